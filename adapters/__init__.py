@@ -1,0 +1,1 @@
+"""Chat platforms: each translates its events into bot requests and renders the replies."""

@@ -1,0 +1,1 @@
+"""HabitLink's chat layer: every command written once, the composition root, the CLI."""

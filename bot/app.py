@@ -1,0 +1,68 @@
+"""The composition root: the one place that turns Settings into a running HabitLink."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+
+from redis.asyncio import Redis
+
+from bot.dispatcher import HabitLinkBot
+from bot.handlers import build_router
+from bot.settings import Settings
+from core.clock import Clock, SystemClock
+from core.db.engine import Database
+from core.db.schema import ensure_schema
+from core.flows import FlowStore, MemoryFlowStore
+from core.flows.redis import RedisFlowStore
+
+log = logging.getLogger("habitlink")
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    db: Database
+    flows: FlowStore
+    bot: HabitLinkBot
+    redis: Redis | None = None
+    _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
+
+    async def close(self) -> None:
+        await self._stack.aclose()
+
+
+async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+    """Wire the database, flow-state store and bot from settings; checks the schema first."""
+    clock = clock or SystemClock()
+    stack = AsyncExitStack()
+    db = Database(settings.effective_database_url)
+    stack.push_async_callback(db.dispose)
+    try:
+        await ensure_schema(db, auto_upgrade=settings.uses_embedded_database)
+        redis: Redis | None = None
+        flows: FlowStore
+        if settings.redis_url:
+            redis = Redis.from_url(settings.redis_url)
+            stack.push_async_callback(redis.aclose)
+            await redis.ping()
+            flows = RedisFlowStore(redis, prefix=settings.redis_prefix)
+        else:
+            flows = MemoryFlowStore(clock)
+        bot = HabitLinkBot(
+            db=db,
+            flows=flows,
+            clock=clock,
+            router=build_router(),
+            default_timezone=settings.default_timezone,
+        )
+    except BaseException:
+        await stack.aclose()
+        raise
+    log.info(
+        "habitlink ready",
+        extra={"database": db.dialect, "flow_store": type(flows).__name__},
+    )
+    return App(settings, clock, db, flows, bot, redis, stack)

@@ -1,0 +1,97 @@
+"""The `habitlink` command: console, run, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.logs import configure_logging
+from bot.settings import Settings
+from core.db.schema import SchemaOutOfDate
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="habitlink",
+        description="HabitLink: build habits in chat, alone and in accountability groups.",
+        epilog="Settings come from the environment or a .env file; see .env.example.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    console = sub.add_parser(
+        "console",
+        help="chat with HabitLink in this terminal (no tokens needed)",
+        description="Chat with HabitLink in the terminal. Type :help for the meta lines "
+        "(:user, :chat, :photo, :press, :time, :quit). When standard input is not a terminal "
+        "each line is one input and the output is plain, deterministic text.",
+    )
+    console.add_argument("--user", default="you", help="whom you act as at first (default: you)")
+    sub.add_parser(
+        "run",
+        help="run the configured chat adapters (Telegram, Discord) and the scheduler",
+        description="Start every adapter whose token is set (TELEGRAM_BOT_TOKEN, "
+        "DISCORD_BOT_TOKEN). With none set it says what to set and exits with status 2.",
+    )
+    migrate = sub.add_parser(
+        "migrate",
+        help="upgrade the database schema to the newest migration",
+        description="Apply Alembic migrations to DATABASE_URL (default: the embedded SQLite file).",
+    )
+    migrate.add_argument(
+        "--check", action="store_true", help="only report whether the schema is current"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"habitlink: the settings are not valid:\n{exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.effective_log_format)
+    try:
+        if args.command == "console":
+            from adapters.console.main import run_console
+
+            return asyncio.run(run_console(settings, user=args.user))
+        if args.command == "migrate":
+            return asyncio.run(_migrate(settings, check=args.check))
+        from bot.runner import run_adapters
+
+        return asyncio.run(run_adapters(settings))
+    except SchemaOutOfDate as exc:
+        print(f"habitlink: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _migrate(settings: Settings, *, check: bool) -> int:
+    from core.db.engine import Database
+    from core.db.schema import current_revision, head_revision, upgrade
+
+    db = Database(settings.effective_database_url)
+    try:
+        before = await current_revision(db)
+        head = head_revision()
+        if check:
+            status = "up to date" if before == head else f"behind (head is {head})"
+            print(f"Database schema at revision {before or 'none'}: {status}.")
+            return 0 if before == head else 1
+        await upgrade(db)
+        if before == head:
+            print(f"Database schema already at the newest revision ({head}).")
+        else:
+            print(f"Database schema upgraded from {before or 'empty'} to {head}.")
+        return 0
+    finally:
+        await db.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

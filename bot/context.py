@@ -1,0 +1,68 @@
+"""What a handler gets: the request, the user, one database session, the clock and services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import Request
+from core.clock import Clock
+from core.db.models import User
+from core.flows import FlowState
+from core.habits.service import HabitService
+from core.users.service import UserService, user_today, user_zone
+
+if TYPE_CHECKING:
+    from bot.router import Router
+
+
+@dataclass
+class Context:
+    request: Request
+    user: User
+    is_new_user: bool
+    session: AsyncSession
+    clock: Clock
+    router: Router
+    default_timezone: str
+    flow: FlowState | None = None
+    # Flow changes are applied only after the database transaction commits.
+    next_flow: FlowState | None = None
+    flow_changed: bool = field(default=False)
+
+    @cached_property
+    def habits(self) -> HabitService:
+        return HabitService(self.session, self.clock)
+
+    @cached_property
+    def users(self) -> UserService:
+        return UserService(self.session, self.clock, self.default_timezone)
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return user_zone(self.user)
+
+    @property
+    def today(self) -> date:
+        return user_today(self.user, self.clock.now())
+
+    def start_flow(self, name: str, step: str, **data: object) -> None:
+        self.next_flow = FlowState(name=name, step=step, data=dict(data))
+        self.flow_changed = True
+
+    def set_flow(self, state: FlowState) -> None:
+        self.next_flow = state
+        self.flow_changed = True
+
+    def end_flow(self) -> None:
+        self.next_flow = None
+        self.flow_changed = True

@@ -1,0 +1,146 @@
+"""From a neutral request to a neutral response: one unit of work per request, faults contained."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from redis.exceptions import RedisError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from bot.context import Context
+from bot.messages import Request, Response, bold, rich
+from bot.router import Router, Where
+from core.clock import Clock
+from core.db.engine import Database
+from core.errors import Ambiguous, HabitLinkError, NotFound
+from core.flows import FlowKey, FlowStore
+from core.users.service import Contact, UserService
+
+log = logging.getLogger("habitlink.bot")
+
+SORRY_STORAGE = "I couldn't save that just now. Nothing was changed, please try again in a moment."
+SORRY_BUG = "Sorry, something went wrong on my side. Nothing was changed, please try again."
+
+Middleware = Callable[[Context], Awaitable[Response | None]]
+
+
+class HabitLinkBot:
+    """Every adapter hands its requests to `handle` and renders what comes back."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        flows: FlowStore,
+        clock: Clock,
+        router: Router,
+        default_timezone: str = "UTC",
+    ) -> None:
+        self.db = db
+        self.flows = flows
+        self.clock = clock
+        self.router = router
+        self.default_timezone = default_timezone
+
+    async def handle(self, request: Request) -> Response:
+        for attempt in (1, 2):
+            try:
+                return await self._handle_once(request)
+            except HabitLinkError as exc:
+                return _explain(exc)
+            except IntegrityError:
+                # Two first messages from the same person can race to create them; once more.
+                if attempt == 1:
+                    continue
+                log.exception("integrity error", extra=_where(request))
+                return Response.say(SORRY_STORAGE)
+            except (SQLAlchemyError, RedisError, OSError):
+                log.exception("storage error", extra=_where(request))
+                return Response.say(SORRY_STORAGE)
+            except Exception:
+                log.exception("handler failed", extra=_where(request))
+                return Response.say(SORRY_BUG)
+        raise AssertionError("unreachable")
+
+    async def _handle_once(self, request: Request) -> Response:
+        key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
+        flow = await self.flows.get(key)
+        async with self.db.session() as session:
+            contact = Contact(
+                platform=request.sender.platform,
+                external_id=request.sender.id,
+                display_name=request.sender.display_name,
+                username=request.sender.username,
+                private_chat_id=request.chat.id if request.chat.is_private else None,
+            )
+            user, is_new = await UserService(session, self.clock, self.default_timezone).identify(
+                contact
+            )
+            ctx = Context(
+                request=request,
+                user=user,
+                is_new_user=is_new,
+                session=session,
+                clock=self.clock,
+                router=self.router,
+                default_timezone=self.default_timezone,
+                flow=flow,
+            )
+            response = await self._route(ctx)
+            await session.commit()
+        if ctx.flow_changed:
+            if ctx.next_flow is None:
+                await self.flows.clear(key)
+            else:
+                await self.flows.set(key, ctx.next_flow)
+        return response
+
+    async def _route(self, ctx: Context) -> Response:
+        req = ctx.request
+        if req.button is not None:
+            prefix, *args = req.button.split(":")
+            button_handler = self.router.buttons.get(prefix)
+            if button_handler is None:
+                return Response(notice="That button no longer works.")
+            return await button_handler(ctx, args)
+        if req.command is not None:
+            command = self.router.commands.get(req.command)
+            if command is None:
+                return Response.say(
+                    f"I don't know /{req.command}. Send /help to see what I can do."
+                )
+            if command.where is Where.PRIVATE and not req.chat.is_private:
+                return Response.say(f"/{command.name} works in a private chat with me.")
+            if command.where is Where.GROUP and req.chat.is_private:
+                return Response.say(f"/{command.name} works in a group chat.")
+            return await command.handler(ctx)
+        if ctx.flow is not None:
+            flow_handler = self.router.flows.get(ctx.flow.name)
+            if flow_handler is not None:
+                return await flow_handler(ctx, ctx.flow)
+            ctx.end_flow()
+        if req.photo is not None:
+            for photo_handler in self.router.photo_handlers:
+                return await photo_handler(ctx)
+        if req.chat.is_private:
+            return Response.say("Send /help to see what I can do, or /habits for today's list.")
+        return Response()  # groups talk among themselves; the bot answers commands only
+
+
+def _explain(exc: HabitLinkError) -> Response:
+    text = rich(exc.message)
+    if isinstance(exc, NotFound) and exc.suggestions:
+        text += rich("\nDid you mean: ", bold(", ".join(exc.suggestions)), "?")
+    if isinstance(exc, Ambiguous):
+        text += rich("\nWhich one: ", bold(", ".join(exc.candidates)), "?")
+    return Response.say(text)
+
+
+def _where(request: Request) -> dict[str, str | None]:
+    return {
+        "platform": request.chat.platform,
+        "chat": request.chat.id,
+        "command": request.command,
+        "button": request.button,
+    }

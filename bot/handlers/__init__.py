@@ -1,0 +1,18 @@
+"""Every chat command, one module per feature; `build_router` puts them together."""
+
+from __future__ import annotations
+
+from bot.handlers import basics, checkin, edit, newhabit, progress, settings, today
+from bot.router import Router
+
+
+def build_router() -> Router:
+    return Router().include(
+        basics.router,
+        today.router,
+        checkin.router,
+        newhabit.router,
+        edit.router,
+        progress.router,
+        settings.router,
+    )

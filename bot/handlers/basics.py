@@ -1,0 +1,71 @@
+"""/start, /help and /cancel."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.messages import Response, bold, code, lines, rich
+from bot.router import Router, Where
+
+router = Router()
+
+SECTIONS = ("Basics", "Habits", "Groups", "Learnings", "Summary", "Settings")
+
+
+@router.command("start", "What HabitLink does and how to begin", section="Basics")
+async def start(ctx: Context) -> Response:
+    name = ctx.user.display_name
+    if not ctx.request.chat.is_private:
+        return Response.say(
+            f"Hi {name}! I keep this chat's accountability group. "
+            "Send /help to see the group commands."
+        )
+    greeting = "Welcome to HabitLink" if ctx.is_new_user else "Welcome back"
+    return Response.say(
+        bold(f"{greeting}, {name}!"),
+        "\nI help you build habits one small day at a time, and keep you honest with friends.\n\n",
+        "1. Set your time zone so your days start at your midnight: ",
+        code("/timezone Europe/Berlin"),
+        f" (now: {ctx.user.settings.timezone})\n",
+        "2. Create a habit: ",
+        code("/newhabit"),
+        " (guided) or ",
+        code("/newhabit Read 10 pages"),
+        "\n3. Check in every day with ",
+        code("/habits"),
+        " or ",
+        code("/done read"),
+        "\n\nSend /help for everything else.",
+    )
+
+
+@router.command("help", "All commands, or /help COMMAND", usage="/help [command]", section="Basics")
+async def help_(ctx: Context) -> Response:
+    wanted = ctx.request.args.strip().lstrip("/").lower()
+    commands = ctx.router.commands
+    if wanted:
+        cmd = commands.get(wanted)
+        if cmd is None:
+            return Response.say(f"There is no /{wanted}. Send /help for the list.")
+        usage = cmd.usage or f"/{cmd.name}"
+        where = {Where.PRIVATE: " (private chat)", Where.GROUP: " (group chat)"}.get(cmd.where, "")
+        return Response.say(bold(f"/{cmd.name}"), f"{where}: {cmd.summary}\n", code(usage))
+    here = Where.PRIVATE if ctx.request.chat.is_private else Where.GROUP
+    blocks = []
+    for section in SECTIONS:
+        items = [
+            c for c in commands.values() if c.section == section and c.where in (Where.ANY, here)
+        ]
+        if items:
+            blocks.append(
+                rich(bold(section), "\n", lines(f"/{c.name} – {c.summary}" for c in items))
+            )
+    footer = "Send /help COMMAND for details, for example /help done."
+    return Response.say(lines([*blocks, rich(footer)]).__add__(""))
+
+
+@router.command("cancel", "Stop what we're in the middle of", section="Basics")
+async def cancel(ctx: Context) -> Response:
+    if ctx.flow is None:
+        return Response.say("There's nothing to cancel.")
+    ctx.end_flow()
+    return Response.say("Cancelled. Nothing was saved.")

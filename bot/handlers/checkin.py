@@ -1,0 +1,80 @@
+"""/done, /skip and /undo: check a habit in for today or a day of the past week."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.handlers.today import today_list
+from bot.messages import Reply, Response, bold
+from bot.router import Router
+from bot.views import progress_text, relative_day, streak_text
+from core.days import looks_like_day, parse_day
+from core.habits.history import CheckinStatus
+from core.habits.service import history_of
+from core.habits.stats import compute_stats
+
+router = Router()
+
+USAGE = "/{cmd} HABIT [today|yesterday|mon|YYYY-MM-DD]"
+
+
+def split_day(args: str) -> tuple[str, str]:
+    """'read 10 pages yesterday' -> ('read 10 pages', 'yesterday')."""
+    words = args.split()
+    if len(words) >= 2 and looks_like_day(words[-1]):
+        return " ".join(words[:-1]), words[-1]
+    return args.strip(), ""
+
+
+async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
+    cmd = ctx.request.command or "done"
+    ref, day_text = split_day(ctx.request.args)
+    if not ref:
+        reply = await today_list(ctx)
+        if not reply.buttons:
+            return Response([reply])
+        hint = f"Tap a habit, or send {USAGE.format(cmd=cmd)}."
+        return Response([reply, Reply.of(hint, personal=True)])
+    today = ctx.today
+    day = parse_day(day_text, today)
+    habit = await ctx.habits.find(ctx.user, ref)
+    when = relative_day(day, today)
+    if status is None:
+        result = await ctx.habits.undo(habit, day)
+        if not result.changed:
+            return Response.say("There was no check-in for ", bold(habit.title), f" {when}.")
+        return Response.say("Undone: ", bold(habit.title), f" {when} is open again.")
+    result = await ctx.habits.check_in(habit, day, status)
+    logs = await ctx.habits.logs([habit])
+    stats = compute_stats(history_of(habit, logs.get(habit.id, {})), today)
+    if status is CheckinStatus.SKIPPED:
+        if not result.changed:
+            return Response.say(bold(habit.title), f" was already skipped {when}.")
+        return Response.say(
+            "Skipped ", bold(habit.title), f" {when}. Your {streak_text(stats)} is safe."
+        )
+    if not result.changed:
+        return Response.say(
+            bold(habit.title), f" was already done {when}. {streak_text(stats).capitalize()}."
+        )
+    return Response.say(
+        "✓ ",
+        bold(habit.title),
+        f" done {when}. {streak_text(stats).capitalize()}, {progress_text(stats)}.",
+    )
+
+
+@router.command("done", "Check a habit in as done", usage=USAGE.format(cmd="done"))
+async def done(ctx: Context) -> Response:
+    return await _checkin(ctx, CheckinStatus.DONE)
+
+
+@router.command(
+    "skip", "Skip a habit for a day without breaking the streak", usage=USAGE.format(cmd="skip")
+)
+async def skip(ctx: Context) -> Response:
+    return await _checkin(ctx, CheckinStatus.SKIPPED)
+
+
+@router.command("undo", "Take back a check-in or a skip", usage=USAGE.format(cmd="undo"))
+async def undo(ctx: Context) -> Response:
+    return await _checkin(ctx, None)

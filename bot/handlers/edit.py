@@ -1,0 +1,170 @@
+"""/edithabit and /deletehabit (with archive as the gentler choice)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.context import Context
+from bot.messages import Button, Response, bold, italic
+from bot.router import Router
+from bot.views import habit_card, numbered_habit_buttons
+from core.db.models import Habit, HabitLog
+from core.flows import FlowState
+from core.habits.service import FIELD_LABELS, EditableField
+
+router = Router()
+FLOW = "edithabit"
+FIELD_WORDS = {f.value: f for f in EditableField}
+EDIT_USAGE = "/edithabit HABIT [title|schedule|why|identity|dose|intention|cue|reward] [new value]"
+
+
+def _field_buttons(habit: Habit) -> list[list[Button]]:
+    fields = list(EditableField)
+    return [
+        [
+            Button(FIELD_LABELS[f].capitalize(), f"ef:{habit.id}:{f.value}")
+            for f in fields[i : i + 2]
+        ]
+        for i in range(0, len(fields), 2)
+    ]
+
+
+@router.command(
+    "edithabit", "Change a habit's name, schedule, why, identity or loop", usage=EDIT_USAGE
+)
+async def edithabit(ctx: Context) -> Response:
+    words = ctx.request.args.split()
+    habits = await ctx.habits.active(ctx.user)
+    if not words:
+        if not habits:
+            return Response.say("You have no habits to edit yet. Create one with /newhabit.")
+        return Response.say(
+            "Which habit do you want to change?", buttons=numbered_habit_buttons(habits, "eh")
+        )
+    split = next((i for i, w in enumerate(words) if i > 0 and w.lower() in FIELD_WORDS), None)
+    ref = " ".join(words[:split] if split is not None else words)
+    habit = await ctx.habits.find(ctx.user, ref, habits)
+    if split is None:
+        return _choose_field(habit)
+    field = FIELD_WORDS[words[split].lower()]
+    value = " ".join(words[split + 1 :])
+    if not value:
+        return _ask_value(ctx, habit, field)
+    await ctx.habits.edit(habit, field, value)
+    return Response.say("Saved.\n\n", habit_card(habit))
+
+
+def _choose_field(habit: Habit, *, edit: bool = False) -> Response:
+    return Response.say(
+        habit_card(habit),
+        "\n\nWhat do you want to change?",
+        buttons=_field_buttons(habit),
+        edit=edit,
+    )
+
+
+def _ask_value(ctx: Context, habit: Habit, field: EditableField) -> Response:
+    ctx.start_flow(FLOW, field.value, habit_id=habit.id)
+    clear = "" if field in (EditableField.TITLE, EditableField.SCHEDULE) else " Send - to clear it."
+    example = (
+        " For example: daily, weekdays, mon wed fri, 3x." if field is EditableField.SCHEDULE else ""
+    )
+    return Response.say(
+        f"Send the new {FIELD_LABELS[field]} for ",
+        bold(habit.title),
+        f".{example}{clear} ",
+        italic("(/cancel to stop)"),
+    )
+
+
+@router.button("eh")
+async def press_habit(ctx: Context, args: list[str]) -> Response:
+    habit = await _owned(ctx, args)
+    if habit is None:
+        return Response(notice="That habit isn't on your list (any more).")
+    return _choose_field(habit, edit=True)
+
+
+@router.button("ef")
+async def press_field(ctx: Context, args: list[str]) -> Response:
+    habit = await _owned(ctx, args)
+    if habit is None or len(args) != 2 or args[1] not in FIELD_WORDS:
+        return Response(notice="That habit isn't on your list (any more).")
+    return _ask_value(ctx, habit, FIELD_WORDS[args[1]])
+
+
+@router.flow(FLOW)
+async def answer(ctx: Context, state: FlowState) -> Response:
+    habit = await ctx.habits.get_owned(ctx.user, int(state.data.get("habit_id", 0)))
+    if habit is None or state.step not in FIELD_WORDS:
+        ctx.end_flow()
+        return Response.say("That habit is gone, so there's nothing to edit.")
+    text = ctx.request.text.strip()
+    if not text:
+        return Response.say("Please send the new value as text, or /cancel.")
+    await ctx.habits.edit(habit, FIELD_WORDS[state.step], text)
+    ctx.end_flow()
+    return Response.say("Saved.\n\n", habit_card(habit))
+
+
+async def _owned(ctx: Context, args: list[str]) -> Habit | None:
+    if not args or not args[0].isdigit():
+        return None
+    return await ctx.habits.get_owned(ctx.user, int(args[0]))
+
+
+@router.command("deletehabit", "Archive or delete a habit (asks first)", usage="/deletehabit HABIT")
+async def deletehabit(ctx: Context) -> Response:
+    ref = ctx.request.args.strip()
+    habits = await ctx.habits.active(ctx.user)
+    if not ref:
+        if not habits:
+            return Response.say("You have no habits to delete.")
+        return Response.say(
+            "Which habit do you want to remove?", buttons=numbered_habit_buttons(habits, "dq")
+        )
+    habit = await ctx.habits.find(ctx.user, ref, habits)
+    return await _confirm(ctx, habit)
+
+
+async def _confirm(ctx: Context, habit: Habit, *, edit: bool = False) -> Response:
+    count = await ctx.session.scalar(
+        select(func.count()).select_from(HabitLog).where(HabitLog.habit_id == habit.id)
+    )
+    return Response.say(
+        "Remove ",
+        bold(habit.title),
+        f"? It has {count or 0} check-ins.\n",
+        "Archive hides it and keeps its history; Delete removes it and its check-ins for good.",
+        buttons=[
+            [
+                Button("Archive", f"dh:{habit.id}:a"),
+                Button("Delete forever", f"dh:{habit.id}:d"),
+                Button("Keep it", f"dh:{habit.id}:k"),
+            ]
+        ],
+        edit=edit,
+    )
+
+
+@router.button("dq")
+async def press_delete_choice(ctx: Context, args: list[str]) -> Response:
+    habit = await _owned(ctx, args)
+    if habit is None:
+        return Response(notice="That habit isn't on your list (any more).")
+    return await _confirm(ctx, habit, edit=True)
+
+
+@router.button("dh")
+async def press_delete(ctx: Context, args: list[str]) -> Response:
+    habit = await _owned(ctx, args)
+    if habit is None or len(args) != 2:
+        return Response(notice="That habit is already gone.")
+    title = habit.title
+    if args[1] == "a":
+        await ctx.habits.archive(habit)
+        return Response.say("Archived ", bold(title), ". Its history is kept.", edit=True)
+    if args[1] == "d":
+        await ctx.habits.delete(habit)
+        return Response.say("Deleted ", bold(title), " and its check-ins.", edit=True)
+    return Response.say("Kept ", bold(title), ". Nothing changed.", edit=True)

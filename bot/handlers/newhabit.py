@@ -1,0 +1,162 @@
+"""/newhabit: a one-line form, or a guided flow through the habit's why, identity and loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.context import Context
+from bot.messages import Button, Response, bold, code, italic
+from bot.router import Router
+from bot.views import habit_card
+from core.errors import InvalidInput
+from core.flows import FlowState
+from core.habits.schedule import Schedule, ScheduleError
+from core.habits.service import TEXT_MAX, HabitDraft
+
+router = Router()
+FLOW = "newhabit"
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    question: str
+    example: str
+    optional: bool = True
+
+
+STEPS = (
+    Step("title", "What habit do you want to build?", "Read 10 pages", optional=False),
+    Step(
+        "schedule",
+        "How often? Tap a choice or type days such as 'mon wed fri'.",
+        "daily, weekdays, 3x",
+        optional=False,
+    ),
+    Step("why", "Why does it matter to you?", "I want to think more clearly"),
+    Step("identity_goal", "Who are you becoming? Finish the sentence 'I am…'", "I am a reader"),
+    Step("minimal_dose", "What is the smallest version for a bad day?", "one page"),
+    Step(
+        "implementation_intention",
+        "When and where will you do it? 'After/At …, I will … in …'",
+        "After dinner, I will read on the sofa",
+    ),
+    Step("cue", "What will remind you? (the cue)", "the book on my pillow"),
+    Step("reward", "How will you reward yourself? (the reward)", "a cup of tea"),
+)
+STEP_INDEX = {s.key: i for i, s in enumerate(STEPS)}
+SCHEDULE_CHOICES = (("Every day", "daily"), ("Weekdays", "weekdays"), ("3× a week", "3x"))
+
+
+@router.command(
+    "newhabit",
+    "Create a habit (guided), or in one line: /newhabit Read 10 pages",
+    usage="/newhabit [title]",
+)
+async def newhabit(ctx: Context) -> Response:
+    title = ctx.request.args.strip()
+    if title:
+        draft = HabitDraft.build(title=title)
+        habit = await ctx.habits.create(ctx.user, draft, ctx.today)
+        ctx.end_flow()
+        return Response.say(
+            "Created ",
+            bold(habit.title),
+            ", every day. Check in with ",
+            code("/done " + habit.title.split()[0].lower()),
+            " or /habits. Add why, identity and a cue with ",
+            code("/edithabit"),
+            ".",
+        )
+    ctx.start_flow(FLOW, STEPS[0].key)
+    return _ask(0, intro=True)
+
+
+def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:
+    step = STEPS[index]
+    lead = "Let's build a habit. Send /cancel to stop at any time.\n\n" if intro else note
+    buttons: list[list[Button]] = []
+    if step.key == "schedule":
+        buttons.append([Button(label, f"nh:s:{value}") for label, value in SCHEDULE_CHOICES])
+    if step.optional:
+        buttons.append([Button("Skip this", "nh:skip"), Button("Save now", "nh:save")])
+    return Response.say(
+        lead,
+        bold(f"{index + 1}/{len(STEPS)} "),
+        step.question,
+        "\n",
+        italic(f"For example: {step.example}"),
+        buttons=buttons,
+    )
+
+
+@router.flow(FLOW)
+async def answer(ctx: Context, state: FlowState) -> Response:
+    text = ctx.request.text.strip()
+    if not text:
+        return Response.say("Please answer in text, or send /cancel to stop.")
+    if text.lower() in {"skip", "-"}:
+        return await _advance(ctx, state, None)
+    return await _advance(ctx, state, text)
+
+
+async def _advance(ctx: Context, state: FlowState, value: str | None) -> Response:
+    index = STEP_INDEX.get(state.step)
+    if index is None:
+        ctx.end_flow()
+        return Response.say("That setup got lost, sorry. Start again with /newhabit.")
+    step = STEPS[index]
+    data = dict(state.data)
+    if value is None and not step.optional:
+        return _ask(index, note="This one is needed. ")
+    if value is not None:
+        try:
+            data[step.key] = _validate(step, value)
+        except InvalidInput as exc:
+            return _ask(index, note=exc.message + "\n\n")
+    if index + 1 < len(STEPS):
+        ctx.set_flow(FlowState(FLOW, STEPS[index + 1].key, data))
+        return _ask(index + 1)
+    return await _save(ctx, data)
+
+
+def _validate(step: Step, value: str) -> str:
+    if step.key == "title":
+        return HabitDraft.build(title=value).title
+    if step.key == "schedule":
+        try:
+            Schedule.parse(value)
+        except ScheduleError as exc:
+            raise InvalidInput(str(exc)) from None
+        return value
+    if len(value) > TEXT_MAX:
+        raise InvalidInput(f"That is a bit long; keep it under {TEXT_MAX} characters.")
+    return value
+
+
+async def _save(ctx: Context, data: dict[str, object]) -> Response:
+    fields = {k: v for k, v in data.items() if k != "schedule"}
+    schedule = Schedule.parse(str(data.get("schedule", "daily")))
+    draft = HabitDraft.build(schedule=schedule, **fields)
+    habit = await ctx.habits.create(ctx.user, draft, ctx.today)
+    ctx.end_flow()
+    return Response.say(
+        "Your new habit is ready:\n\n",
+        habit_card(habit),
+        "\n\nCheck in with /habits. Small and daily beats big and rare.",
+    )
+
+
+@router.button("nh")
+async def press(ctx: Context, args: list[str]) -> Response:
+    state = ctx.flow
+    if state is None or state.name != FLOW:
+        return Response(notice="That setup has ended. Start again with /newhabit.")
+    action = args[0] if args else ""
+    if action == "s" and len(args) == 2 and state.step == "schedule":
+        return await _advance(ctx, state, args[1])
+    if action == "skip" and STEPS[STEP_INDEX.get(state.step, 0)].optional:
+        return await _advance(ctx, state, None)
+    if action == "save" and "title" in state.data and "schedule" in state.data:
+        return await _save(ctx, dict(state.data))
+    return Response(notice="That button belongs to an earlier step.")

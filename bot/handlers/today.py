@@ -1,0 +1,97 @@
+"""/habits: today's list with a Done button per habit, updated in place when pressed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.context import Context
+from bot.messages import Button, Reply, Response, Span, bold, code, rich
+from bot.router import Router
+from bot.views import MARK_SYMBOLS, button_title, day_label, streak_text
+from core.db.models import Habit
+from core.habits.history import CheckinStatus, DayMark
+from core.habits.service import history_of
+from core.habits.stats import compute_stats
+from core.habits.tracker import day_mark
+
+router = Router()
+
+
+async def today_list(ctx: Context, day: date | None = None, *, edit: bool = False) -> Reply:
+    """The person's habits for one day with a button each: Done, or Undo when already done."""
+    day = day or ctx.today
+    habits = await ctx.habits.active(ctx.user)
+    if not habits:
+        return Reply.of(
+            "You have no habits yet. Create one with ",
+            code("/newhabit"),
+            " or ",
+            code("/newhabit Read 10 pages"),
+            ".",
+            edit=edit,
+            personal=True,
+        )
+    logs = await ctx.habits.logs(habits)
+    title = f"Today · {day_label(day)}" if day == ctx.today else day_label(day)
+    parts: list[str | Span] = [bold(title)]
+    buttons: list[list[Button]] = []
+    done_count = 0
+    for i, habit in enumerate(habits, 1):
+        history = history_of(habit, logs.get(habit.id, {}))
+        mark = day_mark(history, day, ctx.today)
+        stats = compute_stats(history, ctx.today)
+        done = mark is DayMark.DONE
+        done_count += done
+        symbol = MARK_SYMBOLS[mark] if mark not in (DayMark.FUTURE, DayMark.BEFORE_START) else "○"
+        parts.append(f"\n{i}. {symbol} {habit.title} — {streak_text(stats)}")
+        buttons.append([_button(habit, day, done)])
+    parts.append(f"\n\n{done_count} of {len(habits)} done.")
+    if done_count == len(habits):
+        parts.append(" Everything done, well played!")
+    return Reply.of(rich(*parts), buttons=buttons, edit=edit, personal=True)
+
+
+def _button(habit: Habit, day: date, done: bool) -> Button:
+    stamp = day.strftime("%Y%m%d")
+    if done:
+        return Button(f"↩ Undo {button_title(habit.title)}", f"hu:{habit.id}:{stamp}")
+    return Button(f"✓ {button_title(habit.title)}", f"hd:{habit.id}:{stamp}")
+
+
+@router.command("habits", "Today's habits, with a button to check each one in")
+async def habits(ctx: Context) -> Response:
+    return Response([await today_list(ctx)])
+
+
+async def _press(ctx: Context, args: list[str], done: bool) -> Response:
+    if len(args) != 2 or not args[0].isdigit():
+        return Response(notice="That button no longer works.")
+    habit = await ctx.habits.get_owned(ctx.user, int(args[0]))
+    if habit is None:
+        return Response(
+            notice="That habit isn't on your list (any more). Send /habits for your own list."
+        )
+    try:
+        day = date(int(args[1][:4]), int(args[1][4:6]), int(args[1][6:8]))
+    except ValueError:
+        return Response(notice="That button no longer works.")
+    if (ctx.today - day).days > 7 or day > ctx.today:
+        return Response(notice="That list is too old to change. Send /habits for today's.")
+    if done:
+        await ctx.habits.check_in(habit, day, CheckinStatus.DONE)
+        notice = f"✓ {habit.title}"
+    else:
+        await ctx.habits.undo(habit, day)
+        notice = f"Undone: {habit.title}"
+    await ctx.session.flush()
+    return Response([await today_list(ctx, day, edit=True)], notice=notice)
+
+
+@router.button("hd")
+async def press_done(ctx: Context, args: list[str]) -> Response:
+    return await _press(ctx, args, done=True)
+
+
+@router.button("hu")
+async def press_undo(ctx: Context, args: list[str]) -> Response:
+    return await _press(ctx, args, done=False)

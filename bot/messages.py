@@ -1,0 +1,205 @@
+"""Neutral requests and replies: what every adapter translates to and renders from.
+
+A reply's text is a sequence of styled spans, so each adapter escapes user content its own way
+(HTML for Telegram, Markdown for Discord, plain text for the console) and nobody can inject markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+MAX_BUTTON_PAYLOAD_BYTES = 64  # Telegram's callback_data limit, the strictest of our platforms
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+@dataclass(frozen=True)
+class Person:
+    platform: str
+    id: str
+    display_name: str
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class Chat:
+    platform: str
+    id: str
+    kind: ChatKind
+    title: str | None = None
+
+    @property
+    def is_private(self) -> bool:
+        return self.kind is ChatKind.PRIVATE
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo the user sent; `load` fetches its bytes (the adapter knows from where)."""
+
+    load: Callable[[], Awaitable[bytes]]
+    file_name: str = "photo.jpg"
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    sender: Person
+    chat: Chat
+    text: str = ""
+    command: str | None = None  # lower-case name without "/" or "@bot"
+    args: str = ""
+    photo: Photo | None = None
+    button: str | None = None  # payload of a pressed button
+    reply_to: Person | None = None  # author of the message this one answers
+
+    @classmethod
+    def from_text(
+        cls,
+        sender: Person,
+        chat: Chat,
+        text: str,
+        *,
+        photo: Photo | None = None,
+        reply_to: Person | None = None,
+    ) -> Request:
+        command, args = parse_command(text)
+        return cls(sender, chat, text, command, args, photo=photo, reply_to=reply_to)
+
+
+def parse_command(text: str) -> tuple[str | None, str]:
+    """'/done read yesterday' -> ('done', 'read yesterday'); plain text gives (None, text)."""
+    stripped = text.strip()
+    match = _COMMAND.match(stripped)
+    if match is None:
+        return None, stripped
+    return match.group(1).lower(), (match.group(2) or "").strip()
+
+
+_COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:\s+(.*))?$", re.DOTALL)
+
+
+class Style(StrEnum):
+    PLAIN = "plain"
+    BOLD = "bold"
+    ITALIC = "italic"
+    CODE = "code"  # inline monospace
+    PRE = "pre"  # a monospace block (grids, tables)
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    style: Style = Style.PLAIN
+
+
+@dataclass(frozen=True)
+class Rich:
+    spans: tuple[Span, ...] = ()
+
+    def plain(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+    def __add__(self, other: Rich | str | Span) -> Rich:
+        return Rich(self.spans + rich(other).spans)
+
+    def __bool__(self) -> bool:
+        return any(s.text for s in self.spans)
+
+
+def rich(*parts: Rich | Span | str) -> Rich:
+    spans: list[Span] = []
+    for part in parts:
+        if isinstance(part, Rich):
+            spans.extend(part.spans)
+        elif isinstance(part, Span):
+            spans.append(part)
+        elif part:
+            spans.append(Span(part))
+    return Rich(tuple(spans))
+
+
+def bold(text: str) -> Span:
+    return Span(text, Style.BOLD)
+
+
+def italic(text: str) -> Span:
+    return Span(text, Style.ITALIC)
+
+
+def code(text: str) -> Span:
+    return Span(text, Style.CODE)
+
+
+def pre(text: str) -> Span:
+    return Span(text, Style.PRE)
+
+
+def lines(items: Iterable[Rich | Span | str]) -> Rich:
+    """Join parts with line breaks."""
+    out: list[Rich | Span | str] = []
+    for i, item in enumerate(items):
+        if i:
+            out.append("\n")
+        out.append(item)
+    return rich(*out)
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str
+
+    def __post_init__(self) -> None:
+        size = len(self.payload.encode())
+        if not 1 <= size <= MAX_BUTTON_PAYLOAD_BYTES:
+            raise ValueError(f"button payload of {size} bytes: {self.payload!r}")
+
+
+@dataclass(frozen=True)
+class Image:
+    data: bytes
+    filename: str
+    caption: Rich = field(default_factory=Rich)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message: text, or an image with a caption; optional rows of buttons."""
+
+    text: Rich = field(default_factory=Rich)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    image: Image | None = None
+    edit: bool = False  # replace the message whose button was pressed
+    personal: bool = False  # personal data: shown only to the sender where the platform can
+
+    @classmethod
+    def of(
+        cls,
+        *parts: Rich | Span | str,
+        buttons: Sequence[Sequence[Button]] = (),
+        edit: bool = False,
+        personal: bool = False,
+    ) -> Reply:
+        return cls(
+            text=rich(*parts),
+            buttons=tuple(tuple(row) for row in buttons),
+            edit=edit,
+            personal=personal,
+        )
+
+
+@dataclass
+class Response:
+    replies: list[Reply] = field(default_factory=list)
+    notice: str | None = None  # a short answer to a button press (a toast)
+
+    @classmethod
+    def say(cls, *parts: Rich | Span | str, **kwargs: object) -> Response:
+        return cls([Reply.of(*parts, **kwargs)])  # type: ignore[arg-type]

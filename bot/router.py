@@ -1,0 +1,105 @@
+"""Commands, button handlers and flows register here; each feature module has its own Router."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from bot.messages import Response
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from core.flows import FlowState
+
+
+class Where(StrEnum):
+    ANY = "any"
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+CommandHandler = Callable[["Context"], Awaitable[Response]]
+ButtonHandler = Callable[["Context", list[str]], Awaitable[Response]]
+FlowHandler = Callable[["Context", "FlowState"], Awaitable[Response]]
+PhotoHandler = Callable[["Context"], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: CommandHandler
+    summary: str
+    usage: str = ""
+    where: Where = Where.ANY
+    section: str = "Habits"
+    menu: bool = True  # listed in the platform's command menu
+
+
+@dataclass
+class Router:
+    commands: dict[str, Command] = field(default_factory=dict)
+    buttons: dict[str, ButtonHandler] = field(default_factory=dict)
+    flows: dict[str, FlowHandler] = field(default_factory=dict)
+    photo_handlers: list[PhotoHandler] = field(default_factory=list)
+
+    def command(
+        self,
+        name: str,
+        summary: str,
+        *,
+        usage: str = "",
+        where: Where = Where.ANY,
+        section: str = "Habits",
+        menu: bool = True,
+    ) -> Callable[[CommandHandler], CommandHandler]:
+        def register(handler: CommandHandler) -> CommandHandler:
+            if name in self.commands:
+                raise ValueError(f"command /{name} registered twice")
+            self.commands[name] = Command(name, handler, summary, usage, where, section, menu)
+            return handler
+
+        return register
+
+    def button(self, prefix: str) -> Callable[[ButtonHandler], ButtonHandler]:
+        def register(handler: ButtonHandler) -> ButtonHandler:
+            if prefix in self.buttons or ":" in prefix:
+                raise ValueError(f"button prefix {prefix!r} is taken or invalid")
+            self.buttons[prefix] = handler
+            return handler
+
+        return register
+
+    def flow(self, name: str) -> Callable[[FlowHandler], FlowHandler]:
+        def register(handler: FlowHandler) -> FlowHandler:
+            self.flows[name] = handler
+            return handler
+
+        return register
+
+    def photo(self, handler: PhotoHandler) -> PhotoHandler:
+        self.photo_handlers.append(handler)
+        return handler
+
+    def include(self, *others: Router) -> Router:
+        for other in others:
+            for name, cmd in other.commands.items():
+                if name in self.commands:
+                    raise ValueError(f"command /{name} registered twice")
+                self.commands[name] = cmd
+            for prefix, handler in other.buttons.items():
+                if prefix in self.buttons:
+                    raise ValueError(f"button prefix {prefix!r} registered twice")
+                self.buttons[prefix] = handler
+            self.flows.update(other.flows)
+            self.photo_handlers.extend(other.photo_handlers)
+        return self
+
+    def menu(self, where: Where) -> list[Command]:
+        """The commands to publish in a platform's menu for private or group chats."""
+        return [
+            c
+            for c in self.commands.values()
+            if c.menu and (c.where is Where.ANY or c.where is where)
+        ]

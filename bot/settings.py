@@ -1,0 +1,97 @@
+"""One Settings object, read from the environment and an optional .env file."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev-secret-change-me"}
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="Default: a SQLite file in DATA_DIR (sqlite:///data/habitlink.db)"
+    )
+    redis_url: str | None = None
+    redis_prefix: str = "habitlink"
+    media_dir: Path | None = Field(default=None, description="Default: DATA_DIR/media")
+    default_timezone: str = "UTC"
+    log_level: str = "INFO"
+    log_format: Literal["json", "console"] | None = Field(
+        default=None, description="Default: json in production, console in development"
+    )
+    secret_key: SecretStr = SecretStr("dev-secret-change-me")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_port: int = 8443
+    discord_bot_token: SecretStr | None = None
+    discord_guild_id: int | None = None
+
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_path_style: bool = False
+
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    groq_api_key: SecretStr | None = None
+    groq_model: str = "llama-3.1-8b-instant"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"DEFAULT_TIMEZONE {value!r} is not an IANA time zone") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _no_placeholder_secret_in_production(self) -> Settings:
+        secret = self.secret_key.get_secret_value().strip().lower()
+        if self.environment is Environment.PRODUCTION and secret in PLACEHOLDER_SECRETS:
+            raise ValueError(
+                "SECRET_KEY is a placeholder; set a long random value in production "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
+            )
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'habitlink.db'}"
+
+    @property
+    def effective_media_dir(self) -> Path:
+        return self.media_dir or self.data_dir / "media"
+
+    @property
+    def effective_log_format(self) -> str:
+        if self.log_format:
+            return self.log_format
+        return "json" if self.environment is Environment.PRODUCTION else "console"
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")

@@ -1,0 +1,92 @@
+"""How habit facts read in chat: marks, streaks, progress, dates. Shared by the handlers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.messages import Button, Rich, Span, bold, italic, rich
+from core.db.models import Habit
+from core.habits.history import DayMark
+from core.habits.stats import HABIT_FORMATION_TARGET, TYPICAL_RANGE, HabitStats
+
+MARK_SYMBOLS: dict[DayMark, str] = {
+    DayMark.DONE: "✓",
+    DayMark.SKIPPED: "~",
+    DayMark.MISSED: "✗",
+    DayMark.PENDING: "○",
+    DayMark.OPEN: "·",
+    DayMark.NOT_SCHEDULED: "-",
+    DayMark.FUTURE: " ",
+    DayMark.BEFORE_START: " ",
+}
+LEGEND = "✓ done  ~ skipped  ✗ missed  ○ due today  · optional  - rest day"
+TITLE_WIDTH = 14
+
+
+def day_label(day: date) -> str:
+    return day.strftime("%a %d %b").replace(" 0", " ")
+
+
+def relative_day(day: date, today: date) -> str:
+    if day == today:
+        return "today"
+    if (today - day).days == 1:
+        return "yesterday"
+    return day_label(day)
+
+
+def plural(n: int, unit: str) -> str:
+    """'1 day', '3 days', '1 week'."""
+    return f"{n} {unit if n == 1 else unit + 's'}"
+
+
+def streak_text(stats: HabitStats) -> str:
+    return f"streak {plural(stats.current_streak, stats.streak_unit.rstrip('s'))}"
+
+
+def progress_text(stats: HabitStats) -> str:
+    return f"day {stats.done_total} of {HABIT_FORMATION_TARGET}"
+
+
+def progress_note() -> Span:
+    low, high = TYPICAL_RANGE
+    return italic(
+        f"66 days is the typical time for a habit to feel automatic; "
+        f"for most people it is somewhere between {low} and {high} days."
+    )
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"
+
+
+def short_title(title: str, width: int = TITLE_WIDTH) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"
+
+
+def button_title(title: str, width: int = 28) -> str:
+    return short_title(title, width)
+
+
+def numbered_habit_buttons(habits: list[Habit], prefix: str) -> list[list[Button]]:
+    return [
+        [Button(f"{i}. {button_title(h.title)}", f"{prefix}:{h.id}")]
+        for i, h in enumerate(habits, 1)
+    ]
+
+
+def habit_card(habit: Habit) -> Rich:
+    """Everything the person told us about a habit."""
+    parts: list[Rich | Span | str] = [bold(habit.title), f"\nSchedule: {habit.schedule.describe()}"]
+    details = [
+        ("Why", habit.why),
+        ("Identity", habit.identity_goal),
+        ("Minimal dose", habit.minimal_dose),
+        ("When and where", habit.implementation_intention),
+        ("Cue", habit.loop.get("cue")),
+        ("Reward", habit.loop.get("reward")),
+    ]
+    for label, value in details:
+        if value:
+            parts += [f"\n{label}: ", str(value)]
+    return rich(*parts)

@@ -1,0 +1,69 @@
+"""Which local day a person means: today, yesterday, a weekday name, -N or YYYY-MM-DD."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from core.errors import InvalidInput
+
+MAX_DAYS_BACK = 7
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _read_day(word: str, today: date) -> date | None:
+    """The day a word names, or None when the word is not a day at all."""
+    w = word.strip().lower()
+    if w in {"today", "tod"}:
+        return today
+    if w in {"tomorrow", "tmrw"}:
+        return today + timedelta(days=1)
+    if w in {"yesterday", "yday", "yest"}:
+        return today - timedelta(days=1)
+    if re.fullmatch(r"-\d{1,3}", w):
+        return today - timedelta(days=int(w[1:]))
+    if _ISO.fullmatch(w):
+        y, m, d = (int(p) for p in w.split("-"))
+        try:
+            return date(y, m, d)
+        except ValueError:
+            raise InvalidInput(f"{word.strip()} is not a real date. Use YYYY-MM-DD.") from None
+    if len(w) >= 3 and w.isalpha():
+        for i, name in enumerate(_WEEKDAYS):
+            if name.startswith(w):
+                return today - timedelta(days=(today.weekday() - i) % 7)
+    return None
+
+
+def looks_like_day(word: str) -> bool:
+    try:
+        return _read_day(word, date(2000, 1, 3)) is not None
+    except InvalidInput:
+        return True
+
+
+def parse_day(text: str, today: date) -> date:
+    """Read a day the user named and check it is within the last week and not in the future."""
+    if not text.strip():
+        return today
+    day = _read_day(text, today)
+    if day is None:
+        raise InvalidInput(
+            f"I can't read {text.strip()!r} as a day. Use today, yesterday, a weekday "
+            "or a date like 2026-03-29."
+        )
+    return check_day(day, today)
+
+
+def check_day(day: date, today: date) -> date:
+    if day > today:
+        raise InvalidInput(
+            f"{day.isoformat()} is in the future; you can only check in for today or earlier."
+        )
+    if (today - day).days > MAX_DAYS_BACK:
+        raise InvalidInput(
+            f"{day.isoformat()} is more than {MAX_DAYS_BACK} days ago; "
+            "check-ins go back one week at most."
+        )
+    return day

@@ -1,0 +1,27 @@
+"""Every table of HabitLink. Importing this package registers them all on Base.metadata."""
+
+from core.db.base import Base
+from core.db.models.groups import Group, GroupChat, GroupMember, GroupRole, Proof
+from core.db.models.habits import Habit, HabitLog, Reminder
+from core.db.models.social import Message, MessageKind, MessageLike, Tool, Trust
+from core.db.models.users import Identity, User, UserSettings
+
+__all__ = [
+    "Base",
+    "Group",
+    "GroupChat",
+    "GroupMember",
+    "GroupRole",
+    "Habit",
+    "HabitLog",
+    "Identity",
+    "Message",
+    "MessageKind",
+    "MessageLike",
+    "Proof",
+    "Reminder",
+    "Tool",
+    "Trust",
+    "User",
+    "UserSettings",
+]

@@ -1,0 +1,96 @@
+"""Accountability groups, the chats they live in, their members and their weekly proofs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db.base import Base, UTCDateTime
+
+
+class GroupRole(StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    MEMBER = "member"
+
+
+class Group(Base):
+    __tablename__ = "groups"
+    __table_args__ = (
+        CheckConstraint("length(name) >= 1", name="name_not_empty"),
+        CheckConstraint("summary_weekday >= 0 AND summary_weekday <= 6", name="summary_weekday"),
+        CheckConstraint("summary_hour >= 0 AND summary_hour <= 23", name="summary_hour"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    is_public: Mapped[bool] = mapped_column(default=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    invite_code: Mapped[str] = mapped_column(String(32), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    summary_weekday: Mapped[int] = mapped_column(Integer, default=6)
+    summary_hour: Mapped[int] = mapped_column(Integer, default=18)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    chats: Mapped[list[GroupChat]] = relationship(back_populates="group")
+    members: Mapped[list[GroupMember]] = relationship(back_populates="group")
+
+
+class GroupChat(Base):
+    """A platform chat (Telegram group, Discord channel) linked to a group; one group per chat."""
+
+    __tablename__ = "group_chats"
+    __table_args__ = (UniqueConstraint("platform", "external_chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_chat_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    group: Mapped[Group] = relationship(back_populates="chats")
+
+
+class GroupMember(Base):
+    __tablename__ = "group_members"
+    __table_args__ = (CheckConstraint("role IN ('owner', 'admin', 'member')", name="role"),)
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(8), default=GroupRole.MEMBER.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    group: Mapped[Group] = relationship(back_populates="members")
+
+
+class Proof(Base):
+    """A photo a member posted in the group's chat as evidence of their week."""
+
+    __tablename__ = "proofs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    habit_id: Mapped[int | None] = mapped_column(ForeignKey("habits.id", ondelete="SET NULL"))
+    day: Mapped[date] = mapped_column("date", Date)  # the member's local date
+    week_start: Mapped[date] = mapped_column(Date)  # Monday of that local week
+    image_key: Mapped[str] = mapped_column(String(255))
+    thumb_key: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,109 @@
+"""Habits, their daily check-ins and their reminders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db.base import Base, UTCDateTime
+from core.habits.history import CheckinStatus
+from core.habits.schedule import Schedule
+
+
+class Habit(Base):
+    __tablename__ = "habits"
+    __table_args__ = (
+        CheckConstraint("schedule_kind IN ('daily', 'weekdays', 'weekly')", name="schedule_kind"),
+        CheckConstraint("weekday_mask >= 0 AND weekday_mask <= 127", name="weekday_mask"),
+        CheckConstraint("times_per_week >= 1 AND times_per_week <= 7", name="times_per_week"),
+        CheckConstraint("schedule_kind <> 'weekdays' OR weekday_mask > 0", name="weekdays_chosen"),
+        CheckConstraint("length(title) >= 1", name="title_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    why: Mapped[str | None] = mapped_column(Text)
+    identity_goal: Mapped[str | None] = mapped_column(Text)
+    minimal_dose: Mapped[str | None] = mapped_column(Text)
+    implementation_intention: Mapped[str | None] = mapped_column(Text)
+    # The habit loop: {"cue": ..., "routine": ..., "reward": ...}
+    loop: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    schedule_kind: Mapped[str] = mapped_column(String(16), default="daily")
+    weekday_mask: Mapped[int] = mapped_column(Integer, default=0)
+    times_per_week: Mapped[int] = mapped_column(Integer, default=7)
+    start_date: Mapped[date] = mapped_column(Date)  # the user's local date of creation
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    logs: Mapped[list[HabitLog]] = relationship(
+        back_populates="habit", cascade="all, delete-orphan", passive_deletes=True
+    )
+    reminders: Mapped[list[Reminder]] = relationship(
+        back_populates="habit", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule.from_storage(self.schedule_kind, self.weekday_mask, self.times_per_week)
+
+    @schedule.setter
+    def schedule(self, value: Schedule) -> None:
+        self.schedule_kind = value.kind.value
+        self.weekday_mask = value.weekday_mask
+        self.times_per_week = value.times_per_week
+
+
+class HabitLog(Base):
+    """A check-in: the habit was done, or deliberately skipped, on one local date."""
+
+    __tablename__ = "habit_logs"
+    __table_args__ = (
+        UniqueConstraint("habit_id", "date"),
+        CheckConstraint("status IN ('done', 'skipped')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    habit_id: Mapped[int] = mapped_column(ForeignKey("habits.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column("date", Date)
+    status: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    habit: Mapped[Habit] = relationship(back_populates="logs")
+
+    @property
+    def checkin_status(self) -> CheckinStatus:
+        return CheckinStatus(self.status)
+
+
+class Reminder(Base):
+    """A reminder at a local time of day, on some weekdays; next_due_at is its next UTC instant."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        CheckConstraint("weekday_mask >= 1 AND weekday_mask <= 127", name="weekday_mask"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    habit_id: Mapped[int] = mapped_column(ForeignKey("habits.id", ondelete="CASCADE"), index=True)
+    local_time: Mapped[time] = mapped_column(Time)
+    weekday_mask: Mapped[int] = mapped_column(Integer, default=127)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    habit: Mapped[Habit] = relationship(back_populates="reminders")

@@ -1,0 +1,76 @@
+"""People: a user, the chat identities that lead to them, and their settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db.base import Base, UTCDateTime
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # People arrive from chat; email and password exist only for web admin accounts.
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(128))
+    photo_url: Mapped[str | None] = mapped_column(String(1024))
+    lifebook: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    identities: Mapped[list[Identity]] = relationship(back_populates="user")
+    settings: Mapped[UserSettings] = relationship(back_populates="user", lazy="joined")
+
+
+class Identity(Base):
+    """One account on one chat platform (a Telegram user, a Discord user, a console name)."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    # The private chat the bot can write to (reminders, summaries); None until known.
+    dm_chat_id: Mapped[str | None] = mapped_column(String(64))
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="identities")
+
+
+class UserSettings(Base):
+    __tablename__ = "user_settings"
+    __table_args__ = (
+        CheckConstraint("day_start_hour >= 0 AND day_start_hour <= 6", name="day_start_hour"),
+        CheckConstraint("summary_weekday >= 0 AND summary_weekday <= 6", name="summary_weekday"),
+        CheckConstraint("summary_hour >= 0 AND summary_hour <= 23", name="summary_hour"),
+        CheckConstraint(
+            "(quiet_start IS NULL AND quiet_end IS NULL) OR "
+            "(quiet_start >= 0 AND quiet_start <= 23 AND quiet_end >= 0 AND quiet_end <= 23)",
+            name="quiet_hours",
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The day starts at this local hour (night owls: 2 means 01:30 still counts as yesterday).
+    day_start_hour: Mapped[int] = mapped_column(Integer, default=0)
+    quiet_start: Mapped[int | None] = mapped_column(Integer)
+    quiet_end: Mapped[int | None] = mapped_column(Integer)
+    summary_enabled: Mapped[bool] = mapped_column(default=True)
+    summary_weekday: Mapped[int] = mapped_column(Integer, default=6)  # Sunday
+    summary_hour: Mapped[int] = mapped_column(Integer, default=18)
+
+    user: Mapped[User] = relationship(back_populates="settings")

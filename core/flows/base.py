@@ -1,0 +1,40 @@
+"""The flow-state port: one state per person per chat, expiring after a while."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+DEFAULT_TTL_SECONDS = 60 * 60  # an abandoned flow is forgotten after an hour
+
+
+@dataclass(frozen=True)
+class FlowKey:
+    platform: str
+    chat_id: str
+    user_id: str
+
+    def as_str(self) -> str:
+        return f"{self.platform}:{self.chat_id}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class FlowState:
+    name: str  # which flow ("newhabit", "edithabit")
+    step: str  # where in it
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "step": self.step, "data": self.data}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> FlowState:
+        return cls(name=str(raw["name"]), step=str(raw["step"]), data=dict(raw.get("data", {})))
+
+
+class FlowStore(Protocol):
+    async def get(self, key: FlowKey) -> FlowState | None: ...
+
+    async def set(self, key: FlowKey, state: FlowState, ttl: int = DEFAULT_TTL_SECONDS) -> None: ...
+
+    async def clear(self, key: FlowKey) -> None: ...

@@ -1,0 +1,1 @@
+"""The habit domain: schedules, check-ins, the weekly tracker and habit statistics."""

@@ -1,0 +1,138 @@
+"""When a habit is due: every day, on chosen weekdays, or N times a week."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAY_ALIASES: dict[str, int] = {}
+for _i, _name in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+):
+    for _alias in (_name, _name[:3], _name[:2]):
+        _WEEKDAY_ALIASES[_alias] = _i
+_WEEKDAY_ALIASES["tues"] = 1
+_WEEKDAY_ALIASES["thur"] = 3
+_WEEKDAY_ALIASES["thurs"] = 3
+
+
+class ScheduleKind(StrEnum):
+    DAILY = "daily"
+    WEEKDAYS = "weekdays"
+    WEEKLY = "weekly"  # N times a week, on any days
+
+
+class ScheduleError(ValueError):
+    """The text does not describe a schedule; the message is safe to show a user."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    kind: ScheduleKind = ScheduleKind.DAILY
+    weekdays: frozenset[int] = frozenset()  # 0 = Monday ... 6 = Sunday, for WEEKDAYS
+    times_per_week: int = 7  # for WEEKLY, 1..7
+
+    def __post_init__(self) -> None:
+        if self.kind is ScheduleKind.WEEKDAYS and not self.weekdays:
+            raise ScheduleError("Choose at least one weekday.")
+        if any(d < 0 or d > 6 for d in self.weekdays):
+            raise ScheduleError("Weekdays run from Monday (0) to Sunday (6).")
+        if self.kind is ScheduleKind.WEEKLY and not 1 <= self.times_per_week <= 7:
+            raise ScheduleError("A weekly target is between 1 and 7 times a week.")
+
+    @classmethod
+    def daily(cls) -> Schedule:
+        return cls(ScheduleKind.DAILY)
+
+    @classmethod
+    def on_weekdays(cls, days: frozenset[int] | set[int]) -> Schedule:
+        days = frozenset(days)
+        if len(days) == 7:
+            return cls.daily()
+        return cls(ScheduleKind.WEEKDAYS, weekdays=days)
+
+    @classmethod
+    def times_a_week(cls, n: int) -> Schedule:
+        if n == 7:
+            return cls.daily()
+        return cls(ScheduleKind.WEEKLY, times_per_week=n)
+
+    # --- storage -------------------------------------------------------------------------
+    @property
+    def weekday_mask(self) -> int:
+        return sum(1 << d for d in self.weekdays)
+
+    @classmethod
+    def from_storage(cls, kind: str, weekday_mask: int, times_per_week: int) -> Schedule:
+        k = ScheduleKind(kind)
+        days = frozenset(d for d in range(7) if weekday_mask & (1 << d))
+        return cls(
+            k,
+            weekdays=days if k is ScheduleKind.WEEKDAYS else frozenset(),
+            times_per_week=times_per_week if k is ScheduleKind.WEEKLY else 7,
+        )
+
+    # --- meaning -------------------------------------------------------------------------
+    def is_scheduled(self, day: date) -> bool:
+        """True when the habit is due on that day (every day counts for N-times-a-week)."""
+        if self.kind is ScheduleKind.WEEKDAYS:
+            return day.weekday() in self.weekdays
+        return True
+
+    @property
+    def frequency(self) -> float:
+        """Scheduled repetitions per day (Loop Habit Tracker's f)."""
+        if self.kind is ScheduleKind.DAILY:
+            return 1.0
+        if self.kind is ScheduleKind.WEEKDAYS:
+            return len(self.weekdays) / 7
+        return self.times_per_week / 7
+
+    @property
+    def per_week(self) -> int:
+        """How many times a week the habit is due."""
+        if self.kind is ScheduleKind.DAILY:
+            return 7
+        if self.kind is ScheduleKind.WEEKDAYS:
+            return len(self.weekdays)
+        return self.times_per_week
+
+    def describe(self) -> str:
+        if self.kind is ScheduleKind.DAILY:
+            return "every day"
+        if self.kind is ScheduleKind.WEEKDAYS:
+            return ", ".join(WEEKDAY_NAMES[d] for d in sorted(self.weekdays))
+        n = self.times_per_week
+        return "once a week" if n == 1 else f"{n} times a week"
+
+    @classmethod
+    def parse(cls, text: str) -> Schedule:
+        """Read 'daily', 'weekdays', 'weekends', 'mon wed fri', '3x', '3 times a week'."""
+        t = text.strip().lower()
+        if t in {"", "daily", "every day", "everyday", "each day", "7x"}:
+            return cls.daily()
+        if t in {"weekdays", "workdays", "mon-fri"}:
+            return cls.on_weekdays({0, 1, 2, 3, 4})
+        if t in {"weekends", "weekend"}:
+            return cls.on_weekdays({5, 6})
+        m = re.fullmatch(r"(\d+)\s*(x|times?)?(\s*(a|per|/)\s*week)?", t)
+        if m and (m.group(2) or m.group(3)):
+            n = int(m.group(1))
+            if not 1 <= n <= 7:
+                raise ScheduleError("A weekly target is between 1 and 7 times a week.")
+            return cls.times_a_week(n)
+        if t in {"once a week", "weekly"}:
+            return cls.times_a_week(1)
+        words = [w for w in re.split(r"[\s,;/]+|\band\b", t) if w]
+        days: set[int] = set()
+        for w in words:
+            if w not in _WEEKDAY_ALIASES:
+                raise ScheduleError(
+                    f"I can't read {text.strip()!r} as a schedule. Try 'daily', "
+                    "'mon wed fri', 'weekdays' or '3x' (three times a week)."
+                )
+            days.add(_WEEKDAY_ALIASES[w])
+        return cls.on_weekdays(days)

@@ -1,0 +1,263 @@
+"""Habits for one person: create, find by what they typed, edit, archive, delete, check in."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.db.models import Habit, HabitLog, User
+from core.errors import Ambiguous, InvalidInput, NotFound
+from core.habits.history import CheckinStatus, HabitHistory
+from core.habits.schedule import Schedule
+
+MAX_ACTIVE_HABITS = 50
+TITLE_MAX = 100
+TEXT_MAX = 500
+
+
+class HabitDraft(BaseModel):
+    """What a person tells us about a new habit; everything but the title is optional."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, frozen=True)
+
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    schedule: Schedule = Field(default_factory=Schedule.daily)
+    why: str | None = Field(default=None, max_length=TEXT_MAX)
+    identity_goal: str | None = Field(default=None, max_length=TEXT_MAX)
+    minimal_dose: str | None = Field(default=None, max_length=TEXT_MAX)
+    implementation_intention: str | None = Field(default=None, max_length=TEXT_MAX)
+    cue: str | None = Field(default=None, max_length=TEXT_MAX)
+    reward: str | None = Field(default=None, max_length=TEXT_MAX)
+
+    @field_validator("title")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @classmethod
+    def build(cls, **fields: object) -> HabitDraft:
+        """Validate, turning pydantic's errors into one friendly sentence."""
+        try:
+            return cls.model_validate(fields)
+        except ValidationError as exc:
+            raise InvalidInput(_friendly(exc)) from None
+
+
+class EditableField(StrEnum):
+    TITLE = "title"
+    SCHEDULE = "schedule"
+    WHY = "why"
+    IDENTITY = "identity"
+    DOSE = "dose"
+    INTENTION = "intention"
+    CUE = "cue"
+    REWARD = "reward"
+
+
+FIELD_LABELS: dict[EditableField, str] = {
+    EditableField.TITLE: "title",
+    EditableField.SCHEDULE: "schedule",
+    EditableField.WHY: "why it matters",
+    EditableField.IDENTITY: "identity goal",
+    EditableField.DOSE: "minimal dose",
+    EditableField.INTENTION: "implementation intention",
+    EditableField.CUE: "cue",
+    EditableField.REWARD: "reward",
+}
+
+
+def _friendly(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = str(err["loc"][0]) if err["loc"] else "value"
+    name = {"title": "The habit's name"}.get(where, f"The {where.replace('_', ' ')}")
+    if err["type"] == "string_too_long":
+        return f"{name} is too long (at most {err['ctx']['max_length']} characters)."
+    if err["type"] == "string_too_short":
+        return f"{name} can't be empty."
+    return f"{name} is not valid: {err['msg']}."
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    habit: Habit
+    day: date
+    status: CheckinStatus | None  # the status now (None after undo)
+    changed: bool
+
+
+class HabitService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    # --- reading -------------------------------------------------------------------------
+    async def active(self, user: User) -> list[Habit]:
+        stmt = (
+            select(Habit)
+            .where(Habit.user_id == user.id, Habit.archived_at.is_(None))
+            .order_by(Habit.position, Habit.id)
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def get_owned(self, user: User, habit_id: int) -> Habit | None:
+        habit = await self.session.get(Habit, habit_id)
+        if habit is None or habit.user_id != user.id or habit.archived_at is not None:
+            return None
+        return habit
+
+    async def find(self, user: User, ref: str, habits: Sequence[Habit] | None = None) -> Habit:
+        """A habit by its number in /habits, its name, or a unique beginning of its name."""
+        habits = list(habits) if habits is not None else await self.active(user)
+        wanted = " ".join(ref.split()).lower()
+        if not habits:
+            raise NotFound("You have no habits yet. Create one with /newhabit.")
+        if not wanted:
+            raise InvalidInput("Which habit? Give its name or its number from /habits.")
+        if wanted.isdigit():
+            n = int(wanted)
+            if 1 <= n <= len(habits):
+                return habits[n - 1]
+            raise NotFound(f"There is no habit number {n}; you have {len(habits)}.")
+        exact = [h for h in habits if h.title.lower() == wanted]
+        if len(exact) == 1:
+            return exact[0]
+        prefixed = [h for h in habits if h.title.lower().startswith(wanted)]
+        if len(prefixed) == 1:
+            return prefixed[0]
+        if len(prefixed) > 1:
+            raise Ambiguous(
+                f"{ref.strip()!r} matches {len(prefixed)} habits.", [h.title for h in prefixed]
+            )
+        titles = [h.title for h in habits]
+        close = difflib.get_close_matches(ref.strip(), titles, n=3, cutoff=0.5)
+        lowered = {t.lower(): t for t in titles}
+        close += [
+            lowered[m]
+            for m in difflib.get_close_matches(wanted, list(lowered), n=3, cutoff=0.5)
+            if lowered[m] not in close
+        ]
+        close += [t for t in titles if wanted in t.lower() and t not in close]
+        raise NotFound(f"I can't find a habit called {ref.strip()!r}.", close[:3])
+
+    async def logs(
+        self, habits: Sequence[Habit], since: date | None = None, until: date | None = None
+    ) -> dict[int, dict[date, CheckinStatus]]:
+        """Check-ins of many habits in one query: habit id -> day -> status."""
+        result: dict[int, dict[date, CheckinStatus]] = defaultdict(dict)
+        if not habits:
+            return result
+        stmt = select(HabitLog.habit_id, HabitLog.day, HabitLog.status).where(
+            HabitLog.habit_id.in_([h.id for h in habits])
+        )
+        if since is not None:
+            stmt = stmt.where(HabitLog.day >= since)
+        if until is not None:
+            stmt = stmt.where(HabitLog.day <= until)
+        for habit_id, day, status in (await self.session.execute(stmt)).all():
+            result[habit_id][day] = CheckinStatus(status)
+        return result
+
+    async def histories(self, habits: Sequence[Habit]) -> dict[int, HabitHistory]:
+        logs = await self.logs(habits)
+        return {h.id: history_of(h, logs.get(h.id, {})) for h in habits}
+
+    # --- writing -------------------------------------------------------------------------
+    async def create(self, user: User, draft: HabitDraft, today: date) -> Habit:
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(Habit)
+            .where(Habit.user_id == user.id, Habit.archived_at.is_(None))
+        )
+        if (count or 0) >= MAX_ACTIVE_HABITS:
+            raise InvalidInput(
+                f"You already have {MAX_ACTIVE_HABITS} habits. Archive one with /deletehabit first."
+            )
+        habit = Habit(
+            user_id=user.id,
+            title=draft.title,
+            why=draft.why,
+            identity_goal=draft.identity_goal,
+            minimal_dose=draft.minimal_dose,
+            implementation_intention=draft.implementation_intention,
+            loop={"cue": draft.cue, "routine": draft.title, "reward": draft.reward},
+            start_date=today,
+            position=(count or 0) + 1,
+            created_at=self.clock.now(),
+        )
+        habit.schedule = draft.schedule
+        self.session.add(habit)
+        await self.session.flush()
+        return habit
+
+    async def edit(self, habit: Habit, field: EditableField, value: str) -> None:
+        text = value.strip()
+        if field is EditableField.SCHEDULE:
+            try:
+                habit.schedule = Schedule.parse(text)
+            except ValueError as exc:
+                raise InvalidInput(str(exc)) from None
+            return
+        if field is EditableField.TITLE:
+            draft = HabitDraft.build(title=text)
+            habit.title = draft.title
+            habit.loop = {**habit.loop, "routine": draft.title}
+            return
+        if len(text) > TEXT_MAX:
+            raise InvalidInput(f"That is too long (at most {TEXT_MAX} characters).")
+        cleared = None if text in {"", "-"} else text
+        if field is EditableField.WHY:
+            habit.why = cleared
+        elif field is EditableField.IDENTITY:
+            habit.identity_goal = cleared
+        elif field is EditableField.DOSE:
+            habit.minimal_dose = cleared
+        elif field is EditableField.INTENTION:
+            habit.implementation_intention = cleared
+        else:
+            habit.loop = {**habit.loop, field.value: cleared}
+
+    async def archive(self, habit: Habit) -> None:
+        habit.archived_at = self.clock.now()
+
+    async def delete(self, habit: Habit) -> None:
+        await self.session.delete(habit)
+
+    async def check_in(self, habit: Habit, day: date, status: CheckinStatus) -> CheckinResult:
+        if day < habit.start_date:
+            habit.start_date = day  # checking in before creation extends the habit's history
+        existing = await self.session.scalar(
+            select(HabitLog).where(HabitLog.habit_id == habit.id, HabitLog.day == day)
+        )
+        if existing is None:
+            self.session.add(
+                HabitLog(
+                    habit_id=habit.id, day=day, status=status.value, created_at=self.clock.now()
+                )
+            )
+            await self.session.flush()
+            return CheckinResult(habit, day, status, changed=True)
+        if existing.status == status.value:
+            return CheckinResult(habit, day, status, changed=False)
+        existing.status = status.value
+        return CheckinResult(habit, day, status, changed=True)
+
+    async def undo(self, habit: Habit, day: date) -> CheckinResult:
+        result = await self.session.execute(
+            delete(HabitLog).where(HabitLog.habit_id == habit.id, HabitLog.day == day)
+        )
+        changed = bool(getattr(result, "rowcount", 0))
+        return CheckinResult(habit, day, None, changed=changed)
+
+
+def history_of(habit: Habit, entries: dict[date, CheckinStatus]) -> HabitHistory:
+    start = min([habit.start_date, *entries]) if entries else habit.start_date
+    return HabitHistory(schedule=habit.schedule, start=start, entries=entries)

@@ -1,0 +1,1 @@
+"""People and the chat identities that lead to them."""

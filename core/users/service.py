@@ -1,0 +1,90 @@
+"""Find or create the user behind a chat identity; their settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from core.clock import Clock, local_date
+from core.db.models import Identity, User, UserSettings
+from core.errors import InvalidInput
+from core.timezones import resolve_timezone
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who is writing, as the chat platform tells it."""
+
+    platform: str
+    external_id: str
+    display_name: str
+    username: str | None = None
+    private_chat_id: str | None = None  # set when they write in a private chat
+
+
+class UserService:
+    def __init__(self, session: AsyncSession, clock: Clock, default_timezone: str = "UTC") -> None:
+        self.session = session
+        self.clock = clock
+        self.default_timezone = default_timezone
+
+    async def identify(self, contact: Contact) -> tuple[User, bool]:
+        """The user behind this identity, created on first contact. Returns (user, is_new)."""
+        stmt = (
+            select(Identity)
+            .where(Identity.platform == contact.platform)
+            .where(Identity.external_id == contact.external_id)
+            .options(joinedload(Identity.user).joinedload(User.settings))
+        )
+        identity = (await self.session.execute(stmt)).scalar_one_or_none()
+        now = self.clock.now()
+        if identity is None:
+            user = User(display_name=contact.display_name[:128] or "friend", created_at=now)
+            user.settings = UserSettings(timezone=self.default_timezone, day_start_hour=0)
+            identity = Identity(
+                user=user,
+                platform=contact.platform,
+                external_id=contact.external_id,
+                username=contact.username,
+                display_name=contact.display_name[:128],
+                dm_chat_id=contact.private_chat_id,
+                created_at=now,
+            )
+            self.session.add_all([user, identity])
+            await self.session.flush()
+            return user, True
+        self._refresh(identity, contact)
+        return identity.user, False
+
+    def _refresh(self, identity: Identity, contact: Contact) -> None:
+        if identity.username != contact.username:
+            identity.username = contact.username
+        if contact.display_name and identity.display_name != contact.display_name[:128]:
+            identity.display_name = contact.display_name[:128]
+        if contact.private_chat_id and identity.dm_chat_id != contact.private_chat_id:
+            identity.dm_chat_id = contact.private_chat_id
+        if contact.private_chat_id and identity.unreachable_at is not None:
+            identity.unreachable_at = None  # they wrote to us again
+
+    async def set_timezone(self, user: User, name: str) -> str:
+        canonical = resolve_timezone(name)
+        user.settings.timezone = canonical
+        return canonical
+
+    async def set_day_start(self, user: User, hour: int) -> None:
+        if not 0 <= hour <= 6:
+            raise InvalidInput("The day can start between 00:00 and 06:00.")
+        user.settings.day_start_hour = hour
+
+
+def user_zone(user: User) -> ZoneInfo:
+    return ZoneInfo(user.settings.timezone)
+
+
+def user_today(user: User, now: datetime) -> date:
+    return local_date(now, user_zone(user), user.settings.day_start_hour)

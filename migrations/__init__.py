@@ -1,0 +1,1 @@
+"""Alembic migrations for HabitLink's schema; run them with `habitlink migrate`."""

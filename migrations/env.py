@@ -1,0 +1,67 @@
+"""Alembic environment: runs on a connection handed over by core.db.schema, or on DATABASE_URL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+from alembic import context
+from sqlalchemy import DateTime
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+import core.db.models  # noqa: F401  (registers every table)
+from core.db.base import Base, UTCDateTime
+from core.db.engine import normalise_url
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Write UTCDateTime as a plain timezone-aware DateTime, so migrations don't import app code."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def compare_type(
+    ctx: Any, inspected: Any, metadata: Any, inspected_type: Any, metadata_type: Any
+) -> bool | None:
+    if isinstance(metadata_type, UTCDateTime):
+        return not isinstance(inspected_type, DateTime)
+    return None
+
+
+def do_run_migrations(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        render_item=render_item,
+        compare_type=compare_type,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_async() -> None:
+    url = normalise_url(os.environ.get("DATABASE_URL", "sqlite:///data/habitlink.db"))
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(do_run_migrations)
+    await engine.dispose()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        do_run_migrations(connection)
+    else:
+        asyncio.run(run_async())
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (--sql) migrations are not supported; run `habitlink migrate`.")
+run_migrations_online()
