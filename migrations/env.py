@@ -4,34 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any
-
 from alembic import context
-from sqlalchemy import DateTime
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import core.db.models  # noqa: F401  (registers every table)
-from core.db.base import Base, UTCDateTime
+from core.db.base import Base
 from core.db.engine import normalise_url
+from core.db.schema import compare_type, render_item
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
-    """Write UTCDateTime as a plain timezone-aware DateTime, so migrations don't import app code."""
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
-
-
-def compare_type(
-    ctx: Any, inspected: Any, metadata: Any, inspected_type: Any, metadata_type: Any
-) -> bool | None:
-    if isinstance(metadata_type, UTCDateTime):
-        return not isinstance(inspected_type, DateTime)
-    return None
 
 
 def do_run_migrations(connection: Connection) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import DateTime
 from sqlalchemy.engine import Connection
 
+from core.db.base import UTCDateTime
 from core.db.engine import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -23,6 +26,22 @@ class SchemaOutOfDate(RuntimeError):
         )
         self.current = current
         self.head = head
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Write UTCDateTime as a plain timezone-aware DateTime, so migrations don't import app code."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def compare_type(
+    ctx: Any, inspected: Any, metadata: Any, inspected_type: Any, metadata_type: Any
+) -> bool | None:
+    """UTCDateTime is stored as DateTime: not a difference for autogenerate."""
+    if isinstance(metadata_type, UTCDateTime):
+        return not isinstance(inspected_type, DateTime)
+    return None
 
 
 def alembic_config() -> Config:

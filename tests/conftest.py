@@ -1,0 +1,183 @@
+"""Shared fixtures: the same tests run on SQLite and PostgreSQL; Redis-backed stores run for real.
+
+PostgreSQL: PG_TEST_URL (default postgresql://postgres@127.0.0.1:5432/test) names a server; each
+test session creates its own database there, migrates it once and empties it after every test.
+Redis: REDIS_TEST_URL (default redis://127.0.0.1:6379/0); each test gets its own key prefix.
+When a server is down the tests that need it are skipped locally; with HABITLINK_REQUIRE_SERVICES=1
+(set by .ci/run) they fail instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import text
+
+from bot.dispatcher import HabitLinkBot
+from bot.handlers import build_router
+from core.clock import SettableClock
+from core.db.base import Base
+from core.db.engine import Database
+from core.db.schema import upgrade
+from core.flows import MemoryFlowStore
+from tests.support.console import ConsoleSession
+
+PG_TEST_URL = os.environ.get("PG_TEST_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/0")
+REQUIRE_SERVICES = os.environ.get("HABITLINK_REQUIRE_SERVICES") == "1"
+T = TypeVar("T")
+# A Monday morning in spring, before Europe's daylight-saving switch.
+DEFAULT_NOW = datetime(2026, 3, 23, 9, 0, tzinfo=UTC)
+
+
+def unavailable(what: str, why: object) -> None:
+    message = f"{what} is not reachable: {why}"
+    if REQUIRE_SERVICES:
+        pytest.fail(message + " (HABITLINK_REQUIRE_SERVICES=1)", pytrace=False)
+    pytest.skip(message)
+
+
+# --- databases ---------------------------------------------------------------------------
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run set-up coroutines from sync fixtures, which may be reached while a loop is running."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+async def _migrate(url: str) -> None:
+    db = Database(url)
+    await upgrade(db)
+    await db.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "habitlink.db"
+    run_sync(_migrate(f"sqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_admin_dsn() -> str:
+    return PG_TEST_URL.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def _pg_admin(dsn: str, *statements: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn, timeout=5)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def create_pg_database(admin_dsn: str, *, migrate: bool) -> str:
+    """A new empty (or migrated) database on the test server; returns its URL."""
+    import asyncpg
+
+    name = f"habitlink_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        run_sync(_pg_admin(admin_dsn, f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError) as exc:
+        unavailable("PostgreSQL", exc)
+    url = f"{admin_dsn.rsplit('/', 1)[0]}/{name}"
+    if migrate:
+        run_sync(_migrate(url))
+    return url
+
+
+def drop_pg_database(admin_dsn: str, url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    run_sync(_pg_admin(admin_dsn, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_admin_dsn: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test session, dropped at the end."""
+    url = create_pg_database(pg_admin_dsn, migrate=True)
+    yield url
+    drop_pg_database(pg_admin_dsn, url)
+
+
+async def empty_postgres(db: Database) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with db.engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "habitlink.db"
+        shutil.copyfile(template, path)
+        db = Database(f"sqlite:///{path}")
+        yield db
+        await db.dispose()
+        return
+    db = Database(request.getfixturevalue("pg_url"))
+    await empty_postgres(db)
+    try:
+        yield db
+    finally:
+        await empty_postgres(db)
+        await db.dispose()
+
+
+# --- the bot -----------------------------------------------------------------------------
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(DEFAULT_NOW)
+
+
+@pytest.fixture
+def bot(database: Database, clock: SettableClock) -> HabitLinkBot:
+    return HabitLinkBot(
+        db=database, flows=MemoryFlowStore(clock), clock=clock, router=build_router()
+    )
+
+
+@pytest.fixture
+def console(bot: HabitLinkBot, clock: SettableClock, tmp_path: Path) -> ConsoleSession:
+    """A console chat: `await console.say('/habits')` returns what the bot printed."""
+    return ConsoleSession(bot, clock, tmp_path / "console-media")
+
+
+# --- redis -------------------------------------------------------------------------------
+@asynccontextmanager
+async def redis_for_test() -> AsyncIterator[tuple[Redis, str]]:
+    """A client of the real Redis and a key prefix of this test's own, deleted afterwards."""
+    client = Redis.from_url(REDIS_TEST_URL)
+    try:
+        await client.ping()
+    except (RedisError, OSError) as exc:
+        await client.aclose()
+        unavailable("Redis", exc)
+    prefix = f"habitlink-test-{uuid.uuid4().hex[:8]}"
+    try:
+        yield client, prefix
+    finally:
+        keys = [k async for k in client.scan_iter(match=f"{prefix}:*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
+
+
+@pytest.fixture
+async def redis_env() -> AsyncIterator[tuple[Redis, str]]:
+    async with redis_for_test() as env:
+        yield env

@@ -1,0 +1,181 @@
+"""Update injection helpers: realistic Update JSON for what users do in Telegram."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from tests.fakes.telegram_models import (
+    GROUP_ANONYMOUS_BOT_ID,
+    JSON,
+    CallbackQueryRecord,
+    FakeChat,
+    FakeUser,
+    FileEntry,
+    StoredMessage,
+    detect_entities,
+    image_size,
+    make_png,
+)
+from tests.fakes.telegram_state import DEFAULT_PHOTO_SIZES, TelegramState
+
+
+class UpdateInjection(TelegramState):
+    """Each helper stores the user's message (if any), queues the update (getUpdates) or hands it
+    to the webhook, and returns the Update JSON."""
+
+    def _user_message(
+        self,
+        chat: FakeChat,
+        user: FakeUser | None,
+        *,
+        text: str | None = None,
+        sender_chat: FakeChat | None = None,
+        reply_to: StoredMessage | None = None,
+    ) -> StoredMessage:
+        message = StoredMessage(
+            chat=chat,
+            message_id=self._new_message_id(chat.id),
+            date=int(time.time()),
+            from_user=user,
+            sender_chat=sender_chat,
+            text=text,
+            plain_text=text,
+            entities=detect_entities(text) if text else [],
+            reply_to=reply_to,
+        )
+        return self._store(message)
+
+    def _message_update(self, message: StoredMessage) -> JSON:
+        key = "channel_post" if message.chat.type == "channel" else "message"
+        return self.inject({key: message.to_api()})
+
+    def send_text(
+        self,
+        text: str,
+        *,
+        chat: FakeChat | None = None,
+        user: FakeUser | None = None,
+        reply_to: StoredMessage | None = None,
+    ) -> JSON:
+        """A user writes `text` (entities such as bot_command are detected like clients do).
+        Default: the default user in their private chat with the bot."""
+        user = user or self.default_user
+        chat = chat or self.private_chat(user)
+        return self._message_update(self._user_message(chat, user, text=text, reply_to=reply_to))
+
+    def send_command(
+        self,
+        command: str,
+        args: str = "",
+        *,
+        chat: FakeChat | None = None,
+        user: FakeUser | None = None,
+        mention_bot: bool = False,
+    ) -> JSON:
+        """/command[@BotName] [args], e.g. send_command("checkin", "run", chat=group)."""
+        text = "/" + command.lstrip("/")
+        if mention_bot:
+            text += f"@{self.bot_user.username}"
+        return self.send_text(f"{text} {args}".rstrip(), chat=chat, user=user)
+
+    def send_photo(
+        self,
+        *,
+        chat: FakeChat | None = None,
+        user: FakeUser | None = None,
+        caption: str | None = None,
+        sizes: Iterable[tuple[int, int]] = DEFAULT_PHOTO_SIZES,
+        data: bytes | None = None,
+        largest_file_size: int | None = None,
+    ) -> JSON:
+        """A user sends a photo: one PhotoSize per entry of `sizes` (smallest first), each backed
+        by a real PNG; `data` replaces the bytes of the largest size."""
+        user = user or self.default_user
+        chat = chat or self.private_chat(user)
+        sizes = list(sizes)
+        entries: list[FileEntry] = []
+        for index, (width, height) in enumerate(sizes):
+            last = index == len(sizes) - 1
+            blob = data if last and data is not None else make_png(width, height)
+            if last and data is not None:
+                width, height = image_size(blob) or (width, height)
+            declared = largest_file_size if last else None
+            entries.append(
+                self.add_file(
+                    blob, declared_size=declared, kind="photos", width=width, height=height
+                )
+            )
+        message = self._user_message(chat, user)
+        message.photo = entries[-1].data
+        message.photo_sizes = [entry.photo_size() for entry in entries]
+        if caption:
+            message.caption = message.plain_caption = caption
+            message.caption_entities = detect_entities(caption)
+        return self._message_update(message)
+
+    def press_button(
+        self,
+        message: StoredMessage,
+        *,
+        data: str | None = None,
+        text: str | None = None,
+        user: FakeUser | None = None,
+    ) -> JSON:
+        """A user presses the inline button of a bot message with this callback_data (or label
+        text; with neither, the first callback button)."""
+        current = self.message(message.chat_id, message.message_id)
+        assert current is not None and not current.deleted, "the message no longer exists"
+        buttons = [b for b in current.buttons() if "callback_data" in b]
+        chosen = next(
+            (
+                b
+                for b in buttons
+                if (data is None or b["callback_data"] == data)
+                and (text is None or b["text"] == text)
+            ),
+            None,
+        )
+        assert chosen is not None, f"no button {data or text!r} in {current.reply_markup}"
+        user = user or self.default_user
+        query = CallbackQueryRecord(
+            str(4_000_000_000_000_000 + self._next()), user, current, chosen["callback_data"]
+        )
+        self.callback_queries[query.id] = query
+        return self.inject(
+            {
+                "callback_query": {
+                    "id": query.id,
+                    "from": user.to_api(),
+                    "message": current.to_api(),
+                    "chat_instance": str(abs(current.chat_id * 7919) % 10**18),
+                    "data": query.data,
+                }
+            }
+        )
+
+    def edit_user_message(self, message: StoredMessage, new_text: str) -> JSON:
+        """The author edits an earlier message (edited_message / edited_channel_post update)."""
+        message.text = message.plain_text = new_text
+        message.entities = detect_entities(new_text)
+        message.edit_date = int(time.time())
+        self._touch()
+        key = "edited_channel_post" if message.chat.type == "channel" else "edited_message"
+        return self.inject({key: message.to_api()})
+
+    def channel_post(self, text: str, *, channel: FakeChat | None = None) -> JSON:
+        channel = channel or self.new_channel()
+        message = self._user_message(channel, None, text=text, sender_chat=channel)
+        return self._message_update(message)
+
+    def send_as_anonymous_admin(
+        self, text: str, *, group: FakeChat, signature: str | None = None
+    ) -> JSON:
+        """A message of an anonymous group admin: from GroupAnonymousBot, sender_chat = group."""
+        admin = self.users.get(GROUP_ANONYMOUS_BOT_ID) or FakeUser(
+            GROUP_ANONYMOUS_BOT_ID, "Group", "GroupAnonymousBot", language_code=None, is_bot=True
+        )
+        self.users[admin.id] = admin
+        message = self._user_message(group, admin, text=text, sender_chat=group)
+        message.author_signature = signature
+        return self._message_update(message)

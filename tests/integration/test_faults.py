@@ -1,0 +1,92 @@
+"""A storage fault mid-command: the user is asked to try again, and nothing is half-written."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
+
+from bot.context import Context
+from bot.dispatcher import SORRY_BUG, SORRY_STORAGE, HabitLinkBot
+from bot.handlers import build_router
+from bot.messages import Chat, ChatKind, Person, Request, Response
+from bot.router import Router
+from core.db.engine import Database
+from core.db.models import Habit
+
+ALICE = Person("console", "alice", "Alice")
+DM = Chat("console", "dm:alice", ChatKind.PRIVATE)
+
+
+@contextmanager
+def database_fails_on(db: Database, keyword: str) -> Iterator[None]:
+    """The database connection drops when a statement containing `keyword` is sent."""
+
+    def fail(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if keyword in statement:
+            raise OperationalError(statement, None, ConnectionResetError("connection lost"))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", fail)
+    try:
+        yield
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", fail)
+
+
+async def habit_count(db: Database) -> int:
+    async with db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(Habit)) or 0)
+
+
+async def say(bot: HabitLinkBot, text: str) -> str:
+    response = await bot.handle(Request.from_text(ALICE, DM, text))
+    return "\n".join(r.text.plain() for r in response.replies)
+
+
+async def test_failed_save_at_the_end_of_a_flow_keeps_the_flow(
+    bot: HabitLinkBot, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await say(bot, "/newhabit")
+    await say(bot, "Stretch")
+    await say(bot, "daily")
+    for _ in range(5):
+        await say(bot, "skip")
+    with database_fails_on(database, "INSERT INTO habits"), caplog.at_level(logging.ERROR):
+        assert await say(bot, "a walk outside") == SORRY_STORAGE
+    assert "storage error" in caplog.text
+    assert await habit_count(database) == 0
+    # The flow is still at its last step: the same answer again saves the habit, once.
+    assert "Your new habit is ready" in await say(bot, "a walk outside")
+    assert await habit_count(database) == 1
+
+
+async def test_failed_check_in_writes_nothing(bot: HabitLinkBot, database: Database) -> None:
+    await say(bot, "/newhabit Read")
+    with database_fails_on(database, "INSERT INTO habit_logs"):
+        assert await say(bot, "/done read") == SORRY_STORAGE
+    assert "1. ○ Read" in await say(bot, "/habits")
+    assert "✓ Read done today" in await say(bot, "/done read")
+
+
+async def test_a_bug_never_shows_a_traceback(
+    bot: HabitLinkBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = Router()
+
+    @broken.command("boom", "A command with a bug in it")
+    async def boom(ctx: Context) -> Response:
+        return Response.say(str(1 // 0))
+
+    buggy = HabitLinkBot(
+        db=bot.db, flows=bot.flows, clock=bot.clock, router=build_router().include(broken)
+    )
+    with caplog.at_level(logging.ERROR):
+        reply = await say(buggy, "/boom")
+    assert reply == SORRY_BUG
+    assert "ZeroDivisionError" in caplog.text
+    assert "/help" in await say(buggy, "/start")  # and the bot carries on

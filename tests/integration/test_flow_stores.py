@@ -1,0 +1,65 @@
+"""The flow-state port behaves the same in memory and in the real Redis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from redis.asyncio import Redis
+
+from core.clock import SettableClock
+from core.flows import FlowKey, FlowState, FlowStore, MemoryFlowStore
+from core.flows.redis import RedisFlowStore
+from tests.conftest import REDIS_TEST_URL, redis_for_test
+
+KEY = FlowKey("telegram", "100", "42")
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+async def store(request: pytest.FixtureRequest, clock: SettableClock) -> AsyncIterator[FlowStore]:
+    if request.param == "memory":
+        yield MemoryFlowStore(clock)
+        return
+    async with redis_for_test() as (client, prefix):
+        yield RedisFlowStore(client, prefix=prefix)
+
+
+async def test_set_get_clear(store: FlowStore) -> None:
+    assert await store.get(KEY) is None
+    state = FlowState("newhabit", "why", {"title": "Read <b>", "n": 3})
+    await store.set(KEY, state)
+    assert await store.get(KEY) == state
+    other = FlowKey("telegram", "100", "43")
+    assert await store.get(other) is None  # per person
+    assert await store.get(FlowKey("discord", "100", "42")) is None  # per platform
+    await store.clear(KEY)
+    assert await store.get(KEY) is None
+    await store.clear(KEY)  # clearing twice is fine
+
+
+async def test_memory_state_expires(clock: SettableClock) -> None:
+    store = MemoryFlowStore(clock)
+    await store.set(KEY, FlowState("newhabit", "title"), ttl=60)
+    clock.advance(timedelta(seconds=59))
+    assert await store.get(KEY) is not None
+    clock.advance(timedelta(seconds=2))
+    assert await store.get(KEY) is None
+
+
+@pytest.mark.redis
+async def test_redis_state_survives_a_new_client_and_expires(
+    redis_env: tuple[Redis, str],
+) -> None:
+    redis_client, redis_prefix = redis_env
+    await RedisFlowStore(redis_client, prefix=redis_prefix).set(
+        KEY, FlowState("newhabit", "why", {"title": "Run"}), ttl=30
+    )
+    fresh = Redis.from_url(REDIS_TEST_URL)  # a restarted bot process
+    try:
+        store = RedisFlowStore(fresh, prefix=redis_prefix)
+        assert await store.get(KEY) == FlowState("newhabit", "why", {"title": "Run"})
+        ttl = await fresh.ttl(f"{redis_prefix}:flow:{KEY.as_str()}")
+        assert 0 < ttl <= 30
+    finally:
+        await fresh.aclose()

@@ -1,0 +1,46 @@
+"""Lists cost the same number of SQL statements for 1 habit and for 30: no query per row."""
+
+from __future__ import annotations
+
+from bot.dispatcher import HabitLinkBot
+from bot.messages import Chat, ChatKind, Person, Request, Response
+from core.db.engine import Database
+
+ALICE = Person("console", "alice", "Alice", "alice")
+DM = Chat("console", "dm:alice", ChatKind.PRIVATE)
+
+
+async def say(bot: HabitLinkBot, text: str) -> Response:
+    return await bot.handle(Request.from_text(ALICE, DM, text))
+
+
+async def statements_for(bot: HabitLinkBot, db: Database, text: str) -> int:
+    before = db.statements
+    response = await say(bot, text)
+    assert response.replies, text
+    return db.statements - before
+
+
+async def _habits(bot: HabitLinkBot, n: int) -> None:
+    for i in range(n):
+        await say(bot, f"/newhabit Habit {i:02d}")
+        await say(bot, f"/done {i + 1}")
+        await say(bot, f"/skip {i + 1} yesterday")
+
+
+async def test_list_commands_do_not_query_per_habit(bot: HabitLinkBot, database: Database) -> None:
+    await _habits(bot, 1)
+    one = {cmd: await statements_for(bot, database, cmd) for cmd in ("/habits", "/week", "/stats")}
+    await _habits(bot, 29)
+    thirty = {
+        cmd: await statements_for(bot, database, cmd) for cmd in ("/habits", "/week", "/stats")
+    }
+    # /stats shows details for a single habit and an overview for several: compare /habits, /week.
+    assert one["/habits"] == thirty["/habits"] <= 4
+    assert one["/week"] == thirty["/week"] <= 4
+    assert thirty["/stats"] <= 4
+
+
+async def test_done_is_a_handful_of_statements(bot: HabitLinkBot, database: Database) -> None:
+    await _habits(bot, 30)
+    assert await statements_for(bot, database, "/done 30 -2") <= 7
