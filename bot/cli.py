@@ -56,9 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level, settings.effective_log_format)
     try:
         if args.command == "console":
-            from adapters.console.main import run_console
+            from bot.platforms import console_main
 
-            return asyncio.run(run_console(settings, user=args.user))
+            return asyncio.run(console_main()(settings, args.user))
         if args.command == "migrate":
             return asyncio.run(_migrate(settings, check=args.check))
         from bot.runner import run_adapters

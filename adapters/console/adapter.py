@@ -126,7 +126,7 @@ class ConsoleAdapter:
         await self._send(Request.from_text(self._person(), self.chat, caption, photo=photo))
 
     async def _press(self, arg: str) -> None:
-        if not arg.isdigit() or not 1 <= int(arg) <= len(self.buttons):
+        if not arg.isdecimal() or not 1 <= int(arg) <= len(self.buttons):
             self._print(f"(there is no button {arg}; the last reply had {len(self.buttons)})")
             return
         button = self.buttons[int(arg) - 1]

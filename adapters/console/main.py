@@ -11,7 +11,7 @@ from bot.settings import Settings
 from core.clock import SettableClock
 
 
-async def run_console(settings: Settings, *, user: str = "you") -> int:
+async def run_console(settings: Settings, user: str = "you") -> int:
     if logging.getLogger().level < logging.WARNING:
         logging.getLogger().setLevel(logging.WARNING)  # the terminal is the chat; keep it clean
     clock = SettableClock()

@@ -32,7 +32,12 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
         reply = await today_list(ctx)
         if not reply.buttons:
             return Response([reply])
-        hint = f"Tap a habit, or send {USAGE.format(cmd=cmd)}."
+        usage = USAGE.format(cmd=cmd)
+        hint = (
+            f"To skip one, send {usage}. The buttons check habits in as done."
+            if status is CheckinStatus.SKIPPED
+            else f"Tap a habit, or send {usage}."
+        )
         return Response([reply, Reply.of(hint, personal=True)])
     today = ctx.today
     day = parse_day(day_text, today)
@@ -50,7 +55,9 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
         if not result.changed:
             return Response.say(bold(habit.title), f" was already skipped {when}.")
         return Response.say(
-            "Skipped ", bold(habit.title), f" {when}. Your {streak_text(stats)} is safe."
+            "Skipped ",
+            bold(habit.title),
+            f" {when}. {streak_text(stats).capitalize()}, still safe.",
         )
     if not result.changed:
         return Response.say(

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from bot.context import Context
 from bot.messages import Button, Response, bold, italic
 from bot.router import Router
-from bot.views import habit_card, numbered_habit_buttons
+from bot.views import habit_card, numbered_habit_buttons, plural
 from core.db.models import Habit, HabitLog
 from core.flows import FlowState
 from core.habits.service import FIELD_LABELS, EditableField
@@ -108,7 +108,7 @@ async def answer(ctx: Context, state: FlowState) -> Response:
 
 
 async def _owned(ctx: Context, args: list[str]) -> Habit | None:
-    if not args or not args[0].isdigit():
+    if not args or not args[0].isdecimal():
         return None
     return await ctx.habits.get_owned(ctx.user, int(args[0]))
 
@@ -134,7 +134,7 @@ async def _confirm(ctx: Context, habit: Habit, *, edit: bool = False) -> Respons
     return Response.say(
         "Remove ",
         bold(habit.title),
-        f"? It has {count or 0} check-ins.\n",
+        f"? It has {plural(count or 0, 'check-in')}.\n",
         "Archive hides it and keeps its history; Delete removes it and its check-ins for good.",
         buttons=[
             [

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.context import Context
+from bot.handlers.checkin import split_day
 from bot.messages import Button, Response, bold, code, italic
 from bot.router import Router
 from bot.views import habit_card
-from core.errors import InvalidInput
+from core.db.models import Habit
+from core.errors import HabitLinkError, InvalidInput
 from core.flows import FlowState
 from core.habits.schedule import Schedule, ScheduleError
 from core.habits.service import TEXT_MAX, HabitDraft
@@ -63,13 +65,29 @@ async def newhabit(ctx: Context) -> Response:
             "Created ",
             bold(habit.title),
             ", every day. Check in with ",
-            code("/done " + habit.title.split()[0].lower()),
+            code("/done " + await _short_ref(ctx, habit)),
             " or /habits. Add why, identity and a cue with ",
             code("/edithabit"),
             ".",
         )
     ctx.start_flow(FLOW, STEPS[0].key)
     return _ask(0, intro=True)
+
+
+async def _short_ref(ctx: Context, habit: Habit) -> str:
+    """The fewest leading words of the title that /done reads as this habit, else its number."""
+    habits = await ctx.habits.active(ctx.user)
+    words = habit.title.lower().split()
+    for n in range(1, len(words) + 1):
+        ref = " ".join(words[:n])
+        if split_day(ref)[0] != ref:
+            continue  # /done would read the last word as a day
+        try:
+            if await ctx.habits.find(ctx.user, ref, habits) is habit:
+                return ref
+        except HabitLinkError:
+            pass
+    return str(habits.index(habit) + 1)
 
 
 def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:

@@ -138,7 +138,7 @@ async def _details(ctx: Context, habit: Habit) -> Response:
 @router.button("st")
 async def press_stats(ctx: Context, args: list[str]) -> Response:
     habit = (
-        await ctx.habits.get_owned(ctx.user, int(args[0])) if args and args[0].isdigit() else None
+        await ctx.habits.get_owned(ctx.user, int(args[0])) if args and args[0].isdecimal() else None
     )
     if habit is None:
         return Response(notice="That habit isn't on your list (any more).")

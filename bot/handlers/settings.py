@@ -79,7 +79,7 @@ async def daystart(ctx: Context) -> Response:
             code("/daystart 3"),
             " counts anything before 03:00 as the day before.",
         )
-    if not arg.isdigit() or not 0 <= int(arg) <= 6:
+    if not arg.isdecimal() or not 0 <= int(arg) <= 6:
         return Response.say("Give an hour from 0 to 6, for example ", code("/daystart 3"), ".")
     await ctx.users.set_day_start(ctx.user, int(arg))
     return Response.say(f"Done: your day now starts at {int(arg):02d}:00.")

@@ -64,7 +64,7 @@ async def habits(ctx: Context) -> Response:
 
 
 async def _press(ctx: Context, args: list[str], done: bool) -> Response:
-    if len(args) != 2 or not args[0].isdigit():
+    if len(args) != 2 or not args[0].isdecimal():
         return Response(notice="That button no longer works.")
     habit = await ctx.habits.get_owned(ctx.user, int(args[0]))
     if habit is None:

@@ -1,0 +1,43 @@
+"""Telegram as a platform of `habitlink run` (registered as an entry point)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+
+from adapters.telegram.adapter import TelegramAdapter
+from bot.app import App
+from bot.settings import Settings
+
+
+def webhook_secret(settings: Settings) -> str:
+    """TELEGRAM_WEBHOOK_SECRET, or one derived from SECRET_KEY (Telegram allows [A-Za-z0-9_-])."""
+    if settings.telegram_webhook_secret is not None:
+        return settings.telegram_webhook_secret.get_secret_value()
+    key = settings.secret_key.get_secret_value().encode()
+    return hmac.new(key, b"telegram-webhook", hashlib.sha256).hexdigest()
+
+
+class TelegramPlatform:
+    name = "telegram"
+
+    def configured(self, settings: Settings) -> bool:
+        return settings.telegram_bot_token is not None
+
+    async def serve(self, app: App, stop: asyncio.Event) -> None:
+        settings = app.settings
+        assert settings.telegram_bot_token is not None
+        adapter = TelegramAdapter(
+            app.bot,
+            token=settings.telegram_bot_token.get_secret_value(),
+            base_url=settings.telegram_api_base_url,
+            base_file_url=settings.telegram_file_base_url,
+        )
+        await adapter.serve(
+            stop,
+            webhook_url=settings.telegram_webhook_url,
+            webhook_secret=webhook_secret(settings) if settings.telegram_webhook_url else None,
+            listen=settings.telegram_webhook_listen,
+            port=settings.telegram_webhook_port,
+        )

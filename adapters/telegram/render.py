@@ -1,0 +1,88 @@
+"""Neutral replies as Telegram HTML: text escaped, long text split, buttons as inline keyboards."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.messages import Button, Rich, Span, Style
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+_TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.CODE: "code", Style.PRE: "pre"}
+
+
+def to_html(text: Rich) -> str:
+    out: list[str] = []
+    for span in text.spans:
+        escaped = html.escape(span.text, quote=False)
+        tag = _TAGS.get(span.style)
+        if tag is None or not span.text:
+            out.append(escaped)
+        elif span.style is Style.PRE:
+            body = escaped.strip("\n")
+            lead = "" if not out or out[-1].endswith("\n") else "\n"
+            out.append(f"{lead}<pre>{body}</pre>\n")
+        else:
+            out.append(f"<{tag}>{escaped}</{tag}>")
+    return "".join(out).strip()
+
+
+def split(text: Rich, limit: int = MESSAGE_LIMIT) -> list[Rich]:
+    """Cut text into pieces of at most `limit` visible characters, at line breaks where possible."""
+    pieces: list[list[Span]] = [[]]
+    size = 0
+    for span in _lines(text):
+        n = len(span.text)
+        if size + n > limit and pieces[-1]:
+            pieces.append([])
+            size = 0
+        while n > limit:  # one line longer than a whole message: cut it hard
+            pieces[-1].append(Span(span.text[:limit], span.style))
+            pieces.append([])
+            span = Span(span.text[limit:], span.style)
+            n = len(span.text)
+        pieces[-1].append(span)
+        size += n
+    result = [_trim(Rich(tuple(p))) for p in pieces]
+    return [r for r in result if r] or [Rich()]
+
+
+def _lines(text: Rich) -> list[Span]:
+    """Spans cut after each line break, so pieces can end at the end of a line."""
+    out: list[Span] = []
+    for span in text.spans:
+        if span.style is Style.PRE:
+            out.append(span)  # a block stays whole unless it alone exceeds the limit
+            continue
+        parts = span.text.split("\n")
+        for i, part in enumerate(parts):
+            chunk = part + ("\n" if i < len(parts) - 1 else "")
+            if chunk:
+                out.append(Span(chunk, span.style))
+    return out
+
+
+def _trim(text: Rich) -> Rich:
+    spans = list(text.spans)
+    while spans and not spans[-1].text.strip():
+        spans.pop()
+    while spans and not spans[0].text.strip():
+        spans.pop(0)
+    return Rich(tuple(spans))
+
+
+def caption(text: Rich) -> str:
+    """A photo caption within Telegram's 1024 characters."""
+    pieces = split(text, CAPTION_LIMIT - 1)
+    rendered = to_html(pieces[0])
+    return rendered + ("…" if len(pieces) > 1 else "")
+
+
+def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label[:64], callback_data=b.payload) for b in row] for row in rows]
+    )

@@ -1,0 +1,79 @@
+"""Telegram updates as neutral bot requests; updates the bot does not handle become None."""
+
+from __future__ import annotations
+
+from telegram import Bot, Message, PhotoSize, Update
+from telegram import Chat as TgChat
+from telegram import User as TgUser
+
+from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
+
+PLATFORM = "telegram"
+
+
+def person(user: TgUser) -> Person:
+    name = user.full_name or user.username or "friend"
+    return Person(PLATFORM, str(user.id), name, user.username)
+
+
+def chat(tg_chat: TgChat) -> Chat:
+    kind = ChatKind.PRIVATE if tg_chat.type == TgChat.PRIVATE else ChatKind.GROUP
+    return Chat(PLATFORM, str(tg_chat.id), kind, tg_chat.title)
+
+
+def command_for_us(text: str, bot_username: str) -> tuple[str | None, str, bool]:
+    """Parse '/cmd@Bot args'. Returns (command, args, addressed_to_another_bot)."""
+    stripped = text.strip()
+    head, sep, rest = stripped.partition(" ")
+    if head.startswith("/") and "@" in head:
+        name, _, target = head.partition("@")
+        if target.lower() != bot_username.lower():
+            return None, stripped, True
+        stripped = name + sep + rest
+    command, args = parse_command(stripped)
+    return command, args, False
+
+
+def message_request(message: Message, bot: Bot) -> Request | None:
+    """A message (text or photo) from a person; None for what the bot should not answer."""
+    if message.from_user is None or message.from_user.is_bot:
+        return None
+    if message.sender_chat is not None or message.is_automatic_forward:
+        return None  # an anonymous group admin, or a post forwarded from a linked channel
+    text = message.text or message.caption or ""
+    command, args, other_bot = command_for_us(text, bot.username)
+    if other_bot:
+        return None
+    photo = _photo(message.photo[-1], bot) if message.photo else None
+    if not text and photo is None:
+        return None
+    reply_to = None
+    original = message.reply_to_message
+    if original is not None and original.from_user is not None and not original.from_user.is_bot:
+        reply_to = person(original.from_user)
+    return Request(
+        sender=person(message.from_user),
+        chat=chat(message.chat),
+        text=text,
+        command=command,
+        args=args,
+        photo=photo,
+        reply_to=reply_to,
+    )
+
+
+def button_request(update: Update) -> Request | None:
+    query = update.callback_query
+    if query is None or query.data is None or query.message is None:
+        return None
+    return Request(sender=person(query.from_user), chat=chat(query.message.chat), button=query.data)
+
+
+def _photo(size: PhotoSize, bot: Bot) -> Photo:
+    """The largest size of a photo, fetched through getFile and the file URL when needed."""
+
+    async def load() -> bytes:
+        file = await bot.get_file(size.file_id)
+        return bytes(await file.download_as_bytearray())
+
+    return Photo(load=load, file_name=f"{size.file_unique_id}.jpg", size=size.file_size)

@@ -1,0 +1,38 @@
+"""Chat platforms plug in through entry points, so bot/ never imports an adapter.
+
+pyproject.toml lists them under [project.entry-points."habitlink.platforms"]; each names a class
+with a `name`, `configured(settings)` and `serve(app, stop)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+class Platform(Protocol):
+    name: str
+
+    def configured(self, settings: Settings) -> bool: ...
+
+    async def serve(self, app: App, stop: asyncio.Event) -> None: ...
+
+
+ConsoleMain = Callable[[Settings, str], Coroutine[Any, Any, int]]
+
+
+def platforms() -> list[Platform]:
+    found = entry_points(group="habitlink.platforms")
+    return [cast(Platform, ep.load()()) for ep in sorted(found, key=lambda ep: ep.name)]
+
+
+def console_main() -> ConsoleMain:
+    (ep,) = entry_points(group="habitlink.console", name="console")
+    return cast(ConsoleMain, ep.load())
