@@ -14,6 +14,7 @@ from bot.messages import Request
 from core.clock import Clock
 from core.db.models import User
 from core.flows import FlowState
+from core.groups.service import GroupService
 from core.habits.service import HabitService
 from core.users.service import UserService, user_today, user_zone
 
@@ -38,6 +39,10 @@ class Context:
     @cached_property
     def habits(self) -> HabitService:
         return HabitService(self.session, self.clock)
+
+    @cached_property
+    def groups(self) -> GroupService:
+        return GroupService(self.session, self.clock)
 
     @cached_property
     def users(self) -> UserService:

@@ -107,6 +107,8 @@ class HabitLinkBot:
         if req.command is not None:
             command = self.router.commands.get(req.command)
             if command is None:
+                if not req.chat.is_private:
+                    return Response()  # in a group it may well be meant for another bot
                 return Response.say(
                     f"I don't know /{req.command}. Send /help to see what I can do."
                 )

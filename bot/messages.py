@@ -58,6 +58,7 @@ class Request:
     photo: Photo | None = None
     button: str | None = None  # payload of a pressed button
     reply_to: Person | None = None  # author of the message this one answers
+    deep_link: str | None = None  # e.g. https://t.me/Bot?start= : a code appended opens the bot
 
     @classmethod
     def from_text(
@@ -68,9 +69,12 @@ class Request:
         *,
         photo: Photo | None = None,
         reply_to: Person | None = None,
+        deep_link: str | None = None,
     ) -> Request:
         command, args = parse_command(text)
-        return cls(sender, chat, text, command, args, photo=photo, reply_to=reply_to)
+        return cls(
+            sender, chat, text, command, args, photo=photo, reply_to=reply_to, deep_link=deep_link
+        )
 
 
 def parse_command(text: str) -> tuple[str | None, str]:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from bot.handlers import basics, checkin, edit, newhabit, progress, settings, today
+from bot.handlers import (
+    basics,
+    checkin,
+    edit,
+    group_admin,
+    groups,
+    newhabit,
+    progress,
+    settings,
+    today,
+)
 from bot.router import Router
 
 
@@ -15,4 +25,6 @@ def build_router() -> Router:
         edit.router,
         progress.router,
         settings.router,
+        groups.router,
+        group_admin.router,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context
+from bot.handlers.groups import join_by_code
 from bot.messages import Response, bold, code, lines, rich
 from bot.router import Router, Where
 
@@ -14,6 +15,9 @@ SECTIONS = ("Basics", "Habits", "Groups", "Learnings", "Summary", "Settings")
 @router.command("start", "What HabitLink does and how to begin", section="Basics")
 async def start(ctx: Context) -> Response:
     name = ctx.user.display_name
+    code_text = ctx.request.args.strip()
+    if code_text and ctx.request.chat.is_private:  # a deep link carrying an invite code
+        return await join_by_code(ctx, code_text)
     if not ctx.request.chat.is_private:
         return Response.say(
             f"Hi {name}! I keep this chat's accountability group. "

@@ -122,7 +122,7 @@ class HabitService:
             raise NotFound("You have no habits yet. Create one with /newhabit.")
         if not wanted:
             raise InvalidInput("Which habit? Give its name or its number from /habits.")
-        if wanted.isdigit():
+        if wanted.isdecimal():
             n = int(wanted)
             if 1 <= n <= len(habits):
                 return habits[n - 1]
@@ -146,6 +146,8 @@ class HabitService:
             if lowered[m] not in close
         ]
         close += [t for t in titles if wanted in t.lower() and t not in close]
+        # '/done run someday': the name followed by words that are not a day
+        close += [t for t in titles if wanted.startswith(t.lower() + " ") and t not in close]
         raise NotFound(f"I can't find a habit called {ref.strip()!r}.", close[:3])
 
     async def logs(

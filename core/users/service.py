@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -60,6 +60,23 @@ class UserService:
             return user, True
         self._refresh(identity, contact)
         return identity.user, False
+
+    async def find(
+        self, platform: str, *, external_id: str | None = None, username: str | None = None
+    ) -> User | None:
+        """A known user by their platform id or @username (None when we never met them)."""
+        stmt = (
+            select(User)
+            .join(Identity, Identity.user_id == User.id)
+            .where(Identity.platform == platform)
+        )
+        if external_id is not None:
+            stmt = stmt.where(Identity.external_id == external_id)
+        elif username is not None:
+            stmt = stmt.where(func.lower(Identity.username) == username.lstrip("@").lower())
+        else:
+            return None
+        return (await self.session.scalars(stmt)).first()
 
     def _refresh(self, identity: Identity, contact: Contact) -> None:
         if identity.username != contact.username:

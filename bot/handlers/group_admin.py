@@ -1,0 +1,125 @@
+"""Owners and admins manage a group: /rename, /visibility, /kick, /promote, /demote, /transfer."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.handlers.groups import chat_group
+from bot.messages import Response, bold
+from bot.router import Router, Where
+from core.db.models import User
+from core.errors import InvalidInput, NotFound
+
+router = Router()
+SECTION = "Groups"
+
+
+async def target_user(ctx: Context, verb: str) -> User:
+    """Whom the command is about: the author of the replied-to message, or @username."""
+    req = ctx.request
+    if req.reply_to is not None:
+        user = await ctx.users.find(req.reply_to.platform, external_id=req.reply_to.id)
+        if user is None:
+            raise NotFound(f"{req.reply_to.display_name} hasn't used HabitLink yet.")
+        return user
+    name = req.args.strip().split()[0] if req.args.strip() else ""
+    if not name.startswith("@") or len(name) < 2:
+        raise InvalidInput(f"Whom? Reply to their message with /{verb}, or send /{verb} @username.")
+    user = await ctx.users.find(req.chat.platform, username=name)
+    if user is None:
+        raise NotFound(f"I don't know {name} yet; they need to send me a message first.")
+    return user
+
+
+@router.command(
+    "rename",
+    "Rename this group (owner or admin)",
+    usage="/rename NEW NAME",
+    where=Where.GROUP,
+    section=SECTION,
+    menu=False,
+)
+async def rename(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    await ctx.groups.rename(ctx.user, group, ctx.request.args)
+    return Response.say("The group is now called ", bold(group.name), ".")
+
+
+@router.command(
+    "visibility",
+    "Make this group public or private (owner or admin)",
+    usage="/visibility public|private",
+    where=Where.GROUP,
+    section=SECTION,
+    menu=False,
+)
+async def visibility(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    wanted = ctx.request.args.strip().lower()
+    if wanted not in {"public", "private"}:
+        return Response.say("Say /visibility public or /visibility private.")
+    await ctx.groups.set_public(ctx.user, group, wanted == "public")
+    if wanted == "public":
+        return Response.say(bold(group.name), " is public: anyone can find it with /groups.")
+    return Response.say(bold(group.name), " is private: new members need an invite code.")
+
+
+@router.command(
+    "kick",
+    "Remove a member (owner or admin)",
+    usage="/kick @username (or reply)",
+    where=Where.GROUP,
+    section=SECTION,
+    menu=False,
+)
+async def kick(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    target = await target_user(ctx, "kick")
+    await ctx.groups.remove(ctx.user, group, target)
+    return Response.say(f"{target.display_name} is no longer in ", bold(group.name), ".")
+
+
+@router.command(
+    "promote",
+    "Make a member an admin (owner)",
+    usage="/promote @username (or reply)",
+    where=Where.GROUP,
+    section=SECTION,
+    menu=False,
+)
+async def promote(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    target = await target_user(ctx, "promote")
+    await ctx.groups.set_admin(ctx.user, group, target, True)
+    return Response.say(f"{target.display_name} is now an admin of ", bold(group.name), ".")
+
+
+@router.command(
+    "demote",
+    "Make an admin a member again (owner)",
+    usage="/demote @username (or reply)",
+    where=Where.GROUP,
+    section=SECTION,
+    menu=False,
+)
+async def demote(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    target = await target_user(ctx, "demote")
+    await ctx.groups.set_admin(ctx.user, group, target, False)
+    return Response.say(f"{target.display_name} is a member of ", bold(group.name), " again.")
+
+
+@router.command(
+    "transfer",
+    "Hand the group over to another member (owner)",
+    usage="/transfer @username (or reply)",
+    where=Where.GROUP,
+    section=SECTION,
+    menu=False,
+)
+async def transfer(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    target = await target_user(ctx, "transfer")
+    await ctx.groups.transfer(ctx.user, group, target)
+    return Response.say(
+        f"{target.display_name} now owns ", bold(group.name), ". You stay on as an admin."
+    )

@@ -1,0 +1,180 @@
+"""Groups in chats: /newgroup, /join, /leave, /members, /groupinfo, /invite, /groups, /mygroups."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.messages import Response, bold, code, lines, rich
+from bot.router import Router, Where
+from bot.views import plural
+from core.db.models import Group, GroupRole
+from core.errors import InvalidInput, NotFound
+from core.groups.service import ChatRef
+
+router = Router()
+SECTION = "Groups"
+
+
+def chat_ref(ctx: Context) -> ChatRef:
+    chat = ctx.request.chat
+    return ChatRef(chat.platform, chat.id, chat.title)
+
+
+async def chat_group(ctx: Context) -> Group:
+    """The group of the chat this request came from."""
+    group = await ctx.groups.for_chat(chat_ref(ctx))
+    if group is None:
+        raise InvalidInput(
+            "This chat has no HabitLink group yet. Create one with /newgroup NAME [public|private]."
+        )
+    return group
+
+
+def invite_text(ctx: Context, group: Group) -> list[str]:
+    parts = [f"In a private chat with me, send /join {group.invite_code}"]
+    if ctx.request.deep_link:
+        parts.append(f"or open {ctx.request.deep_link}{group.invite_code}")
+    return parts
+
+
+@router.command(
+    "newgroup",
+    "Make this chat an accountability group",
+    usage="/newgroup NAME [public|private]",
+    where=Where.GROUP,
+    section=SECTION,
+)
+async def newgroup(ctx: Context) -> Response:
+    words = ctx.request.args.split()
+    public = True
+    if words and words[-1].lower() in {"public", "private"}:
+        public = words.pop().lower() == "public"
+    name = " ".join(words) or (ctx.request.chat.title or "")
+    group = await ctx.groups.create(ctx.user, chat_ref(ctx), name, public=public)
+    kind = "public: anyone can find it with /groups" if public else "private: invite only"
+    return Response.say(
+        "Created the group ",
+        bold(group.name),
+        f" ({kind}). You are its owner.\n",
+        "Everyone here: send /join to take part. Post a photo as proof of your week.",
+    )
+
+
+@router.command(
+    "join",
+    "Join this chat's group, or any group with its code",
+    usage="/join [CODE]",
+    section=SECTION,
+)
+async def join(ctx: Context) -> Response:
+    code_text = ctx.request.args.strip()
+    if ctx.request.chat.is_private:
+        if not code_text:
+            return Response.say(
+                "Send /join CODE with an invite code from a member, or find public groups "
+                "with /groups."
+            )
+        return await join_by_code(ctx, code_text)
+    group = await chat_group(ctx)
+    joined = await ctx.groups.join(group, ctx.user, code=code_text or None)
+    name = ctx.user.display_name
+    if not joined:
+        return Response.say(f"{name}, you are already in ", bold(group.name), ".")
+    return Response.say("Welcome to ", bold(group.name), f", {name}!")
+
+
+async def join_by_code(ctx: Context, code_text: str) -> Response:
+    group = await ctx.groups.by_invite(code_text)
+    if group is None:
+        raise NotFound(
+            "That invite code doesn't match any group. Check it with the member who sent it."
+        )
+    joined = await ctx.groups.join(group, ctx.user, code=code_text)
+    if not joined:
+        return Response.say("You are already in ", bold(group.name), ".")
+    return Response.say(
+        "You joined ", bold(group.name), ". Post your proofs and learnings in its chat."
+    )
+
+
+@router.command("leave", "Leave this chat's group", where=Where.GROUP, section=SECTION)
+async def leave(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    name = group.name
+    closed = await ctx.groups.leave(group, ctx.user)
+    if closed:
+        return Response.say("You were the last member, so ", bold(name), " is closed.")
+    return Response.say(f"{ctx.user.display_name} left ", bold(name), ".")
+
+
+@router.command("members", "Who is in this chat's group", where=Where.GROUP, section=SECTION)
+async def members(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    people = await ctx.groups.members(group)
+    badge = {GroupRole.OWNER: " (owner)", GroupRole.ADMIN: " (admin)", GroupRole.MEMBER: ""}
+    return Response.say(
+        bold(f"{group.name}: {plural(len(people), 'member')}"),
+        "\n",
+        lines(f"{i}. {m.name}{badge[m.role]}" for i, m in enumerate(people, 1)),
+    )
+
+
+@router.command("groupinfo", "About this chat's group", where=Where.GROUP, section=SECTION)
+async def groupinfo(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    people = await ctx.groups.members(group)
+    owner = next((m.name for m in people if m.role is GroupRole.OWNER), "nobody")
+    role = await ctx.groups.role(group, ctx.user)
+    status = (
+        f"You are {'a member' if role is GroupRole.MEMBER else 'its ' + role.value}."
+        if role
+        else "You are not a member yet: /join"
+    )
+    return Response.say(
+        bold(group.name),
+        f"\n{'Public' if group.is_public else 'Private'} · {plural(len(people), 'member')}"
+        f" · owner {owner}\n",
+        f"Created {group.created_at:%d %b %Y}. {status}",
+    )
+
+
+@router.command(
+    "invite", "An invite code (and link) for this group", where=Where.GROUP, section=SECTION
+)
+async def invite(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    if await ctx.groups.role(group, ctx.user) is None:
+        return Response.say("Only members can invite. Send /join first.")
+    return Response.say(
+        "Invite someone to ", bold(group.name), ":\n", lines(invite_text(ctx, group))
+    )
+
+
+@router.command("groups", "Public groups you can join", where=Where.PRIVATE, section=SECTION)
+async def groups(ctx: Context) -> Response:
+    found = await ctx.groups.public_groups()
+    if not found:
+        return Response.say(
+            "There are no public groups yet. Add me to a group chat and send /newgroup NAME there."
+        )
+    rows = [
+        rich(
+            bold(v.group.name),
+            f" · {plural(v.members, 'member')} · ",
+            code(f"/join {v.group.invite_code}"),
+        )
+        for v in found
+    ]
+    return Response.say(bold("Public groups"), "\n", lines(rows))
+
+
+@router.command("mygroups", "The groups you are in", where=Where.PRIVATE, section=SECTION)
+async def mygroups(ctx: Context) -> Response:
+    mine = await ctx.groups.groups_of(ctx.user)
+    if not mine:
+        return Response.say("You are not in a group yet. Find one with /groups.")
+    rows = [
+        f"{v.group.name} · {plural(v.members, 'member')} · "
+        f"{'public' if v.group.is_public else 'private'} · you: {v.role.value if v.role else ''}"
+        for v in mine
+    ]
+    return Response.say(bold("Your groups"), "\n", lines(rows))

@@ -1,0 +1,1 @@
+"""Accountability groups: the chats they live in, members and roles."""

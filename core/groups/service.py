@@ -1,0 +1,250 @@
+"""Create, find, join and leave groups; owners and admins manage them."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.db.models import Group, GroupChat, GroupMember, GroupRole, User
+from core.errors import Forbidden, InvalidInput, NotFound
+
+NAME_MAX = 64
+MANAGERS = (GroupRole.OWNER, GroupRole.ADMIN)
+
+
+@dataclass(frozen=True)
+class ChatRef:
+    platform: str
+    chat_id: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberView:
+    user_id: int
+    name: str
+    role: GroupRole
+
+
+@dataclass(frozen=True)
+class GroupView:
+    group: Group
+    members: int
+    role: GroupRole | None = None
+
+
+def clean_name(text: str) -> str:
+    name = " ".join(text.split())
+    if not name:
+        raise InvalidInput("Give the group a name, for example /newgroup Morning Runners.")
+    if len(name) > NAME_MAX:
+        raise InvalidInput(f"That name is too long (at most {NAME_MAX} characters).")
+    return name
+
+
+class GroupService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    # --- finding -------------------------------------------------------------------------
+    async def for_chat(self, chat: ChatRef) -> Group | None:
+        stmt = (
+            select(Group)
+            .join(GroupChat, GroupChat.group_id == Group.id)
+            .where(GroupChat.platform == chat.platform, GroupChat.external_chat_id == chat.chat_id)
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def by_invite(self, code: str) -> Group | None:
+        return (
+            await self.session.scalars(select(Group).where(Group.invite_code == code.strip()))
+        ).first()
+
+    async def role(self, group: Group, user: User) -> GroupRole | None:
+        role = await self.session.scalar(
+            select(GroupMember.role).where(
+                GroupMember.group_id == group.id, GroupMember.user_id == user.id
+            )
+        )
+        return GroupRole(role) if role else None
+
+    async def members(self, group: Group) -> list[MemberView]:
+        stmt = (
+            select(User.id, User.display_name, GroupMember.role)
+            .join(GroupMember, GroupMember.user_id == User.id)
+            .where(GroupMember.group_id == group.id)
+            .order_by(GroupMember.created_at, User.id)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return [MemberView(uid, name, GroupRole(role)) for uid, name, role in rows]
+
+    async def public_groups(self, limit: int = 20) -> list[GroupView]:
+        count = func.count(GroupMember.user_id)
+        stmt = (
+            select(Group, count)
+            .join(GroupMember, GroupMember.group_id == Group.id)
+            .where(Group.is_public.is_(True))
+            .group_by(Group.id)
+            .order_by(count.desc(), Group.name)
+            .limit(limit)
+        )
+        return [GroupView(g, n) for g, n in (await self.session.execute(stmt)).all()]
+
+    async def groups_of(self, user: User) -> list[GroupView]:
+        mine = (
+            select(GroupMember.group_id, GroupMember.role)
+            .where(GroupMember.user_id == user.id)
+            .subquery()
+        )
+        everyone = GroupMember.__table__.alias("everyone")
+        stmt = (
+            select(Group, mine.c.role, func.count(everyone.c.user_id))
+            .join(mine, mine.c.group_id == Group.id)
+            .join(everyone, everyone.c.group_id == Group.id)
+            .group_by(Group.id, mine.c.role)
+            .order_by(Group.name)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return [GroupView(g, n, GroupRole(role)) for g, role, n in rows]
+
+    # --- creating, joining, leaving ------------------------------------------------------
+    async def create(self, owner: User, chat: ChatRef, name: str, *, public: bool) -> Group:
+        if await self.for_chat(chat) is not None:
+            raise InvalidInput("This chat already has a group. See it with /groupinfo.")
+        now = self.clock.now()
+        group = Group(
+            name=clean_name(name),
+            is_public=public,
+            owner_id=owner.id,
+            invite_code=secrets.token_urlsafe(6),
+            timezone=owner.settings.timezone,
+            created_at=now,
+        )
+        self.session.add(group)
+        await self.session.flush()
+        self.session.add_all(
+            [
+                GroupChat(
+                    group_id=group.id,
+                    platform=chat.platform,
+                    external_chat_id=chat.chat_id,
+                    title=chat.title,
+                    created_at=now,
+                ),
+                GroupMember(
+                    group_id=group.id, user_id=owner.id, role=GroupRole.OWNER, created_at=now
+                ),
+            ]
+        )
+        await self.session.flush()
+        return group
+
+    async def join(self, group: Group, user: User, *, code: str | None = None) -> bool:
+        """Join; a private group needs its invite code. False when already a member."""
+        if await self.role(group, user) is not None:
+            return False
+        if not group.is_public and (code or "").strip() != group.invite_code:
+            raise Forbidden(
+                f"{group.name} is private. Ask a member for an invite (/invite), then send "
+                "/join CODE."
+            )
+        self.session.add(
+            GroupMember(
+                group_id=group.id,
+                user_id=user.id,
+                role=GroupRole.MEMBER,
+                created_at=self.clock.now(),
+            )
+        )
+        await self.session.flush()
+        return True
+
+    async def leave(self, group: Group, user: User) -> bool:
+        """Leave; True when the group closed because its last member left."""
+        role = await self.role(group, user)
+        if role is None:
+            raise InvalidInput(f"You are not a member of {group.name}.")
+        members = await self.members(group)
+        if role is GroupRole.OWNER and len(members) > 1:
+            raise Forbidden(
+                "You own this group. Hand it over first with /transfer @name, then /leave."
+            )
+        if len(members) == 1:
+            await self.session.delete(group)
+            await self.session.flush()
+            return True
+        await self._membership_delete(group, user.id)
+        return False
+
+    # --- managing ------------------------------------------------------------------------
+    async def require(self, group: Group, user: User, *allowed: GroupRole) -> GroupRole:
+        role = await self.role(group, user)
+        if role is None:
+            raise Forbidden(f"Only members of {group.name} can do that. Send /join first.")
+        if role not in allowed:
+            who = "the owner" if allowed == (GroupRole.OWNER,) else "the owner or an admin"
+            raise Forbidden(f"Only {who} of {group.name} can do that.")
+        return role
+
+    async def rename(self, actor: User, group: Group, name: str) -> None:
+        await self.require(group, actor, *MANAGERS)
+        group.name = clean_name(name)
+
+    async def set_public(self, actor: User, group: Group, public: bool) -> None:
+        await self.require(group, actor, *MANAGERS)
+        group.is_public = public
+
+    async def new_invite(self, actor: User, group: Group) -> str:
+        await self.require(group, actor, *MANAGERS)
+        group.invite_code = secrets.token_urlsafe(6)
+        return group.invite_code
+
+    async def remove(self, actor: User, group: Group, target: User) -> None:
+        actor_role = await self.require(group, actor, *MANAGERS)
+        target_role = await self._target_role(group, target)
+        if target.id == actor.id:
+            raise InvalidInput("To leave the group yourself, send /leave.")
+        if target_role is GroupRole.OWNER or (
+            target_role is GroupRole.ADMIN and actor_role is not GroupRole.OWNER
+        ):
+            raise Forbidden("Only the owner can remove an admin, and nobody removes the owner.")
+        await self._membership_delete(group, target.id)
+
+    async def set_admin(self, actor: User, group: Group, target: User, admin: bool) -> None:
+        await self.require(group, actor, GroupRole.OWNER)
+        target_role = await self._target_role(group, target)
+        if target_role is GroupRole.OWNER:
+            raise InvalidInput("The owner is already in charge.")
+        await self._set_role(group, target.id, GroupRole.ADMIN if admin else GroupRole.MEMBER)
+
+    async def transfer(self, actor: User, group: Group, target: User) -> None:
+        await self.require(group, actor, GroupRole.OWNER)
+        if target.id == actor.id:
+            raise InvalidInput("You already own this group.")
+        await self._target_role(group, target)
+        await self._set_role(group, target.id, GroupRole.OWNER)
+        await self._set_role(group, actor.id, GroupRole.ADMIN)
+        group.owner_id = target.id
+
+    async def _target_role(self, group: Group, target: User) -> GroupRole:
+        role = await self.role(group, target)
+        if role is None:
+            raise NotFound(f"{target.display_name} is not a member of {group.name}.")
+        return role
+
+    async def _set_role(self, group: Group, user_id: int, role: GroupRole) -> None:
+        member = await self.session.get(GroupMember, (group.id, user_id))
+        if member is None:
+            raise NotFound("That person is not a member of this group.")
+        member.role = role.value
+
+    async def _membership_delete(self, group: Group, user_id: int) -> None:
+        member = await self.session.get(GroupMember, (group.id, user_id))
+        if member is not None:
+            await self.session.delete(member)
+            await self.session.flush()
