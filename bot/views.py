@@ -44,8 +44,11 @@ def streak_text(stats: HabitStats) -> str:
     return f"streak {plural(stats.current_streak, stats.streak_unit.rstrip('s'))}"
 
 
-def progress_text(stats: HabitStats) -> str:
-    return f"day {stats.done_total} of {HABIT_FORMATION_TARGET}"
+def progress_text(done_total: int) -> str:
+    """'day 12 of 66'; past the mark it says so rather than 'day 70 of 66'."""
+    if done_total > HABIT_FORMATION_TARGET:
+        return f"day {done_total}, past the {HABIT_FORMATION_TARGET}-day mark"
+    return f"day {done_total} of {HABIT_FORMATION_TARGET}"
 
 
 def progress_note() -> Span:

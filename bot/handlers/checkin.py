@@ -66,7 +66,7 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
     return Response.say(
         "✓ ",
         bold(habit.title),
-        f" done {when}. {streak_text(stats).capitalize()}, {progress_text(stats)}.",
+        f" done {when}. {streak_text(stats).capitalize()}, {progress_text(stats.done_total)}.",
     )
 
 

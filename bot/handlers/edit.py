@@ -159,7 +159,7 @@ async def press_delete_choice(ctx: Context, args: list[str]) -> Response:
 async def press_delete(ctx: Context, args: list[str]) -> Response:
     habit = await _owned(ctx, args)
     if habit is None or len(args) != 2:
-        return Response(notice="That habit is already gone.")
+        return Response(notice="That habit isn't on your list (any more).")
     title = habit.title
     if args[1] == "a":
         await ctx.habits.archive(habit)

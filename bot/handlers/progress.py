@@ -125,7 +125,7 @@ async def _details(ctx: Context, habit: Habit) -> Response:
         bold(habit.title),
         f" ({habit.schedule.describe()})\n",
         f"Current streak: {plural(s.current_streak, unit)} · best: {plural(s.best_streak, unit)}\n",
-        f"Progress: {progress_text(s)}\n",
+        f"Progress: {progress_text(s.done_total)}\n",
         f"Habit strength: {percent(s.strength)}\n",
         f"Done in the last 7 days: {percent(s.rate_7)} · 30 days: {percent(s.rate_30)}\n",
         progress_note(),

@@ -1,0 +1,496 @@
+"""A new user's first days through the console: /start, /help, /habits, check-ins and streaks.
+
+Every test runs on SQLite and PostgreSQL (the `database` fixture). The clock starts at
+Monday 2026-03-23 09:00 UTC; `:time` moves it (naive times are UTC in the console).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PIL import Image
+
+from tests.support.console import ConsoleSession
+
+INDENT = "     "
+
+
+def bot(*lines: str, edited: bool = False) -> str:
+    """One reply exactly as the console prints it."""
+    lead = "bot (edited): " if edited else "bot: "
+    return "\n".join([lead + lines[0], *(INDENT + line for line in lines[1:])]) + "\n"
+
+
+WELCOME_BODY = (
+    "I help you build habits one small day at a time, and keep you honest with friends.",
+    "",
+    "1. Set your time zone so your days start at your midnight: /timezone Europe/Berlin (now: UTC)",
+    "2. Create a habit: /newhabit (guided) or /newhabit Read 10 pages",
+    "3. Check in every day with /habits or /done read",
+    "",
+    "Send /help for everything else.",
+)
+
+
+# --- /start, /help and what the bot says to anything else --------------------------------
+async def test_start_welcomes_a_new_user_and_then_a_returning_one(console: ConsoleSession) -> None:
+    assert await console.say("/start") == bot("Welcome to HabitLink, you!", *WELCOME_BODY)
+    assert await console.say("/start") == bot("Welcome back, you!", *WELCOME_BODY)
+    assert console.buttons == []
+
+
+async def test_start_in_a_group_points_to_the_group_commands(console: ConsoleSession) -> None:
+    out = await console.say(":chat group Runners", "/start")
+    assert out == "(group chat Runners)\n" + bot(
+        "Hi you! I keep this chat's accountability group. Send /help to see the group commands."
+    )
+
+
+HELP_HABITS = (
+    "Habits",
+    "/habits – Today's habits, with a button to check each one in",
+    "/done – Check a habit in as done",
+    "/skip – Skip a habit for a day without breaking the streak",
+    "/undo – Take back a check-in or a skip",
+    "/newhabit – Create a habit (guided), or in one line: /newhabit Read 10 pages",
+    "/edithabit – Change a habit's name, schedule, why, identity or loop",
+    "/deletehabit – Archive or delete a habit (asks first)",
+    "/week – This week's tracker, as text and as a picture",
+    "/stats – Streaks, 66-day progress, habit strength and a year heatmap",
+)
+HELP_BASICS = (
+    "Basics",
+    "/start – What HabitLink does and how to begin",
+    "/help – All commands, or /help COMMAND",
+    "/cancel – Stop what we're in the middle of",
+)
+HELP_FOOTER = "Send /help COMMAND for details, for example /help done."
+
+
+async def test_help_lists_every_command_by_section(console: ConsoleSession) -> None:
+    # Other sections (groups, ...) come between Habits and Settings; these are fixed.
+    habits_first = bot(*HELP_BASICS, *HELP_HABITS)
+    out = await console.say("/help")
+    assert out.startswith(habits_first)
+    assert out.endswith(
+        "\n".join(
+            INDENT + line
+            for line in (
+                "Settings",
+                "/timezone – Set your time zone, so your day starts at your midnight",
+                "/daystart – Night owl? Let your day end at 1–6 in the morning",
+                HELP_FOOTER,
+            )
+        )
+        + "\n"
+    )
+    # In a group the private-only settings are left out.
+    out = await console.say(":chat group Runners", "/help")
+    assert out.startswith("(group chat Runners)\n" + habits_first)
+    assert out.endswith(INDENT + HELP_FOOTER + "\n")
+    assert "Settings" not in out
+    assert "/timezone" not in out
+    assert "/daystart" not in out
+
+
+async def test_help_for_one_command(console: ConsoleSession) -> None:
+    assert await console.say("/help done") == bot(
+        "/done: Check a habit in as done", "/done HABIT [today|yesterday|mon|YYYY-MM-DD]"
+    )
+    assert await console.say("/help /TIMEZONE") == bot(
+        "/timezone (private chat): Set your time zone, so your day starts at your midnight",
+        "/timezone Europe/Berlin",
+    )
+    assert await console.say("/help fly") == bot("There is no /fly. Send /help for the list.")
+
+
+async def test_unknown_command_gets_a_hint(console: ConsoleSession) -> None:
+    assert await console.say("/fly away") == bot(
+        "I don't know /fly. Send /help to see what I can do."
+    )
+
+
+async def test_plain_text_in_private_gets_a_hint(console: ConsoleSession) -> None:
+    assert await console.say("hello there") == bot(
+        "Send /help to see what I can do, or /habits for today's list."
+    )
+
+
+async def test_plain_text_in_a_group_gets_no_reply(console: ConsoleSession) -> None:
+    assert await console.say(":chat group Runners") == "(group chat Runners)\n"
+    assert await console.say("morning all!", "who's running today?") == ""
+    # Unknown commands may be meant for another bot there.
+    assert await console.say("/fly away") == ""
+    # Commands are still answered there, and /timezone says where it works.
+    assert await console.say("/timezone Tokyo") == bot("/timezone works in a private chat with me.")
+    assert await console.say("/daystart 2") == bot("/daystart works in a private chat with me.")
+
+
+# --- /habits and its buttons ---------------------------------------------------------------
+async def test_habits_without_any_habit(console: ConsoleSession) -> None:
+    assert await console.say("/habits") == bot(
+        "You have no habits yet. Create one with /newhabit or /newhabit Read 10 pages."
+    )
+    assert console.buttons == []
+
+
+async def test_habits_buttons_check_in_and_undo_in_place(console: ConsoleSession) -> None:
+    await console.say("/newhabit Read 10 pages", "/newhabit Run")
+    assert await console.say("/habits") == bot(
+        "Today · Mon 23 Mar",
+        "1. ○ Read 10 pages — streak 0 days",
+        "2. ○ Run — streak 0 days",
+        "",
+        "0 of 2 done.",
+        "[1] ✓ Read 10 pages",
+        "[2] ✓ Run",
+    )
+    assert await console.say(":press 2") == "(notice: ✓ Run)\n" + bot(
+        "Today · Mon 23 Mar",
+        "1. ○ Read 10 pages — streak 0 days",
+        "2. ✓ Run — streak 1 day",
+        "",
+        "1 of 2 done.",
+        "[1] ✓ Read 10 pages",
+        "[2] ↩ Undo Run",
+        edited=True,
+    )
+    out = await console.say(":press 1")
+    assert "1 of 2" not in out
+    assert "2 of 2 done. Everything done, well played!" in out
+    assert console.buttons == ["↩ Undo Read 10 pages", "↩ Undo Run"]
+    assert await console.say(":press 2") == "(notice: Undone: Run)\n" + bot(
+        "Today · Mon 23 Mar",
+        "1. ✓ Read 10 pages — streak 1 day",
+        "2. ○ Run — streak 0 days",
+        "",
+        "1 of 2 done.",
+        "[1] ↩ Undo Read 10 pages",
+        "[2] ✓ Run",
+        edited=True,
+    )
+    # The state is stored, not only drawn: a fresh /habits agrees.
+    assert "1. ✓ Read 10 pages — streak 1 day\n" in await console.say("/habits")
+
+
+async def test_yesterdays_list_still_works_the_next_morning(console: ConsoleSession) -> None:
+    await console.say("/newhabit Read", "/habits")
+    out = await console.say(":time 2026-03-24T08:00", ":press 1")
+    assert out == "(clock: Tue 2026-03-24 08:00 UTC)\n(notice: ✓ Read)\n" + bot(
+        "Mon 23 Mar",
+        "1. ✓ Read — streak 1 day",
+        "",
+        "1 of 1 done. Everything done, well played!",
+        "[1] ↩ Undo Read",
+        edited=True,
+    )
+    # A list more than a week old can no longer change anything.
+    await console.say("/habits")
+    out = await console.say(":time 2026-04-02T08:00", ":press 1")
+    assert out.endswith("(notice: That list is too old to change. Send /habits for today's.)\n")
+    assert "1. ○ Read" in await console.say(":time 2026-03-24T08:00", "/habits")
+
+
+# --- /done, /skip and /undo ------------------------------------------------------------------
+async def test_done_by_name_prefix_and_number(console: ConsoleSession) -> None:
+    await console.say("/newhabit Read 10 pages", "/newhabit Run", "/newhabit Meditate")
+    assert await console.say("/done read 10 pages") == bot(
+        "✓ Read 10 pages done today. Streak 1 day, day 1 of 66."
+    )
+    assert await console.say("/done RU") == bot("✓ Run done today. Streak 1 day, day 1 of 66.")
+    assert await console.say("/done 3") == bot("✓ Meditate done today. Streak 1 day, day 1 of 66.")
+    assert await console.say("/done 3") == bot("Meditate was already done today. Streak 1 day.")
+    assert await console.say("/done 4") == bot("There is no habit number 4; you have 3.")
+    assert await console.say("/done ²") == bot("I can't find a habit called '²'.")
+
+
+async def test_done_with_unknown_or_ambiguous_names(console: ConsoleSession) -> None:
+    await console.say("/newhabit Read 10 pages", "/newhabit Read news", "/newhabit Run")
+    assert await console.say("/done read") == bot(
+        "'read' matches 2 habits.", "Which one: Read 10 pages, Read news?"
+    )
+    assert await console.say("/done rnu") == bot(
+        "I can't find a habit called 'rnu'.", "Did you mean: Run?"
+    )
+    assert await console.say("/done swim") == bot("I can't find a habit called 'swim'.")
+    # Words that are no day stay part of the name.
+    assert await console.say("/done run someday") == bot(
+        "I can't find a habit called 'run someday'.", "Did you mean: Run?"
+    )
+    assert "0 of 3 done." in await console.say("/habits")
+
+
+async def test_done_without_a_habit_shows_the_list(console: ConsoleSession) -> None:
+    assert await console.say("/done") == bot(
+        "You have no habits yet. Create one with /newhabit or /newhabit Read 10 pages."
+    )
+    await console.say("/newhabit Read")
+    list_reply = bot(
+        "Today · Mon 23 Mar", "1. ○ Read — streak 0 days", "", "0 of 1 done.", "[1] ✓ Read"
+    )
+    assert await console.say("/done") == list_reply + bot(
+        "Tap a habit, or send /done HABIT [today|yesterday|mon|YYYY-MM-DD]."
+    )
+    assert await console.say("/skip") == list_reply + bot(
+        "To skip one, send /skip HABIT [today|yesterday|mon|YYYY-MM-DD]."
+        " The buttons check habits in as done."
+    )
+    assert (await console.say(":press 1")).startswith("(notice: ✓ Read)\n")
+
+
+async def test_done_for_earlier_days(console: ConsoleSession) -> None:
+    await console.say("/newhabit Read", "/newhabit Run")
+    assert await console.say("/done read yesterday") == bot(
+        "✓ Read done yesterday. Streak 1 day, day 1 of 66."
+    )
+    assert await console.say("/done read today") == bot(
+        "✓ Read done today. Streak 2 days, day 2 of 66."
+    )
+    # Today is Monday: "fri" is three days ago, "mon" is today.
+    assert await console.say("/done run fri") == bot(
+        "✓ Run done Fri 20 Mar. Streak 0 days, day 1 of 66."
+    )
+    assert await console.say("/done run -2") == bot(
+        "✓ Run done Sat 21 Mar. Streak 0 days, day 2 of 66."
+    )
+    assert await console.say("/done run 2026-03-22") == bot(
+        "✓ Run done yesterday. Streak 3 days, day 3 of 66."
+    )
+    assert await console.say("/done 2 mon") == bot("✓ Run done today. Streak 4 days, day 4 of 66.")
+    assert await console.say("/done run 2026-03-16") == bot(
+        "✓ Run done Mon 16 Mar. Streak 4 days, day 5 of 66."
+    )
+
+
+async def test_days_that_cannot_be_checked_in(console: ConsoleSession) -> None:
+    await console.say("/newhabit Read")
+    assert await console.say("/done read tomorrow") == bot(
+        "2026-03-24 is in the future; you can only check in for today or earlier."
+    )
+    assert await console.say("/done read 2026-04-01") == bot(
+        "2026-04-01 is in the future; you can only check in for today or earlier."
+    )
+    assert await console.say("/done read 2026-03-15") == bot(
+        "2026-03-15 is more than 7 days ago; check-ins go back one week at most."
+    )
+    assert await console.say("/skip read -8") == bot(
+        "2026-03-15 is more than 7 days ago; check-ins go back one week at most."
+    )
+    assert await console.say("/done read 2026-02-30") == bot(
+        "2026-02-30 is not a real date. Use YYYY-MM-DD."
+    )
+    assert await console.say("/week last") == bot(
+        "Week of Mon 16 Mar",
+        "               M T W T F S S",
+        "Read",
+        "✓ done  ~ skipped  ✗ missed  ○ due today  · optional  - rest day",
+    ) + bot(f"[image {console.media_dir}/001-week-2026-03-16.png] Week of Mon 16 Mar")
+
+
+async def test_skip_and_undo(console: ConsoleSession) -> None:
+    await console.say("/newhabit Read")
+    assert await console.say("/skip read yesterday") == bot(
+        "Skipped Read yesterday. Streak 0 days, still safe."
+    )
+    assert await console.say("/skip read yesterday") == bot("Read was already skipped yesterday.")
+    assert await console.say("/done read") == bot("✓ Read done today. Streak 1 day, day 1 of 66.")
+    assert await console.say("/undo read") == bot("Undone: Read today is open again.")
+    assert await console.say("/undo read") == bot("There was no check-in for Read today.")
+    assert await console.say("/undo read yesterday") == bot("Undone: Read yesterday is open again.")
+    assert await console.say("/undo read sat") == bot("There was no check-in for Read Sat 21 Mar.")
+    # A skip can be turned into a done and back.
+    await console.say("/skip read")
+    assert await console.say("/done read") == bot("✓ Read done today. Streak 1 day, day 1 of 66.")
+    assert await console.say("/undo") == bot(
+        "Today · Mon 23 Mar",
+        "1. ✓ Read — streak 1 day",
+        "",
+        "1 of 1 done. Everything done, well played!",
+        "[1] ↩ Undo Read",
+    ) + bot("Tap a habit, or send /undo HABIT [today|yesterday|mon|YYYY-MM-DD].")
+
+
+async def test_streak_over_several_days(console: ConsoleSession) -> None:
+    await console.say("/newhabit Read")
+    assert await console.say("/done read") == bot("✓ Read done today. Streak 1 day, day 1 of 66.")
+    out = await console.say(":time 2026-03-24T20:00", "/done read")
+    assert out == "(clock: Tue 2026-03-24 20:00 UTC)\n" + bot(
+        "✓ Read done today. Streak 2 days, day 2 of 66."
+    )
+    # Until it is done, today keeps the streak open.
+    assert "1. ○ Read — streak 2 days" in await console.say(":time 2026-03-25T07:00", "/habits")
+    assert await console.say("/done read") == bot("✓ Read done today. Streak 3 days, day 3 of 66.")
+    # A skipped day does not break the streak.
+    await console.say(":time 2026-03-26T07:00", "/skip read")
+    out = await console.say(":time 2026-03-27T07:00", "/done read")
+    assert out.endswith(bot("✓ Read done today. Streak 4 days, day 4 of 66."))
+    # Saturday is missed: Sunday starts again from one.
+    out = await console.say(":time 2026-03-29T07:00", "/habits")
+    assert "1. ○ Read — streak 0 days" in out
+    assert await console.say("/done read") == bot("✓ Read done today. Streak 1 day, day 5 of 66.")
+    out = await console.say("/stats")
+    assert "Current streak: 1 day · best: 4 days\n" in out
+    # Filling the missed Saturday in joins the two runs.
+    assert await console.say("/done read sat") == bot(
+        "✓ Read done yesterday. Streak 6 days, day 6 of 66."
+    )
+
+
+# --- /week and /stats ----------------------------------------------------------------------
+LEGEND = "✓ done  ~ skipped  ✗ missed  ○ due today  · optional  - rest day"
+WEEK_HEADER = "               M T W T F S S"
+
+
+def image_path(out: str) -> Path:
+    match = re.search(r"\[image (\S+\.png)\]", out)
+    assert match, out
+    return Path(match.group(1))
+
+
+def assert_png(path: Path, size_at_least: tuple[int, int] = (200, 80)) -> None:
+    assert path.is_file()
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        image.load()
+        assert image.width >= size_at_least[0] and image.height >= size_at_least[1]
+
+
+async def three_habits_since_last_monday(console: ConsoleSession) -> None:
+    """Read (daily), Walk to work (weekdays) and Gym (3x a week), created Mon 16 Mar."""
+    await console.say(
+        ":time 2026-03-16T09:00",
+        "/newhabit Read",
+        "/newhabit Walk to work",
+        "/edithabit walk schedule weekdays",
+        "/newhabit Gym",
+        "/edithabit gym schedule 3x",
+        ":time 2026-03-25T09:00",  # Wednesday of the next week
+        "/done read mon",
+        "/skip read tue",
+        "/done walk mon",
+        "/done gym tue",
+    )
+
+
+async def test_week_grid_as_text_and_picture(console: ConsoleSession) -> None:
+    assert await console.say("/week") == bot(
+        "No habits yet, so no week to show. Start with /newhabit."
+    )
+    await three_habits_since_last_monday(console)
+    out = await console.say("/week")
+    path = console.media_dir / "001-week-2026-03-23.png"
+    assert out == bot(
+        "Week of Mon 23 Mar",
+        WEEK_HEADER,
+        "Read           ✓ ~ ○",
+        "Walk to work   ✓ ✗ ○",
+        "Gym            · ✓ ·",
+        LEGEND,
+    ) + bot(f"[image {path}] Week of Mon 23 Mar")
+    assert_png(path)
+    out = await console.say("/week last")
+    assert out == bot(
+        "Week of Mon 16 Mar",
+        WEEK_HEADER,
+        "Read           ✗ ✗ ✗ ✗ ✗ ✗ ✗",
+        "Walk to work   ✗ ✗ ✗ ✗ ✗ - -",
+        "Gym            · · · · · · ·",
+        LEGEND,
+    ) + bot(f"[image {console.media_dir}/002-week-2026-03-16.png] Week of Mon 16 Mar")
+    assert_png(image_path(out))
+    # Any day of a week names it.
+    assert (await console.say("/week 2026-03-19")).startswith(bot("Week of Mon 16 Mar")[:-1])
+
+
+async def test_week_with_a_bad_argument(console: ConsoleSession) -> None:
+    await console.say("/newhabit Read")
+    usage = bot("Say /week, /week last or /week 2026-03-23 (any day of that week).")
+    assert await console.say("/week soon") == usage
+    assert await console.say("/week 2026-02-30") == usage
+    assert await console.say("/week 2026-03-30") == bot("That week hasn't happened yet.")
+    assert not console.media_dir.exists()
+
+
+async def test_stats_overview_and_details(console: ConsoleSession) -> None:
+    assert await console.say("/stats") == bot("No habits yet. Start with /newhabit.")
+    await three_habits_since_last_monday(console)
+    assert await console.say("/stats") == bot(
+        "Your habits",
+        "               streak best strength 30d",
+        "Read               1d   1d       5%  12%",
+        "Walk to work       0d   1d       1%  14%",
+        "Gym                0w   0w       1%  26%",
+        "Tap a habit for its details and heatmap, or send /stats HABIT.",
+        "[1] 1. Read",
+        "[2] 2. Walk to work",
+        "[3] 3. Gym",
+    )
+    note = (
+        "66 days is the typical time for a habit to feel automatic; "
+        "for most people it is somewhere between 18 and 254 days."
+    )
+    out = await console.say(":press 1")
+    path = image_path(out)
+    assert out == bot(
+        "Read (every day)",
+        "Current streak: 1 day · best: 1 day",
+        "Progress: day 1 of 66",
+        "Habit strength: 5%",
+        "Done in the last 7 days: 20% · 30 days: 12%",
+        note,
+    ) + bot(f"[image {path}] Your year of Read")
+    assert re.fullmatch(r"001-heatmap-\d+\.png", path.name)
+    assert_png(path)
+    out = await console.say("/stats gym")
+    assert out.startswith(
+        bot(
+            "Gym (3 times a week)",
+            "Current streak: 0 weeks · best: 0 weeks",
+            "Progress: day 1 of 66",
+            "Habit strength: 1%",
+            "Done in the last 7 days: 39% · 30 days: 26%",
+            note,
+        )
+    )
+    assert_png(image_path(out))
+    assert await console.say("/stats swim") == bot("I can't find a habit called 'swim'.")
+
+
+async def test_stats_of_a_habit_done_every_day(console: ConsoleSession) -> None:
+    # Created Mon 2 Mar and done every day through Sat 21 Mar, filling in a week at a time.
+    await console.say(":time 2026-03-02T09:00", "/newhabit Read")
+    for today, back in (("2026-03-08", 6), ("2026-03-15", 6), ("2026-03-21", 5)):
+        await console.say(f":time {today}T21:00", *(f"/done read -{n}" for n in range(back + 1)))
+    out = await console.say("/stats")  # with one habit, its details straight away
+    assert out.startswith(
+        bot(
+            "Read (every day)",
+            "Current streak: 20 days · best: 20 days",
+            "Progress: day 20 of 66",
+            "Habit strength: 66%",  # Loop Habit Tracker gives 0.655747 after 20 days
+            "Done in the last 7 days: 100% · 30 days: 100%",
+        )[:-1]
+    )
+    assert_png(image_path(out))
+    # Past the 66 days: done every day through Thu 7 May.
+    for today in (
+        "2026-03-28",
+        "2026-04-04",
+        "2026-04-11",
+        "2026-04-18",
+        "2026-04-25",
+        "2026-05-02",
+    ):
+        await console.say(f":time {today}T21:00", *(f"/done read -{n}" for n in range(7)))
+    out = await console.say(":time 2026-05-06T21:00", "/done read -3", "/done read -2")
+    # Tuesday is still open here, so the run is broken until it is filled in.
+    assert out.endswith(bot("✓ Read done Mon 4 May. Streak 0 days, day 64 of 66."))
+    assert await console.say("/done read -1", "/done read") == bot(
+        "✓ Read done yesterday. Streak 65 days, day 65 of 66."
+    ) + bot("✓ Read done today. Streak 66 days, day 66 of 66.")
+    out = await console.say(":time 2026-05-07T21:00", "/done read")
+    assert out.endswith(bot("✓ Read done today. Streak 67 days, day 67, past the 66-day mark."))
+    out = await console.say("/stats")
+    assert "Progress: day 67, past the 66-day mark\n" in out
+    assert "Habit strength: 97%\n" in out

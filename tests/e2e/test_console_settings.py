@@ -1,0 +1,235 @@
+"""When a person's day starts (/timezone, /daystart) and the console's own meta lines:
+several people (:user), group chats (:chat), buttons (:press), the clock (:time), photos.
+
+Every test runs on SQLite and PostgreSQL. The clock starts at Monday 2026-03-23 09:00 UTC.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.console import ConsoleSession
+
+INDENT = "     "
+HINT = "Send /help to see what I can do, or /habits for today's list."
+
+
+def bot(*lines: str, edited: bool = False) -> str:
+    """One reply exactly as the console prints it."""
+    lead = "bot (edited): " if edited else "bot: "
+    return "\n".join([lead + lines[0], *(INDENT + line for line in lines[1:])]) + "\n"
+
+
+# --- /timezone -----------------------------------------------------------------------------
+async def test_timezone_by_name_and_by_city(console: ConsoleSession) -> None:
+    assert await console.say("/timezone") == bot(
+        "Your time zone is UTC. Change it with /timezone Europe/Berlin"
+        " (any IANA name, or just a city such as Tokyo)."
+    )
+    assert await console.say("/timezone Europe/Berlin") == bot(
+        "Time zone set to Europe/Berlin. It is 10:00 on Monday there."
+    )
+    assert await console.say("/timezone Tokyo") == bot(
+        "Time zone set to Asia/Tokyo. It is 18:00 on Monday there."
+    )
+    assert await console.say("/timezone new york") == bot(
+        "Time zone set to America/New_York. It is 05:00 on Monday there."
+    )
+    assert await console.say("/timezone america/argentina/buenos_aires") == bot(
+        "Time zone set to America/Argentina/Buenos_Aires. It is 06:00 on Monday there."
+    )
+    assert await console.say("/timezone gmt") == bot(
+        "Time zone set to UTC. It is 09:00 on Monday there."
+    )
+    assert (await console.say("/timezone")).startswith("bot: Your time zone is UTC.")
+    # The /start text shows it too.
+    await console.say("/timezone Tokyo")
+    assert "(now: Asia/Tokyo)" in await console.say("/start")
+
+
+async def test_misspelled_timezone_offers_buttons(console: ConsoleSession) -> None:
+    out = await console.say("/timezone Europe/Berln")
+    assert out.startswith(
+        bot(
+            "I don't know the time zone 'Europe/Berln'. Did you mean one of these?",
+            "[1] Europe/Berlin",
+        )
+    )
+    assert console.buttons[0] == "Europe/Berlin"
+    assert 1 < len(console.buttons) <= 5
+    assert all("/" in label for label in console.buttons)
+    assert await console.say(":press 1") == "(notice: Time zone: Europe/Berlin)\n" + bot(
+        "Time zone set to Europe/Berlin. It is 10:00 on Monday there.", edited=True
+    )
+    assert (await console.say("/timezone")).startswith("bot: Your time zone is Europe/Berlin.")
+
+
+async def test_timezone_nonsense_gets_no_suggestions(console: ConsoleSession) -> None:
+    assert await console.say("/timezone qqxqzzv") == bot(
+        "I don't know the time zone 'qqxqzzv'. Try a name like Europe/Berlin or a city like Tokyo."
+    )
+    assert console.buttons == []
+    assert (await console.say("/timezone")).startswith("bot: Your time zone is UTC.")
+
+
+async def test_timezone_moves_the_users_today(console: ConsoleSession) -> None:
+    await console.say(":time 2026-03-23T23:30", "/newhabit Read")
+    assert (await console.say("/habits")).startswith("bot: Today · Mon 23 Mar\n")
+    assert await console.say("/timezone Pacific/Auckland") == bot(
+        "Time zone set to Pacific/Auckland. It is 12:30 on Tuesday there."
+    )
+    out = await console.say("/habits")
+    assert out.startswith("bot: Today · Tue 24 Mar\n")
+    assert "1. ○ Read — streak 0 days" in out
+    assert await console.say("/done read") == bot("✓ Read done today. Streak 1 day, day 1 of 66.")
+    assert (await console.say("/done read yesterday")).startswith("bot: ✓ Read done yesterday.")
+    # Back in UTC it is still Monday, which is done (as Auckland's "yesterday").
+    await console.say("/timezone UTC")
+    out = await console.say("/habits")
+    assert out.startswith("bot: Today · Mon 23 Mar\n")
+    assert "1. ✓ Read — streak 1 day" in out
+    assert await console.say("/done read tomorrow") == bot(
+        "2026-03-24 is in the future; you can only check in for today or earlier."
+    )
+
+
+async def test_daystart_lets_night_owls_finish_yesterday(console: ConsoleSession) -> None:
+    assert await console.say("/daystart") == bot(
+        "Your day starts at 00:00. Night owls can move it, for example /daystart 3"
+        " counts anything before 03:00 as the day before."
+    )
+    assert await console.say("/daystart 3") == bot("Done: your day now starts at 03:00.")
+    assert (await console.say("/daystart")).startswith("bot: Your day starts at 03:00.")
+    await console.say("/newhabit Read")
+    # 01:30 on Tuesday still counts as Monday.
+    out = await console.say(":time 2026-03-24T01:30", "/habits")
+    assert out.startswith("(clock: Tue 2026-03-24 01:30 UTC)\nbot: Today · Mon 23 Mar\n")
+    assert await console.say("/done read") == bot("✓ Read done today. Streak 1 day, day 1 of 66.")
+    out = await console.say(":time 2026-03-24T03:00", "/habits")
+    assert "bot: Today · Tue 24 Mar\n" in out
+    assert "1. ○ Read — streak 1 day" in out
+    assert (await console.say("/done read yesterday")).startswith(
+        bot("Read was already done yesterday.")[:-1]
+    )
+    assert await console.say("/daystart 0") == bot("Done: your day now starts at 00:00.")
+
+
+async def test_daystart_rejects_other_hours(console: ConsoleSession) -> None:
+    usage = bot("Give an hour from 0 to 6, for example /daystart 3.")
+    for arg in ("7", "-1", "abc", "2.5", "²", "3 am"):
+        assert await console.say(f"/daystart {arg}") == usage, arg
+    assert (await console.say("/daystart")).startswith("bot: Your day starts at 00:00.")
+
+
+# --- people and chats ------------------------------------------------------------------------
+async def test_each_user_has_their_own_habits(console: ConsoleSession) -> None:
+    assert await console.say(":user Alice") == "(you are now Alice)\n"
+    assert (await console.say("/start")).startswith("bot: Welcome to HabitLink, Alice!\n")
+    await console.say("/newhabit Read", "/done read")
+    await console.say(":user Bob")
+    assert (await console.say("/start")).startswith("bot: Welcome to HabitLink, Bob!\n")
+    assert await console.say("/done read") == bot(
+        "You have no habits yet. Create one with /newhabit."
+    )
+    await console.say("/newhabit Run", "/timezone Tokyo")
+    out = await console.say("/habits")
+    assert "1. ○ Run — streak 0 days" in out
+    assert "Read" not in out
+    await console.say(":user Alice")
+    assert (await console.say("/start")).startswith("bot: Welcome back, Alice!\n")
+    out = await console.say("/habits")
+    assert "1. ✓ Read — streak 1 day" in out
+    assert "Run" not in out
+    assert (await console.say("/timezone")).startswith("bot: Your time zone is UTC.")
+
+
+async def test_someone_else_pressing_my_button_in_a_group(console: ConsoleSession) -> None:
+    await console.say(":user Alice", "/newhabit Read", ":chat group Runners", "/habits")
+    assert console.buttons == ["✓ Read"]
+    out = await console.say(":user Bob", ":press 1")
+    assert out == (
+        "(you are now Bob)\n"
+        "(notice: That habit isn't on your list (any more). Send /habits for your own list.)\n"
+    )
+    # Nothing changed for Alice, and Bob has nothing either.
+    assert await console.say("/habits") == bot(
+        "You have no habits yet. Create one with /newhabit or /newhabit Read 10 pages."
+    )
+    out = await console.say(":user Alice", "/habits")
+    assert "1. ○ Read — streak 0 days" in out
+    assert "0 of 1 done." in out
+    # Alice's own press works in the group, editing her list in place.
+    out = await console.say(":press 1")
+    assert out.startswith("(notice: ✓ Read)\nbot (edited): Today · Mon 23 Mar\n")
+    assert "1. ✓ Read — streak 1 day" in out
+
+
+async def test_switching_between_group_and_private_chat(console: ConsoleSession) -> None:
+    assert await console.say(":chat group Runners") == "(group chat Runners)\n"
+    assert console.adapter.prompt() == "you@#Runners> "
+    # Switching people keeps the group; /habits there is still personal.
+    assert await console.say(":user Alice") == "(you are now Alice)\n"
+    assert console.adapter.prompt() == "Alice@#Runners> "
+    await console.say("/newhabit Read")
+    assert "1. ○ Read" in await console.say("/habits")
+    assert await console.say(":chat dm") == "(private chat with the bot)\n"
+    assert console.adapter.prompt() == "Alice@dm> "
+    assert "1. ○ Read" in await console.say("/habits")
+    assert await console.say("hello") == bot(HINT)
+
+
+async def test_a_setup_belongs_to_the_chat_it_started_in(console: ConsoleSession) -> None:
+    await console.say("/newhabit")
+    # In a group, the answer is just chatter.
+    assert await console.say(":chat group Runners", "Read") == "(group chat Runners)\n"
+    out = await console.say(":chat dm", "Read")
+    assert out.startswith("(private chat with the bot)\nbot: 2/8 How often?")
+    # And another person in the same chat is not inside it.
+    assert await console.say(":user Bob", "daily") == "(you are now Bob)\n" + bot(HINT)
+
+
+# --- the console's meta lines ----------------------------------------------------------------
+async def test_press_needs_a_button_that_exists(console: ConsoleSession) -> None:
+    assert await console.say(":press 1") == "(there is no button 1; the last reply had 0)\n"
+    await console.say("/newhabit Read", "/habits")
+    for arg in ("2", "0", "x", "²"):
+        assert await console.say(f":press {arg}") == (
+            f"(there is no button {arg}; the last reply had 1)\n"
+        )
+    assert "0 of 1 done." in await console.say("/habits")
+
+
+async def test_time_meta_line(console: ConsoleSession) -> None:
+    usage = "(use :time YYYY-MM-DDTHH:MM, for example :time 2026-03-29T07:30)\n"
+    assert await console.say(":time tomorrow") == usage
+    assert await console.say(":time 2026-02-30T10:00") == usage
+    assert await console.say(":time 2026-03-29T07:30") == "(clock: Sun 2026-03-29 07:30 UTC)\n"
+    assert await console.say(":time 2026-03-29T07:30+02:00") == (
+        "(clock: Sun 2026-03-29 05:30 UTC)\n"
+    )
+    assert (await console.say("/newhabit Read", "/habits")).endswith(
+        "bot: Today · Sun 29 Mar\n" + INDENT + "1. ○ Read — streak 0 days\n"
+        f"{INDENT}\n{INDENT}0 of 1 done.\n{INDENT}[1] ✓ Read\n"
+    )
+
+
+async def test_photo_meta_line(console: ConsoleSession, tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-photo.jpg"
+    assert await console.say(f":photo {missing} my run") == f"(no file at {missing})\n"
+    photo = tmp_path / "run.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    assert await console.say(f":photo {photo} morning run") == bot(HINT)
+
+
+async def test_unknown_and_incomplete_meta_lines(console: ConsoleSession) -> None:
+    for line in (":dance", ":user", ":chat", ":chat group", ":chat lobby", ":photo", ":press"):
+        assert await console.say(line) == (
+            f"(unknown or incomplete meta line {line!r}; :help lists them)\n"
+        )
+    out = await console.say(":help")
+    assert out.startswith("Meta lines (everything else goes to the bot):\n")
+    assert "  :press N                press button N of the last reply\n" in out
+    # Blank lines and comments are ignored; :quit ends the session.
+    assert await console.say("", "   ", "# a comment") == ""
+    assert await console.adapter.feed(":quit") is False
+    assert await console.adapter.feed("/help") is True
