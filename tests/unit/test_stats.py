@@ -1,6 +1,5 @@
 import dataclasses
 import math
-import time
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -377,7 +376,9 @@ def test_compute_stats_weekly_and_before_start() -> None:
     )
 
 
-def test_compute_stats_five_years_is_fast() -> None:
+def test_compute_stats_over_five_years() -> None:
+    # Every 13th day is missed, every 11th skipped.
+    # (Speed is measured by bench/bench_stats.py, never by a timed test.)
     start = TODAY - timedelta(days=5 * 365)
     entries = {
         start + timedelta(days=i): (SKIPPED if i % 11 == 0 else DONE)
@@ -385,11 +386,7 @@ def test_compute_stats_five_years_is_fast() -> None:
         if i % 13 != 0
     }
     history = HabitHistory(DAILY, start, entries)
-    best = math.inf
-    for _ in range(3):
-        t0 = time.perf_counter()
-        stats = compute_stats(history, TODAY)
-        best = min(best, time.perf_counter() - t0)
-    assert best < 0.05
-    assert stats.best_streak >= stats.current_streak
+    stats = compute_stats(history, TODAY)
+    assert stats.best_streak == 11  # a run of 12 days always holds one skipped (11th) day
+    assert stats.current_streak == 5  # day 1825 is the 5th day after the miss on day 1820
     assert stats.done_total == sum(1 for s in entries.values() if s is DONE)
