@@ -16,6 +16,7 @@ from core.db.engine import Database
 from core.db.schema import ensure_schema
 from core.flows import FlowStore, MemoryFlowStore
 from core.flows.redis import RedisFlowStore
+from core.media.storage import media_store_from_settings
 
 log = logging.getLogger("habitlink")
 
@@ -51,18 +52,33 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             flows = RedisFlowStore(redis, prefix=settings.redis_prefix)
         else:
             flows = MemoryFlowStore(clock)
+        secret = settings.s3_secret_access_key
+        media = media_store_from_settings(
+            media_dir=settings.effective_media_dir,
+            s3_bucket=settings.s3_bucket,
+            s3_endpoint_url=settings.s3_endpoint_url,
+            s3_region=settings.s3_region,
+            s3_access_key_id=settings.s3_access_key_id,
+            s3_secret_access_key=secret.get_secret_value() if secret else None,
+            s3_path_style=settings.s3_path_style,
+        )
         bot = HabitLinkBot(
             db=db,
             flows=flows,
             clock=clock,
             router=build_router(),
             default_timezone=settings.default_timezone,
+            media=media,
         )
     except BaseException:
         await stack.aclose()
         raise
     log.info(
         "habitlink ready",
-        extra={"database": db.dialect, "flow_store": type(flows).__name__},
+        extra={
+            "database": db.dialect,
+            "flow_store": type(flows).__name__,
+            "media_store": type(media).__name__,
+        },
     )
     return App(settings, clock, db, flows, bot, redis, stack)

@@ -16,6 +16,8 @@ from core.db.models import User
 from core.flows import FlowState
 from core.groups.service import GroupService
 from core.habits.service import HabitService
+from core.media.storage import MediaStore
+from core.proofs.service import ProofService
 from core.users.service import UserService, user_today, user_zone
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ class Context:
     clock: Clock
     router: Router
     default_timezone: str
+    media_store: MediaStore | None = None
     flow: FlowState | None = None
     # Flow changes are applied only after the database transaction commits.
     next_flow: FlowState | None = None
@@ -39,6 +42,16 @@ class Context:
     @cached_property
     def habits(self) -> HabitService:
         return HabitService(self.session, self.clock)
+
+    @property
+    def media(self) -> MediaStore:
+        if self.media_store is None:
+            raise RuntimeError("this bot was built without a media store")
+        return self.media_store
+
+    @cached_property
+    def proofs(self) -> ProofService:
+        return ProofService(self.session, self.clock, self.media)
 
     @cached_property
     def groups(self) -> GroupService:

@@ -15,6 +15,7 @@ from core.clock import Clock
 from core.db.engine import Database
 from core.errors import Ambiguous, HabitLinkError, NotFound
 from core.flows import FlowKey, FlowStore
+from core.media.storage import MediaStore
 from core.users.service import Contact, UserService
 
 log = logging.getLogger("habitlink.bot")
@@ -36,7 +37,9 @@ class HabitLinkBot:
         clock: Clock,
         router: Router,
         default_timezone: str = "UTC",
+        media: MediaStore | None = None,
     ) -> None:
+        self.media = media
         self.db = db
         self.flows = flows
         self.clock = clock
@@ -85,6 +88,7 @@ class HabitLinkBot:
                 clock=self.clock,
                 router=self.router,
                 default_timezone=self.default_timezone,
+                media_store=self.media,
                 flow=flow,
             )
             response = await self._route(ctx)

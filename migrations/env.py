@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+
 from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine

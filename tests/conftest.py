@@ -32,6 +32,7 @@ from core.db.base import Base
 from core.db.engine import Database
 from core.db.schema import upgrade
 from core.flows import MemoryFlowStore
+from core.media.storage import LocalMediaStore
 from tests.support.console import ConsoleSession
 
 PG_TEST_URL = os.environ.get("PG_TEST_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -145,9 +146,18 @@ def clock() -> SettableClock:
 
 
 @pytest.fixture
-def bot(database: Database, clock: SettableClock) -> HabitLinkBot:
+def media(tmp_path: Path) -> LocalMediaStore:
+    return LocalMediaStore(tmp_path / "media")
+
+
+@pytest.fixture
+def bot(database: Database, clock: SettableClock, media: LocalMediaStore) -> HabitLinkBot:
     return HabitLinkBot(
-        db=database, flows=MemoryFlowStore(clock), clock=clock, router=build_router()
+        db=database,
+        flows=MemoryFlowStore(clock),
+        clock=clock,
+        router=build_router(),
+        media=media,
     )
 
 

@@ -15,7 +15,7 @@ _TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.CODE: "code", Style.PRE: "pre
 
 def to_html(text: Rich) -> str:
     out: list[str] = []
-    for span in text.spans:
+    for span in _merge_blocks(text.spans):
         escaped = html.escape(span.text, quote=False)
         tag = _TAGS.get(span.style)
         if tag is None or not span.text:
@@ -33,34 +33,51 @@ def split(text: Rich, limit: int = MESSAGE_LIMIT) -> list[Rich]:
     """Cut text into pieces of at most `limit` visible characters, at line breaks where possible."""
     pieces: list[list[Span]] = [[]]
     size = 0
-    for span in _lines(text):
-        n = len(span.text)
-        if size + n > limit and pieces[-1]:
+    for span in _lines(text, limit):
+        if pieces[-1] and size + len(span.text) + _block_extra(span, pieces[-1]) > limit:
             pieces.append([])
             size = 0
-        while n > limit:  # one line longer than a whole message: cut it hard
-            pieces[-1].append(Span(span.text[:limit], span.style))
+        room = limit - _block_extra(span, pieces[-1])
+        while len(span.text) > room:  # one line longer than a whole message: cut it hard
+            pieces[-1].append(Span(span.text[:room], span.style))
             pieces.append([])
-            span = Span(span.text[limit:], span.style)
-            n = len(span.text)
+            span = Span(span.text[room:], span.style)
+        size += len(span.text) + _block_extra(span, pieces[-1])
         pieces[-1].append(span)
-        size += n
     result = [_trim(Rich(tuple(p))) for p in pieces]
     return [r for r in result if r] or [Rich()]
 
 
-def _lines(text: Rich) -> list[Span]:
-    """Spans cut after each line break, so pieces can end at the end of a line."""
+def _block_extra(span: Span, piece: list[Span]) -> int:
+    """The line breaks to_html may put around a monospace block that starts with this span."""
+    starts_block = span.style is Style.PRE and not (piece and piece[-1].style is Style.PRE)
+    return 2 if starts_block else 0
+
+
+def _lines(text: Rich, limit: int) -> list[Span]:
+    """Spans cut after each line break, so pieces can end at the end of a line. A monospace
+    block stays whole when it fits in one piece; a longer one is cut between its lines."""
     out: list[Span] = []
     for span in text.spans:
-        if span.style is Style.PRE:
-            out.append(span)  # a block stays whole unless it alone exceeds the limit
+        if span.style is Style.PRE and len(span.text) + 2 <= limit:
+            out.append(span)
             continue
         parts = span.text.split("\n")
         for i, part in enumerate(parts):
             chunk = part + ("\n" if i < len(parts) - 1 else "")
             if chunk:
                 out.append(Span(chunk, span.style))
+    return out
+
+
+def _merge_blocks(spans: tuple[Span, ...]) -> list[Span]:
+    """Adjacent monospace spans (the lines of one block) render as one <pre> block."""
+    out: list[Span] = []
+    for span in spans:
+        if out and span.style is Style.PRE and out[-1].style is Style.PRE:
+            out[-1] = Span(out[-1].text + span.text, Style.PRE)
+        else:
+            out.append(span)
     return out
 
 

@@ -8,10 +8,14 @@ from bot.handlers import (
     edit,
     group_admin,
     groups,
+    learnings,
     newhabit,
     progress,
+    proofs,
     settings,
+    summary,
     today,
+    trust,
 )
 from bot.router import Router
 
@@ -27,4 +31,8 @@ def build_router() -> Router:
         settings.router,
         groups.router,
         group_admin.router,
+        learnings.router,
+        trust.router,
+        proofs.router,
+        summary.router,
     )

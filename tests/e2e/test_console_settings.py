@@ -218,7 +218,10 @@ async def test_photo_meta_line(console: ConsoleSession, tmp_path: Path) -> None:
     assert await console.say(f":photo {missing} my run") == f"(no file at {missing})\n"
     photo = tmp_path / "run.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
-    assert await console.say(f":photo {photo} morning run") == bot(HINT)
+    assert await console.say(f":photo {photo} morning run") == bot(
+        "Nice photo! Send a photo in your group's chat, with the caption /proof [habit] [note] "
+        "if you like."
+    )
 
 
 async def test_unknown_and_incomplete_meta_lines(console: ConsoleSession) -> None:

@@ -1,0 +1,348 @@
+"""Updates per second through python-telegram-bot: HabitLink's adapter beside a bare echo bot.
+
+    python -m bench.bench_telegram [--quick] [--rounds N] [--batch N] [--out DIR]
+
+Both bots long-poll their own fake Bot API server (tests/fakes, the same one the end-to-end
+tests use) in one event loop:
+
+* subject: `TelegramAdapter` + `HabitLinkBot` on SQLite (a migrated temporary file), handling
+  `/done Read 10 pages` from `--batch` different users; every round is a new day, so every
+  update inserts a check-in and gets the "done today" reply;
+* baseline: a bare PTB `Application` with one `MessageHandler` that replies with the text.
+
+A round injects a whole batch into each server (in rotating order) and times until the last
+reply arrives; updates per second = batch / that time. PTB handles one update at a time, so
+this is the throughput of one bot process. The fake server's own cost is part of both sides,
+which is why the ratio is the number to read.
+
+Two modes: without a rate limiter (what the processing costs), and as deployed, with PTB's
+AIORateLimiter (30 messages a second overall) on both sides, where the limiter sets the pace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, filters
+from telegram.ext import MessageHandler as PTBMessageHandler
+
+from adapters.telegram.adapter import TelegramAdapter
+from bench.common import (
+    BENCH_NOW,
+    Summary,
+    base_parser,
+    environment,
+    expect,
+    gc_disabled,
+    make_bot,
+    table,
+    write_results,
+)
+from bot.dispatcher import HabitLinkBot
+from bot.messages import Chat, ChatKind, Person, Request
+from core.clock import SettableClock
+from core.db.engine import Database
+from core.db.schema import upgrade
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_models import FakeUser
+
+NAME = "bench_telegram"
+COMMAND = "/done Read 10 pages"
+FULL = (15, 2)  # (timed rounds, warm-up rounds)
+QUICK = (2, 0)
+BATCH = 50
+OVERALL_LIMIT = 30  # AIORateLimiter's default: 30 requests a second, a bucket of 30
+PTBApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+@dataclass
+class Side:
+    """One bot polling its own fake server, and the users who write to it."""
+
+    name: str
+    fake: FakeTelegram
+    users: list[FakeUser]
+    expect: str  # every reply of a round starts with this
+
+    async def batch(self) -> None:
+        """Every user sends COMMAND at once; returns when every reply has arrived."""
+        fake = self.fake
+        since = len(fake.sent_messages)
+        for user in self.users:
+            fake.send_text(COMMAND, user=user)
+        want = since + len(self.users)
+        await fake.wait_for(
+            lambda: len(fake.sent_messages) >= want, timeout=120, what=f"{self.name} replies"
+        )
+        wrong = [
+            m.plain_text
+            for m in fake.sent_messages[since:]
+            if not (m.plain_text or "").startswith(self.expect)
+        ]
+        if wrong:  # an error path must never be timed
+            raise RuntimeError(f"{self.name}: unexpected replies, e.g. {wrong[0]!r}")
+
+
+@dataclass
+class BotLayer:
+    """The same command straight into HabitLinkBot.handle (no PTB, no HTTP): what the bot
+    layer alone costs, to split the adapter's share out of the difference."""
+
+    bot: HabitLinkBot
+    users: list[tuple[Person, Chat]]
+    name: str = "bot layer"
+
+    @classmethod
+    async def create(cls, bot: HabitLinkBot, n: int) -> BotLayer:
+        users = [
+            (
+                Person("bench", f"direct{i:03d}", f"Direct {i}"),
+                Chat("bench", f"direct{i:03d}", ChatKind.PRIVATE),
+            )
+            for i in range(n)
+        ]
+        for person, chat in users:
+            expect(
+                await bot.handle(Request.from_text(person, chat, "/newhabit Read 10 pages")),
+                "Created",
+                "/newhabit",
+            )
+        return cls(bot, users)
+
+    async def batch(self) -> None:
+        for person, chat in self.users:
+            response = await self.bot.handle(Request.from_text(person, chat, COMMAND))
+            expect(response, "✓ Read 10 pages done", COMMAND)
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.message
+    if message is not None and message.text:
+        await message.reply_text(message.text)
+
+
+def echo_app(fake: FakeTelegram, *, rate_limit: bool) -> PTBApp:
+    builder = (
+        ApplicationBuilder()
+        .token(fake.token)
+        .base_url(fake.base_url)
+        .base_file_url(fake.base_file_url)
+    )
+    app: PTBApp
+    if rate_limit:  # configured exactly as TelegramAdapter configures its own
+        app = builder.rate_limiter(AIORateLimiter(max_retries=5)).build()
+    else:
+        app = builder.build()
+    app.add_handler(PTBMessageHandler(filters.TEXT, _echo))
+    return app
+
+
+@contextlib.asynccontextmanager
+async def polling(app: PTBApp, fake: FakeTelegram) -> AsyncIterator[None]:
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(timeout=1)
+        await fake.wait_for_calls("getUpdates", 1)
+        try:
+            yield
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+@contextlib.asynccontextmanager
+async def serving(adapter: TelegramAdapter, fake: FakeTelegram) -> AsyncIterator[None]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(adapter.serve(stop, poll_timeout=1))
+    await fake.wait_for_calls("getUpdates", 1)
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+
+
+def new_users(fake: FakeTelegram, n: int) -> list[FakeUser]:
+    users = [fake.new_user(f"User{i:03d}", username=f"user{i:03d}") for i in range(n)]
+    for user in users:
+        fake.private_chat(user)
+    return users
+
+
+async def measure_mode(
+    db: Database, clock: SettableClock, *, rate_limit: bool, rounds: int, warmup: int, batch: int
+) -> dict[str, Any]:
+    """Both bots, each on its own fake server, timed in the same interleaved rounds."""
+    bot = make_bot(db, clock)
+    async with FakeTelegram() as hl_fake, FakeTelegram() as echo_fake:
+        adapter = TelegramAdapter(
+            bot,
+            token=hl_fake.token,
+            base_url=hl_fake.base_url,
+            base_file_url=hl_fake.base_file_url,
+            rate_limit=rate_limit,
+        )
+        habitlink = Side("habitlink", hl_fake, new_users(hl_fake, batch), "✓ Read 10 pages done")
+        echo = Side("echo", echo_fake, new_users(echo_fake, batch), COMMAND)
+        cases: list[Side | BotLayer] = [habitlink, echo]
+        if not rate_limit:
+            cases.append(await BotLayer.create(bot, batch))
+        echo_bot = echo_app(echo_fake, rate_limit=rate_limit)
+        async with serving(adapter, hl_fake), polling(echo_bot, echo_fake):
+            await _create_habits(habitlink)
+            clock.advance(timedelta(days=1))
+            samples = await interleaved(
+                cases,
+                rounds,
+                warmup,
+                before_round=lambda: clock.advance(timedelta(days=1)),
+                settle=min(batch, OVERALL_LIMIT) / OVERALL_LIMIT + 0.1 if rate_limit else 0.0,
+            )
+        for fake in (hl_fake, echo_fake):
+            fake.assert_no_violations()
+    hl, base = Summary.of(samples["habitlink"]), Summary.of(samples["echo"])
+    hl_rate, echo_rate = batch / (hl.median_ms / 1000), batch / (base.median_ms / 1000)
+    direct: dict[str, Any] = {}
+    if "bot layer" in samples:
+        layer = Summary.of(samples["bot layer"])
+        direct = {
+            "bot_layer": {
+                **layer.as_dict(),
+                "updates_per_s": round(batch / (layer.median_ms / 1000), 1),
+            },
+            # what is left of habitlink's time per update after the echo bot's and the bot
+            # layer's: translation, rendering, the second HTTP round trip's extra bytes...
+            "adapter_overhead_ms": round(
+                (hl.median_ms - base.median_ms - layer.median_ms) / batch, 3
+            ),
+        }
+    return {
+        "mode": "AIORateLimiter (as deployed)" if rate_limit else "no rate limiter",
+        "rate_limit": rate_limit,
+        "batch": batch,
+        "habitlink": {**hl.as_dict(), "updates_per_s": round(hl_rate, 1)},
+        "echo": {**base.as_dict(), "updates_per_s": round(echo_rate, 1)},
+        "ratio": round(echo_rate / hl_rate, 2),  # how many times the echo bot's rate
+        "per_update_ms": {
+            "habitlink": round(hl.median_ms / batch, 3),
+            "echo": round(base.median_ms / batch, 3),
+            "difference": round((hl.median_ms - base.median_ms) / batch, 3),
+        },
+        **direct,
+    }
+
+
+async def interleaved(
+    sides: Sequence[Side | BotLayer],
+    rounds: int,
+    warmup: int,
+    *,
+    before_round: Callable[[], object],
+    settle: float,
+) -> dict[str, list[float]]:
+    """Seconds per batch of each side; the order rotates every round (see bench.common).
+    `settle` seconds pass untimed before each batch, so a rate limiter's bucket starts empty
+    for both sides alike rather than holding what the other side's batch left in it."""
+    samples: dict[str, list[float]] = {side.name: [] for side in sides}
+    for r in range(warmup + rounds):
+        before_round()
+        k = r % len(sides)
+        for side in [*sides[k:], *sides[:k]]:
+            if settle:
+                await asyncio.sleep(settle)
+            began = time.perf_counter()
+            await side.batch()
+            if r >= warmup:
+                samples[side.name].append(time.perf_counter() - began)
+    return samples
+
+
+async def _create_habits(side: Side) -> None:
+    """Each user creates the habit (their first message creates them too); not timed."""
+    fake = side.fake
+    since = len(fake.sent_messages)
+    for user in side.users:
+        fake.send_text("/newhabit Read 10 pages", user=user)
+    want = since + len(side.users)
+    await fake.wait_for(lambda: len(fake.sent_messages) >= want, timeout=120, what="habits")
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    rounds, warmup = QUICK if args.quick else FULL
+    if args.rounds:
+        rounds = args.rounds
+    batch = args.batch or (10 if args.quick else BATCH)
+    env = environment()
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="habitlink-bench-") as tmp, gc_disabled(args.no_gc):
+        for rate_limit in (False, True):
+            db = Database(f"sqlite:///{Path(tmp) / f'habitlink-{rate_limit}.db'}")
+            try:
+                await upgrade(db)
+                began = time.perf_counter()
+                result = await measure_mode(
+                    db,
+                    SettableClock(BENCH_NOW),
+                    rate_limit=rate_limit,
+                    rounds=rounds,
+                    warmup=warmup,
+                    batch=batch,
+                )
+                results.append({**result, "wall_s": round(time.perf_counter() - began, 1)})
+            finally:
+                await db.dispose()
+    data = {
+        "benchmark": NAME,
+        "quick": bool(args.quick),
+        "gc": not args.no_gc,
+        "environment": env,
+        "command": COMMAND,
+        "rounds": rounds,
+        "warmup": warmup,
+        "results": results,
+    }
+    print_report(results)
+    path = write_results(args.out, NAME, data)
+    print(f"\nResults written to {path}")
+    return data
+
+
+def print_report(results: list[dict[str, Any]]) -> None:
+    rows = [
+        [
+            r["mode"],
+            r["batch"],
+            r["habitlink"]["updates_per_s"],
+            r["echo"]["updates_per_s"],
+            f"{r['ratio']:.1f}x",
+            r["per_update_ms"]["habitlink"],
+            r["per_update_ms"]["echo"],
+            r["bot_layer"]["median_ms"] / r["batch"] if "bot_layer" in r else "-",
+        ]
+        for r in results
+    ]
+    headers = ["mode", "batch", "habitlink upd/s", "echo upd/s", "ratio"]
+    headers += ["habitlink ms/upd", "echo ms/upd", "bot layer ms/upd"]
+    print(table(headers, rows))
+    print(f"\nCommand: {COMMAND!r}; ratio = echo rate / habitlink rate (medians of the rounds).")
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    parser = base_parser(__doc__.splitlines()[0] if __doc__ else NAME)
+    parser.add_argument("--batch", type=int, help=f"updates per round and side ({BATCH})")
+    return asyncio.run(run(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""Learnings: /learn, /learnings, /unlearn in a group chat; /feed in private; Like and Delete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.context import Context
+from bot.handlers.groups import chat_group
+from bot.messages import Button, Reply, Response, Rich, bold, lines
+from bot.router import Router, Where
+from bot.views import plural
+from core.errors import HabitLinkError
+from core.social.learnings import FeedMode, FeedPage, Learning, LearningService
+
+router = Router()
+SECTION = "Learnings"
+LIKE = "👍"
+MODE_TITLES = {FeedMode.NEWEST: "Newest", FeedMode.TOP: "Most liked"}
+
+
+def service(ctx: Context) -> LearningService:
+    return LearningService(ctx.session, ctx.clock)
+
+
+def short_date(moment: datetime, tz: ZoneInfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local.day} {local:%b}"
+
+
+# --- a learning posted in its group ----------------------------------------------------------
+def card(learning: Learning, *, edit: bool = False) -> Reply:
+    """The learning as shared in its group's chat; the same text after every Like."""
+    return Reply.of(
+        "💡 ",
+        bold(learning.author_name),
+        " shared a learning in ",
+        bold(learning.group_name),
+        ":\n",
+        learning.content,
+        f"\n{LIKE} {plural(learning.likes, 'like')}",
+        buttons=[
+            [
+                Button(f"{LIKE} Like", f"lk:{learning.id}"),
+                Button("🗑 Delete", f"ld:{learning.id}"),
+            ]
+        ],
+        edit=edit,
+    )
+
+
+@router.command(
+    "learn",
+    "Share something you learned with your group",
+    usage="/learn WHAT YOU LEARNED",
+    where=Where.GROUP,
+    section=SECTION,
+)
+async def learn(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    learning = await service(ctx).post(group.id, ctx.user.id, ctx.request.args)
+    return Response([card(learning)])
+
+
+@router.command(
+    "learnings",
+    "The latest learnings of this chat's group",
+    where=Where.GROUP,
+    section=SECTION,
+)
+async def learnings(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    found = await service(ctx).recent(group.id, ctx.user.id)
+    if not found:
+        return Response.say(
+            f"No learnings in {group.name} yet. Share one with /learn WHAT YOU LEARNED."
+        )
+    rows = [
+        f"{i}. {item.content} — {item.author_name}, {short_date(item.created_at, ctx.tz)}"
+        f" · {LIKE} {item.likes}"
+        for i, item in enumerate(found, 1)
+    ]
+    return Response.say(
+        bold(f"Latest learnings in {group.name}"),
+        "\n",
+        lines(rows),
+        "\nDelete one of your own with /unlearn N.",
+    )
+
+
+@router.command(
+    "unlearn",
+    "Delete one of your learnings (its number in /learnings)",
+    usage="/unlearn N",
+    where=Where.GROUP,
+    section=SECTION,
+    menu=False,
+)
+async def unlearn(ctx: Context) -> Response:
+    arg = ctx.request.args.strip()
+    if not arg.isdecimal():
+        return Response.say("Send /unlearn N with the number from /learnings, e.g. /unlearn 2.")
+    group = await chat_group(ctx)
+    gone = await service(ctx).delete_nth(group.id, ctx.user.id, int(arg))
+    return Response.say("Deleted your learning: ", gone.content)
+
+
+@router.button("ld")
+async def press_delete(ctx: Context, args: list[str]) -> Response:
+    if len(args) != 1 or not args[0].isdecimal():
+        return Response(notice="That button no longer works.")
+    try:
+        gone = await service(ctx).delete(int(args[0]), ctx.user.id)
+    except HabitLinkError as exc:
+        return Response(notice=exc.message)
+    return Response(
+        [Reply.of(f"🗑 {gone.author_name} deleted this learning.", edit=True)],
+        notice="Deleted.",
+    )
+
+
+# --- the feed of public learnings ------------------------------------------------------------
+def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
+    mode = page.mode.value
+    title = bold(f"{MODE_TITLES[page.mode]} learnings from public groups · page {page.page}")
+    if not page.items:
+        return Reply.of(
+            title,
+            "\nNothing here yet. Share one in your group's chat with /learn.",
+            edit=edit,
+        )
+    rows: list[Rich | str] = [
+        f"{i}. {item.content} — {item.author_name} in {item.group_name}, "
+        f"{short_date(item.created_at, tz)} · {LIKE} {item.likes}"
+        for i, item in enumerate(page.items, 1)
+    ]
+    likes = [
+        Button(f"{'Unlike' if item.liked else 'Like'} {i}", f"lk:{item.id}:{mode}:{page.page}")
+        for i, item in enumerate(page.items, 1)
+    ]
+    newest = page.mode is FeedMode.NEWEST
+    older, newer = ("Older »", "« Newer") if newest else ("Next page »", "« Back")
+    nav: list[Button] = []
+    if page.has_previous:
+        nav.append(Button(newer, f"fd:{mode}:{page.page - 1}"))
+    if page.has_next:
+        nav.append(Button(older, f"fd:{mode}:{page.page + 1}"))
+    other = FeedMode.TOP if page.mode is FeedMode.NEWEST else FeedMode.NEWEST
+    nav.append(Button(MODE_TITLES[other], f"fd:{other.value}:1"))
+    return Reply.of(title, "\n", lines(rows), buttons=[likes, nav], edit=edit)
+
+
+async def feed_page(ctx: Context, mode: FeedMode, page: int, *, edit: bool) -> Response:
+    found = await service(ctx).feed(ctx.user.id, mode, page)
+    if not found.items and page > 1:  # the list shrank since the button was made
+        found = await service(ctx).feed(ctx.user.id, mode, 1)
+    return Response([feed_reply(found, ctx.tz, edit=edit)])
+
+
+def parse_mode(word: str) -> FeedMode | None:
+    word = word.strip().lower()
+    if word in {"", "new", "newest", "latest"}:
+        return FeedMode.NEWEST
+    if word in {"top", "best", "liked"}:
+        return FeedMode.TOP
+    return None
+
+
+@router.command(
+    "feed",
+    "Learnings from public groups: newest, or /feed top",
+    usage="/feed [top]",
+    where=Where.PRIVATE,
+    section=SECTION,
+)
+async def feed(ctx: Context) -> Response:
+    mode = parse_mode(ctx.request.args)
+    if mode is None:
+        return Response.say("Say /feed for the newest learnings, or /feed top for the most liked.")
+    return await feed_page(ctx, mode, 1, edit=False)
+
+
+@router.button("fd")
+async def press_feed(ctx: Context, args: list[str]) -> Response:
+    mode = parse_mode(args[0]) if len(args) == 2 and args[0] else None
+    if mode is None or not args[1].isdecimal():
+        return Response(notice="That button no longer works.")
+    return await feed_page(ctx, mode, int(args[1]), edit=True)
+
+
+# --- likes -------------------------------------------------------------------------------------
+@router.button("lk")
+async def press_like(ctx: Context, args: list[str]) -> Response:
+    """lk:ID on a learning's card; lk:ID:MODE:PAGE on a page of the feed."""
+    if not args or not args[0].isdecimal():
+        return Response(notice="That button no longer works.")
+    try:
+        result = await service(ctx).toggle_like(int(args[0]), ctx.user.id)
+    except HabitLinkError as exc:
+        return Response(notice=exc.message)
+    learning = result.learning
+    notice = (
+        f"{LIKE} You like {learning.author_name}'s learning."
+        if result.liked
+        else "You took your like back."
+    )
+    mode = parse_mode(args[1]) if len(args) == 3 and args[1] else None
+    if mode is not None and args[2].isdecimal():
+        response = await feed_page(ctx, mode, int(args[2]), edit=True)
+    else:
+        response = Response([card(learning, edit=True)])
+    response.notice = notice
+    return response

@@ -1,0 +1,91 @@
+"""Proofs: a member's photo in the group chat (or with the caption /proof [habit] [note])."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.handlers.groups import chat_ref
+from bot.messages import Response, Span, bold
+from bot.router import Router, Where
+from bot.views import plural
+from core.db.models import Habit
+from core.errors import HabitLinkError
+from core.habits.history import CheckinStatus, week_start
+from core.media.images import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected, normalise_proof_async
+
+router = Router()
+USAGE = "Send a photo in your group's chat, with the caption /proof [habit] [note] if you like."
+
+
+@router.command(
+    "proof",
+    "Post a photo as proof (use it as the photo's caption)",
+    usage="/proof [habit] [note]  (as a photo caption)",
+    where=Where.GROUP,
+    section="Groups",
+)
+async def proof_command(ctx: Context) -> Response:
+    if ctx.request.photo is None:
+        return Response.say(
+            "Attach a photo and put /proof [habit] [note] in its caption. "
+            "Your habit is checked in for today when you name it."
+        )
+    return await record_proof(ctx, ctx.request.args, explicit=True)
+
+
+@router.photo
+async def photo(ctx: Context) -> Response:
+    if ctx.request.chat.is_private:
+        return Response.say("Nice photo! " + USAGE)
+    return await record_proof(ctx, ctx.request.text, explicit=False)
+
+
+async def record_proof(ctx: Context, caption: str, *, explicit: bool) -> Response:
+    group = await ctx.groups.for_chat(chat_ref(ctx))
+    if group is None:
+        if not explicit:
+            return Response()  # a photo in a chat without a group: not ours to judge
+        return Response.say("This chat has no HabitLink group yet. Create one with /newgroup NAME.")
+    name = ctx.user.display_name
+    if await ctx.groups.role(group, ctx.user) is None:
+        return Response.say(
+            f"Hi {name}! Photos here count as proofs for members of ",
+            bold(group.name),
+            ". Send /join to take part, then post it again.",
+        )
+    photo = ctx.request.photo
+    assert photo is not None
+    if photo.size is not None and photo.size > MAX_UPLOAD_BYTES:
+        raise ImageRejected(TOO_LARGE)  # refused before downloading it at all
+    image = await normalise_proof_async(await photo.load())
+    habit, note = await _habit_and_note(ctx, caption)
+    today = ctx.today
+    await ctx.proofs.record(
+        group=group, user=ctx.user, image=image, day=today, habit=habit, note=note
+    )
+    if habit is not None:
+        await ctx.habits.check_in(habit, today, CheckinStatus.DONE)
+    count = await ctx.proofs.count_week(group, ctx.user, week_start(today))
+    checked: list[str | Span] = (
+        [" ", bold(habit.title), " is checked in for today."] if habit else []
+    )
+    return Response.say(
+        f"Proof saved, {name}! That's {plural(count, 'proof')} this week in ",
+        bold(group.name),
+        ".",
+        *checked,
+    )
+
+
+async def _habit_and_note(ctx: Context, caption: str) -> tuple[Habit | None, str | None]:
+    """'/proof run 5k in the rain' -> (the habit 'Run 5k' if the words name one, the rest)."""
+    words = caption.split()
+    if not words:
+        return None, None
+    habits = await ctx.habits.active(ctx.user)
+    for n in range(len(words), 0, -1):
+        try:
+            habit = await ctx.habits.find(ctx.user, " ".join(words[:n]), habits)
+        except HabitLinkError:
+            continue
+        return habit, " ".join(words[n:]) or None
+    return None, caption.strip()

@@ -1,0 +1,232 @@
+"""Proof photos: turn whatever a member posted into a small, clean, content-addressed JPEG.
+
+`normalise_proof` is synchronous and CPU-bound (Pillow releases the GIL while it decodes,
+resizes and encodes); async callers use `normalise_proof_async`, which runs it in a thread.
+
+What it does, in order:
+
+1. refuses payloads over `MAX_UPLOAD_BYTES` before looking at them;
+2. opens the data with a short list of photo formats and reads the header only, refusing
+   anything over `MAX_PIXELS` (a decompression bomb) before a single pixel is decoded;
+3. asks JPEG decoders for a reduced-scale decode (`Image.draft`): libjpeg decodes a 12 MP photo
+   at 1/2, 1/4 or 1/8 scale straight away, so the full-size bitmap never exists in memory;
+4. applies the EXIF orientation, flattens transparency onto white, converts to sRGB
+   (through the embedded ICC profile when there is one) and to plain RGB;
+5. fits the result in `MAX_SIDE` pixels and re-encodes it as a progressive JPEG with no
+   metadata at all (no EXIF, so no GPS position; no XMP, ICC profile or comments);
+6. makes a `THUMB_SIDE` thumbnail from that result.
+
+The key is the SHA-256 of the normalised JPEG, so the same photo always gets the same key.
+Pillow's global settings (`MAX_IMAGE_PIXELS`, `LOAD_TRUNCATED_IMAGES`) are left alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import struct
+import zlib
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Final
+
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from core.errors import InvalidInput
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES: Final = 20 * 1024 * 1024
+MAX_PIXELS: Final = 50_000_000
+MAX_SIDE: Final = 1600
+THUMB_SIDE: Final = 320
+JPEG_QUALITY: Final = 85
+THUMB_QUALITY: Final = 80
+# Formats a phone or a desktop chat client sends as a photo. TIFF, PSD, EPS and friends are
+# left out on purpose: a smaller attack surface, and nobody posts a TIFF as a proof photo.
+ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
+# What Pillow raises for data it cannot decode, besides the decompression-bomb errors. Nearly
+# always OSError (UnidentifiedImageError is one); the rest come from individual plugins.
+# KeyError/TypeError are left out on purpose: from this code they would be bugs, not bad input.
+_DECODE_ERRORS: Final = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    struct.error,
+    zlib.error,
+    MemoryError,
+)
+_SRGB: Final = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+_WHITE: Final = (255, 255, 255)
+
+NOT_AN_IMAGE = "That doesn't look like a photo. Please send a JPEG, PNG, WebP or GIF picture."
+TOO_LARGE = f"That file is too big; photos can be up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+TOO_MANY_PIXELS = (
+    f"That picture is too large to process (over {MAX_PIXELS // 1_000_000} megapixels). "
+    "Please send a smaller photo."
+)
+DAMAGED = "I couldn't read that photo; the file seems damaged or incomplete. Please send it again."
+EMPTY = "That file is empty. Please send the photo again."
+
+
+class ImageRejected(InvalidInput):
+    """The upload cannot be used as a proof photo; the message tells the member why."""
+
+
+@dataclass(frozen=True)
+class NormalisedImage:
+    """A proof photo ready to store: JPEG bytes without metadata, plus a thumbnail."""
+
+    image: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    key: str
+    thumb_key: str
+    thumb_width: int
+    thumb_height: int
+
+    content_type = "image/jpeg"
+
+
+def normalise_proof(data: bytes) -> NormalisedImage:
+    """Validate, orient, strip, shrink and re-encode a proof photo (blocking; see module doc).
+
+    Raises `ImageRejected` (a `core.errors.InvalidInput`) with a chat-ready message when the
+    data is empty, too big, not a photo, a decompression bomb, or damaged.
+    """
+    if not data:
+        raise ImageRejected(EMPTY)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImageRejected(TOO_LARGE)
+    try:
+        picture = _decode(data)
+        picture = _fit(picture, MAX_SIDE)
+        image = _encode(picture, JPEG_QUALITY, progressive=True)
+        thumb = _fit(picture, THUMB_SIDE)
+        thumbnail = _encode(thumb, THUMB_QUALITY, progressive=False)
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow's own limit (raised by Image.open) is above ours, so this is only reached
+        # for gigantic headers, or when warnings are turned into errors.
+        raise ImageRejected(TOO_MANY_PIXELS) from exc
+    except UnidentifiedImageError as exc:
+        raise ImageRejected(NOT_AN_IMAGE) from exc
+    except _DECODE_ERRORS as exc:
+        log.info("proof photo rejected as damaged: %s: %s", type(exc).__name__, exc)
+        raise ImageRejected(DAMAGED) from exc
+    digest = hashlib.sha256(image).hexdigest()
+    return NormalisedImage(
+        image=image,
+        thumbnail=thumbnail,
+        width=picture.width,
+        height=picture.height,
+        key=f"{digest}.jpg",
+        thumb_key=f"{digest}-thumb.jpg",
+        thumb_width=thumb.width,
+        thumb_height=thumb.height,
+    )
+
+
+async def normalise_proof_async(data: bytes) -> NormalisedImage:
+    """`normalise_proof` in a worker thread, so the event loop keeps serving other chats."""
+    return await asyncio.to_thread(normalise_proof, data)
+
+
+def fitted_size(size: tuple[int, int], limit: int) -> tuple[int, int]:
+    """`size` scaled down (never up) so its long side is at most `limit`, keeping the aspect."""
+    width, height = size
+    long_side = max(width, height)
+    if long_side <= limit:
+        return width, height
+    scale = limit / long_side
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+# --- steps ---------------------------------------------------------------------------------
+def _decode(data: bytes) -> Image.Image:
+    """Open, check the header, decode (reduced scale for JPEG), orient, convert to sRGB RGB."""
+    with Image.open(BytesIO(data), formats=ACCEPTED_FORMATS) as source:
+        width, height = source.size
+        if width < 1 or height < 1:
+            raise ImageRejected(DAMAGED)
+        if width * height > MAX_PIXELS:
+            raise ImageRejected(TOO_MANY_PIXELS)
+        # JPEG only (a no-op for other formats): decode at the largest 1/2, 1/4 or 1/8 scale
+        # that still covers the final size, so resizing afterwards loses nothing.
+        source.draft("RGB", fitted_size(source.size, MAX_SIDE))
+        source.load()
+        icc = source.info.get("icc_profile")
+        _orient(source)
+        return _to_srgb(source, icc if isinstance(icc, bytes) else None)
+
+
+def _orient(image: Image.Image) -> None:
+    """Apply the EXIF orientation in place; unreadable EXIF leaves the photo as it was sent."""
+    try:
+        ImageOps.exif_transpose(image, in_place=True)
+    except _DECODE_ERRORS as exc:
+        log.info("ignoring unreadable EXIF in a proof photo: %s: %s", type(exc).__name__, exc)
+
+
+def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """Plain 8-bit RGB in sRGB: transparency on white, ICC profile applied, palettes expanded."""
+    mode = image.mode
+    if mode in ("I", "F") or mode.startswith("I;16"):
+        # 16-bit and float greyscale: keep the top 8 bits rather than clipping at 255.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
+        mode = "L"
+    if mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+        mode = "RGBA"
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, _WHITE)
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        image = flat
+        mode = "RGB"
+    if icc and mode in ("RGB", "CMYK", "L"):
+        converted = _apply_icc(image, icc)
+        if converted is not None:
+            return converted
+    return image if mode == "RGB" else image.convert("RGB")
+
+
+def _apply_icc(image: Image.Image, icc: bytes) -> Image.Image | None:
+    """Convert through the embedded profile to sRGB; None when the profile is unusable."""
+    try:
+        source = ImageCms.ImageCmsProfile(BytesIO(icc))
+        result = ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError) as exc:
+        log.info("ignoring unusable ICC profile in a proof photo: %s", exc)
+        return None
+    return result
+
+
+def _fit(image: Image.Image, limit: int) -> Image.Image:
+    size = fitted_size(image.size, limit)
+    if size == image.size:
+        return image
+    # reducing_gap: a cheap box reduction first when the source is much larger (a big PNG),
+    # then Lanczos over the last factor of two or so; indistinguishable from pure Lanczos.
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
+def _encode(image: Image.Image, quality: int, *, progressive: bool) -> bytes:
+    # Pillow copies `info` along through convert/resize and writes some of it back (comments,
+    # for one); an empty dict means the JPEG carries pixels and nothing else.
+    image.info = {}
+    out = BytesIO()
+    image.save(
+        out,
+        format="JPEG",
+        quality=quality,
+        optimize=True,
+        progressive=progressive,
+        subsampling="4:2:0",
+    )
+    return out.getvalue()

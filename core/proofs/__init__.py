@@ -1,0 +1,1 @@
+"""Weekly photo proofs posted in a group's chat."""

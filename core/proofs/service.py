@@ -1,0 +1,96 @@
+"""Record a member's proof photo, and read a group's week of proofs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.db.models import Group, Habit, Proof, User
+from core.habits.history import week_start
+from core.media.images import NormalisedImage
+from core.media.storage import MediaStore
+
+NOTE_MAX = 500
+
+
+@dataclass(frozen=True)
+class ProofThumb:
+    user_id: int
+    thumb_key: str
+
+
+class ProofService:
+    def __init__(self, session: AsyncSession, clock: Clock, media: MediaStore) -> None:
+        self.session = session
+        self.clock = clock
+        self.media = media
+
+    async def record(
+        self,
+        *,
+        group: Group,
+        user: User,
+        image: NormalisedImage,
+        day: date,
+        habit: Habit | None = None,
+        note: str | None = None,
+    ) -> Proof:
+        """Store the image (content-addressed, so a retry stores nothing twice), then the row."""
+        await self.media.put(image.key, image.image)
+        await self.media.put(image.thumb_key, image.thumbnail)
+        proof = Proof(
+            group_id=group.id,
+            user_id=user.id,
+            habit_id=habit.id if habit else None,
+            day=day,
+            week_start=week_start(day),
+            image_key=image.key,
+            thumb_key=image.thumb_key,
+            note=(note or "").strip()[:NOTE_MAX] or None,
+            created_at=self.clock.now(),
+        )
+        self.session.add(proof)
+        await self.session.flush()
+        return proof
+
+    async def count_week(self, group: Group, user: User, week: date) -> int:
+        stmt = (
+            select(func.count())
+            .select_from(Proof)
+            .where(Proof.group_id == group.id, Proof.user_id == user.id, Proof.week_start == week)
+        )
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def week_counts(self, group_id: int, week: date) -> Counter[int]:
+        """Proofs per member of a group in one week: user id -> count (one query)."""
+        stmt = (
+            select(Proof.user_id, func.count())
+            .where(Proof.group_id == group_id, Proof.week_start == week)
+            .group_by(Proof.user_id)
+        )
+        return Counter({uid: int(n) for uid, n in (await self.session.execute(stmt)).all()})
+
+    async def week_thumbs(self, group_id: int, week: date, limit: int = 36) -> list[ProofThumb]:
+        stmt = (
+            select(Proof.user_id, Proof.thumb_key)
+            .where(Proof.group_id == group_id, Proof.week_start == week)
+            .order_by(Proof.created_at, Proof.id)
+            .limit(limit)
+        )
+        return [ProofThumb(uid, key) for uid, key in (await self.session.execute(stmt)).all()]
+
+    async def user_week_counts(self, user: User, week: date) -> list[tuple[str, int]]:
+        """The user's proofs this week per group name (for their summary)."""
+        stmt = (
+            select(Group.name, func.count(Proof.id))
+            .join(Proof, Proof.group_id == Group.id)
+            .where(Proof.user_id == user.id, Proof.week_start == week)
+            .group_by(Group.id, Group.name)
+            .order_by(Group.name)
+        )
+        return [(name, int(n)) for name, n in (await self.session.execute(stmt)).all()]

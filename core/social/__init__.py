@@ -1,0 +1,1 @@
+"""The social side: learnings shared in groups, likes, and whom people trust."""

@@ -1,0 +1,312 @@
+"""Learnings members share in their groups: post, list, the public feed, likes, deletion.
+
+Privacy: a learning of a private group is visible only to that group's members, everywhere
+(lists, the feed, likes, insights); `visible_to` is the one SQL condition that says so.
+Likes: one per person (a unique constraint). A like or unlike locks the learning's row, then
+recounts its likes, so concurrent presses neither lose nor double a like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Insert, Row, Select, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.db.models import Group, GroupMember, Message, MessageKind, MessageLike, User
+from core.errors import Forbidden, InvalidInput, NotFound
+
+CONTENT_MAX = 1000
+RECENT_LIMIT = 10
+FEED_PAGE_SIZE = 5
+UNAVAILABLE = "That learning isn't available to you (it may have been deleted)."
+
+
+class FeedMode(StrEnum):
+    NEWEST = "new"
+    TOP = "top"  # most liked first
+
+
+@dataclass(frozen=True)
+class Learning:
+    id: int
+    group_id: int
+    group_name: str
+    author_id: int
+    author_name: str
+    content: str
+    likes: int
+    created_at: datetime
+    liked: bool = False  # by the person looking at it
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    mode: FeedMode
+    page: int
+    items: tuple[Learning, ...]
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+@dataclass(frozen=True)
+class LikeResult:
+    learning: Learning  # with the new count
+    liked: bool  # True: the press added a like; False: it took one back
+
+
+def clean_content(text: str) -> str:
+    content = text.strip()
+    if not content:
+        raise InvalidInput(
+            "What did you learn? Send it along, for example "
+            "/learn Laying out my shoes the night before gets me running."
+        )
+    if len(content) > CONTENT_MAX:
+        raise InvalidInput(f"That's a long one: keep a learning under {CONTENT_MAX} characters.")
+    return content
+
+
+def visible_to(viewer_id: int) -> ColumnElement[bool]:
+    """SQL: the message's group is public, or the viewer is one of its members."""
+    member = (
+        select(GroupMember.user_id)
+        .where(GroupMember.group_id == Message.group_id, GroupMember.user_id == viewer_id)
+        .exists()
+    )
+    return or_(Group.is_public.is_(True), member)
+
+
+def insert_or_ignore(session: AsyncSession, model: type[Any], **values: object) -> Insert:
+    """An INSERT that does nothing when it would break a unique constraint (no IntegrityError,
+    no savepoint: a concurrent duplicate simply inserts no row)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return pg_insert(model).values(**values).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite_insert(model).values(**values).on_conflict_do_nothing()
+    raise NotImplementedError(f"insert_or_ignore on {dialect}")  # pragma: no cover
+
+
+LearningSelect = Select[int, int, str, int, str, str, int, datetime, bool]
+LearningRow = Row[int, int, str, int, str, str, int, datetime, bool]
+
+
+def _learnings(viewer_id: int) -> LearningSelect:
+    liked = (
+        select(MessageLike.id)
+        .where(MessageLike.message_id == Message.id, MessageLike.user_id == viewer_id)
+        .exists()
+    )
+    return (
+        select(
+            Message.id,
+            Message.group_id,
+            Group.name,
+            Message.user_id,
+            User.display_name,
+            Message.content,
+            Message.likes_count,
+            Message.created_at,
+            liked,
+        )
+        .join(Group, Group.id == Message.group_id)
+        .join(User, User.id == Message.user_id)
+        .where(Message.type == MessageKind.LEARNING.value)
+    )
+
+
+def _learning(row: LearningRow) -> Learning:
+    return Learning(*row)
+
+
+NEWEST_FIRST = (Message.created_at.desc(), Message.id.desc())
+MOST_LIKED_FIRST = (Message.likes_count.desc(), *NEWEST_FIRST)
+
+
+class LearningService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    # --- sharing and reading -------------------------------------------------------------
+    async def post(self, group_id: int, author_id: int, text: str) -> Learning:
+        """A member shares a learning in their group."""
+        content = clean_content(text)
+        author_name = select(User.display_name).where(User.id == author_id).scalar_subquery()
+        role = (
+            select(GroupMember.role)
+            .where(GroupMember.group_id == Group.id, GroupMember.user_id == author_id)
+            .scalar_subquery()
+        )
+        found = (
+            await self.session.execute(
+                select(Group.name, role, author_name).where(Group.id == group_id)
+            )
+        ).first()
+        if found is None:
+            raise NotFound("That group no longer exists.")
+        group_name, member_role, name = found
+        if member_role is None:
+            raise Forbidden(f"Only members of {group_name} can share learnings. Send /join first.")
+        message = Message(
+            group_id=group_id,
+            user_id=author_id,
+            content=content,
+            type=MessageKind.LEARNING.value,
+            likes_count=0,
+            created_at=self.clock.now(),
+        )
+        self.session.add(message)
+        await self.session.flush()
+        return Learning(
+            message.id, group_id, group_name, author_id, name, content, 0, message.created_at
+        )
+
+    async def recent(
+        self, group_id: int, viewer_id: int, limit: int = RECENT_LIMIT
+    ) -> list[Learning]:
+        """The group's newest learnings; a private group shows them to its members only."""
+        member = (
+            select(GroupMember.user_id)
+            .where(GroupMember.group_id == Group.id, GroupMember.user_id == viewer_id)
+            .exists()
+        )
+        found = (
+            await self.session.execute(
+                select(Group.name, Group.is_public, member).where(Group.id == group_id)
+            )
+        ).first()
+        if found is None:
+            raise NotFound("That group no longer exists.")
+        name, public, is_member = found
+        if not public and not is_member:
+            raise Forbidden(f"Only members of {name} can see its learnings. Send /join first.")
+        stmt = (
+            _learnings(viewer_id)
+            .where(Message.group_id == group_id)
+            .order_by(*NEWEST_FIRST)
+            .limit(limit)
+        )
+        return [_learning(row) for row in (await self.session.execute(stmt)).all()]
+
+    async def feed(
+        self, viewer_id: int, mode: FeedMode, page: int = 1, per_page: int = FEED_PAGE_SIZE
+    ) -> FeedPage:
+        """Learnings of public groups only (never private ones, even for their members)."""
+        page = max(page, 1)
+        order = NEWEST_FIRST if mode is FeedMode.NEWEST else MOST_LIKED_FIRST
+        stmt = (
+            _learnings(viewer_id)
+            .where(Group.is_public.is_(True))
+            .order_by(*order)
+            .offset((page - 1) * per_page)
+            .limit(per_page + 1)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        items = tuple(_learning(row) for row in rows[:per_page])
+        return FeedPage(mode, page, items, has_next=len(rows) > per_page)
+
+    async def get(self, message_id: int, viewer_id: int) -> Learning:
+        stmt = _learnings(viewer_id).where(Message.id == message_id, visible_to(viewer_id))
+        row = (await self.session.execute(stmt)).first()
+        if row is None:
+            raise NotFound(UNAVAILABLE)
+        return _learning(row)
+
+    # --- likes ---------------------------------------------------------------------------
+    async def toggle_like(self, message_id: int, user_id: int) -> LikeResult:
+        """Like a learning, or take the like back when there is one. Not your own."""
+        stmt = (
+            _learnings(user_id)
+            .where(Message.id == message_id, visible_to(user_id))
+            .with_for_update(of=Message)  # presses on one learning take turns (PostgreSQL)
+        )
+        row = (await self.session.execute(stmt)).first()
+        if row is None:
+            raise NotFound(UNAVAILABLE)
+        learning = _learning(row)
+        if learning.author_id == user_id:
+            raise InvalidInput("That's your own learning, so you can't like it. Others can!")
+        added = await self.session.scalar(
+            insert_or_ignore(
+                self.session,
+                MessageLike,
+                message_id=message_id,
+                user_id=user_id,
+                created_at=self.clock.now(),
+            ).returning(MessageLike.id)
+        )
+        if added is None:  # it was liked already: the press takes the like back
+            await self.session.execute(
+                delete(MessageLike)
+                .where(MessageLike.message_id == message_id, MessageLike.user_id == user_id)
+                .execution_options(synchronize_session=False)
+            )
+        likes = await self._recount(message_id)
+        liked = added is not None
+        return LikeResult(replace(learning, likes=likes, liked=liked), liked)
+
+    async def _recount(self, message_id: int) -> int:
+        count = (
+            select(func.count())
+            .select_from(MessageLike)
+            .where(MessageLike.message_id == message_id)
+            .scalar_subquery()
+        )
+        stmt = (
+            update(Message)
+            .where(Message.id == message_id)
+            .values(likes_count=count)
+            .returning(Message.likes_count)
+            .execution_options(synchronize_session=False)
+        )
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    # --- deleting ------------------------------------------------------------------------
+    async def delete(self, message_id: int, user_id: int) -> Learning:
+        """Authors delete their own learnings; nobody else can."""
+        stmt = _learnings(user_id).where(
+            Message.id == message_id, or_(visible_to(user_id), Message.user_id == user_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        if row is None:
+            raise NotFound("That learning is already gone.")
+        learning = _learning(row)
+        if learning.author_id != user_id:
+            raise Forbidden(f"Only {learning.author_name} can delete this learning.")
+        await self._delete(learning)
+        return learning
+
+    async def delete_nth(self, group_id: int, user_id: int, number: int) -> Learning:
+        """Delete learning `number` of the group's recent list, when it is the user's own."""
+        recent = await self.recent(group_id, user_id)
+        if not 1 <= number <= len(recent):
+            raise NotFound(
+                f"There is no learning {number}: /learnings lists {len(recent)}."
+                if recent
+                else "There are no learnings here yet."
+            )
+        learning = recent[number - 1]
+        if learning.author_id != user_id:
+            raise Forbidden(
+                f"Learning {number} is {learning.author_name}'s; only its author can delete it."
+            )
+        await self._delete(learning)
+        return learning
+
+    async def _delete(self, learning: Learning) -> None:
+        await self.session.execute(
+            delete(Message)
+            .where(Message.id == learning.id, Message.user_id == learning.author_id)
+            .execution_options(synchronize_session=False)
+        )

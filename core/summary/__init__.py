@@ -1,0 +1,1 @@
+"""Weekly summaries: a person's week and a group's week, in a fixed number of queries."""

@@ -1,0 +1,121 @@
+"""Who did what this week: per person (their summary) and per group (the board)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.db.models import Group, GroupMember, Habit, HabitLog, User
+from core.habits.history import CheckinStatus, week_start
+from core.habits.service import history_of
+from core.habits.stats import compute_stats
+from core.proofs.service import ProofService
+from core.summary.week import week_done_and_due
+from core.users.service import user_today
+
+
+@dataclass(frozen=True)
+class HabitWeek:
+    habit_id: int
+    title: str
+    done: int
+    due: int
+    streak: int
+    streak_unit: str
+    done_total: int
+
+
+@dataclass(frozen=True)
+class MemberWeek:
+    user_id: int
+    name: str
+    proofs: int
+    done: int
+    due: int
+    best_streak: int  # the longest current streak among their habits
+
+
+class SummaryService:
+    def __init__(self, session: AsyncSession, clock: Clock, proofs: ProofService) -> None:
+        self.session = session
+        self.clock = clock
+        self.proofs = proofs
+
+    async def habit_weeks(
+        self, users: list[User], today_of: dict[int, date]
+    ) -> dict[int, list[HabitWeek]]:
+        """Each user's active habits with this week's done/due and streaks: two queries."""
+        ids = [u.id for u in users]
+        if not ids:
+            return {}
+        habits = list(
+            (
+                await self.session.scalars(
+                    select(Habit)
+                    .where(Habit.user_id.in_(ids), Habit.archived_at.is_(None))
+                    .order_by(Habit.user_id, Habit.position, Habit.id)
+                )
+            ).all()
+        )
+        logs: dict[int, dict[date, CheckinStatus]] = defaultdict(dict)
+        if habits:
+            rows = await self.session.execute(
+                select(HabitLog.habit_id, HabitLog.day, HabitLog.status).where(
+                    HabitLog.habit_id.in_([h.id for h in habits])
+                )
+            )
+            for habit_id, day, status in rows.all():
+                logs[habit_id][day] = CheckinStatus(status)
+        result: dict[int, list[HabitWeek]] = {uid: [] for uid in ids}
+        for habit in habits:
+            today = today_of[habit.user_id]
+            history = history_of(habit, logs.get(habit.id, {}))
+            stats = compute_stats(history, today)
+            done, due = week_done_and_due(history, week_start(today), today)
+            result[habit.user_id].append(
+                HabitWeek(
+                    habit.id,
+                    habit.title,
+                    done,
+                    due,
+                    stats.current_streak,
+                    stats.streak_unit,
+                    stats.done_total,
+                )
+            )
+        return result
+
+    async def group_week(self, group: Group, week: date) -> list[MemberWeek]:
+        """The board: every member's proofs, check-ins and best streak this week."""
+        members = list(
+            (
+                await self.session.scalars(
+                    select(User)
+                    .join(GroupMember, GroupMember.user_id == User.id)
+                    .where(GroupMember.group_id == group.id)
+                    .order_by(GroupMember.created_at, User.id)
+                )
+            ).all()
+        )
+        now = self.clock.now()
+        today_of = {u.id: user_today(u, now) for u in members}
+        weeks = await self.habit_weeks(members, today_of)
+        proofs = await self.proofs.week_counts(group.id, week)
+        board = [
+            MemberWeek(
+                user_id=u.id,
+                name=u.display_name,
+                proofs=proofs.get(u.id, 0),
+                done=sum(h.done for h in weeks[u.id]),
+                due=sum(h.due for h in weeks[u.id]),
+                best_streak=max((h.streak for h in weeks[u.id]), default=0),
+            )
+            for u in members
+        ]
+        board.sort(key=lambda m: (-m.proofs, -m.done, m.name.lower()))
+        return board

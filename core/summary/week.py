@@ -1,0 +1,22 @@
+"""A habit's week: how many of its due days were done (pure functions)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from core.habits.history import CheckinStatus, HabitHistory
+from core.habits.schedule import ScheduleKind
+
+
+def week_done_and_due(history: HabitHistory, monday: date, today: date) -> tuple[int, int]:
+    """Done days this week, and how many were due (skipped days are not due)."""
+    days = [monday + timedelta(days=i) for i in range(7)]
+    live = [d for d in days if d >= history.start]
+    done = sum(1 for d in live if d <= today and history.status(d) is CheckinStatus.DONE)
+    skipped = sum(1 for d in live if history.status(d) is CheckinStatus.SKIPPED)
+    schedule = history.schedule
+    if schedule.kind is ScheduleKind.WEEKLY:
+        due = min(schedule.times_per_week, len(live)) - skipped
+    else:
+        due = sum(1 for d in live if schedule.is_scheduled(d)) - skipped
+    return done, max(due, 0)

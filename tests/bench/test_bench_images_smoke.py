@@ -1,0 +1,46 @@
+"""The image benchmark still runs: main() in --quick mode, one round, no timing assertions.
+
+Performance itself is measured by `python -m bench.bench_images`.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from bench import bench_images
+
+
+def run_main(*argv: str) -> dict[str, Any]:
+    """Run the benchmark's main() in its own thread, as the other benchmark smoke tests do."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(bench_images.main, list(argv)).result()
+
+
+def test_bench_images_quick_runs(tmp_path: Path) -> None:
+    data = run_main("--quick", "--rounds", "1", "--memory-runs", "1", "--out", str(tmp_path))
+    assert data["input"]["megapixels"] == 12.0
+    assert (data["output"]["width"], data["output"]["height"]) == (1200, 1600)
+    assert [r["name"] for r in data["results"]] == list(bench_images.VARIANTS)
+    for r in data["results"]:
+        assert r["median_ms"] > 0 and r["n"] == 1
+        assert len(r["rss_delta_mb_runs"]) == 1
+    by_name = {r["name"]: r for r in data["results"]}
+    # Memory is measured in fresh processes, so it is steady enough to assert its direction:
+    # the naive pipeline holds the 12 MP bitmap (36+ MB), the draft decode a quarter of it.
+    assert by_name[bench_images.NAIVE]["rss_delta_mb"] > 36
+    assert (
+        by_name[bench_images.SUBJECT]["rss_delta_mb"] < by_name[bench_images.NAIVE]["rss_delta_mb"]
+    )
+    assert data["ratios"]["time_naive_over_normalise"] > 0
+    written = json.loads((tmp_path / "images.json").read_text())
+    assert written["results"] == data["results"]
+
+
+def test_make_photo_is_deterministic_and_photo_sized() -> None:
+    small = bench_images.make_photo((400, 300))
+    assert small == bench_images.make_photo((400, 300))
+    assert small != bench_images.make_photo((400, 300), seed=1)
+    assert 20_000 < len(small) < 400_000

@@ -1,0 +1,23 @@
+"""bench.bench_telegram still runs: --quick, no timing assertions."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench import bench_telegram
+
+
+def test_bench_telegram_quick_runs(tmp_path: Path) -> None:
+    with ThreadPoolExecutor(1) as pool:  # its own thread, so its asyncio.run owns a fresh loop
+        data = pool.submit(bench_telegram.main, ["--quick", "--out", str(tmp_path)]).result()
+    modes = [r["rate_limit"] for r in data["results"]]
+    assert modes == [False, True]
+    for r in data["results"]:
+        assert r["habitlink"]["updates_per_s"] > 0 and r["echo"]["updates_per_s"] > 0
+        assert r["ratio"] > 0
+        assert r["habitlink"]["n"] == r["echo"]["n"] == data["rounds"]
+    assert data["results"][0]["bot_layer"]["median_ms"] > 0
+    written = json.loads((tmp_path / "bench_telegram.json").read_text())
+    assert written["results"] == data["results"]

@@ -1,0 +1,80 @@
+"""Proof photos in a group chat through the console: members only, cleaned images, check-ins."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from core.media.storage import LocalMediaStore
+from tests.support.console import ConsoleSession
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+
+
+def photo_with_gps(path: Path) -> Path:
+    """A landscape JPEG whose EXIF says 'rotate 90°' and carries a GPS position."""
+    image = Image.new("RGB", (400, 200), (200, 40, 40))
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 0.0)})
+    image.save(path, "JPEG", exif=exif.tobytes())
+    return path
+
+
+async def start_group(console: ConsoleSession) -> None:
+    await console.say(":user Alice", "/newhabit Run 5k", ":chat group Runners", "/newgroup Runners")
+
+
+async def test_a_members_photo_is_a_proof_and_checks_in_the_named_habit(
+    console: ConsoleSession, media: LocalMediaStore, tmp_path: Path
+) -> None:
+    await start_group(console)
+    out = await console.say(f":photo {photo_with_gps(tmp_path / 'run.jpg')} /proof run rainy one")
+    assert "Proof saved, Alice! That's 1 proof this week in Runners." in out
+    assert "Run 5k is checked in for today." in out
+    assert "1. ✓ Run 5k" in await console.say(":chat dm", "/habits")
+    stored = sorted((tmp_path / "media").rglob("*.jpg"))
+    assert len(stored) == 2  # the image and its thumbnail, content-addressed
+    full = next(p for p in stored if not p.name.endswith("-thumb.jpg"))
+    with Image.open(io.BytesIO(full.read_bytes())) as image:
+        assert image.size == (200, 400)  # the EXIF rotation was applied
+        assert not image.getexif()  # and every bit of metadata, GPS included, is gone
+
+
+async def test_non_members_and_non_images_store_nothing(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    await start_group(console)
+    photo = photo_with_gps(tmp_path / "a.jpg")
+    out = await console.say(":user Bob", f":photo {photo}")
+    assert "Hi Bob! Photos here count as proofs for members of Runners. Send /join" in out
+    fake = tmp_path / "notes.jpg"
+    fake.write_text("not a picture")
+    out = await console.say(":user Alice", f":photo {fake}")
+    assert "That doesn't look like a photo." in out
+    assert not list((tmp_path / "media").rglob("*.jpg"))
+    board = await console.say("/board")
+    assert "0 proofs this week from 1 member." in board
+
+
+async def test_board_shows_proofs_and_a_collage(console: ConsoleSession, tmp_path: Path) -> None:
+    await start_group(console)
+    photo = photo_with_gps(tmp_path / "a.jpg")
+    await console.say(f":photo {photo}", ":user Bob", "/join", f":photo {photo}", f":photo {photo}")
+    out = await console.say("/board")
+    assert "Bob                 2" in out and "Alice               1" in out
+    assert "3 proofs this week from 2 members." in out
+    collage = next(line for line in out.splitlines() if "[image " in line)
+    path = Path(collage.split("[image ")[1].split("]")[0])
+    with Image.open(path) as image:
+        assert image.format == "JPEG"
+
+
+async def test_a_photo_in_a_private_chat_explains_where_proofs_go(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    out = await console.say(f":photo {photo_with_gps(tmp_path / 'a.jpg')}")
+    assert "Nice photo! Send a photo in your group's chat" in out

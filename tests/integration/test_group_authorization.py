@@ -1,0 +1,112 @@
+"""Who may do what in a group: owner, admin, member, non-member and stranger, every action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from bot.dispatcher import HabitLinkBot
+from bot.messages import Chat, ChatKind, Person, Request
+from core.db.engine import Database
+from core.db.models import Group, GroupMember
+
+CHAT = Chat("console", "group:runners", ChatKind.GROUP, "Runners")
+PEOPLE = {
+    name: Person("console", name.lower(), name, name.lower())
+    for name in ("Olive", "Adam", "Mia", "Nora", "Sam", "Tom")
+}
+ROLES = {
+    "owner": "Olive",
+    "admin": "Adam",
+    "member": "Mia",
+    "non-member": "Nora",
+    "stranger": "Sam",
+}
+
+
+async def say(bot: HabitLinkBot, who: str, text: str, chat: Chat = CHAT) -> str:
+    response = await bot.handle(Request.from_text(PEOPLE[who], chat, text))
+    return "\n".join(r.text.plain() for r in response.replies)
+
+
+async def setup_group(bot: HabitLinkBot) -> None:
+    assert "Created the group" in await say(bot, "Olive", "/newgroup Runners")
+    for name in ("Adam", "Mia", "Tom"):
+        await say(bot, name, "/join")
+    await say(bot, "Olive", "/promote @adam")
+    await say(bot, "Nora", "/help")  # known to the bot, not a member; Sam never wrote
+
+
+@dataclass(frozen=True)
+class Case:
+    action: str
+    command: str
+    allowed: frozenset[str]
+    success: str  # text of the successful reply
+
+
+MANAGERS = frozenset({"owner", "admin"})
+MEMBERS = frozenset({"owner", "admin", "member"})
+CASES = [
+    Case("rename", "/rename Dawn Runners", MANAGERS, "The group is now called Dawn Runners."),
+    Case("visibility", "/visibility private", MANAGERS, "Runners is private"),
+    Case("kick", "/kick @tom", MANAGERS, "Tom is no longer in Runners."),
+    Case("promote", "/promote @tom", frozenset({"owner"}), "Tom is now an admin of Runners."),
+    Case("demote", "/demote @adam", frozenset({"owner"}), "Adam is a member of Runners again."),
+    Case("transfer", "/transfer @tom", frozenset({"owner"}), "Tom now owns Runners."),
+    Case("invite", "/invite", MEMBERS, "Invite someone to Runners:"),
+    Case("learn", "/learn Start tiny", MEMBERS, "shared a learning in Runners"),
+    Case("board", "/board", MEMBERS | {"non-member", "stranger"}, "Runners · week of"),
+]
+
+
+async def group_state(db: Database) -> tuple[str, bool, dict[int, str]]:
+    async with db.session() as session:
+        group = (await session.scalars(select(Group))).one()
+        roles = dict((await session.execute(select(GroupMember.user_id, GroupMember.role))).all())
+        return group.name, group.is_public, roles
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("case", CASES, ids=[c.action for c in CASES])
+async def test_group_action_matrix(
+    bot: HabitLinkBot, database: Database, role: str, case: Case
+) -> None:
+    await setup_group(bot)
+    before = await group_state(database)
+    reply = await say(bot, ROLES[role], case.command)
+    if role in case.allowed:
+        assert case.success in reply, reply
+    else:
+        assert case.success not in reply
+        assert reply.startswith(("Only ", "Only members")), reply
+        assert await group_state(database) == before  # nothing changed
+
+
+@pytest.mark.parametrize("role", ["admin", "member"])
+async def test_only_the_owner_cannot_simply_leave(bot: HabitLinkBot, role: str) -> None:
+    await setup_group(bot)
+    assert (await say(bot, "Olive", "/leave")).startswith("You own this group.")
+    assert await say(bot, ROLES[role], "/leave") == f"{ROLES[role]} left Runners."
+
+
+async def test_admins_cannot_remove_the_owner_or_each_other(bot: HabitLinkBot) -> None:
+    await setup_group(bot)
+    await say(bot, "Olive", "/promote @tom")
+    assert (await say(bot, "Adam", "/kick @olive")).startswith("Only the owner can remove an admin")
+    assert (await say(bot, "Adam", "/kick @tom")).startswith("Only the owner can remove an admin")
+    assert await say(bot, "Olive", "/kick @tom") == "Tom is no longer in Runners."
+
+
+async def test_private_groups_stay_private(bot: HabitLinkBot) -> None:
+    await setup_group(bot)
+    await say(bot, "Olive", "/visibility private")
+    dm = Chat("console", "dm:sam", ChatKind.PRIVATE)
+    assert "Runners" not in await say(bot, "Sam", "/groups", dm)
+    assert (await say(bot, "Sam", "/join")).startswith("Runners is private.")
+    code = (await say(bot, "Mia", "/invite")).split("/join ")[1].split()[0]
+    assert await say(bot, "Sam", f"/join {code}", dm) == (
+        "You joined Runners. Post your proofs and learnings in its chat."
+    )

@@ -1,0 +1,70 @@
+"""/feed and /learnings cost the same number of SQL statements for 3 learnings and for 30."""
+
+from __future__ import annotations
+
+from bot.dispatcher import HabitLinkBot
+from bot.messages import Chat, ChatKind, Person, Request, Response
+from core.db.engine import Database
+
+ALICE = Person("console", "alice", "Alice", "alice")
+BOB = Person("console", "bob", "Bob", "bob")
+GROUP = Chat("console", "group:runners", ChatKind.GROUP, "Runners")
+DM = Chat("console", "dm:bob", ChatKind.PRIVATE)
+
+
+async def ask(bot: HabitLinkBot, who: Person, chat: Chat, text: str) -> Response:
+    return await bot.handle(Request.from_text(who, chat, text))
+
+
+async def statements_for(bot: HabitLinkBot, db: Database, request: Request) -> int:
+    before = db.statements
+    response = await bot.handle(request)
+    assert response.replies, request
+    return db.statements - before
+
+
+async def _learnings(bot: HabitLinkBot, start: int, stop: int) -> list[str]:
+    """Alice posts; Bob likes every other one. Returns the Like payloads."""
+    payloads = []
+    for i in range(start, stop):
+        card = await ask(bot, ALICE, GROUP, f"/learn Tip number {i}")
+        payload = card.replies[0].buttons[0][0].payload
+        if i % 2:
+            await bot.handle(Request(sender=BOB, chat=GROUP, button=payload))
+        payloads.append(payload)
+    return payloads
+
+
+async def _costs(bot: HabitLinkBot, db: Database) -> dict[str, int]:
+    requests = {
+        "/learnings": Request.from_text(BOB, GROUP, "/learnings"),
+        "/feed": Request.from_text(BOB, DM, "/feed"),
+        "/feed top": Request.from_text(BOB, DM, "/feed top"),
+        "Most liked button": Request(sender=BOB, chat=DM, button="fd:top:1"),
+    }
+    return {name: await statements_for(bot, db, r) for name, r in requests.items()}
+
+
+async def test_lists_do_not_query_per_learning(bot: HabitLinkBot, database: Database) -> None:
+    await ask(bot, ALICE, GROUP, "/newgroup Runners")
+    await ask(bot, BOB, GROUP, "/join")
+    await ask(bot, BOB, DM, "/start")
+    await _learnings(bot, 0, 3)
+    three = await _costs(bot, database)
+    await _learnings(bot, 3, 30)
+    thirty = await _costs(bot, database)
+    assert three == thirty, (three, thirty)
+    assert thirty["/learnings"] <= 4  # who is asking, the chat's group, its privacy, the list
+    assert thirty["/feed"] <= 2
+
+
+async def test_a_like_is_a_handful_of_statements(bot: HabitLinkBot, database: Database) -> None:
+    await ask(bot, ALICE, GROUP, "/newgroup Runners")
+    await ask(bot, BOB, GROUP, "/join")
+    payloads = await _learnings(bot, 0, 30)
+    card = Request(sender=BOB, chat=GROUP, button=payloads[0])
+    feed = Request(sender=BOB, chat=DM, button=payloads[0] + ":new:2")
+    # who, the learning (locked), insert, recount; a retracted like adds the delete.
+    assert await statements_for(bot, database, card) <= 5
+    # the same and the feed page to redraw
+    assert await statements_for(bot, database, feed) <= 7
