@@ -1,9 +1,16 @@
-"""/board (a group's week with a collage of proofs) and /summary (your week, or the group's)."""
+"""/board (a group's week with a collage of proofs) and /summary (your week, or the group's).
+
+The same replies are sent by the scheduler as weekly summaries, so they are built from plain
+arguments (session, clock, media store, the person or group, their today), not a chat request.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.collage import render_collage
 from bot.context import Context
@@ -11,17 +18,16 @@ from bot.handlers.groups import chat_group
 from bot.messages import Image, Reply, Response, Span, bold, italic, pre, rich
 from bot.router import Router, Where
 from bot.views import day_label, plural, progress_text, short_title
-from core.db.models import Group
+from core.clock import Clock
+from core.db.models import Group, User
 from core.habits.history import week_start
+from core.media.storage import MediaStore
+from core.proofs.service import ProofService
 from core.social.trust import trusted_insights
 from core.summary.service import MemberWeek, SummaryService
 
 router = Router()
 SECTION = "Summary"
-
-
-def _summaries(ctx: Context) -> SummaryService:
-    return SummaryService(ctx.session, ctx.clock, ctx.proofs)
 
 
 def board_table(board: list[MemberWeek]) -> str:
@@ -32,9 +38,18 @@ def board_table(board: list[MemberWeek]) -> str:
     return "\n".join(lines)
 
 
-async def _group_week(ctx: Context, group: Group, *, with_collage: bool) -> Response:
-    monday = week_start(ctx.today)
-    board = await _summaries(ctx).group_week(group, monday)
+async def group_week_response(
+    session: AsyncSession,
+    clock: Clock,
+    media: MediaStore,
+    group: Group,
+    today: date,
+    *,
+    with_collage: bool,
+) -> Response:
+    proofs = ProofService(session, clock, media)
+    monday = week_start(today)
+    board = await SummaryService(session, clock, proofs).group_week(group, monday)
     title = f"{group.name} · week of {day_label(monday)}"
     total = sum(m.proofs for m in board)
     text = rich(
@@ -45,8 +60,8 @@ async def _group_week(ctx: Context, group: Group, *, with_collage: bool) -> Resp
     )
     replies = [Reply(text=text)]
     if with_collage and total:
-        thumbs = await ctx.proofs.week_thumbs(group.id, monday)
-        data = [await ctx.media.get(t.thumb_key) for t in thumbs]
+        thumbs = await proofs.week_thumbs(group.id, monday)
+        data = [await media.get(t.thumb_key) for t in thumbs]
         jpeg = await asyncio.to_thread(render_collage, data)
         replies.append(
             Reply(image=Image(jpeg, f"proofs-{monday.isoformat()}.jpg", rich(f"Proofs · {title}")))
@@ -54,30 +69,15 @@ async def _group_week(ctx: Context, group: Group, *, with_collage: bool) -> Resp
     return Response(replies)
 
 
-@router.command(
-    "board",
-    "This week in the group: proofs, check-ins, streaks",
-    where=Where.GROUP,
-    section=SECTION,
-)
-async def board(ctx: Context) -> Response:
-    return await _group_week(ctx, await chat_group(ctx), with_collage=True)
-
-
-@router.command(
-    "summary", "Your week (in private) or the group's week (in a group)", section=SECTION
-)
-async def summary(ctx: Context) -> Response:
-    if not ctx.request.chat.is_private:
-        return await _group_week(ctx, await chat_group(ctx), with_collage=False)
-    today = ctx.today
+async def user_week_reply(
+    session: AsyncSession, clock: Clock, media: MediaStore, user: User, today: date
+) -> Reply:
     monday = week_start(today)
-    service = _summaries(ctx)
-    weeks = (await service.habit_weeks([ctx.user], {ctx.user.id: today}))[ctx.user.id]
-    proofs = await ctx.proofs.user_week_counts(ctx.user, monday)
-    parts: list[str | Span] = [
-        bold(f"Your week · {day_label(monday)} to {day_label(monday + timedelta(days=6))}")
-    ]
+    proofs = ProofService(session, clock, media)
+    service = SummaryService(session, clock, proofs)
+    sunday = monday + timedelta(days=6)
+    parts: list[str | Span] = [bold(f"Your week · {day_label(monday)} to {day_label(sunday)}")]
+    weeks = (await service.habit_weeks([user], {user.id: today}))[user.id]
     if not weeks:
         parts.append("\nNo habits yet. Start one with /newhabit.")
     for h in weeks:
@@ -86,19 +86,19 @@ async def summary(ctx: Context) -> Response:
             f"\n• {h.title}: {h.done}/{h.due} this week · streak {plural(h.streak, unit)} · "
             f"{progress_text(h.done_total)}"
         )
-    if proofs:
+    counts = await proofs.user_week_counts(user, monday)
+    if counts:
         parts += ["\n\n", bold("Proofs"), "\n"]
-        parts.append("\n".join(f"• {name}: {plural(n, 'proof')}" for name, n in proofs))
-    parts += await _insights(ctx)
-    return Response([Reply(text=rich(*parts), personal=True)])
+        parts.append("\n".join(f"• {name}: {plural(n, 'proof')}" for name, n in counts))
+    parts += await _insights(session, user, monday)
+    return Reply(text=rich(*parts), personal=True)
 
 
-async def _insights(ctx: Context) -> list[str | Span]:
+async def _insights(session: AsyncSession, user: User, monday: date) -> list[str | Span]:
     """This week's learnings by people the user trusts, most liked first."""
-    monday = week_start(ctx.today)
-    start_hour = time(ctx.user.settings.day_start_hour)
-    since = datetime.combine(monday, start_hour, ctx.tz).astimezone(UTC)
-    found = await trusted_insights(ctx.session, ctx.user.id, since, since + timedelta(days=7))
+    tz = ZoneInfo(user.settings.timezone)
+    since = datetime.combine(monday, time(user.settings.day_start_hour), tz).astimezone(UTC)
+    found = await trusted_insights(session, user.id, since, since + timedelta(days=7))
     parts: list[str | Span] = ["\n\n", bold("Insights from people you trust"), "\n"]
     if not found:
         parts.append(
@@ -109,3 +109,28 @@ async def _insights(ctx: Context) -> list[str | Span]:
         likes = f" · {plural(item.likes, 'like')}" if item.likes else ""
         parts += [f"• {item.content} — {item.author_name}, {item.group_name}{likes}\n"]
     return parts
+
+
+@router.command(
+    "board",
+    "This week in the group: proofs, check-ins, streaks",
+    where=Where.GROUP,
+    section=SECTION,
+)
+async def board(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    return await group_week_response(
+        ctx.session, ctx.clock, ctx.media, group, ctx.today, with_collage=True
+    )
+
+
+@router.command(
+    "summary", "Your week (in private) or the group's week (in a group)", section=SECTION
+)
+async def summary(ctx: Context) -> Response:
+    if not ctx.request.chat.is_private:
+        group = await chat_group(ctx)
+        return await group_week_response(
+            ctx.session, ctx.clock, ctx.media, group, ctx.today, with_collage=False
+        )
+    return Response([await user_week_reply(ctx.session, ctx.clock, ctx.media, ctx.user, ctx.today)])

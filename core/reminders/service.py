@@ -1,0 +1,93 @@
+"""Add, list and remove reminders; keep each one's next due time in UTC."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.db.models import Habit, Reminder, User
+from core.errors import InvalidInput
+from core.reminders.timing import ALL_DAYS, next_occurrence
+
+MAX_PER_HABIT = 5
+_TIME = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?", re.IGNORECASE)
+
+
+def parse_time(text: str) -> time | None:
+    """'07:30', '7:30', '19:05', '7pm', '7:30am' -> a time; None when it isn't one."""
+    match = _TIME.fullmatch(text.strip())
+    if match is None or (match.group(2) is None and match.group(3) is None):
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower()
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def looks_like_time(word: str) -> bool:
+    return bool(_TIME.fullmatch(word.strip())) and (":" in word or word.lower()[-2:] in {"am", "pm"})
+
+
+class ReminderService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    async def add(self, user: User, habit: Habit, at: time, weekday_mask: int = ALL_DAYS) -> Reminder:
+        existing = list(
+            (await self.session.scalars(select(Reminder).where(Reminder.habit_id == habit.id))).all()
+        )
+        if any(r.local_time == at for r in existing):
+            raise InvalidInput(f"{habit.title} already has a reminder at {at:%H:%M}.")
+        if len(existing) >= MAX_PER_HABIT:
+            raise InvalidInput(f"A habit can have at most {MAX_PER_HABIT} reminders.")
+        now = self.clock.now()
+        reminder = Reminder(
+            habit_id=habit.id,
+            local_time=at,
+            weekday_mask=weekday_mask,
+            next_due_at=next_occurrence(at, ZoneInfo(user.settings.timezone), now, weekday_mask),
+            created_at=now,
+        )
+        self.session.add(reminder)
+        await self.session.flush()
+        return reminder
+
+    async def for_user(self, user: User) -> list[tuple[Reminder, Habit]]:
+        stmt = (
+            select(Reminder, Habit)
+            .join(Habit, Habit.id == Reminder.habit_id)
+            .where(Habit.user_id == user.id, Habit.archived_at.is_(None))
+            .order_by(Reminder.local_time, Habit.position, Reminder.id)
+        )
+        return [(r, h) for r, h in (await self.session.execute(stmt)).all()]
+
+    async def remove(self, reminder: Reminder) -> None:
+        await self.session.delete(reminder)
+        await self.session.flush()
+
+    async def reschedule_all(self, user: User) -> int:
+        """After a time-zone change: every reminder's next time, from now, in the new zone."""
+        tz = ZoneInfo(user.settings.timezone)
+        now = self.clock.now()
+        pairs = await self.for_user(user)
+        for reminder, _habit in pairs:
+            reminder.next_due_at = next_occurrence(reminder.local_time, tz, now, reminder.weekday_mask)
+            reminder.snoozed_until = None
+        return len(pairs)
+
+    @staticmethod
+    def advance(reminder: Reminder, tz: ZoneInfo, after: datetime) -> None:
+        reminder.next_due_at = next_occurrence(
+            reminder.local_time, tz, after, reminder.weekday_mask
+        )
