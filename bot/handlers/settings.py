@@ -6,6 +6,7 @@ from bot.context import Context
 from bot.messages import Button, Response, bold, code
 from bot.router import Router, Where
 from core.errors import NotFound
+from core.reminders.service import ReminderService
 from core.timezones import resolve_timezone
 
 router = Router()
@@ -38,11 +39,12 @@ async def timezone(ctx: Context) -> Response:
             " Did you mean one of these?",
             buttons=[[Button(s, f"tz:{s}")] for s in exc.suggestions],
         )
-    return _set(ctx, name)
+    return await _set(ctx, name)
 
 
-def _set(ctx: Context, name: str, *, edit: bool = False) -> Response:
+async def _set(ctx: Context, name: str, *, edit: bool = False) -> Response:
     ctx.user.settings.timezone = name
+    await ReminderService(ctx.session, ctx.clock).reschedule_all(ctx.user)
     now = ctx.now.astimezone(ctx.tz)
     return Response.say(
         "Time zone set to ",
@@ -58,7 +60,7 @@ async def pick_timezone(ctx: Context, args: list[str]) -> Response:
         name = resolve_timezone(":".join(args))
     except NotFound:
         return Response(notice="That time zone button no longer works.")
-    response = _set(ctx, name, edit=True)
+    response = await _set(ctx, name, edit=True)
     response.notice = f"Time zone: {name}"
     return response
 

@@ -1,0 +1,223 @@
+"""/remind, /reminders, /unremind, /quiethours, and the Done / Snooze / Skip reminder buttons."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from bot.context import Context
+from bot.messages import Button, Reply, Response, Span, bold, code, italic, lines, rich
+from bot.router import Router, Where
+from bot.views import relative_day, streak_text
+from core.db.models import Habit, Reminder
+from core.errors import InvalidInput
+from core.habits.history import CheckinStatus
+from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
+from core.habits.service import history_of
+from core.habits.stats import compute_stats
+from core.reminders.service import ReminderService, looks_like_time, parse_time
+from core.reminders.timing import ALL_DAYS
+
+router = Router()
+SECTION = "Settings"
+SNOOZE = timedelta(hours=1)
+USAGE = "/remind HABIT HH:MM [mon wed fri]"
+
+
+def reminder_reply(reminder: Reminder, habit: Habit, day: date, payload: dict[str, Any]) -> Reply:
+    """The reminder message with its buttons (also what the scheduler sends)."""
+    stamp = day.strftime("%Y%m%d")
+    parts: list[str | Span] = ["⏰ Time for ", bold(habit.title)]
+    if payload.get("snoozed"):
+        parts = ["⏰ Snoozed reminder: ", bold(habit.title)]
+    if habit.implementation_intention:
+        parts += ["\n", habit.implementation_intention]
+    if habit.minimal_dose:
+        parts += ["\n", italic(f"Even the smallest version counts: {habit.minimal_dose}")]
+    if payload.get("late"):
+        parts += ["\n", italic(f"(A bit late: this was due at {payload.get('local_time')}.)")]
+    buttons = [
+        Button("✓ Done", f"rd:{reminder.id}:{stamp}"),
+        Button("💤 1 hour", f"rz:{reminder.id}"),
+        Button("Skip today", f"rk:{reminder.id}:{stamp}"),
+    ]
+    return Reply.of(rich(*parts), buttons=[buttons], personal=True)
+
+
+def _days(words: list[str]) -> int:
+    if not words:
+        return ALL_DAYS
+    try:
+        schedule = Schedule.parse(" ".join(words))
+    except ScheduleError:
+        raise InvalidInput(
+            "After the time, name the days, for example mon wed fri, weekdays or weekends."
+        ) from None
+    if schedule.kind is ScheduleKind.WEEKLY:
+        raise InvalidInput("Reminders go on chosen days: say mon wed fri, weekdays or daily.")
+    return schedule.weekday_mask or ALL_DAYS
+
+
+def _describe(mask: int) -> str:
+    if mask == ALL_DAYS:
+        return "every day"
+    return Schedule.on_weekdays({d for d in range(7) if mask & (1 << d)}).describe()
+
+
+@router.command(
+    "remind",
+    "A reminder for a habit at your local time",
+    usage=USAGE,
+    where=Where.PRIVATE,
+    section=SECTION,
+)
+async def remind(ctx: Context) -> Response:
+    words = ctx.request.args.split()
+    at_index = next((i for i, w in enumerate(words) if i > 0 and looks_like_time(w)), None)
+    if at_index is None:
+        return Response.say(
+            "Tell me the habit and a time, for example ", code("/remind read 07:30"), "."
+        )
+    at = parse_time(words[at_index])
+    if at is None:
+        return Response.say(
+            f"{words[at_index]} is not a time of day. Use HH:MM, like 07:30 or 19:00."
+        )
+    mask = _days(words[at_index + 1 :])
+    habit = await ctx.habits.find(ctx.user, " ".join(words[:at_index]))
+    reminder = await ReminderService(ctx.session, ctx.clock).add(ctx.user, habit, at, mask)
+    assert reminder.next_due_at is not None
+    next_local = reminder.next_due_at.astimezone(ctx.tz)
+    return Response.say(
+        "I'll remind you of ",
+        bold(habit.title),
+        f" at {at:%H:%M} {_describe(mask)} "
+        f"({ctx.user.settings.timezone}). Next: {next_local:%a %d %b, %H:%M}.",
+    )
+
+
+@router.command("reminders", "Your reminders", where=Where.PRIVATE, section=SECTION)
+async def reminders(ctx: Context) -> Response:
+    pairs = await ReminderService(ctx.session, ctx.clock).for_user(ctx.user)
+    if not pairs:
+        return Response.say("No reminders yet. Add one: ", code("/remind read 07:30"), ".")
+    rows = [
+        f"{i}. {r.local_time:%H:%M} {_describe(r.weekday_mask)} · {h.title}"
+        for i, (r, h) in enumerate(pairs, 1)
+    ]
+    return Response.say(
+        bold("Your reminders"),
+        f" ({ctx.user.settings.timezone})\n",
+        lines(rows),
+        "\nRemove one with /unremind N.",
+    )
+
+
+@router.command(
+    "unremind",
+    "Remove a reminder",
+    usage="/unremind N (from /reminders)",
+    where=Where.PRIVATE,
+    section=SECTION,
+)
+async def unremind(ctx: Context) -> Response:
+    arg = ctx.request.args.strip()
+    service = ReminderService(ctx.session, ctx.clock)
+    pairs = await service.for_user(ctx.user)
+    if not arg.isdecimal() or not 1 <= int(arg) <= len(pairs):
+        return Response.say(
+            f"Give the number of a reminder from /reminders (you have {len(pairs)})."
+        )
+    reminder, habit = pairs[int(arg) - 1]
+    await service.remove(reminder)
+    return Response.say(
+        f"Removed the {reminder.local_time:%H:%M} reminder for ", bold(habit.title), "."
+    )
+
+
+@router.command(
+    "quiethours",
+    "No reminders between these hours",
+    usage="/quiethours 22-7 | off",
+    where=Where.PRIVATE,
+    section=SECTION,
+)
+async def quiethours(ctx: Context) -> Response:
+    arg = ctx.request.args.strip().lower().replace(" ", "")
+    settings = ctx.user.settings
+    if arg in {"off", "none"}:
+        settings.quiet_start = settings.quiet_end = None
+        return Response.say("Quiet hours are off.")
+    start, sep, end = arg.partition("-")
+    if not (sep and start.isdecimal() and end.isdecimal() and int(start) < 24 and int(end) < 24):
+        now = (
+            f"{settings.quiet_start:02d}:00–{settings.quiet_end:02d}:00"
+            if settings.quiet_start is not None and settings.quiet_end is not None
+            else "off"
+        )
+        return Response.say(
+            f"Quiet hours: {now}. Set them like ",
+            code("/quiethours 22-7"),
+            " or turn them off with ",
+            code("/quiethours off"),
+            ".",
+        )
+    settings.quiet_start, settings.quiet_end = int(start), int(end)
+    return Response.say(f"No reminders from {int(start):02d}:00 to {int(end):02d}:00.")
+
+
+async def _reminder_habit(ctx: Context, args: list[str]) -> tuple[Reminder, Habit] | None:
+    if not args or not args[0].isdecimal():
+        return None
+    reminder = await ctx.session.get(Reminder, int(args[0]))
+    if reminder is None:
+        return None
+    habit = await ctx.habits.get_owned(ctx.user, reminder.habit_id)
+    return (reminder, habit) if habit is not None else None
+
+
+def _day(args: list[str], ctx: Context) -> date | None:
+    try:
+        day = date(int(args[1][:4]), int(args[1][4:6]), int(args[1][6:8]))
+    except (IndexError, ValueError):
+        return None
+    return day if 0 <= (ctx.today - day).days <= 7 else None
+
+
+async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Response:
+    found = await _reminder_habit(ctx, args)
+    day = _day(args, ctx)
+    if found is None or day is None:
+        return Response(notice="That reminder no longer applies.")
+    _reminder, habit = found
+    await ctx.habits.check_in(habit, day, status)
+    logs = await ctx.habits.logs([habit])
+    stats = compute_stats(history_of(habit, logs.get(habit.id, {})), ctx.today)
+    when = relative_day(day, ctx.today)
+    if status is CheckinStatus.DONE:
+        text = rich("✓ ", bold(habit.title), f" done {when}. {streak_text(stats).capitalize()}.")
+        return Response([Reply(text=text, edit=True, personal=True)], notice="Done!")
+    text = rich("Skipped ", bold(habit.title), f" {when}. Your streak is safe.")
+    return Response([Reply(text=text, edit=True, personal=True)], notice="Skipped")
+
+
+@router.button("rd")
+async def press_done(ctx: Context, args: list[str]) -> Response:
+    return await _check(ctx, args, CheckinStatus.DONE)
+
+
+@router.button("rk")
+async def press_skip(ctx: Context, args: list[str]) -> Response:
+    return await _check(ctx, args, CheckinStatus.SKIPPED)
+
+
+@router.button("rz")
+async def press_snooze(ctx: Context, args: list[str]) -> Response:
+    found = await _reminder_habit(ctx, args)
+    if found is None:
+        return Response(notice="That reminder no longer applies.")
+    reminder, habit = found
+    reminder.snoozed_until = ctx.now + SNOOZE
+    local = reminder.snoozed_until.astimezone(ctx.tz)
+    text = rich("💤 I'll remind you of ", bold(habit.title), f" again at {local:%H:%M}.")
+    return Response([Reply(text=text, edit=True, personal=True)], notice="Snoozed for an hour")
