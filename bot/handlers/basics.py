@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.handlers.groups import join_by_code
-from bot.messages import Response, bold, code, lines, rich
+from bot.messages import Response, Rich, bold, code, lines, rich
 from bot.router import Router, Where
 
 router = Router()
 
-SECTIONS = ("Basics", "Habits", "Groups", "Learnings", "Summary", "Settings")
+SECTIONS = ("Basics", "Habits", "Groups", "Learnings", "Summary", "Reminders", "Settings")
 
 
 @router.command("start", "What HabitLink does and how to begin", section="Basics")
@@ -64,7 +64,14 @@ async def help_(ctx: Context) -> Response:
                 rich(bold(section), "\n", lines(f"/{c.name} – {c.summary}" for c in items))
             )
     footer = "Send /help COMMAND for details, for example /help done."
-    return Response.say(lines([*blocks, rich(footer)]).__add__(""))
+    return Response.say(*_between(blocks, "\n\n"), "\n\n", footer)
+
+
+def _between(blocks: list[Rich], separator: str) -> list[Rich | str]:
+    out: list[Rich | str] = []
+    for i, block in enumerate(blocks):
+        out += [separator, block] if i else [block]
+    return out
 
 
 @router.command("cancel", "Stop what we're in the middle of", section="Basics")

@@ -19,7 +19,7 @@ from core.reminders.service import ReminderService, looks_like_time, parse_time
 from core.reminders.timing import ALL_DAYS
 
 router = Router()
-SECTION = "Settings"
+SECTION = "Reminders"
 SNOOZE = timedelta(hours=1)
 USAGE = "/remind HABIT HH:MM [mon wed fri]"
 
