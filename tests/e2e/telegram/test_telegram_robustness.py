@@ -1,0 +1,333 @@
+"""Faults and odd updates: rate limits, server errors, handler errors, photos, unusual senders,
+and a flow that outlives the process (Redis)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiolimiter import AsyncLimiter
+from redis.asyncio import Redis
+from sqlalchemy import select
+from telegram.ext import AIORateLimiter
+
+from adapters.telegram.adapter import SORRY_SEND, TelegramAdapter
+from bot.context import Context
+from bot.dispatcher import HabitLinkBot
+from bot.handlers import build_router
+from bot.messages import Response
+from bot.router import Router
+from core.clock import SettableClock
+from core.db.engine import Database
+from core.db.models import Habit
+from core.flows import MemoryFlowStore
+from core.flows.redis import RedisFlowStore
+from tests.conftest import DEFAULT_NOW, REDIS_TEST_URL, redis_for_test
+from tests.e2e.telegram.conftest import TelegramHarness
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_models import FakeChat, FakeUser, StoredMessage
+
+# PTB 22 warns about RetryAfter.retry_after becoming a timedelta whenever it sees a 429.
+RETRY_AFTER_WARNING = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+TELEGRAM_SERVICE_USER = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
+
+
+@asynccontextmanager
+async def running(fake: FakeTelegram, bot: HabitLinkBot) -> AsyncIterator[TelegramHarness]:
+    """A TelegramAdapter for `bot`, long polling `fake` until the block ends."""
+    adapter = TelegramAdapter(
+        bot, token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url
+    )
+    polls = len(fake.calls_of("getUpdates"))
+    stop = asyncio.Event()
+    task = asyncio.create_task(adapter.serve(stop, poll_timeout=1))
+    await fake.wait_for_calls("getUpdates", polls + 1)
+    try:
+        yield TelegramHarness(fake, adapter)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+
+
+async def probe(telegram: TelegramHarness, since: int) -> StoredMessage:
+    """Send /start in Alice's private chat; updates are handled in order, so once it is answered
+    everything injected before it has been handled. Asserts nothing else was sent since."""
+    (reply,) = await telegram.say("/start")
+    assert (reply.plain_text or "").startswith("Welcome")
+    assert telegram.fake.sent_messages[since:] == [reply], "something else got a reply"
+    return reply
+
+
+# --- rate limits and server errors ---------------------------------------------------------
+async def test_the_application_is_built_with_a_rate_limiter(telegram: TelegramHarness) -> None:
+    limiter = telegram.adapter.application.bot.rate_limiter
+    assert isinstance(limiter, AIORateLimiter)
+    overall = limiter._base_limiter
+    assert isinstance(overall, AsyncLimiter)
+    assert (overall.max_rate, overall.time_period) == (30, 1)  # 30 messages a second
+    assert (limiter._group_max_rate, limiter._group_time_period) == (20, 60)  # 20/min a group
+    assert limiter._max_retries > 0  # a 429 is waited out and retried
+
+
+@RETRY_AFTER_WARNING
+async def test_a_429_is_retried_after_retry_after(telegram: TelegramHarness) -> None:
+    fake = telegram.fake
+    fake.fail_next("sendMessage", times=1, status=429, retry_after=1)
+    began = time.monotonic()
+    (reply,) = await telegram.say("/newhabit Read 10 pages")
+    assert (reply.plain_text or "").startswith("Created Read 10 pages, every day.")
+    assert time.monotonic() - began >= 1.0  # it waited as told
+    calls = fake.calls_of("sendMessage")
+    assert [c.status for c in calls] == [429, 200]
+    assert len(fake.calls_of("sendMessage", ok_only=True)) == 1  # the reply arrived once
+    (listing,) = await telegram.say("/habits")
+    assert (listing.plain_text or "").count("Read 10 pages") == 1
+
+
+async def test_a_server_error_is_not_fatal(
+    telegram: TelegramHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = telegram.fake
+    fake.fail_next("sendMessage", times=1, status=500)
+    with caplog.at_level(logging.ERROR, logger="habitlink.telegram"):
+        (apology,) = await telegram.say("/newhabit Read 10 pages")
+    assert apology.plain_text == SORRY_SEND  # it does not claim that nothing was saved
+    assert [c.status for c in fake.calls_of("sendMessage")] == [500, 200]
+    (listing,) = await telegram.say("/habits")  # the bot carries on, and the habit was saved
+    assert (listing.plain_text or "").startswith("Today · Mon 23 Mar\n1. ○ Read 10 pages")
+    (record,) = [r for r in caplog.records if r.getMessage() == "telegram update failed"]
+    assert "NetworkError" in record.__dict__["error"]
+
+
+async def test_an_error_in_a_handler_apologises_and_logs_the_update(
+    telegram: TelegramHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = telegram.fake
+    fake.fail_next("sendMessage", times=1, status=400, description="Bad Request: odd request")
+    since = len(fake.sent_messages)
+    with caplog.at_level(logging.ERROR, logger="habitlink.telegram"):
+        update = fake.send_text("/start")
+        apology = await fake.wait_for_message(chat_id=update["message"]["chat"]["id"], since=since)
+    assert apology.plain_text == SORRY_SEND
+    (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.getMessage() == "telegram update failed"
+    assert record.__dict__["update_id"] == update["update_id"]
+    assert "BadRequest" in record.__dict__["error"] and record.exc_info is not None
+    await probe(telegram, len(fake.sent_messages))
+
+
+async def test_a_press_is_answered_even_when_its_edit_fails(telegram: TelegramHarness) -> None:
+    fake = telegram.fake
+    await telegram.say("/newhabit Read 10 pages")
+    await telegram.say("/newhabit Stretch")
+    (listing,) = await telegram.say("/habits")
+    chat = listing.chat
+    # The message can't be edited any more (too old, say): the new list comes as a new message.
+    fake.fail_next(
+        "editMessageText", status=400, description="Bad Request: message can't be edited"
+    )
+    since = len(fake.sent_messages)
+    assert await telegram.press(listing, text="✓ Read 10 pages") == "✓ Read 10 pages"
+    (fresh,) = telegram.messages_since(since, chat)
+    assert (fresh.plain_text or "").startswith("Today · Mon 23 Mar\n1. ✓ Read 10 pages")
+    # A server error while editing: the press is still answered, then an apology follows.
+    fake.fail_next("editMessageText", status=500)
+    since = len(fake.sent_messages)
+    assert await telegram.press(fresh, text="✓ Stretch") == "✓ Stretch"
+    apology = await fake.wait_for_message(chat_id=chat.id, since=since)
+    assert apology.plain_text == SORRY_SEND
+    assert all(q.answered for q in fake.callback_queries.values())
+    (listing,) = await telegram.say("/habits")  # the check-in itself was saved
+    assert (listing.plain_text or "").endswith("2 of 2 done. Everything done, well played!")
+
+
+# --- photos --------------------------------------------------------------------------------
+async def test_a_photo_in_a_private_chat_gets_an_answer(telegram: TelegramHarness) -> None:
+    fake = telegram.fake
+    since = len(fake.sent_messages)
+    fake.send_photo()
+    reply = await fake.wait_for_message(chat_id=fake.default_user.id, since=since)
+    assert reply.method == "sendMessage"
+    assert reply.plain_text and reply.plain_text != SORRY_SEND
+    assert fake.calls_of("getFile") == []  # nothing is downloaded that is not needed
+
+
+async def test_photo_load_fetches_the_largest_size(
+    database: Database, clock: SettableClock
+) -> None:
+    loaded: list[bytes] = []
+    photos = Router()
+
+    @photos.photo
+    async def keep(ctx: Context) -> Response:
+        assert ctx.request.photo is not None
+        data = await ctx.request.photo.load()
+        loaded.append(data)
+        return Response.say(f"Got {len(data)} bytes.")
+
+    bot = HabitLinkBot(
+        db=database,
+        flows=MemoryFlowStore(clock),
+        clock=clock,
+        router=Router().include(photos, build_router()),  # ours answers photos first
+    )
+    async with FakeTelegram() as fake, running(fake, bot):
+        update = fake.send_photo(caption="my run", sizes=((90, 60), (320, 213), (1280, 853)))
+        sizes = update["message"]["photo"]
+        largest = fake.files[sizes[-1]["file_id"]]
+        reply = await fake.wait_for_message(chat_id=fake.default_user.id)
+        assert reply.plain_text == f"Got {len(largest.data)} bytes."
+        assert loaded == [largest.data]
+        assert [c.params["file_id"] for c in fake.calls_of("getFile")] == [largest.file_id]
+        assert fake.downloads == [largest.file_path]
+        fake.assert_no_violations()
+
+
+# --- unusual senders -----------------------------------------------------------------------
+def automatic_forward(fake: FakeTelegram, group: FakeChat, channel: FakeChat) -> dict[str, Any]:
+    """A channel post Telegram copies into the channel's linked discussion group."""
+    now = int(time.time())
+    return fake.inject(
+        {
+            "message": {
+                "message_id": 9001,
+                "date": now,
+                "chat": group.to_api(),
+                "from": TELEGRAM_SERVICE_USER,
+                "sender_chat": channel.to_api(),
+                "is_automatic_forward": True,
+                "forward_origin": {
+                    "type": "channel",
+                    "chat": channel.to_api(),
+                    "message_id": 12,
+                    "date": now,
+                },
+                "text": "/habits New post: our spring challenge",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+            }
+        }
+    )
+
+
+async def test_odd_updates_get_no_reply_and_do_not_crash(
+    telegram: TelegramHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = telegram.fake
+    group = fake.new_group()
+    channel = fake.new_channel()
+    (first,) = await telegram.say("/habits")
+    mine = fake.message(first.chat_id, first.message_id - 1)  # Alice's own "/habits"
+    assert mine is not None and not mine.from_bot
+    since = len(fake.sent_messages)
+    with caplog.at_level(logging.WARNING):
+        fake.edit_user_message(mine, "/newhabit Edited in")
+        fake.channel_post("/habits", channel=channel)
+        fake.channel_post("hello subscribers", channel=channel)
+        fake.send_as_anonymous_admin("/habits", group=group)
+        fake.send_as_anonymous_admin("/newhabit Secret", group=group, signature="Boss")
+        automatic_forward(fake, group, channel)
+        await probe(telegram, since)
+        post = fake.message(channel.id, 1)
+        assert post is not None and fake.messages_in(channel.id) == []
+        fake.edit_user_message(post, "/start edited")  # edited_channel_post
+        await probe(telegram, len(fake.sent_messages))
+    assert [r for r in caplog.records if r.name.startswith("habitlink")] == []
+    (listing,) = await telegram.say("/habits")  # none of them created a habit
+    assert (listing.plain_text or "").startswith("You have no habits yet.")
+
+
+async def test_a_bot_sending_a_message_is_ignored(telegram: TelegramHarness) -> None:
+    fake = telegram.fake
+    group = fake.new_group()
+    other_bot = FakeUser(600_000_001, "Other", "OtherHelperBot", language_code=None, is_bot=True)
+    since = len(fake.sent_messages)
+    fake.send_text("/habits@HabitLinkTestBot", chat=group, user=other_bot)
+    await probe(telegram, since)
+
+
+# --- a flow that outlives the process -----------------------------------------------------
+@pytest.mark.redis
+async def test_a_flow_survives_a_restart_with_redis(
+    database: Database, clock: SettableClock
+) -> None:
+    async with redis_for_test() as (client, prefix), FakeTelegram() as fake:
+        first = HabitLinkBot(
+            db=database,
+            flows=RedisFlowStore(client, prefix=prefix),
+            clock=clock,
+            router=build_router(),
+        )
+        async with running(fake, first) as telegram:
+            await telegram.say("/newhabit")
+            (schedule,) = await telegram.say("Stretch")
+            assert (schedule.plain_text or "").startswith("2/8 How often?")
+        assert [k async for k in client.scan_iter(match=f"{prefix}:flow:*")] != []
+
+        second_client = Redis.from_url(REDIS_TEST_URL)  # a new process: a new connection
+        try:
+            second = HabitLinkBot(
+                db=database,
+                flows=RedisFlowStore(second_client, prefix=prefix),
+                clock=clock,
+                router=build_router(),
+            )
+            async with running(fake, second) as telegram:
+                since = len(fake.sent_messages)
+                await telegram.press(schedule, text="Every day")  # a button of the old process
+                (why,) = telegram.messages_since(since, schedule.chat)
+                assert (why.plain_text or "").startswith("3/8 Why does it matter to you?")
+                (identity,) = await telegram.say("Less back pain")
+                assert (identity.plain_text or "").startswith("4/8 Who are you becoming?")
+                since = len(fake.sent_messages)
+                await telegram.press(identity, text="Save now")
+                (saved,) = telegram.messages_since(since, schedule.chat)
+                assert saved.plain_text == (
+                    "Your new habit is ready:\n\nStretch\nSchedule: every day\n"
+                    "Why: Less back pain\n\n"
+                    "Check in with /habits. Small and daily beats big and rare."
+                )
+        finally:
+            await second_client.aclose()
+        assert [k async for k in client.scan_iter(match=f"{prefix}:flow:*")] == []
+        fake.assert_no_violations()
+    async with database.session() as session:
+        titles = (await session.scalars(select(Habit.title))).all()
+    assert titles == ["Stretch"]
+
+
+# --- the group limit, for real (a minute) --------------------------------------------------
+@pytest.mark.slow
+@RETRY_AFTER_WARNING
+async def test_group_limit_of_20_a_minute_is_kept(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "habitlink.db"
+    shutil.copyfile(sqlite_template, path)
+    db = Database(f"sqlite:///{path}")
+    clock = SettableClock(DEFAULT_NOW)
+    bot = HabitLinkBot(db=db, flows=MemoryFlowStore(clock), clock=clock, router=build_router())
+    try:
+        async with FakeTelegram() as fake, running(fake, bot) as telegram:
+            fake.group_limit_per_minute = 20
+            group = fake.new_group()
+            for i in range(25):
+                fake.send_text(f"/help@HabitLinkTestBot {'done' if i % 2 else 'week'}", chat=group)
+            await fake.wait_for(
+                lambda: len(fake.messages_in(group.id)) >= 25, timeout=150, what="25 replies"
+            )
+            assert fake.max_sends_in_window(group.id, 60.0) <= 20
+            statuses = [c.status for c in fake.calls_of("sendMessage")]
+            assert 429 in statuses  # the fake's window is stricter than PTB's leaky bucket
+            assert SORRY_SEND not in [m.plain_text for m in fake.messages_in(group.id)]
+            assert len(fake.calls_of("sendMessage", ok_only=True)) == 25
+            fake.assert_no_violations()
+            assert telegram.adapter.application.running
+    finally:
+        await db.dispose()
