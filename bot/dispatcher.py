@@ -111,7 +111,7 @@ class HabitLinkBot:
         if req.command is not None:
             command = self.router.commands.get(req.command)
             if command is None:
-                if not req.chat.is_private:
+                if not req.chat.is_private and not req.addressed:
                     return Response()  # in a group it may well be meant for another bot
                 return Response.say(
                     f"I don't know /{req.command}. Send /help to see what I can do."

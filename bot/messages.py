@@ -59,6 +59,7 @@ class Request:
     button: str | None = None  # payload of a pressed button
     reply_to: Person | None = None  # author of the message this one answers
     deep_link: str | None = None  # e.g. https://t.me/Bot?start= : a code appended opens the bot
+    addressed: bool = False  # the command named this bot explicitly (/cmd@ThisBot)
 
     @classmethod
     def from_text(
@@ -70,10 +71,19 @@ class Request:
         photo: Photo | None = None,
         reply_to: Person | None = None,
         deep_link: str | None = None,
+        addressed: bool = False,
     ) -> Request:
         command, args = parse_command(text)
         return cls(
-            sender, chat, text, command, args, photo=photo, reply_to=reply_to, deep_link=deep_link
+            sender,
+            chat,
+            text,
+            command,
+            args,
+            photo=photo,
+            reply_to=reply_to,
+            deep_link=deep_link,
+            addressed=addressed,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand,
@@ -197,7 +198,7 @@ class TelegramAdapter:
                 await app.updater.start_webhook(
                     listen=listen,
                     port=port,
-                    url_path="telegram",
+                    url_path=urlsplit(webhook_url).path.strip("/") or "telegram",
                     webhook_url=webhook_url,
                     secret_token=webhook_secret,
                 )

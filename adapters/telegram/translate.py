@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import Bot, Message, PhotoSize, Update
 from telegram import Chat as TgChat
 from telegram import User as TgUser
+from telegram.error import TelegramError
 
 from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
+from core.errors import InvalidInput
 
 PLATFORM = "telegram"
 
@@ -21,17 +25,27 @@ def chat(tg_chat: TgChat) -> Chat:
     return Chat(PLATFORM, str(tg_chat.id), kind, tg_chat.title)
 
 
-def command_for_us(text: str, bot_username: str) -> tuple[str | None, str, bool]:
-    """Parse '/cmd@Bot args'. Returns (command, args, addressed_to_another_bot)."""
+@dataclass(frozen=True)
+class ParsedCommand:
+    command: str | None
+    args: str
+    for_another_bot: bool = False
+    addressed: bool = False  # /cmd@ThisBot
+
+
+def command_for_us(text: str, bot_username: str) -> ParsedCommand:
+    """Parse '/cmd@Bot args', telling commands for this bot from commands for others."""
     stripped = text.strip()
     head, sep, rest = stripped.partition(" ")
+    addressed = False
     if head.startswith("/") and "@" in head:
         name, _, target = head.partition("@")
         if target.lower() != bot_username.lower():
-            return None, stripped, True
+            return ParsedCommand(None, stripped, for_another_bot=True)
         stripped = name + sep + rest
+        addressed = True
     command, args = parse_command(stripped)
-    return command, args, False
+    return ParsedCommand(command, args, addressed=addressed)
 
 
 def message_request(message: Message, bot: Bot) -> Request | None:
@@ -41,8 +55,8 @@ def message_request(message: Message, bot: Bot) -> Request | None:
     if message.sender_chat is not None or message.is_automatic_forward:
         return None  # an anonymous group admin, or a post forwarded from a linked channel
     text = message.text or message.caption or ""
-    command, args, other_bot = command_for_us(text, bot.username)
-    if other_bot:
+    parsed = command_for_us(text, bot.username)
+    if parsed.for_another_bot:
         return None
     photo = _photo(message.photo[-1], bot) if message.photo else None
     if not text and photo is None:
@@ -55,10 +69,12 @@ def message_request(message: Message, bot: Bot) -> Request | None:
         sender=person(message.from_user),
         chat=chat(message.chat),
         text=text,
-        command=command,
-        args=args,
+        command=parsed.command,
+        args=parsed.args,
         photo=photo,
         reply_to=reply_to,
+        deep_link=f"https://t.me/{bot.username}?start=",
+        addressed=parsed.addressed,
     )
 
 
@@ -73,7 +89,13 @@ def _photo(size: PhotoSize, bot: Bot) -> Photo:
     """The largest size of a photo, fetched through getFile and the file URL when needed."""
 
     async def load() -> bytes:
-        file = await bot.get_file(size.file_id)
-        return bytes(await file.download_as_bytearray())
+        try:
+            file = await bot.get_file(size.file_id)
+            return bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            raise InvalidInput(
+                "I couldn't download that photo from Telegram (bots can fetch photos up to "
+                "20 MB). Please send it again, or a smaller one."
+            ) from exc
 
     return Photo(load=load, file_name=f"{size.file_unique_id}.jpg", size=size.file_size)
