@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 
 from bot.dispatcher import HabitLinkBot
 from bot.handlers import build_router
+from bot.notify import NotificationSender, Notifier
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from core.db.engine import Database
@@ -17,6 +18,8 @@ from core.db.schema import ensure_schema
 from core.flows import FlowStore, MemoryFlowStore
 from core.flows.redis import RedisFlowStore
 from core.media.storage import media_store_from_settings
+from core.ratelimit import MemoryRateLimiter, RateLimiter
+from core.ratelimit.redis import RedisRateLimiter
 
 log = logging.getLogger("habitlink")
 
@@ -28,8 +31,14 @@ class App:
     db: Database
     flows: FlowStore
     bot: HabitLinkBot
+    rate_limiter: RateLimiter
     redis: Redis | None = None
+    # Platforms that are running register here, so the scheduler can send through them.
+    senders: dict[str, NotificationSender] = field(default_factory=dict)
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
+
+    def notifier(self) -> Notifier:
+        return Notifier(self.bot, self.senders, self.rate_limiter)
 
     async def close(self) -> None:
         await self._stack.aclose()
@@ -45,13 +54,16 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         await ensure_schema(db, auto_upgrade=settings.uses_embedded_database)
         redis: Redis | None = None
         flows: FlowStore
+        limiter: RateLimiter
         if settings.redis_url:
             redis = Redis.from_url(settings.redis_url)
             stack.push_async_callback(redis.aclose)
             await redis.ping()
             flows = RedisFlowStore(redis, prefix=settings.redis_prefix)
+            limiter = RedisRateLimiter(redis, prefix=settings.redis_prefix)
         else:
             flows = MemoryFlowStore(clock)
+            limiter = MemoryRateLimiter()
         secret = settings.s3_secret_access_key
         media = media_store_from_settings(
             media_dir=settings.effective_media_dir,
@@ -81,4 +93,4 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             "media_store": type(media).__name__,
         },
     )
-    return App(settings, clock, db, flows, bot, redis, stack)
+    return App(settings, clock, db, flows, bot, limiter, redis, _stack=stack)

@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Start every adapter whose token is set (TELEGRAM_BOT_TOKEN, "
         "DISCORD_BOT_TOKEN). With none set it says what to set and exits with status 2.",
     )
+    sub.add_parser(
+        "scheduler",
+        help="run only the scheduler: reminders and weekly summaries",
+        description="Send due reminders and weekly summaries through every configured platform, "
+        "without answering chats (`habitlink run` includes the scheduler). Several may run "
+        "against one PostgreSQL database; each notification is sent once.",
+    )
     migrate = sub.add_parser(
         "migrate",
         help="upgrade the database schema to the newest migration",
@@ -61,8 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(console_main()(settings, args.user))
         if args.command == "migrate":
             return asyncio.run(_migrate(settings, check=args.check))
-        from bot.runner import run_adapters
+        from bot.runner import run_adapters, run_scheduler
 
+        if args.command == "scheduler":
+            return asyncio.run(run_scheduler(settings))
         return asyncio.run(run_adapters(settings))
     except SchemaOutOfDate as exc:
         print(f"habitlink: {exc}", file=sys.stderr)

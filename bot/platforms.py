@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -15,6 +16,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.notify import NotificationSender
 
 
 class Platform(Protocol):
@@ -22,7 +24,13 @@ class Platform(Protocol):
 
     def configured(self, settings: Settings) -> bool: ...
 
-    async def serve(self, app: App, stop: asyncio.Event) -> None: ...
+    async def serve(self, app: App, stop: asyncio.Event) -> None:
+        """Run until `stop`; register a sender in app.senders while running."""
+        ...
+
+    def sender(self, app: App) -> AbstractAsyncContextManager[NotificationSender]:
+        """A send-only connection, for `habitlink scheduler` running on its own."""
+        ...
 
 
 ConsoleMain = Callable[[Settings, str], Coroutine[Any, Any, int]]

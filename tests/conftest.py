@@ -139,6 +139,18 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await db.dispose()
 
 
+@pytest.fixture
+async def pg_database(pg_url: str) -> AsyncIterator[Database]:
+    """PostgreSQL only, for what SQLite cannot show (concurrent writers, row locks)."""
+    db = Database(pg_url)
+    await empty_postgres(db)
+    try:
+        yield db
+    finally:
+        await empty_postgres(db)
+        await db.dispose()
+
+
 # --- the bot -----------------------------------------------------------------------------
 @pytest.fixture
 def clock() -> SettableClock:

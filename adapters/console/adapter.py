@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 from adapters.console.render import render_reply
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Button, Chat, ChatKind, Person, Photo, Request, Response
+from bot.notify import Notifier
 from core.clock import SettableClock
+from core.ratelimit import Limit
 
 PLATFORM = "console"
 META_HELP = """Meta lines (everything else goes to the bot):
@@ -52,6 +54,9 @@ class ConsoleAdapter:
         self.chat = self._dm()
         self.buttons: list[Button] = []
         self._images = 0
+        # Set by the composition root: after `:time` moves the clock, due reminders and
+        # summaries are produced and sent here, as they would be on a real platform.
+        self.notifier: Notifier | None = None
 
     # --- who and where -------------------------------------------------------------------
     def _person(self) -> Person:
@@ -107,7 +112,8 @@ class ConsoleAdapter:
         elif name == "press" and arg:
             await self._press(arg)
         elif name == "time" and arg:
-            self._set_time(arg)
+            if self._set_time(arg) and self.notifier is not None:
+                await self.notifier.run_once()
         else:
             self._print(f"(unknown or incomplete meta line {line!r}; :help lists them)")
         return True
@@ -133,17 +139,30 @@ class ConsoleAdapter:
         request = Request(sender=self._person(), chat=self.chat, button=button.payload)
         await self._send(request, pressed=button.label)
 
-    def _set_time(self, arg: str) -> None:
+    def _set_time(self, arg: str) -> bool:
         try:
             when = datetime.fromisoformat(arg)
         except ValueError:
             self._print("(use :time YYYY-MM-DDTHH:MM, for example :time 2026-03-29T07:30)")
-            return
+            return False
         if when.tzinfo is None:
             when = when.replace(tzinfo=self.tz)
         self.clock.set(when)
         local = self.clock.now().astimezone(self.tz)
         self._print(f"(clock: {local:%a %Y-%m-%d %H:%M} {local.tzname()})")
+        return True
+
+    # --- notifications -------------------------------------------------------------------
+    platform = PLATFORM
+
+    def limits(self, chat_id: str) -> tuple[Limit, ...]:
+        return ()
+
+    async def send_response(self, chat_id: str, response: Response) -> None:
+        """A reminder or summary arrives: shown with whom it is for; its buttons can be pressed."""
+        kind, _, name = chat_id.partition(":")
+        self._print(f"(message for {name})" if kind == "dm" else f"(message in group {name})")
+        self._show(response, None)
 
     # --- output --------------------------------------------------------------------------
     async def _send(self, request: Request, pressed: str | None = None) -> None:

@@ -26,6 +26,8 @@ async def run_console(settings: Settings, user: str = "you") -> int:
         user=user,
         echo=not interactive,
     )
+    app.senders[console.platform] = console
+    console.notifier = app.notifier()
     try:
         if interactive:
             print("HabitLink console. Try /start or /help; :help lists the meta lines.\n")

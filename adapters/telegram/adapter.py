@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,7 +31,9 @@ from adapters.telegram.render import caption, keyboard, split, to_html
 from adapters.telegram.translate import button_request, message_request
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Response
+from bot.notify import SendFailed, Unreachable
 from bot.router import Where
+from core.ratelimit import Limit
 
 log = logging.getLogger("habitlink.telegram")
 CALLBACK_ANSWER_LIMIT = 200
@@ -106,6 +109,29 @@ class TelegramAdapter:
                 await context.bot.send_message(update.effective_chat.id, SORRY_SEND)
             except TelegramError:
                 log.warning("could not send the apology", extra={"update_id": update_id})
+
+    # --- notifications (reminders, summaries) --------------------------------------------
+    platform = "telegram"
+
+    def limits(self, chat_id: str) -> tuple[Limit, ...]:
+        """Telegram's flood limits: ~30 messages/s overall, 20/min in a group, ~1/s a chat."""
+        per_chat = Limit(f"telegram:chat:{chat_id}", 20, 60.0)
+        if not chat_id.startswith("-"):
+            per_chat = Limit(f"telegram:chat:{chat_id}", 1, 1.0)
+        return (Limit("telegram:all", 30, 1.0), per_chat)
+
+    async def send_response(self, chat_id: str, response: Response) -> None:
+        """Send a notification; a block or a vanished chat is Unreachable, the rest retried."""
+        try:
+            await self.deliver(chat_id, response)
+        except Forbidden as exc:
+            raise Unreachable(exc.message) from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise Unreachable(exc.message) from exc
+            raise SendFailed(exc.message) from exc
+        except TelegramError as exc:
+            raise SendFailed(str(exc)) from exc
 
     # --- outgoing ------------------------------------------------------------------------
     async def deliver(
@@ -184,6 +210,7 @@ class TelegramAdapter:
         listen: str = "0.0.0.0",
         port: int = 8443,
         poll_timeout: int = 30,
+        on_started: Callable[[], None] | None = None,
     ) -> None:
         """Run until `stop` is set: long polling, or a webhook when webhook_url is given."""
         app = self.application
@@ -206,6 +233,8 @@ class TelegramAdapter:
             else:
                 await app.updater.start_polling(timeout=poll_timeout)
                 log.info("telegram long polling started")
+            if on_started is not None:
+                on_started()
             try:
                 await stop.wait()
             finally:

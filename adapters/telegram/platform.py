@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from adapters.telegram.adapter import TelegramAdapter
 from bot.app import App
@@ -25,19 +27,35 @@ class TelegramPlatform:
     def configured(self, settings: Settings) -> bool:
         return settings.telegram_bot_token is not None
 
-    async def serve(self, app: App, stop: asyncio.Event) -> None:
+    def _adapter(self, app: App) -> TelegramAdapter:
         settings = app.settings
         assert settings.telegram_bot_token is not None
-        adapter = TelegramAdapter(
+        return TelegramAdapter(
             app.bot,
             token=settings.telegram_bot_token.get_secret_value(),
             base_url=settings.telegram_api_base_url,
             base_file_url=settings.telegram_file_base_url,
         )
+
+    @asynccontextmanager
+    async def sender(self, app: App) -> AsyncIterator[TelegramAdapter]:
+        adapter = self._adapter(app)
+        async with adapter.application:
+            yield adapter
+
+    async def serve(self, app: App, stop: asyncio.Event) -> None:
+        settings = app.settings
+        adapter = self._adapter(app)
+
+        def started() -> None:
+            app.senders[self.name] = adapter
+
         await adapter.serve(
             stop,
             webhook_url=settings.telegram_webhook_url,
             webhook_secret=webhook_secret(settings) if settings.telegram_webhook_url else None,
             listen=settings.telegram_webhook_listen,
             port=settings.telegram_webhook_port,
+            on_started=started,
         )
+        app.senders.pop(self.name, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from bot.context import Context
@@ -12,11 +12,11 @@ from bot.views import relative_day, streak_text
 from core.db.models import Habit, Reminder
 from core.errors import InvalidInput
 from core.habits.history import CheckinStatus
-from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
+from core.habits.schedule import WEEKDAY_NAMES, Schedule, ScheduleError, ScheduleKind
 from core.habits.service import history_of
 from core.habits.stats import compute_stats
 from core.reminders.service import ReminderService, looks_like_time, parse_time
-from core.reminders.timing import ALL_DAYS
+from core.reminders.timing import ALL_DAYS, next_weekly
 
 router = Router()
 SECTION = "Reminders"
@@ -164,6 +164,71 @@ async def quiethours(ctx: Context) -> Response:
         )
     settings.quiet_start, settings.quiet_end = int(start), int(end)
     return Response.say(f"No reminders from {int(start):02d}:00 to {int(end):02d}:00.")
+
+
+@router.command(
+    "quiet",
+    "Turn the weekly summary off (or on again)",
+    usage="/quiet [on|off]",
+    where=Where.PRIVATE,
+    section=SECTION,
+)
+async def quiet(ctx: Context) -> Response:
+    settings = ctx.user.settings
+    arg = ctx.request.args.strip().lower()
+    turn_off = {"": settings.summary_enabled, "on": True, "off": False}.get(arg)
+    if turn_off is None:
+        return Response.say(
+            "Say /quiet to switch the weekly summary off, /quiet off to get it back."
+        )
+    settings.summary_enabled = not turn_off
+    if turn_off:
+        settings.next_summary_at = None
+        return Response.say("No more weekly summaries. Send /quiet off to get them back.")
+    _plan_summary(ctx)
+    return Response.say(f"Weekly summaries are back: {_summary_when(ctx)}.")
+
+
+@router.command(
+    "summarytime",
+    "When your weekly summary arrives",
+    usage="/summarytime sun 18",
+    where=Where.PRIVATE,
+    section=SECTION,
+)
+async def summarytime(ctx: Context) -> Response:
+    words = ctx.request.args.lower().split()
+    if not words:
+        return Response.say(
+            f"Your weekly summary comes {_summary_when(ctx)}. Change it like ",
+            code("/summarytime sun 18"),
+            ".",
+        )
+    day = next((i for i, name in enumerate(WEEKDAY_NAMES) if words[0][:3] == name.lower()), None)
+    hour = parse_time(words[1]) if len(words) == 2 and ":" in words[1] else None
+    if hour is None and len(words) == 2 and words[1].isdecimal() and int(words[1]) < 24:
+        hour = time(int(words[1]))
+    if day is None or hour is None:
+        return Response.say(
+            "Name a day and an hour, for example ", code("/summarytime sun 18"), "."
+        )
+    settings = ctx.user.settings
+    settings.summary_weekday, settings.summary_hour = day, hour.hour
+    settings.summary_enabled = True
+    _plan_summary(ctx)
+    return Response.say(f"Your weekly summary now comes {_summary_when(ctx)}.")
+
+
+def _plan_summary(ctx: Context) -> None:
+    s = ctx.user.settings
+    s.next_summary_at = next_weekly(s.summary_weekday, s.summary_hour, ctx.tz, ctx.now)
+
+
+def _summary_when(ctx: Context) -> str:
+    s = ctx.user.settings
+    if not s.summary_enabled:
+        return "never (it is off: /quiet off)"
+    return f"on {WEEKDAY_NAMES[s.summary_weekday]} at {s.summary_hour:02d}:00 ({s.timezone})"
 
 
 async def _reminder_habit(ctx: Context, args: list[str]) -> tuple[Reminder, Habit] | None:

@@ -35,7 +35,9 @@ def parse_time(text: str) -> time | None:
 
 
 def looks_like_time(word: str) -> bool:
-    return bool(_TIME.fullmatch(word.strip())) and (":" in word or word.lower()[-2:] in {"am", "pm"})
+    return bool(_TIME.fullmatch(word.strip())) and (
+        ":" in word or word.lower()[-2:] in {"am", "pm"}
+    )
 
 
 class ReminderService:
@@ -43,9 +45,13 @@ class ReminderService:
         self.session = session
         self.clock = clock
 
-    async def add(self, user: User, habit: Habit, at: time, weekday_mask: int = ALL_DAYS) -> Reminder:
+    async def add(
+        self, user: User, habit: Habit, at: time, weekday_mask: int = ALL_DAYS
+    ) -> Reminder:
         existing = list(
-            (await self.session.scalars(select(Reminder).where(Reminder.habit_id == habit.id))).all()
+            (
+                await self.session.scalars(select(Reminder).where(Reminder.habit_id == habit.id))
+            ).all()
         )
         if any(r.local_time == at for r in existing):
             raise InvalidInput(f"{habit.title} already has a reminder at {at:%H:%M}.")
@@ -82,7 +88,9 @@ class ReminderService:
         now = self.clock.now()
         pairs = await self.for_user(user)
         for reminder, _habit in pairs:
-            reminder.next_due_at = next_occurrence(reminder.local_time, tz, now, reminder.weekday_mask)
+            reminder.next_due_at = next_occurrence(
+                reminder.local_time, tz, now, reminder.weekday_mask
+            )
             reminder.snoozed_until = None
         return len(pairs)
 

@@ -98,7 +98,8 @@ async def test_help_lists_every_command_by_section(console: ConsoleSession) -> N
     assert out.startswith("(group chat Runners)\n")
     assert help_sections(out.split("\n", 1)[1])[:2] == [list(HELP_BASICS), list(HELP_HABITS)]
     assert out.endswith(INDENT + HELP_FOOTER + "\n")
-    assert "Settings" not in out
+    group_settings = next(s for s in help_sections(out) if s[0] == "Settings")
+    assert [line.split(" – ")[0] for line in group_settings[1:]] == ["/link"]  # works anywhere
     assert "/timezone" not in out
     assert "/daystart" not in out
 

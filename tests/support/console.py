@@ -7,6 +7,7 @@ from pathlib import Path
 
 from adapters.console.adapter import ConsoleAdapter
 from bot.dispatcher import HabitLinkBot
+from bot.notify import Notifier
 from core.clock import SettableClock
 
 
@@ -14,6 +15,7 @@ class ConsoleSession:
     def __init__(self, bot: HabitLinkBot, clock: SettableClock, media_dir: Path) -> None:
         self.out = io.StringIO()
         self.adapter = ConsoleAdapter(bot, clock, self.out, media_dir=media_dir)
+        self.adapter.notifier = Notifier(bot, {self.adapter.platform: self.adapter})
         self.media_dir = media_dir
 
     async def say(self, *lines: str) -> str:

@@ -3,6 +3,8 @@
 from core.db.base import Base
 from core.db.models.groups import Group, GroupChat, GroupMember, GroupRole, Proof
 from core.db.models.habits import Habit, HabitLog, Reminder
+from core.db.models.links import LinkAttempt, LinkCode
+from core.db.models.notifications import Notification, NotificationStatus
 from core.db.models.social import Message, MessageKind, MessageLike, Tool, Trust
 from core.db.models.users import Identity, User, UserSettings
 
@@ -15,9 +17,13 @@ __all__ = [
     "Habit",
     "HabitLog",
     "Identity",
+    "LinkAttempt",
+    "LinkCode",
     "Message",
     "MessageKind",
     "MessageLike",
+    "Notification",
+    "NotificationStatus",
     "Proof",
     "Reminder",
     "Tool",

@@ -41,6 +41,8 @@ class Group(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     summary_weekday: Mapped[int] = mapped_column(Integer, default=6)
     summary_hour: Mapped[int] = mapped_column(Integer, default=18)
+    # The next group summary in the group's chats, in UTC; None until first planned.
+    next_summary_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     chats: Mapped[list[GroupChat]] = relationship(back_populates="group")

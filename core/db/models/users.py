@@ -72,5 +72,7 @@ class UserSettings(Base):
     summary_enabled: Mapped[bool] = mapped_column(default=True)
     summary_weekday: Mapped[int] = mapped_column(Integer, default=6)  # Sunday
     summary_hour: Mapped[int] = mapped_column(Integer, default=18)
+    # The next weekly summary, in UTC; None until the scheduler first plans it.
+    next_summary_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     user: Mapped[User] = relationship(back_populates="settings")

@@ -1,0 +1,1 @@
+"""The outbox of notifications (reminders, summaries) and what makes them due."""

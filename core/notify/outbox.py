@@ -1,0 +1,148 @@
+"""Queue notifications once (dedupe keys) and claim them in batches, safely from many processes.
+
+On PostgreSQL several dispatchers claim with FOR UPDATE SKIP LOCKED; on SQLite one process runs.
+A claim is a lease: a dispatcher that dies mid-batch leaves rows in 'sending' whose lease runs
+out, and the next dispatcher claims them again. Each row is marked sent right after its send.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.db.models import Notification, NotificationStatus
+
+MAX_ATTEMPTS = 5
+DEFAULT_LEASE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class NewNotification:
+    dedupe_key: str
+    kind: str
+    platform: str
+    chat_id: str
+    due_at: datetime
+    user_id: int | None = None
+    group_id: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class Outbox:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    async def enqueue(self, items: Sequence[NewNotification]) -> int:
+        """Insert what is not queued yet (by dedupe key); returns how many were new."""
+        if not items:
+            return 0
+        now = self.clock.now()
+        rows = [
+            {
+                "dedupe_key": n.dedupe_key,
+                "kind": n.kind,
+                "platform": n.platform,
+                "chat_id": n.chat_id,
+                "due_at": n.due_at,
+                "user_id": n.user_id,
+                "group_id": n.group_id,
+                "payload": n.payload,
+                "status": NotificationStatus.PENDING.value,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for n in items
+        ]
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        result = await self.session.execute(stmt.returning(Notification.id), rows)
+        return len(result.all())
+
+    async def claim(
+        self, worker: str, limit: int, *, lease: timedelta = DEFAULT_LEASE
+    ) -> list[Notification]:
+        """Take up to `limit` due notifications (and any whose lease ran out) for this worker."""
+        now = self.clock.now()
+        due = (
+            select(Notification.id)
+            .where(
+                or_(
+                    and_(
+                        Notification.status == NotificationStatus.PENDING.value,
+                        Notification.next_attempt_at <= now,
+                    ),
+                    and_(
+                        Notification.status == NotificationStatus.SENDING.value,
+                        Notification.claimed_until < now,
+                    ),
+                )
+            )
+            .order_by(Notification.next_attempt_at, Notification.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        stmt = (
+            update(Notification)
+            .where(Notification.id.in_(due.scalar_subquery()))
+            .values(
+                status=NotificationStatus.SENDING.value,
+                claimed_by=worker,
+                claimed_until=now + lease,
+                attempts=Notification.attempts + 1,
+            )
+            .returning(Notification)
+            .execution_options(synchronize_session=False)
+        )
+        claimed = list((await self.session.scalars(stmt)).all())
+        claimed.sort(key=lambda n: (n.next_attempt_at, n.id))
+        return claimed
+
+    async def mark_sent(self, notification_id: int) -> None:
+        await self._set(
+            notification_id,
+            status=NotificationStatus.SENT.value,
+            sent_at=self.clock.now(),
+            claimed_until=None,
+            last_error=None,
+        )
+
+    async def retry_later(self, notification: Notification, error: str) -> None:
+        """A temporary failure: back off exponentially; give up after MAX_ATTEMPTS."""
+        if notification.attempts >= MAX_ATTEMPTS:
+            await self.give_up(notification.id, error)
+            return
+        delay = timedelta(seconds=min(3600, 15 * 2 ** (notification.attempts - 1)))
+        await self._set(
+            notification.id,
+            status=NotificationStatus.PENDING.value,
+            next_attempt_at=self.clock.now() + delay,
+            claimed_until=None,
+            last_error=error[:1000],
+        )
+
+    async def give_up(self, notification_id: int, error: str) -> None:
+        await self._set(
+            notification_id,
+            status=NotificationStatus.FAILED.value,
+            claimed_until=None,
+            last_error=error[:1000],
+        )
+
+    async def _set(self, notification_id: int, **values: object) -> None:
+        await self.session.execute(
+            update(Notification)
+            .where(Notification.id == notification_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )

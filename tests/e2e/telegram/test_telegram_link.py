@@ -1,0 +1,111 @@
+"""/link through the real python-telegram-bot against the fake Bot API: a Telegram account joins
+a Discord account's profile (the Discord side is played by requests handed to the bot directly).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.dispatcher import HabitLinkBot
+from bot.messages import Chat, ChatKind, Person, Request
+from tests.e2e.telegram.conftest import TelegramHarness
+from tests.fakes.telegram_models import StoredMessage
+
+DISCORD = Person("discord", "314159", "Alice D", username="alice_d")
+DISCORD_DM = Chat("discord", "dm-314159", ChatKind.PRIVATE)
+
+
+async def on_discord(bot: HabitLinkBot, text: str) -> str:
+    response = await bot.handle(Request.from_text(DISCORD, DISCORD_DM, text))
+    return "\n".join(r.text.plain() for r in response.replies)
+
+
+def text(message: StoredMessage) -> str:
+    assert message.method == "sendMessage", message.method
+    assert message.parse_mode == "HTML"
+    return message.plain_text or ""
+
+
+def styled(message: StoredMessage, kind: str) -> list[str]:
+    visible = (message.plain_text or "").encode("utf-16-le")
+    return [
+        visible[2 * e["offset"] : 2 * (e["offset"] + e["length"])].decode("utf-16-le")
+        for e in message.entities
+        if e["type"] == kind
+    ]
+
+
+def code_in(reply: str) -> str:
+    found = re.search(r"Your link code: ([A-Z0-9]{8})\n", reply)
+    assert found is not None, reply
+    return found.group(1)
+
+
+async def test_telegram_joins_a_discord_profile(
+    telegram: TelegramHarness, bot: HabitLinkBot
+) -> None:
+    await on_discord(bot, "/newhabit Meditate")
+    await on_discord(bot, "/newhabit Read")
+    await on_discord(bot, "/done meditate")
+    code = code_in(await on_discord(bot, "/link"))
+
+    (created,) = await telegram.say("/newhabit Read")
+    assert text(created).startswith("Created Read, every day.")
+    (linked,) = await telegram.say(f"/link {code}")
+    assert text(linked) == (
+        "Linked! This Telegram account and your Discord account are now one HabitLink profile.\n"
+        "Moved: 1 habit (1 renamed to 'Read (Telegram)' because you had one with that name).\n"
+        "The profile keeps the name Alice D and its settings. Send /habits to see all."
+    )
+    assert styled(linked, "bold") == ["Linked!"]
+
+    (listing,) = await telegram.say("/habits")
+    assert text(listing) == (
+        "Today · Mon 23 Mar\n"
+        "1. ✓ Meditate — streak 1 day\n"
+        "2. ○ Read — streak 0 days\n"
+        "3. ○ Read (Telegram) — streak 0 days\n\n"
+        "1 of 3 done."
+    )
+    assert [b["text"] for b in listing.buttons()] == [
+        "↩ Undo Meditate",
+        "✓ Read",
+        "✓ Read (Telegram)",
+    ]
+    # A check-in by button in Telegram is the Discord account's too.
+    assert await telegram.press(listing, text="✓ Read") == "✓ Read"
+    assert "2. ✓ Read — streak 1 day" in await on_discord(bot, "/habits")
+    # And the code is spent.
+    (again,) = await telegram.say(f"/link {code}")
+    assert text(again) == (
+        "This Telegram account is already part of your HabitLink profile. Nothing to do."
+    )
+
+
+async def test_a_code_made_in_telegram_and_kept_out_of_groups(
+    telegram: TelegramHarness, bot: HabitLinkBot
+) -> None:
+    (made,) = await telegram.say("/link")
+    code = code_in(text(made))
+    assert styled(made, "bold") == [code]
+    assert styled(made, "code") == [f"/link {code}"]
+
+    group = telegram.fake.new_group("Runners")
+    (refused,) = await telegram.say("/link", chat=group)
+    assert text(refused) == (
+        "Link codes are personal, so I only hand them out in a private chat. "
+        "Message me directly and send /link there."
+    )
+    (cancelled,) = await telegram.say(f"/link {code}", chat=group)
+    assert text(cancelled).startswith("Please link in a private chat with me, never in a group")
+    assert await on_discord(bot, f"/link {code}") == (
+        "That code has expired: codes work for 15 minutes, and only the newest one counts. "
+        "Send /link on your other account for a new one."
+    )
+
+    (fresh,) = await telegram.say("/link")
+    assert await on_discord(bot, f"/link {code_in(text(fresh))}") == (
+        "Linked! This Discord account and your Telegram account are now one HabitLink profile.\n"
+        "This account had nothing to move yet.\n"
+        "The profile keeps the name Alice and its settings. Send /habits to see all."
+    )

@@ -1,0 +1,271 @@
+"""/link: one person on two platforms. A code from one account, `/link CODE` from the other, and
+the two are one profile (the account that made the code keeps its name and settings).
+
+The console has one platform, so the cross-platform tests build requests for Telegram and Discord
+directly. Every test runs on SQLite and PostgreSQL; the clock starts at Monday 2026-03-23 09:00.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.dispatcher import SORRY_STORAGE, HabitLinkBot
+from bot.messages import Chat, ChatKind, Person, Request
+from core.clock import SettableClock
+from core.db.engine import Database
+from tests.integration.test_faults import database_fails_on
+from tests.support.console import ConsoleSession
+
+INDENT = "     "
+CODE = re.compile(r"Your link code: ([A-HJKMNP-Z2-9]{8})\n")
+UNKNOWN = (
+    "That code doesn't match any link code. Check it and try again "
+    "({left} more wrong {codes} within 10 minutes and linking pauses for a while)."
+)
+
+
+def said(*lines: str) -> str:
+    """One reply exactly as the console prints it."""
+    return "\n".join(["bot: " + lines[0], *(INDENT + line for line in lines[1:])]) + "\n"
+
+
+def code_in(out: str) -> str:
+    found = CODE.search(out)
+    assert found is not None, out
+    return found.group(1)
+
+
+async def new_code(console: ConsoleSession, user: str) -> str:
+    return code_in(await console.say(f":user {user}", ":chat dm", "/link"))
+
+
+# --- the happy path ----------------------------------------------------------------------
+async def test_a_code_from_one_account_joins_the_other(console: ConsoleSession) -> None:
+    await console.say(":user Alice", "/newhabit Read", ":chat group Runners", "/newgroup Runners")
+    await console.say("/learn Start tiny")
+    out = await console.say(":chat dm", "/link")
+    code = code_in(out)
+    assert out == "(private chat with the bot)\n" + said(
+        f"Your link code: {code}",
+        "Send this to me from your other account, in a private chat, within 15 minutes:",
+        f"/link {code}",
+        "That account's habits, check-ins, groups and learnings will join this profile, "
+        "which keeps its name and settings. The code works once.",
+    )
+    await console.say(":user Bob", ":chat group Runners", "/join", "/learn Shoes by the door")
+    await console.say(":chat group Walkers", "/newgroup Walkers", "/trust @alice")
+    await console.say(":chat dm", "/newhabit read", "/newhabit Stretch", "/done read")
+    await console.say("/timezone Tokyo")
+    # Typed in lower case, with a dash: still the code.
+    typed = f"{code[:4].lower()}-{code[4:].lower()}"
+    assert await console.say(f"/link {typed}") == said(
+        "Linked! This Console account and your other Console account are now one HabitLink "
+        "profile.",
+        "Moved: 2 habits (1 renamed to 'read (Console)' because you had one with that name), "
+        "1 check-in, 1 group (Walkers), 1 learning.",
+        "Combined: Runners (both accounts were members; kept the owner role).",
+        "Dropped: 1 trust between your two accounts (you can't trust yourself).",
+        "Your time zone is now Asia/Tokyo, taken from this account, since the profile still had "
+        "the default one.",
+        "The profile keeps the name Alice and its other settings. Send /habits to see all.",
+    )
+    habits = said(
+        "Today · Mon 23 Mar",
+        "1. ○ Read — streak 0 days",
+        "2. ✓ read (Console) — streak 1 day",
+        "3. ○ Stretch — streak 0 days",
+        "",
+        "1 of 3 done.",
+        "[1] ✓ Read",
+        "[2] ↩ Undo read (Console)",
+        "[3] ✓ Stretch",
+    )
+    groups = said(
+        "Your groups",
+        "Runners · 1 member · public · you: owner",
+        "Walkers · 1 member · public · you: owner",
+    )
+    # Both accounts now see one profile.
+    for who in ("Bob", "Alice"):
+        assert await console.say(f":user {who}", "/habits") == f"(you are now {who})\n{habits}"
+        assert await console.say("/mygroups") == groups
+    assert (await console.say("/timezone")).startswith("bot: Your time zone is Asia/Tokyo.")
+
+
+async def test_telegram_and_discord_become_one_profile(
+    bot: HabitLinkBot,
+) -> None:
+    tg = Person("telegram", "42", "Alice")
+    dc = Person("discord", "9001", "alice_dc")
+
+    async def say(who: Person, text: str) -> str:
+        chat = Chat(who.platform, who.id, ChatKind.PRIVATE)
+        response = await bot.handle(Request.from_text(who, chat, text))
+        return "\n".join(r.text.plain() for r in response.replies)
+
+    await say(tg, "/newhabit Read")
+    await say(tg, "/done read")
+    code = code_in(await say(tg, "/link"))
+    await say(dc, "/newhabit Read")
+    await say(dc, "/newhabit Journal")
+    assert await say(dc, f"/link {code}") == (
+        "Linked! This Discord account and your Telegram account are now one HabitLink profile.\n"
+        "Moved: 2 habits (1 renamed to 'Read (Discord)' because you had one with that name).\n"
+        "The profile keeps the name Alice and its settings. Send /habits to see all."
+    )
+    listing = (
+        "Today · Mon 23 Mar\n"
+        "1. ✓ Read — streak 1 day\n"
+        "2. ○ Read (Discord) — streak 0 days\n"
+        "3. ○ Journal — streak 0 days\n\n"
+        "1 of 3 done."
+    )
+    assert await say(dc, "/habits") == listing
+    assert await say(tg, "/habits") == listing
+    # A check-in from either account is the same profile's.
+    assert (await say(dc, "/done journal")).startswith("✓ Journal done today.")
+    assert "3. ✓ Journal" in await say(tg, "/habits")
+    # Once linked, the code neither links again nor works for its maker.
+    assert await say(dc, f"/link {code}") == (
+        "This Discord account is already part of your HabitLink profile. Nothing to do."
+    )
+    assert await say(tg, f"/link {code}") == (
+        "That code was made by this account. Send it to me from your other account, "
+        "the one you want to join to this profile."
+    )
+
+
+async def test_a_new_account_links_with_nothing_to_move(console: ConsoleSession) -> None:
+    code = await new_code(console, "Alice")
+    assert await console.say(":user Newbie", f"/link {code}") == "(you are now Newbie)\n" + said(
+        "Linked! This Console account and your other Console account are now one HabitLink "
+        "profile.",
+        "This account had nothing to move yet.",
+        "The profile keeps the name Alice and its settings. Send /habits to see all.",
+    )
+
+
+# --- codes that don't work ---------------------------------------------------------------
+async def test_codes_expire_after_15_minutes(console: ConsoleSession, clock: SettableClock) -> None:
+    code = await new_code(console, "Alice")
+    clock.advance(timedelta(minutes=15))
+    assert await console.say(":user Bob", f"/link {code}") == "(you are now Bob)\n" + said(
+        "That code has expired: codes work for 15 minutes, and only the newest one counts. "
+        "Send /link on your other account for a new one."
+    )
+    code = await new_code(console, "Alice")
+    clock.advance(timedelta(minutes=14, seconds=59))
+    assert "Linked!" in await console.say(":user Bob", f"/link {code}")
+
+
+async def test_a_code_works_once_and_not_for_its_maker(console: ConsoleSession) -> None:
+    code = await new_code(console, "Alice")
+    assert await console.say(f"/link {code}") == said(
+        "That code was made by this account. Send it to me from your other account, "
+        "the one you want to join to this profile."
+    )
+    assert "Linked!" in await console.say(":user Bob", f"/link {code}")
+    assert await console.say(":user Carol", f"/link {code}") == "(you are now Carol)\n" + said(
+        "That code has already been used. Send /link on your other account for a new one."
+    )
+    assert await console.say(":user Bob", f"/link {code}") == "(you are now Bob)\n" + said(
+        "This Console account is already part of your HabitLink profile. Nothing to do."
+    )
+    # Carol's profile is still her own: a fresh code from Bob (now Alice's profile) joins her.
+    code = await new_code(console, "Bob")
+    assert "Linked!" in await console.say(":user Carol", f"/link {code}")
+
+
+async def test_a_newer_code_replaces_the_older_one(console: ConsoleSession) -> None:
+    old = await new_code(console, "Alice")
+    new = await new_code(console, "Alice")
+    assert old != new
+    assert "has expired" in await console.say(":user Bob", f"/link {old}")
+    assert "Linked!" in await console.say(f"/link {new}")
+
+
+async def test_five_wrong_codes_pause_linking(
+    console: ConsoleSession, clock: SettableClock
+) -> None:
+    code = await new_code(console, "Alice")
+    await console.say(":user Bob")
+    for left in (4, 3, 2, 1):
+        out = await console.say("/link WRONG234")
+        assert out == said(UNKNOWN.format(left=left, codes="code" if left == 1 else "codes"))
+        clock.advance(timedelta(minutes=1))
+    assert await console.say("/link 2345ABCD") == said(
+        "That code doesn't match any link code either, and that makes 5 wrong ones: linking is "
+        "paused for you. Try again in 6 minutes."  # the first wrong code was 4 minutes ago
+    )
+    paused = "Too many wrong codes. To keep profiles safe, linking is paused for you: "
+    # Even the right code is refused while paused, and refusals don't extend the pause.
+    assert await console.say(f"/link {code}") == said(paused + "try again in 6 minutes.")
+    clock.advance(timedelta(minutes=5, seconds=30))
+    assert await console.say(f"/link {code}") == said(paused + "try again in 1 minute.")
+    # Somebody else is not paused.
+    assert "4 more wrong codes" in await console.say(":user Carol", "/link WRONG234")
+    clock.advance(timedelta(seconds=30))  # the first wrong code is 10 minutes old
+    assert (await console.say(":user Bob", f"/link {code}")).startswith(
+        "(you are now Bob)\nbot: Linked!"
+    )
+
+
+async def test_a_pause_ends_and_the_count_starts_over(
+    console: ConsoleSession, clock: SettableClock
+) -> None:
+    await console.say(":user Bob")
+    for _ in range(5):
+        await console.say("/link WRONG234")
+    assert "try again in 10 minutes" in await console.say("/link WRONG234")
+    clock.advance(timedelta(minutes=10))
+    assert await console.say("/link WRONG234") == said(UNKNOWN.format(left=4, codes="codes"))
+
+
+# --- where -------------------------------------------------------------------------------
+async def test_codes_stay_out_of_group_chats(console: ConsoleSession) -> None:
+    code = await new_code(console, "Alice")
+    out = await console.say(":chat group Runners", "/link")
+    assert out == "(group chat Runners)\n" + said(
+        "Link codes are personal, so I only hand them out in a private chat. "
+        "Message me directly and send /link there."
+    )
+    # A code posted in a group is cancelled: everyone there has seen it.
+    assert await console.say(f"/link {code}") == said(
+        "Please link in a private chat with me, never in a group: anyone here could use a code "
+        "they see. If that code was valid, it no longer works; send /link to me privately for a "
+        "new one."
+    )
+    assert "has expired" in await console.say(":user Bob", ":chat dm", f"/link {code}")
+    # A wrong code in a group says the same, and counts nothing.
+    await console.say(":chat group Runners")
+    for _ in range(6):
+        assert "Please link in a private chat" in await console.say("/link WRONG234")
+    code = await new_code(console, "Al")
+    assert "Linked!" in await console.say(":user Bob", ":chat dm", f"/link {code}")
+
+
+async def test_help(console: ConsoleSession) -> None:
+    assert await console.say("/help link") == said(
+        "/link: Join your accounts on other platforms into one profile",
+        "/link (then /link CODE on your other account)",
+    )
+    assert INDENT + "/link – Join your accounts on other platforms into one profile\n" in (
+        await console.say("/help")
+    )
+
+
+# --- faults ------------------------------------------------------------------------------
+async def test_a_failed_merge_changes_nothing_and_the_code_still_works(
+    console: ConsoleSession, database: Database
+) -> None:
+    code = await new_code(console, "Alice")
+    await console.say(":user Bob", "/newhabit Stretch")
+    with database_fails_on(database, "DELETE FROM users"):
+        assert await console.say(f"/link {code}") == said(SORRY_STORAGE)
+    assert "1. ○ Stretch" in await console.say("/habits")
+    assert await console.say(":user Alice", "/habits") == "(you are now Alice)\n" + said(
+        "You have no habits yet. Create one with /newhabit or /newhabit Read 10 pages."
+    )
+    assert "Moved: 1 habit." in await console.say(":user Bob", f"/link {code}")
+    assert "1. ○ Stretch" in await console.say(":user Alice", "/habits")
