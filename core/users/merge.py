@@ -51,6 +51,8 @@ from core.db.models import (
     Message,
     MessageKind,
     MessageLike,
+    Notification,
+    NotificationStatus,
     Proof,
     Reminder,
     Tool,
@@ -222,6 +224,16 @@ class MergeService:
         )
         zones = await self._merge_settings(s, a, report)
         await self._merge_profile(profiles[s], profiles[a], report)
+        # One weekly summary a week: the absorbed account's queued one would be a second.
+        await self.session.execute(
+            delete(Notification)
+            .where(
+                Notification.user_id == a,
+                Notification.kind == "summary",
+                Notification.status == NotificationStatus.PENDING.value,
+            )
+            .execution_options(**NO_SYNC)
+        )
         for table, column in other_user_columns(self.metadata):
             moved = await self._count(
                 update(table).where(column == a).values({column.name: s}).returning(column)
@@ -454,7 +466,8 @@ class MergeService:
             await self.session.execute(
                 update(UserSettings)
                 .where(UserSettings.user_id == s)
-                .values(timezone=zones[a])
+                # next_summary_at=None: the scheduler plans the summary again in the new zone
+                .values(timezone=zones[a], next_summary_at=None)
                 .execution_options(**NO_SYNC)
             )
             report.timezone_taken = zones[a]

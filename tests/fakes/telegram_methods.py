@@ -85,7 +85,9 @@ class MethodHandlers(UpdateInjection):
         )
 
     def _sent(self, message: StoredMessage) -> JSON:
-        self.send_times.setdefault(message.chat_id, []).append(time.monotonic())
+        now = time.monotonic()
+        self.send_times.setdefault(message.chat_id, []).append(now)
+        self.all_send_times.append(now)
         return self._store(message).to_api()
 
     def _editable(self, params: JSON) -> StoredMessage:

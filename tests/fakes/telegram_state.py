@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import bisect
 import contextlib
 import math
 import time
@@ -76,7 +77,11 @@ class TelegramState:
         self.faults: list[Fault] = []
         self.blocked_chats: set[int] = set()
         self.send_times: dict[int | str, list[float]] = {}
+        self.all_send_times: list[float] = []  # every successful send*, any chat, in order
         self.group_limit_per_minute: int | None = None
+        # Telegram's overall flood limit (about 30 messages a second across all chats): when
+        # set, a send* beyond it within any 1 s answers 429 retry_after 1.
+        self.messages_per_second: int | None = None
         self.updates: list[JSON] = []  # every injected update
         self.pending_updates: list[JSON] = []  # not yet confirmed through getUpdates
         self.allowed_updates: list[str] | None = None
@@ -183,8 +188,24 @@ class TelegramState:
         return None
 
     def _rate_limited(self, method: str, chat_id: Any) -> ApiError | None:
+        if not method.startswith("send") or method == "sendChatAction":
+            return None
+        return self._overall_limited() or self._group_limited(chat_id)
+
+    def _overall_limited(self) -> ApiError | None:
+        limit = self.messages_per_second
+        if limit is None:
+            return None
+        now = time.monotonic()
+        times = self.all_send_times
+        recent = len(times) - bisect.bisect_right(times, now - 1.0)  # sent in the last second
+        if recent < limit:
+            return None
+        return ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+
+    def _group_limited(self, chat_id: Any) -> ApiError | None:
         limit = self.group_limit_per_minute
-        if limit is None or not method.startswith("send") or method == "sendChatAction":
+        if limit is None:
             return None
         if not isinstance(chat_id, int) or chat_id > 0:
             return None
@@ -195,9 +216,13 @@ class TelegramState:
         retry = max(1, math.ceil(60.0 - (now - recent[-limit])))
         return ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
 
-    def max_sends_in_window(self, chat_id: int | str, window: float = 60.0) -> int:
-        """Highest number of successful send* calls to chat_id inside any `window` seconds."""
-        times = sorted(self.send_times.get(chat_id, []))
+    def max_sends_in_window(self, chat_id: int | str | None, window: float = 60.0) -> int:
+        """Highest number of successful send* calls to chat_id (None: to any chat) inside any
+        `window` seconds."""
+        if chat_id is None:
+            times = sorted(self.all_send_times)
+        else:
+            times = sorted(self.send_times.get(chat_id, []))
         best, start = 0, 0
         for end, stamp in enumerate(times):
             while stamp - times[start] >= window:

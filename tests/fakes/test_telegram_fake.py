@@ -270,6 +270,23 @@ async def test_group_rate_limit_and_tracking(fake: FakeTelegram, bot: Bot) -> No
     assert fake.max_sends_in_window(group.id, 60.0) == 3
 
 
+@RETRY_AFTER_WARNING
+async def test_overall_messages_per_second_limit(fake: FakeTelegram, bot: Bot) -> None:
+    chats = [fake.private_chat(fake.new_user(f"U{i}")) for i in range(4)]
+    fake.messages_per_second = 3
+    for chat in chats[:3]:
+        await bot.send_message(chat.id, "hi")
+    with pytest.raises(RetryAfter):  # a fourth chat, but the 4th message within a second
+        await bot.send_message(chats[3].id, "hi")
+    await bot.send_chat_action(chats[3].id, "typing")  # not a message: not limited
+    assert len(fake.calls_of("sendMessage")) - len(fake.calls_of("sendMessage", ok_only=True)) == 1
+    assert fake.max_sends_in_window(None, 1.0) == 3
+    await asyncio.sleep(1.0)
+    await bot.send_message(chats[3].id, "a second later")
+    assert fake.max_sends_in_window(None, 1.0) == 3
+    fake.assert_no_violations()
+
+
 async def test_edit_delete_and_not_modified(fake: FakeTelegram, bot: Bot) -> None:
     chat = fake.private_chat()
     sent = await bot.send_message(chat.id, "Check in?", reply_markup=KEYBOARD)
