@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     telegram_webhook_port: int = 8443
     discord_bot_token: SecretStr | None = None
     discord_guild_id: int | None = None
+    discord_message_content: bool = False
 
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None

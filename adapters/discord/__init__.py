@@ -1,1 +1,1 @@
-"""Discord: discord.py slash commands, views and channels as groups (planned; not built yet)."""
+"""Discord: discord.py slash commands, persistent buttons and reactions; a channel is a group."""

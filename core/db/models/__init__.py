@@ -6,10 +6,12 @@ from core.db.models.habits import Habit, HabitLog, Reminder
 from core.db.models.links import LinkAttempt, LinkCode
 from core.db.models.notifications import Notification, NotificationStatus
 from core.db.models.social import Message, MessageKind, MessageLike, Tool, Trust
+from core.db.models.state import BotState
 from core.db.models.users import Identity, User, UserSettings
 
 __all__ = [
     "Base",
+    "BotState",
     "Group",
     "GroupChat",
     "GroupMember",

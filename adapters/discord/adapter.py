@@ -1,0 +1,360 @@
+"""The Discord adapter: a discord.py client with application (slash) commands, persistent buttons
+and reactions, driving the neutral bot layer; also the Notifier's sender for reminders."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from adapters.discord.commands import COMMANDS, Slash, build_tree, tree_hash
+from adapters.discord.render import (
+    NO_MENTIONS,
+    Outgoing,
+    PayloadButton,
+    editable,
+    escape,
+    messages,
+    payloads,
+)
+from adapters.discord.translate import (
+    button_request,
+    chat,
+    habit_titles,
+    message_request,
+    person,
+    slash_request,
+)
+from bot.dispatcher import HabitLinkBot
+from bot.messages import Reply, Request, Response
+from bot.notify import SendFailed, Unreachable
+from core.db.models import BotState
+from core.ratelimit import Limit
+
+log = logging.getLogger("habitlink.discord")
+DEFER_AFTER = 2.0  # seconds; Discord wants a first answer to an interaction within 3
+LIKE_EMOJI = "👍"
+LEARNING_LIKE = re.compile(r"lk:\d+")  # the Like button of a learning's card
+CANNOT_SEND = {50007, 50001, 50013, 10003}  # cannot DM, missing access or permissions, no channel
+SORRY = "Sorry, something went wrong on my side while answering. Please check before retrying."
+SHARED = "Shared in the channel."
+NOTHING = "Nothing to show."
+Interaction = discord.Interaction[Any]
+
+
+class HabitLinkClient(discord.Client):
+    """discord.Client whose events go to the adapter."""
+
+    def __init__(self, adapter: DiscordAdapter, *, intents: discord.Intents, **kwargs: Any) -> None:
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, **kwargs)
+        self.adapter = adapter
+        self.tree: app_commands.CommandTree[HabitLinkClient] = app_commands.CommandTree(self)
+        self.tree.on_error = adapter.on_command_error  # type: ignore[method-assign]
+
+    async def setup_hook(self) -> None:
+        await self.adapter.setup()
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.adapter.on_message(message)
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self.adapter.on_reaction(payload)
+
+    async def on_payload_button(self, interaction: Interaction, payload: str) -> None:
+        """Called by PayloadButton (render.py) for every press of one of our buttons."""
+        await self.adapter.on_button(interaction, payload)
+
+
+class DiscordAdapter:
+    platform = "discord"
+
+    def __init__(
+        self,
+        bot: HabitLinkBot,
+        *,
+        token: str,
+        guild_id: int | None = None,
+        message_content: bool = False,
+        commands: Sequence[Slash] = COMMANDS,
+        sync_commands: bool = True,
+        defer_after: float = DEFER_AFTER,
+        **client_kwargs: Any,
+    ) -> None:
+        """`message_content`: the privileged intent (enable it in the Developer Portal too);
+        without it the bot reads DMs and messages that mention it, and slash commands.
+        `client_kwargs` go to discord.Client (tests pass FAST_READY)."""
+        self.bot = bot
+        self.token = token
+        self.guild_id = guild_id
+        self.commands = tuple(commands)
+        self.sync_commands = sync_commands
+        self.defer_after = defer_after
+        intents = discord.Intents.default()  # guilds, messages, DMs, reactions; no members
+        intents.message_content = message_content
+        self.client = HabitLinkClient(self, intents=intents, **client_kwargs)
+        self._task: asyncio.Task[None] | None = None
+
+    # --- lifecycle -----------------------------------------------------------------------
+    async def setup(self) -> None:
+        """After login, before the gateway: persistent buttons, the commands, a sync if needed."""
+        self.client.add_dynamic_items(PayloadButton)
+        build_tree(self.client.tree, self.commands, self.on_slash, self.complete_habit)
+        if self.sync_commands:
+            try:
+                await self.publish_commands()
+            except (discord.HTTPException, SQLAlchemyError) as exc:
+                log.warning("could not publish the slash commands", extra={"error": repr(exc)})
+
+    async def publish_commands(self) -> bool:
+        """Sync the command tree, only when it differs from the last one synced (its hash is
+        kept in bot_state). Returns whether it synced."""
+        tree = self.client.tree
+        guild = discord.Object(self.guild_id) if self.guild_id else None
+        if guild is not None:
+            tree.copy_global_to(guild=guild)
+        digest = tree_hash(tree, guild)
+        key = f"discord:commands:{self.client.application_id}:{self.guild_id or 'global'}"
+        async with self.bot.db.session() as session:
+            stored = await session.get(BotState, key)
+            if stored is not None and stored.value == digest:
+                log.info("slash commands unchanged", extra={"target": key})
+                return False
+        await tree.sync(guild=guild)
+        async with self.bot.db.session() as session:
+            await session.merge(BotState(key=key, value=digest, updated_at=self.bot.clock.now()))
+            try:
+                await session.commit()
+            except IntegrityError:  # another process synced at the same moment
+                await session.rollback()
+        log.info("published the slash commands", extra={"target": key})
+        return True
+
+    async def start(self) -> None:
+        """Log in (setup runs), connect to the gateway and wait until ready."""
+        await self.client.login(self.token)
+        self._task = asyncio.create_task(self.client.connect(), name="discord-gateway")
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        done, _ = await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if ready not in done:
+            ready.cancel()
+            await self.close()  # connect() ended before READY: raise its error
+
+    async def close(self) -> None:
+        await self.client.close()
+        task, self._task = self._task, None
+        if task is not None:
+            await task
+
+    async def login_only(self) -> None:
+        """A send-only connection (REST, no gateway), for `habitlink scheduler`."""
+        self.sync_commands = False
+        await self.client.login(self.token)
+
+    async def serve(
+        self, stop: asyncio.Event, *, on_started: Callable[[], None] | None = None
+    ) -> None:
+        """Run until `stop` is set (or the gateway connection fails for good)."""
+        await self.start()
+        assert self._task is not None
+        if on_started is not None:
+            on_started()
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({self._task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            await self.close()
+
+    # --- incoming ------------------------------------------------------------------------
+    async def on_slash(
+        self, interaction: Interaction, spec: Slash, values: Mapping[str, Any]
+    ) -> None:
+        request = slash_request(interaction, spec, values)
+        await self._interaction(interaction, request, pressed=False)
+
+    async def on_button(self, interaction: Interaction, payload: str) -> None:
+        await self._interaction(interaction, button_request(interaction, payload), pressed=True)
+
+    async def complete_habit(self, interaction: Interaction, current: str) -> list[str]:
+        return await habit_titles(self.bot, interaction.user, current)
+
+    async def on_message(self, message: discord.Message) -> None:
+        me = self.client.user
+        if me is None:
+            return
+        request = message_request(message, me.id)
+        if request is None:
+            return
+        response = await self.bot.handle(request)
+        try:
+            await self.deliver(message.channel, response)
+        except discord.HTTPException as exc:
+            log.warning("could not answer a message", extra={"error": repr(exc)})
+
+    async def on_reaction(self, event: discord.RawReactionActionEvent) -> None:
+        """A 👍 on a learning the bot posted likes it, like pressing its Like button. Discord
+        has no private answer to a reaction, so only the card's count changes."""
+        me = self.client.user
+        if me is None or str(event.emoji) != LIKE_EMOJI or event.user_id == me.id:
+            return
+        if event.message_author_id is not None and event.message_author_id != me.id:
+            return
+        try:
+            channel = self.client.get_partial_messageable(event.channel_id, guild_id=event.guild_id)
+            message = await channel.fetch_message(event.message_id)
+            user = event.member or await self.client.fetch_user(event.user_id)
+        except discord.HTTPException as exc:
+            log.info("reaction on an unreadable message", extra={"error": repr(exc)})
+            return
+        likes = [p for p in payloads(message) if LEARNING_LIKE.fullmatch(p)]
+        if message.author.id != me.id or len(likes) != 1 or user.bot:
+            return  # not a learning's card (a feed page has several Like buttons: use those)
+        request = Request(
+            sender=person(user),
+            chat=chat(message.channel, message.channel.id, event.guild_id),
+            button=likes[0],
+        )
+        response = await self.bot.handle(request)
+        edits = [out for r in response.replies if r.edit and (out := editable(r)) is not None]
+        if edits:
+            try:
+                await message.edit(**edits[0].edit_kwargs())
+            except discord.HTTPException as exc:
+                log.warning("could not update a liked card", extra={"error": repr(exc)})
+
+    async def on_command_error(
+        self, interaction: Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        log.error("slash command failed", exc_info=error, extra={"error": repr(error)})
+        await self._apologise(interaction)
+
+    # --- answering interactions ------------------------------------------------------------
+    async def _interaction(
+        self, interaction: Interaction, request: Request, *, pressed: bool
+    ) -> None:
+        try:
+            response = await self._handle_in_time(interaction, request, pressed=pressed)
+            await Answer(interaction).respond(response, pressed=pressed)
+        except Exception as exc:  # the bot contains its own faults: this failed around it
+            log.exception("could not answer an interaction", extra={"error": repr(exc)})
+            await self._apologise(interaction)
+
+    async def _handle_in_time(
+        self, interaction: Interaction, request: Request, *, pressed: bool
+    ) -> Response:
+        """The bot's response; when it takes long, the interaction is deferred first."""
+        task = asyncio.ensure_future(self.bot.handle(request))
+        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+        if not done and not interaction.response.is_done():
+            if pressed:
+                await interaction.response.defer()  # the message updates later
+            else:  # "thinking…", private in a channel until we know the answer may be public
+                ephemeral = interaction.guild_id is not None
+                await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        return await task
+
+    async def _apologise(self, interaction: Interaction) -> None:
+        try:
+            if not interaction.response.is_done():
+                await interaction.response.send_message(SORRY, ephemeral=True)
+            else:
+                await interaction.followup.send(SORRY, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not send the apology")
+
+    # --- outgoing ------------------------------------------------------------------------
+    async def deliver(self, channel: discord.abc.Messageable, response: Response) -> None:
+        """Send every reply to a channel (personal replies cannot be private outside an
+        interaction). A notice belongs to a button press and is not sent here."""
+        for reply in response.replies:
+            for out in messages(reply):
+                await channel.send(**out.send_kwargs())
+
+    # --- notifications (reminders, summaries) --------------------------------------------
+    def limits(self, chat_id: str) -> tuple[Limit, ...]:
+        """Discord's global limit (50 requests a second) and about 5 messages / 5 s a channel."""
+        return (Limit("discord:all", 50, 1.0), Limit(f"discord:chat:{chat_id}", 5, 5.0))
+
+    async def send_response(self, chat_id: str, response: Response) -> None:
+        """Send a notification to a DM channel or a guild channel. A closed DM (50007) or a lost
+        channel is Unreachable; the rest is retried later (discord.py waits out 429s itself)."""
+        channel = self.client.get_partial_messageable(int(chat_id))
+        try:
+            await self.deliver(channel, response)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            if exc.code in CANNOT_SEND:
+                raise Unreachable(exc.text or str(exc)) from exc
+            raise SendFailed(str(exc)) from exc
+        except discord.HTTPException as exc:
+            raise SendFailed(str(exc)) from exc
+        except (TimeoutError, OSError) as exc:
+            raise SendFailed(repr(exc)) from exc
+
+
+class Answer:
+    """Answers one interaction: the first message as the response, the rest as followups;
+    personal replies in a guild channel are ephemeral; a press edits its message in place."""
+
+    def __init__(self, interaction: Interaction) -> None:
+        self.interaction = interaction
+        self.in_guild = interaction.guild_id is not None
+        # A slash command deferred with "thinking…": its placeholder becomes the first message.
+        self.placeholder = (
+            interaction.response.is_done()
+            and interaction.response.type
+            is discord.InteractionResponseType.deferred_channel_message
+        )
+
+    async def respond(self, response: Response, *, pressed: bool) -> None:
+        can_edit = pressed
+        edited = False
+        for reply in response.replies:
+            out = editable(reply) if reply.edit and can_edit else None
+            if out is not None:
+                await self.edit(out)
+                can_edit, edited = False, True
+                continue
+            for message in messages(reply):
+                await self.send(message, ephemeral=self._private(reply))
+        notice = response.notice
+        if notice and not edited:  # the edited message already shows what the press did
+            await self.send(Outgoing(escape(notice)), ephemeral=True)
+        if not self.interaction.response.is_done():
+            if pressed:
+                await self.interaction.response.defer()  # every press is answered
+            else:
+                await self.send(Outgoing(NOTHING), ephemeral=True)
+
+    def _private(self, reply: Reply) -> bool:
+        return reply.personal and self.in_guild
+
+    async def edit(self, out: Outgoing) -> None:
+        response = self.interaction.response
+        if not response.is_done():
+            await response.edit_message(**out.edit_kwargs())
+        else:  # deferred: the original response is the pressed message
+            await self.interaction.edit_original_response(**out.edit_kwargs())
+
+    async def send(self, out: Outgoing, *, ephemeral: bool) -> None:
+        interaction = self.interaction
+        if not interaction.response.is_done():
+            await interaction.response.send_message(**out.send_kwargs(), ephemeral=ephemeral)
+            return
+        if self.placeholder:
+            self.placeholder = False
+            placeholder_private = self.in_guild
+            if ephemeral == placeholder_private:
+                kwargs = out.edit_kwargs()
+                file = out.file()
+                if file is not None:
+                    kwargs["attachments"] = [file]
+                await interaction.edit_original_response(**kwargs)
+                return
+            await interaction.edit_original_response(content=SHARED)
+        await interaction.followup.send(**out.send_kwargs(), ephemeral=ephemeral)

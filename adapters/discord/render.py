@@ -1,0 +1,264 @@
+"""Neutral replies as Discord messages: Markdown with every span escaped, pieces of at most 2000
+characters cut at line breaks, buttons as persistent components, images as files."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from bot.messages import Button, Reply, Rich, Span, Style
+
+MESSAGE_LIMIT = 2000  # characters of content, Markdown included
+LABEL_LIMIT = 80
+MAX_ROWS = 5
+MAX_ROW_BUTTONS = 5
+NO_MENTIONS = discord.AllowedMentions.none()
+# Our payloads are "xx:..." (bot/handlers); custom_id allows 100 characters, ours are <= 64 bytes.
+PAYLOAD_TEMPLATE = r"(?P<payload>[a-z]{2}:.{1,97})"
+_FENCE = "```"
+_ZWSP = "\u200b"
+
+
+# --- text ------------------------------------------------------------------------------------
+def escape(text: str) -> str:
+    """User text shown literally: no Markdown, no @everyone/@here or <@id> mentions."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def _wrap(marker: str, text: str) -> str:
+    """`marker` around the text, whitespace kept outside (Discord ignores '** x**')."""
+    core = text.strip()
+    if not core:
+        return text
+    start = text.index(core[0])
+    return f"{text[:start]}{marker}{escape(core)}{marker}{text[start + len(core) :]}"
+
+
+def _code(text: str) -> str:
+    core = text.strip("\n")
+    if not core.strip():
+        return text
+    core = core.replace("\n", " ")
+    if "`" in core:  # a double-backtick span may hold single backticks
+        return f"`` {core.replace('``', '`' + _ZWSP + '`')} ``"
+    return f"`{core}`"
+
+
+def _block(text: str) -> str:
+    body = text.strip("\n").replace(_FENCE, "`" + _ZWSP + "``")
+    return f"{_FENCE}\n{body}\n{_FENCE}\n"
+
+
+def render_span(span: Span) -> str:
+    if span.style is Style.BOLD:
+        return _wrap("**", span.text)
+    if span.style is Style.ITALIC:
+        return _wrap("*", span.text)
+    if span.style is Style.CODE:
+        return _code(span.text)
+    if span.style is Style.PRE:
+        return _block(span.text)
+    return escape(span.text)
+
+
+def to_markdown(text: Rich) -> str:
+    """The whole text as one Markdown string (may exceed the message limit; see `split`)."""
+    return "".join(_units(text, limit=None)).strip()
+
+
+def split(text: Rich, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Markdown pieces of at most `limit` characters, cut after whole lines where possible."""
+    pieces: list[str] = [""]
+    for unit in _units(text, limit=limit):
+        if pieces[-1] and len(pieces[-1]) + len(unit) > limit:
+            pieces.append("")
+        pieces[-1] += unit
+    result = [p.strip() for p in pieces]
+    return [p for p in result if p] or [""]
+
+
+def _units(text: Rich, limit: int | None) -> list[str]:
+    """Rendered chunks that each end a line (or a span): the places a message may be cut."""
+    out: list[str] = []
+    for span in _merge_blocks(text.spans):
+        if not span.text:
+            continue
+        if span.style is Style.PRE:
+            out.extend(_block_units(span.text, limit))
+            continue
+        for line in span.text.splitlines(keepends=True):
+            out.extend(_line_units(Span(line, span.style), limit))
+    return out
+
+
+def _line_units(span: Span, limit: int | None) -> list[str]:
+    rendered = render_span(span)
+    if limit is None or len(rendered) <= limit:
+        return [rendered]
+    # One line longer than a message: cut it hard (escaping at most doubles its length).
+    room = max(1, limit // 2 - 8)
+    return [
+        render_span(Span(span.text[i : i + room], span.style))
+        for i in range(0, len(span.text), room)
+    ]
+
+
+def _block_units(text: str, limit: int | None) -> list[str]:
+    """A monospace block stays whole when it fits; a longer one becomes several blocks."""
+    whole = _block(text)
+    if limit is None or len(whole) <= limit:
+        return [whole]
+    room = limit - len(_block(""))
+    blocks: list[str] = []
+    current = ""
+    for line in text.strip("\n").split("\n"):
+        while len(line) > room:
+            if current:
+                blocks.append(current)
+                current = ""
+            blocks.append(line[:room])
+            line = line[room:]
+        if current and len(current) + 1 + len(line) > room:
+            blocks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        blocks.append(current)
+    return [_block(b) for b in blocks]
+
+
+def _merge_blocks(spans: tuple[Span, ...]) -> list[Span]:
+    out: list[Span] = []
+    for span in spans:
+        if out and span.style is Style.PRE and out[-1].style is Style.PRE:
+            out[-1] = Span(out[-1].text + span.text, Style.PRE)
+        else:
+            out.append(span)
+    return out
+
+
+# --- buttons ---------------------------------------------------------------------------------
+class PayloadButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAYLOAD_TEMPLATE):
+    """A button whose custom_id is the neutral payload. Registered with add_dynamic_items, so a
+    press is understood from its custom_id alone: buttons keep working after a restart."""
+
+    def __init__(self, payload: str, label: str = "…") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:LABEL_LIMIT] or "…",
+                custom_id=payload,
+                style=discord.ButtonStyle.secondary,
+            )
+        )
+        self.payload = payload
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[discord.Client],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> PayloadButton:
+        label = getattr(item, "label", None) or "…"
+        return cls(match["payload"], label)
+
+    async def callback(self, interaction: discord.Interaction[discord.Client]) -> None:
+        on_button = getattr(interaction.client, "on_payload_button", None)
+        if on_button is not None:
+            await on_button(interaction, self.payload)
+
+
+def view(rows: tuple[tuple[Button, ...], ...]) -> discord.ui.View | None:
+    """Rows of buttons as a persistent view; more than Discord's 5 rows of 5 are re-packed
+    (and beyond 25 buttons cut: the text still names every item)."""
+    if not rows:
+        return None
+    layout = [list(row) for row in rows]
+    if len(layout) > MAX_ROWS or any(len(row) > MAX_ROW_BUTTONS for row in layout):
+        flat = [b for row in rows for b in row][: MAX_ROWS * MAX_ROW_BUTTONS]
+        layout = [flat[i : i + MAX_ROW_BUTTONS] for i in range(0, len(flat), MAX_ROW_BUTTONS)]
+    result = discord.ui.View(timeout=None)
+    seen: set[str] = set()
+    for number, row in enumerate(layout):
+        for button in row:
+            if button.payload in seen:  # Discord refuses duplicate custom_ids in one message
+                continue
+            seen.add(button.payload)
+            item = PayloadButton(button.payload, button.label)
+            item.row = number
+            result.add_item(item)
+    return result
+
+
+def payloads(message: discord.Message) -> list[str]:
+    """custom_ids of the buttons of a message (the neutral payloads)."""
+    found: list[str] = []
+    for row in message.components:
+        for child in getattr(row, "children", [row]):
+            custom_id = getattr(child, "custom_id", None)
+            if isinstance(custom_id, str):
+                found.append(custom_id)
+    return found
+
+
+# --- whole messages --------------------------------------------------------------------------
+@dataclass
+class Outgoing:
+    """One Discord message: keyword arguments for send / edit (content, view, file)."""
+
+    content: str | None = None
+    view: discord.ui.View | None = None
+    image: tuple[bytes, str] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def file(self) -> discord.File | None:
+        if self.image is None:
+            return None
+        data, name = self.image
+        return discord.File(io.BytesIO(data), filename=name)
+
+    def send_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+        if self.content:
+            kwargs["content"] = self.content
+        if self.view is not None:
+            kwargs["view"] = self.view
+        file = self.file()
+        if file is not None:
+            kwargs["file"] = file
+        return kwargs
+
+    def edit_kwargs(self) -> dict[str, Any]:
+        return {
+            "content": self.content or "…",
+            "view": self.view,
+            "allowed_mentions": NO_MENTIONS,
+        }
+
+
+def messages(reply: Reply) -> list[Outgoing]:
+    """A reply as Discord messages: the image with its caption, then the text in pieces; the
+    buttons go on the last message."""
+    out: list[Outgoing] = []
+    if reply.image is not None:
+        caption = split(reply.image.caption)[0] if reply.image.caption else ""
+        out.append(Outgoing(caption or None, image=(reply.image.data, reply.image.filename)))
+    if reply.text or not out:
+        out.extend(Outgoing(piece or "…") for piece in split(reply.text))
+    out[-1].view = view(reply.buttons)
+    return out
+
+
+def editable(reply: Reply) -> Outgoing | None:
+    """The single text message an edit in place can become; None when the reply needs more
+    (an image, or text over 2000 characters)."""
+    if reply.image is not None:
+        return None
+    pieces = split(reply.text)
+    if len(pieces) != 1:
+        return None
+    return Outgoing(pieces[0] or "…", view(reply.buttons))

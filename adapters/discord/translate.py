@@ -1,0 +1,138 @@
+"""Discord events as neutral bot requests: slash commands (through the command table), button
+presses, messages and reactions; and the habit names for autocomplete (read from core)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import discord
+
+from adapters.discord.commands import Kind, Slash, args_of, option_value
+from bot.dispatcher import HabitLinkBot
+from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
+from core.errors import InvalidInput
+from core.habits.service import HabitService
+from core.users.service import UserService
+
+PLATFORM = "discord"
+AUTOCOMPLETE_CHOICES = 25
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".bmp")
+DOWNLOAD_FAILED = (
+    "I couldn't download that image from Discord. Please send it again, or a smaller one."
+)
+
+
+def person(user: discord.abc.User) -> Person:
+    """The account (not a server nickname, which differs from server to server)."""
+    name = user.global_name or user.name or "friend"
+    return Person(PLATFORM, str(user.id), name, user.name)
+
+
+def chat(channel: object, channel_id: int, guild_id: int | None) -> Chat:
+    """A DM is a private chat; a guild channel (or thread) is a group chat of its own."""
+    if guild_id is None:
+        return Chat(PLATFORM, str(channel_id), ChatKind.PRIVATE)
+    title = getattr(channel, "name", None)
+    return Chat(
+        PLATFORM, str(channel_id), ChatKind.GROUP, title if isinstance(title, str) else None
+    )
+
+
+def interaction_chat(interaction: discord.Interaction[Any]) -> Chat:
+    channel_id = interaction.channel_id or 0
+    return chat(interaction.channel, channel_id, interaction.guild_id)
+
+
+def slash_request(
+    interaction: discord.Interaction[Any], spec: Slash, values: Mapping[str, Any]
+) -> Request:
+    """/habit done habit:read day:yesterday -> Request(command="done", args="read yesterday")."""
+    args = args_of(spec, values)
+    target = option_value(spec, values, Kind.USER)
+    attachment = option_value(spec, values, Kind.ATTACHMENT)
+    return Request(
+        sender=person(interaction.user),
+        chat=interaction_chat(interaction),
+        text=f"/{spec.command} {args}".strip(),
+        command=spec.command,
+        args=args,
+        photo=attachment_photo(attachment) if isinstance(attachment, discord.Attachment) else None,
+        reply_to=person(target) if isinstance(target, discord.abc.User) else None,
+        addressed=True,  # a slash command always names this bot
+    )
+
+
+def button_request(interaction: discord.Interaction[Any], payload: str) -> Request:
+    return Request(
+        sender=person(interaction.user), chat=interaction_chat(interaction), button=payload
+    )
+
+
+def _mention_prefix(bot_id: int) -> re.Pattern[str]:
+    return re.compile(rf"^\s*<@!?{bot_id}>\s*")
+
+
+def message_request(message: discord.Message, bot_id: int) -> Request | None:
+    """A person's message (text, or an image with a caption); None for what is not for us.
+    A leading mention of the bot is dropped ('@HabitLink /help' is '/help', addressed)."""
+    if message.author.bot or message.webhook_id is not None:
+        return None
+    if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+        return None
+    text = message.content or ""
+    mention = _mention_prefix(bot_id)
+    addressed = mention.match(text) is not None
+    text = mention.sub("", text, count=1)
+    image = next((a for a in message.attachments if is_image(a)), None)
+    photo = attachment_photo(image) if image is not None else None
+    if not text.strip() and photo is None:
+        return None
+    reply_to = None
+    reference = message.reference.resolved if message.reference else None
+    if isinstance(reference, discord.Message) and not reference.author.bot:
+        reply_to = person(reference.author)
+    command, args = parse_command(text)
+    return Request(
+        sender=person(message.author),
+        chat=chat(message.channel, message.channel.id, message.guild.id if message.guild else None),
+        text=text,
+        command=command,
+        args=args,
+        photo=photo,
+        reply_to=reply_to,
+        addressed=addressed,
+    )
+
+
+def is_image(attachment: discord.Attachment) -> bool:
+    if attachment.content_type:
+        return attachment.content_type.startswith("image/")
+    return attachment.filename.lower().endswith(IMAGE_SUFFIXES)
+
+
+def attachment_photo(attachment: discord.Attachment) -> Photo:
+    """The attachment's bytes are fetched only when the bot asks (after its checks)."""
+
+    async def load() -> bytes:
+        try:
+            return await attachment.read()
+        except discord.HTTPException as exc:
+            raise InvalidInput(DOWNLOAD_FAILED) from exc
+
+    return Photo(load=load, file_name=attachment.filename, size=attachment.size)
+
+
+async def habit_titles(bot: HabitLinkBot, user: discord.abc.User, current: str) -> list[str]:
+    """Autocomplete: the person's active habits whose title starts with (then contains) what
+    they typed. Read-only; someone we never met has none."""
+    async with bot.db.session() as session:
+        found = await UserService(session, bot.clock).find(PLATFORM, external_id=str(user.id))
+        if found is None:
+            return []
+        titles = [h.title for h in await HabitService(session, bot.clock).active(found)]
+    wanted = " ".join(current.split()).lower()
+    starts = [t for t in titles if t.lower().startswith(wanted)]
+    inside = [t for t in titles if wanted in t.lower() and t not in starts]
+    return (starts + inside)[:AUTOCOMPLETE_CHOICES]

@@ -1,0 +1,95 @@
+"""Buttons through the real discord.py: custom_id is the neutral payload, a press edits its
+message in place, every press is answered, and buttons survive a restart (DynamicItem)."""
+
+from __future__ import annotations
+
+from bot.dispatcher import HabitLinkBot
+from tests.e2e.discord.conftest import DiscordHarness, running, visible
+from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.discord_models import EPHEMERAL, StoredMessage
+
+GONE = "That habit isn't on your list (any more). Send /habits for your own list."
+
+
+def answered_every_press(fake: FakeDiscord) -> None:
+    presses = [r for r in fake.interactions.values() if r.type == 3]
+    assert presses and all(r.acknowledged for r in presses)
+
+
+async def make_list(dc: DiscordHarness, *titles: str) -> StoredMessage:
+    dm = dc.fake.dm_channel()
+    for title in titles:
+        await dc.slash("habit new", {"title": title}, channel=dm)
+    (listing,) = await dc.slash("habit list", channel=dm)
+    return listing
+
+
+async def test_done_edits_the_list_in_place(dc: DiscordHarness) -> None:
+    fake = dc.fake
+    listing = await make_list(dc, "Read 10 pages", "Meditate")
+    assert listing.custom_ids()[0].startswith("hd:") and len(listing.custom_ids()) == 2
+    sent = len(fake.sent_messages)
+    press = await dc.press(listing, "✓ Meditate")
+    assert press.callback is not None and press.callback.type == 7
+    assert press.callback.message is listing and len(listing.edits) == 1
+    assert visible(listing.content) == (
+        "Today · Mon 23 Mar\n1. ○ Read 10 pages — streak 0 days\n"
+        "2. ✓ Meditate — streak 1 day\n\n1 of 2 done."
+    )
+    assert [b["label"] for b in listing.buttons()] == ["✓ Read 10 pages", "↩ Undo Meditate"]
+    await dc.press(listing, "✓ Read 10 pages")
+    assert visible(listing.content).endswith("2 of 2 done. Everything done, well played!")
+    await dc.press(listing, "↩ Undo Meditate")
+    assert visible(listing.content).endswith("1 of 2 done.")
+    assert len(listing.edits) == 3 and len(fake.sent_messages) == sent  # nothing new sent
+    (done,) = await dc.slash("habit done", {"habit": "read"}, channel=fake.dm_channel())
+    assert visible(done.content) == "Read 10 pages was already done today. Streak 1 day."
+    answered_every_press(fake)
+
+
+async def test_a_stale_button_gets_a_private_explanation(dc: DiscordHarness) -> None:
+    fake = dc.fake
+    listing = await make_list(dc, "Read", "Stretch")
+    (confirm,) = await dc.slash("habit delete", {"habit": "stretch"}, channel=fake.dm_channel())
+    await dc.press(confirm, "Delete forever")
+    press = await dc.press(listing, "✓ Stretch")
+    assert press.callback is not None and press.callback.type == 4
+    assert press.callback.data["flags"] == EPHEMERAL and visible(press.callback.content) == GONE
+    assert len(listing.edits) == 0
+    answered_every_press(fake)
+
+
+async def test_buttons_keep_working_after_a_restart(fake: FakeDiscord, bot: HabitLinkBot) -> None:
+    async with running(fake, bot) as adapter:
+        dc = DiscordHarness(fake, adapter)
+        listing = await make_list(dc, "Read", "Stretch")
+    assert fake.sessions[0].connection is None  # the first client is gone
+    async with running(fake, bot) as adapter:
+        dc = DiscordHarness(fake, adapter)
+        assert fake.session is fake.sessions[1]
+        press = await dc.press(listing, "✓ Stretch")
+        assert press.callback is not None and press.callback.type == 7
+        assert "2. ✓ Stretch — streak 1 day" in visible(listing.content)
+        assert [b["label"] for b in listing.buttons()] == ["✓ Read", "↩ Undo Stretch"]
+    assert fake.identify_count == 2
+    answered_every_press(fake)
+
+
+async def test_more_buttons_than_discord_allows_are_repacked(dc: DiscordHarness) -> None:
+    titles = [f"Habit {i}" for i in range(1, 8)]  # one button a row: 7 rows, Discord takes 5
+    listing = await make_list(dc, *titles)
+    assert len(listing.components) == 2
+    assert [len(row["components"]) for row in listing.components] == [5, 2]
+    assert [b["label"] for b in listing.buttons()] == [f"✓ {t}" for t in titles]
+    await dc.press(listing, "✓ Habit 7")
+    assert "7. ✓ Habit 7" in visible(listing.content)
+
+
+async def test_a_suggestion_button_sets_the_time_zone(dc: DiscordHarness) -> None:
+    fake = dc.fake
+    (question,) = await dc.slash("timezone", {"zone": "Berln"}, channel=fake.dm_channel())
+    labels = [b["label"] for b in question.buttons()]
+    assert "Europe/Berlin" in labels
+    press = await dc.press(question, "Europe/Berlin")
+    assert press.callback is not None
+    assert "Time zone set to Europe/Berlin." in visible(fake.last_message().content)

@@ -1,0 +1,162 @@
+"""Slash commands through the real discord.py: the command table, typed options, autocomplete,
+the guided /habit new flow in a DM, ephemeral personal replies, Markdown escaping."""
+
+from __future__ import annotations
+
+from adapters.discord.commands import COMMANDS, Kind, args_of
+from adapters.discord.render import split
+from bot.handlers import build_router
+from bot.messages import Rich, Span, Style, bold, pre, rich
+from tests.e2e.discord.conftest import DiscordHarness, visible
+from tests.fakes.discord_models import EPHEMERAL, StoredMessage
+
+
+def spec(path: str) -> object:
+    return next(s for s in COMMANDS if s.path == path)
+
+
+def test_the_table_maps_onto_the_bots_commands() -> None:
+    known = build_router().commands
+    assert {s.command for s in COMMANDS} <= known.keys()
+    assert len({s.path for s in COMMANDS}) == len(COMMANDS)
+    done = next(s for s in COMMANDS if s.path == "habit done")
+    assert args_of(done, {"habit": "read", "day": "yesterday"}) == "read yesterday"
+    assert args_of(done, {"habit": " Read  10 pages ", "day": None}) == "Read 10 pages"
+    newgroup = next(s for s in COMMANDS if s.path == "group new")
+    assert newgroup.command == "newgroup"
+    assert args_of(newgroup, {"name": "Runners", "visibility": "private"}) == "Runners private"
+    trust = next(s for s in COMMANDS if s.path == "trust")
+    assert [o.kind for o in trust.options] == [Kind.USER]
+    assert args_of(trust, {"user": object()}) == ""
+
+
+async def test_slash_commands_with_options_in_a_dm(dc: DiscordHarness) -> None:
+    fake = dc.fake
+    dm = fake.dm_channel()
+    (created,) = await dc.slash("habit new", {"title": "Read 10 pages"}, channel=dm)
+    assert visible(created.content).startswith("Created Read 10 pages, every day.")
+    assert created.content.startswith("Created **Read 10 pages**, every day.")
+    (done,) = await dc.slash("habit done", {"habit": "read", "day": "yesterday"}, channel=dm)
+    assert visible(done.content) == "✓ Read 10 pages done yesterday. Streak 1 day, day 1 of 66."
+    (skipped,) = await dc.slash("habit skip", {"habit": "Read 10 pages"}, channel=dm)
+    assert visible(skipped.content).startswith("Skipped Read 10 pages today.")
+    (undone,) = await dc.slash("habit undo", {"habit": "1", "day": "yesterday"}, channel=dm)
+    assert visible(undone.content) == "Undone: Read 10 pages yesterday is open again."
+    (zone,) = await dc.slash("timezone", {"zone": "Tokyo"}, channel=dm)
+    assert visible(zone.content).startswith("Time zone set to Asia/Tokyo.")
+    (reminder,) = await dc.slash(
+        "remind", {"habit": "read", "time": "07:30", "days": "mon wed"}, channel=dm
+    )
+    assert visible(reminder.content).startswith("I'll remind you of Read 10 pages at 07:30")
+    (missing,) = await dc.slash("habit stats", {"habit": "guitar"}, channel=dm)
+    assert "guitar" in visible(missing.content)
+    # In a DM nothing needs hiding: no ephemeral flags.
+    assert not any(r.original and r.original.flags & EPHEMERAL for r in dc.records)
+
+
+async def test_autocomplete_offers_the_persons_habits(dc: DiscordHarness) -> None:
+    fake = dc.fake
+    dm = fake.dm_channel()
+    for title in ("Read 10 pages", "Run 5k", "Meditate", "Bread baking"):
+        await dc.slash("habit new", {"title": title}, channel=dm)
+    record = fake.autocomplete("habit done", "habit", "re")
+    answer = await fake.wait_for_interaction_response(record)
+    assert answer.type == 8
+    assert [c["name"] for c in answer.choices] == ["Read 10 pages", "Bread baking"]
+    assert [c["value"] for c in answer.choices] == ["Read 10 pages", "Bread baking"]
+    everything = await fake.wait_for_interaction_response(fake.autocomplete("habit stats", "habit"))
+    assert len(everything.choices) == 4
+    bob = fake.new_user("bob")
+    fake.add_member(fake.default_guild, bob)
+    strangers = fake.autocomplete("proof", "habit", "r", user=bob)
+    assert (await fake.wait_for_interaction_response(strangers)).choices == []
+
+
+async def test_guided_new_habit_in_a_dm(dc: DiscordHarness) -> None:
+    fake = dc.fake
+    dm = fake.dm_channel()
+    (intro,) = await dc.slash("habit new", channel=dm)
+    assert visible(intro.content) == (
+        "Let's build a habit. Send /cancel to stop at any time.\n\n"
+        "1/8 What habit do you want to build?\nFor example: Read 10 pages"
+    )
+    # Typed answers: message content is available in DMs without the privileged intent.
+    assert not fake.session.has(1 << 15)
+    (schedule,) = await dc.dm("Read 10 pages")
+    assert visible(schedule.content).startswith("2/8 How often?")
+    assert [b["label"] for b in schedule.buttons()] == ["Every day", "Weekdays", "3× a week"]
+    pressed = await dc.press(schedule, "Weekdays")
+    assert pressed.callback is not None and pressed.callback.type in (4, 7)
+    why = fake.last_message(dm.id)
+    assert visible(why.content).startswith("3/8 Why does it matter to you?")
+    (identity,) = await dc.dm("I want to think more clearly")
+    assert visible(identity.content).startswith("4/8 Who are you becoming?")
+    await dc.press(identity, "Save now")
+    saved = fake.last_message(dm.id)
+    assert visible(saved.content).startswith("Your new habit is ready:\n\nRead 10 pages\n")
+    assert "Schedule: Mon, Tue, Wed, Thu, Fri" in visible(saved.content)
+    assert "Why: I want to think more clearly" in visible(saved.content)
+    (listing,) = await dc.slash("habit list", channel=dm)
+    assert "1. ○ Read 10 pages" in visible(listing.content)
+
+
+async def test_personal_replies_are_ephemeral_in_a_channel(dc: DiscordHarness) -> None:
+    fake = dc.fake
+    await dc.slash("habit new", {"title": "Journal"})
+    (listing,) = await dc.slash("habit list")  # in #general
+    assert listing.flags & EPHEMERAL and dc.last.callback is not None
+    assert dc.last.callback.data["flags"] == 64
+    assert "1. ○ Journal" in visible(listing.content)
+    week = await dc.slash("habit week", count=2)
+    assert all(m.flags & EPHEMERAL for m in week)
+    assert any(a.content_type == "image/png" for m in week for a in m.attachments)
+    (info,) = await dc.slash("group info")  # not personal: everyone sees it
+    assert not info.flags & EPHEMERAL
+    (dm_listing,) = await dc.slash("habit list", channel=fake.dm_channel())
+    assert not dm_listing.flags & EPHEMERAL
+
+
+async def test_slow_answers_are_deferred_and_stay_private(dc: DiscordHarness) -> None:
+    fake = dc.fake
+    dc.adapter.defer_after = 0.0  # every answer counts as slow
+    await dc.slash("habit new", {"title": "Journal"})
+    (listing,) = await dc.slash("habit list")
+    assert dc.last.callback is not None and dc.last.callback.type == 5
+    assert listing.flags & EPHEMERAL and "Journal" in visible(listing.content)
+    await dc.slash("group new", {"name": "Writers"})
+    shared = await dc.slash("group info", count=2)
+    assert shared[0].flags & EPHEMERAL and shared[0].content == "Shared in the channel."
+    assert not shared[1].flags & EPHEMERAL and "Writers" in visible(shared[1].content)
+    pressed = await dc.press(listing, "✓ Journal")
+    assert pressed.callback is not None and pressed.callback.type == 6
+    await fake.wait_for(lambda: "✓ Journal" in visible(listing.content), what="the edit")
+
+
+async def test_user_text_is_escaped_and_pings_nobody(dc: DiscordHarness) -> None:
+    fake = dc.fake
+    title = "**x** @everyone <@1> _y_"
+    (created,) = await dc.slash("habit new", {"title": title}, channel=fake.dm_channel())
+    assert visible(created.content).startswith(f"Created {title}, every day.")
+    assert "\\*\\*x\\*\\*" in created.content and "@\u200beveryone" in created.content
+    (listing,) = await dc.slash("habit list")
+    assert f"1. ○ {title} — streak 0 days" in visible(listing.content)
+    callbacks = fake.calls_to("POST", "/interactions/{interaction_id}/{interaction_token}/callback")
+    assert callbacks and all(c.body["data"]["allowed_mentions"] == {"parse": []} for c in callbacks)
+    assert all(not m.mentions for m in fake.sent_messages)
+
+
+def test_long_text_is_split_at_line_breaks_within_2000_characters() -> None:
+    lines_of_text = [f"line {i} " + "*" * 30 for i in range(200)]
+    text = rich(bold("Title"), "\n", "\n".join(lines_of_text), "\n", pre("a  b\n" * 10))
+    pieces = split(text)
+    assert len(pieces) > 3 and all(len(p) <= 2000 for p in pieces)
+    assert pieces[0].startswith("**Title**\nline 0 \\*")
+    assert all(p.endswith(("\\*", "```")) for p in pieces)  # cut after whole lines
+    joined = "\n".join(visible(p) for p in pieces)
+    assert joined.count("line ") == 200 and joined.count("a  b") == 10
+    huge = split(Rich((Span("x" * 5000, Style.PLAIN),)))
+    assert [len(p) for p in huge] and all(len(p) <= 2000 for p in huge)
+
+
+def messages_text(messages: list[StoredMessage]) -> str:
+    return "\n".join(visible(m.content) for m in messages)
