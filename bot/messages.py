@@ -192,6 +192,7 @@ class Reply:
     image: Image | None = None
     edit: bool = False  # replace the message whose button was pressed
     personal: bool = False  # personal data: shown only to the sender where the platform can
+    card: bool = False  # a summary: a titled card (an embed) where the platform has them
 
     @classmethod
     def of(

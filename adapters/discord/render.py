@@ -10,6 +10,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord.commands import COMMANDS
 from bot.messages import Button, Reply, Rich, Span, Style
 
 MESSAGE_LIMIT = 2000  # characters of content, Markdown included
@@ -19,6 +20,9 @@ MAX_ROW_BUTTONS = 5
 NO_MENTIONS = discord.AllowedMentions.none()
 # Our payloads are "xx:..." (bot/handlers); custom_id allows 100 characters, ours are <= 64 bytes.
 PAYLOAD_TEMPLATE = r"(?P<payload>[a-z]{2}:.{1,97})"
+EMBED_TITLE_LIMIT = 256
+EMBED_DESCRIPTION_LIMIT = 4096
+CARD_COLOUR = discord.Colour(0x2E9E5B)
 _FENCE = "```"
 _ZWSP = "\u200b"
 
@@ -53,16 +57,26 @@ def _block(text: str) -> str:
     return f"{_FENCE}\n{body}\n{_FENCE}\n"
 
 
+_SLASH = re.compile(r"(?<![\w/])/([a-z]+)\b")
+# The bot layer names its commands (/done, /habits); on Discord they are /habit done, /habit list.
+_DISCORD_PATHS = {c.command: c.path for c in COMMANDS if c.path != c.command}
+
+
+def discord_commands(text: str) -> str:
+    """'/done read' -> '/habit done read' in hints, so they name commands that exist here."""
+    return _SLASH.sub(lambda m: "/" + _DISCORD_PATHS.get(m.group(1), m.group(1)), text)
+
+
 def render_span(span: Span) -> str:
     if span.style is Style.BOLD:
         return _wrap("**", span.text)
     if span.style is Style.ITALIC:
         return _wrap("*", span.text)
     if span.style is Style.CODE:
-        return _code(span.text)
+        return _code(discord_commands(span.text))
     if span.style is Style.PRE:
         return _block(span.text)
-    return escape(span.text)
+    return escape(discord_commands(span.text))
 
 
 def to_markdown(text: Rich) -> str:
@@ -222,7 +236,7 @@ class Outgoing:
         return discord.File(io.BytesIO(data), filename=name)
 
     def send_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS, **self.extra}
         if self.content:
             kwargs["content"] = self.content
         if self.view is not None:
@@ -234,15 +248,32 @@ class Outgoing:
 
     def edit_kwargs(self) -> dict[str, Any]:
         return {
-            "content": self.content or "…",
+            "content": self.content or ("" if "embed" in self.extra else "…"),
             "view": self.view,
             "allowed_mentions": NO_MENTIONS,
+            **self.extra,
         }
 
 
+def card(reply: Reply) -> Outgoing | None:
+    """A summary as an embed: its first line the title, the rest the description."""
+    if not reply.card or reply.image is not None:
+        return None
+    title, _, _rest = reply.text.plain().partition("\n")
+    body = to_markdown(reply.text)
+    description = body.partition("\n")[2].strip()
+    if len(title) > EMBED_TITLE_LIMIT or len(description) > EMBED_DESCRIPTION_LIMIT:
+        return None
+    embed = discord.Embed(title=title.strip(), description=description or None, colour=CARD_COLOUR)
+    return Outgoing(None, view(reply.buttons), extra={"embed": embed})
+
+
 def messages(reply: Reply) -> list[Outgoing]:
-    """A reply as Discord messages: the image with its caption, then the text in pieces; the
-    buttons go on the last message."""
+    """A reply as Discord messages: a card as an embed; else the image with its caption, then
+    the text in pieces; the buttons go on the last message."""
+    as_card = card(reply)
+    if as_card is not None:
+        return [as_card]
     out: list[Outgoing] = []
     if reply.image is not None:
         caption = split(reply.image.caption)[0] if reply.image.caption else ""

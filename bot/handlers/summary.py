@@ -58,7 +58,7 @@ async def group_week_response(
         pre(board_table(board)),
         f"{plural(total, 'proof')} this week from {plural(len(board), 'member')}.",
     )
-    replies = [Reply(text=text)]
+    replies = [Reply(text=text, card=True)]
     if with_collage and total:
         thumbs = await proofs.week_thumbs(group.id, monday)
         data = [await media.get(t.thumb_key) for t in thumbs]
@@ -91,7 +91,7 @@ async def user_week_reply(
         parts += ["\n\n", bold("Proofs"), "\n"]
         parts.append("\n".join(f"• {name}: {plural(n, 'proof')}" for name, n in counts))
     parts += await _insights(session, user, monday)
-    return Reply(text=rich(*parts), personal=True)
+    return Reply(text=rich(*parts), personal=True, card=True)
 
 
 async def _insights(session: AsyncSession, user: User, monday: date) -> list[str | Span]:

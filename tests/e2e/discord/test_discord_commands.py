@@ -36,6 +36,8 @@ async def test_slash_commands_with_options_in_a_dm(dc: DiscordHarness) -> None:
     (created,) = await dc.slash("habit new", {"title": "Read 10 pages"}, channel=dm)
     assert visible(created.content).startswith("Created Read 10 pages, every day.")
     assert created.content.startswith("Created **Read 10 pages**, every day.")
+    # Hints name Discord's slash commands, not the bot layer's (/done read, /habits):
+    assert "Check in with `/habit done read` or /habit list." in created.content
     (done,) = await dc.slash("habit done", {"habit": "read", "day": "yesterday"}, channel=dm)
     assert visible(done.content) == "✓ Read 10 pages done yesterday. Streak 1 day, day 1 of 66."
     (skipped,) = await dc.slash("habit skip", {"habit": "Read 10 pages"}, channel=dm)

@@ -72,7 +72,9 @@ async def test_proof_with_an_attachment(
     assert len(fake.downloads) == 2  # nothing fetched for a non-member
 
     board = await dc.slash("group board", user=bob, count=2)
-    assert "2 proofs this week from 2 members." in visible(board[0].content)
+    (card,) = board[0].embeds  # the week as an embed card: title, then the table
+    assert card["title"].startswith("Runners · week of")
+    assert "2 proofs this week from 2 members." in visible(card["description"])
     assert board[1].attachments[0].filename == "proofs-2026-03-23.jpg"
 
 
