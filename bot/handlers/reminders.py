@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.context import Context
+from bot.handlers.groups import chat_group
 from bot.messages import Button, Reply, Response, Span, bold, code, italic, lines, rich
 from bot.router import Router, Where
 from bot.views import relative_day, streak_text
 from core.db.models import Habit, Reminder
 from core.errors import InvalidInput
+from core.groups.service import MANAGERS
 from core.habits.history import CheckinStatus
 from core.habits.schedule import WEEKDAY_NAMES, Schedule, ScheduleError, ScheduleKind
 from core.habits.service import history_of
@@ -191,32 +194,67 @@ async def quiet(ctx: Context) -> Response:
 
 @router.command(
     "summarytime",
-    "When your weekly summary arrives",
+    "When the weekly summary arrives (yours, or in a group the group's)",
     usage="/summarytime sun 18",
-    where=Where.PRIVATE,
     section=SECTION,
 )
 async def summarytime(ctx: Context) -> Response:
     words = ctx.request.args.lower().split()
+    if not ctx.request.chat.is_private:
+        return await _group_summarytime(ctx, words)
     if not words:
         return Response.say(
             f"Your weekly summary comes {_summary_when(ctx)}. Change it like ",
             code("/summarytime sun 18"),
             ".",
         )
-    day = next((i for i, name in enumerate(WEEKDAY_NAMES) if words[0][:3] == name.lower()), None)
-    hour = parse_time(words[1]) if len(words) == 2 and ":" in words[1] else None
-    if hour is None and len(words) == 2 and words[1].isdecimal() and int(words[1]) < 24:
-        hour = time(int(words[1]))
-    if day is None or hour is None:
+    when = _day_and_hour(words)
+    if when is None:
         return Response.say(
             "Name a day and an hour, for example ", code("/summarytime sun 18"), "."
         )
     settings = ctx.user.settings
-    settings.summary_weekday, settings.summary_hour = day, hour.hour
+    settings.summary_weekday, settings.summary_hour = when
     settings.summary_enabled = True
     _plan_summary(ctx)
     return Response.say(f"Your weekly summary now comes {_summary_when(ctx)}.")
+
+
+def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
+    """['sun', '18'] or ['sunday', '18:00'] -> (6, 18)."""
+    if len(words) != 2:
+        return None
+    day = next((i for i, name in enumerate(WEEKDAY_NAMES) if words[0][:3] == name.lower()), None)
+    hour = parse_time(words[1]) if ":" in words[1] else None
+    if hour is None and words[1].isdecimal() and int(words[1]) < 24:
+        hour = time(int(words[1]))
+    return None if day is None or hour is None else (day, hour.hour)
+
+
+async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
+    group = await chat_group(ctx)
+    tz = ZoneInfo(group.timezone)
+    if not words:
+        day = WEEKDAY_NAMES[group.summary_weekday]
+        return Response.say(
+            f"The weekly summary of {group.name} comes on {day} at "
+            f"{group.summary_hour:02d}:00 ({group.timezone}). The owner or an admin can change "
+            "it, for example ",
+            code("/summarytime sun 18"),
+            ".",
+        )
+    await ctx.groups.require(group, ctx.user, *MANAGERS)
+    when = _day_and_hour(words)
+    if when is None:
+        return Response.say(
+            "Name a day and an hour, for example ", code("/summarytime sun 18"), "."
+        )
+    group.summary_weekday, group.summary_hour = when
+    group.next_summary_at = next_weekly(*when, tz, ctx.now)
+    return Response.say(
+        f"The weekly summary of {group.name} now comes on {WEEKDAY_NAMES[when[0]]} at "
+        f"{when[1]:02d}:00 ({group.timezone})."
+    )
 
 
 def _plan_summary(ctx: Context) -> None:

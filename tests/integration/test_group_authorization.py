@@ -57,6 +57,12 @@ CASES = [
     Case("demote", "/demote @adam", frozenset({"owner"}), "Adam is a member of Runners again."),
     Case("transfer", "/transfer @tom", frozenset({"owner"}), "Tom now owns Runners."),
     Case("invite", "/invite", MEMBERS, "Invite someone to Runners:"),
+    Case(
+        "summarytime",
+        "/summarytime fri 17",
+        MANAGERS,
+        "The weekly summary of Runners now comes on Fri at 17:00",
+    ),
     Case("learn", "/learn Start tiny", MEMBERS, "shared a learning in Runners"),
     Case("board", "/board", MEMBERS | {"non-member", "stranger"}, "Runners · week of"),
 ]
