@@ -10,7 +10,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from sqlalchemy import and_, select, update
@@ -26,6 +26,7 @@ from core.ratelimit import Limit, MemoryRateLimiter, RateLimiter
 from core.users.service import user_today
 
 log = logging.getLogger("habitlink.notify")
+LEASE_MARGIN = timedelta(seconds=15)
 
 
 class Unreachable(Exception):
@@ -72,6 +73,12 @@ class Notifier:
             claimed = await Outbox(session, self.bot.clock).claim(self.worker, batch)
             await session.commit()
         for notification in claimed:
+            lease = notification.claimed_until
+            if lease is not None and self.bot.clock.now() >= lease - LEASE_MARGIN:
+                # Our claim is running out (slow sends, long rate-limit waits): leave the rest
+                # for whoever claims them after the lease, rather than race them.
+                log.warning("lease ran out mid-batch", extra={"worker": self.worker})
+                break
             await self._deliver(notification)
         return len(claimed)
 

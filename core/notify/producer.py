@@ -104,6 +104,14 @@ class Producer:
                 reminder.snoozed_until = None
             if reminder.next_due_at is not None and reminder.next_due_at <= now:
                 fired.append((reminder, habit, settings, reminder.next_due_at, False))
+                if now - reminder.next_due_at > DROP_AFTER:
+                    # After downtime: the stale one is dropped, but the latest occurrence may
+                    # be within the hour, and then it still goes out (late).
+                    latest = next_occurrence(
+                        reminder.local_time, tz, now - DROP_AFTER, reminder.weekday_mask
+                    )
+                    if latest <= now:
+                        fired.append((reminder, habit, settings, latest, False))
                 reminder.next_due_at = next_occurrence(
                     reminder.local_time, tz, now, reminder.weekday_mask
                 )
@@ -189,11 +197,14 @@ class Producer:
         items: list[NewNotification] = []
         for settings in due:
             tz = ZoneInfo(settings.timezone)
-            at = settings.next_summary_at
+            # Never planned yet (a new user): this week's still counts if it is due within the hour.
+            at = settings.next_summary_at or next_weekly(
+                settings.summary_weekday, settings.summary_hour, tz, now - DROP_AFTER
+            )
             settings.next_summary_at = next_weekly(
                 settings.summary_weekday, settings.summary_hour, tz, now
             )
-            if at is None or now - at > DROP_AFTER or settings.user_id not in with_habits:
+            if at > now or now - at > DROP_AFTER or settings.user_id not in with_habits:
                 continue
             identity = chats.get(settings.user_id)
             if identity is None:
@@ -237,9 +248,11 @@ class Producer:
         items: list[NewNotification] = []
         for group in groups:
             tz = ZoneInfo(group.timezone)
-            at = group.next_summary_at
+            at = group.next_summary_at or next_weekly(
+                group.summary_weekday, group.summary_hour, tz, now - DROP_AFTER
+            )
             group.next_summary_at = next_weekly(group.summary_weekday, group.summary_hour, tz, now)
-            if at is None or now - at > DROP_AFTER:
+            if at > now or now - at > DROP_AFTER:
                 continue
             week = week_start(at.astimezone(tz).date())
             for chat in (c for c in chats if c.group_id == group.id):

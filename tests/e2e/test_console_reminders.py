@@ -1,0 +1,178 @@
+"""Reminders and weekly summaries in the console: `:time` moves the clock, then whatever became
+due is produced and shown, and its buttons work with `:press`.
+
+Every test runs on SQLite and PostgreSQL. The clock starts at Monday 2026-03-23 09:00 UTC; the
+console's own time zone (for `:time`) is UTC.
+"""
+
+from __future__ import annotations
+
+from tests.support.console import ConsoleSession
+
+INDENT = "     "
+BUTTONS = "[1] ✓ Done  [2] 💤 1 hour  [3] Skip today"
+
+
+def bot(*lines: str, edited: bool = False) -> str:
+    """One reply exactly as the console prints it."""
+    lead = "bot (edited): " if edited else "bot: "
+    return "\n".join([lead + lines[0], *(INDENT + line for line in lines[1:])]) + "\n"
+
+
+def clock(text: str) -> str:
+    return f"(clock: {text} UTC)\n"
+
+
+def reminder(*lines: str, who: str = "alice") -> str:
+    return f"(message for {who})\n" + bot(*lines, BUTTONS)
+
+
+async def alice_reads(console: ConsoleSession, *at: str) -> None:
+    await console.say(":user Alice", "/newhabit Read")
+    for time in at:
+        await console.say(f"/remind read {time}")
+
+
+async def test_a_reminder_shows_when_the_clock_passes_it(console: ConsoleSession) -> None:
+    await console.say(":user Alice", "/newhabit Read")
+    assert await console.say("/remind read 07:30") == bot(
+        "I'll remind you of Read at 07:30 every day (UTC). Next: Tue 24 Mar, 07:30."
+    )
+    assert await console.say(":time 2026-03-24T07:29") == clock("Tue 2026-03-24 07:29")
+    assert await console.say(":time 2026-03-24T07:30") == clock("Tue 2026-03-24 07:30") + (
+        reminder("⏰ Time for Read")
+    )
+    assert console.buttons == ["✓ Done", "💤 1 hour", "Skip today"]
+    assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
+        "✓ Read done today. Streak 1 day.", edited=True
+    )
+    assert (await console.say("/habits")).startswith(
+        bot("Today · Tue 24 Mar", "1. ✓ Read — streak 1 day")[:-1]
+    )
+    # Once only, and not again on Wednesday once done: it is Wednesday's check-in that counts.
+    assert await console.say(":time 2026-03-24T12:00") == clock("Tue 2026-03-24 12:00")
+    assert await console.say(":time 2026-03-25T07:31") == clock("Wed 2026-03-25 07:31") + (
+        reminder("⏰ Time for Read")
+    )
+
+
+async def test_the_reminder_text_with_cue_and_smallest_version(console: ConsoleSession) -> None:
+    await alice_reads(console, "07:30")
+    await console.say("/edithabit read dose one page")
+    await console.say("/edithabit read intention After coffee, on the sofa")
+    assert await console.say(":time 2026-03-24T07:40") == clock("Tue 2026-03-24 07:40") + (
+        reminder(
+            "⏰ Time for Read",
+            "After coffee, on the sofa",
+            "Even the smallest version counts: one page",
+            "(A bit late: this was due at 07:30.)",
+        )
+    )
+    assert await console.say(":press 3") == "(notice: Skipped)\n" + bot(
+        "Skipped Read today. Your streak is safe.", edited=True
+    )
+    assert (await console.say("/habits")).startswith(
+        bot("Today · Tue 24 Mar", "1. ~ Read — streak 0 days")[:-1]
+    )
+
+
+async def test_snooze_brings_it_back_an_hour_later_once(console: ConsoleSession) -> None:
+    await alice_reads(console, "07:30")
+    await console.say(":time 2026-03-24T07:30")
+    await console.say(":time 2026-03-24T07:35")
+    assert await console.say(":press 2") == "(notice: Snoozed for an hour)\n" + bot(
+        "💤 I'll remind you of Read again at 08:35.", edited=True
+    )
+    assert await console.say(":time 2026-03-24T08:34") == clock("Tue 2026-03-24 08:34")
+    assert await console.say(":time 2026-03-24T08:35") == clock("Tue 2026-03-24 08:35") + (
+        reminder("⏰ Snoozed reminder: Read")
+    )
+    assert await console.say(":time 2026-03-24T09:35") == clock("Tue 2026-03-24 09:35")
+    assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
+        "✓ Read done today. Streak 1 day.", edited=True
+    )
+    assert await console.say(":time 2026-03-24T23:59") == clock("Tue 2026-03-24 23:59")
+
+
+async def test_after_a_long_pause_no_burst(console: ConsoleSession) -> None:
+    await alice_reads(console, "07:30", "19:00")
+    # Three days later, 20 minutes after the morning one: that one, late; nothing else.
+    assert await console.say(":time 2026-03-26T07:50") == clock("Thu 2026-03-26 07:50") + (
+        reminder("⏰ Time for Read", "(A bit late: this was due at 07:30.)")
+    )
+    assert await console.say(":time 2026-03-26T19:45") == clock("Thu 2026-03-26 19:45") + (
+        reminder("⏰ Time for Read", "(A bit late: this was due at 19:00.)")
+    )
+    # More than an hour after both of Friday's: dropped, not sent late.
+    assert await console.say(":time 2026-03-27T20:01") == clock("Fri 2026-03-27 20:01")
+
+
+async def test_quiet_hours_hold_reminders_back(console: ConsoleSession) -> None:
+    await alice_reads(console, "06:30", "07:00", "22:30")
+    assert await console.say("/quiethours 22-7") == bot("No reminders from 22:00 to 07:00.")
+    assert await console.say(":time 2026-03-23T22:30") == clock("Mon 2026-03-23 22:30")
+    assert await console.say(":time 2026-03-24T06:30") == clock("Tue 2026-03-24 06:30")
+    assert await console.say(":time 2026-03-24T07:00") == clock("Tue 2026-03-24 07:00") + (
+        reminder("⏰ Time for Read")
+    )
+    assert await console.say("/quiethours") == bot(
+        "Quiet hours: 22:00–07:00. Set them like /quiethours 22-7 or turn them off with "
+        "/quiethours off."
+    )
+    assert await console.say("/quiethours off") == bot("Quiet hours are off.")
+    assert await console.say(":time 2026-03-24T22:30") == clock("Tue 2026-03-24 22:30") + (
+        reminder("⏰ Time for Read")
+    )
+
+
+async def test_reminders_go_to_whom_they_belong(console: ConsoleSession) -> None:
+    await alice_reads(console, "07:30")
+    await console.say(":user Bob", "/newhabit Run", "/remind run 07:30")
+    await console.say(":chat group Runners")
+    out = await console.say(":time 2026-03-24T07:30")
+    assert out == clock("Tue 2026-03-24 07:30") + reminder("⏰ Time for Read") + reminder(
+        "⏰ Time for Run", who="bob"
+    )
+
+
+async def test_the_weekly_summary_at_sunday_1800(console: ConsoleSession) -> None:
+    await console.say(":user Alice", "/timezone Europe/Berlin", "/newhabit Read", "/done read")
+    await console.say(":user Bob", "/start")  # Bob has no habits: no summary for him
+    assert await console.say(":time 2026-03-29T15:59") == clock("Sun 2026-03-29 15:59")
+    assert await console.say(":time 2026-03-29T16:00") == clock("Sun 2026-03-29 16:00") + (
+        "(message for alice)\n"
+        + bot(
+            "Your week · Mon 23 Mar to Sun 29 Mar",
+            "• Read: 1/7 this week · streak 0 days · day 1 of 66",
+            "",
+            "Insights from people you trust",
+            "None this week. Trust people whose learnings you value: /trust @name.",
+        )
+    )  # 18:00 in Berlin: summer time began that morning
+    assert await console.say(":time 2026-03-29T20:00") == clock("Sun 2026-03-29 20:00")
+    await console.say(":user Alice")
+    assert await console.say("/quiet") == bot(
+        "No more weekly summaries. Send /quiet off to get them back."
+    )
+    assert await console.say(":time 2026-04-05T16:00") == clock("Sun 2026-04-05 16:00")
+    assert await console.say("/summarytime sat 9") == bot(
+        "Your weekly summary now comes on Sat at 09:00 (Europe/Berlin)."
+    )
+    out = await console.say(":time 2026-04-11T07:00")
+    assert out.startswith(
+        clock("Sat 2026-04-11 07:00")
+        + "(message for alice)\n"
+        + bot("Your week · Mon 6 Apr to Sun 12 Apr")[:-1]
+    )
+
+
+async def test_a_new_users_first_summary_is_not_missed(console: ConsoleSession) -> None:
+    """The first time the clock moves, straight to Sunday 18:10: this week's summary arrives."""
+    await console.say(":user Alice", "/newhabit Read")
+    out = await console.say(":time 2026-03-29T18:10")
+    assert out.startswith(
+        clock("Sun 2026-03-29 18:10")
+        + "(message for alice)\n"
+        + bot("Your week · Mon 23 Mar to Sun 29 Mar")[:-1]
+    )
+    assert await console.say(":time 2026-03-29T23:00") == clock("Sun 2026-03-29 23:00")
