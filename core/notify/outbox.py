@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,23 +72,33 @@ class Outbox:
     async def claim(
         self, worker: str, limit: int, *, lease: timedelta = DEFAULT_LEASE
     ) -> list[Notification]:
-        """Take up to `limit` due notifications (and any whose lease ran out) for this worker."""
+        """Take up to `limit` due notifications (and any whose lease ran out) for this worker.
+
+        Two queries, each a range scan of ix_notifications_status_next_attempt_at: expired
+        leases first (few, and oldest), then pending rows in due order. One query with OR
+        made PostgreSQL scan and sort the whole queue for every batch.
+        """
         now = self.clock.now()
+        expired = and_(
+            Notification.status == NotificationStatus.SENDING.value,
+            Notification.claimed_until < now,
+        )
+        pending = and_(
+            Notification.status == NotificationStatus.PENDING.value,
+            Notification.next_attempt_at <= now,
+        )
+        claimed = await self._claim(expired, worker, limit, now + lease)
+        if len(claimed) < limit:
+            claimed += await self._claim(pending, worker, limit - len(claimed), now + lease)
+        return claimed
+
+    async def _claim(
+        self, condition: ColumnElement[bool], worker: str, limit: int, until: datetime
+    ) -> list[Notification]:
         due = (
             select(Notification.id)
-            .where(
-                or_(
-                    and_(
-                        Notification.status == NotificationStatus.PENDING.value,
-                        Notification.next_attempt_at <= now,
-                    ),
-                    and_(
-                        Notification.status == NotificationStatus.SENDING.value,
-                        Notification.claimed_until < now,
-                    ),
-                )
-            )
-            .order_by(Notification.next_attempt_at, Notification.id)
+            .where(condition)
+            .order_by(Notification.status, Notification.next_attempt_at, Notification.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -98,7 +108,7 @@ class Outbox:
             .values(
                 status=NotificationStatus.SENDING.value,
                 claimed_by=worker,
-                claimed_until=now + lease,
+                claimed_until=until,
                 attempts=Notification.attempts + 1,
             )
             .returning(Notification)

@@ -24,7 +24,8 @@ class Notification(Base):
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
         CheckConstraint("attempts >= 0", name="attempts"),
-        Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
+        # Claims read it in due order: (status, next_attempt_at, id) needs no sort.
+        Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
