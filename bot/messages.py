@@ -139,6 +139,17 @@ def rich(*parts: Rich | Span | str) -> Rich:
     return Rich(tuple(spans))
 
 
+def merge_blocks(spans: tuple[Span, ...]) -> list[Span]:
+    """Adjacent monospace spans (the lines of one block) as one span, to render as one block."""
+    out: list[Span] = []
+    for span in spans:
+        if out and span.style is Style.PRE and out[-1].style is Style.PRE:
+            out[-1] = Span(out[-1].text + span.text, Style.PRE)
+        else:
+            out.append(span)
+    return out
+
+
 def bold(text: str) -> Span:
     return Span(text, Style.BOLD)
 

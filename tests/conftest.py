@@ -130,7 +130,14 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         yield db
         await db.dispose()
         return
-    db = Database(request.getfixturevalue("pg_url"))
+    async with emptied_postgres(request.getfixturevalue("pg_url")) as db:
+        yield db
+
+
+@asynccontextmanager
+async def emptied_postgres(url: str) -> AsyncIterator[Database]:
+    """The session's PostgreSQL database, empty before and after the test."""
+    db = Database(url)
     await empty_postgres(db)
     try:
         yield db
@@ -142,13 +149,8 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 @pytest.fixture
 async def pg_database(pg_url: str) -> AsyncIterator[Database]:
     """PostgreSQL only, for what SQLite cannot show (concurrent writers, row locks)."""
-    db = Database(pg_url)
-    await empty_postgres(db)
-    try:
+    async with emptied_postgres(pg_url) as db:
         yield db
-    finally:
-        await empty_postgres(db)
-        await db.dispose()
 
 
 # --- the bot -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 import discord
 
 from adapters.discord.commands import COMMANDS
-from bot.messages import Button, Reply, Rich, Span, Style
+from bot.messages import Button, Reply, Rich, Span, Style, merge_blocks
 
 MESSAGE_LIMIT = 2000  # characters of content, Markdown included
 LABEL_LIMIT = 80
@@ -98,7 +98,7 @@ def split(text: Rich, limit: int = MESSAGE_LIMIT) -> list[str]:
 def _units(text: Rich, limit: int | None) -> list[str]:
     """Rendered chunks that each end a line (or a span): the places a message may be cut."""
     out: list[str] = []
-    for span in _merge_blocks(text.spans):
+    for span in merge_blocks(text.spans):
         if not span.text:
             continue
         if span.style is Style.PRE:
@@ -143,16 +143,6 @@ def _block_units(text: str, limit: int | None) -> list[str]:
     if current:
         blocks.append(current)
     return [_block(b) for b in blocks]
-
-
-def _merge_blocks(spans: tuple[Span, ...]) -> list[Span]:
-    out: list[Span] = []
-    for span in spans:
-        if out and span.style is Style.PRE and out[-1].style is Style.PRE:
-            out[-1] = Span(out[-1].text + span.text, Style.PRE)
-        else:
-            out.append(span)
-    return out
 
 
 # --- buttons ---------------------------------------------------------------------------------

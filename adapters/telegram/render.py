@@ -6,7 +6,7 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.messages import Button, Rich, Span, Style
+from bot.messages import Button, Rich, Span, Style, merge_blocks
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -15,7 +15,7 @@ _TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.CODE: "code", Style.PRE: "pre
 
 def to_html(text: Rich) -> str:
     out: list[str] = []
-    for span in _merge_blocks(text.spans):
+    for span in merge_blocks(text.spans):
         escaped = html.escape(span.text, quote=False)
         tag = _TAGS.get(span.style)
         if tag is None or not span.text:
@@ -67,17 +67,6 @@ def _lines(text: Rich, limit: int) -> list[Span]:
             chunk = part + ("\n" if i < len(parts) - 1 else "")
             if chunk:
                 out.append(Span(chunk, span.style))
-    return out
-
-
-def _merge_blocks(spans: tuple[Span, ...]) -> list[Span]:
-    """Adjacent monospace spans (the lines of one block) render as one <pre> block."""
-    out: list[Span] = []
-    for span in spans:
-        if out and span.style is Style.PRE and out[-1].style is Style.PRE:
-            out[-1] = Span(out[-1].text + span.text, Style.PRE)
-        else:
-            out.append(span)
     return out
 
 

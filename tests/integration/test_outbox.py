@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,7 +34,7 @@ from core.flows import MemoryFlowStore
 from core.media.storage import LocalMediaStore
 from core.notify.outbox import DEFAULT_LEASE, MAX_ATTEMPTS, NewNotification, Outbox
 from core.ratelimit import Limit
-from tests.conftest import DEFAULT_NOW, empty_postgres
+from tests.conftest import DEFAULT_NOW
 
 ALICE = Person("console", "alice", "Alice", username="alice")
 ALICE_DM = Chat("console", "dm:alice", ChatKind.PRIVATE)
@@ -318,21 +317,11 @@ async def test_a_kill_between_accept_and_commit_sends_that_one_again(
 
 
 # --- two dispatchers, one PostgreSQL database ----------------------------------------------
-@pytest.fixture
-async def postgres(pg_url: str) -> AsyncIterator[Database]:
-    db = Database(pg_url)
-    await empty_postgres(db)
-    try:
-        yield db
-    finally:
-        await empty_postgres(db)
-        await db.dispose()
-
-
 @pytest.mark.postgres
 async def test_two_dispatchers_send_10000_notifications_exactly_once(
-    postgres: Database, clock: SettableClock, tmp_path: Path
+    pg_database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:
+    postgres = pg_database
     bot = make_bot(postgres, clock, tmp_path)
     assert await enqueue(bot, await reminder_rows(bot, 10_000)) == 10_000
     a, b = Recorder(), Recorder()
