@@ -21,7 +21,8 @@ from core.users.links import (
     Refusal,
     Refused,
 )
-from core.users.merge import MergeReport, platform_label
+from core.users.merge import platform_label
+from core.users.merge_report import MergeReport
 
 router = Router()
 

@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db.models import Identity, LinkAttempt, LinkCode
-from core.users.merge import MergeReport, MergeService
+from core.users.merge import MergeService
+from core.users.merge_report import MergeReport
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8

@@ -38,13 +38,11 @@ from core.db.models import (
 from core.users.merge import (
     HANDLED,
     MOVED_AS_IS,
-    MergeReport,
     MergeService,
-    RenamedHabit,
-    SharedGroup,
     free_title,
     other_user_columns,
 )
+from core.users.merge_report import MergeReport, RenamedHabit, SharedGroup
 from core.users.service import Contact, UserService
 from tests.integration.test_faults import database_fails_on
 

@@ -17,7 +17,8 @@ from core.db.base import Base
 from core.db.engine import Database
 from core.db.models import Identity, Reminder
 from core.users.links import Linked, LinkService, Refusal, Refused
-from core.users.merge import MergeReport, MergeService, RenamedHabit
+from core.users.merge import MergeService
+from core.users.merge_report import MergeReport, RenamedHabit
 from tests.integration.test_link_merge import NOW, habit, merge, person, rows
 
 

@@ -31,3 +31,12 @@ class ConsoleSession:
     @property
     def buttons(self) -> list[str]:
         return [b.label for b in self.adapter.buttons]
+
+
+INDENT = "     "
+
+
+def bot(*lines: str, edited: bool = False) -> str:
+    """One reply exactly as the console prints it."""
+    lead = "bot (edited): " if edited else "bot: "
+    return "\n".join([lead + lines[0], *(INDENT + line for line in lines[1:])]) + "\n"

@@ -1,0 +1,126 @@
+"""A new user's first contact through the console: /start, /help and hints.
+
+Every test runs on SQLite and PostgreSQL (the `database` fixture). The clock starts at
+Monday 2026-03-23 09:00 UTC; `:time` moves it (naive times are UTC in the console).
+"""
+
+from __future__ import annotations
+
+from tests.support.console import INDENT, ConsoleSession, bot
+
+WELCOME_BODY = (
+    "I help you build habits one small day at a time, and keep you honest with friends.",
+    "",
+    "1. Set your time zone so your days start at your midnight: /timezone Europe/Berlin (now: UTC)",
+    "2. Create a habit: /newhabit (guided) or /newhabit Read 10 pages",
+    "3. Check in every day with /habits or /done read",
+    "",
+    "Send /help for everything else.",
+)
+
+
+# --- /start, /help and what the bot says to anything else --------------------------------
+async def test_start_welcomes_a_new_user_and_then_a_returning_one(console: ConsoleSession) -> None:
+    assert await console.say("/start") == bot("Welcome to HabitLink, you!", *WELCOME_BODY)
+    assert await console.say("/start") == bot("Welcome back, you!", *WELCOME_BODY)
+    assert console.buttons == []
+
+
+async def test_start_in_a_group_points_to_the_group_commands(console: ConsoleSession) -> None:
+    out = await console.say(":chat group Runners", "/start")
+    assert out == "(group chat Runners)\n" + bot(
+        "Hi you! I keep this chat's accountability group. Send /help to see the group commands."
+    )
+
+
+HELP_HABITS = (
+    "Habits",
+    "/habits – Today's habits, with a button to check each one in",
+    "/done – Check a habit in as done",
+    "/skip – Skip a habit for a day without breaking the streak",
+    "/undo – Take back a check-in or a skip",
+    "/newhabit – Create a habit (guided), or in one line: /newhabit Read 10 pages",
+    "/edithabit – Change a habit's name, schedule, why, identity or loop",
+    "/deletehabit – Archive or delete a habit (asks first)",
+    "/week – This week's tracker, as text and as a picture",
+    "/stats – Streaks, 66-day progress, habit strength and a year heatmap",
+)
+HELP_BASICS = (
+    "Basics",
+    "/start – What HabitLink does and how to begin",
+    "/help – All commands, or /help COMMAND",
+    "/cancel – Stop what we're in the middle of",
+)
+HELP_FOOTER = "Send /help COMMAND for details, for example /help done."
+
+
+def help_sections(out: str) -> list[list[str]]:
+    """The /help reply as sections (lines without the console's indent), split at blank lines."""
+    body = [line.removeprefix("bot: ").removeprefix(INDENT) for line in out.splitlines()]
+    sections: list[list[str]] = [[]]
+    for line in body:
+        if line.strip():
+            sections[-1].append(line)
+        else:
+            sections.append([])
+    return sections
+
+
+async def test_help_lists_every_command_by_section(console: ConsoleSession) -> None:
+    out = await console.say("/help")
+    sections = help_sections(out)
+    assert sections[0] == list(HELP_BASICS)
+    assert sections[1] == list(HELP_HABITS)
+    assert sections[-1] == [HELP_FOOTER]
+    settings = next(s for s in sections if s[0] == "Settings")
+    assert settings[1:3] == [
+        "/timezone – Set your time zone, so your day starts at your midnight",
+        "/daystart – Night owl? Let your day end at 1–6 in the morning",
+    ]
+    titles = [s[0] for s in sections[:-1]]
+    assert titles == ["Basics", "Habits", "Groups", "Learnings", "Summary", "Reminders", "Settings"]
+    # In a group the private-only settings are left out.
+    out = await console.say(":chat group Runners", "/help")
+    assert out.startswith("(group chat Runners)\n")
+    assert help_sections(out.split("\n", 1)[1])[:2] == [list(HELP_BASICS), list(HELP_HABITS)]
+    assert out.endswith(INDENT + HELP_FOOTER + "\n")
+    group_settings = next(s for s in help_sections(out) if s[0] == "Settings")
+    assert [line.split(" – ")[0] for line in group_settings[1:]] == ["/link"]  # works anywhere
+    assert "/timezone" not in out
+    assert "/daystart" not in out
+
+
+async def test_help_for_one_command(console: ConsoleSession) -> None:
+    assert await console.say("/help done") == bot(
+        "/done: Check a habit in as done", "/done HABIT [today|yesterday|mon|YYYY-MM-DD]"
+    )
+    assert await console.say("/help /TIMEZONE") == bot(
+        "/timezone (private chat): Set your time zone, so your day starts at your midnight",
+        "/timezone Europe/Berlin",
+    )
+    assert await console.say("/help fly") == bot("There is no /fly. Send /help for the list.")
+
+
+async def test_unknown_command_gets_a_hint(console: ConsoleSession) -> None:
+    assert await console.say("/fly away") == bot(
+        "I don't know /fly. Send /help to see what I can do."
+    )
+
+
+async def test_plain_text_in_private_gets_a_hint(console: ConsoleSession) -> None:
+    assert await console.say("hello there") == bot(
+        "Send /help to see what I can do, or /habits for today's list."
+    )
+
+
+async def test_plain_text_in_a_group_gets_no_reply(console: ConsoleSession) -> None:
+    assert await console.say(":chat group Runners") == "(group chat Runners)\n"
+    assert await console.say("morning all!", "who's running today?") == ""
+    # Unknown commands may be meant for another bot there.
+    assert await console.say("/fly away") == ""
+    # Commands are still answered there, and /timezone says where it works.
+    assert await console.say("/timezone Tokyo") == bot("/timezone works in a private chat with me.")
+    assert await console.say("/daystart 2") == bot("/daystart works in a private chat with me.")
+
+
+# --- /habits and its buttons ---------------------------------------------------------------
