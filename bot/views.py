@@ -23,6 +23,21 @@ LEGEND = "✓ done  ~ skipped  ✗ missed  ○ due today  · optional  - rest da
 TITLE_WIDTH = 14
 
 
+def day_stamp(day: date) -> str:
+    """A day in a button payload: 20260323."""
+    return day.strftime("%Y%m%d")
+
+
+def parse_day_stamp(text: str) -> date | None:
+    """The day of a button payload; None when it is not one."""
+    if len(text) != 8 or not text.isdecimal():
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
 def day_label(day: date) -> str:
     return day.strftime("%a %d %b").replace(" 0", " ")
 

@@ -56,6 +56,11 @@ def parse_day(text: str, today: date) -> date:
     return check_day(day, today)
 
 
+def in_checkin_window(day: date, today: date) -> bool:
+    """True for today and the days a check-in may still change (MAX_DAYS_BACK)."""
+    return 0 <= (today - day).days <= MAX_DAYS_BACK
+
+
 def check_day(day: date, today: date) -> date:
     if day > today:
         raise InvalidInput(

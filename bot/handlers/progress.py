@@ -117,8 +117,7 @@ async def _overview(ctx: Context, habits: list[Habit]) -> Response:
 
 async def _details(ctx: Context, habit: Habit) -> Response:
     today = ctx.today
-    logs = await ctx.habits.logs([habit])
-    history = history_of(habit, logs.get(habit.id, {}))
+    history = await ctx.habits.history(habit)
     s = compute_stats(history, today)
     unit = s.streak_unit.rstrip("s")
     parts: list[str | Span] = [

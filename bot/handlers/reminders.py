@@ -10,13 +10,13 @@ from bot.context import Context
 from bot.handlers.groups import chat_group
 from bot.messages import Button, Reply, Response, Span, bold, code, italic, lines, rich
 from bot.router import Router, Where
-from bot.views import relative_day, streak_text
+from bot.views import day_stamp, parse_day_stamp, relative_day, streak_text
+from core.days import in_checkin_window
 from core.db.models import Habit, Reminder
 from core.errors import InvalidInput
 from core.groups.service import MANAGERS
 from core.habits.history import CheckinStatus
 from core.habits.schedule import WEEKDAY_NAMES, Schedule, ScheduleError, ScheduleKind
-from core.habits.service import history_of
 from core.habits.stats import compute_stats
 from core.reminders.service import ReminderService, looks_like_time, parse_time
 from core.reminders.timing import ALL_DAYS, next_weekly
@@ -29,7 +29,7 @@ USAGE = "/remind HABIT HH:MM [mon wed fri]"
 
 def reminder_reply(reminder: Reminder, habit: Habit, day: date, payload: dict[str, Any]) -> Reply:
     """The reminder message with its buttons (also what the scheduler sends)."""
-    stamp = day.strftime("%Y%m%d")
+    stamp = day_stamp(day)
     parts: list[str | Span] = ["⏰ Time for ", bold(habit.title)]
     if payload.get("snoozed"):
         parts = ["⏰ Snoozed reminder: ", bold(habit.title)]
@@ -280,11 +280,8 @@ async def _reminder_habit(ctx: Context, args: list[str]) -> tuple[Reminder, Habi
 
 
 def _day(args: list[str], ctx: Context) -> date | None:
-    try:
-        day = date(int(args[1][:4]), int(args[1][4:6]), int(args[1][6:8]))
-    except (IndexError, ValueError):
-        return None
-    return day if 0 <= (ctx.today - day).days <= 7 else None
+    day = parse_day_stamp(args[1]) if len(args) > 1 else None
+    return day if day is not None and in_checkin_window(day, ctx.today) else None
 
 
 async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Response:
@@ -294,8 +291,7 @@ async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Respon
         return Response(notice="That reminder no longer applies.")
     _reminder, habit = found
     await ctx.habits.check_in(habit, day, status)
-    logs = await ctx.habits.logs([habit])
-    stats = compute_stats(history_of(habit, logs.get(habit.id, {})), ctx.today)
+    stats = compute_stats(await ctx.habits.history(habit), ctx.today)
     when = relative_day(day, ctx.today)
     if status is CheckinStatus.DONE:
         text = rich("✓ ", bold(habit.title), f" done {when}. {streak_text(stats).capitalize()}.")

@@ -7,10 +7,10 @@ from datetime import date
 from bot.context import Context
 from bot.messages import Button, Reply, Response, Span, bold, code, rich
 from bot.router import Router
-from bot.views import MARK_SYMBOLS, button_title, day_label, streak_text
+from bot.views import MARK_SYMBOLS, button_title, day_label, day_stamp, parse_day_stamp, streak_text
+from core.days import in_checkin_window
 from core.db.models import Habit
 from core.habits.history import CheckinStatus, DayMark
-from core.habits.service import history_of
 from core.habits.stats import compute_stats
 from core.habits.tracker import day_mark
 
@@ -31,13 +31,13 @@ async def today_list(ctx: Context, day: date | None = None, *, edit: bool = Fals
             edit=edit,
             personal=True,
         )
-    logs = await ctx.habits.logs(habits)
+    histories = await ctx.habits.histories(habits)
     title = f"Today · {day_label(day)}" if day == ctx.today else day_label(day)
     parts: list[str | Span] = [bold(title)]
     buttons: list[list[Button]] = []
     done_count = 0
     for i, habit in enumerate(habits, 1):
-        history = history_of(habit, logs.get(habit.id, {}))
+        history = histories[habit.id]
         mark = day_mark(history, day, ctx.today)
         stats = compute_stats(history, ctx.today)
         done = mark is DayMark.DONE
@@ -52,7 +52,7 @@ async def today_list(ctx: Context, day: date | None = None, *, edit: bool = Fals
 
 
 def _button(habit: Habit, day: date, done: bool) -> Button:
-    stamp = day.strftime("%Y%m%d")
+    stamp = day_stamp(day)
     if done:
         return Button(f"↩ Undo {button_title(habit.title)}", f"hu:{habit.id}:{stamp}")
     return Button(f"✓ {button_title(habit.title)}", f"hd:{habit.id}:{stamp}")
@@ -71,11 +71,10 @@ async def _press(ctx: Context, args: list[str], done: bool) -> Response:
         return Response(
             notice="That habit isn't on your list (any more). Send /habits for your own list."
         )
-    try:
-        day = date(int(args[1][:4]), int(args[1][4:6]), int(args[1][6:8]))
-    except ValueError:
+    day = parse_day_stamp(args[1])
+    if day is None:
         return Response(notice="That button no longer works.")
-    if (ctx.today - day).days > 7 or day > ctx.today:
+    if not in_checkin_window(day, ctx.today):
         return Response(notice="That list is too old to change. Send /habits for today's.")
     if done:
         await ctx.habits.check_in(habit, day, CheckinStatus.DONE)

@@ -168,6 +168,10 @@ class HabitService:
             result[habit_id][day] = CheckinStatus(status)
         return result
 
+    async def history(self, habit: Habit) -> HabitHistory:
+        logs = await self.logs([habit])
+        return history_of(habit, logs.get(habit.id, {}))
+
     async def histories(self, habits: Sequence[Habit]) -> dict[int, HabitHistory]:
         logs = await self.logs(habits)
         return {h.id: history_of(h, logs.get(h.id, {})) for h in habits}
