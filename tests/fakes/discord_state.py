@@ -5,7 +5,6 @@ waiting helpers."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import re
 import time
@@ -13,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 from urllib.parse import quote
 
+from tests.fakes.changes import Changes
 from tests.fakes.discord_models import (
     ALL_PERMISSIONS,
     DM,
@@ -72,7 +72,7 @@ def path_matches(pattern: str | None, call: RecordedCall) -> bool:
     return re.fullmatch(pattern, call.path) is not None
 
 
-class DiscordState:
+class DiscordState(Changes):
     def __init__(
         self,
         *,
@@ -116,11 +116,6 @@ class DiscordState:
         self.default_channel = self.default_guild.channel("general")
 
     # ----------------------------------------------------------------- bookkeeping
-    def _touch(self) -> None:
-        """Wake every waiter."""
-        self._changed.set()
-        self._changed = asyncio.Event()
-
     @property
     def http_base(self) -> str:
         return f"http://{self.host}:{self.port}"
@@ -373,26 +368,6 @@ class DiscordState:
         return headers, exceeded
 
     # ------------------------------------------------------------- waiting helpers
-    async def wait_for(
-        self,
-        check: Callable[[], T | None],
-        *,
-        timeout: float = 5.0,  # noqa: ASYNC109
-        what: str = "condition",
-    ) -> T:
-        """Wait until check() returns something truthy (re-evaluated on every state change)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            event = self._changed
-            result = check()
-            if result:
-                return result
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), remaining)
-
     async def wait_for_calls(
         self,
         method: str | None,

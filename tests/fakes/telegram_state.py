@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import bisect
-import contextlib
 import math
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from tests.fakes.changes import Changes
 from tests.fakes.telegram_models import (
     JSON,
     ApiError,
@@ -46,7 +46,7 @@ def update_type(update: JSON) -> str:
     return next((key for key in update if key != "update_id"), "")
 
 
-class TelegramState:
+class TelegramState(Changes):
     """Everything the fake knows; tests read these attributes directly."""
 
     def __init__(
@@ -97,11 +97,6 @@ class TelegramState:
         self.default_user = self.new_user("Alice", username="alice_habits")
 
     # ----------------------------------------------------------------- bookkeeping
-    def _touch(self) -> None:
-        """Wake every waiter (long polls, wait_for helpers)."""
-        self._changed.set()
-        self._changed = asyncio.Event()
-
     def _next(self) -> int:
         self._counter += 1
         return self._counter
@@ -231,26 +226,6 @@ class TelegramState:
         return best
 
     # ------------------------------------------------------------- waiting helpers
-    async def wait_for(
-        self,
-        check: Callable[[], T | None],
-        *,
-        timeout: float = 5.0,  # noqa: ASYNC109
-        what: str = "condition",
-    ) -> T:
-        """Wait until check() returns something truthy (re-evaluated on every state change)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            event = self._changed
-            result = check()
-            if result:
-                return result
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), remaining)
-
     async def wait_for_calls(
         self,
         method: str,
