@@ -20,6 +20,7 @@ from core.habits.schedule import WEEKDAY_NAMES, Schedule, ScheduleError, Schedul
 from core.habits.stats import compute_stats
 from core.reminders.service import ReminderService, looks_like_time, parse_time
 from core.reminders.timing import ALL_DAYS, next_weekly
+from core.users.service import plan_weekly_summary
 
 router = Router()
 SECTION = "Reminders"
@@ -188,7 +189,7 @@ async def quiet(ctx: Context) -> Response:
     if turn_off:
         settings.next_summary_at = None
         return Response.say("No more weekly summaries. Send /quiet off to get them back.")
-    _plan_summary(ctx)
+    plan_weekly_summary(ctx.user.settings, ctx.now)
     return Response.say(f"Weekly summaries are back: {_summary_when(ctx)}.")
 
 
@@ -216,7 +217,7 @@ async def summarytime(ctx: Context) -> Response:
     settings = ctx.user.settings
     settings.summary_weekday, settings.summary_hour = when
     settings.summary_enabled = True
-    _plan_summary(ctx)
+    plan_weekly_summary(ctx.user.settings, ctx.now)
     return Response.say(f"Your weekly summary now comes {_summary_when(ctx)}.")
 
 
@@ -255,11 +256,6 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
         f"The weekly summary of {group.name} now comes on {WEEKDAY_NAMES[when[0]]} at "
         f"{when[1]:02d}:00 ({group.timezone})."
     )
-
-
-def _plan_summary(ctx: Context) -> None:
-    s = ctx.user.settings
-    s.next_summary_at = next_weekly(s.summary_weekday, s.summary_hour, ctx.tz, ctx.now)
 
 
 def _summary_when(ctx: Context) -> str:

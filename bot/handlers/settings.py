@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from bot.context import Context
 from bot.messages import Button, Response, bold, code
 from bot.router import Router, Where
 from core.errors import NotFound
 from core.reminders.service import ReminderService
-from core.reminders.timing import next_weekly
 from core.timezones import resolve_timezone
+from core.users.service import plan_weekly_summary
 
 router = Router()
 
@@ -48,11 +46,7 @@ async def timezone(ctx: Context) -> Response:
 async def _set(ctx: Context, name: str, *, edit: bool = False) -> Response:
     ctx.user.settings.timezone = name
     await ReminderService(ctx.session, ctx.clock).reschedule_all(ctx.user)
-    settings = ctx.user.settings
-    if settings.summary_enabled:  # the weekly summary follows the new zone too
-        settings.next_summary_at = next_weekly(
-            settings.summary_weekday, settings.summary_hour, ZoneInfo(name), ctx.now
-        )
+    plan_weekly_summary(ctx.user.settings, ctx.now)  # the summary follows the new zone too
     now = ctx.now.astimezone(ctx.tz)
     return Response.say(
         "Time zone set to ",

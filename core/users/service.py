@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from core.clock import Clock, local_date
 from core.db.models import Identity, User, UserSettings
 from core.errors import InvalidInput
+from core.reminders.timing import next_weekly
 from core.timezones import resolve_timezone
 
 
@@ -97,6 +98,17 @@ class UserService:
         if not 0 <= hour <= 6:
             raise InvalidInput("The day can start between 00:00 and 06:00.")
         user.settings.day_start_hour = hour
+
+
+def plan_weekly_summary(settings: UserSettings, now: datetime) -> None:
+    """The next weekly summary at the person's day and hour, in their zone (None when off)."""
+    settings.next_summary_at = (
+        next_weekly(
+            settings.summary_weekday, settings.summary_hour, ZoneInfo(settings.timezone), now
+        )
+        if settings.summary_enabled
+        else None
+    )
 
 
 def user_zone(user: User) -> ZoneInfo:
