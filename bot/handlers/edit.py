@@ -11,6 +11,7 @@ from bot.views import habit_card, numbered_habit_buttons, plural
 from core.db.models import Habit, HabitLog
 from core.flows import FlowState
 from core.habits.service import FIELD_LABELS, EditableField
+from core.numbers import parse_int
 
 router = Router()
 FLOW = "edithabit"
@@ -95,7 +96,7 @@ async def press_field(ctx: Context, args: list[str]) -> Response:
 
 @router.flow(FLOW)
 async def answer(ctx: Context, state: FlowState) -> Response:
-    habit = await ctx.habits.get_owned(ctx.user, int(state.data.get("habit_id", 0)))
+    habit = await ctx.habits.get_owned(ctx.user, parse_int(str(state.data.get("habit_id"))) or 0)
     if habit is None or state.step not in FIELD_WORDS:
         ctx.end_flow()
         return Response.say("That habit is gone, so there's nothing to edit.")
@@ -108,9 +109,10 @@ async def answer(ctx: Context, state: FlowState) -> Response:
 
 
 async def _owned(ctx: Context, args: list[str]) -> Habit | None:
-    if not args or not args[0].isdecimal():
+    habit_id = parse_int(args[0]) if args else None
+    if habit_id is None:
         return None
-    return await ctx.habits.get_owned(ctx.user, int(args[0]))
+    return await ctx.habits.get_owned(ctx.user, habit_id)
 
 
 @router.command("deletehabit", "Archive or delete a habit (asks first)", usage="/deletehabit HABIT")

@@ -7,16 +7,30 @@ from zoneinfo import ZoneInfo
 
 from bot.context import Context
 from bot.handlers.groups import chat_group
-from bot.messages import Button, Reply, Response, Rich, bold, lines
+from bot.messages import Button, Reply, Response, Rich, bold, lines, shorten
 from bot.router import Router, Where
 from bot.views import plural
 from core.errors import HabitLinkError
+from core.numbers import parse_int
 from core.social.learnings import FeedMode, FeedPage, Learning, LearningService
 
 router = Router()
 SECTION = "Learnings"
 LIKE = "👍"
 MODE_TITLES = {FeedMode.NEWEST: "Newest", FeedMode.TOP: "Most liked"}
+MAX_PAGE = 10_000  # a forged page number beyond this is not a page of the feed
+# Lists show the beginning of each learning (its card in the group has all of it), so a page
+# stays readable and well inside every platform's message limit, whatever people wrote.
+PREVIEW_UNITS = 200
+NAME_UNITS = 40
+
+
+def row(i: int, item: Learning, where: str, tz: ZoneInfo) -> str:
+    """One learning in a list: '3. Warm up first — Ana in Runners, 23 Mar · 👍 2'."""
+    return (
+        f"{i}. {shorten(item.content, PREVIEW_UNITS)} — {shorten(item.author_name, NAME_UNITS)}"
+        f"{where}, {short_date(item.created_at, tz)} · {LIKE} {item.likes}"
+    )
 
 
 def service(ctx: Context) -> LearningService:
@@ -75,11 +89,7 @@ async def learnings(ctx: Context) -> Response:
         return Response.say(
             f"No learnings in {group.name} yet. Share one with /learn WHAT YOU LEARNED."
         )
-    rows = [
-        f"{i}. {item.content} — {item.author_name}, {short_date(item.created_at, ctx.tz)}"
-        f" · {LIKE} {item.likes}"
-        for i, item in enumerate(found, 1)
-    ]
+    rows = [row(i, item, "", ctx.tz) for i, item in enumerate(found, 1)]
     return Response.say(
         bold(f"Latest learnings in {group.name}"),
         "\n",
@@ -97,20 +107,21 @@ async def learnings(ctx: Context) -> Response:
     menu=False,
 )
 async def unlearn(ctx: Context) -> Response:
-    arg = ctx.request.args.strip()
-    if not arg.isdecimal():
+    n = parse_int(ctx.request.args)
+    if n is None:
         return Response.say("Send /unlearn N with the number from /learnings, e.g. /unlearn 2.")
     group = await chat_group(ctx)
-    gone = await service(ctx).delete_nth(group.id, ctx.user.id, int(arg))
+    gone = await service(ctx).delete_nth(group.id, ctx.user.id, n)
     return Response.say("Deleted your learning: ", gone.content)
 
 
 @router.button("ld")
 async def press_delete(ctx: Context, args: list[str]) -> Response:
-    if len(args) != 1 or not args[0].isdecimal():
+    learning_id = parse_int(args[0]) if len(args) == 1 else None
+    if learning_id is None:
         return Response(notice="That button no longer works.")
     try:
-        gone = await service(ctx).delete(int(args[0]), ctx.user.id)
+        gone = await service(ctx).delete(learning_id, ctx.user.id)
     except HabitLinkError as exc:
         return Response(notice=exc.message)
     return Response(
@@ -130,9 +141,7 @@ def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
             edit=edit,
         )
     rows: list[Rich | str] = [
-        f"{i}. {item.content} — {item.author_name} in {item.group_name}, "
-        f"{short_date(item.created_at, tz)} · {LIKE} {item.likes}"
-        for i, item in enumerate(page.items, 1)
+        row(i, item, f" in {item.group_name}", tz) for i, item in enumerate(page.items, 1)
     ]
     likes = [
         Button(f"{'Unlike' if item.liked else 'Like'} {i}", f"lk:{item.id}:{mode}:{page.page}")
@@ -183,19 +192,21 @@ async def feed(ctx: Context) -> Response:
 @router.button("fd")
 async def press_feed(ctx: Context, args: list[str]) -> Response:
     mode = parse_mode(args[0]) if len(args) == 2 and args[0] else None
-    if mode is None or not args[1].isdecimal():
+    page = parse_int(args[1], 1, MAX_PAGE) if mode is not None else None
+    if mode is None or page is None:
         return Response(notice="That button no longer works.")
-    return await feed_page(ctx, mode, int(args[1]), edit=True)
+    return await feed_page(ctx, mode, page, edit=True)
 
 
 # --- likes -------------------------------------------------------------------------------------
 @router.button("lk")
 async def press_like(ctx: Context, args: list[str]) -> Response:
     """lk:ID on a learning's card; lk:ID:MODE:PAGE on a page of the feed."""
-    if not args or not args[0].isdecimal():
+    learning_id = parse_int(args[0]) if args else None
+    if learning_id is None:
         return Response(notice="That button no longer works.")
     try:
-        result = await service(ctx).toggle_like(int(args[0]), ctx.user.id)
+        result = await service(ctx).toggle_like(learning_id, ctx.user.id)
     except HabitLinkError as exc:
         return Response(notice=exc.message)
     learning = result.learning
@@ -205,8 +216,9 @@ async def press_like(ctx: Context, args: list[str]) -> Response:
         else "You took your like back."
     )
     mode = parse_mode(args[1]) if len(args) == 3 and args[1] else None
-    if mode is not None and args[2].isdecimal():
-        response = await feed_page(ctx, mode, int(args[2]), edit=True)
+    page = parse_int(args[2], 1, MAX_PAGE) if mode is not None else None
+    if mode is not None and page is not None:
+        response = await feed_page(ctx, mode, page, edit=True)
     else:
         response = Response([card(learning, edit=True)])
     response.notice = notice

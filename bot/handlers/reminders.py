@@ -18,6 +18,7 @@ from core.groups.service import MANAGERS
 from core.habits.history import CheckinStatus
 from core.habits.schedule import WEEKDAY_NAMES, Schedule, ScheduleError, ScheduleKind
 from core.habits.stats import compute_stats
+from core.numbers import parse_int
 from core.reminders.service import ReminderService, looks_like_time, parse_time
 from core.reminders.timing import ALL_DAYS, next_weekly
 from core.users.service import plan_weekly_summary
@@ -128,11 +129,12 @@ async def unremind(ctx: Context) -> Response:
     arg = ctx.request.args.strip()
     service = ReminderService(ctx.session, ctx.clock)
     pairs = await service.for_user(ctx.user)
-    if not arg.isdecimal() or not 1 <= int(arg) <= len(pairs):
+    n = parse_int(arg, 1, len(pairs))
+    if n is None:
         return Response.say(
             f"Give the number of a reminder from /reminders (you have {len(pairs)})."
         )
-    reminder, habit = pairs[int(arg) - 1]
+    reminder, habit = pairs[n - 1]
     await service.remove(reminder)
     return Response.say(
         f"Removed the {reminder.local_time:%H:%M} reminder for ", bold(habit.title), "."
@@ -152,8 +154,9 @@ async def quiethours(ctx: Context) -> Response:
     if arg in {"off", "none"}:
         settings.quiet_start = settings.quiet_end = None
         return Response.say("Quiet hours are off.")
-    start, sep, end = arg.partition("-")
-    if not (sep and start.isdecimal() and end.isdecimal() and int(start) < 24 and int(end) < 24):
+    start_text, sep, end_text = arg.partition("-")
+    start, end = parse_int(start_text, 0, 23), parse_int(end_text, 0, 23)
+    if not sep or start is None or end is None:
         now = (
             f"{settings.quiet_start:02d}:00–{settings.quiet_end:02d}:00"
             if settings.quiet_start is not None and settings.quiet_end is not None
@@ -166,8 +169,8 @@ async def quiethours(ctx: Context) -> Response:
             code("/quiethours off"),
             ".",
         )
-    settings.quiet_start, settings.quiet_end = int(start), int(end)
-    return Response.say(f"No reminders from {int(start):02d}:00 to {int(end):02d}:00.")
+    settings.quiet_start, settings.quiet_end = start, end
+    return Response.say(f"No reminders from {start:02d}:00 to {end:02d}:00.")
 
 
 @router.command(
@@ -227,8 +230,9 @@ def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
         return None
     day = next((i for i, name in enumerate(WEEKDAY_NAMES) if words[0][:3] == name.lower()), None)
     hour = parse_time(words[1]) if ":" in words[1] else None
-    if hour is None and words[1].isdecimal() and int(words[1]) < 24:
-        hour = time(int(words[1]))
+    whole_hour = parse_int(words[1], 0, 23)
+    if hour is None and whole_hour is not None:
+        hour = time(whole_hour)
     return None if day is None or hour is None else (day, hour.hour)
 
 
@@ -266,9 +270,10 @@ def _summary_when(ctx: Context) -> str:
 
 
 async def _reminder_habit(ctx: Context, args: list[str]) -> tuple[Reminder, Habit] | None:
-    if not args or not args[0].isdecimal():
+    reminder_id = parse_int(args[0]) if args else None
+    if reminder_id is None:
         return None
-    reminder = await ctx.session.get(Reminder, int(args[0]))
+    reminder = await ctx.session.get(Reminder, reminder_id)
     if reminder is None:
         return None
     habit = await ctx.habits.get_owned(ctx.user, reminder.habit_id)

@@ -18,6 +18,8 @@ from core.db.models import Habit, HabitLog, User
 from core.errors import Ambiguous, InvalidInput, NotFound
 from core.habits.history import CheckinStatus, HabitHistory
 from core.habits.schedule import Schedule
+from core.numbers import parse_int
+from core.text import shorten
 
 MAX_ACTIVE_HABITS = 50
 TITLE_MAX = 100
@@ -123,10 +125,10 @@ class HabitService:
         if not wanted:
             raise InvalidInput("Which habit? Give its name or its number from /habits.")
         if wanted.isdecimal():
-            n = int(wanted)
-            if 1 <= n <= len(habits):
+            n = parse_int(wanted, 1, len(habits))
+            if n is not None:
                 return habits[n - 1]
-            raise NotFound(f"There is no habit number {n}; you have {len(habits)}.")
+            raise NotFound(f"There is no habit number {shorten(wanted)}; you have {len(habits)}.")
         exact = [h for h in habits if h.title.lower() == wanted]
         if len(exact) == 1:
             return exact[0]
@@ -135,7 +137,8 @@ class HabitService:
             return prefixed[0]
         if len(prefixed) > 1:
             raise Ambiguous(
-                f"{ref.strip()!r} matches {len(prefixed)} habits.", [h.title for h in prefixed]
+                f"{shorten(ref.strip())!r} matches {len(prefixed)} habits.",
+                [h.title for h in prefixed],
             )
         titles = [h.title for h in habits]
         close = difflib.get_close_matches(ref.strip(), titles, n=3, cutoff=0.5)
@@ -148,7 +151,7 @@ class HabitService:
         close += [t for t in titles if wanted in t.lower() and t not in close]
         # '/done run someday': the name followed by words that are not a day
         close += [t for t in titles if wanted.startswith(t.lower() + " ") and t not in close]
-        raise NotFound(f"I can't find a habit called {ref.strip()!r}.", close[:3])
+        raise NotFound(f"I can't find a habit called {shorten(ref.strip())!r}.", close[:3])
 
     async def logs(
         self, habits: Sequence[Habit], since: date | None = None, until: date | None = None
