@@ -29,8 +29,8 @@ def normalise_url(url: str) -> str:
 # Every wait on the database is bounded, so a stalled server costs a person seconds, not the
 # whole stall: connecting, each statement (on the server and, should the server stop
 # answering, in the client), waiting for a free pooled connection, and SQLite's lock wait.
-CONNECT_TIMEOUT = 3.0
-STATEMENT_TIMEOUT = 5.0
+CONNECT_TIMEOUT = 2.0
+STATEMENT_TIMEOUT = 3.0
 POOL_TIMEOUT = 3.0
 SQLITE_BUSY_TIMEOUT = 5.0
 
