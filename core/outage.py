@@ -10,6 +10,7 @@ from typing import TypeVar
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -17,16 +18,19 @@ T = TypeVar("T")
 # What a Redis that is down, restarting or not answering raises (TimeoutError covers asyncio's).
 STORE_ERRORS = (RedisError, OSError, TimeoutError)
 RETRY_AFTER = 5.0
-REDIS_TIMEOUT = 1.0  # seconds for a connection or one command; no retries on top
+REDIS_TIMEOUT = 1.0  # seconds for a connection or one command
 
 
 def redis_client(url: str, timeout: float = REDIS_TIMEOUT) -> Redis:
-    """A client whose every call gives up after `timeout` seconds (the default has none)."""
+    """A client whose every call gives up after `timeout` seconds (the default has none).
+
+    A broken connection (a pooled one, after Redis restarted) is retried once at once; a
+    timeout is not retried, so a frozen Redis costs `timeout` and no more."""
     return Redis.from_url(
         url,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
-        retry=Retry(NoBackoff(), 0),
+        retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
     )
 
 

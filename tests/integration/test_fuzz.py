@@ -77,7 +77,9 @@ async def test_random_input_gets_answers_in_words_that_fit(
             found += problems(request, response)
             if i % 100 == 99:
                 clock.advance(timedelta(hours=7))
-    errors = sorted({f"{r.getMessage()}: {r.exc_info[1]!r:.300}" for r in caplog.records if r.exc_info})
+    errors = sorted(
+        {f"{r.getMessage()}: {r.exc_info[1]!r:.300}" for r in caplog.records if r.exc_info}
+    )
     errors += [r.getMessage() for r in caplog.records if not r.exc_info]
     assert not errors, errors[:10]
     assert not found, found[:20]
