@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -22,6 +22,10 @@ from core.clock import SettableClock
 from core.ratelimit import Limit
 
 PLATFORM = "console"
+# The clock stays a year inside the calendar: weeks, years and time zones around any day
+# the bot looks at must exist.
+EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, tzinfo=UTC)
 META_HELP = """Meta lines (everything else goes to the bot):
   :user NAME              act as that person
   :chat dm                talk to the bot privately
@@ -142,12 +146,18 @@ class ConsoleAdapter:
     def _set_time(self, arg: str) -> bool:
         try:
             when = datetime.fromisoformat(arg)
-        except ValueError:
-            self._print("(use :time YYYY-MM-DDTHH:MM, for example :time 2026-03-29T07:30)")
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=self.tz)
+            utc = when.astimezone(UTC)  # overflows for the first and last days of the calendar
+        except (ValueError, OverflowError):
+            utc = None
+        if utc is None or not EARLIEST <= utc <= LATEST:
+            self._print(
+                "(use :time YYYY-MM-DDTHH:MM between 1971 and 9998, "
+                "for example :time 2026-03-29T07:30)"
+            )
             return False
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=self.tz)
-        self.clock.set(when)
+        self.clock.set(utc)
         local = self.clock.now().astimezone(self.tz)
         self._print(f"(clock: {local:%a %Y-%m-%d %H:%M} {local.tzname()})")
         return True

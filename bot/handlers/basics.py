@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.handlers.groups import join_by_code
-from bot.messages import Response, Rich, bold, code, lines, rich
+from bot.messages import Response, Rich, bold, code, lines, rich, shorten
 from bot.router import Router, Where
 
 router = Router()
@@ -49,7 +49,7 @@ async def help_(ctx: Context) -> Response:
     if wanted:
         cmd = commands.get(wanted)
         if cmd is None:
-            return Response.say(f"There is no /{wanted}. Send /help for the list.")
+            return Response.say(f"There is no /{shorten(wanted)}. Send /help for the list.")
         usage = cmd.usage or f"/{cmd.name}"
         where = {Where.PRIVATE: " (private chat)", Where.GROUP: " (group chat)"}.get(cmd.where, "")
         return Response.say(bold(f"/{cmd.name}"), f"{where}: {cmd.summary}\n", code(usage))

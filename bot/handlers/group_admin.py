@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.handlers.groups import chat_group
-from bot.messages import Response, bold
+from bot.messages import Response, bold, shorten
 from bot.router import Router, Where
 from core.db.models import User
 from core.errors import InvalidInput, NotFound
@@ -26,7 +26,7 @@ async def target_user(ctx: Context, verb: str) -> User:
         raise InvalidInput(f"Whom? Reply to their message with /{verb}, or send /{verb} @username.")
     user = await ctx.users.find(req.chat.platform, username=name)
     if user is None:
-        raise NotFound(f"I don't know {name} yet; they need to send me a message first.")
+        raise NotFound(f"I don't know {shorten(name)} yet; they need to send me a message first.")
     return user
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
 from bot.handlers.groups import chat_group
-from bot.messages import Button, Reply, Response, Rich, bold, lines, shorten
+from bot.messages import Button, Reply, Response, Rich, bold, lines, shorten, utf16_len
 from bot.router import Router, Where
 from bot.views import plural
 from core.errors import HabitLinkError
@@ -21,8 +22,9 @@ MODE_TITLES = {FeedMode.NEWEST: "Newest", FeedMode.TOP: "Most liked"}
 MAX_PAGE = 10_000  # a forged page number beyond this is not a page of the feed
 # Lists show the beginning of each learning (its card in the group has all of it), so a page
 # stays readable and well inside every platform's message limit, whatever people wrote.
-PREVIEW_UNITS = 200
+PREVIEW_UNITS = 150
 NAME_UNITS = 40
+PAGE_UNITS = 1800  # a list's rows stop here: inside Discord's 2,000 and Telegram's 4,096
 
 
 def row(i: int, item: Learning, where: str, tz: ZoneInfo) -> str:
@@ -40,6 +42,17 @@ def service(ctx: Context) -> LearningService:
 def short_date(moment: datetime, tz: ZoneInfo) -> str:
     local = moment.astimezone(tz)
     return f"{local.day} {local:%b}"
+
+
+def fit(rows: Iterable[str], budget: int = PAGE_UNITS) -> list[str]:
+    """As many rows as fit in `budget` UTF-16 units (at least one)."""
+    out: list[str] = []
+    for text in rows:
+        budget -= utf16_len(text) + 1
+        if out and budget < 0:
+            break
+        out.append(text)
+    return out
 
 
 # --- a learning posted in its group ----------------------------------------------------------
@@ -89,7 +102,7 @@ async def learnings(ctx: Context) -> Response:
         return Response.say(
             f"No learnings in {group.name} yet. Share one with /learn WHAT YOU LEARNED."
         )
-    rows = [row(i, item, "", ctx.tz) for i, item in enumerate(found, 1)]
+    rows = fit(row(i, item, "", ctx.tz) for i, item in enumerate(found, 1))
     return Response.say(
         bold(f"Latest learnings in {group.name}"),
         "\n",
@@ -141,7 +154,7 @@ def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
             edit=edit,
         )
     rows: list[Rich | str] = [
-        row(i, item, f" in {item.group_name}", tz) for i, item in enumerate(page.items, 1)
+        *fit(row(i, item, f" in {item.group_name}", tz) for i, item in enumerate(page.items, 1))
     ]
     likes = [
         Button(f"{'Unlike' if item.liked else 'Like'} {i}", f"lk:{item.id}:{mode}:{page.page}")

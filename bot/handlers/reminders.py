@@ -8,7 +8,18 @@ from zoneinfo import ZoneInfo
 
 from bot.context import Context
 from bot.handlers.groups import chat_group
-from bot.messages import Button, Reply, Response, Span, bold, code, italic, lines, rich
+from bot.messages import (
+    Button,
+    Reply,
+    Response,
+    Span,
+    bold,
+    code,
+    italic,
+    lines,
+    rich,
+    shorten,
+)
 from bot.router import Router, Where
 from bot.views import day_stamp, parse_day_stamp, relative_day, streak_text
 from core.days import in_checkin_window
@@ -86,7 +97,7 @@ async def remind(ctx: Context) -> Response:
     at = parse_time(words[at_index])
     if at is None:
         return Response.say(
-            f"{words[at_index]} is not a time of day. Use HH:MM, like 07:30 or 19:00."
+            f"{shorten(words[at_index])} is not a time of day. Use HH:MM, like 07:30 or 19:00."
         )
     mask = _days(words[at_index + 1 :])
     habit = await ctx.habits.find(ctx.user, " ".join(words[:at_index]))

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from core.text import shorten
+
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAY_ALIASES: dict[str, int] = {}
 for _i, _name in enumerate(
@@ -131,7 +133,7 @@ class Schedule:
         for w in words:
             if w not in _WEEKDAY_ALIASES:
                 raise ScheduleError(
-                    f"I can't read {text.strip()!r} as a schedule. Try 'daily', "
+                    f"I can't read {shorten(text.strip())!r} as a schedule. Try 'daily', "
                     "'mon wed fri', 'weekdays' or '3x' (three times a week)."
                 )
             days.add(_WEEKDAY_ALIASES[w])
