@@ -96,6 +96,22 @@ class CheckinResult:
     changed: bool
 
 
+def match_habit(habits: Sequence[Habit], ref: str) -> Habit | None:
+    """The habit `ref` names without doubt: its number in the list, its name, or a unique
+    beginning of its name; None otherwise. Cheap: no suggestions are worked out."""
+    wanted = " ".join(ref.split()).lower()
+    if not wanted:
+        return None
+    if wanted.isdecimal():
+        n = parse_int(wanted, 1, len(habits))
+        return habits[n - 1] if n is not None else None
+    exact = [h for h in habits if h.title.lower() == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    prefixed = [h for h in habits if h.title.lower().startswith(wanted)]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
 class HabitService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
@@ -124,17 +140,12 @@ class HabitService:
             raise NotFound("You have no habits yet. Create one with /newhabit.")
         if not wanted:
             raise InvalidInput("Which habit? Give its name or its number from /habits.")
+        found = match_habit(habits, wanted)
+        if found is not None:
+            return found
         if wanted.isdecimal():
-            n = parse_int(wanted, 1, len(habits))
-            if n is not None:
-                return habits[n - 1]
             raise NotFound(f"There is no habit number {shorten(wanted)}; you have {len(habits)}.")
-        exact = [h for h in habits if h.title.lower() == wanted]
-        if len(exact) == 1:
-            return exact[0]
         prefixed = [h for h in habits if h.title.lower().startswith(wanted)]
-        if len(prefixed) == 1:
-            return prefixed[0]
         if len(prefixed) > 1:
             raise Ambiguous(
                 f"{shorten(ref.strip())!r} matches {len(prefixed)} habits.",
