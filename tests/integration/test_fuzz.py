@@ -18,7 +18,7 @@ from bot.messages import Chat, ChatKind, Request, Response
 from core.clock import SettableClock
 from tests.support.fuzz import GROUPS, PEOPLE, Inputs, utf16_units
 
-REQUESTS = 1500
+REQUESTS = 2500
 SEEDS = (20261129,)
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024

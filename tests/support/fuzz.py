@@ -173,12 +173,20 @@ class Inputs:
         return cls(random.Random(seed), sorted(commands), sorted(button_prefixes), out.getvalue())
 
     def sender(self) -> Person:
-        return self.rnd.choice(PEOPLE)
+        if self.rnd.random() < 0.9:
+            return self.rnd.choice(PEOPLE)
+        # Someone new, with whatever a platform lets people put in their names.
+        name = clean_surrogates(self.rnd.choice((fragment(self.rnd), long_text(self.rnd))))
+        handle = clean_surrogates(fragment(self.rnd)) if self.rnd.random() < 0.5 else None
+        return Person(PLATFORM, f"new{self.rnd.randrange(5)}", name, handle)
 
     def chat(self, sender: Person) -> Chat:
         if self.rnd.random() < 0.5:
             return Chat(PLATFORM, f"dm:{sender.id}", ChatKind.PRIVATE)
-        return self.rnd.choice(GROUPS)
+        if self.rnd.random() < 0.9:
+            return self.rnd.choice(GROUPS)
+        title = clean_surrogates(self.rnd.choice((fragment(self.rnd), long_text(self.rnd))))
+        return Chat(PLATFORM, "group:odd", ChatKind.GROUP, title)
 
     def request(self) -> Request:
         sender = self.sender()
