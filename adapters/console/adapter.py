@@ -146,15 +146,18 @@ class ConsoleAdapter:
     def _set_time(self, arg: str) -> bool:
         try:
             when = datetime.fromisoformat(arg)
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=self.tz)
-            utc = when.astimezone(UTC)  # overflows for the first and last days of the calendar
-        except (ValueError, OverflowError):
+        except ValueError:
+            self._print("(use :time YYYY-MM-DDTHH:MM, for example :time 2026-03-29T07:30)")
+            return False
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=self.tz)
+        try:
+            utc = when.astimezone(UTC)  # overflows on the first and last days of the calendar
+        except OverflowError:
             utc = None
         if utc is None or not EARLIEST <= utc <= LATEST:
             self._print(
-                "(use :time YYYY-MM-DDTHH:MM between 1971 and 9998, "
-                "for example :time 2026-03-29T07:30)"
+                f"(the clock goes from {EARLIEST.year} to {LATEST.year}; pick a time in between)"
             )
             return False
         self.clock.set(utc)
