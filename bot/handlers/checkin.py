@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.commands import Arg
 from bot.context import Context
 from bot.handlers.today import today_list
 from bot.messages import Reply, Response, bold
@@ -68,18 +69,35 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
     )
 
 
-@router.command("done", "Check a habit in as done", usage=USAGE.format(cmd="done"))
+@router.command(
+    "done",
+    "Check a habit in as done",
+    Arg.habit(required=True),
+    Arg.day(),
+    help="HABIT is its number in /habits, its name, or a word of it.",
+    family="habit",
+)
 async def done(ctx: Context) -> Response:
     return await _checkin(ctx, CheckinStatus.DONE)
 
 
 @router.command(
-    "skip", "Skip a habit for a day without breaking the streak", usage=USAGE.format(cmd="skip")
+    "skip",
+    "Skip a habit for a day without breaking the streak",
+    Arg.habit(required=True),
+    Arg.day(),
+    family="habit",
 )
 async def skip(ctx: Context) -> Response:
     return await _checkin(ctx, CheckinStatus.SKIPPED)
 
 
-@router.command("undo", "Take back a check-in or a skip", usage=USAGE.format(cmd="undo"))
+@router.command(
+    "undo",
+    "Take back a check-in or a skip",
+    Arg.habit(required=True),
+    Arg.day(),
+    family="habit",
+)
 async def undo(ctx: Context) -> Response:
     return await _checkin(ctx, None)

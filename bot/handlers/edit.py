@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.commands import Arg
 from bot.context import Context
-from bot.messages import Button, Response, bold, italic
+from bot.messages import Button, Response, bold, hint, italic
 from bot.router import Router
 from bot.views import habit_card, numbered_habit_buttons, plural
 from core.db.models import Habit, HabitLog
@@ -13,6 +14,8 @@ from core.flows import FlowState
 from core.habits.service import FIELD_LABELS, EditableField
 
 router = Router()
+
+FIELDS = ("title", "schedule", "why", "identity", "dose", "intention", "cue", "reward")
 FLOW = "edithabit"
 FIELD_WORDS = {f.value: f for f in EditableField}
 EDIT_USAGE = "/edithabit HABIT [title|schedule|why|identity|dose|intention|cue|reward] [new value]"
@@ -30,14 +33,20 @@ def _field_buttons(habit: Habit) -> list[list[Button]]:
 
 
 @router.command(
-    "edithabit", "Change a habit's name, schedule, why, identity or loop", usage=EDIT_USAGE
+    "edithabit",
+    "Change a habit's name, schedule, why, identity or loop",
+    Arg.habit(),
+    Arg.choice("field", "What to change", FIELDS),
+    Arg.text("value", "The new value (leave empty to be asked)"),
+    family="habit",
+    leaf="edit",
 )
 async def edithabit(ctx: Context) -> Response:
     words = ctx.request.args.split()
     habits = await ctx.habits.active(ctx.user)
     if not words:
         if not habits:
-            return Response.say("You have no habits to edit yet. Create one with /newhabit.")
+            return Response.say(hint("You have no habits to edit yet. Create one with /newhabit."))
         return Response.say(
             "Which habit do you want to change?", buttons=numbered_habit_buttons(habits, "eh")
         )
@@ -101,7 +110,7 @@ async def answer(ctx: Context, state: FlowState) -> Response:
         return Response.say("That habit is gone, so there's nothing to edit.")
     text = ctx.request.text.strip()
     if not text:
-        return Response.say("Please send the new value as text, or /cancel.")
+        return Response.say(hint("Please send the new value as text, or /cancel."))
     await ctx.habits.edit(habit, FIELD_WORDS[state.step], text)
     ctx.end_flow()
     return Response.say("Saved.\n\n", habit_card(habit))
@@ -113,7 +122,13 @@ async def _owned(ctx: Context, args: list[str]) -> Habit | None:
     return await ctx.habits.get_owned(ctx.user, int(args[0]))
 
 
-@router.command("deletehabit", "Archive or delete a habit (asks first)", usage="/deletehabit HABIT")
+@router.command(
+    "deletehabit",
+    "Archive or delete a habit (asks first)",
+    Arg.habit(),
+    family="habit",
+    leaf="delete",
+)
 async def deletehabit(ctx: Context) -> Response:
     ref = ctx.request.args.strip()
     habits = await ctx.habits.active(ctx.user)

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_group
-from bot.messages import Button, Reply, Response, Rich, bold, lines
-from bot.router import Router, Where
+from bot.messages import Button, Reply, Response, Rich, bold, hint, lines
+from bot.router import Router
 from bot.views import plural
 from core.errors import HabitLinkError
 from core.social.learnings import FeedMode, FeedPage, Learning, LearningService
 
 router = Router()
 SECTION = "Learnings"
+FEED_ALIASES = {"new": "newest", "latest": "newest", "best": "top", "liked": "top"}
 LIKE = "👍"
 MODE_TITLES = {FeedMode.NEWEST: "Newest", FeedMode.TOP: "Most liked"}
 
@@ -52,7 +54,7 @@ def card(learning: Learning, *, edit: bool = False) -> Reply:
 @router.command(
     "learn",
     "Share something you learned with your group",
-    usage="/learn WHAT YOU LEARNED",
+    Arg.text("text", "What you learned", required=True, label="WHAT YOU LEARNED"),
     where=Where.GROUP,
     section=SECTION,
 )
@@ -73,7 +75,8 @@ async def learnings(ctx: Context) -> Response:
     found = await service(ctx).recent(group.id, ctx.user.id)
     if not found:
         return Response.say(
-            f"No learnings in {group.name} yet. Share one with /learn WHAT YOU LEARNED."
+            f"No learnings in {group.name} yet. Share one with ",
+            hint("/learn WHAT YOU LEARNED."),
         )
     rows = [
         f"{i}. {item.content} — {item.author_name}, {short_date(item.created_at, ctx.tz)}"
@@ -84,14 +87,14 @@ async def learnings(ctx: Context) -> Response:
         bold(f"Latest learnings in {group.name}"),
         "\n",
         lines(rows),
-        "\nDelete one of your own with /unlearn N.",
+        hint("\nDelete one of your own with /unlearn N."),
     )
 
 
 @router.command(
     "unlearn",
     "Delete one of your learnings (its number in /learnings)",
-    usage="/unlearn N",
+    Arg.number("number", "Its number in /learnings", low=1, required=True, label="N"),
     where=Where.GROUP,
     section=SECTION,
     menu=False,
@@ -99,7 +102,9 @@ async def learnings(ctx: Context) -> Response:
 async def unlearn(ctx: Context) -> Response:
     arg = ctx.request.args.strip()
     if not arg.isdecimal():
-        return Response.say("Send /unlearn N with the number from /learnings, e.g. /unlearn 2.")
+        return Response.say(
+            hint("Send /unlearn N with the number from /learnings, e.g. /unlearn 2.")
+        )
     group = await chat_group(ctx)
     gone = await service(ctx).delete_nth(group.id, ctx.user.id, int(arg))
     return Response.say("Deleted your learning: ", gone.content)
@@ -126,7 +131,7 @@ def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
     if not page.items:
         return Reply.of(
             title,
-            "\nNothing here yet. Share one in your group's chat with /learn.",
+            hint("\nNothing here yet. Share one in your group's chat with /learn."),
             edit=edit,
         )
     rows: list[Rich | str] = [
@@ -169,14 +174,16 @@ def parse_mode(word: str) -> FeedMode | None:
 @router.command(
     "feed",
     "Learnings from public groups: newest, or /feed top",
-    usage="/feed [top]",
+    Arg.choice("order", "newest (default) or top", ("newest", "top"), aliases=FEED_ALIASES),
     where=Where.PRIVATE,
     section=SECTION,
 )
 async def feed(ctx: Context) -> Response:
     mode = parse_mode(ctx.request.args)
     if mode is None:
-        return Response.say("Say /feed for the newest learnings, or /feed top for the most liked.")
+        return Response.say(
+            hint("Say /feed for the newest learnings, or /feed top for the most liked.")
+        )
     return await feed_page(ctx, mode, 1, edit=False)
 
 

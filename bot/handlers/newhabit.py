@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.commands import Arg
 from bot.context import Context
 from bot.handlers.checkin import split_day
-from bot.messages import Button, Response, bold, code, italic
+from bot.messages import Button, Response, bold, command, example, hint, italic
 from bot.router import Router
 from bot.views import habit_card
 from core.db.models import Habit
@@ -53,7 +54,9 @@ SCHEDULE_CHOICES = (("Every day", "daily"), ("Weekdays", "weekdays"), ("3× a we
 @router.command(
     "newhabit",
     "Create a habit (guided), or in one line: /newhabit Read 10 pages",
-    usage="/newhabit [title]",
+    Arg.text("title", "A title for a quick habit (leave empty for the guided setup)"),
+    family="habit",
+    leaf="new",
 )
 async def newhabit(ctx: Context) -> Response:
     title = ctx.request.args.strip()
@@ -65,9 +68,9 @@ async def newhabit(ctx: Context) -> Response:
             "Created ",
             bold(habit.title),
             ", every day. Check in with ",
-            code("/done " + await _short_ref(ctx, habit)),
-            " or /habits. Add why, identity and a cue with ",
-            code("/edithabit"),
+            command("done", await _short_ref(ctx, habit)),
+            hint(" or /habits. Add why, identity and a cue with "),
+            example("/edithabit"),
             ".",
         )
     ctx.start_flow(FLOW, STEPS[0].key)
@@ -112,7 +115,7 @@ def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:
-        return Response.say("Please answer in text, or send /cancel to stop.")
+        return Response.say(hint("Please answer in text, or send /cancel to stop."))
     if text.lower() in {"skip", "-"}:
         return await _advance(ctx, state, None)
     return await _advance(ctx, state, text)
@@ -122,7 +125,7 @@ async def _advance(ctx: Context, state: FlowState, value: str | None) -> Respons
     index = STEP_INDEX.get(state.step)
     if index is None:
         ctx.end_flow()
-        return Response.say("That setup got lost, sorry. Start again with /newhabit.")
+        return Response.say(hint("That setup got lost, sorry. Start again with /newhabit."))
     step = STEPS[index]
     data = dict(state.data)
     if value is None and not step.optional:
@@ -161,7 +164,7 @@ async def _save(ctx: Context, data: dict[str, object]) -> Response:
     return Response.say(
         "Your new habit is ready:\n\n",
         habit_card(habit),
-        "\n\nCheck in with /habits. Small and daily beats big and rare.",
+        hint("\n\nCheck in with /habits. Small and daily beats big and rare."),
     )
 
 

@@ -6,8 +6,9 @@ import asyncio
 from datetime import date, timedelta
 
 from bot.charts import render_heatmap, render_week_grid
+from bot.commands import Arg
 from bot.context import Context
-from bot.messages import Button, Image, Reply, Response, Span, bold, code, pre, rich
+from bot.messages import Button, Image, Reply, Response, Span, bold, example, hint, pre, rich
 from bot.router import Router
 from bot.views import (
     LEGEND,
@@ -48,14 +49,19 @@ def _which_week(arg: str, today: date) -> date:
     return week_start(day)
 
 
-@router.command("week", "This week's tracker, as text and as a picture", usage="/week [last|DATE]")
+@router.command(
+    "week",
+    "This week's tracker, as text and as a picture",
+    Arg.text("week", "last, or a date in the week you want (YYYY-MM-DD)", label="last|DATE"),
+    family="habit",
+)
 async def week(ctx: Context) -> Response:
     today = ctx.today
     monday = _which_week(ctx.request.args, today)
     sunday = monday + timedelta(days=6)
     habits = await ctx.habits.active(ctx.user)
     if not habits:
-        return Response.say("No habits yet, so no week to show. Start with /newhabit.")
+        return Response.say(hint("No habits yet, so no week to show. Start with /newhabit."))
     logs = await ctx.habits.logs(habits, since=monday, until=sunday)
     rows = [(h.title, week_marks(history_of(h, logs.get(h.id, {})), monday, today)) for h in habits]
     header = " " * (TITLE_WIDTH + 1) + " ".join("MTWTFSS")
@@ -75,13 +81,14 @@ async def week(ctx: Context) -> Response:
 @router.command(
     "stats",
     "Streaks, 66-day progress, habit strength and a year heatmap",
-    usage="/stats [habit]",
+    Arg.habit(),
+    family="habit",
 )
 async def stats(ctx: Context) -> Response:
     ref = ctx.request.args.strip()
     habits = await ctx.habits.active(ctx.user)
     if not habits:
-        return Response.say("No habits yet. Start with /newhabit.")
+        return Response.say(hint("No habits yet. Start with /newhabit."))
     if ref or len(habits) == 1:
         habit = await ctx.habits.find(ctx.user, ref, habits) if ref else habits[0]
         return await _details(ctx, habit)
@@ -108,7 +115,7 @@ async def _overview(ctx: Context, habits: list[Habit]) -> Response:
         "\n",
         pre("\n".join(table)),
         "Tap a habit for its details and heatmap, or send ",
-        code("/stats HABIT"),
+        example("/stats HABIT"),
         ".",
         buttons=buttons,
         personal=True,

@@ -6,10 +6,22 @@ from datetime import date, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_group
-from bot.messages import Button, Reply, Response, Span, bold, code, italic, lines, rich
-from bot.router import Router, Where
+from bot.messages import (
+    Button,
+    Reply,
+    Response,
+    Span,
+    bold,
+    example,
+    hint,
+    italic,
+    lines,
+    rich,
+)
+from bot.router import Router
 from bot.views import day_stamp, parse_day_stamp, relative_day, streak_text
 from core.days import in_checkin_window
 from core.db.models import Habit, Reminder
@@ -71,7 +83,9 @@ def _describe(mask: int) -> str:
 @router.command(
     "remind",
     "A reminder for a habit at your local time",
-    usage=USAGE,
+    Arg.habit(required=True),
+    Arg.text("time", "HH:MM, your local time", required=True, label="HH:MM"),
+    Arg.text("days", "Weekdays, e.g. mon wed fri (default: every day)", label="mon wed fri"),
     where=Where.PRIVATE,
     section=SECTION,
 )
@@ -80,7 +94,7 @@ async def remind(ctx: Context) -> Response:
     at_index = next((i for i, w in enumerate(words) if i > 0 and looks_like_time(w)), None)
     if at_index is None:
         return Response.say(
-            "Tell me the habit and a time, for example ", code("/remind read 07:30"), "."
+            "Tell me the habit and a time, for example ", example("/remind read 07:30"), "."
         )
     at = parse_time(words[at_index])
     if at is None:
@@ -100,11 +114,16 @@ async def remind(ctx: Context) -> Response:
     )
 
 
-@router.command("reminders", "Your reminders", where=Where.PRIVATE, section=SECTION)
+@router.command(
+    "reminders",
+    "Your reminders",
+    where=Where.PRIVATE,
+    section=SECTION,
+)
 async def reminders(ctx: Context) -> Response:
     pairs = await ReminderService(ctx.session, ctx.clock).for_user(ctx.user)
     if not pairs:
-        return Response.say("No reminders yet. Add one: ", code("/remind read 07:30"), ".")
+        return Response.say("No reminders yet. Add one: ", example("/remind read 07:30"), ".")
     rows = [
         f"{i}. {r.local_time:%H:%M} {_describe(r.weekday_mask)} · {h.title}"
         for i, (r, h) in enumerate(pairs, 1)
@@ -113,14 +132,15 @@ async def reminders(ctx: Context) -> Response:
         bold("Your reminders"),
         f" ({ctx.user.settings.timezone})\n",
         lines(rows),
-        "\nRemove one with /unremind N.",
+        hint("\nRemove one with /unremind N."),
     )
 
 
 @router.command(
     "unremind",
     "Remove a reminder",
-    usage="/unremind N (from /reminders)",
+    Arg.number("number", "Its number in /reminders", low=1, required=True, label="N"),
+    help="N is the reminder's number in /reminders.",
     where=Where.PRIVATE,
     section=SECTION,
 )
@@ -142,7 +162,7 @@ async def unremind(ctx: Context) -> Response:
 @router.command(
     "quiethours",
     "No reminders between these hours",
-    usage="/quiethours 22-7 | off",
+    Arg.text("hours", "e.g. 22-7, or off", required=True, label="22-7|off"),
     where=Where.PRIVATE,
     section=SECTION,
 )
@@ -161,9 +181,9 @@ async def quiethours(ctx: Context) -> Response:
         )
         return Response.say(
             f"Quiet hours: {now}. Set them like ",
-            code("/quiethours 22-7"),
+            example("/quiethours 22-7"),
             " or turn them off with ",
-            code("/quiethours off"),
+            example("/quiethours off"),
             ".",
         )
     settings.quiet_start, settings.quiet_end = int(start), int(end)
@@ -173,7 +193,7 @@ async def quiethours(ctx: Context) -> Response:
 @router.command(
     "quiet",
     "Turn the weekly summary off (or on again)",
-    usage="/quiet [on|off]",
+    Arg.choice("summary", "off: summaries again; leave empty for none", ("on", "off")),
     where=Where.PRIVATE,
     section=SECTION,
 )
@@ -183,12 +203,12 @@ async def quiet(ctx: Context) -> Response:
     turn_off = {"": settings.summary_enabled, "on": True, "off": False}.get(arg)
     if turn_off is None:
         return Response.say(
-            "Say /quiet to switch the weekly summary off, /quiet off to get it back."
+            hint("Say /quiet to switch the weekly summary off, /quiet off to get it back.")
         )
     settings.summary_enabled = not turn_off
     if turn_off:
         settings.next_summary_at = None
-        return Response.say("No more weekly summaries. Send /quiet off to get them back.")
+        return Response.say(hint("No more weekly summaries. Send /quiet off to get them back."))
     plan_weekly_summary(ctx.user.settings, ctx.now)
     return Response.say(f"Weekly summaries are back: {_summary_when(ctx)}.")
 
@@ -196,7 +216,7 @@ async def quiet(ctx: Context) -> Response:
 @router.command(
     "summarytime",
     "When the weekly summary arrives (yours, or in a group the group's)",
-    usage="/summarytime sun 18",
+    Arg.text("when", "A weekday and an hour, e.g. sun 18", required=True, label="sun 18"),
     section=SECTION,
 )
 async def summarytime(ctx: Context) -> Response:
@@ -206,13 +226,13 @@ async def summarytime(ctx: Context) -> Response:
     if not words:
         return Response.say(
             f"Your weekly summary comes {_summary_when(ctx)}. Change it like ",
-            code("/summarytime sun 18"),
+            example("/summarytime sun 18"),
             ".",
         )
     when = _day_and_hour(words)
     if when is None:
         return Response.say(
-            "Name a day and an hour, for example ", code("/summarytime sun 18"), "."
+            "Name a day and an hour, for example ", example("/summarytime sun 18"), "."
         )
     settings = ctx.user.settings
     settings.summary_weekday, settings.summary_hour = when
@@ -241,14 +261,14 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
             f"The weekly summary of {group.name} comes on {day} at "
             f"{group.summary_hour:02d}:00 ({group.timezone}). The owner or an admin can change "
             "it, for example ",
-            code("/summarytime sun 18"),
+            example("/summarytime sun 18"),
             ".",
         )
     await ctx.groups.require(group, ctx.user, *MANAGERS)
     when = _day_and_hour(words)
     if when is None:
         return Response.say(
-            "Name a day and an hour, for example ", code("/summarytime sun 18"), "."
+            "Name a day and an hour, for example ", example("/summarytime sun 18"), "."
         )
     group.summary_weekday, group.summary_hour = when
     group.next_summary_at = next_weekly(*when, tz, ctx.now)

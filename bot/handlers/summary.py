@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.collage import render_collage
+from bot.commands import Where
 from bot.context import Context
 from bot.handlers.groups import chat_group
-from bot.messages import Image, Reply, Response, Span, bold, italic, pre, rich
-from bot.router import Router, Where
+from bot.messages import Image, Reply, Response, Rich, Span, bold, hint, italic, pre, rich
+from bot.router import Router
 from bot.views import day_label, plural, progress_text, short_title
 from core.clock import Clock
 from core.db.models import Group, User
@@ -76,10 +77,12 @@ async def user_week_reply(
     proofs = ProofService(session, clock, media)
     service = SummaryService(session, clock, proofs)
     sunday = monday + timedelta(days=6)
-    parts: list[str | Span] = [bold(f"Your week · {day_label(monday)} to {day_label(sunday)}")]
+    parts: list[str | Span | Rich] = [
+        bold(f"Your week · {day_label(monday)} to {day_label(sunday)}")
+    ]
     weeks = (await service.habit_weeks([user], {user.id: today}))[user.id]
     if not weeks:
-        parts.append("\nNo habits yet. Start one with /newhabit.")
+        parts.append(hint("\nNo habits yet. Start one with /newhabit."))
     for h in weeks:
         unit = h.streak_unit.rstrip("s")
         parts.append(
@@ -116,6 +119,7 @@ async def _insights(session: AsyncSession, user: User, monday: date) -> list[str
     "This week in the group: proofs, check-ins, streaks",
     where=Where.GROUP,
     section=SECTION,
+    family="group",
 )
 async def board(ctx: Context) -> Response:
     group = await chat_group(ctx)
@@ -125,7 +129,9 @@ async def board(ctx: Context) -> Response:
 
 
 @router.command(
-    "summary", "Your week (in private) or the group's week (in a group)", section=SECTION
+    "summary",
+    "Your week (in private) or the group's week (in a group)",
+    section=SECTION,
 )
 async def summary(ctx: Context) -> Response:
     if not ctx.request.chat.is_private:

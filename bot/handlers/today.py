@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.context import Context
-from bot.messages import Button, Reply, Response, Span, bold, code, rich
+from bot.messages import Button, Reply, Response, Span, bold, example, rich
 from bot.router import Router
 from bot.views import MARK_SYMBOLS, button_title, day_label, day_stamp, parse_day_stamp, streak_text
 from core.days import in_checkin_window
@@ -24,9 +24,9 @@ async def today_list(ctx: Context, day: date | None = None, *, edit: bool = Fals
     if not habits:
         return Reply.of(
             "You have no habits yet. Create one with ",
-            code("/newhabit"),
+            example("/newhabit"),
             " or ",
-            code("/newhabit Read 10 pages"),
+            example("/newhabit Read 10 pages"),
             ".",
             edit=edit,
             personal=True,
@@ -58,7 +58,12 @@ def _button(habit: Habit, day: date, done: bool) -> Button:
     return Button(f"✓ {button_title(habit.title)}", f"hd:{habit.id}:{stamp}")
 
 
-@router.command("habits", "Today's habits, with a button to check each one in")
+@router.command(
+    "habits",
+    "Today's habits, with a button to check each one in",
+    family="habit",
+    leaf="list",
+)
 async def habits(ctx: Context) -> Response:
     return Response([await today_list(ctx)])
 
