@@ -57,6 +57,7 @@ class Param:
     low: int | None = None
     high: int | None = None
     label: str = ""  # how usage lines show it; NAME by default
+    invalid: str = ""  # the reply to a value that does not fit; a generic one by default
 
     @property
     def shown(self) -> str:
@@ -97,6 +98,7 @@ class Arg:
         *,
         required: bool = False,
         aliases: Mapping[str, str] | None = None,
+        invalid: str = "",
     ) -> Param:
         return Param(
             name,
@@ -105,6 +107,7 @@ class Arg:
             required=required,
             choices=choices,
             aliases=aliases or {},
+            invalid=invalid,
         )
 
     @staticmethod
@@ -116,9 +119,17 @@ class Arg:
         high: int | None = None,
         required: bool = False,
         label: str = "",
+        invalid: str = "",
     ) -> Param:
         return Param(
-            name, Kind.NUMBER, description, required=required, low=low, high=high, label=label
+            name,
+            Kind.NUMBER,
+            description,
+            required=required,
+            low=low,
+            high=high,
+            label=label,
+            invalid=invalid,
         )
 
     @staticmethod
@@ -181,15 +192,16 @@ def parse_args(command: Command, args: str) -> dict[str, str | int | None]:
         chosen = param.aliases.get(word, word)
         if chosen not in param.choices:
             options = " or ".join(f"/{command.name} {c}" for c in param.choices)
-            raise BadArgument(f"Say {options}.")
+            raise BadArgument(param.invalid or f"Say {options}.")
         return {param.name: chosen}
-    if not word.lstrip("-").isdecimal():
-        raise BadArgument(f"{param.shown} is a whole number{_range(param)}: {command.usage}")
-    value = int(word)
-    if (param.low is not None and value < param.low) or (
-        param.high is not None and value > param.high
+    value = int(word) if word.lstrip("-").isdecimal() and word.count("-") <= 1 else None
+    if (
+        value is None
+        or (param.low is not None and value < param.low)
+        or (param.high is not None and value > param.high)
     ):
-        raise BadArgument(f"{param.shown} is a whole number{_range(param)}: {command.usage}")
+        generic = f"{param.shown} is a whole number{_range(param)}: {command.usage}"
+        raise BadArgument(param.invalid or generic)
     return {param.name: value}
 
 

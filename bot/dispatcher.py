@@ -124,7 +124,7 @@ class HabitLinkBot:
             try:
                 ctx.args = parse_args(command, req.args)
             except BadArgument as exc:
-                return Response.say(exc.message)
+                return Response.say(hint(exc.message))
             return await command.handler(ctx)
         if ctx.flow is not None:
             flow_handler = self.router.flows.get(ctx.flow.name)

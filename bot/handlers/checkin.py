@@ -74,7 +74,6 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
     "Check a habit in as done",
     Arg.habit(required=True),
     Arg.day(),
-    help="HABIT is its number in /habits, its name, or a word of it.",
     family="habit",
 )
 async def done(ctx: Context) -> Response:

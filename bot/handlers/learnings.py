@@ -94,7 +94,14 @@ async def learnings(ctx: Context) -> Response:
 @router.command(
     "unlearn",
     "Delete one of your learnings (its number in /learnings)",
-    Arg.number("number", "Its number in /learnings", low=1, required=True, label="N"),
+    Arg.number(
+        "number",
+        "Its number in /learnings",
+        low=1,
+        required=True,
+        label="N",
+        invalid="Send /unlearn N with the number from /learnings, e.g. /unlearn 2.",
+    ),
     where=Where.GROUP,
     section=SECTION,
     menu=False,
@@ -174,7 +181,13 @@ def parse_mode(word: str) -> FeedMode | None:
 @router.command(
     "feed",
     "Learnings from public groups: newest, or /feed top",
-    Arg.choice("order", "newest (default) or top", ("newest", "top"), aliases=FEED_ALIASES),
+    Arg.choice(
+        "order",
+        "newest (default) or top",
+        ("newest", "top"),
+        aliases=FEED_ALIASES,
+        invalid="Say /feed for the newest learnings, or /feed top for the most liked.",
+    ),
     where=Where.PRIVATE,
     section=SECTION,
 )

@@ -139,7 +139,14 @@ async def reminders(ctx: Context) -> Response:
 @router.command(
     "unremind",
     "Remove a reminder",
-    Arg.number("number", "Its number in /reminders", low=1, required=True, label="N"),
+    Arg.number(
+        "number",
+        "Its number in /reminders",
+        low=1,
+        required=True,
+        label="N",
+        invalid="Give the number of a reminder from /reminders.",
+    ),
     help="N is the reminder's number in /reminders.",
     where=Where.PRIVATE,
     section=SECTION,
@@ -193,7 +200,12 @@ async def quiethours(ctx: Context) -> Response:
 @router.command(
     "quiet",
     "Turn the weekly summary off (or on again)",
-    Arg.choice("summary", "off: summaries again; leave empty for none", ("on", "off")),
+    Arg.choice(
+        "summary",
+        "off: summaries again; leave empty for none",
+        ("on", "off"),
+        invalid="Say /quiet to switch the weekly summary off, /quiet off to get it back.",
+    ),
     where=Where.PRIVATE,
     section=SECTION,
 )

@@ -71,7 +71,14 @@ async def pick_timezone(ctx: Context, args: list[str]) -> Response:
 @router.command(
     "daystart",
     "Night owl? Let your day end at 1–6 in the morning",
-    Arg.number("hour", "0 to 6", low=0, high=6, label="H"),
+    Arg.number(
+        "hour",
+        "0 to 6",
+        low=0,
+        high=6,
+        label="H",
+        invalid="Give an hour from 0 to 6, for example /daystart 3.",
+    ),
     where=Where.PRIVATE,
     section="Settings",
 )
