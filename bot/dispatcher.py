@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.commands import BadArgument, Where, parse_args
 from bot.context import Context
-from bot.messages import Request, Response, bold, hint, rich
+from bot.handlers.pick import pick_buttons
+from bot.messages import Button, Request, Response, bold, hint, rich
 from bot.router import Router
 from core.clock import Clock
 from core.db.engine import Database
@@ -52,7 +53,7 @@ class HabitLinkBot:
             try:
                 return await self._handle_once(request)
             except HabitLinkError as exc:
-                return _explain(exc)
+                return _explain(exc, request, self.router)
             except IntegrityError:
                 # Two first messages from the same person can race to create them; once more.
                 if attempt == 1:
@@ -141,13 +142,16 @@ class HabitLinkBot:
         return Response()  # groups talk among themselves; the bot answers commands only
 
 
-def _explain(exc: HabitLinkError) -> Response:
+def _explain(exc: HabitLinkError, request: Request, router: Router) -> Response:
     text = hint(exc.message)  # the domain's messages name commands (/newhabit)
+    buttons: list[list[Button]] = []
     if isinstance(exc, NotFound) and exc.suggestions:
         text += rich("\nDid you mean: ", bold(", ".join(exc.suggestions)), "?")
+        buttons = pick_buttons(exc, request, router)
     if isinstance(exc, Ambiguous):
         text += rich("\nWhich one: ", bold(", ".join(exc.candidates)), "?")
-    return Response.say(text)
+        buttons = pick_buttons(exc, request, router)
+    return Response.say(text, buttons=buttons)
 
 
 def _where(request: Request) -> dict[str, str | None]:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.buttons import PREFIXES
 from bot.commands import Command, CommandHandler, Param, Where
 from bot.messages import Response
 
@@ -61,8 +62,8 @@ class Router:
 
     def button(self, prefix: str) -> Callable[[ButtonHandler], ButtonHandler]:
         def register(handler: ButtonHandler) -> ButtonHandler:
-            if prefix in self.buttons or ":" in prefix:
-                raise ValueError(f"button prefix {prefix!r} is taken or invalid")
+            if prefix in self.buttons or prefix not in PREFIXES:
+                raise ValueError(f"button prefix {prefix!r} is taken or not in bot/buttons.py")
             self.buttons[prefix] = handler
             return handler
 

@@ -32,6 +32,7 @@ from adapters.discord.translate import (
     person,
     slash_request,
 )
+from bot import buttons
 from bot.commands import Command
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Request, Response
@@ -42,7 +43,7 @@ from core.ratelimit import Limit
 log = logging.getLogger("habitlink.discord")
 DEFER_AFTER = 2.0  # seconds; Discord wants a first answer to an interaction within 3
 LIKE_EMOJI = "👍"
-LEARNING_LIKE = re.compile(r"lk:\d+")  # the Like button of a learning's card
+LIKE_PAYLOAD = re.compile(rf"{buttons.LEARNING_LIKE}:\d+")  # a learning card's Like button
 CANNOT_SEND = {50007, 50001, 50013, 10003}  # cannot DM, missing access or permissions, no channel
 SORRY = "Sorry, something went wrong on my side while answering. Please check before retrying."
 SHARED = "Shared in the channel."
@@ -227,7 +228,7 @@ class DiscordAdapter:
         except discord.HTTPException as exc:
             log.info("reaction on an unreadable message", extra={"error": repr(exc)})
             return
-        likes = [p for p in payloads(message) if LEARNING_LIKE.fullmatch(p)]
+        likes = [p for p in payloads(message) if LIKE_PAYLOAD.fullmatch(p)]
         if message.author.id != me.id or len(likes) != 1 or user.bot:
             return  # not a learning's card (a feed page has several Like buttons: use those)
         request = Request(

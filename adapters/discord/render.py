@@ -19,7 +19,8 @@ LABEL_LIMIT = 80
 MAX_ROWS = 5
 MAX_ROW_BUTTONS = 5
 NO_MENTIONS = discord.AllowedMentions.none()
-# Our payloads are "xx:..." (bot/handlers); custom_id allows 100 characters, ours are <= 64 bytes.
+# Our payloads are "xx:..." (prefixes in bot/buttons.py); custom_id allows 100 characters,
+# ours are <= 64 bytes.
 PAYLOAD_TEMPLATE = r"(?P<payload>[a-z]{2}:.{1,97})"
 EMBED_TITLE_LIMIT = 256
 EMBED_DESCRIPTION_LIMIT = 4096

@@ -11,6 +11,7 @@ from bot.handlers import (
     learnings,
     link,
     newhabit,
+    pick,
     progress,
     proofs,
     reminders,
@@ -39,4 +40,5 @@ def build_router() -> Router:
         reminders.router,
         summary.router,
         link.router,
+        pick.router,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.buttons import DELETE_ASK, DELETE_HABIT, EDIT_FIELD, EDIT_HABIT, button_payload
 from bot.commands import Arg
 from bot.context import Context
 from bot.messages import Button, Response, bold, hint, italic
@@ -25,7 +26,7 @@ def _field_buttons(habit: Habit) -> list[list[Button]]:
     fields = list(EditableField)
     return [
         [
-            Button(FIELD_LABELS[f].capitalize(), f"ef:{habit.id}:{f.value}")
+            Button(FIELD_LABELS[f].capitalize(), button_payload(EDIT_FIELD, habit.id, f.value))
             for f in fields[i : i + 2]
         ]
         for i in range(0, len(fields), 2)
@@ -48,7 +49,7 @@ async def edithabit(ctx: Context) -> Response:
         if not habits:
             return Response.say(hint("You have no habits to edit yet. Create one with /newhabit."))
         return Response.say(
-            "Which habit do you want to change?", buttons=numbered_habit_buttons(habits, "eh")
+            "Which habit do you want to change?", buttons=numbered_habit_buttons(habits, EDIT_HABIT)
         )
     split = next((i for i, w in enumerate(words) if i > 0 and w.lower() in FIELD_WORDS), None)
     ref = " ".join(words[:split] if split is not None else words)
@@ -86,7 +87,7 @@ def _ask_value(ctx: Context, habit: Habit, field: EditableField) -> Response:
     )
 
 
-@router.button("eh")
+@router.button(EDIT_HABIT)
 async def press_habit(ctx: Context, args: list[str]) -> Response:
     habit = await _owned(ctx, args)
     if habit is None:
@@ -94,7 +95,7 @@ async def press_habit(ctx: Context, args: list[str]) -> Response:
     return _choose_field(habit, edit=True)
 
 
-@router.button("ef")
+@router.button(EDIT_FIELD)
 async def press_field(ctx: Context, args: list[str]) -> Response:
     habit = await _owned(ctx, args)
     if habit is None or len(args) != 2 or args[1] not in FIELD_WORDS:
@@ -136,7 +137,7 @@ async def deletehabit(ctx: Context) -> Response:
         if not habits:
             return Response.say("You have no habits to delete.")
         return Response.say(
-            "Which habit do you want to remove?", buttons=numbered_habit_buttons(habits, "dq")
+            "Which habit do you want to remove?", buttons=numbered_habit_buttons(habits, DELETE_ASK)
         )
     habit = await ctx.habits.find(ctx.user, ref, habits)
     return await _confirm(ctx, habit)
@@ -153,16 +154,16 @@ async def _confirm(ctx: Context, habit: Habit, *, edit: bool = False) -> Respons
         "Archive hides it and keeps its history; Delete removes it and its check-ins for good.",
         buttons=[
             [
-                Button("Archive", f"dh:{habit.id}:a"),
-                Button("Delete forever", f"dh:{habit.id}:d"),
-                Button("Keep it", f"dh:{habit.id}:k"),
+                Button("Archive", button_payload(DELETE_HABIT, habit.id, "a")),
+                Button("Delete forever", button_payload(DELETE_HABIT, habit.id, "d")),
+                Button("Keep it", button_payload(DELETE_HABIT, habit.id, "k")),
             ]
         ],
         edit=edit,
     )
 
 
-@router.button("dq")
+@router.button(DELETE_ASK)
 async def press_delete_choice(ctx: Context, args: list[str]) -> Response:
     habit = await _owned(ctx, args)
     if habit is None:
@@ -170,7 +171,7 @@ async def press_delete_choice(ctx: Context, args: list[str]) -> Response:
     return await _confirm(ctx, habit, edit=True)
 
 
-@router.button("dh")
+@router.button(DELETE_HABIT)
 async def press_delete(ctx: Context, args: list[str]) -> Response:
     habit = await _owned(ctx, args)
     if habit is None or len(args) != 2:

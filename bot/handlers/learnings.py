@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.buttons import FEED_PAGE, LEARNING_DELETE, LEARNING_LIKE, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_group
@@ -43,8 +44,8 @@ def card(learning: Learning, *, edit: bool = False) -> Reply:
         f"\n{LIKE} {plural(learning.likes, 'like')}",
         buttons=[
             [
-                Button(f"{LIKE} Like", f"lk:{learning.id}"),
-                Button("🗑 Delete", f"ld:{learning.id}"),
+                Button(f"{LIKE} Like", button_payload(LEARNING_LIKE, learning.id)),
+                Button("🗑 Delete", button_payload(LEARNING_DELETE, learning.id)),
             ]
         ],
         edit=edit,
@@ -117,7 +118,7 @@ async def unlearn(ctx: Context) -> Response:
     return Response.say("Deleted your learning: ", gone.content)
 
 
-@router.button("ld")
+@router.button(LEARNING_DELETE)
 async def press_delete(ctx: Context, args: list[str]) -> Response:
     if len(args) != 1 or not args[0].isdecimal():
         return Response(notice="That button no longer works.")
@@ -147,18 +148,21 @@ def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
         for i, item in enumerate(page.items, 1)
     ]
     likes = [
-        Button(f"{'Unlike' if item.liked else 'Like'} {i}", f"lk:{item.id}:{mode}:{page.page}")
+        Button(
+            f"{'Unlike' if item.liked else 'Like'} {i}",
+            button_payload(LEARNING_LIKE, item.id, mode, page.page),
+        )
         for i, item in enumerate(page.items, 1)
     ]
     newest = page.mode is FeedMode.NEWEST
     older, newer = ("Older »", "« Newer") if newest else ("Next page »", "« Back")
     nav: list[Button] = []
     if page.has_previous:
-        nav.append(Button(newer, f"fd:{mode}:{page.page - 1}"))
+        nav.append(Button(newer, button_payload(FEED_PAGE, mode, page.page - 1)))
     if page.has_next:
-        nav.append(Button(older, f"fd:{mode}:{page.page + 1}"))
+        nav.append(Button(older, button_payload(FEED_PAGE, mode, page.page + 1)))
     other = FeedMode.TOP if page.mode is FeedMode.NEWEST else FeedMode.NEWEST
-    nav.append(Button(MODE_TITLES[other], f"fd:{other.value}:1"))
+    nav.append(Button(MODE_TITLES[other], button_payload(FEED_PAGE, other.value, "1")))
     return Reply.of(title, "\n", lines(rows), buttons=[likes, nav], edit=edit)
 
 
@@ -200,7 +204,7 @@ async def feed(ctx: Context) -> Response:
     return await feed_page(ctx, mode, 1, edit=False)
 
 
-@router.button("fd")
+@router.button(FEED_PAGE)
 async def press_feed(ctx: Context, args: list[str]) -> Response:
     mode = parse_mode(args[0]) if len(args) == 2 and args[0] else None
     if mode is None or not args[1].isdecimal():
@@ -209,7 +213,7 @@ async def press_feed(ctx: Context, args: list[str]) -> Response:
 
 
 # --- likes -------------------------------------------------------------------------------------
-@router.button("lk")
+@router.button(LEARNING_LIKE)
 async def press_like(ctx: Context, args: list[str]) -> Response:
     """lk:ID on a learning's card; lk:ID:MODE:PAGE on a page of the feed."""
     if not args or not args[0].isdecimal():

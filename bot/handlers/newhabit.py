@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.buttons import NEW_HABIT, button_payload
 from bot.commands import Arg
 from bot.context import Context
 from bot.handlers.checkin import split_day
@@ -98,9 +99,19 @@ def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:
     lead = "Let's build a habit. Send /cancel to stop at any time.\n\n" if intro else note
     buttons: list[list[Button]] = []
     if step.key == "schedule":
-        buttons.append([Button(label, f"nh:s:{value}") for label, value in SCHEDULE_CHOICES])
+        buttons.append(
+            [
+                Button(label, button_payload(NEW_HABIT, "s", value))
+                for label, value in SCHEDULE_CHOICES
+            ]
+        )
     if step.optional:
-        buttons.append([Button("Skip this", "nh:skip"), Button("Save now", "nh:save")])
+        buttons.append(
+            [
+                Button("Skip this", button_payload(NEW_HABIT, "skip")),
+                Button("Save now", button_payload(NEW_HABIT, "save")),
+            ]
+        )
     return Response.say(
         lead,
         bold(f"{index + 1}/{len(STEPS)} "),
@@ -168,7 +179,7 @@ async def _save(ctx: Context, data: dict[str, object]) -> Response:
     )
 
 
-@router.button("nh")
+@router.button(NEW_HABIT)
 async def press(ctx: Context, args: list[str]) -> Response:
     state = ctx.flow
     if state is None or state.name != FLOW:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
+from bot.buttons import STATS, button_payload
 from bot.charts import render_heatmap, render_week_grid
 from bot.commands import Arg
 from bot.context import Context
@@ -108,7 +109,8 @@ async def _overview(ctx: Context, habits: list[Habit]) -> Response:
             f" {percent(s.strength):>8} {percent(s.rate_30):>4}"
         )
     buttons = [
-        [Button(f"{i}. {button_title(h.title)}", f"st:{h.id}")] for i, h in enumerate(habits, 1)
+        [Button(f"{i}. {button_title(h.title)}", button_payload(STATS, h.id))]
+        for i, h in enumerate(habits, 1)
     ]
     return Response.say(
         bold("Your habits"),
@@ -141,7 +143,7 @@ async def _details(ctx: Context, habit: Habit) -> Response:
     return Response([Reply(text=rich(*parts), personal=True), Reply(image=image, personal=True)])
 
 
-@router.button("st")
+@router.button(STATS)
 async def press_stats(ctx: Context, args: list[str]) -> Response:
     habit = (
         await ctx.habits.get_owned(ctx.user, int(args[0])) if args and args[0].isdecimal() else None

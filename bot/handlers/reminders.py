@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.buttons import REMINDER_DONE, REMINDER_SKIP, REMINDER_SNOOZE, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_group
@@ -53,9 +54,9 @@ def reminder_reply(reminder: Reminder, habit: Habit, day: date, payload: dict[st
     if payload.get("late"):
         parts += ["\n", italic(f"(A bit late: this was due at {payload.get('local_time')}.)")]
     buttons = [
-        Button("✓ Done", f"rd:{reminder.id}:{stamp}"),
-        Button("💤 1 hour", f"rz:{reminder.id}"),
-        Button("Skip today", f"rk:{reminder.id}:{stamp}"),
+        Button("✓ Done", button_payload(REMINDER_DONE, reminder.id, stamp)),
+        Button("💤 1 hour", button_payload(REMINDER_SNOOZE, reminder.id)),
+        Button("Skip today", button_payload(REMINDER_SKIP, reminder.id, stamp)),
     ]
     return Reply.of(rich(*parts), buttons=[buttons], personal=True)
 
@@ -328,17 +329,17 @@ async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Respon
     return Response([Reply(text=text, edit=True, personal=True)], notice="Skipped")
 
 
-@router.button("rd")
+@router.button(REMINDER_DONE)
 async def press_done(ctx: Context, args: list[str]) -> Response:
     return await _check(ctx, args, CheckinStatus.DONE)
 
 
-@router.button("rk")
+@router.button(REMINDER_SKIP)
 async def press_skip(ctx: Context, args: list[str]) -> Response:
     return await _check(ctx, args, CheckinStatus.SKIPPED)
 
 
-@router.button("rz")
+@router.button(REMINDER_SNOOZE)
 async def press_snooze(ctx: Context, args: list[str]) -> Response:
     found = await _reminder_habit(ctx, args)
     if found is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.buttons import TIMEZONE, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import Button, Response, bold, code, example
@@ -39,7 +40,7 @@ async def timezone(ctx: Context) -> Response:
         return Response.say(
             exc.message,
             " Did you mean one of these?",
-            buttons=[[Button(s, f"tz:{s}")] for s in exc.suggestions],
+            buttons=[[Button(s, button_payload(TIMEZONE, s))] for s in exc.suggestions],
         )
     return await _set(ctx, name)
 
@@ -57,7 +58,7 @@ async def _set(ctx: Context, name: str, *, edit: bool = False) -> Response:
     )
 
 
-@router.button("tz")
+@router.button(TIMEZONE)
 async def pick_timezone(ctx: Context, args: list[str]) -> Response:
     try:
         name = resolve_timezone(":".join(args))
