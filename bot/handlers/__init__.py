@@ -8,17 +8,18 @@ from bot.handlers import (
     edit,
     group_admin,
     groups,
+    habits,
     learnings,
     link,
     newhabit,
     pick,
-    progress,
     proofs,
     reminders,
     settings,
+    stats,
     summary,
-    today,
     trust,
+    week,
 )
 from bot.router import Router
 
@@ -26,11 +27,12 @@ from bot.router import Router
 def build_router() -> Router:
     return Router().include(
         basics.router,
-        today.router,
+        habits.router,
         checkin.router,
         newhabit.router,
         edit.router,
-        progress.router,
+        week.router,
+        stats.router,
         settings.router,
         groups.router,
         group_admin.router,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands import Arg
 from bot.context import Context
-from bot.handlers.today import today_list
+from bot.handlers.habits import today_list
 from bot.messages import Reply, Response, bold
 from bot.router import Router
 from bot.views import progress_text, relative_day, streak_text

@@ -110,6 +110,22 @@ async def test_done_with_unknown_or_ambiguous_names(console: ConsoleSession) -> 
     assert "0 of 3 done." in await console.say("/habits")
 
 
+async def test_command_names_in_what_people_wrote_stay_as_typed(
+    console: ConsoleSession,
+) -> None:
+    assert (await console.say("/newhabit I check /stats daily")).startswith(
+        "bot: Created I check /stats daily, every day."
+    )
+    assert "1. ○ I check /stats daily — streak 0 days" in await console.say("/habits")
+    await console.say(":chat group Runners", "/newgroup Runners")
+    assert await console.say("/learn Send /done and /habits daily") == bot(
+        "💡 you shared a learning in Runners:",
+        "Send /done and /habits daily",
+        "👍 0 likes",
+        "[1] 👍 Like  [2] 🗑 Delete",
+    )
+
+
 async def test_habit_by_any_word_and_buttons_that_do_the_command(
     console: ConsoleSession,
 ) -> None:
