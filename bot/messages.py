@@ -166,10 +166,11 @@ def code(text: str) -> Span:
     return Span(text, Style.CODE)
 
 
-def command(name: str, args: str = "") -> Span:
-    """The command `name` (/done), or an example of it in use (/done read) as code."""
+def command(name: str, args: str = "", *, as_code: bool = True) -> Span:
+    """The command `name` (/done), or an example of it in use (/done read), as code unless
+    `as_code` is False."""
     if args:
-        return Span(f"/{name} {args}", Style.CODE, name)
+        return Span(f"/{name} {args}", Style.CODE if as_code else Style.PLAIN, name)
     return Span(f"/{name}", Style.PLAIN, name)
 
 

@@ -14,6 +14,7 @@ from bot.commands import Command, Kind
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
 from core.errors import InvalidInput
+from core.habits.matching import fold
 from core.habits.service import HabitService
 from core.users.service import UserService
 
@@ -133,7 +134,7 @@ async def habit_titles(bot: HabitLinkBot, user: discord.abc.User, current: str) 
         if found is None:
             return []
         titles = [h.title for h in await HabitService(session, bot.clock).active(found)]
-    wanted = " ".join(current.split()).lower()
-    starts = [t for t in titles if t.lower().startswith(wanted)]
-    inside = [t for t in titles if wanted in t.lower() and t not in starts]
+    wanted = fold(current)  # as HABIT matches: case and accents do not matter
+    starts = [t for t in titles if fold(t).startswith(wanted)]
+    inside = [t for t in titles if wanted in fold(t) and t not in starts]
     return (starts + inside)[:AUTOCOMPLETE_CHOICES]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.commands import Arg
 from bot.context import Context
 from bot.handlers.habits import today_list
-from bot.messages import Reply, Response, bold
+from bot.messages import Reply, Response, bold, command, rich
 from bot.router import Router
 from bot.views import progress_text, relative_day, streak_text
 from core.days import looks_like_day, parse_day
@@ -14,7 +14,7 @@ from core.habits.stats import compute_stats
 
 router = Router()
 
-USAGE = "/{cmd} HABIT [today|yesterday|mon|YYYY-MM-DD]"
+USAGE = "HABIT [today|yesterday|mon|YYYY-MM-DD]"
 
 
 def split_day(args: str) -> tuple[str, str]:
@@ -32,13 +32,13 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
         reply = await today_list(ctx)
         if not reply.buttons:
             return Response([reply])
-        usage = USAGE.format(cmd=cmd)
-        hint = (
-            f"To skip one, send {usage}. The buttons check habits in as done."
+        usage = command(cmd, USAGE, as_code=False)
+        text = (
+            rich("To skip one, send ", usage, ". The buttons check habits in as done.")
             if status is CheckinStatus.SKIPPED
-            else f"Tap a habit, or send {usage}."
+            else rich("Tap a habit, or send ", usage, ".")
         )
-        return Response([reply, Reply.of(hint, personal=True)])
+        return Response([reply, Reply.of(text, personal=True)])
     today = ctx.today
     day = parse_day(day_text, today)
     habit = await ctx.habits.find(ctx.user, ref)

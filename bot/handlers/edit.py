@@ -19,7 +19,6 @@ router = Router()
 FIELDS = ("title", "schedule", "why", "identity", "dose", "intention", "cue", "reward")
 FLOW = "edithabit"
 FIELD_WORDS = {f.value: f for f in EditableField}
-EDIT_USAGE = "/edithabit HABIT [title|schedule|why|identity|dose|intention|cue|reward] [new value]"
 
 
 def _field_buttons(habit: Habit) -> list[list[Button]]:

@@ -41,7 +41,7 @@ async def proof_command(ctx: Context) -> Response:
 @router.photo
 async def photo(ctx: Context) -> Response:
     if ctx.request.chat.is_private:
-        return Response.say("Nice photo! " + USAGE)
+        return Response.say("Nice photo! ", hint(USAGE))
     return await record_proof(ctx, ctx.request.text, explicit=False)
 
 

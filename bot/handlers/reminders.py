@@ -38,7 +38,6 @@ from core.users.service import plan_weekly_summary
 router = Router()
 SECTION = "Reminders"
 SNOOZE = timedelta(hours=1)
-USAGE = "/remind HABIT HH:MM [mon wed fri]"
 
 
 def reminder_reply(reminder: Reminder, habit: Habit, day: date, payload: dict[str, Any]) -> Reply:
