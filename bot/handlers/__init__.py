@@ -18,6 +18,7 @@ from bot.handlers import (
     settings,
     stats,
     summary,
+    summarytime,
     trust,
     week,
 )
@@ -40,6 +41,7 @@ def build_router() -> Router:
         trust.router,
         proofs.router,
         reminders.router,
+        summarytime.router,
         summary.router,
         link.router,
         pick.router,
