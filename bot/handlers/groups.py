@@ -32,7 +32,8 @@ async def chat_group(ctx: Context) -> Group:
 
 
 def invite_text(ctx: Context, group: Group) -> list[Rich]:
-    parts = [rich("In a private chat with me, send ", command("join", group.invite_code))]
+    join = command("join", group.invite_code, as_code=False)
+    parts = [rich("In a private chat with me, send ", join)]
     if ctx.request.deep_link:
         parts.append(rich(f"or open {ctx.request.deep_link}{group.invite_code}"))
     return parts
