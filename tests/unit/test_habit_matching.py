@@ -35,7 +35,8 @@ def test_a_unique_beginning_or_word_anywhere() -> None:
 def test_a_part_of_a_word_when_no_word_begins_so() -> None:
     assert match_title("akin", TITLES).found == 4  # b-akin-g
     assert match_title("ages", TITLES).found == 2
-    assert match_title("in", TITLES) == TitleMatch(suggestions=[])  # too short to be inside
+    inside = match_title("in", TITLES)  # too short to mean one word it is inside of
+    assert inside.found is None and not inside.ambiguous
 
 
 def test_several_matches_are_ambiguous() -> None:
