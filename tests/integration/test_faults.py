@@ -18,6 +18,7 @@ from bot.messages import Chat, ChatKind, Person, Request, Response
 from bot.router import Router
 from core.db.engine import Database
 from core.db.models import Habit
+from tests.support.bots import make_bot
 
 ALICE = Person("console", "alice", "Alice")
 DM = Chat("console", "dm:alice", ChatKind.PRIVATE)
@@ -82,9 +83,7 @@ async def test_a_bug_never_shows_a_traceback(
     async def boom(ctx: Context) -> Response:
         return Response.say(str(1 // 0))
 
-    buggy = HabitLinkBot(
-        db=bot.db, flows=bot.flows, clock=bot.clock, router=build_router().include(broken)
-    )
+    buggy = make_bot(bot.uow.db, bot.clock, flows=bot.flows, router=build_router().include(broken))
     with caplog.at_level(logging.ERROR):
         reply = await say(buggy, "/boom")
     assert reply == SORRY_BUG

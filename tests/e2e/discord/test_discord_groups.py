@@ -37,7 +37,7 @@ async def runners(dc: DiscordHarness) -> FakeUser:
 async def test_group_new_links_the_channel(dc: DiscordHarness, bot: HabitLinkBot) -> None:
     fake = dc.fake
     await runners(dc)
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         (link,) = (await session.scalars(select(GroupChat))).all()
     assert (link.platform, link.external_chat_id) == ("discord", str(fake.default_channel.id))
     other = fake.default_guild.channel("habits")  # another channel is another chat
@@ -61,7 +61,7 @@ async def test_proof_with_an_attachment(
     assert len(fake.downloads) == 1
     (second,) = await dc.slash("proof", {"photo": ("evening.png", jpeg(320, 200))})
     assert visible(second.content) == "Proof saved, Alice! That's 2 proofs this week in Runners."
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         assert await session.scalar(select(func.count()).select_from(Proof)) == 2
     assert len(list((tmp_path / "media").rglob("*.jpg"))) >= 2
 

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from adapters.discord.commands import COMMANDS, Slash
 from adapters.discord.platform import DiscordPlatform
 from bot.app import App
+from bot.config import Settings
+from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Chat, ChatKind, Person, Request, Response
-from bot.notify import Notifier
 from bot.platforms import platforms
-from bot.settings import Settings
 from core.clock import SettableClock
 from core.db.models import BotState, Identity, Notification
 from tests.e2e.discord.conftest import DiscordHarness, running, visible
@@ -49,7 +49,7 @@ async def test_commands_are_synced_only_when_they_change(
     async with running(fake, bot, commands=changed):
         pass
     assert len(fake.command_puts) == 2
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         (state,) = (await session.scalars(select(BotState))).all()
     assert state.key == f"discord:commands:{fake.application_id}:global"
     assert re.fullmatch(r"[0-9a-f]{64}", state.value)
@@ -103,7 +103,7 @@ async def test_a_closed_dm_makes_the_person_unreachable(
     notifier = await remind_alice(dc, clock)
     fake.block_dms(fake.default_user)
     assert await notifier.run_once() == 1
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         identity = (await session.scalars(select(Identity))).one()
         notification = (await session.scalars(select(Notification))).one()
     assert identity.unreachable_at is not None
