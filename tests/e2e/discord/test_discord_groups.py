@@ -3,23 +3,16 @@ attachment and by plain image messages, learnings liked by button and by 👍, /
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from PIL import Image
 from sqlalchemy import func, select
 
 from bot.dispatcher import HabitLinkBot
 from core.db.models import GroupChat, Proof
-from tests.e2e.discord.conftest import DiscordHarness, running, visible
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_models import EPHEMERAL, FakeUser
-
-
-def jpeg(width: int = 640, height: int = 480) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (30, 120, 200)).save(out, "JPEG")
-    return out.getvalue()
+from tests.support.discord import DiscordHarness, running, visible
+from tests.support.images import jpeg
 
 
 async def runners(dc: DiscordHarness) -> FakeUser:

@@ -16,8 +16,8 @@ from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
 from core.clock import SettableClock
 from core.db.models import HabitLog, Identity, Notification
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.telegram_models import StoredMessage
+from tests.support.telegram import TelegramHarness
 
 RETRY_AFTER_WARNING = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 BUTTONS = ["✓ Done", "💤 1 hour", "Skip today"]

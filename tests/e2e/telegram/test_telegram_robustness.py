@@ -3,12 +3,9 @@ and a flow that outlives the process (Redis)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import shutil
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +15,8 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from telegram.ext import AIORateLimiter
 
-from adapters.telegram.adapter import SORRY_SEND, TelegramAdapter
+from adapters.telegram.adapter import SORRY_SEND
 from bot.context import Context
-from bot.dispatcher import HabitLinkBot
 from bot.handlers import build_router
 from bot.messages import Response
 from bot.router import Router
@@ -29,31 +25,14 @@ from core.db.engine import Database
 from core.db.models import Habit
 from core.flows.redis import RedisFlowStore
 from tests.conftest import DEFAULT_NOW, REDIS_TEST_URL, redis_for_test
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser, StoredMessage
 from tests.support.bots import make_bot
+from tests.support.telegram import TelegramHarness, running
 
 # PTB 22 warns about RetryAfter.retry_after becoming a timedelta whenever it sees a 429.
 RETRY_AFTER_WARNING = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 TELEGRAM_SERVICE_USER = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
-
-
-@asynccontextmanager
-async def running(fake: FakeTelegram, bot: HabitLinkBot) -> AsyncIterator[TelegramHarness]:
-    """A TelegramAdapter for `bot`, long polling `fake` until the block ends."""
-    adapter = TelegramAdapter(
-        bot, token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url
-    )
-    polls = len(fake.calls_of("getUpdates"))
-    stop = asyncio.Event()
-    task = asyncio.create_task(adapter.serve(stop, poll_timeout=1))
-    await fake.wait_for_calls("getUpdates", polls + 1)
-    try:
-        yield TelegramHarness(fake, adapter)
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=10)
 
 
 async def probe(telegram: TelegramHarness, since: int) -> StoredMessage:
