@@ -38,6 +38,11 @@ class App:
     senders: dict[str, NotificationSender] = field(default_factory=dict)
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
+    @property
+    def uow(self) -> UnitOfWorkFactory:
+        """Opens units of work (`async with app.uow() as uow:`) for any other entry point."""
+        return self.bot.uow
+
     def notifier(self) -> Notifier:
         return Notifier(self.bot, self.senders, self.rate_limiter)
 
