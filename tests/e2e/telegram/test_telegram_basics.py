@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import Where
-from tests.e2e.telegram.conftest import TelegramHarness
+from tests.support.telegram import TelegramHarness
 
 
 async def test_newhabit_and_the_done_button_edits_the_list(telegram: TelegramHarness) -> None:
