@@ -45,6 +45,7 @@ from core.db.engine import Database
 from core.db.schema import upgrade
 from core.flows import MemoryFlowStore
 from core.media.storage import LocalMediaStore
+from core.uow import UnitOfWorkFactory
 
 NAME = "bench_captions"
 BASELINE = "/proof run"
@@ -89,11 +90,9 @@ async def run(rounds: int, warmup: int, workdir: Path) -> list[dict[str, Any]]:
         await upgrade(db)
         clock = SettableClock(BENCH_NOW)
         bot = HabitLinkBot(
-            db=db,
+            uow=UnitOfWorkFactory(db, clock, media=LocalMediaStore(workdir / "media")),
             flows=MemoryFlowStore(clock),
-            clock=clock,
             router=build_router(),
-            media=LocalMediaStore(workdir / "media"),
         )
         for title in HABITS:
             await bot.handle(Request.from_text(MEMBER, DM, f"/newhabit {title}"))

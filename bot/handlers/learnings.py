@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.buttons import FEED_PAGE, LEARNING_DELETE, LEARNING_LIKE, button_payload
+from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_group
-from bot.messages import Button, Reply, Response, Rich, bold, lines, shorten, utf16_len
-from bot.router import Router, Where
+from bot.messages import Button, Reply, Response, Rich, bold, hint, lines, shorten, utf16_len
+from bot.router import Router
 from bot.views import plural
 from core.errors import HabitLinkError
 from core.numbers import parse_int
@@ -17,6 +19,7 @@ from core.social.learnings import FeedMode, FeedPage, Learning, LearningService
 
 router = Router()
 SECTION = "Learnings"
+FEED_ALIASES = {"new": "newest", "latest": "newest", "best": "top", "liked": "top"}
 LIKE = "👍"
 MODE_TITLES = {FeedMode.NEWEST: "Newest", FeedMode.TOP: "Most liked"}
 MAX_PAGE = 10_000  # a forged page number beyond this is not a page of the feed
@@ -35,15 +38,6 @@ def row(i: int, item: Learning, where: str, tz: ZoneInfo) -> str:
     )
 
 
-def service(ctx: Context) -> LearningService:
-    return LearningService(ctx.session, ctx.clock)
-
-
-def short_date(moment: datetime, tz: ZoneInfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local.day} {local:%b}"
-
-
 def fit(rows: Iterable[str], budget: int = PAGE_UNITS) -> list[str]:
     """As many rows as fit in `budget` UTF-16 units (at least one)."""
     out: list[str] = []
@@ -53,6 +47,15 @@ def fit(rows: Iterable[str], budget: int = PAGE_UNITS) -> list[str]:
             break
         out.append(text)
     return out
+
+
+def service(ctx: Context) -> LearningService:
+    return ctx.learnings
+
+
+def short_date(moment: datetime, tz: ZoneInfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local.day} {local:%b}"
 
 
 # --- a learning posted in its group ----------------------------------------------------------
@@ -68,8 +71,8 @@ def card(learning: Learning, *, edit: bool = False) -> Reply:
         f"\n{LIKE} {plural(learning.likes, 'like')}",
         buttons=[
             [
-                Button(f"{LIKE} Like", f"lk:{learning.id}"),
-                Button("🗑 Delete", f"ld:{learning.id}"),
+                Button(f"{LIKE} Like", button_payload(LEARNING_LIKE, learning.id)),
+                Button("🗑 Delete", button_payload(LEARNING_DELETE, learning.id)),
             ]
         ],
         edit=edit,
@@ -79,7 +82,7 @@ def card(learning: Learning, *, edit: bool = False) -> Reply:
 @router.command(
     "learn",
     "Share something you learned with your group",
-    usage="/learn WHAT YOU LEARNED",
+    Arg.text("text", "What you learned", required=True, label="WHAT YOU LEARNED"),
     where=Where.GROUP,
     section=SECTION,
 )
@@ -100,21 +103,29 @@ async def learnings(ctx: Context) -> Response:
     found = await service(ctx).recent(group.id, ctx.user.id)
     if not found:
         return Response.say(
-            f"No learnings in {group.name} yet. Share one with /learn WHAT YOU LEARNED."
+            f"No learnings in {group.name} yet. Share one with ",
+            hint("/learn WHAT YOU LEARNED."),
         )
     rows = fit(row(i, item, "", ctx.tz) for i, item in enumerate(found, 1))
     return Response.say(
         bold(f"Latest learnings in {group.name}"),
         "\n",
         lines(rows),
-        "\nDelete one of your own with /unlearn N.",
+        hint("\nDelete one of your own with /unlearn N."),
     )
 
 
 @router.command(
     "unlearn",
     "Delete one of your learnings (its number in /learnings)",
-    usage="/unlearn N",
+    Arg.number(
+        "number",
+        "Its number in /learnings",
+        low=1,
+        required=True,
+        label="N",
+        invalid="Send /unlearn N with the number from /learnings, e.g. /unlearn 2.",
+    ),
     where=Where.GROUP,
     section=SECTION,
     menu=False,
@@ -122,13 +133,15 @@ async def learnings(ctx: Context) -> Response:
 async def unlearn(ctx: Context) -> Response:
     n = parse_int(ctx.request.args)
     if n is None:
-        return Response.say("Send /unlearn N with the number from /learnings, e.g. /unlearn 2.")
+        return Response.say(
+            hint("Send /unlearn N with the number from /learnings, e.g. /unlearn 2.")
+        )
     group = await chat_group(ctx)
     gone = await service(ctx).delete_nth(group.id, ctx.user.id, n)
     return Response.say("Deleted your learning: ", gone.content)
 
 
-@router.button("ld")
+@router.button(LEARNING_DELETE)
 async def press_delete(ctx: Context, args: list[str]) -> Response:
     learning_id = parse_int(args[0]) if len(args) == 1 else None
     if learning_id is None:
@@ -150,25 +163,28 @@ def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
     if not page.items:
         return Reply.of(
             title,
-            "\nNothing here yet. Share one in your group's chat with /learn.",
+            hint("\nNothing here yet. Share one in your group's chat with /learn."),
             edit=edit,
         )
     rows: list[Rich | str] = [
         *fit(row(i, item, f" in {item.group_name}", tz) for i, item in enumerate(page.items, 1))
     ]
     likes = [
-        Button(f"{'Unlike' if item.liked else 'Like'} {i}", f"lk:{item.id}:{mode}:{page.page}")
+        Button(
+            f"{'Unlike' if item.liked else 'Like'} {i}",
+            button_payload(LEARNING_LIKE, item.id, mode, page.page),
+        )
         for i, item in enumerate(page.items, 1)
     ]
     newest = page.mode is FeedMode.NEWEST
     older, newer = ("Older »", "« Newer") if newest else ("Next page »", "« Back")
     nav: list[Button] = []
     if page.has_previous:
-        nav.append(Button(newer, f"fd:{mode}:{page.page - 1}"))
+        nav.append(Button(newer, button_payload(FEED_PAGE, mode, page.page - 1)))
     if page.has_next:
-        nav.append(Button(older, f"fd:{mode}:{page.page + 1}"))
+        nav.append(Button(older, button_payload(FEED_PAGE, mode, page.page + 1)))
     other = FeedMode.TOP if page.mode is FeedMode.NEWEST else FeedMode.NEWEST
-    nav.append(Button(MODE_TITLES[other], f"fd:{other.value}:1"))
+    nav.append(Button(MODE_TITLES[other], button_payload(FEED_PAGE, other.value, "1")))
     return Reply.of(title, "\n", lines(rows), buttons=[likes, nav], edit=edit)
 
 
@@ -191,18 +207,26 @@ def parse_mode(word: str) -> FeedMode | None:
 @router.command(
     "feed",
     "Learnings from public groups: newest, or /feed top",
-    usage="/feed [top]",
+    Arg.choice(
+        "order",
+        "newest (default) or top",
+        ("newest", "top"),
+        aliases=FEED_ALIASES,
+        invalid="Say /feed for the newest learnings, or /feed top for the most liked.",
+    ),
     where=Where.PRIVATE,
     section=SECTION,
 )
 async def feed(ctx: Context) -> Response:
     mode = parse_mode(ctx.request.args)
     if mode is None:
-        return Response.say("Say /feed for the newest learnings, or /feed top for the most liked.")
+        return Response.say(
+            hint("Say /feed for the newest learnings, or /feed top for the most liked.")
+        )
     return await feed_page(ctx, mode, 1, edit=False)
 
 
-@router.button("fd")
+@router.button(FEED_PAGE)
 async def press_feed(ctx: Context, args: list[str]) -> Response:
     mode = parse_mode(args[0]) if len(args) == 2 and args[0] else None
     page = parse_int(args[1], 1, MAX_PAGE) if mode is not None else None
@@ -212,7 +236,7 @@ async def press_feed(ctx: Context, args: list[str]) -> Response:
 
 
 # --- likes -------------------------------------------------------------------------------------
-@router.button("lk")
+@router.button(LEARNING_LIKE)
 async def press_like(ctx: Context, args: list[str]) -> Response:
     """lk:ID on a learning's card; lk:ID:MODE:PAGE on a page of the feed."""
     learning_id = parse_int(args[0]) if args else None

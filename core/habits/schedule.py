@@ -122,7 +122,7 @@ class Schedule:
             return cls.on_weekdays({5, 6})
         m = re.fullmatch(r"(\d+)\s*(x|times?)?(\s*(a|per|/)\s*week)?", t)
         if m and (m.group(2) or m.group(3)):
-            n = int(m.group(1))
+            n = int(m.group(1)) if len(m.group(1)) <= 2 else 0
             if not 1 <= n <= 7:
                 raise ScheduleError("A weekly target is between 1 and 7 times a week.")
             return cls.times_a_week(n)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db.models import Habit, HabitLog, User
-from core.errors import Ambiguous, InvalidInput, NotFound
+from core.errors import Ambiguous, Choice, InvalidInput, NotFound
 from core.habits.history import CheckinStatus, HabitHistory
+from core.habits.matching import fold, match_title
 from core.habits.schedule import Schedule
-from core.numbers import parse_int
 from core.text import shorten
 
 MAX_ACTIVE_HABITS = 50
@@ -97,19 +96,14 @@ class CheckinResult:
 
 
 def match_habit(habits: Sequence[Habit], ref: str) -> Habit | None:
-    """The habit `ref` names without doubt: its number in the list, its name, or a unique
-    beginning of its name; None otherwise. Cheap: no suggestions are worked out."""
-    wanted = " ".join(ref.split()).lower()
-    if not wanted:
-        return None
-    if wanted.isdecimal():
-        n = parse_int(wanted, 1, len(habits))
-        return habits[n - 1] if n is not None else None
-    exact = [h for h in habits if h.title.lower() == wanted]
-    if len(exact) == 1:
-        return exact[0]
-    prefixed = [h for h in habits if h.title.lower().startswith(wanted)]
-    return prefixed[0] if len(prefixed) == 1 else None
+    """The habit `ref` names without doubt (core/habits/matching.py), or None."""
+    match = match_title(ref, [h.title for h in habits])
+    return habits[match.found] if match.found is not None else None
+
+
+def most_words(habits: Sequence[Habit]) -> int:
+    """How many words the longest title has, as matching counts them (at least one)."""
+    return max((len(fold(h.title).split()) for h in habits), default=1)
 
 
 class HabitService:
@@ -132,37 +126,40 @@ class HabitService:
             return None
         return habit
 
+    async def checkin_count(self, habit: Habit) -> int:
+        """How many days this habit has an entry for (done or skipped)."""
+        stmt = select(func.count()).select_from(HabitLog).where(HabitLog.habit_id == habit.id)
+        return await self.session.scalar(stmt) or 0
+
     async def find(self, user: User, ref: str, habits: Sequence[Habit] | None = None) -> Habit:
-        """A habit by its number in /habits, its name, or a unique beginning of its name."""
+        """A habit by its number in /habits, its title, or a unique word or part of one
+        (core/habits/matching.py). Ambiguous and NotFound carry the habits to pick from."""
         habits = list(habits) if habits is not None else await self.active(user)
-        wanted = " ".join(ref.split()).lower()
         if not habits:
             raise NotFound("You have no habits yet. Create one with /newhabit.")
-        if not wanted:
+        typed = " ".join(ref.split())
+        if not typed:
             raise InvalidInput("Which habit? Give its name or its number from /habits.")
-        found = match_habit(habits, wanted)
-        if found is not None:
-            return found
-        if wanted.isdecimal():
-            raise NotFound(f"There is no habit number {shorten(wanted)}; you have {len(habits)}.")
-        prefixed = [h for h in habits if h.title.lower().startswith(wanted)]
-        if len(prefixed) > 1:
+        match = match_title(typed, [h.title for h in habits])
+        if match.found is not None:
+            return habits[match.found]
+        if match.number_out_of_range:
+            raise NotFound(f"There is no habit number {shorten(typed)}; you have {len(habits)}.")
+        if match.ambiguous:
+            found = [habits[i] for i in match.ambiguous]
             raise Ambiguous(
-                f"{shorten(ref.strip())!r} matches {len(prefixed)} habits.",
-                [h.title for h in prefixed],
+                f"{shorten(typed)!r} matches {len(found)} habits.",
+                [h.title for h in found],
+                choices=[Choice(h.id, h.title) for h in found],
+                typed=typed,
             )
-        titles = [h.title for h in habits]
-        close = difflib.get_close_matches(ref.strip(), titles, n=3, cutoff=0.5)
-        lowered = {t.lower(): t for t in titles}
-        close += [
-            lowered[m]
-            for m in difflib.get_close_matches(wanted, list(lowered), n=3, cutoff=0.5)
-            if lowered[m] not in close
-        ]
-        close += [t for t in titles if wanted in t.lower() and t not in close]
-        # '/done run someday': the name followed by words that are not a day
-        close += [t for t in titles if wanted.startswith(t.lower() + " ") and t not in close]
-        raise NotFound(f"I can't find a habit called {shorten(ref.strip())!r}.", close[:3])
+        close = [habits[i] for i in match.suggestions]
+        raise NotFound(
+            f"I can't find a habit called {shorten(typed)!r}.",
+            [h.title for h in close],
+            choices=[Choice(h.id, h.title) for h in close],
+            typed=typed,
+        )
 
     async def logs(
         self, habits: Sequence[Habit], since: date | None = None, until: date | None = None

@@ -5,15 +5,14 @@ Performance itself is measured by `python -m bench.bench_captions`.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench import bench_captions
+from tests.support.threads import run_main
 
 
 def test_bench_captions_quick_runs(tmp_path: Path) -> None:
-    with ThreadPoolExecutor(1) as pool:  # its own thread, so asyncio.run owns a fresh loop
-        data = pool.submit(bench_captions.main, ["--quick", "--out", str(tmp_path)]).result()
+    data = run_main(bench_captions.main, "--quick", "--out", str(tmp_path))
     names = [r["name"] for r in data["results"]]
     assert names[0] == bench_captions.BASELINE and len(names) == 4
     for r in data["results"]:

@@ -48,7 +48,7 @@ async def test_numbers_out_of_range_get_clear_answers(console: ConsoleSession) -
         f"/done {huge}": "There is no habit number 9999999999",
         f"/daystart {huge}": "Give an hour from 0 to 6",
         "/daystart 99999999999999999999": "Give an hour from 0 to 6",
-        f"/unremind {huge}": "Give the number of a reminder from /reminders (you have 0).",
+        f"/unremind {huge}": "Give the number of a reminder from /reminders",
         f"/quiethours {huge}-7": "Quiet hours: off.",
         f"/summarytime sun {huge}": "Name a day and an hour",
     }

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import App, build_app
+from bot.config import Settings
 from bot.dispatcher import FLOW_IN_MEMORY
-from bot.settings import Settings
 from core.clock import SettableClock
 from core.ratelimit import Limit
 from tests.support.console import ConsoleSession

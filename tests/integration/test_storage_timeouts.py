@@ -15,12 +15,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.dispatcher import SORRY_STORAGE, HabitLinkBot
-from bot.handlers import build_router
 from bot.messages import Chat, ChatKind, Person, Request
 from core.clock import SettableClock
 from core.db.engine import Database
-from core.flows import MemoryFlowStore
 from core.media.storage import LocalMediaStore
+from tests.support.bots import make_bot
 from tests.support.tcp_proxy import FreezingProxy, freezing_proxy
 
 # More people than the pool has connections (10 + 10 overflow): some wait for one, bounded too.
@@ -46,9 +45,7 @@ async def proxied(
     async with freezing_proxy(url.hostname or "127.0.0.1", url.port or 5432) as proxy:
         proxied_url = url._replace(netloc=f"{url.username}@127.0.0.1:{proxy.port}").geturl()
         db = Database(proxied_url)
-        bot = HabitLinkBot(
-            db=db, flows=MemoryFlowStore(clock), clock=clock, router=build_router(), media=media
-        )
+        bot = make_bot(db, clock, media=media)
         try:
             yield bot, proxy
         finally:
@@ -93,9 +90,7 @@ async def test_a_locked_sqlite_database_gets_try_again_within_seconds(
     shutil.copyfile(sqlite_template, path)
     db = Database(f"sqlite:///{path}")
     other = Database(f"sqlite:///{path}")  # another process holding the write lock
-    bot = HabitLinkBot(
-        db=db, flows=MemoryFlowStore(clock), clock=clock, router=build_router(), media=media
-    )
+    bot = make_bot(db, clock, media=media)
     try:
         assert "Created Read" in await say(bot, PEOPLE[0], "/newhabit Read")
         async with other.engine.connect() as conn:
