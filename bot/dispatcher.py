@@ -15,6 +15,8 @@ from core.clock import Clock
 from core.db.engine import Database
 from core.errors import Ambiguous, HabitLinkError, NotFound
 from core.flows import FlowKey, FlowStore
+from core.groups.service import GroupService
+from core.inbox import mark_handled
 from core.media.storage import MediaStore
 from core.users.service import Contact, UserService
 
@@ -66,6 +68,17 @@ class HabitLinkBot:
                 return Response.say(SORRY_BUG)
         raise AssertionError("unreachable")
 
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> bool:
+        """A platform moved a chat to a new id (Telegram's group upgrade): the group follows."""
+        async with self.db.session() as session:
+            moved = await GroupService(session, self.clock).move_chat(
+                platform, old_chat_id, new_chat_id
+            )
+            await session.commit()
+        if moved:
+            log.info("a group's chat moved", extra={"platform": platform, "chat": new_chat_id})
+        return moved
+
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
         flow = await self.flows.get(key)
@@ -92,6 +105,8 @@ class HabitLinkBot:
                 flow=flow,
             )
             response = await self._route(ctx)
+            if request.update_id is not None:
+                await mark_handled(session, request.chat.platform, request.update_id, self.clock)
             await session.commit()
         if ctx.flow_changed:
             if ctx.next_flow is None:

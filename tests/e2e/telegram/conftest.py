@@ -45,6 +45,7 @@ class TelegramHarness:
         """Press a button of a bot message; returns the answerCallbackQuery text."""
         update = self.fake.press_button(message, text=text, user=user)
         answer = await self.fake.wait_for_callback_answer(update["callback_query"]["id"])
+        await asyncio.wait_for(self.adapter.settled(), 5)  # the press is answered before its edit
         return answer.text
 
 
