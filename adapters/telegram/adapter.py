@@ -42,7 +42,7 @@ log = logging.getLogger("habitlink.telegram")
 CALLBACK_ANSWER_LIMIT = 200
 # A button press is answered within this long even while its chat is busy (Telegram lets a
 # query be answered only for a short while; the effect of the press follows).
-ANSWER_WITHIN = 0.8
+ANSWER_WITHIN = 0.5
 # The bot layer contains its own faults, so what reaches PTB's error handler failed around it,
 # mostly while sending the reply: the change may well be saved (not "nothing was changed").
 SORRY_SEND = (
@@ -82,19 +82,21 @@ class TelegramAdapter:
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
         inbox = Inbox(bot.db, bot.clock, PLATFORM)
-        self.intake = Intake(self.application.bot, inbox, self._process)
+        self.intake = Intake(
+            self.application.bot, inbox, self.application.process_update, self._arrived
+        )
         self.replies = Sequencer("telegram-replies")  # in order per chat, chats side by side
         self._answered: set[str] = set()
         self._guards: set[asyncio.Task[None]] = set()
 
     # --- incoming ------------------------------------------------------------------------
-    async def _process(self, update: Update) -> None:
+    def _arrived(self, update: Update) -> None:
+        """A press is answered within ANSWER_WITHIN even when its chat is busy."""
         query = update.callback_query
         if query is not None:
             guard = asyncio.create_task(self._answer_soon(query))
             self._guards.add(guard)
             guard.add_done_callback(self._guards.discard)
-        await self.application.process_update(update)
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
@@ -342,8 +344,8 @@ class TelegramAdapter:
                         started=started,
                     )
             finally:
-                await self.intake.sequencer.drain(timeout=10.0)
-                await self.replies.drain(timeout=10.0)
+                await self.intake.sequencer.drain(timeout=3.0)
+                await self.replies.drain(timeout=3.0)  # a group's backlog may wait minutes
                 for guard in list(self._guards):
                     guard.cancel()
                 await app.stop()

@@ -55,10 +55,13 @@ def update_keys(update: Update) -> tuple[Hashable, ...]:
 
 
 class Intake:
-    def __init__(self, bot: Bot, inbox: Inbox, process: Process) -> None:
+    def __init__(
+        self, bot: Bot, inbox: Inbox, process: Process, arrived: Callable[[Update], None]
+    ) -> None:
         self.bot = bot
         self.inbox = inbox
         self.process = process
+        self.arrived = arrived  # called at once, before the update waits for its turn
         self.sequencer = Sequencer("telegram-updates")
 
     # --- from the inbox to the handlers ----------------------------------------------------
@@ -99,6 +102,7 @@ class Intake:
             finally:
                 await self.inbox.finish(entry.update_id)
 
+        self.arrived(update)
         self.sequencer.submit(update_keys(update), work)
 
     # --- long polling -----------------------------------------------------------------------
