@@ -322,7 +322,7 @@ async def test_group_limit_of_20_a_minute_is_kept(
             )
             assert fake.max_sends_in_window(group.id, 60.0) <= 20
             statuses = [c.status for c in fake.calls_of("sendMessage")]
-            assert 429 in statuses  # the fake's window is stricter than PTB's leaky bucket
+            assert 429 not in statuses  # a sliding window as strict as the fake's: no 429
             assert SORRY_SEND not in [m.plain_text for m in fake.messages_in(group.id)]
             assert len(fake.calls_of("sendMessage", ok_only=True)) == 25
             fake.assert_no_violations()
