@@ -11,7 +11,6 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
-    CallbackQuery,
     Message,
     Update,
 )
@@ -28,6 +27,7 @@ from telegram.ext import (
 
 from adapters.telegram.intake import Intake
 from adapters.telegram.limits import OVERALL_LIMIT, ChatRateLimiter
+from adapters.telegram.presses import Presses
 from adapters.telegram.render import caption, keyboard, split, to_html
 from adapters.telegram.translate import PLATFORM, button_request, message_request
 from bot.dispatcher import HabitLinkBot
@@ -39,10 +39,6 @@ from core.inbox import Inbox
 from core.ratelimit import Limit
 
 log = logging.getLogger("habitlink.telegram")
-CALLBACK_ANSWER_LIMIT = 200
-# A button press is answered within this long even while its chat is busy (Telegram lets a
-# query be answered only for a short while; the effect of the press follows).
-ANSWER_WITHIN = 0.5
 # The bot layer contains its own faults, so what reaches PTB's error handler failed around it,
 # mostly while sending the reply: the change may well be saved (not "nothing was changed").
 SORRY_SEND = (
@@ -86,17 +82,13 @@ class TelegramAdapter:
             self.application.bot, inbox, self.application.process_update, self._arrived
         )
         self.replies = Sequencer("telegram-replies")  # in order per chat, chats side by side
-        self._answered: set[str] = set()
-        self._guards: set[asyncio.Task[None]] = set()
+        self.presses = Presses()
 
     # --- incoming ------------------------------------------------------------------------
     def _arrived(self, update: Update) -> None:
         """A press is answered within ANSWER_WITHIN even when its chat is busy."""
-        query = update.callback_query
-        if query is not None:
-            guard = asyncio.create_task(self._answer_soon(query))
-            self._guards.add(guard)
-            guard.add_done_callback(self._guards.discard)
+        if update.callback_query is not None:
+            self.presses.arrived(update.callback_query)
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
@@ -120,32 +112,19 @@ class TelegramAdapter:
         query = update.callback_query
         if query is None:
             return
+        self.presses.handling(query)
         request = button_request(update)
         if request is None:
-            await self._answer(query, "That button no longer works.")
+            await self.presses.answer(query, "That button no longer works.")
             return
         response = await self.bot.handle(request)
         # Answered now; the edit or reply follows in the chat's turn (a busy group may wait).
-        await self._answer(query, (response.notice or "")[:CALLBACK_ANSWER_LIMIT] or None)
+        await self.presses.answer(query, response.notice)
         if query.message is not None:
             message = query.message if isinstance(query.message, Message) else None
             self.reply_later(
                 query.message.chat.id, response, update_id=update.update_id, pressed=message
             )
-
-    async def _answer_soon(self, query: CallbackQuery) -> None:
-        """Answer a press that is still waiting for its turn, before Telegram gives up on it."""
-        await asyncio.sleep(ANSWER_WITHIN)
-        await self._answer(query, None)
-
-    async def _answer(self, query: CallbackQuery, text: str | None) -> None:
-        if query.id in self._answered:
-            return
-        self._answered.add(query.id)
-        try:
-            await query.answer(text)
-        except BadRequest as exc:  # too late ("query is too old"): nothing to tell anyone
-            log.info("could not answer a button press", extra={"error": exc.message})
 
     def reply_later(
         self,
@@ -346,6 +325,5 @@ class TelegramAdapter:
             finally:
                 await self.intake.sequencer.drain(timeout=3.0)
                 await self.replies.drain(timeout=3.0)  # a group's backlog may wait minutes
-                for guard in list(self._guards):
-                    guard.cancel()
+                self.presses.close()
                 await app.stop()
