@@ -389,7 +389,10 @@ def _method_checks(method: str, params: JSON) -> list[Problem]:
             "chat_id and message_id (or inline_message_id)",
             "Bad Request: message identifier is not specified",
         )
-    if method == "answerCallbackQuery" and utf16_len(params.get("text") or "") > MAX_CALLBACK_ANSWER:
+    if (
+        method == "answerCallbackQuery"
+        and utf16_len(params.get("text") or "") > MAX_CALLBACK_ANSWER
+    ):
         problems += _problem(
             "text",
             f"text is {len(params['text'])} characters, max {MAX_CALLBACK_ANSWER}",

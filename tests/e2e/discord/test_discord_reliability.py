@@ -96,3 +96,22 @@ async def test_a_channel_held_by_429s_delays_no_other_channel(dc: DiscordHarness
     (answer,) = await dc.slash("habit list", channel=fake.dm_channel())
     assert "no habits" in visible(answer.content)
     assert time.monotonic() - began < 2.0
+
+
+async def test_typed_answers_sent_quickly_are_handled_in_order(dc: DiscordHarness) -> None:
+    fake = dc.fake
+    dm = fake.dm_channel()
+    await dc.slash("habit new", channel=dm)
+    since = len(fake.sent_messages)
+    for answer in ("Read 10 pages", "every day", "To think clearly"):
+        fake.send_message(answer, channel=dm)
+    replies = await fake.wait_for(
+        lambda: (
+            found
+            if len(found := fake.messages_in(dm.id)[-3:]) == 3
+            and len(fake.sent_messages) - since >= 3
+            else None
+        ),
+        what="three answers",
+    )
+    assert [visible(m.content)[:4] for m in replies] == ["2/8 ", "3/8 ", "4/8 "]
