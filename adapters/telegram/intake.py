@@ -12,6 +12,7 @@ import contextlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -29,6 +30,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_WEBHOOK_PATH = "/telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
 MAX_BACKOFF = 30.0
+PRUNE_EVERY = 3600.0  # seconds between clean-ups of handled updates in the inbox
 
 Process = Callable[[Update], Awaitable[None]]
 
@@ -63,6 +65,7 @@ class Intake:
         self.process = process
         self.arrived = arrived  # called at once, before the update waits for its turn
         self.sequencer = Sequencer("telegram-updates")
+        self._next_prune = 0.0
 
     # --- from the inbox to the handlers ----------------------------------------------------
     async def take(self, raw_updates: list[Any]) -> None:
@@ -76,6 +79,12 @@ class Intake:
             entries.append(InboxEntry(update_id, json.dumps(raw)))
         for entry in await self.inbox.accept(entries):
             self.start(entry)
+        if time.monotonic() >= self._next_prune:
+            self._next_prune = time.monotonic() + PRUNE_EVERY
+            try:
+                await self.inbox.prune()
+            except Exception as exc:
+                log.warning("could not prune the inbox", extra={"error": repr(exc)[:300]})
 
     async def resume(self) -> None:
         """Handle what a previous run stored but did not finish."""

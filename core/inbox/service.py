@@ -73,9 +73,8 @@ class Inbox:
             await session.commit()
         return fresh
 
-    async def pending(self) -> list[InboxEntry]:
-        """Updates stored but not handled (a crash interrupted them), oldest first; also forgets
-        handled updates older than KEEP_HANDLED."""
+    async def prune(self) -> None:
+        """Forget handled updates older than KEEP_HANDLED."""
         async with self.db.session() as session:
             await session.execute(
                 delete(InboxUpdate).where(
@@ -83,6 +82,11 @@ class Inbox:
                     InboxUpdate.handled_at < self.clock.now() - KEEP_HANDLED,
                 )
             )
+            await session.commit()
+
+    async def pending(self) -> list[InboxEntry]:
+        """Updates stored but not handled (a crash interrupted them), oldest first."""
+        async with self.db.session() as session:
             rows = (
                 await session.execute(
                     select(InboxUpdate.update_id, InboxUpdate.payload)
@@ -90,7 +94,6 @@ class Inbox:
                     .order_by(InboxUpdate.update_id)
                 )
             ).all()
-            await session.commit()
         return [InboxEntry(update_id, payload) for update_id, payload in rows]
 
     async def finish(self, update_id: int) -> None:
