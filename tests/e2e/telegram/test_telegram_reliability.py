@@ -15,7 +15,7 @@ from bot.dispatcher import HabitLinkBot
 from bot.messages import Response
 from core.inbox import InboxEntry
 from tests.e2e.telegram.conftest import TelegramHarness
-from tests.e2e.telegram.test_telegram_robustness import probe, running
+from tests.e2e.telegram.test_telegram_robustness import RETRY_AFTER_WARNING, probe, running
 from tests.e2e.telegram.test_telegram_webhook import free_port
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser
@@ -52,6 +52,21 @@ async def test_a_busy_group_delays_nobody_else(telegram: TelegramHarness) -> Non
     assert len(fake.messages_in(group.id)) < 4 + BUSY, "the group's backlog was not waiting"
     assert all(m.plain_text != SORRY_SEND for m in fake.sent_messages)
     fake.assert_no_violations()  # no 429s either: the bot kept to 20 a minute by itself
+
+
+@RETRY_AFTER_WARNING
+async def test_a_429_in_one_group_pauses_only_that_group(telegram: TelegramHarness) -> None:
+    fake = telegram.fake
+    group, bob = await crew(telegram)
+    fake.fail_next("sendMessage", chat_id=group.id, status=429, retry_after=30)
+    fake.send_command("help", chat=group, user=bob)
+    await fake.wait_for(
+        lambda: [c for c in fake.calls_of("sendMessage") if c.status == 429], what="the 429"
+    )
+    carol = fake.new_user("Carol")
+    (welcome,) = await telegram.say("/start", user=carol, timeout=2.0)
+    assert (welcome.plain_text or "").startswith("Welcome")
+    assert len(fake.calls_of("sendMessage", ok_only=True)) == len(fake.sent_messages)
 
 
 async def test_a_press_answered_too_late_is_no_apology(telegram: TelegramHarness) -> None:
