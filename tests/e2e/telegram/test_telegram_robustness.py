@@ -70,7 +70,7 @@ async def test_the_application_is_built_with_a_rate_limiter(telegram: TelegramHa
     assert isinstance(limiter, ChatRateLimiter)
     assert limiter.max_retries > 0  # a 429 is waited out and retried
     overall, group = chat_limits(-100123)
-    assert (overall.count, group.count, group.period) == (30, 20, 60.0)  # 30/s, 20/min a group
+    assert (overall.count, group.count, group.period) == (30, 20, 61.0)  # 30/s, 20/min a group
     assert chat_limits(42) == (overall,)
 
 
