@@ -6,19 +6,16 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.context import Context
 from bot.messages import Request, Response, bold, rich
 from bot.router import Router, Where
 from core.clock import Clock
-from core.db.engine import Database
-from core.errors import Ambiguous, HabitLinkError, NotFound
+from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.flows import FlowKey, FlowStore
-from core.groups.service import GroupService
-from core.inbox import mark_handled
 from core.media.storage import MediaStore
-from core.users.service import Contact, UserService
+from core.uow import UnitOfWorkFactory
+from core.users.service import Contact
 
 log = logging.getLogger("habitlink.bot")
 
@@ -31,22 +28,18 @@ Middleware = Callable[[Context], Awaitable[Response | None]]
 class HabitLinkBot:
     """Every adapter hands its requests to `handle` and renders what comes back."""
 
-    def __init__(
-        self,
-        *,
-        db: Database,
-        flows: FlowStore,
-        clock: Clock,
-        router: Router,
-        default_timezone: str = "UTC",
-        media: MediaStore | None = None,
-    ) -> None:
-        self.media = media
-        self.db = db
+    def __init__(self, *, uow: UnitOfWorkFactory, flows: FlowStore, router: Router) -> None:
+        self.uow = uow  # `async with bot.uow() as uow:` opens one unit of work
         self.flows = flows
-        self.clock = clock
         self.router = router
-        self.default_timezone = default_timezone
+
+    @property
+    def clock(self) -> Clock:
+        return self.uow.clock
+
+    @property
+    def media(self) -> MediaStore | None:
+        return self.uow.media
 
     async def handle(self, request: Request) -> Response:
         for attempt in (1, 2):
@@ -54,13 +47,13 @@ class HabitLinkBot:
                 return await self._handle_once(request)
             except HabitLinkError as exc:
                 return _explain(exc)
-            except IntegrityError:
+            except StorageConflict:
                 # Two first messages from the same person can race to create them; once more.
                 if attempt == 1:
                     continue
                 log.exception("integrity error", extra=_where(request))
                 return Response.say(SORRY_STORAGE)
-            except (SQLAlchemyError, RedisError, OSError):
+            except (StorageError, RedisError, OSError):
                 log.exception("storage error", extra=_where(request))
                 return Response.say(SORRY_STORAGE)
             except Exception:
@@ -70,11 +63,9 @@ class HabitLinkBot:
 
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> bool:
         """A platform moved a chat to a new id (Telegram's group upgrade): the group follows."""
-        async with self.db.session() as session:
-            moved = await GroupService(session, self.clock).move_chat(
-                platform, old_chat_id, new_chat_id
-            )
-            await session.commit()
+        async with self.uow() as uow:
+            moved = await uow.groups.move_chat(platform, old_chat_id, new_chat_id)
+            await uow.commit()
         if moved:
             log.info("a group's chat moved", extra={"platform": platform, "chat": new_chat_id})
         return moved
@@ -82,7 +73,7 @@ class HabitLinkBot:
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
         flow = await self.flows.get(key)
-        async with self.db.session() as session:
+        async with self.uow() as uow:
             contact = Contact(
                 platform=request.sender.platform,
                 external_id=request.sender.id,
@@ -90,24 +81,19 @@ class HabitLinkBot:
                 username=request.sender.username,
                 private_chat_id=request.chat.id if request.chat.is_private else None,
             )
-            user, is_new = await UserService(session, self.clock, self.default_timezone).identify(
-                contact
-            )
+            user, is_new = await uow.users.identify(contact)
             ctx = Context(
                 request=request,
                 user=user,
                 is_new_user=is_new,
-                session=session,
-                clock=self.clock,
+                uow=uow,
                 router=self.router,
-                default_timezone=self.default_timezone,
-                media_store=self.media,
                 flow=flow,
             )
             response = await self._route(ctx)
-            if request.update_id is not None:
-                await mark_handled(session, request.chat.platform, request.update_id, self.clock)
-            await session.commit()
+            if request.update_id is not None:  # handled with its effect: never twice
+                await uow.inbox.mark_handled(request.chat.platform, request.update_id)
+            await uow.commit()
         if ctx.flow_changed:
             if ctx.next_flow is None:
                 await self.flows.clear(key)

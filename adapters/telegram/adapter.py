@@ -30,12 +30,11 @@ from adapters.telegram.limits import OVERALL_LIMIT, ChatRateLimiter
 from adapters.telegram.presses import Presses
 from adapters.telegram.render import caption, keyboard, split, to_html
 from adapters.telegram.translate import PLATFORM, button_request, message_request
+from bot.delivery import SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Response
-from bot.notify import SendFailed, Unreachable
 from bot.ordering import Sequencer
 from bot.router import Where
-from core.inbox import Inbox
 from core.ratelimit import Limit
 
 log = logging.getLogger("habitlink.telegram")
@@ -77,9 +76,8 @@ class TelegramAdapter:
         self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
-        inbox = Inbox(bot.db, bot.clock, PLATFORM)
         self.intake = Intake(
-            self.application.bot, inbox, self.application.process_update, self._arrived
+            self.application.bot, bot.uow, self.application.process_update, self._arrived
         )
         self.replies = Sequencer("telegram-replies")  # in order per chat, chats side by side
         self.presses = Presses()

@@ -22,8 +22,10 @@ from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
 
+from adapters.telegram.translate import PLATFORM
 from bot.ordering import Sequencer
-from core.inbox import Inbox, InboxEntry
+from core.inbox import InboxEntry
+from core.uow import UnitOfWorkFactory
 
 log = logging.getLogger("habitlink.telegram")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -58,10 +60,14 @@ def update_keys(update: Update) -> tuple[Hashable, ...]:
 
 class Intake:
     def __init__(
-        self, bot: Bot, inbox: Inbox, process: Process, arrived: Callable[[Update], None]
+        self,
+        bot: Bot,
+        units: UnitOfWorkFactory,
+        process: Process,
+        arrived: Callable[[Update], None],
     ) -> None:
         self.bot = bot
-        self.inbox = inbox
+        self.units = units
         self.process = process
         self.arrived = arrived  # called at once, before the update waits for its turn
         self.sequencer = Sequencer("telegram-updates")
@@ -77,18 +83,25 @@ class Intake:
                 log.warning("skipped an update without an update_id")
                 continue
             entries.append(InboxEntry(update_id, json.dumps(raw)))
-        for entry in await self.inbox.accept(entries):
+        async with self.units() as uow:
+            fresh = await uow.inbox.accept(PLATFORM, entries)
+            if time.monotonic() >= self._next_prune:  # now and then, forget old handled ones
+                self._next_prune = time.monotonic() + PRUNE_EVERY
+                await uow.inbox.prune(PLATFORM)
+            await uow.commit()
+        for entry in fresh:
             self.start(entry)
-        if time.monotonic() >= self._next_prune:
-            self._next_prune = time.monotonic() + PRUNE_EVERY
-            try:
-                await self.inbox.prune()
-            except Exception as exc:
-                log.warning("could not prune the inbox", extra={"error": repr(exc)[:300]})
+
+    async def finish(self, update_id: int) -> None:
+        """Mark an update handled (a no-op when its handling already did, with its effect)."""
+        async with self.units() as uow:
+            await uow.inbox.mark_handled(PLATFORM, update_id)
+            await uow.commit()
 
     async def resume(self) -> None:
         """Handle what a previous run stored but did not finish."""
-        pending = await self.inbox.pending()
+        async with self.units() as uow:
+            pending = await uow.inbox.pending(PLATFORM)
         if pending:
             log.info("handling updates left over from the last run", extra={"count": len(pending)})
         for entry in pending:
@@ -102,14 +115,14 @@ class Intake:
                 "skipped an update python-telegram-bot cannot read",
                 extra={"update_id": entry.update_id, "error": repr(exc)[:300]},
             )
-            self.sequencer.submit((), lambda: self.inbox.finish(entry.update_id))
+            self.sequencer.submit((), lambda: self.finish(entry.update_id))
             return
 
         async def work() -> None:
             try:
                 await self.process(update)
             finally:
-                await self.inbox.finish(entry.update_id)
+                await self.finish(entry.update_id)
 
         self.arrived(update)
         self.sequencer.submit(update_keys(update), work)

@@ -8,9 +8,9 @@ import time
 import pytest
 
 from bot.dispatcher import HabitLinkBot
-from tests.e2e.discord.conftest import DiscordHarness, answers, running, visible
 from tests.e2e.discord.test_discord_groups import runners
 from tests.fakes.discord_api import FakeDiscord
+from tests.support.discord import DiscordHarness, answers, running, visible
 
 RUNNER = "🏃"
 LONG = RUNNER * 1000

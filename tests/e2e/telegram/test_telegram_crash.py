@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.settings import Settings
+from bot.config import Settings
 from core.db.engine import Database
 from core.db.models import Message
 from tests.e2e.test_console_cli import REPO, habitlink

@@ -6,9 +6,9 @@ import asyncio
 
 from adapters.telegram.render import CAPTION_LIMIT, MESSAGE_LIMIT, caption, split, to_html
 from bot.messages import Rich, Span, Style, rich
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.telegram_markup import parse_entities
 from tests.fakes.telegram_models import utf16_len
+from tests.support.telegram import TelegramHarness
 
 RUNNER = "🏃"  # outside the BMP: two UTF-16 code units each
 LONG = RUNNER * 1000

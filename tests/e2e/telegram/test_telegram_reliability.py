@@ -14,11 +14,11 @@ from adapters.telegram.intake import webhook_target
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Response
 from core.inbox import InboxEntry
-from tests.e2e.telegram.conftest import TelegramHarness
-from tests.e2e.telegram.test_telegram_robustness import RETRY_AFTER_WARNING, probe, running
-from tests.e2e.telegram.test_telegram_webhook import free_port
+from tests.e2e.telegram.test_telegram_robustness import RETRY_AFTER_WARNING, probe
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser
+from tests.support.network import free_port
+from tests.support.telegram import TelegramHarness, running
 
 BUSY = 30  # commands in one group: at 20 replies a minute the last waits most of a minute
 
@@ -214,7 +214,9 @@ async def test_a_restart_handles_what_was_stored_but_not_handled(bot: HabitLinkB
         update = fake.send_command("newhabit", "Stretch")
         # As if a run had stored it and died: in the inbox, and confirmed to Telegram.
         entry = InboxEntry(int(update["update_id"]), json.dumps(update))
-        await telegram.adapter.intake.inbox.accept([entry])
+        async with bot.uow() as uow:
+            await uow.inbox.accept("telegram", [entry])
+            await uow.commit()
         fake.pending_updates.clear()
         async with running(fake, bot) as telegram:
             await fake.wait_for_message(text_contains="Created Stretch")
