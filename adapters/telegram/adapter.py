@@ -30,11 +30,11 @@ from adapters.telegram.limits import OVERALL_LIMIT, ChatRateLimiter
 from adapters.telegram.presses import Presses
 from adapters.telegram.render import caption, keyboard, split, to_html
 from adapters.telegram.translate import PLATFORM, button_request, message_request
+from bot.commands import Where
 from bot.delivery import SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Response
 from bot.ordering import Sequencer
-from bot.router import Where
 from core.ratelimit import Limit
 
 log = logging.getLogger("habitlink.telegram")
