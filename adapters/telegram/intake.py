@@ -168,7 +168,8 @@ class Intake:
                     raise
                 except Exception as exc:  # network, Conflict, or the database is down
                     level = logging.ERROR if isinstance(exc, Conflict) else logging.WARNING
-                    log.log(level, "getUpdates failed", extra={"error": repr(exc)[:300]})
+                    error = repr(exc).replace(token, "<token>")[:300]  # never a secret in logs
+                    log.log(level, "getUpdates failed", extra={"error": error})
                     await _sleep_or_stop(stop, backoff)
                     backoff = min(backoff * 2, MAX_BACKOFF)
                     continue
@@ -181,7 +182,8 @@ class Intake:
                 try:
                     await request.post(f"{base_url}{token}/getUpdates?offset={offset}&timeout=0")
                 except TelegramError as exc:
-                    log.warning("could not confirm the last updates", extra={"error": repr(exc)})
+                    error = repr(exc).replace(token, "<token>")[:300]
+                    log.warning("could not confirm the last updates", extra={"error": error})
         finally:
             await request.shutdown()
 

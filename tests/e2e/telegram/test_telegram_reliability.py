@@ -222,3 +222,16 @@ async def test_a_restart_handles_what_was_stored_but_not_handled(bot: HabitLinkB
             await fake.wait_for_message(text_contains="Created Stretch")
             (listing,) = await telegram.say("/habits")
         assert (listing.plain_text or "").count("Stretch") == 1
+
+
+async def test_getupdates_errors_are_waited_out_and_lose_nothing(
+    telegram: TelegramHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = telegram.fake
+    fake.fail_next("getUpdates", times=2, status=502)
+    with caplog.at_level(logging.WARNING, logger="habitlink.telegram"):
+        (reply,) = await telegram.say("/start", timeout=15.0)
+    assert (reply.plain_text or "").startswith("Welcome")
+    failures = [r for r in caplog.records if r.getMessage() == "getUpdates failed"]
+    assert failures  # logged (one may come before the log is watched), and the bot went on
+    assert all(fake.token not in r.__dict__["error"] for r in failures)
