@@ -15,11 +15,14 @@ from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from core.db.engine import Database
 from core.db.schema import ensure_schema
+from core.finder.llm import GroqChooser, OpenAIChooser
+from core.finder.service import ToolFinder
 from core.flows import FlowStore, MemoryFlowStore
 from core.flows.redis import RedisFlowStore
 from core.media.storage import media_store_from_settings
 from core.ratelimit import MemoryRateLimiter, RateLimiter
 from core.ratelimit.redis import RedisRateLimiter
+from core.toolbox.service import ToolboxService
 
 log = logging.getLogger("habitlink")
 
@@ -74,6 +77,9 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             s3_secret_access_key=secret.get_secret_value() if secret else None,
             s3_path_style=settings.s3_path_style,
         )
+        finder = tool_finder_from_settings(settings, clock)
+        if finder.chooser is not None:
+            stack.push_async_callback(finder.chooser.close)
         bot = HabitLinkBot(
             db=db,
             flows=flows,
@@ -81,7 +87,12 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             router=build_router(),
             default_timezone=settings.default_timezone,
             media=media,
+            finder=finder,
+            tools_per_day=settings.tools_per_day,
         )
+        async with db.session() as session:
+            await ToolboxService(session, clock).sync_seed()
+            await session.commit()
     except BaseException:
         await stack.aclose()
         raise
@@ -91,6 +102,28 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             "database": db.dialect,
             "flow_store": type(flows).__name__,
             "media_store": type(media).__name__,
+            "tool_finder": finder.chooser.provider if finder.chooser else "offline",
         },
     )
     return App(settings, clock, db, flows, bot, limiter, redis, _stack=stack)
+
+
+def tool_finder_from_settings(settings: Settings, clock: Clock) -> ToolFinder:
+    """OpenAI when its key is set, else Groq when its key is set, else offline ranking only."""
+    chooser: OpenAIChooser | GroqChooser | None = None
+    timeout = settings.ai_timeout_seconds
+    if settings.openai_api_key is not None:
+        chooser = OpenAIChooser(
+            settings.openai_api_key.get_secret_value(),
+            settings.openai_model,
+            base_url=settings.openai_base_url,
+            timeout=timeout,
+        )
+    elif settings.groq_api_key is not None:
+        chooser = GroqChooser(
+            settings.groq_api_key.get_secret_value(),
+            settings.groq_model,
+            base_url=settings.groq_base_url,
+            timeout=timeout,
+        )
+    return ToolFinder(chooser, clock, daily_ai_calls=settings.ai_daily_limit)

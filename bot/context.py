@@ -13,11 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.messages import Request
 from core.clock import Clock
 from core.db.models import User
+from core.finder.service import ToolFinder
 from core.flows import FlowState
 from core.groups.service import GroupService
 from core.habits.service import HabitService
+from core.lifebook.service import LifebookService
 from core.media.storage import MediaStore
 from core.proofs.service import ProofService
+from core.toolbox.service import ToolboxService
 from core.users.service import UserService, user_today, user_zone
 
 if TYPE_CHECKING:
@@ -38,6 +41,8 @@ class Context:
     # Flow changes are applied only after the database transaction commits.
     next_flow: FlowState | None = None
     flow_changed: bool = field(default=False)
+    finder: ToolFinder | None = None
+    tools_per_day: int = 3
 
     @cached_property
     def habits(self) -> HabitService:
@@ -60,6 +65,20 @@ class Context:
     @cached_property
     def users(self) -> UserService:
         return UserService(self.session, self.clock, self.default_timezone)
+
+    @cached_property
+    def toolbox(self) -> ToolboxService:
+        return ToolboxService(self.session, self.clock)
+
+    @cached_property
+    def lifebook(self) -> LifebookService:
+        return LifebookService(self.session)
+
+    @property
+    def tool_finder(self) -> ToolFinder:
+        if self.finder is None:
+            self.finder = ToolFinder(None, self.clock)
+        return self.finder
 
     @property
     def now(self) -> datetime:

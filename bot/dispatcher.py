@@ -14,6 +14,7 @@ from bot.router import Router, Where
 from core.clock import Clock
 from core.db.engine import Database
 from core.errors import Ambiguous, HabitLinkError, NotFound
+from core.finder.service import ToolFinder
 from core.flows import FlowKey, FlowStore
 from core.media.storage import MediaStore
 from core.users.service import Contact, UserService
@@ -38,8 +39,13 @@ class HabitLinkBot:
         router: Router,
         default_timezone: str = "UTC",
         media: MediaStore | None = None,
+        finder: ToolFinder | None = None,
+        tools_per_day: int = 3,
     ) -> None:
         self.media = media
+        # One finder per bot: it holds the AI client, the answer cache and the ranker's index.
+        self.finder = finder or ToolFinder(None, clock)
+        self.tools_per_day = tools_per_day
         self.db = db
         self.flows = flows
         self.clock = clock
@@ -90,6 +96,8 @@ class HabitLinkBot:
                 default_timezone=self.default_timezone,
                 media_store=self.media,
                 flow=flow,
+                finder=self.finder,
+                tools_per_day=self.tools_per_day,
             )
             response = await self._route(ctx)
             await session.commit()
