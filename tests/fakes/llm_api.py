@@ -5,8 +5,8 @@
         GroqChooser(fake.api_key, "llama-test", base_url=fake.groq_base_url)
 
 It serves POST /v1/chat/completions (openai) and /openai/v1/chat/completions (groq). Each test
-scripts the next answers in order with `fake.then(...)`: a good answer, invalid JSON, an unknown tool
-id, an HTTP status (429 with Retry-After, 500), or a slow answer. When the script runs out the
+scripts the next answers in order with `fake.then(...)`: a good answer, invalid JSON, an unknown
+tool id, an HTTP status (429 with Retry-After, 500), or a slow answer. When the script runs out the
 last entry repeats. Every request is recorded (`fake.requests`) and checked: the bearer key,
 a model, a system and a user message; anything else is answered 400 and kept in `problems`.
 """
