@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from bot.handlers import (
+    addtool,
     basics,
     checkin,
     edit,
+    findtool,
     group_admin,
     groups,
     learnings,
+    lifebook,
     link,
     newhabit,
     progress,
@@ -17,6 +20,7 @@ from bot.handlers import (
     settings,
     summary,
     today,
+    toolbox,
     trust,
 )
 from bot.router import Router
@@ -39,4 +43,8 @@ def build_router() -> Router:
         reminders.router,
         summary.router,
         link.router,
+        lifebook.router,
+        toolbox.router,
+        addtool.router,
+        findtool.router,
     )

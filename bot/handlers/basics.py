@@ -9,7 +9,17 @@ from bot.router import Router, Where
 
 router = Router()
 
-SECTIONS = ("Basics", "Habits", "Groups", "Learnings", "Summary", "Reminders", "Settings")
+SECTIONS = (
+    "Basics",
+    "Habits",
+    "Lifebook",
+    "Toolbox",
+    "Groups",
+    "Learnings",
+    "Summary",
+    "Reminders",
+    "Settings",
+)
 
 
 @router.command("start", "What HabitLink does and how to begin", section="Basics")

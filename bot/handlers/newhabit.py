@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.context import Context
 from bot.handlers.checkin import split_day
+from bot.handlers.lifebook import serves_question
 from bot.messages import Button, Response, bold, code, italic
 from bot.router import Router
 from bot.views import habit_card
@@ -61,6 +62,7 @@ async def newhabit(ctx: Context) -> Response:
         draft = HabitDraft.build(title=title)
         habit = await ctx.habits.create(ctx.user, draft, ctx.today)
         ctx.end_flow()
+        serves = serves_question(ctx, habit)
         return Response.say(
             "Created ",
             bold(habit.title),
@@ -69,6 +71,8 @@ async def newhabit(ctx: Context) -> Response:
             " or /habits. Add why, identity and a cue with ",
             code("/edithabit"),
             ".",
+            *(["\n\nWhich of your Lifebook goals or values does it serve?"] if serves else []),
+            buttons=serves,
         )
     ctx.start_flow(FLOW, STEPS[0].key)
     return _ask(0, intro=True)
@@ -158,10 +162,13 @@ async def _save(ctx: Context, data: dict[str, object]) -> Response:
     draft = HabitDraft.build(schedule=schedule, **fields)
     habit = await ctx.habits.create(ctx.user, draft, ctx.today)
     ctx.end_flow()
+    serves = serves_question(ctx, habit)
     return Response.say(
         "Your new habit is ready:\n\n",
         habit_card(habit),
         "\n\nCheck in with /habits. Small and daily beats big and rare.",
+        *(["\n\nWhich of your Lifebook goals or values does it serve?"] if serves else []),
+        buttons=serves,
     )
 
 

@@ -21,6 +21,7 @@ from bot.views import day_label, plural, progress_text, short_title
 from core.clock import Clock
 from core.db.models import Group, User
 from core.habits.history import week_start
+from core.lifebook.service import LifebookService, compass_line
 from core.media.storage import MediaStore
 from core.proofs.service import ProofService
 from core.social.trust import trusted_insights
@@ -77,6 +78,9 @@ async def user_week_reply(
     service = SummaryService(session, clock, proofs)
     sunday = monday + timedelta(days=6)
     parts: list[str | Span] = [bold(f"Your week · {day_label(monday)} to {day_label(sunday)}")]
+    compass = compass_line(LifebookService.read(user), monday)
+    if compass:  # the person's own words, a different line each week
+        parts += ["\n", italic(compass)]
     weeks = (await service.habit_weeks([user], {user.id: today}))[user.id]
     if not weeks:
         parts.append("\nNo habits yet. Start one with /newhabit.")

@@ -146,6 +146,13 @@ class ToolboxService:
             [by_lower[c] for c in close],
         )
 
+    async def title_taken(self, title: str) -> bool:
+        await self.sync_seed()
+        found = await self.session.scalar(
+            select(Tool.id).where(func.lower(Tool.title) == " ".join(title.split()).lower())
+        )
+        return found is not None
+
     async def authors(self, tools: Sequence[Tool]) -> dict[int, str]:
         ids = {t.author_id for t in tools if t.author_id is not None}
         if not ids:
@@ -159,10 +166,7 @@ class ToolboxService:
     async def add(self, author: User, spec: ToolSpec, today: date, per_day: int) -> Tool:
         """A community tool; at most `per_day` a day per person, even when sent at once."""
         await self.sync_seed()
-        clash = await self.session.scalar(
-            select(Tool.id).where(func.lower(Tool.title) == spec.title.lower())
-        )
-        if clash is not None:
+        if await self.title_taken(spec.title):
             raise InvalidInput(f"There is already a tool called “{spec.title}”. See /tool.")
         if not await counters.take(self.session, author.id, ADD_COUNTER, today, per_day):
             raise InvalidInput(
