@@ -31,6 +31,7 @@ class Option:
     required: bool = False
     choices: tuple[str, ...] = ()
     habits: bool = False  # autocomplete with the person's active habits
+    tools: bool = False  # autocomplete with the Toolbox's tool titles
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,18 @@ DAY = Option("day", "today, yesterday, a weekday, -2 or YYYY-MM-DD (up to 7 days
 USER = Option("user", "The person", Kind.USER, required=True)
 VISIBILITY = ("public", "private")
 FIELDS = ("title", "schedule", "why", "identity", "dose", "intention", "cue", "reward")
+TOOL = Option("tool", "The technique: its name or a part of it", required=True, tools=True)
+LIFEBOOK_PARTS = (
+    "guide",
+    "vision",
+    "values",
+    "identity",
+    "goals",
+    "goal",
+    "domains",
+    "ai",
+    "delete",
+)
 
 COMMANDS: tuple[Slash, ...] = (
     Slash(
@@ -218,6 +231,40 @@ COMMANDS: tuple[Slash, ...] = (
             Option("note", "A few words about it"),
         ),
     ),
+    Slash(
+        "lifebook",
+        "lifebook",
+        "Your Lifebook: vision, values, identity, 90-day goals (private)",
+        (
+            Option("part", "What to change (leave empty to see it)", choices=LIFEBOOK_PARTS),
+            Option("text", "The new text ('-' clears it); for ai: on or off"),
+        ),
+    ),
+    Slash(
+        "tools",
+        "tools",
+        "Browse the Toolbox of habit techniques",
+        (Option("keyword", "Only tools mentioning this word"),),
+    ),
+    Slash("tool", "tool", "One technique: its steps and where it comes from", (TOOL,)),
+    Slash(
+        "usetool",
+        "usetool",
+        "Use a technique for one of your habits",
+        (TOOL, WHICH_HABIT, Option("off", "off: stop using it", choices=("off",))),
+    ),
+    Slash(
+        "addtool",
+        "addtool",
+        "Share a technique with everyone (guided)",
+        (Option("title", "Its name (you'll be asked for the rest)"),),
+    ),
+    Slash(
+        "findtool",
+        "findtool",
+        "Describe what gets in your way; get three techniques that fit",
+        (Option("problem", "In your own words: what gets in your way?", required=True),),
+    ),
     Slash("help", "help", "All commands, or one in detail", (Option("command", "A command"),)),
     Slash(
         "start",
@@ -244,11 +291,12 @@ def build_tree(
     specs: Sequence[Slash],
     run: RunSlash,
     complete: CompleteHabit,
+    complete_tool: CompleteHabit | None = None,
 ) -> None:
     """Add every row of `specs` to `tree` (subcommands under their /habit or /group group)."""
     groups: dict[str, app_commands.Group] = {}
     for spec in specs:
-        command = _command(spec, run, complete)
+        command = _command(spec, run, complete, complete_tool)
         if spec.parent is None:
             tree.add_command(command)
             continue
@@ -263,7 +311,7 @@ def build_tree(
 
 
 def _command(
-    spec: Slash, run: RunSlash, complete: CompleteHabit
+    spec: Slash, run: RunSlash, complete: CompleteHabit, complete_tool: CompleteHabit | None
 ) -> app_commands.Command[Any, ..., None]:
     async def callback(interaction: Interaction, **values: Any) -> None:
         await run(interaction, spec, values)
@@ -299,17 +347,19 @@ def _command(
     for option in spec.options:
         if option.habits:
             command.autocomplete(option.name)(_completer(complete))
+        elif option.tools and complete_tool is not None:
+            command.autocomplete(option.name)(_completer(complete_tool))
     return command
 
 
 def _completer(
     complete: CompleteHabit,
 ) -> Callable[[Interaction, str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]:
-    async def habits(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         titles = await complete(interaction, current)
         return [app_commands.Choice(name=t[:100], value=t[:100]) for t in titles[:25]]
 
-    return habits
+    return choices
 
 
 def args_of(spec: Slash, values: Mapping[str, Any]) -> str:

@@ -14,6 +14,7 @@ from bot.dispatcher import HabitLinkBot
 from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
 from core.errors import InvalidInput
 from core.habits.service import HabitService
+from core.toolbox.service import ToolboxService
 from core.users.service import UserService
 
 PLATFORM = "discord"
@@ -132,6 +133,16 @@ async def habit_titles(bot: HabitLinkBot, user: discord.abc.User, current: str) 
         if found is None:
             return []
         titles = [h.title for h in await HabitService(session, bot.clock).active(found)]
+    wanted = " ".join(current.split()).lower()
+    starts = [t for t in titles if t.lower().startswith(wanted)]
+    inside = [t for t in titles if wanted in t.lower() and t not in starts]
+    return (starts + inside)[:AUTOCOMPLETE_CHOICES]
+
+
+async def tool_titles(bot: HabitLinkBot, current: str) -> list[str]:
+    """Autocomplete: Toolbox titles starting with (then containing) what was typed."""
+    async with bot.db.session() as session:
+        titles = [t.title for t in await ToolboxService(session, bot.clock).all()]
     wanted = " ".join(current.split()).lower()
     starts = [t for t in titles if t.lower().startswith(wanted)]
     inside = [t for t in titles if wanted in t.lower() and t not in starts]
