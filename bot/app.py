@@ -7,6 +7,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
+from sqlalchemy.exc import IntegrityError
 
 from bot.dispatcher import HabitLinkBot
 from bot.handlers import build_router
@@ -90,9 +91,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             finder=finder,
             tools_per_day=settings.tools_per_day,
         )
-        async with db.session() as session:
-            await ToolboxService(session, clock).sync_seed()
-            await session.commit()
+        await sync_toolbox(db, clock)
     except BaseException:
         await stack.aclose()
         raise
@@ -106,6 +105,20 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         },
     )
     return App(settings, clock, db, flows, bot, limiter, redis, _stack=stack)
+
+
+async def sync_toolbox(db: Database, clock: Clock) -> None:
+    """Bring the shipped Toolbox into the database (by slug; community tools untouched). Two
+    processes starting together may race: the loser finds the winner's rows next time."""
+    try:
+        async with db.session() as session:
+            written = await ToolboxService(session, clock).sync_seed()
+            await session.commit()
+    except IntegrityError:
+        log.info("toolbox seed synced by another process")
+        return
+    if written:
+        log.info("toolbox seed synced", extra={"tools_written": written})
 
 
 def tool_finder_from_settings(settings: Settings, clock: Clock) -> ToolFinder:

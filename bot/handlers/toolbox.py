@@ -56,8 +56,9 @@ async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -
         bold(head),
         f" · {len(found)} tools · page {page + 1}/{pages}",
     ]
+    authors = await ctx.toolbox.authors(shown)
     for n, tool in enumerate(shown, page * PAGE_SIZE + 1):
-        parts += ["\n\n", bold(f"{n}. {tool.title}"), f" ({_evidence_word(tool)})\n"]
+        parts += ["\n\n", bold(f"{n}. {tool.title}"), f" ({_evidence_word(tool, authors)})\n"]
         parts.append(first_sentence(tool.description, 160))
     parts += ["\n\n", italic("Open one below, or /tool NAME.")]
     buttons: list[list[Button]] = [[Button(button_title(t.title), f"tb:o:{t.id}")] for t in shown]
@@ -79,7 +80,9 @@ def _page_payload(page: int, keyword: str) -> str:
     return payload + word
 
 
-def _evidence_word(tool: Tool) -> str:
+def _evidence_word(tool: Tool, authors: dict[int, str]) -> str:
+    if tool.origin == ToolOrigin.COMMUNITY.value:
+        return f"community, by {authors.get(tool.author_id or 0, 'a former member')}"
     return tool.evidence
 
 

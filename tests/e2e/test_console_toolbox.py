@@ -69,7 +69,7 @@ async def test_addtool_guided_with_author_and_daily_limit(console: ConsoleSessio
     assert "Walk-and-talk calls is in the Toolbox now" in out
     out = await console.say(":press 1")
     assert "Shared by you" in out and "Evidence: community" in out
-    assert "Walk-and-talk calls" in await console.say("/tools walking")
+    assert "Walk-and-talk calls (community, by you)" in await console.say("/tools walking")
     # /cancel leaves nothing behind.
     await console.say("/addtool Zebra idea", "/cancel")
     assert "No tool mentions “zebra”" in await console.say("/tools zebra")

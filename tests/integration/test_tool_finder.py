@@ -239,3 +239,29 @@ async def test_without_a_key_the_offline_ranking_answers(
         "habit-stacking",
     ]
     assert isinstance(unmatched.suggestions[0].tool, Tool)
+
+
+async def test_settings_pick_the_service(
+    clock: SettableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.app import tool_finder_from_settings
+    from bot.settings import Settings
+
+    for name in ("OPENAI_API_KEY", "GROQ_API_KEY", "AI_DAILY_LIMIT"):
+        monkeypatch.delenv(name, raising=False)
+    none = tool_finder_from_settings(Settings(_env_file=None), clock)  # type: ignore[call-arg]
+    assert none.chooser is None
+    groq = tool_finder_from_settings(
+        Settings(_env_file=None, groq_api_key="gsk-x", ai_daily_limit=5),  # type: ignore[call-arg]
+        clock,
+    )
+    assert groq.chooser is not None and groq.chooser.provider == "Groq"
+    assert groq.daily_ai_calls == 5
+    both = tool_finder_from_settings(
+        Settings(_env_file=None, groq_api_key="gsk-x", openai_api_key="sk-x"),  # type: ignore[call-arg]
+        clock,
+    )
+    assert both.chooser is not None and both.chooser.provider == "OpenAI"
+    for finder in (groq, both):
+        assert finder.chooser is not None
+        await finder.chooser.close()
