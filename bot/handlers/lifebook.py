@@ -184,9 +184,38 @@ def _question(ctx: Context, section: Section, *, note: str, single: bool) -> Res
         *(["\nNow: ", now] if now else []),
         "\n",
         italic("Send - to clear it, skip to keep it, /cancel to stop."),
-        buttons=[[Button("Skip (keep)", "lb:skip")]],
+        buttons=[*_value_buttons(section), [Button("Skip (keep)", "lb:skip")]],
         personal=True,
     )
+
+
+def _value_buttons(section: Section) -> list[list[Button]]:
+    """Values can be picked from the suggestions too: press a few, then 'Use these'."""
+    if section is not Section.VALUES:
+        return []
+    picks = [Button(v, f"lb:pv:{i}") for i, v in enumerate(SUGGESTED_VALUES)]
+    return [picks[:5], picks[5:], [Button("Use these", "lb:pv:done")]]
+
+
+async def _pick_value(ctx: Context, arg: str) -> Response:
+    state = ctx.flow
+    if state is None or state.name != FLOW or state.step != Section.VALUES.value:
+        return Response(notice="That step has ended. Send /lifebook.")
+    picked: list[str] = list(state.data.get("picked", []))
+    if arg == "done":
+        if not picked:
+            return Response(notice="Press a value or two first, or type your own.")
+        data = {k: v for k, v in state.data.items() if k != "picked"}
+        return await _advance(ctx, FlowState(FLOW, state.step, data), ", ".join(picked))
+    if not arg.isdecimal() or int(arg) >= len(SUGGESTED_VALUES):
+        return Response(notice="That button no longer works.")
+    value = SUGGESTED_VALUES[int(arg)]
+    if value not in picked:
+        if len(picked) >= MAX_VALUES:
+            return Response(notice=f"That's {MAX_VALUES} already: press 'Use these'.")
+        picked.append(value)
+    ctx.set_flow(FlowState(FLOW, state.step, {**state.data, "picked": picked}))
+    return Response(notice=f"Picked: {', '.join(picked)}")
 
 
 def _current(book: Lifebook, section: Section) -> str:
@@ -308,6 +337,8 @@ async def press(ctx: Context, args: list[str]) -> Response:
         if state is None or state.name != FLOW:
             return Response(notice="That step has ended. Send /lifebook.")
         return await _advance(ctx, state, None)
+    if action == "pv" and len(args) == 2:
+        return await _pick_value(ctx, args[1])
     if action == "ai" and len(args) == 2:
         ctx.lifebook.set_ai(ctx.user, args[1] == "1")
         return await show(ctx, edit=True)

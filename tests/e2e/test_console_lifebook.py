@@ -137,3 +137,12 @@ async def test_weekly_summary_opens_with_a_line_of_the_persons_own(
     second = await console.say("/summary")
     lines = {first.splitlines()[1].strip(), second.splitlines()[1].strip()}
     assert lines == {"A calm life", "You value health."}
+
+
+async def test_values_can_be_picked_from_suggestions(console: ConsoleSession) -> None:
+    await console.say("/lifebook values")
+    assert console.buttons[:3] == ["health", "family", "growth"]
+    assert "Picked: health" in await console.say(":press 1")
+    assert "Picked: health, courage" in await console.say(":press 4")
+    out = await console.say(f":press {console.buttons.index('Use these') + 1}")
+    assert "Saved." in out and "• health\n" in out and "• courage" in out
