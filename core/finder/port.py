@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 REASON_MAX = 300
 MAX_PICKS = 5
@@ -18,15 +18,26 @@ class AIPick(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     tool_id: int
-    why: str = Field(min_length=1, max_length=REASON_MAX)
+    why: str = Field(min_length=1)
+
+    @field_validator("why")
+    @classmethod
+    def _one_short_line(cls, value: str) -> str:
+        text = " ".join(value.split())
+        return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
 
 
 class AIAnswer(BaseModel):
-    """The structured answer a model must give."""
+    """The structured answer a model must give (a long answer is cut, not refused)."""
 
     model_config = ConfigDict(extra="ignore")
 
-    tools: list[AIPick] = Field(max_length=MAX_PICKS)
+    tools: list[AIPick]
+
+    @field_validator("tools")
+    @classmethod
+    def _first_few(cls, picks: list[AIPick]) -> list[AIPick]:
+        return picks[:MAX_PICKS]
 
 
 # The same shape as JSON Schema for providers' structured output (strict mode wants every
