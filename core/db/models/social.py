@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -67,6 +68,14 @@ class Trust(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+def _community_slug() -> str:
+    return f"u-{uuid.uuid4().hex[:12]}"
+
+
+def _same_as_created(context: Any) -> Any:
+    return context.get_current_parameters()["created_at"]
+
+
 class ToolOrigin(StrEnum):
     SEED = "seed"  # shipped with HabitLink (core/toolbox/seed.json), kept in step by slug
     COMMUNITY = "community"  # added by a person with /addtool
@@ -84,8 +93,8 @@ class Tool(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stable name: seed tools keep theirs across upgrades; community ones start with "u-".
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    origin: Mapped[str] = mapped_column(String(16), default=ToolOrigin.SEED.value)
+    slug: Mapped[str] = mapped_column(String(80), unique=True, default=_community_slug)
+    origin: Mapped[str] = mapped_column(String(16), default=ToolOrigin.COMMUNITY.value)
     title: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str] = mapped_column(Text)  # the summary
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -97,7 +106,7 @@ class Tool(Base):
     evidence: Mapped[str] = mapped_column(String(16), default="community")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_same_as_created)
 
 
 class HabitTool(Base):
