@@ -198,3 +198,34 @@ async def test_attach_and_detach_tools(database: Database, clock: SettableClock)
         with pytest.raises(InvalidInput, match="5 tools already"):
             await toolbox.attach(habit, woop if woop not in others else stack)
         await session.commit()
+
+
+async def test_migration_keeps_tools_made_before_it(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from core.db.schema import upgrade
+
+    assert isinstance(tmp_path, Path)
+    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        await upgrade(db, "0005")
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO tools (title, description, keywords, steps, created_at) "
+                    "VALUES ('Old tool', 'From before', '[]', '[]', '2026-01-01 00:00:00')"
+                )
+            )
+        await upgrade(db)
+        async with db.session() as session:
+            old = await session.scalar(select(Tool).where(Tool.title == "Old tool"))
+            assert old is not None
+            assert old.slug == f"u-{old.id}" and old.origin == ToolOrigin.COMMUNITY.value
+            assert old.updated_at == old.created_at and old.problems == []
+            clock = SettableClock(old.created_at)
+            assert await ToolboxService(session, clock).sync_seed() == len(load_seed().tools)
+            await session.commit()
+    finally:
+        await db.dispose()
