@@ -7,15 +7,15 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
-from sqlalchemy.exc import IntegrityError
 
+from bot.config import Settings
+from bot.delivery import NotificationSender, Notifier
 from bot.dispatcher import HabitLinkBot
 from bot.handlers import build_router
-from bot.notify import NotificationSender, Notifier
-from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from core.db.engine import Database
 from core.db.schema import ensure_schema
+from core.errors import StorageConflict
 from core.finder.llm import GroqChooser, OpenAIChooser
 from core.finder.service import ToolFinder
 from core.flows import FlowStore, MemoryFlowStore
@@ -23,7 +23,7 @@ from core.flows.redis import RedisFlowStore
 from core.media.storage import media_store_from_settings
 from core.ratelimit import MemoryRateLimiter, RateLimiter
 from core.ratelimit.redis import RedisRateLimiter
-from core.toolbox.service import ToolboxService
+from core.uow import UnitOfWorkFactory
 
 log = logging.getLogger("habitlink")
 
@@ -40,6 +40,11 @@ class App:
     # Platforms that are running register here, so the scheduler can send through them.
     senders: dict[str, NotificationSender] = field(default_factory=dict)
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
+
+    @property
+    def uow(self) -> UnitOfWorkFactory:
+        """Opens units of work (`async with app.uow() as uow:`) for any other entry point."""
+        return self.bot.uow
 
     def notifier(self) -> Notifier:
         return Notifier(self.bot, self.senders, self.rate_limiter)
@@ -78,20 +83,20 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             s3_secret_access_key=secret.get_secret_value() if secret else None,
             s3_path_style=settings.s3_path_style,
         )
+        units = UnitOfWorkFactory(
+            db, clock, default_timezone=settings.default_timezone, media=media
+        )
         finder = tool_finder_from_settings(settings, clock)
         if finder.chooser is not None:
             stack.push_async_callback(finder.chooser.close)
         bot = HabitLinkBot(
-            db=db,
+            uow=units,
             flows=flows,
-            clock=clock,
             router=build_router(),
-            default_timezone=settings.default_timezone,
-            media=media,
             finder=finder,
             tools_per_day=settings.tools_per_day,
         )
-        await sync_toolbox(db, clock)
+        await sync_toolbox(units)
     except BaseException:
         await stack.aclose()
         raise
@@ -107,14 +112,14 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     return App(settings, clock, db, flows, bot, limiter, redis, _stack=stack)
 
 
-async def sync_toolbox(db: Database, clock: Clock) -> None:
+async def sync_toolbox(units: UnitOfWorkFactory) -> None:
     """Bring the shipped Toolbox into the database (by slug; community tools untouched). Two
     processes starting together may race: the loser finds the winner's rows next time."""
     try:
-        async with db.session() as session:
-            written = await ToolboxService(session, clock).sync_seed()
-            await session.commit()
-    except IntegrityError:
+        async with units() as uow:
+            written = await uow.toolbox.sync_seed()
+            await uow.commit()
+    except StorageConflict:
         log.info("toolbox seed synced by another process")
         return
     if written:

@@ -6,18 +6,17 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.context import Context
 from bot.messages import Request, Response, bold, rich
 from bot.router import Router, Where
 from core.clock import Clock
-from core.db.engine import Database
-from core.errors import Ambiguous, HabitLinkError, NotFound
+from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.finder.service import ToolFinder
 from core.flows import FlowKey, FlowStore
 from core.media.storage import MediaStore
-from core.users.service import Contact, UserService
+from core.uow import UnitOfWorkFactory
+from core.users.service import Contact
 
 log = logging.getLogger("habitlink.bot")
 
@@ -33,24 +32,26 @@ class HabitLinkBot:
     def __init__(
         self,
         *,
-        db: Database,
+        uow: UnitOfWorkFactory,
         flows: FlowStore,
-        clock: Clock,
         router: Router,
-        default_timezone: str = "UTC",
-        media: MediaStore | None = None,
         finder: ToolFinder | None = None,
         tools_per_day: int = 3,
     ) -> None:
-        self.media = media
+        self.uow = uow  # `async with bot.uow() as uow:` opens one unit of work
         # One finder per bot: it holds the AI client, the answer cache and the ranker's index.
-        self.finder = finder or ToolFinder(None, clock)
+        self.finder = finder or ToolFinder(None, uow.clock)
         self.tools_per_day = tools_per_day
-        self.db = db
         self.flows = flows
-        self.clock = clock
         self.router = router
-        self.default_timezone = default_timezone
+
+    @property
+    def clock(self) -> Clock:
+        return self.uow.clock
+
+    @property
+    def media(self) -> MediaStore | None:
+        return self.uow.media
 
     async def handle(self, request: Request) -> Response:
         for attempt in (1, 2):
@@ -58,13 +59,13 @@ class HabitLinkBot:
                 return await self._handle_once(request)
             except HabitLinkError as exc:
                 return _explain(exc)
-            except IntegrityError:
+            except StorageConflict:
                 # Two first messages from the same person can race to create them; once more.
                 if attempt == 1:
                     continue
                 log.exception("integrity error", extra=_where(request))
                 return Response.say(SORRY_STORAGE)
-            except (SQLAlchemyError, RedisError, OSError):
+            except (StorageError, RedisError, OSError):
                 log.exception("storage error", extra=_where(request))
                 return Response.say(SORRY_STORAGE)
             except Exception:
@@ -75,7 +76,7 @@ class HabitLinkBot:
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
         flow = await self.flows.get(key)
-        async with self.db.session() as session:
+        async with self.uow() as uow:
             contact = Contact(
                 platform=request.sender.platform,
                 external_id=request.sender.id,
@@ -83,24 +84,19 @@ class HabitLinkBot:
                 username=request.sender.username,
                 private_chat_id=request.chat.id if request.chat.is_private else None,
             )
-            user, is_new = await UserService(session, self.clock, self.default_timezone).identify(
-                contact
-            )
+            user, is_new = await uow.users.identify(contact)
             ctx = Context(
                 request=request,
                 user=user,
                 is_new_user=is_new,
-                session=session,
-                clock=self.clock,
+                uow=uow,
                 router=self.router,
-                default_timezone=self.default_timezone,
-                media_store=self.media,
                 flow=flow,
                 finder=self.finder,
                 tools_per_day=self.tools_per_day,
             )
             response = await self._route(ctx)
-            await session.commit()
+            await uow.commit()
         if ctx.flow_changed:
             if ctx.next_flow is None:
                 await self.flows.clear(key)

@@ -39,3 +39,16 @@ async def used(session: AsyncSession, user_id: int, kind: str, day: date) -> int
         )
     )
     return count or 0
+
+
+class DailyCounters:
+    """The two functions above on one session (what the unit of work hands out)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def take(self, user_id: int, kind: str, day: date, limit: int) -> bool:
+        return await take(self.session, user_id, kind, day, limit)
+
+    async def used(self, user_id: int, kind: str, day: date) -> int:
+        return await used(self.session, user_id, kind, day)

@@ -9,7 +9,6 @@ import re
 from bot.context import Context
 from bot.messages import Button, Response, bold, italic
 from bot.router import Router, Where
-from core import counters
 from core.errors import InvalidInput
 from core.flows import FlowState
 from core.lifebook.model import split_items
@@ -56,7 +55,7 @@ QUESTIONS = {
     section="Toolbox",
 )
 async def addtool(ctx: Context) -> Response:
-    used = await counters.used(ctx.session, ctx.user.id, ADD_COUNTER, ctx.today)
+    used = await ctx.uow.counters.used(ctx.user.id, ADD_COUNTER, ctx.today)
     if used >= ctx.tools_per_day:
         return Response.say(
             f"You can add {ctx.tools_per_day} tools a day, and today's are used. "

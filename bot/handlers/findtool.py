@@ -28,9 +28,7 @@ async def findtool(ctx: Context) -> Response:
             personal=True,
         )
     habits = await ctx.habits.active(ctx.user)
-    finding = await ctx.tool_finder.find(
-        ctx.session, ctx.user, problem, today=ctx.today, habits=habits
-    )
+    finding = await ctx.tool_finder.find(ctx.uow, ctx.user, problem, today=ctx.today, habits=habits)
     echo = problem if len(problem) <= ECHO_MAX else problem[: ECHO_MAX - 1] + "…"
     parts: list[Rich | Span | str] = ["Three tools for “", echo, "”:"]
     buttons: list[list[Button]] = []

@@ -16,16 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from core import counters
 from core.clock import Clock
 from core.db.models import Habit, Tool, User
 from core.errors import InvalidInput
 from core.finder.port import AIUnavailable, ToolChooser
 from core.finder.ranker import OfflineRanker
 from core.lifebook.service import LifebookService
-from core.toolbox.service import ToolboxService
+from core.uow import UnitOfWork
 
 log = logging.getLogger("habitlink.finder")
 
@@ -102,7 +99,7 @@ class ToolFinder:
 
     async def find(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         user: User,
         problem: str,
         *,
@@ -115,7 +112,7 @@ class ToolFinder:
                 "Tell me what gets in your way, e.g. /findtool I keep skipping the gym after work"
             )
         text = text[:PROBLEM_MAX]
-        tools = await ToolboxService(session, self.clock).all()
+        tools = await uow.toolbox.all()
         by_id = {t.id: t for t in tools}
         offline = [by_id[r.tool_id] for r in self.ranker(tools).rank(text, k=PICKS + 2)]
         if self.chooser is None:
@@ -124,9 +121,9 @@ class ToolFinder:
         key = self._key(system, text)
         cached = self._cached(key)
         if cached is None:
-            if not await counters.take(session, user.id, AI_COUNTER, today, self.daily_ai_calls):
+            if not await uow.counters.take(user.id, AI_COUNTER, today, self.daily_ai_calls):
                 return _offline(offline, "today's AI requests are used up")
-            await session.commit()  # count the call now; don't hold the row while we wait
+            await uow.commit()  # count the call now; don't hold the row while we wait
             try:
                 answer = await self.chooser.choose(system, text)
             except AIUnavailable as exc:

@@ -23,6 +23,7 @@ from core.habits.service import HabitDraft, HabitService
 from core.lifebook.model import Section
 from core.lifebook.service import LifebookService
 from core.toolbox.service import ToolboxService
+from core.uow import UnitOfWorkFactory
 from core.users.service import Contact, UserService
 from tests.fakes.llm_api import (
     INVALID_JSON,
@@ -55,11 +56,11 @@ def groq_chooser(fake: FakeLLM) -> GroqChooser:
 async def ask(
     db: Database, clock: SettableClock, finder: ToolFinder, text: str = PROBLEM, name: str = "al"
 ) -> Finding:
-    async with db.session() as session:
-        user, _ = await UserService(session, clock).identify(Contact("console", name, name, name))
-        habits = await HabitService(session, clock).active(user)
-        finding = await finder.find(session, user, text, today=TODAY, habits=habits)
-        await session.commit()
+    async with UnitOfWorkFactory(db, clock)() as uow:
+        user, _ = await uow.users.identify(Contact("console", name, name, name))
+        habits = await uow.habits.active(user)
+        finding = await finder.find(uow, user, text, today=TODAY, habits=habits)
+        await uow.commit()
         return finding
 
 
@@ -245,7 +246,7 @@ async def test_settings_pick_the_service(
     clock: SettableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.app import tool_finder_from_settings
-    from bot.settings import Settings
+    from bot.config import Settings
 
     for name in ("OPENAI_API_KEY", "GROQ_API_KEY", "AI_DAILY_LIMIT"):
         monkeypatch.delenv(name, raising=False)

@@ -10,8 +10,8 @@ import pytest
 from bot.dispatcher import HabitLinkBot
 from core.finder.llm import OpenAIChooser
 from core.finder.service import ToolFinder
-from tests.e2e.discord.conftest import DiscordHarness, visible
 from tests.fakes.llm_api import FakeLLM, picks
+from tests.support.discord import DiscordHarness, visible
 
 
 async def test_tool_autocomplete_and_tool_card(dc: DiscordHarness) -> None:

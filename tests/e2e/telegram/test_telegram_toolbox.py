@@ -10,8 +10,8 @@ import pytest
 from bot.dispatcher import HabitLinkBot
 from core.finder.llm import GroqChooser
 from core.finder.service import ToolFinder
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.llm_api import SERVER_ERROR, FakeLLM, picks
+from tests.support.telegram import TelegramHarness
 
 TELEGRAM_TEXT_MAX = 4096
 
