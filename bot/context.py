@@ -40,6 +40,8 @@ class Context:
     # Flow changes are applied only after the database transaction commits.
     next_flow: FlowState | None = None
     flow_changed: bool = field(default=False)
+    # Typed arguments checked against the command's declaration (bot/commands.py parse_args).
+    args: dict[str, str | int | None] = field(default_factory=dict)
     finder: ToolFinder | None = None  # the bot's one tool finder (AI client, cache, ranker)
     tools_per_day: int = 3
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
+from bot.buttons import ADD_TOOL, TOOLBOX, button_payload
+from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import Button, Response, bold, italic
-from bot.router import Router, Where
+from bot.router import Router
 from core.errors import InvalidInput
 from core.flows import FlowState
 from core.lifebook.model import split_items
@@ -50,7 +52,7 @@ QUESTIONS = {
 @router.command(
     "addtool",
     "Share a technique with everyone (guided)",
-    usage="/addtool [title]",
+    Arg.text("title", "Its name (you'll be asked for the rest)"),
     where=Where.PRIVATE,
     section="Toolbox",
 )
@@ -71,7 +73,7 @@ async def addtool(ctx: Context) -> Response:
 def _ask(step: str, *, note: str = "") -> Response:
     question, example = QUESTIONS[step]
     index = STEPS.index(step)
-    buttons = [[Button("Skip", "at:skip")]] if step == "keywords" else []
+    buttons = [[Button("Skip", button_payload(ADD_TOOL, "skip"))]] if step == "keywords" else []
     return Response.say(
         note,
         bold(f"{index + 1}/{len(STEPS)} "),
@@ -142,12 +144,12 @@ async def _advance(ctx: Context, state: FlowState, value: str) -> Response:
         "Thank you! ",
         bold(tool.title),
         " is in the Toolbox now, with your name on it.",
-        buttons=[[Button("Open it", f"tb:o:{tool.id}")]],
+        buttons=[[Button("Open it", button_payload(TOOLBOX, "o", tool.id))]],
         personal=True,
     )
 
 
-@router.button("at")
+@router.button(ADD_TOOL)
 async def press(ctx: Context, args: list[str]) -> Response:
     state = ctx.flow
     if state is None or state.name != FLOW or args != ["skip"] or state.step != "keywords":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.buttons import TOOLBOX, button_payload
+from bot.commands import Arg, Where
 from bot.context import Context
-from bot.messages import Button, Response, Rich, Span, bold, code, italic
-from bot.router import Router, Where
+from bot.messages import Button, Response, Rich, Span, bold, example, italic
+from bot.router import Router
 from bot.views import button_title
 from core.finder.service import PROBLEM_MAX
 
@@ -15,7 +17,7 @@ ECHO_MAX = 80
 @router.command(
     "findtool",
     "Describe what gets in your way; get three techniques that fit",
-    usage="/findtool PROBLEM",
+    Arg.text("problem", "In your own words: what gets in your way?", required=True),
     where=Where.PRIVATE,
     section="Toolbox",
 )
@@ -24,7 +26,7 @@ async def findtool(ctx: Context) -> Response:
     if not problem:
         return Response.say(
             "Tell me what gets in your way, in your own words. For example:\n",
-            code("/findtool I keep skipping the gym after work"),
+            example("/findtool I keep skipping the gym after work"),
             personal=True,
         )
     habits = await ctx.habits.active(ctx.user)
@@ -35,9 +37,11 @@ async def findtool(ctx: Context) -> Response:
     for n, suggestion in enumerate(finding.suggestions, 1):
         tool = suggestion.tool
         parts += ["\n\n", bold(f"{n}. {tool.title}"), "\n", suggestion.reason]
-        row = [Button(f"Open {button_title(tool.title, 22)}", f"tb:o:{tool.id}")]
+        row = [
+            Button(f"Open {button_title(tool.title, 22)}", button_payload(TOOLBOX, "o", tool.id))
+        ]
         if habits:
-            row.append(Button("Use for a habit", f"tb:u:{tool.id}"))
+            row.append(Button("Use for a habit", button_payload(TOOLBOX, "u", tool.id)))
         buttons.append(row)
     if len(problem) > PROBLEM_MAX:
         parts += ["\n\n", italic(f"I read the first {PROBLEM_MAX} characters.")]

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.buttons import LIFEBOOK, SERVES, button_payload
+from bot.commands import Arg, Where
 from bot.context import Context
-from bot.messages import Button, Response, Rich, Span, bold, code, italic, rich
-from bot.router import Router, Where
+from bot.messages import Button, Response, Rich, Span, bold, code, example, hint, italic, rich
+from bot.router import Router
 from bot.views import button_title, habit_card
 from core.db.models import Habit
 from core.errors import InvalidInput
@@ -30,9 +32,16 @@ from core.lifebook.service import serves_goal, serves_value, serving_label
 router = Router()
 FLOW = "lifebook"
 SECTION = "Lifebook"
+PARTS = ("guide", "vision", "values", "identity", "goals", "goal", "domains", "ai", "delete")
 USAGE = (
     "/lifebook [guide | vision TEXT | values A, B | identity I am…; … | goals G; G by YYYY-MM-DD"
     " | goal G | domains A, B | ai on|off | delete]"
+)
+HELP = (
+    "Without words it shows your Lifebook with a button per section. One-line edits: "
+    "/lifebook vision TEXT, values A, B, identity I am…; I am…, goals G; G by YYYY-MM-DD, "
+    "goal G, domains A, B ('-' clears one). /lifebook guide fills it in step by step; "
+    "/lifebook ai on|off says whether the AI tool finder may read it; /lifebook delete erases it."
 )
 QUESTIONS: dict[Section, tuple[str, str]] = {
     Section.VISION: (
@@ -63,7 +72,9 @@ ORDER = list(Section)
 @router.command(
     "lifebook",
     "Your Lifebook: vision, values, identity, 90-day goals (private)",
-    usage=USAGE,
+    Arg.choice("part", "What to change (leave empty to see it)", PARTS),
+    Arg.text("text", "The new text ('-' clears it); for ai: on or off"),
+    help=HELP,
     where=Where.PRIVATE,
     section=SECTION,
 )
@@ -109,7 +120,10 @@ async def show(ctx: Context, *, edit: bool = False) -> Response:
             "\nA private page for where you're heading: a vision, your values, who you are "
             "becoming and your goals for the next 90 days. Your habits can then serve them.\n"
             "Only you see it; it is never shown in groups.",
-            buttons=[[Button("Fill it in", "lb:guide")], *_section_buttons()],
+            buttons=[
+                [Button("Fill it in", button_payload(LIFEBOOK, "guide"))],
+                *_section_buttons(),
+            ],
             personal=True,
             edit=edit,
         )
@@ -150,17 +164,22 @@ def _habits_line(habits: Sequence[Habit]) -> str:
 
 
 def _section_buttons() -> list[list[Button]]:
-    sections = [Button(SECTION_TITLES[s], f"lb:e:{s.value}") for s in ORDER]
+    sections = [Button(SECTION_TITLES[s], button_payload(LIFEBOOK, "e", s.value)) for s in ORDER]
     return [sections[i : i + 3] for i in range(0, len(sections), 3)]
 
 
 def _buttons(book: Lifebook) -> list[list[Button]]:
     ai = Button(
-        "AI: turn off" if book.ai_allowed else "AI: allow", f"lb:ai:{int(not book.ai_allowed)}"
+        "AI: turn off" if book.ai_allowed else "AI: allow",
+        button_payload(LIFEBOOK, "ai", int(not book.ai_allowed)),
     )
     return [
         *_section_buttons(),
-        [Button("Guided edit", "lb:guide"), ai, Button("Delete", "lb:del")],
+        [
+            Button("Guided edit", button_payload(LIFEBOOK, "guide")),
+            ai,
+            Button("Delete", button_payload(LIFEBOOK, "del")),
+        ],
     ]
 
 
@@ -184,7 +203,10 @@ def _question(ctx: Context, section: Section, *, note: str, single: bool) -> Res
         *(["\nNow: ", now] if now else []),
         "\n",
         italic("Send - to clear it, skip to keep it, /cancel to stop."),
-        buttons=[*_value_buttons(section), [Button("Skip (keep)", "lb:skip")]],
+        buttons=[
+            *_value_buttons(section),
+            [Button("Skip (keep)", button_payload(LIFEBOOK, "skip"))],
+        ],
         personal=True,
     )
 
@@ -193,8 +215,8 @@ def _value_buttons(section: Section) -> list[list[Button]]:
     """Values can be picked from the suggestions too: press a few, then 'Use these'."""
     if section is not Section.VALUES:
         return []
-    picks = [Button(v, f"lb:pv:{i}") for i, v in enumerate(SUGGESTED_VALUES)]
-    return [picks[:5], picks[5:], [Button("Use these", "lb:pv:done")]]
+    picks = [Button(v, button_payload(LIFEBOOK, "pv", i)) for i, v in enumerate(SUGGESTED_VALUES)]
+    return [picks[:5], picks[5:], [Button("Use these", button_payload(LIFEBOOK, "pv", "done"))]]
 
 
 async def _pick_value(ctx: Context, arg: str) -> Response:
@@ -302,9 +324,11 @@ def _set_ai(ctx: Context, word: str) -> Response:
     ctx.lifebook.set_ai(ctx.user, allowed)
     if allowed:
         return Response.say(
-            "The AI tool finder may now read your Lifebook and habit names when you use "
-            "/findtool (sent to the AI service set up for this bot). Turn it off any time with ",
-            code("/lifebook ai off"),
+            hint(
+                "The AI tool finder may now read your Lifebook and habit names when you use "
+                "/findtool (sent to the AI service set up for this bot). Turn it off any time with "
+            ),
+            example("/lifebook ai off"),
             ".",
             personal=True,
         )
@@ -318,12 +342,17 @@ def _confirm_delete() -> Response:
     return Response.say(
         "Erase your whole Lifebook (vision, values, identity, goals, domains)? "
         "Your habits stay; they just won't be linked to it any more.",
-        buttons=[[Button("Yes, erase it", "lb:del:yes"), Button("Keep it", "lb:del:no")]],
+        buttons=[
+            [
+                Button("Yes, erase it", button_payload(LIFEBOOK, "del", "yes")),
+                Button("Keep it", button_payload(LIFEBOOK, "del", "no")),
+            ]
+        ],
         personal=True,
     )
 
 
-@router.button("lb")
+@router.button(LIFEBOOK)
 async def press(ctx: Context, args: list[str]) -> Response:
     if not ctx.request.chat.is_private:
         return Response(notice="The Lifebook opens in a private chat with me.")
@@ -356,11 +385,16 @@ async def press(ctx: Context, args: list[str]) -> Response:
 def serves_question(ctx: Context, habit: Habit) -> list[list[Button]]:
     """Buttons asking which goal or value `habit` serves; none when the Lifebook has neither."""
     book = ctx.lifebook.read(ctx.user)
-    rows = [[Button(button_title(g.text), f"sv:{habit.id}:{g.id}")] for g in book.goals]
-    rows += [[Button(button_title(v), f"sv:{habit.id}:v{i}")] for i, v in enumerate(book.values)]
+    rows = [
+        [Button(button_title(g.text), button_payload(SERVES, habit.id, g.id))] for g in book.goals
+    ]
+    rows += [
+        [Button(button_title(v), button_payload(SERVES, habit.id, f"v{i}"))]
+        for i, v in enumerate(book.values)
+    ]
     if not rows:
         return []
-    return [*rows, [Button("None of these", f"sv:{habit.id}:-")]]
+    return [*rows, [Button("None of these", button_payload(SERVES, habit.id, "-"))]]
 
 
 async def full_card(ctx: Context, habit: Habit) -> Rich:
@@ -370,7 +404,7 @@ async def full_card(ctx: Context, habit: Habit) -> Rich:
     return habit_card(habit, [t.title for t in used.get(habit.id, [])], serves)
 
 
-@router.button("sv")
+@router.button(SERVES)
 async def press_serves(ctx: Context, args: list[str]) -> Response:
     if len(args) != 2 or not args[0].isdecimal():
         return Response(notice="That button no longer works.")
@@ -398,5 +432,9 @@ async def press_serves(ctx: Context, args: list[str]) -> Response:
     if label is None:
         return Response.say(f"“{habit.title}” is not linked to your Lifebook.", edit=True)
     return Response.say(
-        bold(habit.title), " serves ", bold(label), ". See them together in /lifebook.", edit=True
+        bold(habit.title),
+        " serves ",
+        bold(label),
+        hint(". See them together in /lifebook."),
+        edit=True,
     )

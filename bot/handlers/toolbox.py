@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.buttons import TOOLBOX, button_payload
+from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import (
     MAX_BUTTON_PAYLOAD_BYTES,
@@ -12,10 +14,11 @@ from bot.messages import (
     Rich,
     Span,
     bold,
-    code,
+    example,
+    hint,
     italic,
 )
-from bot.router import Router, Where
+from bot.router import Router
 from bot.views import button_title
 from core.db.models import Habit, Tool, ToolOrigin
 from core.errors import HabitLinkError, InvalidInput
@@ -32,7 +35,7 @@ USETOOL_USAGE = "/usetool TOOL HABIT [off]"
 @router.command(
     "tools",
     "Browse the Toolbox of habit techniques, or those matching a word",
-    usage="/tools [keyword]",
+    Arg.text("keyword", "Only tools mentioning this word"),
     where=Where.PRIVATE,
     section=SECTION,
 )
@@ -44,8 +47,8 @@ async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -
     found = await ctx.toolbox.browse(keyword)
     if not found:
         return Response.say(
-            f"No tool mentions “{keyword}”. Send /tools for all of them, or describe your problem "
-            "with /findtool.",
+            f"No tool mentions “{keyword}”. ",
+            hint("Send /tools for all of them, or describe your problem with /findtool."),
             personal=True,
         )
     pages = (len(found) + PAGE_SIZE - 1) // PAGE_SIZE
@@ -61,7 +64,9 @@ async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -
         parts += ["\n\n", bold(f"{n}. {tool.title}"), f" ({_evidence_word(tool, authors)})\n"]
         parts.append(first_sentence(tool.description, 160))
     parts += ["\n\n", italic("Open one below, or /tool NAME.")]
-    buttons: list[list[Button]] = [[Button(button_title(t.title), f"tb:o:{t.id}")] for t in shown]
+    buttons: list[list[Button]] = [
+        [Button(button_title(t.title), button_payload(TOOLBOX, "o", t.id))] for t in shown
+    ]
     pager = []
     if page > 0:
         pager.append(Button("◀ Previous", _page_payload(page - 1, keyword)))
@@ -74,7 +79,7 @@ async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -
 
 def _page_payload(page: int, keyword: str) -> str:
     """tb:p:PAGE:KEYWORD, the keyword shortened to fit a button's payload."""
-    payload = f"tb:p:{page}:"
+    payload = button_payload(TOOLBOX, "p", page, "")
     room = MAX_BUTTON_PAYLOAD_BYTES - len(payload.encode())
     word = keyword.encode()[:room].decode(errors="ignore")
     return payload + word
@@ -90,14 +95,16 @@ def _evidence_word(tool: Tool, authors: dict[int, str]) -> str:
 @router.command(
     "tool",
     "One technique: its steps and where it comes from",
-    usage="/tool NAME",
+    Arg.tool(),
     where=Where.PRIVATE,
     section=SECTION,
 )
 async def tool(ctx: Context) -> Response:
     name = ctx.request.args.strip()
     if not name:
-        return Response.say("Which tool? For example ", code("/tool woop"), ", or browse /tools.")
+        return Response.say(
+            "Which tool? For example ", example("/tool woop"), ", or browse /tools."
+        )
     return await tool_card(ctx, await ctx.toolbox.find(name[:120]))
 
 
@@ -116,7 +123,9 @@ async def tool_card(ctx: Context, tool: Tool, *, edit: bool = False) -> Response
     users = [h.title for h in habits if any(t.id == tool.id for t in used.get(h.id, []))]
     if users:
         parts += ["\n\nYou use it for: ", ", ".join(users)]
-    buttons = [[Button("Use it for a habit", f"tb:u:{tool.id}")]] if habits else []
+    buttons = (
+        [[Button("Use it for a habit", button_payload(TOOLBOX, "u", tool.id))]] if habits else []
+    )
     return Response.say(*parts, buttons=buttons, personal=True, edit=edit)
 
 
@@ -124,20 +133,24 @@ async def tool_card(ctx: Context, tool: Tool, *, edit: bool = False) -> Response
 @router.command(
     "usetool",
     "Use a technique for one of your habits (shown on its card and in /stats)",
-    usage=USETOOL_USAGE,
+    Arg.tool(),
+    Arg.habit(required=True),
+    Arg.choice("off", "off: stop using it", ("off",)),
     where=Where.PRIVATE,
     section=SECTION,
 )
 async def usetool(ctx: Context) -> Response:
     words = ctx.request.args.split()
     if not words:
-        return Response.say("Which tool, for which habit? For example ", code("/usetool woop run"))
+        return Response.say(
+            "Which tool, for which habit? For example ", example("/usetool woop run")
+        )
     detach = len(words) > 1 and words[-1].lower() in ("off", "remove", "detach")
     if detach:
         words = words[:-1]
     habits = await ctx.habits.active(ctx.user)
     if not habits:
-        return Response.say("You have no habits yet. Create one with /newhabit first.")
+        return Response.say(hint("You have no habits yet. Create one with /newhabit first."))
     chosen = await _split(ctx, words, habits)
     if chosen is None:
         tool_ = await ctx.toolbox.find(" ".join(words)[:120])
@@ -179,7 +192,7 @@ def choose_habit(tool_: Tool, habits: Sequence[Habit], *, edit: bool = False) ->
         bold(tool_.title),
         " for which habit?",
         buttons=[
-            [Button(f"{i}. {button_title(h.title)}", f"tb:a:{tool_.id}:{h.id}")]
+            [Button(f"{i}. {button_title(h.title)}", button_payload(TOOLBOX, "a", tool_.id, h.id))]
             for i, h in enumerate(habits, 1)
         ],
         personal=True,
@@ -200,12 +213,12 @@ async def attach(ctx: Context, tool_: Tool, habit: Habit, *, detach: bool = Fals
         bold(tool_.title),
         ". Its first step: ",
         tool_.steps[0] if tool_.steps else "",
-        "\nYou'll see it on the habit's card and in /stats.",
+        hint("\nYou'll see it on the habit's card and in /stats."),
         personal=True,
     )
 
 
-@router.button("tb")
+@router.button(TOOLBOX)
 async def press(ctx: Context, args: list[str]) -> Response:
     if not ctx.request.chat.is_private:
         return Response(notice="The Toolbox opens in a private chat with me.")
