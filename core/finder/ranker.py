@@ -6,6 +6,7 @@ Words are lower-cased, common words dropped and the rest stemmed (PyStemmer, Eng
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ import numpy as np
 import Stemmer
 
 from core.db.models import Tool
+
+# bm25s sets its own logger to DEBUG when imported, which would print a line per index built.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 STOPWORDS = frozenset(
     [
