@@ -6,9 +6,7 @@ from bot.context import Context
 from bot.messages import Button, Response, bold, code
 from bot.router import Router, Where
 from core.errors import NotFound
-from core.reminders.service import ReminderService
 from core.timezones import resolve_timezone
-from core.users.service import plan_weekly_summary
 
 router = Router()
 
@@ -44,9 +42,7 @@ async def timezone(ctx: Context) -> Response:
 
 
 async def _set(ctx: Context, name: str, *, edit: bool = False) -> Response:
-    ctx.user.settings.timezone = name
-    await ReminderService(ctx.session, ctx.clock).reschedule_all(ctx.user)
-    plan_weekly_summary(ctx.user.settings, ctx.now)  # the summary follows the new zone too
+    name = await ctx.users.set_timezone(ctx.user, name)  # reminders and summary follow it
     now = ctx.now.astimezone(ctx.tz)
     return Response.say(
         "Time zone set to ",

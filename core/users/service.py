@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from core.clock import Clock, local_date
 from core.db.models import Identity, User, UserSettings
 from core.errors import InvalidInput
+from core.reminders.service import ReminderService
 from core.reminders.timing import next_weekly
 from core.timezones import resolve_timezone
 
@@ -90,8 +91,12 @@ class UserService:
             identity.unreachable_at = None  # they wrote to us again
 
     async def set_timezone(self, user: User, name: str) -> str:
+        """Resolve what they typed (NotFound with suggestions), then move to that zone: their
+        reminders and weekly summary follow it. Returns the canonical name."""
         canonical = resolve_timezone(name)
         user.settings.timezone = canonical
+        await ReminderService(self.session, self.clock).reschedule_all(user)
+        plan_weekly_summary(user.settings, self.clock.now())
         return canonical
 
     async def set_day_start(self, user: User, hour: int) -> None:
