@@ -7,8 +7,7 @@ arguments (session, clock, media store, the person or group, their today), not a
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +24,7 @@ from core.media.storage import MediaStore
 from core.proofs.service import ProofService
 from core.social.trust import trusted_insights
 from core.summary.service import MemberWeek, SummaryService
+from core.summary.week import local_week_window
 
 router = Router()
 SECTION = "Summary"
@@ -96,9 +96,8 @@ async def user_week_reply(
 
 async def _insights(session: AsyncSession, user: User, monday: date) -> list[str | Span]:
     """This week's learnings by people the user trusts, most liked first."""
-    tz = ZoneInfo(user.settings.timezone)
-    since = datetime.combine(monday, time(user.settings.day_start_hour), tz).astimezone(UTC)
-    found = await trusted_insights(session, user.id, since, since + timedelta(days=7))
+    since, until = local_week_window(user.settings.timezone, user.settings.day_start_hour, monday)
+    found = await trusted_insights(session, user.id, since, until)
     parts: list[str | Span] = ["\n\n", bold("Insights from people you trust"), "\n"]
     if not found:
         parts.append(

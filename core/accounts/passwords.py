@@ -18,7 +18,11 @@ from core.errors import InvalidField
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
-OWASP_ARGON2ID = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+
+
+def owasp_argon2id() -> Argon2Hasher:
+    """OWASP's Argon2id: 19 MiB, 2 iterations, 1 lane."""
+    return Argon2Hasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 @cache
@@ -50,7 +54,7 @@ class Passwords:
     """Hash and verify passwords in a worker thread, so hashing never stalls the event loop."""
 
     def __init__(self, hasher: Argon2Hasher | None = None) -> None:
-        self._hash = PasswordHash((hasher or Argon2Hasher(**OWASP_ARGON2ID),))
+        self._hash = PasswordHash((hasher or owasp_argon2id(),))
         self._dummy: str | None = None
 
     async def hash(self, password: str) -> str:

@@ -166,4 +166,3 @@ class RefreshTokens:
             .values(revoked_at=self.clock.now())
             .execution_options(**NO_SYNC)
         )
-

@@ -146,9 +146,12 @@ class LinkService:
             return Refused(Refusal.USED)
         owner_platform = "web"
         if found.identity_id is not None:
-            owner_platform = await self.session.scalar(
-                select(Identity.platform).where(Identity.id == found.identity_id)
-            ) or ""
+            owner_platform = (
+                await self.session.scalar(
+                    select(Identity.platform).where(Identity.id == found.identity_id)
+                )
+                or ""
+            )
         merger = MergeService(self.session, self.clock, self.default_timezone)
         report = await merger.merge(survivor_id=found.user_id, absorbed_id=user_id)
         return Linked(report, owner_platform)
