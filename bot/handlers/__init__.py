@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.handlers import (
+    account,
     basics,
     checkin,
     edit,
@@ -39,4 +40,5 @@ def build_router() -> Router:
         reminders.router,
         summary.router,
         link.router,
+        account.router,
     )
