@@ -85,7 +85,8 @@ def decode_cursor(cursor: str | None, size: int) -> list[str] | None:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        parts = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        raw = base64.b64decode(padded.encode(), altchars=b"-_", validate=True)
+        parts = raw.decode().split("|")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         parts = []
     if len(parts) != size:
