@@ -154,6 +154,13 @@ class TelegramAdapter:
     async def send(self, chat_id: int | str, reply: Reply) -> None:
         bot = self.application.bot
         markup = keyboard(reply.buttons)
+        if reply.document is not None:
+            await bot.send_document(
+                chat_id,
+                document=reply.document.data,
+                filename=reply.document.filename,
+                disable_content_type_detection=True,
+            )
         if reply.image is not None:
             await bot.send_photo(
                 chat_id,
@@ -178,7 +185,7 @@ class TelegramAdapter:
     async def _edit(self, message: Message, reply: Reply) -> bool:
         """Edit a text message in place; False when it cannot be edited (a photo, too long)."""
         pieces = split(reply.text)
-        if message.text is None or reply.image is not None or len(pieces) != 1:
+        if message.text is None or reply.image or reply.document or len(pieces) != 1:
             return False
         try:
             await message.edit_text(
