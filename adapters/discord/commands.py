@@ -208,6 +208,9 @@ COMMANDS: tuple[Slash, ...] = (
         "Join your accounts on other platforms into one profile",
         (Option("code", "The code /link gave you on your other account"),),
     ),
+    Slash("resetpassword", "resetpassword", "A code to set a new password for your web account"),
+    Slash("export", "export", "Everything HabitLink holds about you, as a JSON file"),
+    Slash("deleteme", "deleteme", "Erase your profile and everything only yours (asks twice)"),
     Slash(
         "proof",
         "proof",
