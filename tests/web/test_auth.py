@@ -3,6 +3,7 @@ throttling, password rules, hash upgrades."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -189,3 +190,16 @@ async def test_change_password(api: httpx.AsyncClient, ada: Person) -> None:
         "/api/v1/auth/login", json={"email": ada.email, "password": "a new long phrase"}
     )
     assert login.status_code == 200
+
+
+async def test_two_racing_refreshes_one_wins_and_the_family_ends(
+    api: httpx.AsyncClient, ada: Person
+) -> None:
+    token = ada.tokens["refresh_token"]
+    answers = await asyncio.gather(
+        *(api.post("/api/v1/auth/refresh", json={"refresh_token": token}) for _ in range(2))
+    )
+    assert sorted(a.status_code for a in answers) == [200, 401]
+    winner = next(a for a in answers if a.status_code == 200).json()["refresh_token"]
+    again = await api.post("/api/v1/auth/refresh", json={"refresh_token": winner})
+    assert again.status_code == 401  # a second holder showed up: everyone signs in again
