@@ -18,6 +18,11 @@ from core.errors import InvalidField
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
+# OWASP-parameter hash of a random string that was thrown away.
+DUMMY_HASH = (
+    "$argon2id$v=19$m=19456,t=2,p=1$UXQvuttXujvwDcSzXfSp8g$"
+    "k0+YNiP1cZEroapr/ib4aXDmXo2bKXl+MIf3wBbl9eA"
+)
 
 
 def owasp_argon2id() -> Argon2Hasher:
@@ -55,7 +60,6 @@ class Passwords:
 
     def __init__(self, hasher: Argon2Hasher | None = None) -> None:
         self._hash = PasswordHash((hasher or owasp_argon2id(),))
-        self._dummy: str | None = None
 
     async def hash(self, password: str) -> str:
         return await asyncio.to_thread(self._hash.hash, password)
@@ -65,7 +69,6 @@ class Passwords:
         return await asyncio.to_thread(self._hash.verify_and_update, password, hashed)
 
     async def waste_time(self, password: str) -> None:
-        """As long as a real check, for an unknown email (no timing difference to learn from)."""
-        if self._dummy is None:
-            self._dummy = await self.hash("not a real password, only for timing")
-        await asyncio.to_thread(self._hash.verify, password, self._dummy)
+        """As long as a real check, for an unknown email (no timing difference to learn from):
+        a verification against a hash with the same parameters, of a password nobody knows."""
+        await asyncio.to_thread(self._hash.verify, password, DUMMY_HASH)

@@ -20,7 +20,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 import jwt
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
@@ -32,6 +32,7 @@ log = logging.getLogger("habitlink.accounts")
 ALGORITHM = "HS256"
 ACCESS = "access"
 NO_SYNC = {"synchronize_session": False}
+KEEP_EXPIRED = timedelta(days=7)  # expired refresh tokens are deleted after this
 
 
 class InvalidToken(Exception):
@@ -107,6 +108,11 @@ class RefreshTokens:
     async def issue(self, user_id: int, family: str | None = None) -> str:
         token = secrets.token_urlsafe(32)
         now = self.clock.now()
+        await self.session.execute(  # tidy: tokens expired a while ago can go
+            delete(RefreshToken)
+            .where(RefreshToken.user_id == user_id, RefreshToken.expires_at < now - KEEP_EXPIRED)
+            .execution_options(**NO_SYNC)
+        )
         self.session.add(
             RefreshToken(
                 user_id=user_id,

@@ -10,7 +10,6 @@ import httpx
 import pytest
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from bot.dispatcher import HabitLinkBot
 from bot.settings import Settings
 from core.accounts.passwords import Passwords
 from core.clock import SettableClock
@@ -92,5 +91,3 @@ def cheap_hasher() -> Argon2Hasher:
     """Weaker parameters, as an old deployment might have stored (for the upgrade test)."""
     return Argon2Hasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 
-
-__all__ = ["HabitLinkBot"]

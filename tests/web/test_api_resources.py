@@ -11,11 +11,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import Group, User
+from core.media.storage import LocalMediaStore
 from tests.support.console import ConsoleSession
-from tests.web.conftest import PASSWORD, Person, sign_up
-from web_admin.app import MAX_BODY
+from tests.web.conftest import PASSWORD, Person, sign_up, web_for
+from web_admin.app import MAX_BODY, asgi, create_app
 
 TODAY = date(2026, 3, 23)  # DEFAULT_NOW's date in UTC, a Monday
 
@@ -252,3 +254,19 @@ async def test_no_password_or_token_in_any_log_line(
         person.tokens["access_token"],
     ):
         assert secret not in text
+
+
+async def test_cors_only_for_configured_origins(
+    database: Database, clock: SettableClock, media: LocalMediaStore
+) -> None:
+    preflight = {
+        "Origin": "https://app.example.com",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+    }
+    for origins, allowed in (("", None), ("https://app.example.com", "https://app.example.com")):
+        web = web_for(database, clock, media, cors_origins=origins)
+        transport = httpx.ASGITransport(app=asgi(create_app(web)))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            answer = await client.options("/api/v1/auth/login", headers=preflight)
+            assert answer.headers.get("access-control-allow-origin") == allowed
