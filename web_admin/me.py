@@ -12,6 +12,7 @@ from bot.handlers.link import moved_parts, refusal_text
 from core.accounts.erase import erase_user
 from core.accounts.export import export_user
 from core.accounts.service import clean_display_name
+from core.db.models import User
 from core.errors import InvalidField, InvalidInput, NotFound
 from core.users.links import Refusal, Refused
 from web_admin.auth import identities_of, token_pair
@@ -113,7 +114,7 @@ async def link(body: LinkBody, user: CurrentUser, unit: UnitDep) -> Linked:
             wait = max(int(outcome.wait.total_seconds()), 1)
             raise ApiError(429, text, headers={"Retry-After": str(wait)})
         raise InvalidField("code", text)
-    survivor = await unit.users.session.get(type(user), outcome.report.survivor_id)
+    survivor = await unit.session.get(User, outcome.report.survivor_id)
     assert survivor is not None
     log.info("web account linked", extra={"user_id": survivor.id})
     return Linked(
