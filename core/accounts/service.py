@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.accounts.passwords import Passwords, check_password
@@ -23,6 +24,7 @@ RESET_CODE_LENGTH = 10
 RESET_CODE_LIFETIME = timedelta(minutes=15)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 NO_SYNC = {"synchronize_session": False}
+TAKEN = "An account with this email exists already. Sign in."
 
 
 def normalise_email(text: str) -> str:
@@ -72,7 +74,7 @@ class AccountService:
         name = clean_display_name(display_name)
         check_password(password, email=address, display_name=name)
         if await self.by_email(address) is not None:
-            raise InvalidField("email", "An account with this email exists already. Sign in.")
+            raise InvalidField("email", TAKEN)
         user = User(
             email=address,
             password_hash=await self.passwords.hash(password),
@@ -81,7 +83,10 @@ class AccountService:
         )
         user.settings = UserSettings(timezone=self.default_timezone, day_start_hour=0)
         self.session.add(user)
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError:  # the same address, registered at the same moment
+            raise InvalidField("email", TAKEN) from None
         return user
 
     async def authenticate(self, email: str, password: str) -> User | None:

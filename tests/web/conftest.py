@@ -90,4 +90,3 @@ async def ada(api: httpx.AsyncClient) -> Person:
 def cheap_hasher() -> Argon2Hasher:
     """Weaker parameters, as an old deployment might have stored (for the upgrade test)."""
     return Argon2Hasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
-

@@ -203,3 +203,11 @@ async def test_two_racing_refreshes_one_wins_and_the_family_ends(
     winner = next(a for a in answers if a.status_code == 200).json()["refresh_token"]
     again = await api.post("/api/v1/auth/refresh", json={"refresh_token": winner})
     assert again.status_code == 401  # a second holder showed up: everyone signs in again
+
+
+async def test_two_registrations_of_one_email_at_once(api: httpx.AsyncClient) -> None:
+    body = {"email": "twin@example.com", "password": PASSWORD, "display_name": "Twin"}
+    answers = await asyncio.gather(
+        *(api.post("/api/v1/auth/register", json=body) for _ in range(2))
+    )
+    assert sorted(a.status_code for a in answers) == [201, 422]
