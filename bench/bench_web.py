@@ -21,7 +21,7 @@ import httpx
 from fastapi import FastAPI
 
 from bench.common import base_parser, environment, percentile, table, write_results
-from bot.settings import Settings
+from bot.config import Settings
 from core.accounts.passwords import Passwords
 from core.clock import SystemClock
 from core.db.engine import Database

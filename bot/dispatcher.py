@@ -6,17 +6,18 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from bot.commands import BadArgument, Where, parse_args
 from bot.context import Context
-from bot.messages import Request, Response, bold, rich
-from bot.router import Router, Where
+from bot.handlers.pick import pick_buttons
+from bot.messages import Button, Request, Response, bold, hint, rich
+from bot.router import Router
 from core.clock import Clock
-from core.db.engine import Database
-from core.errors import Ambiguous, HabitLinkError, NotFound
+from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.flows import FlowKey, FlowStore
 from core.media.storage import MediaStore
-from core.users.service import Contact, UserService
+from core.uow import UnitOfWorkFactory
+from core.users.service import Contact
 
 log = logging.getLogger("habitlink.bot")
 
@@ -29,36 +30,32 @@ Middleware = Callable[[Context], Awaitable[Response | None]]
 class HabitLinkBot:
     """Every adapter hands its requests to `handle` and renders what comes back."""
 
-    def __init__(
-        self,
-        *,
-        db: Database,
-        flows: FlowStore,
-        clock: Clock,
-        router: Router,
-        default_timezone: str = "UTC",
-        media: MediaStore | None = None,
-    ) -> None:
-        self.media = media
-        self.db = db
+    def __init__(self, *, uow: UnitOfWorkFactory, flows: FlowStore, router: Router) -> None:
+        self.uow = uow  # `async with bot.uow() as uow:` opens one unit of work
         self.flows = flows
-        self.clock = clock
         self.router = router
-        self.default_timezone = default_timezone
+
+    @property
+    def clock(self) -> Clock:
+        return self.uow.clock
+
+    @property
+    def media(self) -> MediaStore | None:
+        return self.uow.media
 
     async def handle(self, request: Request) -> Response:
         for attempt in (1, 2):
             try:
                 return await self._handle_once(request)
             except HabitLinkError as exc:
-                return _explain(exc)
-            except IntegrityError:
+                return _explain(exc, request, self.router)
+            except StorageConflict:
                 # Two first messages from the same person can race to create them; once more.
                 if attempt == 1:
                     continue
                 log.exception("integrity error", extra=_where(request))
                 return Response.say(SORRY_STORAGE)
-            except (SQLAlchemyError, RedisError, OSError):
+            except (StorageError, RedisError, OSError):
                 log.exception("storage error", extra=_where(request))
                 return Response.say(SORRY_STORAGE)
             except Exception:
@@ -69,7 +66,7 @@ class HabitLinkBot:
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
         flow = await self.flows.get(key)
-        async with self.db.session() as session:
+        async with self.uow() as uow:
             contact = Contact(
                 platform=request.sender.platform,
                 external_id=request.sender.id,
@@ -77,22 +74,17 @@ class HabitLinkBot:
                 username=request.sender.username,
                 private_chat_id=request.chat.id if request.chat.is_private else None,
             )
-            user, is_new = await UserService(session, self.clock, self.default_timezone).identify(
-                contact
-            )
+            user, is_new = await uow.users.identify(contact)
             ctx = Context(
                 request=request,
                 user=user,
                 is_new_user=is_new,
-                session=session,
-                clock=self.clock,
+                uow=uow,
                 router=self.router,
-                default_timezone=self.default_timezone,
-                media_store=self.media,
                 flow=flow,
             )
             response = await self._route(ctx)
-            await session.commit()
+            await uow.commit()
         if ctx.flow_changed:
             if ctx.next_flow is None:
                 await self.flows.clear(key)
@@ -114,12 +106,16 @@ class HabitLinkBot:
                 if not req.chat.is_private and not req.addressed:
                     return Response()  # in a group it may well be meant for another bot
                 return Response.say(
-                    f"I don't know /{req.command}. Send /help to see what I can do."
+                    f"I don't know /{req.command}. ", hint("Send /help to see what I can do.")
                 )
             if command.where is Where.PRIVATE and not req.chat.is_private:
                 return Response.say(f"/{command.name} works in a private chat with me.")
             if command.where is Where.GROUP and req.chat.is_private:
                 return Response.say(f"/{command.name} works in a group chat.")
+            try:
+                ctx.args = parse_args(command, req.args)
+            except BadArgument as exc:
+                return Response.say(hint(exc.message))
             return await command.handler(ctx)
         if ctx.flow is not None:
             flow_handler = self.router.flows.get(ctx.flow.name)
@@ -130,17 +126,22 @@ class HabitLinkBot:
             for photo_handler in self.router.photo_handlers:
                 return await photo_handler(ctx)
         if req.chat.is_private:
-            return Response.say("Send /help to see what I can do, or /habits for today's list.")
+            return Response.say(
+                hint("Send /help to see what I can do, or /habits for today's list.")
+            )
         return Response()  # groups talk among themselves; the bot answers commands only
 
 
-def _explain(exc: HabitLinkError) -> Response:
-    text = rich(exc.message)
+def _explain(exc: HabitLinkError, request: Request, router: Router) -> Response:
+    text = hint(exc.message)  # the domain's messages name commands (/newhabit)
+    buttons: list[list[Button]] = []
     if isinstance(exc, NotFound) and exc.suggestions:
         text += rich("\nDid you mean: ", bold(", ".join(exc.suggestions)), "?")
+        buttons = pick_buttons(exc, request, router)
     if isinstance(exc, Ambiguous):
         text += rich("\nWhich one: ", bold(", ".join(exc.candidates)), "?")
-    return Response.say(text)
+        buttons = pick_buttons(exc, request, router)
+    return Response.say(text, buttons=buttons)
 
 
 def _where(request: Request) -> dict[str, str | None]:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.types import ASGIApp
 
-from bot.settings import Settings
+from bot.config import Settings
 from core.accounts.passwords import Passwords
 from core.clock import Clock, SystemClock
 from core.db.engine import Database

@@ -6,7 +6,6 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from core.accounts.tokens import Refusal, Rotated
 from core.db.models import Identity, User
@@ -57,8 +56,7 @@ async def token_pair(unit: UnitDep, user_id: int, refresh: str | None = None) ->
 
 
 async def identities_of(unit: UnitDep, user: User) -> list[Identity]:
-    stmt = select(Identity).where(Identity.user_id == user.id).order_by(Identity.id)
-    return list((await unit.session.scalars(stmt)).all())
+    return await unit.users.identities_of(user.id)
 
 
 async def throttled(web: WebDep, request: Request, email: str) -> None:

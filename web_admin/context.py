@@ -12,9 +12,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
+from bot.config import Settings
 from core.accounts.passwords import Passwords
 from core.accounts.service import AccountService
 from core.accounts.tokens import AccessTokens, InvalidToken
@@ -25,10 +24,10 @@ from core.groups.service import GroupService
 from core.habits.service import HabitService
 from core.media.storage import MediaStore
 from core.proofs.service import ProofService
-from core.reminders.service import ReminderService
 from core.social.learnings import LearningService
 from core.social.trust import TrustService
 from core.summary.service import SummaryService
+from core.uow import UnitOfWork
 from core.users.links import LinkService
 from core.users.service import UserService, user_today
 from web_admin.media import MediaLinks
@@ -63,61 +62,53 @@ class Web:
 
 
 class Unit:
-    """One request's unit of work: a session and the core services that share it."""
+    """One request's unit of work: core's UnitOfWork (one transaction, the services sharing it)
+    and the account services, which need the web part's password hasher and token lifetimes."""
 
-    def __init__(self, web: Web, session: AsyncSession) -> None:
+    def __init__(self, web: Web, uow: UnitOfWork) -> None:
         self.web = web
-        self.session = session
+        self.uow = uow
         self.clock = web.clock
 
     async def commit(self) -> None:
-        await self.session.commit()
+        await self.uow.commit()
 
     @cached_property
     def accounts(self) -> AccountService:
-        return AccountService(
-            self.session,
-            self.clock,
-            self.web.passwords,
-            default_timezone=self.web.settings.default_timezone,
-            refresh_lifetime=timedelta(days=self.web.settings.refresh_token_days),
-        )
+        lifetime = timedelta(days=self.web.settings.refresh_token_days)
+        return self.uow.accounts(self.web.passwords, lifetime)
 
-    @cached_property
+    @property
     def users(self) -> UserService:
-        return UserService(self.session, self.clock, self.web.settings.default_timezone)
+        return self.uow.users
 
-    @cached_property
+    @property
     def habits(self) -> HabitService:
-        return HabitService(self.session, self.clock)
+        return self.uow.habits
 
-    @cached_property
-    def reminders(self) -> ReminderService:
-        return ReminderService(self.session, self.clock)
-
-    @cached_property
+    @property
     def groups(self) -> GroupService:
-        return GroupService(self.session, self.clock)
+        return self.uow.groups
 
-    @cached_property
+    @property
     def proofs(self) -> ProofService:
-        return ProofService(self.session, self.clock, self.web.media)
+        return self.uow.proofs
 
-    @cached_property
+    @property
     def learnings(self) -> LearningService:
-        return LearningService(self.session, self.clock)
+        return self.uow.learnings
 
-    @cached_property
+    @property
     def trust(self) -> TrustService:
-        return TrustService(self.session, self.clock)
+        return self.uow.trust
 
-    @cached_property
+    @property
     def summary(self) -> SummaryService:
-        return SummaryService(self.session, self.clock, self.proofs)
+        return self.uow.summary
 
-    @cached_property
+    @property
     def links(self) -> LinkService:
-        return LinkService(self.session, self.clock, self.web.settings.default_timezone)
+        return self.uow.links
 
     def today(self, user: User) -> date:
         return user_today(user, self.clock.now())
@@ -132,9 +123,11 @@ async def unit_of_work(request: Request) -> AsyncIterator[Unit]:
     """One session per request, committed after the handler returns (before the response is
     sent); an exception rolls everything back."""
     web = get_web(request)
-    async with web.db.session() as session:
-        yield Unit(web, session)
-        await session.commit()
+    async with UnitOfWork(
+        web.db, web.clock, default_timezone=web.settings.default_timezone, media=web.media
+    ) as uow:
+        yield Unit(web, uow)
+        await uow.commit()
 
 
 UnitDep = Annotated[Unit, Depends(unit_of_work, scope="function")]
@@ -157,7 +150,7 @@ async def current_user(
         raise ApiError(
             401, "The access token is not valid or has expired.", headers=challenge
         ) from None
-    user = await unit.session.get(User, user_id)
+    user = await unit.users.get(user_id)
     if user is None:
         raise ApiError(401, "This account no longer exists.", headers=challenge)
     return user

@@ -57,7 +57,7 @@ def group_out(view: GroupView) -> GroupOut:
 
 async def visible_group(unit: Unit, user: User, group_id: int) -> tuple[Group, GroupRole | None]:
     """The group and the user's role in it; 404 when it is private and they are not in it."""
-    group = await unit.session.get(Group, group_id)
+    group = await unit.groups.get(group_id)
     if group is None:
         raise ApiError(404, NO_GROUP)
     role = await unit.groups.role(group, user)

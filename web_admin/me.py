@@ -9,10 +9,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from bot.handlers.link import moved_parts, refusal_text
-from core.accounts.erase import erase_user
-from core.accounts.export import export_user
 from core.accounts.service import clean_display_name
-from core.db.models import User
 from core.errors import InvalidField, InvalidInput, NotFound
 from core.users.links import Refusal, Refused
 from web_admin.auth import identities_of, token_pair
@@ -114,7 +111,7 @@ async def link(body: LinkBody, user: CurrentUser, unit: UnitDep) -> Linked:
             wait = max(int(outcome.wait.total_seconds()), 1)
             raise ApiError(429, text, headers={"Retry-After": str(wait)})
         raise InvalidField("code", text)
-    survivor = await unit.session.get(User, outcome.report.survivor_id)
+    survivor = await unit.users.get(outcome.report.survivor_id)
     assert survivor is not None
     log.info("web account linked", extra={"user_id": survivor.id})
     return Linked(
@@ -126,13 +123,13 @@ async def link(body: LinkBody, user: CurrentUser, unit: UnitDep) -> Linked:
 
 @router.get("/export", summary="Everything HabitLink holds about you, as one JSON document")
 async def export(user: CurrentUser, unit: UnitDep) -> dict[str, object]:
-    return await export_user(unit.session, user, unit.web.media_links.url)
+    return await unit.uow.export(user, unit.web.media_links.url)
 
 
 @router.delete("", status_code=204, summary="Erase your account and everything only yours")
 async def delete_me(body: DeleteBody, user: CurrentUser, unit: UnitDep) -> Response:
     if not await unit.accounts.check_password_of(user, body.password):
         raise InvalidField("password", "That is not your password.")
-    await erase_user(unit.session, unit.clock, user.id)
+    await unit.uow.erase(user.id)
     log.info("account erased")
     return Response(status_code=204)

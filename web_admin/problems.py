@@ -23,7 +23,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.errors import Ambiguous, Forbidden, HabitLinkError, InvalidField, NotFound
+from core.errors import (
+    Ambiguous,
+    Forbidden,
+    HabitLinkError,
+    InvalidField,
+    NotFound,
+    StorageConflict,
+    StorageError,
+)
 from core.media.storage import MediaStoreError
 
 log = logging.getLogger("habitlink.web")
@@ -122,7 +130,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(request, 422, exc.message)
 
     async def storage_error(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("storage error", exc_info=exc)
+        if isinstance(exc, StorageConflict):
+            log.warning("storage conflict", exc_info=exc)
+            return problem(request, 409, "That collided with another change. Please try again.")
+        log.error("storage error", exc_info=exc)
         return problem(request, 503, "The service could not reach its storage. Nothing changed.")
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -134,6 +145,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(HabitLinkError, domain_error)
     app.add_exception_handler(SQLAlchemyError, storage_error)
+    app.add_exception_handler(StorageError, storage_error)
     app.add_exception_handler(RedisError, storage_error)
     app.add_exception_handler(Exception, unexpected)
 

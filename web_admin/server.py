@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
-from bot.settings import Settings
+from bot.config import Settings
 from web_admin.app import asgi, build_web, create_app
 
 

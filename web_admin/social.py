@@ -6,12 +6,10 @@ from datetime import date, datetime
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
-from sqlalchemy import exists, select
-from sqlalchemy.orm import aliased
 
-from core.db.models import Group, GroupMember, User
+from core.db.models import User
 from core.habits.history import week_start
-from core.social.trust import trusted_insights
+from core.social.trust import PersonRef
 from core.summary.week import local_week_window
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.problems import ApiError
@@ -66,17 +64,8 @@ class Summary(BaseModel):
     insights: list[InsightOut]
 
 
-async def _known(unit: Unit, user: User, other_id: int) -> User:
-    """Someone the user can know of: in one of their groups, or in a public group."""
-    mine = aliased(GroupMember)
-    theirs = aliased(GroupMember)
-    shared = exists().where(
-        theirs.user_id == other_id,
-        theirs.group_id == Group.id,
-        (Group.is_public.is_(True))
-        | exists().where(mine.group_id == Group.id, mine.user_id == user.id),
-    )
-    other = await unit.session.scalar(select(User).where(User.id == other_id, shared))
+async def _known(unit: Unit, user: User, other_id: int) -> PersonRef:
+    other = await unit.trust.knowable(user.id, other_id)
     if other is None:
         raise ApiError(404, NO_PERSON)
     return other
@@ -98,7 +87,7 @@ async def trust_list(user: CurrentUser, unit: UnitDep) -> TrustOut:
 @router.put("/trust/{user_id}", response_model=Added, summary="Trust someone")
 async def trust(user_id: Id, user: CurrentUser, unit: UnitDep) -> Added:
     other = await _known(unit, user, user_id)
-    return Added(added=await unit.trust.trust(user.id, other.id))
+    return Added(added=await unit.trust.trust(user.id, other.user_id))
 
 
 @router.delete("/trust/{user_id}", status_code=204, summary="Stop trusting someone")
@@ -114,7 +103,7 @@ async def summary(user: CurrentUser, unit: UnitDep) -> Summary:
     monday = week_start(today)
     weeks = (await unit.summary.habit_weeks([user], {user.id: today}))[user.id]
     since, until = local_week_window(user.settings.timezone, user.settings.day_start_hour, monday)
-    insights = await trusted_insights(unit.session, user.id, since, until)
+    insights = await unit.trust.insights(user.id, since, until)
     return Summary(
         week_start=monday,
         habits=[

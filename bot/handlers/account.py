@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 
+from bot.buttons import ERASE
+from bot.commands import Where
 from bot.context import Context
 from bot.messages import Button, Document, Reply, Response, bold, code, rich
-from bot.router import Router, Where
-from core.accounts.erase import erase_user
-from core.accounts.export import export_user
+from bot.router import Router
 from core.accounts.passwords import Passwords
-from core.accounts.service import AccountService
 
 router = Router()
 EXPORT_LINKS = 24 * 3600  # seconds the photo links in an export work
@@ -21,7 +20,6 @@ EXPORT_LINKS = 24 * 3600  # seconds the photo links in an export work
 @router.command(
     "resetpassword",
     "A code to set a new password for your web account",
-    usage="/resetpassword",
     section="Settings",
     where=Where.PRIVATE,
 )
@@ -34,7 +32,7 @@ async def resetpassword(ctx: Context) -> Response:
             code("/link CODE"),
             ".",
         )
-    accounts = AccountService(ctx.session, ctx.clock, Passwords())
+    accounts = ctx.uow.accounts(Passwords())
     issued = await accounts.issue_reset_code(user)
     minutes = int(issued.lifetime.total_seconds() // 60)
     return Response.say(
@@ -50,7 +48,6 @@ async def resetpassword(ctx: Context) -> Response:
 @router.command(
     "export",
     "Everything HabitLink holds about you, as a JSON file",
-    usage="/export",
     section="Settings",
     where=Where.PRIVATE,
 )
@@ -58,7 +55,7 @@ async def export(ctx: Context) -> Response:
     async def link(key: str) -> str:
         return await ctx.media.url(key, expires=EXPORT_LINKS)
 
-    document = await export_user(ctx.session, ctx.user, link)
+    document = await ctx.uow.export(ctx.user, link)
     data = json.dumps(document, ensure_ascii=False, indent=2).encode()
     return Response(
         [
@@ -78,7 +75,6 @@ async def export(ctx: Context) -> Response:
 @router.command(
     "deleteme",
     "Erase your profile and everything only yours (asks twice)",
-    usage="/deleteme",
     section="Settings",
     where=Where.PRIVATE,
 )
@@ -89,13 +85,13 @@ async def deleteme(ctx: Context) -> Response:
         "on every linked account and the web. Groups you own pass to another member. "
         "Send /export first to keep a copy.",
         buttons=[
-            [Button("Yes, erase it", f"erase:1:{ctx.user.id}")],
-            [Button("No, keep it", f"erase:0:{ctx.user.id}")],
+            [Button("Yes, erase it", f"{ERASE}:1:{ctx.user.id}")],
+            [Button("No, keep it", f"{ERASE}:0:{ctx.user.id}")],
         ],
     )
 
 
-@router.button("erase")
+@router.button(ERASE)
 async def press_erase(ctx: Context, args: list[str]) -> Response:
     step, owner = [*args, "", ""][:2]
     if owner != str(ctx.user.id) or step not in {"0", "1", "2"}:
@@ -107,12 +103,12 @@ async def press_erase(ctx: Context, args: list[str]) -> Response:
             bold("Really erase everything?"),
             " This cannot be undone.",
             buttons=[
-                [Button("Erase for good", f"erase:2:{ctx.user.id}")],
-                [Button("Keep my profile", f"erase:0:{ctx.user.id}")],
+                [Button("Erase for good", f"{ERASE}:2:{ctx.user.id}")],
+                [Button("Keep my profile", f"{ERASE}:0:{ctx.user.id}")],
             ],
             edit=True,
         )
-    await erase_user(ctx.session, ctx.clock, ctx.user.id)
+    await ctx.uow.erase(ctx.user.id)
     return Response.say(
         "Your profile is erased. If you write to me again, you start afresh.", edit=True
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,13 +15,16 @@ from sqlalchemy.exc import OperationalError
 from bot.context import Context
 from bot.dispatcher import SORRY_BUG, SORRY_STORAGE, HabitLinkBot
 from bot.handlers import build_router
-from bot.messages import Chat, ChatKind, Person, Request, Response
+from bot.messages import Response
 from bot.router import Router
+from core.clock import SettableClock
 from core.db.engine import Database
-from core.db.models import Habit
+from core.db.models import Habit, Identity, User
+from tests.support.bots import make_bot
+from tests.support.requests import person, plain, private_chat, send
 
-ALICE = Person("console", "alice", "Alice")
-DM = Chat("console", "dm:alice", ChatKind.PRIVATE)
+ALICE = person("Alice")
+DM = private_chat(ALICE)
 
 
 @contextmanager
@@ -44,8 +48,7 @@ async def habit_count(db: Database) -> int:
 
 
 async def say(bot: HabitLinkBot, text: str) -> str:
-    response = await bot.handle(Request.from_text(ALICE, DM, text))
-    return "\n".join(r.text.plain() for r in response.replies)
+    return plain(await send(bot, ALICE, DM, text))
 
 
 async def test_failed_save_at_the_end_of_a_flow_keeps_the_flow(
@@ -82,11 +85,24 @@ async def test_a_bug_never_shows_a_traceback(
     async def boom(ctx: Context) -> Response:
         return Response.say(str(1 // 0))
 
-    buggy = HabitLinkBot(
-        db=bot.db, flows=bot.flows, clock=bot.clock, router=build_router().include(broken)
-    )
+    buggy = make_bot(bot.uow.db, bot.clock, flows=bot.flows, router=build_router().include(broken))
     with caplog.at_level(logging.ERROR):
         reply = await say(buggy, "/boom")
     assert reply == SORRY_BUG
     assert "ZeroDivisionError" in caplog.text
     assert "/help" in await say(buggy, "/start")  # and the bot carries on
+
+
+@pytest.mark.postgres
+async def test_two_first_messages_at_once_make_one_person(
+    pg_database: Database, clock: SettableClock
+) -> None:
+    """Both requests find no such person and create one; the second to commit collides on the
+    identity, and the dispatcher runs it once more, now finding the first one's."""
+    bot = make_bot(pg_database, clock)
+    replies = await asyncio.gather(say(bot, "/newhabit Read"), say(bot, "/newhabit Run"))
+    assert all(SORRY_STORAGE not in reply for reply in replies), replies
+    async with pg_database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 1
+        assert await session.scalar(select(func.count()).select_from(Identity)) == 1
+    assert "0 of 2 done" in await say(bot, "/habits")  # both habits, on the one person

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from bot.settings import Settings
+from bot.config import Settings
 from core.accounts.passwords import Passwords
 from core.clock import SettableClock
 from core.db.engine import Database

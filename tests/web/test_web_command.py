@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.settings import Settings
+from bot.config import Settings
 from tests.e2e.test_console_cli import REPO, habitlink
 from tests.web.conftest import PASSWORD
 

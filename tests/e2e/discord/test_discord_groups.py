@@ -3,23 +3,16 @@ attachment and by plain image messages, learnings liked by button and by 👍, /
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from PIL import Image
 from sqlalchemy import func, select
 
 from bot.dispatcher import HabitLinkBot
 from core.db.models import GroupChat, Proof
-from tests.e2e.discord.conftest import DiscordHarness, running, visible
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_models import EPHEMERAL, FakeUser
-
-
-def jpeg(width: int = 640, height: int = 480) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (30, 120, 200)).save(out, "JPEG")
-    return out.getvalue()
+from tests.support.discord import DiscordHarness, running, visible
+from tests.support.images import jpeg
 
 
 async def runners(dc: DiscordHarness) -> FakeUser:
@@ -37,7 +30,7 @@ async def runners(dc: DiscordHarness) -> FakeUser:
 async def test_group_new_links_the_channel(dc: DiscordHarness, bot: HabitLinkBot) -> None:
     fake = dc.fake
     await runners(dc)
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         (link,) = (await session.scalars(select(GroupChat))).all()
     assert (link.platform, link.external_chat_id) == ("discord", str(fake.default_channel.id))
     other = fake.default_guild.channel("habits")  # another channel is another chat
@@ -61,7 +54,7 @@ async def test_proof_with_an_attachment(
     assert len(fake.downloads) == 1
     (second,) = await dc.slash("proof", {"photo": ("evening.png", jpeg(320, 200))})
     assert visible(second.content) == "Proof saved, Alice! That's 2 proofs this week in Runners."
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         assert await session.scalar(select(func.count()).select_from(Proof)) == 2
     assert len(list((tmp_path / "media").rglob("*.jpg"))) >= 2
 
@@ -147,3 +140,31 @@ async def test_trust_a_user_picked_in_the_option(dc: DiscordHarness) -> None:
     assert "You trust 1 person: Bob" in visible(overview.content)
     (untrusted,) = await dc.slash("untrust", {"user": bob})
     assert visible(untrusted.content) == "You no longer trust Bob."
+
+
+async def test_command_names_in_what_people_wrote_stay_as_typed(dc: DiscordHarness) -> None:
+    """No rewriting of users' text: /stats in a title or a learning is not /habit stats."""
+    fake = dc.fake
+    dm = fake.dm_channel()
+    (created,) = await dc.slash("habit new", {"title": "I check /stats daily"}, channel=dm)
+    assert visible(created.content).startswith("Created I check /stats daily, every day.")
+    (listing,) = await dc.slash("habit list", channel=dm)
+    assert "1. ○ I check /stats daily — streak 0 days" in visible(listing.content)
+    await runners(dc)
+    (card,) = await dc.slash("learn", {"text": "Send /done and /habits daily"})
+    assert visible(card.content) == (
+        "💡 Alice shared a learning in Runners:\nSend /done and /habits daily\n👍 0 likes"
+    )
+    # ...while the bot's own words name Discord's commands, clickable:
+    (which,) = await dc.slash("habit done", {"habit": "zzz"}, channel=dm)
+    assert visible(which.content) == ("I can't find a habit called 'zzz'.")
+    await dc.slash("habit new", {"title": "Drink water"}, channel=dm)
+    await dc.slash("habit new", {"title": "Water plants"}, channel=dm)
+    (ask,) = await dc.slash("habit done", {"habit": "water", "day": "yesterday"}, channel=dm)
+    assert (
+        visible(ask.content) == "'water' matches 2 habits.\nWhich one: Drink water, Water plants?"
+    )
+    assert [b["label"] for b in ask.buttons()] == ["Drink water", "Water plants"]
+    pressed = await dc.press(ask, "Water plants")
+    assert pressed.callback is not None
+    assert "✓ Water plants done yesterday." in visible(fake.last_message(dm.id).content)
