@@ -15,7 +15,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel
-from sqlalchemy import text
 from starlette.types import ASGIApp
 
 from bot.config import Settings
@@ -23,6 +22,7 @@ from core.accounts.passwords import Passwords
 from core.clock import Clock, SystemClock
 from core.db.engine import Database
 from core.db.schema import ensure_schema
+from core.errors import StorageError
 from core.media.images import MAX_UPLOAD_BYTES
 from core.media.storage import media_store_from_settings
 from web_admin import auth, groups, habits, learnings, me, media, proofs, social
@@ -75,9 +75,8 @@ def create_app(web: Web) -> FastAPI:
     )
     async def readyz(request: Request) -> Any:
         try:
-            async with web.db.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        except Exception:
+            await web.db.ping()
+        except StorageError:
             log.warning("not ready: the database does not answer", exc_info=True)
             return problem(request, 503, "The database does not answer.")
         return Health(status="ready")

@@ -19,7 +19,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from redis.exceptions import RedisError
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -144,7 +143,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(HabitLinkError, domain_error)
-    app.add_exception_handler(SQLAlchemyError, storage_error)
     app.add_exception_handler(StorageError, storage_error)
     app.add_exception_handler(RedisError, storage_error)
     app.add_exception_handler(Exception, unexpected)
