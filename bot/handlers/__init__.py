@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from bot.handlers import (
     account,
+    addtool,
     basics,
     checkin,
     edit,
+    findtool,
     group_admin,
     groups,
     habits,
     learnings,
+    lifebook,
     link,
     newhabit,
     pick,
@@ -20,6 +23,7 @@ from bot.handlers import (
     stats,
     summary,
     summarytime,
+    toolbox,
     trust,
     week,
 )
@@ -46,5 +50,9 @@ def build_router() -> Router:
         summary.router,
         link.router,
         pick.router,
+        lifebook.router,
+        toolbox.router,
+        addtool.router,
+        findtool.router,
         account.router,
     )
