@@ -58,7 +58,8 @@ BUILD_SQL = (
     "(1000000000 + g)::text, $2 FROM generate_series(1, $1 * 3) g",
     "INSERT INTO habits (id, user_id, title, loop, schedule_kind, weekday_mask, times_per_week, "
     "start_date, position, created_at) "
-    "SELECT g, g, 'Read 10 pages', '{}', 'daily', 0, 7, ($2::timestamptz - interval '30 days')::date, 0, $2 "
+    "SELECT g, g, 'Read 10 pages', '{}', 'daily', 0, 7, "
+    "($2::timestamptz - interval '30 days')::date, 0, $2 "
     "FROM generate_series(1, $1 * 3) g",
     "INSERT INTO groups (id, name, is_public, owner_id, invite_code, timezone, summary_weekday, "
     "summary_hour, next_summary_at, created_at) "
