@@ -29,11 +29,16 @@ def _parser() -> argparse.ArgumentParser:
         "each line is one input and the output is plain, deterministic text.",
     )
     console.add_argument("--user", default="you", help="whom you act as at first (default: you)")
-    sub.add_parser(
+    run = sub.add_parser(
         "run",
         help="run the configured chat adapters (Telegram, Discord) and the scheduler",
         description="Start every adapter whose token is set (TELEGRAM_BOT_TOKEN, "
         "DISCORD_BOT_TOKEN). With none set it says what to set and exits with status 2.",
+    )
+    run.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="answer chats only; reminders and summaries come from `habitlink scheduler`",
     )
     sub.add_parser(
         "scheduler",
@@ -72,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.command == "scheduler":
             return asyncio.run(run_scheduler(settings))
-        return asyncio.run(run_adapters(settings))
+        return asyncio.run(run_adapters(settings, with_scheduler=not args.no_scheduler))
     except SchemaOutOfDate as exc:
         print(f"habitlink: {exc}", file=sys.stderr)
         return 3

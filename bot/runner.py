@@ -36,14 +36,14 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
-async def run_adapters(settings: Settings) -> int:
+async def run_adapters(settings: Settings, *, with_scheduler: bool = True) -> int:
     chosen = _configured(settings, "run")
     if chosen is None:
         return 2
     app = await build_app(settings)
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    scheduler = start_scheduler(app.notifier())
+    scheduler = start_scheduler(app.notifier()) if with_scheduler else None
     try:
         tasks = [asyncio.create_task(p.serve(app, stop), name=p.name) for p in chosen]
         log.info("running", extra={"platforms": [p.name for p in chosen]})
@@ -57,7 +57,8 @@ async def run_adapters(settings: Settings) -> int:
             )
         return 1 if failed else 0
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         await app.close()
 
 
