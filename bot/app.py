@@ -17,6 +17,8 @@ from core.db.engine import Database
 from core.db.schema import ensure_schema
 from core.flows import FlowStore, MemoryFlowStore
 from core.flows.redis import RedisFlowStore
+from core.locks import MemoryPersonLocks, PersonLocks
+from core.locks.redis import RedisPersonLocks
 from core.media.storage import media_store_from_settings
 from core.ratelimit import MemoryRateLimiter, RateLimiter
 from core.ratelimit.redis import RedisRateLimiter
@@ -55,15 +57,18 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         redis: Redis | None = None
         flows: FlowStore
         limiter: RateLimiter
+        locks: PersonLocks
         if settings.redis_url:
             redis = Redis.from_url(settings.redis_url)
             stack.push_async_callback(redis.aclose)
             await redis.ping()
             flows = RedisFlowStore(redis, prefix=settings.redis_prefix)
             limiter = RedisRateLimiter(redis, prefix=settings.redis_prefix)
+            locks = RedisPersonLocks(redis, prefix=settings.redis_prefix)
         else:
             flows = MemoryFlowStore(clock)
             limiter = MemoryRateLimiter()
+            locks = MemoryPersonLocks()
         secret = settings.s3_secret_access_key
         media = media_store_from_settings(
             media_dir=settings.effective_media_dir,
@@ -81,6 +86,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             router=build_router(),
             default_timezone=settings.default_timezone,
             media=media,
+            locks=locks,
         )
     except BaseException:
         await stack.aclose()

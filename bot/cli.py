@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
         "without answering chats (`habitlink run` includes the scheduler). Several may run "
         "against one PostgreSQL database; each notification is sent once.",
     )
+    health = sub.add_parser(
+        "health",
+        help="check a running bot, scheduler or web process (exit 0 when ready, 1 when not)",
+        description="GET a running instance's /readyz (default: this machine's HEALTH_PORT, "
+        "9100 when unset), for container healthchecks.",
+    )
+    health.add_argument("--url", help="what to ask instead, e.g. http://127.0.0.1:8000/readyz")
+    health.add_argument("--timeout", type=float, default=5.0, help="seconds (default: 5)")
     migrate = sub.add_parser(
         "migrate",
         help="upgrade the database schema to the newest migration",
@@ -71,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.platforms import console_main
 
             return asyncio.run(console_main()(settings, args.user))
+        if args.command == "health":
+            return _health(settings, args.url, args.timeout)
         if args.command == "migrate":
             return asyncio.run(_migrate(settings, check=args.check))
         from bot.runner import run_adapters, run_scheduler
@@ -83,6 +93,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
     except KeyboardInterrupt:
         return 130
+
+
+def _health(settings: Settings, url: str | None, timeout: float) -> int:
+    from bot.health import DEFAULT_PORT, check
+
+    url = url or f"http://127.0.0.1:{settings.health_port or DEFAULT_PORT}/readyz"
+    ok, detail = check(url, timeout)
+    print(f"{'ok' if ok else 'not ready'}: {detail}", file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 async def _migrate(settings: Settings, *, check: bool) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
@@ -10,11 +11,13 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.context import Context
 from bot.messages import Request, Response, bold, rich
+from bot.metrics import HANDLER_ERRORS, HANDLER_SECONDS, UPDATES, command_label
 from bot.router import Router, Where
 from core.clock import Clock
 from core.db.engine import Database
 from core.errors import Ambiguous, HabitLinkError, NotFound
 from core.flows import FlowKey, FlowStore
+from core.locks import LockBusy, MemoryPersonLocks, PersonLocks
 from core.media.storage import MediaStore
 from core.users.service import Contact, UserService
 
@@ -38,8 +41,12 @@ class HabitLinkBot:
         router: Router,
         default_timezone: str = "UTC",
         media: MediaStore | None = None,
+        locks: PersonLocks | None = None,
     ) -> None:
         self.media = media
+        # One request of a person at a time (across processes with Redis): two updates sent
+        # together never both act on the same flow step or check-in.
+        self.locks: PersonLocks = locks or MemoryPersonLocks()
         self.db = db
         self.flows = flows
         self.clock = clock
@@ -47,6 +54,28 @@ class HabitLinkBot:
         self.default_timezone = default_timezone
 
     async def handle(self, request: Request) -> Response:
+        platform = request.chat.platform
+        command = command_label(request, self._known)
+        started = time.perf_counter()
+        try:
+            async with self.locks.hold(f"{platform}:{request.sender.id}"):
+                return await self._handle(request)
+        except LockBusy as exc:
+            return _explain(exc)
+        except (RedisError, OSError):
+            log.exception("lock store error", extra=_where(request))
+            HANDLER_ERRORS.labels(platform, "storage").inc()
+            return Response.say(SORRY_STORAGE)
+        finally:
+            UPDATES.labels(platform, command).inc()
+            HANDLER_SECONDS.labels(platform, command).observe(time.perf_counter() - started)
+
+    def _known(self, name: str) -> bool:
+        if name.startswith("button:"):
+            return name.removeprefix("button:") in self.router.buttons
+        return name in self.router.commands
+
+    async def _handle(self, request: Request) -> Response:
         for attempt in (1, 2):
             try:
                 return await self._handle_once(request)
@@ -57,12 +86,15 @@ class HabitLinkBot:
                 if attempt == 1:
                     continue
                 log.exception("integrity error", extra=_where(request))
+                HANDLER_ERRORS.labels(request.chat.platform, "storage").inc()
                 return Response.say(SORRY_STORAGE)
             except (SQLAlchemyError, RedisError, OSError):
                 log.exception("storage error", extra=_where(request))
+                HANDLER_ERRORS.labels(request.chat.platform, "storage").inc()
                 return Response.say(SORRY_STORAGE)
             except Exception:
                 log.exception("handler failed", extra=_where(request))
+                HANDLER_ERRORS.labels(request.chat.platform, "bug").inc()
                 return Response.say(SORRY_BUG)
         raise AssertionError("unreachable")
 

@@ -19,6 +19,7 @@ from bot.dispatcher import HabitLinkBot
 from bot.handlers.reminders import reminder_reply
 from bot.handlers.summary import group_week_response, user_week_reply
 from bot.messages import Response
+from bot.metrics import NOTIFICATIONS, REMINDERS_DROPPED, REMINDERS_LATE
 from core.db.models import Group, Habit, HabitLog, Identity, Notification, Reminder, User
 from core.notify.outbox import Outbox
 from core.notify.producer import Producer, ProduceReport
@@ -63,6 +64,8 @@ class Notifier:
             await producer.reminders(report)
             await producer.summaries(report)
             await session.commit()
+        REMINDERS_LATE.inc(report.late)
+        REMINDERS_DROPPED.inc(report.dropped)
         if report.queued or report.dropped:
             log.info("notifications queued", extra=vars(report))
         return report
@@ -101,6 +104,7 @@ class Notifier:
 
     async def _deliver(self, notification: Notification) -> None:
         sender = self.senders.get(notification.platform)
+        outcome = NOTIFICATIONS.labels(notification.platform, notification.kind, "retry")
         try:
             if sender is None:
                 raise SendFailed(f"no {notification.platform} sender is running")
@@ -109,15 +113,20 @@ class Notifier:
                 await self.limiter.acquire(*sender.limits(notification.chat_id))
                 await sender.send_response(notification.chat_id, response)
         except Unreachable as exc:
+            NOTIFICATIONS.labels(notification.platform, notification.kind, "unreachable").inc()
             await self._unreachable(notification, str(exc))
             return
         except SendFailed as exc:
+            outcome.inc()
             await self._finish(notification, retry=str(exc))
             return
         except Exception as exc:
             log.exception("notification failed", extra={"notification": notification.id})
+            outcome.inc()
             await self._finish(notification, retry=repr(exc))
             return
+        sent = "sent" if response is not None else "skipped"
+        NOTIFICATIONS.labels(notification.platform, notification.kind, sent).inc()
         await self._finish(notification)
 
     async def _finish(self, notification: Notification, *, retry: str | None = None) -> None:

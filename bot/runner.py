@@ -6,9 +6,10 @@ import asyncio
 import logging
 import signal
 import sys
-from contextlib import AsyncExitStack
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 
 from bot.app import App, build_app
+from bot.health import serve_health
 from bot.platforms import Platform, platforms
 from bot.scheduler import start_scheduler
 from bot.settings import Settings
@@ -43,8 +44,10 @@ async def run_adapters(settings: Settings, *, with_scheduler: bool = True) -> in
     app = await build_app(settings)
     stop = asyncio.Event()
     _stop_on_signals(stop)
+    stack = AsyncExitStack()
     scheduler = start_scheduler(app.notifier()) if with_scheduler else None
     try:
+        await stack.enter_async_context(_health(app, "bot"))
         tasks = [asyncio.create_task(p.serve(app, stop), name=p.name) for p in chosen]
         log.info("running", extra={"platforms": [p.name for p in chosen]})
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
@@ -59,6 +62,7 @@ async def run_adapters(settings: Settings, *, with_scheduler: bool = True) -> in
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        await stack.aclose()
         await app.close()
 
 
@@ -72,6 +76,7 @@ async def run_scheduler(settings: Settings) -> int:
     _stop_on_signals(stop)
     try:
         async with AsyncExitStack() as stack:
+            await stack.enter_async_context(_health(app, "scheduler"))
             for platform in chosen:
                 app.senders[platform.name] = await stack.enter_async_context(platform.sender(app))
             scheduler = start_scheduler(app.notifier())
@@ -82,3 +87,10 @@ async def run_scheduler(settings: Settings) -> int:
         return 0
     finally:
         await app.close()
+
+
+def _health(app: App, role: str) -> AbstractAsyncContextManager[int | None]:
+    settings = app.settings
+    return serve_health(
+        app.db, app.clock, host=settings.health_host, port=settings.health_port, role=role
+    )

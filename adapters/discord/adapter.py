@@ -33,6 +33,7 @@ from adapters.discord.translate import (
 )
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Request, Response
+from bot.metrics import REPLIES, count_rate_limits
 from bot.notify import SendFailed, Unreachable
 from core.db.models import BotState
 from core.ratelimit import Limit
@@ -71,6 +72,10 @@ class HabitLinkClient(discord.Client):
         await self.adapter.on_button(interaction, payload)
 
 
+class ShardedHabitLinkClient(HabitLinkClient, discord.AutoShardedClient):
+    """The same client on several gateway connections (shards) in one process."""
+
+
 class DiscordAdapter:
     platform = "discord"
 
@@ -97,7 +102,11 @@ class DiscordAdapter:
         self.defer_after = defer_after
         intents = discord.Intents.default()  # guilds, messages, DMs, reactions; no members
         intents.message_content = message_content
-        self.client = HabitLinkClient(self, intents=intents, **client_kwargs)
+        # DISCORD_SHARD_COUNT: one process runs the shards DISCORD_SHARD_IDS (default: all).
+        sharded = client_kwargs.get("shard_count") is not None
+        client_class = ShardedHabitLinkClient if sharded else HabitLinkClient
+        self.client = client_class(self, intents=intents, **client_kwargs)
+        count_rate_limits("discord", "discord.http", "We are being rate limited", "Global rate")
         self._task: asyncio.Task[None] | None = None
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -275,6 +284,7 @@ class DiscordAdapter:
         for reply in response.replies:
             for out in messages(reply):
                 await channel.send(**out.send_kwargs())
+                REPLIES.labels(DiscordAdapter.platform).inc()
 
     # --- notifications (reminders, summaries) --------------------------------------------
     def limits(self, chat_id: str) -> tuple[Limit, ...]:
@@ -343,6 +353,7 @@ class Answer:
 
     async def send(self, out: Outgoing, *, ephemeral: bool) -> None:
         interaction = self.interaction
+        REPLIES.labels(DiscordAdapter.platform).inc()
         if not interaction.response.is_done():
             await interaction.response.send_message(**out.send_kwargs(), ephemeral=ephemeral)
             return

@@ -31,6 +31,7 @@ from adapters.telegram.render import caption, keyboard, split, to_html
 from adapters.telegram.translate import button_request, message_request
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Response
+from bot.metrics import REPLIES, count_rate_limits
 from bot.notify import SendFailed, Unreachable
 from bot.router import Where
 from core.ratelimit import Limit
@@ -73,6 +74,7 @@ class TelegramAdapter:
         self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
+        count_rate_limits("telegram", "telegram.ext.AIORateLimiter", "Rate limit hit. Retrying")
 
     # --- incoming ------------------------------------------------------------------------
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -153,6 +155,7 @@ class TelegramAdapter:
 
     async def send(self, chat_id: int | str, reply: Reply) -> None:
         bot = self.application.bot
+        REPLIES.labels(self.platform).inc()
         markup = keyboard(reply.buttons)
         if reply.image is not None:
             await bot.send_photo(
