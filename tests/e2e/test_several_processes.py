@@ -10,124 +10,30 @@ once, no check-in is lost, and every reminder is sent once.
 from __future__ import annotations
 
 import asyncio
-import itertools
-import os
-import signal
-import socket
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
-import aiohttp
 import pytest
-from aiohttp import web
 from sqlalchemy import func, select, update
 
-from bot.settings import Settings
 from core.db.engine import Database
 from core.db.models import HabitLog, Notification, Reminder
 from tests.conftest import REDIS_TEST_URL, create_pg_database, drop_pg_database, redis_for_test
-from tests.e2e.test_console_cli import REPO, habitlink
-from tests.fakes.telegram_api import SECRET_HEADER, FakeTelegram
+from tests.e2e.test_console_cli import habitlink
+from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser
+from tests.support.processes import (
+    Processes,
+    clean_environment,
+    free_port,
+    metric,
+    round_robin,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 PEOPLE = 12
 SECRET = "several-processes"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@asynccontextmanager
-async def round_robin(backends: list[str]) -> AsyncIterator[str]:
-    """One public URL that hands each POST to the next backend, as a load balancer would."""
-    turn = itertools.cycle(backends)
-    forwarded: Counter[str] = Counter()
-
-    async def forward(request: web.Request) -> web.Response:
-        target = next(turn)
-        headers = {k: v for k, v in request.headers.items() if k in ("Content-Type", SECRET_HEADER)}
-        async with (
-            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http,
-            http.post(target, data=await request.read(), headers=headers) as reply,
-        ):
-            forwarded[target] += 1
-            return web.Response(status=reply.status, body=await reply.read())
-
-    app = web.Application()
-    app.router.add_post("/telegram", forward)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield f"http://127.0.0.1:{port}/telegram"
-    finally:
-        await runner.cleanup()
-        assert all(forwarded[b] > 0 for b in backends), f"a bot got no update: {forwarded}"
-
-
-@dataclass
-class Processes:
-    tmp: Path
-    env: dict[str, str]
-    running: list[tuple[str, asyncio.subprocess.Process, Path]] = field(default_factory=list)
-
-    async def start(self, name: str, *args: str, **env: str) -> None:
-        log = self.tmp / f"{name}.log"
-        with log.open("wb") as out:
-            process = await asyncio.create_subprocess_exec(
-                *habitlink(),
-                *args,
-                env={**self.env, **env},
-                cwd=self.tmp,
-                stdout=out,
-                stderr=asyncio.subprocess.STDOUT,
-            )
-        self.running.append((name, process, log))
-
-    async def wait_ready(self, url: str, name: str) -> None:
-        deadline = asyncio.get_running_loop().time() + 60
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
-            while True:
-                for other, process, log in self.running:
-                    if process.returncode is not None:
-                        pytest.fail(f"{other} exited early:\n{log.read_text()[-3000:]}")
-                try:
-                    async with http.get(url) as reply:
-                        if reply.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                if asyncio.get_running_loop().time() > deadline:
-                    pytest.fail(f"{name} never became ready")
-                await asyncio.sleep(0.2)
-
-    async def stop(self) -> None:
-        for _, process, _ in self.running:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-        for name, process, log in self.running:
-            try:
-                await asyncio.wait_for(process.wait(), timeout=15)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-                pytest.fail(f"{name} did not stop on SIGTERM:\n{log.read_text()[-3000:]}")
-
-    def errors(self) -> list[str]:
-        return [
-            f"{name}: {line}"
-            for name, _, log in self.running
-            for line in log.read_text().splitlines()
-            if "Traceback" in line or " ERROR " in line or '"level": "ERROR"' in line
-        ]
 
 
 @pytest.fixture
@@ -144,37 +50,35 @@ async def test_two_bots_and_two_schedulers_answer_once_and_lose_nothing(
         bot_ports = [free_port(), free_port()]
         backends = [f"http://127.0.0.1:{port}/telegram" for port in bot_ports]
         async with round_robin(backends) as public_url:
-            clean = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
             procs = Processes(
                 tmp_path,
-                {
-                    **clean,
-                    "PYTHONPATH": str(REPO),
-                    "DATABASE_URL": pg_url,
-                    "REDIS_URL": REDIS_TEST_URL,
-                    "REDIS_PREFIX": prefix,
-                    "DATA_DIR": str(tmp_path / "data"),
-                    "TELEGRAM_BOT_TOKEN": fake.token,
-                    "TELEGRAM_API_BASE_URL": fake.base_url,
-                    "TELEGRAM_FILE_BASE_URL": fake.base_file_url,
-                    "TELEGRAM_WEBHOOK_URL": public_url,
-                    "TELEGRAM_WEBHOOK_SECRET": SECRET,
-                    "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
-                    "LOG_FORMAT": "console",
-                },
+                clean_environment(
+                    DATABASE_URL=pg_url,
+                    REDIS_URL=REDIS_TEST_URL,
+                    REDIS_PREFIX=prefix,
+                    DATA_DIR=str(tmp_path / "data"),
+                    TELEGRAM_BOT_TOKEN=fake.token,
+                    TELEGRAM_API_BASE_URL=fake.base_url,
+                    TELEGRAM_FILE_BASE_URL=fake.base_file_url,
+                    TELEGRAM_WEBHOOK_URL=public_url,
+                    TELEGRAM_WEBHOOK_SECRET=SECRET,
+                    TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
+                    LOG_FORMAT="console",
+                ),
             )
             health = [free_port() for _ in range(4)]
             try:
                 for i, port in enumerate(bot_ports):
                     await procs.start(
                         f"bot{i}",
-                        "run",
-                        "--no-scheduler",
+                        [*habitlink(), "run", "--no-scheduler"],
                         TELEGRAM_WEBHOOK_PORT=str(port),
                         HEALTH_PORT=str(health[i]),
                     )
                 for i in (0, 1):
-                    await procs.start(f"scheduler{i}", "scheduler", HEALTH_PORT=str(health[2 + i]))
+                    await procs.start(
+                        f"scheduler{i}", [*habitlink(), "scheduler"], HEALTH_PORT=str(health[2 + i])
+                    )
                 for i, port in enumerate(health):
                     await procs.wait_ready(f"http://127.0.0.1:{port}/readyz", f"process {i}")
                 await fake.wait_for(lambda: fake.webhook, what="the webhook set")
@@ -187,18 +91,6 @@ async def test_two_bots_and_two_schedulers_answer_once_and_lose_nothing(
                 await procs.stop()
             assert procs.errors() == []
         fake.assert_no_violations()
-
-
-async def metric(port: int, name: str) -> float:
-    """The sum of a metric's samples in one process's /metrics."""
-    async with (
-        aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http,
-        http.get(f"http://127.0.0.1:{port}/metrics") as reply,
-    ):
-        body = await reply.text()
-    return sum(
-        float(line.rsplit(" ", 1)[1]) for line in body.splitlines() if line.startswith(name + "{")
-    )
 
 
 async def exercise(fake: FakeTelegram, pg_url: str) -> None:
