@@ -29,6 +29,7 @@ from tests.support.processes import (
     free_port,
     metric,
     round_robin,
+    wait_listening,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -81,7 +82,8 @@ async def test_two_bots_and_two_schedulers_answer_once_and_lose_nothing(
                     )
                 for i, port in enumerate(health):
                     await procs.wait_ready(f"http://127.0.0.1:{port}/readyz", f"process {i}")
-                await fake.wait_for(lambda: fake.webhook, what="the webhook set")
+                for port in bot_ports:
+                    await wait_listening(port)
                 await exercise(fake, pg_url)
                 handled = [await metric(port, "habitlink_updates_total") for port in health[:2]]
                 sent = [await metric(port, "habitlink_notifications_total") for port in health[2:]]

@@ -43,6 +43,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+async def wait_listening(port: int, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+    """Until something accepts connections on 127.0.0.1:port (a webhook server is up: PTB
+    sets the webhook just before it starts listening)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise ProcessFailed(f"nothing listens on port {port}") from None
+            await asyncio.sleep(0.1)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return
+
+
 @asynccontextmanager
 async def round_robin(backends: list[str]) -> AsyncIterator[str]:
     """One public URL that hands each POST to the next backend, as a load balancer would."""
@@ -141,5 +158,7 @@ async def metric(port: int, name: str) -> float:
     ):
         body = await reply.text()
     return sum(
-        float(line.rsplit(" ", 1)[1]) for line in body.splitlines() if line.startswith(name + "{")
+        float(line.rsplit(" ", 1)[1])
+        for line in body.splitlines()
+        if line.startswith((name + "{", name + " "))
     )
