@@ -183,3 +183,20 @@ def test_docker_compose_refuses_to_start_without_a_password(tmp_path: Path, miss
     result = _docker_compose(_compose_dir(tmp_path, env), "config", "-q")
     assert result.returncode != 0
     assert f"set {missing} in .env" in result.stderr
+
+
+def test_every_habitlink_command_in_the_file_is_one_habitlink_knows() -> None:
+    from bot.cli import _parser
+
+    parser = _parser()
+    for name in HABITLINK_SERVICES:
+        svc = services()[name]
+        try:
+            parser.parse_args(svc["command"])
+        except SystemExit:  # argparse refuses it
+            # `habitlink web` (the account API) comes with the web app, on its own branch.
+            assert svc["command"] == ["web"], f"{name}: habitlink {svc['command']} is unknown"
+        check = svc.get("healthcheck", {})
+        if not check.get("disable"):
+            assert check["test"][:2] == ["CMD", "habitlink"], name
+            parser.parse_args(check["test"][2:])
