@@ -8,14 +8,17 @@ with a short, growing sleep: contention is rare (one person, two updates at the 
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from core.locks.base import LEASE_SECONDS, WAIT_SECONDS, LockBusy
 
+log = logging.getLogger("habitlink.locks")
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
@@ -54,4 +57,7 @@ class RedisPersonLocks:
         try:
             yield
         finally:
-            await self._release(keys=[name], args=[token])
+            try:
+                await self._release(keys=[name], args=[token])
+            except (RedisError, OSError):  # the work is done; the lease ends it by itself
+                log.warning("could not release a lock", extra={"lock": name}, exc_info=True)
