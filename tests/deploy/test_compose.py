@@ -200,3 +200,13 @@ def test_every_habitlink_command_in_the_file_is_one_habitlink_knows() -> None:
         if not check.get("disable"):
             assert check["test"][:2] == ["CMD", "habitlink"], name
             parser.parse_args(check["test"][2:])
+
+
+def test_every_variable_of_the_example_is_a_setting_or_used_by_the_compose_file() -> None:
+    from bot.settings import Settings
+
+    names = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", EXAMPLE.read_text(), re.MULTILINE))
+    interpolated = set(re.findall(r"\$\{([A-Z_][A-Z0-9_]*)", COMPOSE.read_text()))
+    settings = {name.upper() for name in Settings.model_fields}
+    assert names - settings - interpolated == set()
+    assert {"POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD", "HABITLINK_IMAGE"} <= names
