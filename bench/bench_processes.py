@@ -34,10 +34,10 @@ from bench.common import DEFAULT_PG_URL, base_parser, environment, table, write_
 from tests.conftest import REDIS_TEST_URL, create_pg_database, drop_pg_database
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser
+from tests.support.network import free_port
 from tests.support.processes import (
     Processes,
     clean_environment,
-    free_port,
     metric,
     round_robin,
     wait_listening,

@@ -13,9 +13,9 @@ import signal
 from adapters.telegram.adapter import TelegramAdapter
 from adapters.telegram.platform import webhook_secret
 from bot.app import build_app
+from bot.config import Settings
 from bot.health import serve_health
 from bot.logs import configure_logging
-from bot.settings import Settings
 
 
 async def serve(settings: Settings) -> None:
@@ -34,7 +34,7 @@ async def serve(settings: Settings) -> None:
     )
     try:
         async with serve_health(
-            app.db, app.clock, host=settings.health_host, port=settings.health_port, role="bot"
+            app.uow, host=settings.health_host, port=settings.health_port, role="bot"
         ):
             await adapter.serve(
                 stop,

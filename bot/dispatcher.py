@@ -7,19 +7,18 @@ import time
 from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.context import Context
 from bot.messages import Request, Response, bold, rich
 from bot.metrics import HANDLER_ERRORS, HANDLER_SECONDS, UPDATES, command_label
 from bot.router import Router, Where
 from core.clock import Clock
-from core.db.engine import Database
-from core.errors import Ambiguous, HabitLinkError, NotFound
+from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.flows import FlowKey, FlowStore
 from core.locks import LockBusy, MemoryPersonLocks, PersonLocks
 from core.media.storage import MediaStore
-from core.users.service import Contact, UserService
+from core.uow import UnitOfWorkFactory
+from core.users.service import Contact
 
 log = logging.getLogger("habitlink.bot")
 
@@ -35,23 +34,25 @@ class HabitLinkBot:
     def __init__(
         self,
         *,
-        db: Database,
+        uow: UnitOfWorkFactory,
         flows: FlowStore,
-        clock: Clock,
         router: Router,
-        default_timezone: str = "UTC",
-        media: MediaStore | None = None,
         locks: PersonLocks | None = None,
     ) -> None:
-        self.media = media
+        self.uow = uow  # `async with bot.uow() as uow:` opens one unit of work
         # One request of a person at a time (across processes with Redis): two updates sent
         # together never both act on the same flow step or check-in.
         self.locks: PersonLocks = locks or MemoryPersonLocks()
-        self.db = db
         self.flows = flows
-        self.clock = clock
         self.router = router
-        self.default_timezone = default_timezone
+
+    @property
+    def clock(self) -> Clock:
+        return self.uow.clock
+
+    @property
+    def media(self) -> MediaStore | None:
+        return self.uow.media
 
     async def handle(self, request: Request) -> Response:
         platform = request.chat.platform
@@ -81,14 +82,14 @@ class HabitLinkBot:
                 return await self._handle_once(request)
             except HabitLinkError as exc:
                 return _explain(exc)
-            except IntegrityError:
+            except StorageConflict:
                 # Two first messages from the same person can race to create them; once more.
                 if attempt == 1:
                     continue
                 log.exception("integrity error", extra=_where(request))
                 HANDLER_ERRORS.labels(request.chat.platform, "storage").inc()
                 return Response.say(SORRY_STORAGE)
-            except (SQLAlchemyError, RedisError, OSError):
+            except (StorageError, RedisError, OSError):
                 log.exception("storage error", extra=_where(request))
                 HANDLER_ERRORS.labels(request.chat.platform, "storage").inc()
                 return Response.say(SORRY_STORAGE)
@@ -101,7 +102,7 @@ class HabitLinkBot:
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
         flow = await self.flows.get(key)
-        async with self.db.session() as session:
+        async with self.uow() as uow:
             contact = Contact(
                 platform=request.sender.platform,
                 external_id=request.sender.id,
@@ -109,22 +110,17 @@ class HabitLinkBot:
                 username=request.sender.username,
                 private_chat_id=request.chat.id if request.chat.is_private else None,
             )
-            user, is_new = await UserService(session, self.clock, self.default_timezone).identify(
-                contact
-            )
+            user, is_new = await uow.users.identify(contact)
             ctx = Context(
                 request=request,
                 user=user,
                 is_new_user=is_new,
-                session=session,
-                clock=self.clock,
+                uow=uow,
                 router=self.router,
-                default_timezone=self.default_timezone,
-                media_store=self.media,
                 flow=flow,
             )
             response = await self._route(ctx)
-            await session.commit()
+            await uow.commit()
         if ctx.flow_changed:
             if ctx.next_flow is None:
                 await self.flows.clear(key)

@@ -19,11 +19,10 @@ from contextlib import asynccontextmanager
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
-from sqlalchemy import text
 
 from bot.metrics import refresh_outbox
-from core.clock import Clock
 from core.db.engine import Database
+from core.uow import UnitOfWorkFactory
 
 log = logging.getLogger("habitlink.health")
 CHECK_TIMEOUT = 2.0  # seconds for the database to answer /readyz
@@ -35,8 +34,7 @@ async def database_ready(db: Database) -> str | None:
     timeout = CHECK_TIMEOUT
     try:
         async with asyncio.timeout(timeout):
-            async with db.session() as session:
-                await session.execute(text("SELECT 1"))
+            await db.ping()
     except TimeoutError:
         return f"the database did not answer within {timeout:g} s"
     except Exception as exc:  # any driver error means "not ready", never a traceback
@@ -44,12 +42,12 @@ async def database_ready(db: Database) -> str | None:
     return None
 
 
-def health_app(db: Database, clock: Clock, *, role: str) -> web.Application:
+def health_app(units: UnitOfWorkFactory, *, role: str) -> web.Application:
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "role": role})
 
     async def readyz(_: web.Request) -> web.Response:
-        problem = await database_ready(db)
+        problem = await database_ready(units.db)
         if problem is not None:
             return web.json_response({"status": "unavailable", "reason": problem}, status=503)
         return web.json_response({"status": "ready", "role": role})
@@ -57,7 +55,7 @@ def health_app(db: Database, clock: Clock, *, role: str) -> web.Application:
     async def metrics(_: web.Request) -> web.Response:
         try:
             async with asyncio.timeout(CHECK_TIMEOUT):
-                await refresh_outbox(db, clock.now())
+                await refresh_outbox(units)
         except Exception:  # stale outbox gauges are better than no metrics at all
             log.warning("could not read the outbox for /metrics", exc_info=True)
         body = await asyncio.to_thread(generate_latest, REGISTRY)
@@ -72,13 +70,13 @@ def health_app(db: Database, clock: Clock, *, role: str) -> web.Application:
 
 @asynccontextmanager
 async def serve_health(
-    db: Database, clock: Clock, *, host: str, port: int | None, role: str
+    units: UnitOfWorkFactory, *, host: str, port: int | None, role: str
 ) -> AsyncIterator[int | None]:
     """Serve health and metrics while the block runs; yields the bound port (None: disabled)."""
     if port is None:
         yield None
         return
-    runner = web.AppRunner(health_app(db, clock, role=role), access_log=None)
+    runner = web.AppRunner(health_app(units, role=role), access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
-from sqlalchemy import func, select
 
 from bot.messages import Request
-from core.db.engine import Database
-from core.db.models import Notification, NotificationStatus
+from core.uow import UnitOfWorkFactory
 
 UPDATES = Counter(
     "habitlink_updates_total",
@@ -104,21 +101,14 @@ def command_label(request: Request, known: Callable[[str], bool]) -> str:
     return "text"
 
 
-async def refresh_outbox(db: Database, now: datetime) -> None:
+async def refresh_outbox(units: UnitOfWorkFactory) -> None:
     """Read the outbox's depth and the age of its oldest due notification into the gauges."""
-    waiting = (NotificationStatus.PENDING.value, NotificationStatus.SENDING.value)
-    async with db.session() as session:
-        depth = await session.scalar(
-            select(func.count()).select_from(Notification).where(Notification.status.in_(waiting))
-        )
-        oldest = await session.scalar(
-            select(func.min(Notification.due_at)).where(
-                Notification.status == NotificationStatus.PENDING.value,
-                Notification.next_attempt_at <= now,
-            )
-        )
-    OUTBOX_DEPTH.set(depth or 0)
-    OUTBOX_OLDEST_DUE.set(max(0.0, (now - oldest).total_seconds()) if oldest else 0.0)
+    async with units() as uow:
+        backlog = await uow.outbox.backlog()
+    OUTBOX_DEPTH.set(backlog.waiting)
+    oldest = backlog.oldest_due_at
+    age = (units.clock.now() - oldest).total_seconds() if oldest is not None else 0.0
+    OUTBOX_OLDEST_DUE.set(max(0.0, age))
 
 
 class _CountRecords(logging.Handler):

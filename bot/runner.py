@@ -9,10 +9,10 @@ import sys
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 
 from bot.app import App, build_app
+from bot.config import Settings
 from bot.health import serve_health
 from bot.platforms import Platform, platforms
 from bot.scheduler import start_scheduler
-from bot.settings import Settings
 
 log = logging.getLogger("habitlink.run")
 NOTHING_CONFIGURED = (
@@ -91,6 +91,4 @@ async def run_scheduler(settings: Settings) -> int:
 
 def _health(app: App, role: str) -> AbstractAsyncContextManager[int | None]:
     settings = app.settings
-    return serve_health(
-        app.db, app.clock, host=settings.health_host, port=settings.health_port, role=role
-    )
+    return serve_health(app.uow, host=settings.health_host, port=settings.health_port, role=role)

@@ -6,12 +6,10 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from bot.context import Context
 from bot.messages import Response, Rich, bold, code, rich
 from bot.router import Router
-from core.db.models import Identity, User
+from core.db.models import Identity
 from core.users.links import (
     CODE_LIFETIME,
     MAX_WRONG,
@@ -38,15 +36,14 @@ NEW_CODE = "Send /link on your other account for a new one."
 
 
 def service(ctx: Context) -> LinkService:
-    return LinkService(ctx.session, ctx.clock, ctx.default_timezone)
+    return ctx.links
 
 
 async def sender_identity(ctx: Context) -> Identity:
     sender = ctx.request.sender
-    stmt = select(Identity).where(
-        Identity.platform == sender.platform, Identity.external_id == sender.id
-    )
-    return (await ctx.session.scalars(stmt)).one()
+    identity = await ctx.users.identity(sender.platform, sender.id)
+    assert identity is not None  # the dispatcher made it before the handler ran
+    return identity
 
 
 @router.command(
@@ -147,7 +144,7 @@ async def linked_text(ctx: Context, linked: Linked, here: str) -> Rich:
     dropped = dropped_parts(report)
     if dropped:
         text += rich("\nDropped: ", "; ".join(dropped), ".")
-    survivor = await ctx.session.get(User, report.survivor_id)
+    survivor = await ctx.users.get(report.survivor_id)
     name = survivor.display_name if survivor is not None else "your profile"
     if report.timezone_taken:
         text += rich(

@@ -203,7 +203,7 @@ def test_every_habitlink_command_in_the_file_is_one_habitlink_knows() -> None:
 
 
 def test_every_variable_of_the_example_is_a_setting_or_used_by_the_compose_file() -> None:
-    from bot.settings import Settings
+    from bot.config import Settings
 
     names = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", EXAMPLE.read_text(), re.MULTILINE))
     interpolated = set(re.findall(r"\$\{([A-Z_][A-Z0-9_]*)", COMPOSE.read_text()))

@@ -11,11 +11,12 @@ import re
 from datetime import timedelta
 
 from bot.dispatcher import SORRY_STORAGE, HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Request
+from bot.messages import Person
 from core.clock import SettableClock
 from core.db.engine import Database
 from tests.integration.test_faults import database_fails_on
 from tests.support.console import ConsoleSession
+from tests.support.requests import plain, private_chat, send
 
 INDENT = "     "
 CODE = re.compile(r"Your link code: ([A-HJKMNP-Z2-9]{8})\n")
@@ -100,9 +101,7 @@ async def test_telegram_and_discord_become_one_profile(
     dc = Person("discord", "9001", "alice_dc")
 
     async def say(who: Person, text: str) -> str:
-        chat = Chat(who.platform, who.id, ChatKind.PRIVATE)
-        response = await bot.handle(Request.from_text(who, chat, text))
-        return "\n".join(r.text.plain() for r in response.replies)
+        return plain(await send(bot, who, private_chat(who, who.id), text))
 
     await say(tg, "/newhabit Read")
     await say(tg, "/done read")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 from pathlib import Path
 
+from bot.config import Settings
 from bot.health import serve_health
-from bot.settings import Settings
 from core.clock import SettableClock
 from core.db.engine import Database
+from core.uow import UnitOfWorkFactory
 from tests.e2e.test_console_cli import REPO, habitlink
+from tests.support.network import free_port
 
 
 async def health_cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
@@ -30,18 +31,13 @@ async def health_cli(*args: str, env: dict[str, str] | None = None) -> tuple[int
     return process.returncode, out.decode()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 async def test_health_exits_0_when_ready_and_1_otherwise(
     database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:
     port = free_port()
-    async with serve_health(database, clock, host="127.0.0.1", port=port, role="bot"):
+    async with serve_health(
+        UnitOfWorkFactory(database, clock), host="127.0.0.1", port=port, role="bot"
+    ):
         status, out = await health_cli(env={"HEALTH_PORT": str(port)})  # the default URL
         assert (status, out) == (0, 'ok: {"status": "ready", "role": "bot"}\n')
         status, out = await health_cli("--url", f"http://127.0.0.1:{port}/healthz")
@@ -53,7 +49,9 @@ async def test_health_exits_0_when_ready_and_1_otherwise(
 
 async def test_health_exits_1_when_the_database_is_gone(clock: SettableClock) -> None:
     gone = Database("postgresql://postgres@127.0.0.1:9/nothing")
-    async with serve_health(gone, clock, host="127.0.0.1", port=0, role="bot") as port:
+    async with serve_health(
+        UnitOfWorkFactory(gone, clock), host="127.0.0.1", port=0, role="bot"
+    ) as port:
         status, out = await health_cli("--url", f"http://127.0.0.1:{port}/readyz")
     await gone.dispose()
     assert status == 1

@@ -23,10 +23,10 @@ from tests.conftest import REDIS_TEST_URL, create_pg_database, drop_pg_database,
 from tests.e2e.test_console_cli import habitlink
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser
+from tests.support.network import free_port
 from tests.support.processes import (
     Processes,
     clean_environment,
-    free_port,
     metric,
     round_robin,
     wait_listening,

@@ -8,15 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.dispatcher import HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Request
+from bot.messages import Chat, ChatKind
 from core.db.engine import Database
 from core.db.models import Group, GroupMember
+from tests.support.requests import group_chat, person, plain, send
 
-CHAT = Chat("console", "group:runners", ChatKind.GROUP, "Runners")
-PEOPLE = {
-    name: Person("console", name.lower(), name, name.lower())
-    for name in ("Olive", "Adam", "Mia", "Nora", "Sam", "Tom")
-}
+CHAT = group_chat("Runners")
+PEOPLE = {name: person(name) for name in ("Olive", "Adam", "Mia", "Nora", "Sam", "Tom")}
 ROLES = {
     "owner": "Olive",
     "admin": "Adam",
@@ -27,8 +25,7 @@ ROLES = {
 
 
 async def say(bot: HabitLinkBot, who: str, text: str, chat: Chat = CHAT) -> str:
-    response = await bot.handle(Request.from_text(PEOPLE[who], chat, text))
-    return "\n".join(r.text.plain() for r in response.replies)
+    return plain(await send(bot, PEOPLE[who], chat, text))
 
 
 async def setup_group(bot: HabitLinkBot) -> None:

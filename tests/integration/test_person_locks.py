@@ -16,6 +16,7 @@ from core.db.engine import Database
 from core.flows import MemoryFlowStore
 from core.locks import LockBusy, MemoryPersonLocks, PersonLocks
 from core.locks.redis import RedisPersonLocks
+from core.uow import UnitOfWorkFactory
 from tests.conftest import REDIS_TEST_URL, redis_for_test
 
 
@@ -96,9 +97,8 @@ async def test_a_busy_person_gets_a_friendly_reply_and_nothing_changes(
 ) -> None:
     locks = MemoryPersonLocks(wait=0.05)
     bot = HabitLinkBot(
-        db=database,
+        uow=UnitOfWorkFactory(database, clock),
         flows=MemoryFlowStore(clock),
-        clock=clock,
         router=build_router(),
         locks=locks,
     )

@@ -10,7 +10,6 @@ import asyncio
 import itertools
 import os
 import signal
-import socket
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -20,8 +19,9 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from bot.settings import Settings
+from bot.config import Settings
 from tests.fakes.telegram_api import SECRET_HEADER
+from tests.support.network import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -35,12 +35,6 @@ def clean_environment(**settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
     env.update(PYTHONPATH=str(REPO), **settings)
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def wait_listening(port: int, timeout: float = 30.0) -> None:  # noqa: ASYNC109

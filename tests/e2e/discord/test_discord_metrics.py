@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from prometheus_client import REGISTRY
 
-from bot.notify import Notifier
+from bot.delivery import Notifier
 from core.clock import SettableClock
-from tests.e2e.discord.conftest import DiscordHarness
 from tests.e2e.discord.test_discord_platform import MESSAGES, remind_alice
+from tests.support.discord import DiscordHarness
 
 
 def value(name: str, **labels: str) -> float:

@@ -17,13 +17,13 @@ from pydantic import ValidationError
 from adapters.discord.adapter import DiscordAdapter, ShardedHabitLinkClient
 from adapters.discord.platform import DiscordPlatform
 from bot.app import App
+from bot.config import Settings
 from bot.dispatcher import HabitLinkBot
-from bot.settings import Settings
 from core.clock import SettableClock
 from core.ratelimit import MemoryRateLimiter
-from tests.e2e.discord.conftest import DiscordHarness, answers, visible
 from tests.fakes.discord_api import FAST_READY, FakeDiscord
 from tests.fakes.discord_models import FakeGuild
+from tests.support.discord import DiscordHarness, answers, visible
 
 
 def shard_settings(fake: FakeDiscord, shard_ids: str | None) -> Settings:
@@ -41,7 +41,7 @@ async def process(
 ) -> AsyncIterator[DiscordAdapter]:
     """What `habitlink run` builds from DISCORD_SHARD_COUNT=2, DISCORD_SHARD_IDS=shard_ids."""
     settings = shard_settings(fake, shard_ids)
-    app = App(settings, clock, bot.db, bot.flows, bot, MemoryRateLimiter())
+    app = App(settings, clock, bot.uow.db, bot.flows, bot, MemoryRateLimiter())
     adapter = DiscordPlatform(**FAST_READY)._adapter(app)
     await adapter.start()
     try:
@@ -87,7 +87,7 @@ async def test_one_process_may_run_every_shard(
     fake: FakeDiscord, bot: HabitLinkBot, clock: SettableClock
 ) -> None:
     settings = shard_settings(fake, None)
-    app = App(settings, clock, bot.db, bot.flows, bot, MemoryRateLimiter())
+    app = App(settings, clock, bot.uow.db, bot.flows, bot, MemoryRateLimiter())
     adapter = DiscordPlatform(**FAST_READY)._adapter(app)
     await adapter.start()
     try:

@@ -7,17 +7,17 @@ from __future__ import annotations
 import re
 
 from bot.dispatcher import HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Request
-from tests.e2e.telegram.conftest import TelegramHarness
+from bot.messages import Person
 from tests.fakes.telegram_models import StoredMessage
+from tests.support.requests import plain, private_chat, send
+from tests.support.telegram import TelegramHarness
 
 DISCORD = Person("discord", "314159", "Alice D", username="alice_d")
-DISCORD_DM = Chat("discord", "dm-314159", ChatKind.PRIVATE)
+DISCORD_DM = private_chat(DISCORD, "dm-314159")
 
 
 async def on_discord(bot: HabitLinkBot, text: str) -> str:
-    response = await bot.handle(Request.from_text(DISCORD, DISCORD_DM, text))
-    return "\n".join(r.text.plain() for r in response.replies)
+    return plain(await send(bot, DISCORD, DISCORD_DM, text))
 
 
 def text(message: StoredMessage) -> str:

@@ -17,12 +17,15 @@ from bot.health import serve_health
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import Notification
-from tests.e2e.telegram.conftest import TelegramHarness
+from core.uow import UnitOfWorkFactory
+from tests.support.telegram import TelegramHarness
 
 
 @pytest.fixture
 async def health(database: Database, clock: SettableClock) -> AsyncIterator[str]:
-    async with serve_health(database, clock, host="127.0.0.1", port=0, role="bot") as port:
+    async with serve_health(
+        UnitOfWorkFactory(database, clock), host="127.0.0.1", port=0, role="bot"
+    ) as port:
         yield f"http://127.0.0.1:{port}"
 
 
@@ -55,7 +58,9 @@ async def test_health_and_readiness(health: str) -> None:
 
 async def test_not_ready_when_the_database_does_not_answer(clock: SettableClock) -> None:
     gone = Database("postgresql://postgres@127.0.0.1:9/nothing")
-    async with serve_health(gone, clock, host="127.0.0.1", port=0, role="scheduler") as port:
+    async with serve_health(
+        UnitOfWorkFactory(gone, clock), host="127.0.0.1", port=0, role="scheduler"
+    ) as port:
         base = f"http://127.0.0.1:{port}"
         assert (await get(f"{base}/healthz"))[0] == 200  # alive, though not ready
         status, body = await get(f"{base}/readyz")

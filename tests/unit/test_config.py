@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.config import Settings
 from core.db.engine import normalise_url
 
 ROOT = Path(__file__).resolve().parents[2]
