@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+from bot.commands import Arg
 from bot.context import Context
-from bot.messages import Response, Rich, bold, code, rich
+from bot.messages import Response, Rich, bold, code, command, rich
 from bot.router import Router
 from core.db.models import Identity
 from core.users.links import (
@@ -49,7 +50,8 @@ async def sender_identity(ctx: Context) -> Identity:
 @router.command(
     "link",
     "Join your accounts on other platforms into one profile",
-    usage="/link (then /link CODE on your other account)",
+    Arg.text("code", "The code /link gave you on your other account"),
+    help="Send /link here, then /link CODE on your other account.",
     section="Settings",
 )
 async def link(ctx: Context) -> Response:
@@ -153,7 +155,9 @@ async def linked_text(ctx: Context, linked: Linked, here: str) -> Rich:
         )
     settings = "other settings" if report.timezone_taken else "settings"
     text += rich(
-        f"\nThe profile keeps the name {name} and its {settings}. Send /habits to see all."
+        f"\nThe profile keeps the name {name} and its {settings}. Send ",
+        command("habits"),
+        " to see all.",
     )
     return text
 
