@@ -1,5 +1,5 @@
 """One bot process for bench_processes: what `habitlink run --no-scheduler` runs for Telegram in
-webhook mode, built from the same Settings, minus PTB's rate limiter (Telegram's 30 messages a
+webhook mode, built from the same Settings, minus the rate limiter (Telegram's 30 messages a
 second would set the pace otherwise; the benchmark measures the processing).
 
     python -m bench.bot_process      # settings from the environment, as `habitlink run`
