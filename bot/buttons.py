@@ -22,6 +22,10 @@ REMINDER_SNOOZE: Final = "rz"  # a reminder's Snooze 1 hour
 LEARNING_LIKE: Final = "lk"  # a learning's Like
 LEARNING_DELETE: Final = "ld"  # a learning's Delete
 FEED_PAGE: Final = "fd"  # /feed: another page or order
+LIFEBOOK: Final = "lb"  # /lifebook: a section, the guided flow, AI consent, erase
+SERVES: Final = "sv"  # which Lifebook goal or value a habit serves
+TOOLBOX: Final = "tb"  # /tools, /tool, /findtool: a page, open a tool, use it for a habit
+ADD_TOOL: Final = "at"  # /addtool's guided steps
 
 PREFIXES: Final = frozenset(
     {
@@ -41,6 +45,10 @@ PREFIXES: Final = frozenset(
         LEARNING_LIKE,
         LEARNING_DELETE,
         FEED_PAGE,
+        LIFEBOOK,
+        SERVES,
+        TOOLBOX,
+        ADD_TOOL,
     }
 )
 

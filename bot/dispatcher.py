@@ -16,6 +16,7 @@ from bot.metrics import HANDLER_ERRORS, HANDLER_SECONDS, UPDATES, command_label
 from bot.router import Router
 from core.clock import Clock
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
+from core.finder.service import ToolFinder
 from core.flows import FlowKey, FlowStore
 from core.locks import LockBusy, MemoryPersonLocks, PersonLocks
 from core.media.storage import MediaStore
@@ -39,9 +40,14 @@ class HabitLinkBot:
         uow: UnitOfWorkFactory,
         flows: FlowStore,
         router: Router,
+        finder: ToolFinder | None = None,
+        tools_per_day: int = 3,
         locks: PersonLocks | None = None,
     ) -> None:
         self.uow = uow  # `async with bot.uow() as uow:` opens one unit of work
+        # One finder per bot: it holds the AI client, the answer cache and the ranker's index.
+        self.finder = finder or ToolFinder(None, uow.clock)
+        self.tools_per_day = tools_per_day
         # One request of a person at a time (across processes with Redis): two updates sent
         # together never both act on the same flow step or check-in.
         self.locks: PersonLocks = locks or MemoryPersonLocks()
@@ -129,6 +135,8 @@ class HabitLinkBot:
                 uow=uow,
                 router=self.router,
                 flow=flow,
+                finder=self.finder,
+                tools_per_day=self.tools_per_day,
             )
             response = await self._route(ctx)
             if request.update_id is not None:  # handled with its effect: never twice
