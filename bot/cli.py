@@ -1,4 +1,4 @@
-"""The `habitlink` command: console, run, migrate."""
+"""The `habitlink` command: console, run, scheduler, web, migrate."""
 
 from __future__ import annotations
 
@@ -55,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     health.add_argument("--url", help="what to ask instead, e.g. http://127.0.0.1:8000/readyz")
     health.add_argument("--timeout", type=float, default=5.0, help="seconds (default: 5)")
+    web = sub.add_parser(
+        "web",
+        help="serve the JSON API (accounts, habits, groups…) with uvicorn",
+        description="Serve the HabitLink API on WEB_HOST:WEB_PORT (default 127.0.0.1:8000): "
+        "OpenAPI at /openapi.json, its docs at /docs, health at /healthz and /readyz.",
+    )
+    web.add_argument("--host", help="address to listen on (default: WEB_HOST)")
+    web.add_argument("--port", type=int, help="port to listen on (default: WEB_PORT)")
     migrate = sub.add_parser(
         "migrate",
         help="upgrade the database schema to the newest migration",
@@ -81,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(console_main()(settings, args.user))
         if args.command == "health":
             return _health(settings, args.url, args.timeout)
+        if args.command == "web":
+            from bot.platforms import web_main
+
+            return asyncio.run(web_main()(settings, args.host, args.port))
         if args.command == "migrate":
             return asyncio.run(_migrate(settings, check=args.check))
         from bot.runner import run_adapters, run_scheduler

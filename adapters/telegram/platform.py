@@ -7,10 +7,13 @@ import hashlib
 import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
-from adapters.telegram.adapter import TelegramAdapter
 from bot.app import App
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from adapters.telegram.adapter import TelegramAdapter
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -28,6 +31,9 @@ class TelegramPlatform:
         return settings.telegram_bot_token is not None
 
     def _adapter(self, app: App) -> TelegramAdapter:
+        # Imported here: a platform that is off imports nothing of its library.
+        from adapters.telegram.adapter import TelegramAdapter
+
         settings = app.settings
         assert settings.telegram_bot_token is not None
         return TelegramAdapter(

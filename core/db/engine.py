@@ -7,12 +7,15 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from core.errors import StorageError
 
 
 def normalise_url(url: str) -> str:
@@ -54,9 +57,12 @@ class Database:
         return self.sessionmaker()
 
     async def ping(self) -> None:
-        """`SELECT 1`: raises the driver's error when the database does not answer."""
-        async with self.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        """Raise StorageError unless the database answers a trivial query (readiness checks)."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError) as exc:
+            raise StorageError("the database does not answer") from exc
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -60,7 +60,7 @@ class Refused:
 @dataclass(frozen=True)
 class Linked:
     report: MergeReport
-    owner_platform: str  # where the code was made
+    owner_platform: str  # where the code was made ("web" for a code made by a web account)
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,9 @@ class LinkService:
         self.default_timezone = default_timezone
         self.make_code = make_code
 
-    async def issue(self, user_id: int, identity_id: int) -> IssuedCode:
-        """A new code for this user, made by this identity; it replaces any older live code."""
+    async def issue(self, user_id: int, identity_id: int | None) -> IssuedCode:
+        """A new code for this user, made by this identity (None: by their web account); it
+        replaces any older live code."""
         now = self.clock.now()
         await self.session.execute(
             update(LinkCode)
@@ -113,8 +114,9 @@ class LinkService:
         await self.session.flush()
         return IssuedCode(code, row.expires_at)
 
-    async def redeem(self, user_id: int, identity_id: int, text: str) -> Linked | Refused:
-        """`identity_id` (of user `user_id`) typed a code: join it to the code's owner.
+    async def redeem(self, user_id: int, identity_id: int | None, text: str) -> Linked | Refused:
+        """`identity_id` (of user `user_id`; None: their web account) typed a code: join them
+        to the code's owner.
 
         A wrong code is written down, so the caller must commit a Refused result too."""
         now = self.clock.now()
@@ -126,10 +128,9 @@ class LinkService:
         )
         if found is None:
             return await self._wrong(user_id)
-        if found.identity_id == identity_id:
-            return Refused(Refusal.OWN_CODE)
         if found.user_id == user_id:
-            return Refused(Refusal.ALREADY_LINKED)
+            own = found.identity_id == identity_id
+            return Refused(Refusal.OWN_CODE if own else Refusal.ALREADY_LINKED)
         if found.used_at is not None:
             return Refused(Refusal.USED)
         if now >= found.expires_at:
@@ -143,12 +144,17 @@ class LinkService:
         )
         if taken is None:
             return Refused(Refusal.USED)
-        owner_platform = await self.session.scalar(
-            select(Identity.platform).where(Identity.id == found.identity_id)
-        )
+        owner_platform = "web"
+        if found.identity_id is not None:
+            owner_platform = (
+                await self.session.scalar(
+                    select(Identity.platform).where(Identity.id == found.identity_id)
+                )
+                or ""
+            )
         merger = MergeService(self.session, self.clock, self.default_timezone)
         report = await merger.merge(survivor_id=found.user_id, absorbed_id=user_id)
-        return Linked(report, owner_platform or "")
+        return Linked(report, owner_platform)
 
     async def void(self, text: str) -> None:
         """Cancel a code that was shown where others could read it (a group chat)."""
