@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: console test lint typecheck pytest bench clean
+.PHONY: console test lint typecheck pytest tools bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,15 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-dev
+# Debian's docker-compose validates docker-compose.yml offline (tests/deploy); root installs it.
+tools:
+	@command -v docker-compose >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends docker-compose >/dev/null; \
+	  else echo "make: docker-compose is missing (as root: apt-get install docker-compose)"; fi; }
+
+pytest: $(VENV)/.installed-dev tools
 	$(BIN)/pytest -rs $(PYTEST_ARGS)
 
 test: lint typecheck pytest

@@ -21,6 +21,9 @@ from core.finder.service import ToolFinder
 from core.flows import FlowStore, MemoryFlowStore
 from core.flows.redis import RedisFlowStore
 from core.flows.resilient import ResilientFlowStore
+from core.locks import MemoryPersonLocks, PersonLocks
+from core.locks.redis import RedisPersonLocks
+from core.locks.resilient import ResilientPersonLocks
 from core.media.storage import media_store_from_settings
 from core.outage import STORE_ERRORS, redis_client
 from core.ratelimit import MemoryRateLimiter, RateLimiter
@@ -67,9 +70,10 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         redis: Redis | None = None
         flows: FlowStore
         limiter: RateLimiter
+        locks: PersonLocks
         if settings.redis_url:
-            # Redis is an optimisation: when it is down (now or later) flow state and rate
-            # limits carry on in this process, and each call to it gives up within a second.
+            # Redis is an optimisation: when it is down (now or later) flow state, rate limits
+            # and per-person locks carry on in this process; each call gives up within a second.
             redis = redis_client(settings.redis_url)
             stack.push_async_callback(redis.aclose)
             try:
@@ -82,9 +86,13 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             limiter = ResilientRateLimiter(
                 RedisRateLimiter(redis, prefix=settings.redis_prefix), MemoryRateLimiter()
             )
+            locks = ResilientPersonLocks(
+                RedisPersonLocks(redis, prefix=settings.redis_prefix), MemoryPersonLocks()
+            )
         else:
             flows = MemoryFlowStore(clock)
             limiter = MemoryRateLimiter()
+            locks = MemoryPersonLocks()
         secret = settings.s3_secret_access_key
         media = media_store_from_settings(
             media_dir=settings.effective_media_dir,
@@ -107,6 +115,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             router=build_router(),
             finder=finder,
             tools_per_day=settings.tools_per_day,
+            locks=locks,
         )
         await sync_toolbox(units)
     except BaseException:

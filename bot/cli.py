@@ -29,11 +29,16 @@ def _parser() -> argparse.ArgumentParser:
         "each line is one input and the output is plain, deterministic text.",
     )
     console.add_argument("--user", default="you", help="whom you act as at first (default: you)")
-    sub.add_parser(
+    run = sub.add_parser(
         "run",
         help="run the configured chat adapters (Telegram, Discord) and the scheduler",
         description="Start every adapter whose token is set (TELEGRAM_BOT_TOKEN, "
         "DISCORD_BOT_TOKEN). With none set it says what to set and exits with status 2.",
+    )
+    run.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="answer chats only; reminders and summaries come from `habitlink scheduler`",
     )
     sub.add_parser(
         "scheduler",
@@ -42,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
         "without answering chats (`habitlink run` includes the scheduler). Several may run "
         "against one PostgreSQL database; each notification is sent once.",
     )
+    health = sub.add_parser(
+        "health",
+        help="check a running bot, scheduler or web process (exit 0 when ready, 1 when not)",
+        description="GET a running instance's /readyz (default: this machine's HEALTH_PORT, "
+        "9100 when unset), for container healthchecks.",
+    )
+    health.add_argument("--url", help="what to ask instead, e.g. http://127.0.0.1:8000/readyz")
+    health.add_argument("--timeout", type=float, default=5.0, help="seconds (default: 5)")
     web = sub.add_parser(
         "web",
         help="serve the JSON API (accounts, habits, groups…) with uvicorn",
@@ -74,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.platforms import console_main
 
             return asyncio.run(console_main()(settings, args.user))
+        if args.command == "health":
+            return _health(settings, args.url, args.timeout)
         if args.command == "web":
             from bot.platforms import web_main
 
@@ -84,12 +99,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.command == "scheduler":
             return asyncio.run(run_scheduler(settings))
-        return asyncio.run(run_adapters(settings))
+        return asyncio.run(run_adapters(settings, with_scheduler=not args.no_scheduler))
     except SchemaOutOfDate as exc:
         print(f"habitlink: {exc}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
         return 130
+
+
+def _health(settings: Settings, url: str | None, timeout: float) -> int:
+    from bot.health import DEFAULT_PORT, check
+
+    url = url or f"http://127.0.0.1:{settings.health_port or DEFAULT_PORT}/readyz"
+    ok, detail = check(url, timeout)
+    print(f"{'ok' if ok else 'not ready'}: {detail}", file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
 
 
 async def _migrate(settings: Settings, *, check: bool) -> int:

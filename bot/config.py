@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev-secret-change-me"}
 
@@ -37,6 +37,8 @@ class Settings(BaseSettings):
         default=None, description="Default: json in production, console in development"
     )
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
+    health_host: str = "127.0.0.1"
+    health_port: int | None = Field(default=None, ge=0, le=65535)
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)
@@ -57,6 +59,10 @@ class Settings(BaseSettings):
     discord_bot_token: SecretStr | None = None
     discord_guild_id: int | None = None
     discord_message_content: bool = False
+    discord_shard_count: int | None = Field(default=None, ge=1)
+    discord_shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        default=None, description="The shards this process runs, e.g. 0,1 (needs the count)"
+    )
 
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None
@@ -83,6 +89,25 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"DEFAULT_TIMEZONE {value!r} is not an IANA time zone") from exc
         return value
+
+    @field_validator("discord_shard_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        return value
+
+    @model_validator(mode="after")
+    def _shards_within_the_count(self) -> Settings:
+        if self.discord_shard_ids is not None:
+            if self.discord_shard_count is None:
+                raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT")
+            wrong = [i for i in self.discord_shard_ids if not 0 <= i < self.discord_shard_count]
+            if wrong or not self.discord_shard_ids:
+                raise ValueError(
+                    f"DISCORD_SHARD_IDS must be between 0 and {self.discord_shard_count - 1}"
+                )
+        return self
 
     @model_validator(mode="after")
     def _no_placeholder_secret_in_production(self) -> Settings:

@@ -17,6 +17,7 @@ from bot.dispatcher import HabitLinkBot
 from bot.handlers.reminders import reminder_reply
 from bot.handlers.summary import group_week_response, user_week_reply
 from bot.messages import Response
+from bot.metrics import NOTIFICATIONS, REMINDERS_DROPPED, REMINDERS_LATE
 from core.notify.outbox import ClaimedNotification
 from core.notify.producer import ProduceReport
 from core.ratelimit import Limit, MemoryRateLimiter, RateLimiter
@@ -61,6 +62,8 @@ class Notifier:
             await producer.reminders(report)
             await producer.summaries(report)
             await uow.commit()
+        REMINDERS_LATE.inc(report.late)
+        REMINDERS_DROPPED.inc(report.dropped)
         if report.queued or report.dropped:
             log.info("notifications queued", extra=vars(report))
         return report
@@ -99,6 +102,7 @@ class Notifier:
 
     async def _deliver(self, notification: ClaimedNotification) -> None:
         sender = self.senders.get(notification.platform)
+        outcome = NOTIFICATIONS.labels(notification.platform, notification.kind, "retry")
         try:
             if sender is None:
                 raise SendFailed(f"no {notification.platform} sender is running")
@@ -107,15 +111,20 @@ class Notifier:
                 await self.limiter.acquire(*sender.limits(notification.chat_id))
                 await sender.send_response(notification.chat_id, response)
         except Unreachable as exc:
+            NOTIFICATIONS.labels(notification.platform, notification.kind, "unreachable").inc()
             await self._unreachable(notification, str(exc))
             return
         except SendFailed as exc:
+            outcome.inc()
             await self._finish(notification, retry=str(exc))
             return
         except Exception as exc:
             log.exception("notification failed", extra={"notification": notification.id})
+            outcome.inc()
             await self._finish(notification, retry=repr(exc))
             return
+        sent = "sent" if response is not None else "skipped"
+        NOTIFICATIONS.labels(notification.platform, notification.kind, sent).inc()
         await self._finish(notification)
 
     async def _finish(self, notification: ClaimedNotification, *, retry: str | None = None) -> None:

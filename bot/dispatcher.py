@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
@@ -22,11 +23,13 @@ from bot.messages import (
     hint,
     rich,
 )
+from bot.metrics import HANDLER_ERRORS, HANDLER_SECONDS, UPDATES, command_label
 from bot.router import Router
 from core.clock import Clock
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.finder.service import ToolFinder
 from core.flows import FlowKey, FlowStore
+from core.locks import LockBusy, MemoryPersonLocks, PersonLocks
 from core.media.storage import MediaStore
 from core.uow import UnitOfWorkFactory
 from core.users.service import Contact
@@ -59,11 +62,15 @@ class HabitLinkBot:
         router: Router,
         finder: ToolFinder | None = None,
         tools_per_day: int = 3,
+        locks: PersonLocks | None = None,
     ) -> None:
         self.uow = uow  # `async with bot.uow() as uow:` opens one unit of work
         # One finder per bot: it holds the AI client, the answer cache and the ranker's index.
         self.finder = finder or ToolFinder(None, uow.clock)
         self.tools_per_day = tools_per_day
+        # One request of a person at a time (across processes with Redis): two updates sent
+        # together never both act on the same flow step or check-in.
+        self.locks: PersonLocks = locks or MemoryPersonLocks()
         self.flows = flows
         self.router = router
 
@@ -80,6 +87,28 @@ class HabitLinkBot:
             if request.button is not None:
                 return Response(notice=BUTTON_GONE)
             return Response.say(TOO_LONG)
+        platform = request.chat.platform
+        command = command_label(request, self._known)
+        started = time.perf_counter()
+        try:
+            async with self.locks.hold(f"{platform}:{request.sender.id}"):
+                return await self._handle(request)
+        except LockBusy as exc:
+            return _explain(exc, request, self.router)
+        except (RedisError, OSError):
+            log.exception("lock store error", extra=_where(request))
+            HANDLER_ERRORS.labels(platform, "storage").inc()
+            return Response.say(SORRY_STORAGE)
+        finally:
+            UPDATES.labels(platform, command).inc()
+            HANDLER_SECONDS.labels(platform, command).observe(time.perf_counter() - started)
+
+    def _known(self, name: str) -> bool:
+        if name.startswith("button:"):
+            return name.removeprefix("button:") in self.router.buttons
+        return name in self.router.commands
+
+    async def _handle(self, request: Request) -> Response:
         for attempt in (1, 2):
             try:
                 return await self._handle_once(request)
@@ -90,12 +119,15 @@ class HabitLinkBot:
                 if attempt == 1:
                     continue
                 log.exception("integrity error", extra=_where(request))
+                HANDLER_ERRORS.labels(request.chat.platform, "storage").inc()
                 return Response.say(SORRY_STORAGE)
             except (StorageError, RedisError, OSError):
                 log.exception("storage error", extra=_where(request))
+                HANDLER_ERRORS.labels(request.chat.platform, "storage").inc()
                 return Response.say(SORRY_STORAGE)
             except Exception:
                 log.exception("handler failed", extra=_where(request))
+                HANDLER_ERRORS.labels(request.chat.platform, "bug").inc()
                 return Response.say(SORRY_BUG)
         raise AssertionError("unreachable")
 

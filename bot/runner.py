@@ -6,10 +6,11 @@ import asyncio
 import logging
 import signal
 import sys
-from contextlib import AsyncExitStack
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 
 from bot.app import App, build_app
 from bot.config import Settings
+from bot.health import serve_health
 from bot.platforms import Platform, platforms
 from bot.scheduler import start_scheduler
 
@@ -36,15 +37,17 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
-async def run_adapters(settings: Settings) -> int:
+async def run_adapters(settings: Settings, *, with_scheduler: bool = True) -> int:
     chosen = _configured(settings, "run")
     if chosen is None:
         return 2
     app = await build_app(settings)
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    scheduler = start_scheduler(app.notifier())
+    stack = AsyncExitStack()
+    scheduler = start_scheduler(app.notifier()) if with_scheduler else None
     try:
+        await stack.enter_async_context(_health(app, "bot"))
         tasks = [asyncio.create_task(p.serve(app, stop), name=p.name) for p in chosen]
         log.info("running", extra={"platforms": [p.name for p in chosen]})
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
@@ -57,7 +60,9 @@ async def run_adapters(settings: Settings) -> int:
             )
         return 1 if failed else 0
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        await stack.aclose()
         await app.close()
 
 
@@ -71,6 +76,7 @@ async def run_scheduler(settings: Settings) -> int:
     _stop_on_signals(stop)
     try:
         async with AsyncExitStack() as stack:
+            await stack.enter_async_context(_health(app, "scheduler"))
             for platform in chosen:
                 app.senders[platform.name] = await stack.enter_async_context(platform.sender(app))
             scheduler = start_scheduler(app.notifier())
@@ -81,3 +87,8 @@ async def run_scheduler(settings: Settings) -> int:
         return 0
     finally:
         await app.close()
+
+
+def _health(app: App, role: str) -> AbstractAsyncContextManager[int | None]:
+    settings = app.settings
+    return serve_health(app.uow, host=settings.health_host, port=settings.health_port, role=role)

@@ -37,6 +37,7 @@ from bot.commands import Command
 from bot.delivery import SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Request, Response
+from bot.metrics import REPLIES, count_rate_limits
 from bot.ordering import Sequencer
 from core.errors import StorageConflict, StorageError
 from core.ratelimit import Limit
@@ -75,6 +76,10 @@ class HabitLinkClient(discord.Client):
         await self.adapter.on_button(interaction, payload)
 
 
+class ShardedHabitLinkClient(HabitLinkClient, discord.AutoShardedClient):
+    """The same client on several gateway connections (shards) in one process."""
+
+
 class DiscordAdapter:
     platform = "discord"
 
@@ -103,7 +108,11 @@ class DiscordAdapter:
         self.defer_after = defer_after
         intents = discord.Intents.default()  # guilds, messages, DMs, reactions; no members
         intents.message_content = message_content
-        self.client = HabitLinkClient(self, intents=intents, **client_kwargs)
+        # DISCORD_SHARD_COUNT: one process runs the shards DISCORD_SHARD_IDS (default: all).
+        sharded = client_kwargs.get("shard_count") is not None
+        client_class = ShardedHabitLinkClient if sharded else HabitLinkClient
+        self.client = client_class(self, intents=intents, **client_kwargs)
+        count_rate_limits("discord", "discord.http", "We are being rate limited", "Global rate")
         self._task: asyncio.Task[None] | None = None
         self.messages = Sequencer("discord-messages")
 
@@ -311,6 +320,7 @@ class DiscordAdapter:
         for reply in response.replies:
             for out in messages(reply, self.names):
                 await channel.send(**out.send_kwargs())
+                REPLIES.labels(DiscordAdapter.platform).inc()
 
     # --- notifications (reminders, summaries) --------------------------------------------
     def limits(self, chat_id: str) -> tuple[Limit, ...]:
@@ -380,6 +390,7 @@ class Answer:
 
     async def send(self, out: Outgoing, *, ephemeral: bool) -> None:
         interaction = self.interaction
+        REPLIES.labels(DiscordAdapter.platform).inc()
         if not interaction.response.is_done():
             await interaction.response.send_message(**out.send_kwargs(), ephemeral=ephemeral)
             return

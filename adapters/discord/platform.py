@@ -30,11 +30,16 @@ class DiscordPlatform:
 
         settings = app.settings
         assert settings.discord_bot_token is not None
+        shards: dict[str, Any] = {}
+        if settings.discord_shard_count is not None:
+            shards["shard_count"] = settings.discord_shard_count
+            shards["shard_ids"] = settings.discord_shard_ids  # None: all of them
         return DiscordAdapter(
             app.bot,
             token=settings.discord_bot_token.get_secret_value(),
             guild_id=settings.discord_guild_id,
             message_content=settings.discord_message_content,
+            **shards,
             **self.client_kwargs,
         )
 

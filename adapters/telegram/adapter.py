@@ -34,6 +34,7 @@ from bot.commands import Where
 from bot.delivery import SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Response
+from bot.metrics import REPLIES
 from bot.ordering import Sequencer
 from core.ratelimit import Limit
 
@@ -207,6 +208,7 @@ class TelegramAdapter:
 
     async def send(self, chat_id: int | str, reply: Reply) -> None:
         bot = self.application.bot
+        REPLIES.labels(self.platform).inc()
         markup = keyboard(reply.buttons)
         target = chat_id
         if reply.document is not None:

@@ -17,6 +17,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.metrics import RATE_LIMITED
 from core.ratelimit import Limit, MemoryRateLimiter
 
 log = logging.getLogger("habitlink.telegram")
@@ -83,6 +84,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
+                RATE_LIMITED.labels("telegram").inc()
                 if attempt == retries:
                     raise
                 wait = _retry_after(exc) + 0.1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,6 +67,14 @@ class ClaimedNotification:
             claimed_until=row.claimed_until,
             next_attempt_at=row.next_attempt_at,
         )
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits in the outbox: for the metrics (outbox depth, age of the oldest due)."""
+
+    waiting: int  # pending or being sent
+    oldest_due_at: datetime | None  # of the pending notifications due now
 
 
 class Outbox:
@@ -150,6 +158,19 @@ class Outbox:
         claimed = [ClaimedNotification.of(row) for row in (await self.session.scalars(stmt)).all()]
         claimed.sort(key=lambda n: (n.next_attempt_at, n.id))
         return claimed
+
+    async def backlog(self) -> Backlog:
+        waiting = (NotificationStatus.PENDING.value, NotificationStatus.SENDING.value)
+        count = await self.session.scalar(
+            select(func.count()).select_from(Notification).where(Notification.status.in_(waiting))
+        )
+        oldest = await self.session.scalar(
+            select(func.min(Notification.due_at)).where(
+                Notification.status == NotificationStatus.PENDING.value,
+                Notification.next_attempt_at <= self.clock.now(),
+            )
+        )
+        return Backlog(count or 0, oldest)
 
     async def mark_sent(self, notification_id: int) -> None:
         await self._set(

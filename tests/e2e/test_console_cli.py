@@ -122,7 +122,7 @@ def test_help_texts(tmp_path: Path) -> None:
         assert re.search(rf"^    {command} ", top.stdout, re.M), top.stdout
     assert console.stdout.startswith("usage: habitlink console [-h] [--user USER]\n")
     assert ":press" in console.stdout and "--user USER" in console.stdout
-    assert run_.stdout.startswith("usage: habitlink run [-h]\n")
+    assert run_.stdout.startswith("usage: habitlink run [-h] [--no-scheduler]\n")
     assert "TELEGRAM_BOT_TOKEN" in run_.stdout
     assert migrate.stdout.startswith("usage: habitlink migrate [-h] [--check]\n")
     assert "--check" in migrate.stdout

@@ -80,6 +80,7 @@ class EventInjection(GatewayServer):
             intent=intent,
             transform=payload,
             guild_id=channel.guild_id,
+            dm=channel.is_dm,
         )
         return message
 
@@ -144,7 +145,7 @@ class EventInjection(GatewayServer):
         dm = message.channel.is_dm
         intent = Intents.DIRECT_MESSAGE_REACTIONS if dm else Intents.GUILD_MESSAGE_REACTIONS
         self._touch()
-        self.dispatch(event, data, intent=intent, guild_id=message.channel.guild_id)
+        self.dispatch(event, data, intent=intent, guild_id=message.channel.guild_id, dm=dm)
 
     # --------------------------------------------------------------- interactions
     def slash_command(
@@ -304,7 +305,9 @@ class EventInjection(GatewayServer):
             interaction_id, token, kind, payload, user, channel, time.monotonic(), message
         )
         self.interactions[interaction_id] = record
-        self.dispatch("INTERACTION_CREATE", payload)
+        self.dispatch(
+            "INTERACTION_CREATE", payload, guild_id=channel.guild_id, dm=channel.guild_id is None
+        )
         return record
 
     # ------------------------------------------------------------ command options

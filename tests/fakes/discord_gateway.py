@@ -131,11 +131,13 @@ class GatewayServer(DiscordState):
         intent: int | None = None,
         transform: Transform | None = None,
         guild_id: int | None = None,
+        dm: bool = False,
         require_session: bool = True,
     ) -> int:
         """Send a DISPATCH to every live session having `intent` (and seeing `guild_id` with
-        sharding); `transform(session)` may adapt the data or return None to skip the session.
-        Sessions whose socket dropped buffer it for RESUME. Returns the number of sessions."""
+        sharding; a `dm` event goes to shard 0 only, as Discord sends DMs); `transform(session)`
+        may adapt the data or return None to skip the session. Sessions whose socket dropped
+        buffer it for RESUME. Returns the number of sessions."""
         sessions = self.live_sessions
         if require_session:
             assert sessions, f"{event}: no discord.py client is connected to the fake gateway"
@@ -145,6 +147,8 @@ class GatewayServer(DiscordState):
             if intent is not None and not session.has(intent):
                 continue
             if guild_id is not None and not session.sees_guild(guild_id):
+                continue
+            if dm and session.shard is not None and session.shard[0] != 0:
                 continue
             payload = data if transform is None else transform(session)
             if payload is None:

@@ -1,0 +1,133 @@
+"""Prometheus metrics of a HabitLink process, served on /metrics (bot/health.py, the web app).
+
+Each process has its own metrics (prometheus-client's default registry, with the process's CPU
+and memory) and its own port; Prometheus adds them up. Labels stay few: platform,
+a known command name (anything else is "other"), a kind or outcome from a short fixed list.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+
+from bot.messages import Request
+from core.uow import UnitOfWorkFactory
+
+UPDATES = Counter(
+    "habitlink_updates_total",
+    "Requests (messages, commands, button presses) handled, by platform and command",
+    ["platform", "command"],
+    registry=REGISTRY,
+)
+HANDLER_SECONDS = Histogram(
+    "habitlink_handler_seconds",
+    "Time from a request to its response, by platform and command",
+    ["platform", "command"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    registry=REGISTRY,
+)
+HANDLER_ERRORS = Counter(
+    "habitlink_handler_errors_total",
+    "Requests answered with an apology: storage (database, Redis) or bug",
+    ["platform", "error"],
+    registry=REGISTRY,
+)
+REPLIES = Counter(
+    "habitlink_replies_sent_total",
+    "Messages sent to chats: answers and notifications",
+    ["platform"],
+    registry=REGISTRY,
+)
+RATE_LIMITED = Counter(
+    "habitlink_rate_limited_total",
+    "429 answers from a chat platform; each is waited out and retried",
+    ["platform"],
+    registry=REGISTRY,
+)
+NOTIFICATIONS = Counter(
+    "habitlink_notifications_total",
+    "Outbox notifications by outcome: sent, retry (a temporary failure), unreachable, skipped",
+    ["platform", "kind", "outcome"],
+    registry=REGISTRY,
+)
+OUTBOX_DEPTH = Gauge(
+    "habitlink_outbox_depth",
+    "Notifications waiting in the outbox (pending or being sent)",
+    registry=REGISTRY,
+)
+OUTBOX_OLDEST_DUE = Gauge(
+    "habitlink_outbox_oldest_due_seconds",
+    "How long the oldest notification that is due now has been waiting (0 when none)",
+    registry=REGISTRY,
+)
+REMINDERS_LATE = Counter(
+    "habitlink_reminders_late_total",
+    "Reminders queued after their time (within the hour of grace after downtime)",
+    registry=REGISTRY,
+)
+REMINDERS_DROPPED = Counter(
+    "habitlink_reminders_dropped_total",
+    "Reminders not sent because they were due more than an hour ago",
+    registry=REGISTRY,
+)
+AI_CALLS = Counter(
+    "habitlink_ai_calls_total",
+    "Calls to an AI provider by outcome (ok, error, timeout)",
+    ["provider", "outcome"],
+    registry=REGISTRY,
+)
+AI_FALLBACKS = Counter(
+    "habitlink_ai_fallbacks_total",
+    "Answers made offline because no AI provider was configured or it failed",
+    registry=REGISTRY,
+)
+
+for _platform in ("telegram", "discord", "console"):
+    RATE_LIMITED.labels(_platform)
+    REPLIES.labels(_platform)
+
+
+def command_label(request: Request, known: Callable[[str], bool]) -> str:
+    """A bounded label: the command's name if it is one, else what kind of request it was."""
+    if request.button is not None:
+        prefix = request.button.split(":", 1)[0]
+        return f"button:{prefix}" if known(f"button:{prefix}") else "button:other"
+    if request.command is not None:
+        return request.command if known(request.command) else "other"
+    if request.photo is not None:
+        return "photo"
+    return "text"
+
+
+async def refresh_outbox(units: UnitOfWorkFactory) -> None:
+    """Read the outbox's depth and the age of its oldest due notification into the gauges."""
+    async with units() as uow:
+        backlog = await uow.outbox.backlog()
+    OUTBOX_DEPTH.set(backlog.waiting)
+    oldest = backlog.oldest_due_at
+    age = (units.clock.now() - oldest).total_seconds() if oldest is not None else 0.0
+    OUTBOX_OLDEST_DUE.set(max(0.0, age))
+
+
+class _CountRecords(logging.Handler):
+    """Counts the log records of a client library that announce a 429 it waits out."""
+
+    def __init__(self, platform: str, starts: tuple[str, ...]) -> None:
+        super().__init__(logging.DEBUG)
+        self.platform = platform
+        self.starts = starts
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(record.msg, str) and record.msg.startswith(self.starts):
+            RATE_LIMITED.labels(self.platform).inc()
+
+
+def count_rate_limits(platform: str, logger_name: str, *starts: str) -> None:
+    """Count the 429s a client library retries by itself (it tells only its log)."""
+    logger = logging.getLogger(logger_name)
+    if not any(isinstance(h, _CountRecords) for h in logger.handlers):
+        logger.addHandler(_CountRecords(platform, starts))
+    if logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(logging.INFO)
