@@ -129,6 +129,8 @@ COMMANDS: tuple[Slash, ...] = (
         (Option("visibility", "public or private", required=True, choices=VISIBILITY),),
     ),
     Slash("group kick", "kick", "Remove a member (owner or admin)", (USER,)),
+    Slash("group ban", "ban", "Remove someone and keep them out (owner or admin)", (USER,)),
+    Slash("group unban", "unban", "Let a banned person join again (owner or admin)", (USER,)),
     Slash("group promote", "promote", "Make a member an admin (owner)", (USER,)),
     Slash("group demote", "demote", "Make an admin a member again (owner)", (USER,)),
     Slash("group transfer", "transfer", "Hand the group over to another member (owner)", (USER,)),

@@ -14,6 +14,8 @@ The rules, table by table:
 - group memberships: the union. In a group both were in, the higher role stays
   (owner > admin > member) with the earlier join date; groups the absorbed user owned are the
   survivor's now.
+- group bans: the merged profile is banned wherever either account was (linking is no way back
+  into a group), and leaves those groups unless it owns them (then that ban is dropped).
 - likes move. A learning both had liked keeps one like; a like on a message that is now the
   survivor's own is dropped, as nobody can like their own learning. likes_count of every message
   that lost a like is recounted from the rows.
@@ -42,6 +44,7 @@ from core.clock import Clock
 from core.db.models import (
     Base,
     Group,
+    GroupBan,
     GroupMember,
     GroupRole,
     Habit,
@@ -74,6 +77,7 @@ HANDLED = {
     "habits.user_id": "moved, clashing titles renamed",
     "groups.owner_id": "moved",
     "group_members.user_id": "union, higher role kept",
+    "group_bans.user_id": "union; the profile leaves groups it is banned from (owners unbanned)",
     "proofs.user_id": "moved",
     "messages.user_id": "moved",
     "message_likes.user_id": "moved, duplicates and own likes dropped, counts recounted",
@@ -86,6 +90,7 @@ HANDLED = {
 # Columns moved to the survivor as they are (no duplicates possible, or harmless ones).
 MOVED_AS_IS = {
     "notifications.user_id",  # queued reminders and summaries still reach the same person
+    "group_bans.banned_by",  # who banned someone: the same person, now the survivor
 }
 
 
@@ -148,6 +153,7 @@ class MergeService:
         )
         await self._move_habits(s, a, label, report)
         await self._merge_groups(s, a, report)
+        await self._merge_bans(s, a)
         report.proofs = await self._count(
             update(Proof).where(Proof.user_id == a).values(user_id=s).returning(Proof.id)
         )
@@ -302,6 +308,35 @@ class MergeService:
         )
         report.groups_owned = await self._count(
             update(Group).where(Group.owner_id == a).values(owner_id=s).returning(Group.id)
+        )
+
+    async def _merge_bans(self, s: int, a: int) -> None:
+        """Runs after the memberships merged: a ban of either account holds for the profile."""
+        await self.session.execute(
+            delete(GroupBan)
+            .where(
+                GroupBan.user_id == a,
+                GroupBan.group_id.in_(select(GroupBan.group_id).where(GroupBan.user_id == s)),
+            )
+            .execution_options(**NO_SYNC)
+        )
+        await self.session.execute(
+            update(GroupBan)
+            .where(GroupBan.user_id == a)
+            .values(user_id=s)
+            .execution_options(**NO_SYNC)
+        )
+        owned = select(Group.id).where(Group.owner_id == s)
+        await self.session.execute(
+            delete(GroupBan)
+            .where(GroupBan.user_id == s, GroupBan.group_id.in_(owned))
+            .execution_options(**NO_SYNC)
+        )
+        banned = select(GroupBan.group_id).where(GroupBan.user_id == s)
+        await self.session.execute(
+            delete(GroupMember)
+            .where(GroupMember.user_id == s, GroupMember.group_id.in_(banned))
+            .execution_options(**NO_SYNC)
         )
 
     async def _move_messages(self, s: int, a: int, report: MergeReport) -> None:

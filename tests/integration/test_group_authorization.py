@@ -53,6 +53,8 @@ CASES = [
     Case("rename", "/rename Dawn Runners", MANAGERS, "The group is now called Dawn Runners."),
     Case("visibility", "/visibility private", MANAGERS, "Runners is private"),
     Case("kick", "/kick @tom", MANAGERS, "Tom is no longer in Runners."),
+    Case("ban", "/ban @tom", MANAGERS, "Tom is no longer in Runners and can't join again"),
+    Case("ban a stranger", "/ban @nora", MANAGERS, "Nora can no longer join Runners"),
     Case("promote", "/promote @tom", frozenset({"owner"}), "Tom is now an admin of Runners."),
     Case("demote", "/demote @adam", frozenset({"owner"}), "Adam is a member of Runners again."),
     Case("transfer", "/transfer @tom", frozenset({"owner"}), "Tom now owns Runners."),
@@ -103,7 +105,9 @@ async def test_admins_cannot_remove_the_owner_or_each_other(bot: HabitLinkBot) -
     await say(bot, "Olive", "/promote @tom")
     assert (await say(bot, "Adam", "/kick @olive")).startswith("Only the owner can remove an admin")
     assert (await say(bot, "Adam", "/kick @tom")).startswith("Only the owner can remove an admin")
-    assert await say(bot, "Olive", "/kick @tom") == "Tom is no longer in Runners."
+    assert (await say(bot, "Olive", "/kick @tom")).startswith("Tom is no longer in Runners.")
+    assert (await say(bot, "Adam", "/ban @olive")).startswith("Only the owner can remove an admin")
+    assert (await say(bot, "Adam", "/ban @adam")) == "To leave the group yourself, send /leave."
 
 
 async def test_private_groups_stay_private(bot: HabitLinkBot) -> None:
@@ -114,5 +118,57 @@ async def test_private_groups_stay_private(bot: HabitLinkBot) -> None:
     assert (await say(bot, "Sam", "/join")).startswith("Runners is private.")
     code = (await say(bot, "Mia", "/invite")).split("/join ")[1].split()[0]
     assert await say(bot, "Sam", f"/join {code}", dm) == (
+        "You joined Runners. Post your proofs and learnings in its chat."
+    )
+
+
+def invite_code(reply: str) -> str:
+    return reply.split("/join ")[1].split()[0]
+
+
+async def test_a_kicked_member_cannot_rejoin_with_any_older_code(bot: HabitLinkBot) -> None:
+    """Kicking rotates the invite code: the code Tom saw, and every code shared before the
+    kick, no longer works. A kick is not a ban: with a new invite Tom may come back."""
+    await setup_group(bot)
+    await say(bot, "Olive", "/visibility private")
+    dm = Chat("console", "dm:tom", ChatKind.PRIVATE)
+    old = invite_code(await say(bot, "Tom", "/invite"))
+    shared = invite_code(await say(bot, "Mia", "/invite"))
+    assert old == shared
+    assert (await say(bot, "Adam", "/kick @tom")).startswith("Tom is no longer in Runners.")
+    assert (await say(bot, "Tom", f"/join {old}", dm)).startswith(
+        "That invite code doesn't match any group."
+    )
+    assert (await say(bot, "Tom", f"/start {old}", dm)).startswith(
+        "That invite code doesn't match any group."
+    )
+    assert (await say(bot, "Tom", f"/join {old}")).startswith("Runners is private.")
+    new = invite_code(await say(bot, "Mia", "/invite"))
+    assert new != old and len(new) >= 12
+    assert await say(bot, "Tom", f"/join {new}", dm) == (
+        "You joined Runners. Post your proofs and learnings in its chat."
+    )
+
+
+@pytest.mark.parametrize("public", [True, False], ids=["public", "private"])
+async def test_a_banned_person_stays_out_until_unbanned(bot: HabitLinkBot, public: bool) -> None:
+    await setup_group(bot)
+    if not public:
+        await say(bot, "Olive", "/visibility private")
+    dm = Chat("console", "dm:tom", ChatKind.PRIVATE)
+    assert await say(bot, "Adam", "/ban @tom") == (
+        "Tom is no longer in Runners and can't join again until an owner or admin sends /unban. "
+        "The invite code changed."
+    )
+    refused = "You can't join Runners: its owner or an admin removed you for good."
+    current = invite_code(await say(bot, "Mia", "/invite"))
+    assert (await say(bot, "Tom", f"/join {current}", dm)).startswith(refused)
+    assert (await say(bot, "Tom", f"/join {current}")).startswith(refused)
+    if public:
+        assert (await say(bot, "Tom", "/join")).startswith(refused)
+    assert (await say(bot, "Mia", "/unban @tom")).startswith("Only the owner or an admin")
+    assert await say(bot, "Adam", "/unban @tom") == "Tom may join Runners again, with a new invite."
+    assert await say(bot, "Adam", "/unban @tom") == "Tom is not banned from Runners."
+    assert await say(bot, "Tom", f"/join {current}", dm) == (
         "You joined Runners. Post your proofs and learnings in its chat."
     )

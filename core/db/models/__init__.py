@@ -1,7 +1,7 @@
 """Every table of HabitLink. Importing this package registers them all on Base.metadata."""
 
 from core.db.base import Base
-from core.db.models.groups import Group, GroupChat, GroupMember, GroupRole, Proof
+from core.db.models.groups import Group, GroupBan, GroupChat, GroupMember, GroupRole, Proof
 from core.db.models.habits import Habit, HabitLog, Reminder
 from core.db.models.links import LinkAttempt, LinkCode
 from core.db.models.notifications import Notification, NotificationStatus
@@ -13,6 +13,7 @@ __all__ = [
     "Base",
     "BotState",
     "Group",
+    "GroupBan",
     "GroupChat",
     "GroupMember",
     "GroupRole",
