@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
-from bot.handlers.groups import chat_group
+from bot.handlers.groups import chat_group, readable_group
 from bot.messages import Button, Reply, Response, Rich, bold, lines
 from bot.router import Router, Where
 from bot.views import plural
@@ -69,7 +69,7 @@ async def learn(ctx: Context) -> Response:
     section=SECTION,
 )
 async def learnings(ctx: Context) -> Response:
-    group = await chat_group(ctx)
+    group = await readable_group(ctx)
     found = await service(ctx).recent(group.id, ctx.user.id)
     if not found:
         return Response.say(

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.collage import render_collage
 from bot.context import Context
-from bot.handlers.groups import chat_group
+from bot.handlers.groups import readable_group
 from bot.messages import Image, Reply, Response, Span, bold, italic, pre, rich
 from bot.router import Router, Where
 from bot.views import day_label, plural, progress_text, short_title
@@ -118,7 +118,7 @@ async def _insights(session: AsyncSession, user: User, monday: date) -> list[str
     section=SECTION,
 )
 async def board(ctx: Context) -> Response:
-    group = await chat_group(ctx)
+    group = await readable_group(ctx)
     return await group_week_response(
         ctx.session, ctx.clock, ctx.media, group, ctx.today, with_collage=True
     )
@@ -129,7 +129,7 @@ async def board(ctx: Context) -> Response:
 )
 async def summary(ctx: Context) -> Response:
     if not ctx.request.chat.is_private:
-        group = await chat_group(ctx)
+        group = await readable_group(ctx)
         return await group_week_response(
             ctx.session, ctx.clock, ctx.media, group, ctx.today, with_collage=False
         )

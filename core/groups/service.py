@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.models import Group, GroupBan, GroupChat, GroupMember, GroupRole, User
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.groups.privacy import can_read, members_only
 
 NAME_MAX = 64
 MANAGERS = (GroupRole.OWNER, GroupRole.ADMIN)
@@ -185,6 +186,11 @@ class GroupService:
             return True
         await self._membership_delete(group, user.id)
         return False
+
+    async def require_reader(self, group: Group, user: User) -> None:
+        """Every read of a group's content asks this first (see core.groups.privacy)."""
+        if not await can_read(self.session, group, user.id):
+            raise Forbidden(members_only(group.name))
 
     # --- managing ------------------------------------------------------------------------
     async def require(self, group: Group, user: User, *allowed: GroupRole) -> GroupRole:

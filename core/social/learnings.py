@@ -1,7 +1,7 @@
 """Learnings members share in their groups: post, list, the public feed, likes, deletion.
 
 Privacy: a learning of a private group is visible only to that group's members, everywhere
-(lists, the feed, likes, insights); `visible_to` is the one SQL condition that says so.
+(lists, the feed, likes, insights); `visible_to` applies core.groups.privacy's rule to them.
 Likes: one per person (a unique constraint). A like or unlike locks the learning's row, then
 recounts its likes, so concurrent presses neither lose nor double a like.
 """
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.models import Group, GroupMember, Message, MessageKind, MessageLike, User
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.groups.privacy import members_only, readable_by
 
 CONTENT_MAX = 1000
 RECENT_LIMIT = 10
@@ -77,13 +78,8 @@ def clean_content(text: str) -> str:
 
 
 def visible_to(viewer_id: int) -> ColumnElement[bool]:
-    """SQL: the message's group is public, or the viewer is one of its members."""
-    member = (
-        select(GroupMember.user_id)
-        .where(GroupMember.group_id == Message.group_id, GroupMember.user_id == viewer_id)
-        .exists()
-    )
-    return or_(Group.is_public.is_(True), member)
+    """SQL, in a query joining the message's group: the viewer may read that group."""
+    return readable_by(viewer_id)
 
 
 def insert_or_ignore(session: AsyncSession, model: type[Any], **values: object) -> Insert:
@@ -176,21 +172,16 @@ class LearningService:
         self, group_id: int, viewer_id: int, limit: int = RECENT_LIMIT
     ) -> list[Learning]:
         """The group's newest learnings; a private group shows them to its members only."""
-        member = (
-            select(GroupMember.user_id)
-            .where(GroupMember.group_id == Group.id, GroupMember.user_id == viewer_id)
-            .exists()
-        )
         found = (
             await self.session.execute(
-                select(Group.name, Group.is_public, member).where(Group.id == group_id)
+                select(Group.name, readable_by(viewer_id)).where(Group.id == group_id)
             )
         ).first()
         if found is None:
             raise NotFound("That group no longer exists.")
-        name, public, is_member = found
-        if not public and not is_member:
-            raise Forbidden(f"Only members of {name} can see its learnings. Send /join first.")
+        name, readable = found
+        if not readable:
+            raise Forbidden(members_only(name))
         stmt = (
             _learnings(viewer_id)
             .where(Message.group_id == group_id)
