@@ -12,8 +12,10 @@ from core.clock import Clock
 from core.db.models import Group, GroupBan, GroupChat, GroupMember, GroupRole, User
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.groups.privacy import can_read, members_only
+from core.users.locks import lock_user
 
 NAME_MAX = 64
+MAX_GROUPS = 50  # groups one person may be in (created or joined)
 MANAGERS = (GroupRole.OWNER, GroupRole.ADMIN)
 
 
@@ -117,6 +119,7 @@ class GroupService:
     async def create(self, owner: User, chat: ChatRef, name: str, *, public: bool) -> Group:
         if await self.for_chat(chat) is not None:
             raise InvalidInput("This chat already has a group. See it with /groupinfo.")
+        await self._room_for_one_more(owner)
         now = self.clock.now()
         group = Group(
             name=clean_name(name),
@@ -159,6 +162,7 @@ class GroupService:
                 f"{group.name} is private. Ask a member for an invite (/invite), then send "
                 "/join CODE."
             )
+        await self._room_for_one_more(user)
         self.session.add(
             GroupMember(
                 group_id=group.id,
@@ -169,6 +173,17 @@ class GroupService:
         )
         await self.session.flush()
         return True
+
+    async def _room_for_one_more(self, user: User) -> None:
+        """The group limit, counted under the person's row lock (core.users.locks)."""
+        await lock_user(self.session, user.id)
+        count = await self.session.scalar(
+            select(func.count()).select_from(GroupMember).where(GroupMember.user_id == user.id)
+        )
+        if (count or 0) >= MAX_GROUPS:
+            raise InvalidInput(
+                f"You are already in {MAX_GROUPS} groups. Leave one (/leave in its chat) first."
+            )
 
     async def leave(self, group: Group, user: User) -> bool:
         """Leave; True when the group closed because its last member left."""

@@ -9,7 +9,7 @@ recounts its likes, so concurrent presses neither lose nor double a like.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -22,8 +22,10 @@ from core.clock import Clock
 from core.db.models import Group, GroupMember, Message, MessageKind, MessageLike, User
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.groups.privacy import members_only, readable_by
+from core.users.locks import lock_user
 
 CONTENT_MAX = 1000
+MAX_PER_DAY = 20  # learnings one person may share in 24 hours
 RECENT_LIMIT = 10
 FEED_PAGE_SIZE = 5
 UNAVAILABLE = "That learning isn't available to you (it may have been deleted)."
@@ -154,13 +156,29 @@ class LearningService:
         group_name, member_role, name = found
         if member_role is None:
             raise Forbidden(f"Only members of {group_name} can share learnings. Send /join first.")
+        await lock_user(self.session, author_id)  # counted under the person's row lock
+        now = self.clock.now()
+        shared = await self.session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(
+                Message.user_id == author_id,
+                Message.type == MessageKind.LEARNING.value,
+                Message.created_at > now - timedelta(days=1),
+            )
+        )
+        if (shared or 0) >= MAX_PER_DAY:
+            raise InvalidInput(
+                f"That makes more than {MAX_PER_DAY} learnings in a day. Keep this one for "
+                "tomorrow: the best ones are worth the wait."
+            )
         message = Message(
             group_id=group_id,
             user_id=author_id,
             content=content,
             type=MessageKind.LEARNING.value,
             likes_count=0,
-            created_at=self.clock.now(),
+            created_at=now,
         )
         self.session.add(message)
         await self.session.flush()
