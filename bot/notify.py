@@ -16,6 +16,7 @@ from typing import Protocol
 from sqlalchemy import and_, select, update
 
 from bot.dispatcher import HabitLinkBot
+from bot.handlers.link import linked_notice
 from bot.handlers.reminders import reminder_reply
 from bot.handlers.summary import group_week_response, user_week_reply
 from bot.messages import Response
@@ -175,6 +176,11 @@ class Notifier:
                 today = user_today(user, bot.clock.now())
                 reply = await user_week_reply(session, bot.clock, bot.media, user, today)
                 return Response([reply])
+            if notification.kind == "linked" and notification.user_id is not None:
+                profile = await session.get(User, notification.user_id)
+                if profile is None:
+                    return None
+                return Response([linked_notice(profile, notification.platform, payload)])
             if notification.kind == "group_summary" and notification.group_id is not None:
                 group = await session.get(Group, notification.group_id)
                 if group is None or bot.media is None:

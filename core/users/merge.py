@@ -27,7 +27,8 @@ The rules, table by table:
   lifebook entries the survivor lacks are taken over; admin if either was.
 - reminders are planned again in the survivor's time zone when it differs from the one they were
   planned in (moved from a user in another zone, or the survivor took a zone).
-- the absorbed user's link codes and wrong link tries are deleted with it.
+- the absorbed user's unused link codes and wrong link tries are deleted with it (an unused code
+  would now give the survivor away); used ones move, so typing one again says it was used.
 - any other column that points at users (notifications, or a table added later) is moved as is,
   so no table loses rows to the final delete; tests/integration/test_link_merge.py fails on a
   column that is neither in HANDLED nor in MOVED_AS_IS, to ask for a decision.
@@ -50,6 +51,7 @@ from core.db.models import (
     Habit,
     HabitLog,
     Identity,
+    LinkCode,
     Message,
     MessageKind,
     MessageLike,
@@ -84,7 +86,7 @@ HANDLED = {
     "trusts.truster_id": "moved, duplicates and self-trust dropped",
     "trusts.trustee_id": "moved, duplicates and self-trust dropped",
     "tools.author_id": "moved",
-    "link_codes.user_id": "deleted with the absorbed user",
+    "link_codes.user_id": "used ones moved, unused ones deleted with the absorbed user",
     "link_attempts.user_id": "deleted with the absorbed user",
 }
 # Columns moved to the survivor as they are (no duplicates possible, or harmless ones).
@@ -154,6 +156,17 @@ class MergeService:
         await self._move_habits(s, a, label, report)
         await self._merge_groups(s, a, report)
         await self._merge_bans(s, a)
+        await self.session.execute(
+            delete(LinkCode)
+            .where(LinkCode.user_id == a, LinkCode.used_at.is_(None))
+            .execution_options(**NO_SYNC)
+        )
+        await self.session.execute(
+            update(LinkCode)
+            .where(LinkCode.user_id == a)
+            .values(user_id=s)
+            .execution_options(**NO_SYNC)
+        )
         report.proofs = await self._count(
             update(Proof).where(Proof.user_id == a).values(user_id=s).returning(Proof.id)
         )

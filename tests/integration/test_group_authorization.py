@@ -172,3 +172,20 @@ async def test_a_banned_person_stays_out_until_unbanned(bot: HabitLinkBot, publi
     assert await say(bot, "Tom", f"/join {current}", dm) == (
         "You joined Runners. Post your proofs and learnings in its chat."
     )
+
+
+async def test_linking_accounts_does_not_lift_a_ban(bot: HabitLinkBot) -> None:
+    """Tom, banned, gives his account up to Zed's profile: the profile is banned now."""
+    await setup_group(bot)
+    assert (await say(bot, "Olive", "/ban @tom")).startswith("Tom is no longer in Runners")
+    PEOPLE["Zed"] = Person("console", "zed", "Zed", "zed")
+    tom_dm = Chat("console", "dm:tom", ChatKind.PRIVATE)
+    zed_dm = Chat("console", "dm:zed", ChatKind.PRIVATE)
+    code = (await say(bot, "Tom", "/link", tom_dm)).split("Your link code: ")[1].split()[0]
+    asked = await bot.handle(Request.from_text(PEOPLE["Zed"], zed_dm, f"/link {code}"))
+    join = asked.replies[0].buttons[0][0].payload
+    linked = await bot.handle(Request(sender=PEOPLE["Zed"], chat=zed_dm, button=join))
+    assert linked.replies[0].text.plain().startswith("Linked!")
+    refused = "You can't join Runners: its owner or an admin removed you for good."
+    assert (await say(bot, "Zed", "/join")).startswith(refused)
+    assert (await say(bot, "Tom", "/join")).startswith(refused)

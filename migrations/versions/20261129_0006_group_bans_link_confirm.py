@@ -1,4 +1,4 @@
-"""group bans: people an owner or admin banned from a group
+"""group bans, and link codes confirmed by the account that types them
 
 Revision ID: 0006
 Revises: 0005
@@ -42,9 +42,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("group_bans", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_group_bans_user_id"), ["user_id"], unique=False)
+    with op.batch_alter_table("link_codes", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("claimed_by", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("confirm_token", sa.String(length=32), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_link_codes_claimed_by_identities"),
+            "identities",
+            ["claimed_by"],
+            ["id"],
+            ondelete="SET NULL",
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("link_codes", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_link_codes_claimed_by_identities"), type_="foreignkey")
+        batch_op.drop_column("confirm_token")
+        batch_op.drop_column("claimed_by")
     with op.batch_alter_table("group_bans", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_group_bans_user_id"))
     op.drop_table("group_bans")
