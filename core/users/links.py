@@ -235,9 +235,7 @@ class LinkService:
         return True
 
     @staticmethod
-    def _refusal(
-        found: LinkCode, user_id: int, identity_id: int, now: datetime
-    ) -> Refused | None:
+    def _refusal(found: LinkCode, user_id: int, identity_id: int, now: datetime) -> Refused | None:
         if found.identity_id == identity_id:
             return Refused(Refusal.OWN_CODE)
         if found.user_id == user_id:

@@ -44,10 +44,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.models import (
     Base,
-    Group,
-    GroupBan,
-    GroupMember,
-    GroupRole,
     Habit,
     HabitLog,
     Identity,
@@ -66,10 +62,10 @@ from core.db.models import (
 )
 from core.errors import NotFound
 from core.reminders.service import ReminderService
-from core.users.merge_report import MergeReport, RenamedHabit, SharedGroup
+from core.users.merge_groups import merge_bans, merge_groups
+from core.users.merge_report import MergeReport, RenamedHabit
 
 TITLE_MAX = 100
-ROLE_RANK = {GroupRole.MEMBER.value: 1, GroupRole.ADMIN.value: 2, GroupRole.OWNER.value: 3}
 PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord", "console": "Console"}
 NO_SYNC = {"synchronize_session": False}
 # Every column that points at users.id, and what the merge does with it (see the module's doc).
@@ -154,8 +150,8 @@ class MergeService:
             update(Identity).where(Identity.user_id == a).values(user_id=s).returning(Identity.id)
         )
         await self._move_habits(s, a, label, report)
-        await self._merge_groups(s, a, report)
-        await self._merge_bans(s, a)
+        await merge_groups(self.session, s, a, report)
+        await merge_bans(self.session, s, a)
         await self.session.execute(
             delete(LinkCode)
             .where(LinkCode.user_id == a, LinkCode.used_at.is_(None))
@@ -274,82 +270,6 @@ class MergeService:
             .where(Habit.user_id == a)
             .values(user_id=s, position=Habit.position + last)
             .returning(Habit.id)
-        )
-
-    async def _merge_groups(self, s: int, a: int, report: MergeReport) -> None:
-        mine = {
-            row.group_id: row
-            for row in (
-                await self.session.execute(
-                    select(GroupMember.group_id, GroupMember.role, GroupMember.created_at).where(
-                        GroupMember.user_id == s
-                    )
-                )
-            ).all()
-        }
-        theirs = (
-            await self.session.execute(
-                select(GroupMember.group_id, GroupMember.role, GroupMember.created_at, Group.name)
-                .join(Group, Group.id == GroupMember.group_id)
-                .where(GroupMember.user_id == a)
-                .order_by(Group.name, Group.id)
-            )
-        ).all()
-        for row in theirs:
-            kept = mine.get(row.group_id)
-            if kept is None:
-                report.groups.append(row.name)
-                continue
-            role = max(kept.role, row.role, key=lambda r: ROLE_RANK.get(r, 0))
-            await self.session.execute(
-                update(GroupMember)
-                .where(GroupMember.group_id == row.group_id, GroupMember.user_id == s)
-                .values(role=role, created_at=min(kept.created_at, row.created_at))
-                .execution_options(**NO_SYNC)
-            )
-            await self.session.execute(
-                delete(GroupMember)
-                .where(GroupMember.group_id == row.group_id, GroupMember.user_id == a)
-                .execution_options(**NO_SYNC)
-            )
-            report.shared_groups.append(SharedGroup(row.name, role))
-        await self.session.execute(
-            update(GroupMember)
-            .where(GroupMember.user_id == a)
-            .values(user_id=s)
-            .execution_options(**NO_SYNC)
-        )
-        report.groups_owned = await self._count(
-            update(Group).where(Group.owner_id == a).values(owner_id=s).returning(Group.id)
-        )
-
-    async def _merge_bans(self, s: int, a: int) -> None:
-        """Runs after the memberships merged: a ban of either account holds for the profile."""
-        await self.session.execute(
-            delete(GroupBan)
-            .where(
-                GroupBan.user_id == a,
-                GroupBan.group_id.in_(select(GroupBan.group_id).where(GroupBan.user_id == s)),
-            )
-            .execution_options(**NO_SYNC)
-        )
-        await self.session.execute(
-            update(GroupBan)
-            .where(GroupBan.user_id == a)
-            .values(user_id=s)
-            .execution_options(**NO_SYNC)
-        )
-        owned = select(Group.id).where(Group.owner_id == s)
-        await self.session.execute(
-            delete(GroupBan)
-            .where(GroupBan.user_id == s, GroupBan.group_id.in_(owned))
-            .execution_options(**NO_SYNC)
-        )
-        banned = select(GroupBan.group_id).where(GroupBan.user_id == s)
-        await self.session.execute(
-            delete(GroupMember)
-            .where(GroupMember.user_id == s, GroupMember.group_id.in_(banned))
-            .execution_options(**NO_SYNC)
         )
 
     async def _move_messages(self, s: int, a: int, report: MergeReport) -> None:

@@ -56,7 +56,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("link_codes", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_link_codes_claimed_by_identities"), type_="foreignkey")
+        batch_op.drop_constraint(
+            batch_op.f("fk_link_codes_claimed_by_identities"), type_="foreignkey"
+        )
         batch_op.drop_column("confirm_token")
         batch_op.drop_column("claimed_by")
     with op.batch_alter_table("group_bans", schema=None) as batch_op:

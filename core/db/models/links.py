@@ -25,9 +25,7 @@ class LinkCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Typing the code only asks: the typer confirms with a button carrying this token, which
     # was shown in the typer's own chat alone (a forged or coaxed /link CODE cannot press it).
-    claimed_by: Mapped[int | None] = mapped_column(
-        ForeignKey("identities.id", ondelete="SET NULL")
-    )
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("identities.id", ondelete="SET NULL"))
     confirm_token: Mapped[str | None] = mapped_column(String(32))
 
 
