@@ -36,6 +36,7 @@ from core.db.models import HabitLog, Identity, User
 from core.flows import MemoryFlowStore
 from core.habits.history import CheckinStatus
 from core.habits.service import HabitDraft, HabitService
+from core.uow import UnitOfWorkFactory
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -197,7 +198,9 @@ HABIT_TITLES = (
 # --- a bot and its users ------------------------------------------------------------------
 def make_bot(db: Database, clock: SettableClock) -> HabitLinkBot:
     """The bot exactly as the tests build it: in-memory flows, the real router."""
-    return HabitLinkBot(db=db, flows=MemoryFlowStore(clock), clock=clock, router=build_router())
+    return HabitLinkBot(
+        uow=UnitOfWorkFactory(db, clock), flows=MemoryFlowStore(clock), router=build_router()
+    )
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,7 @@ async def seed_user(
     chat = Chat(PLATFORM, name, ChatKind.PRIVATE)
     response = await bot.handle(Request.from_text(person, chat, "/start"))
     expect(response, "Welcome", "/start")
-    db = bot.db
+    db = bot.uow.db
     start = today - timedelta(days=history_days)
     titles = HABIT_TITLES[:n_habits]
     async with db.session() as session:

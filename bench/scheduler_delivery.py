@@ -32,7 +32,7 @@ from telegram.error import RetryAfter
 from adapters.telegram.adapter import OVERALL_LIMIT, TelegramAdapter
 from bench.common import BENCH_NOW, make_bot
 from bench.scheduler_common import TELEGRAM, TITLE, WORKER
-from bot.notify import Notifier
+from bot.delivery import Notifier
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import Habit, Identity, Notification, Reminder, User, UserSettings
@@ -168,7 +168,7 @@ async def deliver_notifier(
 
 
 async def _check_all_sent(notifier: Notifier, messages: int) -> None:
-    async with notifier.bot.db.session() as session:
+    async with notifier.bot.uow.db.session() as session:
         sent = await session.scalar(
             select(func.count())
             .select_from(Notification)

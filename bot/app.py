@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 
+from bot.config import Settings
+from bot.delivery import NotificationSender, Notifier
 from bot.dispatcher import HabitLinkBot
 from bot.handlers import build_router
-from bot.notify import NotificationSender, Notifier
-from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from core.db.engine import Database
 from core.db.schema import ensure_schema
@@ -20,6 +20,7 @@ from core.flows.redis import RedisFlowStore
 from core.media.storage import media_store_from_settings
 from core.ratelimit import MemoryRateLimiter, RateLimiter
 from core.ratelimit.redis import RedisRateLimiter
+from core.uow import UnitOfWorkFactory
 
 log = logging.getLogger("habitlink")
 
@@ -36,6 +37,11 @@ class App:
     # Platforms that are running register here, so the scheduler can send through them.
     senders: dict[str, NotificationSender] = field(default_factory=dict)
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
+
+    @property
+    def uow(self) -> UnitOfWorkFactory:
+        """Opens units of work (`async with app.uow() as uow:`) for any other entry point."""
+        return self.bot.uow
 
     def notifier(self) -> Notifier:
         return Notifier(self.bot, self.senders, self.rate_limiter)
@@ -74,14 +80,10 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             s3_secret_access_key=secret.get_secret_value() if secret else None,
             s3_path_style=settings.s3_path_style,
         )
-        bot = HabitLinkBot(
-            db=db,
-            flows=flows,
-            clock=clock,
-            router=build_router(),
-            default_timezone=settings.default_timezone,
-            media=media,
+        units = UnitOfWorkFactory(
+            db, clock, default_timezone=settings.default_timezone, media=media
         )
+        bot = HabitLinkBot(uow=units, flows=flows, router=build_router())
     except BaseException:
         await stack.aclose()
         raise

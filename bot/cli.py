@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from bot.config import Settings
 from bot.logs import configure_logging
-from bot.settings import Settings
 from core.db.schema import SchemaOutOfDate
 
 

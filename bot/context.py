@@ -1,14 +1,11 @@
-"""What a handler gets: the request, the user, one database session, the clock and services."""
+"""What a handler gets: the request, the user, the unit of work with its services, the clock."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Request
 from core.clock import Clock
@@ -18,6 +15,11 @@ from core.groups.service import GroupService
 from core.habits.service import HabitService
 from core.media.storage import MediaStore
 from core.proofs.service import ProofService
+from core.reminders.service import ReminderService
+from core.social.learnings import LearningService
+from core.social.trust import TrustService
+from core.uow import UnitOfWork
+from core.users.links import LinkService
 from core.users.service import UserService, user_today, user_zone
 
 if TYPE_CHECKING:
@@ -29,37 +31,54 @@ class Context:
     request: Request
     user: User
     is_new_user: bool
-    session: AsyncSession
-    clock: Clock
+    uow: UnitOfWork  # this request's transaction; the dispatcher commits it after the handler
     router: Router
-    default_timezone: str
-    media_store: MediaStore | None = None
     flow: FlowState | None = None
     # Flow changes are applied only after the database transaction commits.
     next_flow: FlowState | None = None
     flow_changed: bool = field(default=False)
 
-    @cached_property
-    def habits(self) -> HabitService:
-        return HabitService(self.session, self.clock)
+    @property
+    def clock(self) -> Clock:
+        return self.uow.clock
 
     @property
     def media(self) -> MediaStore:
-        if self.media_store is None:
+        if self.uow.media is None:
             raise RuntimeError("this bot was built without a media store")
-        return self.media_store
+        return self.uow.media
 
-    @cached_property
+    @property
+    def habits(self) -> HabitService:
+        return self.uow.habits
+
+    @property
+    def reminders(self) -> ReminderService:
+        return self.uow.reminders
+
+    @property
     def proofs(self) -> ProofService:
-        return ProofService(self.session, self.clock, self.media)
+        return self.uow.proofs
 
-    @cached_property
+    @property
     def groups(self) -> GroupService:
-        return GroupService(self.session, self.clock)
+        return self.uow.groups
 
-    @cached_property
+    @property
     def users(self) -> UserService:
-        return UserService(self.session, self.clock, self.default_timezone)
+        return self.uow.users
+
+    @property
+    def links(self) -> LinkService:
+        return self.uow.links
+
+    @property
+    def learnings(self) -> LearningService:
+        return self.uow.learnings
+
+    @property
+    def trust(self) -> TrustService:
+        return self.uow.trust
 
     @property
     def now(self) -> datetime:

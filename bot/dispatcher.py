@@ -6,17 +6,16 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.context import Context
 from bot.messages import Request, Response, bold, rich
 from bot.router import Router, Where
 from core.clock import Clock
-from core.db.engine import Database
-from core.errors import Ambiguous, HabitLinkError, NotFound
+from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.flows import FlowKey, FlowStore
 from core.media.storage import MediaStore
-from core.users.service import Contact, UserService
+from core.uow import UnitOfWorkFactory
+from core.users.service import Contact
 
 log = logging.getLogger("habitlink.bot")
 
@@ -29,22 +28,18 @@ Middleware = Callable[[Context], Awaitable[Response | None]]
 class HabitLinkBot:
     """Every adapter hands its requests to `handle` and renders what comes back."""
 
-    def __init__(
-        self,
-        *,
-        db: Database,
-        flows: FlowStore,
-        clock: Clock,
-        router: Router,
-        default_timezone: str = "UTC",
-        media: MediaStore | None = None,
-    ) -> None:
-        self.media = media
-        self.db = db
+    def __init__(self, *, uow: UnitOfWorkFactory, flows: FlowStore, router: Router) -> None:
+        self.uow = uow  # `async with bot.uow() as uow:` opens one unit of work
         self.flows = flows
-        self.clock = clock
         self.router = router
-        self.default_timezone = default_timezone
+
+    @property
+    def clock(self) -> Clock:
+        return self.uow.clock
+
+    @property
+    def media(self) -> MediaStore | None:
+        return self.uow.media
 
     async def handle(self, request: Request) -> Response:
         for attempt in (1, 2):
@@ -52,13 +47,13 @@ class HabitLinkBot:
                 return await self._handle_once(request)
             except HabitLinkError as exc:
                 return _explain(exc)
-            except IntegrityError:
+            except StorageConflict:
                 # Two first messages from the same person can race to create them; once more.
                 if attempt == 1:
                     continue
                 log.exception("integrity error", extra=_where(request))
                 return Response.say(SORRY_STORAGE)
-            except (SQLAlchemyError, RedisError, OSError):
+            except (StorageError, RedisError, OSError):
                 log.exception("storage error", extra=_where(request))
                 return Response.say(SORRY_STORAGE)
             except Exception:
@@ -69,7 +64,7 @@ class HabitLinkBot:
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
         flow = await self.flows.get(key)
-        async with self.db.session() as session:
+        async with self.uow() as uow:
             contact = Contact(
                 platform=request.sender.platform,
                 external_id=request.sender.id,
@@ -77,22 +72,17 @@ class HabitLinkBot:
                 username=request.sender.username,
                 private_chat_id=request.chat.id if request.chat.is_private else None,
             )
-            user, is_new = await UserService(session, self.clock, self.default_timezone).identify(
-                contact
-            )
+            user, is_new = await uow.users.identify(contact)
             ctx = Context(
                 request=request,
                 user=user,
                 is_new_user=is_new,
-                session=session,
-                clock=self.clock,
+                uow=uow,
                 router=self.router,
-                default_timezone=self.default_timezone,
-                media_store=self.media,
                 flow=flow,
             )
             response = await self._route(ctx)
-            await session.commit()
+            await uow.commit()
         if ctx.flow_changed:
             if ctx.next_flow is None:
                 await self.flows.clear(key)

@@ -12,11 +12,11 @@ from contextlib import AbstractAsyncContextManager
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from bot.settings import Settings
+from bot.config import Settings
 
 if TYPE_CHECKING:
     from bot.app import App
-    from bot.notify import NotificationSender
+    from bot.delivery import NotificationSender
 
 
 class Platform(Protocol):

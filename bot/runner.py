@@ -9,9 +9,9 @@ import sys
 from contextlib import AsyncExitStack
 
 from bot.app import App, build_app
+from bot.config import Settings
 from bot.platforms import Platform, platforms
 from bot.scheduler import start_scheduler
-from bot.settings import Settings
 
 log = logging.getLogger("habitlink.run")
 NOTHING_CONFIGURED = (

@@ -13,7 +13,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.notify import Notifier
+from bot.delivery import Notifier
 
 log = logging.getLogger("habitlink.scheduler")
 PRODUCE_EVERY = 20  # seconds; reminders are minute-precise

@@ -33,3 +33,15 @@ class Ambiguous(HabitLinkError):
 
 class Forbidden(HabitLinkError):
     """The user may not do this."""
+
+
+class StorageError(Exception):
+    """The database failed (unreachable, timed out, refused the write). Nothing was saved.
+
+    The unit of work raises it in place of the driver's own exception, so callers outside core/
+    handle storage faults without knowing the database library.
+    """
+
+
+class StorageConflict(StorageError):
+    """A write collided with another one (a unique key taken meanwhile): worth trying once more."""

@@ -26,13 +26,12 @@ from redis.exceptions import RedisError
 from sqlalchemy import text
 
 from bot.dispatcher import HabitLinkBot
-from bot.handlers import build_router
 from core.clock import SettableClock
 from core.db.base import Base
 from core.db.engine import Database
 from core.db.schema import upgrade
-from core.flows import MemoryFlowStore
 from core.media.storage import LocalMediaStore
+from tests.support.bots import make_bot
 from tests.support.console import ConsoleSession
 
 PG_TEST_URL = os.environ.get("PG_TEST_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -166,13 +165,7 @@ def media(tmp_path: Path) -> LocalMediaStore:
 
 @pytest.fixture
 def bot(database: Database, clock: SettableClock, media: LocalMediaStore) -> HabitLinkBot:
-    return HabitLinkBot(
-        db=database,
-        flows=MemoryFlowStore(clock),
-        clock=clock,
-        router=build_router(),
-        media=media,
-    )
+    return make_bot(database, clock, media=media)
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from adapters.console.render import render_reply
+from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Button, Chat, ChatKind, Person, Photo, Request, Response
-from bot.notify import Notifier
 from core.clock import SettableClock
 from core.ratelimit import Limit
 

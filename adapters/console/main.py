@@ -7,7 +7,7 @@ import sys
 
 from adapters.console.adapter import ConsoleAdapter, stdin_lines
 from bot.app import build_app
-from bot.settings import Settings
+from bot.config import Settings
 from core.clock import SettableClock
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from adapters.discord.commands import COMMANDS, Slash, build_tree, tree_hash
 from adapters.discord.render import (
@@ -31,10 +30,10 @@ from adapters.discord.translate import (
     person,
     slash_request,
 )
+from bot.delivery import SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Request, Response
-from bot.notify import SendFailed, Unreachable
-from core.db.models import BotState
+from core.errors import StorageConflict, StorageError
 from core.ratelimit import Limit
 
 log = logging.getLogger("habitlink.discord")
@@ -108,7 +107,7 @@ class DiscordAdapter:
         if self.sync_commands:
             try:
                 await self.publish_commands()
-            except (discord.HTTPException, SQLAlchemyError) as exc:
+            except (discord.HTTPException, StorageError) as exc:
                 log.warning("could not publish the slash commands", extra={"error": repr(exc)})
 
     async def publish_commands(self) -> bool:
@@ -120,18 +119,17 @@ class DiscordAdapter:
             tree.copy_global_to(guild=guild)
         digest = tree_hash(tree, guild)
         key = f"discord:commands:{self.client.application_id}:{self.guild_id or 'global'}"
-        async with self.bot.db.session() as session:
-            stored = await session.get(BotState, key)
-            if stored is not None and stored.value == digest:
+        async with self.bot.uow() as uow:
+            if await uow.bot_state.get(key) == digest:
                 log.info("slash commands unchanged", extra={"target": key})
                 return False
         await tree.sync(guild=guild)
-        async with self.bot.db.session() as session:
-            await session.merge(BotState(key=key, value=digest, updated_at=self.bot.clock.now()))
-            try:
-                await session.commit()
-            except IntegrityError:  # another process synced at the same moment
-                await session.rollback()
+        try:
+            async with self.bot.uow() as uow:
+                await uow.bot_state.put(key, digest)
+                await uow.commit()
+        except StorageConflict:  # another process synced at the same moment
+            pass
         log.info("published the slash commands", extra={"target": key})
         return True
 

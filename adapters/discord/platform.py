@@ -9,7 +9,7 @@ from typing import Any
 
 from adapters.discord.adapter import DiscordAdapter
 from bot.app import App
-from bot.settings import Settings
+from bot.config import Settings
 
 
 class DiscordPlatform:

@@ -13,8 +13,6 @@ from adapters.discord.commands import Kind, Slash, args_of, option_value
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
 from core.errors import InvalidInput
-from core.habits.service import HabitService
-from core.users.service import UserService
 
 PLATFORM = "discord"
 AUTOCOMPLETE_CHOICES = 25
@@ -127,11 +125,11 @@ def attachment_photo(attachment: discord.Attachment) -> Photo:
 async def habit_titles(bot: HabitLinkBot, user: discord.abc.User, current: str) -> list[str]:
     """Autocomplete: the person's active habits whose title starts with (then contains) what
     they typed. Read-only; someone we never met has none."""
-    async with bot.db.session() as session:
-        found = await UserService(session, bot.clock).find(PLATFORM, external_id=str(user.id))
+    async with bot.uow() as uow:
+        found = await uow.users.find(PLATFORM, external_id=str(user.id))
         if found is None:
             return []
-        titles = [h.title for h in await HabitService(session, bot.clock).active(found)]
+        titles = [h.title for h in await uow.habits.active(found)]
     wanted = " ".join(current.split()).lower()
     starts = [t for t in titles if t.lower().startswith(wanted)]
     inside = [t for t in titles if wanted in t.lower() and t not in starts]

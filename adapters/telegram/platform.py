@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from adapters.telegram.adapter import TelegramAdapter
 from bot.app import App
-from bot.settings import Settings
+from bot.config import Settings
 
 
 def webhook_secret(settings: Settings) -> str:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from bot.context import Context
 from bot.messages import Button, Response, bold, italic
 from bot.router import Router
 from bot.views import habit_card, numbered_habit_buttons, plural
-from core.db.models import Habit, HabitLog
+from core.db.models import Habit
 from core.flows import FlowState
 from core.habits.service import FIELD_LABELS, EditableField
 
@@ -128,13 +126,11 @@ async def deletehabit(ctx: Context) -> Response:
 
 
 async def _confirm(ctx: Context, habit: Habit, *, edit: bool = False) -> Response:
-    count = await ctx.session.scalar(
-        select(func.count()).select_from(HabitLog).where(HabitLog.habit_id == habit.id)
-    )
+    count = await ctx.habits.checkin_count(habit)
     return Response.say(
         "Remove ",
         bold(habit.title),
-        f"? It has {plural(count or 0, 'check-in')}.\n",
+        f"? It has {plural(count, 'check-in')}.\n",
         "Archive hides it and keeps its history; Delete removes it and its check-ins for good.",
         buttons=[
             [

@@ -20,7 +20,7 @@ MODE_TITLES = {FeedMode.NEWEST: "Newest", FeedMode.TOP: "Most liked"}
 
 
 def service(ctx: Context) -> LearningService:
-    return LearningService(ctx.session, ctx.clock)
+    return ctx.learnings
 
 
 def short_date(moment: datetime, tz: ZoneInfo) -> str:

@@ -8,8 +8,6 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.context import Context
 from bot.messages import Button, Reply, Response, Rich, bold, code, rich
 from bot.router import Router
@@ -41,15 +39,14 @@ NEW_CODE = "Send /link on your other account (the one to join this profile) for 
 
 
 def service(ctx: Context) -> LinkService:
-    return LinkService(ctx.session, ctx.clock, ctx.default_timezone)
+    return ctx.links
 
 
 async def sender_identity(ctx: Context) -> Identity:
     sender = ctx.request.sender
-    stmt = select(Identity).where(
-        Identity.platform == sender.platform, Identity.external_id == sender.id
-    )
-    return (await ctx.session.scalars(stmt)).one()
+    identity = await ctx.users.identity(sender.platform, sender.id)
+    assert identity is not None  # the dispatcher made it before the handler ran
+    return identity
 
 
 @router.command(
@@ -209,7 +206,7 @@ async def linked_text(ctx: Context, linked: Linked, here: str) -> Rich:
     dropped = dropped_parts(report)
     if dropped:
         text += rich("\nDropped: ", "; ".join(dropped), ".")
-    survivor = await ctx.session.get(User, report.survivor_id)
+    survivor = await ctx.users.get(report.survivor_id)
     name = survivor.display_name if survivor is not None else "your profile"
     if report.timezone_taken:
         text += rich(

@@ -18,7 +18,7 @@ from core.groups.service import MANAGERS
 from core.habits.history import CheckinStatus
 from core.habits.schedule import WEEKDAY_NAMES, Schedule, ScheduleError, ScheduleKind
 from core.habits.stats import compute_stats
-from core.reminders.service import ReminderService, looks_like_time, parse_time
+from core.reminders.service import looks_like_time, parse_time
 from core.reminders.timing import ALL_DAYS, next_weekly
 from core.users.service import plan_weekly_summary
 
@@ -89,7 +89,7 @@ async def remind(ctx: Context) -> Response:
         )
     mask = _days(words[at_index + 1 :])
     habit = await ctx.habits.find(ctx.user, " ".join(words[:at_index]))
-    reminder = await ReminderService(ctx.session, ctx.clock).add(ctx.user, habit, at, mask)
+    reminder = await ctx.reminders.add(ctx.user, habit, at, mask)
     assert reminder.next_due_at is not None
     next_local = reminder.next_due_at.astimezone(ctx.tz)
     return Response.say(
@@ -102,7 +102,7 @@ async def remind(ctx: Context) -> Response:
 
 @router.command("reminders", "Your reminders", where=Where.PRIVATE, section=SECTION)
 async def reminders(ctx: Context) -> Response:
-    pairs = await ReminderService(ctx.session, ctx.clock).for_user(ctx.user)
+    pairs = await ctx.reminders.for_user(ctx.user)
     if not pairs:
         return Response.say("No reminders yet. Add one: ", code("/remind read 07:30"), ".")
     rows = [
@@ -126,7 +126,7 @@ async def reminders(ctx: Context) -> Response:
 )
 async def unremind(ctx: Context) -> Response:
     arg = ctx.request.args.strip()
-    service = ReminderService(ctx.session, ctx.clock)
+    service = ctx.reminders
     pairs = await service.for_user(ctx.user)
     if not arg.isdecimal() or not 1 <= int(arg) <= len(pairs):
         return Response.say(
@@ -268,7 +268,7 @@ def _summary_when(ctx: Context) -> str:
 async def _reminder_habit(ctx: Context, args: list[str]) -> tuple[Reminder, Habit] | None:
     if not args or not args[0].isdecimal():
         return None
-    reminder = await ctx.session.get(Reminder, int(args[0]))
+    reminder = await ctx.reminders.get(int(args[0]))
     if reminder is None:
         return None
     habit = await ctx.habits.get_owned(ctx.user, reminder.habit_id)
@@ -312,7 +312,8 @@ async def press_snooze(ctx: Context, args: list[str]) -> Response:
     if found is None:
         return Response(notice="That reminder no longer applies.")
     reminder, habit = found
-    reminder.snoozed_until = ctx.now + SNOOZE
-    local = reminder.snoozed_until.astimezone(ctx.tz)
+    until = ctx.now + SNOOZE
+    ctx.reminders.snooze(reminder, until)
+    local = until.astimezone(ctx.tz)
     text = rich("💤 I'll remind you of ", bold(habit.title), f" again at {local:%H:%M}.")
     return Response([Reply(text=text, edit=True, personal=True)], notice="Snoozed for an hour")

@@ -6,7 +6,6 @@ from bot.context import Context
 from bot.messages import Button, Response, bold, code
 from bot.router import Router, Where
 from core.errors import NotFound
-from core.reminders.service import ReminderService
 from core.timezones import resolve_timezone
 from core.users.service import plan_weekly_summary
 
@@ -45,7 +44,7 @@ async def timezone(ctx: Context) -> Response:
 
 async def _set(ctx: Context, name: str, *, edit: bool = False) -> Response:
     ctx.user.settings.timezone = name
-    await ReminderService(ctx.session, ctx.clock).reschedule_all(ctx.user)
+    await ctx.reminders.reschedule_all(ctx.user)
     plan_weekly_summary(ctx.user.settings, ctx.now)  # the summary follows the new zone too
     now = ctx.now.astimezone(ctx.tz)
     return Response.say(

@@ -1,7 +1,7 @@
 """/board (a group's week with a collage of proofs) and /summary (your week, or the group's).
 
 The same replies are sent by the scheduler as weekly summaries, so they are built from plain
-arguments (session, clock, media store, the person or group, their today), not a chat request.
+arguments (a unit of work, the person or group, their today), not a chat request.
 """
 
 from __future__ import annotations
@@ -10,21 +10,16 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.collage import render_collage
 from bot.context import Context
 from bot.handlers.groups import readable_group
 from bot.messages import Image, Reply, Response, Span, bold, italic, pre, rich
 from bot.router import Router, Where
 from bot.views import day_label, plural, progress_text, short_title
-from core.clock import Clock
 from core.db.models import Group, User
 from core.habits.history import week_start
-from core.media.storage import MediaStore
-from core.proofs.service import ProofService
-from core.social.trust import trusted_insights
-from core.summary.service import MemberWeek, SummaryService
+from core.summary.service import MemberWeek
+from core.uow import UnitOfWork
 
 router = Router()
 SECTION = "Summary"
@@ -39,17 +34,10 @@ def board_table(board: list[MemberWeek]) -> str:
 
 
 async def group_week_response(
-    session: AsyncSession,
-    clock: Clock,
-    media: MediaStore,
-    group: Group,
-    today: date,
-    *,
-    with_collage: bool,
+    uow: UnitOfWork, group: Group, today: date, *, with_collage: bool
 ) -> Response:
-    proofs = ProofService(session, clock, media)
     monday = week_start(today)
-    board = await SummaryService(session, clock, proofs).group_week(group, monday)
+    board = await uow.summary.group_week(group, monday)
     title = f"{group.name} · week of {day_label(monday)}"
     total = sum(m.proofs for m in board)
     text = rich(
@@ -60,8 +48,8 @@ async def group_week_response(
     )
     replies = [Reply(text=text, card=True)]
     if with_collage and total:
-        thumbs = await proofs.week_thumbs(group.id, monday)
-        data = [await media.get(t.thumb_key) for t in thumbs]
+        thumbs = await uow.proofs.week_thumbs(group.id, monday)
+        data = [await uow.proofs.media.get(t.thumb_key) for t in thumbs]
         jpeg = await asyncio.to_thread(render_collage, data)
         replies.append(
             Reply(image=Image(jpeg, f"proofs-{monday.isoformat()}.jpg", rich(f"Proofs · {title}")))
@@ -69,12 +57,9 @@ async def group_week_response(
     return Response(replies)
 
 
-async def user_week_reply(
-    session: AsyncSession, clock: Clock, media: MediaStore, user: User, today: date
-) -> Reply:
+async def user_week_reply(uow: UnitOfWork, user: User, today: date) -> Reply:
     monday = week_start(today)
-    proofs = ProofService(session, clock, media)
-    service = SummaryService(session, clock, proofs)
+    service = uow.summary
     sunday = monday + timedelta(days=6)
     parts: list[str | Span] = [bold(f"Your week · {day_label(monday)} to {day_label(sunday)}")]
     weeks = (await service.habit_weeks([user], {user.id: today}))[user.id]
@@ -86,19 +71,19 @@ async def user_week_reply(
             f"\n• {h.title}: {h.done}/{h.due} this week · streak {plural(h.streak, unit)} · "
             f"{progress_text(h.done_total)}"
         )
-    counts = await proofs.user_week_counts(user, monday)
+    counts = await uow.proofs.user_week_counts(user, monday)
     if counts:
         parts += ["\n\n", bold("Proofs"), "\n"]
         parts.append("\n".join(f"• {name}: {plural(n, 'proof')}" for name, n in counts))
-    parts += await _insights(session, user, monday)
+    parts += await _insights(uow, user, monday)
     return Reply(text=rich(*parts), personal=True, card=True)
 
 
-async def _insights(session: AsyncSession, user: User, monday: date) -> list[str | Span]:
+async def _insights(uow: UnitOfWork, user: User, monday: date) -> list[str | Span]:
     """This week's learnings by people the user trusts, most liked first."""
     tz = ZoneInfo(user.settings.timezone)
     since = datetime.combine(monday, time(user.settings.day_start_hour), tz).astimezone(UTC)
-    found = await trusted_insights(session, user.id, since, since + timedelta(days=7))
+    found = await uow.trust.insights(user.id, since, since + timedelta(days=7))
     parts: list[str | Span] = ["\n\n", bold("Insights from people you trust"), "\n"]
     if not found:
         parts.append(
@@ -119,9 +104,7 @@ async def _insights(session: AsyncSession, user: User, monday: date) -> list[str
 )
 async def board(ctx: Context) -> Response:
     group = await readable_group(ctx)
-    return await group_week_response(
-        ctx.session, ctx.clock, ctx.media, group, ctx.today, with_collage=True
-    )
+    return await group_week_response(ctx.uow, group, ctx.today, with_collage=True)
 
 
 @router.command(
@@ -130,7 +113,5 @@ async def board(ctx: Context) -> Response:
 async def summary(ctx: Context) -> Response:
     if not ctx.request.chat.is_private:
         group = await readable_group(ctx)
-        return await group_week_response(
-            ctx.session, ctx.clock, ctx.media, group, ctx.today, with_collage=False
-        )
-    return Response([await user_week_reply(ctx.session, ctx.clock, ctx.media, ctx.user, ctx.today)])
+        return await group_week_response(ctx.uow, group, ctx.today, with_collage=False)
+    return Response([await user_week_reply(ctx.uow, ctx.user, ctx.today)])

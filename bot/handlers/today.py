@@ -82,7 +82,7 @@ async def _press(ctx: Context, args: list[str], done: bool) -> Response:
     else:
         await ctx.habits.undo(habit, day)
         notice = f"Undone: {habit.title}"
-    await ctx.session.flush()
+    await ctx.uow.flush()
     return Response([await today_list(ctx, day, edit=True)], notice=notice)
 
 

@@ -14,7 +14,7 @@ NAMES_SHOWN = 30
 
 
 def service(ctx: Context) -> TrustService:
-    return TrustService(ctx.session, ctx.clock)
+    return ctx.trust
 
 
 @router.command(

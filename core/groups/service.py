@@ -55,6 +55,9 @@ class GroupService:
         self.clock = clock
 
     # --- finding -------------------------------------------------------------------------
+    async def get(self, group_id: int) -> Group | None:
+        return await self.session.get(Group, group_id)
+
     async def for_chat(self, chat: ChatRef) -> Group | None:
         stmt = (
             select(Group)

@@ -115,6 +115,11 @@ class HabitService:
             return None
         return habit
 
+    async def checkin_count(self, habit: Habit) -> int:
+        """How many days this habit has an entry for (done or skipped)."""
+        stmt = select(func.count()).select_from(HabitLog).where(HabitLog.habit_id == habit.id)
+        return await self.session.scalar(stmt) or 0
+
     async def find(self, user: User, ref: str, habits: Sequence[Habit] | None = None) -> Habit:
         """A habit by its number in /habits, its name, or a unique beginning of its name."""
         habits = list(habits) if habits is not None else await self.active(user)

@@ -36,6 +36,39 @@ class NewNotification:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ClaimedNotification:
+    """A notification a worker holds a lease on: what to send, where, and how often it was tried."""
+
+    id: int
+    dedupe_key: str
+    kind: str
+    platform: str
+    chat_id: str
+    user_id: int | None
+    group_id: int | None
+    payload: dict[str, Any]
+    attempts: int  # including this one
+    claimed_until: datetime | None  # the end of the lease
+    next_attempt_at: datetime
+
+    @classmethod
+    def of(cls, row: Notification) -> ClaimedNotification:
+        return cls(
+            id=row.id,
+            dedupe_key=row.dedupe_key,
+            kind=row.kind,
+            platform=row.platform,
+            chat_id=row.chat_id,
+            user_id=row.user_id,
+            group_id=row.group_id,
+            payload=dict(row.payload),
+            attempts=row.attempts,
+            claimed_until=row.claimed_until,
+            next_attempt_at=row.next_attempt_at,
+        )
+
+
 class Outbox:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
@@ -71,7 +104,7 @@ class Outbox:
 
     async def claim(
         self, worker: str, limit: int, *, lease: timedelta = DEFAULT_LEASE
-    ) -> list[Notification]:
+    ) -> list[ClaimedNotification]:
         """Take up to `limit` due notifications (and any whose lease ran out) for this worker.
 
         Two queries, each a range scan of ix_notifications_status_next_attempt_at: expired
@@ -94,7 +127,7 @@ class Outbox:
 
     async def _claim(
         self, condition: ColumnElement[bool], worker: str, limit: int, until: datetime
-    ) -> list[Notification]:
+    ) -> list[ClaimedNotification]:
         due = (
             select(Notification.id)
             .where(condition)
@@ -114,7 +147,7 @@ class Outbox:
             .returning(Notification)
             .execution_options(synchronize_session=False)
         )
-        claimed = list((await self.session.scalars(stmt)).all())
+        claimed = [ClaimedNotification.of(row) for row in (await self.session.scalars(stmt)).all()]
         claimed.sort(key=lambda n: (n.next_attempt_at, n.id))
         return claimed
 
@@ -127,7 +160,7 @@ class Outbox:
             last_error=None,
         )
 
-    async def retry_later(self, notification: Notification, error: str) -> None:
+    async def retry_later(self, notification: ClaimedNotification, error: str) -> None:
         """A temporary failure: back off exponentially; give up after MAX_ATTEMPTS."""
         if notification.attempts >= MAX_ATTEMPTS:
             await self.give_up(notification.id, error)

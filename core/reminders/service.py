@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from core.db.models import Habit, Reminder, User
+from core.db.models import Habit, HabitLog, Reminder, User
 from core.errors import InvalidInput
 from core.reminders.timing import ALL_DAYS, next_occurrence
 
@@ -77,6 +77,29 @@ class ReminderService:
             .order_by(Reminder.local_time, Habit.position, Reminder.id)
         )
         return [(r, h) for r, h in (await self.session.execute(stmt)).all()]
+
+    async def get(self, reminder_id: int) -> Reminder | None:
+        return await self.session.get(Reminder, reminder_id)
+
+    async def still_due(self, reminder_id: int, day: date) -> tuple[Reminder, Habit] | None:
+        """A reminder and its habit, if it still applies that day: neither deleted, the habit
+        not archived and not checked in (done or skipped) that day. One query."""
+        stmt = (
+            select(Reminder, Habit, HabitLog.id)
+            .join(Habit, Habit.id == Reminder.habit_id)
+            .outerjoin(HabitLog, and_(HabitLog.habit_id == Habit.id, HabitLog.day == day))
+            .where(Reminder.id == reminder_id)
+        )
+        found = (await self.session.execute(stmt)).first()
+        if found is None:
+            return None
+        reminder, habit, logged = found
+        if habit.archived_at is not None or logged is not None:
+            return None
+        return reminder, habit
+
+    def snooze(self, reminder: Reminder, until: datetime) -> None:
+        reminder.snoozed_until = until
 
     async def remove(self, reminder: Reminder) -> None:
         await self.session.delete(reminder)

@@ -84,6 +84,12 @@ class TrustService:
             tuple(PersonRef(i, n) for i, n in (await self.session.execute(by)).all()),
         )
 
+    async def insights(
+        self, user_id: int, since: datetime, until: datetime, limit: int = 5
+    ) -> list[Insight]:
+        """What people this user trusts learned in [since, until): see `trusted_insights`."""
+        return await trusted_insights(self.session, user_id, since, until, limit)
+
 
 async def trusted_insights(
     session: AsyncSession, user_id: int, since: datetime, until: datetime, limit: int = 5

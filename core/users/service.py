@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -78,6 +78,28 @@ class UserService:
         else:
             return None
         return (await self.session.scalars(stmt)).first()
+
+    async def get(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def identity(self, platform: str, external_id: str) -> Identity | None:
+        """The identity a platform account maps to (None when we never met it)."""
+        stmt = select(Identity).where(
+            Identity.platform == platform, Identity.external_id == external_id
+        )
+        return (await self.session.scalars(stmt)).one_or_none()
+
+    async def mark_unreachable(self, user_id: int, platform: str, chat_id: str) -> None:
+        """They blocked the bot (or the chat is gone): write there no more until they write."""
+        await self.session.execute(
+            update(Identity)
+            .where(
+                Identity.user_id == user_id,
+                Identity.platform == platform,
+                Identity.dm_chat_id == chat_id,
+            )
+            .values(unreachable_at=self.clock.now())
+        )
 
     def _refresh(self, identity: Identity, contact: Contact) -> None:
         if identity.username != contact.username:

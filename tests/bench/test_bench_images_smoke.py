@@ -6,21 +6,16 @@ Performance itself is measured by `python -m bench.bench_images`.
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from bench import bench_images
-
-
-def run_main(*argv: str) -> dict[str, Any]:
-    """Run the benchmark's main() in its own thread, as the other benchmark smoke tests do."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(bench_images.main, list(argv)).result()
+from tests.support.threads import run_main
 
 
 def test_bench_images_quick_runs(tmp_path: Path) -> None:
-    data = run_main("--quick", "--rounds", "1", "--memory-runs", "1", "--out", str(tmp_path))
+    data = run_main(
+        bench_images.main, "--quick", "--rounds", "1", "--memory-runs", "1", "--out", str(tmp_path)
+    )
     assert data["input"]["megapixels"] == 12.0
     assert (data["output"]["width"], data["output"]["height"]) == (1200, 1600)
     assert [r["name"] for r in data["results"]] == list(bench_images.VARIANTS)

@@ -7,26 +7,21 @@ PostgreSQL and runs small (500 users) in its own test.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bench import bench_scheduler
 from tests.conftest import PG_TEST_URL, unavailable
-
-
-def run_main(argv: Sequence[str]) -> dict[str, Any]:
-    with ThreadPoolExecutor(1) as pool:  # its own thread, so its asyncio.run owns a fresh loop
-        return pool.submit(bench_scheduler.main, list(argv)).result()
+from tests.support.threads import run_main
 
 
 # The diagnostic side meets 429s; PTB 22 warns on every RetryAfter about its type to come.
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 def test_delivery_quick_runs(tmp_path: Path) -> None:
-    data = run_main(["--quick", "--no-postgres", "--no-redis", "--out", str(tmp_path)])
+    data = run_main(
+        bench_scheduler.main, "--quick", "--no-postgres", "--no-redis", "--out", str(tmp_path)
+    )
     assert data["burst"] == {"skipped": "--no-postgres"}
     delivery = data["delivery"]
     subjects = delivery["subjects"]
@@ -43,7 +38,7 @@ def test_delivery_quick_runs(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_burst_quick_runs_on_postgres(tmp_path: Path) -> None:
     argv = ["--quick", "--only", "burst", "--users", "500", "--pg-url", PG_TEST_URL]
-    data = run_main([*argv, "--out", str(tmp_path)])
+    data = run_main(bench_scheduler.main, *argv, "--out", str(tmp_path))
     burst = data["burst"]
     if "skipped" in burst:
         unavailable("PostgreSQL", burst["skipped"])

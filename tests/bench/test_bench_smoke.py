@@ -6,18 +6,10 @@ Performance itself is measured by `python -m bench.bench_stats` / `bench.bench_c
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from bench import bench_commands, bench_stats
-
-
-def run_main(main: Callable[[Sequence[str]], dict[str, Any]], *argv: str) -> dict[str, Any]:
-    """Run a benchmark's main() in its own thread, so its asyncio.run owns a fresh loop."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(main, list(argv)).result()
+from tests.support.threads import run_main
 
 
 def test_bench_stats_quick_runs(tmp_path: Path) -> None:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench import bench_telegram
+from tests.support.threads import run_main
 
 
 def test_bench_telegram_quick_runs(tmp_path: Path) -> None:
-    with ThreadPoolExecutor(1) as pool:  # its own thread, so its asyncio.run owns a fresh loop
-        data = pool.submit(bench_telegram.main, ["--quick", "--out", str(tmp_path)]).result()
+    data = run_main(bench_telegram.main, "--quick", "--out", str(tmp_path))
     modes = [r["rate_limit"] for r in data["results"]]
     assert modes == [False, True]
     for r in data["results"]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.settings import Settings
+from bot.config import Settings
 from tests.conftest import create_pg_database, drop_pg_database
 
 REPO = Path(__file__).resolve().parents[2]

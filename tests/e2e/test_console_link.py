@@ -13,11 +13,12 @@ import re
 from datetime import timedelta
 
 from bot.dispatcher import SORRY_STORAGE, HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Request, Response
+from bot.messages import Person, Request, Response
 from core.clock import SettableClock
 from core.db.engine import Database
 from tests.integration.test_faults import database_fails_on
 from tests.support.console import ConsoleSession
+from tests.support.requests import plain, private_chat, send
 
 INDENT = "     "
 CODE = re.compile(r"Your link code: ([A-HJKMNP-Z2-9]{8})\n")
@@ -122,15 +123,13 @@ async def test_telegram_and_discord_become_one_profile(
     last: dict[str, Response] = {}
 
     async def say(who: Person, text: str) -> str:
-        chat = Chat(who.platform, who.id, ChatKind.PRIVATE)
-        last[who.platform] = response = await bot.handle(Request.from_text(who, chat, text))
-        return "\n".join(r.text.plain() for r in response.replies)
+        last[who.platform] = response = await send(bot, who, private_chat(who, who.id), text)
+        return plain(response)
 
     async def press(who: Person, n: int) -> str:
-        chat = Chat(who.platform, who.id, ChatKind.PRIVATE)
         button = [b for r in last[who.platform].replies for row in r.buttons for b in row][n]
-        response = await bot.handle(Request(sender=who, chat=chat, button=button.payload))
-        return "\n".join(r.text.plain() for r in response.replies)
+        chat = private_chat(who, who.id)
+        return plain(await bot.handle(Request(sender=who, chat=chat, button=button.payload)))
 
     await say(tg, "/newhabit Read")
     await say(tg, "/done read")
@@ -189,13 +188,10 @@ async def test_a_forged_link_cannot_take_an_account(bot: HabitLinkBot) -> None:
     victim = Person("telegram", "42", "Victim")
 
     async def ask(who: Person, text: str = "", button: str | None = None) -> Response:
-        chat = Chat(who.platform, who.id, ChatKind.PRIVATE)
+        chat = private_chat(who, who.id)
         if button is not None:
             return await bot.handle(Request(sender=who, chat=chat, button=button))
-        return await bot.handle(Request.from_text(who, chat, text))
-
-    def plain(response: Response) -> str:
-        return "\n".join(r.text.plain() for r in response.replies)
+        return await send(bot, who, chat, text)
 
     await ask(victim, "/newhabit Private diary")
     code = code_in(plain(await ask(mallory, "/link")))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dtm
 import io
-import socket
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -33,6 +32,7 @@ from telegram.ext import (
 
 from tests.fakes.telegram_api import SECRET_HEADER, FakeTelegram
 from tests.fakes.telegram_models import image_size, make_png
+from tests.support.network import free_port
 
 # PTB 22 warns on every RetryAfter that retry_after will become a timedelta.
 RETRY_AFTER_WARNING = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -428,12 +428,6 @@ async def test_webhook_delivery_with_secret_token(fake: FakeTelegram, bot: Bot) 
     finally:
         await runner.cleanup()
     fake.assert_no_violations()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_ptb_webhook_application(fake: FakeTelegram) -> None:

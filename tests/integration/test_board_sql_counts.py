@@ -2,51 +2,37 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from PIL import Image
-
 from bot.dispatcher import HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Photo, Request, Response
+from bot.messages import Chat, Person, Response
 from core.db.engine import Database
+from tests.support.images import jpeg
+from tests.support.requests import group_chat, private_chat
+from tests.support.requests import send as send_request
 
-GROUP = Chat("console", "group:runners", ChatKind.GROUP, "Runners")
+GROUP = group_chat("Runners")
 
 
 def person(i: int) -> Person:
     return Person("console", f"p{i}", f"Person {i}", f"p{i}")
 
 
-def jpeg(colour: tuple[int, int, int]) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), colour).save(out, "JPEG")
-    return out.getvalue()
-
-
 async def send(
     bot: HabitLinkBot, who: Person, text: str, chat: Chat = GROUP, photo: bytes | None = None
 ) -> Response:
-    attached = None
-    if photo is not None:
-        data = photo
-
-        async def load() -> bytes:
-            return data
-
-        attached = Photo(load=load, size=len(photo))
-    return await bot.handle(Request.from_text(who, chat, text, photo=attached))
+    return await send_request(bot, who, chat, text, image=photo)
 
 
 async def add_members(bot: HabitLinkBot, start: int, stop: int) -> None:
     for i in range(start, stop):
         who = person(i)
-        dm = Chat("console", f"dm:p{i}", ChatKind.PRIVATE)
+        dm = private_chat(who)
         if i:
             await send(bot, who, "/join")
         await send(bot, who, f"/newhabit Habit of {i}", dm)
         await send(bot, who, "/done 1", dm)
-        await send(bot, who, f"/proof habit note {i}", photo=jpeg((i * 5 % 255, 80, 120)))
+        await send(bot, who, f"/proof habit note {i}", photo=jpeg(64, 48, (i * 5 % 255, 80, 120)))
 
 
 async def statements(
@@ -63,7 +49,7 @@ async def test_board_and_summary_do_not_query_per_member(
 ) -> None:
     await send(bot, person(0), "/newgroup Runners")
     await add_members(bot, 0, 3)
-    dm = Chat("console", "dm:p0", ChatKind.PRIVATE)
+    dm = private_chat(person(0))
     small = (
         await statements(bot, database, person(0), "/board"),
         await statements(bot, database, person(0), "/summary"),

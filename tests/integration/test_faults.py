@@ -14,13 +14,15 @@ from sqlalchemy.exc import OperationalError
 from bot.context import Context
 from bot.dispatcher import SORRY_BUG, SORRY_STORAGE, HabitLinkBot
 from bot.handlers import build_router
-from bot.messages import Chat, ChatKind, Person, Request, Response
+from bot.messages import Response
 from bot.router import Router
 from core.db.engine import Database
 from core.db.models import Habit
+from tests.support.bots import make_bot
+from tests.support.requests import person, plain, private_chat, send
 
-ALICE = Person("console", "alice", "Alice")
-DM = Chat("console", "dm:alice", ChatKind.PRIVATE)
+ALICE = person("Alice")
+DM = private_chat(ALICE)
 
 
 @contextmanager
@@ -44,8 +46,7 @@ async def habit_count(db: Database) -> int:
 
 
 async def say(bot: HabitLinkBot, text: str) -> str:
-    response = await bot.handle(Request.from_text(ALICE, DM, text))
-    return "\n".join(r.text.plain() for r in response.replies)
+    return plain(await send(bot, ALICE, DM, text))
 
 
 async def test_failed_save_at_the_end_of_a_flow_keeps_the_flow(
@@ -82,9 +83,7 @@ async def test_a_bug_never_shows_a_traceback(
     async def boom(ctx: Context) -> Response:
         return Response.say(str(1 // 0))
 
-    buggy = HabitLinkBot(
-        db=bot.db, flows=bot.flows, clock=bot.clock, router=build_router().include(broken)
-    )
+    buggy = make_bot(bot.uow.db, bot.clock, flows=bot.flows, router=build_router().include(broken))
     with caplog.at_level(logging.ERROR):
         reply = await say(buggy, "/boom")
     assert reply == SORRY_BUG

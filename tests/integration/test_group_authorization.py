@@ -8,15 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.dispatcher import HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Request
+from bot.messages import Chat, ChatKind
 from core.db.engine import Database
 from core.db.models import Group, GroupMember
+from tests.support.requests import group_chat, person, plain, press, private_chat, send
 
-CHAT = Chat("console", "group:runners", ChatKind.GROUP, "Runners")
-PEOPLE = {
-    name: Person("console", name.lower(), name, name.lower())
-    for name in ("Olive", "Adam", "Mia", "Nora", "Sam", "Tom")
-}
+CHAT = group_chat("Runners")
+PEOPLE = {name: person(name) for name in ("Olive", "Adam", "Mia", "Nora", "Sam", "Tom")}
 ROLES = {
     "owner": "Olive",
     "admin": "Adam",
@@ -27,8 +25,7 @@ ROLES = {
 
 
 async def say(bot: HabitLinkBot, who: str, text: str, chat: Chat = CHAT) -> str:
-    response = await bot.handle(Request.from_text(PEOPLE[who], chat, text))
-    return "\n".join(r.text.plain() for r in response.replies)
+    return plain(await send(bot, PEOPLE[who], chat, text))
 
 
 async def setup_group(bot: HabitLinkBot) -> None:
@@ -178,14 +175,13 @@ async def test_linking_accounts_does_not_lift_a_ban(bot: HabitLinkBot) -> None:
     """Tom, banned, gives his account up to Zed's profile: the profile is banned now."""
     await setup_group(bot)
     assert (await say(bot, "Olive", "/ban @tom")).startswith("Tom is no longer in Runners")
-    PEOPLE["Zed"] = Person("console", "zed", "Zed", "zed")
-    tom_dm = Chat("console", "dm:tom", ChatKind.PRIVATE)
-    zed_dm = Chat("console", "dm:zed", ChatKind.PRIVATE)
+    zed = PEOPLE["Zed"] = person("Zed")
+    zed_dm = private_chat(zed)
+    tom_dm = private_chat(PEOPLE["Tom"])
     code = (await say(bot, "Tom", "/link", tom_dm)).split("Your link code: ")[1].split()[0]
-    asked = await bot.handle(Request.from_text(PEOPLE["Zed"], zed_dm, f"/link {code}"))
-    join = asked.replies[0].buttons[0][0].payload
-    linked = await bot.handle(Request(sender=PEOPLE["Zed"], chat=zed_dm, button=join))
-    assert linked.replies[0].text.plain().startswith("Linked!")
+    asked = await send(bot, zed, zed_dm, f"/link {code}")
+    linked = await press(bot, zed, zed_dm, asked, "Join accounts")
+    assert plain(linked).startswith("Linked!")
     refused = "You can't join Runners: its owner or an admin removed you for good."
     assert (await say(bot, "Zed", "/join")).startswith(refused)
     assert (await say(bot, "Tom", "/join")).startswith(refused)

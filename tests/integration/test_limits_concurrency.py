@@ -11,22 +11,17 @@ import asyncio
 from sqlalchemy import func, select
 
 from bot.dispatcher import HabitLinkBot
-from bot.handlers import build_router
 from bot.messages import Chat, ChatKind, Person, Request
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import GroupMember, Habit, Message
-from core.flows import MemoryFlowStore
 from core.groups.service import MAX_GROUPS
 from core.habits.service import MAX_ACTIVE_HABITS
 from core.social.learnings import MAX_PER_DAY
+from tests.support.bots import make_bot
 
 ALICE = Person("telegram", "1", "Alice", "alice")
 DM = Chat("telegram", "1", ChatKind.PRIVATE)
-
-
-def make_bot(db: Database, clock: SettableClock) -> HabitLinkBot:
-    return HabitLinkBot(db=db, flows=MemoryFlowStore(clock), clock=clock, router=build_router())
 
 
 async def all_at_once(bot: HabitLinkBot, requests: list[Request]) -> list[str]:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import boto3  # type: ignore[import-untyped]
 import pytest
 from moto.server import ThreadedMotoServer
-from PIL import Image
 
 from core.errors import NotFound
 from core.media import (
@@ -28,6 +25,8 @@ from core.media import (
     normalise_proof,
 )
 from core.media.s3 import S3MediaStore
+from tests.support.images import noisy_jpeg
+from tests.support.network import free_port
 
 ACCESS_KEY = "testing-access-key"
 SECRET_KEY = "testing-secret-key"
@@ -113,9 +112,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 @pytest.fixture(scope="module")
 def jpeg() -> bytes:
-    out = BytesIO()
-    Image.effect_noise((64, 48), 50).convert("RGB").save(out, "JPEG")
-    return out.getvalue()
+    return noisy_jpeg(64, 48)
 
 
 def fetch(link: str) -> tuple[bytes, str | None]:
@@ -126,13 +123,6 @@ def fetch(link: str) -> tuple[bytes, str | None]:
 def files_under(root: Path) -> list[str]:
     """Names of the files below `root` (sync, so the async tests call it without ASYNC240)."""
     return sorted(p.name for p in root.rglob("*") if p.is_file())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 # --- the contract --------------------------------------------------------------------------
@@ -176,9 +166,7 @@ async def test_url_serves_the_stored_bytes(store: MediaStore, jpeg: bytes) -> No
 
 
 async def test_normalised_proof_round_trip(store: MediaStore) -> None:
-    source = BytesIO()
-    Image.effect_noise((900, 600), 40).convert("RGB").save(source, "JPEG")
-    proof = normalise_proof(source.getvalue())
+    proof = normalise_proof(noisy_jpeg(900, 600, 40))
     await asyncio.gather(
         store.put(proof.key, proof.image, proof.content_type),
         store.put(proof.thumb_key, proof.thumbnail, proof.content_type),

@@ -23,18 +23,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.delivery import Notifier, SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
-from bot.handlers import build_router
 from bot.messages import Chat, ChatKind, Person, Request, Response
-from bot.notify import Notifier, SendFailed, Unreachable
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import Identity, Notification, Reminder
-from core.flows import MemoryFlowStore
 from core.media.storage import LocalMediaStore
 from core.notify.outbox import DEFAULT_LEASE, MAX_ATTEMPTS, NewNotification, Outbox
 from core.ratelimit import Limit
 from tests.conftest import DEFAULT_NOW
+from tests.support.bots import make_bot
 
 ALICE = Person("console", "alice", "Alice", username="alice")
 ALICE_DM = Chat("console", "dm:alice", ChatKind.PRIVATE)
@@ -83,16 +82,6 @@ class Stops(Recorder):
         await super().send_response(chat_id, response)
 
 
-def make_bot(db: Database, clock: SettableClock, tmp_path: Path) -> HabitLinkBot:
-    return HabitLinkBot(
-        db=db,
-        flows=MemoryFlowStore(clock),
-        clock=clock,
-        router=build_router(),
-        media=LocalMediaStore(tmp_path / "media"),
-    )
-
-
 def item(key: str, chat_id: str = "dm:x", **payload: object) -> NewNotification:
     return NewNotification(key, "test", "console", chat_id, DEFAULT_NOW, payload=dict(payload))
 
@@ -106,7 +95,7 @@ async def reminder_rows(bot: HabitLinkBot, count: int) -> list[NewNotification]:
     """`count` due reminder notifications for Alice's Read habit, each to a chat of its own."""
     for text in ("/newhabit Read", "/remind read 07:30"):
         await bot.handle(Request.from_text(ALICE, ALICE_DM, text))
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         reminder = (await session.scalars(select(Reminder))).one()
     payload = {
         "reminder_id": reminder.id,
@@ -123,7 +112,7 @@ async def reminder_rows(bot: HabitLinkBot, count: int) -> list[NewNotification]:
 
 
 async def enqueue(bot: HabitLinkBot, items: list[NewNotification]) -> int:
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         new = await Outbox(session, bot.clock).enqueue(items)
         await session.commit()
     return new
@@ -182,7 +171,7 @@ async def test_claims_are_leases(database: Database, clock: SettableClock) -> No
 async def test_a_failed_send_backs_off_then_gives_up(
     database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:
-    bot = make_bot(database, clock, tmp_path)
+    bot = make_bot(database, clock, media=LocalMediaStore(tmp_path / "media"))
     await enqueue(bot, (await reminder_rows(bot, 1)))
     sender = Failing()
     notifier = Notifier(bot, {"console": sender}, worker="w")
@@ -206,7 +195,7 @@ async def test_a_failed_send_backs_off_then_gives_up(
 async def test_no_running_sender_is_a_temporary_failure(
     database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:
-    bot = make_bot(database, clock, tmp_path)
+    bot = make_bot(database, clock, media=LocalMediaStore(tmp_path / "media"))
     await enqueue(bot, [item("t")])
     assert await Notifier(bot, {}, worker="w").dispatch() == 1
     (row,) = await all_rows(database)
@@ -217,7 +206,7 @@ async def test_no_running_sender_is_a_temporary_failure(
 async def test_unreachable_fails_the_row_and_marks_the_person(
     database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:
-    bot = make_bot(database, clock, tmp_path)
+    bot = make_bot(database, clock, media=LocalMediaStore(tmp_path / "media"))
     for text in ("/newhabit Read", "/remind read 07:30"):
         await bot.handle(Request.from_text(ALICE, ALICE_DM, text))
     blocked = Failing(error=Unreachable("Forbidden: bot was blocked by the user"))
@@ -245,7 +234,7 @@ async def test_unreachable_fails_the_row_and_marks_the_person(
 async def test_a_dispatcher_killed_between_sends_loses_and_repeats_nothing(
     database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:
-    bot = make_bot(database, clock, tmp_path)
+    bot = make_bot(database, clock, media=LocalMediaStore(tmp_path / "media"))
     await enqueue(bot, await reminder_rows(bot, 10))
     first = Stops(accept=4)
     task = asyncio.create_task(Notifier(bot, {"console": first}, worker="a").dispatch(batch=10))
@@ -283,7 +272,7 @@ class Slow(Recorder):
 async def test_a_dispatcher_stops_when_its_lease_runs_out(
     database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:
-    bot = make_bot(database, clock, tmp_path)
+    bot = make_bot(database, clock, media=LocalMediaStore(tmp_path / "media"))
     await enqueue(bot, await reminder_rows(bot, 5))
     slow = Slow(clock=clock)
     assert await Notifier(bot, {"console": slow}, worker="a").dispatch(batch=5) == 5
@@ -300,7 +289,7 @@ async def test_a_dispatcher_stops_when_its_lease_runs_out(
 async def test_a_kill_between_accept_and_commit_sends_that_one_again(
     database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:
-    bot = make_bot(database, clock, tmp_path)
+    bot = make_bot(database, clock, media=LocalMediaStore(tmp_path / "media"))
     await enqueue(bot, await reminder_rows(bot, 10))
     first = Stops(accept=4, after_accept=True)
     task = asyncio.create_task(Notifier(bot, {"console": first}, worker="a").dispatch(batch=10))
@@ -322,7 +311,7 @@ async def test_two_dispatchers_send_10000_notifications_exactly_once(
     pg_database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:
     postgres = pg_database
-    bot = make_bot(postgres, clock, tmp_path)
+    bot = make_bot(postgres, clock, media=LocalMediaStore(tmp_path / "media"))
     assert await enqueue(bot, await reminder_rows(bot, 10_000)) == 10_000
     a, b = Recorder(), Recorder()
     claimed = await asyncio.gather(

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Button, Chat, ChatKind, Person, Request, Response
-from bot.notify import Notifier
 from core.clock import SettableClock
 from core.db.models import (
     Group,
@@ -126,13 +126,13 @@ async def run(
 
 
 async def rows(bot: HabitLinkBot, kind: str = "reminder") -> list[Notification]:
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         stmt = select(Notification).where(Notification.kind == kind)
         return list((await session.scalars(stmt.order_by(Notification.due_at))).all())
 
 
 async def reminders(bot: HabitLinkBot) -> list[tuple[str, str, str | None]]:
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         found = (await session.scalars(select(Reminder).order_by(Reminder.id))).all()
         return [
             (f"{r.local_time:%H:%M}", z(r.next_due_at), "z" if r.snoozed_until else None)
@@ -141,7 +141,7 @@ async def reminders(bot: HabitLinkBot) -> list[tuple[str, str, str | None]]:
 
 
 async def summary_at(bot: HabitLinkBot, who: str = "alice") -> str | None:
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         planned = await session.scalar(
             select(UserSettings.next_summary_at)
             .join(Identity, Identity.user_id == UserSettings.user_id)
@@ -395,7 +395,7 @@ async def test_archived_habits_never_remind(
     bot: HabitLinkBot, clock: SettableClock, notifier: Notifier, alice: Someone
 ) -> None:
     await alice.say("/newhabit Read", "/remind read 07:30", "/newhabit Run", "/remind run 08:00")
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         await session.execute(
             update(Habit).where(Habit.title == "Read").values(archived_at=clock.now())
         )
@@ -411,7 +411,7 @@ async def test_no_reachable_private_chat_gets_nothing_and_is_counted(
     people.append(Someone(bot, "Dave", platform="discord"))  # no discord sender is running
     for person in people:
         await person.say("/newhabit Read", "/remind read 07:30")
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         await session.execute(
             update(Identity).where(Identity.external_id == "bob").values(dm_chat_id=None)
         )
@@ -472,7 +472,7 @@ async def test_group_summary_goes_to_each_of_the_groups_chats_at_the_groups_time
     await alice.say("/quiet")  # only the group's summary here
     chat = Chat("console", "group:runners", ChatKind.GROUP, title="Runners")
     await alice.say("/newgroup Runners", chat=chat)
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         group = (await session.scalars(select(Group))).one()
         group.timezone, group.summary_weekday, group.summary_hour = NEW_YORK, 5, 10  # Sat 10:00
         for platform, chat_id in [("console", "group:trail"), ("telegram", "-100123")]:
@@ -486,6 +486,6 @@ async def test_group_summary_goes_to_each_of_the_groups_chats_at_the_groups_time
         ("03-28 14:00", "group:trail", "Runners · week of Mon 23 Mar"),
     ]  # not the Telegram chat: no Telegram sender is running
     assert len(await rows(bot, "group_summary")) == 2
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         planned = await session.scalar(select(Group.next_summary_at))
     assert z(planned) == "04-04 14:00"

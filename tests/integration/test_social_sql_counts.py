@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.dispatcher import HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Request, Response
+from bot.messages import Chat, Person, Request, Response
 from core.db.engine import Database
+from tests.support.requests import group_chat, person, private_chat, send
 
-ALICE = Person("console", "alice", "Alice", "alice")
-BOB = Person("console", "bob", "Bob", "bob")
-GROUP = Chat("console", "group:runners", ChatKind.GROUP, "Runners")
-DM = Chat("console", "dm:bob", ChatKind.PRIVATE)
+ALICE = person("Alice")
+BOB = person("Bob")
+GROUP = group_chat("Runners")
+DM = private_chat(BOB)
 
 
 async def ask(bot: HabitLinkBot, who: Person, chat: Chat, text: str) -> Response:
-    return await bot.handle(Request.from_text(who, chat, text))
+    return await send(bot, who, chat, text)
 
 
 async def statements_for(bot: HabitLinkBot, db: Database, request: Request) -> int:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from bot.dispatcher import HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Request, Response
+from bot.messages import Response
 from core.db.engine import Database
+from tests.support.requests import person, private_chat, send
 
-ALICE = Person("console", "alice", "Alice", "alice")
-DM = Chat("console", "dm:alice", ChatKind.PRIVATE)
+ALICE = person("Alice")
+DM = private_chat(ALICE)
 
 
 async def say(bot: HabitLinkBot, text: str) -> Response:
-    return await bot.handle(Request.from_text(ALICE, DM, text))
+    return await send(bot, ALICE, DM, text)
 
 
 async def statements_for(bot: HabitLinkBot, db: Database, text: str) -> int:

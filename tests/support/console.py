@@ -6,8 +6,8 @@ import io
 from pathlib import Path
 
 from adapters.console.adapter import ConsoleAdapter
+from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
-from bot.notify import Notifier
 from core.clock import SettableClock
 
 

@@ -4,9 +4,9 @@ message in place, every press is answered, and buttons survive a restart (Dynami
 from __future__ import annotations
 
 from bot.dispatcher import HabitLinkBot
-from tests.e2e.discord.conftest import DiscordHarness, running, visible
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_models import EPHEMERAL, StoredMessage
+from tests.support.discord import DiscordHarness, running, visible
 
 GONE = "That habit isn't on your list (any more). Send /habits for your own list."
 

@@ -7,8 +7,8 @@ from adapters.discord.commands import COMMANDS, Kind, args_of
 from adapters.discord.render import split
 from bot.handlers import build_router
 from bot.messages import Rich, Span, Style, bold, pre, rich
-from tests.e2e.discord.conftest import DiscordHarness, visible
 from tests.fakes.discord_models import EPHEMERAL, StoredMessage
+from tests.support.discord import DiscordHarness, visible
 
 
 def spec(path: str) -> object:

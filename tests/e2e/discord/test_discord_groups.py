@@ -3,23 +3,16 @@ attachment and by plain image messages, learnings liked by button and by 👍, /
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from PIL import Image
 from sqlalchemy import func, select
 
 from bot.dispatcher import HabitLinkBot
 from core.db.models import GroupChat, Proof
-from tests.e2e.discord.conftest import DiscordHarness, running, visible
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_models import EPHEMERAL, FakeUser
-
-
-def jpeg(width: int = 640, height: int = 480) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (30, 120, 200)).save(out, "JPEG")
-    return out.getvalue()
+from tests.support.discord import DiscordHarness, running, visible
+from tests.support.images import jpeg
 
 
 async def runners(dc: DiscordHarness) -> FakeUser:
@@ -37,7 +30,7 @@ async def runners(dc: DiscordHarness) -> FakeUser:
 async def test_group_new_links_the_channel(dc: DiscordHarness, bot: HabitLinkBot) -> None:
     fake = dc.fake
     await runners(dc)
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         (link,) = (await session.scalars(select(GroupChat))).all()
     assert (link.platform, link.external_chat_id) == ("discord", str(fake.default_channel.id))
     other = fake.default_guild.channel("habits")  # another channel is another chat
@@ -61,7 +54,7 @@ async def test_proof_with_an_attachment(
     assert len(fake.downloads) == 1
     (second,) = await dc.slash("proof", {"photo": ("evening.png", jpeg(320, 200))})
     assert visible(second.content) == "Proof saved, Alice! That's 2 proofs this week in Runners."
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         assert await session.scalar(select(func.count()).select_from(Proof)) == 2
     assert len(list((tmp_path / "media").rglob("*.jpg"))) >= 2
 

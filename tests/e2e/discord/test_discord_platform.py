@@ -14,20 +14,21 @@ from sqlalchemy import select
 from adapters.discord.commands import COMMANDS, Slash
 from adapters.discord.platform import DiscordPlatform
 from bot.app import App
+from bot.config import Settings
+from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Request, Response
-from bot.notify import Notifier
+from bot.messages import Person, Response
 from bot.platforms import platforms
-from bot.settings import Settings
 from core.clock import SettableClock
 from core.db.models import BotState, Identity, Notification
-from tests.e2e.discord.conftest import DiscordHarness, answers, running, visible
 from tests.fakes.discord_api import FAST_READY, FakeDiscord
+from tests.support.discord import DiscordHarness, answers, running, visible
+from tests.support.requests import plain, private_chat, send
 
 MESSAGES = "/channels/{channel_id}/messages"
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 TELEGRAM = Person("telegram", "271828", "Alice T", username="alice_t")
-TELEGRAM_DM = Chat("telegram", "271828", ChatKind.PRIVATE)
+TELEGRAM_DM = private_chat(TELEGRAM, "271828")
 
 
 async def test_commands_are_synced_only_when_they_change(
@@ -49,7 +50,7 @@ async def test_commands_are_synced_only_when_they_change(
     async with running(fake, bot, commands=changed):
         pass
     assert len(fake.command_puts) == 2
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         (state,) = (await session.scalars(select(BotState))).all()
     assert state.key == f"discord:commands:{fake.application_id}:global"
     assert re.fullmatch(r"[0-9a-f]{64}", state.value)
@@ -103,7 +104,7 @@ async def test_a_closed_dm_makes_the_person_unreachable(
     notifier = await remind_alice(dc, clock)
     fake.block_dms(fake.default_user)
     assert await notifier.run_once() == 1
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         identity = (await session.scalars(select(Identity))).one()
         notification = (await session.scalars(select(Notification))).one()
     assert identity.unreachable_at is not None
@@ -122,8 +123,7 @@ async def test_link_a_discord_account_to_a_telegram_account(
     dc: DiscordHarness, bot: HabitLinkBot
 ) -> None:
     async def on_telegram(text: str) -> str:
-        response = await bot.handle(Request.from_text(TELEGRAM, TELEGRAM_DM, text))
-        return "\n".join(r.text.plain() for r in response.replies)
+        return plain(await send(bot, TELEGRAM, TELEGRAM_DM, text))
 
     await on_telegram("/newhabit Meditate")
     await on_telegram("/done meditate")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.telegram.conftest import TelegramHarness
+from tests.support.telegram import TelegramHarness
 
 
 async def test_newhabit_and_the_done_button_edits_the_list(telegram: TelegramHarness) -> None:

@@ -8,8 +8,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.messages import Button, Image, Reply, bold, pre, rich
 from core.clock import SettableClock
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.telegram_models import StoredMessage, make_png
+from tests.support.telegram import TelegramHarness
 
 GONE = "That habit isn't on your list (any more). Send /habits for your own list."
 # 100 code points, most of them in emoji (4 bytes each in UTF-8, several with ZWJ sequences).

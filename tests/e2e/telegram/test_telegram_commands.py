@@ -6,8 +6,8 @@ import io
 
 from PIL import Image
 
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.telegram_models import StoredMessage
+from tests.support.telegram import TelegramHarness
 
 NO_HABITS = "You have no habits yet. Create one with /newhabit or /newhabit Read 10 pages."
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.telegram_models import FakeChat, FakeUser, StoredMessage
+from tests.support.telegram import TelegramHarness
 
 
 async def nothing_answered(

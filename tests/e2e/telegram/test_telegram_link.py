@@ -8,25 +8,23 @@ from __future__ import annotations
 
 import re
 
+from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Request
-from bot.notify import Notifier
-from tests.e2e.telegram.conftest import TelegramHarness
+from bot.messages import Person
 from tests.fakes.telegram_models import StoredMessage
+from tests.support.requests import plain, press, private_chat, send
+from tests.support.telegram import TelegramHarness
 
 DISCORD = Person("discord", "314159", "Alice D", username="alice_d")
-DISCORD_DM = Chat("discord", "dm-314159", ChatKind.PRIVATE)
+DISCORD_DM = private_chat(DISCORD, "dm-314159")
 
 
-async def on_discord(bot: HabitLinkBot, text: str, *, press: str | None = None) -> str:
-    """Discord's message; with `press`, then presses the button with that label."""
-    response = await bot.handle(Request.from_text(DISCORD, DISCORD_DM, text))
-    if press is not None:
-        (button,) = [
-            b for r in response.replies for row in r.buttons for b in row if b.label == press
-        ]
-        response = await bot.handle(Request(sender=DISCORD, chat=DISCORD_DM, button=button.payload))
-    return "\n".join(r.text.plain() for r in response.replies)
+async def on_discord(bot: HabitLinkBot, text: str, *, pressing: str | None = None) -> str:
+    """Discord's message; with `pressing`, then presses the button with that label."""
+    response = await send(bot, DISCORD, DISCORD_DM, text)
+    if pressing is not None:
+        response = await press(bot, DISCORD, DISCORD_DM, response, pressing)
+    return plain(response)
 
 
 def text(message: StoredMessage) -> str:
@@ -61,7 +59,7 @@ async def test_telegram_joins_a_discord_profile(
     assert text(created).startswith("Created Read, every day.")
     (made,) = await telegram.say("/link")
     code = code_in(text(made))
-    assert await on_discord(bot, f"/link {code}", press="Join accounts") == (
+    assert await on_discord(bot, f"/link {code}", pressing="Join accounts") == (
         "Linked! This Discord account and your Telegram account are now one HabitLink profile.\n"
         "Moved here: 1 habit (1 renamed to 'Read (Telegram)' because you had one with that "
         "name).\n"
@@ -121,7 +119,7 @@ async def test_a_code_made_in_telegram_and_kept_out_of_groups(
     )
 
     (fresh,) = await telegram.say("/link")
-    assert await on_discord(bot, f"/link {code_in(text(fresh))}", press="Join accounts") == (
+    assert await on_discord(bot, f"/link {code_in(text(fresh))}", pressing="Join accounts") == (
         "Linked! This Discord account and your Telegram account are now one HabitLink profile.\n"
         "Your Telegram account had nothing to move yet.\n"
         "The profile keeps the name Alice D and its settings. Send /habits to see all."

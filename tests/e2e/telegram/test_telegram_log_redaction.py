@@ -16,11 +16,11 @@ from urllib.parse import quote
 import pytest
 
 from adapters.telegram.adapter import TelegramAdapter
+from bot.config import Settings
 from bot.dispatcher import HabitLinkBot
 from bot.logs import REDACTED, configure_logging
-from bot.settings import Settings
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.telegram_api import FakeTelegram
+from tests.support.telegram import TelegramHarness
 
 SECRETS = {
     "secret_key": "sk-Vb7Qm2Lx9Rt4Hn8Kc3Wd6Pf1Zs5Jg0Ya",

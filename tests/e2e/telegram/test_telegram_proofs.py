@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
-from PIL import Image
-
 from core.media.storage import LocalMediaStore
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.telegram_models import FakeChat, FakeUser, StoredMessage
-
-
-def jpeg(width: int = 640, height: int = 480) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (30, 120, 200)).save(out, "JPEG")
-    return out.getvalue()
+from tests.support.images import jpeg
+from tests.support.telegram import TelegramHarness
 
 
 async def photo(

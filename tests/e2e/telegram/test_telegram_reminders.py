@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
-from bot.notify import Notifier
 from core.clock import SettableClock
 from core.db.models import HabitLog, Identity, Notification
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.telegram_models import StoredMessage
+from tests.support.telegram import TelegramHarness
 
 RETRY_AFTER_WARNING = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 BUTTONS = ["✓ Done", "💤 1 hour", "Skip today"]
@@ -58,13 +58,13 @@ def bold(message: StoredMessage) -> list[str]:
 
 
 async def rows(bot: HabitLinkBot) -> list[tuple[str, int, str | None]]:
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         found = (await session.scalars(select(Notification).order_by(Notification.id))).all()
         return [(n.status, n.attempts, n.last_error) for n in found]
 
 
 async def checkins(bot: HabitLinkBot) -> list[tuple[str, str]]:
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         logs = (await session.scalars(select(HabitLog).order_by(HabitLog.day))).all()
         return [(log.day.isoformat(), log.status) for log in logs]
 
@@ -155,7 +155,7 @@ async def test_a_blocked_bot_marks_alice_unreachable_until_she_writes_again(
     assert await remind(telegram, notifier, clock, at(24, 7, 30)) == []
     assert fake.calls_of("sendMessage")[-1].status == 403
     assert await rows(bot) == [("failed", 1, "unreachable: Forbidden: bot was blocked by the user")]
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         identity = (await session.scalars(select(Identity))).one()
     assert (identity.dm_chat_id, identity.unreachable_at) == (str(chat.id), at(24, 7, 30))
 
@@ -168,7 +168,7 @@ async def test_a_blocked_bot_marks_alice_unreachable_until_she_writes_again(
     # She unblocks the bot and writes to it: reminders resume.
     fake.unblock_chat(chat.id)
     await telegram.say("/habits")
-    async with bot.db.session() as session:
+    async with bot.uow.db.session() as session:
         assert await session.scalar(select(Identity.unreachable_at)) is None
     (message,) = await remind(telegram, notifier, clock, at(26, 7, 30))
     assert message.plain_text == "⏰ Time for Read"

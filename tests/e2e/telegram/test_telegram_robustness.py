@@ -3,12 +3,9 @@ and a flow that outlives the process (Redis)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import shutil
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,42 +15,24 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from telegram.ext import AIORateLimiter
 
-from adapters.telegram.adapter import SORRY_SEND, TelegramAdapter
+from adapters.telegram.adapter import SORRY_SEND
 from bot.context import Context
-from bot.dispatcher import HabitLinkBot
 from bot.handlers import build_router
 from bot.messages import Response
 from bot.router import Router
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import Habit
-from core.flows import MemoryFlowStore
 from core.flows.redis import RedisFlowStore
 from tests.conftest import DEFAULT_NOW, REDIS_TEST_URL, redis_for_test
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser, StoredMessage
+from tests.support.bots import make_bot
+from tests.support.telegram import TelegramHarness, running
 
 # PTB 22 warns about RetryAfter.retry_after becoming a timedelta whenever it sees a 429.
 RETRY_AFTER_WARNING = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 TELEGRAM_SERVICE_USER = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
-
-
-@asynccontextmanager
-async def running(fake: FakeTelegram, bot: HabitLinkBot) -> AsyncIterator[TelegramHarness]:
-    """A TelegramAdapter for `bot`, long polling `fake` until the block ends."""
-    adapter = TelegramAdapter(
-        bot, token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url
-    )
-    polls = len(fake.calls_of("getUpdates"))
-    stop = asyncio.Event()
-    task = asyncio.create_task(adapter.serve(stop, poll_timeout=1))
-    await fake.wait_for_calls("getUpdates", polls + 1)
-    try:
-        yield TelegramHarness(fake, adapter)
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=10)
 
 
 async def probe(telegram: TelegramHarness, since: int) -> StoredMessage:
@@ -172,12 +151,9 @@ async def test_photo_load_fetches_the_largest_size(
         loaded.append(data)
         return Response.say(f"Got {len(data)} bytes.")
 
-    bot = HabitLinkBot(
-        db=database,
-        flows=MemoryFlowStore(clock),
-        clock=clock,
-        router=Router().include(photos, build_router()),  # ours answers photos first
-    )
+    bot = make_bot(
+        database, clock, router=Router().include(photos, build_router())
+    )  # ours answers photos first
     async with FakeTelegram() as fake, running(fake, bot):
         update = fake.send_photo(caption="my run", sizes=((90, 60), (320, 213), (1280, 853)))
         sizes = update["message"]["photo"]
@@ -258,12 +234,7 @@ async def test_a_flow_survives_a_restart_with_redis(
     database: Database, clock: SettableClock
 ) -> None:
     async with redis_for_test() as (client, prefix), FakeTelegram() as fake:
-        first = HabitLinkBot(
-            db=database,
-            flows=RedisFlowStore(client, prefix=prefix),
-            clock=clock,
-            router=build_router(),
-        )
+        first = make_bot(database, clock, flows=RedisFlowStore(client, prefix=prefix))
         async with running(fake, first) as telegram:
             await telegram.say("/newhabit")
             (schedule,) = await telegram.say("Stretch")
@@ -272,12 +243,7 @@ async def test_a_flow_survives_a_restart_with_redis(
 
         second_client = Redis.from_url(REDIS_TEST_URL)  # a new process: a new connection
         try:
-            second = HabitLinkBot(
-                db=database,
-                flows=RedisFlowStore(second_client, prefix=prefix),
-                clock=clock,
-                router=build_router(),
-            )
+            second = make_bot(database, clock, flows=RedisFlowStore(second_client, prefix=prefix))
             async with running(fake, second) as telegram:
                 since = len(fake.sent_messages)
                 await telegram.press(schedule, text="Every day")  # a button of the old process
@@ -312,7 +278,7 @@ async def test_group_limit_of_20_a_minute_is_kept(
     shutil.copyfile(sqlite_template, path)
     db = Database(f"sqlite:///{path}")
     clock = SettableClock(DEFAULT_NOW)
-    bot = HabitLinkBot(db=db, flows=MemoryFlowStore(clock), clock=clock, router=build_router())
+    bot = make_bot(db, clock)
     try:
         async with FakeTelegram() as fake, running(fake, bot) as telegram:
             fake.group_limit_per_minute = 20

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,19 +11,14 @@ import pytest
 
 from adapters.telegram.adapter import TelegramAdapter
 from adapters.telegram.platform import webhook_secret
+from bot.config import Settings, WeakSecret
 from bot.dispatcher import HabitLinkBot
-from bot.settings import Settings, WeakSecret
-from tests.e2e.telegram.conftest import TelegramHarness
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import StoredMessage, detect_entities
+from tests.support.network import free_port
+from tests.support.telegram import TelegramHarness
 
 SECRET = "s3cret"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Webhook(TelegramHarness):

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.cli import main
-from bot.settings import (
+from bot.config import (
     DEFAULT_SECRET_KEY,
     GENERATE_SECRET,
     Settings,

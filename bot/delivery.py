@@ -13,17 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
-from sqlalchemy import and_, select, update
-
 from bot.dispatcher import HabitLinkBot
 from bot.handlers.link import linked_notice
 from bot.handlers.reminders import reminder_reply
 from bot.handlers.summary import group_week_response, user_week_reply
 from bot.messages import Response
-from core.db.models import Group, Habit, HabitLog, Identity, Notification, Reminder, User
-from core.notify.outbox import Outbox
-from core.notify.producer import Producer, ProduceReport
+from core.notify.outbox import ClaimedNotification
+from core.notify.producer import ProduceReport
 from core.ratelimit import Limit, MemoryRateLimiter, RateLimiter
+from core.uow import UnitOfWork
 from core.users.service import user_today
 
 log = logging.getLogger("habitlink.notify")
@@ -59,20 +57,20 @@ class Notifier:
 
     async def produce(self) -> ProduceReport:
         report = ProduceReport()
-        async with self.bot.db.session() as session:
-            producer = Producer(session, self.bot.clock, self.senders)
+        async with self.bot.uow() as uow:
+            producer = uow.producer(self.senders)
             await producer.reminders(report)
             await producer.summaries(report)
-            await session.commit()
+            await uow.commit()
         if report.queued or report.dropped:
             log.info("notifications queued", extra=vars(report))
         return report
 
     async def dispatch(self, batch: int = 100) -> int:
         """Claim one batch and send it; returns how many were claimed."""
-        async with self.bot.db.session() as session:
-            claimed = await Outbox(session, self.bot.clock).claim(self.worker, batch)
-            await session.commit()
+        async with self.bot.uow() as uow:
+            claimed = await uow.outbox.claim(self.worker, batch)
+            await uow.commit()
         for notification in claimed:
             lease = notification.claimed_until
             if lease is not None and self.bot.clock.now() >= lease - LEASE_MARGIN:
@@ -100,7 +98,7 @@ class Notifier:
             sent += n
         return sent
 
-    async def _deliver(self, notification: Notification) -> None:
+    async def _deliver(self, notification: ClaimedNotification) -> None:
         sender = self.senders.get(notification.platform)
         try:
             if sender is None:
@@ -121,73 +119,55 @@ class Notifier:
             return
         await self._finish(notification)
 
-    async def _finish(self, notification: Notification, *, retry: str | None = None) -> None:
-        async with self.bot.db.session() as session:
-            outbox = Outbox(session, self.bot.clock)
+    async def _finish(self, notification: ClaimedNotification, *, retry: str | None = None) -> None:
+        async with self.bot.uow() as uow:
             if retry is None:
-                await outbox.mark_sent(notification.id)
+                await uow.outbox.mark_sent(notification.id)
             else:
-                await outbox.retry_later(notification, retry)
-            await session.commit()
+                await uow.outbox.retry_later(notification, retry)
+            await uow.commit()
 
-    async def _unreachable(self, notification: Notification, error: str) -> None:
-        async with self.bot.db.session() as session:
-            await Outbox(session, self.bot.clock).give_up(notification.id, f"unreachable: {error}")
+    async def _unreachable(self, notification: ClaimedNotification, error: str) -> None:
+        async with self.bot.uow() as uow:
+            await uow.outbox.give_up(notification.id, f"unreachable: {error}")
             if notification.user_id is not None:
-                await session.execute(
-                    update(Identity)
-                    .where(
-                        Identity.user_id == notification.user_id,
-                        Identity.platform == notification.platform,
-                        Identity.dm_chat_id == notification.chat_id,
-                    )
-                    .values(unreachable_at=self.bot.clock.now())
+                await uow.users.mark_unreachable(
+                    notification.user_id, notification.platform, notification.chat_id
                 )
-            await session.commit()
+            await uow.commit()
         log.info("person unreachable", extra={"user": notification.user_id, "error": error})
 
-    async def _render(self, notification: Notification) -> Response | None:
+    async def _render(self, notification: ClaimedNotification) -> Response | None:
         """What to send; None when it no longer applies (habit gone or already checked in)."""
-        bot = self.bot
-        async with bot.db.session() as session:
-            payload = notification.payload
-            if notification.kind == "reminder":
-                day = date.fromisoformat(payload["day"])
-                found = (
-                    await session.execute(
-                        select(Reminder, Habit, HabitLog.id)
-                        .join(Habit, Habit.id == Reminder.habit_id)
-                        .outerjoin(
-                            HabitLog, and_(HabitLog.habit_id == Habit.id, HabitLog.day == day)
-                        )
-                        .where(Reminder.id == int(payload["reminder_id"]))
-                    )
-                ).first()
-                if found is None:
-                    return None  # the reminder (or its habit) was deleted
-                reminder, habit, logged = found
-                if habit.archived_at is not None or logged is not None:
-                    return None
-                return Response([reminder_reply(reminder, habit, day, payload)])
-            if notification.kind == "summary" and notification.user_id is not None:
-                user = await session.get(User, notification.user_id)
-                if user is None or bot.media is None:
-                    return None
-                today = user_today(user, bot.clock.now())
-                reply = await user_week_reply(session, bot.clock, bot.media, user, today)
-                return Response([reply])
-            if notification.kind == "linked" and notification.user_id is not None:
-                profile = await session.get(User, notification.user_id)
-                if profile is None:
-                    return None
-                return Response([linked_notice(profile, notification.platform, payload)])
-            if notification.kind == "group_summary" and notification.group_id is not None:
-                group = await session.get(Group, notification.group_id)
-                if group is None or bot.media is None:
-                    return None
-                owner = await session.get(User, group.owner_id)
-                today = user_today(owner, bot.clock.now()) if owner else bot.clock.now().date()
-                return await group_week_response(
-                    session, bot.clock, bot.media, group, today, with_collage=True
-                )
-        raise ValueError(f"unknown notification kind {notification.kind!r}")
+        async with self.bot.uow() as uow:
+            return await _render_in(uow, notification)
+
+
+async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Response | None:
+    payload = notification.payload
+    now = uow.clock.now()
+    if notification.kind == "reminder":
+        day = date.fromisoformat(payload["day"])
+        found = await uow.reminders.still_due(int(payload["reminder_id"]), day)
+        if found is None:
+            return None  # deleted, archived, or already checked in that day
+        reminder, habit = found
+        return Response([reminder_reply(reminder, habit, day, payload)])
+    if notification.kind == "summary" and notification.user_id is not None:
+        user = await uow.users.get(notification.user_id)
+        if user is None or uow.media is None:
+            return None
+        return Response([await user_week_reply(uow, user, user_today(user, now))])
+    if notification.kind == "linked" and notification.user_id is not None:
+        profile = await uow.users.get(notification.user_id)
+        if profile is None:
+            return None
+        return Response([linked_notice(profile, notification.platform, payload)])
+    if notification.kind == "group_summary" and notification.group_id is not None:
+        group = await uow.groups.get(notification.group_id)
+        if group is None or uow.media is None:
+            return None
+        owner = await uow.users.get(group.owner_id)
+        today = user_today(owner, now) if owner else now.date()
+        return await group_week_response(uow, group, today, with_collage=True)
+    raise ValueError(f"unknown notification kind {notification.kind!r}")

@@ -1,0 +1,155 @@
+"""The unit of work: one database transaction and the services that share it.
+
+Every entry point (a chat request, a scheduled job, Discord's autocomplete and command sync, the web
+API) does its work the same way:
+
+    async with units() as uow:                 # units: a UnitOfWorkFactory, made once at start
+        habit = await uow.habits.create(user, draft, today)
+        await uow.commit()                     # nothing is saved without this
+
+Leaving the block without `commit()` (a return, an exception) rolls everything back. Database
+faults leave the block as `core.errors.StorageError` (`StorageConflict` when a write collided with
+another one), so callers outside core/ never see the database library. A unit of work is used once
+and by one task at a time; services it hands out are only valid inside its block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from core.bot_state import BotStateStore
+from core.clock import Clock
+from core.db.engine import Database
+from core.errors import StorageConflict, StorageError
+from core.groups.service import GroupService
+from core.habits.service import HabitService
+from core.media.storage import MediaStore
+from core.notify.outbox import Outbox
+from core.notify.producer import Producer
+from core.proofs.service import ProofService
+from core.reminders.service import ReminderService
+from core.social.learnings import LearningService
+from core.social.trust import TrustService
+from core.summary.service import SummaryService
+from core.users.links import LinkService
+from core.users.service import UserService
+
+
+class UnitOfWork:
+    """Owns one session; builds each service on first use, all sharing that session."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        default_timezone: str = "UTC",
+        media: MediaStore | None = None,
+    ) -> None:
+        self.clock = clock
+        self.default_timezone = default_timezone
+        self.media = media
+        self._session = db.session()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self._session.close()  # rolls back whatever was not committed
+        except SQLAlchemyError as close_error:
+            if exc is None:
+                raise StorageError("the database connection failed") from close_error
+        if isinstance(exc, IntegrityError):
+            raise StorageConflict("a write collided with another one") from exc
+        if isinstance(exc, SQLAlchemyError):
+            raise StorageError("the database failed") from exc
+
+    async def commit(self) -> None:
+        """Save everything done in this unit so far."""
+        await self._session.commit()
+
+    async def rollback(self) -> None:
+        """Drop everything not committed yet; the unit can go on with a clean slate."""
+        await self._session.rollback()
+
+    async def flush(self) -> None:
+        """Send pending changes to the database (still uncommitted), so new queries see them."""
+        await self._session.flush()
+
+    # --- the services, all on this unit's session ----------------------------------------
+    @cached_property
+    def users(self) -> UserService:
+        return UserService(self._session, self.clock, self.default_timezone)
+
+    @cached_property
+    def links(self) -> LinkService:
+        return LinkService(self._session, self.clock, self.default_timezone)
+
+    @cached_property
+    def habits(self) -> HabitService:
+        return HabitService(self._session, self.clock)
+
+    @cached_property
+    def reminders(self) -> ReminderService:
+        return ReminderService(self._session, self.clock)
+
+    @cached_property
+    def groups(self) -> GroupService:
+        return GroupService(self._session, self.clock)
+
+    @cached_property
+    def proofs(self) -> ProofService:
+        if self.media is None:
+            raise RuntimeError("this unit of work was built without a media store")
+        return ProofService(self._session, self.clock, self.media)
+
+    @cached_property
+    def summary(self) -> SummaryService:
+        return SummaryService(self._session, self.clock, self.proofs)
+
+    @cached_property
+    def learnings(self) -> LearningService:
+        return LearningService(self._session, self.clock)
+
+    @cached_property
+    def trust(self) -> TrustService:
+        return TrustService(self._session, self.clock)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self._session, self.clock)
+
+    @cached_property
+    def bot_state(self) -> BotStateStore:
+        return BotStateStore(self._session, self.clock)
+
+    def producer(self, platforms: Iterable[str]) -> Producer:
+        """What turns due reminders and summaries into outbox rows for these platforms."""
+        return Producer(self._session, self.clock, platforms)
+
+
+@dataclass(frozen=True)
+class UnitOfWorkFactory:
+    """Made once by the composition root; each call opens a new unit of work."""
+
+    db: Database
+    clock: Clock
+    default_timezone: str = "UTC"
+    media: MediaStore | None = None
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(
+            self.db, self.clock, default_timezone=self.default_timezone, media=self.media
+        )
