@@ -37,6 +37,8 @@ class Context:
     # Flow changes are applied only after the database transaction commits.
     next_flow: FlowState | None = None
     flow_changed: bool = field(default=False)
+    # Typed arguments checked against the command's declaration (bot/commands.py parse_args).
+    args: dict[str, str | int | None] = field(default_factory=dict)
 
     @property
     def clock(self) -> Clock:

@@ -7,9 +7,11 @@ from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
 
+from bot.commands import BadArgument, Where, parse_args
 from bot.context import Context
-from bot.messages import Request, Response, bold, rich
-from bot.router import Router, Where
+from bot.handlers.pick import pick_buttons
+from bot.messages import Button, Request, Response, bold, hint, rich
+from bot.router import Router
 from core.clock import Clock
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.flows import FlowKey, FlowStore
@@ -46,7 +48,7 @@ class HabitLinkBot:
             try:
                 return await self._handle_once(request)
             except HabitLinkError as exc:
-                return _explain(exc)
+                return _explain(exc, request, self.router)
             except StorageConflict:
                 # Two first messages from the same person can race to create them; once more.
                 if attempt == 1:
@@ -104,12 +106,16 @@ class HabitLinkBot:
                 if not req.chat.is_private and not req.addressed:
                     return Response()  # in a group it may well be meant for another bot
                 return Response.say(
-                    f"I don't know /{req.command}. Send /help to see what I can do."
+                    f"I don't know /{req.command}. ", hint("Send /help to see what I can do.")
                 )
             if command.where is Where.PRIVATE and not req.chat.is_private:
                 return Response.say(f"/{command.name} works in a private chat with me.")
             if command.where is Where.GROUP and req.chat.is_private:
                 return Response.say(f"/{command.name} works in a group chat.")
+            try:
+                ctx.args = parse_args(command, req.args)
+            except BadArgument as exc:
+                return Response.say(hint(exc.message))
             return await command.handler(ctx)
         if ctx.flow is not None:
             flow_handler = self.router.flows.get(ctx.flow.name)
@@ -120,17 +126,22 @@ class HabitLinkBot:
             for photo_handler in self.router.photo_handlers:
                 return await photo_handler(ctx)
         if req.chat.is_private:
-            return Response.say("Send /help to see what I can do, or /habits for today's list.")
+            return Response.say(
+                hint("Send /help to see what I can do, or /habits for today's list.")
+            )
         return Response()  # groups talk among themselves; the bot answers commands only
 
 
-def _explain(exc: HabitLinkError) -> Response:
-    text = rich(exc.message)
+def _explain(exc: HabitLinkError, request: Request, router: Router) -> Response:
+    text = hint(exc.message)  # the domain's messages name commands (/newhabit)
+    buttons: list[list[Button]] = []
     if isinstance(exc, NotFound) and exc.suggestions:
         text += rich("\nDid you mean: ", bold(", ".join(exc.suggestions)), "?")
+        buttons = pick_buttons(exc, request, router)
     if isinstance(exc, Ambiguous):
         text += rich("\nWhich one: ", bold(", ".join(exc.candidates)), "?")
-    return Response.say(text)
+        buttons = pick_buttons(exc, request, router)
+    return Response.say(text, buttons=buttons)
 
 
 def _where(request: Request) -> dict[str, str | None]:

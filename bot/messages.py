@@ -111,6 +111,10 @@ class Style(StrEnum):
 class Span:
     text: str
     style: Style = Style.PLAIN
+    # A command span: `text` starts with "/" + this command's name (then maybe an example's
+    # arguments). Each adapter names the command its own way (Telegram /done, Discord
+    # </habit done:ID>, the console /done); no adapter looks for commands in other text.
+    command: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,38 @@ def italic(text: str) -> Span:
 
 def code(text: str) -> Span:
     return Span(text, Style.CODE)
+
+
+def command(name: str, args: str = "", *, as_code: bool = True) -> Span:
+    """The command `name` (/done), or an example of it in use (/done read), as code unless
+    `as_code` is False."""
+    if args:
+        return Span(f"/{name} {args}", Style.CODE if as_code else Style.PLAIN, name)
+    return Span(f"/{name}", Style.PLAIN, name)
+
+
+def example(text: str) -> Span:
+    """A bot-written example to type, '/done read', shown as code; its command is a span."""
+    match = _COMMAND.match(text)
+    return Span(text, Style.CODE, match.group(1).lower() if match else None)
+
+
+def hint(text: str) -> Rich:
+    """Bot-written text with command names in it ("Send /help"): each /name becomes a command
+    span. Only for text the bot wrote: what people typed is never searched for commands."""
+    spans: list[Span] = []
+    at = 0
+    for match in _NAMED.finditer(text):
+        if match.start() > at:
+            spans.append(Span(text[at : match.start()]))
+        spans.append(Span(match.group(0), Style.PLAIN, match.group(1)))
+        at = match.end()
+    if at < len(text):
+        spans.append(Span(text[at:]))
+    return Rich(tuple(spans))
+
+
+_NAMED = re.compile(r"(?<![\w/])/([a-z][a-z0-9_]{0,31})\b")
 
 
 def pre(text: str) -> Span:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from bot.buttons import PREFIXES
+from bot.commands import Command, CommandHandler, Param, Where
 from bot.messages import Response
 
 if TYPE_CHECKING:
@@ -14,27 +15,9 @@ if TYPE_CHECKING:
     from core.flows import FlowState
 
 
-class Where(StrEnum):
-    ANY = "any"
-    PRIVATE = "private"
-    GROUP = "group"
-
-
-CommandHandler = Callable[["Context"], Awaitable[Response]]
 ButtonHandler = Callable[["Context", list[str]], Awaitable[Response]]
 FlowHandler = Callable[["Context", "FlowState"], Awaitable[Response]]
 PhotoHandler = Callable[["Context"], Awaitable[Response]]
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    handler: CommandHandler
-    summary: str
-    usage: str = ""
-    where: Where = Where.ANY
-    section: str = "Habits"
-    menu: bool = True  # listed in the platform's command menu
 
 
 @dataclass
@@ -48,24 +31,39 @@ class Router:
         self,
         name: str,
         summary: str,
-        *,
-        usage: str = "",
+        *params: Param,
+        help: str = "",
         where: Where = Where.ANY,
         section: str = "Habits",
         menu: bool = True,
+        family: str | None = None,
+        leaf: str = "",
     ) -> Callable[[CommandHandler], CommandHandler]:
+        """Declare a command (see bot/commands.py): everything a platform shows comes from here."""
+
         def register(handler: CommandHandler) -> CommandHandler:
             if name in self.commands:
                 raise ValueError(f"command /{name} registered twice")
-            self.commands[name] = Command(name, handler, summary, usage, where, section, menu)
+            self.commands[name] = Command(
+                name,
+                handler,
+                summary,
+                help=help,
+                where=where,
+                section=section,
+                params=tuple(params),
+                menu=menu,
+                family=family,
+                leaf=leaf,
+            )
             return handler
 
         return register
 
     def button(self, prefix: str) -> Callable[[ButtonHandler], ButtonHandler]:
         def register(handler: ButtonHandler) -> ButtonHandler:
-            if prefix in self.buttons or ":" in prefix:
-                raise ValueError(f"button prefix {prefix!r} is taken or invalid")
+            if prefix in self.buttons or prefix not in PREFIXES:
+                raise ValueError(f"button prefix {prefix!r} is taken or not in bot/buttons.py")
             self.buttons[prefix] = handler
             return handler
 

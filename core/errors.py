@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of the things a person may have meant (a habit): its id and its title."""
+
+    id: int
+    title: str
+
 
 class HabitLinkError(Exception):
     """Base for expected failures: the message is shown to the user as is."""
@@ -18,17 +29,35 @@ class InvalidInput(HabitLinkError):
 class NotFound(HabitLinkError):
     """The thing the user named does not exist (for them)."""
 
-    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        suggestions: list[str] | None = None,
+        *,
+        choices: Sequence[Choice] = (),
+        typed: str = "",
+    ) -> None:
         super().__init__(message)
         self.suggestions = suggestions or []
+        self.choices = tuple(choices)  # the suggestions as things to pick (buttons)
+        self.typed = typed  # the words that matched nothing
 
 
 class Ambiguous(HabitLinkError):
     """The user's words match more than one thing."""
 
-    def __init__(self, message: str, candidates: list[str]) -> None:
+    def __init__(
+        self,
+        message: str,
+        candidates: list[str],
+        *,
+        choices: Sequence[Choice] = (),
+        typed: str = "",
+    ) -> None:
         super().__init__(message)
         self.candidates = candidates
+        self.choices = tuple(choices)  # the candidates as things to pick (buttons)
+        self.typed = typed  # the words that matched more than one
 
 
 class Forbidden(HabitLinkError):

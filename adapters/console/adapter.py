@@ -15,6 +15,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from adapters.console.render import render_reply
+from bot.commands import Where
 from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Button, Chat, ChatKind, Person, Photo, Request, Response
@@ -95,6 +96,7 @@ class ConsoleAdapter:
             return False
         if name == "help":
             self._print(META_HELP)
+            self._print(self._commands_here())
         elif name == "user" and arg:
             self.user = arg
             if self.chat.is_private:
@@ -117,6 +119,14 @@ class ConsoleAdapter:
         else:
             self._print(f"(unknown or incomplete meta line {line!r}; :help lists them)")
         return True
+
+    def _commands_here(self) -> str:
+        """The commands that work in this chat, from their declarations (bot/commands.py)."""
+        here = Where.PRIVATE if self.chat.is_private else Where.GROUP
+        names = [
+            f"/{c.name}" for c in self.bot.router.commands.values() if c.where in (Where.ANY, here)
+        ]
+        return "Commands here (/help COMMAND for one): " + " ".join(names)
 
     async def _photo(self, arg: str) -> None:
         path_text, _, caption = arg.partition(" ")

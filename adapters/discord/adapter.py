@@ -6,15 +6,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from adapters.discord.commands import COMMANDS, Slash, build_tree, tree_hash
+from adapters.discord.commands import build_tree, tree_hash
 from adapters.discord.render import (
     NO_MENTIONS,
+    CommandNames,
     Outgoing,
     PayloadButton,
     editable,
@@ -30,6 +31,8 @@ from adapters.discord.translate import (
     person,
     slash_request,
 )
+from bot import buttons
+from bot.commands import Command
 from bot.delivery import SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Request, Response
@@ -39,7 +42,7 @@ from core.ratelimit import Limit
 log = logging.getLogger("habitlink.discord")
 DEFER_AFTER = 2.0  # seconds; Discord wants a first answer to an interaction within 3
 LIKE_EMOJI = "👍"
-LEARNING_LIKE = re.compile(r"lk:\d+")  # the Like button of a learning's card
+LIKE_PAYLOAD = re.compile(rf"{buttons.LEARNING_LIKE}:\d+")  # a learning card's Like button
 CANNOT_SEND = {50007, 50001, 50013, 10003}  # cannot DM, missing access or permissions, no channel
 SORRY = "Sorry, something went wrong on my side while answering. Please check before retrying."
 SHARED = "Shared in the channel."
@@ -80,18 +83,20 @@ class DiscordAdapter:
         token: str,
         guild_id: int | None = None,
         message_content: bool = False,
-        commands: Sequence[Slash] = COMMANDS,
+        commands: Iterable[Command] | None = None,
         sync_commands: bool = True,
         defer_after: float = DEFER_AFTER,
         **client_kwargs: Any,
     ) -> None:
         """`message_content`: the privileged intent (enable it in the Developer Portal too);
         without it the bot reads DMs and messages that mention it, and slash commands.
+        `commands`: the declared commands to publish (the bot's, by default).
         `client_kwargs` go to discord.Client (tests pass FAST_READY)."""
         self.bot = bot
         self.token = token
         self.guild_id = guild_id
-        self.commands = tuple(commands)
+        self.commands = tuple(bot.router.commands.values() if commands is None else commands)
+        self.names = CommandNames.of(self.commands)  # ids come with the sync
         self.sync_commands = sync_commands
         self.defer_after = defer_after
         intents = discord.Intents.default()  # guilds, messages, DMs, reactions; no members
@@ -109,6 +114,17 @@ class DiscordAdapter:
                 await self.publish_commands()
             except (discord.HTTPException, StorageError) as exc:
                 log.warning("could not publish the slash commands", extra={"error": repr(exc)})
+            await self.learn_command_ids()
+
+    async def learn_command_ids(self) -> None:
+        """The published commands' ids, so replies can mention them as clickable commands."""
+        guild = discord.Object(self.guild_id) if self.guild_id else None
+        try:
+            published = await self.client.tree.fetch_commands(guild=guild)
+        except discord.HTTPException as exc:
+            log.warning("could not read the slash commands' ids", extra={"error": repr(exc)})
+            return
+        self.names = CommandNames.of(self.commands, {c.name: c.id for c in published})
 
     async def publish_commands(self) -> bool:
         """Sync the command tree, only when it differs from the last one synced (its hash is
@@ -171,9 +187,9 @@ class DiscordAdapter:
 
     # --- incoming ------------------------------------------------------------------------
     async def on_slash(
-        self, interaction: Interaction, spec: Slash, values: Mapping[str, Any]
+        self, interaction: Interaction, command: Command, values: Mapping[str, Any]
     ) -> None:
-        request = slash_request(interaction, spec, values)
+        request = slash_request(interaction, command, values)
         await self._interaction(interaction, request, pressed=False)
 
     async def on_button(self, interaction: Interaction, payload: str) -> None:
@@ -210,7 +226,7 @@ class DiscordAdapter:
         except discord.HTTPException as exc:
             log.info("reaction on an unreadable message", extra={"error": repr(exc)})
             return
-        likes = [p for p in payloads(message) if LEARNING_LIKE.fullmatch(p)]
+        likes = [p for p in payloads(message) if LIKE_PAYLOAD.fullmatch(p)]
         if message.author.id != me.id or len(likes) != 1 or user.bot:
             return  # not a learning's card (a feed page has several Like buttons: use those)
         request = Request(
@@ -219,7 +235,9 @@ class DiscordAdapter:
             button=likes[0],
         )
         response = await self.bot.handle(request)
-        edits = [out for r in response.replies if r.edit and (out := editable(r)) is not None]
+        edits = [
+            out for r in response.replies if r.edit and (out := editable(r, self.names)) is not None
+        ]
         if edits:
             try:
                 await message.edit(**edits[0].edit_kwargs())
@@ -238,7 +256,7 @@ class DiscordAdapter:
     ) -> None:
         try:
             response = await self._handle_in_time(interaction, request, pressed=pressed)
-            await Answer(interaction).respond(response, pressed=pressed)
+            await Answer(interaction, self.names).respond(response, pressed=pressed)
         except Exception as exc:  # the bot contains its own faults: this failed around it
             log.exception("could not answer an interaction", extra={"error": repr(exc)})
             await self._apologise(interaction)
@@ -271,7 +289,7 @@ class DiscordAdapter:
         """Send every reply to a channel (personal replies cannot be private outside an
         interaction). A notice belongs to a button press and is not sent here."""
         for reply in response.replies:
-            for out in messages(reply):
+            for out in messages(reply, self.names):
                 await channel.send(**out.send_kwargs())
 
     # --- notifications (reminders, summaries) --------------------------------------------
@@ -299,8 +317,9 @@ class Answer:
     """Answers one interaction: the first message as the response, the rest as followups;
     personal replies in a guild channel are ephemeral; a press edits its message in place."""
 
-    def __init__(self, interaction: Interaction) -> None:
+    def __init__(self, interaction: Interaction, names: CommandNames) -> None:
         self.interaction = interaction
+        self.names = names
         self.in_guild = interaction.guild_id is not None
         # A slash command deferred with "thinking…": its placeholder becomes the first message.
         self.placeholder = (
@@ -313,12 +332,12 @@ class Answer:
         can_edit = pressed
         edited = False
         for reply in response.replies:
-            out = editable(reply) if reply.edit and can_edit else None
+            out = editable(reply, self.names) if reply.edit and can_edit else None
             if out is not None:
                 await self.edit(out)
                 can_edit, edited = False, True
                 continue
-            for message in messages(reply):
+            for message in messages(reply, self.names):
                 await self.send(message, ephemeral=self._private(reply))
         notice = response.notice
         if notice and not edited:  # the edited message already shows what the press did

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import discord
 
-from adapters.discord.commands import COMMANDS
+from bot.commands import Command
 from bot.messages import Button, Reply, Rich, Span, Style, merge_blocks
 
 MESSAGE_LIMIT = 2000  # characters of content, Markdown included
@@ -18,7 +19,8 @@ LABEL_LIMIT = 80
 MAX_ROWS = 5
 MAX_ROW_BUTTONS = 5
 NO_MENTIONS = discord.AllowedMentions.none()
-# Our payloads are "xx:..." (bot/handlers); custom_id allows 100 characters, ours are <= 64 bytes.
+# Our payloads are "xx:..." (prefixes in bot/buttons.py); custom_id allows 100 characters,
+# ours are <= 64 bytes.
 PAYLOAD_TEMPLATE = r"(?P<payload>[a-z]{2}:.{1,97})"
 EMBED_TITLE_LIMIT = 256
 EMBED_DESCRIPTION_LIMIT = 4096
@@ -57,37 +59,58 @@ def _block(text: str) -> str:
     return f"{_FENCE}\n{body}\n{_FENCE}\n"
 
 
-_SLASH = re.compile(r"(?<![\w/])/([a-z]+)\b")
-# The bot layer names its commands (/done, /habits); on Discord they are /habit done, /habit list.
-_DISCORD_PATHS = {c.command: c.path for c in COMMANDS if c.path != c.command}
+@dataclass(frozen=True)
+class CommandNames:
+    """How Discord names the bot's commands: their paths (done -> "habit done") and, once
+    synced, the ids of the top-level commands, which make a mention clickable."""
+
+    paths: Mapping[str, str] = field(default_factory=dict)
+    ids: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, commands: Iterable[Command], ids: Mapping[str, int] | None = None) -> CommandNames:
+        return cls({c.name: c.path for c in commands}, dict(ids or {}))
+
+    def render(self, span: Span) -> str:
+        """A command span: `</habit done:ID>` where the id is known, else `/habit done`;
+        an example (code) as `/habit done read`."""
+        name = span.command or ""
+        rest = span.text[len(name) + 1 :]
+        path = self.paths.get(name, name)
+        if span.style is Style.CODE:
+            return _code(f"/{path}{rest}")
+        command_id = self.ids.get(path.partition(" ")[0])
+        shown = f"</{path}:{command_id}>" if command_id else escape(f"/{path}")
+        shown += escape(rest)
+        return f"**{shown}**" if span.style is Style.BOLD else shown
 
 
-def discord_commands(text: str) -> str:
-    """'/done read' -> '/habit done read' in hints, so they name commands that exist here."""
-    return _SLASH.sub(lambda m: "/" + _DISCORD_PATHS.get(m.group(1), m.group(1)), text)
+NO_NAMES = CommandNames()
 
 
-def render_span(span: Span) -> str:
+def render_span(span: Span, names: CommandNames = NO_NAMES) -> str:
+    if span.command is not None and span.text.startswith(f"/{span.command}"):
+        return names.render(span)
     if span.style is Style.BOLD:
         return _wrap("**", span.text)
     if span.style is Style.ITALIC:
         return _wrap("*", span.text)
     if span.style is Style.CODE:
-        return _code(discord_commands(span.text))
+        return _code(span.text)
     if span.style is Style.PRE:
         return _block(span.text)
-    return escape(discord_commands(span.text))
+    return escape(span.text)
 
 
-def to_markdown(text: Rich) -> str:
+def to_markdown(text: Rich, names: CommandNames = NO_NAMES) -> str:
     """The whole text as one Markdown string (may exceed the message limit; see `split`)."""
-    return "".join(_units(text, limit=None)).strip()
+    return "".join(_units(text, None, names)).strip()
 
 
-def split(text: Rich, limit: int = MESSAGE_LIMIT) -> list[str]:
+def split(text: Rich, limit: int = MESSAGE_LIMIT, names: CommandNames = NO_NAMES) -> list[str]:
     """Markdown pieces of at most `limit` characters, cut after whole lines where possible."""
     pieces: list[str] = [""]
-    for unit in _units(text, limit=limit):
+    for unit in _units(text, limit, names):
         if pieces[-1] and len(pieces[-1]) + len(unit) > limit:
             pieces.append("")
         pieces[-1] += unit
@@ -95,7 +118,7 @@ def split(text: Rich, limit: int = MESSAGE_LIMIT) -> list[str]:
     return [p for p in result if p] or [""]
 
 
-def _units(text: Rich, limit: int | None) -> list[str]:
+def _units(text: Rich, limit: int | None, names: CommandNames) -> list[str]:
     """Rendered chunks that each end a line (or a span): the places a message may be cut."""
     out: list[str] = []
     for span in merge_blocks(text.spans):
@@ -103,6 +126,9 @@ def _units(text: Rich, limit: int | None) -> list[str]:
             continue
         if span.style is Style.PRE:
             out.extend(_block_units(span.text, limit))
+            continue
+        if span.command is not None:  # a command name is never cut
+            out.append(render_span(span, names))
             continue
         for line in span.text.splitlines(keepends=True):
             out.extend(_line_units(Span(line, span.style), limit))
@@ -245,12 +271,12 @@ class Outgoing:
         }
 
 
-def card(reply: Reply) -> Outgoing | None:
+def card(reply: Reply, names: CommandNames = NO_NAMES) -> Outgoing | None:
     """A summary as an embed: its first line the title, the rest the description."""
     if not reply.card or reply.image is not None:
         return None
     title, _, _rest = reply.text.plain().partition("\n")
-    body = to_markdown(reply.text)
+    body = to_markdown(reply.text, names)
     description = body.partition("\n")[2].strip()
     if len(title) > EMBED_TITLE_LIMIT or len(description) > EMBED_DESCRIPTION_LIMIT:
         return None
@@ -258,28 +284,28 @@ def card(reply: Reply) -> Outgoing | None:
     return Outgoing(None, view(reply.buttons), extra={"embed": embed})
 
 
-def messages(reply: Reply) -> list[Outgoing]:
+def messages(reply: Reply, names: CommandNames = NO_NAMES) -> list[Outgoing]:
     """A reply as Discord messages: a card as an embed; else the image with its caption, then
     the text in pieces; the buttons go on the last message."""
-    as_card = card(reply)
+    as_card = card(reply, names)
     if as_card is not None:
         return [as_card]
     out: list[Outgoing] = []
     if reply.image is not None:
-        caption = split(reply.image.caption)[0] if reply.image.caption else ""
+        caption = split(reply.image.caption, names=names)[0] if reply.image.caption else ""
         out.append(Outgoing(caption or None, image=(reply.image.data, reply.image.filename)))
     if reply.text or not out:
-        out.extend(Outgoing(piece or "…") for piece in split(reply.text))
+        out.extend(Outgoing(piece or "…") for piece in split(reply.text, names=names))
     out[-1].view = view(reply.buttons)
     return out
 
 
-def editable(reply: Reply) -> Outgoing | None:
+def editable(reply: Reply, names: CommandNames = NO_NAMES) -> Outgoing | None:
     """The single text message an edit in place can become; None when the reply needs more
     (an image, or text over 2000 characters)."""
     if reply.image is not None:
         return None
-    pieces = split(reply.text)
+    pieces = split(reply.text, names=names)
     if len(pieces) != 1:
         return None
     return Outgoing(pieces[0] or "…", view(reply.buttons))

@@ -9,10 +9,12 @@ from typing import Any
 
 import discord
 
-from adapters.discord.commands import Kind, Slash, args_of, option_value
+from adapters.discord.commands import args_of, option_value
+from bot.commands import Command, Kind
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
 from core.errors import InvalidInput
+from core.habits.matching import fold
 
 PLATFORM = "discord"
 AUTOCOMPLETE_CHOICES = 25
@@ -44,17 +46,17 @@ def interaction_chat(interaction: discord.Interaction[Any]) -> Chat:
 
 
 def slash_request(
-    interaction: discord.Interaction[Any], spec: Slash, values: Mapping[str, Any]
+    interaction: discord.Interaction[Any], command: Command, values: Mapping[str, Any]
 ) -> Request:
     """/habit done habit:read day:yesterday -> Request(command="done", args="read yesterday")."""
-    args = args_of(spec, values)
-    target = option_value(spec, values, Kind.USER)
-    attachment = option_value(spec, values, Kind.ATTACHMENT)
+    args = args_of(command, values)
+    target = option_value(command, values, Kind.MEMBER)
+    attachment = option_value(command, values, Kind.PHOTO)
     return Request(
         sender=person(interaction.user),
         chat=interaction_chat(interaction),
-        text=f"/{spec.command} {args}".strip(),
-        command=spec.command,
+        text=f"/{command.name} {args}".strip(),
+        command=command.name,
         args=args,
         photo=attachment_photo(attachment) if isinstance(attachment, discord.Attachment) else None,
         reply_to=person(target) if isinstance(target, discord.abc.User) else None,
@@ -130,7 +132,7 @@ async def habit_titles(bot: HabitLinkBot, user: discord.abc.User, current: str) 
         if found is None:
             return []
         titles = [h.title for h in await uow.habits.active(found)]
-    wanted = " ".join(current.split()).lower()
-    starts = [t for t in titles if t.lower().startswith(wanted)]
-    inside = [t for t in titles if wanted in t.lower() and t not in starts]
+    wanted = fold(current)  # as HABIT matches: case and accents do not matter
+    starts = [t for t in titles if fold(t).startswith(wanted)]
+    inside = [t for t in titles if wanted in fold(t) and t not in starts]
     return (starts + inside)[:AUTOCOMPLETE_CHOICES]

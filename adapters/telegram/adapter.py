@@ -29,10 +29,10 @@ from telegram.ext import (
 
 from adapters.telegram.render import caption, keyboard, split, to_html
 from adapters.telegram.translate import button_request, message_request
+from bot.commands import Where
 from bot.delivery import SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Response
-from bot.router import Where
 from core.ratelimit import Limit
 
 log = logging.getLogger("habitlink.telegram")

@@ -8,16 +8,19 @@ from bot.handlers import (
     edit,
     group_admin,
     groups,
+    habits,
     learnings,
     link,
     newhabit,
-    progress,
+    pick,
     proofs,
     reminders,
     settings,
+    stats,
     summary,
-    today,
+    summarytime,
     trust,
+    week,
 )
 from bot.router import Router
 
@@ -25,11 +28,12 @@ from bot.router import Router
 def build_router() -> Router:
     return Router().include(
         basics.router,
-        today.router,
+        habits.router,
         checkin.router,
         newhabit.router,
         edit.router,
-        progress.router,
+        week.router,
+        stats.router,
         settings.router,
         groups.router,
         group_admin.router,
@@ -37,6 +41,8 @@ def build_router() -> Router:
         trust.router,
         proofs.router,
         reminders.router,
+        summarytime.router,
         summary.router,
         link.router,
+        pick.router,
     )

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from bot.commands import Arg, Command, Where
 from bot.context import Context
 from bot.handlers.groups import join_by_code
-from bot.messages import Response, Rich, bold, code, lines, rich
-from bot.router import Router, Where
+from bot.messages import Response, Rich, Span, Style, bold, command, example, hint, lines, rich
+from bot.router import Router
 
 router = Router()
 
 SECTIONS = ("Basics", "Habits", "Groups", "Learnings", "Summary", "Reminders", "Settings")
 
 
-@router.command("start", "What HabitLink does and how to begin", section="Basics")
+@router.command(
+    "start",
+    "What HabitLink does and how to begin",
+    Arg.text("code", "An invite code"),
+    section="Basics",
+)
 async def start(ctx: Context) -> Response:
     name = ctx.user.display_name
     code_text = ctx.request.args.strip()
@@ -20,39 +26,42 @@ async def start(ctx: Context) -> Response:
         return await join_by_code(ctx, code_text)
     if not ctx.request.chat.is_private:
         return Response.say(
-            f"Hi {name}! I keep this chat's accountability group. "
-            "Send /help to see the group commands."
+            f"Hi {name}! I keep this chat's accountability group. ",
+            hint("Send /help to see the group commands."),
         )
     greeting = "Welcome to HabitLink" if ctx.is_new_user else "Welcome back"
     return Response.say(
         bold(f"{greeting}, {name}!"),
         "\nI help you build habits one small day at a time, and keep you honest with friends.\n\n",
         "1. Set your time zone so your days start at your midnight: ",
-        code("/timezone Europe/Berlin"),
+        example("/timezone Europe/Berlin"),
         f" (now: {ctx.user.settings.timezone})\n",
         "2. Create a habit: ",
-        code("/newhabit"),
+        example("/newhabit"),
         " (guided) or ",
-        code("/newhabit Read 10 pages"),
+        example("/newhabit Read 10 pages"),
         "\n3. Check in every day with ",
-        code("/habits"),
+        example("/habits"),
         " or ",
-        code("/done read"),
-        "\n\nSend /help for everything else.",
+        example("/done read"),
+        hint("\n\nSend /help for everything else."),
     )
 
 
-@router.command("help", "All commands, or /help COMMAND", usage="/help [command]", section="Basics")
+@router.command(
+    "help",
+    "All commands, or /help COMMAND",
+    Arg.text("command", "A command"),
+    section="Basics",
+)
 async def help_(ctx: Context) -> Response:
     wanted = ctx.request.args.strip().lstrip("/").lower()
     commands = ctx.router.commands
     if wanted:
         cmd = commands.get(wanted)
         if cmd is None:
-            return Response.say(f"There is no /{wanted}. Send /help for the list.")
-        usage = cmd.usage or f"/{cmd.name}"
-        where = {Where.PRIVATE: " (private chat)", Where.GROUP: " (group chat)"}.get(cmd.where, "")
-        return Response.say(bold(f"/{cmd.name}"), f"{where}: {cmd.summary}\n", code(usage))
+            return Response.say(f"There is no /{wanted}. ", hint("Send /help for the list."))
+        return Response.say(describe(cmd))
     here = Where.PRIVATE if ctx.request.chat.is_private else Where.GROUP
     blocks = []
     for section in SECTIONS:
@@ -61,10 +70,32 @@ async def help_(ctx: Context) -> Response:
         ]
         if items:
             blocks.append(
-                rich(bold(section), "\n", lines(f"/{c.name} – {c.summary}" for c in items))
+                rich(
+                    bold(section),
+                    "\n",
+                    lines(rich(command(c.name), " – ", hint(c.summary)) for c in items),
+                )
             )
-    footer = "Send /help COMMAND for details, for example /help done."
+    footer = hint("Send /help COMMAND for details, for example /help done.")
     return Response.say(*_between(blocks, "\n\n"), "\n\n", footer)
+
+
+def describe(cmd: Command) -> Rich:
+    """/help CMD: what it does, where, how to call it, and each of its parameters."""
+    where = {Where.PRIVATE: " (private chat)", Where.GROUP: " (group chat)"}.get(cmd.where, "")
+    parts: list[Rich | Span | str] = [
+        Span(f"/{cmd.name}", Style.BOLD, cmd.name),
+        f"{where}: ",
+        hint(cmd.summary),
+        "\n",
+        Span(cmd.usage, Style.CODE, cmd.name),
+    ]
+    for param in cmd.params:
+        optional = "" if param.required else " (optional)"
+        parts += ["\n", param.shown, f"{optional}: ", hint(param.description)]
+    if cmd.help:
+        parts += ["\n", hint(cmd.help)]
+    return rich(*parts)
 
 
 def _between(blocks: list[Rich], separator: str) -> list[Rich | str]:
@@ -74,7 +105,11 @@ def _between(blocks: list[Rich], separator: str) -> list[Rich | str]:
     return out
 
 
-@router.command("cancel", "Stop what we're in the middle of", section="Basics")
+@router.command(
+    "cancel",
+    "Stop what we're in the middle of",
+    section="Basics",
+)
 async def cancel(ctx: Context) -> Response:
     if ctx.flow is None:
         return Response.say("There's nothing to cancel.")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.commands import Arg
 from bot.context import Context
-from bot.handlers.today import today_list
-from bot.messages import Reply, Response, bold
+from bot.handlers.habits import today_list
+from bot.messages import Reply, Response, bold, command, rich
 from bot.router import Router
 from bot.views import progress_text, relative_day, streak_text
 from core.days import looks_like_day, parse_day
@@ -13,7 +14,7 @@ from core.habits.stats import compute_stats
 
 router = Router()
 
-USAGE = "/{cmd} HABIT [today|yesterday|mon|YYYY-MM-DD]"
+USAGE = "HABIT [today|yesterday|mon|YYYY-MM-DD]"
 
 
 def split_day(args: str) -> tuple[str, str]:
@@ -31,13 +32,13 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
         reply = await today_list(ctx)
         if not reply.buttons:
             return Response([reply])
-        usage = USAGE.format(cmd=cmd)
-        hint = (
-            f"To skip one, send {usage}. The buttons check habits in as done."
+        usage = command(cmd, USAGE, as_code=False)
+        text = (
+            rich("To skip one, send ", usage, ". The buttons check habits in as done.")
             if status is CheckinStatus.SKIPPED
-            else f"Tap a habit, or send {usage}."
+            else rich("Tap a habit, or send ", usage, ".")
         )
-        return Response([reply, Reply.of(hint, personal=True)])
+        return Response([reply, Reply.of(text, personal=True)])
     today = ctx.today
     day = parse_day(day_text, today)
     habit = await ctx.habits.find(ctx.user, ref)
@@ -68,18 +69,34 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
     )
 
 
-@router.command("done", "Check a habit in as done", usage=USAGE.format(cmd="done"))
+@router.command(
+    "done",
+    "Check a habit in as done",
+    Arg.habit(required=True),
+    Arg.day(),
+    family="habit",
+)
 async def done(ctx: Context) -> Response:
     return await _checkin(ctx, CheckinStatus.DONE)
 
 
 @router.command(
-    "skip", "Skip a habit for a day without breaking the streak", usage=USAGE.format(cmd="skip")
+    "skip",
+    "Skip a habit for a day without breaking the streak",
+    Arg.habit(required=True),
+    Arg.day(),
+    family="habit",
 )
 async def skip(ctx: Context) -> Response:
     return await _checkin(ctx, CheckinStatus.SKIPPED)
 
 
-@router.command("undo", "Take back a check-in or a skip", usage=USAGE.format(cmd="undo"))
+@router.command(
+    "undo",
+    "Take back a check-in or a skip",
+    Arg.habit(required=True),
+    Arg.day(),
+    family="habit",
+)
 async def undo(ctx: Context) -> Response:
     return await _checkin(ctx, None)

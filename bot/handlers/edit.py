@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.buttons import DELETE_ASK, DELETE_HABIT, EDIT_FIELD, EDIT_HABIT, button_payload
+from bot.commands import Arg
 from bot.context import Context
-from bot.messages import Button, Response, bold, italic
+from bot.messages import Button, Response, bold, hint, italic
 from bot.router import Router
 from bot.views import habit_card, numbered_habit_buttons, plural
 from core.db.models import Habit
@@ -11,16 +13,17 @@ from core.flows import FlowState
 from core.habits.service import FIELD_LABELS, EditableField
 
 router = Router()
+
+FIELDS = ("title", "schedule", "why", "identity", "dose", "intention", "cue", "reward")
 FLOW = "edithabit"
 FIELD_WORDS = {f.value: f for f in EditableField}
-EDIT_USAGE = "/edithabit HABIT [title|schedule|why|identity|dose|intention|cue|reward] [new value]"
 
 
 def _field_buttons(habit: Habit) -> list[list[Button]]:
     fields = list(EditableField)
     return [
         [
-            Button(FIELD_LABELS[f].capitalize(), f"ef:{habit.id}:{f.value}")
+            Button(FIELD_LABELS[f].capitalize(), button_payload(EDIT_FIELD, habit.id, f.value))
             for f in fields[i : i + 2]
         ]
         for i in range(0, len(fields), 2)
@@ -28,16 +31,22 @@ def _field_buttons(habit: Habit) -> list[list[Button]]:
 
 
 @router.command(
-    "edithabit", "Change a habit's name, schedule, why, identity or loop", usage=EDIT_USAGE
+    "edithabit",
+    "Change a habit's name, schedule, why, identity or loop",
+    Arg.habit(),
+    Arg.choice("field", "What to change", FIELDS),
+    Arg.text("value", "The new value (leave empty to be asked)"),
+    family="habit",
+    leaf="edit",
 )
 async def edithabit(ctx: Context) -> Response:
     words = ctx.request.args.split()
     habits = await ctx.habits.active(ctx.user)
     if not words:
         if not habits:
-            return Response.say("You have no habits to edit yet. Create one with /newhabit.")
+            return Response.say(hint("You have no habits to edit yet. Create one with /newhabit."))
         return Response.say(
-            "Which habit do you want to change?", buttons=numbered_habit_buttons(habits, "eh")
+            "Which habit do you want to change?", buttons=numbered_habit_buttons(habits, EDIT_HABIT)
         )
     split = next((i for i, w in enumerate(words) if i > 0 and w.lower() in FIELD_WORDS), None)
     ref = " ".join(words[:split] if split is not None else words)
@@ -75,7 +84,7 @@ def _ask_value(ctx: Context, habit: Habit, field: EditableField) -> Response:
     )
 
 
-@router.button("eh")
+@router.button(EDIT_HABIT)
 async def press_habit(ctx: Context, args: list[str]) -> Response:
     habit = await _owned(ctx, args)
     if habit is None:
@@ -83,7 +92,7 @@ async def press_habit(ctx: Context, args: list[str]) -> Response:
     return _choose_field(habit, edit=True)
 
 
-@router.button("ef")
+@router.button(EDIT_FIELD)
 async def press_field(ctx: Context, args: list[str]) -> Response:
     habit = await _owned(ctx, args)
     if habit is None or len(args) != 2 or args[1] not in FIELD_WORDS:
@@ -99,7 +108,7 @@ async def answer(ctx: Context, state: FlowState) -> Response:
         return Response.say("That habit is gone, so there's nothing to edit.")
     text = ctx.request.text.strip()
     if not text:
-        return Response.say("Please send the new value as text, or /cancel.")
+        return Response.say(hint("Please send the new value as text, or /cancel."))
     await ctx.habits.edit(habit, FIELD_WORDS[state.step], text)
     ctx.end_flow()
     return Response.say("Saved.\n\n", habit_card(habit))
@@ -111,7 +120,13 @@ async def _owned(ctx: Context, args: list[str]) -> Habit | None:
     return await ctx.habits.get_owned(ctx.user, int(args[0]))
 
 
-@router.command("deletehabit", "Archive or delete a habit (asks first)", usage="/deletehabit HABIT")
+@router.command(
+    "deletehabit",
+    "Archive or delete a habit (asks first)",
+    Arg.habit(),
+    family="habit",
+    leaf="delete",
+)
 async def deletehabit(ctx: Context) -> Response:
     ref = ctx.request.args.strip()
     habits = await ctx.habits.active(ctx.user)
@@ -119,7 +134,7 @@ async def deletehabit(ctx: Context) -> Response:
         if not habits:
             return Response.say("You have no habits to delete.")
         return Response.say(
-            "Which habit do you want to remove?", buttons=numbered_habit_buttons(habits, "dq")
+            "Which habit do you want to remove?", buttons=numbered_habit_buttons(habits, DELETE_ASK)
         )
     habit = await ctx.habits.find(ctx.user, ref, habits)
     return await _confirm(ctx, habit)
@@ -134,16 +149,16 @@ async def _confirm(ctx: Context, habit: Habit, *, edit: bool = False) -> Respons
         "Archive hides it and keeps its history; Delete removes it and its check-ins for good.",
         buttons=[
             [
-                Button("Archive", f"dh:{habit.id}:a"),
-                Button("Delete forever", f"dh:{habit.id}:d"),
-                Button("Keep it", f"dh:{habit.id}:k"),
+                Button("Archive", button_payload(DELETE_HABIT, habit.id, "a")),
+                Button("Delete forever", button_payload(DELETE_HABIT, habit.id, "d")),
+                Button("Keep it", button_payload(DELETE_HABIT, habit.id, "k")),
             ]
         ],
         edit=edit,
     )
 
 
-@router.button("dq")
+@router.button(DELETE_ASK)
 async def press_delete_choice(ctx: Context, args: list[str]) -> Response:
     habit = await _owned(ctx, args)
     if habit is None:
@@ -151,7 +166,7 @@ async def press_delete_choice(ctx: Context, args: list[str]) -> Response:
     return await _confirm(ctx, habit, edit=True)
 
 
-@router.button("dh")
+@router.button(DELETE_HABIT)
 async def press_delete(ctx: Context, args: list[str]) -> Response:
     habit = await _owned(ctx, args)
     if habit is None or len(args) != 2:

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from bot.commands import Arg, Where
 from bot.context import Context
-from bot.handlers.groups import chat_group
-from bot.messages import Response, bold
-from bot.router import Router, Where
+from bot.handlers.groups import VISIBILITY, chat_group
+from bot.messages import Response, bold, hint
+from bot.router import Router
 from core.db.models import User
 from core.errors import InvalidInput, NotFound
 
@@ -34,10 +35,11 @@ async def target_user(ctx: Context, verb: str) -> User:
 @router.command(
     "rename",
     "Rename this group (owner or admin)",
-    usage="/rename NEW NAME",
+    Arg.text("name", "The new name", required=True, label="NEW NAME"),
     where=Where.GROUP,
     section=SECTION,
     menu=False,
+    family="group",
 )
 async def rename(ctx: Context) -> Response:
     group = await chat_group(ctx)
@@ -48,29 +50,32 @@ async def rename(ctx: Context) -> Response:
 @router.command(
     "visibility",
     "Make this group public or private (owner or admin)",
-    usage="/visibility public|private",
+    Arg.choice("visibility", "public or private", VISIBILITY, required=True),
     where=Where.GROUP,
     section=SECTION,
     menu=False,
+    family="group",
 )
 async def visibility(ctx: Context) -> Response:
     group = await chat_group(ctx)
     wanted = ctx.request.args.strip().lower()
     if wanted not in {"public", "private"}:
-        return Response.say("Say /visibility public or /visibility private.")
+        return Response.say(hint("Say /visibility public or /visibility private."))
     await ctx.groups.set_public(ctx.user, group, wanted == "public")
     if wanted == "public":
-        return Response.say(bold(group.name), " is public: anyone can find it with /groups.")
+        return Response.say(bold(group.name), hint(" is public: anyone can find it with /groups."))
     return Response.say(bold(group.name), " is private: new members need an invite code.")
 
 
 @router.command(
     "kick",
     "Remove a member (owner or admin)",
-    usage="/kick @username (or reply)",
+    Arg.member(),
+    help="Reply to their message, or name them: /kick @username.",
     where=Where.GROUP,
     section=SECTION,
     menu=False,
+    family="group",
 )
 async def kick(ctx: Context) -> Response:
     group = await chat_group(ctx)
@@ -86,10 +91,12 @@ async def kick(ctx: Context) -> Response:
 @router.command(
     "ban",
     "Remove someone and keep them out (owner or admin)",
-    usage="/ban @username (or reply)",
+    Arg.member(),
+    help="Reply to their message, or name them: /ban @username.",
     where=Where.GROUP,
     section=SECTION,
     menu=False,
+    family="group",
 )
 async def ban(ctx: Context) -> Response:
     group = await chat_group(ctx)
@@ -106,10 +113,12 @@ async def ban(ctx: Context) -> Response:
 @router.command(
     "unban",
     "Let a banned person join again (owner or admin)",
-    usage="/unban @username (or reply)",
+    Arg.member(),
+    help="Reply to their message, or name them: /unban @username.",
     where=Where.GROUP,
     section=SECTION,
     menu=False,
+    family="group",
 )
 async def unban(ctx: Context) -> Response:
     group = await chat_group(ctx)
@@ -123,10 +132,12 @@ async def unban(ctx: Context) -> Response:
 @router.command(
     "promote",
     "Make a member an admin (owner)",
-    usage="/promote @username (or reply)",
+    Arg.member(),
+    help="Reply to their message, or name them: /promote @username.",
     where=Where.GROUP,
     section=SECTION,
     menu=False,
+    family="group",
 )
 async def promote(ctx: Context) -> Response:
     group = await chat_group(ctx)
@@ -138,10 +149,12 @@ async def promote(ctx: Context) -> Response:
 @router.command(
     "demote",
     "Make an admin a member again (owner)",
-    usage="/demote @username (or reply)",
+    Arg.member(),
+    help="Reply to their message, or name them: /demote @username.",
     where=Where.GROUP,
     section=SECTION,
     menu=False,
+    family="group",
 )
 async def demote(ctx: Context) -> Response:
     group = await chat_group(ctx)
@@ -153,10 +166,12 @@ async def demote(ctx: Context) -> Response:
 @router.command(
     "transfer",
     "Hand the group over to another member (owner)",
-    usage="/transfer @username (or reply)",
+    Arg.member(),
+    help="Reply to their message, or name them: /transfer @username.",
     where=Where.GROUP,
     section=SECTION,
     menu=False,
+    family="group",
 )
 async def transfer(ctx: Context) -> Response:
     group = await chat_group(ctx)

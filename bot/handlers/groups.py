@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.commands import Arg, Where
 from bot.context import Context
-from bot.messages import Response, bold, code, lines, rich
-from bot.router import Router, Where
+from bot.messages import Response, Rich, bold, command, hint, lines, rich
+from bot.router import Router
 from bot.views import plural
 from core.db.models import Group, GroupRole
 from core.errors import InvalidInput, NotFound
@@ -12,6 +13,7 @@ from core.groups.service import ChatRef
 
 router = Router()
 SECTION = "Groups"
+VISIBILITY = ("public", "private")
 
 
 def chat_ref(ctx: Context) -> ChatRef:
@@ -36,19 +38,23 @@ async def readable_group(ctx: Context) -> Group:
     return group
 
 
-def invite_text(ctx: Context, group: Group) -> list[str]:
-    parts = [f"In a private chat with me, send /join {group.invite_code}"]
+def invite_text(ctx: Context, group: Group) -> list[Rich]:
+    join = command("join", group.invite_code, as_code=False)
+    parts = [rich("In a private chat with me, send ", join)]
     if ctx.request.deep_link:
-        parts.append(f"or open {ctx.request.deep_link}{group.invite_code}")
+        parts.append(rich(f"or open {ctx.request.deep_link}{group.invite_code}"))
     return parts
 
 
 @router.command(
     "newgroup",
     "Make this chat an accountability group",
-    usage="/newgroup NAME [public|private]",
+    Arg.text("name", "The group's name", required=True),
+    Arg.choice("visibility", "public: anyone can find it; private: invite only", VISIBILITY),
     where=Where.GROUP,
     section=SECTION,
+    family="group",
+    leaf="new",
 )
 async def newgroup(ctx: Context) -> Response:
     words = ctx.request.args.split()
@@ -57,28 +63,33 @@ async def newgroup(ctx: Context) -> Response:
         public = words.pop().lower() == "public"
     name = " ".join(words) or (ctx.request.chat.title or "")
     group = await ctx.groups.create(ctx.user, chat_ref(ctx), name, public=public)
-    kind = "public: anyone can find it with /groups" if public else "private: invite only"
+    kind = hint("public: anyone can find it with /groups") if public else "private: invite only"
     return Response.say(
         "Created the group ",
         bold(group.name),
-        f" ({kind}). You are its owner.\n",
-        "Everyone here: send /join to take part. Post a photo as proof of your week.",
+        " (",
+        kind,
+        "). You are its owner.\n",
+        hint("Everyone here: send /join to take part. Post a photo as proof of your week."),
     )
 
 
 @router.command(
     "join",
     "Join this chat's group, or any group with its code",
-    usage="/join [CODE]",
+    Arg.text("code", "An invite code (needed for a private group)"),
     section=SECTION,
+    family="group",
 )
 async def join(ctx: Context) -> Response:
     code_text = ctx.request.args.strip()
     if ctx.request.chat.is_private:
         if not code_text:
             return Response.say(
-                "Send /join CODE with an invite code from a member, or find public groups "
-                "with /groups."
+                hint(
+                    "Send /join CODE with an invite code from a member, or find public groups "
+                    "with /groups."
+                )
             )
         return await join_by_code(ctx, code_text)
     group = await chat_group(ctx)
@@ -103,7 +114,13 @@ async def join_by_code(ctx: Context, code_text: str) -> Response:
     )
 
 
-@router.command("leave", "Leave this chat's group", where=Where.GROUP, section=SECTION)
+@router.command(
+    "leave",
+    "Leave this chat's group",
+    where=Where.GROUP,
+    section=SECTION,
+    family="group",
+)
 async def leave(ctx: Context) -> Response:
     group = await chat_group(ctx)
     name = group.name
@@ -113,7 +130,13 @@ async def leave(ctx: Context) -> Response:
     return Response.say(f"{ctx.user.display_name} left ", bold(name), ".")
 
 
-@router.command("members", "Who is in this chat's group", where=Where.GROUP, section=SECTION)
+@router.command(
+    "members",
+    "Who is in this chat's group",
+    where=Where.GROUP,
+    section=SECTION,
+    family="group",
+)
 async def members(ctx: Context) -> Response:
     group = await readable_group(ctx)
     people = await ctx.groups.members(group)
@@ -125,7 +148,14 @@ async def members(ctx: Context) -> Response:
     )
 
 
-@router.command("groupinfo", "About this chat's group", where=Where.GROUP, section=SECTION)
+@router.command(
+    "groupinfo",
+    "About this chat's group",
+    where=Where.GROUP,
+    section=SECTION,
+    family="group",
+    leaf="info",
+)
 async def groupinfo(ctx: Context) -> Response:
     group = await chat_group(ctx)
     if not group.is_public and await ctx.groups.role(group, ctx.user) is None:
@@ -140,7 +170,7 @@ async def groupinfo(ctx: Context) -> Response:
     status = (
         f"You are {'a member' if role is GroupRole.MEMBER else 'its ' + role.value}."
         if role
-        else "You are not a member yet: /join"
+        else hint("You are not a member yet: /join")
     )
     return Response.say(
         bold(group.name),
@@ -151,40 +181,59 @@ async def groupinfo(ctx: Context) -> Response:
 
 
 @router.command(
-    "invite", "An invite code (and link) for this group", where=Where.GROUP, section=SECTION
+    "invite",
+    "An invite code (and link) for this group",
+    where=Where.GROUP,
+    section=SECTION,
+    family="group",
 )
 async def invite(ctx: Context) -> Response:
     group = await chat_group(ctx)
     if await ctx.groups.role(group, ctx.user) is None:
-        return Response.say("Only members can invite. Send /join first.")
+        return Response.say(hint("Only members can invite. Send /join first."))
     return Response.say(
         "Invite someone to ", bold(group.name), ":\n", lines(invite_text(ctx, group))
     )
 
 
-@router.command("groups", "Public groups you can join", where=Where.PRIVATE, section=SECTION)
+@router.command(
+    "groups",
+    "Public groups you can join",
+    where=Where.PRIVATE,
+    section=SECTION,
+    family="group",
+    leaf="list",
+)
 async def groups(ctx: Context) -> Response:
     found = await ctx.groups.public_groups()
     if not found:
         return Response.say(
-            "There are no public groups yet. Add me to a group chat and send /newgroup NAME there."
+            hint("There are no public groups yet. Add me to a group chat and send "),
+            hint("/newgroup NAME there."),
         )
     rows = [
         rich(
             bold(v.group.name),
             f" · {plural(v.members, 'member')} · ",
-            code(f"/join {v.group.invite_code}"),
+            command("join", v.group.invite_code),
         )
         for v in found
     ]
     return Response.say(bold("Public groups"), "\n", lines(rows))
 
 
-@router.command("mygroups", "The groups you are in", where=Where.PRIVATE, section=SECTION)
+@router.command(
+    "mygroups",
+    "The groups you are in",
+    where=Where.PRIVATE,
+    section=SECTION,
+    family="group",
+    leaf="mine",
+)
 async def mygroups(ctx: Context) -> Response:
     mine = await ctx.groups.groups_of(ctx.user)
     if not mine:
-        return Response.say("You are not in a group yet. Find one with /groups.")
+        return Response.say(hint("You are not in a group yet. Find one with /groups."))
     rows = [
         f"{v.group.name} · {plural(v.members, 'member')} · "
         f"{'public' if v.group.is_public else 'private'} · you: {v.role.value if v.role else ''}"

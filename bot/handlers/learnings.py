@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.buttons import FEED_PAGE, LEARNING_DELETE, LEARNING_LIKE, button_payload
+from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_group, readable_group
-from bot.messages import Button, Reply, Response, Rich, bold, lines
-from bot.router import Router, Where
+from bot.messages import Button, Reply, Response, Rich, bold, hint, lines
+from bot.router import Router
 from bot.views import plural
 from core.errors import HabitLinkError
 from core.social.learnings import FeedMode, FeedPage, Learning, LearningService
 
 router = Router()
 SECTION = "Learnings"
+FEED_ALIASES = {"new": "newest", "latest": "newest", "best": "top", "liked": "top"}
 LIKE = "👍"
 MODE_TITLES = {FeedMode.NEWEST: "Newest", FeedMode.TOP: "Most liked"}
 
@@ -41,8 +44,8 @@ def card(learning: Learning, *, edit: bool = False) -> Reply:
         f"\n{LIKE} {plural(learning.likes, 'like')}",
         buttons=[
             [
-                Button(f"{LIKE} Like", f"lk:{learning.id}"),
-                Button("🗑 Delete", f"ld:{learning.id}"),
+                Button(f"{LIKE} Like", button_payload(LEARNING_LIKE, learning.id)),
+                Button("🗑 Delete", button_payload(LEARNING_DELETE, learning.id)),
             ]
         ],
         edit=edit,
@@ -52,7 +55,7 @@ def card(learning: Learning, *, edit: bool = False) -> Reply:
 @router.command(
     "learn",
     "Share something you learned with your group",
-    usage="/learn WHAT YOU LEARNED",
+    Arg.text("text", "What you learned", required=True, label="WHAT YOU LEARNED"),
     where=Where.GROUP,
     section=SECTION,
 )
@@ -73,7 +76,8 @@ async def learnings(ctx: Context) -> Response:
     found = await service(ctx).recent(group.id, ctx.user.id)
     if not found:
         return Response.say(
-            f"No learnings in {group.name} yet. Share one with /learn WHAT YOU LEARNED."
+            f"No learnings in {group.name} yet. Share one with ",
+            hint("/learn WHAT YOU LEARNED."),
         )
     rows = [
         f"{i}. {item.content} — {item.author_name}, {short_date(item.created_at, ctx.tz)}"
@@ -84,14 +88,21 @@ async def learnings(ctx: Context) -> Response:
         bold(f"Latest learnings in {group.name}"),
         "\n",
         lines(rows),
-        "\nDelete one of your own with /unlearn N.",
+        hint("\nDelete one of your own with /unlearn N."),
     )
 
 
 @router.command(
     "unlearn",
     "Delete one of your learnings (its number in /learnings)",
-    usage="/unlearn N",
+    Arg.number(
+        "number",
+        "Its number in /learnings",
+        low=1,
+        required=True,
+        label="N",
+        invalid="Send /unlearn N with the number from /learnings, e.g. /unlearn 2.",
+    ),
     where=Where.GROUP,
     section=SECTION,
     menu=False,
@@ -99,13 +110,15 @@ async def learnings(ctx: Context) -> Response:
 async def unlearn(ctx: Context) -> Response:
     arg = ctx.request.args.strip()
     if not arg.isdecimal():
-        return Response.say("Send /unlearn N with the number from /learnings, e.g. /unlearn 2.")
+        return Response.say(
+            hint("Send /unlearn N with the number from /learnings, e.g. /unlearn 2.")
+        )
     group = await chat_group(ctx)
     gone = await service(ctx).delete_nth(group.id, ctx.user.id, int(arg))
     return Response.say("Deleted your learning: ", gone.content)
 
 
-@router.button("ld")
+@router.button(LEARNING_DELETE)
 async def press_delete(ctx: Context, args: list[str]) -> Response:
     if len(args) != 1 or not args[0].isdecimal():
         return Response(notice="That button no longer works.")
@@ -126,7 +139,7 @@ def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
     if not page.items:
         return Reply.of(
             title,
-            "\nNothing here yet. Share one in your group's chat with /learn.",
+            hint("\nNothing here yet. Share one in your group's chat with /learn."),
             edit=edit,
         )
     rows: list[Rich | str] = [
@@ -135,18 +148,21 @@ def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
         for i, item in enumerate(page.items, 1)
     ]
     likes = [
-        Button(f"{'Unlike' if item.liked else 'Like'} {i}", f"lk:{item.id}:{mode}:{page.page}")
+        Button(
+            f"{'Unlike' if item.liked else 'Like'} {i}",
+            button_payload(LEARNING_LIKE, item.id, mode, page.page),
+        )
         for i, item in enumerate(page.items, 1)
     ]
     newest = page.mode is FeedMode.NEWEST
     older, newer = ("Older »", "« Newer") if newest else ("Next page »", "« Back")
     nav: list[Button] = []
     if page.has_previous:
-        nav.append(Button(newer, f"fd:{mode}:{page.page - 1}"))
+        nav.append(Button(newer, button_payload(FEED_PAGE, mode, page.page - 1)))
     if page.has_next:
-        nav.append(Button(older, f"fd:{mode}:{page.page + 1}"))
+        nav.append(Button(older, button_payload(FEED_PAGE, mode, page.page + 1)))
     other = FeedMode.TOP if page.mode is FeedMode.NEWEST else FeedMode.NEWEST
-    nav.append(Button(MODE_TITLES[other], f"fd:{other.value}:1"))
+    nav.append(Button(MODE_TITLES[other], button_payload(FEED_PAGE, other.value, "1")))
     return Reply.of(title, "\n", lines(rows), buttons=[likes, nav], edit=edit)
 
 
@@ -169,18 +185,26 @@ def parse_mode(word: str) -> FeedMode | None:
 @router.command(
     "feed",
     "Learnings from public groups: newest, or /feed top",
-    usage="/feed [top]",
+    Arg.choice(
+        "order",
+        "newest (default) or top",
+        ("newest", "top"),
+        aliases=FEED_ALIASES,
+        invalid="Say /feed for the newest learnings, or /feed top for the most liked.",
+    ),
     where=Where.PRIVATE,
     section=SECTION,
 )
 async def feed(ctx: Context) -> Response:
     mode = parse_mode(ctx.request.args)
     if mode is None:
-        return Response.say("Say /feed for the newest learnings, or /feed top for the most liked.")
+        return Response.say(
+            hint("Say /feed for the newest learnings, or /feed top for the most liked.")
+        )
     return await feed_page(ctx, mode, 1, edit=False)
 
 
-@router.button("fd")
+@router.button(FEED_PAGE)
 async def press_feed(ctx: Context, args: list[str]) -> Response:
     mode = parse_mode(args[0]) if len(args) == 2 and args[0] else None
     if mode is None or not args[1].isdecimal():
@@ -189,7 +213,7 @@ async def press_feed(ctx: Context, args: list[str]) -> Response:
 
 
 # --- likes -------------------------------------------------------------------------------------
-@router.button("lk")
+@router.button(LEARNING_LIKE)
 async def press_like(ctx: Context, args: list[str]) -> Response:
     """lk:ID on a learning's card; lk:ID:MODE:PAGE on a page of the feed."""
     if not args or not args[0].isdecimal():

@@ -8,8 +8,10 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.buttons import LINK_CANCEL, LINK_JOIN, button_payload
+from bot.commands import Arg
 from bot.context import Context
-from bot.messages import Button, Reply, Response, Rich, bold, code, rich
+from bot.messages import Button, Reply, Response, Rich, bold, code, command, rich
 from bot.router import Router
 from core.db.models import Identity, User
 from core.users.links import (
@@ -52,7 +54,8 @@ async def sender_identity(ctx: Context) -> Identity:
 @router.command(
     "link",
     "Join your accounts on other platforms into one profile",
-    usage="/link (then /link CODE on your other account)",
+    Arg.text("code", "The code /link gave you on your other account"),
+    help="Send /link on the account to give up, then /link CODE on the one to keep.",
     section="Settings",
 )
 async def link(ctx: Context) -> Response:
@@ -86,8 +89,8 @@ async def link(ctx: Context) -> Response:
         "here. Only join an account that is yours.",
         buttons=[
             [
-                Button("Join accounts", f"lj:{outcome.code_id}:{outcome.token}"),
-                Button("Cancel", f"lx:{outcome.code_id}:{outcome.token}"),
+                Button("Join accounts", button_payload(LINK_JOIN, outcome.code_id, outcome.token)),
+                Button("Cancel", button_payload(LINK_CANCEL, outcome.code_id, outcome.token)),
             ]
         ],
         personal=True,
@@ -100,7 +103,7 @@ def confirmation(args: list[str]) -> tuple[int, str] | None:
     return int(args[0]), args[1]
 
 
-@router.button("lj")
+@router.button(LINK_JOIN)
 async def press_join(ctx: Context, args: list[str]) -> Response:
     found = confirmation(args)
     identity = await sender_identity(ctx)
@@ -113,7 +116,7 @@ async def press_join(ctx: Context, args: list[str]) -> Response:
     return Response.say(await linked_text(ctx, outcome, here), personal=True)
 
 
-@router.button("lx")
+@router.button(LINK_CANCEL)
 async def press_cancel(ctx: Context, args: list[str]) -> Response:
     found = confirmation(args)
     identity = await sender_identity(ctx)
@@ -215,7 +218,9 @@ async def linked_text(ctx: Context, linked: Linked, here: str) -> Rich:
         )
     settings = "other settings" if report.timezone_taken else "settings"
     text += rich(
-        f"\nThe profile keeps the name {name} and its {settings}. Send /habits to see all."
+        f"\nThe profile keeps the name {name} and its {settings}. Send ",
+        command("habits"),
+        " to see all.",
     )
     return text
 

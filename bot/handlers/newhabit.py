@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.buttons import NEW_HABIT, button_payload
+from bot.commands import Arg
 from bot.context import Context
 from bot.handlers.checkin import split_day
-from bot.messages import Button, Response, bold, code, italic
+from bot.messages import Button, Response, bold, command, example, hint, italic
 from bot.router import Router
 from bot.views import habit_card
 from core.db.models import Habit
@@ -53,7 +55,9 @@ SCHEDULE_CHOICES = (("Every day", "daily"), ("Weekdays", "weekdays"), ("3× a we
 @router.command(
     "newhabit",
     "Create a habit (guided), or in one line: /newhabit Read 10 pages",
-    usage="/newhabit [title]",
+    Arg.text("title", "A title for a quick habit (leave empty for the guided setup)"),
+    family="habit",
+    leaf="new",
 )
 async def newhabit(ctx: Context) -> Response:
     title = ctx.request.args.strip()
@@ -65,9 +69,9 @@ async def newhabit(ctx: Context) -> Response:
             "Created ",
             bold(habit.title),
             ", every day. Check in with ",
-            code("/done " + await _short_ref(ctx, habit)),
-            " or /habits. Add why, identity and a cue with ",
-            code("/edithabit"),
+            command("done", await _short_ref(ctx, habit)),
+            hint(" or /habits. Add why, identity and a cue with "),
+            example("/edithabit"),
             ".",
         )
     ctx.start_flow(FLOW, STEPS[0].key)
@@ -95,9 +99,19 @@ def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:
     lead = "Let's build a habit. Send /cancel to stop at any time.\n\n" if intro else note
     buttons: list[list[Button]] = []
     if step.key == "schedule":
-        buttons.append([Button(label, f"nh:s:{value}") for label, value in SCHEDULE_CHOICES])
+        buttons.append(
+            [
+                Button(label, button_payload(NEW_HABIT, "s", value))
+                for label, value in SCHEDULE_CHOICES
+            ]
+        )
     if step.optional:
-        buttons.append([Button("Skip this", "nh:skip"), Button("Save now", "nh:save")])
+        buttons.append(
+            [
+                Button("Skip this", button_payload(NEW_HABIT, "skip")),
+                Button("Save now", button_payload(NEW_HABIT, "save")),
+            ]
+        )
     return Response.say(
         lead,
         bold(f"{index + 1}/{len(STEPS)} "),
@@ -112,7 +126,7 @@ def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:
-        return Response.say("Please answer in text, or send /cancel to stop.")
+        return Response.say(hint("Please answer in text, or send /cancel to stop."))
     if text.lower() in {"skip", "-"}:
         return await _advance(ctx, state, None)
     return await _advance(ctx, state, text)
@@ -122,7 +136,7 @@ async def _advance(ctx: Context, state: FlowState, value: str | None) -> Respons
     index = STEP_INDEX.get(state.step)
     if index is None:
         ctx.end_flow()
-        return Response.say("That setup got lost, sorry. Start again with /newhabit.")
+        return Response.say(hint("That setup got lost, sorry. Start again with /newhabit."))
     step = STEPS[index]
     data = dict(state.data)
     if value is None and not step.optional:
@@ -161,11 +175,11 @@ async def _save(ctx: Context, data: dict[str, object]) -> Response:
     return Response.say(
         "Your new habit is ready:\n\n",
         habit_card(habit),
-        "\n\nCheck in with /habits. Small and daily beats big and rare.",
+        hint("\n\nCheck in with /habits. Small and daily beats big and rare."),
     )
 
 
-@router.button("nh")
+@router.button(NEW_HABIT)
 async def press(ctx: Context, args: list[str]) -> Response:
     state = ctx.flow
     if state is None or state.name != FLOW:

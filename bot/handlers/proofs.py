@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_ref
-from bot.messages import Response, Span, bold
-from bot.router import Router, Where
+from bot.messages import Response, Span, bold, hint
+from bot.router import Router
 from bot.views import plural
 from core.db.models import Habit
 from core.errors import HabitLinkError
@@ -19,15 +20,20 @@ USAGE = "Send a photo in your group's chat, with the caption /proof [habit] [not
 @router.command(
     "proof",
     "Post a photo as proof (use it as the photo's caption)",
-    usage="/proof [habit] [note]  (as a photo caption)",
+    Arg.photo(),
+    Arg.habit(),
+    Arg.text("note", "A few words about it"),
+    help="Send a photo in your group's chat with this as its caption.",
     where=Where.GROUP,
     section="Groups",
 )
 async def proof_command(ctx: Context) -> Response:
     if ctx.request.photo is None:
         return Response.say(
-            "Attach a photo and put /proof [habit] [note] in its caption. "
-            "Your habit is checked in for today when you name it."
+            hint(
+                "Attach a photo and put /proof [habit] [note] in its caption. "
+                "Your habit is checked in for today when you name it."
+            )
         )
     return await record_proof(ctx, ctx.request.args, explicit=True)
 
@@ -35,7 +41,7 @@ async def proof_command(ctx: Context) -> Response:
 @router.photo
 async def photo(ctx: Context) -> Response:
     if ctx.request.chat.is_private:
-        return Response.say("Nice photo! " + USAGE)
+        return Response.say("Nice photo! ", hint(USAGE))
     return await record_proof(ctx, ctx.request.text, explicit=False)
 
 
@@ -44,13 +50,15 @@ async def record_proof(ctx: Context, caption: str, *, explicit: bool) -> Respons
     if group is None:
         if not explicit:
             return Response()  # a photo in a chat without a group: not ours to judge
-        return Response.say("This chat has no HabitLink group yet. Create one with /newgroup NAME.")
+        return Response.say(
+            hint("This chat has no HabitLink group yet. Create one with /newgroup NAME.")
+        )
     name = ctx.user.display_name
     if await ctx.groups.role(group, ctx.user) is None:
         return Response.say(
             f"Hi {name}! Photos here count as proofs for members of ",
             bold(group.name),
-            ". Send /join to take part, then post it again.",
+            hint(". Send /join to take part, then post it again."),
         )
     photo = ctx.request.photo
     assert photo is not None

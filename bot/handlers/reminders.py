@@ -2,30 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from bot.buttons import REMINDER_DONE, REMINDER_SKIP, REMINDER_SNOOZE, button_payload
+from bot.commands import Arg, Where
 from bot.context import Context
-from bot.handlers.groups import chat_group
-from bot.messages import Button, Reply, Response, Span, bold, code, italic, lines, rich
-from bot.router import Router, Where
+from bot.messages import (
+    Button,
+    Reply,
+    Response,
+    Span,
+    bold,
+    example,
+    hint,
+    italic,
+    lines,
+    rich,
+)
+from bot.router import Router
 from bot.views import day_stamp, parse_day_stamp, relative_day, streak_text
 from core.days import in_checkin_window
 from core.db.models import Habit, Reminder
 from core.errors import InvalidInput
-from core.groups.service import MANAGERS
 from core.habits.history import CheckinStatus
-from core.habits.schedule import WEEKDAY_NAMES, Schedule, ScheduleError, ScheduleKind
+from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
 from core.habits.stats import compute_stats
 from core.reminders.service import looks_like_time, parse_time
-from core.reminders.timing import ALL_DAYS, next_weekly
-from core.users.service import plan_weekly_summary
+from core.reminders.timing import ALL_DAYS
 
 router = Router()
 SECTION = "Reminders"
 SNOOZE = timedelta(hours=1)
-USAGE = "/remind HABIT HH:MM [mon wed fri]"
 
 
 def reminder_reply(reminder: Reminder, habit: Habit, day: date, payload: dict[str, Any]) -> Reply:
@@ -41,9 +49,9 @@ def reminder_reply(reminder: Reminder, habit: Habit, day: date, payload: dict[st
     if payload.get("late"):
         parts += ["\n", italic(f"(A bit late: this was due at {payload.get('local_time')}.)")]
     buttons = [
-        Button("✓ Done", f"rd:{reminder.id}:{stamp}"),
-        Button("💤 1 hour", f"rz:{reminder.id}"),
-        Button("Skip today", f"rk:{reminder.id}:{stamp}"),
+        Button("✓ Done", button_payload(REMINDER_DONE, reminder.id, stamp)),
+        Button("💤 1 hour", button_payload(REMINDER_SNOOZE, reminder.id)),
+        Button("Skip today", button_payload(REMINDER_SKIP, reminder.id, stamp)),
     ]
     return Reply.of(rich(*parts), buttons=[buttons], personal=True)
 
@@ -71,7 +79,9 @@ def _describe(mask: int) -> str:
 @router.command(
     "remind",
     "A reminder for a habit at your local time",
-    usage=USAGE,
+    Arg.habit(required=True),
+    Arg.text("time", "HH:MM, your local time", required=True, label="HH:MM"),
+    Arg.text("days", "Weekdays, e.g. mon wed fri (default: every day)", label="mon wed fri"),
     where=Where.PRIVATE,
     section=SECTION,
 )
@@ -80,7 +90,7 @@ async def remind(ctx: Context) -> Response:
     at_index = next((i for i, w in enumerate(words) if i > 0 and looks_like_time(w)), None)
     if at_index is None:
         return Response.say(
-            "Tell me the habit and a time, for example ", code("/remind read 07:30"), "."
+            "Tell me the habit and a time, for example ", example("/remind read 07:30"), "."
         )
     at = parse_time(words[at_index])
     if at is None:
@@ -100,11 +110,16 @@ async def remind(ctx: Context) -> Response:
     )
 
 
-@router.command("reminders", "Your reminders", where=Where.PRIVATE, section=SECTION)
+@router.command(
+    "reminders",
+    "Your reminders",
+    where=Where.PRIVATE,
+    section=SECTION,
+)
 async def reminders(ctx: Context) -> Response:
     pairs = await ctx.reminders.for_user(ctx.user)
     if not pairs:
-        return Response.say("No reminders yet. Add one: ", code("/remind read 07:30"), ".")
+        return Response.say("No reminders yet. Add one: ", example("/remind read 07:30"), ".")
     rows = [
         f"{i}. {r.local_time:%H:%M} {_describe(r.weekday_mask)} · {h.title}"
         for i, (r, h) in enumerate(pairs, 1)
@@ -113,14 +128,22 @@ async def reminders(ctx: Context) -> Response:
         bold("Your reminders"),
         f" ({ctx.user.settings.timezone})\n",
         lines(rows),
-        "\nRemove one with /unremind N.",
+        hint("\nRemove one with /unremind N."),
     )
 
 
 @router.command(
     "unremind",
     "Remove a reminder",
-    usage="/unremind N (from /reminders)",
+    Arg.number(
+        "number",
+        "Its number in /reminders",
+        low=1,
+        required=True,
+        label="N",
+        invalid="Give the number of a reminder from /reminders.",
+    ),
+    help="N is the reminder's number in /reminders.",
     where=Where.PRIVATE,
     section=SECTION,
 )
@@ -142,7 +165,7 @@ async def unremind(ctx: Context) -> Response:
 @router.command(
     "quiethours",
     "No reminders between these hours",
-    usage="/quiethours 22-7 | off",
+    Arg.text("hours", "e.g. 22-7, or off", required=True, label="22-7|off"),
     where=Where.PRIVATE,
     section=SECTION,
 )
@@ -161,108 +184,13 @@ async def quiethours(ctx: Context) -> Response:
         )
         return Response.say(
             f"Quiet hours: {now}. Set them like ",
-            code("/quiethours 22-7"),
+            example("/quiethours 22-7"),
             " or turn them off with ",
-            code("/quiethours off"),
+            example("/quiethours off"),
             ".",
         )
     settings.quiet_start, settings.quiet_end = int(start), int(end)
     return Response.say(f"No reminders from {int(start):02d}:00 to {int(end):02d}:00.")
-
-
-@router.command(
-    "quiet",
-    "Turn the weekly summary off (or on again)",
-    usage="/quiet [on|off]",
-    where=Where.PRIVATE,
-    section=SECTION,
-)
-async def quiet(ctx: Context) -> Response:
-    settings = ctx.user.settings
-    arg = ctx.request.args.strip().lower()
-    turn_off = {"": settings.summary_enabled, "on": True, "off": False}.get(arg)
-    if turn_off is None:
-        return Response.say(
-            "Say /quiet to switch the weekly summary off, /quiet off to get it back."
-        )
-    settings.summary_enabled = not turn_off
-    if turn_off:
-        settings.next_summary_at = None
-        return Response.say("No more weekly summaries. Send /quiet off to get them back.")
-    plan_weekly_summary(ctx.user.settings, ctx.now)
-    return Response.say(f"Weekly summaries are back: {_summary_when(ctx)}.")
-
-
-@router.command(
-    "summarytime",
-    "When the weekly summary arrives (yours, or in a group the group's)",
-    usage="/summarytime sun 18",
-    section=SECTION,
-)
-async def summarytime(ctx: Context) -> Response:
-    words = ctx.request.args.lower().split()
-    if not ctx.request.chat.is_private:
-        return await _group_summarytime(ctx, words)
-    if not words:
-        return Response.say(
-            f"Your weekly summary comes {_summary_when(ctx)}. Change it like ",
-            code("/summarytime sun 18"),
-            ".",
-        )
-    when = _day_and_hour(words)
-    if when is None:
-        return Response.say(
-            "Name a day and an hour, for example ", code("/summarytime sun 18"), "."
-        )
-    settings = ctx.user.settings
-    settings.summary_weekday, settings.summary_hour = when
-    settings.summary_enabled = True
-    plan_weekly_summary(ctx.user.settings, ctx.now)
-    return Response.say(f"Your weekly summary now comes {_summary_when(ctx)}.")
-
-
-def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
-    """['sun', '18'] or ['sunday', '18:00'] -> (6, 18)."""
-    if len(words) != 2:
-        return None
-    day = next((i for i, name in enumerate(WEEKDAY_NAMES) if words[0][:3] == name.lower()), None)
-    hour = parse_time(words[1]) if ":" in words[1] else None
-    if hour is None and words[1].isdecimal() and int(words[1]) < 24:
-        hour = time(int(words[1]))
-    return None if day is None or hour is None else (day, hour.hour)
-
-
-async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
-    group = await chat_group(ctx)
-    tz = ZoneInfo(group.timezone)
-    if not words:
-        day = WEEKDAY_NAMES[group.summary_weekday]
-        return Response.say(
-            f"The weekly summary of {group.name} comes on {day} at "
-            f"{group.summary_hour:02d}:00 ({group.timezone}). The owner or an admin can change "
-            "it, for example ",
-            code("/summarytime sun 18"),
-            ".",
-        )
-    await ctx.groups.require(group, ctx.user, *MANAGERS)
-    when = _day_and_hour(words)
-    if when is None:
-        return Response.say(
-            "Name a day and an hour, for example ", code("/summarytime sun 18"), "."
-        )
-    group.summary_weekday, group.summary_hour = when
-    group.next_summary_at = next_weekly(*when, tz, ctx.now)
-    return Response.say(
-        f"The weekly summary of {group.name} now comes on {WEEKDAY_NAMES[when[0]]} at "
-        f"{when[1]:02d}:00 ({group.timezone})."
-    )
-
-
-def _summary_when(ctx: Context) -> str:
-    s = ctx.user.settings
-    if not s.summary_enabled:
-        return "never (it is off: /quiet off)"
-    return f"on {WEEKDAY_NAMES[s.summary_weekday]} at {s.summary_hour:02d}:00 ({s.timezone})"
 
 
 async def _reminder_habit(ctx: Context, args: list[str]) -> tuple[Reminder, Habit] | None:
@@ -296,17 +224,17 @@ async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Respon
     return Response([Reply(text=text, edit=True, personal=True)], notice="Skipped")
 
 
-@router.button("rd")
+@router.button(REMINDER_DONE)
 async def press_done(ctx: Context, args: list[str]) -> Response:
     return await _check(ctx, args, CheckinStatus.DONE)
 
 
-@router.button("rk")
+@router.button(REMINDER_SKIP)
 async def press_skip(ctx: Context, args: list[str]) -> Response:
     return await _check(ctx, args, CheckinStatus.SKIPPED)
 
 
-@router.button("rz")
+@router.button(REMINDER_SNOOZE)
 async def press_snooze(ctx: Context, args: list[str]) -> Response:
     found = await _reminder_habit(ctx, args)
     if found is None:

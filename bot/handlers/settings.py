@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.buttons import TIMEZONE, button_payload
+from bot.commands import Arg, Where
 from bot.context import Context
-from bot.messages import Button, Response, bold, code
-from bot.router import Router, Where
+from bot.messages import Button, Response, bold, code, example
+from bot.router import Router
 from core.errors import NotFound
 from core.timezones import resolve_timezone
 from core.users.service import plan_weekly_summary
@@ -15,16 +17,16 @@ router = Router()
 @router.command(
     "timezone",
     "Set your time zone, so your day starts at your midnight",
-    usage="/timezone Europe/Berlin",
-    section="Settings",
+    Arg.text("zone", "An IANA name (Europe/Berlin) or a city (Tokyo)"),
     where=Where.PRIVATE,
+    section="Settings",
 )
 async def timezone(ctx: Context) -> Response:
     wanted = ctx.request.args.strip()
     if not wanted:
         return Response.say(
             f"Your time zone is {ctx.user.settings.timezone}. Change it with ",
-            code("/timezone Europe/Berlin"),
+            example("/timezone Europe/Berlin"),
             " (any IANA name, or just a city such as Tokyo).",
         )
     try:
@@ -37,7 +39,7 @@ async def timezone(ctx: Context) -> Response:
         return Response.say(
             exc.message,
             " Did you mean one of these?",
-            buttons=[[Button(s, f"tz:{s}")] for s in exc.suggestions],
+            buttons=[[Button(s, button_payload(TIMEZONE, s))] for s in exc.suggestions],
         )
     return await _set(ctx, name)
 
@@ -55,7 +57,7 @@ async def _set(ctx: Context, name: str, *, edit: bool = False) -> Response:
     )
 
 
-@router.button("tz")
+@router.button(TIMEZONE)
 async def pick_timezone(ctx: Context, args: list[str]) -> Response:
     try:
         name = resolve_timezone(":".join(args))
@@ -69,9 +71,16 @@ async def pick_timezone(ctx: Context, args: list[str]) -> Response:
 @router.command(
     "daystart",
     "Night owl? Let your day end at 1–6 in the morning",
-    usage="/daystart 2",
-    section="Settings",
+    Arg.number(
+        "hour",
+        "0 to 6",
+        low=0,
+        high=6,
+        label="H",
+        invalid="Give an hour from 0 to 6, for example /daystart 3.",
+    ),
     where=Where.PRIVATE,
+    section="Settings",
 )
 async def daystart(ctx: Context) -> Response:
     arg = ctx.request.args.strip()
@@ -79,10 +88,10 @@ async def daystart(ctx: Context) -> Response:
     if not arg:
         return Response.say(
             f"Your day starts at {current:02d}:00. Night owls can move it, for example ",
-            code("/daystart 3"),
+            example("/daystart 3"),
             " counts anything before 03:00 as the day before.",
         )
     if not arg.isdecimal() or not 0 <= int(arg) <= 6:
-        return Response.say("Give an hour from 0 to 6, for example ", code("/daystart 3"), ".")
+        return Response.say("Give an hour from 0 to 6, for example ", example("/daystart 3"), ".")
     await ctx.users.set_day_start(ctx.user, int(arg))
     return Response.say(f"Done: your day now starts at {int(arg):02d}:00.")

@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.collage import render_collage
+from bot.commands import Where
 from bot.context import Context
 from bot.handlers.groups import readable_group
-from bot.messages import Image, Reply, Response, Span, bold, italic, pre, rich
-from bot.router import Router, Where
+from bot.messages import Image, Reply, Response, Rich, Span, bold, hint, italic, pre, rich
+from bot.router import Router
 from bot.views import day_label, plural, progress_text, short_title
 from core.db.models import Group, User
 from core.habits.history import week_start
@@ -61,10 +62,12 @@ async def user_week_reply(uow: UnitOfWork, user: User, today: date) -> Reply:
     monday = week_start(today)
     service = uow.summary
     sunday = monday + timedelta(days=6)
-    parts: list[str | Span] = [bold(f"Your week · {day_label(monday)} to {day_label(sunday)}")]
+    parts: list[str | Span | Rich] = [
+        bold(f"Your week · {day_label(monday)} to {day_label(sunday)}")
+    ]
     weeks = (await service.habit_weeks([user], {user.id: today}))[user.id]
     if not weeks:
-        parts.append("\nNo habits yet. Start one with /newhabit.")
+        parts.append(hint("\nNo habits yet. Start one with /newhabit."))
     for h in weeks:
         unit = h.streak_unit.rstrip("s")
         parts.append(
@@ -101,6 +104,7 @@ async def _insights(uow: UnitOfWork, user: User, monday: date) -> list[str | Spa
     "This week in the group: proofs, check-ins, streaks",
     where=Where.GROUP,
     section=SECTION,
+    family="group",
 )
 async def board(ctx: Context) -> Response:
     group = await readable_group(ctx)
@@ -108,7 +112,9 @@ async def board(ctx: Context) -> Response:
 
 
 @router.command(
-    "summary", "Your week (in private) or the group's week (in a group)", section=SECTION
+    "summary",
+    "Your week (in private) or the group's week (in a group)",
+    section=SECTION,
 )
 async def summary(ctx: Context) -> Response:
     if not ctx.request.chat.is_private:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.group_admin import target_user
-from bot.messages import Response, bold, rich
-from bot.router import Router, Where
+from bot.messages import Response, bold, command, hint, rich
+from bot.router import Router
 from core.social.trust import PersonRef, TrustService
 
 router = Router()
@@ -20,7 +21,8 @@ def service(ctx: Context) -> TrustService:
 @router.command(
     "trust",
     "Read someone's learnings in your weekly summary",
-    usage="/trust @username (or reply to their message)",
+    Arg.member(),
+    help="Reply to their message, or name them: /trust @username.",
     section=SECTION,
 )
 async def trust(ctx: Context) -> Response:
@@ -32,14 +34,17 @@ async def trust(ctx: Context) -> Response:
     return Response.say(
         "You now trust ",
         bold(name),
-        f". {name}'s learnings will show up in your weekly summary. Undo with /untrust.",
+        f". {name}'s learnings will show up in your weekly summary. Undo with ",
+        command("untrust"),
+        ".",
     )
 
 
 @router.command(
     "untrust",
     "Stop reading someone's learnings in your summary",
-    usage="/untrust @username (or reply to their message)",
+    Arg.member(),
+    help="Reply to their message, or name them: /untrust @username.",
     section=SECTION,
 )
 async def untrust(ctx: Context) -> Response:
@@ -72,8 +77,10 @@ async def trusted(ctx: Context) -> Response:
     mine = (
         rich(f"You trust {people(len(view.trusted))}: ", names(view.trusted))
         if view.trusted
-        else rich("You don't trust anyone yet. Reply to someone's message with /trust, or send ")
-        + rich("/trust @username.")
+        else rich(
+            hint("You don't trust anyone yet. Reply to someone's message with /trust, or send ")
+        )
+        + rich(hint("/trust @username."))
     )
     count = len(view.trusted_by)
     theirs = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db.models import Habit, HabitLog, User
-from core.errors import Ambiguous, InvalidInput, NotFound
+from core.errors import Ambiguous, Choice, InvalidInput, NotFound
 from core.habits.history import CheckinStatus, HabitHistory
+from core.habits.matching import match_title
 from core.habits.schedule import Schedule
 from core.users.locks import lock_user
 
@@ -121,40 +121,34 @@ class HabitService:
         return await self.session.scalar(stmt) or 0
 
     async def find(self, user: User, ref: str, habits: Sequence[Habit] | None = None) -> Habit:
-        """A habit by its number in /habits, its name, or a unique beginning of its name."""
+        """A habit by its number in /habits, its title, or a unique word or part of one
+        (core/habits/matching.py). Ambiguous and NotFound carry the habits to pick from."""
         habits = list(habits) if habits is not None else await self.active(user)
-        wanted = " ".join(ref.split()).lower()
         if not habits:
             raise NotFound("You have no habits yet. Create one with /newhabit.")
-        if not wanted:
+        typed = " ".join(ref.split())
+        if not typed:
             raise InvalidInput("Which habit? Give its name or its number from /habits.")
-        if wanted.isdecimal():
-            n = int(wanted)
-            if 1 <= n <= len(habits):
-                return habits[n - 1]
-            raise NotFound(f"There is no habit number {n}; you have {len(habits)}.")
-        exact = [h for h in habits if h.title.lower() == wanted]
-        if len(exact) == 1:
-            return exact[0]
-        prefixed = [h for h in habits if h.title.lower().startswith(wanted)]
-        if len(prefixed) == 1:
-            return prefixed[0]
-        if len(prefixed) > 1:
+        match = match_title(typed, [h.title for h in habits])
+        if match.found is not None:
+            return habits[match.found]
+        if match.number_out_of_range:
+            raise NotFound(f"There is no habit number {typed}; you have {len(habits)}.")
+        if match.ambiguous:
+            found = [habits[i] for i in match.ambiguous]
             raise Ambiguous(
-                f"{ref.strip()!r} matches {len(prefixed)} habits.", [h.title for h in prefixed]
+                f"{typed!r} matches {len(found)} habits.",
+                [h.title for h in found],
+                choices=[Choice(h.id, h.title) for h in found],
+                typed=typed,
             )
-        titles = [h.title for h in habits]
-        close = difflib.get_close_matches(ref.strip(), titles, n=3, cutoff=0.5)
-        lowered = {t.lower(): t for t in titles}
-        close += [
-            lowered[m]
-            for m in difflib.get_close_matches(wanted, list(lowered), n=3, cutoff=0.5)
-            if lowered[m] not in close
-        ]
-        close += [t for t in titles if wanted in t.lower() and t not in close]
-        # '/done run someday': the name followed by words that are not a day
-        close += [t for t in titles if wanted.startswith(t.lower() + " ") and t not in close]
-        raise NotFound(f"I can't find a habit called {ref.strip()!r}.", close[:3])
+        close = [habits[i] for i in match.suggestions]
+        raise NotFound(
+            f"I can't find a habit called {typed!r}.",
+            [h.title for h in close],
+            choices=[Choice(h.id, h.title) for h in close],
+            typed=typed,
+        )
 
     async def logs(
         self, habits: Sequence[Habit], since: date | None = None, until: date | None = None

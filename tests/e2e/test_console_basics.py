@@ -91,12 +91,25 @@ async def test_help_lists_every_command_by_section(console: ConsoleSession) -> N
 
 
 async def test_help_for_one_command(console: ConsoleSession) -> None:
+    # Usage and parameters come from the command's declaration (bot/commands.py):
     assert await console.say("/help done") == bot(
-        "/done: Check a habit in as done", "/done HABIT [today|yesterday|mon|YYYY-MM-DD]"
+        "/done: Check a habit in as done",
+        "/done HABIT [DAY]",
+        "HABIT: The habit: its number in /habits, its name or a word of it",
+        "DAY (optional): today, yesterday, a weekday, -2 or YYYY-MM-DD (7 days back)",
     )
     assert await console.say("/help /TIMEZONE") == bot(
         "/timezone (private chat): Set your time zone, so your day starts at your midnight",
-        "/timezone Europe/Berlin",
+        "/timezone [ZONE]",
+        "ZONE (optional): An IANA name (Europe/Berlin) or a city (Tokyo)",
+    )
+    assert await console.say("/help proof") == bot(
+        "/proof (group chat): Post a photo as proof (use it as the photo's caption)",
+        "/proof [HABIT] [NOTE]",
+        "PHOTO: The photo",
+        "HABIT (optional): The habit: its number in /habits, its name or a word of it",
+        "NOTE (optional): A few words about it",
+        "Send a photo in your group's chat with this as its caption.",
     )
     assert await console.say("/help fly") == bot("There is no /fly. Send /help for the list.")
 

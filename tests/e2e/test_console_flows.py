@@ -357,7 +357,7 @@ async def test_deletehabit_buttons_after_deletion(console: ConsoleSession) -> No
             == "(notice: That habit isn't on your list (any more).)\n"
         )
     assert await console.say("/deletehabit rnu") == bot(
-        "I can't find a habit called 'rnu'.", "Did you mean: Run?"
+        "I can't find a habit called 'rnu'.", "Did you mean: Run?", "[1] Run"
     )
     out = await console.say("/habits")
     assert "1. ○ Run — streak 0 days" in out

@@ -94,17 +94,77 @@ async def test_done_by_name_prefix_and_number(console: ConsoleSession) -> None:
 async def test_done_with_unknown_or_ambiguous_names(console: ConsoleSession) -> None:
     await console.say("/newhabit Read 10 pages", "/newhabit Read news", "/newhabit Run")
     assert await console.say("/done read") == bot(
-        "'read' matches 2 habits.", "Which one: Read 10 pages, Read news?"
+        "'read' matches 2 habits.",
+        "Which one: Read 10 pages, Read news?",
+        "[1] Read 10 pages",
+        "[2] Read news",
     )
     assert await console.say("/done rnu") == bot(
-        "I can't find a habit called 'rnu'.", "Did you mean: Run?"
+        "I can't find a habit called 'rnu'.", "Did you mean: Run?", "[1] Run"
     )
     assert await console.say("/done swim") == bot("I can't find a habit called 'swim'.")
     # Words that are no day stay part of the name.
     assert await console.say("/done run someday") == bot(
-        "I can't find a habit called 'run someday'.", "Did you mean: Run?"
+        "I can't find a habit called 'run someday'.", "Did you mean: Run?", "[1] Run"
     )
     assert "0 of 3 done." in await console.say("/habits")
+
+
+async def test_command_names_in_what_people_wrote_stay_as_typed(
+    console: ConsoleSession,
+) -> None:
+    assert (await console.say("/newhabit I check /stats daily")).startswith(
+        "bot: Created I check /stats daily, every day."
+    )
+    assert "1. ○ I check /stats daily — streak 0 days" in await console.say("/habits")
+    await console.say(":chat group Runners", "/newgroup Runners")
+    assert await console.say("/learn Send /done and /habits daily") == bot(
+        "💡 you shared a learning in Runners:",
+        "Send /done and /habits daily",
+        "👍 0 likes",
+        "[1] 👍 Like  [2] 🗑 Delete",
+    )
+
+
+async def test_habit_by_any_word_and_buttons_that_do_the_command(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/newhabit Drink water", "/newhabit Crème brûlée", "/newhabit Run")
+    assert await console.say("/done creme") == bot(
+        "✓ Crème brûlée done today. Streak 1 day, day 1 of 66."
+    )
+    assert await console.say("/done WATER yesterday") == bot(
+        "✓ Drink water done yesterday. Streak 1 day, day 1 of 66."
+    )
+    assert await console.say("/undo rink yesterday") == bot(  # a part of a word
+        "Undone: Drink water yesterday is open again."
+    )
+    await console.say("/newhabit Water plants")
+    assert await console.say("/done water yesterday") == bot(
+        "'water' matches 2 habits.",
+        "Which one: Drink water, Water plants?",
+        "[1] Drink water",
+        "[2] Water plants",
+    )
+    # Pressing a habit does the command with it, the rest of the words kept:
+    assert await console.say(":press 2") == bot(
+        "✓ Water plants done yesterday. Streak 1 day, day 1 of 66."
+    )
+    assert await console.say("/stats watr plants") == bot(
+        "I can't find a habit called 'watr plants'.",
+        "Did you mean: Water plants?",
+        "[1] Water plants",
+    )
+    assert (await console.say(":press 1")).startswith("bot: Water plants (every day)")
+    assert await console.say("/remind drnk 07:30 mon") == bot(
+        "I can't find a habit called 'drnk'.",
+        "Did you mean: Drink water, Run?",
+        "[1] Drink water",
+        "[2] Run",
+    )
+    assert (await console.say(":press 1")).startswith(
+        "bot: I'll remind you of Drink water at 07:30"
+    )
 
 
 async def test_done_without_a_habit_shows_the_list(console: ConsoleSession) -> None:

@@ -322,7 +322,9 @@ async def test_codes_stay_out_of_group_chats(console: ConsoleSession) -> None:
 async def test_help(console: ConsoleSession) -> None:
     assert await console.say("/help link") == said(
         "/link: Join your accounts on other platforms into one profile",
-        "/link (then /link CODE on your other account)",
+        "/link [CODE]",
+        "CODE (optional): The code /link gave you on your other account",
+        "Send /link on the account to give up, then /link CODE on the one to keep.",
     )
     assert INDENT + "/link – Join your accounts on other platforms into one profile\n" in (
         await console.say("/help")

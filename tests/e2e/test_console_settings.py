@@ -232,6 +232,10 @@ async def test_unknown_and_incomplete_meta_lines(console: ConsoleSession) -> Non
     out = await console.say(":help")
     assert out.startswith("Meta lines (everything else goes to the bot):\n")
     assert "  :press N                press button N of the last reply\n" in out
+    assert "\nCommands here (/help COMMAND for one): /start /help /cancel /habits " in out
+    assert " /timezone " in out and " /learn " not in out  # in a private chat
+    group = await console.say(":chat group Runners", ":help")
+    assert " /learn " in group and " /timezone " not in group
     # Blank lines and comments are ignored; :quit ends the session.
     assert await console.say("", "   ", "# a comment") == ""
     assert await console.adapter.feed(":quit") is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,8 +17,9 @@ from bot.dispatcher import SORRY_BUG, SORRY_STORAGE, HabitLinkBot
 from bot.handlers import build_router
 from bot.messages import Response
 from bot.router import Router
+from core.clock import SettableClock
 from core.db.engine import Database
-from core.db.models import Habit
+from core.db.models import Habit, Identity, User
 from tests.support.bots import make_bot
 from tests.support.requests import person, plain, private_chat, send
 
@@ -89,3 +91,18 @@ async def test_a_bug_never_shows_a_traceback(
     assert reply == SORRY_BUG
     assert "ZeroDivisionError" in caplog.text
     assert "/help" in await say(buggy, "/start")  # and the bot carries on
+
+
+@pytest.mark.postgres
+async def test_two_first_messages_at_once_make_one_person(
+    pg_database: Database, clock: SettableClock
+) -> None:
+    """Both requests find no such person and create one; the second to commit collides on the
+    identity, and the dispatcher runs it once more, now finding the first one's."""
+    bot = make_bot(pg_database, clock)
+    replies = await asyncio.gather(say(bot, "/newhabit Read"), say(bot, "/newhabit Run"))
+    assert all(SORRY_STORAGE not in reply for reply in replies), replies
+    async with pg_database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 1
+        assert await session.scalar(select(func.count()).select_from(Identity)) == 1
+    assert "0 of 2 done" in await say(bot, "/habits")  # both habits, on the one person

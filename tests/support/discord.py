@@ -16,10 +16,13 @@ from tests.fakes.discord_models import FakeChannel, FakeUser, InteractionRecord,
 
 _ESCAPED = re.compile(r"\\([^0-9A-Za-z\s])")
 _MARKUP = re.compile(r"```\n?|\*\*|(?<!\\)[*`]")
+_MENTION = re.compile(r"</([a-z0-9_ -]+):\d+>")  # a clickable command: Discord shows /name
 
 
 def visible(content: str) -> str:
-    """Roughly what a Discord client shows for our Markdown: no markers, escapes resolved."""
+    """Roughly what a Discord client shows for our Markdown: no markers, escapes resolved,
+    command mentions as their names."""
+    content = _MENTION.sub(r"/\1", content)
     out: list[str] = []
     for i, part in enumerate(re.split(r"(\\[^0-9A-Za-z\s])", content)):
         out.append(part[1] if i % 2 else _MARKUP.sub("", part))

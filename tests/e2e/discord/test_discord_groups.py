@@ -140,3 +140,31 @@ async def test_trust_a_user_picked_in_the_option(dc: DiscordHarness) -> None:
     assert "You trust 1 person: Bob" in visible(overview.content)
     (untrusted,) = await dc.slash("untrust", {"user": bob})
     assert visible(untrusted.content) == "You no longer trust Bob."
+
+
+async def test_command_names_in_what_people_wrote_stay_as_typed(dc: DiscordHarness) -> None:
+    """No rewriting of users' text: /stats in a title or a learning is not /habit stats."""
+    fake = dc.fake
+    dm = fake.dm_channel()
+    (created,) = await dc.slash("habit new", {"title": "I check /stats daily"}, channel=dm)
+    assert visible(created.content).startswith("Created I check /stats daily, every day.")
+    (listing,) = await dc.slash("habit list", channel=dm)
+    assert "1. ○ I check /stats daily — streak 0 days" in visible(listing.content)
+    await runners(dc)
+    (card,) = await dc.slash("learn", {"text": "Send /done and /habits daily"})
+    assert visible(card.content) == (
+        "💡 Alice shared a learning in Runners:\nSend /done and /habits daily\n👍 0 likes"
+    )
+    # ...while the bot's own words name Discord's commands, clickable:
+    (which,) = await dc.slash("habit done", {"habit": "zzz"}, channel=dm)
+    assert visible(which.content) == ("I can't find a habit called 'zzz'.")
+    await dc.slash("habit new", {"title": "Drink water"}, channel=dm)
+    await dc.slash("habit new", {"title": "Water plants"}, channel=dm)
+    (ask,) = await dc.slash("habit done", {"habit": "water", "day": "yesterday"}, channel=dm)
+    assert (
+        visible(ask.content) == "'water' matches 2 habits.\nWhich one: Drink water, Water plants?"
+    )
+    assert [b["label"] for b in ask.buttons()] == ["Drink water", "Water plants"]
+    pressed = await dc.press(ask, "Water plants")
+    assert pressed.callback is not None
+    assert "✓ Water plants done yesterday." in visible(fake.last_message(dm.id).content)

@@ -11,9 +11,9 @@ from typing import Any, cast
 
 from sqlalchemy import select
 
-from adapters.discord.commands import COMMANDS, Slash
 from adapters.discord.platform import DiscordPlatform
 from bot.app import App
+from bot.commands import Command
 from bot.config import Settings
 from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
@@ -43,7 +43,9 @@ async def test_commands_are_synced_only_when_they_change(
         (reply,) = await DiscordHarness(fake, adapter).slash("help", channel=fake.dm_channel())
         assert "Basics" in visible(reply.content)
     assert len(fake.command_puts) == 1
-    changed = (*COMMANDS, Slash("ping", "start", "Is HabitLink there?"))
+    start = bot.router.commands["start"]
+    ping = Command("ping", start.handler, "Is HabitLink there?")
+    changed = (*bot.router.commands.values(), ping)
     async with running(fake, bot, commands=changed):
         pass
     assert len(fake.command_puts) == 2 and "ping" in {c["name"] for c in fake.global_commands}
@@ -65,7 +67,7 @@ async def test_a_development_guild_gets_its_own_sync(fake: FakeDiscord, bot: Hab
             assert "You have no habits yet." in visible(listing.content)
     assert [target for target, _ in fake.command_puts] == [guild.id]
     assert fake.global_commands == [] and len(fake.commands_for(guild)) == len(
-        {s.path.split()[0] for s in COMMANDS}
+        {c.path.split()[0] for c in bot.router.commands.values()}
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.commands import Where
 from tests.support.telegram import TelegramHarness
 
 
@@ -26,5 +27,15 @@ async def test_menus_are_published_once(telegram: TelegramHarness) -> None:
     assert len(fake.calls_of("setMyCommands")) == 2  # private chats and group chats
     private = fake.commands_for({"type": "all_private_chats"})
     assert private is not None and "habits" in [c["command"] for c in private]
+    # Exactly the declared commands that work there (and are not left out of menus):
+    commands = telegram.adapter.bot.router.commands.values()
+    for scope, where in (("all_private_chats", Where.PRIVATE), ("all_group_chats", Where.GROUP)):
+        assert fake.commands_for({"type": scope}) == [
+            {"command": c.name, "description": c.summary}
+            for c in commands
+            if c.menu and c.where in (Where.ANY, where)
+        ]
+    group = [c["command"] for c in fake.commands_for({"type": "all_group_chats"}) or []]
+    assert "learn" in group and "timezone" not in group and "kick" not in group
     await telegram.adapter.publish_commands()  # a restart with the same commands
     assert len(fake.calls_of("setMyCommands")) == 2

@@ -75,7 +75,9 @@ async def test_start_help_and_unknown_commands(telegram: TelegramHarness) -> Non
 
     (help_done,) = await telegram.say("/help done")
     assert text(help_done) == (
-        "/done: Check a habit in as done\n/done HABIT [today|yesterday|mon|YYYY-MM-DD]"
+        "/done: Check a habit in as done\n/done HABIT [DAY]\n"
+        "HABIT: The habit: its number in /habits, its name or a word of it\n"
+        "DAY (optional): today, yesterday, a weekday, -2 or YYYY-MM-DD (7 days back)"
     )
     (help_tz,) = await telegram.say("/help /timezone")
     assert text(help_tz).startswith("/timezone (private chat): Set your time zone")

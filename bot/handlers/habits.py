@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.buttons import HABIT_DONE, HABIT_UNDO, button_payload
 from bot.context import Context
-from bot.messages import Button, Reply, Response, Span, bold, code, rich
+from bot.messages import Button, Reply, Response, Span, bold, example, rich
 from bot.router import Router
 from bot.views import MARK_SYMBOLS, button_title, day_label, day_stamp, parse_day_stamp, streak_text
 from core.days import in_checkin_window
@@ -24,9 +25,9 @@ async def today_list(ctx: Context, day: date | None = None, *, edit: bool = Fals
     if not habits:
         return Reply.of(
             "You have no habits yet. Create one with ",
-            code("/newhabit"),
+            example("/newhabit"),
             " or ",
-            code("/newhabit Read 10 pages"),
+            example("/newhabit Read 10 pages"),
             ".",
             edit=edit,
             personal=True,
@@ -54,11 +55,18 @@ async def today_list(ctx: Context, day: date | None = None, *, edit: bool = Fals
 def _button(habit: Habit, day: date, done: bool) -> Button:
     stamp = day_stamp(day)
     if done:
-        return Button(f"↩ Undo {button_title(habit.title)}", f"hu:{habit.id}:{stamp}")
-    return Button(f"✓ {button_title(habit.title)}", f"hd:{habit.id}:{stamp}")
+        return Button(
+            f"↩ Undo {button_title(habit.title)}", button_payload(HABIT_UNDO, habit.id, stamp)
+        )
+    return Button(f"✓ {button_title(habit.title)}", button_payload(HABIT_DONE, habit.id, stamp))
 
 
-@router.command("habits", "Today's habits, with a button to check each one in")
+@router.command(
+    "habits",
+    "Today's habits, with a button to check each one in",
+    family="habit",
+    leaf="list",
+)
 async def habits(ctx: Context) -> Response:
     return Response([await today_list(ctx)])
 
@@ -86,11 +94,11 @@ async def _press(ctx: Context, args: list[str], done: bool) -> Response:
     return Response([await today_list(ctx, day, edit=True)], notice=notice)
 
 
-@router.button("hd")
+@router.button(HABIT_DONE)
 async def press_done(ctx: Context, args: list[str]) -> Response:
     return await _press(ctx, args, done=True)
 
 
-@router.button("hu")
+@router.button(HABIT_UNDO)
 async def press_undo(ctx: Context, args: list[str]) -> Response:
     return await _press(ctx, args, done=False)

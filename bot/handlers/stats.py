@@ -1,20 +1,18 @@
-"""/week (the weekly tracker) and /stats (streaks, 66-day progress, strength, rates, heatmap)."""
+"""/stats: streaks, 66-day progress, habit strength, 7- and 30-day rates, a year heatmap."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
 
-from bot.charts import render_heatmap, render_week_grid
+from bot.buttons import STATS, button_payload
+from bot.charts import render_heatmap
+from bot.commands import Arg
 from bot.context import Context
-from bot.messages import Button, Image, Reply, Response, Span, bold, code, pre, rich
+from bot.messages import Button, Image, Reply, Response, Span, bold, example, hint, pre, rich
 from bot.router import Router
 from bot.views import (
-    LEGEND,
-    MARK_SYMBOLS,
     TITLE_WIDTH,
     button_title,
-    day_label,
     percent,
     plural,
     progress_note,
@@ -22,66 +20,23 @@ from bot.views import (
     short_title,
 )
 from core.db.models import Habit
-from core.errors import InvalidInput
-from core.habits.history import week_start
 from core.habits.service import history_of
 from core.habits.stats import compute_stats
-from core.habits.tracker import week_marks
 
 router = Router()
-
-
-def _which_week(arg: str, today: date) -> date:
-    a = arg.strip().lower()
-    if a in {"", "this", "now"}:
-        return week_start(today)
-    if a in {"last", "previous", "prev"}:
-        return week_start(today) - timedelta(days=7)
-    try:
-        day = date.fromisoformat(a)
-    except ValueError:
-        raise InvalidInput(
-            "Say /week, /week last or /week 2026-03-23 (any day of that week)."
-        ) from None
-    if day > today:
-        raise InvalidInput("That week hasn't happened yet.")
-    return week_start(day)
-
-
-@router.command("week", "This week's tracker, as text and as a picture", usage="/week [last|DATE]")
-async def week(ctx: Context) -> Response:
-    today = ctx.today
-    monday = _which_week(ctx.request.args, today)
-    sunday = monday + timedelta(days=6)
-    habits = await ctx.habits.active(ctx.user)
-    if not habits:
-        return Response.say("No habits yet, so no week to show. Start with /newhabit.")
-    logs = await ctx.habits.logs(habits, since=monday, until=sunday)
-    rows = [(h.title, week_marks(history_of(h, logs.get(h.id, {})), monday, today)) for h in habits]
-    header = " " * (TITLE_WIDTH + 1) + " ".join("MTWTFSS")
-    table = [header] + [
-        (
-            f"{short_title(title):<{TITLE_WIDTH}} " + " ".join(MARK_SYMBOLS[m] for m in marks)
-        ).rstrip()
-        for title, marks in rows
-    ]
-    title = f"Week of {day_label(monday)}"
-    png = await asyncio.to_thread(render_week_grid, title, monday, rows, today)
-    text = rich(bold(title), "\n", pre("\n".join(table)), LEGEND)
-    image = Image(png, f"week-{monday.isoformat()}.png", caption=rich(title))
-    return Response([Reply(text=text, personal=True), Reply(image=image, personal=True)])
 
 
 @router.command(
     "stats",
     "Streaks, 66-day progress, habit strength and a year heatmap",
-    usage="/stats [habit]",
+    Arg.habit(),
+    family="habit",
 )
 async def stats(ctx: Context) -> Response:
     ref = ctx.request.args.strip()
     habits = await ctx.habits.active(ctx.user)
     if not habits:
-        return Response.say("No habits yet. Start with /newhabit.")
+        return Response.say(hint("No habits yet. Start with /newhabit."))
     if ref or len(habits) == 1:
         habit = await ctx.habits.find(ctx.user, ref, habits) if ref else habits[0]
         return await _details(ctx, habit)
@@ -101,14 +56,15 @@ async def _overview(ctx: Context, habits: list[Habit]) -> Response:
             f" {percent(s.strength):>8} {percent(s.rate_30):>4}"
         )
     buttons = [
-        [Button(f"{i}. {button_title(h.title)}", f"st:{h.id}")] for i, h in enumerate(habits, 1)
+        [Button(f"{i}. {button_title(h.title)}", button_payload(STATS, h.id))]
+        for i, h in enumerate(habits, 1)
     ]
     return Response.say(
         bold("Your habits"),
         "\n",
         pre("\n".join(table)),
         "Tap a habit for its details and heatmap, or send ",
-        code("/stats HABIT"),
+        example("/stats HABIT"),
         ".",
         buttons=buttons,
         personal=True,
@@ -134,7 +90,7 @@ async def _details(ctx: Context, habit: Habit) -> Response:
     return Response([Reply(text=rich(*parts), personal=True), Reply(image=image, personal=True)])
 
 
-@router.button("st")
+@router.button(STATS)
 async def press_stats(ctx: Context, args: list[str]) -> Response:
     habit = (
         await ctx.habits.get_owned(ctx.user, int(args[0])) if args and args[0].isdecimal() else None

@@ -1,0 +1,54 @@
+"""Every button's payload prefix, in one place. A payload is PREFIX:ARG:ARG… of at most 64
+bytes (Telegram's limit); adapters carry it untouched and the router sends a press to the
+handler registered for its prefix (`Router.button`)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+HABIT_DONE: Final = "hd"  # /habits: check a habit in for a day
+HABIT_UNDO: Final = "hu"  # /habits: take a check-in back
+HABIT_PICK: Final = "hc"  # "which habit?": run the command with this habit
+STATS: Final = "st"  # /stats: one habit's details
+EDIT_HABIT: Final = "eh"  # /edithabit: which habit
+EDIT_FIELD: Final = "ef"  # /edithabit: which field
+DELETE_ASK: Final = "dq"  # /deletehabit: which habit
+DELETE_HABIT: Final = "dh"  # /deletehabit: archive, delete or keep
+NEW_HABIT: Final = "nh"  # /newhabit's guided steps
+TIMEZONE: Final = "tz"  # /timezone: a suggested zone
+REMINDER_DONE: Final = "rd"  # a reminder's Done
+REMINDER_SKIP: Final = "rk"  # a reminder's Skip today
+REMINDER_SNOOZE: Final = "rz"  # a reminder's Snooze 1 hour
+LEARNING_LIKE: Final = "lk"  # a learning's Like
+LEARNING_DELETE: Final = "ld"  # a learning's Delete
+FEED_PAGE: Final = "fd"  # /feed: another page or order
+LINK_JOIN: Final = "lj"  # /link CODE: join the code's account into this profile
+LINK_CANCEL: Final = "lx"  # /link CODE: don't
+
+PREFIXES: Final = frozenset(
+    {
+        HABIT_DONE,
+        HABIT_UNDO,
+        HABIT_PICK,
+        STATS,
+        EDIT_HABIT,
+        EDIT_FIELD,
+        DELETE_ASK,
+        DELETE_HABIT,
+        NEW_HABIT,
+        TIMEZONE,
+        REMINDER_DONE,
+        REMINDER_SKIP,
+        REMINDER_SNOOZE,
+        LEARNING_LIKE,
+        LEARNING_DELETE,
+        FEED_PAGE,
+        LINK_JOIN,
+        LINK_CANCEL,
+    }
+)
+
+
+def button_payload(prefix: str, *args: object) -> str:
+    """'hd', 12, '2026-03-23' -> 'hd:12:2026-03-23'."""
+    return ":".join([prefix, *(str(a) for a in args)])

@@ -1,0 +1,125 @@
+"""/summarytime and /quiet: when your (or a group's) weekly summary arrives, or that it does not."""
+
+from __future__ import annotations
+
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from bot.commands import Arg, Where
+from bot.context import Context
+from bot.handlers.groups import chat_group
+from bot.messages import (
+    Response,
+    example,
+    hint,
+)
+from bot.router import Router
+from core.groups.service import MANAGERS
+from core.habits.schedule import WEEKDAY_NAMES
+from core.reminders.service import parse_time
+from core.reminders.timing import next_weekly
+from core.users.service import plan_weekly_summary
+
+router = Router()
+
+SECTION = "Reminders"
+
+
+@router.command(
+    "quiet",
+    "Turn the weekly summary off (or on again)",
+    Arg.choice(
+        "summary",
+        "off: summaries again; leave empty for none",
+        ("on", "off"),
+        invalid="Say /quiet to switch the weekly summary off, /quiet off to get it back.",
+    ),
+    where=Where.PRIVATE,
+    section=SECTION,
+)
+async def quiet(ctx: Context) -> Response:
+    settings = ctx.user.settings
+    arg = ctx.request.args.strip().lower()
+    turn_off = {"": settings.summary_enabled, "on": True, "off": False}.get(arg)
+    if turn_off is None:
+        return Response.say(
+            hint("Say /quiet to switch the weekly summary off, /quiet off to get it back.")
+        )
+    settings.summary_enabled = not turn_off
+    if turn_off:
+        settings.next_summary_at = None
+        return Response.say(hint("No more weekly summaries. Send /quiet off to get them back."))
+    plan_weekly_summary(ctx.user.settings, ctx.now)
+    return Response.say(f"Weekly summaries are back: {_summary_when(ctx)}.")
+
+
+@router.command(
+    "summarytime",
+    "When the weekly summary arrives (yours, or in a group the group's)",
+    Arg.text("when", "A weekday and an hour, e.g. sun 18", required=True, label="sun 18"),
+    section=SECTION,
+)
+async def summarytime(ctx: Context) -> Response:
+    words = ctx.request.args.lower().split()
+    if not ctx.request.chat.is_private:
+        return await _group_summarytime(ctx, words)
+    if not words:
+        return Response.say(
+            f"Your weekly summary comes {_summary_when(ctx)}. Change it like ",
+            example("/summarytime sun 18"),
+            ".",
+        )
+    when = _day_and_hour(words)
+    if when is None:
+        return Response.say(
+            "Name a day and an hour, for example ", example("/summarytime sun 18"), "."
+        )
+    settings = ctx.user.settings
+    settings.summary_weekday, settings.summary_hour = when
+    settings.summary_enabled = True
+    plan_weekly_summary(ctx.user.settings, ctx.now)
+    return Response.say(f"Your weekly summary now comes {_summary_when(ctx)}.")
+
+
+def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
+    """['sun', '18'] or ['sunday', '18:00'] -> (6, 18)."""
+    if len(words) != 2:
+        return None
+    day = next((i for i, name in enumerate(WEEKDAY_NAMES) if words[0][:3] == name.lower()), None)
+    hour = parse_time(words[1]) if ":" in words[1] else None
+    if hour is None and words[1].isdecimal() and int(words[1]) < 24:
+        hour = time(int(words[1]))
+    return None if day is None or hour is None else (day, hour.hour)
+
+
+async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
+    group = await chat_group(ctx)
+    tz = ZoneInfo(group.timezone)
+    if not words:
+        day = WEEKDAY_NAMES[group.summary_weekday]
+        return Response.say(
+            f"The weekly summary of {group.name} comes on {day} at "
+            f"{group.summary_hour:02d}:00 ({group.timezone}). The owner or an admin can change "
+            "it, for example ",
+            example("/summarytime sun 18"),
+            ".",
+        )
+    await ctx.groups.require(group, ctx.user, *MANAGERS)
+    when = _day_and_hour(words)
+    if when is None:
+        return Response.say(
+            "Name a day and an hour, for example ", example("/summarytime sun 18"), "."
+        )
+    group.summary_weekday, group.summary_hour = when
+    group.next_summary_at = next_weekly(*when, tz, ctx.now)
+    return Response.say(
+        f"The weekly summary of {group.name} now comes on {WEEKDAY_NAMES[when[0]]} at "
+        f"{when[1]:02d}:00 ({group.timezone})."
+    )
+
+
+def _summary_when(ctx: Context) -> str:
+    s = ctx.user.settings
+    if not s.summary_enabled:
+        return "never (it is off: /quiet off)"
+    return f"on {WEEKDAY_NAMES[s.summary_weekday]} at {s.summary_hour:02d}:00 ({s.timezone})"

@@ -1,0 +1,71 @@
+"""/week: the weekly tracker, as text and as a picture."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+from bot.charts import render_week_grid
+from bot.commands import Arg
+from bot.context import Context
+from bot.messages import Image, Reply, Response, bold, hint, pre, rich
+from bot.router import Router
+from bot.views import (
+    LEGEND,
+    MARK_SYMBOLS,
+    TITLE_WIDTH,
+    day_label,
+    short_title,
+)
+from core.errors import InvalidInput
+from core.habits.history import week_start
+from core.habits.service import history_of
+from core.habits.tracker import week_marks
+
+router = Router()
+
+
+def _which_week(arg: str, today: date) -> date:
+    a = arg.strip().lower()
+    if a in {"", "this", "now"}:
+        return week_start(today)
+    if a in {"last", "previous", "prev"}:
+        return week_start(today) - timedelta(days=7)
+    try:
+        day = date.fromisoformat(a)
+    except ValueError:
+        raise InvalidInput(
+            "Say /week, /week last or /week 2026-03-23 (any day of that week)."
+        ) from None
+    if day > today:
+        raise InvalidInput("That week hasn't happened yet.")
+    return week_start(day)
+
+
+@router.command(
+    "week",
+    "This week's tracker, as text and as a picture",
+    Arg.text("week", "last, or a date in the week you want (YYYY-MM-DD)", label="last|DATE"),
+    family="habit",
+)
+async def week(ctx: Context) -> Response:
+    today = ctx.today
+    monday = _which_week(ctx.request.args, today)
+    sunday = monday + timedelta(days=6)
+    habits = await ctx.habits.active(ctx.user)
+    if not habits:
+        return Response.say(hint("No habits yet, so no week to show. Start with /newhabit."))
+    logs = await ctx.habits.logs(habits, since=monday, until=sunday)
+    rows = [(h.title, week_marks(history_of(h, logs.get(h.id, {})), monday, today)) for h in habits]
+    header = " " * (TITLE_WIDTH + 1) + " ".join("MTWTFSS")
+    table = [header] + [
+        (
+            f"{short_title(title):<{TITLE_WIDTH}} " + " ".join(MARK_SYMBOLS[m] for m in marks)
+        ).rstrip()
+        for title, marks in rows
+    ]
+    title = f"Week of {day_label(monday)}"
+    png = await asyncio.to_thread(render_week_grid, title, monday, rows, today)
+    text = rich(bold(title), "\n", pre("\n".join(table)), LEGEND)
+    image = Image(png, f"week-{monday.isoformat()}.png", caption=rich(title))
+    return Response([Reply(text=text, personal=True), Reply(image=image, personal=True)])

@@ -1,0 +1,77 @@
+"""Which habit a person means by what they typed: "/done water" finds "Drink water".
+
+A reference matches, ignoring case and accents: the number from /habits, the whole title, the
+beginning of a word of the title (its first word included: a unique beginning), or else any part
+of a word (three letters or more). The first of these that matches anything decides; more than
+one habit there is ambiguous (the person is asked which); none at all gives the closest titles
+as suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+SUGGESTIONS = 3
+CLOSE_ENOUGH = 0.5
+SHORTEST_PART = 3  # "in" is inside too many words to mean one; a word's beginning may be shorter
+
+
+def fold(text: str) -> str:
+    """Lower case, accents dropped, whitespace collapsed: 'Café  Crème' -> 'cafe creme'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """Positions in the titles given: the one meant, or the candidates to ask about, or the
+    closest ones to suggest when nothing matched."""
+
+    found: int | None = None
+    ambiguous: list[int] = field(default_factory=list)
+    suggestions: list[int] = field(default_factory=list)
+    number_out_of_range: bool = False
+
+
+def match_title(ref: str, titles: Sequence[str]) -> TitleMatch:
+    wanted = fold(ref)
+    if not wanted:
+        return TitleMatch()
+    typed = ref.strip()
+    if typed.isascii() and typed.isdecimal():
+        n = int(typed)
+        if 1 <= n <= len(titles):
+            return TitleMatch(found=n - 1)
+        return TitleMatch(number_out_of_range=True)
+    folded = [fold(t) for t in titles]
+    word_start = re.compile(rf"(?<![^\W_]){re.escape(wanted)}")
+    tiers = (
+        [i for i, t in enumerate(folded) if t == wanted],
+        [i for i, t in enumerate(folded) if word_start.search(t)],
+        [i for i, t in enumerate(folded) if len(wanted) >= SHORTEST_PART and wanted in t],
+    )
+    for tier in tiers:
+        if len(tier) == 1:
+            return TitleMatch(found=tier[0])
+        if tier:
+            return TitleMatch(ambiguous=tier)
+    return TitleMatch(suggestions=_closest(wanted, folded))
+
+
+def _closest(wanted: str, folded: list[str]) -> list[int]:
+    """The titles most like `wanted`, as a whole or one of its words (a typo), best first;
+    then those `wanted` begins with ('/done run someday': the name and words that are no day)."""
+    scores = [(_likeness(wanted, t), i) for i, t in enumerate(folded)]
+    found = [i for score, i in sorted(scores, key=lambda s: -s[0]) if score >= CLOSE_ENOUGH]
+    found += [i for i, t in enumerate(folded) if wanted.startswith(t + " ") and i not in found]
+    return found[:SUGGESTIONS]
+
+
+def _likeness(wanted: str, title: str) -> float:
+    parts = [title, *title.split()] if " " not in wanted else [title]
+    return max(difflib.SequenceMatcher(None, wanted, p).ratio() for p in parts)
