@@ -63,6 +63,15 @@ class HabitLinkBot:
                 return Response.say(SORRY_BUG)
         raise AssertionError("unreachable")
 
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> bool:
+        """A platform moved a chat to a new id (Telegram's group upgrade): the group follows."""
+        async with self.uow() as uow:
+            moved = await uow.groups.move_chat(platform, old_chat_id, new_chat_id)
+            await uow.commit()
+        if moved:
+            log.info("a group's chat moved", extra={"platform": platform, "chat": new_chat_id})
+        return moved
+
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
         flow = await self.flows.get(key)
@@ -84,6 +93,8 @@ class HabitLinkBot:
                 flow=flow,
             )
             response = await self._route(ctx)
+            if request.update_id is not None:  # handled with its effect: never twice
+                await uow.inbox.mark_handled(request.chat.platform, request.update_id)
             await uow.commit()
         if ctx.flow_changed:
             if ctx.next_flow is None:

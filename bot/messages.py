@@ -60,6 +60,9 @@ class Request:
     reply_to: Person | None = None  # author of the message this one answers
     deep_link: str | None = None  # e.g. https://t.me/Bot?start= : a code appended opens the bot
     addressed: bool = False  # the command named this bot explicitly (/cmd@ThisBot)
+    # The platform's id of the delivered update (Telegram's update_id): marked handled in the
+    # inbox in the transaction of its effect, so a crash never handles it twice.
+    update_id: int | None = None
 
     @classmethod
     def from_text(

@@ -29,6 +29,7 @@ from core.db.engine import Database
 from core.errors import StorageConflict, StorageError
 from core.groups.service import GroupService
 from core.habits.service import HabitService
+from core.inbox import InboxStore
 from core.media.storage import MediaStore
 from core.notify.outbox import Outbox
 from core.notify.producer import Producer
@@ -130,6 +131,10 @@ class UnitOfWork:
     @cached_property
     def outbox(self) -> Outbox:
         return Outbox(self._session, self.clock)
+
+    @cached_property
+    def inbox(self) -> InboxStore:
+        return InboxStore(self._session, self.clock)
 
     @cached_property
     def bot_state(self) -> BotStateStore:

@@ -36,6 +36,7 @@ from bot.commands import Command
 from bot.delivery import SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Request, Response
+from bot.ordering import Sequencer
 from core.errors import StorageConflict, StorageError
 from core.ratelimit import Limit
 
@@ -103,6 +104,7 @@ class DiscordAdapter:
         intents.message_content = message_content
         self.client = HabitLinkClient(self, intents=intents, **client_kwargs)
         self._task: asyncio.Task[None] | None = None
+        self.messages = Sequencer("discord-messages")
 
     # --- lifecycle -----------------------------------------------------------------------
     async def setup(self) -> None:
@@ -160,6 +162,7 @@ class DiscordAdapter:
             await self.close()  # connect() ended before READY: raise its error
 
     async def close(self) -> None:
+        await self.messages.drain(timeout=3.0)
         await self.client.close()
         task, self._task = self._task, None
         if task is not None:
@@ -199,17 +202,24 @@ class DiscordAdapter:
         return await habit_titles(self.bot, interaction.user, current)
 
     async def on_message(self, message: discord.Message) -> None:
+        """Messages are handled concurrently, in order per channel and per person (discord.py
+        runs every event as its own task: typed answers to a flow raced each other)."""
         me = self.client.user
         if me is None:
             return
         request = message_request(message, me.id)
         if request is None:
             return
-        response = await self.bot.handle(request)
-        try:
-            await self.deliver(message.channel, response)
-        except discord.HTTPException as exc:
-            log.warning("could not answer a message", extra={"error": repr(exc)})
+
+        async def handle() -> None:
+            response = await self.bot.handle(request)
+            try:
+                await self.deliver(message.channel, response)
+            except discord.HTTPException as exc:
+                log.warning("could not answer a message", extra={"error": repr(exc)})
+
+        keys = (("channel", message.channel.id), ("user", message.author.id))
+        self.messages.submit(keys, handle)
 
     async def on_reaction(self, event: discord.RawReactionActionEvent) -> None:
         """A 👍 on a learning the bot posted likes it, like pressing its Like button. Discord

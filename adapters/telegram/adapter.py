@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand,
@@ -16,9 +15,8 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -27,16 +25,19 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.telegram.intake import Intake
+from adapters.telegram.limits import OVERALL_LIMIT, ChatRateLimiter
+from adapters.telegram.presses import Presses
 from adapters.telegram.render import caption, keyboard, split, to_html
-from adapters.telegram.translate import button_request, message_request
+from adapters.telegram.translate import PLATFORM, button_request, message_request
 from bot.commands import Where
 from bot.delivery import SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Response
+from bot.ordering import Sequencer
 from core.ratelimit import Limit
 
 log = logging.getLogger("habitlink.telegram")
-CALLBACK_ANSWER_LIMIT = 200
 # The bot layer contains its own faults, so what reaches PTB's error handler failed around it,
 # mostly while sending the reply: the change may well be saved (not "nothing was changed").
 SORRY_SEND = (
@@ -44,11 +45,6 @@ SORRY_SEND = (
     "What you sent may already be saved, so please check (/habits) before sending it again."
 )
 PTBApp = Application[Any, Any, Any, Any, Any, Any]
-# 30 messages a second overall, counted over 1.03 s: we count a message when we start sending
-# it, Telegram when it arrives. With a window exactly 1 s wide, a send a little slower than the
-# one a window later breaks the limit: bench_scheduler saw a 429 nearly every second (and 20 %
-# of the rate lost to retries). The 30 ms margin costs 3 % of the rate.
-OVERALL_LIMIT = Limit("telegram:all", 30, 1.03)
 
 
 class TelegramAdapter:
@@ -63,44 +59,102 @@ class TelegramAdapter:
         rate_limit: bool = True,
     ) -> None:
         self.bot = bot
-        builder = ApplicationBuilder().token(token).base_url(base_url).base_file_url(base_file_url)
+        self.token = token
+        self.base_url = base_url
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(base_url)
+            .base_file_url(base_file_url)
+            .updater(None)  # updates come in through Intake (inbox, ordering)
+        )
         self.application: PTBApp
         if rate_limit:  # Telegram's flood limits (30 messages/s, 20/min a group); 429s retried
-            limiter = AIORateLimiter(max_retries=max_retries)
-            self.application = builder.rate_limiter(limiter).build()
+            self.application = builder.rate_limiter(ChatRateLimiter(max_retries)).build()
         else:  # benchmarks: the processing alone
             self.application = builder.build()
         self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
+        self.intake = Intake(
+            self.application.bot, bot.uow, self.application.process_update, self._arrived
+        )
+        self.replies = Sequencer("telegram-replies")  # in order per chat, chats side by side
+        self.presses = Presses()
 
     # --- incoming ------------------------------------------------------------------------
+    def _arrived(self, update: Update) -> None:
+        """A press is answered within ANSWER_WITHIN even when its chat is busy."""
+        if update.callback_query is not None:
+            self.presses.arrived(update.callback_query)
+
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
         if message is None:
             return
-        request = message_request(message, context.bot)
+        if message.migrate_to_chat_id is not None:  # a group upgraded to a supergroup
+            new_id = message.migrate_to_chat_id
+            await self.bot.move_chat(PLATFORM, str(message.chat_id), str(new_id))
+            return
+        if message.migrate_from_chat_id is not None:
+            old_id = message.migrate_from_chat_id
+            await self.bot.move_chat(PLATFORM, str(old_id), str(message.chat_id))
+            return
+        request = message_request(message, context.bot, update.update_id)
         if request is None:
             return
         response = await self.bot.handle(request)
-        await self.deliver(message.chat_id, response)
+        self.reply_later(message.chat_id, response, update_id=update.update_id)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None:
             return
+        self.presses.handling(query)
         request = button_request(update)
         if request is None:
-            await query.answer("That button no longer works.")
+            await self.presses.answer(query, "That button no longer works.")
             return
         response = await self.bot.handle(request)
-        notice = (response.notice or "")[:CALLBACK_ANSWER_LIMIT] or None
-        message = query.message if isinstance(query.message, Message) else None
-        try:
-            if query.message is not None:
-                await self.deliver(query.message.chat.id, response, pressed=message)
-        finally:
-            await query.answer(notice)  # every press is answered, after its effect is visible
+        # Answered now; the edit or reply follows in the chat's turn (a busy group may wait).
+        await self.presses.answer(query, response.notice)
+        if query.message is not None:
+            message = query.message if isinstance(query.message, Message) else None
+            self.reply_later(
+                query.message.chat.id, response, update_id=update.update_id, pressed=message
+            )
+
+    def reply_later(
+        self,
+        chat_id: int,
+        response: Response,
+        *,
+        update_id: int | None = None,
+        pressed: Message | None = None,
+    ) -> None:
+        """Deliver in the chat's turn, so waiting on a chat's rate limit holds up no handling."""
+
+        async def deliver() -> None:
+            try:
+                await self.deliver(chat_id, response, pressed=pressed)
+            except Exception as exc:
+                log.error(
+                    "telegram update failed",
+                    exc_info=exc,
+                    extra={"update_id": update_id, "error": repr(exc)[:300]},
+                )
+                try:
+                    await self.application.bot.send_message(chat_id, SORRY_SEND)
+                except TelegramError:
+                    log.warning("could not send the apology", extra={"chat": chat_id})
+
+        self.replies.submit([chat_id], deliver)
+
+    async def settled(self) -> None:
+        """Return once every update received so far is handled and its replies delivered."""
+        while self.intake.sequencer.busy or self.replies.busy:
+            await self.intake.sequencer.join()
+            await self.replies.join()
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
@@ -154,26 +208,46 @@ class TelegramAdapter:
     async def send(self, chat_id: int | str, reply: Reply) -> None:
         bot = self.application.bot
         markup = keyboard(reply.buttons)
+        target = chat_id
         if reply.image is not None:
-            await bot.send_photo(
-                chat_id,
-                photo=reply.image.data,
-                filename=reply.image.filename,
-                caption=caption(reply.image.caption) or None,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup if not reply.text else None,
+            image = reply.image
+            target = await self._to_chat(
+                target,
+                lambda to: bot.send_photo(
+                    to,
+                    photo=image.data,
+                    filename=image.filename,
+                    caption=caption(image.caption) or None,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if not reply.text else None,
+                ),
             )
             if not reply.text:
                 return
         pieces = split(reply.text)
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
-            await bot.send_message(
-                chat_id,
-                to_html(piece) or "…",
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup if last else None,
+            html_text = to_html(piece) or "…"
+            target = await self._to_chat(
+                target,
+                lambda to, text=html_text, last=last: bot.send_message(  # type: ignore[misc]
+                    to, text, parse_mode=ParseMode.HTML, reply_markup=markup if last else None
+                ),
             )
+
+    async def _to_chat(
+        self, chat_id: int | str, call: Callable[[int | str], Awaitable[object]]
+    ) -> int | str:
+        """Make a call for a chat; a group upgraded to a supergroup (400 with
+        migrate_to_chat_id) moves its HabitLink group along and gets the call at its new id."""
+        try:
+            await call(chat_id)
+            return chat_id
+        except ChatMigrated as exc:
+            new_id = exc.new_chat_id
+            await self.bot.move_chat(PLATFORM, str(chat_id), str(new_id))
+            await call(new_id)
+            return new_id
 
     async def _edit(self, message: Message, reply: Reply) -> bool:
         """Edit a text message in place; False when it cannot be edited (a photo, too long)."""
@@ -222,29 +296,35 @@ class TelegramAdapter:
         if webhook_url and not webhook_secret:
             raise ValueError("webhook mode needs a secret token (TELEGRAM_WEBHOOK_SECRET)")
         app = self.application
+        started = on_started or (lambda: None)
         async with app:
             try:
                 await self.publish_commands()
             except (Forbidden, BadRequest) as exc:
                 log.warning("could not publish the command menu", extra={"error": str(exc)})
             await app.start()
-            assert app.updater is not None
-            if webhook_url:
-                await app.updater.start_webhook(
-                    listen=listen,
-                    port=port,
-                    url_path=urlsplit(webhook_url).path.strip("/") or "telegram",
-                    webhook_url=webhook_url,
-                    secret_token=webhook_secret,
-                )
-                log.info("telegram webhook listening", extra={"port": port})
-            else:
-                await app.updater.start_polling(timeout=poll_timeout)
-                log.info("telegram long polling started")
-            if on_started is not None:
-                on_started()
             try:
-                await stop.wait()
+                await self.intake.resume()
+                if webhook_url:
+                    await self.intake.webhook(
+                        stop,
+                        url=webhook_url,
+                        secret=webhook_secret,
+                        listen=listen,
+                        port=port,
+                        started=started,
+                    )
+                else:
+                    log.info("telegram long polling started")
+                    await self.intake.poll(
+                        stop,
+                        base_url=self.base_url,
+                        token=self.token,
+                        poll_timeout=poll_timeout,
+                        started=started,
+                    )
             finally:
-                await app.updater.stop()
+                await self.intake.sequencer.drain(timeout=3.0)
+                await self.replies.drain(timeout=3.0)  # a group's backlog may wait minutes
+                self.presses.close()
                 await app.stop()

@@ -29,20 +29,53 @@ def to_html(text: Rich) -> str:
     return "".join(out).strip()
 
 
+def units(text: str) -> int:
+    """Length in UTF-16 code units, as Telegram counts (an emoji outside the BMP counts 2)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def fit(text: str, room: int) -> int:
+    """How many characters of `text` fit in `room` UTF-16 units, ending after a space when
+    one is there to cut at (never inside a character: a surrogate pair stays whole)."""
+    used = 0
+    end = len(text)
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > room:
+            end = i
+            break
+    if end == len(text):
+        return end
+    space = text.rfind(" ", 0, end)
+    return space + 1 if space > 0 else max(end, 1)
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` UTF-16 units, with "…" when cut."""
+    if units(text) <= limit:
+        return text
+    return text[: fit(text, limit - 1)].rstrip() + "…"
+
+
 def split(text: Rich, limit: int = MESSAGE_LIMIT) -> list[Rich]:
-    """Cut text into pieces of at most `limit` visible characters, at line breaks where possible."""
+    """Cut text into pieces of at most `limit` visible UTF-16 code units (Telegram's count
+    after entity parsing): at line breaks where possible, then between words. Each piece is
+    rendered on its own, so no HTML tag or entity is ever cut."""
     pieces: list[list[Span]] = [[]]
     size = 0
     for span in _lines(text, limit):
-        if pieces[-1] and size + len(span.text) + _block_extra(span, pieces[-1]) > limit:
+        if pieces[-1] and size + units(span.text) + _block_extra(span, pieces[-1]) > limit:
             pieces.append([])
             size = 0
-        room = limit - _block_extra(span, pieces[-1])
-        while len(span.text) > room:  # one line longer than a whole message: cut it hard
-            pieces[-1].append(Span(span.text[:room], span.style))
+        room = limit - size - _block_extra(span, pieces[-1])
+        while units(span.text) > room:  # longer than the rest of this piece: cut at a word
+            cut = fit(span.text, room)
+            pieces[-1].append(Span(span.text[:cut], span.style))
             pieces.append([])
-            span = Span(span.text[room:], span.style)
-        size += len(span.text) + _block_extra(span, pieces[-1])
+            size = 0
+            span = Span(span.text[cut:], span.style)
+            room = limit - _block_extra(span, pieces[-1])
+        size += units(span.text) + _block_extra(span, pieces[-1])
         pieces[-1].append(span)
     result = [_trim(Rich(tuple(p))) for p in pieces]
     return [r for r in result if r] or [Rich()]
@@ -59,7 +92,7 @@ def _lines(text: Rich, limit: int) -> list[Span]:
     block stays whole when it fits in one piece; a longer one is cut between its lines."""
     out: list[Span] = []
     for span in text.spans:
-        if span.style is Style.PRE and len(span.text) + 2 <= limit:
+        if span.style is Style.PRE and units(span.text) + 2 <= limit:
             out.append(span)
             continue
         parts = span.text.split("\n")
@@ -80,7 +113,7 @@ def _trim(text: Rich) -> Rich:
 
 
 def caption(text: Rich) -> str:
-    """A photo caption within Telegram's 1024 characters."""
+    """A photo caption within Telegram's 1024 characters (UTF-16 code units)."""
     pieces = split(text, CAPTION_LIMIT - 1)
     rendered = to_html(pieces[0])
     return rendered + ("…" if len(pieces) > 1 else "")

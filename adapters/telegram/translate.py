@@ -48,7 +48,7 @@ def command_for_us(text: str, bot_username: str) -> ParsedCommand:
     return ParsedCommand(command, args, addressed=addressed)
 
 
-def message_request(message: Message, bot: Bot) -> Request | None:
+def message_request(message: Message, bot: Bot, update_id: int | None = None) -> Request | None:
     """A message (text or photo) from a person; None for what the bot should not answer."""
     if message.from_user is None or message.from_user.is_bot:
         return None
@@ -75,6 +75,7 @@ def message_request(message: Message, bot: Bot) -> Request | None:
         reply_to=reply_to,
         deep_link=f"https://t.me/{bot.username}?start=",
         addressed=parsed.addressed,
+        update_id=update_id,
     )
 
 
@@ -82,7 +83,12 @@ def button_request(update: Update) -> Request | None:
     query = update.callback_query
     if query is None or query.data is None or query.message is None:
         return None
-    return Request(sender=person(query.from_user), chat=chat(query.message.chat), button=query.data)
+    return Request(
+        sender=person(query.from_user),
+        chat=chat(query.message.chat),
+        button=query.data,
+        update_id=update.update_id,
+    )
 
 
 def _photo(size: PhotoSize, bot: Bot) -> Photo:

@@ -5,11 +5,20 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from core.db.models import Group, GroupBan, GroupChat, GroupMember, GroupRole, User
+from core.db.models import (
+    Group,
+    GroupBan,
+    GroupChat,
+    GroupMember,
+    GroupRole,
+    Notification,
+    NotificationStatus,
+    User,
+)
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.groups.privacy import can_read, members_only
 from core.users.locks import lock_user
@@ -65,6 +74,33 @@ class GroupService:
             .where(GroupChat.platform == chat.platform, GroupChat.external_chat_id == chat.chat_id)
         )
         return (await self.session.scalars(stmt)).first()
+
+    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> bool:
+        """The platform moved a chat to a new id (a Telegram group upgraded to a supergroup):
+        its group, and what is queued for it, follow. False when no group lived there."""
+        moved = await self.session.scalar(
+            select(GroupChat).where(
+                GroupChat.platform == platform, GroupChat.external_chat_id == old_chat_id
+            )
+        )
+        if moved is None or old_chat_id == new_chat_id:
+            return False
+        taken = await self.for_chat(ChatRef(platform, new_chat_id))
+        if taken is not None:  # the new chat already has a group: keep that one
+            return False
+        moved.external_chat_id = new_chat_id
+        await self.session.execute(
+            update(Notification)
+            .where(
+                Notification.platform == platform,
+                Notification.chat_id == old_chat_id,
+                Notification.status.in_(
+                    (NotificationStatus.PENDING.value, NotificationStatus.SENDING.value)
+                ),
+            )
+            .values(chat_id=new_chat_id)
+        )
+        return True
 
     async def by_invite(self, code: str) -> Group | None:
         return (

@@ -317,7 +317,10 @@ class MethodHandlers(UpdateInjection):
 
     def api_answerCallbackQuery(self, params: JSON, files: dict[str, UploadedFile]) -> bool:
         query = self.callback_queries.get(params["callback_query_id"])
-        if query is None or query.answered:
+        too_late = query is not None and (
+            time.monotonic() - query.pressed_at > self.callback_answer_window
+        )
+        if query is None or query.answered or too_late:
             raise ApiError(
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",

@@ -112,6 +112,8 @@ class StoredMessage:
     edit_date: int | None = None
     deleted: bool = False
     author_signature: str | None = None
+    migrate_to_chat_id: int | None = None  # service messages of a group's upgrade
+    migrate_from_chat_id: int | None = None
     edits: list[EditRecord] = field(default_factory=list)
     method: str = "user"
 
@@ -139,6 +141,9 @@ class StoredMessage:
             data["sender_chat"] = self.sender_chat.to_api()
         if self.author_signature:
             data["author_signature"] = self.author_signature
+        for key in ("migrate_to_chat_id", "migrate_from_chat_id"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
         if self.edit_date is not None:
             data["edit_date"] = self.edit_date
         if with_reply and self.reply_to is not None:
@@ -236,6 +241,7 @@ class CallbackQueryRecord:
     message: StoredMessage
     data: str
     answered: bool = False
+    pressed_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass

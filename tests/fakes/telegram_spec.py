@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.fakes.telegram_markup import EntityParseError, parse_entities
-from tests.fakes.telegram_models import JSON, Problem
+from tests.fakes.telegram_models import JSON, Problem, utf16_len
 
 DEFAULT_SPEC_PATH = "/work/shared/specs/telegram-bot-api.json"
 SPEC_PATH = Path(os.environ.get("TELEGRAM_BOT_API_SPEC", DEFAULT_SPEC_PATH))
@@ -334,7 +334,8 @@ def _check_inline_keyboard(markup: JSON, path: str) -> list[Problem]:
 def visible_length(
     text: str, parse_mode: str | None, entities: Any, path: str
 ) -> tuple[int, list[Problem]]:
-    """Length (in Unicode code points, as Telegram counts) of the text after entity parsing."""
+    """Length of the text after entity parsing, in UTF-16 code units: the stricter reading of
+    Telegram's limits (entity offsets are UTF-16, and an emoji outside the BMP counts twice)."""
     if parse_mode is not None and parse_mode.lower() not in PARSE_MODES:
         return 0, _problem(
             "parse_mode",
@@ -347,7 +348,7 @@ def visible_length(
         return 0, _problem(
             path, f"{parse_mode} markup: {exc}", f"Bad Request: can't parse entities: {exc}"
         )
-    return len(visible), []
+    return utf16_len(visible), []
 
 
 def _method_checks(method: str, params: JSON) -> list[Problem]:
@@ -388,7 +389,10 @@ def _method_checks(method: str, params: JSON) -> list[Problem]:
             "chat_id and message_id (or inline_message_id)",
             "Bad Request: message identifier is not specified",
         )
-    if method == "answerCallbackQuery" and len(params.get("text") or "") > MAX_CALLBACK_ANSWER:
+    if (
+        method == "answerCallbackQuery"
+        and utf16_len(params.get("text") or "") > MAX_CALLBACK_ANSWER
+    ):
         problems += _problem(
             "text",
             f"text is {len(params['text'])} characters, max {MAX_CALLBACK_ANSWER}",

@@ -71,6 +71,12 @@ class TelegramState(Changes):
         self.files: dict[str, FileEntry] = {}
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.callback_answers: list[CallbackAnswer] = []
+        # A press can be answered only this many seconds after it happened; later answers get
+        # 400 "query is too old" (Telegram does not document its figure).
+        self.callback_answer_window = 10.0
+        # Basic groups upgraded to supergroups: old chat id -> new chat id. Calls naming the
+        # old id answer 400 with parameters.migrate_to_chat_id.
+        self.migrated_chats: dict[int, int] = {}
         self.commands: dict[tuple[str, str], list[JSON]] = {}  # (scope key, language) -> list
         self.chat_actions: list[tuple[int | str, str]] = []
         self.member_status: dict[tuple[int, int], str] = {}
@@ -170,6 +176,12 @@ class TelegramState(Changes):
 
     def _take_fault(self, method: str, params: JSON) -> ApiError | None:
         chat_id = params.get("chat_id")
+        if isinstance(chat_id, int) and chat_id in self.migrated_chats:
+            return ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self.migrated_chats[chat_id]},
+            )
         if chat_id in self.blocked_chats and method.startswith(("send", "edit", "copy", "forward")):
             return ApiError(403, FAULT_DESCRIPTIONS[403])
         for fault in self.faults:

@@ -179,3 +179,21 @@ class UpdateInjection(TelegramState):
         message = self._user_message(group, admin, text=text, sender_chat=group)
         message.author_signature = signature
         return self._message_update(message)
+
+    def upgrade_group(self, group: FakeChat, *, by: FakeUser | None = None) -> FakeChat:
+        """A basic group becomes a supergroup with a new id, as Telegram does it: a service
+        message with migrate_to_chat_id in the old chat, one with migrate_from_chat_id in the
+        new chat, and from now on calls naming the old id answer 400 + migrate_to_chat_id."""
+        assert group.type == "group", "only a basic group can be upgraded"
+        number, self._next_group_id = self._next_group_id, self._next_group_id + 1
+        new = FakeChat(-(1_001_000_000_000 + number), "supergroup", group.title, group.username)
+        self.chats[new.id] = new
+        user = by or self.default_user
+        old_note = self._user_message(group, user)
+        old_note.migrate_to_chat_id = new.id
+        self._message_update(old_note)
+        new_note = self._user_message(new, user)
+        new_note.migrate_from_chat_id = group.id
+        self._message_update(new_note)
+        self.migrated_chats[group.id] = new.id
+        return new

@@ -26,6 +26,7 @@ class TelegramHarness:
         chat: FakeChat | None = None,
         user: FakeUser | None = None,
         count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109
     ) -> list[StoredMessage]:
         """A person writes `text`; waits for `count` bot messages in that chat and returns them."""
         chat = chat or self.fake.private_chat(user)
@@ -33,6 +34,7 @@ class TelegramHarness:
         self.fake.send_text(text, chat=chat, user=user)
         return await self.fake.wait_for(
             lambda: found if len(found := self.messages_since(since, chat)) >= count else None,
+            timeout=timeout,
             what=f"{count} bot message(s) in reply to {text!r}",
         )
 
@@ -45,6 +47,7 @@ class TelegramHarness:
         """Press a button of a bot message; returns the answerCallbackQuery text."""
         update = self.fake.press_button(message, text=text, user=user)
         answer = await self.fake.wait_for_callback_answer(update["callback_query"]["id"])
+        await asyncio.wait_for(self.adapter.settled(), 5)  # the press is answered before its edit
         return answer.text
 
 

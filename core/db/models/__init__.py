@@ -3,6 +3,7 @@
 from core.db.base import Base
 from core.db.models.groups import Group, GroupBan, GroupChat, GroupMember, GroupRole, Proof
 from core.db.models.habits import Habit, HabitLog, Reminder
+from core.db.models.inbox import InboxUpdate
 from core.db.models.links import LinkAttempt, LinkCode
 from core.db.models.notifications import Notification, NotificationStatus
 from core.db.models.social import Message, MessageKind, MessageLike, Tool, Trust
@@ -20,6 +21,7 @@ __all__ = [
     "Habit",
     "HabitLog",
     "Identity",
+    "InboxUpdate",
     "LinkAttempt",
     "LinkCode",
     "Message",

@@ -80,7 +80,7 @@ async def test_no_secret_in_any_log_line_at_debug(
         stop.set()
         await asyncio.wait_for(task, timeout=10)
     text = captured_log.getvalue()
-    assert "getUpdates" in text and "sendMessage" in text  # PTB's DEBUG lines are there
+    assert "Set Bot API URL" in text and "sendMessage" in text  # PTB's DEBUG lines are there
     assert "storage down" in text and "ConnectionError" in text and REDACTED in text
     secrets = [*SECRETS.values(), DB_PASSWORD, REDIS_PASSWORD, settings.effective_webhook_secret]
     secrets += [fake.token, fake.token.split(":", 1)[1]]

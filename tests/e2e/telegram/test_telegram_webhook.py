@@ -172,3 +172,17 @@ async def test_a_forged_update_signed_with_the_placeholder_is_refused(bot: Habit
             stop.set()
             await asyncio.wait_for(task, timeout=10)
         fake.assert_no_violations()
+
+
+async def test_an_update_delivered_twice_is_handled_once(webhook: Webhook) -> None:
+    """Telegram sends an update again when it did not see the 200 in time: the inbox knows it."""
+    fake = webhook.fake
+    update = {"update_id": 880_000_001, **webhook.update("/newhabit Read")}
+    since = len(fake.sent_messages)
+    assert await fake.post_to_webhook(update, secret_token=SECRET) == 200
+    await fake.wait_for_message(text_contains="Created Read", since=since)
+    again = len(fake.sent_messages)
+    assert await fake.post_to_webhook(update, secret_token=SECRET) == 200
+    (listing,) = await webhook.say("/habits")  # handled after the repeat (same chat)
+    assert fake.sent_messages[again:] == [listing]  # the repeat got no answer: not handled
+    assert (listing.plain_text or "").count("Read") == 1

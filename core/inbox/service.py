@@ -1,0 +1,102 @@
+"""Store each delivered update before confirming it to the platform; mark it handled in the
+transaction of its effect. After a crash the unhandled ones are handled again, and a platform
+that delivers one twice (confirmed too late) finds it already known."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.db.models import InboxUpdate
+
+# Handled updates are kept this long, to recognise one the platform delivers a second time.
+KEEP_HANDLED = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    update_id: int
+    payload: str
+
+
+class InboxStore:
+    """The inbox on a unit of work's session (`uow.inbox`); the caller commits."""
+
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    async def accept(self, platform: str, entries: list[InboxEntry]) -> list[InboxEntry]:
+        """Store the entries; returns those not seen before, in order."""
+        if not entries:
+            return []
+        known = set(
+            (
+                await self.session.scalars(
+                    select(InboxUpdate.update_id).where(
+                        InboxUpdate.platform == platform,
+                        InboxUpdate.update_id.in_([e.update_id for e in entries]),
+                    )
+                )
+            ).all()
+        )
+        fresh: list[InboxEntry] = []
+        for entry in entries:
+            if entry.update_id not in known:
+                known.add(entry.update_id)
+                fresh.append(entry)
+        if fresh:
+            now = self.clock.now()
+            dialect = self.session.get_bind().dialect.name
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            rows = [
+                {
+                    "platform": platform,
+                    "update_id": e.update_id,
+                    "payload": e.payload,
+                    "received_at": now,
+                    "handled_at": None,
+                }
+                for e in fresh
+            ]
+            await self.session.execute(insert(InboxUpdate).on_conflict_do_nothing(), rows)
+        return fresh
+
+    async def pending(self, platform: str) -> list[InboxEntry]:
+        """Updates stored but not handled (a crash interrupted them), oldest first."""
+        rows = (
+            await self.session.execute(
+                select(InboxUpdate.update_id, InboxUpdate.payload)
+                .where(InboxUpdate.platform == platform, InboxUpdate.handled_at.is_(None))
+                .order_by(InboxUpdate.update_id)
+            )
+        ).all()
+        return [InboxEntry(update_id, payload) for update_id, payload in rows]
+
+    async def mark_handled(self, platform: str, update_id: int) -> None:
+        """Mark an update handled: in the transaction of its effect, or after it changed
+        nothing (or failed)."""
+        await self.session.execute(
+            update(InboxUpdate)
+            .where(
+                InboxUpdate.platform == platform,
+                InboxUpdate.update_id == update_id,
+                InboxUpdate.handled_at.is_(None),
+            )
+            .values(handled_at=self.clock.now())
+        )
+
+    async def prune(self, platform: str) -> None:
+        """Forget handled updates older than KEEP_HANDLED."""
+        await self.session.execute(
+            delete(InboxUpdate).where(
+                InboxUpdate.platform == platform,
+                InboxUpdate.handled_at < self.clock.now() - KEEP_HANDLED,
+            )
+        )

@@ -1,0 +1,100 @@
+"""`habitlink run` killed with SIGKILL in the middle of a stream of commands, then restarted:
+every command Telegram delivered is handled, none twice (the inbox)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.config import Settings
+from core.db.engine import Database
+from core.db.models import Message
+from tests.e2e.test_console_cli import REPO, habitlink
+from tests.fakes.telegram_api import FakeTelegram
+
+STREAM = 60
+
+
+async def start_bot(
+    fake: FakeTelegram, database: Database, home: Path
+) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
+    env.update(
+        PYTHONPATH=str(REPO),
+        DATA_DIR=str(home),
+        DATABASE_URL=database.url,
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        TELEGRAM_FILE_BASE_URL=fake.base_file_url,
+        LOG_LEVEL="WARNING",
+    )
+    polls = len(fake.calls_of("getUpdates"))
+    process = await asyncio.create_subprocess_exec(
+        *habitlink(),
+        "run",
+        cwd=home,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    await fake.wait_for_calls("getUpdates", polls + 1, timeout=60)
+    return process
+
+
+async def learnings(database: Database) -> Counter[str]:
+    async with database.session() as session:
+        return Counter((await session.scalars(select(Message.content))).all())
+
+
+async def test_a_killed_bot_loses_no_command_and_handles_none_twice(
+    database: Database, tmp_path: Path
+) -> None:
+    async with FakeTelegram() as fake:
+        group = fake.new_group("Crew")
+        process = await start_bot(fake, database, tmp_path)
+        try:
+            fake.send_command("newgroup", "Crew", chat=group)
+            await fake.wait_for_message(chat_id=group.id, timeout=30)
+
+            async def stream() -> None:
+                for i in range(STREAM):
+                    fake.send_command("learn", f"lesson {i}", chat=group)
+                    await asyncio.sleep(0.02)
+
+            sending = asyncio.create_task(stream())
+            # Kill it as soon as it has taken a batch of the stream from Telegram.
+            await fake.wait_for(
+                lambda: any(
+                    c.status == 200 and c.response and c.response.get("result")
+                    for c in fake.calls_of("getUpdates")[2:]
+                ),
+                timeout=30,
+                what="a batch of the stream delivered",
+            )
+            await asyncio.sleep(0.05)
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+            handled_before = sum((await learnings(database)).values())
+            await sending
+            process = await start_bot(fake, database, tmp_path)
+            wanted = Counter(f"lesson {i}" for i in range(STREAM))
+
+            async def all_handled() -> bool:
+                return sum((await learnings(database)).values()) >= STREAM
+
+            for _ in range(600):
+                if await all_handled():
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)  # anything handled twice would show up by now
+            assert await learnings(database) == wanted
+            assert handled_before < STREAM, "the kill came after the whole stream"
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(process.wait(), 30)
