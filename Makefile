@@ -37,6 +37,7 @@ test: lint typecheck pytest
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.bench_stats
 	$(BIN)/python -m bench.bench_commands
+	$(BIN)/python -m bench.bench_finder
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -15,6 +15,9 @@ from bot.handlers import build_router
 from core.clock import Clock, SystemClock
 from core.db.engine import Database
 from core.db.schema import ensure_schema
+from core.errors import StorageConflict
+from core.finder.llm import GroqChooser, OpenAIChooser
+from core.finder.service import ToolFinder
 from core.flows import FlowStore, MemoryFlowStore
 from core.flows.redis import RedisFlowStore
 from core.media.storage import media_store_from_settings
@@ -83,7 +86,17 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         units = UnitOfWorkFactory(
             db, clock, default_timezone=settings.default_timezone, media=media
         )
-        bot = HabitLinkBot(uow=units, flows=flows, router=build_router())
+        finder = tool_finder_from_settings(settings, clock)
+        if finder.chooser is not None:
+            stack.push_async_callback(finder.chooser.close)
+        bot = HabitLinkBot(
+            uow=units,
+            flows=flows,
+            router=build_router(),
+            finder=finder,
+            tools_per_day=settings.tools_per_day,
+        )
+        await sync_toolbox(units)
     except BaseException:
         await stack.aclose()
         raise
@@ -93,6 +106,42 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             "database": db.dialect,
             "flow_store": type(flows).__name__,
             "media_store": type(media).__name__,
+            "tool_finder": finder.chooser.provider if finder.chooser else "offline",
         },
     )
     return App(settings, clock, db, flows, bot, limiter, redis, _stack=stack)
+
+
+async def sync_toolbox(units: UnitOfWorkFactory) -> None:
+    """Bring the shipped Toolbox into the database (by slug; community tools untouched). Two
+    processes starting together may race: the loser finds the winner's rows next time."""
+    try:
+        async with units() as uow:
+            written = await uow.toolbox.sync_seed()
+            await uow.commit()
+    except StorageConflict:
+        log.info("toolbox seed synced by another process")
+        return
+    if written:
+        log.info("toolbox seed synced", extra={"tools_written": written})
+
+
+def tool_finder_from_settings(settings: Settings, clock: Clock) -> ToolFinder:
+    """OpenAI when its key is set, else Groq when its key is set, else offline ranking only."""
+    chooser: OpenAIChooser | GroqChooser | None = None
+    timeout = settings.ai_timeout_seconds
+    if settings.openai_api_key is not None:
+        chooser = OpenAIChooser(
+            settings.openai_api_key.get_secret_value(),
+            settings.openai_model,
+            base_url=settings.openai_base_url,
+            timeout=timeout,
+        )
+    elif settings.groq_api_key is not None:
+        chooser = GroqChooser(
+            settings.groq_api_key.get_secret_value(),
+            settings.groq_model,
+            base_url=settings.groq_base_url,
+            timeout=timeout,
+        )
+    return ToolFinder(chooser, clock, daily_ai_calls=settings.ai_daily_limit)

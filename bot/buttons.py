@@ -24,6 +24,10 @@ LEARNING_DELETE: Final = "ld"  # a learning's Delete
 FEED_PAGE: Final = "fd"  # /feed: another page or order
 LINK_JOIN: Final = "lj"  # /link CODE: join the code's account into this profile
 LINK_CANCEL: Final = "lx"  # /link CODE: don't
+LIFEBOOK: Final = "lb"  # /lifebook: a section, the guided flow, AI consent, erase
+SERVES: Final = "sv"  # which Lifebook goal or value a habit serves
+TOOLBOX: Final = "tb"  # /tools, /tool, /findtool: a page, open a tool, use it for a habit
+ADD_TOOL: Final = "at"  # /addtool's guided steps
 
 PREFIXES: Final = frozenset(
     {
@@ -45,6 +49,10 @@ PREFIXES: Final = frozenset(
         FEED_PAGE,
         LINK_JOIN,
         LINK_CANCEL,
+        LIFEBOOK,
+        SERVES,
+        TOOLBOX,
+        ADD_TOOL,
     }
 )
 

@@ -33,10 +33,11 @@ class Kind(StrEnum):
     CHOICE = "choice"  # one word of `choices`
     NUMBER = "number"  # a whole number, within `low`..`high` when given
     PHOTO = "photo"  # the photo the message carries
+    TOOL = "tool"  # a Toolbox technique: its name, a beginning or a part of it
 
 
 # Parameters a person types (the others come from the message itself).
-TYPED = (Kind.HABIT, Kind.DAY, Kind.TEXT, Kind.CHOICE, Kind.NUMBER)
+TYPED = (Kind.HABIT, Kind.DAY, Kind.TEXT, Kind.CHOICE, Kind.NUMBER, Kind.TOOL)
 # Commands gathered under one name on platforms with command families (Discord's /habit new).
 FAMILIES: Mapping[str, str] = MappingProxyType(
     {
@@ -77,6 +78,11 @@ class Arg:
     def habit(description: str = "", *, required: bool = False) -> Param:
         text = description or "The habit: its number in /habits, its name or a word of it"
         return Param("habit", Kind.HABIT, text, required=required)
+
+    @staticmethod
+    def tool(description: str = "", *, required: bool = True) -> Param:
+        text = description or "The technique: its name or a part of it (see /tools)"
+        return Param("tool", Kind.TOOL, text, required=required)
 
     @staticmethod
     def day() -> Param:

@@ -104,7 +104,11 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
     groq_api_key: SecretStr | None = None
+    groq_base_url: str | None = None
     groq_model: str = "llama-3.1-8b-instant"
+    ai_timeout_seconds: float = Field(default=4.0, gt=0, le=60)
+    ai_daily_limit: int = Field(default=20, ge=0)
+    tools_per_day: int = Field(default=3, ge=0)
 
     @field_validator("default_timezone")
     @classmethod

@@ -10,14 +10,17 @@ from zoneinfo import ZoneInfo
 from bot.messages import Request
 from core.clock import Clock
 from core.db.models import User
+from core.finder.service import ToolFinder
 from core.flows import FlowState
 from core.groups.service import GroupService
 from core.habits.service import HabitService
+from core.lifebook.service import LifebookService
 from core.media.storage import MediaStore
 from core.proofs.service import ProofService
 from core.reminders.service import ReminderService
 from core.social.learnings import LearningService
 from core.social.trust import TrustService
+from core.toolbox.service import ToolboxService
 from core.uow import UnitOfWork
 from core.users.links import LinkService
 from core.users.service import UserService, user_today, user_zone
@@ -39,6 +42,8 @@ class Context:
     flow_changed: bool = field(default=False)
     # Typed arguments checked against the command's declaration (bot/commands.py parse_args).
     args: dict[str, str | int | None] = field(default_factory=dict)
+    finder: ToolFinder | None = None  # the bot's one tool finder (AI client, cache, ranker)
+    tools_per_day: int = 3
 
     @property
     def clock(self) -> Clock:
@@ -81,6 +86,20 @@ class Context:
     @property
     def trust(self) -> TrustService:
         return self.uow.trust
+
+    @property
+    def toolbox(self) -> ToolboxService:
+        return self.uow.toolbox
+
+    @property
+    def lifebook(self) -> LifebookService:
+        return self.uow.lifebook
+
+    @property
+    def tool_finder(self) -> ToolFinder:
+        if self.finder is None:
+            self.finder = ToolFinder(None, self.clock)
+        return self.finder
 
     @property
     def now(self) -> datetime:

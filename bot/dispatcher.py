@@ -14,6 +14,7 @@ from bot.messages import Button, Request, Response, bold, hint, rich
 from bot.router import Router
 from core.clock import Clock
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
+from core.finder.service import ToolFinder
 from core.flows import FlowKey, FlowStore
 from core.media.storage import MediaStore
 from core.uow import UnitOfWorkFactory
@@ -30,8 +31,19 @@ Middleware = Callable[[Context], Awaitable[Response | None]]
 class HabitLinkBot:
     """Every adapter hands its requests to `handle` and renders what comes back."""
 
-    def __init__(self, *, uow: UnitOfWorkFactory, flows: FlowStore, router: Router) -> None:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        flows: FlowStore,
+        router: Router,
+        finder: ToolFinder | None = None,
+        tools_per_day: int = 3,
+    ) -> None:
         self.uow = uow  # `async with bot.uow() as uow:` opens one unit of work
+        # One finder per bot: it holds the AI client, the answer cache and the ranker's index.
+        self.finder = finder or ToolFinder(None, uow.clock)
+        self.tools_per_day = tools_per_day
         self.flows = flows
         self.router = router
 
@@ -91,6 +103,8 @@ class HabitLinkBot:
                 uow=uow,
                 router=self.router,
                 flow=flow,
+                finder=self.finder,
+                tools_per_day=self.tools_per_day,
             )
             response = await self._route(ctx)
             if request.update_id is not None:  # handled with its effect: never twice

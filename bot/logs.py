@@ -114,5 +114,7 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("httpx", "httpcore", "aiosqlite", "alembic.runtime.migration", "apscheduler"):
+    # The AI SDKs log whole requests at DEBUG (a person's text, their Lifebook): WARNING at least.
+    noisy_loggers = ("httpx", "httpcore", "aiosqlite", "alembic.runtime.migration", "apscheduler")
+    for noisy in (*noisy_loggers, "bm25s", "openai", "groq"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bot.messages import Button, Rich, Span, bold, italic, rich
@@ -93,8 +94,8 @@ def numbered_habit_buttons(habits: list[Habit], prefix: str) -> list[list[Button
     ]
 
 
-def habit_card(habit: Habit) -> Rich:
-    """Everything the person told us about a habit."""
+def habit_card(habit: Habit, techniques: Sequence[str] = (), serves: str | None = None) -> Rich:
+    """Everything the person told us about a habit, the techniques it uses and what it serves."""
     parts: list[Rich | Span | str] = [bold(habit.title), f"\nSchedule: {habit.schedule.describe()}"]
     details = [
         ("Why", habit.why),
@@ -107,4 +108,8 @@ def habit_card(habit: Habit) -> Rich:
     for label, value in details:
         if value:
             parts += [f"\n{label}: ", str(value)]
+    if serves:
+        parts += ["\nServes: ", serves]
+    if techniques:
+        parts += ["\nTechniques: ", ", ".join(techniques)]
     return rich(*parts)

@@ -25,11 +25,13 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core.bot_state import BotStateStore
 from core.clock import Clock
+from core.counters import DailyCounters
 from core.db.engine import Database
 from core.errors import StorageConflict, StorageError
 from core.groups.service import GroupService
 from core.habits.service import HabitService
 from core.inbox import InboxStore
+from core.lifebook.service import LifebookService
 from core.media.storage import MediaStore
 from core.notify.outbox import Outbox
 from core.notify.producer import Producer
@@ -38,6 +40,7 @@ from core.reminders.service import ReminderService
 from core.social.learnings import LearningService
 from core.social.trust import TrustService
 from core.summary.service import SummaryService
+from core.toolbox.service import ToolboxService
 from core.users.links import LinkService
 from core.users.service import UserService
 
@@ -127,6 +130,18 @@ class UnitOfWork:
     @cached_property
     def trust(self) -> TrustService:
         return TrustService(self._session, self.clock)
+
+    @cached_property
+    def lifebook(self) -> LifebookService:
+        return LifebookService(self._session)
+
+    @cached_property
+    def toolbox(self) -> ToolboxService:
+        return ToolboxService(self._session, self.clock)
+
+    @cached_property
+    def counters(self) -> DailyCounters:
+        return DailyCounters(self._session)
 
     @cached_property
     def outbox(self) -> Outbox:

@@ -30,6 +30,7 @@ from adapters.discord.translate import (
     message_request,
     person,
     slash_request,
+    tool_titles,
 )
 from bot import buttons
 from bot.commands import Command
@@ -110,7 +111,13 @@ class DiscordAdapter:
     async def setup(self) -> None:
         """After login, before the gateway: persistent buttons, the commands, a sync if needed."""
         self.client.add_dynamic_items(PayloadButton)
-        build_tree(self.client.tree, self.commands, self.on_slash, self.complete_habit)
+        build_tree(
+            self.client.tree,
+            self.commands,
+            self.on_slash,
+            self.complete_habit,
+            self.complete_tool,
+        )
         if self.sync_commands:
             try:
                 await self.publish_commands()
@@ -200,6 +207,9 @@ class DiscordAdapter:
 
     async def complete_habit(self, interaction: Interaction, current: str) -> list[str]:
         return await habit_titles(self.bot, interaction.user, current)
+
+    async def complete_tool(self, interaction: Interaction, current: str) -> list[str]:
+        return await tool_titles(self.bot, current)
 
     async def on_message(self, message: discord.Message) -> None:
         """Messages are handled concurrently, in order per channel and per person (discord.py

@@ -36,13 +36,16 @@ def build_tree(
     commands: Iterable[Command],
     run: RunCommand,
     complete: CompleteHabit,
+    complete_tool: CompleteHabit | None = None,
 ) -> None:
-    """Add every declared command to `tree`: a family's commands under /habit or /group."""
+    """Add every declared command to `tree`: a family's commands under /habit or /group.
+    Habit options autocomplete with `complete`, tool options with `complete_tool`."""
     declared = list(commands)
     families: dict[str, app_commands.Group] = {}
     for command in declared:
         if command.family is None:
-            tree.add_command(_command(command, run, complete, contexts([command.where])))
+            where = contexts([command.where])
+            tree.add_command(_command(command, run, complete, complete_tool, where))
             continue
         group = families.get(command.family)
         if group is None:
@@ -53,13 +56,14 @@ def build_tree(
                 allowed_contexts=contexts(members),
             )
             tree.add_command(group)
-        group.add_command(_command(command, run, complete, None))
+        group.add_command(_command(command, run, complete, complete_tool, None))
 
 
 def _command(
     command: Command,
     run: RunCommand,
     complete: CompleteHabit,
+    complete_tool: CompleteHabit | None,
     where: app_commands.AppCommandContext | None,
 ) -> app_commands.Command[Any, ..., None]:
     async def callback(interaction: Interaction, **values: Any) -> None:
@@ -101,6 +105,8 @@ def _command(
     for param in command.params:
         if param.kind is Kind.HABIT:
             slash.autocomplete(param.name)(_completer(complete))
+        elif param.kind is Kind.TOOL and complete_tool is not None:
+            slash.autocomplete(param.name)(_completer(complete_tool))
     return slash
 
 
@@ -119,14 +125,14 @@ def _annotation(param: Param) -> Any:
 def _completer(
     complete: CompleteHabit,
 ) -> Callable[[Interaction, str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]:
-    async def habits(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         titles = await complete(interaction, current)
         return [
             app_commands.Choice(name=t[:DESCRIPTION_LIMIT], value=t[:DESCRIPTION_LIMIT])
             for t in titles[:AUTOCOMPLETE_LIMIT]
         ]
 
-    return habits
+    return choices
 
 
 def args_of(command: Command, values: Mapping[str, Any]) -> str:

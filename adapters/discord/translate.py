@@ -136,3 +136,14 @@ async def habit_titles(bot: HabitLinkBot, user: discord.abc.User, current: str) 
     starts = [t for t in titles if fold(t).startswith(wanted)]
     inside = [t for t in titles if wanted in fold(t) and t not in starts]
     return (starts + inside)[:AUTOCOMPLETE_CHOICES]
+
+
+async def tool_titles(bot: HabitLinkBot, current: str) -> list[str]:
+    """Autocomplete: Toolbox titles starting with (then containing) what was typed."""
+    async with bot.uow() as uow:
+        titles = [t.title for t in await uow.toolbox.all()]
+        await uow.commit()  # the first use after an upgrade brings the seed in
+    wanted = " ".join(current.split()).lower()
+    starts = [t for t in titles if t.lower().startswith(wanted)]
+    inside = [t for t in titles if wanted in t.lower() and t not in starts]
+    return (starts + inside)[:AUTOCOMPLETE_CHOICES]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from bot.handlers import (
+    addtool,
     basics,
     checkin,
     edit,
+    findtool,
     group_admin,
     groups,
     habits,
     learnings,
+    lifebook,
     link,
     newhabit,
     pick,
@@ -19,6 +22,7 @@ from bot.handlers import (
     stats,
     summary,
     summarytime,
+    toolbox,
     trust,
     week,
 )
@@ -45,4 +49,8 @@ def build_router() -> Router:
         summary.router,
         link.router,
         pick.router,
+        lifebook.router,
+        toolbox.router,
+        addtool.router,
+        findtool.router,
     )

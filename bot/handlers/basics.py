@@ -10,7 +10,17 @@ from bot.router import Router
 
 router = Router()
 
-SECTIONS = ("Basics", "Habits", "Groups", "Learnings", "Summary", "Reminders", "Settings")
+SECTIONS = (
+    "Basics",
+    "Habits",
+    "Lifebook",
+    "Toolbox",
+    "Groups",
+    "Learnings",
+    "Summary",
+    "Reminders",
+    "Settings",
+)
 
 
 @router.command(

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from bot.buttons import DELETE_ASK, DELETE_HABIT, EDIT_FIELD, EDIT_HABIT, button_payload
+from bot.buttons import (
+    DELETE_ASK,
+    DELETE_HABIT,
+    EDIT_FIELD,
+    EDIT_HABIT,
+    SERVES,
+    button_payload,
+)
 from bot.commands import Arg
 from bot.context import Context
+from bot.handlers.lifebook import full_card, serves_question
 from bot.messages import Button, Response, bold, hint, italic
 from bot.router import Router
-from bot.views import habit_card, numbered_habit_buttons, plural
+from bot.views import numbered_habit_buttons, plural
 from core.db.models import Habit
 from core.flows import FlowState
 from core.habits.service import FIELD_LABELS, EditableField
@@ -52,20 +60,25 @@ async def edithabit(ctx: Context) -> Response:
     ref = " ".join(words[:split] if split is not None else words)
     habit = await ctx.habits.find(ctx.user, ref, habits)
     if split is None:
-        return _choose_field(habit)
+        return await _choose_field(ctx, habit)
     field = FIELD_WORDS[words[split].lower()]
     value = " ".join(words[split + 1 :])
     if not value:
         return _ask_value(ctx, habit, field)
     await ctx.habits.edit(habit, field, value)
-    return Response.say("Saved.\n\n", habit_card(habit))
+    return Response.say("Saved.\n\n", await full_card(ctx, habit))
 
 
-def _choose_field(habit: Habit, *, edit: bool = False) -> Response:
+async def _choose_field(ctx: Context, habit: Habit, *, edit: bool = False) -> Response:
+    buttons = _field_buttons(habit)
+    if serves_question(ctx, habit):
+        buttons.append(
+            [Button("What it serves in your Lifebook", button_payload(SERVES, habit.id, "?"))]
+        )
     return Response.say(
-        habit_card(habit),
+        await full_card(ctx, habit),
         "\n\nWhat do you want to change?",
-        buttons=_field_buttons(habit),
+        buttons=buttons,
         edit=edit,
     )
 
@@ -89,7 +102,7 @@ async def press_habit(ctx: Context, args: list[str]) -> Response:
     habit = await _owned(ctx, args)
     if habit is None:
         return Response(notice="That habit isn't on your list (any more).")
-    return _choose_field(habit, edit=True)
+    return await _choose_field(ctx, habit, edit=True)
 
 
 @router.button(EDIT_FIELD)
@@ -111,7 +124,7 @@ async def answer(ctx: Context, state: FlowState) -> Response:
         return Response.say(hint("Please send the new value as text, or /cancel."))
     await ctx.habits.edit(habit, FIELD_WORDS[state.step], text)
     ctx.end_flow()
-    return Response.say("Saved.\n\n", habit_card(habit))
+    return Response.say("Saved.\n\n", await full_card(ctx, habit))
 
 
 async def _owned(ctx: Context, args: list[str]) -> Habit | None:

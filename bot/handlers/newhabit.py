@@ -8,6 +8,7 @@ from bot.buttons import NEW_HABIT, button_payload
 from bot.commands import Arg
 from bot.context import Context
 from bot.handlers.checkin import split_day
+from bot.handlers.lifebook import serves_question
 from bot.messages import Button, Response, bold, command, example, hint, italic
 from bot.router import Router
 from bot.views import habit_card
@@ -65,6 +66,7 @@ async def newhabit(ctx: Context) -> Response:
         draft = HabitDraft.build(title=title)
         habit = await ctx.habits.create(ctx.user, draft, ctx.today)
         ctx.end_flow()
+        serves = serves_question(ctx, habit)
         return Response.say(
             "Created ",
             bold(habit.title),
@@ -73,6 +75,8 @@ async def newhabit(ctx: Context) -> Response:
             hint(" or /habits. Add why, identity and a cue with "),
             example("/edithabit"),
             ".",
+            *(["\n\nWhich of your Lifebook goals or values does it serve?"] if serves else []),
+            buttons=serves,
         )
     ctx.start_flow(FLOW, STEPS[0].key)
     return _ask(0, intro=True)
@@ -172,10 +176,13 @@ async def _save(ctx: Context, data: dict[str, object]) -> Response:
     draft = HabitDraft.build(schedule=schedule, **fields)
     habit = await ctx.habits.create(ctx.user, draft, ctx.today)
     ctx.end_flow()
+    serves = serves_question(ctx, habit)
     return Response.say(
         "Your new habit is ready:\n\n",
         habit_card(habit),
         hint("\n\nCheck in with /habits. Small and daily beats big and rare."),
+        *(["\n\nWhich of your Lifebook goals or values does it serve?"] if serves else []),
+        buttons=serves,
     )
 
 

@@ -83,8 +83,11 @@ async def _details(ctx: Context, habit: Habit) -> Response:
         f"Progress: {progress_text(s.done_total)}\n",
         f"Habit strength: {percent(s.strength)}\n",
         f"Done in the last 7 days: {percent(s.rate_7)} · 30 days: {percent(s.rate_30)}\n",
-        progress_note(),
     ]
+    techniques = (await ctx.toolbox.for_habits([habit.id])).get(habit.id, [])
+    if techniques:
+        parts.append(f"Techniques: {', '.join(t.title for t in techniques)}\n")
+    parts.append(progress_note())
     png = await asyncio.to_thread(render_heatmap, habit.title, history, today)
     image = Image(png, f"heatmap-{habit.id}.png", caption=rich("Your year of ", bold(habit.title)))
     return Response([Reply(text=rich(*parts), personal=True), Reply(image=image, personal=True)])

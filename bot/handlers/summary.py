@@ -19,6 +19,7 @@ from bot.router import Router
 from bot.views import day_label, plural, progress_text, short_title
 from core.db.models import Group, User
 from core.habits.history import week_start
+from core.lifebook.service import LifebookService, compass_line
 from core.summary.service import MemberWeek
 from core.uow import UnitOfWork
 
@@ -65,6 +66,9 @@ async def user_week_reply(uow: UnitOfWork, user: User, today: date) -> Reply:
     parts: list[str | Span | Rich] = [
         bold(f"Your week · {day_label(monday)} to {day_label(sunday)}")
     ]
+    compass = compass_line(LifebookService.read(user), monday)
+    if compass:  # the person's own words, a different line each week
+        parts += ["\n", italic(compass)]
     weeks = (await service.habit_weeks([user], {user.id: today}))[user.id]
     if not weeks:
         parts.append(hint("\nNo habits yet. Start one with /newhabit."))

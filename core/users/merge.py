@@ -84,6 +84,7 @@ HANDLED = {
     "tools.author_id": "moved",
     "link_codes.user_id": "used ones moved, unused ones deleted with the absorbed user",
     "link_attempts.user_id": "deleted with the absorbed user",
+    "daily_counters.user_id": "deleted with the absorbed user (today's limits start afresh)",
 }
 # Columns moved to the survivor as they are (no duplicates possible, or harmless ones).
 MOVED_AS_IS = {

@@ -78,7 +78,25 @@ async def test_help_lists_every_command_by_section(console: ConsoleSession) -> N
         "/daystart – Night owl? Let your day end at 1–6 in the morning",
     ]
     titles = [s[0] for s in sections[:-1]]
-    assert titles == ["Basics", "Habits", "Groups", "Learnings", "Summary", "Reminders", "Settings"]
+    assert titles == [
+        "Basics",
+        "Habits",
+        "Lifebook",
+        "Toolbox",
+        "Groups",
+        "Learnings",
+        "Summary",
+        "Reminders",
+        "Settings",
+    ]
+    toolbox = next(s for s in sections if s[0] == "Toolbox")
+    assert [line.split(" – ")[0] for line in toolbox[1:]] == [
+        "/tools",
+        "/tool",
+        "/usetool",
+        "/addtool",
+        "/findtool",
+    ]
     # In a group the private-only settings are left out.
     out = await console.say(":chat group Runners", "/help")
     assert out.startswith("(group chat Runners)\n")
@@ -88,6 +106,7 @@ async def test_help_lists_every_command_by_section(console: ConsoleSession) -> N
     assert [line.split(" – ")[0] for line in group_settings[1:]] == ["/link"]  # works anywhere
     assert "/timezone" not in out
     assert "/daystart" not in out
+    assert "/lifebook" not in out and "/findtool" not in out  # private only
 
 
 async def test_help_for_one_command(console: ConsoleSession) -> None:

@@ -307,6 +307,7 @@ async def test_a_kill_between_accept_and_commit_sends_that_one_again(
 
 # --- two dispatchers, one PostgreSQL database ----------------------------------------------
 @pytest.mark.postgres
+@pytest.mark.timeout(600)  # 10,000 real sends; a loaded 2-core machine needs well over 120 s
 async def test_two_dispatchers_send_10000_notifications_exactly_once(
     pg_database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:

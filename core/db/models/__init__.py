@@ -1,18 +1,28 @@
 """Every table of HabitLink. Importing this package registers them all on Base.metadata."""
 
 from core.db.base import Base
+from core.db.models.counters import DailyCounter
 from core.db.models.groups import Group, GroupBan, GroupChat, GroupMember, GroupRole, Proof
 from core.db.models.habits import Habit, HabitLog, Reminder
 from core.db.models.inbox import InboxUpdate
 from core.db.models.links import LinkAttempt, LinkCode
 from core.db.models.notifications import Notification, NotificationStatus
-from core.db.models.social import Message, MessageKind, MessageLike, Tool, Trust
+from core.db.models.social import (
+    HabitTool,
+    Message,
+    MessageKind,
+    MessageLike,
+    Tool,
+    ToolOrigin,
+    Trust,
+)
 from core.db.models.state import BotState
 from core.db.models.users import Identity, User, UserSettings
 
 __all__ = [
     "Base",
     "BotState",
+    "DailyCounter",
     "Group",
     "GroupBan",
     "GroupChat",
@@ -20,6 +30,7 @@ __all__ = [
     "GroupRole",
     "Habit",
     "HabitLog",
+    "HabitTool",
     "Identity",
     "InboxUpdate",
     "LinkAttempt",
@@ -32,6 +43,7 @@ __all__ = [
     "Proof",
     "Reminder",
     "Tool",
+    "ToolOrigin",
     "Trust",
     "User",
     "UserSettings",

@@ -47,6 +47,8 @@ class Habit(Base):
     times_per_week: Mapped[int] = mapped_column(Integer, default=7)
     start_date: Mapped[date] = mapped_column(Date)  # the user's local date of creation
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # What in the person's Lifebook this habit serves: "value:<name>" or "goal:<id>".
+    serves: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -66,16 +68,56 @@ class Trust(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+def _community_slug() -> str:
+    return f"u-{uuid.uuid4().hex[:12]}"
+
+
+def _same_as_created(context: Any) -> Any:
+    return context.get_current_parameters()["created_at"]
+
+
+class ToolOrigin(StrEnum):
+    SEED = "seed"  # shipped with HabitLink (core/toolbox/seed.json), kept in step by slug
+    COMMUNITY = "community"  # added by a person with /addtool
+
+
 class Tool(Base):
     """A habit technique in the toolbox."""
 
     __tablename__ = "tools"
-    __table_args__ = (CheckConstraint("length(title) >= 1", name="title_not_empty"),)
+    __table_args__ = (
+        CheckConstraint("length(title) >= 1", name="title_not_empty"),
+        CheckConstraint("origin IN ('seed', 'community')", name="origin"),
+        CheckConstraint("evidence IN ('research', 'practitioner', 'community')", name="evidence"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Stable name: seed tools keep theirs across upgrades; community ones start with "u-".
+    slug: Mapped[str] = mapped_column(String(80), unique=True, default=_community_slug)
+    origin: Mapped[str] = mapped_column(String(16), default=ToolOrigin.COMMUNITY.value)
     title: Mapped[str] = mapped_column(String(120), unique=True)
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)  # the summary
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     steps: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Phrases people say when this tool helps ("I keep skipping the gym after work").
+    problems: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # {"authors": ..., "year": ..., "title": ..., "where": ...}; empty for community tools.
+    source: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    evidence: Mapped[str] = mapped_column(String(16), default="community")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_same_as_created)
+
+
+class HabitTool(Base):
+    """A technique a person uses for one of their habits."""
+
+    __tablename__ = "habit_tools"
+
+    habit_id: Mapped[int] = mapped_column(
+        ForeignKey("habits.id", ondelete="CASCADE"), primary_key=True
+    )
+    tool_id: Mapped[int] = mapped_column(
+        ForeignKey("tools.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -22,6 +22,7 @@ OPTION_TYPE = {
     Kind.NUMBER: 4,
     Kind.MEMBER: 6,
     Kind.PHOTO: 11,
+    Kind.TOOL: 3,
 }
 CONTEXTS = {Where.ANY: {0, 1}, Where.PRIVATE: {1}, Where.GROUP: {0}}
 
@@ -35,7 +36,7 @@ def expected_option(param: Param) -> dict[str, Any]:
         "choices": list(param.choices),
         "min": param.low,
         "max": param.high,
-        "autocomplete": param.kind is Kind.HABIT,
+        "autocomplete": param.kind in (Kind.HABIT, Kind.TOOL),
     }
 
 

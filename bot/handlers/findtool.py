@@ -1,0 +1,49 @@
+"""/findtool PROBLEM: the three Toolbox tools that fit, a sentence each, buttons to open or use."""
+
+from __future__ import annotations
+
+from bot.buttons import TOOLBOX, button_payload
+from bot.commands import Arg, Where
+from bot.context import Context
+from bot.messages import Button, Response, Rich, Span, bold, example, italic
+from bot.router import Router
+from bot.views import button_title
+from core.finder.service import PROBLEM_MAX
+
+router = Router()
+ECHO_MAX = 80
+
+
+@router.command(
+    "findtool",
+    "Describe what gets in your way; get three techniques that fit",
+    Arg.text("problem", "In your own words: what gets in your way?", required=True),
+    where=Where.PRIVATE,
+    section="Toolbox",
+)
+async def findtool(ctx: Context) -> Response:
+    problem = " ".join(ctx.request.args.split())
+    if not problem:
+        return Response.say(
+            "Tell me what gets in your way, in your own words. For example:\n",
+            example("/findtool I keep skipping the gym after work"),
+            personal=True,
+        )
+    habits = await ctx.habits.active(ctx.user)
+    finding = await ctx.tool_finder.find(ctx.uow, ctx.user, problem, today=ctx.today, habits=habits)
+    echo = problem if len(problem) <= ECHO_MAX else problem[: ECHO_MAX - 1] + "…"
+    parts: list[Rich | Span | str] = ["Three tools for “", echo, "”:"]
+    buttons: list[list[Button]] = []
+    for n, suggestion in enumerate(finding.suggestions, 1):
+        tool = suggestion.tool
+        parts += ["\n\n", bold(f"{n}. {tool.title}"), "\n", suggestion.reason]
+        row = [
+            Button(f"Open {button_title(tool.title, 22)}", button_payload(TOOLBOX, "o", tool.id))
+        ]
+        if habits:
+            row.append(Button("Use for a habit", button_payload(TOOLBOX, "u", tool.id)))
+        buttons.append(row)
+    if len(problem) > PROBLEM_MAX:
+        parts += ["\n\n", italic(f"I read the first {PROBLEM_MAX} characters.")]
+    parts += ["\n\n", italic(finding.footnote())]
+    return Response.say(*parts, buttons=buttons, personal=True)

@@ -1,0 +1,248 @@
+"""/tools, /tool and /usetool: browse the Toolbox, read a technique, attach it to a habit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.buttons import TOOLBOX, button_payload
+from bot.commands import Arg, Where
+from bot.context import Context
+from bot.messages import (
+    MAX_BUTTON_PAYLOAD_BYTES,
+    Button,
+    Response,
+    Rich,
+    Span,
+    bold,
+    example,
+    hint,
+    italic,
+)
+from bot.router import Router
+from bot.views import button_title
+from core.db.models import Habit, Tool, ToolOrigin
+from core.errors import HabitLinkError, InvalidInput
+from core.finder.service import first_sentence
+from core.toolbox.service import PAGE_SIZE
+from core.toolbox.spec import EVIDENCE_LABELS, Source
+
+router = Router()
+SECTION = "Toolbox"
+USETOOL_USAGE = "/usetool TOOL HABIT [off]"
+
+
+# --- /tools -------------------------------------------------------------------------------
+@router.command(
+    "tools",
+    "Browse the Toolbox of habit techniques, or those matching a word",
+    Arg.text("keyword", "Only tools mentioning this word"),
+    where=Where.PRIVATE,
+    section=SECTION,
+)
+async def tools(ctx: Context) -> Response:
+    return await browse(ctx, ctx.request.args.strip()[:40], 0)
+
+
+async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -> Response:
+    found = await ctx.toolbox.browse(keyword)
+    if not found:
+        return Response.say(
+            f"No tool mentions “{keyword}”. ",
+            hint("Send /tools for all of them, or describe your problem with /findtool."),
+            personal=True,
+        )
+    pages = (len(found) + PAGE_SIZE - 1) // PAGE_SIZE
+    page = max(0, min(page, pages - 1))
+    shown = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    head = f"Toolbox · “{keyword}”" if keyword else "Toolbox"
+    parts: list[Rich | Span | str] = [
+        bold(head),
+        f" · {len(found)} tools · page {page + 1}/{pages}",
+    ]
+    authors = await ctx.toolbox.authors(shown)
+    for n, tool in enumerate(shown, page * PAGE_SIZE + 1):
+        parts += ["\n\n", bold(f"{n}. {tool.title}"), f" ({_evidence_word(tool, authors)})\n"]
+        parts.append(first_sentence(tool.description, 160))
+    parts += ["\n\n", italic("Open one below, or /tool NAME.")]
+    buttons: list[list[Button]] = [
+        [Button(button_title(t.title), button_payload(TOOLBOX, "o", t.id))] for t in shown
+    ]
+    pager = []
+    if page > 0:
+        pager.append(Button("◀ Previous", _page_payload(page - 1, keyword)))
+    if page + 1 < pages:
+        pager.append(Button("Next ▶", _page_payload(page + 1, keyword)))
+    if pager:
+        buttons.append(pager)
+    return Response.say(*parts, buttons=buttons, personal=True, edit=edit)
+
+
+def _page_payload(page: int, keyword: str) -> str:
+    """tb:p:PAGE:KEYWORD, the keyword shortened to fit a button's payload."""
+    payload = button_payload(TOOLBOX, "p", page, "")
+    room = MAX_BUTTON_PAYLOAD_BYTES - len(payload.encode())
+    word = keyword.encode()[:room].decode(errors="ignore")
+    return payload + word
+
+
+def _evidence_word(tool: Tool, authors: dict[int, str]) -> str:
+    if tool.origin == ToolOrigin.COMMUNITY.value:
+        return f"community, by {authors.get(tool.author_id or 0, 'a former member')}"
+    return tool.evidence
+
+
+# --- /tool -------------------------------------------------------------------------------
+@router.command(
+    "tool",
+    "One technique: its steps and where it comes from",
+    Arg.tool(),
+    where=Where.PRIVATE,
+    section=SECTION,
+)
+async def tool(ctx: Context) -> Response:
+    name = ctx.request.args.strip()
+    if not name:
+        return Response.say(
+            "Which tool? For example ", example("/tool woop"), ", or browse /tools."
+        )
+    return await tool_card(ctx, await ctx.toolbox.find(name[:120]))
+
+
+async def tool_card(ctx: Context, tool: Tool, *, edit: bool = False) -> Response:
+    parts: list[Rich | Span | str] = [bold(tool.title), "\n", tool.description, "\n"]
+    for n, step in enumerate(tool.steps, 1):
+        parts += [f"\n{n}. ", step]
+    parts += ["\n\n", italic(f"Evidence: {EVIDENCE_LABELS.get(tool.evidence, tool.evidence)}")]
+    if tool.source:
+        parts += ["\n", italic("Source: " + Source.model_validate(tool.source).cite())]
+    if tool.origin == ToolOrigin.COMMUNITY.value:
+        author = (await ctx.toolbox.authors([tool])).get(tool.author_id or 0)
+        parts += ["\n", italic(f"Shared by {author or 'a former member'}.")]
+    habits = await ctx.habits.active(ctx.user)
+    used = await ctx.toolbox.for_habits([h.id for h in habits])
+    users = [h.title for h in habits if any(t.id == tool.id for t in used.get(h.id, []))]
+    if users:
+        parts += ["\n\nYou use it for: ", ", ".join(users)]
+    buttons = (
+        [[Button("Use it for a habit", button_payload(TOOLBOX, "u", tool.id))]] if habits else []
+    )
+    return Response.say(*parts, buttons=buttons, personal=True, edit=edit)
+
+
+# --- /usetool ----------------------------------------------------------------------------
+@router.command(
+    "usetool",
+    "Use a technique for one of your habits (shown on its card and in /stats)",
+    Arg.tool(),
+    Arg.habit(required=True),
+    Arg.choice("off", "off: stop using it", ("off",)),
+    where=Where.PRIVATE,
+    section=SECTION,
+)
+async def usetool(ctx: Context) -> Response:
+    words = ctx.request.args.split()
+    if not words:
+        return Response.say(
+            "Which tool, for which habit? For example ", example("/usetool woop run")
+        )
+    detach = len(words) > 1 and words[-1].lower() in ("off", "remove", "detach")
+    if detach:
+        words = words[:-1]
+    habits = await ctx.habits.active(ctx.user)
+    if not habits:
+        return Response.say(hint("You have no habits yet. Create one with /newhabit first."))
+    chosen = await _split(ctx, words, habits)
+    if chosen is None:
+        tool_ = await ctx.toolbox.find(" ".join(words)[:120])
+        return choose_habit(tool_, habits)
+    tool_, habit = chosen
+    return await attach(ctx, tool_, habit, detach=detach)
+
+
+async def _split(
+    ctx: Context, words: list[str], habits: Sequence[Habit]
+) -> tuple[Tool, Habit] | None:
+    """TOOL HABIT in any number of words each: the first split where both are found.
+
+    None when every word names the tool (then we ask for the habit). Errors of the most
+    promising split (the tool found, the habit not) are raised as they are."""
+    first_error: HabitLinkError | None = None
+    for cut in range(len(words) - 1, 0, -1):
+        tool_words, habit_words = " ".join(words[:cut]), " ".join(words[cut:])
+        try:
+            tool_ = await ctx.toolbox.find(tool_words[:120])
+        except HabitLinkError:
+            continue
+        try:
+            return tool_, await ctx.habits.find(ctx.user, habit_words, list(habits))
+        except HabitLinkError as exc:
+            first_error = first_error or exc
+    try:
+        await ctx.toolbox.find(" ".join(words)[:120])
+        return None
+    except HabitLinkError:
+        if first_error is not None:
+            raise first_error from None
+        raise
+
+
+def choose_habit(tool_: Tool, habits: Sequence[Habit], *, edit: bool = False) -> Response:
+    return Response.say(
+        "Use ",
+        bold(tool_.title),
+        " for which habit?",
+        buttons=[
+            [Button(f"{i}. {button_title(h.title)}", button_payload(TOOLBOX, "a", tool_.id, h.id))]
+            for i, h in enumerate(habits, 1)
+        ],
+        personal=True,
+        edit=edit,
+    )
+
+
+async def attach(ctx: Context, tool_: Tool, habit: Habit, *, detach: bool = False) -> Response:
+    if detach:
+        if await ctx.toolbox.detach(habit, tool_):
+            return Response.say(bold(habit.title), " no longer uses ", bold(tool_.title), ".")
+        return Response.say(bold(habit.title), " wasn't using ", bold(tool_.title), ".")
+    if not await ctx.toolbox.attach(habit, tool_):
+        return Response.say(bold(habit.title), " already uses ", bold(tool_.title), ".")
+    return Response.say(
+        bold(habit.title),
+        " now uses ",
+        bold(tool_.title),
+        ". Its first step: ",
+        tool_.steps[0] if tool_.steps else "",
+        hint("\nYou'll see it on the habit's card and in /stats."),
+        personal=True,
+    )
+
+
+@router.button(TOOLBOX)
+async def press(ctx: Context, args: list[str]) -> Response:
+    if not ctx.request.chat.is_private:
+        return Response(notice="The Toolbox opens in a private chat with me.")
+    action, rest = (args[0], args[1:]) if args else ("", [])
+    if action == "p" and rest and rest[0].isdecimal():
+        return await browse(ctx, ":".join(rest[1:]), int(rest[0]), edit=True)
+    if not rest or not all(r.isdecimal() for r in rest):
+        return Response(notice="That button no longer works.")
+    tool_ = await ctx.toolbox.get(int(rest[0]))
+    if action == "o":
+        return await tool_card(ctx, tool_)
+    habits = await ctx.habits.active(ctx.user)
+    if action == "u":
+        if not habits:
+            return Response(notice="Create a habit first with /newhabit.")
+        return choose_habit(tool_, habits)
+    if action == "a" and len(rest) == 2:
+        habit = next((h for h in habits if h.id == int(rest[1])), None)
+        if habit is None:
+            return Response(notice="That habit is gone.")
+        return await attach(ctx, tool_, habit)
+    raise InvalidInput("That button no longer works.")
+
+
+async def technique_titles(ctx: Context, habits: Sequence[Habit]) -> dict[int, list[str]]:
+    used = await ctx.toolbox.for_habits([h.id for h in habits])
+    return {habit_id: [t.title for t in tools_] for habit_id, tools_ in used.items()}

@@ -1,0 +1,235 @@
+"""The Lifebook: a person's vision, values, identity, 90-day goals and life domains.
+
+Stored as JSON in users.lifebook with a schema version; `upgrade` reads any earlier shape (and
+forgives damaged entries, dropping what cannot be kept rather than failing the person's request).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from core.errors import InvalidInput
+from core.validation import build
+
+SCHEMA_VERSION = 2
+VISION_MAX = 600
+VALUE_MAX = 40
+MAX_VALUES = 5
+IDENTITY_MAX = 200
+MAX_IDENTITIES = 5
+GOAL_MAX = 200
+MAX_GOALS = 10
+DOMAIN_MAX = 40
+MAX_DOMAINS = 8
+GOAL_HORIZON_DAYS = 90
+
+SUGGESTED_VALUES = (
+    "health",
+    "family",
+    "growth",
+    "courage",
+    "kindness",
+    "creativity",
+    "freedom",
+    "honesty",
+    "calm",
+    "adventure",
+)
+SUGGESTED_DOMAINS = (
+    "health",
+    "relationships",
+    "work",
+    "learning",
+    "money",
+    "home",
+    "fun",
+    "community",
+)
+
+
+class Section(StrEnum):
+    VISION = "vision"
+    VALUES = "values"
+    IDENTITY = "identity"
+    GOALS = "goals"
+    DOMAINS = "domains"
+
+
+SECTION_TITLES = {
+    Section.VISION: "Vision",
+    Section.VALUES: "Values",
+    Section.IDENTITY: "Identity",
+    Section.GOALS: "Goals (90 days)",
+    Section.DOMAINS: "Life domains",
+}
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+class Goal(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(pattern=r"^g[0-9]{1,4}$")
+    text: str = Field(min_length=1, max_length=GOAL_MAX)
+    due: date | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _clean(cls, value: str) -> str:
+        return _one_line(value)
+
+
+class Lifebook(BaseModel):
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+
+    schema_version: Literal[2] = 2
+    vision: str | None = Field(default=None, max_length=VISION_MAX)
+    values: tuple[str, ...] = Field(default=(), max_length=MAX_VALUES)
+    identity: tuple[str, ...] = Field(default=(), max_length=MAX_IDENTITIES)
+    goals: tuple[Goal, ...] = Field(default=(), max_length=MAX_GOALS)
+    domains: tuple[str, ...] = Field(default=(), max_length=MAX_DOMAINS)
+    # May the Lifebook and the habits go to an outside AI service (the tool finder)? Off by default.
+    ai_allowed: bool = False
+    next_goal: int = Field(default=1, ge=1)
+
+    @field_validator("values", "domains")
+    @classmethod
+    def _short_unique(cls, items: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(items, VALUE_MAX)
+
+    @field_validator("identity")
+    @classmethod
+    def _statements(cls, items: tuple[str, ...]) -> tuple[str, ...]:
+        return _unique(items, IDENTITY_MAX)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.vision or self.values or self.identity or self.goals or self.domains)
+
+    def goal(self, goal_id: str) -> Goal | None:
+        return next((g for g in self.goals if g.id == goal_id), None)
+
+    def to_storage(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def with_goal(self, text: str, due: date | None) -> Lifebook:
+        if len(self.goals) >= MAX_GOALS:
+            raise InvalidInput(f"You have {MAX_GOALS} goals already; finish or remove one first.")
+        goal = build(Goal, id=f"g{self.next_goal}", text=text, due=due)
+        return self.model_copy(
+            update={"goals": (*self.goals, goal), "next_goal": self.next_goal + 1}
+        )
+
+    def with_goals(self, goals: list[tuple[str, date | None]]) -> Lifebook:
+        book = self.model_copy(update={"goals": ()})
+        for text, due in goals:
+            book = book.with_goal(text, due)
+        return book
+
+
+def _unique(items: tuple[str, ...], max_length: int) -> tuple[str, ...]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        clean = _one_line(item)
+        if not clean:
+            continue
+        if len(clean) > max_length:
+            raise ValueError(f"keep each one under {max_length} characters")
+        if clean.lower() not in seen:
+            seen.add(clean.lower())
+            out.append(clean)
+    return tuple(out)
+
+
+def edit(book: Lifebook, **changes: object) -> Lifebook:
+    """A changed copy, validated (model_copy alone would not check the limits)."""
+    return build(Lifebook, **{**book.model_dump(), **changes})
+
+
+# --- reading stored data --------------------------------------------------------------------
+def upgrade(raw: dict[str, Any] | None) -> Lifebook:
+    """Any stored shape -> the current Lifebook.
+
+    Version 1 (no schema_version) kept values, identity and goals as plain text (identity as one
+    string, goals without ids). Entries that no longer fit the limits are cut, not refused.
+    """
+    if not raw:
+        return Lifebook()
+    data = dict(raw)
+    version = data.get("schema_version", 1)
+    if version == SCHEMA_VERSION:
+        try:
+            return Lifebook.model_validate(data)
+        except ValidationError:
+            pass  # damaged: read it leniently below
+    return _lenient(data)
+
+
+def _texts(value: object, limit: int, count: int) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return ()
+    out = [_one_line(str(v))[:limit] for v in value if isinstance(v, str | int | float)]
+    return _unique(tuple(o for o in out if o), limit)[:count]
+
+
+def _lenient(data: dict[str, Any]) -> Lifebook:
+    goals: list[Goal] = []
+    raw_goals = data.get("goals") or []
+    for item in raw_goals if isinstance(raw_goals, list) else []:
+        text: object = item.get("text") if isinstance(item, dict) else item
+        due: object = item.get("due") if isinstance(item, dict) else None
+        if not isinstance(text, str) or not _one_line(text):
+            continue
+        try:
+            day = date.fromisoformat(due) if isinstance(due, str) else None
+        except ValueError:
+            day = None
+        goals.append(Goal(id=f"g{len(goals) + 1}", text=_one_line(text)[:GOAL_MAX], due=day))
+        if len(goals) == MAX_GOALS:
+            break
+    vision = data.get("vision")
+    return Lifebook(
+        vision=_one_line(vision)[:VISION_MAX] or None if isinstance(vision, str) else None,
+        values=_texts(data.get("values"), VALUE_MAX, MAX_VALUES),
+        identity=_texts(data.get("identity"), IDENTITY_MAX, MAX_IDENTITIES),
+        goals=tuple(goals),
+        domains=_texts(data.get("domains"), DOMAIN_MAX, MAX_DOMAINS),
+        ai_allowed=data.get("ai_allowed") is True,
+        next_goal=len(goals) + 1,
+    )
+
+
+# --- what people type ---------------------------------------------------------------------
+_DUE = re.compile(r"\s*(?:\bby\b|\bdue\b|\()\s*(\d{4}-\d{2}-\d{2})\)?\s*$", re.IGNORECASE)
+
+
+def split_items(text: str) -> list[str]:
+    """'health, family; growth' or one per line -> ['health', 'family', 'growth']."""
+    return [p.strip() for p in re.split(r"[,;\n]", text) if p.strip()]
+
+
+def split_statements(text: str) -> list[str]:
+    """Identity statements and goals may contain commas: split on ';' and new lines only."""
+    return [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
+
+
+def parse_goal(text: str) -> tuple[str, date | None]:
+    """'Run a 10k by 2027-03-01' -> ('Run a 10k', date(2027, 3, 1))."""
+    match = _DUE.search(text)
+    if match is None:
+        return text.strip(), None
+    try:
+        due = date.fromisoformat(match.group(1))
+    except ValueError:
+        raise InvalidInput(f"{match.group(1)} is not a date; write it as YYYY-MM-DD.") from None
+    return text[: match.start()].strip(), due

@@ -1,0 +1,1 @@
+"""The Toolbox: habit techniques with their evidence, seeded from data/seed.json."""

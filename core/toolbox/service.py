@@ -1,0 +1,248 @@
+"""The Toolbox: sync the seed, browse, find by name, add community tools, attach to habits."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import counters
+from core.clock import Clock
+from core.db.models import BotState, Habit, HabitTool, Tool, ToolOrigin, User
+from core.errors import Ambiguous, InvalidInput, NotFound
+from core.toolbox.spec import ToolSpec, load_seed
+from core.validation import build
+
+log = logging.getLogger("habitlink.toolbox")
+
+SEED_STATE_KEY = "toolbox:seed"
+ADD_COUNTER = "tool_added"
+MAX_TOOLS_PER_HABIT = 5
+PAGE_SIZE = 5
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50] or "tool"
+
+
+def _spec_fields(spec: ToolSpec) -> dict[str, object]:
+    return {
+        "title": spec.title,
+        "description": spec.summary,
+        "steps": list(spec.steps),
+        "keywords": list(spec.keywords),
+        "problems": list(spec.problems),
+        "source": spec.source.model_dump() if spec.source else {},
+        "evidence": spec.evidence,
+    }
+
+
+class ToolboxService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    # --- the seed -------------------------------------------------------------------------
+    async def sync_seed(self) -> int:
+        """Insert or update the shipped tools by slug; community tools are never touched.
+
+        Cheap when nothing changed: one lookup of the seed file's digest. Returns how many tools
+        were written."""
+        seed = load_seed()
+        state = await self.session.get(BotState, SEED_STATE_KEY)
+        if state is not None and state.value == seed.digest:
+            return 0
+        now = self.clock.now()
+        existing = {
+            t.slug: t
+            for t in await self.session.scalars(
+                select(Tool).where(Tool.origin == ToolOrigin.SEED.value)
+            )
+        }
+        titles = {
+            t.lower(): slug for slug, t in await self.session.execute(select(Tool.slug, Tool.title))
+        }
+        written = 0
+        for spec in seed.tools:
+            holder = titles.get(spec.title.lower())
+            if holder is not None and holder != spec.slug:
+                log.warning("seed tool title is taken", extra={"slug": spec.slug})
+                continue
+            fields = _spec_fields(spec)
+            tool = existing.get(spec.slug)
+            if tool is None:
+                self.session.add(
+                    Tool(
+                        slug=spec.slug,
+                        origin=ToolOrigin.SEED.value,
+                        created_at=now,
+                        updated_at=now,
+                        **fields,
+                    )
+                )
+                written += 1
+            elif any(getattr(tool, k) != v for k, v in fields.items()):
+                for key, value in fields.items():
+                    setattr(tool, key, value)
+                tool.updated_at = now
+                written += 1
+        if state is None:
+            self.session.add(BotState(key=SEED_STATE_KEY, value=seed.digest, updated_at=now))
+        else:
+            state.value, state.updated_at = seed.digest, now
+        await self.session.flush()
+        return written
+
+    # --- reading --------------------------------------------------------------------------
+    async def all(self) -> list[Tool]:
+        await self.sync_seed()
+        return list(await self.session.scalars(select(Tool).order_by(func.lower(Tool.title))))
+
+    async def browse(self, keyword: str = "") -> list[Tool]:
+        """Tools whose title, keywords or summary contain the keyword (all when empty)."""
+        tools = await self.all()
+        word = keyword.strip().lower()
+        if not word:
+            return tools
+        return [t for t in tools if word in _haystack(t)]
+
+    async def get(self, tool_id: int) -> Tool:
+        await self.sync_seed()
+        tool = await self.session.get(Tool, tool_id)
+        if tool is None:
+            raise NotFound("That tool is not in the Toolbox any more. See /tools.")
+        return tool
+
+    async def find(self, ref: str) -> Tool:
+        """By slug, exact title, a unique beginning or a unique part of the title."""
+        text = " ".join(ref.split()).lower()
+        if not text:
+            raise InvalidInput("Which tool? Send /tools to browse them.")
+        tools = await self.all()
+        for match in (
+            [t for t in tools if t.slug == text or t.title.lower() == text],
+            [t for t in tools if t.title.lower().startswith(text)],
+            [t for t in tools if text in t.title.lower() or text in t.slug],
+        ):
+            if len(match) == 1:
+                return match[0]
+            if len(match) > 1:
+                raise Ambiguous(
+                    f"More than one tool matches “{ref.strip()[:60]}”.",
+                    [t.title for t in match[:5]],
+                )
+        close = difflib.get_close_matches(text, [t.title.lower() for t in tools], n=3, cutoff=0.5)
+        by_lower = {t.title.lower(): t.title for t in tools}
+        raise NotFound(
+            f"There is no tool called “{ref.strip()[:60]}”. Send /tools to browse, or "
+            "/findtool to describe your problem.",
+            [by_lower[c] for c in close],
+        )
+
+    async def title_taken(self, title: str) -> bool:
+        await self.sync_seed()
+        found = await self.session.scalar(
+            select(Tool.id).where(func.lower(Tool.title) == " ".join(title.split()).lower())
+        )
+        return found is not None
+
+    async def authors(self, tools: Sequence[Tool]) -> dict[int, str]:
+        ids = {t.author_id for t in tools if t.author_id is not None}
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(User.id, User.display_name).where(User.id.in_(ids))
+        )
+        return {user_id: name for user_id, name in rows}
+
+    # --- community tools ------------------------------------------------------------------
+    async def add(self, author: User, spec: ToolSpec, today: date, per_day: int) -> Tool:
+        """A community tool; at most `per_day` a day per person, even when sent at once."""
+        await self.sync_seed()
+        if await self.title_taken(spec.title):
+            raise InvalidInput(f"There is already a tool called “{spec.title}”. See /tool.")
+        if not await counters.take(self.session, author.id, ADD_COUNTER, today, per_day):
+            raise InvalidInput(
+                f"You can add {per_day} tools a day, and today's are used. Thank you for "
+                "sharing; try again tomorrow."
+            )
+        now = self.clock.now()
+        fields = _spec_fields(spec) | {"evidence": "community", "source": {}}
+        tool = Tool(
+            slug=f"u-{slugify(spec.title)}-{uuid.uuid4().hex[:6]}",
+            origin=ToolOrigin.COMMUNITY.value,
+            author_id=author.id,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        self.session.add(tool)
+        try:
+            async with self.session.begin_nested():
+                await self.session.flush()
+        except IntegrityError:
+            raise InvalidInput(f"There is already a tool called “{spec.title}”.") from None
+        return tool
+
+    @staticmethod
+    def draft(
+        title: str, summary: str, steps: Sequence[str], keywords: Sequence[str] = ()
+    ) -> ToolSpec:
+        """Validate what someone typed for /addtool into a spec (friendly errors)."""
+        return build(
+            ToolSpec,
+            slug="u-draft",
+            title=title,
+            summary=summary,
+            steps=list(steps),
+            keywords=list(keywords),
+        )
+
+    # --- habits use tools -----------------------------------------------------------------
+    async def attach(self, habit: Habit, tool: Tool) -> bool:
+        """Attach; False when it was already attached."""
+        present = await self.session.get(HabitTool, (habit.id, tool.id))
+        if present is not None:
+            return False
+        count = await self.session.scalar(
+            select(func.count()).select_from(HabitTool).where(HabitTool.habit_id == habit.id)
+        )
+        if (count or 0) >= MAX_TOOLS_PER_HABIT:
+            raise InvalidInput(
+                f"“{habit.title}” uses {MAX_TOOLS_PER_HABIT} tools already; "
+                "detach one first (/usetool TOOL HABIT off)."
+            )
+        self.session.add(HabitTool(habit_id=habit.id, tool_id=tool.id, created_at=self.clock.now()))
+        await self.session.flush()
+        return True
+
+    async def detach(self, habit: Habit, tool: Tool) -> bool:
+        result = await self.session.execute(
+            delete(HabitTool).where(HabitTool.habit_id == habit.id, HabitTool.tool_id == tool.id)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def for_habits(self, habit_ids: Sequence[int]) -> dict[int, list[Tool]]:
+        if not habit_ids:
+            return {}
+        rows = await self.session.execute(
+            select(HabitTool.habit_id, Tool)
+            .join(Tool, Tool.id == HabitTool.tool_id)
+            .where(HabitTool.habit_id.in_(habit_ids))
+            .order_by(HabitTool.created_at, Tool.id)
+        )
+        out: dict[int, list[Tool]] = {}
+        for habit_id, tool in rows:
+            out.setdefault(habit_id, []).append(tool)
+        return out
+
+
+def _haystack(tool: Tool) -> str:
+    return " ".join([tool.title, *tool.keywords, tool.description]).lower()

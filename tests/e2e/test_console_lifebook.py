@@ -1,0 +1,148 @@
+"""/lifebook through the console: showing, one-line edits, the guided flow (skips, /cancel), the
+AI consent switch, erasing, habits serving goals and values, privacy in groups, and the weekly
+summary's line from the person's own words. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from tests.support.console import ConsoleSession
+
+
+async def test_one_line_edits_and_showing(console: ConsoleSession) -> None:
+    out = await console.say("/lifebook")
+    assert "A private page for where you're heading" in out
+    assert console.buttons[:2] == ["Fill it in", "Vision"]
+    out = await console.say("/lifebook vision Healthy, calm and close to my family")
+    assert "Saved." in out and "Healthy, calm and close to my family" in out
+    out = await console.say("/lifebook values health, family, Health")
+    assert "• health\n" in out and "• family" in out and "• Health" not in out
+    out = await console.say("/lifebook identity someone who moves every day; I am a reader")
+    assert "• I am someone who moves every day" in out and "• I am a reader" in out
+    out = await console.say("/lifebook goal Run 5 km by 2026-06-30")
+    assert "• Run 5 km (by 2026-06-30)" in out
+    out = await console.say("/lifebook domains health, learning")
+    assert "health, learning" in out
+    assert "Shared with the AI tool finder: off" in out
+    out = await console.say("/lifebook vision -")
+    assert "Healthy, calm" not in out and "Vision" not in out
+
+
+async def test_bad_input_changes_nothing(console: ConsoleSession) -> None:
+    await console.say("/lifebook values calm")
+    assert "at most 5" in await console.say("/lifebook values a, b, c, d, e, f")
+    assert "under 600" in await console.say("/lifebook vision " + "x" * 10_000)
+    assert "not a date" in await console.say("/lifebook goal Run by 2026-02-30")
+    assert "I don't know the Lifebook part “dreams”" in await console.say("/lifebook dreams big")
+    assert "Say /lifebook ai on or /lifebook ai off." in await console.say("/lifebook ai maybe")
+    out = await console.say("/lifebook")
+    assert "• calm" in out and "xxx" not in out and "Run" not in out
+
+
+async def test_guided_flow_skips_keep_and_cancel_keeps_what_was_there(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/lifebook vision Old vision", "/lifebook values calm")
+    out = await console.say("/lifebook guide")
+    assert "Nothing is saved until the last step." in out and "1/5 Your vision" in out
+    assert "Now: Old vision" in out
+    out = await console.say("A brand new vision")
+    assert "2/5 Your core values" in out
+    await console.say("courage, kindness")
+    assert "Cancelled" in await console.say("/cancel")
+    out = await console.say("/lifebook")
+    assert "Old vision" in out and "• calm" in out and "brand new" not in out
+    # Now through to the end, skipping some steps by word and by button.
+    out = await console.say("/lifebook guide", "A brand new vision", "skip")
+    assert (
+        out.rstrip()
+        .splitlines()[-4]
+        .endswith(
+            "3/5 Who are you becoming? One or more 'I am "
+            "someone who…' statements, separated by ';'."
+        )
+    )
+    out = await console.say(":press 1")  # skip identity
+    assert "4/5 Your goals" in out
+    out = await console.say("Run 5 km by 2026-06-30; Read 4 books")
+    assert "5/5 The life domains" in out
+    out = await console.say("health")
+    assert "Your Lifebook is saved." in out
+    assert "A brand new vision" in out and "• calm" in out  # values skipped: kept
+    assert "• Run 5 km (by 2026-06-30)" in out and "• Read 4 books" in out
+    assert "Old vision" not in out
+
+
+async def test_guided_flow_asks_again_after_bad_answer(console: ConsoleSession) -> None:
+    await console.say("/lifebook guide", "skip")
+    out = await console.say("a, b, c, d, e, f, g")
+    assert "That is too many values: at most 5." in out and "2/5" in out
+
+
+async def test_section_button_edits_one_section(console: ConsoleSession) -> None:
+    await console.say("/lifebook vision First")
+    out = await console.say("/lifebook")
+    assert console.buttons[:3] == ["Vision", "Values", "Identity"]
+    out = await console.say(":press 2")
+    assert "Your core values" in out and "2/5" not in out
+    out = await console.say("growth, calm")
+    assert "Saved." in out and "• growth" in out and "First" in out
+
+
+async def test_ai_consent_and_erasing(console: ConsoleSession) -> None:
+    await console.say("/lifebook vision Strong", "/newhabit Run")
+    out = await console.say("/lifebook ai on")
+    assert "may now read your Lifebook" in out
+    assert "Shared with the AI tool finder: on" in await console.say("/lifebook")
+    out = await console.say("/lifebook ai off")
+    assert "stay here" in out
+    out = await console.say("/lifebook delete")
+    assert console.buttons == ["Yes, erase it", "Keep it"]
+    assert "Kept as it is." in await console.say(":press 2")
+    await console.say("/lifebook delete")
+    assert "Your Lifebook is erased." in await console.say(":press 1")
+    assert "A private page" in await console.say("/lifebook")
+
+
+async def test_habits_serve_goals_and_values(console: ConsoleSession) -> None:
+    out = await console.say("/newhabit Run")
+    assert "serve" not in out  # no Lifebook yet: nothing to ask
+    await console.say("/lifebook values health, family", "/lifebook goal Run 5 km")
+    out = await console.say("/newhabit Jog")
+    assert "Which of your Lifebook goals or values does it serve?" in out
+    assert console.buttons == ["Run 5 km", "health", "family", "None of these"]
+    assert "Jog serves Run 5 km." in await console.say(":press 1")
+    # /edithabit offers the same question.
+    await console.say("/edithabit run")
+    assert console.buttons[-1] == "What it serves in your Lifebook"
+    await console.say(f":press {len(console.buttons)}")
+    assert "Run serves family." in await console.say(":press 3")
+    out = await console.say("/lifebook")
+    assert "• family ← Run" in out and "• Run 5 km ← Jog" in out
+    out = await console.say("/edithabit jog")
+    assert "Serves: Run 5 km" in out
+
+
+async def test_never_in_a_group(console: ConsoleSession) -> None:
+    await console.say("/lifebook vision Secret vision")
+    out = await console.say(":chat group Runners", "/lifebook")
+    assert "/lifebook works in a private chat with me." in out
+    assert "Secret" not in out
+
+
+async def test_weekly_summary_opens_with_a_line_of_the_persons_own(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/lifebook vision A calm life", "/lifebook values health")
+    first = await console.say("/summary")
+    await console.say(":time 2026-03-30T09:00")
+    second = await console.say("/summary")
+    lines = {first.splitlines()[1].strip(), second.splitlines()[1].strip()}
+    assert lines == {"A calm life", "You value health."}
+
+
+async def test_values_can_be_picked_from_suggestions(console: ConsoleSession) -> None:
+    await console.say("/lifebook values")
+    assert console.buttons[:3] == ["health", "family", "growth"]
+    assert "Picked: health" in await console.say(":press 1")
+    assert "Picked: health, courage" in await console.say(":press 4")
+    out = await console.say(f":press {console.buttons.index('Use these') + 1}")
+    assert "Saved." in out and "• health\n" in out and "• courage" in out

@@ -1,0 +1,112 @@
+"""/tools, /tool, /usetool, /addtool and /findtool through the console, on SQLite and PostgreSQL.
+
+The bot here has no AI key, so /findtool ranks offline (tests/integration/test_tool_finder.py
+drives the AI paths against the fake server)."""
+
+from __future__ import annotations
+
+from tests.support.console import ConsoleSession
+
+
+async def test_browse_pages_and_open(console: ConsoleSession) -> None:
+    out = await console.say("/tools")
+    assert "Toolbox · 31 tools · page 1/7" in out
+    assert console.buttons[-1] == "Next ▶"
+    out = await console.say(":press 6")
+    assert out.startswith("bot (edited): Toolbox · 31 tools · page 2/7")
+    assert console.buttons[-2:] == ["◀ Previous", "Next ▶"]
+    out = await console.say("/tools phone")
+    assert "Toolbox · “phone”" in out and "Phone out of sight" in out
+    out = await console.say(":press 1")
+    assert "Evidence:" in out and "Source:" in out
+    assert "No tool mentions “zzzz”" in await console.say("/tools zzzz")
+
+
+async def test_tool_shows_steps_and_source(console: ConsoleSession) -> None:
+    out = await console.say("/tool temptation bundling")
+    assert out.startswith("bot: Temptation bundling\n")
+    assert "\n     1. List a few guilty pleasures" in out
+    assert "Evidence: research (peer-reviewed studies)" in out
+    assert "Milkman, K. L., Minson, J. A. and Volpp, K. G. M. (2014)" in out
+    out = await console.say("/tool temptaton bundlng")
+    assert "There is no tool called “temptaton bundlng”" in out
+    assert "Did you mean: Temptation bundling?" in out
+    assert "Which tool?" in await console.say("/tool")
+    assert "There is no tool called" in await console.say("/tool " + "y" * 10_000)
+
+
+async def test_usetool_attaches_and_shows_on_card_and_stats(console: ConsoleSession) -> None:
+    assert "no habits yet" in await console.say("/usetool woop run")
+    await console.say("/newhabit Morning run")
+    out = await console.say("/usetool woop morning run")
+    assert "Morning run now uses WOOP (mental contrasting)." in out
+    assert "already uses" in await console.say("/usetool woop morning")
+    await console.say("/usetool habit stacking")
+    assert console.buttons == ["1. Morning run"]
+    assert "Morning run now uses Habit stacking." in await console.say(":press 1")
+    out = await console.say("/stats morning")
+    assert "Techniques: WOOP (mental contrasting), Habit stacking" in out or (
+        "Techniques: Habit stacking, WOOP (mental contrasting)" in out
+    )
+    assert "Techniques:" in await console.say("/edithabit morning")
+    assert "no longer uses" in await console.say("/usetool woop morning off")
+    assert "I can't find a habit called 'swim'" in await console.say("/usetool woop swim")
+    assert "There is no tool called “nothing”" in await console.say("/usetool nothing")
+
+
+async def test_addtool_guided_with_author_and_daily_limit(console: ConsoleSession) -> None:
+    out = await console.say("/addtool")
+    assert "1/4 What is the technique called?" in out
+    assert "Keep the name between 3 and 80" in await console.say("ab")
+    assert "already a tool called" in await console.say("Habit stacking")
+    assert "2/4" in await console.say("Walk-and-talk calls")
+    assert "between 20 and 600" in await console.say("Too short")
+    assert "3/4" in await console.say("Take calls while walking, so catching up also moves you.")
+    assert "Please give 3 to 7 steps; that was 1." in await console.say("Just walk")
+    out = await console.say("Pick the calls\nPut on shoes first\nWalk until you hang up")
+    assert "4/4" in out and console.buttons == ["Skip"]
+    out = await console.say("walking, calls")
+    assert "Walk-and-talk calls is in the Toolbox now" in out
+    out = await console.say(":press 1")
+    assert "Shared by you" in out and "Evidence: community" in out
+    assert "Walk-and-talk calls (community, by you)" in await console.say("/tools walking")
+    # /cancel leaves nothing behind.
+    await console.say("/addtool Zebra idea", "/cancel")
+    assert "No tool mentions “zebra”" in await console.say("/tools zebra")
+    for n in (2, 3):
+        await console.say(
+            f"/addtool Idea number {n}",
+            "A small thing that helped me a lot.",
+            "one; two; three",
+            "skip",
+        )
+    assert "You can add 3 tools a day" in await console.say("/addtool")
+
+
+async def test_findtool_offline_with_buttons(console: ConsoleSession) -> None:
+    await console.say("/newhabit Gym")
+    out = await console.say("/findtool I keep skipping the gym after work")
+    assert out.startswith("bot: Three tools for “I keep skipping the gym after work”:")
+    assert "1. Design your environment" in out
+    assert "Ranked offline (no AI service is set up)." in out
+    assert console.buttons[:2] == ["Open Design your environme…", "Use for a habit"]
+    assert "Design your environment\n" in await console.say(":press 1")
+    await console.say("/findtool I keep skipping the gym after work", ":press 2")
+    assert "Gym now uses Design your environment." in await console.say(":press 1")
+
+
+async def test_findtool_bad_input(console: ConsoleSession) -> None:
+    assert "Tell me what gets in your way" in await console.say("/findtool")
+    assert "Tell me what gets in your way" in await console.say("/findtool    ")
+    out = await console.say("/findtool " + "gym " * 2500)
+    assert "I read the first 500 characters." in out
+    assert out.count("\n     1. ") == 1 and "3. " in out
+    out = await console.say("/findtool qqqq zzzz")
+    assert "1. The two-minute version" in out
+
+
+async def test_toolbox_commands_stay_out_of_groups(console: ConsoleSession) -> None:
+    await console.say(":chat group Runners")
+    for command in ("/tools", "/tool woop", "/findtool gym", "/addtool", "/usetool woop run"):
+        name = command.split()[0]
+        assert f"{name} works in a private chat with me." in await console.say(command)
