@@ -28,6 +28,7 @@ LIFEBOOK: Final = "lb"  # /lifebook: a section, the guided flow, AI consent, era
 SERVES: Final = "sv"  # which Lifebook goal or value a habit serves
 TOOLBOX: Final = "tb"  # /tools, /tool, /findtool: a page, open a tool, use it for a habit
 ADD_TOOL: Final = "at"  # /addtool's guided steps
+ERASE: Final = "er"  # /deleteme: the two questions before erasing
 
 PREFIXES: Final = frozenset(
     {
@@ -53,6 +54,7 @@ PREFIXES: Final = frozenset(
         SERVES,
         TOOLBOX,
         ADD_TOOL,
+        ERASE,
     }
 )
 

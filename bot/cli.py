@@ -1,4 +1,4 @@
-"""The `habitlink` command: console, run, migrate."""
+"""The `habitlink` command: console, run, scheduler, web, migrate."""
 
 from __future__ import annotations
 
@@ -42,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
         "without answering chats (`habitlink run` includes the scheduler). Several may run "
         "against one PostgreSQL database; each notification is sent once.",
     )
+    web = sub.add_parser(
+        "web",
+        help="serve the JSON API (accounts, habits, groups…) with uvicorn",
+        description="Serve the HabitLink API on WEB_HOST:WEB_PORT (default 127.0.0.1:8000): "
+        "OpenAPI at /openapi.json, its docs at /docs, health at /healthz and /readyz.",
+    )
+    web.add_argument("--host", help="address to listen on (default: WEB_HOST)")
+    web.add_argument("--port", type=int, help="port to listen on (default: WEB_PORT)")
     migrate = sub.add_parser(
         "migrate",
         help="upgrade the database schema to the newest migration",
@@ -68,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.platforms import console_main
 
             return asyncio.run(console_main()(settings, args.user))
+        if args.command == "web":
+            from bot.platforms import web_main
+
+            return asyncio.run(web_main()(settings, args.host, args.port))
         if args.command == "migrate":
             return asyncio.run(_migrate(settings, check=args.check))
         from bot.runner import run_adapters, run_scheduler

@@ -82,6 +82,15 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
 
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Where people reach `habitlink web`"
+    )
+    cors_origins: str = Field(default="", description="Comma-separated; none by default")
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
@@ -175,6 +184,10 @@ class Settings(BaseSettings):
         if self.telegram_webhook_url:
             found.append(self.effective_webhook_secret)
         return found
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def effective_database_url(self) -> str:

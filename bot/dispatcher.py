@@ -10,7 +10,7 @@ from redis.exceptions import RedisError
 from bot.commands import BadArgument, Where, parse_args
 from bot.context import Context
 from bot.handlers.pick import pick_buttons
-from bot.messages import Button, Request, Response, bold, hint, rich
+from bot.messages import Button, Request, Response, Rich, bold, hint, rich
 from bot.router import Router
 from core.clock import Clock
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
@@ -158,7 +158,7 @@ class HabitLinkBot:
 
 
 def _explain(exc: HabitLinkError, request: Request, router: Router) -> Response:
-    text = hint(exc.message)  # the domain's messages name commands (/newhabit)
+    text = _domain_text(exc)
     buttons: list[list[Button]] = []
     if isinstance(exc, NotFound) and exc.suggestions:
         text += rich("\nDid you mean: ", bold(", ".join(exc.suggestions)), "?")
@@ -167,6 +167,16 @@ def _explain(exc: HabitLinkError, request: Request, router: Router) -> Response:
         text += rich("\nWhich one: ", bold(", ".join(exc.candidates)), "?")
         buttons = pick_buttons(exc, request, router)
     return Response.say(text, buttons=buttons)
+
+
+def _domain_text(exc: HabitLinkError) -> Rich:
+    """The domain's message: the commands it names (/newhabit) as command spans, except inside
+    what the person typed (quoted in it), which stays as it was."""
+    typed = getattr(exc, "typed", "")
+    if not typed or repr(typed) not in exc.message:
+        return hint(exc.message)
+    before, quoted, after = exc.message.partition(repr(typed))
+    return hint(before) + quoted + hint(after)
 
 
 def _where(request: Request) -> dict[str, str | None]:

@@ -234,12 +234,22 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file to download (such as /export's JSON), sent before the reply's text."""
+
+    data: bytes
+    filename: str
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Reply:
-    """One message: text, or an image with a caption; optional rows of buttons."""
+    """One message: text, or an image with a caption, or a file; optional rows of buttons."""
 
     text: Rich = field(default_factory=Rich)
     buttons: tuple[tuple[Button, ...], ...] = ()
     image: Image | None = None
+    document: Document | None = None
     edit: bool = False  # replace the message whose button was pressed
     personal: bool = False  # personal data: shown only to the sender where the platform can
     card: bool = False  # a summary: a titled card (an embed) where the platform has them

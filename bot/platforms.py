@@ -34,6 +34,7 @@ class Platform(Protocol):
 
 
 ConsoleMain = Callable[[Settings, str], Coroutine[Any, Any, int]]
+WebMain = Callable[[Settings, str | None, int | None], Coroutine[Any, Any, int]]
 
 
 def platforms() -> list[Platform]:
@@ -44,3 +45,9 @@ def platforms() -> list[Platform]:
 def console_main() -> ConsoleMain:
     (ep,) = entry_points(group="habitlink.console", name="console")
     return cast(ConsoleMain, ep.load())
+
+
+def web_main() -> WebMain:
+    """`habitlink web`: web_admin/ plugs in like the console does (bot/ never imports it)."""
+    (ep,) = entry_points(group="habitlink.web", name="web")
+    return cast(WebMain, ep.load())

@@ -26,6 +26,14 @@ class InvalidInput(HabitLinkError):
     """The user typed something we cannot use; nothing was changed."""
 
 
+class InvalidField(InvalidInput):
+    """A value of a named field (of a form or an API body) breaks a rule."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class NotFound(HabitLinkError):
     """The thing the user named does not exist (for them)."""
 

@@ -17,16 +17,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from core.accounts.erase import erase_user
+from core.accounts.export import UrlFor, export_user
+from core.accounts.passwords import Passwords
+from core.accounts.service import AccountService
 from core.bot_state import BotStateStore
 from core.clock import Clock
 from core.counters import DailyCounters
 from core.db.engine import Database
+from core.db.models import User
 from core.errors import StorageConflict, StorageError
 from core.groups.service import GroupService
 from core.habits.service import HabitService
@@ -154,6 +160,26 @@ class UnitOfWork:
     @cached_property
     def bot_state(self) -> BotStateStore:
         return BotStateStore(self._session, self.clock)
+
+    def accounts(
+        self, passwords: Passwords, refresh_lifetime: timedelta = timedelta(days=30)
+    ) -> AccountService:
+        """Email/password accounts; `passwords` hashes off the event loop."""
+        return AccountService(
+            self._session,
+            self.clock,
+            passwords,
+            default_timezone=self.default_timezone,
+            refresh_lifetime=refresh_lifetime,
+        )
+
+    async def export(self, user: User, url_for: UrlFor) -> dict[str, Any]:
+        """Everything held about the person, JSON-ready (core.accounts.export)."""
+        return await export_user(self._session, user, url_for)
+
+    async def erase(self, user_id: int) -> None:
+        """Erase the person and everything only theirs (core.accounts.erase)."""
+        await erase_user(self._session, self.clock, user_id)
 
     def producer(self, platforms: Iterable[str]) -> Producer:
         """What turns due reminders and summaries into outbox rows for these platforms."""

@@ -1,4 +1,6 @@
-"""The FastAPI admin and its email/password account API (planned; nothing is served yet).
+"""The web part: the JSON API of HabitLink (email/password accounts, habits, groups, proofs,
+learnings) on the same core services as the chat commands; the admin pages come later.
 
-It will depend on bot/ and core/ like the chat adapters do, never the other way round.
+It depends on bot/ and core/ like the chat adapters do, never the other way round: `habitlink
+web` reaches it through the "habitlink.web" entry point.
 """

@@ -187,7 +187,14 @@ class ConsoleAdapter:
             image_path = (
                 self._save_image(reply.image.data, reply.image.filename) if reply.image else None
             )
-            self._print(render_reply(reply, image_path, first_button=len(buttons) + 1))
+            file_path = (
+                self._save_image(reply.document.data, reply.document.filename)
+                if reply.document
+                else None
+            )
+            self._print(
+                render_reply(reply, image_path, first_button=len(buttons) + 1, file_path=file_path)
+            )
             buttons += [b for row in reply.buttons for b in row]
         if response.replies:
             self.buttons = buttons

@@ -20,9 +20,13 @@ def plain(text: Rich) -> str:
     return "".join(out).rstrip("\n")
 
 
-def render_reply(reply: Reply, image_path: Path | None, *, first_button: int = 1) -> str:
+def render_reply(
+    reply: Reply, image_path: Path | None, *, first_button: int = 1, file_path: Path | None = None
+) -> str:
     lead = "bot (edited): " if reply.edit else "bot: "
     body: list[str] = []
+    if file_path is not None:
+        body.append(f"[file {file_path}]")
     if reply.image is not None:
         caption = plain(reply.image.caption)
         body.append(f"[image {image_path}]" + (f" {caption}" if caption else ""))

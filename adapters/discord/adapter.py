@@ -123,7 +123,7 @@ class DiscordAdapter:
                 await self.publish_commands()
             except (discord.HTTPException, StorageError) as exc:
                 log.warning("could not publish the slash commands", extra={"error": repr(exc)})
-            await self.learn_command_ids()
+        await self.learn_command_ids()  # also for a send-only scheduler's messages
 
     async def learn_command_ids(self) -> None:
         """The published commands' ids, so replies can mention them as clickable commands."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adapters.discord.adapter import DiscordAdapter
 from bot.app import App
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from adapters.discord.adapter import DiscordAdapter
 
 
 class DiscordPlatform:
@@ -23,6 +25,9 @@ class DiscordPlatform:
         return settings.discord_bot_token is not None
 
     def _adapter(self, app: App) -> DiscordAdapter:
+        # Imported here: a platform that is off imports nothing of its library.
+        from adapters.discord.adapter import DiscordAdapter
+
         settings = app.settings
         assert settings.discord_bot_token is not None
         return DiscordAdapter(

@@ -273,7 +273,7 @@ class Outgoing:
 
 def card(reply: Reply, names: CommandNames = NO_NAMES) -> Outgoing | None:
     """A summary as an embed: its first line the title, the rest the description."""
-    if not reply.card or reply.image is not None:
+    if not reply.card or reply.image is not None or reply.document is not None:
         return None
     title, _, _rest = reply.text.plain().partition("\n")
     body = to_markdown(reply.text, names)
@@ -291,6 +291,8 @@ def messages(reply: Reply, names: CommandNames = NO_NAMES) -> list[Outgoing]:
     if as_card is not None:
         return [as_card]
     out: list[Outgoing] = []
+    if reply.document is not None:
+        out.append(Outgoing(None, image=(reply.document.data, reply.document.filename)))
     if reply.image is not None:
         caption = split(reply.image.caption, names=names)[0] if reply.image.caption else ""
         out.append(Outgoing(caption or None, image=(reply.image.data, reply.image.filename)))
@@ -303,7 +305,7 @@ def messages(reply: Reply, names: CommandNames = NO_NAMES) -> list[Outgoing]:
 def editable(reply: Reply, names: CommandNames = NO_NAMES) -> Outgoing | None:
     """The single text message an edit in place can become; None when the reply needs more
     (an image, or text over 2000 characters)."""
-    if reply.image is not None:
+    if reply.image is not None or reply.document is not None:
         return None
     pieces = split(reply.text, names=names)
     if len(pieces) != 1:

@@ -209,6 +209,17 @@ class TelegramAdapter:
         bot = self.application.bot
         markup = keyboard(reply.buttons)
         target = chat_id
+        if reply.document is not None:
+            document = reply.document
+            target = await self._to_chat(
+                target,
+                lambda to: bot.send_document(
+                    to,
+                    document=document.data,
+                    filename=document.filename,
+                    disable_content_type_detection=True,
+                ),
+            )
         if reply.image is not None:
             image = reply.image
             target = await self._to_chat(
@@ -252,7 +263,7 @@ class TelegramAdapter:
     async def _edit(self, message: Message, reply: Reply) -> bool:
         """Edit a text message in place; False when it cannot be edited (a photo, too long)."""
         pieces = split(reply.text)
-        if message.text is None or reply.image is not None or len(pieces) != 1:
+        if message.text is None or reply.image or reply.document or len(pieces) != 1:
             return False
         try:
             await message.edit_text(

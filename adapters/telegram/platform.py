@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
-from adapters.telegram.adapter import TelegramAdapter
 from bot.app import App
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from adapters.telegram.adapter import TelegramAdapter
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -25,6 +28,9 @@ class TelegramPlatform:
         return settings.telegram_bot_token is not None
 
     def _adapter(self, app: App) -> TelegramAdapter:
+        # Imported here: a platform that is off imports nothing of its library.
+        from adapters.telegram.adapter import TelegramAdapter
+
         settings = app.settings
         assert settings.telegram_bot_token is not None
         return TelegramAdapter(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.handlers import (
+    account,
     addtool,
     basics,
     checkin,
@@ -53,4 +54,5 @@ def build_router() -> Router:
         toolbox.router,
         addtool.router,
         findtool.router,
+        account.router,
     )

@@ -7,8 +7,7 @@ arguments (a unit of work, the person or group, their today), not a chat request
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from bot.collage import render_collage
 from bot.commands import Where
@@ -21,6 +20,7 @@ from core.db.models import Group, User
 from core.habits.history import week_start
 from core.lifebook.service import LifebookService, compass_line
 from core.summary.service import MemberWeek
+from core.summary.week import local_week_window
 from core.uow import UnitOfWork
 
 router = Router()
@@ -88,9 +88,8 @@ async def user_week_reply(uow: UnitOfWork, user: User, today: date) -> Reply:
 
 async def _insights(uow: UnitOfWork, user: User, monday: date) -> list[str | Span]:
     """This week's learnings by people the user trusts, most liked first."""
-    tz = ZoneInfo(user.settings.timezone)
-    since = datetime.combine(monday, time(user.settings.day_start_hour), tz).astimezone(UTC)
-    found = await uow.trust.insights(user.id, since, since + timedelta(days=7))
+    since, until = local_week_window(user.settings.timezone, user.settings.day_start_hour, monday)
+    found = await uow.trust.insights(user.id, since, until)
     parts: list[str | Span] = ["\n\n", bold("Insights from people you trust"), "\n"]
     if not found:
         parts.append(

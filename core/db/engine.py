@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from core.errors import StorageError
 
 
 def normalise_url(url: str) -> str:
@@ -52,6 +55,14 @@ class Database:
 
     def session(self) -> AsyncSession:
         return self.sessionmaker()
+
+    async def ping(self) -> None:
+        """Raise StorageError unless the database answers a trivial query (readiness checks)."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError) as exc:
+            raise StorageError("the database does not answer") from exc
 
     async def dispose(self) -> None:
         await self.engine.dispose()

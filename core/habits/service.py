@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db.models import Habit, HabitLog, User
-from core.errors import Ambiguous, Choice, InvalidInput, NotFound
+from core.errors import Ambiguous, Choice, InvalidField, InvalidInput, NotFound
 from core.habits.history import CheckinStatus, HabitHistory
 from core.habits.matching import match_title
 from core.habits.schedule import Schedule
@@ -50,7 +50,8 @@ class HabitDraft(BaseModel):
         try:
             return cls.model_validate(fields)
         except ValidationError as exc:
-            raise InvalidInput(_friendly(exc)) from None
+            loc = exc.errors()[0]["loc"]
+            raise InvalidField(str(loc[0]) if loc else "title", _friendly(exc)) from None
 
 
 class EditableField(StrEnum):

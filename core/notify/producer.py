@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_date
@@ -167,8 +167,14 @@ class Producer:
         return {(h, d) for h, d in (await self.session.execute(stmt)).all()}
 
     async def summaries(self, report: ProduceReport, batch: int = 1000) -> None:
-        """Weekly summaries: each user with habits, and each group's chats."""
+        """Weekly summaries: each user with habits, and each group's chats.
+
+        Both in batches, with the same statements per batch whatever it holds, so the cost is
+        linear in people and in groups.
+        """
         while await self._summary_batch(report, batch) == batch:  # a loop: see reminders()
+            pass
+        while await self._group_summary_batch(report, batch) == batch:
             pass
 
     async def _summary_batch(self, report: ProduceReport, batch: int) -> int:
@@ -223,28 +229,33 @@ class Producer:
                 )
             )
         report.queued += await self.outbox.enqueue(items)
-        await self._group_summaries(report, now)
         return len(due)
 
-    async def _group_summaries(self, report: ProduceReport, now: datetime) -> None:
+    async def _group_summary_batch(self, report: ProduceReport, batch: int) -> int:
+        """One batch of due groups: their chats in one query, looked up by group, not scanned."""
+        now = self.clock.now()
         stmt = (
             select(Group)
             .where(or_(Group.next_summary_at.is_(None), Group.next_summary_at <= now))
+            .order_by(Group.id)
+            .limit(batch)
             .with_for_update(skip_locked=True)
         )
         groups = list((await self.session.scalars(stmt)).all())
         if not groups:
-            return
-        chats = (
-            await self.session.scalars(
-                select(GroupChat).where(
-                    and_(
-                        GroupChat.group_id.in_([g.id for g in groups]),
-                        GroupChat.platform.in_(self.platforms),
-                    )
+            return 0
+        chats: dict[int, list[GroupChat]] = {}
+        if self.platforms:
+            found = await self.session.scalars(
+                select(GroupChat)
+                .where(
+                    GroupChat.group_id.in_([g.id for g in groups]),
+                    GroupChat.platform.in_(self.platforms),
                 )
+                .order_by(GroupChat.id)
             )
-        ).all()
+            for chat in found.all():
+                chats.setdefault(chat.group_id, []).append(chat)
         items: list[NewNotification] = []
         for group in groups:
             tz = ZoneInfo(group.timezone)
@@ -255,7 +266,7 @@ class Producer:
             if at > now or now - at > DROP_AFTER:
                 continue
             week = week_start(at.astimezone(tz).date())
-            for chat in (c for c in chats if c.group_id == group.id):
+            for chat in chats.get(group.id, ()):
                 items.append(
                     NewNotification(
                         dedupe_key=f"group-summary:{group.id}:{chat.id}:{week.isoformat()}",
@@ -268,3 +279,4 @@ class Producer:
                     )
                 )
         report.queued += await self.outbox.enqueue(items)
+        return len(groups)

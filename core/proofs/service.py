@@ -84,6 +84,16 @@ class ProofService:
         )
         return [ProofThumb(uid, key) for uid, key in (await self.session.execute(stmt)).all()]
 
+    async def week(self, group_id: int, week: date) -> list[tuple[Proof, str]]:
+        """A group's proofs of one week with their authors' names, oldest first (one query)."""
+        stmt = (
+            select(Proof, User.display_name)
+            .join(User, User.id == Proof.user_id)
+            .where(Proof.group_id == group_id, Proof.week_start == week)
+            .order_by(Proof.created_at, Proof.id)
+        )
+        return [(proof, name) for proof, name in (await self.session.execute(stmt)).all()]
+
     async def user_week_counts(self, user: User, week: date) -> list[tuple[str, int]]:
         """The user's proofs this week per group name (for their summary)."""
         stmt = (

@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from core.clock import Clock
-from core.db.models import Group, Message, MessageKind, Trust, User
+from core.db.models import Group, GroupMember, Message, MessageKind, Trust, User
 from core.errors import InvalidInput
 from core.social.learnings import insert_or_ignore, visible_to
 
@@ -73,6 +74,24 @@ class TrustService:
             .execution_options(synchronize_session=False)
         )
         return gone is not None
+
+    async def knowable(self, viewer_id: int, other_id: int) -> PersonRef | None:
+        """Someone the viewer can know of: in one of the viewer's groups, or in a public group
+        (None otherwise, so user ids reveal nobody else)."""
+        mine = aliased(GroupMember)
+        theirs = aliased(GroupMember)
+        shared = exists().where(
+            theirs.user_id == other_id,
+            theirs.group_id == Group.id,
+            Group.is_public.is_(True)
+            | exists().where(mine.group_id == Group.id, mine.user_id == viewer_id),
+        )
+        row = (
+            await self.session.execute(
+                select(User.id, User.display_name).where(User.id == other_id, shared)
+            )
+        ).first()
+        return PersonRef(row[0], row[1]) if row else None
 
     async def overview(self, user_id: int) -> TrustOverview:
         trusted = select(User.id, User.display_name).join(Trust, Trust.trustee_id == User.id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from core.habits.history import CheckinStatus, HabitHistory
 from core.habits.schedule import ScheduleKind
@@ -20,3 +21,12 @@ def week_done_and_due(history: HabitHistory, monday: date, today: date) -> tuple
     else:
         due = sum(1 for d in live if schedule.is_scheduled(d)) - skipped
     return done, max(due, 0)
+
+
+def local_week_window(
+    timezone: str, day_start_hour: int, monday: date
+) -> tuple[datetime, datetime]:
+    """The person's week starting `monday`, as UTC instants [since, until): from the start of
+    their Monday (their day start, in their zone) to the start of the next Monday."""
+    since = datetime.combine(monday, time(day_start_hour), ZoneInfo(timezone)).astimezone(UTC)
+    return since, since + timedelta(days=7)

@@ -5,7 +5,9 @@ The code's owner gives up its identity: it is merged into the account that types
 chat: the code is shown only in the owner's, and typing it (`claim`) only asks; the typer joins
 with a button carrying a one-time token shown only in the typer's chat (`confirm`). So neither
 an overheard code nor a forged `/link CODE` "from" someone joins anything. The account merged
-away is told so in its own private chats (a "linked" notification).
+away is told so in its own private chats (a "linked" notification). A web account has no chat:
+it makes codes and types them through the API, where the signed-in request is the confirmation
+(`redeem`); its identity is None.
 
 Codes are 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L), work once and for
 15 minutes; a newer code replaces older ones. Guessing is slowed down: after 5 wrong codes
@@ -68,7 +70,7 @@ class Refused:
 @dataclass(frozen=True)
 class Linked:
     report: MergeReport
-    owner_platform: str  # where the code was made: the account that joined this profile
+    owner_platform: str  # where the code was made ("web": by a web account); it joined this profile
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,9 @@ class LinkService:
         self.default_timezone = default_timezone
         self.make_code = make_code
 
-    async def issue(self, user_id: int, identity_id: int) -> IssuedCode:
-        """A new code for this user, made by this identity; it replaces any older live code."""
+    async def issue(self, user_id: int, identity_id: int | None) -> IssuedCode:
+        """A new code for this user, made by this identity (None: by their web account); it
+        replaces any older live code."""
         now = self.clock.now()
         await self.session.execute(
             update(LinkCode)
@@ -131,7 +134,7 @@ class LinkService:
         await self.session.flush()
         return IssuedCode(code, row.expires_at)
 
-    async def claim(self, user_id: int, identity_id: int, text: str) -> Claimed | Refused:
+    async def claim(self, user_id: int, identity_id: int | None, text: str) -> Claimed | Refused:
         """`identity_id` (of user `user_id`) typed a code: nothing is joined yet. The typer
         gets a one-time confirmation token, shown only in its own chat (see `confirm`).
 
@@ -150,18 +153,31 @@ class LinkService:
             return refused
         found.claimed_by = identity_id
         found.confirm_token = secrets.token_urlsafe(16)
-        owner = (
-            await self.session.execute(
-                select(User.display_name, Identity.platform)
-                .join(Identity, Identity.user_id == User.id)
-                .where(Identity.id == found.identity_id)
-            )
-        ).one()
+        owner_name = await self.session.scalar(
+            select(User.display_name).where(User.id == found.user_id)
+        )
+        owner_platform = await self._platform(found.identity_id)
         await self.session.flush()
-        return Claimed(found.id, found.confirm_token, owner.display_name, owner.platform)
+        return Claimed(found.id, found.confirm_token, owner_name or "", owner_platform)
+
+    async def redeem(self, user_id: int, identity_id: int | None, text: str) -> Linked | Refused:
+        """Claim and confirm at once, for a typer whose request is itself the confirmation (a
+        signed-in web account): the code's owner joins this user."""
+        claimed = await self.claim(user_id, identity_id, text)
+        if isinstance(claimed, Refused):
+            return claimed
+        return await self.confirm(user_id, identity_id, claimed.code_id, claimed.token)
+
+    async def _platform(self, identity_id: int | None) -> str:
+        if identity_id is None:
+            return "web"
+        platform = await self.session.scalar(
+            select(Identity.platform).where(Identity.id == identity_id)
+        )
+        return platform or ""
 
     async def confirm(
-        self, user_id: int, identity_id: int, code_id: int, token: str
+        self, user_id: int, identity_id: int | None, code_id: int, token: str
     ) -> Linked | Refused:
         """The typer pressed the confirmation button: the code's owner joins this user."""
         now = self.clock.now()
@@ -185,12 +201,8 @@ class LinkService:
         )
         if taken is None:
             return Refused(Refusal.USED)
-        owner_platform = await self.session.scalar(
-            select(Identity.platform).where(Identity.id == found.identity_id)
-        )
-        typed_on = await self.session.scalar(
-            select(Identity.platform).where(Identity.id == identity_id)
-        )
+        owner_platform = await self._platform(found.identity_id)
+        typed_on = await self._platform(identity_id)
         chats = (
             await self.session.execute(
                 select(Identity.platform, Identity.dm_chat_id).where(
@@ -210,13 +222,13 @@ class LinkService:
                     chat_id=chat_id,
                     due_at=now,
                     user_id=user_id,
-                    payload={"platform": typed_on or "", "code_made_at": made_at.isoformat()},
+                    payload={"platform": typed_on, "code_made_at": made_at.isoformat()},
                 )
                 for platform, chat_id in chats
                 if chat_id is not None
             ]
         )
-        return Linked(report, owner_platform or "")
+        return Linked(report, owner_platform)
 
     async def cancel(self, identity_id: int, code_id: int, token: str) -> bool:
         """The typer said no: the code stops working. False when the token is not theirs."""
@@ -235,7 +247,9 @@ class LinkService:
         return True
 
     @staticmethod
-    def _refusal(found: LinkCode, user_id: int, identity_id: int, now: datetime) -> Refused | None:
+    def _refusal(
+        found: LinkCode, user_id: int, identity_id: int | None, now: datetime
+    ) -> Refused | None:
         if found.identity_id == identity_id:
             return Refused(Refusal.OWN_CODE)
         if found.user_id == user_id:

@@ -27,8 +27,10 @@ The rules, table by table:
   lifebook entries the survivor lacks are taken over; admin if either was.
 - reminders are planned again in the survivor's time zone when it differs from the one they were
   planned in (moved from a user in another zone, or the survivor took a zone).
-- the absorbed user's unused link codes and wrong link tries are deleted with it (an unused code
-  would now give the survivor away); used ones move, so typing one again says it was used.
+- the absorbed user's unused link codes, wrong link tries and password-reset codes are deleted
+  with it (an unused code would now give the survivor away); used link codes move, so typing one
+  again says it was used; their web sign-ins (refresh tokens) move, so a web session continues
+  as the survivor.
 - any other column that points at users (notifications, or a table added later) is moved as is,
   so no table loses rows to the final delete; tests/integration/test_link_merge.py fails on a
   column that is neither in HANDLED nor in MOVED_AS_IS, to ask for a decision.
@@ -66,7 +68,12 @@ from core.users.merge_groups import merge_bans, merge_groups
 from core.users.merge_report import MergeReport, RenamedHabit
 
 TITLE_MAX = 100
-PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord", "console": "Console"}
+PLATFORM_NAMES = {
+    "telegram": "Telegram",
+    "discord": "Discord",
+    "console": "Console",
+    "web": "web",
+}
 NO_SYNC = {"synchronize_session": False}
 # Every column that points at users.id, and what the merge does with it (see the module's doc).
 HANDLED = {
@@ -85,11 +92,13 @@ HANDLED = {
     "link_codes.user_id": "used ones moved, unused ones deleted with the absorbed user",
     "link_attempts.user_id": "deleted with the absorbed user",
     "daily_counters.user_id": "deleted with the absorbed user (today's limits start afresh)",
+    "reset_codes.user_id": "deleted with the absorbed user",
 }
 # Columns moved to the survivor as they are (no duplicates possible, or harmless ones).
 MOVED_AS_IS = {
     "notifications.user_id",  # queued reminders and summaries still reach the same person
     "group_bans.banned_by",  # who banned someone: the same person, now the survivor
+    "refresh_tokens.user_id",  # web sign-ins stay signed in, now as the survivor
 }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from core.clock import Clock, local_date
 from core.db.models import Identity, User, UserSettings
 from core.errors import InvalidInput
+from core.reminders.service import ReminderService
 from core.reminders.timing import next_weekly
 from core.timezones import resolve_timezone
 
@@ -89,6 +90,10 @@ class UserService:
         )
         return (await self.session.scalars(stmt)).one_or_none()
 
+    async def identities_of(self, user_id: int) -> list[Identity]:
+        stmt = select(Identity).where(Identity.user_id == user_id).order_by(Identity.id)
+        return list((await self.session.scalars(stmt)).all())
+
     async def mark_unreachable(self, user_id: int, platform: str, chat_id: str) -> None:
         """They blocked the bot (or the chat is gone): write there no more until they write."""
         await self.session.execute(
@@ -112,8 +117,12 @@ class UserService:
             identity.unreachable_at = None  # they wrote to us again
 
     async def set_timezone(self, user: User, name: str) -> str:
+        """Resolve what they typed (NotFound with suggestions), then move to that zone: their
+        reminders and weekly summary follow it. Returns the canonical name."""
         canonical = resolve_timezone(name)
         user.settings.timezone = canonical
+        await ReminderService(self.session, self.clock).reschedule_all(user)
+        plan_weekly_summary(user.settings, self.clock.now())
         return canonical
 
     async def set_day_start(self, user: User, hour: int) -> None:

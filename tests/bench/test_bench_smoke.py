@@ -40,3 +40,11 @@ def test_bench_commands_quick_runs_on_sqlite(tmp_path: Path) -> None:
         assert r["median_ms"] > 0 and r["ratio"] > 0
     assert data["habits_statements_1_vs_30"]["sqlite"]["same"]
     assert (tmp_path / "bench_commands.json").is_file()
+
+
+def test_bench_web_quick_runs(tmp_path: Path) -> None:
+    from bench import bench_web
+
+    data = run_main(bench_web.main, "--quick", "--out", str(tmp_path))
+    assert {r["name"] for r in data["results"]} == {"bare", "login", "habits"}
+    assert data["healthz"]["samples_during_logins"] > 0

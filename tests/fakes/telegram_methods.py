@@ -26,6 +26,7 @@ from tests.fakes.telegram_state import scope_key
 from tests.fakes.telegram_updates import UpdateInjection
 
 MAX_PHOTO_UPLOAD = 10 * 1024 * 1024
+MAX_DOCUMENT_UPLOAD = 50 * 1024 * 1024
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -241,6 +242,28 @@ class MethodHandlers(UpdateInjection):
             message.plain_caption, message.caption_entities = self._parse(
                 params["caption"], params, "caption_entities"
             )
+        return self._sent(message)
+
+    def api_sendDocument(self, params: JSON, files: dict[str, UploadedFile]) -> JSON:
+        chat = self._chat(params["chat_id"])
+        document = params["document"]
+        if not (isinstance(document, FilePart) or str(document).startswith("attach://")):
+            raise _violation("Bad Request: the fake accepts uploaded documents only")
+        name = document.name if isinstance(document, FilePart) else document[len("attach://") :]
+        upload = files[name]
+        if len(upload.data) > MAX_DOCUMENT_UPLOAD:
+            raise _violation("Bad Request: file is too big (at most 50 MB)")
+        entry = self.add_file(upload.data, kind="documents")
+        message = self._new_bot_message(chat, params, "sendDocument")
+        message.document_data = upload.data
+        message.document = {
+            "file_id": entry.file_id,
+            "file_unique_id": entry.file_unique_id,
+            "file_name": upload.filename or "file",
+            "file_size": entry.file_size,
+        }
+        if upload.content_type:
+            message.document["mime_type"] = upload.content_type
         return self._sent(message)
 
     def _photo_entry(self, photo: Any, files: dict[str, UploadedFile]) -> FileEntry:

@@ -108,6 +108,8 @@ class StoredMessage:
     reply_markup: JSON | None = None
     photo: bytes | None = None
     photo_sizes: list[JSON] = field(default_factory=list)
+    document: JSON | None = None
+    document_data: bytes | None = None
     reply_to: StoredMessage | None = None
     edit_date: int | None = None
     deleted: bool = False
@@ -154,6 +156,8 @@ class StoredMessage:
                 data["entities"] = self.entities
         if self.photo_sizes:
             data["photo"] = self.photo_sizes
+        if self.document is not None:
+            data["document"] = self.document
         if self.plain_caption:
             data["caption"] = self.plain_caption
             if self.caption_entities:

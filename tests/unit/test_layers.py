@@ -29,10 +29,10 @@ def modules(*packages: str) -> list[Path]:
     return found
 
 
-def test_bot_and_adapters_do_not_import_sqlalchemy() -> None:
+def test_bot_adapters_and_web_do_not_import_sqlalchemy() -> None:
     offenders = [
         str(path.relative_to(ROOT))
-        for path in modules("bot", "adapters")
+        for path in modules("bot", "adapters", "web_admin")
         if "sqlalchemy" in imported_roots(path)
         and str(path.relative_to(ROOT)) not in SQLALCHEMY_ALLOWED
     ]

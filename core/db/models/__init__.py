@@ -1,6 +1,7 @@
 """Every table of HabitLink. Importing this package registers them all on Base.metadata."""
 
 from core.db.base import Base
+from core.db.models.accounts import RefreshToken, ResetCode
 from core.db.models.counters import DailyCounter
 from core.db.models.groups import Group, GroupBan, GroupChat, GroupMember, GroupRole, Proof
 from core.db.models.habits import Habit, HabitLog, Reminder
@@ -41,7 +42,9 @@ __all__ = [
     "Notification",
     "NotificationStatus",
     "Proof",
+    "RefreshToken",
     "Reminder",
+    "ResetCode",
     "Tool",
     "ToolOrigin",
     "Trust",

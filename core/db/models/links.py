@@ -12,14 +12,15 @@ from core.db.base import Base, UTCDateTime
 
 
 class LinkCode(Base):
-    """A code made with /link by `identity_id` (of user `user_id`); used at most once."""
+    """A code made with /link by `identity_id` (of user `user_id`), or on the web by a signed-in
+    account (no identity); used at most once."""
 
     __tablename__ = "link_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id", ondelete="CASCADE"))
+    identity_id: Mapped[int | None] = mapped_column(ForeignKey("identities.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

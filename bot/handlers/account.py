@@ -1,0 +1,114 @@
+"""Your account from chat: /resetpassword (a one-time code to set a new web password: there is
+no email sending, the chat is the second factor), /export (your data as a JSON file) and
+/deleteme (erase everything, after asking twice)."""
+
+from __future__ import annotations
+
+import json
+
+from bot.buttons import ERASE
+from bot.commands import Where
+from bot.context import Context
+from bot.messages import Button, Document, Reply, Response, bold, code, rich
+from bot.router import Router
+from core.accounts.passwords import Passwords
+
+router = Router()
+EXPORT_LINKS = 24 * 3600  # seconds the photo links in an export work
+
+
+@router.command(
+    "resetpassword",
+    "A code to set a new password for your web account",
+    section="Settings",
+    where=Where.PRIVATE,
+)
+async def resetpassword(ctx: Context) -> Response:
+    user = ctx.user
+    if user.email is None:
+        return Response.say(
+            "This profile has no web account yet. Register on the web, then join the two: "
+            "get a code there (link code) and send it here as ",
+            code("/link CODE"),
+            ".",
+        )
+    accounts = ctx.uow.accounts(Passwords())
+    issued = await accounts.issue_reset_code(user)
+    minutes = int(issued.lifetime.total_seconds() // 60)
+    return Response.say(
+        "Your password reset code: ",
+        bold(issued.code),
+        f"\nUse it within {minutes} minutes, once, with your email ({user.email}) and a new "
+        "password to reset it. Every device signed in to the web account is signed out. "
+        "If you did not ask for this, ignore it: nothing changes without the code.",
+        personal=True,
+    )
+
+
+@router.command(
+    "export",
+    "Everything HabitLink holds about you, as a JSON file",
+    section="Settings",
+    where=Where.PRIVATE,
+)
+async def export(ctx: Context) -> Response:
+    async def link(key: str) -> str:
+        return await ctx.media.url(key, expires=EXPORT_LINKS)
+
+    document = await ctx.uow.export(ctx.user, link)
+    data = json.dumps(document, ensure_ascii=False, indent=2).encode()
+    return Response(
+        [
+            Reply(
+                text=rich(
+                    "Everything HabitLink holds about you: your profile, accounts, habits with "
+                    "every check-in, reminders, groups, proofs (as links), learnings, likes and "
+                    "trusts."
+                ),
+                document=Document(data, "habitlink-export.json", "application/json"),
+                personal=True,
+            )
+        ]
+    )
+
+
+@router.command(
+    "deleteme",
+    "Erase your profile and everything only yours (asks twice)",
+    section="Settings",
+    where=Where.PRIVATE,
+)
+async def deleteme(ctx: Context) -> Response:
+    return Response.say(
+        bold("Erase your HabitLink profile?"),
+        " Your habits and check-ins, reminders, proofs, learnings, likes and trusts are deleted, "
+        "on every linked account and the web. Groups you own pass to another member. "
+        "Send /export first to keep a copy.",
+        buttons=[
+            [Button("Yes, erase it", f"{ERASE}:1:{ctx.user.id}")],
+            [Button("No, keep it", f"{ERASE}:0:{ctx.user.id}")],
+        ],
+    )
+
+
+@router.button(ERASE)
+async def press_erase(ctx: Context, args: list[str]) -> Response:
+    step, owner = [*args, "", ""][:2]
+    if owner != str(ctx.user.id) or step not in {"0", "1", "2"}:
+        return Response(notice="That button no longer works.")
+    if step == "0":
+        return Response.say("Nothing was erased. Your profile stays as it is.", edit=True)
+    if step == "1":
+        return Response.say(
+            bold("Really erase everything?"),
+            " This cannot be undone.",
+            buttons=[
+                [Button("Erase for good", f"{ERASE}:2:{ctx.user.id}")],
+                [Button("Keep my profile", f"{ERASE}:0:{ctx.user.id}")],
+            ],
+            edit=True,
+        )
+    await ctx.uow.erase(ctx.user.id)
+    return Response.say(
+        "Your profile is erased. If you write to me again, you start afresh.", edit=True
+    )

@@ -1,0 +1,77 @@
+"""Erase a person: their account and everything only theirs.
+
+Their habits (check-ins, reminders), identities, settings, proofs, messages and learnings, likes,
+trusts (both ways), link and reset codes, sign-ins and queued notifications go with the user row
+(the foreign keys cascade). Shared things stay: a group they owned passes to its longest-standing
+admin (else member), or closes when they were its only member; the like counts of learnings they
+liked are counted again without them; tools they wrote stay in the toolbox without an author.
+Proof images are content-addressed and may be shared, so the files are left to the store.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.db.models import Group, GroupMember, GroupRole, Message, MessageLike, User
+
+NO_SYNC = {"synchronize_session": False}
+
+
+async def erase_user(session: AsyncSession, clock: Clock, user_id: int) -> None:
+    await session.flush()
+    liked = list(
+        await session.scalars(select(MessageLike.message_id).where(MessageLike.user_id == user_id))
+    )
+    await session.execute(
+        delete(MessageLike).where(MessageLike.user_id == user_id).execution_options(**NO_SYNC)
+    )
+    if liked:
+        count = (
+            select(func.count())
+            .select_from(MessageLike)
+            .where(MessageLike.message_id == Message.id)
+            .scalar_subquery()
+        )
+        await session.execute(
+            update(Message)
+            .where(Message.id.in_(liked))
+            .values(likes_count=count)
+            .execution_options(**NO_SYNC)
+        )
+    owned = list(await session.scalars(select(Group.id).where(Group.owner_id == user_id)))
+    for group_id in owned:
+        await _hand_over(session, group_id, user_id)
+    await session.execute(delete(User).where(User.id == user_id).execution_options(**NO_SYNC))
+    await session.flush()
+    session.expunge_all()
+
+
+async def _hand_over(session: AsyncSession, group_id: int, owner_id: int) -> None:
+    rank = {GroupRole.ADMIN.value: 0, GroupRole.MEMBER.value: 1}
+    others = (
+        await session.execute(
+            select(GroupMember.user_id, GroupMember.role, GroupMember.created_at)
+            .where(GroupMember.group_id == group_id, GroupMember.user_id != owner_id)
+            .order_by(GroupMember.created_at, GroupMember.user_id)
+        )
+    ).all()
+    if not others:
+        await session.execute(
+            delete(Group).where(Group.id == group_id).execution_options(**NO_SYNC)
+        )
+        return
+    heir = min(others, key=lambda row: (rank.get(row.role, 2), row.created_at, row.user_id))
+    await session.execute(
+        update(GroupMember)
+        .where(GroupMember.group_id == group_id, GroupMember.user_id == heir.user_id)
+        .values(role=GroupRole.OWNER.value)
+        .execution_options(**NO_SYNC)
+    )
+    await session.execute(
+        update(Group)
+        .where(Group.id == group_id)
+        .values(owner_id=heir.user_id)
+        .execution_options(**NO_SYNC)
+    )

@@ -1,0 +1,46 @@
+"""/export and /deleteme in a private chat (console); /export through Telegram's sendDocument."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from core.db.engine import Database
+from core.db.models import Group, User
+from tests.support.console import ConsoleSession
+
+
+async def test_export_sends_the_whole_document_as_a_file(console: ConsoleSession) -> None:
+    await console.say("/newhabit Read", "/done read")
+    out = await console.say("/export")
+    found = re.search(r"\[file (\S+)\]", out)
+    assert found, out
+    document = json.loads(await asyncio.to_thread(Path(found.group(1)).read_text))
+    assert document["format"] == "habitlink-export/1"
+    assert document["identities"][0]["platform"] == "console"
+    assert document["habits"][0]["checkins"] == [{"date": "2026-03-23", "status": "done"}]
+    assert "works in a private chat" in await console.say(":chat group Runners", "/export")
+
+
+async def test_deleteme_asks_twice_then_erases(console: ConsoleSession, database: Database) -> None:
+    await console.say("/newhabit Read", ":chat group Runners", "/newgroup Runners")
+    await console.say(":user Mia", ":chat group Runners", "/join")
+    await console.say(":user you", ":chat dm")
+    asked = await console.say("/deleteme")
+    assert "Erase your HabitLink profile?" in asked
+    kept = await console.say(":press 2")
+    assert "Nothing was erased" in kept
+    await console.say("/deleteme", ":press 1")
+    again = await console.say(":press 1")  # the second question's first button erases
+    assert "Your profile is erased" in again
+    async with database.session() as session:
+        names = list(await session.scalars(select(User.display_name)))
+        group = (await session.scalars(select(Group))).one()
+        owner = await session.get(User, group.owner_id)
+        assert names == ["Mia"] and owner is not None and owner.display_name == "Mia"
+        assert await session.scalar(select(func.count()).select_from(User)) == 1
+    assert "no habits" in (await console.say("/habits")).lower()

@@ -1,0 +1,58 @@
+"""`habitlink web` in a subprocess on the embedded defaults: it serves, answers health checks and
+the docs, logs a request id per request and never the password, and stops on SIGINT."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from bot.config import Settings
+from tests.e2e.test_console_cli import REPO, habitlink
+from tests.web.conftest import PASSWORD
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_habitlink_web_serves_the_api(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
+    env.update(PYTHONPATH=str(REPO), DATA_DIR="data", LOG_FORMAT="json", PYTHONIOENCODING="utf-8")
+    process = subprocess.Popen(
+        [*habitlink(), "web", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=5) as client:
+            for _ in range(200):
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            assert client.get("/readyz").json() == {"status": "ready"}
+            assert client.get("/openapi.json").json()["info"]["title"] == "HabitLink API"
+            assert "swagger" in client.get("/docs").text.lower()
+            body = {"email": "ada@example.com", "password": PASSWORD, "display_name": "Ada"}
+            assert client.post("/api/v1/auth/register", json=body).status_code == 201
+            rid = client.get("/healthz").headers["x-request-id"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+    assert (tmp_path / "data" / "habitlink.db").exists()  # created and migrated on its own
+    assert rid in stderr and '"path": "/api/v1/auth/register"' in stderr
+    assert PASSWORD not in stderr

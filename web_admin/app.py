@@ -1,0 +1,126 @@
+"""The FastAPI application: the JSON API under /api/v1 over the core services, health checks,
+OpenAPI at /openapi.json and its docs page at /docs.
+
+`create_app(web)` builds the app around ready-made parts (tests pass their own database and
+clock); `build_web(settings)` makes those parts from Settings for `habitlink web`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from pydantic import BaseModel
+from starlette.types import ASGIApp
+
+from bot.config import Settings
+from core.accounts.passwords import Passwords
+from core.clock import Clock, SystemClock
+from core.db.engine import Database
+from core.db.schema import ensure_schema
+from core.errors import StorageError
+from core.media.images import MAX_UPLOAD_BYTES
+from core.media.storage import media_store_from_settings
+from web_admin import auth, groups, habits, learnings, me, media, proofs, social
+from web_admin.context import Web
+from web_admin.problems import (
+    Problem,
+    RequestContext,
+    install_problem_handlers,
+    problem,
+    tag_log_records,
+)
+from web_admin.throttle import LoginThrottle
+
+log = logging.getLogger("habitlink.web")
+MAX_BODY = MAX_UPLOAD_BYTES + 64 * 1024  # a proof photo and its form fields
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": Problem, "content": {"application/problem+json": {}}},
+    "5XX": {"model": Problem, "content": {"application/problem+json": {}}},
+}
+
+
+class Health(BaseModel):
+    status: str
+
+
+def create_app(web: Web) -> FastAPI:
+    tag_log_records()
+    app = FastAPI(
+        title="HabitLink API",
+        version="1",
+        description="Habits, groups, proofs and learnings of HabitLink, for web and apps. "
+        "Sign in at /api/v1/auth/login and send the access token as a bearer token.",
+        responses=PROBLEM_RESPONSES,
+    )
+    app.state.web = web
+    install_problem_handlers(app)
+    for module in (auth, me, habits, groups, proofs, learnings, social, media):
+        app.include_router(module.router)
+
+    @app.get("/healthz", response_model=Health, tags=["health"], summary="The process is up")
+    async def healthz() -> Health:
+        return Health(status="ok")
+
+    @app.get(
+        "/readyz",
+        response_model=Health,
+        tags=["health"],
+        summary="The database answers",
+        responses={503: {"model": Problem}},
+    )
+    async def readyz(request: Request) -> Any:
+        try:
+            await web.db.ping()
+        except StorageError:
+            log.warning("not ready: the database does not answer", exc_info=True)
+            return problem(request, 503, "The database does not answer.")
+        return Health(status="ready")
+
+    origins = web.settings.cors_origin_list
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
+    return app
+
+
+def asgi(app: FastAPI) -> ASGIApp:
+    """The app as served: request ids, access log and the body cap around it."""
+    return RequestContext(app, MAX_BODY)
+
+
+@asynccontextmanager
+async def build_web(settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[Web]:
+    """The shared parts from Settings; the schema is checked (and on SQLite upgraded) first."""
+    db = Database(settings.effective_database_url)
+    try:
+        await ensure_schema(db, auto_upgrade=settings.uses_embedded_database)
+        secret = settings.s3_secret_access_key
+        store = media_store_from_settings(
+            media_dir=settings.effective_media_dir,
+            s3_bucket=settings.s3_bucket,
+            s3_endpoint_url=settings.s3_endpoint_url,
+            s3_region=settings.s3_region,
+            s3_access_key_id=settings.s3_access_key_id,
+            s3_secret_access_key=secret.get_secret_value() if secret else None,
+            s3_path_style=settings.s3_path_style,
+        )
+        yield Web(
+            settings=settings,
+            db=db,
+            clock=clock or SystemClock(),
+            media=store,
+            passwords=Passwords(),
+            throttle=LoginThrottle.from_settings(settings.redis_url, settings.redis_prefix),
+        )
+    finally:
+        await db.dispose()

@@ -1,0 +1,124 @@
+"""/api/v1/auth: register, login, refresh, logout, and the password reset with a chat code."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from core.accounts.tokens import Refusal, Rotated
+from core.db.models import Identity, User
+from web_admin.context import UnitDep, WebDep, client_address
+from web_admin.problems import ApiError
+from web_admin.schemas import TokenPair, UserOut, user_out
+
+log = logging.getLogger("habitlink.web.auth")
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+WRONG_LOGIN = "The email or password is not right."
+WRONG_REFRESH = "The refresh token is not valid; sign in again."
+WRONG_RESET = "That email and code don't go together, or the code has expired or was used."
+TOO_MANY = "Too many failed attempts. Wait a little and try again."
+
+
+class RegisterBody(BaseModel):
+    email: str = Field(max_length=320, examples=["ada@example.com"])
+    password: str = Field(max_length=1024, examples=["correct horse battery staple"])
+    display_name: str = Field(max_length=200, examples=["Ada"])
+
+
+class LoginBody(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1024)
+
+
+class RefreshBody(BaseModel):
+    refresh_token: str = Field(max_length=256)
+
+
+class ResetBody(BaseModel):
+    email: str = Field(max_length=320)
+    code: str = Field(max_length=64, description="The code /resetpassword gave you in chat")
+    new_password: str = Field(max_length=1024)
+
+
+async def token_pair(unit: UnitDep, user_id: int, refresh: str | None = None) -> TokenPair:
+    """A new access token, with the given refresh token or one starting a new family."""
+    if refresh is None:
+        refresh = await unit.accounts.refresh.issue(user_id)
+    access = unit.web.access
+    return TokenPair(
+        access_token=access.issue(user_id),
+        refresh_token=refresh,
+        expires_in=int(access.lifetime.total_seconds()),
+    )
+
+
+async def identities_of(unit: UnitDep, user: User) -> list[Identity]:
+    return await unit.users.identities_of(user.id)
+
+
+async def throttled(web: WebDep, request: Request, email: str) -> None:
+    wait = await web.throttle.retry_after(email, client_address(request))
+    if wait:
+        raise ApiError(429, TOO_MANY, headers={"Retry-After": str(wait)})
+
+
+@router.post("/register", status_code=201, response_model=UserOut, summary="Create an account")
+async def register(body: RegisterBody, unit: UnitDep) -> UserOut:
+    user = await unit.accounts.register(body.email, body.password, body.display_name)
+    log.info("account registered", extra={"user_id": user.id})
+    return user_out(user, [])
+
+
+@router.post(
+    "/login",
+    response_model=TokenPair,
+    summary="Sign in with email and password",
+    responses={401: {"description": WRONG_LOGIN}, 429: {"description": TOO_MANY}},
+)
+async def login(body: LoginBody, unit: UnitDep, web: WebDep, request: Request) -> TokenPair:
+    await throttled(web, request, body.email)
+    user = await unit.accounts.authenticate(body.email, body.password)
+    if user is None:
+        await web.throttle.failed(body.email, client_address(request))
+        raise ApiError(401, WRONG_LOGIN)
+    await web.throttle.succeeded(body.email)
+    return await token_pair(unit, user.id)
+
+
+@router.post(
+    "/refresh",
+    response_model=TokenPair,
+    summary="Trade a refresh token for a new pair (the old one stops working)",
+    responses={401: {"description": WRONG_REFRESH}},
+)
+async def refresh(body: RefreshBody, unit: UnitDep) -> TokenPair:
+    outcome = await unit.accounts.refresh.rotate(body.refresh_token)
+    if not isinstance(outcome, Rotated):
+        if outcome is Refusal.REUSED:
+            await unit.commit()  # the family stays revoked although we answer with an error
+        raise ApiError(401, WRONG_REFRESH)
+    return await token_pair(unit, outcome.user_id, outcome.token)
+
+
+@router.post("/logout", status_code=204, summary="Sign out: the refresh token's family ends")
+async def logout(body: RefreshBody, unit: UnitDep) -> Response:
+    await unit.accounts.refresh.revoke_family_of(body.refresh_token)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/reset",
+    status_code=204,
+    summary="Set a new password with a code from /resetpassword in a private chat",
+    responses={400: {"description": WRONG_RESET}, 429: {"description": TOO_MANY}},
+)
+async def reset(body: ResetBody, unit: UnitDep, web: WebDep, request: Request) -> Response:
+    await throttled(web, request, body.email)
+    if not await unit.accounts.reset_password(body.email, body.code, body.new_password):
+        await web.throttle.failed(body.email, client_address(request))
+        raise ApiError(400, WRONG_RESET)
+    log.info("password reset; every sign-in revoked")
+    return Response(status_code=204)

@@ -1,0 +1,295 @@
+"""/api/v1/habits: the person's habits with today's status, streak and strength; create, read,
+update, archive, delete; check in, skip and undo a day; the week; stats. The rules are the chat's:
+HabitDraft and HabitService.edit for fields, check_day for which days may change."""
+
+from __future__ import annotations
+
+from datetime import date as Day
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field, ValidationError
+
+from core.days import check_day
+from core.db.models import Habit, User
+from core.errors import InvalidField, InvalidInput
+from core.habits.history import CheckinStatus, HabitHistory, week_start
+from core.habits.schedule import Schedule, ScheduleError
+from core.habits.service import TEXT_MAX, TITLE_MAX, EditableField, HabitDraft
+from core.habits.stats import compute_stats
+from core.habits.tracker import week_marks
+from web_admin.context import CurrentUser, Unit, UnitDep
+from web_admin.problems import ApiError
+from web_admin.schemas import Id, sane_date
+
+router = APIRouter(prefix="/api/v1/habits", tags=["habits"])
+NO_HABIT = "There is no such habit."
+Text = Annotated[str | None, Field(default=None, max_length=TEXT_MAX)]
+
+
+class Today(BaseModel):
+    date: Day
+    status: Literal["done", "skipped"] | None
+    scheduled: bool
+
+
+class HabitOut(BaseModel):
+    id: int
+    title: str
+    schedule: str = Field(description="In words: 'every day', 'Mon, Wed, Fri', '3 times a week'")
+    schedule_kind: Literal["daily", "weekdays", "weekly"]
+    weekdays: list[int] = Field(description="0 = Monday … 6 = Sunday, for weekdays schedules")
+    times_per_week: int
+    why: str | None
+    identity_goal: str | None
+    minimal_dose: str | None
+    implementation_intention: str | None
+    cue: str | None
+    reward: str | None
+    start_date: Day
+    today: Today
+    streak: int
+    streak_unit: Literal["days", "weeks"]
+    strength: float = Field(description="0 to 1, Loop Habit Tracker's habit strength")
+    done_total: int = Field(description="Done days so far, toward 66")
+
+
+class HabitCreate(BaseModel):
+    title: str = Field(max_length=TITLE_MAX * 2)
+    schedule: str = Field(default="daily", max_length=100, description="As /newhabit takes")
+    why: Text = None
+    identity_goal: Text = None
+    minimal_dose: Text = None
+    implementation_intention: Text = None
+    cue: Text = None
+    reward: Text = None
+
+
+class HabitPatch(BaseModel):
+    """Only the fields given change; null or "" clears an optional field."""
+
+    title: str | None = Field(default=None, max_length=TITLE_MAX * 2)
+    schedule: str | None = Field(default=None, max_length=100)
+    why: Text = None
+    identity_goal: Text = None
+    minimal_dose: Text = None
+    implementation_intention: Text = None
+    cue: Text = None
+    reward: Text = None
+
+
+PATCH_FIELDS = {
+    "title": EditableField.TITLE,
+    "schedule": EditableField.SCHEDULE,
+    "why": EditableField.WHY,
+    "identity_goal": EditableField.IDENTITY,
+    "minimal_dose": EditableField.DOSE,
+    "implementation_intention": EditableField.INTENTION,
+    "cue": EditableField.CUE,
+    "reward": EditableField.REWARD,
+}
+
+
+class CheckinBody(BaseModel):
+    status: Literal["done", "skipped"] = "done"
+    date: Day | None = Field(default=None, description="Default: your today; up to 7 days back")
+
+
+class CheckinOut(BaseModel):
+    habit: HabitOut
+    date: Day
+    status: Literal["done", "skipped"] | None
+    changed: bool
+
+
+class HabitWeek(BaseModel):
+    id: int
+    title: str
+    days: list[str] = Field(description="Monday to Sunday: done, skipped, missed, pending…")
+
+
+class Week(BaseModel):
+    start: Day
+    habits: list[HabitWeek]
+
+
+class Stats(BaseModel):
+    current_streak: int
+    best_streak: int
+    streak_unit: Literal["days", "weeks"]
+    strength: float
+    done_total: int
+    rate_7: float | None
+    rate_30: float | None
+
+
+def habit_out(habit: Habit, history: HabitHistory, today: Day) -> HabitOut:
+    stats = compute_stats(history, today)
+    status = history.status(today)
+    schedule = habit.schedule
+    return HabitOut(
+        id=habit.id,
+        title=habit.title,
+        schedule=schedule.describe(),
+        schedule_kind=schedule.kind.value,
+        weekdays=sorted(schedule.weekdays),
+        times_per_week=schedule.times_per_week,
+        why=habit.why,
+        identity_goal=habit.identity_goal,
+        minimal_dose=habit.minimal_dose,
+        implementation_intention=habit.implementation_intention,
+        cue=habit.loop.get("cue"),
+        reward=habit.loop.get("reward"),
+        start_date=habit.start_date,
+        today=Today(
+            date=today,
+            status=status.value if status else None,
+            scheduled=schedule.is_scheduled(today),
+        ),
+        streak=stats.current_streak,
+        streak_unit=stats.streak_unit,
+        strength=round(stats.strength, 4),
+        done_total=stats.done_total,
+    )
+
+
+async def owned(unit: Unit, user: User, habit_id: int) -> Habit:
+    habit = await unit.habits.get_owned(user, habit_id)
+    if habit is None:
+        raise ApiError(404, NO_HABIT)
+    return habit
+
+
+async def one(unit: Unit, user: User, habit: Habit) -> HabitOut:
+    return habit_out(habit, await unit.habits.history(habit), unit.today(user))
+
+
+def parse_schedule(text: str) -> Schedule:
+    try:
+        return Schedule.parse(text)
+    except ScheduleError as exc:
+        raise InvalidField("schedule", str(exc)) from None
+
+
+@router.get("", response_model=list[HabitOut], summary="Your habits, with today's status")
+async def list_habits(user: CurrentUser, unit: UnitDep) -> list[HabitOut]:
+    habits = await unit.habits.active(user)
+    histories = await unit.habits.histories(habits)
+    today = unit.today(user)
+    return [habit_out(h, histories[h.id], today) for h in habits]
+
+
+@router.post("", status_code=201, response_model=HabitOut, summary="Create a habit")
+async def create_habit(body: HabitCreate, user: CurrentUser, unit: UnitDep) -> HabitOut:
+    fields = body.model_dump(exclude={"schedule"})
+    try:
+        draft = HabitDraft.model_validate({**fields, "schedule": parse_schedule(body.schedule)})
+    except ValidationError:
+        draft = HabitDraft.build(**fields)  # raises the friendly, field-named error
+    habit = await unit.habits.create(user, draft, unit.today(user))
+    return await one(unit, user, habit)
+
+
+@router.get("/week", response_model=Week, summary="The weekly tracker (Monday to Sunday)")
+async def week(
+    user: CurrentUser,
+    unit: UnitDep,
+    start: Annotated[
+        Day | None, Query(description="Any day of the week; default: this week")
+    ] = None,
+) -> Week:
+    today = unit.today(user)
+    monday = week_start(sane_date(start or today, "start"))
+    habits = await unit.habits.active(user)
+    histories = await unit.habits.histories(habits)
+    return Week(
+        start=monday,
+        habits=[
+            HabitWeek(
+                id=h.id,
+                title=h.title,
+                days=[m.value for m in week_marks(histories[h.id], monday, today)],
+            )
+            for h in habits
+        ],
+    )
+
+
+@router.get("/{habit_id}", response_model=HabitOut, summary="One habit")
+async def get_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> HabitOut:
+    return await one(unit, user, await owned(unit, user, habit_id))
+
+
+@router.patch("/{habit_id}", response_model=HabitOut, summary="Change a habit's fields")
+async def update_habit(
+    habit_id: Id, body: HabitPatch, user: CurrentUser, unit: UnitDep
+) -> HabitOut:
+    habit = await owned(unit, user, habit_id)
+    for name, value in body.model_dump(exclude_unset=True).items():
+        if value is None and name in {"title", "schedule"}:
+            raise InvalidField(name, f"The {name} can't be empty.")
+        try:
+            await unit.habits.edit(habit, PATCH_FIELDS[name], value or "")
+        except InvalidField:
+            raise
+        except InvalidInput as exc:
+            raise InvalidField(name, exc.message) from None
+    return await one(unit, user, habit)
+
+
+@router.post("/{habit_id}/archive", response_model=None, status_code=204, summary="Archive")
+async def archive_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
+    await unit.habits.archive(await owned(unit, user, habit_id))
+    return Response(status_code=204)
+
+
+@router.delete("/{habit_id}", status_code=204, summary="Delete a habit and its history")
+async def delete_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
+    await unit.habits.delete(await owned(unit, user, habit_id))
+    return Response(status_code=204)
+
+
+@router.post("/{habit_id}/checkins", response_model=CheckinOut, summary="Check in or skip a day")
+async def check_in(habit_id: Id, body: CheckinBody, user: CurrentUser, unit: UnitDep) -> CheckinOut:
+    habit = await owned(unit, user, habit_id)
+    today = unit.today(user)
+    day = _day(body.date or today, today)
+    result = await unit.habits.check_in(habit, day, CheckinStatus(body.status))
+    return CheckinOut(
+        habit=await one(unit, user, habit), date=day, status=body.status, changed=result.changed
+    )
+
+
+@router.delete(
+    "/{habit_id}/checkins/{day}", response_model=CheckinOut, summary="Undo a day's check-in"
+)
+async def undo(habit_id: Id, day: Day, user: CurrentUser, unit: UnitDep) -> CheckinOut:
+    habit = await owned(unit, user, habit_id)
+    checked = _day(day, unit.today(user))
+    result = await unit.habits.undo(habit, checked)
+    return CheckinOut(
+        habit=await one(unit, user, habit), date=checked, status=None, changed=result.changed
+    )
+
+
+@router.get("/{habit_id}/stats", response_model=Stats, summary="Streaks, strength and rates")
+async def stats(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Stats:
+    habit = await owned(unit, user, habit_id)
+    s = compute_stats(await unit.habits.history(habit), unit.today(user))
+    return Stats(
+        current_streak=s.current_streak,
+        best_streak=s.best_streak,
+        streak_unit=s.streak_unit,
+        strength=round(s.strength, 4),
+        done_total=s.done_total,
+        rate_7=s.rate_7,
+        rate_30=s.rate_30,
+    )
+
+
+def _day(day: Day, today: Day) -> Day:
+    sane_date(day, "date")
+    try:
+        return check_day(day, today)
+    except InvalidInput as exc:
+        raise InvalidField("date", exc.message) from None

@@ -1,0 +1,135 @@
+"""/api/v1/me: the profile (same rules as /timezone and /daystart), password, linking with chat,
+export and erasure."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from bot.handlers.link import moved_parts, refusal_text
+from core.accounts.service import clean_display_name
+from core.errors import InvalidField, InvalidInput, NotFound
+from core.users.links import Refusal, Refused
+from web_admin.auth import identities_of, token_pair
+from web_admin.context import CurrentUser, UnitDep
+from web_admin.problems import ApiError
+from web_admin.schemas import TokenPair, UserOut, user_out
+
+log = logging.getLogger("habitlink.web.me")
+router = APIRouter(prefix="/api/v1/me", tags=["me"])
+
+
+class ProfilePatch(BaseModel):
+    display_name: str | None = Field(default=None, max_length=200)
+    timezone: str | None = Field(
+        default=None, max_length=64, description="An IANA name or a city, as /timezone takes"
+    )
+    day_start_hour: int | None = Field(default=None, description="0 to 6, as /daystart takes")
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+class LinkBody(BaseModel):
+    code: str = Field(max_length=64, description="The code the bot's /link gave you")
+
+
+class LinkCode(BaseModel):
+    code: str
+    expires_at: str = Field(description="ISO 8601, UTC")
+    instructions: str
+
+
+class Linked(BaseModel):
+    user: UserOut
+    moved: list[str]
+    tokens: TokenPair = Field(description="Sign-in for the joined profile; use these from now on")
+
+
+class DeleteBody(BaseModel):
+    password: str = Field(max_length=1024)
+
+
+@router.get("", response_model=UserOut, summary="Your profile")
+async def me(user: CurrentUser, unit: UnitDep) -> UserOut:
+    return user_out(user, await identities_of(unit, user))
+
+
+@router.patch("", response_model=UserOut, summary="Change your name, time zone or day start")
+async def update_me(body: ProfilePatch, user: CurrentUser, unit: UnitDep) -> UserOut:
+    if body.display_name is not None:
+        user.display_name = clean_display_name(body.display_name)
+    if body.timezone is not None:
+        try:
+            await unit.users.set_timezone(user, body.timezone)
+        except NotFound as exc:
+            hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+            raise InvalidField("timezone", exc.message + hint) from None
+    if body.day_start_hour is not None:
+        try:
+            await unit.users.set_day_start(user, body.day_start_hour)
+        except InvalidInput as exc:
+            raise InvalidField("day_start_hour", exc.message) from None
+    return user_out(user, await identities_of(unit, user))
+
+
+@router.post("/password", status_code=204, summary="Change your password")
+async def change_password(body: PasswordChange, user: CurrentUser, unit: UnitDep) -> Response:
+    await unit.accounts.change_password(user, body.current_password, body.new_password)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/link-code",
+    response_model=LinkCode,
+    summary="A code for the bot's /link: this web account joins your chat profile",
+)
+async def link_code(user: CurrentUser, unit: UnitDep) -> LinkCode:
+    issued = await unit.links.issue(user.id, None)
+    return LinkCode(
+        code=issued.code,
+        expires_at=issued.expires_at.isoformat(),
+        instructions=f"Send /link {issued.code} to the bot in a private chat within 15 minutes.",
+    )
+
+
+@router.post(
+    "/link",
+    response_model=Linked,
+    summary="Bring the chat account whose /link code you have into this account",
+)
+async def link(body: LinkBody, user: CurrentUser, unit: UnitDep) -> Linked:
+    outcome = await unit.links.redeem(user.id, None, body.code)
+    if isinstance(outcome, Refused):
+        await unit.commit()  # a wrong code counts toward the pause
+        text = refusal_text(outcome, "web")
+        if outcome.reason is Refusal.PAUSED or outcome.tries_left == 0:
+            wait = max(int(outcome.wait.total_seconds()), 1)
+            raise ApiError(429, text, headers={"Retry-After": str(wait)})
+        raise InvalidField("code", text)
+    survivor = await unit.users.get(outcome.report.survivor_id)
+    assert survivor is not None
+    log.info("web account linked", extra={"user_id": survivor.id})
+    return Linked(
+        user=user_out(survivor, await identities_of(unit, survivor)),
+        moved=moved_parts(outcome.report),
+        tokens=await token_pair(unit, survivor.id),
+    )
+
+
+@router.get("/export", summary="Everything HabitLink holds about you, as one JSON document")
+async def export(user: CurrentUser, unit: UnitDep) -> dict[str, object]:
+    return await unit.uow.export(user, unit.web.media_links.url)
+
+
+@router.delete("", status_code=204, summary="Erase your account and everything only yours")
+async def delete_me(body: DeleteBody, user: CurrentUser, unit: UnitDep) -> Response:
+    if not await unit.accounts.check_password_of(user, body.password):
+        raise InvalidField("password", "That is not your password.")
+    await unit.uow.erase(user.id)
+    log.info("account erased")
+    return Response(status_code=204)

@@ -1,0 +1,268 @@
+"""Errors as RFC 9457 problem+json, a request id on every response and log line, a body cap.
+
+No stack trace leaves the server: an unexpected exception is logged (with the request id) and the
+client gets a plain 500 problem naming that id. Validation errors name the field.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from redis.exceptions import RedisError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.errors import (
+    Ambiguous,
+    Forbidden,
+    HabitLinkError,
+    InvalidField,
+    NotFound,
+    StorageConflict,
+    StorageError,
+)
+from core.media.storage import MediaStoreError
+
+log = logging.getLogger("habitlink.web")
+PROBLEM = "application/problem+json"
+REQUEST_ID = "X-Request-ID"
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class ApiError(Exception):
+    """An HTTP error with a message for the client (and optional headers such as Retry-After)."""
+
+    def __init__(self, status: int, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+
+def problem(
+    request: Request,
+    status: int,
+    detail: str | None = None,
+    *,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        request_id=request_id.get(),
+        errors=errors,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status, headers=headers, media_type=PROBLEM
+    )
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            FieldError(field=_field_name(tuple(e.get("loc", ()))), message=str(e.get("msg", "")))
+            for e in exc.errors()
+        ]
+        return problem(request, 422, "Some fields are not valid.", errors=errors)
+
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        return problem(request, exc.status_code, detail, headers=dict(exc.headers or {}))
+
+    async def api_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ApiError)
+        return problem(request, exc.status, exc.detail, headers=exc.headers)
+
+    async def domain_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, HabitLinkError)
+        if isinstance(exc, MediaStoreError):
+            log.warning("media store error", extra={"operation": exc.operation})
+            return problem(request, 503, exc.message)
+        if isinstance(exc, NotFound):
+            return problem(request, 404, exc.message)
+        if isinstance(exc, Forbidden):
+            return problem(request, 403, exc.message)
+        if isinstance(exc, InvalidField):
+            errors = [FieldError(field=exc.field, message=exc.message)]
+            return problem(request, 422, exc.message, errors=errors)
+        if isinstance(exc, Ambiguous):
+            return problem(request, 422, f"{exc.message} Which one: {', '.join(exc.candidates)}?")
+        return problem(request, 422, exc.message)
+
+    async def storage_error(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, StorageConflict):
+            log.warning("storage conflict", exc_info=exc)
+            return problem(request, 409, "That collided with another change. Please try again.")
+        log.error("storage error", exc_info=exc)
+        return problem(request, 503, "The service could not reach its storage. Nothing changed.")
+
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("request failed", exc_info=exc)
+        return problem(request, 500, "Something went wrong on our side. Nothing was changed.")
+
+    app.add_exception_handler(RequestValidationError, validation)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(HabitLinkError, domain_error)
+    app.add_exception_handler(StorageError, storage_error)
+    app.add_exception_handler(RedisError, storage_error)
+    app.add_exception_handler(Exception, unexpected)
+
+
+_factory = logging.getLogRecordFactory()
+
+
+def _record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    record = _factory(*args, **kwargs)
+    rid = request_id.get()
+    if rid is not None and not hasattr(record, "request_id"):
+        record.request_id = rid
+    return record
+
+
+def tag_log_records() -> None:
+    """Every log line written while a request is handled carries its request id."""
+    if logging.getLogRecordFactory() is not _record_with_request_id:
+        logging.setLogRecordFactory(_record_with_request_id)
+
+
+class RequestContext:
+    """ASGI middleware: a request id (the client's X-Request-ID when sane, else a new one) on the
+    response and in the logs; an access log line without the query string; and a cap on the
+    request body (413 beyond `max_body` bytes, checked as the body streams in)."""
+
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = _incoming_id(scope) or uuid.uuid4().hex
+        token = request_id.set(rid)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((REQUEST_ID.lower().encode(), rid.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            body = await self._read_body(receive)
+            if body is None:
+                status = 413
+                await _send_too_large(send_with_id, self.max_body, scope.get("path", ""), rid)
+                return
+            replayed = False
+
+            async def replay() -> Message:
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+            await self.app(scope, replay, send_with_id)
+        finally:
+            log.info(
+                "request",
+                extra={
+                    "method": scope.get("method"),
+                    "path": scope.get("path"),
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            request_id.reset(token)
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        """The whole body, or None as soon as it is over the cap."""
+        chunks: list[bytes] = []
+        seen = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b"".join(chunks)
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_body:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+def _incoming_id(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            text: str = value.decode("latin-1")
+            if 0 < len(text) <= 64 and all(c.isalnum() or c in "-_." for c in text):
+                return text
+    return None
+
+
+async def _send_too_large(
+    send: Callable[[Message], Awaitable[None]], limit: int, path: str, rid: str
+) -> None:
+    body = Problem(
+        title=HTTPStatus(413).phrase,
+        status=413,
+        detail=f"The request body is larger than {limit} bytes.",
+        instance=path,
+        request_id=rid,
+    ).model_dump_json(exclude_none=True)
+    headers: MutableMapping[str, str] = {"content-type": PROBLEM}
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(k.encode(), v.encode()) for k, v in headers.items()]
+            + [(b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body.encode()})

@@ -1,0 +1,123 @@
+"""Proofs: upload a photo to a group (the chat's normalisation, limits and optional check-in),
+and a group's week of proofs for its members, each with links that expire."""
+
+from __future__ import annotations
+
+from datetime import date as Day
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from pydantic import BaseModel, Field
+
+from core.habits.history import CheckinStatus, week_start
+from core.media.images import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected, normalise_proof_async
+from core.proofs.service import NOTE_MAX
+from web_admin.context import CurrentUser, UnitDep
+from web_admin.groups import member_group
+from web_admin.problems import ApiError
+from web_admin.schemas import Id, sane_date
+
+router = APIRouter(prefix="/api/v1/groups", tags=["proofs"])
+
+
+class ProofOut(BaseModel):
+    id: int
+    user_id: int
+    author: str
+    habit_id: int | None
+    date: Day
+    note: str | None
+    image_url: str
+    thumb_url: str
+    created_at: datetime
+
+
+class Uploaded(BaseModel):
+    proof: ProofOut
+    checked_in: bool = Field(description="Whether the named habit was checked in for today")
+    proofs_this_week: int
+
+
+class ProofWeek(BaseModel):
+    week_start: Day
+    proofs: list[ProofOut]
+
+
+@router.post(
+    "/{group_id}/proofs",
+    status_code=201,
+    response_model=Uploaded,
+    summary="Post a proof photo (multipart); naming a habit checks it in for today",
+)
+async def upload(
+    group_id: Id,
+    user: CurrentUser,
+    unit: UnitDep,
+    photo: Annotated[UploadFile, File(description="JPEG, PNG, WebP or GIF")],
+    habit_id: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
+    note: Annotated[str | None, Form(max_length=NOTE_MAX)] = None,
+) -> Uploaded:
+    group = await member_group(unit, user, group_id)
+    habit = None
+    if habit_id is not None:
+        habit = await unit.habits.get_owned(user, habit_id)
+        if habit is None:
+            raise ApiError(404, "There is no such habit.")
+    data = await photo.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImageRejected(TOO_LARGE)
+    image = await normalise_proof_async(data)
+    today = unit.today(user)
+    proof = await unit.proofs.record(
+        group=group, user=user, image=image, day=today, habit=habit, note=note
+    )
+    if habit is not None:
+        await unit.habits.check_in(habit, today, CheckinStatus.DONE)
+    links = unit.web.media_links
+    return Uploaded(
+        proof=ProofOut(
+            id=proof.id,
+            user_id=user.id,
+            author=user.display_name,
+            habit_id=proof.habit_id,
+            date=proof.day,
+            note=proof.note,
+            image_url=await links.url(proof.image_key),
+            thumb_url=await links.url(proof.thumb_key),
+            created_at=proof.created_at,
+        ),
+        checked_in=habit is not None,
+        proofs_this_week=await unit.proofs.count_week(group, user, week_start(today)),
+    )
+
+
+@router.get("/{group_id}/proofs", response_model=ProofWeek, summary="A group's proofs of one week")
+async def week(
+    group_id: Id,
+    user: CurrentUser,
+    unit: UnitDep,
+    week: Annotated[
+        Day | None, Query(description="Any day of the week; default: this week")
+    ] = None,
+) -> ProofWeek:
+    group = await member_group(unit, user, group_id)
+    monday = week_start(sane_date(week or unit.today(user), "week"))
+    links = unit.web.media_links
+    return ProofWeek(
+        week_start=monday,
+        proofs=[
+            ProofOut(
+                id=p.id,
+                user_id=p.user_id,
+                author=name,
+                habit_id=p.habit_id,
+                date=p.day,
+                note=p.note,
+                image_url=await links.url(p.image_key),
+                thumb_url=await links.url(p.thumb_key),
+                created_at=p.created_at,
+            )
+            for p, name in await unit.proofs.week(group.id, monday)
+        ],
+    )

@@ -1,0 +1,94 @@
+"""Bodies and answers shared by several resources."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date, datetime
+from typing import Annotated, Generic, Literal, TypeVar
+
+from fastapi import Path
+from pydantic import BaseModel, Field
+
+from core.db.models import Identity, User
+from core.errors import InvalidField
+from web_admin.problems import ApiError
+
+T = TypeVar("T")
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def sane_date(day: date, field: str) -> date:
+    """Dates far outside the calendar HabitLink works in are refused (and cannot overflow)."""
+    if not 2000 <= day.year <= 2999:
+        raise InvalidField(field, "Give a date between the years 2000 and 2999.")
+    return day
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class IdentityOut(BaseModel):
+    platform: str
+    username: str | None
+    display_name: str
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str | None
+    display_name: str
+    timezone: str
+    day_start_hour: int
+    has_password: bool
+    identities: list[IdentityOut]
+    created_at: datetime
+
+
+def user_out(user: User, identities: list[Identity]) -> UserOut:
+    return UserOut(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        timezone=user.settings.timezone,
+        day_start_hour=user.settings.day_start_hour,
+        has_password=user.password_hash is not None,
+        identities=[
+            IdentityOut(platform=i.platform, username=i.username, display_name=i.display_name)
+            for i in identities
+        ],
+        created_at=user.created_at,
+    )
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list; pass `next_cursor` as `cursor` for the next one (null: the end)."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(*parts: object) -> str:
+    text = "|".join(str(p) for p in parts)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, size: int) -> list[str] | None:
+    """The parts of a cursor made by encode_cursor, or None for the first page (422 if bad)."""
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        raw = base64.b64decode(padded.encode(), altchars=b"-_", validate=True)
+        parts = raw.decode().split("|")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        parts = []
+    if len(parts) != size:
+        raise ApiError(422, "That cursor is not valid; start again without one.")
+    return parts
