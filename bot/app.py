@@ -20,9 +20,12 @@ from core.finder.llm import GroqChooser, OpenAIChooser
 from core.finder.service import ToolFinder
 from core.flows import FlowStore, MemoryFlowStore
 from core.flows.redis import RedisFlowStore
+from core.flows.resilient import ResilientFlowStore
 from core.media.storage import media_store_from_settings
+from core.outage import STORE_ERRORS, redis_client
 from core.ratelimit import MemoryRateLimiter, RateLimiter
 from core.ratelimit.redis import RedisRateLimiter
+from core.ratelimit.resilient import ResilientRateLimiter
 from core.uow import UnitOfWorkFactory
 
 log = logging.getLogger("habitlink")
@@ -65,11 +68,20 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         flows: FlowStore
         limiter: RateLimiter
         if settings.redis_url:
-            redis = Redis.from_url(settings.redis_url)
+            # Redis is an optimisation: when it is down (now or later) flow state and rate
+            # limits carry on in this process, and each call to it gives up within a second.
+            redis = redis_client(settings.redis_url)
             stack.push_async_callback(redis.aclose)
-            await redis.ping()
-            flows = RedisFlowStore(redis, prefix=settings.redis_prefix)
-            limiter = RedisRateLimiter(redis, prefix=settings.redis_prefix)
+            try:
+                await redis.ping()
+            except STORE_ERRORS as exc:
+                log.warning("Redis is not answering; starting without it for now: %r", exc)
+            flows = ResilientFlowStore(
+                RedisFlowStore(redis, prefix=settings.redis_prefix), MemoryFlowStore(clock)
+            )
+            limiter = ResilientRateLimiter(
+                RedisRateLimiter(redis, prefix=settings.redis_prefix), MemoryRateLimiter()
+            )
         else:
             flows = MemoryFlowStore(clock)
             limiter = MemoryRateLimiter()

@@ -98,7 +98,7 @@ async def _migrate(settings: Settings, *, check: bool) -> int:
     from core.db.engine import Database
     from core.db.schema import current_revision, head_revision, upgrade
 
-    db = Database(settings.effective_database_url)
+    db = Database(settings.effective_database_url, statement_timeout=None)  # may take a while
     try:
         before = await current_revision(db)
         head = head_revision()

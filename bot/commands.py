@@ -36,6 +36,7 @@ class Kind(StrEnum):
     TOOL = "tool"  # a Toolbox technique: its name, a beginning or a part of it
 
 
+MAX_DIGITS = 19  # a longer number is out of every range (and Python refuses 4,300 digits)
 # Parameters a person types (the others come from the message itself).
 TYPED = (Kind.HABIT, Kind.DAY, Kind.TEXT, Kind.CHOICE, Kind.NUMBER, Kind.TOOL)
 # Commands gathered under one name on platforms with command families (Discord's /habit new).
@@ -200,7 +201,8 @@ def parse_args(command: Command, args: str) -> dict[str, str | int | None]:
             options = " or ".join(f"/{command.name} {c}" for c in param.choices)
             raise BadArgument(param.invalid or f"Say {options}.")
         return {param.name: chosen}
-    value = int(word) if word.lstrip("-").isdecimal() and word.count("-") <= 1 else None
+    number = word.lstrip("-").isdecimal() and word.count("-") <= 1 and len(word) <= MAX_DIGITS
+    value = int(word) if number else None
     if (
         value is None
         or (param.low is not None and value < param.low)

@@ -10,7 +10,18 @@ from redis.exceptions import RedisError
 from bot.commands import BadArgument, Where, parse_args
 from bot.context import Context
 from bot.handlers.pick import pick_buttons
-from bot.messages import Button, Request, Response, Rich, bold, hint, rich
+from bot.messages import (
+    MAX_CAPTION_CHARS,
+    MAX_TEXT_CHARS,
+    Button,
+    Reply,
+    Request,
+    Response,
+    Rich,
+    bold,
+    hint,
+    rich,
+)
 from bot.router import Router
 from core.clock import Clock
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
@@ -24,6 +35,15 @@ log = logging.getLogger("habitlink.bot")
 
 SORRY_STORAGE = "I couldn't save that just now. Nothing was changed, please try again in a moment."
 SORRY_BUG = "Sorry, something went wrong on my side. Nothing was changed, please try again."
+TOO_LONG = (
+    f"That's too long for me: I read messages of up to {MAX_TEXT_CHARS:,} characters "
+    f"(photo captions up to {MAX_CAPTION_CHARS:,}). Please send a shorter one."
+)
+BUTTON_GONE = "That button no longer works."
+FLOW_IN_MEMORY = (
+    "(My shared memory is unavailable for a moment, so I keep your place in this "
+    "conversation on this server only; if I restart, you may need to start again.)"
+)
 
 Middleware = Callable[[Context], Awaitable[Response | None]]
 
@@ -56,6 +76,10 @@ class HabitLinkBot:
         return self.uow.media
 
     async def handle(self, request: Request) -> Response:
+        if request.too_long:  # refused before any work is done
+            if request.button is not None:
+                return Response(notice=BUTTON_GONE)
+            return Response.say(TOO_LONG)
         for attempt in (1, 2):
             try:
                 return await self._handle_once(request)
@@ -115,6 +139,9 @@ class HabitLinkBot:
                 await self.flows.clear(key)
             else:
                 await self.flows.set(key, ctx.next_flow)
+        in_flow = ctx.next_flow is not None if ctx.flow_changed else ctx.flow is not None
+        if in_flow and self.flows.degraded:
+            response.replies.append(Reply.of(FLOW_IN_MEMORY))
         return response
 
     async def _route(self, ctx: Context) -> Response:
@@ -123,7 +150,7 @@ class HabitLinkBot:
             prefix, *args = req.button.split(":")
             button_handler = self.router.buttons.get(prefix)
             if button_handler is None:
-                return Response(notice="That button no longer works.")
+                return Response(notice=BUTTON_GONE)
             return await button_handler(ctx, args)
         if req.command is not None:
             command = self.router.commands.get(req.command)

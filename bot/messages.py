@@ -11,7 +11,31 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.text import shorten as shorten  # re-exported for handlers and adapters
+from core.text import utf16_len as utf16_len
+
 MAX_BUTTON_PAYLOAD_BYTES = 64  # Telegram's callback_data limit, the strictest of our platforms
+
+# Input caps, applied when a Request (and its Person and Chat) is made, before any work.
+MAX_TEXT_CHARS = 4096  # a message's text or a command's arguments (Telegram's own limit)
+MAX_CAPTION_CHARS = 2000  # a photo's caption (Telegram allows 1024, Discord 2000)
+MAX_BUTTON_CHARS = 100  # a pressed button's payload (Discord's custom_id limit)
+MAX_NAME_CHARS = 128  # a person's display name (the column's size)
+MAX_HANDLE_CHARS = 64  # a username, a chat or person id
+MAX_TITLE_CHARS = 255  # a chat's title
+# Control characters people cannot mean to send; PostgreSQL refuses NUL in text outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as it may be stored: no NUL or other control characters, no lone surrogates."""
+    text = _CONTROL.sub("", text)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _bounded(value: str, limit: int) -> str:
+    return clean_text(value)[:limit]
 
 
 class ChatKind(StrEnum):
@@ -26,6 +50,13 @@ class Person:
     display_name: str
     username: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", _bounded(self.id, MAX_HANDLE_CHARS))
+        name = _bounded(self.display_name, MAX_NAME_CHARS).strip()
+        object.__setattr__(self, "display_name", name or "someone")
+        if self.username is not None:
+            object.__setattr__(self, "username", _bounded(self.username, MAX_HANDLE_CHARS))
+
 
 @dataclass(frozen=True)
 class Chat:
@@ -33,6 +64,11 @@ class Chat:
     id: str
     kind: ChatKind
     title: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", _bounded(self.id, MAX_HANDLE_CHARS))
+        if self.title is not None:
+            object.__setattr__(self, "title", _bounded(self.title, MAX_TITLE_CHARS))
 
     @property
     def is_private(self) -> bool:
@@ -63,6 +99,19 @@ class Request:
     # The platform's id of the delivered update (Telegram's update_id): marked handled in the
     # inbox in the transaction of its effect, so a crash never handles it twice.
     update_id: int | None = None
+    # Set when text, arguments or a button payload were over the caps (and were cut to them):
+    # the dispatcher refuses such a request before doing any work.
+    too_long: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        limit = MAX_CAPTION_CHARS if self.photo is not None else MAX_TEXT_CHARS
+        too_long = len(self.text) > limit or len(self.args) > limit
+        object.__setattr__(self, "text", _bounded(self.text, limit))
+        object.__setattr__(self, "args", _bounded(self.args, limit))
+        if self.button is not None:
+            too_long = too_long or len(self.button) > MAX_BUTTON_CHARS
+            object.__setattr__(self, "button", _bounded(self.button, MAX_BUTTON_CHARS))
+        object.__setattr__(self, "too_long", too_long)
 
     @classmethod
     def from_text(

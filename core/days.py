@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 
 from core.errors import InvalidInput
+from core.text import shorten
 
 MAX_DAYS_BACK = 7
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -50,7 +51,7 @@ def parse_day(text: str, today: date) -> date:
     day = _read_day(text, today)
     if day is None:
         raise InvalidInput(
-            f"I can't read {text.strip()!r} as a day. Use today, yesterday, a weekday "
+            f"I can't read {shorten(text.strip())!r} as a day. Use today, yesterday, a weekday "
             "or a date like 2026-03-29."
         )
     return check_day(day, today)

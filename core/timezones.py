@@ -7,6 +7,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from core.errors import NotFound
+from core.text import shorten
 
 _ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC"}
 
@@ -38,7 +39,9 @@ def resolve_timezone(text: str) -> str:
     for candidate in (key, key.replace("_", " ")):
         if candidate in zones:
             return zones[candidate]
-    raise NotFound(f"I don't know the time zone {text.strip()!r}.", suggest_timezones(text))
+    raise NotFound(
+        f"I don't know the time zone {shorten(text.strip())!r}.", suggest_timezones(text[:64])
+    )
 
 
 def suggest_timezones(text: str, limit: int = 5) -> list[str]:

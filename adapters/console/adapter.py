@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -23,6 +23,10 @@ from core.clock import SettableClock
 from core.ratelimit import Limit
 
 PLATFORM = "console"
+# The clock stays a year inside the calendar: weeks, years and time zones around any day
+# the bot looks at must exist.
+EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, tzinfo=UTC)
 META_HELP = """Meta lines (everything else goes to the bot):
   :user NAME              act as that person
   :chat dm                talk to the bot privately
@@ -157,7 +161,16 @@ class ConsoleAdapter:
             return False
         if when.tzinfo is None:
             when = when.replace(tzinfo=self.tz)
-        self.clock.set(when)
+        try:
+            utc = when.astimezone(UTC)  # overflows on the first and last days of the calendar
+        except OverflowError:
+            utc = None
+        if utc is None or not EARLIEST <= utc <= LATEST:
+            self._print(
+                f"(the clock goes from {EARLIEST.year} to {LATEST.year}; pick a time in between)"
+            )
+            return False
+        self.clock.set(utc)
         local = self.clock.now().astimezone(self.tz)
         self._print(f"(clock: {local:%a %Y-%m-%d %H:%M} {local.tzname()})")
         return True

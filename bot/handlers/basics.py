@@ -5,7 +5,19 @@ from __future__ import annotations
 from bot.commands import Arg, Command, Where
 from bot.context import Context
 from bot.handlers.groups import join_by_code
-from bot.messages import Response, Rich, Span, Style, bold, command, example, hint, lines, rich
+from bot.messages import (
+    Response,
+    Rich,
+    Span,
+    Style,
+    bold,
+    command,
+    example,
+    hint,
+    lines,
+    rich,
+    shorten,
+)
 from bot.router import Router
 
 router = Router()
@@ -70,7 +82,9 @@ async def help_(ctx: Context) -> Response:
     if wanted:
         cmd = commands.get(wanted)
         if cmd is None:
-            return Response.say(f"There is no /{wanted}. ", hint("Send /help for the list."))
+            return Response.say(
+                f"There is no /{shorten(wanted)}. ", hint("Send /help for the list.")
+            )
         return Response.say(describe(cmd))
     here = Where.PRIVATE if ctx.request.chat.is_private else Where.GROUP
     blocks = []

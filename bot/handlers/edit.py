@@ -19,6 +19,7 @@ from bot.views import numbered_habit_buttons, plural
 from core.db.models import Habit
 from core.flows import FlowState
 from core.habits.service import FIELD_LABELS, EditableField
+from core.numbers import parse_int
 
 router = Router()
 
@@ -115,7 +116,7 @@ async def press_field(ctx: Context, args: list[str]) -> Response:
 
 @router.flow(FLOW)
 async def answer(ctx: Context, state: FlowState) -> Response:
-    habit = await ctx.habits.get_owned(ctx.user, int(state.data.get("habit_id", 0)))
+    habit = await ctx.habits.get_owned(ctx.user, parse_int(str(state.data.get("habit_id"))) or 0)
     if habit is None or state.step not in FIELD_WORDS:
         ctx.end_flow()
         return Response.say("That habit is gone, so there's nothing to edit.")
@@ -128,9 +129,10 @@ async def answer(ctx: Context, state: FlowState) -> Response:
 
 
 async def _owned(ctx: Context, args: list[str]) -> Habit | None:
-    if not args or not args[0].isdecimal():
+    habit_id = parse_int(args[0]) if args else None
+    if habit_id is None:
         return None
-    return await ctx.habits.get_owned(ctx.user, int(args[0]))
+    return await ctx.habits.get_owned(ctx.user, habit_id)
 
 
 @router.command(

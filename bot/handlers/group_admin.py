@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import VISIBILITY, chat_group
-from bot.messages import Response, bold, hint
+from bot.messages import Response, bold, hint, shorten
 from bot.router import Router
 from core.db.models import User
 from core.errors import InvalidInput, NotFound
@@ -28,7 +28,7 @@ async def target_user(ctx: Context, verb: str) -> User:
         raise InvalidInput(f"Whom? Reply to their message with /{verb}, or send /{verb} @username.")
     user = await ctx.users.find(req.chat.platform, username=name)
     if user is None:
-        raise NotFound(f"I don't know {name} yet; they need to send me a message first.")
+        raise NotFound(f"I don't know {shorten(name)} yet; they need to send me a message first.")
     return user
 
 

@@ -14,6 +14,7 @@ from core.db.models import Habit
 from core.habits.history import CheckinStatus, DayMark
 from core.habits.stats import compute_stats
 from core.habits.tracker import day_mark
+from core.numbers import parse_int
 
 router = Router()
 
@@ -72,9 +73,10 @@ async def habits(ctx: Context) -> Response:
 
 
 async def _press(ctx: Context, args: list[str], done: bool) -> Response:
-    if len(args) != 2 or not args[0].isdecimal():
+    habit_id = parse_int(args[0]) if len(args) == 2 else None
+    if habit_id is None:
         return Response(notice="That button no longer works.")
-    habit = await ctx.habits.get_owned(ctx.user, int(args[0]))
+    habit = await ctx.habits.get_owned(ctx.user, habit_id)
     if habit is None:
         return Response(
             notice="That habit isn't on your list (any more). Send /habits for your own list."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,10 +10,11 @@ from bot.buttons import FEED_PAGE, LEARNING_DELETE, LEARNING_LIKE, button_payloa
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_group, readable_group
-from bot.messages import Button, Reply, Response, Rich, bold, hint, lines
+from bot.messages import Button, Reply, Response, Rich, bold, hint, lines, shorten, utf16_len
 from bot.router import Router
 from bot.views import plural
 from core.errors import HabitLinkError
+from core.numbers import parse_int
 from core.social.learnings import FeedMode, FeedPage, Learning, LearningService
 
 router = Router()
@@ -20,6 +22,31 @@ SECTION = "Learnings"
 FEED_ALIASES = {"new": "newest", "latest": "newest", "best": "top", "liked": "top"}
 LIKE = "👍"
 MODE_TITLES = {FeedMode.NEWEST: "Newest", FeedMode.TOP: "Most liked"}
+MAX_PAGE = 10_000  # a forged page number beyond this is not a page of the feed
+# Lists show the beginning of each learning (its card in the group has all of it), so a page
+# stays readable and well inside every platform's message limit, whatever people wrote.
+PREVIEW_UNITS = 150
+NAME_UNITS = 40
+PAGE_UNITS = 1800  # a list's rows stop here: inside Discord's 2,000 and Telegram's 4,096
+
+
+def row(i: int, item: Learning, where: str, tz: ZoneInfo) -> str:
+    """One learning in a list: '3. Warm up first — Ana in Runners, 23 Mar · 👍 2'."""
+    return (
+        f"{i}. {shorten(item.content, PREVIEW_UNITS)} — {shorten(item.author_name, NAME_UNITS)}"
+        f"{where}, {short_date(item.created_at, tz)} · {LIKE} {item.likes}"
+    )
+
+
+def fit(rows: Iterable[str], budget: int = PAGE_UNITS) -> list[str]:
+    """As many rows as fit in `budget` UTF-16 units (at least one)."""
+    out: list[str] = []
+    for text in rows:
+        budget -= utf16_len(text) + 1
+        if out and budget < 0:
+            break
+        out.append(text)
+    return out
 
 
 def service(ctx: Context) -> LearningService:
@@ -79,11 +106,7 @@ async def learnings(ctx: Context) -> Response:
             f"No learnings in {group.name} yet. Share one with ",
             hint("/learn WHAT YOU LEARNED."),
         )
-    rows = [
-        f"{i}. {item.content} — {item.author_name}, {short_date(item.created_at, ctx.tz)}"
-        f" · {LIKE} {item.likes}"
-        for i, item in enumerate(found, 1)
-    ]
+    rows = fit(row(i, item, "", ctx.tz) for i, item in enumerate(found, 1))
     return Response.say(
         bold(f"Latest learnings in {group.name}"),
         "\n",
@@ -108,22 +131,23 @@ async def learnings(ctx: Context) -> Response:
     menu=False,
 )
 async def unlearn(ctx: Context) -> Response:
-    arg = ctx.request.args.strip()
-    if not arg.isdecimal():
+    n = parse_int(ctx.request.args)
+    if n is None:
         return Response.say(
             hint("Send /unlearn N with the number from /learnings, e.g. /unlearn 2.")
         )
     group = await chat_group(ctx)
-    gone = await service(ctx).delete_nth(group.id, ctx.user.id, int(arg))
+    gone = await service(ctx).delete_nth(group.id, ctx.user.id, n)
     return Response.say("Deleted your learning: ", gone.content)
 
 
 @router.button(LEARNING_DELETE)
 async def press_delete(ctx: Context, args: list[str]) -> Response:
-    if len(args) != 1 or not args[0].isdecimal():
+    learning_id = parse_int(args[0]) if len(args) == 1 else None
+    if learning_id is None:
         return Response(notice="That button no longer works.")
     try:
-        gone = await service(ctx).delete(int(args[0]), ctx.user.id)
+        gone = await service(ctx).delete(learning_id, ctx.user.id)
     except HabitLinkError as exc:
         return Response(notice=exc.message)
     return Response(
@@ -143,9 +167,7 @@ def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
             edit=edit,
         )
     rows: list[Rich | str] = [
-        f"{i}. {item.content} — {item.author_name} in {item.group_name}, "
-        f"{short_date(item.created_at, tz)} · {LIKE} {item.likes}"
-        for i, item in enumerate(page.items, 1)
+        *fit(row(i, item, f" in {item.group_name}", tz) for i, item in enumerate(page.items, 1))
     ]
     likes = [
         Button(
@@ -207,19 +229,21 @@ async def feed(ctx: Context) -> Response:
 @router.button(FEED_PAGE)
 async def press_feed(ctx: Context, args: list[str]) -> Response:
     mode = parse_mode(args[0]) if len(args) == 2 and args[0] else None
-    if mode is None or not args[1].isdecimal():
+    page = parse_int(args[1], 1, MAX_PAGE) if mode is not None else None
+    if mode is None or page is None:
         return Response(notice="That button no longer works.")
-    return await feed_page(ctx, mode, int(args[1]), edit=True)
+    return await feed_page(ctx, mode, page, edit=True)
 
 
 # --- likes -------------------------------------------------------------------------------------
 @router.button(LEARNING_LIKE)
 async def press_like(ctx: Context, args: list[str]) -> Response:
     """lk:ID on a learning's card; lk:ID:MODE:PAGE on a page of the feed."""
-    if not args or not args[0].isdecimal():
+    learning_id = parse_int(args[0]) if args else None
+    if learning_id is None:
         return Response(notice="That button no longer works.")
     try:
-        result = await service(ctx).toggle_like(int(args[0]), ctx.user.id)
+        result = await service(ctx).toggle_like(learning_id, ctx.user.id)
     except HabitLinkError as exc:
         return Response(notice=exc.message)
     learning = result.learning
@@ -229,8 +253,9 @@ async def press_like(ctx: Context, args: list[str]) -> Response:
         else "You took your like back."
     )
     mode = parse_mode(args[1]) if len(args) == 3 and args[1] else None
-    if mode is not None and args[2].isdecimal():
-        response = await feed_page(ctx, mode, int(args[2]), edit=True)
+    page = parse_int(args[2], 1, MAX_PAGE) if mode is not None else None
+    if mode is not None and page is not None:
+        response = await feed_page(ctx, mode, page, edit=True)
     else:
         response = Response([card(learning, edit=True)])
     response.notice = notice

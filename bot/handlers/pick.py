@@ -12,6 +12,7 @@ from bot.messages import MAX_BUTTON_PAYLOAD_BYTES, Button, Request, Response
 from bot.router import Router
 from bot.views import button_title
 from core.errors import Ambiguous, NotFound
+from core.numbers import parse_int
 
 router = Router()
 GONE = "That habit isn't on your list (any more). Send /habits for your own list."
@@ -40,9 +41,10 @@ def pick_buttons(exc: Ambiguous | NotFound, request: Request, router: Router) ->
 @router.button(HABIT_PICK)
 async def press_pick(ctx: Context, args: list[str]) -> Response:
     """hc:COMMAND:HABIT_ID:REST -> /COMMAND N REST, N the habit's number in /habits now."""
-    if len(args) < 3 or not args[1].isdecimal():
+    habit_id = parse_int(args[1]) if len(args) >= 3 else None
+    if habit_id is None:
         return Response(notice="That button no longer works.")
-    name, habit_id, rest = args[0], int(args[1]), ":".join(args[2:])
+    name, rest = args[0], ":".join(args[2:])
     command = ctx.router.commands.get(name)
     if command is None:
         return Response(notice="That button no longer works.")

@@ -9,8 +9,8 @@ from bot.messages import Response, Span, bold, hint
 from bot.router import Router
 from bot.views import plural
 from core.db.models import Habit
-from core.errors import HabitLinkError
 from core.habits.history import CheckinStatus, week_start
+from core.habits.service import match_habit, most_words
 from core.media.images import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected, normalise_proof_async
 
 router = Router()
@@ -85,15 +85,16 @@ async def record_proof(ctx: Context, caption: str, *, explicit: bool) -> Respons
 
 
 async def _habit_and_note(ctx: Context, caption: str) -> tuple[Habit | None, str | None]:
-    """'/proof run 5k in the rain' -> (the habit 'Run 5k' if the words name one, the rest)."""
+    """'/proof run 5k in the rain' -> (the habit 'Run 5k' if the words name one, the rest).
+
+    Only as many leading words as the longest habit title has are tried, so the cost does
+    not grow with the length of the note."""
     words = caption.split()
     if not words:
         return None, None
     habits = await ctx.habits.active(ctx.user)
-    for n in range(len(words), 0, -1):
-        try:
-            habit = await ctx.habits.find(ctx.user, " ".join(words[:n]), habits)
-        except HabitLinkError:
-            continue
-        return habit, " ".join(words[n:]) or None
+    for n in range(min(len(words), most_words(habits)), 0, -1):
+        habit = match_habit(habits, " ".join(words[:n]))
+        if habit is not None:
+            return habit, " ".join(words[n:]) or None
     return None, caption.strip()

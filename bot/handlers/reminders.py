@@ -19,6 +19,7 @@ from bot.messages import (
     italic,
     lines,
     rich,
+    shorten,
 )
 from bot.router import Router
 from bot.views import day_stamp, parse_day_stamp, relative_day, streak_text
@@ -28,6 +29,7 @@ from core.errors import InvalidInput
 from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
 from core.habits.stats import compute_stats
+from core.numbers import parse_int
 from core.reminders.service import looks_like_time, parse_time
 from core.reminders.timing import ALL_DAYS
 
@@ -95,7 +97,7 @@ async def remind(ctx: Context) -> Response:
     at = parse_time(words[at_index])
     if at is None:
         return Response.say(
-            f"{words[at_index]} is not a time of day. Use HH:MM, like 07:30 or 19:00."
+            f"{shorten(words[at_index])} is not a time of day. Use HH:MM, like 07:30 or 19:00."
         )
     mask = _days(words[at_index + 1 :])
     habit = await ctx.habits.find(ctx.user, " ".join(words[:at_index]))
@@ -151,11 +153,12 @@ async def unremind(ctx: Context) -> Response:
     arg = ctx.request.args.strip()
     service = ctx.reminders
     pairs = await service.for_user(ctx.user)
-    if not arg.isdecimal() or not 1 <= int(arg) <= len(pairs):
+    n = parse_int(arg, 1, len(pairs))
+    if n is None:
         return Response.say(
             f"Give the number of a reminder from /reminders (you have {len(pairs)})."
         )
-    reminder, habit = pairs[int(arg) - 1]
+    reminder, habit = pairs[n - 1]
     await service.remove(reminder)
     return Response.say(
         f"Removed the {reminder.local_time:%H:%M} reminder for ", bold(habit.title), "."
@@ -175,8 +178,9 @@ async def quiethours(ctx: Context) -> Response:
     if arg in {"off", "none"}:
         settings.quiet_start = settings.quiet_end = None
         return Response.say("Quiet hours are off.")
-    start, sep, end = arg.partition("-")
-    if not (sep and start.isdecimal() and end.isdecimal() and int(start) < 24 and int(end) < 24):
+    start_text, sep, end_text = arg.partition("-")
+    start, end = parse_int(start_text, 0, 23), parse_int(end_text, 0, 23)
+    if not sep or start is None or end is None:
         now = (
             f"{settings.quiet_start:02d}:00–{settings.quiet_end:02d}:00"
             if settings.quiet_start is not None and settings.quiet_end is not None
@@ -189,14 +193,15 @@ async def quiethours(ctx: Context) -> Response:
             example("/quiethours off"),
             ".",
         )
-    settings.quiet_start, settings.quiet_end = int(start), int(end)
-    return Response.say(f"No reminders from {int(start):02d}:00 to {int(end):02d}:00.")
+    settings.quiet_start, settings.quiet_end = start, end
+    return Response.say(f"No reminders from {start:02d}:00 to {end:02d}:00.")
 
 
 async def _reminder_habit(ctx: Context, args: list[str]) -> tuple[Reminder, Habit] | None:
-    if not args or not args[0].isdecimal():
+    reminder_id = parse_int(args[0]) if args else None
+    if reminder_id is None:
         return None
-    reminder = await ctx.reminders.get(int(args[0]))
+    reminder = await ctx.reminders.get(reminder_id)
     if reminder is None:
         return None
     habit = await ctx.habits.get_owned(ctx.user, reminder.habit_id)

@@ -8,6 +8,7 @@ from bot.context import Context
 from bot.messages import Button, Response, bold, code, example
 from bot.router import Router
 from core.errors import NotFound
+from core.numbers import parse_int
 from core.timezones import resolve_timezone
 
 router = Router()
@@ -88,7 +89,8 @@ async def daystart(ctx: Context) -> Response:
             example("/daystart 3"),
             " counts anything before 03:00 as the day before.",
         )
-    if not arg.isdecimal() or not 0 <= int(arg) <= 6:
+    hour = parse_int(arg, 0, 6)
+    if hour is None:
         return Response.say("Give an hour from 0 to 6, for example ", example("/daystart 3"), ".")
-    await ctx.users.set_day_start(ctx.user, int(arg))
-    return Response.say(f"Done: your day now starts at {int(arg):02d}:00.")
+    await ctx.users.set_day_start(ctx.user, hour)
+    return Response.say(f"Done: your day now starts at {hour:02d}:00.")

@@ -22,6 +22,7 @@ from bot.views import (
 from core.db.models import Habit
 from core.habits.service import history_of
 from core.habits.stats import compute_stats
+from core.numbers import parse_int
 
 router = Router()
 
@@ -95,9 +96,8 @@ async def _details(ctx: Context, habit: Habit) -> Response:
 
 @router.button(STATS)
 async def press_stats(ctx: Context, args: list[str]) -> Response:
-    habit = (
-        await ctx.habits.get_owned(ctx.user, int(args[0])) if args and args[0].isdecimal() else None
-    )
+    habit_id = parse_int(args[0]) if args else None
+    habit = await ctx.habits.get_owned(ctx.user, habit_id) if habit_id is not None else None
     if habit is None:
         return Response(notice="That habit isn't on your list (any more).")
     return await _details(ctx, habit)

@@ -13,7 +13,20 @@ from bot.collage import render_collage
 from bot.commands import Where
 from bot.context import Context
 from bot.handlers.groups import readable_group
-from bot.messages import Image, Reply, Response, Rich, Span, bold, hint, italic, pre, rich
+from bot.handlers.learnings import NAME_UNITS, PREVIEW_UNITS
+from bot.messages import (
+    Image,
+    Reply,
+    Response,
+    Rich,
+    Span,
+    bold,
+    hint,
+    italic,
+    pre,
+    rich,
+    shorten,
+)
 from bot.router import Router
 from bot.views import day_label, plural, progress_text, short_title
 from core.db.models import Group, User
@@ -98,7 +111,11 @@ async def _insights(uow: UnitOfWork, user: User, monday: date) -> list[str | Spa
         return parts
     for item in found:
         likes = f" · {plural(item.likes, 'like')}" if item.likes else ""
-        parts += [f"• {item.content} — {item.author_name}, {item.group_name}{likes}\n"]
+        content, author = (
+            shorten(item.content, PREVIEW_UNITS),
+            shorten(item.author_name, NAME_UNITS),
+        )
+        parts += [f"• {content} — {author}, {item.group_name}{likes}\n"]
     return parts
 
 

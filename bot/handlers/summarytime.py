@@ -16,6 +16,7 @@ from bot.messages import (
 from bot.router import Router
 from core.groups.service import MANAGERS
 from core.habits.schedule import WEEKDAY_NAMES
+from core.numbers import parse_int
 from core.reminders.service import parse_time
 from core.reminders.timing import next_weekly
 from core.users.service import plan_weekly_summary
@@ -87,8 +88,9 @@ def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
         return None
     day = next((i for i, name in enumerate(WEEKDAY_NAMES) if words[0][:3] == name.lower()), None)
     hour = parse_time(words[1]) if ":" in words[1] else None
-    if hour is None and words[1].isdecimal() and int(words[1]) < 24:
-        hour = time(int(words[1]))
+    whole_hour = parse_int(words[1], 0, 23)
+    if hour is None and whole_hour is not None:
+        hour = time(whole_hour)
     return None if day is None or hour is None else (day, hour.hour)
 
 

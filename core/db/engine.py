@@ -29,10 +29,23 @@ def normalise_url(url: str) -> str:
     return url
 
 
-class Database:
-    """Owns the engine. `statements` counts every SQL statement sent (for tests and benchmarks)."""
+# Every wait on the database is bounded, so a stalled server costs a person seconds, not the
+# whole stall: connecting, each statement (on the server and, should the server stop
+# answering, in the client), waiting for a free pooled connection, and SQLite's lock wait.
+CONNECT_TIMEOUT = 2.0
+STATEMENT_TIMEOUT = 3.0
+POOL_TIMEOUT = 3.0
+SQLITE_BUSY_TIMEOUT = 5.0
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+
+class Database:
+    """Owns the engine. `statements` counts every SQL statement sent (for tests and benchmarks).
+
+    `statement_timeout` bounds each statement (None: no bound, for migrations)."""
+
+    def __init__(
+        self, url: str, *, echo: bool = False, statement_timeout: float | None = STATEMENT_TIMEOUT
+    ) -> None:
         self.url = normalise_url(url)
         parsed = make_url(self.url)
         self.dialect = parsed.get_backend_name()
@@ -40,9 +53,22 @@ class Database:
         if self.dialect == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": 30}
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT}
         else:
-            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
+            connect_args: dict[str, Any] = {"timeout": CONNECT_TIMEOUT}
+            if statement_timeout is not None:
+                connect_args["command_timeout"] = statement_timeout
+                connect_args["server_settings"] = {
+                    "statement_timeout": str(int(statement_timeout * 1000)),
+                    "lock_timeout": str(int(statement_timeout * 1000)),
+                }
+            kwargs.update(
+                pool_pre_ping=True,
+                pool_size=10,
+                max_overflow=10,
+                pool_timeout=POOL_TIMEOUT,
+                connect_args=connect_args,
+            )
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.statements = 0

@@ -33,6 +33,11 @@ class FlowState:
 
 
 class FlowStore(Protocol):
+    @property
+    def degraded(self) -> bool:
+        """True while the store keeps state only in this process (its shared store is down)."""
+        ...
+
     async def get(self, key: FlowKey) -> FlowState | None: ...
 
     async def set(self, key: FlowKey, state: FlowState, ttl: int = DEFAULT_TTL_SECONDS) -> None: ...

@@ -8,8 +8,12 @@ from redis.asyncio import Redis
 
 from core.flows.base import DEFAULT_TTL_SECONDS, FlowKey, FlowState
 
+CLEARED = b"-"  # a finished flow: kept until its TTL, so a copy elsewhere is known to be stale
+
 
 class RedisFlowStore:
+    degraded = False
+
     def __init__(self, redis: Redis, prefix: str = "habitlink") -> None:
         self._redis = redis
         self._prefix = f"{prefix}:flow:"
@@ -18,13 +22,20 @@ class RedisFlowStore:
         return self._prefix + key.as_str()
 
     async def get(self, key: FlowKey) -> FlowState | None:
+        return (await self.lookup(key))[1]
+
+    async def lookup(self, key: FlowKey) -> tuple[bool, FlowState | None]:
+        """(known, state): known is False when Redis holds nothing at all for the key (never
+        set, expired, or lost when Redis restarted empty); True with None for a cleared flow."""
         raw = await self._redis.get(self._key(key))
         if raw is None:
-            return None
-        return FlowState.from_json(json.loads(raw))
+            return False, None
+        if raw == CLEARED:
+            return True, None
+        return True, FlowState.from_json(json.loads(raw))
 
     async def set(self, key: FlowKey, state: FlowState, ttl: int = DEFAULT_TTL_SECONDS) -> None:
         await self._redis.set(self._key(key), json.dumps(state.to_json()), ex=ttl)
 
     async def clear(self, key: FlowKey) -> None:
-        await self._redis.delete(self._key(key))
+        await self._redis.set(self._key(key), CLEARED, ex=DEFAULT_TTL_SECONDS)

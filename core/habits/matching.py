@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from core.numbers import parse_int
+
 SUGGESTIONS = 3
 CLOSE_ENOUGH = 0.5
 SHORTEST_PART = 3  # "in" is inside too many words to mean one; a word's beginning may be shorter
@@ -44,8 +46,8 @@ def match_title(ref: str, titles: Sequence[str]) -> TitleMatch:
         return TitleMatch()
     typed = ref.strip()
     if typed.isascii() and typed.isdecimal():
-        n = int(typed)
-        if 1 <= n <= len(titles):
+        n = parse_int(typed, 1, len(titles))  # None past any count, however many digits
+        if n is not None:
             return TitleMatch(found=n - 1)
         return TitleMatch(number_out_of_range=True)
     folded = [fold(t) for t in titles]

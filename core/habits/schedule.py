@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from core.text import shorten
+
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAY_ALIASES: dict[str, int] = {}
 for _i, _name in enumerate(
@@ -120,7 +122,7 @@ class Schedule:
             return cls.on_weekdays({5, 6})
         m = re.fullmatch(r"(\d+)\s*(x|times?)?(\s*(a|per|/)\s*week)?", t)
         if m and (m.group(2) or m.group(3)):
-            n = int(m.group(1))
+            n = int(m.group(1)) if len(m.group(1)) <= 2 else 0
             if not 1 <= n <= 7:
                 raise ScheduleError("A weekly target is between 1 and 7 times a week.")
             return cls.times_a_week(n)
@@ -131,7 +133,7 @@ class Schedule:
         for w in words:
             if w not in _WEEKDAY_ALIASES:
                 raise ScheduleError(
-                    f"I can't read {text.strip()!r} as a schedule. Try 'daily', "
+                    f"I can't read {shorten(text.strip())!r} as a schedule. Try 'daily', "
                     "'mon wed fri', 'weekdays' or '3x' (three times a week)."
                 )
             days.add(_WEEKDAY_ALIASES[w])

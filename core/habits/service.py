@@ -16,8 +16,9 @@ from core.clock import Clock
 from core.db.models import Habit, HabitLog, User
 from core.errors import Ambiguous, Choice, InvalidField, InvalidInput, NotFound
 from core.habits.history import CheckinStatus, HabitHistory
-from core.habits.matching import match_title
+from core.habits.matching import fold, match_title
 from core.habits.schedule import Schedule
+from core.text import shorten
 from core.users.locks import lock_user
 
 MAX_ACTIVE_HABITS = 50
@@ -96,6 +97,17 @@ class CheckinResult:
     changed: bool
 
 
+def match_habit(habits: Sequence[Habit], ref: str) -> Habit | None:
+    """The habit `ref` names without doubt (core/habits/matching.py), or None."""
+    match = match_title(ref, [h.title for h in habits])
+    return habits[match.found] if match.found is not None else None
+
+
+def most_words(habits: Sequence[Habit]) -> int:
+    """How many words the longest title has, as matching counts them (at least one)."""
+    return max((len(fold(h.title).split()) for h in habits), default=1)
+
+
 class HabitService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
@@ -134,18 +146,18 @@ class HabitService:
         if match.found is not None:
             return habits[match.found]
         if match.number_out_of_range:
-            raise NotFound(f"There is no habit number {typed}; you have {len(habits)}.")
+            raise NotFound(f"There is no habit number {shorten(typed)}; you have {len(habits)}.")
         if match.ambiguous:
             found = [habits[i] for i in match.ambiguous]
             raise Ambiguous(
-                f"{typed!r} matches {len(found)} habits.",
+                f"{shorten(typed)!r} matches {len(found)} habits.",
                 [h.title for h in found],
                 choices=[Choice(h.id, h.title) for h in found],
                 typed=typed,
             )
         close = [habits[i] for i in match.suggestions]
         raise NotFound(
-            f"I can't find a habit called {typed!r}.",
+            f"I can't find a habit called {shorten(typed)!r}.",
             [h.title for h in close],
             choices=[Choice(h.id, h.title) for h in close],
             typed=typed,

@@ -7,9 +7,12 @@ What it does, in order:
 
 1. refuses payloads over `MAX_UPLOAD_BYTES` before looking at them;
 2. opens the data with a short list of photo formats and reads the header only, refusing
-   anything over `MAX_PIXELS` (a decompression bomb) before a single pixel is decoded;
+   anything over `MAX_PIXELS` (a decompression bomb) before a single pixel is decoded, and
+   formats that must be decoded at full size (PNG, WebP, GIF, BMP) over `MAX_FULL_PIXELS`;
 3. asks JPEG decoders for a reduced-scale decode (`Image.draft`): libjpeg decodes a 12 MP photo
    at 1/2, 1/4 or 1/8 scale straight away, so the full-size bitmap never exists in memory;
+   other formats are reduced by a whole factor (`Image.reduce`) right after decoding, in their
+   own mode, so every later step works on a small picture (one full-size bitmap at most);
 4. applies the EXIF orientation, flattens transparency onto white, converts to sRGB
    (through the embedded ICC profile when there is one) and to plain RGB;
 5. fits the result in `MAX_SIDE` pixels and re-encodes it as a progressive JPEG with no
@@ -17,7 +20,9 @@ What it does, in order:
 6. makes a `THUMB_SIDE` thumbnail from that result.
 
 The key is the SHA-256 of the normalised JPEG, so the same photo always gets the same key.
-Pillow's global settings (`MAX_IMAGE_PIXELS`, `LOAD_TRUNCATED_IMAGES`) are left alone.
+Pillow's global settings (`MAX_IMAGE_PIXELS`, `LOAD_TRUNCATED_IMAGES`) are left alone: our
+limits are lower. Async callers share one small pool of `IMAGE_WORKERS` threads, so several
+large proofs at once wait their turn instead of taking every core and all the memory.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import hashlib
 import logging
 import struct
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Final
@@ -38,7 +44,11 @@ from core.errors import InvalidInput
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES: Final = 20 * 1024 * 1024
-MAX_PIXELS: Final = 50_000_000
+MAX_PIXELS: Final = 50_000_000  # a JPEG, decoded at a reduced scale
+# Formats decoded at full size: 24 MP of RGBA is 96 MB, the most one proof may hold at once.
+MAX_FULL_PIXELS: Final = 24_000_000
+IMAGE_WORKERS: Final = 2
+_STRIP_ROWS: Final = 256
 MAX_SIDE: Final = 1600
 THUMB_SIDE: Final = 320
 JPEG_QUALITY: Final = 85
@@ -65,8 +75,8 @@ _WHITE: Final = (255, 255, 255)
 NOT_AN_IMAGE = "That doesn't look like a photo. Please send a JPEG, PNG, WebP or GIF picture."
 TOO_LARGE = f"That file is too big; photos can be up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
 TOO_MANY_PIXELS = (
-    f"That picture is too large to process (over {MAX_PIXELS // 1_000_000} megapixels). "
-    "Please send a smaller photo."
+    f"That picture is too large to process (over {MAX_FULL_PIXELS // 1_000_000} megapixels, "
+    f"or {MAX_PIXELS // 1_000_000} for a JPEG photo). Please send a smaller photo."
 )
 DAMAGED = "I couldn't read that photo; the file seems damaged or incomplete. Please send it again."
 EMPTY = "That file is empty. Please send the photo again."
@@ -132,9 +142,13 @@ def normalise_proof(data: bytes) -> NormalisedImage:
     )
 
 
+_POOL = ThreadPoolExecutor(max_workers=IMAGE_WORKERS, thread_name_prefix="proof-image")
+
+
 async def normalise_proof_async(data: bytes) -> NormalisedImage:
-    """`normalise_proof` in a worker thread, so the event loop keeps serving other chats."""
-    return await asyncio.to_thread(normalise_proof, data)
+    """`normalise_proof` in the proof-image pool, so the event loop keeps serving other chats
+    and at most `IMAGE_WORKERS` proofs are decoded at once."""
+    return await asyncio.get_running_loop().run_in_executor(_POOL, normalise_proof, data)
 
 
 def fitted_size(size: tuple[int, int], limit: int) -> tuple[int, int]:
@@ -154,7 +168,8 @@ def _decode(data: bytes) -> Image.Image:
         width, height = source.size
         if width < 1 or height < 1:
             raise ImageRejected(DAMAGED)
-        if width * height > MAX_PIXELS:
+        limit = MAX_PIXELS if source.format == "JPEG" else MAX_FULL_PIXELS
+        if width * height > limit:
             raise ImageRejected(TOO_MANY_PIXELS)
         # JPEG only (a no-op for other formats): decode at the largest 1/2, 1/4 or 1/8 scale
         # that still covers the final size, so resizing afterwards loses nothing.
@@ -162,7 +177,30 @@ def _decode(data: bytes) -> Image.Image:
         source.load()
         icc = source.info.get("icc_profile")
         _orient(source)
-        return _to_srgb(source, icc if isinstance(icc, bytes) else None)
+        picture = _reduce(source, MAX_SIDE)
+        return _to_srgb(picture, icc if isinstance(icc, bytes) else None)
+
+
+def _reduce(image: Image.Image, limit: int) -> Image.Image:
+    """A much larger picture reduced by a whole factor (a box average) that keeps its long
+    side at `limit` or more, in its own mode, so later steps work on a small copy.
+
+    It goes in strips of rows: Pillow reduces RGBA through a premultiplied full-size copy,
+    which a strip keeps small. Modes Pillow cannot reduce (palettes, 1-bit) are left as is."""
+    factor = max(image.size) // limit
+    if factor < 2:
+        return image
+    width, height = image.size
+    out = Image.new(image.mode, (-(-width // factor), -(-height // factor)))
+    rows = factor * max(1, _STRIP_ROWS // factor)
+    for top in range(0, height, rows):
+        strip = image.crop((0, top, width, min(top + rows, height)))
+        try:
+            reduced = strip.reduce(factor)
+        except ValueError:
+            return image
+        out.paste(reduced, (0, top // factor))
+    return out
 
 
 def _orient(image: Image.Image) -> None:

@@ -1,7 +1,7 @@
 """group bans, and link codes confirmed by the account that types them
 
 Revision ID: 0006
-Revises: 0013
+Revises: 0010
 Create Date: 2026-11-29 22:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0013"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

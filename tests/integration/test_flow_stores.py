@@ -11,18 +11,29 @@ from redis.asyncio import Redis
 from core.clock import SettableClock
 from core.flows import FlowKey, FlowState, FlowStore, MemoryFlowStore
 from core.flows.redis import RedisFlowStore
+from core.flows.resilient import ResilientFlowStore
 from tests.conftest import REDIS_TEST_URL, redis_for_test
 
 KEY = FlowKey("telegram", "100", "42")
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.fixture(
+    params=[
+        "memory",
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("resilient", marks=pytest.mark.redis),
+    ]
+)
 async def store(request: pytest.FixtureRequest, clock: SettableClock) -> AsyncIterator[FlowStore]:
     if request.param == "memory":
         yield MemoryFlowStore(clock)
         return
     async with redis_for_test() as (client, prefix):
-        yield RedisFlowStore(client, prefix=prefix)
+        redis_store = RedisFlowStore(client, prefix=prefix)
+        if request.param == "redis":
+            yield redis_store
+        else:
+            yield ResilientFlowStore(redis_store, MemoryFlowStore(clock))
 
 
 async def test_set_get_clear(store: FlowStore) -> None:
@@ -63,3 +74,17 @@ async def test_redis_state_survives_a_new_client_and_expires(
         assert 0 < ttl <= 30
     finally:
         await fresh.aclose()
+
+
+@pytest.mark.redis
+async def test_a_cleared_flow_stays_cleared_for_a_process_with_an_old_copy(
+    redis_env: tuple[Redis, str], clock: SettableClock
+) -> None:
+    """Two processes share Redis: one finishes a flow, the other must not bring it back."""
+    client, prefix = redis_env
+    first = ResilientFlowStore(RedisFlowStore(client, prefix=prefix), MemoryFlowStore(clock))
+    second = ResilientFlowStore(RedisFlowStore(client, prefix=prefix), MemoryFlowStore(clock))
+    await first.set(KEY, FlowState("newhabit", "why"))
+    await second.clear(KEY)
+    assert await first.get(KEY) is None
+    assert await second.get(KEY) is None

@@ -45,8 +45,14 @@ class Group(Base):
     next_summary_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    chats: Mapped[list[GroupChat]] = relationship(back_populates="group")
-    members: Mapped[list[GroupMember]] = relationship(back_populates="group")
+    # Deleting a group deletes its chats and members (the database cascades the rest); the
+    # ORM must not try to blank out their keys, which are part of their primary keys.
+    chats: Mapped[list[GroupChat]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", passive_deletes=True
+    )
+    members: Mapped[list[GroupMember]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class GroupChat(Base):
