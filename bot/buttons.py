@@ -22,6 +22,8 @@ REMINDER_SNOOZE: Final = "rz"  # a reminder's Snooze 1 hour
 LEARNING_LIKE: Final = "lk"  # a learning's Like
 LEARNING_DELETE: Final = "ld"  # a learning's Delete
 FEED_PAGE: Final = "fd"  # /feed: another page or order
+LINK_JOIN: Final = "lj"  # /link CODE: join the code's account into this profile
+LINK_CANCEL: Final = "lx"  # /link CODE: don't
 LIFEBOOK: Final = "lb"  # /lifebook: a section, the guided flow, AI consent, erase
 SERVES: Final = "sv"  # which Lifebook goal or value a habit serves
 TOOLBOX: Final = "tb"  # /tools, /tool, /findtool: a page, open a tool, use it for a habit
@@ -46,6 +48,8 @@ PREFIXES: Final = frozenset(
         LEARNING_LIKE,
         LEARNING_DELETE,
         FEED_PAGE,
+        LINK_JOIN,
+        LINK_CANCEL,
         LIFEBOOK,
         SERVES,
         TOOLBOX,

@@ -81,7 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"habitlink: the settings are not valid:\n{exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.effective_log_format)
+    configure_logging(
+        settings.log_level, settings.effective_log_format, secrets=settings.secret_values()
+    )
     try:
         if args.command == "console":
             from bot.platforms import console_main

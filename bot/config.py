@@ -2,15 +2,55 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "dev-secret-change-me"}
+SECRET_MIN_LENGTH = 32
+SECRET_MIN_DISTINCT = 12  # "x" * 48 is long, not secret
+GENERATE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+DEFAULT_SECRET_KEY = "dev-secret-change-me"
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", DEFAULT_SECRET_KEY, "password"}
+PLACEHOLDER_WORDS = ("change-me", "changeme", "change_me", "placeholder", "example", "replace-me")
+# Telegram's secret_token: 1-256 characters, A-Z, a-z, 0-9, _ and -.
+WEBHOOK_SECRET_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class WeakSecret(ValueError):
+    """A secret that cannot guard a public endpoint; the message says how to make a good one."""
+
+
+def weak_secret_reason(secret: str) -> str | None:
+    """Why `secret` is too weak to guard a public endpoint, or None when it is good enough."""
+    value = secret.strip()
+    if value.lower() in PLACEHOLDER_SECRETS or any(w in value.lower() for w in PLACEHOLDER_WORDS):
+        return "is a placeholder"
+    if len(value) < SECRET_MIN_LENGTH:
+        return f"is too short ({len(value)} characters; at least {SECRET_MIN_LENGTH})"
+    if len(set(value)) < SECRET_MIN_DISTINCT:
+        return "is too easy to guess (too few different characters)"
+    return None
+
+
+def require_strong_secret(name: str, secret: SecretStr | str | None, purpose: str = "") -> None:
+    """The one check for every secret that guards something public (the Telegram webhook, the
+    web API, production): raises WeakSecret, naming the setting and how to generate a value."""
+    value = secret.get_secret_value() if isinstance(secret, SecretStr) else (secret or "")
+    reason = weak_secret_reason(value)
+    if reason is not None:
+        why = f" {purpose}" if purpose else ""
+        raise WeakSecret(
+            f"{name} {reason}.{why} Set it to a long random value, for example the output of: "
+            f"{GENERATE_SECRET}"
+        )
 
 
 class Environment(StrEnum):
@@ -20,7 +60,11 @@ class Environment(StrEnum):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,
+        hide_input_in_errors=True,  # a refusal must not print the secrets it refuses
     )
 
     environment: Environment = Environment.DEVELOPMENT
@@ -36,7 +80,7 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] | None = Field(
         default=None, description="Default: json in production, console in development"
     )
-    secret_key: SecretStr = SecretStr("dev-secret-change-me")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     health_host: str = "127.0.0.1"
     health_port: int | None = Field(default=None, ge=0, le=65535)
 
@@ -110,14 +154,61 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _no_placeholder_secret_in_production(self) -> Settings:
-        secret = self.secret_key.get_secret_value().strip().lower()
-        if self.environment is Environment.PRODUCTION and secret in PLACEHOLDER_SECRETS:
-            raise ValueError(
-                "SECRET_KEY is a placeholder; set a long random value in production "
-                '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
-            )
+    def _no_weak_secret_on_a_public_endpoint(self) -> Settings:
+        if self.environment is Environment.PRODUCTION:
+            require_strong_secret("SECRET_KEY", self.secret_key, "Production needs a real one.")
+        if self.telegram_webhook_url:
+            self.require_webhook_secret()
         return self
+
+    def require_webhook_secret(self) -> None:
+        """Webhook mode accepts updates only with a secret nobody else can know."""
+        own = self.telegram_webhook_secret
+        if own is not None:
+            require_strong_secret(
+                "TELEGRAM_WEBHOOK_SECRET", own, "It authenticates every webhook update."
+            )
+            if not WEBHOOK_SECRET_FORMAT.fullmatch(own.get_secret_value()):
+                raise WeakSecret(
+                    "TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - "
+                    f"(at most 256 characters). For example: {GENERATE_SECRET}"
+                )
+            return
+        require_strong_secret(
+            "SECRET_KEY",
+            self.secret_key,
+            "Webhook mode (TELEGRAM_WEBHOOK_URL) derives its secret from it unless "
+            "TELEGRAM_WEBHOOK_SECRET is set, and refuses to start without one.",
+        )
+
+    @property
+    def effective_webhook_secret(self) -> str:
+        """TELEGRAM_WEBHOOK_SECRET, or one derived from SECRET_KEY (Telegram allows [A-Za-z0-9_-]).
+        Only used after require_webhook_secret() passed (the validator runs it in webhook mode)."""
+        if self.telegram_webhook_secret is not None:
+            return self.telegram_webhook_secret.get_secret_value()
+        key = self.secret_key.get_secret_value().encode()
+        return hmac.new(key, b"telegram-webhook", hashlib.sha256).hexdigest()
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for the log filter: tokens, keys, passwords in URLs."""
+        found = [
+            s.get_secret_value()
+            for s in (
+                self.secret_key,
+                self.telegram_bot_token,
+                self.telegram_webhook_secret,
+                self.discord_bot_token,
+                self.s3_secret_access_key,
+                self.openai_api_key,
+                self.groq_api_key,
+            )
+            if s is not None
+        ]
+        found += [p for p in (url_password(self.database_url), url_password(self.redis_url)) if p]
+        if self.telegram_webhook_url:
+            found.append(self.effective_webhook_secret)
+        return found
 
     @property
     def cors_origin_list(self) -> list[str]:
@@ -140,3 +231,14 @@ class Settings(BaseSettings):
     @property
     def uses_embedded_database(self) -> bool:
         return self.effective_database_url.startswith("sqlite")
+
+
+def url_password(url: str | None) -> str | None:
+    """The password in postgresql://user:PASSWORD@host/db or redis://:PASSWORD@host."""
+    if not url:
+        return None
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return None
+    return unquote(password) if password else None

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from bot.dispatcher import HabitLinkBot
+from bot.handlers.link import linked_notice
 from bot.handlers.reminders import reminder_reply
 from bot.handlers.summary import group_week_response, user_week_reply
 from bot.messages import Response
@@ -166,6 +167,11 @@ async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Resp
         if user is None or uow.media is None:
             return None
         return Response([await user_week_reply(uow, user, user_today(user, now))])
+    if notification.kind == "linked" and notification.user_id is not None:
+        profile = await uow.users.get(notification.user_id)
+        if profile is None:
+            return None
+        return Response([linked_notice(profile, notification.platform, payload)])
     if notification.kind == "group_summary" and notification.group_id is not None:
         group = await uow.groups.get(notification.group_id)
         if group is None or uow.media is None:

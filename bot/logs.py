@@ -1,14 +1,72 @@
-"""Structured logs: one JSON object per line in production, readable lines in development."""
+"""Structured logs: one JSON object per line in production, readable lines in development.
+
+Every line passes RedactSecrets first: no configured token, key or password reaches a log, at
+any level and from any library (python-telegram-bot puts the bot token in its request URLs).
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
+from urllib.parse import quote
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+REDACTED = "[redacted]"
+MIN_SECRET_LENGTH = 4  # shorter "secrets" would blank out ordinary words
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces every secret (and its URL-encoded form) in a record's message, arguments,
+    extra fields, exception and stack text. Exceptions are rendered here, redacted, into
+    `exc_text`, so no handler formats the raw traceback afterwards."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        variants: set[str] = set()
+        for secret in secrets:
+            forms = {secret, quote(secret, safe=""), quote(secret)}
+            if ":" in secret:  # a Telegram token: its secret half on its own too
+                forms.add(secret.split(":", 1)[1])
+            variants |= {f for f in forms if len(f) >= MIN_SECRET_LENGTH}
+        alternatives = sorted(variants, key=len, reverse=True)
+        self.pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+
+    def redact(self, text: str) -> str:
+        return self.pattern.sub(REDACTED, text) if self.pattern is not None else text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.pattern is None:
+            return True
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that don't fit the format
+            message = f"{record.msg} {record.args}"
+        record.msg, record.args = self.redact(message), None
+        if record.exc_info:
+            text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            record.exc_text, record.exc_info = self.redact(text), None
+        elif record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        for key, value in list(vars(record).items()):
+            if key in _RESERVED or key.startswith("_"):
+                continue
+            shown = value if isinstance(value, str) else repr(value)
+            if self.pattern.search(shown):
+                setattr(record, key, self.redact(shown))
+        return True
+
+
+def exception_text(formatter: logging.Formatter, record: logging.LogRecord) -> str | None:
+    if record.exc_info:
+        return formatter.formatException(record.exc_info)
+    return record.exc_text or None
 
 
 class JsonFormatter(logging.Formatter):
@@ -22,8 +80,8 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):
                 payload[key] = value
-        if record.exc_info:
-            payload["exc"] = self.formatException(record.exc_info)
+        if exc := exception_text(self, record):
+            payload["exc"] = exc
         return json.dumps(payload, default=str, ensure_ascii=False)
 
 
@@ -37,13 +95,21 @@ class ConsoleFormatter(logging.Formatter):
         line = f"{record.levelname.lower():7} {record.name}: {record.getMessage()}"
         if extras:
             line += f"  [{extras}]"
-        if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
+        if exc := exception_text(self, record):
+            line += "\n" + exc
         return line
 
 
-def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(
+    level: str = "INFO",
+    fmt: str = "console",
+    *,
+    secrets: Iterable[str] = (),
+    stream: IO[str] | None = None,
+) -> None:
+    """Log to stderr (or `stream`); every one of `secrets` (Settings.secret_values) redacted."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(RedactSecrets(secrets))
     handler.setFormatter(JsonFormatter() if fmt == "json" else ConsoleFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -86,7 +86,7 @@ async def change_password(body: PasswordChange, user: CurrentUser, unit: UnitDep
 @router.post(
     "/link-code",
     response_model=LinkCode,
-    summary="A code for the bot's /link: your chat account joins this profile",
+    summary="A code for the bot's /link: this web account joins your chat profile",
 )
 async def link_code(user: CurrentUser, unit: UnitDep) -> LinkCode:
     issued = await unit.links.issue(user.id, None)
@@ -100,7 +100,7 @@ async def link_code(user: CurrentUser, unit: UnitDep) -> LinkCode:
 @router.post(
     "/link",
     response_model=Linked,
-    summary="Join the chat profile whose /link code you have (this account moves into it)",
+    summary="Bring the chat account whose /link code you have into this account",
 )
 async def link(body: LinkBody, user: CurrentUser, unit: UnitDep) -> Linked:
     outcome = await unit.links.redeem(user.id, None, body.code)

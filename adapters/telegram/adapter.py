@@ -304,7 +304,10 @@ class TelegramAdapter:
         poll_timeout: int = 30,
         on_started: Callable[[], None] | None = None,
     ) -> None:
-        """Run until `stop` is set: long polling, or a webhook when webhook_url is given."""
+        """Run until `stop` is set: long polling, or a webhook when webhook_url is given (then
+        webhook_secret is required: without it anyone could post updates "from" anyone)."""
+        if webhook_url and not webhook_secret:
+            raise ValueError("webhook mode needs a secret token (TELEGRAM_WEBHOOK_SECRET)")
         app = self.application
         started = on_started or (lambda: None)
         async with app:

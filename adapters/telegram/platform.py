@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -17,11 +15,10 @@ if TYPE_CHECKING:
 
 
 def webhook_secret(settings: Settings) -> str:
-    """TELEGRAM_WEBHOOK_SECRET, or one derived from SECRET_KEY (Telegram allows [A-Za-z0-9_-])."""
-    if settings.telegram_webhook_secret is not None:
-        return settings.telegram_webhook_secret.get_secret_value()
-    key = settings.secret_key.get_secret_value().encode()
-    return hmac.new(key, b"telegram-webhook", hashlib.sha256).hexdigest()
+    """The secret every webhook update must carry; refuses (WeakSecret) one others could know,
+    such as one derived from the placeholder SECRET_KEY."""
+    settings.require_webhook_secret()
+    return settings.effective_webhook_secret
 
 
 class TelegramPlatform:

@@ -1,4 +1,5 @@
-"""Owners and admins manage a group: /rename, /visibility, /kick, /promote, /demote, /transfer."""
+"""Owners and admins manage a group: /rename, /visibility, /kick, /ban, /unban, /promote,
+/demote, /transfer."""
 
 from __future__ import annotations
 
@@ -80,7 +81,52 @@ async def kick(ctx: Context) -> Response:
     group = await chat_group(ctx)
     target = await target_user(ctx, "kick")
     await ctx.groups.remove(ctx.user, group, target)
-    return Response.say(f"{target.display_name} is no longer in ", bold(group.name), ".")
+    return Response.say(
+        f"{target.display_name} is no longer in ",
+        bold(group.name),
+        ". The invite code changed, so older invites no longer work (/invite for the new one).",
+    )
+
+
+@router.command(
+    "ban",
+    "Remove someone and keep them out (owner or admin)",
+    Arg.member(),
+    help="Reply to their message, or name them: /ban @username.",
+    where=Where.GROUP,
+    section=SECTION,
+    menu=False,
+    family="group",
+)
+async def ban(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    target = await target_user(ctx, "ban")
+    was_member = await ctx.groups.ban(ctx.user, group, target)
+    removed = "is no longer in" if was_member else "can no longer join"
+    return Response.say(
+        f"{target.display_name} {removed} ",
+        bold(group.name),
+        " and can't join again until an owner or admin sends /unban. The invite code changed.",
+    )
+
+
+@router.command(
+    "unban",
+    "Let a banned person join again (owner or admin)",
+    Arg.member(),
+    help="Reply to their message, or name them: /unban @username.",
+    where=Where.GROUP,
+    section=SECTION,
+    menu=False,
+    family="group",
+)
+async def unban(ctx: Context) -> Response:
+    group = await chat_group(ctx)
+    target = await target_user(ctx, "unban")
+    await ctx.groups.unban(ctx.user, group, target)
+    return Response.say(
+        f"{target.display_name} may join ", bold(group.name), " again, with a new invite."
+    )
 
 
 @router.command(

@@ -31,6 +31,13 @@ async def chat_group(ctx: Context) -> Group:
     return group
 
 
+async def readable_group(ctx: Context) -> Group:
+    """The group of this chat, when the sender may see its content (core.groups.privacy)."""
+    group = await chat_group(ctx)
+    await ctx.groups.require_reader(group, ctx.user)
+    return group
+
+
 def invite_text(ctx: Context, group: Group) -> list[Rich]:
     join = command("join", group.invite_code, as_code=False)
     parts = [rich("In a private chat with me, send ", join)]
@@ -131,7 +138,7 @@ async def leave(ctx: Context) -> Response:
     family="group",
 )
 async def members(ctx: Context) -> Response:
-    group = await chat_group(ctx)
+    group = await readable_group(ctx)
     people = await ctx.groups.members(group)
     badge = {GroupRole.OWNER: " (owner)", GroupRole.ADMIN: " (admin)", GroupRole.MEMBER: ""}
     return Response.say(
@@ -151,6 +158,12 @@ async def members(ctx: Context) -> Response:
 )
 async def groupinfo(ctx: Context) -> Response:
     group = await chat_group(ctx)
+    if not group.is_public and await ctx.groups.role(group, ctx.user) is None:
+        return Response.say(  # its name is no secret here: this is its chat
+            bold(group.name),
+            "\nPrivate. You are not a member: ask a member for an invite, then send /join CODE.",
+        )
+    await ctx.groups.require_reader(group, ctx.user)
     people = await ctx.groups.members(group)
     owner = next((m.name for m in people if m.role is GroupRole.OWNER), "nobody")
     role = await ctx.groups.role(group, ctx.user)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.buttons import FEED_PAGE, LEARNING_DELETE, LEARNING_LIKE, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
-from bot.handlers.groups import chat_group
+from bot.handlers.groups import chat_group, readable_group
 from bot.messages import Button, Reply, Response, Rich, bold, hint, lines, shorten, utf16_len
 from bot.router import Router
 from bot.views import plural
@@ -99,7 +99,7 @@ async def learn(ctx: Context) -> Response:
     section=SECTION,
 )
 async def learnings(ctx: Context) -> Response:
-    group = await chat_group(ctx)
+    group = await readable_group(ctx)
     found = await service(ctx).recent(group.id, ctx.user.id)
     if not found:
         return Response.say(

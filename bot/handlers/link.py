@@ -1,16 +1,19 @@
-"""/link: one person on several platforms. /link gives a code; `/link CODE` on the other account
-joins both into one profile (the account that gave the code keeps its name and settings)."""
+"""/link: one person on several platforms. /link gives a code on the account to give up;
+`/link CODE` on the account to keep joins the first into it (the typer keeps its name and
+settings). The joined account is told in its own chat (`linked_notice`, sent via the outbox)."""
 
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
+from bot.buttons import LINK_CANCEL, LINK_JOIN, button_payload
 from bot.commands import Arg
 from bot.context import Context
-from bot.messages import Response, Rich, bold, code, command, rich
+from bot.messages import Button, Reply, Response, Rich, bold, code, command, rich
 from bot.router import Router
-from core.db.models import Identity
+from core.db.models import Identity, User
 from core.users.links import (
     CODE_LIFETIME,
     MAX_WRONG,
@@ -22,6 +25,7 @@ from core.users.links import (
 )
 from core.users.merge import platform_label
 from core.users.merge_report import MergeReport
+from core.users.service import user_zone
 
 router = Router()
 
@@ -33,7 +37,7 @@ CODE_IN_GROUP = (
     "Please link in a private chat with me, never in a group: anyone here could use a code they "
     "see. If that code was valid, it no longer works; send /link to me privately for a new one."
 )
-NEW_CODE = "Send /link on your other account for a new one."
+NEW_CODE = "Send /link on your other account (the one to join this profile) for a new one."
 
 
 def service(ctx: Context) -> LinkService:
@@ -51,7 +55,7 @@ async def sender_identity(ctx: Context) -> Identity:
     "link",
     "Join your accounts on other platforms into one profile",
     Arg.text("code", "The code /link gave you on your other account"),
-    help="Send /link here, then /link CODE on your other account.",
+    help="Send /link on the account to give up, then /link CODE on the one to keep.",
     section="Settings",
 )
 async def link(ctx: Context) -> Response:
@@ -67,18 +71,75 @@ async def link(ctx: Context) -> Response:
         return Response.say(
             "Your link code: ",
             bold(issued.code),
-            "\nSend this to me from your other account, in a private chat, within "
-            f"{minutes(CODE_LIFETIME)}:\n",
+            "\nSend this to me from your other account, the one to keep, in a private chat, "
+            f"within {minutes(CODE_LIFETIME)}:\n",
             code(f"/link {issued.code}"),
-            "\nThat account's habits, check-ins, groups and learnings will join this profile, "
-            "which keeps its name and settings. The code works once.",
+            "\nThis account's habits, check-ins, groups and learnings will join that profile, "
+            "which keeps its name and settings. Never give this code to anyone else: whoever "
+            "types it gets this account. The code works once.",
             personal=True,
         )
+    outcome = await service(ctx).claim(ctx.user.id, identity.id, typed)
+    if isinstance(outcome, Refused):
+        return Response.say(refusal_text(outcome, platform_label(identity.platform)))
+    there = platform_label(outcome.owner_platform)
+    return Response.say(
+        f"Join the {there} account of {outcome.owner_name} into this profile? It will see and "
+        "change everything here (habits, check-ins, groups, learnings), and what it has moves "
+        "here. Only join an account that is yours.",
+        buttons=[
+            [
+                Button("Join accounts", button_payload(LINK_JOIN, outcome.code_id, outcome.token)),
+                Button("Cancel", button_payload(LINK_CANCEL, outcome.code_id, outcome.token)),
+            ]
+        ],
+        personal=True,
+    )
+
+
+def confirmation(args: list[str]) -> tuple[int, str] | None:
+    if len(args) != 2 or not args[0].isdecimal():
+        return None
+    return int(args[0]), args[1]
+
+
+@router.button(LINK_JOIN)
+async def press_join(ctx: Context, args: list[str]) -> Response:
+    found = confirmation(args)
+    identity = await sender_identity(ctx)
     here = platform_label(identity.platform)
-    outcome = await service(ctx).redeem(ctx.user.id, identity.id, typed)
+    if found is None or not ctx.request.chat.is_private:
+        return Response.say(refusal_text(Refused(Refusal.NOT_CLAIMED), here))
+    outcome = await service(ctx).confirm(ctx.user.id, identity.id, *found)
     if isinstance(outcome, Refused):
         return Response.say(refusal_text(outcome, here))
     return Response.say(await linked_text(ctx, outcome, here), personal=True)
+
+
+@router.button(LINK_CANCEL)
+async def press_cancel(ctx: Context, args: list[str]) -> Response:
+    found = confirmation(args)
+    identity = await sender_identity(ctx)
+    if found is not None and await service(ctx).cancel(identity.id, *found):
+        return Response.say(
+            "Cancelled: nothing was joined, and that code no longer works.", personal=True
+        )
+    return Response(notice="That button no longer works.")
+
+
+def linked_notice(profile: User, typed_on: str, payload: dict[str, Any]) -> Reply:
+    """To the account that was joined into another profile, in its own private chat."""
+    made = datetime.fromisoformat(payload["code_made_at"]).astimezone(user_zone(profile))
+    where = platform_label(payload.get("platform") or typed_on)
+    return Reply(
+        text=rich(
+            bold("Linked."),
+            f" This account is now part of the HabitLink profile of {profile.display_name}: "
+            f"the link code it made on {made:%d %b at %H:%M} was typed on {where}. Its habits, "
+            "check-ins, groups and learnings are in that profile now, which keeps its name and "
+            "settings. If you did not type that code yourself, whoever you gave it to has them.",
+        )
+    )
 
 
 def minutes(wait: timedelta) -> str:
@@ -116,8 +177,10 @@ def refusal_text(refused: Refused, here: str) -> str:
         case Refusal.OWN_CODE:
             return (
                 "That code was made by this account. Send it to me from your other account, "
-                "the one you want to join to this profile."
+                "the one to keep: this account then joins it."
             )
+        case Refusal.NOT_CLAIMED:
+            return "That button no longer works. Send /link CODE again to join the accounts."
         case Refusal.ALREADY_LINKED:
             return f"This {here} account is already part of your HabitLink profile. Nothing to do."
 
@@ -137,9 +200,9 @@ async def linked_text(ctx: Context, linked: Linked, here: str) -> Rich:
     )
     moved = moved_parts(report)
     if moved:
-        text += rich("\nMoved: ", ", ".join(moved), ".")
+        text += rich("\nMoved here: ", ", ".join(moved), ".")
     else:
-        text += rich("\nThis account had nothing to move yet.")
+        text += rich(f"\n{other[0].upper()}{other[1:]} account had nothing to move yet.")
     combined = combined_parts(report)
     if combined:
         text += rich("\nCombined: ", "; ".join(combined), ".")
@@ -150,8 +213,8 @@ async def linked_text(ctx: Context, linked: Linked, here: str) -> Rich:
     name = survivor.display_name if survivor is not None else "your profile"
     if report.timezone_taken:
         text += rich(
-            f"\nYour time zone is now {report.timezone_taken}, taken from this account, "
-            "since the profile still had the default one."
+            f"\nYour time zone is now {report.timezone_taken}, taken from {other} account, "
+            "since this profile still had the default one."
         )
     settings = "other settings" if report.timezone_taken else "settings"
     text += rich(

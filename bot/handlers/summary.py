@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from bot.collage import render_collage
 from bot.commands import Where
 from bot.context import Context
-from bot.handlers.groups import chat_group
+from bot.handlers.groups import readable_group
 from bot.handlers.learnings import NAME_UNITS, PREVIEW_UNITS
 from bot.messages import (
     Image,
@@ -127,7 +127,7 @@ async def _insights(uow: UnitOfWork, user: User, monday: date) -> list[str | Spa
     family="group",
 )
 async def board(ctx: Context) -> Response:
-    group = await chat_group(ctx)
+    group = await readable_group(ctx)
     return await group_week_response(ctx.uow, group, ctx.today, with_collage=True)
 
 
@@ -138,6 +138,6 @@ async def board(ctx: Context) -> Response:
 )
 async def summary(ctx: Context) -> Response:
     if not ctx.request.chat.is_private:
-        group = await chat_group(ctx)
+        group = await readable_group(ctx)
         return await group_week_response(ctx.uow, group, ctx.today, with_collage=False)
     return Response([await user_week_reply(ctx.uow, ctx.user, ctx.today)])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db.models import (
     Group,
+    GroupBan,
     GroupChat,
     GroupMember,
     GroupRole,
@@ -19,8 +20,11 @@ from core.db.models import (
     User,
 )
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.groups.privacy import can_read, members_only
+from core.users.locks import lock_user
 
 NAME_MAX = 64
+MAX_GROUPS = 50  # groups one person may be in (created or joined)
 MANAGERS = (GroupRole.OWNER, GroupRole.ADMIN)
 
 
@@ -154,12 +158,13 @@ class GroupService:
     async def create(self, owner: User, chat: ChatRef, name: str, *, public: bool) -> Group:
         if await self.for_chat(chat) is not None:
             raise InvalidInput("This chat already has a group. See it with /groupinfo.")
+        await self._room_for_one_more(owner)
         now = self.clock.now()
         group = Group(
             name=clean_name(name),
             is_public=public,
             owner_id=owner.id,
-            invite_code=secrets.token_urlsafe(6),
+            invite_code=secrets.token_urlsafe(9),
             timezone=owner.settings.timezone,
             created_at=now,
         )
@@ -186,11 +191,17 @@ class GroupService:
         """Join; a private group needs its invite code. False when already a member."""
         if await self.role(group, user) is not None:
             return False
+        if await self.is_banned(group, user):
+            raise Forbidden(
+                f"You can't join {group.name}: its owner or an admin removed you for good. "
+                "Only they can let you back in (/unban)."
+            )
         if not group.is_public and (code or "").strip() != group.invite_code:
             raise Forbidden(
                 f"{group.name} is private. Ask a member for an invite (/invite), then send "
                 "/join CODE."
             )
+        await self._room_for_one_more(user)
         self.session.add(
             GroupMember(
                 group_id=group.id,
@@ -201,6 +212,17 @@ class GroupService:
         )
         await self.session.flush()
         return True
+
+    async def _room_for_one_more(self, user: User) -> None:
+        """The group limit, counted under the person's row lock (core.users.locks)."""
+        await lock_user(self.session, user.id)
+        count = await self.session.scalar(
+            select(func.count()).select_from(GroupMember).where(GroupMember.user_id == user.id)
+        )
+        if (count or 0) >= MAX_GROUPS:
+            raise InvalidInput(
+                f"You are already in {MAX_GROUPS} groups. Leave one (/leave in its chat) first."
+            )
 
     async def leave(self, group: Group, user: User) -> bool:
         """Leave; True when the group closed because its last member left."""
@@ -218,6 +240,11 @@ class GroupService:
             return True
         await self._membership_delete(group, user.id)
         return False
+
+    async def require_reader(self, group: Group, user: User) -> None:
+        """Every read of a group's content asks this first (see core.groups.privacy)."""
+        if not await can_read(self.session, group, user.id):
+            raise Forbidden(members_only(group.name))
 
     # --- managing ------------------------------------------------------------------------
     async def require(self, group: Group, user: User, *allowed: GroupRole) -> GroupRole:
@@ -239,19 +266,72 @@ class GroupService:
 
     async def new_invite(self, actor: User, group: Group) -> str:
         await self.require(group, actor, *MANAGERS)
-        group.invite_code = secrets.token_urlsafe(6)
+        return self._rotate_invite(group)
+
+    def _rotate_invite(self, group: Group) -> str:
+        """A new invite code; every older one stops working."""
+        group.invite_code = secrets.token_urlsafe(9)
         return group.invite_code
 
     async def remove(self, actor: User, group: Group, target: User) -> None:
+        """Kick: the member leaves, and the invite code changes, so no code they saw (or
+        anyone shared before) lets them back in. They may join again with a new code."""
         actor_role = await self.require(group, actor, *MANAGERS)
         target_role = await self._target_role(group, target)
+        self._may_remove(actor, actor_role, target, target_role)
+        await self._membership_delete(group, target.id)
+        self._rotate_invite(group)
+
+    async def ban(self, actor: User, group: Group, target: User) -> bool:
+        """Remove (if a member) and keep out until unbanned; True when they were a member."""
+        actor_role = await self.require(group, actor, *MANAGERS)
+        target_role = await self.role(group, target)
+        self._may_remove(actor, actor_role, target, target_role)
+        if not await self.is_banned(group, target):
+            self.session.add(
+                GroupBan(
+                    group_id=group.id,
+                    user_id=target.id,
+                    banned_by=actor.id,
+                    created_at=self.clock.now(),
+                )
+            )
+        if target_role is not None:
+            await self._membership_delete(group, target.id)
+        self._rotate_invite(group)
+        await self.session.flush()
+        return target_role is not None
+
+    async def unban(self, actor: User, group: Group, target: User) -> None:
+        """They may join again, with a current invite code (or freely, in a public group)."""
+        await self.require(group, actor, *MANAGERS)
+        removed = await self.session.execute(
+            delete(GroupBan)
+            .where(GroupBan.group_id == group.id, GroupBan.user_id == target.id)
+            .returning(GroupBan.user_id)
+            .execution_options(synchronize_session=False)
+        )
+        if removed.first() is None:
+            raise NotFound(f"{target.display_name} is not banned from {group.name}.")
+
+    async def is_banned(self, group: Group, user: User) -> bool:
+        found = await self.session.scalar(
+            select(GroupBan.user_id).where(
+                GroupBan.group_id == group.id, GroupBan.user_id == user.id
+            )
+        )
+        return found is not None
+
+    @staticmethod
+    def _may_remove(
+        actor: User, actor_role: GroupRole, target: User, target_role: GroupRole | None
+    ) -> None:
         if target.id == actor.id:
             raise InvalidInput("To leave the group yourself, send /leave.")
         if target_role is GroupRole.OWNER or (
             target_role is GroupRole.ADMIN and actor_role is not GroupRole.OWNER
         ):
             raise Forbidden("Only the owner can remove an admin, and nobody removes the owner.")
-        await self._membership_delete(group, target.id)
 
     async def set_admin(self, actor: User, group: Group, target: User, admin: bool) -> None:
         await self.require(group, actor, GroupRole.OWNER)

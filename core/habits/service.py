@@ -19,6 +19,7 @@ from core.habits.history import CheckinStatus, HabitHistory
 from core.habits.matching import fold, match_title
 from core.habits.schedule import Schedule
 from core.text import shorten
+from core.users.locks import lock_user
 
 MAX_ACTIVE_HABITS = 50
 TITLE_MAX = 100
@@ -190,12 +191,15 @@ class HabitService:
 
     # --- writing -------------------------------------------------------------------------
     async def create(self, user: User, draft: HabitDraft, today: date) -> Habit:
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(Habit)
-            .where(Habit.user_id == user.id, Habit.archived_at.is_(None))
-        )
-        if (count or 0) >= MAX_ACTIVE_HABITS:
+        await lock_user(self.session, user.id)  # concurrent creations count one after another
+        active, last = (
+            await self.session.execute(
+                select(
+                    func.count().filter(Habit.archived_at.is_(None)), func.max(Habit.position)
+                ).where(Habit.user_id == user.id)
+            )
+        ).one()
+        if active >= MAX_ACTIVE_HABITS:
             raise InvalidInput(
                 f"You already have {MAX_ACTIVE_HABITS} habits. Archive one with /deletehabit first."
             )
@@ -208,7 +212,7 @@ class HabitService:
             implementation_intention=draft.implementation_intention,
             loop={"cue": draft.cue, "routine": draft.title, "reward": draft.reward},
             start_date=today,
-            position=(count or 0) + 1,
+            position=int(last or 0) + 1,  # after all of theirs: positions never repeat
             created_at=self.clock.now(),
         )
         habit.schedule = draft.schedule

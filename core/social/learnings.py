@@ -1,7 +1,7 @@
 """Learnings members share in their groups: post, list, the public feed, likes, deletion.
 
 Privacy: a learning of a private group is visible only to that group's members, everywhere
-(lists, the feed, likes, insights); `visible_to` is the one SQL condition that says so.
+(lists, the feed, likes, insights); `visible_to` applies core.groups.privacy's rule to them.
 Likes: one per person (a unique constraint). A like or unlike locks the learning's row, then
 recounts its likes, so concurrent presses neither lose nor double a like.
 """
@@ -9,7 +9,7 @@ recounts its likes, so concurrent presses neither lose nor double a like.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -21,8 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.models import Group, GroupMember, Message, MessageKind, MessageLike, User
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.groups.privacy import members_only, readable_by
+from core.users.locks import lock_user
 
 CONTENT_MAX = 1000
+MAX_PER_DAY = 20  # learnings one person may share in 24 hours
 RECENT_LIMIT = 10
 FEED_PAGE_SIZE = 5
 UNAVAILABLE = "That learning isn't available to you (it may have been deleted)."
@@ -77,13 +80,8 @@ def clean_content(text: str) -> str:
 
 
 def visible_to(viewer_id: int) -> ColumnElement[bool]:
-    """SQL: the message's group is public, or the viewer is one of its members."""
-    member = (
-        select(GroupMember.user_id)
-        .where(GroupMember.group_id == Message.group_id, GroupMember.user_id == viewer_id)
-        .exists()
-    )
-    return or_(Group.is_public.is_(True), member)
+    """SQL, in a query joining the message's group: the viewer may read that group."""
+    return readable_by(viewer_id)
 
 
 def insert_or_ignore(session: AsyncSession, model: type[Any], **values: object) -> Insert:
@@ -158,13 +156,29 @@ class LearningService:
         group_name, member_role, name = found
         if member_role is None:
             raise Forbidden(f"Only members of {group_name} can share learnings. Send /join first.")
+        await lock_user(self.session, author_id)  # counted under the person's row lock
+        now = self.clock.now()
+        shared = await self.session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(
+                Message.user_id == author_id,
+                Message.type == MessageKind.LEARNING.value,
+                Message.created_at > now - timedelta(days=1),
+            )
+        )
+        if (shared or 0) >= MAX_PER_DAY:
+            raise InvalidInput(
+                f"That makes more than {MAX_PER_DAY} learnings in a day. Keep this one for "
+                "tomorrow: the best ones are worth the wait."
+            )
         message = Message(
             group_id=group_id,
             user_id=author_id,
             content=content,
             type=MessageKind.LEARNING.value,
             likes_count=0,
-            created_at=self.clock.now(),
+            created_at=now,
         )
         self.session.add(message)
         await self.session.flush()
@@ -176,21 +190,16 @@ class LearningService:
         self, group_id: int, viewer_id: int, limit: int = RECENT_LIMIT
     ) -> list[Learning]:
         """The group's newest learnings; a private group shows them to its members only."""
-        member = (
-            select(GroupMember.user_id)
-            .where(GroupMember.group_id == Group.id, GroupMember.user_id == viewer_id)
-            .exists()
-        )
         found = (
             await self.session.execute(
-                select(Group.name, Group.is_public, member).where(Group.id == group_id)
+                select(Group.name, readable_by(viewer_id)).where(Group.id == group_id)
             )
         ).first()
         if found is None:
             raise NotFound("That group no longer exists.")
-        name, public, is_member = found
-        if not public and not is_member:
-            raise Forbidden(f"Only members of {name} can see its learnings. Send /join first.")
+        name, readable = found
+        if not readable:
+            raise Forbidden(members_only(name))
         stmt = (
             _learnings(viewer_id)
             .where(Message.group_id == group_id)

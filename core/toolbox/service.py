@@ -18,6 +18,7 @@ from core.clock import Clock
 from core.db.models import BotState, Habit, HabitTool, Tool, ToolOrigin, User
 from core.errors import Ambiguous, InvalidInput, NotFound
 from core.toolbox.spec import ToolSpec, load_seed
+from core.users.locks import lock_user
 from core.validation import build
 
 log = logging.getLogger("habitlink.toolbox")
@@ -207,7 +208,8 @@ class ToolboxService:
 
     # --- habits use tools -----------------------------------------------------------------
     async def attach(self, habit: Habit, tool: Tool) -> bool:
-        """Attach; False when it was already attached."""
+        """Attach; False when it was already attached. Counted under the owner's row lock."""
+        await lock_user(self.session, habit.user_id)
         present = await self.session.get(HabitTool, (habit.id, tool.id))
         if present is not None:
             return False

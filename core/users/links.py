@@ -1,14 +1,22 @@
 """Link codes: /link gives a one-time code; `/link CODE` from another account joins the two.
 
-The person who types the code is merged into the code's owner (core.users.merge): the account
-that asked for the code keeps its profile. Codes are 8 characters from an alphabet without
-look-alikes (no 0/O, 1/I/L), work once and for 15 minutes; a newer code replaces older ones.
-Guessing is slowed down: after 5 wrong codes within 10 minutes a user's tries are refused until
-the oldest of those five is 10 minutes old.
+The code's owner gives up its identity: it is merged into the account that types the code
+(core.users.merge), which keeps its profile. Both accounts prove they read their own private
+chat: the code is shown only in the owner's, and typing it (`claim`) only asks; the typer joins
+with a button carrying a one-time token shown only in the typer's chat (`confirm`). So neither
+an overheard code nor a forged `/link CODE` "from" someone joins anything. The account merged
+away is told so in its own private chats (a "linked" notification). A web account has no chat:
+it makes codes and types them through the API, where the signed-in request is the confirmation
+(`redeem`); its identity is None.
+
+Codes are 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L), work once and for
+15 minutes; a newer code replaces older ones. Guessing is slowed down: after 5 wrong codes
+within 10 minutes a user's tries are refused until the oldest of those five is 10 minutes old.
 """
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +27,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from core.db.models import Identity, LinkAttempt, LinkCode
+from core.db.models import Identity, LinkAttempt, LinkCode, User
+from core.notify.outbox import NewNotification, Outbox
 from core.users.merge import MergeService
 from core.users.merge_report import MergeReport
 
@@ -48,6 +57,7 @@ class Refusal(StrEnum):
     USED = "used"
     OWN_CODE = "own_code"  # made by the very identity that typed it
     ALREADY_LINKED = "already_linked"  # this identity is part of the code owner's profile
+    NOT_CLAIMED = "not_claimed"  # a confirmation that this identity was never given
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,17 @@ class Refused:
 @dataclass(frozen=True)
 class Linked:
     report: MergeReport
-    owner_platform: str  # where the code was made ("web" for a code made by a web account)
+    owner_platform: str  # where the code was made ("web": by a web account); it joined this profile
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A typed code waiting for the typer's confirmation."""
+
+    code_id: int
+    token: str  # goes into the confirmation button, shown in the typer's chat only
+    owner_name: str  # whose account would join
+    owner_platform: str
 
 
 @dataclass(frozen=True)
@@ -114,9 +134,9 @@ class LinkService:
         await self.session.flush()
         return IssuedCode(code, row.expires_at)
 
-    async def redeem(self, user_id: int, identity_id: int | None, text: str) -> Linked | Refused:
-        """`identity_id` (of user `user_id`; None: their web account) typed a code: join them
-        to the code's owner.
+    async def claim(self, user_id: int, identity_id: int | None, text: str) -> Claimed | Refused:
+        """`identity_id` (of user `user_id`) typed a code: nothing is joined yet. The typer
+        gets a one-time confirmation token, shown only in its own chat (see `confirm`).
 
         A wrong code is written down, so the caller must commit a Refused result too."""
         now = self.clock.now()
@@ -128,13 +148,50 @@ class LinkService:
         )
         if found is None:
             return await self._wrong(user_id)
-        if found.user_id == user_id:
-            own = found.identity_id == identity_id
-            return Refused(Refusal.OWN_CODE if own else Refusal.ALREADY_LINKED)
-        if found.used_at is not None:
-            return Refused(Refusal.USED)
-        if now >= found.expires_at:
-            return Refused(Refusal.EXPIRED)
+        refused = self._refusal(found, user_id, identity_id, now)
+        if refused is not None:
+            return refused
+        found.claimed_by = identity_id
+        found.confirm_token = secrets.token_urlsafe(16)
+        owner_name = await self.session.scalar(
+            select(User.display_name).where(User.id == found.user_id)
+        )
+        owner_platform = await self._platform(found.identity_id)
+        await self.session.flush()
+        return Claimed(found.id, found.confirm_token, owner_name or "", owner_platform)
+
+    async def redeem(self, user_id: int, identity_id: int | None, text: str) -> Linked | Refused:
+        """Claim and confirm at once, for a typer whose request is itself the confirmation (a
+        signed-in web account): the code's owner joins this user."""
+        claimed = await self.claim(user_id, identity_id, text)
+        if isinstance(claimed, Refused):
+            return claimed
+        return await self.confirm(user_id, identity_id, claimed.code_id, claimed.token)
+
+    async def _platform(self, identity_id: int | None) -> str:
+        if identity_id is None:
+            return "web"
+        platform = await self.session.scalar(
+            select(Identity.platform).where(Identity.id == identity_id)
+        )
+        return platform or ""
+
+    async def confirm(
+        self, user_id: int, identity_id: int | None, code_id: int, token: str
+    ) -> Linked | Refused:
+        """The typer pressed the confirmation button: the code's owner joins this user."""
+        now = self.clock.now()
+        found = await self.session.get(LinkCode, code_id)
+        if (
+            found is None
+            or found.claimed_by != identity_id
+            or found.confirm_token is None
+            or not hmac.compare_digest(found.confirm_token, token)
+        ):
+            return Refused(Refusal.NOT_CLAIMED)
+        refused = self._refusal(found, user_id, identity_id, now)
+        if refused is not None:
+            return refused
         taken = await self.session.scalar(  # at most one of two racing requests gets it
             update(LinkCode)
             .where(LinkCode.id == found.id, LinkCode.used_at.is_(None))
@@ -144,17 +201,64 @@ class LinkService:
         )
         if taken is None:
             return Refused(Refusal.USED)
-        owner_platform = "web"
-        if found.identity_id is not None:
-            owner_platform = (
-                await self.session.scalar(
-                    select(Identity.platform).where(Identity.id == found.identity_id)
+        owner_platform = await self._platform(found.identity_id)
+        typed_on = await self._platform(identity_id)
+        chats = (
+            await self.session.execute(
+                select(Identity.platform, Identity.dm_chat_id).where(
+                    Identity.user_id == found.user_id, Identity.dm_chat_id.is_not(None)
                 )
-                or ""
             )
+        ).all()
+        code_id, made_at = found.id, found.created_at  # the merge expires loaded objects
         merger = MergeService(self.session, self.clock, self.default_timezone)
-        report = await merger.merge(survivor_id=found.user_id, absorbed_id=user_id)
+        report = await merger.merge(survivor_id=user_id, absorbed_id=found.user_id)
+        await Outbox(self.session, self.clock).enqueue(
+            [
+                NewNotification(
+                    dedupe_key=f"linked:{code_id}:{platform}:{chat_id}",
+                    kind="linked",
+                    platform=platform,
+                    chat_id=chat_id,
+                    due_at=now,
+                    user_id=user_id,
+                    payload={"platform": typed_on, "code_made_at": made_at.isoformat()},
+                )
+                for platform, chat_id in chats
+                if chat_id is not None
+            ]
+        )
         return Linked(report, owner_platform)
+
+    async def cancel(self, identity_id: int, code_id: int, token: str) -> bool:
+        """The typer said no: the code stops working. False when the token is not theirs."""
+        found = await self.session.get(LinkCode, code_id)
+        if (
+            found is None
+            or found.claimed_by != identity_id
+            or found.confirm_token is None
+            or not hmac.compare_digest(found.confirm_token, token)
+        ):
+            return False
+        found.confirm_token = None
+        if found.used_at is None:
+            found.expires_at = min(found.expires_at, self.clock.now())
+        await self.session.flush()
+        return True
+
+    @staticmethod
+    def _refusal(
+        found: LinkCode, user_id: int, identity_id: int | None, now: datetime
+    ) -> Refused | None:
+        if found.identity_id == identity_id:
+            return Refused(Refusal.OWN_CODE)
+        if found.user_id == user_id:
+            return Refused(Refusal.ALREADY_LINKED)
+        if found.used_at is not None:
+            return Refused(Refusal.USED)
+        if now >= found.expires_at:
+            return Refused(Refusal.EXPIRED)
+        return None
 
     async def void(self, text: str) -> None:
         """Cancel a code that was shown where others could read it (a group chat)."""

@@ -14,6 +14,8 @@ The rules, table by table:
 - group memberships: the union. In a group both were in, the higher role stays
   (owner > admin > member) with the earlier join date; groups the absorbed user owned are the
   survivor's now.
+- group bans: the merged profile is banned wherever either account was (linking is no way back
+  into a group), and leaves those groups unless it owns them (then that ban is dropped).
 - likes move. A learning both had liked keeps one like; a like on a message that is now the
   survivor's own is dropped, as nobody can like their own learning. likes_count of every message
   that lost a like is recounted from the rows.
@@ -25,8 +27,10 @@ The rules, table by table:
   lifebook entries the survivor lacks are taken over; admin if either was.
 - reminders are planned again in the survivor's time zone when it differs from the one they were
   planned in (moved from a user in another zone, or the survivor took a zone).
-- the absorbed user's link codes, wrong link tries and password-reset codes are deleted with it;
-  their web sign-ins (refresh tokens) move, so a web session continues as the survivor.
+- the absorbed user's unused link codes, wrong link tries and password-reset codes are deleted
+  with it (an unused code would now give the survivor away); used link codes move, so typing one
+  again says it was used; their web sign-ins (refresh tokens) move, so a web session continues
+  as the survivor.
 - any other column that points at users (notifications, or a table added later) is moved as is,
   so no table loses rows to the final delete; tests/integration/test_link_merge.py fails on a
   column that is neither in HANDLED nor in MOVED_AS_IS, to ask for a decision.
@@ -42,12 +46,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.models import (
     Base,
-    Group,
-    GroupMember,
-    GroupRole,
     Habit,
     HabitLog,
     Identity,
+    LinkCode,
     Message,
     MessageKind,
     MessageLike,
@@ -62,10 +64,10 @@ from core.db.models import (
 )
 from core.errors import NotFound
 from core.reminders.service import ReminderService
-from core.users.merge_report import MergeReport, RenamedHabit, SharedGroup
+from core.users.merge_groups import merge_bans, merge_groups
+from core.users.merge_report import MergeReport, RenamedHabit
 
 TITLE_MAX = 100
-ROLE_RANK = {GroupRole.MEMBER.value: 1, GroupRole.ADMIN.value: 2, GroupRole.OWNER.value: 3}
 PLATFORM_NAMES = {
     "telegram": "Telegram",
     "discord": "Discord",
@@ -80,13 +82,14 @@ HANDLED = {
     "habits.user_id": "moved, clashing titles renamed",
     "groups.owner_id": "moved",
     "group_members.user_id": "union, higher role kept",
+    "group_bans.user_id": "union; the profile leaves groups it is banned from (owners unbanned)",
     "proofs.user_id": "moved",
     "messages.user_id": "moved",
     "message_likes.user_id": "moved, duplicates and own likes dropped, counts recounted",
     "trusts.truster_id": "moved, duplicates and self-trust dropped",
     "trusts.trustee_id": "moved, duplicates and self-trust dropped",
     "tools.author_id": "moved",
-    "link_codes.user_id": "deleted with the absorbed user",
+    "link_codes.user_id": "used ones moved, unused ones deleted with the absorbed user",
     "link_attempts.user_id": "deleted with the absorbed user",
     "daily_counters.user_id": "deleted with the absorbed user (today's limits start afresh)",
     "reset_codes.user_id": "deleted with the absorbed user",
@@ -94,6 +97,7 @@ HANDLED = {
 # Columns moved to the survivor as they are (no duplicates possible, or harmless ones).
 MOVED_AS_IS = {
     "notifications.user_id",  # queued reminders and summaries still reach the same person
+    "group_bans.banned_by",  # who banned someone: the same person, now the survivor
     "refresh_tokens.user_id",  # web sign-ins stay signed in, now as the survivor
 }
 
@@ -156,7 +160,19 @@ class MergeService:
             update(Identity).where(Identity.user_id == a).values(user_id=s).returning(Identity.id)
         )
         await self._move_habits(s, a, label, report)
-        await self._merge_groups(s, a, report)
+        await merge_groups(self.session, s, a, report)
+        await merge_bans(self.session, s, a)
+        await self.session.execute(
+            delete(LinkCode)
+            .where(LinkCode.user_id == a, LinkCode.used_at.is_(None))
+            .execution_options(**NO_SYNC)
+        )
+        await self.session.execute(
+            update(LinkCode)
+            .where(LinkCode.user_id == a)
+            .values(user_id=s)
+            .execution_options(**NO_SYNC)
+        )
         report.proofs = await self._count(
             update(Proof).where(Proof.user_id == a).values(user_id=s).returning(Proof.id)
         )
@@ -264,53 +280,6 @@ class MergeService:
             .where(Habit.user_id == a)
             .values(user_id=s, position=Habit.position + last)
             .returning(Habit.id)
-        )
-
-    async def _merge_groups(self, s: int, a: int, report: MergeReport) -> None:
-        mine = {
-            row.group_id: row
-            for row in (
-                await self.session.execute(
-                    select(GroupMember.group_id, GroupMember.role, GroupMember.created_at).where(
-                        GroupMember.user_id == s
-                    )
-                )
-            ).all()
-        }
-        theirs = (
-            await self.session.execute(
-                select(GroupMember.group_id, GroupMember.role, GroupMember.created_at, Group.name)
-                .join(Group, Group.id == GroupMember.group_id)
-                .where(GroupMember.user_id == a)
-                .order_by(Group.name, Group.id)
-            )
-        ).all()
-        for row in theirs:
-            kept = mine.get(row.group_id)
-            if kept is None:
-                report.groups.append(row.name)
-                continue
-            role = max(kept.role, row.role, key=lambda r: ROLE_RANK.get(r, 0))
-            await self.session.execute(
-                update(GroupMember)
-                .where(GroupMember.group_id == row.group_id, GroupMember.user_id == s)
-                .values(role=role, created_at=min(kept.created_at, row.created_at))
-                .execution_options(**NO_SYNC)
-            )
-            await self.session.execute(
-                delete(GroupMember)
-                .where(GroupMember.group_id == row.group_id, GroupMember.user_id == a)
-                .execution_options(**NO_SYNC)
-            )
-            report.shared_groups.append(SharedGroup(row.name, role))
-        await self.session.execute(
-            update(GroupMember)
-            .where(GroupMember.user_id == a)
-            .values(user_id=s)
-            .execution_options(**NO_SYNC)
-        )
-        report.groups_owned = await self._count(
-            update(Group).where(Group.owner_id == a).values(owner_id=s).returning(Group.id)
         )
 
     async def _move_messages(self, s: int, a: int, report: MergeReport) -> None:

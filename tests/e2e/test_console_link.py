@@ -1,5 +1,7 @@
-"""/link: one person on two platforms. A code from one account, `/link CODE` from the other, and
-the two are one profile (the account that made the code keeps its name and settings).
+"""/link: one person on two platforms. A code from the account to give up, `/link CODE` from
+the one to keep, and the two are one profile (the typer keeps its name and settings); the
+account given up is told in its own chat. So nobody can take an account with /link: the code
+must come from the account that disappears.
 
 The console has one platform, so the cross-platform tests build requests for Telegram and Discord
 directly. Every test runs on SQLite and PostgreSQL; the clock starts at Monday 2026-03-23 09:00.
@@ -11,7 +13,7 @@ import re
 from datetime import timedelta
 
 from bot.dispatcher import SORRY_STORAGE, HabitLinkBot
-from bot.messages import Person
+from bot.messages import Person, Request, Response
 from core.clock import SettableClock
 from core.db.engine import Database
 from tests.integration.test_faults import database_fails_on
@@ -42,34 +44,52 @@ async def new_code(console: ConsoleSession, user: str) -> str:
 
 
 # --- the happy path ----------------------------------------------------------------------
-async def test_a_code_from_one_account_joins_the_other(console: ConsoleSession) -> None:
+async def test_a_code_from_one_account_joins_it_to_the_other(console: ConsoleSession) -> None:
     await console.say(":user Alice", "/newhabit Read", ":chat group Runners", "/newgroup Runners")
     await console.say("/learn Start tiny")
-    out = await console.say(":chat dm", "/link")
-    code = code_in(out)
-    assert out == "(private chat with the bot)\n" + said(
-        f"Your link code: {code}",
-        "Send this to me from your other account, in a private chat, within 15 minutes:",
-        f"/link {code}",
-        "That account's habits, check-ins, groups and learnings will join this profile, "
-        "which keeps its name and settings. The code works once.",
-    )
     await console.say(":user Bob", ":chat group Runners", "/join", "/learn Shoes by the door")
     await console.say(":chat group Walkers", "/newgroup Walkers", "/trust @alice")
     await console.say(":chat dm", "/newhabit read", "/newhabit Stretch", "/done read")
     await console.say("/timezone Tokyo")
-    # Typed in lower case, with a dash: still the code.
+    out = await console.say("/link")  # Bob gives his account up
+    code = code_in(out)
+    assert out == said(
+        f"Your link code: {code}",
+        "Send this to me from your other account, the one to keep, in a private chat, within "
+        "15 minutes:",
+        f"/link {code}",
+        "This account's habits, check-ins, groups and learnings will join that profile, which "
+        "keeps its name and settings. Never give this code to anyone else: whoever types it gets "
+        "this account. The code works once.",
+    )
+    # Typed on Alice's account, in lower case, with a dash: still the code.
     typed = f"{code[:4].lower()}-{code[4:].lower()}"
-    assert await console.say(f"/link {typed}") == said(
+    assert await console.say(":user Alice", ":chat dm", f"/link {typed}") == (
+        "(you are now Alice)\n(private chat with the bot)\n"
+    ) + said(
+        "Join the Console account of Bob into this profile? It will see and change everything "
+        "here (habits, check-ins, groups, learnings), and what it has moves here. Only join an "
+        "account that is yours.",
+        "[1] Join accounts  [2] Cancel",
+    )
+    assert await console.say(":press 1") == said(
         "Linked! This Console account and your other Console account are now one HabitLink "
         "profile.",
-        "Moved: 2 habits (1 renamed to 'read (Console)' because you had one with that name), "
-        "1 check-in, 1 group (Walkers), 1 learning.",
+        "Moved here: 2 habits (1 renamed to 'read (Console)' because you had one with that "
+        "name), 1 check-in, 1 group (Walkers), 1 learning.",
         "Combined: Runners (both accounts were members; kept the owner role).",
         "Dropped: 1 trust between your two accounts (you can't trust yourself).",
-        "Your time zone is now Asia/Tokyo, taken from this account, since the profile still had "
-        "the default one.",
+        "Your time zone is now Asia/Tokyo, taken from your other Console account, since this "
+        "profile still had the default one.",
         "The profile keeps the name Alice and its other settings. Send /habits to see all.",
+    )
+    # Bob's account is told, in its own chat.
+    notice = await console.say(":time 2026-03-23T09:01")
+    assert notice == "(clock: Mon 2026-03-23 09:01 UTC)\n(message for bob)\n" + said(
+        "Linked. This account is now part of the HabitLink profile of Alice: the link code it "
+        "made on 23 Mar at 18:00 was typed on Console. Its habits, check-ins, groups and "
+        "learnings are in that profile now, which keeps its name and settings. If you did not "
+        "type that code yourself, whoever you gave it to has them."
     )
     habits = said(
         "Today · Mon 23 Mar",
@@ -100,17 +120,31 @@ async def test_telegram_and_discord_become_one_profile(
     tg = Person("telegram", "42", "Alice")
     dc = Person("discord", "9001", "alice_dc")
 
+    last: dict[str, Response] = {}
+
     async def say(who: Person, text: str) -> str:
-        return plain(await send(bot, who, private_chat(who, who.id), text))
+        last[who.platform] = response = await send(bot, who, private_chat(who, who.id), text)
+        return plain(response)
+
+    async def press(who: Person, n: int) -> str:
+        button = [b for r in last[who.platform].replies for row in r.buttons for b in row][n]
+        chat = private_chat(who, who.id)
+        return plain(await bot.handle(Request(sender=who, chat=chat, button=button.payload)))
 
     await say(tg, "/newhabit Read")
     await say(tg, "/done read")
-    code = code_in(await say(tg, "/link"))
     await say(dc, "/newhabit Read")
     await say(dc, "/newhabit Journal")
-    assert await say(dc, f"/link {code}") == (
-        "Linked! This Discord account and your Telegram account are now one HabitLink profile.\n"
-        "Moved: 2 habits (1 renamed to 'Read (Discord)' because you had one with that name).\n"
+    code = code_in(await say(dc, "/link"))  # the Discord account gives itself up
+    assert await say(tg, f"/link {code}") == (
+        "Join the Discord account of alice_dc into this profile? It will see and change "
+        "everything here (habits, check-ins, groups, learnings), and what it has moves here. "
+        "Only join an account that is yours."
+    )
+    assert await press(tg, 0) == (
+        "Linked! This Telegram account and your Discord account are now one HabitLink profile.\n"
+        "Moved here: 2 habits (1 renamed to 'Read (Discord)' because you had one with that "
+        "name).\n"
         "The profile keeps the name Alice and its settings. Send /habits to see all."
     )
     listing = (
@@ -126,23 +160,54 @@ async def test_telegram_and_discord_become_one_profile(
     assert (await say(dc, "/done journal")).startswith("✓ Journal done today.")
     assert "3. ✓ Journal" in await say(tg, "/habits")
     # Once linked, the code neither links again nor works for its maker.
-    assert await say(dc, f"/link {code}") == (
-        "This Discord account is already part of your HabitLink profile. Nothing to do."
-    )
     assert await say(tg, f"/link {code}") == (
+        "This Telegram account is already part of your HabitLink profile. Nothing to do."
+    )
+    assert await say(dc, f"/link {code}") == (
         "That code was made by this account. Send it to me from your other account, "
-        "the one you want to join to this profile."
+        "the one to keep: this account then joins it."
     )
 
 
 async def test_a_new_account_links_with_nothing_to_move(console: ConsoleSession) -> None:
-    code = await new_code(console, "Alice")
-    assert await console.say(":user Newbie", f"/link {code}") == "(you are now Newbie)\n" + said(
+    code = await new_code(console, "Newbie")
+    await console.say(":user Alice", f"/link {code}")
+    assert await console.say(":press 1") == said(
         "Linked! This Console account and your other Console account are now one HabitLink "
         "profile.",
-        "This account had nothing to move yet.",
+        "Your other Console account had nothing to move yet.",
         "The profile keeps the name Alice and its settings. Send /habits to see all.",
     )
+
+
+async def test_a_forged_link_cannot_take_an_account(bot: HabitLinkBot) -> None:
+    """The audit's attack: Mallory makes a code, then sends `/link CODE` "from" the victim (a
+    forged update; its answer goes to the victim's chat, which Mallory cannot read). Before,
+    that merged the two and Mallory's /habits listed the victim's private habit."""
+    mallory = Person("telegram", "666", "Mallory")
+    victim = Person("telegram", "42", "Victim")
+
+    async def ask(who: Person, text: str = "", button: str | None = None) -> Response:
+        chat = private_chat(who, who.id)
+        if button is not None:
+            return await bot.handle(Request(sender=who, chat=chat, button=button))
+        return await send(bot, who, chat, text)
+
+    await ask(victim, "/newhabit Private diary")
+    code = code_in(plain(await ask(mallory, "/link")))
+    asked = await ask(victim, f"/link {code}")  # forged: only the victim sees this answer
+    assert plain(asked).startswith("Join the Telegram account of Mallory into this profile?")
+    join = asked.replies[0].buttons[0][0].payload
+    code_id = join.split(":")[1]
+    for guess in (f"lj:{code_id}:{code}", f"lj:{code_id}:x", f"lj:{code_id}"):
+        assert plain(await ask(victim, button=guess)) == (  # forged presses, guessed tokens
+            "That button no longer works. Send /link CODE again to join the accounts."
+        )
+    assert "That button no longer works." in plain(await ask(mallory, button=join))
+    assert "Private diary" not in plain(await ask(mallory, "/habits"))
+    assert "1. ○ Private diary" in plain(await ask(victim, "/habits"))
+    # Only the victim's own press, from a message only they saw, would have joined them.
+    assert plain(await ask(victim, button=join)).startswith("Linked!")
 
 
 # --- codes that don't work ---------------------------------------------------------------
@@ -151,29 +216,39 @@ async def test_codes_expire_after_15_minutes(console: ConsoleSession, clock: Set
     clock.advance(timedelta(minutes=15))
     assert await console.say(":user Bob", f"/link {code}") == "(you are now Bob)\n" + said(
         "That code has expired: codes work for 15 minutes, and only the newest one counts. "
-        "Send /link on your other account for a new one."
+        "Send /link on your other account (the one to join this profile) for a new one."
     )
     code = await new_code(console, "Alice")
     clock.advance(timedelta(minutes=14, seconds=59))
-    assert "Linked!" in await console.say(":user Bob", f"/link {code}")
+    assert "Linked!" in await console.say(":user Bob", f"/link {code}", ":press 1")
 
 
 async def test_a_code_works_once_and_not_for_its_maker(console: ConsoleSession) -> None:
     code = await new_code(console, "Alice")
     assert await console.say(f"/link {code}") == said(
         "That code was made by this account. Send it to me from your other account, "
-        "the one you want to join to this profile."
+        "the one to keep: this account then joins it."
     )
-    assert "Linked!" in await console.say(":user Bob", f"/link {code}")
+    assert "Linked!" in await console.say(":user Bob", f"/link {code}", ":press 1")
     assert await console.say(":user Carol", f"/link {code}") == "(you are now Carol)\n" + said(
-        "That code has already been used. Send /link on your other account for a new one."
+        "That code has already been used. Send /link on your other account (the one to join "
+        "this profile) for a new one."
     )
     assert await console.say(":user Bob", f"/link {code}") == "(you are now Bob)\n" + said(
         "This Console account is already part of your HabitLink profile. Nothing to do."
     )
-    # Carol's profile is still her own: a fresh code from Bob (now Alice's profile) joins her.
+    # Carol's profile is still her own: a fresh code from her joins it to Bob's (and Alice's).
+    code = await new_code(console, "Carol")
+    assert "Linked!" in await console.say(":user Bob", f"/link {code}", ":press 1")
+
+
+async def test_cancel_joins_nothing_and_ends_the_code(console: ConsoleSession) -> None:
     code = await new_code(console, "Bob")
-    assert "Linked!" in await console.say(":user Carol", f"/link {code}")
+    await console.say(":user Alice", f"/link {code}")
+    assert await console.say(":press 2") == said(
+        "Cancelled: nothing was joined, and that code no longer works."
+    )
+    assert "has expired" in await console.say(f"/link {code}")
 
 
 async def test_a_newer_code_replaces_the_older_one(console: ConsoleSession) -> None:
@@ -181,7 +256,7 @@ async def test_a_newer_code_replaces_the_older_one(console: ConsoleSession) -> N
     new = await new_code(console, "Alice")
     assert old != new
     assert "has expired" in await console.say(":user Bob", f"/link {old}")
-    assert "Linked!" in await console.say(f"/link {new}")
+    assert "Linked!" in await console.say(f"/link {new}", ":press 1")
 
 
 async def test_five_wrong_codes_pause_linking(
@@ -205,8 +280,8 @@ async def test_five_wrong_codes_pause_linking(
     # Somebody else is not paused.
     assert "4 more wrong codes" in await console.say(":user Carol", "/link WRONG234")
     clock.advance(timedelta(seconds=30))  # the first wrong code is 10 minutes old
-    assert (await console.say(":user Bob", f"/link {code}")).startswith(
-        "(you are now Bob)\nbot: Linked!"
+    assert (await console.say(":user Bob", f"/link {code}", ":press 1")).startswith(
+        "(you are now Bob)\nbot: Join the Console account of Alice"
     )
 
 
@@ -241,7 +316,7 @@ async def test_codes_stay_out_of_group_chats(console: ConsoleSession) -> None:
     for _ in range(6):
         assert "Please link in a private chat" in await console.say("/link WRONG234")
     code = await new_code(console, "Al")
-    assert "Linked!" in await console.say(":user Bob", ":chat dm", f"/link {code}")
+    assert "Linked!" in await console.say(":user Bob", ":chat dm", f"/link {code}", ":press 1")
 
 
 async def test_help(console: ConsoleSession) -> None:
@@ -249,7 +324,7 @@ async def test_help(console: ConsoleSession) -> None:
         "/link: Join your accounts on other platforms into one profile",
         "/link [CODE]",
         "CODE (optional): The code /link gave you on your other account",
-        "Send /link here, then /link CODE on your other account.",
+        "Send /link on the account to give up, then /link CODE on the one to keep.",
     )
     assert INDENT + "/link – Join your accounts on other platforms into one profile\n" in (
         await console.say("/help")
@@ -260,13 +335,14 @@ async def test_help(console: ConsoleSession) -> None:
 async def test_a_failed_merge_changes_nothing_and_the_code_still_works(
     console: ConsoleSession, database: Database
 ) -> None:
-    code = await new_code(console, "Alice")
     await console.say(":user Bob", "/newhabit Stretch")
+    code = await new_code(console, "Bob")
+    await console.say(":user Alice", f"/link {code}")
     with database_fails_on(database, "DELETE FROM users"):
-        assert await console.say(f"/link {code}") == said(SORRY_STORAGE)
-    assert "1. ○ Stretch" in await console.say("/habits")
-    assert await console.say(":user Alice", "/habits") == "(you are now Alice)\n" + said(
+        assert await console.say(":press 1") == said(SORRY_STORAGE)
+    assert await console.say("/habits") == said(
         "You have no habits yet. Create one with /newhabit or /newhabit Read 10 pages."
     )
-    assert "Moved: 1 habit." in await console.say(":user Bob", f"/link {code}")
+    assert "1. ○ Stretch" in await console.say(":user Bob", "/habits")
+    assert "Moved here: 1 habit." in await console.say(":user Alice", f"/link {code}", ":press 1")
     assert "1. ○ Stretch" in await console.say(":user Alice", "/habits")

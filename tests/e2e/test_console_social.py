@@ -127,7 +127,10 @@ async def test_private_group_learnings_stay_inside(console: ConsoleSession) -> N
     out = await console.say(":press 1")  # Carol, in the chat but not a member, presses Like
     assert out == "(notice: That learning isn't available to you (it may have been deleted).)\n"
     out = await console.say("/learnings")
-    assert out == "bot: Only members of Secret can see its learnings. Send /join first.\n"
+    assert out == (
+        "bot: Secret is private: only its members can see that. To take part, ask a member for "
+        "an invite and send /join CODE.\n"
+    )
     await console.say(":chat dm")
     out = await console.say("/feed")
     assert out == (

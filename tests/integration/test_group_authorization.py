@@ -11,7 +11,7 @@ from bot.dispatcher import HabitLinkBot
 from bot.messages import Chat, ChatKind
 from core.db.engine import Database
 from core.db.models import Group, GroupMember
-from tests.support.requests import group_chat, person, plain, send
+from tests.support.requests import group_chat, person, plain, press, private_chat, send
 
 CHAT = group_chat("Runners")
 PEOPLE = {name: person(name) for name in ("Olive", "Adam", "Mia", "Nora", "Sam", "Tom")}
@@ -50,6 +50,8 @@ CASES = [
     Case("rename", "/rename Dawn Runners", MANAGERS, "The group is now called Dawn Runners."),
     Case("visibility", "/visibility private", MANAGERS, "Runners is private"),
     Case("kick", "/kick @tom", MANAGERS, "Tom is no longer in Runners."),
+    Case("ban", "/ban @tom", MANAGERS, "Tom is no longer in Runners and can't join again"),
+    Case("ban a stranger", "/ban @nora", MANAGERS, "Nora can no longer join Runners"),
     Case("promote", "/promote @tom", frozenset({"owner"}), "Tom is now an admin of Runners."),
     Case("demote", "/demote @adam", frozenset({"owner"}), "Adam is a member of Runners again."),
     Case("transfer", "/transfer @tom", frozenset({"owner"}), "Tom now owns Runners."),
@@ -100,7 +102,9 @@ async def test_admins_cannot_remove_the_owner_or_each_other(bot: HabitLinkBot) -
     await say(bot, "Olive", "/promote @tom")
     assert (await say(bot, "Adam", "/kick @olive")).startswith("Only the owner can remove an admin")
     assert (await say(bot, "Adam", "/kick @tom")).startswith("Only the owner can remove an admin")
-    assert await say(bot, "Olive", "/kick @tom") == "Tom is no longer in Runners."
+    assert (await say(bot, "Olive", "/kick @tom")).startswith("Tom is no longer in Runners.")
+    assert (await say(bot, "Adam", "/ban @olive")).startswith("Only the owner can remove an admin")
+    assert (await say(bot, "Adam", "/ban @adam")) == "To leave the group yourself, send /leave."
 
 
 async def test_private_groups_stay_private(bot: HabitLinkBot) -> None:
@@ -113,3 +117,71 @@ async def test_private_groups_stay_private(bot: HabitLinkBot) -> None:
     assert await say(bot, "Sam", f"/join {code}", dm) == (
         "You joined Runners. Post your proofs and learnings in its chat."
     )
+
+
+def invite_code(reply: str) -> str:
+    return reply.split("/join ")[1].split()[0]
+
+
+async def test_a_kicked_member_cannot_rejoin_with_any_older_code(bot: HabitLinkBot) -> None:
+    """Kicking rotates the invite code: the code Tom saw, and every code shared before the
+    kick, no longer works. A kick is not a ban: with a new invite Tom may come back."""
+    await setup_group(bot)
+    await say(bot, "Olive", "/visibility private")
+    dm = Chat("console", "dm:tom", ChatKind.PRIVATE)
+    old = invite_code(await say(bot, "Tom", "/invite"))
+    shared = invite_code(await say(bot, "Mia", "/invite"))
+    assert old == shared
+    assert (await say(bot, "Adam", "/kick @tom")).startswith("Tom is no longer in Runners.")
+    assert (await say(bot, "Tom", f"/join {old}", dm)).startswith(
+        "That invite code doesn't match any group."
+    )
+    assert (await say(bot, "Tom", f"/start {old}", dm)).startswith(
+        "That invite code doesn't match any group."
+    )
+    assert (await say(bot, "Tom", f"/join {old}")).startswith("Runners is private.")
+    new = invite_code(await say(bot, "Mia", "/invite"))
+    assert new != old and len(new) >= 12
+    assert await say(bot, "Tom", f"/join {new}", dm) == (
+        "You joined Runners. Post your proofs and learnings in its chat."
+    )
+
+
+@pytest.mark.parametrize("public", [True, False], ids=["public", "private"])
+async def test_a_banned_person_stays_out_until_unbanned(bot: HabitLinkBot, public: bool) -> None:
+    await setup_group(bot)
+    if not public:
+        await say(bot, "Olive", "/visibility private")
+    dm = Chat("console", "dm:tom", ChatKind.PRIVATE)
+    assert await say(bot, "Adam", "/ban @tom") == (
+        "Tom is no longer in Runners and can't join again until an owner or admin sends /unban. "
+        "The invite code changed."
+    )
+    refused = "You can't join Runners: its owner or an admin removed you for good."
+    current = invite_code(await say(bot, "Mia", "/invite"))
+    assert (await say(bot, "Tom", f"/join {current}", dm)).startswith(refused)
+    assert (await say(bot, "Tom", f"/join {current}")).startswith(refused)
+    if public:
+        assert (await say(bot, "Tom", "/join")).startswith(refused)
+    assert (await say(bot, "Mia", "/unban @tom")).startswith("Only the owner or an admin")
+    assert await say(bot, "Adam", "/unban @tom") == "Tom may join Runners again, with a new invite."
+    assert await say(bot, "Adam", "/unban @tom") == "Tom is not banned from Runners."
+    assert await say(bot, "Tom", f"/join {current}", dm) == (
+        "You joined Runners. Post your proofs and learnings in its chat."
+    )
+
+
+async def test_linking_accounts_does_not_lift_a_ban(bot: HabitLinkBot) -> None:
+    """Tom, banned, gives his account up to Zed's profile: the profile is banned now."""
+    await setup_group(bot)
+    assert (await say(bot, "Olive", "/ban @tom")).startswith("Tom is no longer in Runners")
+    zed = PEOPLE["Zed"] = person("Zed")
+    zed_dm = private_chat(zed)
+    tom_dm = private_chat(PEOPLE["Tom"])
+    code = (await say(bot, "Tom", "/link", tom_dm)).split("Your link code: ")[1].split()[0]
+    asked = await send(bot, zed, zed_dm, f"/link {code}")
+    linked = await press(bot, zed, zed_dm, asked, "Join accounts")
+    assert plain(linked).startswith("Linked!")
+    refused = "You can't join Runners: its owner or an admin removed you for good."
+    assert (await say(bot, "Zed", "/join")).startswith(refused)
+    assert (await say(bot, "Tom", "/join")).startswith(refused)

@@ -125,7 +125,7 @@ async def test_private_learnings_never_reach_non_members(
         for viewer in ("Alice", "Carol"):
             page = await service.feed(people[viewer], FeedMode.NEWEST)
             assert [item.content for item in page.items] == ["Public tip"]
-        with pytest.raises(Forbidden, match="Only members of Secret Society can see"):
+        with pytest.raises(Forbidden, match="Secret Society is private: only its members can see"):
             await service.recent(people["secret"], people["Carol"])
         assert [x.content for x in await service.recent(people["secret"], people["Alice"])] == [
             "Secret tip"

@@ -177,12 +177,18 @@ async def test_two_accounts_racing_for_one_code_cannot_both_link(pg_database: Da
         ids = alice.id, ally.id, bob.id
         await s.commit()
     first, second = database.session(), database.session()
+
+    async def redeem(service: LinkService, user_id: int) -> Linked | Refused:
+        """Type the code, then press the confirmation button."""
+        claimed = await service.claim(user_id, idents[user_id], issued.code)
+        if isinstance(claimed, Refused):
+            return claimed
+        return await service.confirm(user_id, idents[user_id], claimed.code_id, claimed.token)
+
     try:
-        won = await LinkService(first, clock).redeem(ids[1], idents[ids[1]], issued.code)
+        won = await redeem(LinkService(first, clock), ids[1])
         assert isinstance(won, Linked)
-        racing = asyncio.create_task(
-            LinkService(second, clock).redeem(ids[2], idents[ids[2]], issued.code)
-        )
+        racing = asyncio.create_task(redeem(LinkService(second, clock), ids[2]))
         await asyncio.sleep(0.2)
         assert not racing.done()  # waiting for the first transaction
         await first.commit()
@@ -193,7 +199,7 @@ async def test_two_accounts_racing_for_one_code_cannot_both_link(pg_database: Da
         await first.close()
         await second.close()
     assert await rows(database, "SELECT user_id FROM identities ORDER BY id") == [
-        (ids[0],),
-        (ids[0],),
+        (ids[1],),  # Alice made the code: her account joined Ally's, who confirmed first
+        (ids[1],),
         (ids[2],),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Chat, Person, Request, Response
 from core.db.engine import Database
@@ -25,9 +27,11 @@ async def statements_for(bot: HabitLinkBot, db: Database, request: Request) -> i
 
 
 async def _learnings(bot: HabitLinkBot, start: int, stop: int) -> list[str]:
-    """Alice posts; Bob likes every other one. Returns the Like payloads."""
+    """Alice posts; Bob likes every other one. Returns the Like payloads. An hour and a half
+    apart, so Alice stays under the daily limit of learnings."""
     payloads = []
     for i in range(start, stop):
+        bot.clock.advance(timedelta(hours=1, minutes=30))  # type: ignore[attr-defined]
         card = await ask(bot, ALICE, GROUP, f"/learn Tip number {i}")
         payload = card.replies[0].buttons[0][0].payload
         if i % 2:

@@ -39,3 +39,11 @@ async def send(
 def plain(response: Response) -> str:
     """The replies' text without styling, one reply per line."""
     return "\n".join(r.text.plain() for r in response.replies)
+
+
+async def press(
+    bot: HabitLinkBot, who: Person, chat: Chat, response: Response, label: str
+) -> Response:
+    """`who` presses the button labelled `label` of `response`, in `chat`."""
+    (button,) = [b for r in response.replies for row in r.buttons for b in row if b.label == label]
+    return await bot.handle(Request(sender=who, chat=chat, button=button.payload))

@@ -15,7 +15,7 @@ from tests.web.conftest import PASSWORD, Person, sign_up
 CODE = re.compile(r"code: ([A-Z0-9]{8,10})")
 
 
-async def test_chat_code_moves_the_web_account_into_the_chat_profile(
+async def test_chat_code_brings_the_chat_account_into_the_web_account(
     api: httpx.AsyncClient, ada: Person, console: ConsoleSession
 ) -> None:
     await console.say("/newhabit Read")
@@ -30,25 +30,31 @@ async def test_chat_code_moves_the_web_account_into_the_chat_profile(
     assert [i["platform"] for i in body["user"]["identities"]] == ["console"]
     fresh = Person(api, body["tokens"], ada.email)
     titles = [h["title"] for h in (await fresh.get("/api/v1/habits")).json()]
-    assert titles == ["Read", "Run"]
-    # The old access token named the absorbed account; the email and password moved over.
-    assert (await ada.get("/api/v1/me")).status_code == 401
+    assert titles == ["Run", "Read"]
+    # The web account is the one kept (it typed the code): its sign-in goes on.
+    assert (await ada.get("/api/v1/me")).json()["email"] == ada.email
     login = await api.post("/api/v1/auth/login", json={"email": ada.email, "password": PASSWORD})
     assert login.status_code == 200
     assert "Run" in await console.say("/habits")
 
 
-async def test_web_code_joins_the_chat_account_to_the_web_profile(
+async def test_web_code_brings_the_web_account_into_the_chat_profile(
     api: httpx.AsyncClient, ada: Person, console: ConsoleSession
 ) -> None:
     await console.say("/newhabit Stretch")
     issued = await ada.post("/api/v1/me/link-code")
     code = issued.json()["code"]
-    answer = await console.say(f"/link {code}")
+    answer = await console.say(f"/link {code}", ":press 1")
     assert "Linked!" in answer and "web account" in answer
-    me = (await ada.get("/api/v1/me")).json()
+    # The chat account typed the code and is kept; the web account's email and password moved
+    # over, so the old access token (of the account given up) no longer works, a new login does.
+    assert (await ada.get("/api/v1/me")).status_code == 401
+    login = await api.post("/api/v1/auth/login", json={"email": ada.email, "password": PASSWORD})
+    assert login.status_code == 200
+    fresh = Person(api, login.json(), ada.email)
+    me = (await fresh.get("/api/v1/me")).json()
     assert [i["platform"] for i in me["identities"]] == ["console"]
-    habits = (await ada.get("/api/v1/habits")).json()
+    habits = (await fresh.get("/api/v1/habits")).json()
     assert [h["title"] for h in habits] == ["Stretch"]
 
 
@@ -64,7 +70,7 @@ async def test_wrong_link_code_is_a_field_error_and_counts(ada: Person) -> None:
 
 async def linked_person(api: httpx.AsyncClient, ada: Person, console: ConsoleSession) -> None:
     code = (await ada.post("/api/v1/me/link-code")).json()["code"]
-    assert "Linked!" in await console.say(f"/link {code}")
+    assert "Linked!" in await console.say(f"/link {code}", ":press 1")
 
 
 async def test_reset_password_with_a_code_from_chat(

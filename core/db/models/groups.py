@@ -87,6 +87,21 @@ class GroupMember(Base):
     group: Mapped[Group] = relationship(back_populates="members")
 
 
+class GroupBan(Base):
+    """Someone an owner or admin banned: they cannot join again, with any code, until unbanned."""
+
+    __tablename__ = "group_bans"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    banned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Proof(Base):
     """A photo a member posted in the group's chat as evidence of their week."""
 

@@ -24,6 +24,10 @@ class LinkCode(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Typing the code only asks: the typer confirms with a button carrying this token, which
+    # was shown in the typer's own chat alone (a forged or coaxed /link CODE cannot press it).
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("identities.id", ondelete="SET NULL"))
+    confirm_token: Mapped[str | None] = mapped_column(String(32))
 
 
 class LinkAttempt(Base):

@@ -22,7 +22,7 @@ from bot.platforms import platforms
 from core.clock import SettableClock
 from core.db.models import BotState, Identity, Notification
 from tests.fakes.discord_api import FAST_READY, FakeDiscord
-from tests.support.discord import DiscordHarness, running, visible
+from tests.support.discord import DiscordHarness, answers, running, visible
 from tests.support.requests import plain, private_chat, send
 
 MESSAGES = "/channels/{channel_id}/messages"
@@ -133,13 +133,15 @@ async def test_link_a_discord_account_to_a_telegram_account(
     assert found is not None
     dm = dc.fake.dm_channel()
     await dc.slash("habit new", {"title": "Read"}, channel=dm)
-    (linked,) = await dc.slash("link", {"code": found.group(1)}, channel=dm)
+    (asked,) = await dc.slash("link", {"code": found.group(1)}, channel=dm)
+    assert visible(asked.content).startswith("Join the Telegram account of ")
+    (linked,) = answers(await dc.press(asked, "Join accounts"))
     assert visible(linked.content).startswith(
         "Linked! This Discord account and your Telegram account are now one HabitLink profile."
     )
     (listing,) = await dc.slash("habit list", channel=dm)
-    assert "1. ✓ Meditate — streak 1 day" in visible(listing.content)
-    assert "2. ○ Read — streak 0 days" in visible(listing.content)
+    assert "1. ○ Read — streak 0 days" in visible(listing.content)  # the Discord profile's first
+    assert "2. ✓ Meditate — streak 1 day" in visible(listing.content)
 
 
 class Senders(dict[str, Any]):

@@ -60,10 +60,16 @@ async def test_a_killed_bot_loses_no_command_and_handles_none_twice(
         try:
             fake.send_command("newgroup", "Crew", chat=group)
             await fake.wait_for_message(chat_id=group.id, timeout=30)
+            # Three people share the stream: one person may share 20 learnings a day.
+            crew = [fake.default_user, fake.new_user("Bea"), fake.new_user("Cy")]
+            for member in crew[1:]:
+                since = len(fake.sent_messages)
+                fake.send_command("join", chat=group, user=member)
+                await fake.wait_for_message(chat_id=group.id, since=since, timeout=30)
 
             async def stream() -> None:
                 for i in range(STREAM):
-                    fake.send_command("learn", f"lesson {i}", chat=group)
+                    fake.send_command("learn", f"lesson {i}", chat=group, user=crew[i % 3])
                     await asyncio.sleep(0.02)
 
             sending = asyncio.create_task(stream())

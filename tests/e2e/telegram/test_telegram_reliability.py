@@ -189,7 +189,11 @@ async def test_updates_reach_a_webhook_configured_without_a_path(bot: HabitLinkB
         stop = asyncio.Event()
         task = asyncio.create_task(
             adapter.serve(
-                stop, webhook_url=f"http://127.0.0.1:{port}", listen="127.0.0.1", port=port
+                stop,
+                webhook_url=f"http://127.0.0.1:{port}",
+                webhook_secret="path-test-secret",
+                listen="127.0.0.1",
+                port=port,
             )
         )
         try:

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.platform import webhook_secret
+from bot.config import Settings, WeakSecret
 from bot.dispatcher import HabitLinkBot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import StoredMessage, detect_entities
@@ -108,6 +110,68 @@ async def test_a_wrong_or_missing_secret_is_refused(webhook: Webhook) -> None:
     assert status == 200
     assert fake.sent_messages[since:] == [reply]  # no reply to the refused ones
     assert (reply.plain_text or "").startswith("You have no habits yet.")  # nothing was created
+
+
+async def test_no_webhook_without_a_secret(bot: HabitLinkBot) -> None:
+    """Without a secret token PTB would accept any POST as an update from anyone."""
+    async with FakeTelegram() as fake:
+        adapter = TelegramAdapter(
+            bot, token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url
+        )
+        url = f"http://127.0.0.1:{free_port()}/telegram"
+        with pytest.raises(ValueError, match="webhook mode needs a secret token"):
+            await adapter.serve(asyncio.Event(), webhook_url=url, webhook_secret=None)
+        assert fake.calls_of("setWebhook") == []
+
+
+def test_the_platform_never_derives_the_secret_from_a_placeholder() -> None:
+    """Even settings built without validation: no secret from the public default SECRET_KEY."""
+    settings = Settings.model_construct(telegram_webhook_url="https://bot.example.org/telegram")
+    with pytest.raises(WeakSecret, match="SECRET_KEY is a placeholder"):
+        webhook_secret(settings)
+
+
+async def test_a_forged_update_signed_with_the_placeholder_is_refused(bot: HabitLinkBot) -> None:
+    """The forgery from the audit: the secret derived from the default SECRET_KEY. With a real
+    SECRET_KEY the derived secret is another one, and the forged /link is refused (403)."""
+    forged = Settings.model_construct(telegram_webhook_url="https://x/telegram")
+    forged_secret = forged.effective_webhook_secret  # what an attacker can compute
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        secret_key="Kq7vN2xL9pR4tW8mZ3cH6jB1fD5gS0yA",
+        telegram_webhook_url="https://bot.example.org/telegram",
+    )
+    async with FakeTelegram() as fake:
+        adapter = TelegramAdapter(
+            bot, token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url
+        )
+        port = free_port()
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            adapter.serve(
+                stop,
+                webhook_url=f"http://127.0.0.1:{port}/telegram",
+                webhook_secret=webhook_secret(settings),
+                listen="127.0.0.1",
+                port=port,
+            )
+        )
+        await fake.wait_for_calls("setWebhook", 1)
+        hook = Webhook(fake, adapter)
+        try:
+            # The forged /link: retried while the server is still coming up (None: no answer).
+            status = None
+            for _ in range(50):
+                status = (await hook.post("/link ABCD2345", forged_secret))[0]
+                if status is not None:
+                    break
+                await asyncio.sleep(0.1)
+            assert status == 403
+            assert (await hook.post("/habits", settings.effective_webhook_secret))[0] == 200
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, timeout=10)
+        fake.assert_no_violations()
 
 
 async def test_an_update_delivered_twice_is_handled_once(webhook: Webhook) -> None:
