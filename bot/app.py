@@ -24,7 +24,6 @@ from core.flows.resilient import ResilientFlowStore
 from core.locks import MemoryPersonLocks, PersonLocks
 from core.locks.redis import RedisPersonLocks
 from core.locks.resilient import ResilientPersonLocks
-from core.media.storage import media_store_from_settings
 from core.outage import STORE_ERRORS, redis_client
 from core.ratelimit import MemoryRateLimiter, RateLimiter
 from core.ratelimit.redis import RedisRateLimiter
@@ -93,16 +92,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             flows = MemoryFlowStore(clock)
             limiter = MemoryRateLimiter()
             locks = MemoryPersonLocks()
-        secret = settings.s3_secret_access_key
-        media = media_store_from_settings(
-            media_dir=settings.effective_media_dir,
-            s3_bucket=settings.s3_bucket,
-            s3_endpoint_url=settings.s3_endpoint_url,
-            s3_region=settings.s3_region,
-            s3_access_key_id=settings.s3_access_key_id,
-            s3_secret_access_key=secret.get_secret_value() if secret else None,
-            s3_path_style=settings.s3_path_style,
-        )
+        media = settings.media_store()
         units = UnitOfWorkFactory(
             db, clock, default_timezone=settings.default_timezone, media=media
         )

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.media.storage import MediaStore, media_store_from_settings
+
 SECRET_MIN_LENGTH = 32
 SECRET_MIN_DISTINCT = 12  # "x" * 48 is long, not secret
 GENERATE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
@@ -209,6 +211,19 @@ class Settings(BaseSettings):
         if self.telegram_webhook_url:
             found.append(self.effective_webhook_secret)
         return found
+
+    def media_store(self) -> MediaStore:
+        """Where proof images live: the S3 bucket when one is set, else the local folder."""
+        secret = self.s3_secret_access_key
+        return media_store_from_settings(
+            media_dir=self.effective_media_dir,
+            s3_bucket=self.s3_bucket,
+            s3_endpoint_url=self.s3_endpoint_url,
+            s3_region=self.s3_region,
+            s3_access_key_id=self.s3_access_key_id,
+            s3_secret_access_key=secret.get_secret_value() if secret else None,
+            s3_path_style=self.s3_path_style,
+        )
 
     @property
     def cors_origin_list(self) -> list[str]:

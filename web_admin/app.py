@@ -24,7 +24,6 @@ from core.db.engine import Database
 from core.db.schema import ensure_schema
 from core.errors import StorageError
 from core.media.images import MAX_UPLOAD_BYTES
-from core.media.storage import media_store_from_settings
 from web_admin import auth, groups, habits, learnings, me, media, proofs, social
 from web_admin.context import Web
 from web_admin.problems import (
@@ -104,16 +103,7 @@ async def build_web(settings: Settings, *, clock: Clock | None = None) -> AsyncI
     db = Database(settings.effective_database_url)
     try:
         await ensure_schema(db, auto_upgrade=settings.uses_embedded_database)
-        secret = settings.s3_secret_access_key
-        store = media_store_from_settings(
-            media_dir=settings.effective_media_dir,
-            s3_bucket=settings.s3_bucket,
-            s3_endpoint_url=settings.s3_endpoint_url,
-            s3_region=settings.s3_region,
-            s3_access_key_id=settings.s3_access_key_id,
-            s3_secret_access_key=secret.get_secret_value() if secret else None,
-            s3_path_style=settings.s3_path_style,
-        )
+        store = settings.media_store()
         yield Web(
             settings=settings,
             db=db,
