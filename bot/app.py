@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.delivery import NotificationSender, Notifier
 from bot.dispatcher import HabitLinkBot
 from bot.handlers import build_router
+from bot.metrics import CountedChooser
 from core.clock import Clock, SystemClock
 from core.db.engine import Database
 from core.db.schema import ensure_schema
@@ -155,4 +156,5 @@ def tool_finder_from_settings(settings: Settings, clock: Clock) -> ToolFinder:
             base_url=settings.groq_base_url,
             timeout=timeout,
         )
-    return ToolFinder(chooser, clock, daily_ai_calls=settings.ai_daily_limit)
+    counted = CountedChooser(chooser) if chooser is not None else None
+    return ToolFinder(counted, clock, daily_ai_calls=settings.ai_daily_limit)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 
 from bot.messages import Request
+from core.finder.port import AIAnswer, AIUnavailable, ToolChooser
 from core.uow import UnitOfWorkFactory
 
 UPDATES = Counter(
@@ -83,6 +84,42 @@ AI_FALLBACKS = Counter(
     "Answers made offline because no AI provider was configured or it failed",
     registry=REGISTRY,
 )
+HTTP_REQUESTS = Counter(
+    "habitlink_http_requests_total",
+    "Requests to the web API by method, route (its template) and status",
+    ["method", "route", "status"],
+    registry=REGISTRY,
+)
+HTTP_SECONDS = Histogram(
+    "habitlink_http_seconds",
+    "Time to answer a web API request, by route",
+    ["route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+    registry=REGISTRY,
+)
+
+
+class CountedChooser:
+    """An AI chooser whose calls are counted in AI_CALLS (core/ knows nothing of metrics)."""
+
+    def __init__(self, inner: ToolChooser) -> None:
+        self.inner = inner
+        self.provider = inner.provider
+        self.model = inner.model
+
+    async def choose(self, system: str, user: str) -> AIAnswer:
+        try:
+            answer = await self.inner.choose(system, user)
+        except AIUnavailable as exc:
+            outcome = "timeout" if exc.reason == "timed out" else "error"
+            AI_CALLS.labels(self.provider, outcome).inc()
+            raise
+        AI_CALLS.labels(self.provider, "ok").inc()
+        return answer
+
+    async def close(self) -> None:
+        await self.inner.close()
+
 
 for _platform in ("telegram", "discord", "console"):
     RATE_LIMITED.labels(_platform)

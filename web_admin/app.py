@@ -7,17 +7,21 @@ clock); `build_web(settings)` makes those parts from Settings for `habitlink web
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from pydantic import BaseModel
 from starlette.types import ASGIApp
 
 from bot.config import Settings
+from bot.metrics import HTTP_REQUESTS, HTTP_SECONDS
 from core.accounts.passwords import Passwords
 from core.clock import Clock, SystemClock
 from core.db.engine import Database
@@ -60,6 +64,21 @@ def create_app(web: Web) -> FastAPI:
     install_problem_handlers(app)
     for module in (auth, me, habits, groups, proofs, learnings, social, media):
         app.include_router(module.router)
+
+    @app.middleware("http")
+    async def count_requests(request: Request, call_next: Any) -> Any:
+        started = time.perf_counter()
+        response = await call_next(request)
+        matched = request.scope.get("route")
+        route = getattr(matched, "path", "unmatched")
+        HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+        HTTP_SECONDS.labels(route).observe(time.perf_counter() - started)
+        return response
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        body = await asyncio.to_thread(generate_latest, REGISTRY)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz", response_model=Health, tags=["health"], summary="The process is up")
     async def healthz() -> Health:

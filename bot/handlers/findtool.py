@@ -6,6 +6,7 @@ from bot.buttons import TOOLBOX, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import Button, Response, Rich, Span, bold, example, italic
+from bot.metrics import AI_FALLBACKS
 from bot.router import Router
 from bot.views import button_title
 from core.finder.service import PROBLEM_MAX
@@ -31,6 +32,8 @@ async def findtool(ctx: Context) -> Response:
         )
     habits = await ctx.habits.active(ctx.user)
     finding = await ctx.tool_finder.find(ctx.uow, ctx.user, problem, today=ctx.today, habits=habits)
+    if finding.answered_by is None:
+        AI_FALLBACKS.inc()
     echo = problem if len(problem) <= ECHO_MAX else problem[: ECHO_MAX - 1] + "…"
     parts: list[Rich | Span | str] = ["Three tools for “", echo, "”:"]
     buttons: list[list[Button]] = []

@@ -110,3 +110,11 @@ async def test_toolbox_commands_stay_out_of_groups(console: ConsoleSession) -> N
     for command in ("/tools", "/tool woop", "/findtool gym", "/addtool", "/usetool woop run"):
         name = command.split()[0]
         assert f"{name} works in a private chat with me." in await console.say(command)
+
+
+async def test_an_offline_answer_counts_as_an_ai_fallback(console: ConsoleSession) -> None:
+    from prometheus_client import REGISTRY
+
+    before = REGISTRY.get_sample_value("habitlink_ai_fallbacks_total") or 0.0
+    assert "Ranked offline" in await console.say("/findtool I keep skipping the gym after work")
+    assert REGISTRY.get_sample_value("habitlink_ai_fallbacks_total") == before + 1

@@ -266,3 +266,31 @@ async def test_settings_pick_the_service(
     for finder in (groq, both):
         assert finder.chooser is not None
         await finder.chooser.close()
+
+
+def sample(name: str, **labels: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_ai_calls_are_counted_by_outcome(
+    database: Database, clock: SettableClock, fake: FakeLLM
+) -> None:
+    from bot.metrics import CountedChooser
+
+    woop, bundle, env = await tool_ids(
+        database, clock, "woop", "temptation-bundling", "environment-design"
+    )
+    ok, error = (
+        sample("habitlink_ai_calls_total", provider="OpenAI", outcome=o) for o in ("ok", "error")
+    )
+    fake.then(picks((bundle, "Podcast."), (env, "Pack."), (woop, "Plan.")), SERVER_ERROR)
+    chooser = CountedChooser(openai_chooser(fake))
+    finder = ToolFinder(chooser, clock)
+    await ask(database, clock, finder)
+    failed = await ask(database, clock, finder, "I forget to stretch in the evening")
+    await chooser.close()
+    assert failed.answered_by is None
+    assert sample("habitlink_ai_calls_total", provider="OpenAI", outcome="ok") == ok + 1
+    assert sample("habitlink_ai_calls_total", provider="OpenAI", outcome="error") == error + 1
