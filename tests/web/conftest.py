@@ -3,6 +3,7 @@ fixture), with the settable clock and a local media folder."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +16,7 @@ from core.accounts.passwords import Passwords
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.media.storage import LocalMediaStore
+from tests.support.console import ConsoleSession
 from web_admin.app import asgi, create_app
 from web_admin.context import Web
 from web_admin.throttle import LoginThrottle
@@ -90,3 +92,16 @@ async def ada(api: httpx.AsyncClient) -> Person:
 def cheap_hasher() -> Argon2Hasher:
     """Weaker parameters, as an old deployment might have stored (for the upgrade test)."""
     return Argon2Hasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+
+
+LINK_CODE = re.compile(r"Your link code: ([A-Z0-9]{8})")
+
+
+async def link_console_user(person: Person, console: ConsoleSession, name: str) -> None:
+    """Console user NAME joins this web account: the console shows a code, the web account types
+    it (and is the account kept, so its tokens stay good)."""
+    shown = await console.say(f":user {name}", ":chat dm", "/link")
+    code = LINK_CODE.search(shown)
+    assert code, shown
+    answer = await person.post("/api/v1/me/link", json={"code": code.group(1)})
+    assert answer.status_code == 200, answer.text

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.support.console import ConsoleSession
-from tests.web.conftest import Person, sign_up
+from tests.web.conftest import Person, link_console_user, sign_up
 
 MEMBERS = {"owner", "admin", "member"}
 # action -> (method, path, body, who may in a public group, who may in a private one)
@@ -30,8 +30,7 @@ async def setup(
         ("non-member", "Nora"),
     ):
         person = await sign_up(api, name)
-        code = (await person.post("/api/v1/me/link-code")).json()["code"]
-        await console.say(f":user {name}", ":chat dm", f"/link {code}")
+        await link_console_user(person, console, name)
         people[role] = person
     await console.say(":user Olive", ":chat group Runners", f"/newgroup Runners {visibility}")
     invite = (await people["owner"].get("/api/v1/groups/mine")).json()[0]

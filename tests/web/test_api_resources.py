@@ -16,7 +16,7 @@ from core.db.engine import Database
 from core.db.models import Group, User
 from core.media.storage import LocalMediaStore
 from tests.support.console import ConsoleSession
-from tests.web.conftest import PASSWORD, Person, sign_up, web_for
+from tests.web.conftest import PASSWORD, Person, link_console_user, sign_up, web_for
 from web_admin.app import MAX_BODY, asgi, create_app
 
 TODAY = date(2026, 3, 23)  # DEFAULT_NOW's date in UTC, a Monday
@@ -84,8 +84,7 @@ async def make_group(console: ConsoleSession, visibility: str) -> None:
 async def linked(api: httpx.AsyncClient, console: ConsoleSession, name: str) -> Person:
     """A web account joined to console user NAME (who then acts in the console)."""
     person = await sign_up(api, name)
-    code = (await person.post("/api/v1/me/link-code")).json()["code"]
-    await console.say(f":user {name}", ":chat dm", f"/link {code}")
+    await link_console_user(person, console, name)
     return person
 
 
