@@ -14,6 +14,7 @@ from bot.context import Context
 from bot.messages import Button, Reply, Response, Rich, bold, code, command, rich
 from bot.router import Router
 from core.db.models import Identity, User
+from core.numbers import parse_int
 from core.users.links import (
     CODE_LIFETIME,
     MAX_WRONG,
@@ -98,9 +99,10 @@ async def link(ctx: Context) -> Response:
 
 
 def confirmation(args: list[str]) -> tuple[int, str] | None:
-    if len(args) != 2 or not args[0].isdecimal():
+    code_id = parse_int(args[0]) if len(args) == 2 else None
+    if code_id is None:  # not ours (a forged press): ids are bounded like every other number
         return None
-    return int(args[0]), args[1]
+    return code_id, args[1]
 
 
 @router.button(LINK_JOIN)
