@@ -48,7 +48,7 @@ FULL = (12, 2)  # (timed rounds, warm-up rounds) per configuration run; both eve
 QUICK = (2, 2)
 USERS = 60
 REPEATS = 2
-SECRET = "bench-processes"
+SECRET = "bench-processes-secret-4Tw8Nc2Hq6Zy"  # 32+ characters, as webhook mode asks
 COMMANDS = ("/done read", "/undo read")
 EXPECT = ("✓ Read done", "Undone: Read")
 

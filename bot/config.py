@@ -7,14 +7,15 @@ import hmac
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from core.media.storage import MediaStore, media_store_from_settings
+if TYPE_CHECKING:
+    from core.media.storage import MediaStore
 
 SECRET_MIN_LENGTH = 32
 SECRET_MIN_DISTINCT = 12  # "x" * 48 is long, not secret
@@ -214,6 +215,8 @@ class Settings(BaseSettings):
 
     def media_store(self) -> MediaStore:
         """Where proof images live: the S3 bucket when one is set, else the local folder."""
+        from core.media.storage import media_store_from_settings  # Pillow only where it is used
+
         secret = self.s3_secret_access_key
         return media_store_from_settings(
             media_dir=self.effective_media_dir,

@@ -34,7 +34,7 @@ from tests.support.processes import (
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 PEOPLE = 12
-SECRET = "several-processes"
+SECRET = "several-processes-test-secret-7Qx2Lm9Vr4Kp"  # 32+ characters, as webhook mode asks
 
 
 @pytest.fixture
