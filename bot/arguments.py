@@ -289,7 +289,7 @@ def _convert(command: Command, param: Param, words: str, today: date) -> object:
             try:
                 return parse_day(words, today)
             except InvalidInput as exc:
-                raise BadArgument(param.invalid or usage_reply(command, exc.message)) from None
+                raise BadArgument(param.invalid or exc.message) from None  # says it all
         case Kind.TIME:
             at = parse_time(words)
             if at is None:
@@ -342,6 +342,9 @@ def _missing(command: Command, param: Param) -> str:
 
 
 def _unfit(command: Command, words: list[str], miss: _Miss) -> str:
+    spoken = [p for p in command.params if p.kind in SPOKEN]
+    if miss.param is None and len(spoken) == 1 and spoken[0].invalid:
+        return _invalid(command, spoken[0], " ".join(words))  # `/daystart 3 am`
     if miss.param is None:
         extra = " ".join(words[miss.at :])
         return usage_reply(command, f"I didn't expect {shorten(extra)!r} there.")

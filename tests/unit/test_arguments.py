@@ -58,9 +58,9 @@ def test_habit_names_with_spaces_and_a_day() -> None:
 def test_words_and_options_end_at_the_same_values() -> None:
     cases = [
         ("done", "drink water yesterday", {"habit": "drink water", "day": "yesterday"}),
-        ("remind", "drink water 7:30 mon fri", {"habit": "drink water", "time": "7:30", "days": "mon fri"}),
-        ("edithabit", "read why to be calm", {"habit": "read", "field": "why", "value": "to be calm"}),
-        ("newgroup", "Morning Runners private", {"name": "Morning Runners", "visibility": "private"}),
+        ("remind", "tea 7:30 mon fri", {"habit": "tea", "time": "7:30", "days": "mon fri"}),
+        ("edithabit", "read why calm", {"habit": "read", "field": "why", "value": "calm"}),
+        ("newgroup", "Early Birds private", {"name": "Early Birds", "visibility": "private"}),
         ("unlearn", "2", {"number": "2"}),
         ("feed", "best", {"order": "best"}),
         ("lifebook", "goal Run 5k by 2026-06-30", {"part": "goal", "text": "Run 5k by 2026-06-30"}),

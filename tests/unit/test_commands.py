@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.commands import Command
 from bot.handlers import build_router
 from bot.messages import Response
 
