@@ -28,7 +28,6 @@ from core.toolbox.spec import EVIDENCE_LABELS, Source
 
 router = Router()
 SECTION = "Toolbox"
-USETOOL_USAGE = "/usetool TOOL HABIT [off]"
 
 
 # --- /tools -------------------------------------------------------------------------------
