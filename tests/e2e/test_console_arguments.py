@@ -66,6 +66,9 @@ def bad_arguments(command: Command) -> list[tuple[str, Param | None]]:
 
 def expected(command: Command, param: Param | None, text: str) -> str:
     """What the reply must contain, straight from the declaration."""
+    spoken = [p for p in command.params if p.kind in SPOKEN]
+    if param is None and len(spoken) == 1 and spoken[0].invalid:
+        param = spoken[0]  # one word too many for the only parameter: its own reply
     if param is not None and param.invalid:
         return param.invalid.split("{word}")[0].strip()
     if param is not None and param.kind is Kind.MEMBER:
