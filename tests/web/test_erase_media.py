@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +15,12 @@ from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import Proof, User
 from core.media.storage import LocalMediaStore, MediaStoreError
+from tests.integration.test_media_storage import (  # the moto S3 server and its helpers
+    moto_endpoint,  # noqa: F401
+    new_bucket,
+    s3_admin,  # noqa: F401
+    s3_store,
+)
 from tests.support.bots import make_bot
 from tests.support.console import ConsoleSession
 from tests.support.images import jpeg
@@ -129,3 +136,25 @@ async def test_an_erased_person_with_no_proofs_touches_no_files(
     erased = await ada.request("DELETE", "/api/v1/me", json={"password": PASSWORD})
     assert erased.status_code == 204
     assert not (tmp_path / "media").exists() or stored(tmp_path / "media") == set()
+
+
+async def test_erasing_deletes_unshared_images_on_s3(
+    database: Database,
+    clock: SettableClock,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    admin: Any = request.getfixturevalue("s3_admin")
+    bucket = new_bucket(admin)
+    store = s3_store(request.getfixturevalue("moto_endpoint"), bucket)
+    console = ConsoleSession(make_bot(database, clock, media=store), clock, tmp_path / "out")
+    await crew(console, tmp_path)
+
+    def objects() -> set[str]:
+        listed = admin.list_objects_v2(Bucket=bucket)
+        return {o["Key"] for o in listed.get("Contents", [])}
+
+    olives, mias = await keys_of(database, "Olive"), await keys_of(database, "Mia")
+    assert objects() == mias
+    await console.say(":user Mia", ":chat dm", "/deleteme", ":press 1", ":press 1")
+    assert objects() == olives
