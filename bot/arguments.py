@@ -185,6 +185,8 @@ def _split(
     words = [m.group() for m in matches]
     # A member given by replying to their message takes no word.
     params = [p for p in spoken if not (p.kind is Kind.MEMBER and replied)]
+    if replied and not params:
+        return {}  # `/trust thanks!` as a reply: the reply names the person; words are chat
     miss = _Miss()
     spans = _fit(params, words, 0, 0, lookup, miss)
     if spans is None:

@@ -79,6 +79,7 @@ def test_typed_values() -> None:
     assert words("trust", "@mia").member() == Member(username="@mia")
     replied = words("kick", "", reply_to=MIA)
     assert replied.member() == Member(person=MIA)
+    assert words("trust", "thanks for this!", reply_to=MIA).member() == Member(person=MIA)
     learned = words("learn", "Start tiny.\n  Then grow.")
     assert learned.text("text") == "Start tiny.\n  Then grow."  # free text as typed
 
