@@ -100,6 +100,8 @@ async def test_findtool_offline_with_buttons(console: ConsoleSession) -> None:
 async def test_findtool_bad_input(console: ConsoleSession) -> None:
     assert "Tell me what gets in your way" in await console.say("/findtool")
     assert "Tell me what gets in your way" in await console.say("/findtool    ")
+    out = await console.say("/findtool " + "gym " * 2500)  # 10,000 characters: over the cap
+    assert out.startswith("bot: That's too long for me: I read messages of up to 4,096")
     out = await console.say("/findtool " + "gym " * 1000)  # under the 4,096 message cap
     assert "I read the first 500 characters." in out
     assert out.count("\n     1. ") == 1 and "3. " in out
