@@ -141,7 +141,7 @@ def lifebook_out(book: Lifebook, serving: dict[str, list[Habit]]) -> LifebookOut
 
 
 async def current(unit: Unit, user: User, book: Lifebook | None = None) -> LifebookOut:
-    book = book or unit.lifebook.read(user)
+    book = unit.lifebook.read(user) if book is None else book
     habits = await unit.habits.active(user)
     return lifebook_out(book, unit.lifebook.habits_by_target(book, habits))
 
