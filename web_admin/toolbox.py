@@ -5,6 +5,7 @@ own words, and the techniques a habit uses. The rules are the chat's /tools, /to
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
@@ -26,6 +27,7 @@ from core.toolbox.spec import (
     Source,
     ToolSpec,
 )
+from core.users.service import user_zone
 from core.validation import friendly
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.groups import Limit
@@ -202,7 +204,9 @@ async def add_tool(body: ToolCreate, user: CurrentUser, unit: UnitDep) -> ToolOu
     today = unit.today(user)
     if await unit.uow.counters.used(user.id, ADD_COUNTER, today) >= per_day:
         raise ApiError(
-            429, f"You can add {per_day} tools a day, and today's are used. Try again tomorrow."
+            429,
+            f"You can add {per_day} tools a day, and today's are used. Try again tomorrow.",
+            headers={"Retry-After": str(_seconds_to_tomorrow(unit, user, today))},
         )
     try:
         spec = ToolSpec.model_validate(
@@ -218,6 +222,14 @@ async def add_tool(body: ToolCreate, user: CurrentUser, unit: UnitDep) -> ToolOu
     except InvalidInput as exc:
         raise InvalidField("title", exc.message) from None
     return await tool_out(unit, user, tool)
+
+
+def _seconds_to_tomorrow(unit: Unit, user: User, today: date) -> int:
+    """Until the person's next day begins (their time zone and day start)."""
+    start = datetime.combine(
+        today + timedelta(days=1), time(user.settings.day_start_hour), tzinfo=user_zone(user)
+    )
+    return max(int((start - unit.clock.now()).total_seconds()), 1)
 
 
 @router.post(

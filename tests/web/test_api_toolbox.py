@@ -76,6 +76,7 @@ async def test_share_a_tool_with_the_chat_rules_and_a_daily_limit(
         assert (await ada.post(TOOLS, json={**NEW_TOOL, "title": f"Tool {n}"})).status_code == 201
     limited = await ada.post(TOOLS, json={**NEW_TOOL, "title": "Tool 4"})
     assert limited.status_code == 429 and "3 tools a day" in limited.json()["detail"]
+    assert 0 < int(limited.headers["Retry-After"]) <= 24 * 3600  # until Ada's next day
     assert (await ada.get(TOOLS, params={"q": "tool 4"})).json()["items"] == []
     everyone = (await ada.get(TOOLS, params={"limit": 100})).json()["items"]
     assert len(everyone) == 34
