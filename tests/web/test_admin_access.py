@@ -59,7 +59,9 @@ def admin_routes(app: object) -> set[str]:
     return {r.path for r in mount.routes if isinstance(r, Route | Mount)}
 
 
-async def seeded(database: Database, clock: SettableClock, console: ConsoleSession) -> dict[str, int]:
+async def seeded(
+    database: Database, clock: SettableClock, console: ConsoleSession
+) -> dict[str, int]:
     """An admin, and through the chat: a member with a group, a learning and a proof."""
     from tests.support.images import jpeg
 

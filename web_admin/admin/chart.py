@@ -65,7 +65,7 @@ def bars(
         )
     for i, (name, values) in enumerate(points):
         x = LEFT + i * slot + gap / 2
-        base = TOP + plot_h
+        base: float = TOP + plot_h
         tip = ", ".join(f"{v} {s}" for s, v in zip(series.names, values, strict=True))
         parts.append(f"<g><title>{escape(name)}: {escape(tip)}</title>")
         for value, colour in zip(values, series.colours, strict=True):

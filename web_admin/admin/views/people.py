@@ -13,8 +13,6 @@ from core.db.models import User
 from web_admin.admin.auth import signed_in
 from web_admin.admin.base import AdminView, Button, unit_of
 
-SECRET_COLUMNS = ["password_hash", "lifebook"]
-
 
 class UserView(AdminView, model=User):
     name = "User"
@@ -24,8 +22,8 @@ class UserView(AdminView, model=User):
     column_details_list = [
         "id", "display_name", "email", "role", "banned_at", "ban_reason", "created_at",
     ]  # fmt: skip
-    # Password hashes, the lifebook (private notes) and tokens are never shown.
-    column_export_exclude_list = SECRET_COLUMNS
+    # Only the columns above: never the password hash or the lifebook (private notes). Export
+    # is off (AdminView); refresh tokens and reset or link codes have no view at all.
     column_searchable_list = ["email", "display_name", "identities.username"]
     column_sortable_list = ["id", "display_name", "email", "created_at", "banned_at"]
     column_default_sort = [("id", True)]
