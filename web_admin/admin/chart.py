@@ -42,26 +42,27 @@ def bars(
     series: Series = ONE,
     *,
     label: str = "chart",
+    width: int = WIDTH,
 ) -> str:
     """An SVG bar chart of `points`: (label, one value per part of `series`)."""
     n = max(len(points), 1)
     top = nice_top(max((sum(values) for _, values in points), default=0))
-    plot_w = WIDTH - LEFT
+    plot_w = width - LEFT
     plot_h = HEIGHT - TOP - BOTTOM
     slot = plot_w / n
     gap = min(2.0, slot * 0.2)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" '
         f'role="img" aria-label="{escape(label)}" class="habitlink-chart" '
         f'style="width:100%;height:auto">',
-        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH}" y2="{TOP + plot_h}" stroke="#ccc"/>',
+        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{width}" y2="{TOP + plot_h}" stroke="#ccc"/>',
     ]
     for fraction in (0.5, 1.0):
         y = TOP + plot_h * (1 - fraction)
         parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH}" y2="{y:.1f}" stroke="#eee"/>'
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{width}" y2="{y:.1f}" stroke="#eee"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="#667">{int(top * fraction)}</text>'
+            f'fill="#667">{top * fraction:g}</text>'
         )
     for i, (name, values) in enumerate(points):
         x = LEFT + i * slot + gap / 2
@@ -80,7 +81,7 @@ def bars(
         parts.append(
             f'<text x="{LEFT}" y="{HEIGHT - 6}" font-size="11" fill="#667">'
             f"{escape(points[0][0])}</text>"
-            f'<text x="{WIDTH}" y="{HEIGHT - 6}" font-size="11" text-anchor="end" '
+            f'<text x="{width}" y="{HEIGHT - 6}" font-size="11" text-anchor="end" '
             f'fill="#667">{escape(points[-1][0])}</text>'
         )
     parts.append("</svg>")

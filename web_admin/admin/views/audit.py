@@ -24,7 +24,11 @@ class AuditView(AdminView, model=AuditEntry):
     column_list = [
         "id", "created_at", "actor_label", "action", "target_type", "target_id", "before", "after",
     ]  # fmt: skip
-    column_labels = {"actor_label": "Who", "created_at": "When", "target_type": "What"}
+    column_labels = {
+        "id": "Id", "actor_label": "Who", "actor_id": "Admin (user id)", "created_at": "When",
+        "action": "Action", "target_type": "What", "target_id": "Which", "before": "Before",
+        "after": "After",
+    }  # fmt: skip
     column_formatters = {"before": as_json, "after": as_json}
     column_formatters_detail = {"before": as_json, "after": as_json}
     column_searchable_list = ["actor_label", "action"]

@@ -12,6 +12,7 @@ from web_admin.admin.auth import signed_in
 from web_admin.admin.base import AdminPage, unit_of
 from web_admin.admin.chart import ONE, Series, bars
 
+WEEKLY = 450  # half as wide: these charts sit side by side
 CHECKINS = Series(("done", "skipped"), ("#2fb344", "#f59f00"))
 
 
@@ -35,7 +36,9 @@ class DashboardPage(AdminPage):
                 "overview": overview,
                 "checkins_total": total,
                 "checkins_chart": Markup(bars(checkins, CHECKINS, label="Check-ins per day")),
-                "groups_chart": Markup(bars(groups, ONE, label="New groups per week")),
-                "proofs_chart": Markup(bars(proofs, ONE, label="Proofs per week")),
+                "groups_chart": Markup(
+                    bars(groups, ONE, label="New groups per week", width=WEEKLY)
+                ),
+                "proofs_chart": Markup(bars(proofs, ONE, label="Proofs per week", width=WEEKLY)),
             },
         )

@@ -18,7 +18,10 @@ class GroupView(AdminView, model=Group):
     # The invite code is a key to a private group: not shown.
     column_list = ["id", "name", "is_public", "owner_id", "timezone", "created_at"]
     column_details_list = ["id", "name", "is_public", "owner_id", "timezone", "created_at"]
-    column_labels = {"is_public": "Public", "owner_id": "Owner (user id)"}
+    column_labels = {
+        "id": "Id", "name": "Name", "is_public": "Public", "owner_id": "Owner (user id)",
+        "timezone": "Time zone", "created_at": "Created",
+    }  # fmt: skip
     column_searchable_list = ["name"]
     column_sortable_list = ["id", "name", "created_at"]
     column_default_sort = [("id", True)]

@@ -22,7 +22,11 @@ class LearningView(AdminView, model=Message):
         "id", "group_id", "user_id", "content", "likes_count", "hidden_at", "hidden_by",
         "created_at",
     ]  # fmt: skip
-    column_labels = {"group_id": "Group", "user_id": "Author", "likes_count": "Likes"}
+    column_labels = {
+        "id": "Id", "group_id": "Group", "user_id": "Author", "content": "Learning",
+        "likes_count": "Likes", "hidden_at": "Hidden", "hidden_by": "Hidden by",
+        "created_at": "Posted",
+    }  # fmt: skip
     column_searchable_list = ["content"]
     column_sortable_list = ["id", "created_at", "hidden_at", "likes_count"]
     column_default_sort = [("id", True)]
@@ -70,7 +74,11 @@ class ProofView(AdminView, model=Proof):
         "id", "group_id", "user_id", "habit_id", "day", "note", "hidden_at", "hidden_by",
         "image_deleted_at", "created_at",
     ]  # fmt: skip
-    column_labels = {"group_id": "Group", "user_id": "Member", "day": "Date"}
+    column_labels = {
+        "id": "Id", "group_id": "Group", "user_id": "Member", "habit_id": "Habit", "day": "Date",
+        "note": "Note", "hidden_at": "Hidden", "hidden_by": "Hidden by",
+        "image_deleted_at": "Image deleted", "created_at": "Posted",
+    }  # fmt: skip
     column_sortable_list = ["id", "day", "hidden_at"]
     column_default_sort = [("id", True)]
 

@@ -24,6 +24,10 @@ class UserView(AdminView, model=User):
     ]  # fmt: skip
     # Only the columns above: never the password hash or the lifebook (private notes). Export
     # is off (AdminView); refresh tokens and reset or link codes have no view at all.
+    column_labels = {
+        "id": "Id", "display_name": "Name", "email": "Email", "role": "Role",
+        "banned_at": "Banned", "ban_reason": "Ban reason", "created_at": "Joined",
+    }  # fmt: skip
     column_searchable_list = ["email", "display_name", "identities.username"]
     column_sortable_list = ["id", "display_name", "email", "created_at", "banned_at"]
     column_default_sort = [("id", True)]

@@ -29,7 +29,12 @@ class ToolView(AdminView, model=Tool):
         "id", "slug", "title", "origin", "status", "evidence", "description", "steps",
         "keywords", "problems", "author_id", "created_at", "updated_at",
     ]  # fmt: skip
-    column_labels = {"description": "Summary", "author_id": "Author (user id)"}
+    column_labels = {
+        "id": "Id", "slug": "Slug", "title": "Title", "origin": "Origin", "status": "Status",
+        "evidence": "Evidence", "description": "Summary", "steps": "Steps",
+        "keywords": "Keywords", "problems": "Problems", "author_id": "Author (user id)",
+        "created_at": "Added", "updated_at": "Changed",
+    }  # fmt: skip
     column_searchable_list = ["title", "description"]
     column_sortable_list = ["id", "title", "status", "created_at"]
     column_default_sort = [("id", True)]
