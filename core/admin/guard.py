@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import User, UserRole
@@ -30,3 +30,8 @@ async def require_admin(session: AsyncSession, actor_id: int) -> User:
     if actor is None:
         raise NotAdmin
     return actor
+
+
+async def locked_user(session: AsyncSession, where: ColumnElement[bool]) -> User | None:
+    """The user row, locked for this transaction (not their joined settings row)."""
+    return await session.scalar(select(User).where(where).with_for_update(of=User))

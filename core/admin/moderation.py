@@ -116,7 +116,7 @@ class Moderation:
             )
         if before_id is not None:
             stmt = stmt.where(Message.id < before_id)
-        return [LearningRow(*row) for row in (await self.session.execute(stmt)).tuples()]
+        return [LearningRow(*row) for row in (await self.session.execute(stmt)).all()]
 
     async def proofs(
         self,

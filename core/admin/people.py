@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.accounts.tokens import RefreshTokens
 from core.admin.audit import AuditLog
-from core.admin.guard import require_admin
+from core.admin.guard import locked_user, require_admin
 from core.clock import Clock
 from core.db.models import (
     Group,
@@ -198,7 +198,7 @@ class People:
     async def ban(self, actor_id: int, user_id: int, reason: str = "") -> bool:
         """Ban a person platform-wide. False when they were banned already."""
         actor = await require_admin(self.session, actor_id)
-        user = await self.session.get(User, user_id, with_for_update=True)
+        user = await locked_user(self.session, User.id == user_id)
         if user is None:
             raise NotFound(NO_SUCH_PERSON)
         if user.id == actor.id:
@@ -229,7 +229,7 @@ class People:
     async def unban(self, actor_id: int, user_id: int) -> bool:
         """Lift a ban. False when they were not banned."""
         actor = await require_admin(self.session, actor_id)
-        user = await self.session.get(User, user_id, with_for_update=True)
+        user = await locked_user(self.session, User.id == user_id)
         if user is None:
             raise NotFound(NO_SUCH_PERSON)
         if user.banned_at is None:

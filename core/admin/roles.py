@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.accounts.service import AccountService, normalise_email
 from core.admin.audit import AuditLog
-from core.admin.guard import require_admin
+from core.admin.guard import locked_user, require_admin
 from core.db.models import User, UserRole
 from core.errors import InvalidField, InvalidInput, NotFound
 
@@ -57,7 +57,7 @@ class Roles:
             role = UserRole(role)
         except ValueError:
             raise InvalidInput(f"There is no role {role!r}.") from None
-        user = await self.session.get(User, user_id, with_for_update=True)
+        user = await locked_user(self.session, User.id == user_id)
         if user is None:
             raise NotFound("There is no such person.")
         return await self._set(actor, user, role)
@@ -72,9 +72,7 @@ class Roles:
 
     async def _by_email(self, email: str) -> User:
         address = normalise_email(email)
-        user = await self.session.scalar(
-            select(User).where(User.email == address).with_for_update()
-        )
+        user = await locked_user(self.session, User.email == address)
         if user is None:
             raise NotFound(NO_ACCOUNT.format(email=address))
         return user
