@@ -39,6 +39,8 @@ class Button:
     style: str = "secondary"
     confirm: str | None = None
     method: str = "post"  # "get": a plain link to a page (such as an edit form)
+    field: str | None = None  # a text field sent along (its name), such as a ban's reason
+    placeholder: str = ""
 
 
 def signed_in_here(request: Request) -> bool:

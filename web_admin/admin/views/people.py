@@ -41,6 +41,8 @@ class UserView(AdminView, model=User):
                     "danger",
                     f"Ban {model.display_name}? The bot stops answering them and their "
                     "learnings and proofs leave every feed and board.",
+                    field="reason",
+                    placeholder="Why (for the audit log)",
                 )
             ]
         return [Button("Unban", self.action_url(request, model, "unban"), "success")]
@@ -79,8 +81,9 @@ class UserView(AdminView, model=User):
 
     @expose("/{pk:int}/ban", methods=["POST"])
     async def ban(self, request: Request) -> Response:
+        reason = str((await request.form()).get("reason", ""))
         return await self.act(
-            request, "Banned.", lambda uow, actor, pk: uow.admin.people.ban(actor, pk)
+            request, "Banned.", lambda uow, actor, pk: uow.admin.people.ban(actor, pk, reason)
         )
 
     @expose("/{pk:int}/unban", methods=["POST"])
