@@ -188,6 +188,8 @@ async def test_the_cookie_is_secure_in_production_and_holds_no_secret(
         assert "path=/admin" in cookie
         details = await site.get("/admin/user/details/1")
     assert details.status_code == 200
+    assert details.headers["x-frame-options"] == "DENY"
+    assert details.headers["cache-control"] == "no-store"
     assert "argon2" not in details.text and ADMIN_PASSWORD not in details.text
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqladmin import Admin
 from sqladmin.authentication import login_required
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -18,6 +19,7 @@ from bot.config import WeakSecret, require_strong_secret
 from web_admin.admin.auth import AdminAuth
 from web_admin.admin.base import AdminPage, AdminView
 from web_admin.admin.csrf import csrf_token
+from web_admin.admin.headers import AdminHeaders
 from web_admin.admin.views import VIEWS
 from web_admin.context import Web
 
@@ -58,6 +60,7 @@ def mount_admin(app: FastAPI, web: Web) -> None:
         base_url=BASE_URL,
         title="HabitLink admin",
         templates_dir=str(TEMPLATES),
+        middlewares=[Middleware(AdminHeaders)],
         authentication_backend=auth,
     )
     auth.templates = admin.templates
