@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from sqladmin import BaseView, ModelView
 from sqladmin.flash import Flash
+from sqladmin.formatters import BASE_FORMATTERS
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -22,6 +24,25 @@ from web_admin.context import Web
 
 log = logging.getLogger("habitlink.web.admin")
 Change = Callable[[UnitOfWork, int, int], Awaitable[object]]
+
+
+def moment(value: datetime) -> str:
+    """Times to the minute, in UTC (the database's time; people's local days vary)."""
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+FORMATTERS = {**BASE_FORMATTERS, datetime: moment}
+
+
+def cell(value: object) -> str:
+    """A value in one of our own tables (details sections, the outbox)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return moment(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def unit_of(web: Web) -> UnitOfWork:
@@ -64,6 +85,8 @@ class AdminView(ModelView):
     can_export = False
     can_import = False
     page_size = 25
+    column_type_formatters = FORMATTERS
+    column_type_formatters_detail = FORMATTERS
     details_template = "habitlink/details.html"
 
     def is_accessible(self, request: Request) -> bool:

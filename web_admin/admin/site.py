@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.config import WeakSecret, require_strong_secret
 from web_admin.admin.auth import AdminAuth
-from web_admin.admin.base import AdminPage, AdminView
+from web_admin.admin.base import AdminPage, AdminView, cell
 from web_admin.admin.csrf import csrf_token
 from web_admin.admin.headers import AdminHeaders
 from web_admin.admin.views import VIEWS
@@ -65,6 +65,7 @@ def mount_admin(app: FastAPI, web: Web) -> None:
     )
     auth.templates = admin.templates
     admin.templates.env.globals["csrf_token"] = csrf_token
+    admin.templates.env.filters["cell"] = cell
     for view in VIEWS:
         # A copy per app: SQLAdmin and we keep per-app wiring (session maker, web) on the class.
         own: type[AdminView] | type[AdminPage] = type(view.__name__, (view,), {"web": web})

@@ -21,15 +21,16 @@ class AuditView(AdminView, model=AuditEntry):
     name = "Audit entry"
     name_plural = "Audit log"
     icon = "fa-solid fa-clipboard-list"
-    column_list = [
-        "id", "created_at", "actor_label", "action", "target_type", "target_id", "before", "after",
+    column_list = ["id", "created_at", "actor_label", "action", "target_type", "target_id"]
+    column_details_list = [
+        "id", "created_at", "actor_label", "actor_id", "action", "target_type", "target_id",
+        "before", "after",
     ]  # fmt: skip
     column_labels = {
         "id": "Id", "actor_label": "Who", "actor_id": "Admin (user id)", "created_at": "When",
         "action": "Action", "target_type": "What", "target_id": "Which", "before": "Before",
         "after": "After",
     }  # fmt: skip
-    column_formatters = {"before": as_json, "after": as_json}
     column_formatters_detail = {"before": as_json, "after": as_json}
     column_searchable_list = ["actor_label", "action"]
     column_sortable_list = ["id", "created_at", "action"]

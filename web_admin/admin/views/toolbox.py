@@ -74,7 +74,9 @@ class ToolView(AdminView, model=Tool):
         if not str(request.path_params["pk"]).isdigit():
             raise HTTPException(404)
         tool = await self.get_object_for_details(request)
-        if tool is None or tool.origin != ToolOrigin.SEED.value:
+        if tool is None:
+            raise HTTPException(404, "There is no such tool.")
+        if tool.origin != ToolOrigin.SEED.value:
             raise HTTPException(404, "Only seed tools are edited here.")
         values = {
             "title": tool.title,
