@@ -4,6 +4,7 @@ the outbox and a proof's image. Each action leaves an audit entry."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import httpx
@@ -155,9 +156,14 @@ async def test_a_proofs_image_is_deleted_from_storage(
     async with UnitOfWork(database, clock, media=media) as uow:
         (proof,) = await uow.admin.moderation.proofs(1)
     assert await media.exists(proof.image_key)
+    page = await admin.get(f"/admin/proof/details/{proof.id}")
+    (src,) = re.findall(r'<img src="([^"]+)" alt="The proof', page.text)
+    photo_answer = await admin.get(src.replace("&amp;", "&"))
+    assert photo_answer.status_code == 200 and photo_answer.headers["content-type"] == "image/jpeg"
     clock.advance(timedelta(minutes=1))
     await post(admin, f"/admin/proof/{proof.id}/delete-image")
     assert not await media.exists(proof.image_key)
     page = await admin.get(f"/admin/proof/details/{proof.id}")
     assert "Delete the image" not in page.text and "Unhide" not in page.text
+    assert "<img" not in page.text
     assert await audit(database, clock) == [("proof.delete_image", proof.id)]

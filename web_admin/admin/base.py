@@ -96,6 +96,10 @@ class AdminView(ModelView):
         """The actions offered on this thing's details page."""
         return []
 
+    async def images(self, request: Request, model: Any) -> list[str]:
+        """Pictures shown on the details page (a proof's photo)."""
+        return []
+
     async def sections(
         self, request: Request, model: Any
     ) -> list[tuple[str, list[dict[str, Any]]]]:

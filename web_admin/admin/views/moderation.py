@@ -4,6 +4,7 @@ boards, collages and the API at once), and delete a proof's image from storage."
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqladmin import expose
 from starlette.requests import Request
@@ -81,6 +82,16 @@ class ProofView(AdminView, model=Proof):
     }  # fmt: skip
     column_sortable_list = ["id", "day", "hidden_at"]
     column_default_sort = [("id", True)]
+
+    async def images(self, request: Request, model: Any) -> list[str]:
+        """The photo, through a short-lived signed link (on this server for local storage)."""
+        if model.image_deleted_at is not None:
+            return []
+        url = await self.web.media_links.url(model.image_key, lifetime=600)
+        if url.startswith(self.web.media_links.base_url):
+            parts = urlsplit(url)
+            url = f"{parts.path}?{parts.query}"  # wherever the admin is reached from
+        return [url]
 
     def buttons(self, request: Request, model: Any) -> list[Button]:
         buttons = []
