@@ -204,3 +204,25 @@ async def test_with_a_weak_secret_the_admin_stays_off(
             answer = await site.get(path)
             assert answer.status_code == 503 and "SECRET_KEY" in answer.text
         assert (await site.post("/admin/login", data={"email": "x"})).status_code == 405
+
+
+async def test_no_view_offers_generic_create_edit_delete_or_export(
+    site: httpx.AsyncClient, database: Database, clock: SettableClock
+) -> None:
+    """Changes go only through the actions (core services, audited): the audit log above all
+    can never be written from the admin."""
+    await make_admin(database, clock)
+    assert (await sign_in(site, "root@example.com")).status_code == 302
+    token = await token_of(site)
+    for identity in ("user", "group", "learning", "proof", "tool", "audit-entry"):
+        assert (await site.get(f"/admin/{identity}/list")).status_code == 200, identity
+        for method, path in [
+            ("GET", f"/admin/{identity}/create"),
+            ("POST", f"/admin/{identity}/create"),
+            ("GET", f"/admin/{identity}/edit/1"),
+            ("POST", f"/admin/{identity}/edit/1"),
+            ("DELETE", f"/admin/{identity}/delete?pks=1"),
+            ("GET", f"/admin/{identity}/export/csv"),
+        ]:
+            answer = await site.request(method, path, headers={"X-CSRF-Token": token})
+            assert answer.status_code == 403, (method, path)

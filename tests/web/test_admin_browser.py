@@ -120,6 +120,8 @@ async def test_an_admin_hides_a_learning_in_the_browser_and_the_feed_drops_it(
         )
         try:
             page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+            fetched: list[str] = []
+            page.on("request", lambda request: fetched.append(request.url))
             # A signed-out visitor is sent to the sign-in page, from any admin page.
             await page.goto(instance.base + "/admin/learning/list")
             assert page.url == instance.base + "/admin/login"
@@ -168,6 +170,9 @@ async def test_an_admin_hides_a_learning_in_the_browser_and_the_feed_drops_it(
             log = await page.inner_text("table")
             assert "learning.hide" in log and EMAIL in log
             await page.screenshot(path=ARTIFACTS / "admin-audit-log.png", full_page=True)
+            # Styles, scripts and fonts all come from this server: no CDN, no network.
+            elsewhere = [u for u in fetched if not u.startswith((instance.base, "data:"))]
+            assert elsewhere == []
         finally:
             await browser.close()
 
