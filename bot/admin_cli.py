@@ -52,6 +52,7 @@ async def run_admin(settings: Settings, action: str, email: str) -> int:
     if action == "create" and password is None:
         return 1
     from core.accounts.passwords import Passwords
+    from core.accounts.service import normalise_email
     from core.clock import SystemClock
     from core.db.engine import Database
     from core.db.schema import ensure_schema
@@ -71,18 +72,20 @@ async def run_admin(settings: Settings, action: str, email: str) -> int:
                     )
                     message = f"Admin account {user.email} created: sign in at /admin."
                 elif action == "promote":
-                    changed = await uow.admin.roles.promote_by_email(email)
+                    address = normalise_email(email)
+                    changed = await uow.admin.roles.promote_by_email(address)
                     message = (
-                        f"{email.strip()} is now an admin."
+                        f"{address} is now an admin."
                         if changed
-                        else f"{email.strip()} was an admin already; nothing changed."
+                        else f"{address} was an admin already; nothing changed."
                     )
                 else:
-                    changed = await uow.admin.roles.demote_by_email(email)
+                    address = normalise_email(email)
+                    changed = await uow.admin.roles.demote_by_email(address)
                     message = (
-                        f"{email.strip()} is no longer an admin."
+                        f"{address} is no longer an admin."
                         if changed
-                        else f"{email.strip()} was not an admin; nothing changed."
+                        else f"{address} was not an admin; nothing changed."
                     )
             except HabitLinkError as exc:
                 print(f"habitlink: {exc.message}", file=sys.stderr)

@@ -50,17 +50,17 @@ class Roles:
         """From the command line. False when they were not an admin."""
         return await self._set(None, await self._by_email(email), UserRole.MEMBER)
 
-    async def set_role(self, actor_id: int, user_id: int, role: UserRole) -> bool:
+    async def set_role(self, actor_id: int, user_id: int, role: UserRole | str) -> bool:
         """An admin changes someone's role (their own too, unless they are the last admin)."""
         actor = await require_admin(self.session, actor_id)
         try:
-            role = UserRole(role)
+            wanted = UserRole(role)
         except ValueError:
             raise InvalidInput(f"There is no role {role!r}.") from None
         user = await locked_user(self.session, User.id == user_id)
         if user is None:
             raise NotFound("There is no such person.")
-        return await self._set(actor, user, role)
+        return await self._set(actor, user, wanted)
 
     async def admins(self) -> int:
         return int(

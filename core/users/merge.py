@@ -100,6 +100,11 @@ MOVED_AS_IS = {
     "notifications.user_id",  # queued reminders and summaries still reach the same person
     "group_bans.banned_by",  # who banned someone: the same person, now the survivor
     "refresh_tokens.user_id",  # web sign-ins stay signed in, now as the survivor
+    # An admin's acts (core.admin) stay theirs; audit entries also keep the label they had.
+    "users.banned_by",
+    "messages.hidden_by",
+    "proofs.hidden_by",
+    "audit_log.actor_id",
 }
 
 

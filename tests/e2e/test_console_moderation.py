@@ -31,16 +31,19 @@ async def learning_id(bot: HabitLinkBot, admin: int, text: str) -> int:
     return next(r.id for r in rows if r.content == text)
 
 
-async def test_a_hidden_learning_vanishes_from_the_feed_and_the_list_at_once(
+async def test_a_hidden_learning_vanishes_from_feed_list_and_insights_at_once(
     bot: HabitLinkBot, console: ConsoleSession
 ) -> None:
     await runners(console)
+    await console.say(":chat dm", "/trust @bob")
+    assert "Lay out the shoes the night before — Bob" in await console.say("/summary")
     admin = await make_admin(bot.uow)
     target = await learning_id(bot, admin, "Lay out the shoes the night before")
     async with bot.uow() as uow:
         assert await uow.admin.moderation.hide_learning(admin, target)
         await uow.commit()
-    out = await console.say(":user Carol", ":chat dm", "/feed")
+    assert "Lay out the shoes" not in await console.say("/summary")  # Alice's insights
+    out = await console.say(":user Carol", "/feed")
     assert "Run with a friend" in out and "Lay out the shoes" not in out
     out = await console.say(":chat group Runners", "/learnings")
     assert "Run with a friend" in out and "Lay out the shoes" not in out
