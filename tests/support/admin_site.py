@@ -1,5 +1,6 @@
-"""The admin under test: make admin accounts through core (as `habitlink admin create` does),
-and sign in to /admin over HTTP the way a browser's form does (the CSRF token from the page)."""
+"""The admin site under test: admin accounts (tests.support.admin, as `habitlink admin create`
+makes them), and signing in to /admin over HTTP the way a browser's form does (with the CSRF
+token from the page)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,18 @@ import re
 
 import httpx
 
-from core.accounts.passwords import Passwords
 from core.clock import Clock
 from core.db.engine import Database
-from core.uow import UnitOfWork
+from core.uow import UnitOfWorkFactory
+from tests.support.admin import ADMIN_PASSWORD
+from tests.support.admin import make_admin as make_admin_in
 
-ADMIN_PASSWORD = "a lantern over still water"
+__all__ = ["ADMIN_PASSWORD", "csrf_in", "make_admin", "sign_in", "token_of"]
 _TOKEN = re.compile(r'(?:name="csrf_token" value|name="csrf-token" content)="([^"]+)"')
 
 
 async def make_admin(db: Database, clock: Clock, email: str = "root@example.com") -> int:
-    async with UnitOfWork(db, clock) as uow:
-        user = await uow.admin.roles.create_admin(uow.accounts(Passwords()), email, ADMIN_PASSWORD)
-        await uow.commit()
-        return user.id
+    return await make_admin_in(UnitOfWorkFactory(db, clock), email)
 
 
 def csrf_in(html: str) -> str:

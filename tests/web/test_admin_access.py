@@ -15,7 +15,7 @@ from core.media.storage import LocalMediaStore
 from core.uow import UnitOfWork
 from tests.support.admin_site import ADMIN_PASSWORD, csrf_in, make_admin, sign_in, token_of
 from tests.support.console import ConsoleSession
-from tests.web.conftest import Person, sign_up, web_for
+from tests.web.conftest import PASSWORD, Person, sign_up, web_for
 from web_admin.app import asgi, create_app
 from web_admin.context import Web
 
@@ -144,7 +144,7 @@ async def test_a_member_cannot_sign_in_and_a_demoted_admin_loses_access_at_once(
     site: httpx.AsyncClient, api: httpx.AsyncClient, database: Database, clock: SettableClock
 ) -> None:
     bob: Person = await sign_up(api, "Bob")
-    refused = await sign_in(site, bob.email, "a quiet river at dawn")
+    refused = await sign_in(site, bob.email, PASSWORD)
     assert refused.status_code == 403
     assert "not an admin" in refused.text
     assert (await site.get("/admin/dashboard")).status_code == 302  # still signed out
