@@ -69,8 +69,8 @@ async def test_ban_and_unban_a_person_found_by_their_chat_username(
 async def test_a_groups_page_shows_members_roles_and_learnings_but_not_the_invite(
     admin: httpx.AsyncClient, console: ConsoleSession, database: Database, clock: SettableClock
 ) -> None:
-    await console.say(":user Alice", ":chat group Runners", "/newgroup Runners private")
-    await console.say(":user Bob", "/learn Shoes by the door")
+    await console.say(":user Alice", ":chat group Runners", "/newgroup Runners")
+    await console.say(":user Bob", "/join", "/learn Shoes by the door")
     async with UnitOfWork(database, clock) as uow:
         group = await uow.groups.get(1)
         assert group is not None
@@ -78,6 +78,8 @@ async def test_a_groups_page_shows_members_roles_and_learnings_but_not_the_invit
     page = await admin.get("/admin/group/details/1")
     assert page.status_code == 200
     assert "Alice" in page.text and "owner" in page.text
+    assert 'href="http://testserver/admin/user/details/2">Alice</a>' in page.text
+    assert 'href="http://testserver/admin/learning/details/1">1</a>' in page.text
     assert invite not in page.text
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
+from markupsafe import Markup
 from sqladmin import BaseView, ModelView
 from sqladmin.flash import Flash
 from sqladmin.formatters import BASE_FORMATTERS
@@ -34,10 +35,25 @@ def moment(value: datetime) -> str:
 FORMATTERS = {**BASE_FORMATTERS, datetime: moment}
 
 
+@dataclass(frozen=True)
+class Link:
+    """A cell that leads to another admin page."""
+
+    text: str
+    url: str
+
+
+def link_to(request: Request, identity: str, pk: int, text: object = None) -> Link:
+    url = str(request.url_for("admin:details", identity=identity, pk=str(pk)))
+    return Link(str(pk if text is None else text), url)
+
+
 def cell(value: object) -> str:
     """A value in one of our own tables (details sections, the outbox)."""
     if value is None:
         return ""
+    if isinstance(value, Link):
+        return Markup('<a href="{}">{}</a>').format(value.url, value.text)
     if isinstance(value, datetime):
         return moment(value)
     if isinstance(value, bool):

@@ -8,7 +8,7 @@ from starlette.requests import Request
 
 from core.db.models import Group
 from web_admin.admin.auth import signed_in
-from web_admin.admin.base import AdminView, unit_of
+from web_admin.admin.base import AdminView, link_to, unit_of
 
 
 class GroupView(AdminView, model=Group):
@@ -37,14 +37,17 @@ class GroupView(AdminView, model=Group):
         return [
             (
                 "Members",
-                [{"User id": m.user_id, "Name": m.name, "Role": m.role.value} for m in members],
+                [
+                    {"Name": link_to(request, "user", m.user_id, m.name), "Role": m.role.value}
+                    for m in members
+                ],
             ),
             (
                 "Learnings",
                 [
                     {
-                        "Id": x.id,
-                        "By": x.author_name,
+                        "Id": link_to(request, "learning", x.id),
+                        "By": link_to(request, "user", x.author_id, x.author_name),
                         "Text": x.content,
                         "Hidden": x.hidden_at,
                         "Posted": x.created_at,
@@ -56,8 +59,8 @@ class GroupView(AdminView, model=Group):
                 "Proofs",
                 [
                     {
-                        "Id": p.id,
-                        "By": p.author_name,
+                        "Id": link_to(request, "proof", p.id),
+                        "By": link_to(request, "user", p.author_id, p.author_name),
                         "Day": p.day,
                         "Hidden": p.hidden_at,
                         "Image deleted": p.image_deleted_at,

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from core.db.models import User
 from web_admin.admin.auth import signed_in
-from web_admin.admin.base import AdminView, Button, unit_of
+from web_admin.admin.base import AdminView, Button, link_to, unit_of
 
 
 class UserView(AdminView, model=User):
@@ -63,7 +63,12 @@ class UserView(AdminView, model=User):
             for i in detail.identities
         ]
         groups = [
-            {"Group": g.group_name, "Public": g.is_public, "Role": g.role, "Joined": g.joined_at}
+            {
+                "Group": link_to(request, "group", g.group_id, g.group_name),
+                "Public": g.is_public,
+                "Role": g.role,
+                "Joined": g.joined_at,
+            }
             for g in detail.groups
         ]
         a = detail.activity
