@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.admin.audit import AuditLog
@@ -244,19 +244,13 @@ class Moderation:
             proof.hidden_at, proof.hidden_by = now, actor.id
         await self.session.flush()
         keys = [proof.image_key, proof.thumb_key]
-        shared = set(
-            await self.session.scalars(
-                select(Proof.image_key).where(
-                    Proof.image_key.in_(keys), Proof.image_deleted_at.is_(None)
-                )
-            )
-        ) | set(
-            await self.session.scalars(
-                select(Proof.thumb_key).where(
-                    Proof.thumb_key.in_(keys), Proof.image_deleted_at.is_(None)
-                )
+        still_used = await self.session.execute(
+            select(Proof.image_key, Proof.thumb_key).where(
+                or_(Proof.image_key.in_(keys), Proof.thumb_key.in_(keys)),
+                Proof.image_deleted_at.is_(None),
             )
         )
+        shared = {key for row in still_used.all() for key in row}
         removed = []
         for key in keys:
             if key in shared:
