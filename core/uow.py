@@ -29,6 +29,7 @@ from core.accounts.erase import erase_user
 from core.accounts.export import UrlFor, export_user
 from core.accounts.passwords import Passwords
 from core.accounts.service import AccountService
+from core.admin.service import Admin
 from core.bot_state import BotStateStore
 from core.clock import Clock
 from core.counters import DailyCounters
@@ -158,6 +159,11 @@ class UnitOfWork:
     @cached_property
     def toolbox(self) -> ToolboxService:
         return ToolboxService(self._session, self.clock)
+
+    @cached_property
+    def admin(self) -> Admin:
+        """What admins do (core.admin); every call names and checks the acting admin."""
+        return Admin(self._session, self.clock, self.media)
 
     @cached_property
     def counters(self) -> DailyCounters:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import counters
 from core.clock import Clock
-from core.db.models import BotState, Habit, HabitTool, Tool, ToolOrigin, User
+from core.db.models import BotState, Habit, HabitTool, Tool, ToolOrigin, ToolStatus, User
 from core.errors import Ambiguous, InvalidInput, NotFound
 from core.toolbox.spec import ToolSpec, load_seed
 from core.users.locks import lock_user
@@ -27,6 +27,7 @@ SEED_STATE_KEY = "toolbox:seed"
 ADD_COUNTER = "tool_added"
 MAX_TOOLS_PER_HABIT = 5
 PAGE_SIZE = 5
+SHOWN = Tool.status != ToolStatus.HIDDEN.value  # an admin hid the others (core.admin.tools)
 
 
 def slugify(text: str) -> str:
@@ -103,6 +104,7 @@ class ToolboxService:
                     Tool(
                         slug=spec.slug,
                         origin=ToolOrigin.SEED.value,
+                        status=ToolStatus.APPROVED.value,
                         created_at=now,
                         updated_at=now,
                         **fields,
@@ -123,8 +125,11 @@ class ToolboxService:
 
     # --- reading --------------------------------------------------------------------------
     async def all(self) -> list[Tool]:
+        """Every tool people may see (not those an admin hid), by title."""
         await self.sync_seed()
-        return list(await self.session.scalars(select(Tool).order_by(func.lower(Tool.title))))
+        return list(
+            await self.session.scalars(select(Tool).where(SHOWN).order_by(func.lower(Tool.title)))
+        )
 
     async def browse(self, keyword: str = "") -> list[Tool]:
         """Tools whose title, keywords or summary contain the keyword (all when empty)."""
@@ -137,7 +142,7 @@ class ToolboxService:
     async def get(self, tool_id: int) -> Tool:
         await self.sync_seed()
         tool = await self.session.get(Tool, tool_id)
-        if tool is None:
+        if tool is None or tool.status == ToolStatus.HIDDEN.value:
             raise NotFound("That tool is not in the Toolbox any more. See /tools.")
         return tool
 
@@ -253,7 +258,7 @@ class ToolboxService:
         rows = await self.session.execute(
             select(HabitTool.habit_id, Tool)
             .join(Tool, Tool.id == HabitTool.tool_id)
-            .where(HabitTool.habit_id.in_(habit_ids))
+            .where(HabitTool.habit_id.in_(habit_ids), SHOWN)
             .order_by(HabitTool.created_at, Tool.id)
         )
         out: dict[int, list[Tool]] = {}
