@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
 
-from bot.commands import BadArgument, Where, parse_args
+from bot.arguments import run_command
+from bot.commands import Where
 from bot.context import Context
 from bot.handlers.pick import pick_buttons
 from bot.messages import (
@@ -223,11 +224,7 @@ class HabitLinkBot:
                 return Response.say(f"/{command.name} works in a private chat with me.")
             if command.where is Where.GROUP and req.chat.is_private:
                 return Response.say(f"/{command.name} works in a group chat.")
-            try:
-                ctx.args = parse_args(command, req.args)
-            except BadArgument as exc:
-                return Response.say(hint(exc.message))
-            return await command.handler(ctx)
+            return await run_command(ctx, command)
         if ctx.flow is not None:
             flow_handler = self.router.flows.get(ctx.flow.name)
             if flow_handler is not None:

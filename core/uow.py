@@ -15,6 +15,7 @@ and by one task at a time; services it hands out are only valid inside its block
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,6 +40,7 @@ from core.groups.service import GroupService
 from core.habits.service import HabitService
 from core.inbox import InboxStore
 from core.lifebook.service import LifebookService
+from core.media.discard import drop_unreferenced
 from core.media.storage import MediaStore
 from core.notify.outbox import Outbox
 from core.notify.producer import Producer
@@ -50,6 +52,8 @@ from core.summary.service import SummaryService
 from core.toolbox.service import ToolboxService
 from core.users.links import LinkService
 from core.users.service import UserService
+
+log = logging.getLogger("habitlink.media")
 
 
 class UnitOfWork:
@@ -67,6 +71,8 @@ class UnitOfWork:
         self.default_timezone = default_timezone
         self.media = media
         self._session = db.session()
+        # Proof image keys whose rows this unit deletes; files go after the commit.
+        self.discarded: set[str] = set()
 
     async def __aenter__(self) -> Self:
         return self
@@ -88,8 +94,16 @@ class UnitOfWork:
             raise StorageError("the database failed") from exc
 
     async def commit(self) -> None:
-        """Save everything done in this unit so far."""
+        """Save everything done in this unit so far; then delete the files of proof images
+        that no proof uses any more (a store failure is logged, never undoes the commit)."""
         await self._session.commit()
+        if self.discarded:
+            keys = set(self.discarded)
+            self.discarded.clear()
+            try:
+                await drop_unreferenced(self._session, self.media, keys)
+            except SQLAlchemyError:  # the rows are gone for good; the files wait for a sweep
+                log.exception("finding unused proof images failed", extra={"count": len(keys)})
 
     async def rollback(self) -> None:
         """Drop everything not committed yet; the unit can go on with a clean slate."""
@@ -118,7 +132,7 @@ class UnitOfWork:
 
     @cached_property
     def groups(self) -> GroupService:
-        return GroupService(self._session, self.clock)
+        return GroupService(self._session, self.clock, self.discarded)
 
     @cached_property
     def proofs(self) -> ProofService:
@@ -185,7 +199,7 @@ class UnitOfWork:
 
     async def erase(self, user_id: int) -> None:
         """Erase the person and everything only theirs (core.accounts.erase)."""
-        await erase_user(self._session, self.clock, user_id)
+        self.discarded |= await erase_user(self._session, self.clock, user_id)
 
     def producer(self, platforms: Iterable[str]) -> Producer:
         """What turns due reminders and summaries into outbox rows for these platforms."""

@@ -80,7 +80,7 @@ class MediaStore(Protocol):
         ...
 
     async def delete(self, key: str) -> None:
-        """Remove what is stored under `key`; nothing happens when there is nothing."""
+        """Remove what is stored under `key`; nothing stored there is not an error."""
         ...
 
     async def url(self, key: str, expires: int = 3600) -> str:

@@ -46,6 +46,26 @@ def _spec_fields(spec: ToolSpec) -> dict[str, object]:
     }
 
 
+def _tiers(tools: Sequence[Tool], text: str) -> list[list[Tool]]:
+    """Tools that `text` (folded) names: by slug or title, by a beginning, by a part."""
+    return [
+        [t for t in tools if t.slug == text or t.title.lower() == text],
+        [t for t in tools if t.title.lower().startswith(text)],
+        [t for t in tools if text in t.title.lower() or text in t.slug],
+    ]
+
+
+def match_tool(tools: Sequence[Tool], ref: str) -> Tool | None:
+    """The tool `ref` names without doubt (as `ToolboxService.find` reads it), or None."""
+    text = " ".join(ref.split()).lower()
+    if not text:
+        return None
+    for match in _tiers(tools, text):
+        if match:
+            return match[0] if len(match) == 1 else None
+    return None
+
+
 class ToolboxService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
@@ -132,11 +152,7 @@ class ToolboxService:
         if not text:
             raise InvalidInput("Which tool? Send /tools to browse them.")
         tools = await self.all()
-        for match in (
-            [t for t in tools if t.slug == text or t.title.lower() == text],
-            [t for t in tools if t.title.lower().startswith(text)],
-            [t for t in tools if text in t.title.lower() or text in t.slug],
-        ):
+        for match in _tiers(tools, text):
             if len(match) == 1:
                 return match[0]
             if len(match) > 1:
