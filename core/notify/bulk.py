@@ -9,11 +9,12 @@ placeholders). On SQLite, where the whole database is local and one process writ
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, text, update
+from sqlalchemy import ColumnElement, Date, Integer, Table, any_, bindparam, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Group, Reminder, UserSettings
@@ -21,6 +22,17 @@ from core.db.models import Group, Reminder, UserSettings
 
 def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def among(
+    session: AsyncSession, column: Any, values: Collection[Any], *, dates: bool = False
+) -> ColumnElement[bool]:
+    """`column IN values` for a batch: on PostgreSQL `= ANY(array)`, one parameter however many
+    values (an IN list renders, binds and plans one placeholder per value, every batch)."""
+    if is_postgres(session):
+        array = ARRAY(Date if dates else Integer)
+        return column == any_(bindparam(None, list(values), type_=array))  # type: ignore[no-any-return]
+    return column.in_(values)  # type: ignore[no-any-return]
 
 
 _TIMES_SQL = {

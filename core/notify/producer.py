@@ -27,7 +27,7 @@ from core.db.models import (
     UserSettings,
 )
 from core.habits.history import week_start
-from core.notify.bulk import set_reminder_times, set_summary_times
+from core.notify.bulk import among, set_reminder_times, set_summary_times
 from core.notify.outbox import NewNotification, Outbox
 from core.reminders.timing import next_occurrence, next_weekly
 
@@ -103,23 +103,24 @@ class Producer:
         self.platforms = set(platforms)
         self.outbox = Outbox(session, clock)
 
-    async def _private_chats(self, user_ids: set[int]) -> dict[int, Identity]:
-        """Where each user can be written to: their first reachable private chat."""
+    async def _private_chats(self, user_ids: set[int]) -> dict[int, tuple[str, str]]:
+        """Where each user can be written to: (platform, chat) of their first reachable
+        private chat."""
         if not user_ids or not self.platforms:
             return {}
         stmt = (
-            select(Identity)
+            select(Identity.user_id, Identity.platform, Identity.dm_chat_id)
             .where(
-                Identity.user_id.in_(user_ids),
+                among(self.session, Identity.user_id, user_ids),
                 Identity.dm_chat_id.is_not(None),
                 Identity.unreachable_at.is_(None),
                 Identity.platform.in_(self.platforms),
             )
             .order_by(Identity.id)
         )
-        found: dict[int, Identity] = {}
-        for identity in (await self.session.scalars(stmt)).all():
-            found.setdefault(identity.user_id, identity)
+        found: dict[int, tuple[str, str]] = {}
+        for user_id, platform, chat in (await self.session.execute(stmt)).all():
+            found.setdefault(user_id, (platform, chat or ""))
         return found
 
     async def reminders(self, report: ProduceReport, batch: int = 1000) -> None:
@@ -206,8 +207,8 @@ class Producer:
                     NewNotification(
                         dedupe_key=f"reminder:{row.id}:{at.isoformat()}",
                         kind="reminder",
-                        platform=identity.platform,
-                        chat_id=identity.dm_chat_id or "",
+                        platform=identity[0],
+                        chat_id=identity[1],
                         due_at=at,
                         user_id=row.user_id,
                         payload={
@@ -229,7 +230,8 @@ class Producer:
         habit_ids = {h for h, _ in days}
         dates = {d for _, d in days}
         stmt = select(HabitLog.habit_id, HabitLog.day).where(
-            HabitLog.habit_id.in_(habit_ids), HabitLog.day.in_(dates)
+            among(self.session, HabitLog.habit_id, habit_ids),
+            among(self.session, HabitLog.day, dates, dates=True),
         )
         return {(h, d) for h, d in (await self.session.execute(stmt)).all()}
 
@@ -275,7 +277,8 @@ class Producer:
             (
                 await self.session.scalars(
                     select(Habit.user_id).where(
-                        Habit.user_id.in_([s.user_id for s in due]), Habit.archived_at.is_(None)
+                        among(self.session, Habit.user_id, [s.user_id for s in due]),
+                        Habit.archived_at.is_(None),
                     )
                 )
             ).all()
@@ -301,8 +304,8 @@ class Producer:
                 NewNotification(
                     dedupe_key=f"summary:{settings.user_id}:{week.isoformat()}",
                     kind="summary",
-                    platform=identity.platform,
-                    chat_id=identity.dm_chat_id or "",
+                    platform=identity[0],
+                    chat_id=identity[1],
                     due_at=at,
                     user_id=settings.user_id,
                     payload={"week": week.isoformat()},
@@ -343,7 +346,7 @@ class Producer:
                     GroupChat.group_id, GroupChat.id, GroupChat.platform, GroupChat.external_chat_id
                 )
                 .where(
-                    GroupChat.group_id.in_([g.id for g in groups]),
+                    among(self.session, GroupChat.group_id, [g.id for g in groups]),
                     GroupChat.platform.in_(self.platforms),
                 )
                 .order_by(GroupChat.id)
