@@ -27,7 +27,7 @@ from core.clock import Clock, SystemClock
 from core.db.engine import Database
 from core.db.schema import ensure_schema
 from core.errors import StorageError
-from core.media.images import MAX_UPLOAD_BYTES
+from core.media.limits import MAX_UPLOAD_BYTES
 from web_admin import auth, groups, habits, learnings, me, media, proofs, social
 from web_admin.context import Web
 from web_admin.problems import (

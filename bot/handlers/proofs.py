@@ -11,7 +11,7 @@ from bot.views import plural
 from core.db.models import Habit
 from core.habits.history import CheckinStatus, week_start
 from core.habits.service import match_habit, most_words
-from core.media.images import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected, normalise_proof_async
+from core.media.limits import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected
 
 router = Router()
 USAGE = "Send a photo in your group's chat, with the caption /proof [habit] [note] if you like."
@@ -64,6 +64,8 @@ async def record_proof(ctx: Context, caption: str, *, explicit: bool) -> Respons
     assert photo is not None
     if photo.size is not None and photo.size > MAX_UPLOAD_BYTES:
         raise ImageRejected(TOO_LARGE)  # refused before downloading it at all
+    from core.media.images import normalise_proof_async  # Pillow: loaded at the first proof
+
     image = await normalise_proof_async(await photo.load())
     habit, note = await _habit_and_note(ctx, caption)
     today = ctx.today
