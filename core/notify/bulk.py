@@ -13,8 +13,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Integer, Table, any_, bindparam, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ARRAY, ColumnElement, Date, Integer, Table, any_, bindparam, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Group, Reminder, UserSettings

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
+from core.db.dialects import dialect_insert
 from core.db.models import Notification, NotificationStatus
 from core.notify.bulk import ENQUEUE_SQL, dumps, is_postgres
 
@@ -119,7 +119,9 @@ class Outbox:
             }
             for n in items
         ]
-        stmt = sqlite_insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        stmt = dialect_insert(self.session)(Notification).on_conflict_do_nothing(
+            index_elements=["dedupe_key"]
+        )
         result = await self.session.execute(stmt.returning(Notification.id), rows)
         return len(result.all())
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -68,7 +68,7 @@ class _Times:
         self.now = now
         self._next: dict[tuple[dt_time, str, int], datetime] = {}
         self._latest: dict[tuple[dt_time, str, int], datetime] = {}
-        self._local: dict[tuple[datetime, str], datetime] = {}
+        self._when: dict[tuple[datetime, str, int], _When] = {}
 
     def next(self, at: dt_time, zone: str, mask: int) -> datetime:
         """The reminder's next time after now."""
@@ -85,15 +85,25 @@ class _Times:
             found = self._latest[key] = next_occurrence(at, ZoneInfo(zone), after, mask)
         return found
 
-    def local(self, instant: datetime, zone: str) -> datetime:
-        key = (instant, zone)
-        if (found := self._local.get(key)) is None:
-            found = self._local[key] = instant.astimezone(ZoneInfo(zone))
+    def when(self, instant: datetime, zone: str, day_start_hour: int) -> _When:
+        """What a reminder's message and checks need of its instant, in the user's zone."""
+        key = (instant, zone, day_start_hour)
+        if (found := self._when.get(key)) is None:
+            local = instant.astimezone(ZoneInfo(zone))
+            day = local_date(instant, ZoneInfo(zone), day_start_hour)
+            found = _When(
+                day, day.isoformat(), local.hour, local.strftime("%H:%M"), instant.isoformat()
+            )
+            self._when[key] = found
         return found
 
-    def day(self, instant: datetime, zone: str, day_start_hour: int) -> date:
-        """The user's day of `instant` (as core.clock.local_date)."""
-        return (self.local(instant, zone) - timedelta(hours=day_start_hour)).date()
+
+class _When(NamedTuple):
+    day: date  # the user's day (core.clock.local_date)
+    day_text: str
+    hour: int  # local
+    clock: str  # local "HH:MM"
+    instant: str  # the UTC instant, ISO 8601
 
 
 class Producer:
@@ -186,17 +196,17 @@ class Producer:
                 next_due_at = times.next(*key)
             moved.append((row.id, next_due_at, snoozed_until))
         await set_reminder_times(self.session, moved)
-        days = {(r.habit_id, times.day(at, r.timezone, r.day_start_hour)) for r, at, _ in fired}
-        checked = await self._checked_in(days)
+        whens = [times.when(at, r.timezone, r.day_start_hour) for r, at, _ in fired]
+        checked = await self._checked_in(
+            {(r.habit_id, w.day) for (r, _, _), w in zip(fired, whens, strict=True)}
+        )
         items: list[NewNotification] = []
-        for row, at, snoozed in fired:
-            day = times.day(at, row.timezone, row.day_start_hour)
-            local = times.local(at, row.timezone)
+        for (row, at, snoozed), when in zip(fired, whens, strict=True):
             if now - at > DROP_AFTER:
                 report.dropped += 1
-            elif (row.habit_id, day) in checked:
+            elif (row.habit_id, when.day) in checked:
                 report.already_checked_in += 1
-            elif quiet_hour(row.quiet_start, row.quiet_end, local.hour):
+            elif quiet_hour(row.quiet_start, row.quiet_end, when.hour):
                 report.quiet += 1
             elif (identity := chats.get(row.user_id)) is None:
                 report.unreachable += 1
@@ -205,7 +215,7 @@ class Producer:
                 report.late += late
                 items.append(
                     NewNotification(
-                        dedupe_key=f"reminder:{row.id}:{at.isoformat()}",
+                        dedupe_key=f"reminder:{row.id}:{when.instant}",
                         kind="reminder",
                         platform=identity[0],
                         chat_id=identity[1],
@@ -214,10 +224,10 @@ class Producer:
                         payload={
                             "reminder_id": row.id,
                             "habit_id": row.habit_id,
-                            "day": day.isoformat(),
+                            "day": when.day_text,
                             "late": late,
                             "snoozed": snoozed,
-                            "local_time": local.strftime("%H:%M"),
+                            "local_time": when.clock,
                         },
                     )
                 )
