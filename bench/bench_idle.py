@@ -49,6 +49,8 @@ HEAVY = (
     "fastapi",
     "sqladmin",
     "uvicorn",
+    "aiohttp",
+    "alembic",
     "redis",
     "telegram",
 )
