@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import Settings, WeakSecret
 from bot.logs import configure_logging
 from core.db.schema import SchemaOutOfDate
 
@@ -105,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SchemaOutOfDate as exc:
         print(f"habitlink: {exc}", file=sys.stderr)
         return 3
+    except WeakSecret as exc:
+        print(f"habitlink: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
