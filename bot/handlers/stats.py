@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.buttons import STATS, button_payload
-from bot.charts import render_heatmap
+from bot.charts import heatmap_start, render_heatmap
 from bot.commands import Arg
 from bot.context import Context
 from bot.messages import Button, Image, Reply, Response, Span, bold, example, hint, pre, rich
@@ -20,8 +20,6 @@ from bot.views import (
     short_title,
 )
 from core.db.models import Habit
-from core.habits.service import history_of
-from core.habits.stats import compute_stats
 from core.numbers import parse_int
 
 router = Router()
@@ -45,12 +43,12 @@ async def stats(ctx: Context) -> Response:
 
 
 async def _overview(ctx: Context, habits: list[Habit]) -> Response:
-    logs = await ctx.habits.logs(habits)
     today = ctx.today
+    recent = await ctx.habits.recent(habits, today)
     width = TITLE_WIDTH
     table = [f"{'':<{width}} streak best strength 30d"]
     for h in habits:
-        s = compute_stats(history_of(h, logs.get(h.id, {})), today)
+        s = recent[h.id].stats
         unit = "w" if s.streak_unit == "weeks" else "d"
         table.append(
             f"{short_title(h.title):<{width}} {s.current_streak:>5}{unit} {s.best_streak:>3}{unit}"
@@ -74,8 +72,8 @@ async def _overview(ctx: Context, habits: list[Habit]) -> Response:
 
 async def _details(ctx: Context, habit: Habit) -> Response:
     today = ctx.today
-    history = await ctx.habits.history(habit)
-    s = compute_stats(history, today)
+    recent = (await ctx.habits.recent([habit], today, since=heatmap_start(today)))[habit.id]
+    history, s = recent.history, recent.stats
     unit = s.streak_unit.rstrip("s")
     parts: list[str | Span] = [
         bold(habit.title),

@@ -95,9 +95,7 @@ class Habit:
 @given(
     schedule=schedules,
     start=st.dates(date(2024, 1, 1), date(2024, 12, 31)),
-    past=st.dictionaries(
-        st.integers(0, 400), st.sampled_from([DONE, DONE, SKIPPED]), max_size=300
-    ),
+    past=st.dictionaries(st.integers(0, 400), st.sampled_from([DONE, DONE, SKIPPED]), max_size=300),
     plan=st.lists(steps, min_size=1, max_size=40),
 )
 def test_checkpoint_and_window_match_the_full_history(

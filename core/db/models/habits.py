@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -19,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, UTCDateTime
+from core.habits.aggregate import Checkpoint
 from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule
 
@@ -51,6 +53,15 @@ class Habit(Base):
     serves: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The statistics' state over every day before stats_from (core/habits/aggregate.py), so
+    # reading them costs a few weeks of logs whatever the history's length; NULL until made.
+    stats_from: Mapped[date | None] = mapped_column(Date)
+    stats_start: Mapped[date | None] = mapped_column(Date)
+    stats_schedule: Mapped[str | None] = mapped_column(String(24))
+    stats_run: Mapped[int | None] = mapped_column(Integer)
+    stats_best: Mapped[int | None] = mapped_column(Integer)
+    stats_score: Mapped[float | None] = mapped_column(Float)
+    stats_done: Mapped[int | None] = mapped_column(Integer)
 
     logs: Mapped[list[HabitLog]] = relationship(
         back_populates="habit", cascade="all, delete-orphan", passive_deletes=True
@@ -68,6 +79,43 @@ class Habit(Base):
         self.schedule_kind = value.kind.value
         self.weekday_mask = value.weekday_mask
         self.times_per_week = value.times_per_week
+
+    @property
+    def checkpoint(self) -> Checkpoint | None:
+        if (
+            self.stats_from is None
+            or self.stats_start is None
+            or self.stats_schedule is None
+            or self.stats_run is None
+            or self.stats_best is None
+            or self.stats_score is None
+            or self.stats_done is None
+        ):
+            return None
+        return Checkpoint(
+            self.stats_from,
+            self.stats_start,
+            self.stats_schedule,
+            self.stats_run,
+            self.stats_best,
+            self.stats_score,
+            self.stats_done,
+        )
+
+    @checkpoint.setter
+    def checkpoint(self, value: Checkpoint | None) -> None:
+        if value == self.checkpoint:
+            return
+        if value is None:
+            self.stats_from = None  # enough to make it unusable
+            return
+        self.stats_from = value.day
+        self.stats_start = value.start
+        self.stats_schedule = value.schedule
+        self.stats_run = value.run
+        self.stats_best = value.best
+        self.stats_score = value.score
+        self.stats_done = value.done
 
 
 class HabitLog(Base):
