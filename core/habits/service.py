@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
@@ -311,21 +312,22 @@ class HabitService:
         if day < habit.start_date:
             habit.start_date = day  # checking in before creation extends the habit's history
         habit.checkpoint = after_write(habit.checkpoint, day)
-        existing = await self.session.scalar(
-            select(HabitLog).where(HabitLog.habit_id == habit.id, HabitLog.day == day)
+        # One statement: insert the day, or change its status; no row back when it was already so.
+        insert = (
+            postgresql.insert
+            if self.session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert
         )
-        if existing is None:
-            self.session.add(
-                HabitLog(
-                    habit_id=habit.id, day=day, status=status.value, created_at=self.clock.now()
-                )
-            )
-            await self.session.flush()
-            return CheckinResult(habit, day, status, changed=True)
-        if existing.status == status.value:
-            return CheckinResult(habit, day, status, changed=False)
-        existing.status = status.value
-        return CheckinResult(habit, day, status, changed=True)
+        stmt = insert(HabitLog).values(
+            habit_id=habit.id, day=day, status=status.value, created_at=self.clock.now()
+        )
+        upsert = stmt.on_conflict_do_update(
+            index_elements=[HabitLog.habit_id, HabitLog.day],
+            set_={"status": stmt.excluded.status},
+            where=HabitLog.status != stmt.excluded.status,
+        ).returning(HabitLog.id)
+        changed = (await self.session.execute(upsert)).scalar_one_or_none() is not None
+        return CheckinResult(habit, day, status, changed=changed)
 
     async def undo(self, habit: Habit, day: date) -> CheckinResult:
         habit.checkpoint = after_write(habit.checkpoint, day)
