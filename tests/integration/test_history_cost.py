@@ -19,7 +19,7 @@ from bot.dispatcher import HabitLinkBot
 from bot.messages import Person, Response
 from core.clock import SettableClock
 from core.db.engine import Database
-from core.db.models import HabitLog, Identity, User
+from core.db.models import Group, HabitLog, Identity, Message, MessageKind, Trust, User
 from core.habits.aggregate import WINDOW_DAYS
 from core.habits.history import CheckinStatus
 from core.habits.service import HabitDraft, HabitService
@@ -167,3 +167,51 @@ async def test_commands_cost_the_same_for_five_years_as_for_a_month(
             assert rows <= habits * WINDOW_DAYS, key
     # The heatmap shows a year: /stats HABIT reads that, never the five years.
     assert years["09 /stats Habit 00"][1] <= 53 * 7 + WINDOW_DAYS
+
+
+async def trusted_people(db: Database, clock: SettableClock, who: Person, n: int) -> None:
+    """`n` people `who` trusts, each with a learning this week in a public group."""
+    now = clock.now()
+    async with db.session() as session:
+        me = await session.scalar(
+            select(User.id)
+            .join(Identity, Identity.user_id == User.id)
+            .where(Identity.platform == who.platform, Identity.external_id == who.id)
+        )
+        assert me is not None
+        others = [User(display_name=f"{who.id} friend {i}", created_at=now) for i in range(n)]
+        session.add_all(others)
+        await session.flush()
+        group = Group(name=f"{who.id} circle", owner_id=me, invite_code=who.id, created_at=now)
+        session.add(group)
+        await session.flush()
+        session.add_all(Trust(truster_id=me, trustee_id=u.id, created_at=now) for u in others)
+        session.add_all(
+            Message(
+                group_id=group.id,
+                user_id=u.id,
+                content=f"learning {i}",
+                type=MessageKind.LEARNING.value,
+                created_at=now,
+            )
+            for i, u in enumerate(others)
+        )
+        await session.commit()
+
+
+@pytest.mark.parametrize("habits", [1, 30])
+async def test_summary_costs_the_same_for_2_and_50_trusted_people(
+    bot: HabitLinkBot, database: Database, clock: SettableClock, habits: int
+) -> None:
+    counts: dict[int, int] = {}
+    for trusted in (2, 50):
+        who = person(f"T{habits}x{trusted}")
+        await seed(bot, database, clock, who, habits, FIVE_YEARS)
+        await trusted_people(database, clock, who, trusted)
+        before = database.statements
+        response = await say(bot, who, "/summary")
+        counts[trusted] = database.statements - before
+        text = " ".join(r.text.plain() for r in response.replies)
+        assert f"{who.id} friend" in text  # the insights are there
+        assert text.count("• Habit") == habits
+    assert counts == {2: STATEMENTS["/summary"], 50: STATEMENTS["/summary"]}
