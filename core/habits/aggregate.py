@@ -74,6 +74,32 @@ class Checkpoint:
     score: float  # Loop's score
     done: int  # done days before `day`
 
+    def dump(self) -> str:
+        """One line for the database; `repr` keeps the score's every bit."""
+        return (
+            f"{self.day.isoformat()} {self.start.isoformat()} {self.schedule} "
+            f"{self.run} {self.best} {self.score!r} {self.done}"
+        )
+
+    @classmethod
+    def load(cls, text: str | None) -> Checkpoint | None:
+        """The checkpoint `dump` wrote; None for NULL or anything else (it is then remade)."""
+        if not text:
+            return None
+        try:
+            day, start, schedule, run, best, score, done = text.split(" ")
+            return cls(
+                date.fromisoformat(day),
+                date.fromisoformat(start),
+                schedule,
+                int(run),
+                int(best),
+                float(score),
+                int(done),
+            )
+        except ValueError:
+            return None
+
 
 def schedule_key(schedule: Schedule) -> str:
     return f"{schedule.kind.value}/{schedule.weekday_mask}/{schedule.times_per_week}"

@@ -62,7 +62,7 @@ async def seed(
         service = HabitService(session, clock)
         for k in range(habits):
             habit = await service.create(user, HabitDraft.build(title=f"Habit {k:02d}"), start)
-            habit.stats_from = None
+            habit.stats_checkpoint = None
             rows: list[dict[str, Any]] = [
                 {"habit_id": habit.id, "day": d, "status": s.value, "created_at": clock.now()}
                 for d, s in entries(start, today, k).items()

@@ -77,6 +77,7 @@ class Habit:
             assert history.status(day) == full.status(day)
         assert kept.day == checkpoint_day(today)
         assert kept == checkpoint_of(full, self.start_date, kept.day)
+        assert Checkpoint.load(kept.dump()) == kept  # the database column keeps every bit
         if keep:
             self.checkpoint = kept
 

@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    Float,
     ForeignKey,
     Integer,
     String,
@@ -53,15 +52,10 @@ class Habit(Base):
     serves: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The statistics' state over every day before stats_from (core/habits/aggregate.py), so
-    # reading them costs a few weeks of logs whatever the history's length; NULL until made.
-    stats_from: Mapped[date | None] = mapped_column(Date)
-    stats_start: Mapped[date | None] = mapped_column(Date)
-    stats_schedule: Mapped[str | None] = mapped_column(String(24))
-    stats_run: Mapped[int | None] = mapped_column(Integer)
-    stats_best: Mapped[int | None] = mapped_column(Integer)
-    stats_score: Mapped[float | None] = mapped_column(Float)
-    stats_done: Mapped[int | None] = mapped_column(Integer)
+    # The statistics' state over the days before a recent Monday (core/habits/aggregate.py,
+    # Checkpoint.dump), so reading them costs a few weeks of logs whatever the history's
+    # length. One column, so that a week's moves of many habits are one UPDATE; NULL until made.
+    stats_checkpoint: Mapped[str | None] = mapped_column(String(120))
 
     logs: Mapped[list[HabitLog]] = relationship(
         back_populates="habit", cascade="all, delete-orphan", passive_deletes=True
@@ -82,40 +76,13 @@ class Habit(Base):
 
     @property
     def checkpoint(self) -> Checkpoint | None:
-        if (
-            self.stats_from is None
-            or self.stats_start is None
-            or self.stats_schedule is None
-            or self.stats_run is None
-            or self.stats_best is None
-            or self.stats_score is None
-            or self.stats_done is None
-        ):
-            return None
-        return Checkpoint(
-            self.stats_from,
-            self.stats_start,
-            self.stats_schedule,
-            self.stats_run,
-            self.stats_best,
-            self.stats_score,
-            self.stats_done,
-        )
+        return Checkpoint.load(self.stats_checkpoint)
 
     @checkpoint.setter
     def checkpoint(self, value: Checkpoint | None) -> None:
-        if value == self.checkpoint:
-            return
-        if value is None:
-            self.stats_from = None  # enough to make it unusable
-            return
-        self.stats_from = value.day
-        self.stats_start = value.start
-        self.stats_schedule = value.schedule
-        self.stats_run = value.run
-        self.stats_best = value.best
-        self.stats_score = value.score
-        self.stats_done = value.done
+        text = value.dump() if value is not None else None
+        if text != self.stats_checkpoint:
+            self.stats_checkpoint = text
 
 
 class HabitLog(Base):
