@@ -37,8 +37,13 @@ tools:
 	      apt-get install -y -qq --no-install-recommends docker-compose >/dev/null; \
 	  else echo "make: docker-compose is missing (as root: apt-get install docker-compose)"; fi; }
 
+# Two phases: most tests on PYTEST_WORKERS processes (pytest-xdist; each worker has its own
+# databases and Redis keys), then the `serial` ones alone (they start several processes or compare
+# latencies, which a neighbouring worker would disturb).
+PYTEST_WORKERS ?= 2
 pytest: $(VENV)/.installed-dev tools
-	$(BIN)/pytest -rs $(PYTEST_ARGS)
+	$(BIN)/pytest -rs -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/pytest -rs -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: PYTEST_ARGS chose no serial test
 
 test: lint typecheck pytest
 
