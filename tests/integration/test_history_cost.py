@@ -1,7 +1,8 @@
 """Habit commands cost the same with five years of history as with a month (issue 15).
 
 For 1 and 30 habits, with 30 days and with five years of check-ins, every habit command sends
-exactly the same statements, and the rows it reads from habit_logs do not grow with the past:
+exactly the same statements (the /habits buttons too), and the rows it reads from habit_logs do
+not grow with the past:
 each such SELECT is re-run as a count with the very parameters it was sent with.
 """
 
@@ -23,7 +24,7 @@ from core.db.models import Group, HabitLog, Identity, Message, MessageKind, Trus
 from core.habits.aggregate import WINDOW_DAYS
 from core.habits.history import CheckinStatus
 from core.habits.service import HabitDraft, HabitService
-from tests.support.requests import person, private_chat, send
+from tests.support.requests import person, press, private_chat, send
 
 MONTH, YEAR, FIVE_YEARS = 30, 365, 5 * 365
 
@@ -131,6 +132,14 @@ async def costs(
             await say(bot, who, command)
             statements = db.statements - before
         out[f"{i:02d} {command}"] = (statements, await rows_read(db, reads))
+    listing = await say(bot, who, "/habits")  # Habit 00 is done today: its button undoes
+    for j, label in enumerate(("↩ Undo Habit 00", "✓ Habit 00"), len(COMMANDS)):
+        with habit_log_reads(db) as reads:
+            before = db.statements
+            listing = await press(bot, who, private_chat(who), listing, label)
+            assert listing.replies, label
+            statements = db.statements - before
+        out[f"{j:02d} press {label[0]}"] = (statements, await rows_read(db, reads))
     return out
 
 
@@ -147,6 +156,8 @@ STATEMENTS = {
     "/stats": 3,
     "/stats Habit 00": 4,
     "/summary": 5,
+    "press ↩": 5,  # the /habits buttons: the list is redrawn in place
+    "press ✓": 5,
 }
 
 
