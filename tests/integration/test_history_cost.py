@@ -2,8 +2,8 @@
 
 For 1 and 30 habits, with 30 days and with five years of check-ins, every habit command sends
 exactly the same statements (the /habits buttons too), and the rows it reads from habit_logs do
-not grow with the past:
-each such SELECT is re-run as a count with the very parameters it was sent with.
+not grow with the past: each such SELECT is re-run as a count with the very parameters it was
+sent with.
 """
 
 from __future__ import annotations
