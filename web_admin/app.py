@@ -1,5 +1,5 @@
 """The FastAPI application: the JSON API under /api/v1 over the core services, health checks,
-OpenAPI at /openapi.json and its docs page at /docs.
+OpenAPI at /openapi.json and its docs page at /docs, and the admin at /admin (web_admin.admin).
 
 `create_app(web)` builds the app around ready-made parts (tests pass their own database and
 clock); `build_web(settings)` makes those parts from Settings for `habitlink web`.
@@ -42,6 +42,7 @@ from web_admin import (
     social,
     toolbox,
 )
+from web_admin.admin.site import mount_admin
 from web_admin.context import Web
 from web_admin.problems import (
     Problem,
@@ -113,6 +114,7 @@ def create_app(web: Web) -> FastAPI:
             return problem(request, 503, "The database does not answer.")
         return Health(status="ready")
 
+    mount_admin(app, web)
     origins = web.settings.cors_origin_list
     if origins:
         app.add_middleware(

@@ -151,6 +151,7 @@ UnitDep = Annotated[Unit, Depends(unit_of_work, scope="function")]
 WebDep = Annotated[Web, Depends(get_web)]
 _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login")
 
+BANNED = "This account has been suspended by the people who run this HabitLink."
 NOT_SIGNED_IN = "Sign in first: send an access token as `Authorization: Bearer …`."
 
 
@@ -170,6 +171,8 @@ async def current_user(
     user = await unit.users.get(user_id)
     if user is None:
         raise ApiError(401, "This account no longer exists.", headers=challenge)
+    if user.banned_at is not None:
+        raise ApiError(403, BANNED)
     return user
 
 
