@@ -1,7 +1,7 @@
 """habit statistics checkpoint: the state of streaks, strength and totals before a day
 
 Revision ID: 0015
-Revises: 0006
+Revises: 0014
 Create Date: 2026-11-30 02:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0006"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
