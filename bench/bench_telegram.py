@@ -1,6 +1,6 @@
 """Updates per second through python-telegram-bot: HabitLink's adapter beside a bare echo bot.
 
-    python -m bench.bench_telegram [--quick] [--rounds N] [--batch N] [--out DIR]
+    python -m bench.bench_telegram [--quick] [--rounds N] [--batch N] [--no-postgres] [--out DIR]
 
 Both bots long-poll their own fake Bot API server (tests/fakes, the same one the end-to-end
 tests use) in one event loop:
@@ -17,6 +17,11 @@ which is why the ratio is the number to read.
 
 Two modes: without a rate limiter (what the processing costs), and as deployed, with the
 adapter's ChatRateLimiter (30 messages a second overall) on both sides, where it sets the pace.
+The mode without a rate limiter runs again with HabitLink on PostgreSQL (a fresh database,
+dropped at the end) unless --no-postgres. Besides wall time, every batch records this
+process's CPU time (time.process_time: the event loop, aiosqlite's thread, both fake servers),
+which a loaded machine disturbs much less; `cpu_ratio` = HabitLink's CPU per update over the
+echo bot's. PostgreSQL's server CPU is not in it (another process).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
+import statistics
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -32,6 +39,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, filters
 from telegram.ext import MessageHandler as PTBMessageHandler
@@ -40,12 +48,15 @@ from adapters.telegram.adapter import TelegramAdapter
 from adapters.telegram.limits import ChatRateLimiter
 from bench.common import (
     BENCH_NOW,
+    DEFAULT_PG_URL,
     Summary,
     base_parser,
     environment,
     expect,
     gc_disabled,
     make_bot,
+    pg_admin,
+    sibling_url,
     table,
     write_results,
 )
@@ -182,7 +193,14 @@ def new_users(fake: FakeTelegram, n: int) -> list[FakeUser]:
 
 
 async def measure_mode(
-    db: Database, clock: SettableClock, *, rate_limit: bool, rounds: int, warmup: int, batch: int
+    db: Database,
+    clock: SettableClock,
+    *,
+    rate_limit: bool,
+    rounds: int,
+    warmup: int,
+    batch: int,
+    backend: str = "sqlite",
 ) -> dict[str, Any]:
     """Both bots, each on its own fake server, timed in the same interleaved rounds."""
     bot = make_bot(db, clock)
@@ -203,7 +221,7 @@ async def measure_mode(
         async with serving(adapter, hl_fake), polling(echo_bot, echo_fake):
             await _create_habits(habitlink)
             clock.advance(timedelta(days=1))
-            samples = await interleaved(
+            samples, cpu = await interleaved(
                 cases,
                 rounds,
                 warmup,
@@ -228,7 +246,10 @@ async def measure_mode(
                 (hl.median_ms - base.median_ms - layer.median_ms) / batch, 3
             ),
         }
+    cpu_ms = {name: statistics.median(v) * 1000 / batch for name, v in cpu.items()}
+    direct_cpu = {"bot_layer": round(cpu_ms["bot layer"], 3)} if "bot layer" in cpu_ms else {}
     return {
+        "backend": backend,
         "mode": "ChatRateLimiter (as deployed)" if rate_limit else "no rate limiter",
         "rate_limit": rate_limit,
         "batch": batch,
@@ -240,6 +261,12 @@ async def measure_mode(
             "echo": round(base.median_ms / batch, 3),
             "difference": round((hl.median_ms - base.median_ms) / batch, 3),
         },
+        "cpu_per_update_ms": {
+            "habitlink": round(cpu_ms["habitlink"], 3),
+            "echo": round(cpu_ms["echo"], 3),
+            **direct_cpu,
+        },
+        "cpu_ratio": round(cpu_ms["habitlink"] / cpu_ms["echo"], 2),
         **direct,
     }
 
@@ -251,22 +278,25 @@ async def interleaved(
     *,
     before_round: Callable[[], object],
     settle: float,
-) -> dict[str, list[float]]:
-    """Seconds per batch of each side; the order rotates every round (see bench.common).
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Seconds (wall, and CPU of this process) per batch of each side; the order rotates
+    every round (see bench.common).
     `settle` seconds pass untimed before each batch, so a rate limiter's bucket starts empty
     for both sides alike rather than holding what the other side's batch left in it."""
     samples: dict[str, list[float]] = {side.name: [] for side in sides}
+    cpu: dict[str, list[float]] = {side.name: [] for side in sides}
     for r in range(warmup + rounds):
         before_round()
         k = r % len(sides)
         for side in [*sides[k:], *sides[:k]]:
             if settle:
                 await asyncio.sleep(settle)
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             await side.batch()
             if r >= warmup:
                 samples[side.name].append(time.perf_counter() - began)
-    return samples
+                cpu[side.name].append(time.process_time() - began_cpu)
+    return samples, cpu
 
 
 async def _create_habits(side: Side) -> None:
@@ -303,6 +333,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 results.append({**result, "wall_s": round(time.perf_counter() - began, 1)})
             finally:
                 await db.dispose()
+        if not args.no_postgres:
+            try:
+                results.append(await _postgres(args.pg_url, rounds, warmup, batch))
+            except (OSError, asyncpg.PostgresError) as exc:  # keep SQLite's numbers
+                print(f"PostgreSQL skipped: {exc}")
     data = {
         "benchmark": NAME,
         "quick": bool(args.quick),
@@ -319,9 +354,35 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return data
 
 
+async def _postgres(admin_url: str, rounds: int, warmup: int, batch: int) -> dict[str, Any]:
+    """The mode without a rate limiter, HabitLink on PostgreSQL (habitlink_bench_tg_<pid>)."""
+    admin_dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
+    name = f"habitlink_bench_tg_{os.getpid()}"
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    await pg_admin(admin_dsn, drop, f'CREATE DATABASE "{name}"')
+    db = Database(sibling_url(admin_dsn, name))
+    try:
+        await upgrade(db)
+        began = time.perf_counter()
+        result = await measure_mode(
+            db,
+            SettableClock(BENCH_NOW),
+            rate_limit=False,
+            rounds=rounds,
+            warmup=warmup,
+            batch=batch,
+            backend="postgres",
+        )
+        return {**result, "wall_s": round(time.perf_counter() - began, 1)}
+    finally:
+        await db.dispose()
+        await pg_admin(admin_dsn, drop)
+
+
 def print_report(results: list[dict[str, Any]]) -> None:
     rows = [
         [
+            r["backend"],
             r["mode"],
             r["batch"],
             r["habitlink"]["updates_per_s"],
@@ -330,11 +391,16 @@ def print_report(results: list[dict[str, Any]]) -> None:
             r["per_update_ms"]["habitlink"],
             r["per_update_ms"]["echo"],
             r["bot_layer"]["median_ms"] / r["batch"] if "bot_layer" in r else "-",
+            r["cpu_per_update_ms"]["habitlink"],
+            r["cpu_per_update_ms"]["echo"],
+            r["cpu_per_update_ms"].get("bot_layer", "-"),
+            f"{r['cpu_ratio']:.2f}x",
         ]
         for r in results
     ]
-    headers = ["mode", "batch", "habitlink upd/s", "echo upd/s", "ratio"]
+    headers = ["backend", "mode", "batch", "habitlink upd/s", "echo upd/s", "ratio"]
     headers += ["habitlink ms/upd", "echo ms/upd", "bot layer ms/upd"]
+    headers += ["CPU ms/upd", "echo CPU", "bot layer CPU", "CPU ratio"]
     print(table(headers, rows))
     print(f"\nCommand: {COMMAND!r}; ratio = echo rate / habitlink rate (medians of the rounds).")
 
@@ -342,6 +408,8 @@ def print_report(results: list[dict[str, Any]]) -> None:
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = base_parser(__doc__.splitlines()[0] if __doc__ else NAME)
     parser.add_argument("--batch", type=int, help=f"updates per round and side ({BATCH})")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL, help=f"admin URL ({DEFAULT_PG_URL})")
     return asyncio.run(run(parser.parse_args(argv)))
 
 

@@ -36,6 +36,7 @@ from core.db.models import HabitLog, Identity, User
 from core.flows import MemoryFlowStore
 from core.habits.history import CheckinStatus
 from core.habits.service import HabitDraft, HabitService
+from core.media.storage import MediaStore
 from core.uow import UnitOfWorkFactory
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -196,10 +197,12 @@ HABIT_TITLES = (
 
 
 # --- a bot and its users ------------------------------------------------------------------
-def make_bot(db: Database, clock: SettableClock) -> HabitLinkBot:
+def make_bot(db: Database, clock: SettableClock, media: MediaStore | None = None) -> HabitLinkBot:
     """The bot exactly as the tests build it: in-memory flows, the real router."""
     return HabitLinkBot(
-        uow=UnitOfWorkFactory(db, clock), flows=MemoryFlowStore(clock), router=build_router()
+        uow=UnitOfWorkFactory(db, clock, media=media),
+        flows=MemoryFlowStore(clock),
+        router=build_router(),
     )
 
 
@@ -245,17 +248,16 @@ async def seed_user(
             raise RuntimeError(f"/start did not create the user {name!r}")
         service = HabitService(session, bot.clock)
         habit_ids: list[int] = []
-        rows: list[dict[str, Any]] = []
         for k, title in enumerate(titles):
             habit = await service.create(user, HabitDraft.build(title=title), start)
             habit_ids.append(habit.id)
             entries = realistic_entries(start, history_days, seed=seed + k)
-            rows += [
+            rows = [
                 {"habit_id": habit.id, "day": d, "status": s.value, "created_at": BENCH_NOW}
                 for d, s in entries.items()
             ]
-        if rows:
-            await session.execute(insert(HabitLog), rows)
+            if rows:  # a habit at a time: years of history stay under the statement timeout
+                await session.execute(insert(HabitLog), rows)
         await session.commit()
         user_id = user.id
     return BenchUser(person, chat, user_id, tuple(habit_ids), titles)

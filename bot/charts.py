@@ -354,10 +354,15 @@ def heatmap_mark(history: HabitHistory, day: date, today: date) -> DayMark:
     return DayMark.PENDING if day == today else DayMark.MISSED
 
 
+def heatmap_start(today: date) -> date:
+    """The first day the heatmap shows: its history must hold the days from there on."""
+    return monday_of(today) - timedelta(weeks=HEATMAP_WEEKS - 1)
+
+
 def render_heatmap(title: str, history: HabitHistory, today: date) -> bytes:
     """PNG of the last 53 weeks, one square per day, Monday on top, today's week last."""
     title_font, sub_font, small_font = _font(24), _font(15), _font(12)
-    first = monday_of(today) - timedelta(weeks=HEATMAP_WEEKS - 1)
+    first = heatmap_start(today)
     done = sum(
         1
         for day, status in history.entries.items()

@@ -13,10 +13,9 @@ from pydantic import BaseModel, Field, ValidationError
 from core.days import check_day
 from core.db.models import Habit, User
 from core.errors import InvalidField, InvalidInput
-from core.habits.history import CheckinStatus, HabitHistory, week_start
+from core.habits.history import CheckinStatus, week_start
 from core.habits.schedule import Schedule, ScheduleError
-from core.habits.service import TEXT_MAX, TITLE_MAX, EditableField, HabitDraft
-from core.habits.stats import compute_stats
+from core.habits.service import TEXT_MAX, TITLE_MAX, EditableField, HabitDraft, Recent
 from core.habits.tracker import week_marks
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.problems import ApiError
@@ -123,8 +122,8 @@ class Stats(BaseModel):
     rate_30: float | None
 
 
-def habit_out(habit: Habit, history: HabitHistory, today: Day) -> HabitOut:
-    stats = compute_stats(history, today)
+def habit_out(habit: Habit, recent: Recent, today: Day) -> HabitOut:
+    history, stats = recent.history, recent.stats
     status = history.status(today)
     schedule = habit.schedule
     return HabitOut(
@@ -161,7 +160,8 @@ async def owned(unit: Unit, user: User, habit_id: int) -> Habit:
 
 
 async def one(unit: Unit, user: User, habit: Habit) -> HabitOut:
-    return habit_out(habit, await unit.habits.history(habit), unit.today(user))
+    today = unit.today(user)
+    return habit_out(habit, (await unit.habits.recent([habit], today))[habit.id], today)
 
 
 def parse_schedule(text: str) -> Schedule:
@@ -174,9 +174,9 @@ def parse_schedule(text: str) -> Schedule:
 @router.get("", response_model=list[HabitOut], summary="Your habits, with today's status")
 async def list_habits(user: CurrentUser, unit: UnitDep) -> list[HabitOut]:
     habits = await unit.habits.active(user)
-    histories = await unit.habits.histories(habits)
     today = unit.today(user)
-    return [habit_out(h, histories[h.id], today) for h in habits]
+    recent = await unit.habits.recent(habits, today)
+    return [habit_out(h, recent[h.id], today) for h in habits]
 
 
 @router.post("", status_code=201, response_model=HabitOut, summary="Create a habit")
@@ -201,14 +201,14 @@ async def week(
     today = unit.today(user)
     monday = week_start(sane_date(start or today, "start"))
     habits = await unit.habits.active(user)
-    histories = await unit.habits.histories(habits)
+    recent = await unit.habits.recent(habits, today, since=monday)
     return Week(
         start=monday,
         habits=[
             HabitWeek(
                 id=h.id,
                 title=h.title,
-                days=[m.value for m in week_marks(histories[h.id], monday, today)],
+                days=[m.value for m in week_marks(recent[h.id].history, monday, today)],
             )
             for h in habits
         ],
@@ -275,7 +275,8 @@ async def undo(habit_id: Id, day: Day, user: CurrentUser, unit: UnitDep) -> Chec
 @router.get("/{habit_id}/stats", response_model=Stats, summary="Streaks, strength and rates")
 async def stats(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Stats:
     habit = await owned(unit, user, habit_id)
-    s = compute_stats(await unit.habits.history(habit), unit.today(user))
+    today = unit.today(user)
+    s = (await unit.habits.recent([habit], today))[habit.id].stats
     return Stats(
         current_streak=s.current_streak,
         best_streak=s.best_streak,

@@ -9,7 +9,6 @@ from bot.messages import Reply, Response, bold, command, rich
 from bot.router import Router
 from bot.views import progress_text, relative_day, streak_text
 from core.habits.history import CheckinStatus
-from core.habits.stats import compute_stats
 
 router = Router()
 
@@ -40,7 +39,7 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
             return Response.say("There was no check-in for ", bold(habit.title), f" {when}.")
         return Response.say("Undone: ", bold(habit.title), f" {when} is open again.")
     result = await ctx.habits.check_in(habit, day, status)
-    stats = compute_stats(await ctx.habits.history(habit), today)
+    stats = (await ctx.habits.recent([habit], today))[habit.id].stats
     if status is CheckinStatus.SKIPPED:
         if not result.changed:
             return Response.say(bold(habit.title), f" was already skipped {when}.")

@@ -12,7 +12,6 @@ from bot.views import MARK_SYMBOLS, button_title, day_label, day_stamp, parse_da
 from core.days import in_checkin_window
 from core.db.models import Habit
 from core.habits.history import CheckinStatus, DayMark
-from core.habits.stats import compute_stats
 from core.habits.tracker import day_mark
 from core.numbers import parse_int
 
@@ -33,15 +32,14 @@ async def today_list(ctx: Context, day: date | None = None, *, edit: bool = Fals
             edit=edit,
             personal=True,
         )
-    histories = await ctx.habits.histories(habits)
+    recent = await ctx.habits.recent(habits, ctx.today)
     title = f"Today · {day_label(day)}" if day == ctx.today else day_label(day)
     parts: list[str | Span] = [bold(title)]
     buttons: list[list[Button]] = []
     done_count = 0
     for i, habit in enumerate(habits, 1):
-        history = histories[habit.id]
+        history, stats = recent[habit.id].history, recent[habit.id].stats
         mark = day_mark(history, day, ctx.today)
-        stats = compute_stats(history, ctx.today)
         done = mark is DayMark.DONE
         done_count += done
         symbol = MARK_SYMBOLS[mark] if mark not in (DayMark.FUTURE, DayMark.BEFORE_START) else "○"

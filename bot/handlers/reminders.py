@@ -27,7 +27,6 @@ from core.db.models import Habit, Reminder
 from core.errors import InvalidInput
 from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
-from core.habits.stats import compute_stats
 from core.numbers import parse_int
 from core.reminders.timing import ALL_DAYS
 
@@ -209,7 +208,7 @@ async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Respon
         return Response(notice="That reminder no longer applies.")
     _reminder, habit = found
     await ctx.habits.check_in(habit, day, status)
-    stats = compute_stats(await ctx.habits.history(habit), ctx.today)
+    stats = (await ctx.habits.recent([habit], ctx.today))[habit.id].stats
     when = relative_day(day, ctx.today)
     if status is CheckinStatus.DONE:
         text = rich("✓ ", bold(habit.title), f" done {when}. {streak_text(stats).capitalize()}.")

@@ -19,8 +19,6 @@ from bot.views import (
     short_title,
 )
 from core.db.models import Habit
-from core.habits.service import history_of
-from core.habits.stats import compute_stats
 from core.numbers import parse_int
 
 router = Router()
@@ -44,12 +42,12 @@ async def stats(ctx: Context) -> Response:
 
 
 async def _overview(ctx: Context, habits: list[Habit]) -> Response:
-    logs = await ctx.habits.logs(habits)
     today = ctx.today
+    recent = await ctx.habits.recent(habits, today)
     width = TITLE_WIDTH
     table = [f"{'':<{width}} streak best strength 30d"]
     for h in habits:
-        s = compute_stats(history_of(h, logs.get(h.id, {})), today)
+        s = recent[h.id].stats
         unit = "w" if s.streak_unit == "weeks" else "d"
         table.append(
             f"{short_title(h.title):<{width}} {s.current_streak:>5}{unit} {s.best_streak:>3}{unit}"
@@ -72,9 +70,11 @@ async def _overview(ctx: Context, habits: list[Habit]) -> Response:
 
 
 async def _details(ctx: Context, habit: Habit) -> Response:
+    from bot.charts import heatmap_start, render_heatmap  # Pillow: loaded at the first picture
+
     today = ctx.today
-    history = await ctx.habits.history(habit)
-    s = compute_stats(history, today)
+    recent = (await ctx.habits.recent([habit], today, since=heatmap_start(today)))[habit.id]
+    history, s = recent.history, recent.stats
     unit = s.streak_unit.rstrip("s")
     parts: list[str | Span] = [
         bold(habit.title),
@@ -88,8 +88,6 @@ async def _details(ctx: Context, habit: Habit) -> Response:
     if techniques:
         parts.append(f"Techniques: {', '.join(t.title for t in techniques)}\n")
     parts.append(progress_note())
-    from bot.charts import render_heatmap  # Pillow: loaded at the first picture
-
     png = await asyncio.to_thread(render_heatmap, habit.title, history, today)
     image = Image(png, f"heatmap-{habit.id}.png", caption=rich("Your year of ", bold(habit.title)))
     return Response([Reply(text=rich(*parts), personal=True), Reply(image=image, personal=True)])

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db.models import Habit, HabitLog, User
 from core.errors import Ambiguous, Choice, InvalidField, InvalidInput, NotFound
+from core.habits.aggregate import (
+    after_write,
+    checkpoint_day,
+    checkpoint_of,
+    evaluate,
+    usable,
+    window_start,
+)
 from core.habits.history import CheckinStatus, HabitHistory
 from core.habits.matching import fold, match_title
 from core.habits.schedule import Schedule
+from core.habits.stats import HabitStats
 from core.text import shorten
 from core.users.locks import lock_user
 
@@ -87,6 +97,14 @@ def _friendly(exc: ValidationError) -> str:
     if err["type"] == "string_too_short":
         return f"{name} can't be empty."
     return f"{name} is not valid: {err['msg']}."
+
+
+@dataclass(frozen=True)
+class Recent:
+    """A habit's statistics, and its history from a few weeks back (or further, see `recent`)."""
+
+    history: HabitHistory
+    stats: HabitStats
 
 
 @dataclass(frozen=True)
@@ -181,13 +199,47 @@ class HabitService:
             result[habit_id][day] = CheckinStatus(status)
         return result
 
-    async def history(self, habit: Habit) -> HabitHistory:
-        logs = await self.logs([habit])
-        return history_of(habit, logs.get(habit.id, {}))
+    async def recent(
+        self,
+        habits: Sequence[Habit],
+        today: date | Mapping[int, date],
+        since: date | None = None,
+    ) -> dict[int, Recent]:
+        """Statistics and recent history of many habits in one query, however long their past.
 
-    async def histories(self, habits: Sequence[Habit]) -> dict[int, HabitHistory]:
-        logs = await self.logs(habits)
-        return {h.id: history_of(h, logs.get(h.id, {})) for h in habits}
+        `today` is the owners' local date, or one per user id. A habit with a usable stored
+        checkpoint (core/habits/aggregate.py) reads only its logs from `window_start(today)`
+        on, or from `since` when that is earlier; the others read all their logs once and
+        get a checkpoint, kept in the unit of work. A checkpoint more than two weeks old
+        moves forward. Histories hold the days read (always today and the 41 before it) and
+        the habit's true start; the statistics are `compute_stats` of the full history.
+        """
+        if not habits:
+            return {}
+        day_of = {h.id: today if isinstance(today, date) else today[h.user_id] for h in habits}
+        windowed = [h for h in habits if usable(h.checkpoint, h.schedule, day_of[h.id])]
+        kept_ids = {h.id for h in windowed}
+        full = [h.id for h in habits if h.id not in kept_ids]
+        reads = []
+        if windowed:
+            lo = min([window_start(day_of[h.id]) for h in windowed] + [since or date.max])
+            ids = [h.id for h in windowed]
+            reads.append(and_(HabitLog.habit_id.in_(ids), HabitLog.day >= lo))
+        if full:
+            reads.append(HabitLog.habit_id.in_(full))
+        stmt = select(HabitLog.habit_id, HabitLog.day, HabitLog.status).where(or_(*reads))
+        logs: dict[int, dict[date, CheckinStatus]] = defaultdict(dict)
+        for habit_id, day, status in (await self.session.execute(stmt)).all():
+            logs[habit_id][day] = CheckinStatus(status)
+        out: dict[int, Recent] = {}
+        for h in habits:
+            checkpoint = h.checkpoint if h.id in kept_ids else None
+            stats, history, kept = evaluate(
+                checkpoint, h.schedule, h.start_date, logs.get(h.id, {}), day_of[h.id]
+            )
+            h.checkpoint = kept  # an UPDATE only when it changed
+            out[h.id] = Recent(history, stats)
+        return out
 
     # --- writing -------------------------------------------------------------------------
     async def create(self, user: User, draft: HabitDraft, today: date) -> Habit:
@@ -216,6 +268,9 @@ class HabitService:
             created_at=self.clock.now(),
         )
         habit.schedule = draft.schedule
+        habit.checkpoint = checkpoint_of(
+            HabitHistory(draft.schedule, today), today, checkpoint_day(today)
+        )  # nothing before today: statistics never need to read the past
         self.session.add(habit)
         await self.session.flush()
         return habit
@@ -256,23 +311,26 @@ class HabitService:
     async def check_in(self, habit: Habit, day: date, status: CheckinStatus) -> CheckinResult:
         if day < habit.start_date:
             habit.start_date = day  # checking in before creation extends the habit's history
-        existing = await self.session.scalar(
-            select(HabitLog).where(HabitLog.habit_id == habit.id, HabitLog.day == day)
+        habit.checkpoint = after_write(habit.checkpoint, day)
+        # One statement: insert the day, or change its status; no row back when it was already so.
+        insert = (
+            postgresql.insert
+            if self.session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert
         )
-        if existing is None:
-            self.session.add(
-                HabitLog(
-                    habit_id=habit.id, day=day, status=status.value, created_at=self.clock.now()
-                )
-            )
-            await self.session.flush()
-            return CheckinResult(habit, day, status, changed=True)
-        if existing.status == status.value:
-            return CheckinResult(habit, day, status, changed=False)
-        existing.status = status.value
-        return CheckinResult(habit, day, status, changed=True)
+        stmt = insert(HabitLog).values(
+            habit_id=habit.id, day=day, status=status.value, created_at=self.clock.now()
+        )
+        upsert = stmt.on_conflict_do_update(
+            index_elements=[HabitLog.habit_id, HabitLog.day],
+            set_={"status": stmt.excluded.status},
+            where=HabitLog.status != stmt.excluded.status,
+        ).returning(HabitLog.id)
+        changed = (await self.session.execute(upsert)).scalar_one_or_none() is not None
+        return CheckinResult(habit, day, status, changed=changed)
 
     async def undo(self, habit: Habit, day: date) -> CheckinResult:
+        habit.checkpoint = after_write(habit.checkpoint, day)
         result = await self.session.execute(
             delete(HabitLog).where(HabitLog.habit_id == habit.id, HabitLog.day == day)
         )

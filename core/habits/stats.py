@@ -30,7 +30,9 @@ __all__ = [
     "compute_stats",
     "current_streak",
     "loop_frequency",
+    "loop_score",
     "loop_score_series",
+    "loop_window",
     "streak_unit",
     "strength",
     "strength_series",
@@ -93,14 +95,16 @@ def streak_unit(schedule: Schedule) -> StreakUnit:
 # --- streaks ------------------------------------------------------------------------------
 
 
-def _day_streaks(days: _Days, scheduled: list[bool]) -> tuple[int, int]:
-    """(current, best) for daily / weekday habits.
+def _day_streaks(
+    days: _Days, scheduled: list[bool], run: int = 0, best: int = 0, open_last: bool = True
+) -> tuple[int, int]:
+    """(current, best) for daily / weekday habits, continuing from (run, best).
 
     Only due days count. Unscheduled and skipped days are neutral, a past due day that is
-    not done ends the run, and today stays open until it is done.
+    not done ends the run, and today (the last day, when `open_last`) stays open until it
+    is done.
     """
-    run = best = 0
-    last = len(days) - 1
+    last = len(days) - 1 if open_last else -1
     for i, status in enumerate(days):
         if not scheduled[i] or status is _SKIPPED:
             continue
@@ -113,15 +117,17 @@ def _day_streaks(days: _Days, scheduled: list[bool]) -> tuple[int, int]:
     return run, best
 
 
-def _week_streaks(days: _Days, start: date, per_week: int) -> tuple[int, int]:
-    """(current, best) in Monday-Sunday weeks for N-times-a-week habits.
+def _week_streaks(
+    days: _Days, start: date, per_week: int, run: int = 0, best: int = 0, open_last: bool = True
+) -> tuple[int, int]:
+    """(current, best) in Monday-Sunday weeks for N-times-a-week habits, from (run, best).
 
     A week's target is min(N, its days on/after the start minus its skipped days). Weeks with
-    no target are neutral; a finished week below target ends the run; the current week adds
-    one once met and is neutral until then.
+    no target are neutral; a finished week below target ends the run; the current week (the
+    last, when `open_last`) adds one once met and is neutral until then.
     """
     if not days:
-        return 0, 0
+        return run, best
     first = start.weekday()
     n_weeks = (first + len(days) - 1) // 7 + 1
     done = [0] * n_weeks
@@ -131,7 +137,7 @@ def _week_streaks(days: _Days, start: date, per_week: int) -> tuple[int, int]:
             done[(first + i) // 7] += 1
         elif status is _SKIPPED:
             skipped[(first + i) // 7] += 1
-    run = best = 0
+    open_week = n_weeks - 1 if open_last else n_weeks
     for w in range(n_weeks):
         available = 7 - first if w == 0 else 7
         target = min(per_week, available - skipped[w])
@@ -141,7 +147,7 @@ def _week_streaks(days: _Days, start: date, per_week: int) -> tuple[int, int]:
             run += 1
             if run > best:
                 best = run
-        elif w < n_weeks - 1:
+        elif w < open_week:
             run = 0
     return run, best
 
@@ -184,6 +190,13 @@ def loop_score_series(
     f < 1 use a window and numerator twice as large to smooth out irregular weeks. A skipped
     day keeps the previous score.
     """
+    out: list[float] = []
+    loop_score(values, numerator, denominator, out=out)
+    return out
+
+
+def loop_window(numerator: int, denominator: int) -> tuple[int, int, float]:
+    """Loop's (numerator, denominator, multiplier) as the score uses them (see above)."""
     if numerator <= 0 or denominator <= 0:
         raise ValueError("numerator and denominator must be positive")
     if numerator == denominator:
@@ -192,20 +205,39 @@ def loop_score_series(
     if freq < 1.0:
         numerator *= 2
         denominator *= 2
-    multiplier = math.pow(0.5, math.sqrt(freq) / 13.0)
-    score = 0.0
-    rolling = 0
-    out: list[float] = []
-    for i, status in enumerate(values):
+    return numerator, denominator, math.pow(0.5, math.sqrt(freq) / 13.0)
+
+
+def loop_score(
+    values: Sequence[CheckinStatus | None],
+    numerator: int,
+    denominator: int,
+    score: float = 0.0,
+    before: Sequence[CheckinStatus | None] = (),
+    out: list[float] | None = None,
+) -> float:
+    """The score after the last of `values`, continuing from `score`.
+
+    `before` holds the days just before `values` (oldest first) that the rolling window of
+    the first days still sees; days before the habit's start are None. Appends each day's
+    score to `out` when given.
+    """
+    numerator, denominator, multiplier = loop_window(numerator, denominator)
+    seen = [*before[max(0, len(before) - denominator) :], *values]
+    offset = len(seen) - len(values)
+    rolling = sum(1 for s in seen[:offset] if s is _DONE)
+    for i in range(offset, len(seen)):
+        status = seen[i]
         if status is _DONE:
             rolling += 1
-        if i >= denominator and values[i - denominator] is _DONE:
+        if i >= denominator and seen[i - denominator] is _DONE:
             rolling -= 1
         if status is not _SKIPPED:
             completed = min(1.0, rolling / numerator)
             score = score * multiplier + completed * (1 - multiplier)
-        out.append(score)
-    return out
+        if out is not None:
+            out.append(score)
+    return score
 
 
 def _strength_series(history: HabitHistory, days: _Days) -> list[float]:

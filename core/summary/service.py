@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,10 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from core.db.models import Group, GroupMember, Habit, HabitLog, User
-from core.habits.history import CheckinStatus, week_start
-from core.habits.service import history_of
-from core.habits.stats import compute_stats
+from core.db.models import Group, GroupMember, Habit, User
+from core.habits.history import week_start
+from core.habits.service import HabitService
 from core.proofs.service import ProofService
 from core.summary.week import week_done_and_due
 from core.users.service import user_today
@@ -49,7 +47,8 @@ class SummaryService:
     async def habit_weeks(
         self, users: list[User], today_of: dict[int, date]
     ) -> dict[int, list[HabitWeek]]:
-        """Each user's active habits with this week's done/due and streaks: two queries."""
+        """Each user's active habits with this week's done/due and streaks: two queries
+        (a few weeks of logs each, see HabitService.recent)."""
         ids = [u.id for u in users]
         if not ids:
             return {}
@@ -62,20 +61,11 @@ class SummaryService:
                 )
             ).all()
         )
-        logs: dict[int, dict[date, CheckinStatus]] = defaultdict(dict)
-        if habits:
-            rows = await self.session.execute(
-                select(HabitLog.habit_id, HabitLog.day, HabitLog.status).where(
-                    HabitLog.habit_id.in_([h.id for h in habits])
-                )
-            )
-            for habit_id, day, status in rows.all():
-                logs[habit_id][day] = CheckinStatus(status)
+        recent = await HabitService(self.session, self.clock).recent(habits, today_of)
         result: dict[int, list[HabitWeek]] = {uid: [] for uid in ids}
         for habit in habits:
             today = today_of[habit.user_id]
-            history = history_of(habit, logs.get(habit.id, {}))
-            stats = compute_stats(history, today)
+            history, stats = recent[habit.id].history, recent[habit.id].stats
             done, due = week_done_and_due(history, week_start(today), today)
             result[habit.user_id].append(
                 HabitWeek(

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, UTCDateTime
+from core.habits.aggregate import Checkpoint
 from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule
 
@@ -51,6 +52,10 @@ class Habit(Base):
     serves: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The statistics' state over the days before a recent Monday (core/habits/aggregate.py,
+    # Checkpoint.dump), so reading them costs a few weeks of logs whatever the history's
+    # length. One column, so that a week's moves of many habits are one UPDATE; NULL until made.
+    stats_checkpoint: Mapped[str | None] = mapped_column(String(120))
 
     logs: Mapped[list[HabitLog]] = relationship(
         back_populates="habit", cascade="all, delete-orphan", passive_deletes=True
@@ -68,6 +73,16 @@ class Habit(Base):
         self.schedule_kind = value.kind.value
         self.weekday_mask = value.weekday_mask
         self.times_per_week = value.times_per_week
+
+    @property
+    def checkpoint(self) -> Checkpoint | None:
+        return Checkpoint.load(self.stats_checkpoint)
+
+    @checkpoint.setter
+    def checkpoint(self, value: Checkpoint | None) -> None:
+        text = value.dump() if value is not None else None
+        if text != self.stats_checkpoint:
+            self.stats_checkpoint = text
 
 
 class HabitLog(Base):
