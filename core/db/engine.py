@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from core.db.sqlite_driver import one_hop_dbapi
 from core.errors import StorageError
 
 
@@ -54,6 +55,8 @@ class Database:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT}
+            # one hand-off to aiosqlite's thread per statement, not three or four
+            kwargs["module"] = one_hop_dbapi()
         else:
             connect_args: dict[str, Any] = {"timeout": CONNECT_TIMEOUT}
             if statement_timeout is not None:
