@@ -50,7 +50,7 @@ def _run(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool) 
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     """A client-side cursor whose sqlite3 cursor lives only inside one thread call."""
 
-    __slots__ = ("_description", "_rowcount", "_lastrowid")
+    __slots__ = ("_description", "_lastrowid", "_rowcount")
 
     def __init__(self, adapt_connection: AsyncAdapt_aiosqlite_connection) -> None:
         # Unlike the base class, no aiosqlite cursor is opened here (that is a hand-off).

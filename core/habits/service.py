@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
@@ -27,6 +27,7 @@ from core.habits.aggregate import (
 from core.habits.history import CheckinStatus, HabitHistory
 from core.habits.matching import fold, match_title
 from core.habits.schedule import Schedule
+from core.habits.statements import ACTIVE_HABITS, RECENT_LOGS, checkin_upsert
 from core.habits.stats import HabitStats
 from core.text import shorten
 from core.users.locks import lock_user
@@ -133,12 +134,7 @@ class HabitService:
 
     # --- reading -------------------------------------------------------------------------
     async def active(self, user: User) -> list[Habit]:
-        stmt = (
-            select(Habit)
-            .where(Habit.user_id == user.id, Habit.archived_at.is_(None))
-            .order_by(Habit.position, Habit.id)
-        )
-        return list((await self.session.scalars(stmt)).all())
+        return list((await self.session.scalars(ACTIVE_HABITS, {"user_id": user.id})).all())
 
     async def get_owned(self, user: User, habit_id: int) -> Habit | None:
         habit = await self.session.get(Habit, habit_id)
@@ -220,16 +216,15 @@ class HabitService:
         windowed = [h for h in habits if usable(h.checkpoint, h.schedule, day_of[h.id])]
         kept_ids = {h.id for h in windowed}
         full = [h.id for h in habits if h.id not in kept_ids]
-        reads = []
+        params: dict[str, Any] = {}
         if windowed:
             lo = min([window_start(day_of[h.id]) for h in windowed] + [since or date.max])
-            ids = [h.id for h in windowed]
-            reads.append(and_(HabitLog.habit_id.in_(ids), HabitLog.day >= lo))
+            params.update(windowed=[h.id for h in windowed], since=lo)
         if full:
-            reads.append(HabitLog.habit_id.in_(full))
-        stmt = select(HabitLog.habit_id, HabitLog.day, HabitLog.status).where(or_(*reads))
+            params["full"] = full
+        stmt = RECENT_LOGS[bool(windowed), bool(full)]
         logs: dict[int, dict[date, CheckinStatus]] = defaultdict(dict)
-        for habit_id, day, status in (await self.session.execute(stmt)).all():
+        for habit_id, day, status in (await self.session.execute(stmt, params)).all():
             logs[habit_id][day] = CheckinStatus(status)
         out: dict[int, Recent] = {}
         for h in habits:
@@ -313,20 +308,15 @@ class HabitService:
             habit.start_date = day  # checking in before creation extends the habit's history
         habit.checkpoint = after_write(habit.checkpoint, day)
         # One statement: insert the day, or change its status; no row back when it was already so.
-        insert = (
-            postgresql.insert
-            if self.session.get_bind().dialect.name == "postgresql"
-            else sqlite.insert
-        )
-        stmt = insert(HabitLog).values(
-            habit_id=habit.id, day=day, status=status.value, created_at=self.clock.now()
-        )
-        upsert = stmt.on_conflict_do_update(
-            index_elements=[HabitLog.habit_id, HabitLog.day],
-            set_={"status": stmt.excluded.status},
-            where=HabitLog.status != stmt.excluded.status,
-        ).returning(HabitLog.id)
-        changed = (await self.session.execute(upsert)).scalar_one_or_none() is not None
+        params = {
+            "habit_id": habit.id,
+            "day": day,
+            "status": status.value,
+            "created_at": self.clock.now(),
+        }
+        changed = (
+            await self.session.execute(checkin_upsert(self.session), params)
+        ).scalar_one_or_none() is not None
         return CheckinResult(habit, day, status, changed=changed)
 
     async def undo(self, habit: Habit, day: date) -> CheckinResult:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -16,6 +16,14 @@ from core.errors import InvalidInput
 from core.reminders.service import ReminderService
 from core.reminders.timing import next_weekly
 from core.timezones import resolve_timezone
+
+# Built once: the statement keeps its memoized cache key, each call binds only the values.
+_IDENTIFY = (
+    select(Identity)
+    .where(Identity.platform == bindparam("platform"))
+    .where(Identity.external_id == bindparam("external_id"))
+    .options(joinedload(Identity.user).joinedload(User.settings))
+)
 
 
 @dataclass(frozen=True)
@@ -37,13 +45,8 @@ class UserService:
 
     async def identify(self, contact: Contact) -> tuple[User, bool]:
         """The user behind this identity, created on first contact. Returns (user, is_new)."""
-        stmt = (
-            select(Identity)
-            .where(Identity.platform == contact.platform)
-            .where(Identity.external_id == contact.external_id)
-            .options(joinedload(Identity.user).joinedload(User.settings))
-        )
-        identity = (await self.session.execute(stmt)).scalar_one_or_none()
+        params = {"platform": contact.platform, "external_id": contact.external_id}
+        identity = (await self.session.execute(_IDENTIFY, params)).scalar_one_or_none()
         now = self.clock.now()
         if identity is None:
             user = User(display_name=contact.display_name[:128] or "friend", created_at=now)
