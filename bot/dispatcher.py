@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from bot.arguments import run_command
 from bot.commands import Where
@@ -165,6 +166,7 @@ class HabitLinkBot:
                 response = await self._banned(uow, request, user)
                 if request.update_id is not None:
                     await uow.inbox.mark_handled(request.chat.platform, request.update_id)
+                    response = replace(response, recorded=True)
                 await uow.commit()
                 return response
             ctx = Context(
@@ -180,6 +182,7 @@ class HabitLinkBot:
             response = await self._route(ctx)
             if request.update_id is not None:  # handled with its effect: never twice
                 await uow.inbox.mark_handled(request.chat.platform, request.update_id)
+                response = replace(response, recorded=True)  # once the commit below succeeds
             await uow.commit()
         if ctx.flow_changed:
             if ctx.next_flow is None:

@@ -326,6 +326,9 @@ class Reply:
 class Response:
     replies: list[Reply] = field(default_factory=list)
     notice: str | None = None  # a short answer to a button press (a toast)
+    # The request's update_id was marked handled in the committed transaction of its effect
+    # (core.inbox): the adapter need not mark it again.
+    recorded: bool = False
 
     @classmethod
     def say(cls, *parts: Rich | Span | str, **kwargs: object) -> Response:

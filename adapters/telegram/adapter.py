@@ -105,6 +105,8 @@ class TelegramAdapter:
         if request is None:
             return
         response = await self.bot.handle(request)
+        if response.recorded:  # marked handled with its effect: the intake skips its own mark
+            self.intake.recorded.add(update.update_id)
         self.reply_later(message.chat_id, response, update_id=update.update_id)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -117,6 +119,8 @@ class TelegramAdapter:
             await self.presses.answer(query, "That button no longer works.")
             return
         response = await self.bot.handle(request)
+        if response.recorded:
+            self.intake.recorded.add(update.update_id)
         # Answered now; the edit or reply follows in the chat's turn (a busy group may wait).
         await self.presses.answer(query, response.notice)
         if query.message is not None:

@@ -71,6 +71,9 @@ class Intake:
         self.arrived = arrived  # called at once, before the update waits for its turn
         self.sequencer = Sequencer("telegram-updates")
         self._next_prune = 0.0
+        # Updates the bot layer marked handled in the transaction of their effect (the usual
+        # case): `finish` has nothing left to write for them.
+        self.recorded: set[int] = set()
 
     # --- from the inbox to the handlers ----------------------------------------------------
     async def take(self, raw_updates: list[Any]) -> None:
@@ -92,7 +95,10 @@ class Intake:
             self.start(entry)
 
     async def finish(self, update_id: int) -> None:
-        """Mark an update handled (a no-op when its handling already did, with its effect)."""
+        """Mark an update handled, unless its handling already did, with its effect."""
+        if update_id in self.recorded:
+            self.recorded.discard(update_id)
+            return
         async with self.units() as uow:
             await uow.inbox.mark_handled(PLATFORM, update_id)
             await uow.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
@@ -16,6 +16,18 @@ from core.db.models import InboxUpdate
 
 # Handled updates are kept this long, to recognise one the platform delivers a second time.
 KEEP_HANDLED = timedelta(days=2)
+# Built once (every update runs it): each call binds only the values. No InboxUpdate objects
+# are loaded where it runs, so the session has nothing to synchronise.
+_MARK_HANDLED = (
+    update(InboxUpdate)
+    .where(
+        InboxUpdate.platform == bindparam("b_platform"),
+        InboxUpdate.update_id == bindparam("b_update_id"),
+        InboxUpdate.handled_at.is_(None),
+    )
+    .values(handled_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
 
 
 @dataclass(frozen=True)
@@ -80,15 +92,8 @@ class InboxStore:
     async def mark_handled(self, platform: str, update_id: int) -> None:
         """Mark an update handled: in the transaction of its effect, or after it changed
         nothing (or failed)."""
-        await self.session.execute(
-            update(InboxUpdate)
-            .where(
-                InboxUpdate.platform == platform,
-                InboxUpdate.update_id == update_id,
-                InboxUpdate.handled_at.is_(None),
-            )
-            .values(handled_at=self.clock.now())
-        )
+        params = {"b_platform": platform, "b_update_id": update_id, "now": self.clock.now()}
+        await self.session.execute(_MARK_HANDLED, params)
 
     async def prune(self, platform: str) -> None:
         """Forget handled updates older than KEEP_HANDLED."""
