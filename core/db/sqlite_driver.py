@@ -103,7 +103,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     async def _run_async(self, operation: Any, parameters: Any, many: bool) -> None:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         async with self._adapt_connection._execute_mutex:
-            result: _Result = await connection._execute(
+            result: _Result = await connection._execute(  # type: ignore[no-untyped-call]
                 _run, connection._conn, operation, parameters, many
             )
         self._description, rows, self._rowcount, self._lastrowid = result
@@ -115,7 +115,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
-    _cursor_cls = OneHopCursor
+    _cursor_cls = OneHopCursor  # type: ignore[assignment]
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):

@@ -8,6 +8,7 @@ SQL sent is the same as before.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, or_, select
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db.dialects import dialect_insert
 from core.db.models import Habit, HabitLog
 
-ACTIVE_HABITS: Select[tuple[Habit]] = (
+ACTIVE_HABITS: Select[Habit] = (
     select(Habit)
     .where(Habit.user_id == bindparam("user_id"), Habit.archived_at.is_(None))
     .order_by(Habit.position, Habit.id)
@@ -29,7 +30,7 @@ _WINDOWED = and_(
 )
 _FULL = HabitLog.habit_id.in_(bindparam("full", expanding=True))
 # (any windowed habits, any read in full) -> habit_id, day, status of those logs
-RECENT_LOGS: dict[tuple[bool, bool], Select[tuple[int, Any, str]]] = {
+RECENT_LOGS: dict[tuple[bool, bool], Select[int, date, str]] = {
     (True, False): _LOGS.where(_WINDOWED),
     (False, True): _LOGS.where(_FULL),
     (True, True): _LOGS.where(or_(_WINDOWED, _FULL)),
