@@ -234,8 +234,11 @@ class ToolboxService:
         present = await self.session.get(HabitTool, (habit.id, tool.id))
         if present is not None:
             return False
-        count = await self.session.scalar(
-            select(func.count()).select_from(HabitTool).where(HabitTool.habit_id == habit.id)
+        count = await self.session.scalar(  # tools an admin hid do not count (nor show)
+            select(func.count())
+            .select_from(HabitTool)
+            .join(Tool, Tool.id == HabitTool.tool_id)
+            .where(HabitTool.habit_id == habit.id, SHOWN)
         )
         if (count or 0) >= MAX_TOOLS_PER_HABIT:
             raise InvalidInput(
