@@ -218,7 +218,7 @@ class DiscordAdapter:
         return await habit_titles(self.bot, interaction.user, current)
 
     async def complete_tool(self, interaction: Interaction, current: str) -> list[str]:
-        return await tool_titles(self.bot, current)
+        return await tool_titles(self.bot, interaction.user, current)
 
     async def on_message(self, message: discord.Message) -> None:
         """Messages are handled concurrently, in order per channel and per person (discord.py
