@@ -15,7 +15,6 @@ from bot.messages import (
     MAX_CAPTION_CHARS,
     MAX_TEXT_CHARS,
     Button,
-    Reply,
     Request,
     Response,
     Rich,
@@ -24,6 +23,7 @@ from bot.messages import (
     rich,
 )
 from bot.metrics import HANDLER_ERRORS, HANDLER_SECONDS, UPDATES, command_label
+from bot.outgoing import encode_response
 from bot.router import Router
 from core.clock import Clock
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
@@ -43,10 +43,6 @@ TOO_LONG = (
     f"(photo captions up to {MAX_CAPTION_CHARS:,}). Please send a shorter one."
 )
 BUTTON_GONE = "That button no longer works."
-FLOW_IN_MEMORY = (
-    "(My shared memory is unavailable for a moment, so I keep your place in this "
-    "conversation on this server only; if I restart, you may need to start again.)"
-)
 
 Middleware = Callable[[Context], Awaitable[Response | None]]
 
@@ -71,6 +67,7 @@ class HabitLinkBot:
         # One request of a person at a time (across processes with Redis): two updates sent
         # together never both act on the same flow step or check-in.
         self.locks: PersonLocks = locks or MemoryPersonLocks()
+        # A cache of where people are in flows; the durable copy is uow.flow_states.
         self.flows = flows
         self.router = router
 
@@ -142,8 +139,10 @@ class HabitLinkBot:
 
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
-        flow = await self.flows.get(key)
+        cached, flow = await self.flows.lookup(key)
         async with self.uow() as uow:
+            if not cached:  # Redis restarted empty, is down, or this process just started
+                flow = await uow.flow_states.get(key)
             contact = Contact(
                 platform=request.sender.platform,
                 external_id=request.sender.id,
@@ -163,17 +162,19 @@ class HabitLinkBot:
                 tools_per_day=self.tools_per_day,
             )
             response = await self._route(ctx)
+            if ctx.flow_changed:  # the flow's place is saved with the step's effect
+                await uow.flow_states.put(key, ctx.next_flow)
             if request.update_id is not None:  # handled with its effect: never twice
-                await uow.inbox.mark_handled(request.chat.platform, request.update_id)
+                # The reply goes with it, so a crash before it is sent does not lose it.
+                reply = encode_response(response) if response.replies else None
+                await uow.inbox.mark_handled(request.chat.platform, request.update_id, reply)
             await uow.commit()
-        if ctx.flow_changed:
-            if ctx.next_flow is None:
+        if ctx.flow_changed or not cached:
+            state = ctx.next_flow if ctx.flow_changed else flow
+            if state is None:
                 await self.flows.clear(key)
             else:
-                await self.flows.set(key, ctx.next_flow)
-        in_flow = ctx.next_flow is not None if ctx.flow_changed else ctx.flow is not None
-        if in_flow and self.flows.degraded:
-            response.replies.append(Reply.of(FLOW_IN_MEMORY))
+                await self.flows.set(key, state)
         return response
 
     async def _route(self, ctx: Context) -> Response:

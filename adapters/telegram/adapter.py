@@ -36,6 +36,7 @@ from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Response
 from bot.metrics import REPLIES
 from bot.ordering import Sequencer
+from bot.outgoing import decode_response
 from core.ratelimit import Limit
 
 log = logging.getLogger("habitlink.telegram")
@@ -148,8 +149,29 @@ class TelegramAdapter:
                     await self.application.bot.send_message(chat_id, SORRY_SEND)
                 except TelegramError:
                     log.warning("could not send the apology", extra={"chat": chat_id})
+            if update_id is not None and response.replies:
+                try:  # the inbox kept the reply in case of a crash: done with it
+                    await self.intake.reply_sent(update_id)
+                except Exception as exc:  # then it is sent again after a restart
+                    log.warning("could not mark a reply sent", extra={"error": repr(exc)[:300]})
 
         self.replies.submit([chat_id], deliver)
+
+    async def resend_unsent(self) -> None:
+        """Send the replies a previous run saved with their effect but did not send (it
+        died in between): at least once, in each chat before anything newer."""
+        for update, encoded in await self.intake.unsent():
+            chat = update.effective_chat
+            if chat is None:
+                continue
+            query = update.callback_query
+            pressed = query.message if query is not None else None
+            self.reply_later(
+                chat.id,
+                decode_response(encoded),
+                update_id=update.update_id,
+                pressed=pressed if isinstance(pressed, Message) else None,
+            )
 
     async def settled(self) -> None:
         """Return once every update received so far is handled and its replies delivered."""
@@ -317,6 +339,7 @@ class TelegramAdapter:
                 log.warning("could not publish the command menu", extra={"error": str(exc)})
             await app.start()
             try:
+                await self.resend_unsent()
                 await self.intake.resume()
                 if webhook_url:
                     await self.intake.webhook(

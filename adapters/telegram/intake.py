@@ -98,6 +98,24 @@ class Intake:
             await uow.inbox.mark_handled(PLATFORM, update_id)
             await uow.commit()
 
+    async def reply_sent(self, update_id: int) -> None:
+        """An update's reply is sent: it is not sent again after a restart."""
+        async with self.units() as uow:
+            await uow.inbox.reply_sent(PLATFORM, update_id)
+            await uow.commit()
+
+    async def unsent(self) -> list[tuple[Update, str]]:
+        """Updates handled by a previous run whose reply was not sent, with that reply."""
+        async with self.units() as uow:
+            pending = await uow.inbox.unsent(PLATFORM)
+        out: list[tuple[Update, str]] = []
+        for item in pending:
+            try:
+                out.append((Update.de_json(json.loads(item.payload), self.bot), item.reply))
+            except Exception as exc:  # it was read once; never let it stop the start
+                log.warning("skipped an unsent reply", extra={"error": repr(exc)[:300]})
+        return out
+
     async def resume(self) -> None:
         """Handle what a previous run stored but did not finish."""
         async with self.units() as uow:

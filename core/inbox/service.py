@@ -25,6 +25,13 @@ class InboxEntry:
     payload: str
 
 
+@dataclass(frozen=True)
+class PendingReply:
+    update_id: int
+    payload: str  # the update, as it arrived
+    reply: str  # the reply, as the bot layer encoded it
+
+
 class InboxStore:
     """The inbox on a unit of work's session (`uow.inbox`); the caller commits."""
 
@@ -79,9 +86,9 @@ class InboxStore:
         ).all()
         return [InboxEntry(update_id, payload) for update_id, payload in rows]
 
-    async def mark_handled(self, platform: str, update_id: int) -> None:
+    async def mark_handled(self, platform: str, update_id: int, reply: str | None = None) -> None:
         """Mark an update handled: in the transaction of its effect, or after it changed
-        nothing (or failed)."""
+        nothing (or failed). `reply` is what to send for it, kept until `reply_sent`."""
         await self.session.execute(
             update(InboxUpdate)
             .where(
@@ -89,8 +96,35 @@ class InboxStore:
                 InboxUpdate.update_id == update_id,
                 InboxUpdate.handled_at.is_(None),
             )
-            .values(handled_at=self.clock.now())
+            .values(handled_at=self.clock.now(), reply=reply)
         )
+
+    async def reply_sent(self, platform: str, update_id: int) -> None:
+        """The update's reply was sent (or given up on): never send it again."""
+        await self.session.execute(
+            update(InboxUpdate)
+            .where(
+                InboxUpdate.platform == platform,
+                InboxUpdate.update_id == update_id,
+                InboxUpdate.reply.is_not(None),
+            )
+            .values(reply=None)
+        )
+
+    async def unsent(self, platform: str) -> list[PendingReply]:
+        """Replies of handled updates that a crash kept from being sent, oldest first."""
+        rows = (
+            await self.session.execute(
+                select(InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.reply)
+                .where(
+                    InboxUpdate.platform == platform,
+                    InboxUpdate.handled_at.is_not(None),
+                    InboxUpdate.reply.is_not(None),
+                )
+                .order_by(InboxUpdate.update_id)
+            )
+        ).all()
+        return [PendingReply(u, p, r) for u, p, r in rows if r is not None]
 
     async def prune(self, platform: str) -> None:
         """Forget handled updates older than KEEP_HANDLED."""
