@@ -10,10 +10,10 @@ import pytest
 from redis.asyncio import Redis
 
 from core.clock import SettableClock
+from core.db.engine import Database
 from core.flows import FlowKey, FlowState, FlowStore, MemoryFlowStore
 from core.flows.redis import RedisFlowStore
 from core.flows.resilient import ResilientFlowStore
-from core.db.engine import Database
 from core.uow import UnitOfWorkFactory
 from tests.conftest import REDIS_TEST_URL, redis_for_test
 
