@@ -125,6 +125,8 @@ class TelegramAdapter:
             self.reply_later(
                 query.message.chat.id, response, update_id=update.update_id, pressed=message
             )
+        elif response.replies:  # no chat to answer in: the inbox need not keep the reply
+            await self.intake.reply_sent(update.update_id)
 
     def reply_later(
         self,
