@@ -126,7 +126,7 @@ class TelegramAdapter:
                 query.message.chat.id, response, update_id=update.update_id, pressed=message
             )
         elif response.replies:  # no chat to answer in: the inbox need not keep the reply
-            await self.intake.reply_sent(update.update_id)
+            self.intake.reply_sent(update.update_id)
 
     def reply_later(
         self,
@@ -152,10 +152,7 @@ class TelegramAdapter:
                 except TelegramError:
                     log.warning("could not send the apology", extra={"chat": chat_id})
             if update_id is not None and response.replies:
-                try:  # the inbox kept the reply in case of a crash: done with it
-                    await self.intake.reply_sent(update_id)
-                except Exception as exc:  # then it is sent again after a restart
-                    log.warning("could not mark a reply sent", extra={"error": repr(exc)[:300]})
+                self.intake.reply_sent(update_id)  # the inbox kept it in case of a crash
 
         self.replies.submit([chat_id], deliver)
 
@@ -180,6 +177,7 @@ class TelegramAdapter:
         while self.intake.sequencer.busy or self.replies.busy:
             await self.intake.sequencer.join()
             await self.replies.join()
+        await self.intake.sent_marked()
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
@@ -364,5 +362,6 @@ class TelegramAdapter:
             finally:
                 await self.intake.sequencer.drain(timeout=3.0)
                 await self.replies.drain(timeout=3.0)  # a group's backlog may wait minutes
+                await self.intake.sent_marked()
                 self.presses.close()
                 await app.stop()

@@ -4,6 +4,7 @@ that delivers one twice (confirmed too late) finds it already known."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -99,13 +100,13 @@ class InboxStore:
             .values(handled_at=self.clock.now(), reply=reply)
         )
 
-    async def reply_sent(self, platform: str, update_id: int) -> None:
-        """The update's reply was sent (or given up on): never send it again."""
+    async def replies_sent(self, platform: str, update_ids: Sequence[int]) -> None:
+        """These updates' replies were sent (or given up on): never send them again."""
         await self.session.execute(
             update(InboxUpdate)
             .where(
                 InboxUpdate.platform == platform,
-                InboxUpdate.update_id == update_id,
+                InboxUpdate.update_id.in_(update_ids),
                 InboxUpdate.reply.is_not(None),
             )
             .values(reply=None)

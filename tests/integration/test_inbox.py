@@ -75,7 +75,7 @@ async def test_a_reply_is_kept_with_its_update_until_sent(
         (unsent,) = await uow.inbox.unsent("telegram")
         assert (unsent.update_id, unsent.payload) == (1, '{"update_id": 1}')
         assert decode_response(unsent.reply) == response
-        await uow.inbox.reply_sent("telegram", 1)
+        await uow.inbox.replies_sent("telegram", [1, 2])
         await uow.commit()
     async with units() as uow:
         assert await uow.inbox.unsent("telegram") == []
