@@ -113,7 +113,7 @@ class Processes:
                     async with http.get(url) as reply:
                         if reply.status == 200:
                             return
-                except aiohttp.ClientError:
+                except (aiohttp.ClientError, TimeoutError):  # not listening, or still busy starting
                     pass
                 if asyncio.get_running_loop().time() > deadline:
                     raise ProcessFailed(f"{name} never became ready")
