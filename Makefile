@@ -29,16 +29,27 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-# Debian's docker-compose validates docker-compose.yml offline (tests/deploy); root installs it.
+# Debian's docker-compose validates docker-compose.yml offline (tests/deploy); Debian's Chromium
+# runs the admin's browser tests (tests/web/test_admin_browser.py: Playwright drives
+# /usr/bin/chromium, no browser is downloaded). Root installs what is missing.
 tools:
-	@command -v docker-compose >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v docker-compose >/dev/null 2>&1 || missing="$$missing docker-compose"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	      apt-get install -y -qq --no-install-recommends docker-compose >/dev/null; \
-	  else echo "make: docker-compose is missing (as root: apt-get install docker-compose)"; fi; }
+	      apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "make: missing$$missing (as root: apt-get install$$missing)"; fi; \
+	fi
 
+# Two phases: most tests on PYTEST_WORKERS processes (pytest-xdist; each worker has its own
+# databases and Redis keys), then the `serial` ones alone (they start several processes or compare
+# latencies, which a neighbouring worker would disturb).
+PYTEST_WORKERS ?= 2
 pytest: $(VENV)/.installed-dev tools
-	$(BIN)/pytest -rs $(PYTEST_ARGS)
+	$(BIN)/pytest -rs -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/pytest -rs -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: PYTEST_ARGS chose no serial test
 
 test: lint typecheck pytest
 

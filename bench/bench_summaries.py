@@ -47,8 +47,8 @@ TELEGRAM = "telegram"
 DUE = f"{BENCH_NOW.weekday()}, {BENCH_NOW.hour}"  # summary weekday and hour: due at BENCH_NOW
 # $1 groups, $2 now (timestamptz). Person g is a member of group 1 + (g - 1) / 3.
 BUILD_SQL = (
-    "INSERT INTO users (id, display_name, lifebook, is_admin, created_at) "
-    "SELECT g, 'User ' || g, '{}', false, $2 FROM generate_series(1, $1 * 3) g",
+    "INSERT INTO users (id, display_name, lifebook, created_at) "
+    "SELECT g, 'User ' || g, '{}', $2 FROM generate_series(1, $1 * 3) g",
     "INSERT INTO user_settings (user_id, timezone, day_start_hour, summary_enabled, "
     "summary_weekday, summary_hour, next_summary_at) "
     f"SELECT g, 'UTC', 0, true, {DUE}, $2 "

@@ -86,8 +86,8 @@ class Mix:
 # $1 n, $2 zones, $3 local times, $4 local hours, $5 minute (timestamptz), $6 next summary.
 # Zone of user g: $2[1 + g % k]; night owls (g % 10 = 9) start their day at 03:00.
 BUILD_SQL = (
-    "INSERT INTO users (id, display_name, lifebook, is_admin, created_at) "
-    "SELECT g, 'User ' || g, '{}', false, $2 FROM generate_series(1, $1) g",
+    "INSERT INTO users (id, display_name, lifebook, created_at) "
+    "SELECT g, 'User ' || g, '{}', $2 FROM generate_series(1, $1) g",
     "INSERT INTO user_settings (user_id, timezone, day_start_hour, quiet_start, quiet_end, "
     "summary_enabled, summary_weekday, summary_hour, next_summary_at) "
     "SELECT g, ($2::text[])[1 + g % cardinality($2::text[])], "

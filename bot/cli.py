@@ -1,4 +1,4 @@
-"""The `habitlink` command: console, run, scheduler, web, migrate."""
+"""The `habitlink` command: console, run, scheduler, web, admin, migrate."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.admin_cli import add_parser as add_admin_parser
+from bot.config import Settings, WeakSecret
 from bot.logs import configure_logging
 from core.db.schema import SchemaOutOfDate
 
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     web.add_argument("--host", help="address to listen on (default: WEB_HOST)")
     web.add_argument("--port", type=int, help="port to listen on (default: WEB_PORT)")
+    add_admin_parser(sub)
     migrate = sub.add_parser(
         "migrate",
         help="upgrade the database schema to the newest migration",
@@ -95,6 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.platforms import web_main
 
             return asyncio.run(web_main()(settings, args.host, args.port))
+        if args.command == "admin":
+            from bot.admin_cli import run_admin
+
+            return asyncio.run(run_admin(settings, args.admin_action, args.email))
         if args.command == "migrate":
             return asyncio.run(_migrate(settings, check=args.check))
         from bot.runner import run_adapters, run_scheduler
@@ -105,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SchemaOutOfDate as exc:
         print(f"habitlink: {exc}", file=sys.stderr)
         return 3
+    except WeakSecret as exc:
+        print(f"habitlink: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

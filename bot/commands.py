@@ -2,7 +2,7 @@
 
 Everything else is derived from the declaration: /help and `/help CMD`, Telegram's menus,
 Discord's application commands (options, choices, ranges, autocomplete and the /habit and /group
-families), the console's help and the checks of typed arguments (`parse_args`).
+families), the console's help and the reading and checking of arguments (bot/arguments.py).
 """
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ class Kind(StrEnum):
     NUMBER = "number"  # a whole number, within `low`..`high` when given
     PHOTO = "photo"  # the photo the message carries
     TOOL = "tool"  # a Toolbox technique: its name, a beginning or a part of it
+    TIME = "time"  # a time of day: HH:MM, 7pm
 
 
 MAX_DIGITS = 19  # a longer number is out of every range (and Python refuses 4,300 digits)
 # Parameters a person types (the others come from the message itself).
-TYPED = (Kind.HABIT, Kind.DAY, Kind.TEXT, Kind.CHOICE, Kind.NUMBER, Kind.TOOL)
+TYPED = (Kind.HABIT, Kind.DAY, Kind.TEXT, Kind.CHOICE, Kind.NUMBER, Kind.TOOL, Kind.TIME)
 # Commands gathered under one name on platforms with command families (Discord's /habit new).
 FAMILIES: Mapping[str, str] = MappingProxyType(
     {
@@ -59,7 +60,8 @@ class Param:
     low: int | None = None
     high: int | None = None
     label: str = ""  # how usage lines show it; NAME by default
-    invalid: str = ""  # the reply to a value that does not fit; a generic one by default
+    # The reply to a value that does not fit ("{word}" stands for it); derived by default.
+    invalid: str = ""
 
     @property
     def shown(self) -> str:
@@ -88,6 +90,10 @@ class Arg:
     @staticmethod
     def day() -> Param:
         return Param("day", Kind.DAY, "today, yesterday, a weekday, -2 or YYYY-MM-DD (7 days back)")
+
+    @staticmethod
+    def time(description: str = "HH:MM, your local time", *, required: bool = True) -> Param:
+        return Param("time", Kind.TIME, description, required=required, label="HH:MM")
 
     @staticmethod
     def member(description: str = "The person (or reply to their message)") -> Param:
@@ -159,6 +165,9 @@ class Command:
     menu: bool = True  # listed in Telegram's command menu
     family: str | None = None  # "habit": on Discord it is /habit <leaf>
     leaf: str = ""  # its name inside the family (/habit new); the command's name by default
+    # Without any argument the handler answers (a list, the current setting, a question)
+    # instead of the usage reply, even when a parameter is required.
+    bare: bool = False
 
     @property
     def usage(self) -> str:
@@ -183,41 +192,3 @@ class BadArgument(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def parse_args(command: Command, args: str) -> dict[str, str | int | None]:
-    """Check and convert the arguments of a command whose only typed parameter is a number or
-    a choice (the others parse their words themselves). Raises BadArgument with a clear reply."""
-    typed = [p for p in command.params if p.kind in TYPED]
-    if len(typed) != 1 or typed[0].kind not in (Kind.NUMBER, Kind.CHOICE):
-        return {}
-    param = typed[0]
-    word = " ".join(args.split()).lower()
-    if not word:
-        return {param.name: None}
-    if param.kind is Kind.CHOICE:
-        chosen = param.aliases.get(word, word)
-        if chosen not in param.choices:
-            options = " or ".join(f"/{command.name} {c}" for c in param.choices)
-            raise BadArgument(param.invalid or f"Say {options}.")
-        return {param.name: chosen}
-    number = word.lstrip("-").isdecimal() and word.count("-") <= 1 and len(word) <= MAX_DIGITS
-    value = int(word) if number else None
-    if (
-        value is None
-        or (param.low is not None and value < param.low)
-        or (param.high is not None and value > param.high)
-    ):
-        generic = f"{param.shown} is a whole number{_range(param)}: {command.usage}"
-        raise BadArgument(param.invalid or generic)
-    return {param.name: value}
-
-
-def _range(param: Param) -> str:
-    if param.low is not None and param.high is not None:
-        return f" from {param.low} to {param.high}"
-    if param.low is not None:
-        return f" from {param.low} up"
-    if param.high is not None:
-        return f" up to {param.high}"
-    return ""

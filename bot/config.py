@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
+import secrets
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -183,6 +185,26 @@ class Settings(BaseSettings):
             "Webhook mode (TELEGRAM_WEBHOOK_URL) derives its secret from it unless "
             "TELEGRAM_WEBHOOK_SECRET is set, and refuses to start without one.",
         )
+
+    def with_local_secret(self) -> Settings:
+        """These settings, with a real SECRET_KEY even when none (or a placeholder) is set: a random
+        key made once and kept in DATA_DIR/secret_key (readable by this user only), so tokens and
+        sessions survive restarts and no instance signs with a key everyone knows. Production
+        never gets here without its own (the validator refuses a weak one)."""
+        if self.secret_key.get_secret_value().strip().lower() not in PLACEHOLDER_SECRETS:
+            return self
+        path = self.data_dir / "secret_key"
+        try:
+            key = path.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            key = ""
+        if weak_secret_reason(key) is not None:
+            key = secrets.token_urlsafe(48)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(key + "\n")
+        return self.model_copy(update={"secret_key": SecretStr(key)})
 
     @property
     def effective_webhook_secret(self) -> str:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.arguments import Args
 from bot.messages import Request
 from core.clock import Clock
 from core.db.models import User
@@ -40,8 +41,8 @@ class Context:
     # Flow changes are applied only after the database transaction commits.
     next_flow: FlowState | None = None
     flow_changed: bool = field(default=False)
-    # Typed arguments checked against the command's declaration (bot/commands.py parse_args).
-    args: dict[str, str | int | None] = field(default_factory=dict)
+    # The command's typed arguments, read by its declaration (bot/arguments.py).
+    args: Args = field(default_factory=Args)
     finder: ToolFinder | None = None  # the bot's one tool finder (AI client, cache, ranker)
     tools_per_day: int = 3
 

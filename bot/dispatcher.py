@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 
 from redis.exceptions import RedisError
 
-from bot.commands import BadArgument, Where, parse_args
+from bot.arguments import run_command
+from bot.commands import Where
 from bot.context import Context
 from bot.handlers.pick import pick_buttons
 from bot.messages import (
@@ -26,12 +27,13 @@ from bot.metrics import HANDLER_ERRORS, HANDLER_SECONDS, UPDATES, command_label
 from bot.outgoing import encode_response
 from bot.router import Router
 from core.clock import Clock
+from core.db.models import User
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.finder.service import ToolFinder
 from core.flows import FlowKey, FlowStore
 from core.locks import LockBusy, MemoryPersonLocks, PersonLocks
 from core.media.storage import MediaStore
-from core.uow import UnitOfWorkFactory
+from core.uow import UnitOfWork, UnitOfWorkFactory
 from core.users.service import Contact
 
 log = logging.getLogger("habitlink.bot")
@@ -43,6 +45,17 @@ TOO_LONG = (
     f"(photo captions up to {MAX_CAPTION_CHARS:,}). Please send a shorter one."
 )
 BUTTON_GONE = "That button no longer works."
+<<<<<<< HEAD
+=======
+BANNED = (
+    "Your HabitLink account has been suspended by the people who run this HabitLink, "
+    "so I won't answer your messages any more."
+)
+FLOW_IN_MEMORY = (
+    "(My shared memory is unavailable for a moment, so I keep your place in this "
+    "conversation on this server only; if I restart, you may need to start again.)"
+)
+>>>>>>> main
 
 Middleware = Callable[[Context], Awaitable[Response | None]]
 
@@ -151,6 +164,12 @@ class HabitLinkBot:
                 private_chat_id=request.chat.id if request.chat.is_private else None,
             )
             user, is_new = await uow.users.identify(contact)
+            if user.banned_at is not None:
+                response = await self._banned(uow, request, user)
+                if request.update_id is not None:
+                    await uow.inbox.mark_handled(request.chat.platform, request.update_id)
+                await uow.commit()
+                return response
             ctx = Context(
                 request=request,
                 user=user,
@@ -177,6 +196,22 @@ class HabitLinkBot:
                 await self.flows.set(key, state)
         return response
 
+    async def _banned(self, uow: UnitOfWork, request: Request, user: User) -> Response:
+        """A person banned platform-wide (core.admin.people): one short notice, then silence.
+
+        The notice goes out once per ban, in answer to the first thing they send the bot
+        itself (anything in a private chat; a command, button or photo in a group); plain group
+        talk never gets it."""
+        for_the_bot = request.chat.is_private or (
+            request.command is not None or request.button is not None or request.photo is not None
+        )
+        if user.ban_notified_at is not None or not for_the_bot:
+            return Response()
+        user.ban_notified_at = self.clock.now()
+        if request.button is not None:
+            return Response(notice=BANNED)
+        return Response.say(BANNED)
+
     async def _route(self, ctx: Context) -> Response:
         req = ctx.request
         if req.button is not None:
@@ -197,11 +232,7 @@ class HabitLinkBot:
                 return Response.say(f"/{command.name} works in a private chat with me.")
             if command.where is Where.GROUP and req.chat.is_private:
                 return Response.say(f"/{command.name} works in a group chat.")
-            try:
-                ctx.args = parse_args(command, req.args)
-            except BadArgument as exc:
-                return Response.say(hint(exc.message))
-            return await command.handler(ctx)
+            return await run_command(ctx, command)
         if ctx.flow is not None:
             flow_handler = self.router.flows.get(ctx.flow.name)
             if flow_handler is not None:

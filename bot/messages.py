@@ -7,7 +7,7 @@ A reply's text is a sequence of styled spans, so each adapter escapes user conte
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -99,6 +99,9 @@ class Request:
     # The platform's id of the delivered update (Telegram's update_id): marked handled in the
     # inbox in the transaction of its effect, so a crash never handles it twice.
     update_id: int | None = None
+    # Discord's slash options by parameter name, as typed (None: the arguments are the words
+    # of `args`); bot/arguments.py reads either into the same typed values.
+    options: Mapping[str, str] | None = None
     # Set when text, arguments or a button payload were over the caps (and were cut to them):
     # the dispatcher refuses such a request before doing any work.
     too_long: bool = field(default=False, init=False)

@@ -38,6 +38,7 @@ class Router:
         menu: bool = True,
         family: str | None = None,
         leaf: str = "",
+        bare: bool = False,
     ) -> Callable[[CommandHandler], CommandHandler]:
         """Declare a command (see bot/commands.py): everything a platform shows comes from here."""
 
@@ -55,6 +56,7 @@ class Router:
                 menu=menu,
                 family=family,
                 leaf=leaf,
+                bare=bare,
             )
             return handler
 

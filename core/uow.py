@@ -15,6 +15,7 @@ and by one task at a time; services it hands out are only valid inside its block
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +29,7 @@ from core.accounts.erase import erase_user
 from core.accounts.export import UrlFor, export_user
 from core.accounts.passwords import Passwords
 from core.accounts.service import AccountService
+from core.admin.service import Admin
 from core.bot_state import BotStateStore
 from core.clock import Clock
 from core.counters import DailyCounters
@@ -39,6 +41,7 @@ from core.groups.service import GroupService
 from core.habits.service import HabitService
 from core.inbox import InboxStore
 from core.lifebook.service import LifebookService
+from core.media.discard import drop_unreferenced
 from core.media.storage import MediaStore
 from core.notify.outbox import Outbox
 from core.notify.producer import Producer
@@ -50,6 +53,8 @@ from core.summary.service import SummaryService
 from core.toolbox.service import ToolboxService
 from core.users.links import LinkService
 from core.users.service import UserService
+
+log = logging.getLogger("habitlink.media")
 
 
 class UnitOfWork:
@@ -67,6 +72,8 @@ class UnitOfWork:
         self.default_timezone = default_timezone
         self.media = media
         self._session = db.session()
+        # Proof image keys whose rows this unit deletes; files go after the commit.
+        self.discarded: set[str] = set()
 
     async def __aenter__(self) -> Self:
         return self
@@ -88,8 +95,16 @@ class UnitOfWork:
             raise StorageError("the database failed") from exc
 
     async def commit(self) -> None:
-        """Save everything done in this unit so far."""
+        """Save everything done in this unit so far; then delete the files of proof images
+        that no proof uses any more (a store failure is logged, never undoes the commit)."""
         await self._session.commit()
+        if self.discarded:
+            keys = set(self.discarded)
+            self.discarded.clear()
+            try:
+                await drop_unreferenced(self._session, self.media, keys)
+            except SQLAlchemyError:  # the rows are gone for good; the files wait for a sweep
+                log.exception("finding unused proof images failed", extra={"count": len(keys)})
 
     async def rollback(self) -> None:
         """Drop everything not committed yet; the unit can go on with a clean slate."""
@@ -118,7 +133,7 @@ class UnitOfWork:
 
     @cached_property
     def groups(self) -> GroupService:
-        return GroupService(self._session, self.clock)
+        return GroupService(self._session, self.clock, self.discarded)
 
     @cached_property
     def proofs(self) -> ProofService:
@@ -145,6 +160,11 @@ class UnitOfWork:
     @cached_property
     def toolbox(self) -> ToolboxService:
         return ToolboxService(self._session, self.clock)
+
+    @cached_property
+    def admin(self) -> Admin:
+        """What admins do (core.admin); every call names and checks the acting admin."""
+        return Admin(self._session, self.clock, self.media)
 
     @cached_property
     def counters(self) -> DailyCounters:
@@ -184,7 +204,7 @@ class UnitOfWork:
 
     async def erase(self, user_id: int) -> None:
         """Erase the person and everything only theirs (core.accounts.erase)."""
-        await erase_user(self._session, self.clock, user_id)
+        self.discarded |= await erase_user(self._session, self.clock, user_id)
 
     def producer(self, platforms: Iterable[str]) -> Producer:
         """What turns due reminders and summaries into outbox rows for these platforms."""

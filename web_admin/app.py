@@ -1,5 +1,5 @@
 """The FastAPI application: the JSON API under /api/v1 over the core services, health checks,
-OpenAPI at /openapi.json and its docs page at /docs.
+OpenAPI at /openapi.json and its docs page at /docs, and the admin at /admin (web_admin.admin).
 
 `create_app(web)` builds the app around ready-made parts (tests pass their own database and
 clock); `build_web(settings)` makes those parts from Settings for `habitlink web`.
@@ -20,6 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from pydantic import BaseModel
 from starlette.types import ASGIApp
 
+from bot.app import tool_finder_from_settings
 from bot.config import Settings
 from bot.metrics import HTTP_REQUESTS, HTTP_SECONDS
 from core.accounts.passwords import Passwords
@@ -27,8 +28,21 @@ from core.clock import Clock, SystemClock
 from core.db.engine import Database
 from core.db.schema import ensure_schema
 from core.errors import StorageError
+from core.finder.service import ToolFinder
 from core.media.images import MAX_UPLOAD_BYTES
-from web_admin import auth, groups, habits, learnings, me, media, proofs, social
+from web_admin import (
+    auth,
+    groups,
+    habits,
+    learnings,
+    lifebook,
+    me,
+    media,
+    proofs,
+    social,
+    toolbox,
+)
+from web_admin.admin.site import mount_admin
 from web_admin.context import Web
 from web_admin.problems import (
     Problem,
@@ -56,13 +70,14 @@ def create_app(web: Web) -> FastAPI:
     app = FastAPI(
         title="HabitLink API",
         version="1",
-        description="Habits, groups, proofs and learnings of HabitLink, for web and apps. "
+        description="Habits, groups, proofs, learnings, the Lifebook and the Toolbox of "
+        "HabitLink, for web and apps. "
         "Sign in at /api/v1/auth/login and send the access token as a bearer token.",
         responses=PROBLEM_RESPONSES,
     )
     app.state.web = web
     install_problem_handlers(app)
-    for module in (auth, me, habits, groups, proofs, learnings, social, media):
+    for module in (auth, me, habits, groups, proofs, learnings, social, media, lifebook, toolbox):
         app.include_router(module.router)
 
     @app.middleware("http")
@@ -99,6 +114,7 @@ def create_app(web: Web) -> FastAPI:
             return problem(request, 503, "The database does not answer.")
         return Health(status="ready")
 
+    mount_admin(app, web)
     origins = web.settings.cors_origin_list
     if origins:
         app.add_middleware(
@@ -119,17 +135,23 @@ def asgi(app: FastAPI) -> ASGIApp:
 @asynccontextmanager
 async def build_web(settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[Web]:
     """The shared parts from Settings; the schema is checked (and on SQLite upgraded) first."""
+    clock = clock or SystemClock()
     db = Database(settings.effective_database_url)
+    finder: ToolFinder | None = None
     try:
         await ensure_schema(db, auto_upgrade=settings.uses_embedded_database)
         store = settings.media_store()
+        finder = tool_finder_from_settings(settings, clock)
         yield Web(
             settings=settings,
             db=db,
-            clock=clock or SystemClock(),
+            clock=clock,
             media=store,
             passwords=Passwords(),
             throttle=LoginThrottle.from_settings(settings.redis_url, settings.redis_prefix),
+            finder=finder,
         )
     finally:
+        if finder is not None and finder.chooser is not None:
+            await finder.chooser.close()
         await db.dispose()

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from core.accounts.tokens import Refusal, Rotated
 from core.db.models import Identity, User
-from web_admin.context import UnitDep, WebDep, client_address
+from web_admin.context import BANNED, UnitDep, WebDep, client_address
 from web_admin.problems import ApiError
 from web_admin.schemas import TokenPair, UserOut, user_out
 
@@ -76,7 +76,11 @@ async def register(body: RegisterBody, unit: UnitDep) -> UserOut:
     "/login",
     response_model=TokenPair,
     summary="Sign in with email and password",
-    responses={401: {"description": WRONG_LOGIN}, 429: {"description": TOO_MANY}},
+    responses={
+        401: {"description": WRONG_LOGIN},
+        403: {"description": BANNED},
+        429: {"description": TOO_MANY},
+    },
 )
 async def login(body: LoginBody, unit: UnitDep, web: WebDep, request: Request) -> TokenPair:
     await throttled(web, request, body.email)
@@ -85,6 +89,8 @@ async def login(body: LoginBody, unit: UnitDep, web: WebDep, request: Request) -
         await web.throttle.failed(body.email, client_address(request))
         raise ApiError(401, WRONG_LOGIN)
     await web.throttle.succeeded(body.email)
+    if user.banned_at is not None:
+        raise ApiError(403, BANNED)
     return await token_pair(unit, user.id)
 
 

@@ -5,7 +5,7 @@ and the signed-in person."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Annotated
@@ -20,13 +20,16 @@ from core.accounts.tokens import AccessTokens, InvalidToken
 from core.clock import Clock
 from core.db.engine import Database
 from core.db.models import User
+from core.finder.service import ToolFinder
 from core.groups.service import GroupService
 from core.habits.service import HabitService
+from core.lifebook.service import LifebookService
 from core.media.storage import MediaStore
 from core.proofs.service import ProofService
 from core.social.learnings import LearningService
 from core.social.trust import TrustService
 from core.summary.service import SummaryService
+from core.toolbox.service import ToolboxService
 from core.uow import UnitOfWork
 from core.users.links import LinkService
 from core.users.service import UserService, user_today
@@ -45,6 +48,12 @@ class Web:
     media: MediaStore
     passwords: Passwords
     throttle: LoginThrottle
+    # The tool finder (AI chooser, answer cache, ranker) shared by every request; None: offline.
+    finder: ToolFinder | None = field(default=None)
+
+    @cached_property
+    def tool_finder(self) -> ToolFinder:
+        return self.finder or ToolFinder(None, self.clock)
 
     @cached_property
     def access(self) -> AccessTokens:
@@ -110,6 +119,14 @@ class Unit:
     def links(self) -> LinkService:
         return self.uow.links
 
+    @property
+    def lifebook(self) -> LifebookService:
+        return self.uow.lifebook
+
+    @property
+    def toolbox(self) -> ToolboxService:
+        return self.uow.toolbox
+
     def today(self, user: User) -> date:
         return user_today(user, self.clock.now())
 
@@ -134,6 +151,7 @@ UnitDep = Annotated[Unit, Depends(unit_of_work, scope="function")]
 WebDep = Annotated[Web, Depends(get_web)]
 _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login")
 
+BANNED = "This account has been suspended by the people who run this HabitLink."
 NOT_SIGNED_IN = "Sign in first: send an access token as `Authorization: Bearer …`."
 
 
@@ -153,6 +171,8 @@ async def current_user(
     user = await unit.users.get(user_id)
     if user is None:
         raise ApiError(401, "This account no longer exists.", headers=challenge)
+    if user.banned_at is not None:
+        raise ApiError(403, BANNED)
     return user
 
 

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import uvicorn
 
-from bot.config import Settings
+from bot.config import Settings, require_strong_secret
 from web_admin.app import asgi, build_web, create_app
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
 async def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
+    settings = settings.with_local_secret()
+    host = host or settings.web_host
+    if host not in LOOPBACK:
+        require_strong_secret(
+            "SECRET_KEY", settings.secret_key, f"habitlink web listens on {host}, not only here."
+        )
     async with build_web(settings) as web:
         config = uvicorn.Config(
             asgi(create_app(web)),
-            host=host or settings.web_host,
+            host=host,
             port=port or settings.web_port,
             access_log=False,  # our own access line has the request id and no query string
             log_config=None,  # keep HabitLink's logging set-up

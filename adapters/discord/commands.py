@@ -145,6 +145,16 @@ def args_of(command: Command, values: Mapping[str, Any]) -> str:
     return " ".join(w for w in words if w)
 
 
+def option_texts(command: Command, values: Mapping[str, Any]) -> dict[str, str]:
+    """Each typed option as the text it carries, by parameter name (bot/arguments.py reads
+    them into the same values as the words of a typed command)."""
+    return {
+        p.name: " ".join(str(values[p.name]).split())
+        for p in command.params
+        if p.kind in TYPED and values.get(p.name) is not None
+    }
+
+
 def option_value(command: Command, values: Mapping[str, Any], kind: Kind) -> Any:
     """The value of the first option of this kind (the member, the photo), or None."""
     for param in command.params:

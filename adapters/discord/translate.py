@@ -9,7 +9,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord.commands import args_of, option_value
+from adapters.discord.commands import args_of, option_texts, option_value
 from bot.commands import Command, Kind
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
@@ -48,7 +48,8 @@ def interaction_chat(interaction: discord.Interaction[Any]) -> Chat:
 def slash_request(
     interaction: discord.Interaction[Any], command: Command, values: Mapping[str, Any]
 ) -> Request:
-    """/habit done habit:read day:yesterday -> Request(command="done", args="read yesterday")."""
+    """/habit done habit:read day:yesterday -> Request(command="done", options={"habit": "read",
+    "day": "yesterday"}); `args` joins them (for logs and the habit-picking buttons)."""
     args = args_of(command, values)
     target = option_value(command, values, Kind.MEMBER)
     attachment = option_value(command, values, Kind.PHOTO)
@@ -58,6 +59,7 @@ def slash_request(
         text=f"/{command.name} {args}".strip(),
         command=command.name,
         args=args,
+        options=option_texts(command, values),
         photo=attachment_photo(attachment) if isinstance(attachment, discord.Attachment) else None,
         reply_to=person(target) if isinstance(target, discord.abc.User) else None,
         addressed=True,  # a slash command always names this bot

@@ -63,7 +63,7 @@ async def addtool(ctx: Context) -> Response:
             f"You can add {ctx.tools_per_day} tools a day, and today's are used. "
             "Thank you for sharing; try again tomorrow."
         )
-    title = " ".join(ctx.request.args.split())
+    title = " ".join(ctx.args.text("title").split())
     ctx.start_flow(FLOW, "title")
     if title:
         return await _advance(ctx, FlowState(FLOW, "title", {}), title)

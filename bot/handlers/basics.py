@@ -43,7 +43,7 @@ SECTIONS = (
 )
 async def start(ctx: Context) -> Response:
     name = ctx.user.display_name
-    code_text = ctx.request.args.strip()
+    code_text = ctx.args.text("code")
     if code_text and ctx.request.chat.is_private:  # a deep link carrying an invite code
         return await join_by_code(ctx, code_text)
     if not ctx.request.chat.is_private:
@@ -77,7 +77,7 @@ async def start(ctx: Context) -> Response:
     section="Basics",
 )
 async def help_(ctx: Context) -> Response:
-    wanted = ctx.request.args.strip().lstrip("/").lower()
+    wanted = ctx.args.text("command").lstrip("/").lower()
     commands = ctx.router.commands
     if wanted:
         cmd = commands.get(wanted)

@@ -8,7 +8,6 @@ from bot.handlers.habits import today_list
 from bot.messages import Reply, Response, bold, command, rich
 from bot.router import Router
 from bot.views import progress_text, relative_day, streak_text
-from core.days import looks_like_day, parse_day
 from core.habits.history import CheckinStatus
 from core.habits.stats import compute_stats
 
@@ -17,17 +16,9 @@ router = Router()
 USAGE = "HABIT [today|yesterday|mon|YYYY-MM-DD]"
 
 
-def split_day(args: str) -> tuple[str, str]:
-    """'read 10 pages yesterday' -> ('read 10 pages', 'yesterday')."""
-    words = args.split()
-    if len(words) >= 2 and looks_like_day(words[-1]):
-        return " ".join(words[:-1]), words[-1]
-    return args.strip(), ""
-
-
 async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
     cmd = ctx.request.command or "done"
-    ref, day_text = split_day(ctx.request.args)
+    ref = ctx.args.habit()
     if not ref:
         reply = await today_list(ctx)
         if not reply.buttons:
@@ -40,7 +31,7 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
         )
         return Response([reply, Reply.of(text, personal=True)])
     today = ctx.today
-    day = parse_day(day_text, today)
+    day = ctx.args.day() or today
     habit = await ctx.habits.find(ctx.user, ref)
     when = relative_day(day, today)
     if status is None:
@@ -75,6 +66,7 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
     Arg.habit(required=True),
     Arg.day(),
     family="habit",
+    bare=True,
 )
 async def done(ctx: Context) -> Response:
     return await _checkin(ctx, CheckinStatus.DONE)
@@ -86,6 +78,7 @@ async def done(ctx: Context) -> Response:
     Arg.habit(required=True),
     Arg.day(),
     family="habit",
+    bare=True,
 )
 async def skip(ctx: Context) -> Response:
     return await _checkin(ctx, CheckinStatus.SKIPPED)
@@ -97,6 +90,7 @@ async def skip(ctx: Context) -> Response:
     Arg.habit(required=True),
     Arg.day(),
     family="habit",
+    bare=True,
 )
 async def undo(ctx: Context) -> Response:
     return await _checkin(ctx, None)

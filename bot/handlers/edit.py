@@ -49,21 +49,19 @@ def _field_buttons(habit: Habit) -> list[list[Button]]:
     leaf="edit",
 )
 async def edithabit(ctx: Context) -> Response:
-    words = ctx.request.args.split()
+    ref, word = ctx.args.habit(), ctx.args.choice("field")
     habits = await ctx.habits.active(ctx.user)
-    if not words:
+    if not ref:
         if not habits:
             return Response.say(hint("You have no habits to edit yet. Create one with /newhabit."))
         return Response.say(
             "Which habit do you want to change?", buttons=numbered_habit_buttons(habits, EDIT_HABIT)
         )
-    split = next((i for i, w in enumerate(words) if i > 0 and w.lower() in FIELD_WORDS), None)
-    ref = " ".join(words[:split] if split is not None else words)
     habit = await ctx.habits.find(ctx.user, ref, habits)
-    if split is None:
+    if word is None:
         return await _choose_field(ctx, habit)
-    field = FIELD_WORDS[words[split].lower()]
-    value = " ".join(words[split + 1 :])
+    field = FIELD_WORDS[word]
+    value = ctx.args.text("value")
     if not value:
         return _ask_value(ctx, habit, field)
     await ctx.habits.edit(habit, field, value)
@@ -143,7 +141,7 @@ async def _owned(ctx: Context, args: list[str]) -> Habit | None:
     leaf="delete",
 )
 async def deletehabit(ctx: Context) -> Response:
-    ref = ctx.request.args.strip()
+    ref = ctx.args.habit()
     habits = await ctx.habits.active(ctx.user)
     if not ref:
         if not habits:

@@ -21,9 +21,10 @@ ECHO_MAX = 80
     Arg.text("problem", "In your own words: what gets in your way?", required=True),
     where=Where.PRIVATE,
     section="Toolbox",
+    bare=True,
 )
 async def findtool(ctx: Context) -> Response:
-    problem = " ".join(ctx.request.args.split())
+    problem = " ".join(ctx.args.text("problem").split())
     if not problem:
         return Response.say(
             "Tell me what gets in your way, in your own words. For example:\n",

@@ -15,18 +15,20 @@ router = Router()
 SECTION = "Groups"
 
 
-async def target_user(ctx: Context, verb: str) -> User:
-    """Whom the command is about: the author of the replied-to message, or @username."""
-    req = ctx.request
-    if req.reply_to is not None:
-        user = await ctx.users.find(req.reply_to.platform, external_id=req.reply_to.id)
+async def target_user(ctx: Context) -> User:
+    """Whom the command is about: the author of the replied-to message, or @username (the
+    declaration's member parameter; bot/arguments.py asks "Whom?" when there is none)."""
+    member = ctx.args.member()
+    if member is None:
+        raise InvalidInput("Whom? Reply to their message, or name them: @username.")
+    if member.person is not None:
+        who = member.person
+        user = await ctx.users.find(who.platform, external_id=who.id)
         if user is None:
-            raise NotFound(f"{req.reply_to.display_name} hasn't used HabitLink yet.")
+            raise NotFound(f"{who.display_name} hasn't used HabitLink yet.")
         return user
-    name = req.args.strip().split()[0] if req.args.strip() else ""
-    if not name.startswith("@") or len(name) < 2:
-        raise InvalidInput(f"Whom? Reply to their message with /{verb}, or send /{verb} @username.")
-    user = await ctx.users.find(req.chat.platform, username=name)
+    name = member.username
+    user = await ctx.users.find(ctx.request.chat.platform, username=name)
     if user is None:
         raise NotFound(f"I don't know {shorten(name)} yet; they need to send me a message first.")
     return user
@@ -43,7 +45,7 @@ async def target_user(ctx: Context, verb: str) -> User:
 )
 async def rename(ctx: Context) -> Response:
     group = await chat_group(ctx)
-    await ctx.groups.rename(ctx.user, group, ctx.request.args)
+    await ctx.groups.rename(ctx.user, group, ctx.args.text("name"))
     return Response.say("The group is now called ", bold(group.name), ".")
 
 
@@ -58,9 +60,7 @@ async def rename(ctx: Context) -> Response:
 )
 async def visibility(ctx: Context) -> Response:
     group = await chat_group(ctx)
-    wanted = ctx.request.args.strip().lower()
-    if wanted not in {"public", "private"}:
-        return Response.say(hint("Say /visibility public or /visibility private."))
+    wanted = ctx.args.choice("visibility")
     await ctx.groups.set_public(ctx.user, group, wanted == "public")
     if wanted == "public":
         return Response.say(bold(group.name), hint(" is public: anyone can find it with /groups."))
@@ -79,7 +79,7 @@ async def visibility(ctx: Context) -> Response:
 )
 async def kick(ctx: Context) -> Response:
     group = await chat_group(ctx)
-    target = await target_user(ctx, "kick")
+    target = await target_user(ctx)
     await ctx.groups.remove(ctx.user, group, target)
     return Response.say(
         f"{target.display_name} is no longer in ",
@@ -100,7 +100,7 @@ async def kick(ctx: Context) -> Response:
 )
 async def ban(ctx: Context) -> Response:
     group = await chat_group(ctx)
-    target = await target_user(ctx, "ban")
+    target = await target_user(ctx)
     was_member = await ctx.groups.ban(ctx.user, group, target)
     removed = "is no longer in" if was_member else "can no longer join"
     return Response.say(
@@ -122,7 +122,7 @@ async def ban(ctx: Context) -> Response:
 )
 async def unban(ctx: Context) -> Response:
     group = await chat_group(ctx)
-    target = await target_user(ctx, "unban")
+    target = await target_user(ctx)
     await ctx.groups.unban(ctx.user, group, target)
     return Response.say(
         f"{target.display_name} may join ", bold(group.name), " again, with a new invite."
@@ -141,7 +141,7 @@ async def unban(ctx: Context) -> Response:
 )
 async def promote(ctx: Context) -> Response:
     group = await chat_group(ctx)
-    target = await target_user(ctx, "promote")
+    target = await target_user(ctx)
     await ctx.groups.set_admin(ctx.user, group, target, True)
     return Response.say(f"{target.display_name} is now an admin of ", bold(group.name), ".")
 
@@ -158,7 +158,7 @@ async def promote(ctx: Context) -> Response:
 )
 async def demote(ctx: Context) -> Response:
     group = await chat_group(ctx)
-    target = await target_user(ctx, "demote")
+    target = await target_user(ctx)
     await ctx.groups.set_admin(ctx.user, group, target, False)
     return Response.say(f"{target.display_name} is a member of ", bold(group.name), " again.")
 
@@ -175,7 +175,7 @@ async def demote(ctx: Context) -> Response:
 )
 async def transfer(ctx: Context) -> Response:
     group = await chat_group(ctx)
-    target = await target_user(ctx, "transfer")
+    target = await target_user(ctx)
     await ctx.groups.transfer(ctx.user, group, target)
     return Response.say(
         f"{target.display_name} now owns ", bold(group.name), ". You stay on as an admin."

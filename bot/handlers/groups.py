@@ -49,7 +49,7 @@ def invite_text(ctx: Context, group: Group) -> list[Rich]:
 @router.command(
     "newgroup",
     "Make this chat an accountability group",
-    Arg.text("name", "The group's name", required=True),
+    Arg.text("name", "The group's name (this chat's name by default)"),
     Arg.choice("visibility", "public: anyone can find it; private: invite only", VISIBILITY),
     where=Where.GROUP,
     section=SECTION,
@@ -57,11 +57,8 @@ def invite_text(ctx: Context, group: Group) -> list[Rich]:
     leaf="new",
 )
 async def newgroup(ctx: Context) -> Response:
-    words = ctx.request.args.split()
-    public = True
-    if words and words[-1].lower() in {"public", "private"}:
-        public = words.pop().lower() == "public"
-    name = " ".join(words) or (ctx.request.chat.title or "")
+    public = ctx.args.choice("visibility") != "private"
+    name = ctx.args.text("name") or (ctx.request.chat.title or "")
     group = await ctx.groups.create(ctx.user, chat_ref(ctx), name, public=public)
     kind = hint("public: anyone can find it with /groups") if public else "private: invite only"
     return Response.say(
@@ -82,7 +79,7 @@ async def newgroup(ctx: Context) -> Response:
     family="group",
 )
 async def join(ctx: Context) -> Response:
-    code_text = ctx.request.args.strip()
+    code_text = ctx.args.text("code")
     if ctx.request.chat.is_private:
         if not code_text:
             return Response.say(

@@ -88,7 +88,7 @@ def card(learning: Learning, *, edit: bool = False) -> Reply:
 )
 async def learn(ctx: Context) -> Response:
     group = await chat_group(ctx)
-    learning = await service(ctx).post(group.id, ctx.user.id, ctx.request.args)
+    learning = await service(ctx).post(group.id, ctx.user.id, ctx.args.text("text"))
     return Response([card(learning)])
 
 
@@ -131,11 +131,8 @@ async def learnings(ctx: Context) -> Response:
     menu=False,
 )
 async def unlearn(ctx: Context) -> Response:
-    n = parse_int(ctx.request.args)
-    if n is None:
-        return Response.say(
-            hint("Send /unlearn N with the number from /learnings, e.g. /unlearn 2.")
-        )
+    n = ctx.args.number("number")
+    assert n is not None  # required: bot/arguments.py answered a missing one
     group = await chat_group(ctx)
     gone = await service(ctx).delete_nth(group.id, ctx.user.id, n)
     return Response.say("Deleted your learning: ", gone.content)
@@ -218,11 +215,7 @@ def parse_mode(word: str) -> FeedMode | None:
     section=SECTION,
 )
 async def feed(ctx: Context) -> Response:
-    mode = parse_mode(ctx.request.args)
-    if mode is None:
-        return Response.say(
-            hint("Say /feed for the newest learnings, or /feed top for the most liked.")
-        )
+    mode = FeedMode.TOP if ctx.args.choice("order") == "top" else FeedMode.NEWEST
     return await feed_page(ctx, mode, 1, edit=False)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from bot.buttons import LIFEBOOK, SERVES, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
-from bot.messages import Button, Response, Rich, Span, bold, code, example, hint, italic, rich
+from bot.messages import Button, Response, Rich, Span, bold, example, hint, italic, rich
 from bot.router import Router
 from bot.views import button_title, habit_card
 from core.db.models import Habit
@@ -37,6 +37,14 @@ USAGE = (
     "/lifebook [guide | vision TEXT | values A, B | identity I am…; … | goals G; G by YYYY-MM-DD"
     " | goal G | domains A, B | ai on|off | delete]"
 )
+PART_ALIASES = {
+    "setup": "guide",
+    "edit": "guide",
+    "erase": "delete",
+    "value": "values",
+    "domain": "domains",
+    "identities": "identity",
+}
 HELP = (
     "Without words it shows your Lifebook with a button per section. One-line edits: "
     "/lifebook vision TEXT, values A, B, identity I am…; I am…, goals G; G by YYYY-MM-DD, "
@@ -72,31 +80,32 @@ ORDER = list(Section)
 @router.command(
     "lifebook",
     "Your Lifebook: vision, values, identity, 90-day goals (private)",
-    Arg.choice("part", "What to change (leave empty to see it)", PARTS),
+    Arg.choice(
+        "part",
+        "What to change (leave empty to see it)",
+        PARTS,
+        aliases=PART_ALIASES,
+        invalid=f"I don't know the Lifebook part “{{word}}”. Try:\n{USAGE}",
+    ),
     Arg.text("text", "The new text ('-' clears it); for ai: on or off"),
     help=HELP,
     where=Where.PRIVATE,
     section=SECTION,
 )
 async def lifebook(ctx: Context) -> Response:
-    word, _, rest = ctx.request.args.strip().partition(" ")
-    word, rest = word.lower(), rest.strip()
-    if not word:
+    word, rest = ctx.args.choice("part"), ctx.args.text("text")
+    if word is None:
         return await show(ctx)
-    if word in ("guide", "setup", "edit"):
+    if word == "guide":
         return start_guide(ctx)
     if word == "ai":
         return _set_ai(ctx, rest.lower())
-    if word in ("delete", "erase"):
+    if word == "delete":
         return _confirm_delete()
     if word == "goal":
         book = ctx.lifebook.add_goal(ctx.user, rest)
         return Response.say("Goal added.\n\n", await render(ctx, book), personal=True)
-    section = _section(word)
-    if section is None:
-        return Response.say(
-            f"I don't know the Lifebook part “{word[:30]}”. Try:\n", code(USAGE), personal=True
-        )
+    section = Section(word)
     if not rest:
         return _ask_one(ctx, section)
     book = ctx.lifebook.set_section(ctx.user, section, rest)

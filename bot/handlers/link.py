@@ -60,7 +60,7 @@ async def sender_identity(ctx: Context) -> Identity:
     section="Settings",
 )
 async def link(ctx: Context) -> Response:
-    typed = ctx.request.args.strip()
+    typed = ctx.args.text("code")
     if not ctx.request.chat.is_private:
         if not typed:
             return Response.say(IN_GROUP)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.arguments import split_words
 from bot.buttons import NEW_HABIT, button_payload
 from bot.commands import Arg
 from bot.context import Context
-from bot.handlers.checkin import split_day
 from bot.handlers.lifebook import serves_question
 from bot.messages import Button, Response, bold, command, example, hint, italic
 from bot.router import Router
@@ -61,7 +61,7 @@ SCHEDULE_CHOICES = (("Every day", "daily"), ("Weekdays", "weekdays"), ("3× a we
     leaf="new",
 )
 async def newhabit(ctx: Context) -> Response:
-    title = ctx.request.args.strip()
+    title = ctx.args.text("title")
     if title:
         draft = HabitDraft.build(title=title)
         habit = await ctx.habits.create(ctx.user, draft, ctx.today)
@@ -85,10 +85,11 @@ async def newhabit(ctx: Context) -> Response:
 async def _short_ref(ctx: Context, habit: Habit) -> str:
     """The fewest leading words of the title that /done reads as this habit, else its number."""
     habits = await ctx.habits.active(ctx.user)
+    done = ctx.router.commands["done"]
     words = habit.title.lower().split()
     for n in range(1, len(words) + 1):
         ref = " ".join(words[:n])
-        if split_day(ref)[0] != ref:
+        if split_words(done, ref).get("habit") != ref:
             continue  # /done would read the last word as a day
         try:
             if await ctx.habits.find(ctx.user, ref, habits) is habit:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.arguments import run_command
 from bot.buttons import HABIT_PICK, button_payload
-from bot.commands import Kind, parse_args
+from bot.commands import Kind
 from bot.context import Context
 from bot.messages import MAX_BUTTON_PAYLOAD_BYTES, Button, Request, Response
 from bot.router import Router
@@ -54,7 +55,6 @@ async def press_pick(ctx: Context, args: list[str]) -> Response:
         return Response(notice=GONE)
     typed = f"{number} {rest}".strip()
     ctx.request = replace(
-        ctx.request, button=None, command=name, args=typed, text=f"/{name} {typed}"
+        ctx.request, button=None, command=name, args=typed, text=f"/{name} {typed}", options=None
     )
-    ctx.args = parse_args(command, typed)
-    return await command.handler(ctx)
+    return await run_command(ctx, command)

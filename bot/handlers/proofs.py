@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from bot.arguments import lookup_for, needs_lookup, split_words
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_ref
 from bot.messages import Response, Span, bold, hint
 from bot.router import Router
 from bot.views import plural
-from core.db.models import Habit
 from core.habits.history import CheckinStatus, week_start
-from core.habits.service import match_habit, most_words
+from core.habits.service import match_habit
 from core.media.images import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected, normalise_proof_async
 
 router = Router()
@@ -35,17 +35,20 @@ async def proof_command(ctx: Context) -> Response:
                 "Your habit is checked in for today when you name it."
             )
         )
-    return await record_proof(ctx, ctx.request.args, explicit=True)
+    return await record_proof(ctx, ctx.args.habit(), ctx.args.text("note"), explicit=True)
 
 
 @router.photo
 async def photo(ctx: Context) -> Response:
     if ctx.request.chat.is_private:
         return Response.say("Nice photo! ", hint(USAGE))
-    return await record_proof(ctx, ctx.request.text, explicit=False)
+    # A plain caption reads like /proof's words: a habit first if they name one, then a note.
+    proof = ctx.router.commands["proof"]
+    words = split_words(proof, ctx.request.text, await lookup_for(ctx, needs_lookup(proof)))
+    return await record_proof(ctx, words.get("habit", ""), words.get("note", ""), explicit=False)
 
 
-async def record_proof(ctx: Context, caption: str, *, explicit: bool) -> Response:
+async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> Response:
     group = await ctx.groups.for_chat(chat_ref(ctx))
     if group is None:
         if not explicit:
@@ -65,10 +68,10 @@ async def record_proof(ctx: Context, caption: str, *, explicit: bool) -> Respons
     if photo.size is not None and photo.size > MAX_UPLOAD_BYTES:
         raise ImageRejected(TOO_LARGE)  # refused before downloading it at all
     image = await normalise_proof_async(await photo.load())
-    habit, note = await _habit_and_note(ctx, caption)
+    habit = match_habit(await ctx.habits.active(ctx.user), ref) if ref else None
     today = ctx.today
     await ctx.proofs.record(
-        group=group, user=ctx.user, image=image, day=today, habit=habit, note=note
+        group=group, user=ctx.user, image=image, day=today, habit=habit, note=note or None
     )
     if habit is not None:
         await ctx.habits.check_in(habit, today, CheckinStatus.DONE)
@@ -82,19 +85,3 @@ async def record_proof(ctx: Context, caption: str, *, explicit: bool) -> Respons
         ".",
         *checked,
     )
-
-
-async def _habit_and_note(ctx: Context, caption: str) -> tuple[Habit | None, str | None]:
-    """'/proof run 5k in the rain' -> (the habit 'Run 5k' if the words name one, the rest).
-
-    Only as many leading words as the longest habit title has are tried, so the cost does
-    not grow with the length of the note."""
-    words = caption.split()
-    if not words:
-        return None, None
-    habits = await ctx.habits.active(ctx.user)
-    for n in range(min(len(words), most_words(habits)), 0, -1):
-        habit = match_habit(habits, " ".join(words[:n]))
-        if habit is not None:
-            return habit, " ".join(words[n:]) or None
-    return None, caption.strip()

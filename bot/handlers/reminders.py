@@ -19,7 +19,6 @@ from bot.messages import (
     italic,
     lines,
     rich,
-    shorten,
 )
 from bot.router import Router
 from bot.views import day_stamp, parse_day_stamp, relative_day, streak_text
@@ -30,7 +29,6 @@ from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
 from core.habits.stats import compute_stats
 from core.numbers import parse_int
-from core.reminders.service import looks_like_time, parse_time
 from core.reminders.timing import ALL_DAYS
 
 router = Router()
@@ -82,25 +80,16 @@ def _describe(mask: int) -> str:
     "remind",
     "A reminder for a habit at your local time",
     Arg.habit(required=True),
-    Arg.text("time", "HH:MM, your local time", required=True, label="HH:MM"),
+    Arg.time(),
     Arg.text("days", "Weekdays, e.g. mon wed fri (default: every day)", label="mon wed fri"),
     where=Where.PRIVATE,
     section=SECTION,
 )
 async def remind(ctx: Context) -> Response:
-    words = ctx.request.args.split()
-    at_index = next((i for i, w in enumerate(words) if i > 0 and looks_like_time(w)), None)
-    if at_index is None:
-        return Response.say(
-            "Tell me the habit and a time, for example ", example("/remind read 07:30"), "."
-        )
-    at = parse_time(words[at_index])
-    if at is None:
-        return Response.say(
-            f"{shorten(words[at_index])} is not a time of day. Use HH:MM, like 07:30 or 19:00."
-        )
-    mask = _days(words[at_index + 1 :])
-    habit = await ctx.habits.find(ctx.user, " ".join(words[:at_index]))
+    at = ctx.args.time()
+    assert at is not None  # required: bot/arguments.py answered a missing one
+    mask = _days(ctx.args.text("days").split())
+    habit = await ctx.habits.find(ctx.user, ctx.args.habit())
     reminder = await ctx.reminders.add(ctx.user, habit, at, mask)
     assert reminder.next_due_at is not None
     next_local = reminder.next_due_at.astimezone(ctx.tz)
@@ -150,11 +139,10 @@ async def reminders(ctx: Context) -> Response:
     section=SECTION,
 )
 async def unremind(ctx: Context) -> Response:
-    arg = ctx.request.args.strip()
     service = ctx.reminders
     pairs = await service.for_user(ctx.user)
-    n = parse_int(arg, 1, len(pairs))
-    if n is None:
+    n = ctx.args.number("number")
+    if n is None or n > len(pairs):
         return Response.say(
             f"Give the number of a reminder from /reminders (you have {len(pairs)})."
         )
@@ -171,9 +159,10 @@ async def unremind(ctx: Context) -> Response:
     Arg.text("hours", "e.g. 22-7, or off", required=True, label="22-7|off"),
     where=Where.PRIVATE,
     section=SECTION,
+    bare=True,
 )
 async def quiethours(ctx: Context) -> Response:
-    arg = ctx.request.args.strip().lower().replace(" ", "")
+    arg = ctx.args.text("hours").lower().replace(" ", "")
     settings = ctx.user.settings
     if arg in {"off", "none"}:
         settings.quiet_start = settings.quiet_end = None

@@ -8,7 +8,6 @@ from bot.context import Context
 from bot.messages import Button, Response, bold, code, example
 from bot.router import Router
 from core.errors import NotFound
-from core.numbers import parse_int
 from core.timezones import resolve_timezone
 
 router = Router()
@@ -22,7 +21,7 @@ router = Router()
     section="Settings",
 )
 async def timezone(ctx: Context) -> Response:
-    wanted = ctx.request.args.strip()
+    wanted = ctx.args.text("zone")
     if not wanted:
         return Response.say(
             f"Your time zone is {ctx.user.settings.timezone}. Change it with ",
@@ -81,16 +80,13 @@ async def pick_timezone(ctx: Context, args: list[str]) -> Response:
     section="Settings",
 )
 async def daystart(ctx: Context) -> Response:
-    arg = ctx.request.args.strip()
+    hour = ctx.args.number("hour")
     current = ctx.user.settings.day_start_hour
-    if not arg:
+    if hour is None:
         return Response.say(
             f"Your day starts at {current:02d}:00. Night owls can move it, for example ",
             example("/daystart 3"),
             " counts anything before 03:00 as the day before.",
         )
-    hour = parse_int(arg, 0, 6)
-    if hour is None:
-        return Response.say("Give an hour from 0 to 6, for example ", example("/daystart 3"), ".")
     await ctx.users.set_day_start(ctx.user, hour)
     return Response.say(f"Done: your day now starts at {hour:02d}:00.")

@@ -34,7 +34,7 @@ router = Router()
     family="habit",
 )
 async def stats(ctx: Context) -> Response:
-    ref = ctx.request.args.strip()
+    ref = ctx.args.habit()
     habits = await ctx.habits.active(ctx.user)
     if not habits:
         return Response.say(hint("No habits yet. Start with /newhabit."))

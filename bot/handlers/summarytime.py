@@ -40,12 +40,8 @@ SECTION = "Reminders"
 )
 async def quiet(ctx: Context) -> Response:
     settings = ctx.user.settings
-    arg = ctx.request.args.strip().lower()
-    turn_off = {"": settings.summary_enabled, "on": True, "off": False}.get(arg)
-    if turn_off is None:
-        return Response.say(
-            hint("Say /quiet to switch the weekly summary off, /quiet off to get it back.")
-        )
+    choice = ctx.args.choice("summary")
+    turn_off = settings.summary_enabled if choice is None else choice == "on"
     settings.summary_enabled = not turn_off
     if turn_off:
         settings.next_summary_at = None
@@ -59,9 +55,10 @@ async def quiet(ctx: Context) -> Response:
     "When the weekly summary arrives (yours, or in a group the group's)",
     Arg.text("when", "A weekday and an hour, e.g. sun 18", required=True, label="sun 18"),
     section=SECTION,
+    bare=True,
 )
 async def summarytime(ctx: Context) -> Response:
-    words = ctx.request.args.lower().split()
+    words = ctx.args.text("when").lower().split()
     if not ctx.request.chat.is_private:
         return await _group_summarytime(ctx, words)
     if not words:

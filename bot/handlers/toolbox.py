@@ -21,14 +21,13 @@ from bot.messages import (
 from bot.router import Router
 from bot.views import button_title
 from core.db.models import Habit, Tool, ToolOrigin
-from core.errors import HabitLinkError, InvalidInput
+from core.errors import InvalidInput
 from core.finder.service import first_sentence
 from core.toolbox.service import PAGE_SIZE
 from core.toolbox.spec import EVIDENCE_LABELS, Source
 
 router = Router()
 SECTION = "Toolbox"
-USETOOL_USAGE = "/usetool TOOL HABIT [off]"
 
 
 # --- /tools -------------------------------------------------------------------------------
@@ -40,7 +39,7 @@ USETOOL_USAGE = "/usetool TOOL HABIT [off]"
     section=SECTION,
 )
 async def tools(ctx: Context) -> Response:
-    return await browse(ctx, ctx.request.args.strip()[:40], 0)
+    return await browse(ctx, ctx.args.text("keyword")[:40], 0)
 
 
 async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -> Response:
@@ -98,9 +97,10 @@ def _evidence_word(tool: Tool, authors: dict[int, str]) -> str:
     Arg.tool(),
     where=Where.PRIVATE,
     section=SECTION,
+    bare=True,
 )
 async def tool(ctx: Context) -> Response:
-    name = ctx.request.args.strip()
+    name = ctx.args.tool()
     if not name:
         return Response.say(
             "Which tool? For example ", example("/tool woop"), ", or browse /tools."
@@ -134,56 +134,26 @@ async def tool_card(ctx: Context, tool: Tool, *, edit: bool = False) -> Response
     "usetool",
     "Use a technique for one of your habits (shown on its card and in /stats)",
     Arg.tool(),
-    Arg.habit(required=True),
-    Arg.choice("off", "off: stop using it", ("off",)),
+    Arg.habit("The habit (leave it out to pick one)"),
+    Arg.choice("off", "off: stop using it", ("off",), aliases={"remove": "off", "detach": "off"}),
     where=Where.PRIVATE,
     section=SECTION,
+    bare=True,
 )
 async def usetool(ctx: Context) -> Response:
-    words = ctx.request.args.split()
-    if not words:
+    name, ref = ctx.args.tool(), ctx.args.habit()
+    if not name:
         return Response.say(
             "Which tool, for which habit? For example ", example("/usetool woop run")
         )
-    detach = len(words) > 1 and words[-1].lower() in ("off", "remove", "detach")
-    if detach:
-        words = words[:-1]
     habits = await ctx.habits.active(ctx.user)
     if not habits:
         return Response.say(hint("You have no habits yet. Create one with /newhabit first."))
-    chosen = await _split(ctx, words, habits)
-    if chosen is None:
-        tool_ = await ctx.toolbox.find(" ".join(words)[:120])
+    tool_ = await ctx.toolbox.find(name[:120])
+    if not ref:
         return choose_habit(tool_, habits)
-    tool_, habit = chosen
-    return await attach(ctx, tool_, habit, detach=detach)
-
-
-async def _split(
-    ctx: Context, words: list[str], habits: Sequence[Habit]
-) -> tuple[Tool, Habit] | None:
-    """TOOL HABIT in any number of words each: the first split where both are found.
-
-    None when every word names the tool (then we ask for the habit). Errors of the most
-    promising split (the tool found, the habit not) are raised as they are."""
-    first_error: HabitLinkError | None = None
-    for cut in range(len(words) - 1, 0, -1):
-        tool_words, habit_words = " ".join(words[:cut]), " ".join(words[cut:])
-        try:
-            tool_ = await ctx.toolbox.find(tool_words[:120])
-        except HabitLinkError:
-            continue
-        try:
-            return tool_, await ctx.habits.find(ctx.user, habit_words, list(habits))
-        except HabitLinkError as exc:
-            first_error = first_error or exc
-    try:
-        await ctx.toolbox.find(" ".join(words)[:120])
-        return None
-    except HabitLinkError:
-        if first_error is not None:
-            raise first_error from None
-        raise
+    habit = await ctx.habits.find(ctx.user, ref, habits)
+    return await attach(ctx, tool_, habit, detach=ctx.args.choice("off") == "off")
 
 
 def choose_habit(tool_: Tool, habits: Sequence[Habit], *, edit: bool = False) -> Response:

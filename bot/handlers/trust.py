@@ -26,7 +26,7 @@ def service(ctx: Context) -> TrustService:
     section=SECTION,
 )
 async def trust(ctx: Context) -> Response:
-    target = await target_user(ctx, "trust")
+    target = await target_user(ctx)
     added = await service(ctx).trust(ctx.user.id, target.id)
     name = target.display_name
     if not added:
@@ -48,7 +48,7 @@ async def trust(ctx: Context) -> Response:
     section=SECTION,
 )
 async def untrust(ctx: Context) -> Response:
-    target = await target_user(ctx, "untrust")
+    target = await target_user(ctx)
     removed = await service(ctx).untrust(ctx.user.id, target.id)
     name = target.display_name
     if not removed:

@@ -50,7 +50,7 @@ def _which_week(arg: str, today: date) -> date:
 )
 async def week(ctx: Context) -> Response:
     today = ctx.today
-    monday = _which_week(ctx.request.args, today)
+    monday = _which_week(ctx.args.text("week"), today)
     sunday = monday + timedelta(days=6)
     habits = await ctx.habits.active(ctx.user)
     if not habits:

@@ -5,7 +5,9 @@ trusts (both ways), link and reset codes, sign-ins and queued notifications go w
 (the foreign keys cascade). Shared things stay: a group they owned passes to its longest-standing
 admin (else member), or closes when they were its only member; the like counts of learnings they
 liked are counted again without them; tools they wrote stay in the toolbox without an author.
-Proof images are content-addressed and may be shared, so the files are left to the store.
+Proof images are content-addressed and may be shared: `erase_user` returns the keys of the proofs it
+deletes, and the unit of work deletes the files no other proof uses after the commit
+(core.media.discard).
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from core.db.models import Group, GroupMember, GroupRole, Message, MessageLike, User
+from core.db.models import Group, GroupMember, GroupRole, Message, MessageLike, Proof, User
+from core.media.discard import proof_keys
 
 NO_SYNC = {"synchronize_session": False}
 
 
-async def erase_user(session: AsyncSession, clock: Clock, user_id: int) -> None:
+async def erase_user(session: AsyncSession, clock: Clock, user_id: int) -> set[str]:
+    """Delete the person's rows; the image keys of the proofs that go with them."""
     await session.flush()
+    discarded = await proof_keys(session, Proof.user_id == user_id)
     liked = list(
         await session.scalars(select(MessageLike.message_id).where(MessageLike.user_id == user_id))
     )
@@ -42,13 +47,19 @@ async def erase_user(session: AsyncSession, clock: Clock, user_id: int) -> None:
         )
     owned = list(await session.scalars(select(Group.id).where(Group.owner_id == user_id)))
     for group_id in owned:
-        await _hand_over(session, group_id, user_id)
+        if await _hand_over(session, group_id, user_id):
+            discarded |= await proof_keys(session, Proof.group_id == group_id)
+            await session.execute(
+                delete(Group).where(Group.id == group_id).execution_options(**NO_SYNC)
+            )
     await session.execute(delete(User).where(User.id == user_id).execution_options(**NO_SYNC))
     await session.flush()
     session.expunge_all()
+    return discarded
 
 
-async def _hand_over(session: AsyncSession, group_id: int, owner_id: int) -> None:
+async def _hand_over(session: AsyncSession, group_id: int, owner_id: int) -> bool:
+    """Pass the group to its next keeper; True when nobody is left (the caller closes it)."""
     rank = {GroupRole.ADMIN.value: 0, GroupRole.MEMBER.value: 1}
     others = (
         await session.execute(
@@ -58,10 +69,7 @@ async def _hand_over(session: AsyncSession, group_id: int, owner_id: int) -> Non
         )
     ).all()
     if not others:
-        await session.execute(
-            delete(Group).where(Group.id == group_id).execution_options(**NO_SYNC)
-        )
-        return
+        return True
     heir = min(others, key=lambda row: (rank.get(row.role, 2), row.created_at, row.user_id))
     await session.execute(
         update(GroupMember)
@@ -75,3 +83,4 @@ async def _hand_over(session: AsyncSession, group_id: int, owner_id: int) -> Non
         .values(owner_id=heir.user_id)
         .execution_options(**NO_SYNC)
     )
+    return False

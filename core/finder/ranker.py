@@ -16,6 +16,7 @@ import numpy as np
 import Stemmer
 
 from core.db.models import Tool
+from core.finder.reasons import Match, explain
 
 # bm25s sets its own logger to DEBUG when imported, which would print a line per index built.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -120,8 +121,16 @@ class Tokenizer:
         self._stemmer = Stemmer.Stemmer("english")
 
     def __call__(self, text: str) -> list[str]:
-        words = [w for w in _WORD.findall(text.lower().replace("'", "")) if w not in STOPWORDS]
-        return list(self._stemmer.stemWords(words))
+        return list(self._stemmer.stemWords(self.words(text)))
+
+    @staticmethod
+    def words(text: str) -> list[str]:
+        return [w for w in _WORD.findall(text.lower().replace("'", "")) if w not in STOPWORDS]
+
+    def pairs(self, text: str) -> list[tuple[str, str]]:
+        """Each kept word as written (lower-cased) with its stem."""
+        words = self.words(text)
+        return list(zip(words, self._stemmer.stemWords(words), strict=True))
 
 
 def tool_text(tool: Tool) -> str:
@@ -142,6 +151,10 @@ class OfflineRanker:
         if corpus:
             self._bm25.index(corpus, show_progress=False)
         self._vocab: dict[str, int] = dict(self._bm25.vocab_dict) if corpus else {}
+
+    def explain(self, text: str, tool: Tool) -> Match:
+        """Which of the person's words met which part of `tool` (for the reason shown)."""
+        return explain(self._tokenize.pairs, text, tool)
 
     def rank(self, text: str, k: int = 3) -> list[Ranked]:
         """The k best tools for the text; general starters when no word matches."""

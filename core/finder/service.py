@@ -21,6 +21,7 @@ from core.db.models import Habit, Tool, User
 from core.errors import InvalidInput
 from core.finder.port import AIUnavailable, ToolChooser
 from core.finder.ranker import OfflineRanker
+from core.finder.reasons import reason
 from core.lifebook.service import LifebookService
 from core.uow import UnitOfWork
 
@@ -42,6 +43,7 @@ class Suggestion:
     tool: Tool
     reason: str
     by_ai: bool
+    matched: tuple[str, ...] = ()  # offline: the person's words that met the tool
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,8 @@ class ToolFinder:
         text = text[:PROBLEM_MAX]
         tools = await uow.toolbox.all()
         by_id = {t.id: t for t in tools}
-        offline = [by_id[r.tool_id] for r in self.ranker(tools).rank(text, k=PICKS + 2)]
+        ranker = self.ranker(tools)
+        offline = [offline_pick(ranker, text, by_id[r.tool_id]) for r in ranker.rank(text, PICKS)]
         if self.chooser is None:
             return _offline(offline, "no AI service is set up")
         system = self.system_message(tools, user, habits)
@@ -145,11 +148,11 @@ class ToolFinder:
                 "tool finder AI named no known tool", extra={"provider": self.chooser.provider}
             )
             return _offline(offline, f"{self.chooser.provider}'s answer named no Toolbox tool")
-        for tool in offline:
+        for ranked in ranker.rank(text, PICKS + len(picks)):
             if len(picks) >= PICKS:
                 break
-            if all(s.tool.id != tool.id for s in picks):
-                picks.append(Suggestion(tool, first_sentence(tool.description), by_ai=False))
+            if all(s.tool.id != ranked.tool_id for s in picks):
+                picks.append(offline_pick(ranker, text, by_id[ranked.tool_id]))
         return Finding(picks, f"{self.chooser.provider} ({self.chooser.model})", None)
 
     @staticmethod
@@ -200,6 +203,12 @@ class ToolFinder:
             self._cache.popitem(last=False)
 
 
-def _offline(tools: Sequence[Tool], because: str) -> Finding:
-    picks = [Suggestion(t, first_sentence(t.description), by_ai=False) for t in tools[:PICKS]]
-    return Finding(picks, None, because)
+def offline_pick(ranker: OfflineRanker, text: str, tool: Tool) -> Suggestion:
+    """A tool the offline ranking chose, with the reason drawn from the person's own words."""
+    match = ranker.explain(text, tool)
+    why = reason(match, tool, first_sentence(tool.description))
+    return Suggestion(tool, why, by_ai=False, matched=match.all_words)
+
+
+def _offline(picks: Sequence[Suggestion], because: str) -> Finding:
+    return Finding(list(picks[:PICKS]), None, because)

@@ -17,10 +17,12 @@ from core.db.models import (
     GroupRole,
     Notification,
     NotificationStatus,
+    Proof,
     User,
 )
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.groups.privacy import can_read, members_only
+from core.media.discard import proof_keys
 from core.users.locks import lock_user
 
 NAME_MAX = 64
@@ -59,9 +61,14 @@ def clean_name(text: str) -> str:
 
 
 class GroupService:
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, discarded: set[str] | None = None
+    ) -> None:
         self.session = session
         self.clock = clock
+        # Image keys of proofs deleted with a group; the unit of work deletes their files
+        # after the commit when nothing else uses them (core.media.discard).
+        self.discarded: set[str] = set() if discarded is None else discarded
 
     # --- finding -------------------------------------------------------------------------
     async def get(self, group_id: int) -> Group | None:
@@ -235,6 +242,7 @@ class GroupService:
                 "You own this group. Hand it over first with /transfer @name, then /leave."
             )
         if len(members) == 1:
+            self.discarded |= await proof_keys(self.session, Proof.group_id == group.id)
             await self.session.delete(group)
             await self.session.flush()
             return True

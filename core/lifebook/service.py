@@ -69,7 +69,7 @@ class LifebookService:
         if section is Section.DOMAINS:
             return self.save(user, edit(book, domains=split_items(text)))
         if section is Section.IDENTITY:
-            statements = [_identity(s) for s in split_statements(text)]
+            statements = [identity_statement(s) for s in split_statements(text)]
             return self.save(user, edit(book, identity=statements))
         goals = [parse_goal(item) for item in split_statements(text)]
         return self.save(user, book.with_goals([g for g in goals if g[0]]))
@@ -122,7 +122,7 @@ class LifebookService:
         return out
 
 
-def _identity(statement: str) -> str:
+def identity_statement(statement: str) -> str:
     """'someone who reads' -> 'I am someone who reads'."""
     clean = " ".join(statement.split())
     if clean.lower().startswith(("i am ", "i'm ", "i ")):

@@ -86,6 +86,13 @@ class S3MediaStore:
             return False
         return True
 
+    async def delete(self, key: str) -> None:
+        check_key(key)
+        try:
+            await self._call("delete", key, self._delete, key)
+        except MediaNotFound:
+            return
+
     async def url(self, key: str, expires: int = 3600) -> str:
         check_key(key)
         if not 1 <= expires <= MAX_PRESIGN_SECONDS:
@@ -104,6 +111,9 @@ class S3MediaStore:
         finally:
             body.close()
         return data
+
+    def _delete(self, key: str) -> None:
+        self._client.delete_object(Bucket=self.bucket, Key=key)
 
     def _head(self, key: str) -> None:
         self._client.head_object(Bucket=self.bucket, Key=key)

@@ -79,6 +79,10 @@ class MediaStore(Protocol):
         """Whether something is stored under `key`."""
         ...
 
+    async def delete(self, key: str) -> None:
+        """Remove what is stored under `key`; nothing stored there is not an error."""
+        ...
+
     async def url(self, key: str, expires: int = 3600) -> str:
         """A link to the object (file:// locally, a presigned HTTPS URL on S3).
 
@@ -133,6 +137,13 @@ class LocalMediaStore:
     async def exists(self, key: str) -> bool:
         path = self.path_for(key)
         return await asyncio.to_thread(path.is_file)
+
+    async def delete(self, key: str) -> None:
+        path = self.path_for(key)
+        try:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+        except OSError as exc:
+            raise MediaStoreError("delete", key, exc) from exc
 
     async def url(self, key: str, expires: int = 3600) -> str:
         return self.path_for(key).as_uri()

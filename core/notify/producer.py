@@ -27,6 +27,7 @@ from core.db.models import (
 from core.habits.history import week_start
 from core.notify.outbox import NewNotification, Outbox
 from core.reminders.timing import next_occurrence, next_weekly
+from core.visibility import not_banned
 
 LATE_AFTER = timedelta(minutes=5)
 DROP_AFTER = timedelta(hours=1)
@@ -68,6 +69,7 @@ class Producer:
                 Identity.dm_chat_id.is_not(None),
                 Identity.unreachable_at.is_(None),
                 Identity.platform.in_(self.platforms),
+                not_banned(Identity.user_id),  # banned people get no reminders or summaries
             )
             .order_by(Identity.id)
         )

@@ -1,4 +1,7 @@
-"""Record a member's proof photo, and read a group's week of proofs."""
+"""Record a member's proof photo, and read a group's week of proofs.
+
+Every read skips hidden proofs and those of banned people (core.visibility).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from core.db.models import Group, Habit, Proof, User
 from core.habits.history import week_start
 from core.media.images import NormalisedImage
 from core.media.storage import MediaStore
+from core.visibility import proof_shown
 
 NOTE_MAX = 500
 
@@ -62,7 +66,12 @@ class ProofService:
         stmt = (
             select(func.count())
             .select_from(Proof)
-            .where(Proof.group_id == group.id, Proof.user_id == user.id, Proof.week_start == week)
+            .where(
+                Proof.group_id == group.id,
+                Proof.user_id == user.id,
+                Proof.week_start == week,
+                proof_shown(),
+            )
         )
         return int(await self.session.scalar(stmt) or 0)
 
@@ -70,7 +79,7 @@ class ProofService:
         """Proofs per member of a group in one week: user id -> count (one query)."""
         stmt = (
             select(Proof.user_id, func.count())
-            .where(Proof.group_id == group_id, Proof.week_start == week)
+            .where(Proof.group_id == group_id, Proof.week_start == week, proof_shown())
             .group_by(Proof.user_id)
         )
         return Counter({uid: int(n) for uid, n in (await self.session.execute(stmt)).all()})
@@ -78,7 +87,7 @@ class ProofService:
     async def week_thumbs(self, group_id: int, week: date, limit: int = 36) -> list[ProofThumb]:
         stmt = (
             select(Proof.user_id, Proof.thumb_key)
-            .where(Proof.group_id == group_id, Proof.week_start == week)
+            .where(Proof.group_id == group_id, Proof.week_start == week, proof_shown())
             .order_by(Proof.created_at, Proof.id)
             .limit(limit)
         )
@@ -89,7 +98,7 @@ class ProofService:
         stmt = (
             select(Proof, User.display_name)
             .join(User, User.id == Proof.user_id)
-            .where(Proof.group_id == group_id, Proof.week_start == week)
+            .where(Proof.group_id == group_id, Proof.week_start == week, proof_shown())
             .order_by(Proof.created_at, Proof.id)
         )
         return [(proof, name) for proof, name in (await self.session.execute(stmt)).all()]
@@ -99,7 +108,7 @@ class ProofService:
         stmt = (
             select(Group.name, func.count(Proof.id))
             .join(Proof, Proof.group_id == Group.id)
-            .where(Proof.user_id == user.id, Proof.week_start == week)
+            .where(Proof.user_id == user.id, Proof.week_start == week, proof_shown())
             .group_by(Group.id, Group.name)
             .order_by(Group.name)
         )

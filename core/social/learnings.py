@@ -1,5 +1,7 @@
 """Learnings members share in their groups: post, list, the public feed, likes, deletion.
 
+Moderation: hidden learnings and those of banned people are read nowhere (core.visibility).
+
 Privacy: a learning of a private group is visible only to that group's members, everywhere
 (lists, the feed, likes, insights); `visible_to` applies core.groups.privacy's rule to them.
 Likes: one per person (a unique constraint). A like or unlike locks the learning's row, then
@@ -23,6 +25,7 @@ from core.db.models import Group, GroupMember, Message, MessageKind, MessageLike
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.groups.privacy import members_only, readable_by
 from core.users.locks import lock_user
+from core.visibility import learning_shown
 
 CONTENT_MAX = 1000
 MAX_PER_DAY = 20  # learnings one person may share in 24 hours
@@ -119,7 +122,7 @@ def _learnings(viewer_id: int) -> LearningSelect:
         )
         .join(Group, Group.id == Message.group_id)
         .join(User, User.id == Message.user_id)
-        .where(Message.type == MessageKind.LEARNING.value)
+        .where(Message.type == MessageKind.LEARNING.value, learning_shown())
     )
 
 

@@ -16,6 +16,7 @@ from core.clock import Clock
 from core.db.models import Group, GroupMember, Message, MessageKind, Trust, User
 from core.errors import InvalidInput
 from core.social.learnings import insert_or_ignore, visible_to
+from core.visibility import learning_shown
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ async def trusted_insights(
             Message.created_at >= since,
             Message.created_at < until,
             visible_to(user_id),
+            learning_shown(),
         )
         .order_by(Message.likes_count.desc(), Message.created_at.desc(), Message.id.desc())
         .limit(limit)

@@ -91,13 +91,14 @@ class SummaryService:
         return result
 
     async def group_week(self, group: Group, week: date) -> list[MemberWeek]:
-        """The board: every member's proofs, check-ins and best streak this week."""
+        """The board: every member's proofs, check-ins and best streak this week (people banned
+        platform-wide leave it)."""
         members = list(
             (
                 await self.session.scalars(
                     select(User)
                     .join(GroupMember, GroupMember.user_id == User.id)
-                    .where(GroupMember.group_id == group.id)
+                    .where(GroupMember.group_id == group.id, User.banned_at.is_(None))
                     .order_by(GroupMember.created_at, User.id)
                 )
             ).all()

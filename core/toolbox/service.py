@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import counters
 from core.clock import Clock
-from core.db.models import BotState, Habit, HabitTool, Tool, ToolOrigin, User
+from core.db.models import BotState, Habit, HabitTool, Tool, ToolOrigin, ToolStatus, User
 from core.errors import Ambiguous, InvalidInput, NotFound
 from core.toolbox.spec import ToolSpec, load_seed
 from core.users.locks import lock_user
@@ -27,6 +27,7 @@ SEED_STATE_KEY = "toolbox:seed"
 ADD_COUNTER = "tool_added"
 MAX_TOOLS_PER_HABIT = 5
 PAGE_SIZE = 5
+SHOWN = Tool.status != ToolStatus.HIDDEN.value  # an admin hid the others (core.admin.tools)
 
 
 def slugify(text: str) -> str:
@@ -43,6 +44,26 @@ def _spec_fields(spec: ToolSpec) -> dict[str, object]:
         "source": spec.source.model_dump() if spec.source else {},
         "evidence": spec.evidence,
     }
+
+
+def _tiers(tools: Sequence[Tool], text: str) -> list[list[Tool]]:
+    """Tools that `text` (folded) names: by slug or title, by a beginning, by a part."""
+    return [
+        [t for t in tools if t.slug == text or t.title.lower() == text],
+        [t for t in tools if t.title.lower().startswith(text)],
+        [t for t in tools if text in t.title.lower() or text in t.slug],
+    ]
+
+
+def match_tool(tools: Sequence[Tool], ref: str) -> Tool | None:
+    """The tool `ref` names without doubt (as `ToolboxService.find` reads it), or None."""
+    text = " ".join(ref.split()).lower()
+    if not text:
+        return None
+    for match in _tiers(tools, text):
+        if match:
+            return match[0] if len(match) == 1 else None
+    return None
 
 
 class ToolboxService:
@@ -83,6 +104,7 @@ class ToolboxService:
                     Tool(
                         slug=spec.slug,
                         origin=ToolOrigin.SEED.value,
+                        status=ToolStatus.APPROVED.value,
                         created_at=now,
                         updated_at=now,
                         **fields,
@@ -103,8 +125,11 @@ class ToolboxService:
 
     # --- reading --------------------------------------------------------------------------
     async def all(self) -> list[Tool]:
+        """Every tool people may see (not those an admin hid), by title."""
         await self.sync_seed()
-        return list(await self.session.scalars(select(Tool).order_by(func.lower(Tool.title))))
+        return list(
+            await self.session.scalars(select(Tool).where(SHOWN).order_by(func.lower(Tool.title)))
+        )
 
     async def browse(self, keyword: str = "") -> list[Tool]:
         """Tools whose title, keywords or summary contain the keyword (all when empty)."""
@@ -117,7 +142,7 @@ class ToolboxService:
     async def get(self, tool_id: int) -> Tool:
         await self.sync_seed()
         tool = await self.session.get(Tool, tool_id)
-        if tool is None:
+        if tool is None or tool.status == ToolStatus.HIDDEN.value:
             raise NotFound("That tool is not in the Toolbox any more. See /tools.")
         return tool
 
@@ -127,11 +152,7 @@ class ToolboxService:
         if not text:
             raise InvalidInput("Which tool? Send /tools to browse them.")
         tools = await self.all()
-        for match in (
-            [t for t in tools if t.slug == text or t.title.lower() == text],
-            [t for t in tools if t.title.lower().startswith(text)],
-            [t for t in tools if text in t.title.lower() or text in t.slug],
-        ):
+        for match in _tiers(tools, text):
             if len(match) == 1:
                 return match[0]
             if len(match) > 1:
@@ -237,7 +258,7 @@ class ToolboxService:
         rows = await self.session.execute(
             select(HabitTool.habit_id, Tool)
             .join(Tool, Tool.id == HabitTool.tool_id)
-            .where(HabitTool.habit_id.in_(habit_ids))
+            .where(HabitTool.habit_id.in_(habit_ids), SHOWN)
             .order_by(HabitTool.created_at, Tool.id)
         )
         out: dict[int, list[Tool]] = {}

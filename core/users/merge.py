@@ -60,6 +60,7 @@ from core.db.models import (
     Tool,
     Trust,
     User,
+    UserRole,
     UserSettings,
 )
 from core.errors import NotFound
@@ -99,6 +100,11 @@ MOVED_AS_IS = {
     "notifications.user_id",  # queued reminders and summaries still reach the same person
     "group_bans.banned_by",  # who banned someone: the same person, now the survivor
     "refresh_tokens.user_id",  # web sign-ins stay signed in, now as the survivor
+    # An admin's acts (core.admin) stay theirs; audit entries also keep the label they had.
+    "users.banned_by",
+    "messages.hidden_by",
+    "proofs.hidden_by",
+    "audit_log.actor_id",
 }
 
 
@@ -221,7 +227,10 @@ class MergeService:
                 User.password_hash,
                 User.photo_url,
                 User.lifebook,
-                User.is_admin,
+                User.role,
+                User.banned_at,
+                User.banned_by,
+                User.ban_reason,
             )
             .where(User.id.in_([s, a]))
             .order_by(User.id)
@@ -408,9 +417,16 @@ class MergeService:
         if extra:
             values["lifebook"] = {**book, **extra}
             report.profile_taken.append("lifebook")
-        if theirs["is_admin"] and not mine["is_admin"]:
-            values["is_admin"] = True
+        if theirs["role"] == UserRole.ADMIN.value and mine["role"] != UserRole.ADMIN.value:
+            values["role"] = UserRole.ADMIN.value
             report.profile_taken.append("admin")
+        if theirs["banned_at"] is not None and mine["banned_at"] is None:  # no escape by linking
+            values.update(
+                banned_at=theirs["banned_at"],
+                banned_by=theirs["banned_by"],
+                ban_reason=theirs["ban_reason"],
+            )
+            report.profile_taken.append("ban")
         if values:
             await self.session.execute(
                 update(User)

@@ -10,7 +10,7 @@ import pytest
 
 from bench import bench_processes
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.serial, pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 
 def test_bench_processes_quick_runs(tmp_path: Path, pg_admin_dsn: str) -> None:

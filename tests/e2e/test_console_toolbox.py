@@ -88,6 +88,8 @@ async def test_findtool_offline_with_buttons(console: ConsoleSession) -> None:
     out = await console.say("/findtool I keep skipping the gym after work")
     assert out.startswith("bot: Three tools for “I keep skipping the gym after work”:")
     assert "1. Design your environment" in out
+    # The reason quotes this person's words and the part of the tool they met.
+    assert "You wrote “skipping”, “gym”, “after” and “work”, which match what it is for" in out
     assert "Ranked offline (no AI service is set up)." in out
     assert console.buttons[:2] == ["Open Design your environme…", "Use for a habit"]
     assert "Design your environment\n" in await console.say(":press 1")
@@ -98,11 +100,14 @@ async def test_findtool_offline_with_buttons(console: ConsoleSession) -> None:
 async def test_findtool_bad_input(console: ConsoleSession) -> None:
     assert "Tell me what gets in your way" in await console.say("/findtool")
     assert "Tell me what gets in your way" in await console.say("/findtool    ")
+    out = await console.say("/findtool " + "gym " * 2500)  # 10,000 characters: over the cap
+    assert out.startswith("bot: That's too long for me: I read messages of up to 4,096")
     out = await console.say("/findtool " + "gym " * 1000)  # under the 4,096 message cap
     assert "I read the first 500 characters." in out
     assert out.count("\n     1. ") == 1 and "3. " in out
     out = await console.say("/findtool qqqq zzzz")
     assert "1. The two-minute version" in out
+    assert "None of your words point to this one; it is a good general start" in out
 
 
 async def test_toolbox_commands_stay_out_of_groups(console: ConsoleSession) -> None:

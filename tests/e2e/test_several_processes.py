@@ -32,7 +32,7 @@ from tests.support.processes import (
     wait_listening,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.serial, pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 PEOPLE = 12
 SECRET = "several-processes-test-secret-7Qx2Lm9Vr4Kp"  # 32+ characters, as webhook mode asks
 

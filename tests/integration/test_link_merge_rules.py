@@ -42,6 +42,31 @@ async def test_survivor_keeps_a_chosen_time_zone_and_nothing_moves_from_a_new_us
     ]
 
 
+async def test_a_ban_and_the_admin_role_follow_the_person_into_the_survivor(
+    database: Database,
+) -> None:
+    async with database.session() as s:
+        alice = await person(s, "discord", "99", "Alice")
+        ally = await person(s, "telegram", "42", "Ally")
+        carol = await person(s, "discord", "7", "Carol")
+        ally.banned_at, ally.banned_by, ally.ban_reason = NOW, carol.id, "spam"
+        carol.role = "admin"
+        ids = alice.id, ally.id, carol.id
+        await s.commit()
+    report = await merge(database, ids[0], ids[1])
+    assert report.profile_taken == ["ban"]  # linking an account is no way out of a ban
+    assert await rows(
+        database, "SELECT role, ban_reason, banned_by FROM users WHERE id = :i", i=ids[0]
+    ) == [("member", "spam", ids[2])]
+    async with database.session() as s:
+        dave = await person(s, "telegram", "8", "Dave")
+        dave_id = dave.id
+        await s.commit()
+    report = await merge(database, dave_id, ids[2])
+    assert report.profile_taken == ["admin"]
+    assert await rows(database, "SELECT role FROM users WHERE id = :i", i=dave_id) == [("admin",)]
+
+
 async def test_the_configured_default_zone_counts_as_not_chosen(database: Database) -> None:
     async with database.session() as s:
         alice = await person(s, "discord", "99", "Alice")

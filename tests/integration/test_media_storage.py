@@ -135,6 +135,17 @@ async def test_put_get_exists(store: MediaStore, jpeg: bytes) -> None:
     assert not await store.exists("abd.jpg")
 
 
+async def test_delete_removes_and_tolerates_missing(store: MediaStore, jpeg: bytes) -> None:
+    await store.put("gone.jpg", jpeg)
+    await store.put("kept.jpg", jpeg)
+    await store.delete("gone.jpg")
+    assert not await store.exists("gone.jpg") and await store.exists("kept.jpg")
+    await store.delete("gone.jpg")  # nothing there any more: not an error
+    await store.delete("never.jpg")
+    with pytest.raises(MediaNotFound):
+        await store.get("gone.jpg")
+
+
 async def test_put_replaces(store: MediaStore) -> None:
     await store.put("note.txt", b"first", "text/plain")
     await store.put("note.txt", b"second, longer", "text/plain")
@@ -192,6 +203,8 @@ async def test_unsafe_keys_are_refused_everywhere(store: MediaStore, key: str) -
         await store.exists(key)
     with pytest.raises(InvalidMediaKey):
         await store.url(key)
+    with pytest.raises(InvalidMediaKey):
+        await store.delete(key)
 
 
 # --- local specifics -----------------------------------------------------------------------

@@ -46,8 +46,7 @@ async def _insert(db: Database, sql: str, **params: object) -> None:
 async def _user(db: Database, name: str) -> int:
     await _insert(
         db,
-        "INSERT INTO users (display_name, lifebook, is_admin, created_at) "
-        "VALUES (:n, '{}', false, :t)",
+        "INSERT INTO users (display_name, lifebook, created_at) VALUES (:n, '{}', :t)",
         n=name,
         t=NOW,
     )

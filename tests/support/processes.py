@@ -113,8 +113,8 @@ class Processes:
                     async with http.get(url) as reply:
                         if reply.status == 200:
                             return
-                except (aiohttp.ClientError, TimeoutError):  # not listening, or still busy starting
-                    pass
+                except (aiohttp.ClientError, TimeoutError):
+                    pass  # not listening yet, or too busy starting to answer within 2 s
                 if asyncio.get_running_loop().time() > deadline:
                     raise ProcessFailed(f"{name} never became ready")
                 await asyncio.sleep(0.2)

@@ -34,6 +34,21 @@ def test_zero_config_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
 STRONG = "pP3v8Qk1_Zr7TnYw-Lx2Hc5Jd9Fb4Ms6Ag0Ue"  # 38 characters, many different
 
 
+def test_development_without_a_secret_key_makes_and_keeps_its_own(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.chdir(tmp_path)
+    first = Settings(data_dir=tmp_path / "data").with_local_secret()
+    key = first.secret_key.get_secret_value()
+    assert key != DEFAULT_SECRET_KEY and len(key) >= 32
+    assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o777 == 0o600
+    again = Settings(data_dir=tmp_path / "data").with_local_secret()
+    assert again.secret_key.get_secret_value() == key  # tokens survive a restart
+    own = Settings(data_dir=tmp_path / "other", secret_key=STRONG).with_local_secret()
+    assert own.secret_key.get_secret_value() == STRONG and not (tmp_path / "other").exists()
+
+
 def test_production_refuses_a_placeholder_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
     with pytest.raises(ValidationError, match="SECRET_KEY is a placeholder"):

@@ -8,7 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Modules of bot/ or adapters/ that may import SQLAlchemy themselves. The composition root
-# (bot/app.py) wires the engine through core.db.engine and needs no exception either.
+# (bot/app.py) wires the engine through core.db.engine and needs no exception either, nor does
+# the admin (web_admin/admin): it hands SQLAdmin core's session maker (Database.sessionmaker) and
+# model classes, and every change goes through core.admin's services.
 SQLALCHEMY_ALLOWED: frozenset[str] = frozenset()
 
 

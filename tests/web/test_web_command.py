@@ -54,5 +54,23 @@ def test_habitlink_web_serves_the_api(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=20)
     assert (tmp_path / "data" / "habitlink.db").exists()  # created and migrated on its own
+    key_file = tmp_path / "data" / "secret_key"  # no SECRET_KEY set: a random one, kept private
+    assert key_file.stat().st_mode & 0o077 == 0 and len(key_file.read_text().strip()) >= 32
     assert rid in stderr and '"path": "/api/v1/auth/register"' in stderr
     assert PASSWORD not in stderr
+
+
+def test_habitlink_web_on_a_public_address_refuses_a_weak_secret(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
+    env.update(PYTHONPATH=str(REPO), DATA_DIR="data", SECRET_KEY="hunter2")
+    done = subprocess.run(
+        [*habitlink(), "web", "--host", "0.0.0.0", "--port", str(free_port())],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "SECRET_KEY is too short" in done.stderr and "Traceback" not in done.stderr
+    assert "hunter2" not in done.stderr + done.stdout

@@ -2,6 +2,7 @@
 
 from core.db.base import Base
 from core.db.models.accounts import RefreshToken, ResetCode
+from core.db.models.audit import AuditEntry
 from core.db.models.counters import DailyCounter
 from core.db.models.flows import FlowRecord
 from core.db.models.groups import Group, GroupBan, GroupChat, GroupMember, GroupRole, Proof
@@ -16,12 +17,14 @@ from core.db.models.social import (
     MessageLike,
     Tool,
     ToolOrigin,
+    ToolStatus,
     Trust,
 )
 from core.db.models.state import BotState
-from core.db.models.users import Identity, User, UserSettings
+from core.db.models.users import Identity, User, UserRole, UserSettings
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "BotState",
     "DailyCounter",
@@ -49,7 +52,9 @@ __all__ = [
     "ResetCode",
     "Tool",
     "ToolOrigin",
+    "ToolStatus",
     "Trust",
     "User",
+    "UserRole",
     "UserSettings",
 ]

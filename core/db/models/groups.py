@@ -117,3 +117,8 @@ class Proof(Base):
     thumb_key: Mapped[str] = mapped_column(String(255))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Hidden by an admin: gone from boards, collages, counts and the API until unhidden.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # An admin deleted the image from storage (the proof is hidden for good; the row stays).
+    image_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -41,6 +41,9 @@ class Message(Base):
     type: Mapped[str] = mapped_column(String(16), default=MessageKind.CHAT.value)
     likes_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Hidden by an admin: gone from every list, the feed, insights and the API until unhidden.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class MessageLike(Base):
@@ -76,6 +79,14 @@ def _same_as_created(context: Any) -> Any:
     return context.get_current_parameters()["created_at"]
 
 
+class ToolStatus(StrEnum):
+    """An admin's review of a tool. New community tools show at once; hidden ones nowhere."""
+
+    NEW = "new"  # not reviewed yet (community tools start here)
+    APPROVED = "approved"  # reviewed and kept (seed tools are approved)
+    HIDDEN = "hidden"  # taken out of /tools, /findtool and the habit links' lists
+
+
 class ToolOrigin(StrEnum):
     SEED = "seed"  # shipped with HabitLink (core/toolbox/seed.json), kept in step by slug
     COMMUNITY = "community"  # added by a person with /addtool
@@ -89,6 +100,7 @@ class Tool(Base):
         CheckConstraint("length(title) >= 1", name="title_not_empty"),
         CheckConstraint("origin IN ('seed', 'community')", name="origin"),
         CheckConstraint("evidence IN ('research', 'practitioner', 'community')", name="evidence"),
+        CheckConstraint("status IN ('new', 'approved', 'hidden')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,6 +117,9 @@ class Tool(Base):
     source: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     evidence: Mapped[str] = mapped_column(String(16), default="community")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(
+        String(12), default=ToolStatus.NEW.value, server_default=ToolStatus.NEW.value
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_same_as_created)
 

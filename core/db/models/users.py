@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, UTCDateTime
 
 
+class UserRole(StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"  # runs the instance: the web admin at /admin, `habitlink admin ...`
+
+
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('member', 'admin')", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # People arrive from chat; email and password exist only for web admin accounts.
@@ -21,11 +38,38 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(128))
     photo_url: Mapped[str | None] = mapped_column(String(1024))
     lifebook: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    is_admin: Mapped[bool] = mapped_column(default=False)
+    role: Mapped[str] = mapped_column(
+        String(8), default=UserRole.MEMBER.value, server_default=UserRole.MEMBER.value
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Banned platform-wide by an admin (core.admin): the bot answers once, then stays silent;
+    # their learnings and proofs leave every list and board; the web API refuses them.
+    banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    banned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ban_reason: Mapped[str | None] = mapped_column(Text)
+    # When the bot told them they are banned (once per ban; unbanning clears it).
+    ban_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     identities: Mapped[list[Identity]] = relationship(back_populates="user")
     settings: Mapped[UserSettings] = relationship(back_populates="user", lazy="joined")
+
+    @hybrid_property
+    def is_admin(self) -> bool:
+        return self.role == UserRole.ADMIN.value
+
+    @is_admin.inplace.expression
+    @classmethod
+    def _is_admin_expression(cls) -> ColumnElement[bool]:
+        return cls.role == UserRole.ADMIN.value
+
+    @hybrid_property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
+
+    @is_banned.inplace.expression
+    @classmethod
+    def _is_banned_expression(cls) -> ColumnElement[bool]:
+        return cls.banned_at.is_not(None)
 
 
 class Identity(Base):

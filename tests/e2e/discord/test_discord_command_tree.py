@@ -23,6 +23,7 @@ OPTION_TYPE = {
     Kind.MEMBER: 6,
     Kind.PHOTO: 11,
     Kind.TOOL: 3,
+    Kind.TIME: 3,  # a string option; bot/arguments.py reads the time
 }
 CONTEXTS = {Where.ANY: {0, 1}, Where.PRIVATE: {1}, Where.GROUP: {0}}
 

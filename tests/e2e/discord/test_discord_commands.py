@@ -50,6 +50,23 @@ async def test_slash_commands_with_options_in_a_dm(dc: DiscordHarness) -> None:
     assert not any(r.original and r.original.flags & EPHEMERAL for r in dc.records)
 
 
+async def test_options_are_read_as_given_and_checked_like_words(dc: DiscordHarness) -> None:
+    """An option is one parameter, whatever words it holds (a habit called "Call mom monday"
+    is not a habit and a day), and a bad option gets the same reply as bad words."""
+    dm = dc.fake.dm_channel()
+    await dc.slash("habit new", {"title": "Call mom monday"}, channel=dm)
+    (done,) = await dc.slash("habit done", {"habit": "Call mom monday"}, channel=dm)
+    assert visible(done.content).startswith("✓ Call mom monday done today.")
+    (bad,) = await dc.slash("habit done", {"habit": "call", "day": "2026-02-30"}, channel=dm)
+    assert visible(bad.content) == "2026-02-30 is not a real date. Use YYYY-MM-DD."
+    (late,) = await dc.slash("remind", {"habit": "call", "time": "25:61"}, channel=dm)
+    assert visible(late.content).startswith("25:61 is not a time of day.")
+    remind = dc.fake.find_command("remind", dm)["id"]  # the usage names it as a mention
+    assert f"Usage: </remind:{remind}> HABIT HH:MM [mon wed fri]" in late.content
+    (none,) = await dc.slash("reminders", {}, channel=dm)
+    assert "No reminders yet" in visible(none.content)
+
+
 async def test_autocomplete_offers_the_persons_habits(dc: DiscordHarness) -> None:
     fake = dc.fake
     dm = fake.dm_channel()

@@ -100,6 +100,7 @@ async def test_a_channel_held_by_429s_delays_no_other_channel(dc: DiscordHarness
     assert time.monotonic() - began < 2.0
 
 
+@pytest.mark.serial
 async def test_typed_answers_sent_quickly_are_handled_in_order(dc: DiscordHarness) -> None:
     fake = dc.fake
     dm = fake.dm_channel()

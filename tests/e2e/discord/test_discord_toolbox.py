@@ -110,3 +110,36 @@ async def test_findtool_with_the_ai_escapes_its_words(
         found.content
     )
     assert llm.requests[0].user == "I ignore reminders"
+
+
+async def test_addtool_guided_in_the_dm(dc: DiscordHarness) -> None:
+    dm = dc.fake.dm_channel()
+    (asked,) = await dc.slash("addtool", {"title": "Walk-and-talk calls"}, channel=dm)
+    assert "2/4" in visible(asked.content)
+    (short,) = await dc.dm("too short")
+    assert "Keep it between 20 and 600 characters." in visible(short.content)
+    await dc.dm("Take phone calls while walking, so catching up also gets you moving.")
+    (steps,) = await dc.dm("Pick the calls; Put on shoes")
+    assert "Please give 3 to 7 steps; that was 2." in visible(steps.content)
+    await dc.dm("Pick the calls; Put on shoes; Walk until you hang up")
+    (done,) = await dc.dm("skip")
+    assert visible(done.content).startswith("Thank you! Walk-and-talk calls is in the Toolbox")
+    (card,) = await dc.slash("tool", {"tool": "Walk-and-talk calls"}, channel=dm)
+    assert "Shared by " in visible(card.content)
+
+
+async def test_findtool_offline_reasons_and_bad_input(dc: DiscordHarness) -> None:
+    dm = dc.fake.dm_channel()
+    (blank,) = await dc.slash("findtool", {"problem": "   "}, channel=dm)
+    assert "Tell me what gets in your way" in visible(blank.content)
+    (huge,) = await dc.slash("findtool", {"problem": "gym " * 1500}, channel=dm)  # Discord's most
+    assert visible(huge.content).startswith("That's too long for me: I read messages of up to")
+    (long,) = await dc.slash("findtool", {"problem": "gym " * 1000}, channel=dm)
+    assert "I read the first 500 characters." in visible(long.content)
+    (found,) = await dc.slash(
+        "findtool", {"problem": "I keep skipping the gym after work"}, channel=dm
+    )
+    text = visible(found.content)
+    assert "1. Design your environment" in text
+    assert "You wrote “skipping”, “gym”, “after” and “work”" in text
+    assert "Ranked offline (no AI service is set up)." in text

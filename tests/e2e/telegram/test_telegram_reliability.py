@@ -33,6 +33,7 @@ async def crew(telegram: TelegramHarness) -> tuple[FakeChat, FakeUser]:
     return group, bob
 
 
+@pytest.mark.serial
 async def test_a_busy_group_delays_nobody_else(telegram: TelegramHarness) -> None:
     fake = telegram.fake
     fake.group_limit_per_minute = 20

@@ -1,0 +1,72 @@
+"""Putting the admin together: SQLAdmin mounted at /admin on the web app, on core's database
+(its session maker; web_admin writes no SQL of its own), with HabitLink's sign-in, CSRF check,
+templates and views. Each app gets its own copies of the view classes, since SQLAdmin keeps
+its wiring on the classes and tests build several apps in one process."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqladmin import Admin
+from sqladmin.authentication import login_required
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from bot.config import WeakSecret, require_strong_secret
+from web_admin.admin.auth import AdminAuth
+from web_admin.admin.base import AdminPage, AdminView, cell
+from web_admin.admin.csrf import csrf_token
+from web_admin.admin.headers import AdminHeaders
+from web_admin.admin.views import VIEWS
+from web_admin.context import Web
+
+log = logging.getLogger("habitlink.web.admin")
+TEMPLATES = Path(__file__).parent / "templates"
+BASE_URL = "/admin"
+NO_SECRET = (
+    "<!doctype html><title>Admin unavailable</title><h1>The admin is switched off</h1>"
+    "<p>Its sign-in cookie is signed with SECRET_KEY, and this server runs with a weak or "
+    "default one. Set SECRET_KEY (see the README) and restart <code>habitlink web</code>.</p>"
+)
+
+
+class HabitLinkAdmin(Admin):
+    @login_required
+    async def index(self, request: Request) -> Response:
+        """The dashboard is the first page."""
+        return RedirectResponse(request.url_for("admin:view-dashboard"), status_code=302)
+
+
+def mount_admin(app: FastAPI, web: Web) -> None:
+    """/admin on `app`; with a weak SECRET_KEY only a page that says how to switch it on."""
+    try:
+        require_strong_secret("SECRET_KEY", web.settings.secret_key, "The admin signs with it.")
+    except WeakSecret:
+        log.warning("the admin at /admin is off: SECRET_KEY is weak or the default one")
+
+        @app.get(BASE_URL, include_in_schema=False)
+        @app.get(BASE_URL + "/{rest:path}", include_in_schema=False)
+        async def admin_off() -> HTMLResponse:
+            return HTMLResponse(NO_SECRET, status_code=503)
+
+        return
+    auth = AdminAuth(web)
+    admin = HabitLinkAdmin(
+        app,
+        session_maker=web.db.sessionmaker,
+        base_url=BASE_URL,
+        title="HabitLink admin",
+        templates_dir=str(TEMPLATES),
+        middlewares=[Middleware(AdminHeaders)],
+        authentication_backend=auth,
+    )
+    auth.templates = admin.templates
+    admin.templates.env.globals["csrf_token"] = csrf_token
+    admin.templates.env.filters["cell"] = cell
+    for view in VIEWS:
+        # A copy per app: SQLAdmin and we keep per-app wiring (session maker, web) on the class.
+        own: type[AdminView] | type[AdminPage] = type(view.__name__, (view,), {"web": web})
+        admin.add_view(own)
