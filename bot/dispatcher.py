@@ -45,17 +45,10 @@ TOO_LONG = (
     f"(photo captions up to {MAX_CAPTION_CHARS:,}). Please send a shorter one."
 )
 BUTTON_GONE = "That button no longer works."
-<<<<<<< HEAD
-=======
 BANNED = (
     "Your HabitLink account has been suspended by the people who run this HabitLink, "
     "so I won't answer your messages any more."
 )
-FLOW_IN_MEMORY = (
-    "(My shared memory is unavailable for a moment, so I keep your place in this "
-    "conversation on this server only; if I restart, you may need to start again.)"
-)
->>>>>>> main
 
 Middleware = Callable[[Context], Awaitable[Response | None]]
 
@@ -166,8 +159,7 @@ class HabitLinkBot:
             user, is_new = await uow.users.identify(contact)
             if user.banned_at is not None:
                 response = await self._banned(uow, request, user)
-                if request.update_id is not None:
-                    await uow.inbox.mark_handled(request.chat.platform, request.update_id)
+                await _mark_handled(uow, request, response)
                 await uow.commit()
                 return response
             ctx = Context(
@@ -183,10 +175,7 @@ class HabitLinkBot:
             response = await self._route(ctx)
             if ctx.flow_changed:  # the flow's place is saved with the step's effect
                 await uow.flow_states.put(key, ctx.next_flow)
-            if request.update_id is not None:  # handled with its effect: never twice
-                # The reply goes with it, so a crash before it is sent does not lose it.
-                reply = encode_response(response) if response.replies else None
-                await uow.inbox.mark_handled(request.chat.platform, request.update_id, reply)
+            await _mark_handled(uow, request, response)
             await uow.commit()
         if ctx.flow_changed or not cached:
             state = ctx.next_flow if ctx.flow_changed else flow
@@ -246,6 +235,14 @@ class HabitLinkBot:
                 hint("Send /help to see what I can do, or /habits for today's list.")
             )
         return Response()  # groups talk among themselves; the bot answers commands only
+
+
+async def _mark_handled(uow: UnitOfWork, request: Request, response: Response) -> None:
+    """A delivered update is marked handled with its effect, so it is never handled twice; its
+    reply goes with it, so a crash before the reply is sent does not lose it."""
+    if request.update_id is not None:
+        reply = encode_response(response) if response.replies else None
+        await uow.inbox.mark_handled(request.chat.platform, request.update_id, reply)
 
 
 def _explain(exc: HabitLinkError, request: Request, router: Router) -> Response:
