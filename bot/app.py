@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-
-from redis.asyncio import Redis
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.delivery import NotificationSender, Notifier
@@ -20,16 +19,12 @@ from core.errors import StorageConflict
 from core.finder.llm import GroqChooser, OpenAIChooser
 from core.finder.service import ToolFinder
 from core.flows import FlowStore, MemoryFlowStore
-from core.flows.redis import RedisFlowStore
-from core.flows.resilient import ResilientFlowStore
 from core.locks import MemoryPersonLocks, PersonLocks
-from core.locks.redis import RedisPersonLocks
-from core.locks.resilient import ResilientPersonLocks
-from core.outage import STORE_ERRORS, redis_client
 from core.ratelimit import MemoryRateLimiter, RateLimiter
-from core.ratelimit.redis import RedisRateLimiter
-from core.ratelimit.resilient import ResilientRateLimiter
 from core.uow import UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = logging.getLogger("habitlink")
 
@@ -75,6 +70,15 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             # Redis is an optimisation: when it is down (now or later) flow state is read from
             # the database, rate limits and per-person locks carry on in this process; each
             # call gives up within a second.
+            # Imported here: without REDIS_URL the process never loads redis-py (about 6 MB).
+            from core.flows.redis import RedisFlowStore
+            from core.flows.resilient import ResilientFlowStore
+            from core.locks.redis import RedisPersonLocks
+            from core.locks.resilient import ResilientPersonLocks
+            from core.outage import STORE_ERRORS, redis_client
+            from core.ratelimit.redis import RedisRateLimiter
+            from core.ratelimit.resilient import ResilientRateLimiter
+
             redis = redis_client(settings.redis_url)
             stack.push_async_callback(redis.aclose)
             try:

@@ -6,8 +6,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from redis.exceptions import RedisError
-
 from bot.arguments import run_command
 from bot.commands import Where
 from bot.context import Context
@@ -33,6 +31,7 @@ from core.finder.service import ToolFinder
 from core.flows import FlowKey, FlowStore
 from core.locks import LockBusy, MemoryPersonLocks, PersonLocks
 from core.media.storage import MediaStore
+from core.store_errors import store_errors
 from core.uow import UnitOfWork, UnitOfWorkFactory
 from core.users.service import Contact
 
@@ -98,7 +97,7 @@ class HabitLinkBot:
                 return await self._handle(request)
         except LockBusy as exc:
             return _explain(exc, request, self.router)
-        except (RedisError, OSError):
+        except store_errors():
             log.exception("lock store error", extra=_where(request))
             HANDLER_ERRORS.labels(platform, "storage").inc()
             return Response.say(SORRY_STORAGE)
@@ -124,7 +123,11 @@ class HabitLinkBot:
                 log.exception("integrity error", extra=_where(request))
                 HANDLER_ERRORS.labels(request.chat.platform, "storage").inc()
                 return Response.say(SORRY_STORAGE)
-            except (StorageError, RedisError, OSError):
+            except StorageError:
+                log.exception("storage error", extra=_where(request))
+                HANDLER_ERRORS.labels(request.chat.platform, "storage").inc()
+                return Response.say(SORRY_STORAGE)
+            except store_errors():
                 log.exception("storage error", extra=_where(request))
                 HANDLER_ERRORS.labels(request.chat.platform, "storage").inc()
                 return Response.say(SORRY_STORAGE)

@@ -11,13 +11,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from bot.metrics import refresh_outbox
@@ -27,6 +27,21 @@ from core.uow import UnitOfWorkFactory
 log = logging.getLogger("habitlink.health")
 CHECK_TIMEOUT = 2.0  # seconds for the database to answer /readyz
 DEFAULT_PORT = 9100
+# The server is asyncio's own: three GET routes do not need a web framework, and aiohttp.web
+# would be about 11 MB of every bot process. Each request gets one answer, then the connection
+# closes (HTTP/1.1 with Connection: close, which every client and probe understands).
+REQUEST_TIMEOUT = 5.0  # seconds to send the request head
+MAX_HEAD = 8192  # bytes of request line and headers
+JSON = "application/json; charset=utf-8"
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    503: "Service Unavailable",
+}
+
+Answer = tuple[int, str, bytes]  # status, content type, body
 
 
 async def database_ready(db: Database) -> str | None:
@@ -42,30 +57,53 @@ async def database_ready(db: Database) -> str | None:
     return None
 
 
-def health_app(units: UnitOfWorkFactory, *, role: str) -> web.Application:
-    async def healthz(_: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "role": role})
+def _json(status: int, data: dict[str, str]) -> Answer:
+    return status, JSON, json.dumps(data).encode()
 
-    async def readyz(_: web.Request) -> web.Response:
+
+def health_routes(
+    units: UnitOfWorkFactory, *, role: str
+) -> dict[str, Callable[[], Awaitable[Answer]]]:
+    async def healthz() -> Answer:
+        return _json(200, {"status": "ok", "role": role})
+
+    async def readyz() -> Answer:
         problem = await database_ready(units.db)
         if problem is not None:
-            return web.json_response({"status": "unavailable", "reason": problem}, status=503)
-        return web.json_response({"status": "ready", "role": role})
+            return _json(503, {"status": "unavailable", "reason": problem})
+        return _json(200, {"status": "ready", "role": role})
 
-    async def metrics(_: web.Request) -> web.Response:
+    async def metrics() -> Answer:
         try:
             async with asyncio.timeout(CHECK_TIMEOUT):
                 await refresh_outbox(units)
         except Exception:  # stale outbox gauges are better than no metrics at all
             log.warning("could not read the outbox for /metrics", exc_info=True)
         body = await asyncio.to_thread(generate_latest, REGISTRY)
-        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+        return 200, CONTENT_TYPE_LATEST, body
 
-    app = web.Application()
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", metrics)
-    return app
+    return {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics}
+
+
+async def _answer(
+    routes: dict[str, Callable[[], Awaitable[Answer]]], reader: asyncio.StreamReader
+) -> tuple[Answer, bool]:
+    """The answer to one request, and whether it was a HEAD (headers only)."""
+    try:
+        async with asyncio.timeout(REQUEST_TIMEOUT):
+            head = await reader.readuntil(b"\r\n\r\n")
+    except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError):
+        return _json(400, {"status": "bad request"}), False
+    parts = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ")
+    if len(parts) != 3 or not parts[2].startswith("HTTP/"):
+        return _json(400, {"status": "bad request"}), False
+    method, target = parts[0], parts[1].split("?", 1)[0]
+    route = routes.get(target)
+    if route is None:
+        return _json(404, {"status": "not found"}), False
+    if method not in ("GET", "HEAD"):
+        return _json(405, {"status": "method not allowed"}), False
+    return await route(), method == "HEAD"
 
 
 @asynccontextmanager
@@ -76,16 +114,34 @@ async def serve_health(
     if port is None:
         yield None
         return
-    runner = web.AppRunner(health_app(units, role=role), access_log=None)
-    await runner.setup()
+    routes = health_routes(units, role=role)
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            (status, content_type, body), head_only = await _answer(routes, reader)
+            writer.write(
+                (
+                    f"HTTP/1.1 {status} {REASONS[status]}\r\n"
+                    f"Content-Type: {content_type}\r\n"
+                    f"Content-Length: {len(body)}\r\n"
+                    "Connection: close\r\n\r\n"
+                ).encode("latin-1")
+                + (b"" if head_only else body)
+            )
+            await writer.drain()
+        except (ConnectionError, OSError):
+            pass  # the client went away: nothing to answer
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, host, port, limit=MAX_HEAD)
     try:
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        bound: int = runner.addresses[0][1]
+        bound: int = server.sockets[0].getsockname()[1]
         log.info("health and metrics listening", extra={"host": host, "port": bound})
         yield bound
     finally:
-        await runner.cleanup()
+        server.close()
+        await server.wait_closed()
 
 
 def check(url: str, timeout: float = 5.0) -> tuple[bool, str]:

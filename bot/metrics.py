@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
-import aiohttp
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 
 from bot.messages import Request
 from core.finder.port import AIAnswer, AIUnavailable, ToolChooser
 from core.uow import UnitOfWorkFactory
+
+if TYPE_CHECKING:  # aiohttp is loaded by the platforms that use it, not by every process
+    import aiohttp
 
 UPDATES = Counter(
     "habitlink_updates_total",
@@ -161,6 +164,8 @@ def rate_limit_trace(platform: str) -> aiohttp.TraceConfig:
     ) -> None:
         if params.response.status == 429:
             RATE_LIMITED.labels(platform).inc()
+
+    import aiohttp
 
     trace = aiohttp.TraceConfig()
     trace.on_request_end.append(on_request_end)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db.dialects import dialect_insert
 from core.db.models import DailyCounter
 
 
@@ -20,8 +20,7 @@ async def take(session: AsyncSession, user_id: int, kind: str, day: date, limit:
     """Count one more `kind` for this person today; False (and nothing counted) at the limit."""
     if limit <= 0:
         return False
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(session)
     stmt = insert(DailyCounter).values(user_id=user_id, kind=kind, day=day, count=1)
     upsert = stmt.on_conflict_do_update(
         index_elements=[DailyCounter.user_id, DailyCounter.kind, DailyCounter.day],

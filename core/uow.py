@@ -164,7 +164,7 @@ class UnitOfWork:
     @cached_property
     def admin(self) -> Admin:
         """What admins do (core.admin); every call names and checks the acting admin."""
-        return Admin(self._session, self.clock, self.media)
+        return Admin(self._session, self.clock, self.media, self.discarded)
 
     @cached_property
     def counters(self) -> DailyCounters:

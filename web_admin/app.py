@@ -29,7 +29,7 @@ from core.db.engine import Database
 from core.db.schema import ensure_schema
 from core.errors import StorageError
 from core.finder.service import ToolFinder
-from core.media.images import MAX_UPLOAD_BYTES
+from core.media.limits import MAX_UPLOAD_BYTES
 from web_admin import (
     auth,
     groups,

@@ -11,7 +11,8 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import BaseModel, Field
 
 from core.habits.history import CheckinStatus, week_start
-from core.media.images import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected, normalise_proof_async
+from core.media.images import normalise_proof_async
+from core.media.limits import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected
 from core.proofs.service import NOTE_MAX
 from web_admin.context import CurrentUser, UnitDep
 from web_admin.groups import member_group

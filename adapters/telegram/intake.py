@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from aiohttp import web
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.request import HTTPXRequest
@@ -235,6 +234,8 @@ class Intake:
         started: Callable[[], None],
     ) -> None:
         """Serve the webhook until `stop`: 200 only once an update is stored in the inbox."""
+        from aiohttp import web  # webhook mode only: long polling never loads aiohttp.web
+
         registered, path = webhook_target(url)
 
         async def receive(request: web.Request) -> web.Response:

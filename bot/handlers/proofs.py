@@ -11,7 +11,7 @@ from bot.router import Router
 from bot.views import plural
 from core.habits.history import CheckinStatus, week_start
 from core.habits.service import match_habit
-from core.media.images import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected, normalise_proof_async
+from core.media.limits import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected
 
 router = Router()
 USAGE = "Send a photo in your group's chat, with the caption /proof [habit] [note] if you like."
@@ -67,6 +67,8 @@ async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> 
     assert photo is not None
     if photo.size is not None and photo.size > MAX_UPLOAD_BYTES:
         raise ImageRejected(TOO_LARGE)  # refused before downloading it at all
+    from core.media.images import normalise_proof_async  # Pillow: loaded at the first proof
+
     image = await normalise_proof_async(await photo.load())
     habit = match_habit(await ctx.habits.active(ctx.user), ref) if ref else None
     today = ctx.today

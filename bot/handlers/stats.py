@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from bot.buttons import STATS, button_payload
-from bot.charts import render_heatmap
 from bot.commands import Arg
 from bot.context import Context
 from bot.messages import Button, Image, Reply, Response, Span, bold, example, hint, pre, rich
@@ -89,6 +88,8 @@ async def _details(ctx: Context, habit: Habit) -> Response:
     if techniques:
         parts.append(f"Techniques: {', '.join(t.title for t in techniques)}\n")
     parts.append(progress_note())
+    from bot.charts import render_heatmap  # Pillow: loaded at the first picture
+
     png = await asyncio.to_thread(render_heatmap, habit.title, history, today)
     image = Image(png, f"heatmap-{habit.id}.png", caption=rich("Your year of ", bold(habit.title)))
     return Response([Reply(text=rich(*parts), personal=True), Reply(image=image, personal=True)])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
-from bot.collage import render_collage
 from bot.commands import Where
 from bot.context import Context
 from bot.handlers.groups import readable_group
@@ -65,6 +64,8 @@ async def group_week_response(
     if with_collage and total:
         thumbs = await uow.proofs.week_thumbs(group.id, monday)
         data = [await uow.proofs.media.get(t.thumb_key) for t in thumbs]
+        from bot.collage import render_collage  # Pillow: loaded at the first picture
+
         jpeg = await asyncio.to_thread(render_collage, data)
         replies.append(
             Reply(image=Image(jpeg, f"proofs-{monday.isoformat()}.jpg", rich(f"Proofs · {title}")))

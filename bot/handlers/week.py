@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
-from bot.charts import render_week_grid
 from bot.commands import Arg
 from bot.context import Context
 from bot.messages import Image, Reply, Response, bold, hint, pre, rich
@@ -65,6 +64,8 @@ async def week(ctx: Context) -> Response:
         for title, marks in rows
     ]
     title = f"Week of {day_label(monday)}"
+    from bot.charts import render_week_grid  # Pillow: loaded at the first picture
+
     png = await asyncio.to_thread(render_week_grid, title, monday, rows, today)
     text = rich(bold(title), "\n", pre("\n".join(table)), LEGEND)
     image = Image(png, f"week-{monday.isoformat()}.png", caption=rich(title))

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-import jwt
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
@@ -58,10 +57,14 @@ class AccessTokens:
             "jti": uuid.uuid4().hex,
             "type": ACCESS,
         }
+        import jwt  # PyJWT and cryptography: the web API's, not every bot process's (~1.3 MB)
+
         return jwt.encode(claims, self.secret_key, algorithm=ALGORITHM)
 
     def user_id(self, token: str) -> int:
         """The user a valid access token stands for; raises InvalidToken."""
+        import jwt
+
         try:
             claims = jwt.decode(
                 token,

@@ -8,8 +8,8 @@ unhiding brings a thing back as it was.
 Deleting a proof's image: proof images are content-addressed, so the same photo posted twice is
 one file. The files (image and thumbnail) are removed from the store only when no other proof
 whose image is still kept refers to them; the proof row stays, marked `image_deleted_at` and
-hidden for good (it can no longer be unhidden). The store is not transactional: the files go
-before the unit of work commits, so a failed commit leaves a hidden row whose photo is gone.
+hidden for good (it can no longer be unhidden). The files go after the unit of work commits
+(core.media.discard, like an erased account's), so a failed commit leaves them in place.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.admin.audit import AuditLog
@@ -26,6 +26,7 @@ from core.admin.guard import require_admin
 from core.clock import Clock
 from core.db.models import Group, Message, MessageKind, Proof, User
 from core.errors import InvalidInput, NotFound
+from core.media.discard import still_used
 from core.media.storage import MediaStore
 
 NO_LEARNING = "There is no such learning."
@@ -68,12 +69,18 @@ def _moment(value: datetime | None) -> str | None:
 
 class Moderation:
     def __init__(
-        self, session: AsyncSession, clock: Clock, audit: AuditLog, media: MediaStore | None
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        audit: AuditLog,
+        media: MediaStore | None,
+        discarded: set[str],
     ) -> None:
         self.session = session
         self.clock = clock
         self.audit = audit
         self.media = media
+        self.discarded = discarded  # the unit of work's: files removed after its commit
 
     # --- lists for the admin (hidden ones included, marked) ----------------------------------
     async def learnings(
@@ -226,7 +233,7 @@ class Moderation:
 
     async def delete_proof_image(self, actor_id: int, proof_id: int) -> list[str]:
         """Delete the proof's image and thumbnail from storage (those no other kept proof uses)
-        and hide the proof for good. Returns the keys removed from the store."""
+        and hide the proof for good. Returns the keys whose files go when the unit commits."""
         actor = await require_admin(self.session, actor_id)
         if self.media is None:
             raise RuntimeError("the admin services were built without a media store")
@@ -244,19 +251,9 @@ class Moderation:
             proof.hidden_at, proof.hidden_by = now, actor.id
         await self.session.flush()
         keys = [proof.image_key, proof.thumb_key]
-        still_used = await self.session.execute(
-            select(Proof.image_key, Proof.thumb_key).where(
-                or_(Proof.image_key.in_(keys), Proof.thumb_key.in_(keys)),
-                Proof.image_deleted_at.is_(None),
-            )
-        )
-        shared = {key for row in still_used.all() for key in row}
-        removed = []
-        for key in keys:
-            if key in shared:
-                continue
-            await self.media.delete(key)
-            removed.append(key)
+        shared = await still_used(self.session, keys)
+        removed = [key for key in keys if key not in shared]
+        self.discarded.update(removed)
         await self.audit.record(
             actor,
             "proof.delete_image",

@@ -22,10 +22,18 @@ from core.media.storage import MediaStore
 class Admin:
     """Every call takes the acting admin's id and checks it (core.admin.guard) each time."""
 
-    def __init__(self, session: AsyncSession, clock: Clock, media: MediaStore | None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        media: MediaStore | None,
+        discarded: set[str] | None = None,
+    ) -> None:
         self.session = session
         self.clock = clock
         self.media = media
+        # Proof image keys whose files go after the unit of work commits (core.media.discard).
+        self.discarded: set[str] = set() if discarded is None else discarded
         self._audit = AuditLog(session, clock)
 
     async def require(self, actor_id: int) -> User:
@@ -64,7 +72,7 @@ class Admin:
 
     @cached_property
     def moderation(self) -> Moderation:
-        return Moderation(self.session, self.clock, self._audit, self.media)
+        return Moderation(self.session, self.clock, self._audit, self.media, self.discarded)
 
     @cached_property
     def tools(self) -> ToolModeration:

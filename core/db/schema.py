@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.db.base import UTCDateTime
 from core.db.engine import Database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# How every migration names itself and its parent (see migrations/script.py.mako).
+_REVISION = re.compile(r"""^revision: str = ["']([^"']+)["']$""", re.MULTILINE)
+_DOWN = re.compile(r"""^down_revision: str \| None = (?:["']([^"']+)["']|None)$""", re.MULTILINE)
 
 
 class SchemaOutOfDate(RuntimeError):
@@ -45,18 +49,24 @@ def compare_type(
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "no migrations found"
     return head
 
 
 async def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     def read(conn: Connection) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -67,6 +77,8 @@ async def current_revision(db: Database) -> str | None:
 async def upgrade(db: Database, revision: str = "head") -> None:
     """Run the migrations on the database's own engine (alembic's env.py reuses the connection)."""
 
+    from alembic import command
+
     def run(conn: Connection) -> None:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
@@ -76,8 +88,39 @@ async def upgrade(db: Database, revision: str = "head") -> None:
         await conn.run_sync(run)
 
 
+def quick_head() -> str | None:
+    """The head revision read from the migration files' own lines, without loading Alembic;
+    None when the files are not one simple chain (then ask Alembic)."""
+    parents: dict[str, str | None] = {}
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.findall(source), _DOWN.findall(source)
+        if len(revision) != 1 or len(down) != 1:
+            return None
+        parents[revision[0]] = down[0] or None
+    heads = set(parents) - set(parents.values())
+    return heads.pop() if len(heads) == 1 else None
+
+
+async def quick_current(db: Database) -> str | None:
+    """The database's revision by plain SQL; None when that does not tell (no table yet,
+    several rows): then ask Alembic."""
+    try:
+        async with db.engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+    except SQLAlchemyError:
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
 async def ensure_schema(db: Database, *, auto_upgrade: bool) -> None:
-    """Upgrade (the embedded SQLite default) or check (PostgreSQL) that the schema is current."""
+    """Upgrade (the embedded SQLite default) or check (PostgreSQL) that the schema is current.
+
+    A current schema is recognised without Alembic (about 10 MB with Mako and Pygments a
+    running bot does not need); Alembic is loaded only to upgrade or to explain a mismatch."""
+    head = quick_head()
+    if head is not None and await quick_current(db) == head:
+        return
     head = head_revision()
     current = await current_revision(db)
     if current == head:

@@ -15,15 +15,18 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from core.clock import Clock
 from core.db.models import Habit, Tool, User
 from core.errors import InvalidInput
 from core.finder.port import AIUnavailable, ToolChooser
-from core.finder.ranker import OfflineRanker
 from core.finder.reasons import reason
 from core.lifebook.service import LifebookService
 from core.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from core.finder.ranker import OfflineRanker
 
 log = logging.getLogger("habitlink.finder")
 
@@ -96,6 +99,10 @@ class ToolFinder:
         """The BM25 index of these tools, rebuilt only when a tool was added or changed."""
         key = tuple((t.id, t.updated_at) for t in tools)
         if self._ranker is None or self._ranker[0] != key:
+            # Imported on first use: bm25s and numpy are about 13 MB a process does not need
+            # until someone asks /findtool.
+            from core.finder.ranker import OfflineRanker
+
             self._ranker = (key, OfflineRanker(tools))
         return self._ranker[1]
 

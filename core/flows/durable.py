@@ -10,11 +10,10 @@ import json
 from datetime import timedelta
 
 from sqlalchemy import ColumnElement, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
+from core.db.dialects import dialect_insert
 from core.db.models import FlowRecord
 from core.flows.base import DEFAULT_TTL_SECONDS, FlowKey, FlowState
 
@@ -55,9 +54,7 @@ class FlowRecords:
             "state": json.dumps(state.to_json()),
             "expires_at": self.clock.now() + timedelta(seconds=ttl),
         }
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(FlowRecord).values(values)
+        statement = dialect_insert(self.session)(FlowRecord).values(values)
         await self.session.execute(
             statement.on_conflict_do_update(
                 index_elements=["platform", "chat_id", "user_id"],

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
+from core.db.dialects import dialect_insert
 from core.db.models import InboxUpdate
 
 # Handled updates are kept this long, to recognise one the platform delivers a second time.
@@ -61,8 +60,7 @@ class InboxStore:
                 fresh.append(entry)
         if fresh:
             now = self.clock.now()
-            dialect = self.session.get_bind().dialect.name
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            insert = dialect_insert(self.session)
             rows = [
                 {
                     "platform": platform,

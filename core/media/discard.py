@@ -38,14 +38,16 @@ async def proof_keys(session: AsyncSession, condition: ColumnElement[bool]) -> s
 
 
 async def still_used(session: AsyncSession, keys: Iterable[str]) -> set[str]:
-    """Those of `keys` that some proof still references (as its image or its thumbnail)."""
+    """Those of `keys` that some proof still references (as its image or its thumbnail); a proof
+    whose image an admin deleted (core.admin.moderation) references nothing."""
     wanted = sorted(set(keys))
     used: set[str] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         rows = await session.execute(
             select(Proof.image_key, Proof.thumb_key).where(
-                or_(Proof.image_key.in_(chunk), Proof.thumb_key.in_(chunk))
+                or_(Proof.image_key.in_(chunk), Proof.thumb_key.in_(chunk)),
+                Proof.image_deleted_at.is_(None),
             )
         )
         used.update(key for row in rows.all() for key in row)

@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
+from core.db.dialects import dialect_insert
 from core.db.models import Notification, NotificationStatus
+from core.notify.bulk import ENQUEUE_SQL, dumps, is_postgres
 
 MAX_ATTEMPTS = 5
 DEFAULT_LEASE = timedelta(minutes=2)
@@ -87,6 +87,21 @@ class Outbox:
         if not items:
             return 0
         now = self.clock.now()
+        if is_postgres(self.session):
+            # One statement with eight arrays: see core/notify/bulk.py.
+            params = {
+                "keys": [n.dedupe_key for n in items],
+                "kinds": [n.kind for n in items],
+                "platforms": [n.platform for n in items],
+                "chats": [n.chat_id for n in items],
+                "due": [n.due_at for n in items],
+                "users": [n.user_id for n in items],
+                "groups": [n.group_id for n in items],
+                "payloads": [dumps(n.payload) for n in items],
+                "status": NotificationStatus.PENDING.value,
+                "now": now,
+            }
+            return len((await self.session.execute(ENQUEUE_SQL, params)).all())
         rows = [
             {
                 "dedupe_key": n.dedupe_key,
@@ -104,9 +119,9 @@ class Outbox:
             }
             for n in items
         ]
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        stmt = dialect_insert(self.session)(Notification).on_conflict_do_nothing(
+            index_elements=["dedupe_key"]
+        )
         result = await self.session.execute(stmt.returning(Notification.id), rows)
         return len(result.all())
 

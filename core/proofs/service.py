@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.models import Group, Habit, Proof, User
 from core.habits.history import week_start
-from core.media.images import NormalisedImage
+from core.media.limits import NormalisedImage
 from core.media.storage import MediaStore
 from core.visibility import proof_shown
 

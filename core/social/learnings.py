@@ -16,11 +16,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Insert, Row, Select, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
+from core.db.dialects import dialect_insert
 from core.db.models import Group, GroupMember, Message, MessageKind, MessageLike, User
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.groups.privacy import members_only, readable_by
@@ -90,12 +89,8 @@ def visible_to(viewer_id: int) -> ColumnElement[bool]:
 def insert_or_ignore(session: AsyncSession, model: type[Any], **values: object) -> Insert:
     """An INSERT that does nothing when it would break a unique constraint (no IntegrityError,
     no savepoint: a concurrent duplicate simply inserts no row)."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return pg_insert(model).values(**values).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite_insert(model).values(**values).on_conflict_do_nothing()
-    raise NotImplementedError(f"insert_or_ignore on {dialect}")  # pragma: no cover
+    stmt: Insert = dialect_insert(session)(model).values(**values).on_conflict_do_nothing()
+    return stmt
 
 
 LearningSelect = Select[int, int, str, int, str, str, int, datetime, bool]

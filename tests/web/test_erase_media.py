@@ -42,7 +42,9 @@ def stored(root: Path) -> set[str]:
 async def keys_of(database: Database, name: str) -> set[str]:
     async with database.session() as session:
         rows = await session.execute(
-            select(Proof.image_key, Proof.thumb_key).join(User).where(User.display_name == name)
+            select(Proof.image_key, Proof.thumb_key)
+            .join(User, User.id == Proof.user_id)
+            .where(User.display_name == name)
         )
         return {key for row in rows.all() for key in row}
 
