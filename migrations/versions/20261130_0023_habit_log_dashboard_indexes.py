@@ -1,7 +1,7 @@
 """habit log indexes for the admin dashboard: check-ins per day by date, activity by created_at
 
 Revision ID: 0023
-Revises: 0015
+Revises: 0016
 Create Date: 2026-11-30 03:40:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
