@@ -19,7 +19,8 @@ async def test_each_update_is_marked_handled_once(
     marks: list[str] = []
 
     def spy(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("UPDATE INBOX_UPDATES"):
+        sql = " ".join(statement.split()).upper()
+        if sql.startswith("UPDATE INBOX_UPDATES SET HANDLED_AT"):  # not "replies sent"
             marks.append(statement)
 
     fake = telegram.fake
