@@ -67,8 +67,9 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         limiter: RateLimiter
         locks: PersonLocks
         if settings.redis_url:
-            # Redis is an optimisation: when it is down (now or later) flow state, rate limits
-            # and per-person locks carry on in this process; each call gives up within a second.
+            # Redis is an optimisation: when it is down (now or later) flow state is read from
+            # the database, rate limits and per-person locks carry on in this process; each
+            # call gives up within a second.
             # Imported here: without REDIS_URL the process never loads redis-py (about 6 MB).
             from core.flows.redis import RedisFlowStore
             from core.flows.resilient import ResilientFlowStore
@@ -84,9 +85,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
                 await redis.ping()
             except STORE_ERRORS as exc:
                 log.warning("Redis is not answering; starting without it for now: %r", exc)
-            flows = ResilientFlowStore(
-                RedisFlowStore(redis, prefix=settings.redis_prefix), MemoryFlowStore(clock)
-            )
+            flows = ResilientFlowStore(RedisFlowStore(redis, prefix=settings.redis_prefix))
             limiter = ResilientRateLimiter(
                 RedisRateLimiter(redis, prefix=settings.redis_prefix), MemoryRateLimiter()
             )

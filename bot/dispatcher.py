@@ -14,7 +14,6 @@ from bot.messages import (
     MAX_CAPTION_CHARS,
     MAX_TEXT_CHARS,
     Button,
-    Reply,
     Request,
     Response,
     Rich,
@@ -23,6 +22,7 @@ from bot.messages import (
     rich,
 )
 from bot.metrics import HANDLER_ERRORS, HANDLER_SECONDS, UPDATES, command_label
+from bot.outgoing import encode_response
 from bot.router import Router
 from core.clock import Clock
 from core.db.models import User
@@ -48,10 +48,6 @@ BANNED = (
     "Your HabitLink account has been suspended by the people who run this HabitLink, "
     "so I won't answer your messages any more."
 )
-FLOW_IN_MEMORY = (
-    "(My shared memory is unavailable for a moment, so I keep your place in this "
-    "conversation on this server only; if I restart, you may need to start again.)"
-)
 
 Middleware = Callable[[Context], Awaitable[Response | None]]
 
@@ -76,6 +72,7 @@ class HabitLinkBot:
         # One request of a person at a time (across processes with Redis): two updates sent
         # together never both act on the same flow step or check-in.
         self.locks: PersonLocks = locks or MemoryPersonLocks()
+        # A cache of where people are in flows; the durable copy is uow.flow_states.
         self.flows = flows
         self.router = router
 
@@ -151,8 +148,10 @@ class HabitLinkBot:
 
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
-        flow = await self.flows.get(key)
+        cached, flow = await self.flows.lookup(key)
         async with self.uow() as uow:
+            if not cached:  # Redis restarted empty, is down, or this process just started
+                flow = await uow.flow_states.get(key)
             contact = Contact(
                 platform=request.sender.platform,
                 external_id=request.sender.id,
@@ -163,8 +162,7 @@ class HabitLinkBot:
             user, is_new = await uow.users.identify(contact)
             if user.banned_at is not None:
                 response = await self._banned(uow, request, user)
-                if request.update_id is not None:
-                    await uow.inbox.mark_handled(request.chat.platform, request.update_id)
+                await _mark_handled(uow, request, response)
                 await uow.commit()
                 return response
             ctx = Context(
@@ -178,17 +176,16 @@ class HabitLinkBot:
                 tools_per_day=self.tools_per_day,
             )
             response = await self._route(ctx)
-            if request.update_id is not None:  # handled with its effect: never twice
-                await uow.inbox.mark_handled(request.chat.platform, request.update_id)
+            if ctx.flow_changed:  # the flow's place is saved with the step's effect
+                await uow.flow_states.put(key, ctx.next_flow)
+            await _mark_handled(uow, request, response)
             await uow.commit()
-        if ctx.flow_changed:
-            if ctx.next_flow is None:
+        if ctx.flow_changed or not cached:
+            state = ctx.next_flow if ctx.flow_changed else flow
+            if state is None:
                 await self.flows.clear(key)
             else:
-                await self.flows.set(key, ctx.next_flow)
-        in_flow = ctx.next_flow is not None if ctx.flow_changed else ctx.flow is not None
-        if in_flow and self.flows.degraded:
-            response.replies.append(Reply.of(FLOW_IN_MEMORY))
+                await self.flows.set(key, state)
         return response
 
     async def _banned(self, uow: UnitOfWork, request: Request, user: User) -> Response:
@@ -241,6 +238,14 @@ class HabitLinkBot:
                 hint("Send /help to see what I can do, or /habits for today's list.")
             )
         return Response()  # groups talk among themselves; the bot answers commands only
+
+
+async def _mark_handled(uow: UnitOfWork, request: Request, response: Response) -> None:
+    """A delivered update is marked handled with its effect, so it is never handled twice; its
+    reply goes with it, so a crash before the reply is sent does not lose it."""
+    if request.update_id is not None:
+        reply = encode_response(response) if response.replies else None
+        await uow.inbox.mark_handled(request.chat.platform, request.update_id, reply)
 
 
 def _explain(exc: HabitLinkError, request: Request, router: Router) -> Response:

@@ -115,6 +115,6 @@ def configure_logging(
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # The AI SDKs log whole requests at DEBUG (a person's text, their Lifebook): WARNING at least.
-    noisy_loggers = ("httpx", "httpcore", "aiosqlite", "alembic.runtime.migration", "apscheduler")
+    noisy_loggers = ("httpx", "httpcore", "aiosqlite", "alembic.runtime", "apscheduler")
     for noisy in (*noisy_loggers, "bm25s", "openai", "groq"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

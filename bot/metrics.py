@@ -7,14 +7,18 @@ a known command name (anything else is "other"), a kind or outcome from a short 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 
 from bot.messages import Request
 from core.finder.port import AIAnswer, AIUnavailable, ToolChooser
 from core.uow import UnitOfWorkFactory
+
+if TYPE_CHECKING:  # aiohttp is loaded by the platforms that use it, not by every process
+    import aiohttp
 
 UPDATES = Counter(
     "habitlink_updates_total",
@@ -148,23 +152,21 @@ async def refresh_outbox(units: UnitOfWorkFactory) -> None:
     OUTBOX_OLDEST_DUE.set(max(0.0, age))
 
 
-class _CountRecords(logging.Handler):
-    """Counts the log records of a client library that announce a 429 it waits out."""
+def rate_limit_trace(platform: str) -> aiohttp.TraceConfig:
+    """Counts every 429 answer an aiohttp-based client library receives (discord.py waits them
+    out and retries by itself, for its REST calls and interaction answers alike): pass it as
+    the library's trace config (discord.Client(http_trace=...))."""
 
-    def __init__(self, platform: str, starts: tuple[str, ...]) -> None:
-        super().__init__(logging.DEBUG)
-        self.platform = platform
-        self.starts = starts
+    async def on_request_end(
+        session: aiohttp.ClientSession,
+        context: SimpleNamespace,
+        params: aiohttp.TraceRequestEndParams,
+    ) -> None:
+        if params.response.status == 429:
+            RATE_LIMITED.labels(platform).inc()
 
-    def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(record.msg, str) and record.msg.startswith(self.starts):
-            RATE_LIMITED.labels(self.platform).inc()
+    import aiohttp
 
-
-def count_rate_limits(platform: str, logger_name: str, *starts: str) -> None:
-    """Count the 429s a client library retries by itself (it tells only its log)."""
-    logger = logging.getLogger(logger_name)
-    if not any(isinstance(h, _CountRecords) for h in logger.handlers):
-        logger.addHandler(_CountRecords(platform, starts))
-    if logger.getEffectiveLevel() > logging.INFO:
-        logger.setLevel(logging.INFO)
+    trace = aiohttp.TraceConfig()
+    trace.on_request_end.append(on_request_end)
+    return trace

@@ -36,6 +36,7 @@ from core.counters import DailyCounters
 from core.db.engine import Database
 from core.db.models import User
 from core.errors import StorageConflict, StorageError
+from core.flows.durable import FlowRecords
 from core.groups.service import GroupService
 from core.habits.service import HabitService
 from core.inbox import InboxStore
@@ -172,6 +173,10 @@ class UnitOfWork:
     @cached_property
     def outbox(self) -> Outbox:
         return Outbox(self._session, self.clock)
+
+    @cached_property
+    def flow_states(self) -> FlowRecords:
+        return FlowRecords(self._session, self.clock)
 
     @cached_property
     def inbox(self) -> InboxStore:

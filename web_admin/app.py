@@ -20,7 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from pydantic import BaseModel
 from starlette.types import ASGIApp
 
-from bot.app import tool_finder_from_settings
+from bot.app import sync_toolbox, tool_finder_from_settings
 from bot.config import Settings
 from bot.metrics import HTTP_REQUESTS, HTTP_SECONDS
 from core.accounts.passwords import Passwords
@@ -30,6 +30,7 @@ from core.db.schema import ensure_schema
 from core.errors import StorageError
 from core.finder.service import ToolFinder
 from core.media.limits import MAX_UPLOAD_BYTES
+from core.uow import UnitOfWorkFactory
 from web_admin import (
     auth,
     groups,
@@ -141,6 +142,11 @@ async def build_web(settings: Settings, *, clock: Clock | None = None) -> AsyncI
     try:
         await ensure_schema(db, auto_upgrade=settings.uses_embedded_database)
         store = settings.media_store()
+        # The shipped Toolbox, as the bot brings it in at start: the admin's tool list is full
+        # even when `habitlink web` runs alone (the bot never started on this database).
+        await sync_toolbox(
+            UnitOfWorkFactory(db, clock, default_timezone=settings.default_timezone, media=store)
+        )
         finder = tool_finder_from_settings(settings, clock)
         yield Web(
             settings=settings,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 import discord
@@ -37,13 +37,17 @@ from bot.commands import Command
 from bot.delivery import SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Request, Response
-from bot.metrics import REPLIES, count_rate_limits
+from bot.metrics import REPLIES, rate_limit_trace
 from bot.ordering import Sequencer
 from core.errors import StorageConflict, StorageError
 from core.ratelimit import Limit
 
 log = logging.getLogger("habitlink.discord")
 DEFER_AFTER = 2.0  # seconds; Discord wants a first answer to an interaction within 3
+# The first answer is given up on this long after the interaction arrived (a 429 asking to
+# wait past Discord's 3 seconds): Discord would refuse it by then, so the messages go to the
+# channel instead. Close to 3 s, so a slow but timely answer is never cut short.
+ANSWER_WITHIN = 2.9
 LIKE_EMOJI = "👍"
 LIKE_PAYLOAD = re.compile(rf"{buttons.LEARNING_LIKE}:\d+")  # a learning card's Like button
 CANNOT_SEND = {50007, 50001, 50013, 10003}  # cannot DM, missing access or permissions, no channel
@@ -111,8 +115,10 @@ class DiscordAdapter:
         # DISCORD_SHARD_COUNT: one process runs the shards DISCORD_SHARD_IDS (default: all).
         sharded = client_kwargs.get("shard_count") is not None
         client_class = ShardedHabitLinkClient if sharded else HabitLinkClient
+        # Every 429 is counted where it arrives, on discord.py's HTTP session (REST calls and
+        # interaction answers alike), whatever discord.py then logs.
+        client_kwargs.setdefault("http_trace", rate_limit_trace(self.platform))
         self.client = client_class(self, intents=intents, **client_kwargs)
-        count_rate_limits("discord", "discord.http", "We are being rate limited", "Global rate")
         self._task: asyncio.Task[None] | None = None
         self.messages = Sequencer("discord-messages")
 
@@ -218,7 +224,7 @@ class DiscordAdapter:
         return await habit_titles(self.bot, interaction.user, current)
 
     async def complete_tool(self, interaction: Interaction, current: str) -> list[str]:
-        return await tool_titles(self.bot, current)
+        return await tool_titles(self.bot, interaction.user, current)
 
     async def on_message(self, message: discord.Message) -> None:
         """Messages are handled concurrently, in order per channel and per person (discord.py
@@ -283,9 +289,10 @@ class DiscordAdapter:
     async def _interaction(
         self, interaction: Interaction, request: Request, *, pressed: bool
     ) -> None:
+        deadline = asyncio.get_running_loop().time() + ANSWER_WITHIN
         try:
             response = await self._handle_in_time(interaction, request, pressed=pressed)
-            await Answer(interaction, self.names).respond(response, pressed=pressed)
+            await Answer(interaction, self.names, deadline).respond(response, pressed=pressed)
         except Exception as exc:  # the bot contains its own faults: this failed around it
             log.exception("could not answer an interaction", extra={"error": repr(exc)})
             await self._apologise(interaction)
@@ -347,9 +354,11 @@ class Answer:
     """Answers one interaction: the first message as the response, the rest as followups;
     personal replies in a guild channel are ephemeral; a press edits its message in place."""
 
-    def __init__(self, interaction: Interaction, names: CommandNames) -> None:
+    def __init__(self, interaction: Interaction, names: CommandNames, deadline: float) -> None:
         self.interaction = interaction
         self.names = names
+        self.deadline = deadline  # loop time by which the interaction must be answered
+        self.late = False  # it could not be: messages go to the channel (or the DM) instead
         self.in_guild = interaction.guild_id is not None
         # A slash command deferred with "thinking…": its placeholder becomes the first message.
         self.placeholder = (
@@ -372,7 +381,7 @@ class Answer:
         notice = response.notice
         if notice and not edited:  # the edited message already shows what the press did
             await self.send(Outgoing(escape(notice)), ephemeral=True)
-        if not self.interaction.response.is_done():
+        if not self.interaction.response.is_done() and not self.late:
             if pressed:
                 await self.interaction.response.defer()  # every press is answered
             else:
@@ -381,18 +390,50 @@ class Answer:
     def _private(self, reply: Reply) -> bool:
         return reply.personal and self.in_guild
 
+    async def _in_time(self, answer: Awaitable[object]) -> bool:
+        """Make the interaction's first answer; False when Discord's window would pass first
+        (discord.py waits out a 429 however long it asks)."""
+        try:
+            async with asyncio.timeout_at(self.deadline):
+                await answer
+        except TimeoutError:
+            log.warning("could not answer an interaction in time; answering in the channel")
+            self.late = True
+            return False
+        return True
+
+    async def _late(self, out: Outgoing, *, ephemeral: bool) -> None:
+        """A message the interaction could not carry: to the channel, or to the person's DM
+        when it is theirs alone."""
+        interaction = self.interaction
+        if ephemeral or interaction.channel_id is None:
+            await interaction.user.send(**out.send_kwargs())
+        else:
+            channel = interaction.client.get_partial_messageable(interaction.channel_id)
+            await channel.send(**out.send_kwargs())
+
     async def edit(self, out: Outgoing) -> None:
         response = self.interaction.response
-        if not response.is_done():
-            await response.edit_message(**out.edit_kwargs())
+        message = self.interaction.message
+        if self.late and message is not None:
+            await message.edit(**out.edit_kwargs())
+        elif not response.is_done():
+            answer = response.edit_message(**out.edit_kwargs())
+            if not await self._in_time(answer) and message is not None:
+                await message.edit(**out.edit_kwargs())
         else:  # deferred: the original response is the pressed message
             await self.interaction.edit_original_response(**out.edit_kwargs())
 
     async def send(self, out: Outgoing, *, ephemeral: bool) -> None:
         interaction = self.interaction
         REPLIES.labels(DiscordAdapter.platform).inc()
+        if self.late:
+            await self._late(out, ephemeral=ephemeral)
+            return
         if not interaction.response.is_done():
-            await interaction.response.send_message(**out.send_kwargs(), ephemeral=ephemeral)
+            answer = interaction.response.send_message(**out.send_kwargs(), ephemeral=ephemeral)
+            if not await self._in_time(answer):
+                await self._late(out, ephemeral=ephemeral)
             return
         if self.placeholder:
             self.placeholder = False

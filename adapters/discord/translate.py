@@ -14,7 +14,6 @@ from bot.commands import Command, Kind
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
 from core.errors import InvalidInput
-from core.habits.matching import fold
 
 PLATFORM = "discord"
 AUTOCOMPLETE_CHOICES = 25
@@ -127,25 +126,17 @@ def attachment_photo(attachment: discord.Attachment) -> Photo:
 
 
 async def habit_titles(bot: HabitLinkBot, user: discord.abc.User, current: str) -> list[str]:
-    """Autocomplete: the person's active habits whose title starts with (then contains) what
-    they typed. Read-only; someone we never met has none."""
+    """Autocomplete: the person's active habits matching what they typed (core decides who
+    gets any: nobody we never met, nobody banned)."""
     async with bot.uow() as uow:
-        found = await uow.users.find(PLATFORM, external_id=str(user.id))
-        if found is None:
-            return []
-        titles = [h.title for h in await uow.habits.active(found)]
-    wanted = fold(current)  # as HABIT matches: case and accents do not matter
-    starts = [t for t in titles if fold(t).startswith(wanted)]
-    inside = [t for t in titles if wanted in fold(t) and t not in starts]
-    return (starts + inside)[:AUTOCOMPLETE_CHOICES]
+        return await uow.habits.completions(PLATFORM, str(user.id), current, AUTOCOMPLETE_CHOICES)
 
 
-async def tool_titles(bot: HabitLinkBot, current: str) -> list[str]:
-    """Autocomplete: Toolbox titles starting with (then containing) what was typed."""
+async def tool_titles(bot: HabitLinkBot, user: discord.abc.User, current: str) -> list[str]:
+    """Autocomplete: Toolbox titles matching what was typed (none for someone banned)."""
     async with bot.uow() as uow:
-        titles = [t.title for t in await uow.toolbox.all()]
+        titles = await uow.toolbox.completions(
+            PLATFORM, str(user.id), current, AUTOCOMPLETE_CHOICES
+        )
         await uow.commit()  # the first use after an upgrade brings the seed in
-    wanted = " ".join(current.split()).lower()
-    starts = [t for t in titles if t.lower().startswith(wanted)]
-    inside = [t for t in titles if wanted in t.lower() and t not in starts]
-    return (starts + inside)[:AUTOCOMPLETE_CHOICES]
+    return titles

@@ -36,6 +36,7 @@ from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Response
 from bot.metrics import REPLIES
 from bot.ordering import Sequencer
+from bot.outgoing import decode_response
 from core.ratelimit import Limit
 
 log = logging.getLogger("habitlink.telegram")
@@ -124,6 +125,8 @@ class TelegramAdapter:
             self.reply_later(
                 query.message.chat.id, response, update_id=update.update_id, pressed=message
             )
+        elif response.replies:  # no chat to answer in: the inbox need not keep the reply
+            self.intake.reply_sent(update.update_id)
 
     def reply_later(
         self,
@@ -148,14 +151,33 @@ class TelegramAdapter:
                     await self.application.bot.send_message(chat_id, SORRY_SEND)
                 except TelegramError:
                     log.warning("could not send the apology", extra={"chat": chat_id})
+            if update_id is not None and response.replies:
+                self.intake.reply_sent(update_id)  # the inbox kept it in case of a crash
 
         self.replies.submit([chat_id], deliver)
+
+    async def resend_unsent(self) -> None:
+        """Send the replies a previous run saved with their effect but did not send (it
+        died in between): at least once, in each chat before anything newer."""
+        for update, encoded in await self.intake.unsent():
+            chat = update.effective_chat
+            if chat is None:
+                continue
+            query = update.callback_query
+            pressed = query.message if query is not None else None
+            self.reply_later(
+                chat.id,
+                decode_response(encoded),
+                update_id=update.update_id,
+                pressed=pressed if isinstance(pressed, Message) else None,
+            )
 
     async def settled(self) -> None:
         """Return once every update received so far is handled and its replies delivered."""
         while self.intake.sequencer.busy or self.replies.busy:
             await self.intake.sequencer.join()
             await self.replies.join()
+        await self.intake.sent_marked()
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
@@ -317,6 +339,7 @@ class TelegramAdapter:
                 log.warning("could not publish the command menu", extra={"error": str(exc)})
             await app.start()
             try:
+                await self.resend_unsent()
                 await self.intake.resume()
                 if webhook_url:
                     await self.intake.webhook(
@@ -339,5 +362,6 @@ class TelegramAdapter:
             finally:
                 await self.intake.sequencer.drain(timeout=3.0)
                 await self.replies.drain(timeout=3.0)  # a group's backlog may wait minutes
+                await self.intake.sent_marked()
                 self.presses.close()
                 await app.stop()

@@ -71,6 +71,8 @@ class Intake:
         self.arrived = arrived  # called at once, before the update waits for its turn
         self.sequencer = Sequencer("telegram-updates")
         self._next_prune = 0.0
+        self._sent: list[int] = []  # updates whose reply is sent, to mark in the inbox
+        self._marking: asyncio.Task[None] | None = None
 
     # --- from the inbox to the handlers ----------------------------------------------------
     async def take(self, raw_updates: list[Any]) -> None:
@@ -96,6 +98,40 @@ class Intake:
         async with self.units() as uow:
             await uow.inbox.mark_handled(PLATFORM, update_id)
             await uow.commit()
+
+    def reply_sent(self, update_id: int) -> None:
+        """An update's reply is sent: it is not sent again after a restart. Written in batches,
+        off the chats' turns (a crash before the write sends those replies once more)."""
+        self._sent.append(update_id)
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.create_task(self._mark_sent())
+
+    async def _mark_sent(self) -> None:
+        while self._sent:
+            batch, self._sent = self._sent, []
+            try:
+                async with self.units() as uow:
+                    await uow.inbox.replies_sent(PLATFORM, batch)
+                    await uow.commit()
+            except Exception as exc:  # then they are sent again after a restart
+                log.warning("could not mark replies sent", extra={"error": repr(exc)[:300]})
+
+    async def sent_marked(self) -> None:
+        """Return once every reply noted as sent is marked so in the inbox."""
+        while self._marking is not None and not self._marking.done():
+            await self._marking
+
+    async def unsent(self) -> list[tuple[Update, str]]:
+        """Updates handled by a previous run whose reply was not sent, with that reply."""
+        async with self.units() as uow:
+            pending = await uow.inbox.unsent(PLATFORM)
+        out: list[tuple[Update, str]] = []
+        for item in pending:
+            try:
+                out.append((Update.de_json(json.loads(item.payload), self.bot), item.reply))
+            except Exception as exc:  # it was read once; never let it stop the start
+                log.warning("skipped an unsent reply", extra={"error": repr(exc)[:300]})
+        return out
 
     async def resume(self) -> None:
         """Handle what a previous run stored but did not finish."""

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.accounts.tokens import RefreshTokens
@@ -34,6 +35,7 @@ from core.db.models import (
 from core.errors import InvalidInput, NotFound
 
 SEARCH_LIMIT = 50
+T = TypeVar("T")
 REASON_MAX = 500
 NO_SUCH_PERSON = "There is no such person."
 
@@ -93,6 +95,36 @@ def _row(user: User) -> PersonRow:
     )
 
 
+def search_people(stmt: Select[T], text: str) -> Select[T]:
+    """`stmt` (a select of users) narrowed to people whose email, name, or a platform username
+    or name contains `text` (any case, a leading @ ignored); unchanged when `text` is empty.
+
+    The chat accounts are matched in an EXISTS subquery, never joined: a person with several
+    matching accounts is one row, so counts are right. The admin's user list (SQLAdmin's
+    search hook) and `People.search` both use it."""
+    words = " ".join(text.split()).lower().lstrip("@")
+    if not words:
+        return stmt
+    with_identity = (
+        select(Identity.id)
+        .where(
+            Identity.user_id == User.id,
+            or_(
+                func.lower(Identity.username).contains(words, autoescape=True),
+                func.lower(Identity.display_name).contains(words, autoescape=True),
+            ),
+        )
+        .exists()
+    )
+    return stmt.where(
+        or_(
+            func.lower(User.email).contains(words, autoescape=True),
+            func.lower(User.display_name).contains(words, autoescape=True),
+            with_identity,
+        )
+    )
+
+
 class People:
     def __init__(self, session: AsyncSession, clock: Clock, audit: AuditLog) -> None:
         self.session = session
@@ -107,26 +139,7 @@ class People:
         newest first; everyone when empty. One query."""
         await require_admin(self.session, actor_id)
         stmt = select(User).order_by(User.id.desc()).limit(min(max(limit, 1), 500))
-        words = " ".join(text.split()).lower().lstrip("@")
-        if words:
-            with_identity = (
-                select(Identity.id)
-                .where(
-                    Identity.user_id == User.id,
-                    or_(
-                        func.lower(Identity.username).contains(words, autoescape=True),
-                        func.lower(Identity.display_name).contains(words, autoescape=True),
-                    ),
-                )
-                .exists()
-            )
-            stmt = stmt.where(
-                or_(
-                    func.lower(User.email).contains(words, autoescape=True),
-                    func.lower(User.display_name).contains(words, autoescape=True),
-                    with_identity,
-                )
-            )
+        stmt = search_people(stmt, text)
         return [_row(u) for u in await self.session.scalars(stmt)]
 
     async def detail(self, actor_id: int, user_id: int) -> PersonDetail:

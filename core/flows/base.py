@@ -1,4 +1,9 @@
-"""The flow-state port: one state per person per chat, expiring after a while."""
+"""The flow-state cache port: one state per person per chat, expiring after a while.
+
+The durable copy is in the database (core.flows.durable, written with each step's effect); a
+store here is the fast path in front of it. `lookup` tells "no flow" (known) from "I hold
+nothing for this key" (never seen, expired, lost when Redis restarted empty, or Redis is
+down): then the dispatcher reads the database and fills the store again."""
 
 from __future__ import annotations
 
@@ -33,9 +38,9 @@ class FlowState:
 
 
 class FlowStore(Protocol):
-    @property
-    def degraded(self) -> bool:
-        """True while the store keeps state only in this process (its shared store is down)."""
+    async def lookup(self, key: FlowKey) -> tuple[bool, FlowState | None]:
+        """(known, state): known is False when the store holds nothing for the key; True
+        with None for a flow known to be over (or never started)."""
         ...
 
     async def get(self, key: FlowKey) -> FlowState | None: ...

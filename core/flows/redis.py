@@ -1,4 +1,5 @@
-"""Flow state in Redis: shared by every process and adapter, kept across restarts."""
+"""Flow state in Redis: a cache shared by every process and adapter (the database holds the
+durable copy)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ CLEARED = b"-"  # a finished flow: kept until its TTL, so a copy elsewhere is kn
 
 
 class RedisFlowStore:
-    degraded = False
-
     def __init__(self, redis: Redis, prefix: str = "habitlink") -> None:
         self._redis = redis
         self._prefix = f"{prefix}:flow:"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from core.numbers import parse_int
@@ -77,3 +77,12 @@ def _closest(wanted: str, folded: list[str]) -> list[int]:
 def _likeness(wanted: str, title: str) -> float:
     parts = [title, *title.split()] if " " not in wanted else [title]
     return max(difflib.SequenceMatcher(None, wanted, p).ratio() for p in parts)
+
+
+def rank_completions(
+    titles: Sequence[str], wanted: str, norm: Callable[[str], str], limit: int
+) -> list[str]:
+    """Titles whose normalised form starts with `wanted`, then those that contain it."""
+    starts = [t for t in titles if norm(t).startswith(wanted)]
+    inside = [t for t in titles if wanted in norm(t) and t not in starts]
+    return (starts + inside)[:limit]

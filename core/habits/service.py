@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from core.db.models import Habit, HabitLog, User
+from core.db.models import Habit, HabitLog, Identity, User
 from core.errors import Ambiguous, Choice, InvalidField, InvalidInput, NotFound
 from core.habits.aggregate import (
     after_write,
@@ -25,7 +25,7 @@ from core.habits.aggregate import (
     window_start,
 )
 from core.habits.history import CheckinStatus, HabitHistory
-from core.habits.matching import fold, match_title
+from core.habits.matching import fold, match_title, rank_completions
 from core.habits.schedule import Schedule
 from core.habits.stats import HabitStats
 from core.text import shorten
@@ -139,6 +139,28 @@ class HabitService:
             .order_by(Habit.position, Habit.id)
         )
         return list((await self.session.scalars(stmt)).all())
+
+    async def completions(
+        self, platform: str, external_id: str, typed: str, limit: int
+    ) -> list[str]:
+        """Autocomplete: the active habits of the person with this chat account whose title
+        starts with (then contains) what they typed; case and accents do not matter. Someone we
+        never met, and someone banned platform-wide, gets none (one query, read-only)."""
+        titles = list(
+            await self.session.scalars(
+                select(Habit.title)
+                .join(Identity, Identity.user_id == Habit.user_id)
+                .join(User, User.id == Habit.user_id)
+                .where(
+                    Identity.platform == platform,
+                    Identity.external_id == external_id,
+                    User.banned_at.is_(None),
+                    Habit.archived_at.is_(None),
+                )
+                .order_by(Habit.position, Habit.id)
+            )
+        )
+        return rank_completions(titles, fold(typed), fold, limit)
 
     async def get_owned(self, user: User, habit_id: int) -> Habit | None:
         habit = await self.session.get(Habit, habit_id)

@@ -1,5 +1,5 @@
 """The inbox: delivered platform updates kept until handled (no update lost by a crash)."""
 
-from core.inbox.service import KEEP_HANDLED, InboxEntry, InboxStore
+from core.inbox.service import KEEP_HANDLED, InboxEntry, InboxStore, PendingReply
 
-__all__ = ["KEEP_HANDLED", "InboxEntry", "InboxStore"]
+__all__ = ["KEEP_HANDLED", "InboxEntry", "InboxStore", "PendingReply"]

@@ -4,6 +4,7 @@ that delivers one twice (confirmed too late) finds it already known."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +23,13 @@ KEEP_HANDLED = timedelta(days=2)
 class InboxEntry:
     update_id: int
     payload: str
+
+
+@dataclass(frozen=True)
+class PendingReply:
+    update_id: int
+    payload: str  # the update, as it arrived
+    reply: str  # the reply, as the bot layer encoded it
 
 
 class InboxStore:
@@ -77,9 +85,9 @@ class InboxStore:
         ).all()
         return [InboxEntry(update_id, payload) for update_id, payload in rows]
 
-    async def mark_handled(self, platform: str, update_id: int) -> None:
+    async def mark_handled(self, platform: str, update_id: int, reply: str | None = None) -> None:
         """Mark an update handled: in the transaction of its effect, or after it changed
-        nothing (or failed)."""
+        nothing (or failed). `reply` is what to send for it, kept until `reply_sent`."""
         await self.session.execute(
             update(InboxUpdate)
             .where(
@@ -87,8 +95,35 @@ class InboxStore:
                 InboxUpdate.update_id == update_id,
                 InboxUpdate.handled_at.is_(None),
             )
-            .values(handled_at=self.clock.now())
+            .values(handled_at=self.clock.now(), reply=reply)
         )
+
+    async def replies_sent(self, platform: str, update_ids: Sequence[int]) -> None:
+        """These updates' replies were sent (or given up on): never send them again."""
+        await self.session.execute(
+            update(InboxUpdate)
+            .where(
+                InboxUpdate.platform == platform,
+                InboxUpdate.update_id.in_(update_ids),
+                InboxUpdate.reply.is_not(None),
+            )
+            .values(reply=None)
+        )
+
+    async def unsent(self, platform: str) -> list[PendingReply]:
+        """Replies of handled updates that a crash kept from being sent, oldest first."""
+        rows = (
+            await self.session.execute(
+                select(InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.reply)
+                .where(
+                    InboxUpdate.platform == platform,
+                    InboxUpdate.handled_at.is_not(None),
+                    InboxUpdate.reply.is_not(None),
+                )
+                .order_by(InboxUpdate.update_id)
+            )
+        ).all()
+        return [PendingReply(u, p, r) for u, p, r in rows if r is not None]
 
     async def prune(self, platform: str) -> None:
         """Forget handled updates older than KEEP_HANDLED."""

@@ -15,8 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import counters
 from core.clock import Clock
-from core.db.models import BotState, Habit, HabitTool, Tool, ToolOrigin, ToolStatus, User
+from core.db.models import (
+    BotState,
+    Habit,
+    HabitTool,
+    Identity,
+    Tool,
+    ToolOrigin,
+    ToolStatus,
+    User,
+)
 from core.errors import Ambiguous, InvalidInput, NotFound
+from core.habits.matching import rank_completions
 from core.toolbox.spec import ToolSpec, load_seed
 from core.users.locks import lock_user
 from core.validation import build
@@ -131,6 +141,26 @@ class ToolboxService:
             await self.session.scalars(select(Tool).where(SHOWN).order_by(func.lower(Tool.title)))
         )
 
+    async def completions(
+        self, platform: str, external_id: str, typed: str, limit: int
+    ) -> list[str]:
+        """Autocomplete: tool titles starting with (then containing) what was typed, for the
+        person with this chat account; someone banned platform-wide gets none."""
+        banned = await self.session.scalar(
+            select(Identity.id)
+            .join(User, User.id == Identity.user_id)
+            .where(
+                Identity.platform == platform,
+                Identity.external_id == external_id,
+                User.banned_at.is_not(None),
+            )
+        )
+        if banned is not None:
+            return []
+        titles = [t.title for t in await self.all()]
+        wanted = " ".join(typed.split()).lower()
+        return rank_completions(titles, wanted, str.lower, limit)
+
     async def browse(self, keyword: str = "") -> list[Tool]:
         """Tools whose title, keywords or summary contain the keyword (all when empty)."""
         tools = await self.all()
@@ -234,8 +264,11 @@ class ToolboxService:
         present = await self.session.get(HabitTool, (habit.id, tool.id))
         if present is not None:
             return False
-        count = await self.session.scalar(
-            select(func.count()).select_from(HabitTool).where(HabitTool.habit_id == habit.id)
+        count = await self.session.scalar(  # tools an admin hid do not count (nor show)
+            select(func.count())
+            .select_from(HabitTool)
+            .join(Tool, Tool.id == HabitTool.tool_id)
+            .where(HabitTool.habit_id == habit.id, SHOWN)
         )
         if (count or 0) >= MAX_TOOLS_PER_HABIT:
             raise InvalidInput(

@@ -4,12 +4,16 @@ a few people and for many (grouped queries, never one per day, person or group).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import event, text
 
 from bot.dispatcher import HabitLinkBot
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.habits.history import week_start
 from tests.support.admin import console_user_id, make_admin
+from tests.support.bots import make_bot
 from tests.support.images import jpeg
 from tests.support.requests import group_chat, person, private_chat, send
 
@@ -100,3 +104,50 @@ async def test_admin_pages_cost_the_same_statements_for_3_people_and_for_30(
     large = await admin_statements(bot, database, admin, p0)
     assert large == small, f"3 people: {small}; 30 people: {large}"
     assert max(small) <= 6, small
+
+
+async def test_the_dashboard_reads_habit_logs_through_its_indexes_on_postgres(
+    pg_database: Database, clock: SettableClock
+) -> None:
+    """With years of check-ins, PostgreSQL's plans for "check-ins per day" and "active this
+    week" are range scans of the two habit_logs indexes (migration 0023), not a scan of every
+    check-in ever made. The statements are the ones the dashboard really sends."""
+    bot = make_bot(pg_database, clock)
+    for i in range(3):
+        await someone(bot, i)
+    admin = await make_admin(bot.uow)
+    async with pg_database.engine.begin() as conn:  # five years of history for each habit
+        await conn.execute(
+            text(
+                "INSERT INTO habit_logs (habit_id, date, status, created_at) "
+                "SELECT h.id, d::date, 'done', d "
+                "FROM habits h, generate_series("
+                "  CAST(:today AS timestamptz) - interval '1825 days',"
+                "  CAST(:today AS timestamptz) - interval '1 day', interval '1 day') AS d"
+            ),
+            {"today": clock.now()},
+        )
+        await conn.execute(text("ANALYZE habit_logs"))
+    reads: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
+        if "habit_logs" in statement:
+            reads.append((statement, params))
+
+    event.listen(pg_database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with bot.uow() as uow:
+            view = await uow.admin.dashboard.overview(admin)
+    finally:
+        event.remove(pg_database.engine.sync_engine, "before_cursor_execute", record)
+    assert sum(d.done for d in view.checkins) == 3 * 89 + 3  # the last 90 days, today's too
+    assert view.active_this_week == 3
+    plans = []
+    async with pg_database.engine.connect() as conn:
+        for statement, params in reads:
+            rows = await conn.exec_driver_sql(f"EXPLAIN {statement}", params)
+            plans.append("\n".join(row[0] for row in rows))
+    assert len(plans) == 2, plans  # the active-people union and the check-ins per day
+    assert any("ix_habit_logs_date_status" in p for p in plans), plans
+    assert any("ix_habit_logs_created_at_habit_id" in p for p in plans), plans
+    assert not any("Seq Scan on habit_logs" in p for p in plans), plans

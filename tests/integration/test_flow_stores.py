@@ -1,4 +1,5 @@
-"""The flow-state port behaves the same in memory and in the real Redis."""
+"""The flow-state cache behaves the same in memory and in the real Redis; the durable copy in
+the database outlives both."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import pytest
 from redis.asyncio import Redis
 
 from core.clock import SettableClock
+from core.db.engine import Database
 from core.flows import FlowKey, FlowState, FlowStore, MemoryFlowStore
 from core.flows.redis import RedisFlowStore
 from core.flows.resilient import ResilientFlowStore
+from core.uow import UnitOfWorkFactory
 from tests.conftest import REDIS_TEST_URL, redis_for_test
 
 KEY = FlowKey("telegram", "100", "42")
@@ -33,7 +36,7 @@ async def store(request: pytest.FixtureRequest, clock: SettableClock) -> AsyncIt
         if request.param == "redis":
             yield redis_store
         else:
-            yield ResilientFlowStore(redis_store, MemoryFlowStore(clock))
+            yield ResilientFlowStore(redis_store)
 
 
 async def test_set_get_clear(store: FlowStore) -> None:
@@ -44,8 +47,10 @@ async def test_set_get_clear(store: FlowStore) -> None:
     other = FlowKey("telegram", "100", "43")
     assert await store.get(other) is None  # per person
     assert await store.get(FlowKey("discord", "100", "42")) is None  # per platform
+    assert await store.lookup(other) == (False, None)  # nothing known: ask the database
     await store.clear(KEY)
     assert await store.get(KEY) is None
+    assert await store.lookup(KEY) == (True, None)  # known to be over
     await store.clear(KEY)  # clearing twice is fine
 
 
@@ -82,9 +87,38 @@ async def test_a_cleared_flow_stays_cleared_for_a_process_with_an_old_copy(
 ) -> None:
     """Two processes share Redis: one finishes a flow, the other must not bring it back."""
     client, prefix = redis_env
-    first = ResilientFlowStore(RedisFlowStore(client, prefix=prefix), MemoryFlowStore(clock))
-    second = ResilientFlowStore(RedisFlowStore(client, prefix=prefix), MemoryFlowStore(clock))
+    first = ResilientFlowStore(RedisFlowStore(client, prefix=prefix))
+    second = ResilientFlowStore(RedisFlowStore(client, prefix=prefix))
     await first.set(KEY, FlowState("newhabit", "why"))
     await second.clear(KEY)
     assert await first.get(KEY) is None
     assert await second.get(KEY) is None
+
+
+async def test_the_database_copy_is_kept_with_the_unit_of_work_and_expires(
+    database: Database, clock: SettableClock
+) -> None:
+    units = UnitOfWorkFactory(database, clock)
+    state = FlowState("newhabit", "how_often", {"title": "Stretch"})
+    async with units() as uow:
+        await uow.flow_states.put(KEY, state, ttl=60)  # not committed: not kept
+    async with units() as uow:
+        assert await uow.flow_states.get(KEY) is None
+        await uow.flow_states.put(KEY, state, ttl=60)
+        await uow.commit()
+    async with units() as uow:
+        assert await uow.flow_states.get(KEY) == state
+        moved = FlowState("newhabit", "why", {"title": "Stretch"})
+        await uow.flow_states.put(KEY, moved, ttl=60)  # a later step replaces it
+        await uow.commit()
+    async with units() as uow:
+        assert await uow.flow_states.get(KEY) == moved
+    clock.advance(timedelta(seconds=61))
+    async with units() as uow:
+        assert await uow.flow_states.get(KEY) is None  # abandoned: forgotten
+        await uow.flow_states.prune()
+        await uow.flow_states.put(FlowKey("telegram", "1", "2"), state)
+        await uow.flow_states.put(FlowKey("telegram", "1", "2"), None)  # the flow ended
+        await uow.commit()
+    async with units() as uow:
+        assert await uow.flow_states.get(FlowKey("telegram", "1", "2")) is None

@@ -1,9 +1,12 @@
-"""The inbox of delivered updates: stored once, pending until handled, forgotten after a while."""
+"""The inbox of delivered updates: stored once, pending until handled, forgotten after a while;
+the reply of a handled update kept until it is sent."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.messages import Button, Document, Image, Reply, Response, bold, italic, rich
+from bot.outgoing import decode_response, encode_response
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.inbox import KEEP_HANDLED, InboxEntry
@@ -49,3 +52,30 @@ async def test_handled_updates_are_forgotten_after_a_while(
     async with units() as uow:
         assert await uow.inbox.accept("telegram", [InboxEntry(1, "{}")]) == [InboxEntry(1, "{}")]
         assert [e.update_id for e in await uow.inbox.pending("telegram")] == [1, 2]
+
+
+async def test_a_reply_is_kept_with_its_update_until_sent(
+    database: Database, clock: SettableClock
+) -> None:
+    units = UnitOfWorkFactory(database, clock)
+    response = Response(
+        [
+            Reply.of("Created ", bold("Read"), buttons=[[Button("Done", "done:1")]], edit=True),
+            Reply(image=Image(b"\x89PNG\x00", "week.png", rich("Your ", italic("week")))),
+            Reply(document=Document(b'{"a": 1}', "export.json", "application/json")),
+        ],
+        notice="Saved",
+    )
+    async with units() as uow:
+        await uow.inbox.accept("telegram", [InboxEntry(1, '{"update_id": 1}'), InboxEntry(2, "{}")])
+        await uow.inbox.mark_handled("telegram", 1, encode_response(response))
+        await uow.inbox.mark_handled("telegram", 2)  # nothing to say
+        await uow.commit()
+    async with units() as uow:
+        (unsent,) = await uow.inbox.unsent("telegram")
+        assert (unsent.update_id, unsent.payload) == (1, '{"update_id": 1}')
+        assert decode_response(unsent.reply) == response
+        await uow.inbox.replies_sent("telegram", [1, 2])
+        await uow.commit()
+    async with units() as uow:
+        assert await uow.inbox.unsent("telegram") == []

@@ -229,3 +229,31 @@ async def test_migration_keeps_tools_made_before_it(tmp_path: object) -> None:
             await session.commit()
     finally:
         await db.dispose()
+
+
+async def test_a_hidden_tool_does_not_count_toward_the_limit(
+    database: Database, clock: SettableClock
+) -> None:
+    """An admin hid one of the five tools a habit uses: it shows nowhere, so the person may
+    attach another in its place (and it still counts once shown again)."""
+    alice = await make_user(database, clock, "Alice")
+    async with database.session() as session:
+        user = await session.get(User, alice)
+        assert user is not None
+        habit = await HabitService(session, clock).create(
+            user, HabitDraft.build(title="Run"), TODAY
+        )
+        toolbox = ToolboxService(session, clock)
+        first, *rest = await toolbox.all()
+        five, sixth = [first, *rest[:4]], rest[4]
+        for tool in five:
+            assert await toolbox.attach(habit, tool) is True
+        with pytest.raises(InvalidInput, match="5 tools already"):
+            await toolbox.attach(habit, sixth)
+        await session.execute(update(Tool).where(Tool.id == first.id).values(status="hidden"))
+        assert await toolbox.attach(habit, sixth) is True
+        assert len((await toolbox.for_habits([habit.id]))[habit.id]) == 5
+        await session.execute(update(Tool).where(Tool.id == first.id).values(status="approved"))
+        with pytest.raises(InvalidInput, match="5 tools already"):
+            await toolbox.attach(habit, rest[5])
+        await session.commit()

@@ -12,6 +12,7 @@ import pytest
 
 from core.clock import SettableClock
 from core.db.engine import Database
+from core.db.models import Identity
 from core.media.storage import LocalMediaStore
 from core.notify.outbox import NewNotification
 from core.uow import UnitOfWork
@@ -64,6 +65,35 @@ async def test_ban_and_unban_a_person_found_by_their_chat_username(
     await post(admin, "/admin/user/2/unban")
     assert "Run" in await console.say("/habits")
     assert await audit(database, clock) == [("user.unban", 2), ("user.ban", 2)]
+
+
+async def test_a_person_with_several_matching_chat_accounts_is_counted_once(
+    admin: httpx.AsyncClient, console: ConsoleSession, database: Database, clock: SettableClock
+) -> None:
+    await console.say(":user Mallory", ":chat dm", "/habits")
+    await console.say(":user Bob", ":chat dm", "/habits")
+    async with UnitOfWork(database, clock) as uow:
+        mallory = await uow.users.identity("console", "mallory")
+        assert mallory is not None
+    async with database.session() as session:  # two more accounts, as linking leaves them
+        for platform, name in (("telegram", "mallory_tg"), ("discord", "mallory.dc")):
+            session.add(
+                Identity(
+                    user_id=mallory.user_id,
+                    platform=platform,
+                    external_id=f"{platform}-1",
+                    username=name,
+                    display_name="Mallory",
+                    created_at=clock.now(),
+                )
+            )
+        await session.commit()
+    found = await admin.get("/admin/user/list", params={"search": "MALLORY"})
+    assert found.status_code == 200
+    assert "of 1 items" in found.text and "Bob" not in found.text
+    assert found.text.count(f"/admin/user/details/{mallory.user_id}") >= 1
+    everyone = await admin.get("/admin/user/list", params={"search": ""})
+    assert "of 3 items" in everyone.text  # the admin, Mallory and Bob
 
 
 async def test_a_groups_page_shows_members_roles_and_learnings_but_not_the_invite(

@@ -170,6 +170,12 @@ async def test_an_admin_hides_a_learning_in_the_browser_and_the_feed_drops_it(
             log = await page.inner_text("table")
             assert "learning.hide" in log and EMAIL in log
             await page.screenshot(path=ARTIFACTS / "admin-audit-log.png", full_page=True)
+            # Signing out is the sidebar's form (a POST with the token), not a link.
+            assert await page.locator("a[href$='/admin/logout']").count() == 0
+            await page.click("#sign-out button")
+            await page.wait_for_url("**/admin/login")
+            await page.goto(instance.base + "/admin/dashboard")
+            assert page.url == instance.base + "/admin/login"
             # Styles, scripts and fonts all come from this server: no CDN, no network.
             elsewhere = [u for u in fetched if not u.startswith((instance.base, "data:"))]
             assert elsewhere == []

@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
 
 from bot.config import Settings
+from core.toolbox.spec import load_seed
 from tests.e2e.test_console_cli import REPO, habitlink
 from tests.web.conftest import PASSWORD
 
@@ -53,7 +56,12 @@ def test_habitlink_web_serves_the_api(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=20)
-    assert (tmp_path / "data" / "habitlink.db").exists()  # created and migrated on its own
+    database = tmp_path / "data" / "habitlink.db"
+    assert database.exists()  # created and migrated on its own
+    with closing(sqlite3.connect(database)) as db:  # nothing asked for a tool: start-up did it
+        (tools,) = db.execute("SELECT count(*) FROM tools WHERE origin = 'seed'").fetchone()
+    assert tools == len(load_seed().tools)
+    assert '"event": "toolbox seed synced"' in stderr
     key_file = tmp_path / "data" / "secret_key"  # no SECRET_KEY set: a random one, kept private
     assert key_file.stat().st_mode & 0o077 == 0 and len(key_file.read_text().strip()) >= 32
     assert rid in stderr and '"path": "/api/v1/auth/register"' in stderr

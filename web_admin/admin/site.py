@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from sqladmin import Admin
@@ -14,6 +15,7 @@ from sqladmin.authentication import login_required
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
 
 from bot.config import WeakSecret, require_strong_secret
 from web_admin.admin.auth import AdminAuth
@@ -34,10 +36,28 @@ NO_SECRET = (
 
 
 class HabitLinkAdmin(Admin):
+    def __init__(self, app: FastAPI, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        # SQLAdmin signs out on GET, so any other site could sign an admin out with a link or
+        # an image. Here GET only asks, and the POST (CSRF-checked like every POST) signs out.
+        routes = self.admin.router.routes
+        for i, route in enumerate(routes):
+            if isinstance(route, Route) and route.name == "logout":
+                routes[i] = Route(
+                    "/logout", endpoint=self.logout, name="logout", methods=["GET", "POST"]
+                )
+
     @login_required
     async def index(self, request: Request) -> Response:
         """The dashboard is the first page."""
         return RedirectResponse(request.url_for("admin:view-dashboard"), status_code=302)
+
+    async def logout(self, request: Request) -> Response:
+        if request.method == "POST":  # the CSRF middleware has checked the token by now
+            return await super().logout(request)
+        if "user_id" not in request.session:  # signed out already
+            return RedirectResponse(request.url_for("admin:login"), status_code=302)
+        return await self.templates.TemplateResponse(request, "habitlink/sign_out.html", {})
 
 
 def mount_admin(app: FastAPI, web: Web) -> None:

@@ -4,6 +4,7 @@ from core.db.base import Base
 from core.db.models.accounts import RefreshToken, ResetCode
 from core.db.models.audit import AuditEntry
 from core.db.models.counters import DailyCounter
+from core.db.models.flows import FlowRecord
 from core.db.models.groups import Group, GroupBan, GroupChat, GroupMember, GroupRole, Proof
 from core.db.models.habits import Habit, HabitLog, Reminder
 from core.db.models.inbox import InboxUpdate
@@ -27,6 +28,7 @@ __all__ = [
     "Base",
     "BotState",
     "DailyCounter",
+    "FlowRecord",
     "Group",
     "GroupBan",
     "GroupChat",

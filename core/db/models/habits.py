@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -92,6 +93,10 @@ class HabitLog(Base):
     __table_args__ = (
         UniqueConstraint("habit_id", "date"),
         CheckConstraint("status IN ('done', 'skipped')", name="status"),
+        # The admin dashboard (core.admin.dashboard): check-ins per day over a date range, and
+        # who checked in since a moment; both index-only range scans (migration 0023).
+        Index("ix_habit_logs_date_status", "date", "status"),
+        Index("ix_habit_logs_created_at_habit_id", "created_at", "habit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,3 +24,6 @@ class InboxUpdate(Base):
     payload: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The reply to send, stored with `handled_at` (the effect's transaction) and cleared once
+    # it is sent: a crash between the two sends it after the restart.
+    reply: Mapped[str | None] = mapped_column(Text)

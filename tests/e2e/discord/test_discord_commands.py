@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from adapters.discord.commands import args_of
 from adapters.discord.render import split
+from bot.dispatcher import HabitLinkBot
 from bot.handlers import build_router
 from bot.messages import Rich, Span, Style, bold, pre, rich
 from tests.fakes.discord_models import EPHEMERAL, StoredMessage
+from tests.support.admin import make_admin
 from tests.support.discord import DiscordHarness, visible
 
 
@@ -83,6 +85,33 @@ async def test_autocomplete_offers_the_persons_habits(dc: DiscordHarness) -> Non
     fake.add_member(fake.default_guild, bob)
     strangers = fake.autocomplete("proof", "habit", "r", user=bob)
     assert (await fake.wait_for_interaction_response(strangers)).choices == []
+
+
+async def test_autocomplete_answers_nobody_banned(dc: DiscordHarness, bot: HabitLinkBot) -> None:
+    """A person banned platform-wide gets no habit or tool suggestions (core decides), and gets
+    them again once unbanned."""
+    fake = dc.fake
+    dm = fake.dm_channel()
+    await dc.slash("habit new", {"title": "Read 10 pages"}, channel=dm)
+
+    async def offered() -> tuple[list[str], list[str]]:
+        habits = await fake.wait_for_interaction_response(fake.autocomplete("habit done", "habit"))
+        tools = await fake.wait_for_interaction_response(fake.autocomplete("tool", "tool", "temp"))
+        return [c["name"] for c in habits.choices], [c["name"] for c in tools.choices]
+
+    assert await offered() == (["Read 10 pages"], ["Temptation bundling"])
+    admin = await make_admin(bot.uow)
+    async with bot.uow() as uow:
+        found = await uow.users.find("discord", external_id=str(fake.default_user.id))
+        assert found is not None
+        person = found.id
+        assert await uow.admin.people.ban(admin, person, "spam")
+        await uow.commit()
+    assert await offered() == ([], [])
+    async with bot.uow() as uow:
+        assert await uow.admin.people.unban(admin, person)
+        await uow.commit()
+    assert await offered() == (["Read 10 pages"], ["Temptation bundling"])
 
 
 async def test_guided_new_habit_in_a_dm(dc: DiscordHarness) -> None:

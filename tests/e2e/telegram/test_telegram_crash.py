@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from core.db.engine import Database
-from core.db.models import Message
+from core.db.models import Habit, Message
 from tests.e2e.test_console_cli import REPO, habitlink
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -104,3 +104,50 @@ async def test_a_killed_bot_loses_no_command_and_handles_none_twice(
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
                 await asyncio.wait_for(process.wait(), 30)
+
+
+async def test_a_reply_lost_by_a_kill_after_the_commit_is_sent_after_the_restart(
+    database: Database, tmp_path: Path
+) -> None:
+    """The bot dies after the command's effect is committed and before its reply reached
+    Telegram (here: Telegram answered the send with a long 429, and the bot is killed while
+    it waits). After the restart the reply arrives once, and the command is not run again."""
+    async with FakeTelegram() as fake:
+        chat = fake.private_chat()
+        process = await start_bot(fake, database, tmp_path)
+        try:
+            fake.send_command("start")
+            await fake.wait_for_message(chat_id=chat.id, timeout=30)
+            fake.fail_next("sendMessage", chat_id=chat.id, retry_after=60)
+            fake.send_command("newhabit", "Juggle")
+            await fake.wait_for(
+                lambda: any(c.status == 429 for c in fake.calls_of("sendMessage")),
+                timeout=30,
+                what="the reply's send refused with a 429",
+            )
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+            assert await habit_titles(database) == ["Juggle"]  # the effect was committed
+            assert not any("Juggle" in (m.plain_text or "") for m in fake.sent_messages)
+
+            since = len(fake.sent_messages)
+            process = await start_bot(fake, database, tmp_path)
+            reply = await fake.wait_for_message(
+                chat_id=chat.id, text_contains="Juggle", since=since, timeout=30
+            )
+            assert "Created" in (reply.plain_text or "")
+            fake.send_command("habits")
+            await fake.wait_for_message(chat_id=chat.id, text_contains="1.", since=since + 1)
+            sent = [m.plain_text or "" for m in fake.sent_messages[since:]]
+            assert sum("Created" in text for text in sent) == 1, sent  # sent once
+            assert await habit_titles(database) == ["Juggle"]  # and not created twice
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(process.wait(), 30)
+        fake.assert_no_violations()
+
+
+async def habit_titles(database: Database) -> list[str]:
+    async with database.session() as session:
+        return list((await session.scalars(select(Habit.title))).all())

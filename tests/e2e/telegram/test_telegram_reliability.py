@@ -1,13 +1,15 @@
-"""Reliability: a busy group delays nobody else, presses are answered in time, group upgrades,
-updates the library cannot read, and a webhook URL without a path."""
+"""Reliability: a busy group or large proofs delay nobody else, presses are answered in time,
+group upgrades, updates the library cannot read, and a webhook URL without a path."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 
 import pytest
+from PIL import Image as PILImage
 
 from adapters.telegram.adapter import SORRY_SEND, TelegramAdapter
 from adapters.telegram.intake import webhook_target
@@ -240,3 +242,47 @@ async def test_getupdates_errors_are_waited_out_and_lose_nothing(
     failures = [r for r in caplog.records if r.getMessage() == "getUpdates failed"]
     assert failures  # logged (one may come before the log is watched), and the bot went on
     assert all(fake.token not in r.__dict__["error"] for r in failures)
+
+
+def largest_png() -> bytes:
+    """A 24-megapixel PNG, the largest accepted: decoded at full size (a 50-megapixel PNG is
+    refused from its header). A gradient, so it stays small to send but costs a real decode."""
+    out = io.BytesIO()
+    PILImage.linear_gradient("L").resize((6000, 4000)).convert("RGB").save(
+        out, "PNG", compress_level=1
+    )
+    return out.getvalue()
+
+
+async def test_large_proofs_delay_nobody_else(telegram: TelegramHarness) -> None:
+    fake = telegram.fake
+    group, _ = await crew(telegram)
+    alice, carol = fake.default_user, fake.new_user("Carol")
+    clock = asyncio.get_running_loop().time
+
+    async def help_latency() -> float:
+        started = clock()
+        (reply,) = await telegram.say("/help", user=carol, timeout=60)
+        assert "/habits" in (reply.plain_text or "")
+        return clock() - started
+
+    baseline = min([await help_latency() for _ in range(3)])  # on this machine, right now
+    png = largest_png()
+    since = len(fake.sent_messages)
+    started = clock()
+    for _ in range(4):
+        fake.send_photo(chat=group, user=alice, data=png)
+    await fake.wait_for_calls("getFile", 1, timeout=30)  # the proofs are being worked on
+    loaded = await help_latency()
+    proofs = await fake.wait_for(
+        lambda: found if len(found := telegram.messages_since(since, group)) >= 4 else None,
+        timeout=120,
+        what="the four proofs answered",
+    )
+    all_proofs = clock() - started
+    assert all((p.plain_text or "").startswith("Proof saved") for p in proofs)
+    carols = [m for m in fake.sent_messages[since:] if m.chat_id == carol.id]
+    # Carol was answered before the proofs were through, in a fraction of their time ...
+    assert fake.sent_messages.index(carols[-1]) < fake.sent_messages.index(proofs[-1])
+    # (when proofs hold the event loop, she waits for the one in progress: most of 1/4 of them)
+    assert loaded < baseline + all_proofs / 6, (loaded, all_proofs, baseline)
