@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.admin.audit import AuditLog
@@ -32,6 +32,7 @@ from core.media.storage import MediaStore
 NO_LEARNING = "There is no such learning."
 NO_PROOF = "There is no such proof."
 PAGE_SIZE = 50
+_Row = TypeVarTuple("_Row")
 
 
 @dataclass(frozen=True)
@@ -110,19 +111,8 @@ class Moderation:
             .join(Group, Group.id == Message.group_id)
             .join(User, User.id == Message.user_id)
             .where(Message.type == MessageKind.LEARNING.value)
-            .order_by(Message.id.desc())
-            .limit(min(max(limit, 1), 500))
         )
-        if group_id is not None:
-            stmt = stmt.where(Message.group_id == group_id)
-        if author_id is not None:
-            stmt = stmt.where(Message.user_id == author_id)
-        if hidden is not None:
-            stmt = stmt.where(
-                Message.hidden_at.is_not(None) if hidden else Message.hidden_at.is_(None)
-            )
-        if before_id is not None:
-            stmt = stmt.where(Message.id < before_id)
+        stmt = _page(stmt, Message, group_id, author_id, hidden, before_id, limit)
         return [LearningRow(*row) for row in (await self.session.execute(stmt)).all()]
 
     async def proofs(
@@ -154,17 +144,8 @@ class Moderation:
             )
             .join(Group, Group.id == Proof.group_id)
             .join(User, User.id == Proof.user_id)
-            .order_by(Proof.id.desc())
-            .limit(min(max(limit, 1), 500))
         )
-        if group_id is not None:
-            stmt = stmt.where(Proof.group_id == group_id)
-        if author_id is not None:
-            stmt = stmt.where(Proof.user_id == author_id)
-        if hidden is not None:
-            stmt = stmt.where(Proof.hidden_at.is_not(None) if hidden else Proof.hidden_at.is_(None))
-        if before_id is not None:
-            stmt = stmt.where(Proof.id < before_id)
+        stmt = _page(stmt, Proof, group_id, author_id, hidden, before_id, limit)
         return [ProofRow(*list(row)) for row in (await self.session.execute(stmt)).all()]
 
     # --- learnings ---------------------------------------------------------------------------
@@ -290,6 +271,27 @@ class Moderation:
         ).scalar_subquery()
         row = (await self.session.execute(select(learnings, proofs))).one()
         return int(row[0]), int(row[1])
+
+
+def _page(
+    stmt: Select[*_Row],
+    model: type[Message] | type[Proof],
+    group_id: int | None,
+    author_id: int | None,
+    hidden: bool | None,
+    before_id: int | None,
+    limit: int,
+) -> Select[*_Row]:
+    """One admin list page of learnings or proofs: newest first, narrowed as asked."""
+    if group_id is not None:
+        stmt = stmt.where(model.group_id == group_id)
+    if author_id is not None:
+        stmt = stmt.where(model.user_id == author_id)
+    if hidden is not None:
+        stmt = stmt.where(model.hidden_at.is_not(None) if hidden else model.hidden_at.is_(None))
+    if before_id is not None:
+        stmt = stmt.where(model.id < before_id)
+    return stmt.order_by(model.id.desc()).limit(min(max(limit, 1), 500))
 
 
 def _hidden_state(hidden_at: datetime | None, hidden_by: int | None) -> dict[str, Any]:

@@ -92,9 +92,10 @@ async def set_summary_times(
     await session.execute(stmt, [{"row_id": i, "row_a": a} for i, a in rows])
 
 
+# The count comes back as one row (a CTE over RETURNING), not one row per queued id.
 ENQUEUE_SQL = text(
-    "INSERT INTO notifications (dedupe_key, kind, platform, chat_id, due_at, user_id, group_id, "
-    "payload, status, attempts, next_attempt_at, created_at) "
+    "WITH queued AS (INSERT INTO notifications (dedupe_key, kind, platform, chat_id, due_at, "
+    "user_id, group_id, payload, status, attempts, next_attempt_at, created_at) "
     "SELECT v.dedupe_key, v.kind, v.platform, v.chat_id, v.due_at, v.user_id, v.group_id, "
     "CAST(v.payload AS JSON), :status, 0, :now, :now "
     "FROM unnest(CAST(:keys AS VARCHAR[]), CAST(:kinds AS VARCHAR[]), "
@@ -102,7 +103,7 @@ ENQUEUE_SQL = text(
     "CAST(:users AS INTEGER[]), CAST(:groups AS INTEGER[]), CAST(:payloads AS TEXT[])) "
     "WITH ORDINALITY AS v(dedupe_key, kind, platform, chat_id, due_at, user_id, group_id, "
     "payload, n) ORDER BY v.n "
-    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1) SELECT count(*) FROM queued"
 )
 
 

@@ -101,7 +101,7 @@ class Outbox:
                 "status": NotificationStatus.PENDING.value,
                 "now": now,
             }
-            return len((await self.session.execute(ENQUEUE_SQL, params)).all())
+            return int((await self.session.execute(ENQUEUE_SQL, params)).scalar_one())
         rows = [
             {
                 "dedupe_key": n.dedupe_key,

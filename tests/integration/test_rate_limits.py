@@ -2,8 +2,10 @@
 
 These check behaviour, not speed: every acquisition is stamped with time.monotonic() as it
 returns, and no window of a limit's period may hold more than its count. Client-side stamps
-carry a little scheduling and network jitter (Redis admits by the server's clock), so a window
-is checked a few milliseconds shorter than the period (SLACK).
+carry scheduling and network jitter (Redis admits by the server's clock; on a loaded 2-core
+machine running the suite on two workers a stamp was seen 40 ms after its admission), so a window
+is checked SLACK shorter than the period. A limiter that did not wait would put every stamp
+within a few milliseconds, far inside that.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from core.ratelimit import Limit, MemoryRateLimiter, RateLimiter
 from core.ratelimit.redis import RedisRateLimiter
 from tests.conftest import REDIS_TEST_URL, redis_for_test
 
-SLACK = 0.02  # seconds of stamp jitter tolerated per window
+SLACK = 0.06  # seconds of stamp jitter tolerated per window
 BLOCKED = 0.15  # an acquisition that has not returned after this long is waiting
 
 
