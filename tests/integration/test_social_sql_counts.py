@@ -20,6 +20,9 @@ async def ask(bot: HabitLinkBot, who: Person, chat: Chat, text: str) -> Response
 
 
 async def statements_for(bot: HabitLinkBot, db: Database, request: Request) -> int:
+    """Statements of a request by someone whose flow place the bot knows already (a person it
+    has not heard from in this chat for a while costs one more: the durable flow read)."""
+    await bot.handle(Request.from_text(request.sender, request.chat, "/help"))
     before = db.statements
     response = await bot.handle(request)
     assert response.replies, request
