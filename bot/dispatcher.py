@@ -163,9 +163,7 @@ class HabitLinkBot:
             user, is_new = await uow.users.identify(contact)
             if user.banned_at is not None:
                 response = await self._banned(uow, request, user)
-                await _mark_handled(uow, request, response)
-                if request.update_id is not None:
-                    response = replace(response, recorded=True)
+                response = await _mark_handled(uow, request, response)
                 await uow.commit()
                 return response
             ctx = Context(
@@ -181,9 +179,7 @@ class HabitLinkBot:
             response = await self._route(ctx)
             if ctx.flow_changed:  # the flow's place is saved with the step's effect
                 await uow.flow_states.put(key, ctx.next_flow)
-            await _mark_handled(uow, request, response)
-            if request.update_id is not None:  # the adapter need not mark it again
-                response = replace(response, recorded=True)  # once the commit below succeeds
+            response = await _mark_handled(uow, request, response)
             await uow.commit()
         if ctx.flow_changed or not cached:
             state = ctx.next_flow if ctx.flow_changed else flow
@@ -245,12 +241,15 @@ class HabitLinkBot:
         return Response()  # groups talk among themselves; the bot answers commands only
 
 
-async def _mark_handled(uow: UnitOfWork, request: Request, response: Response) -> None:
+async def _mark_handled(uow: UnitOfWork, request: Request, response: Response) -> Response:
     """A delivered update is marked handled with its effect, so it is never handled twice; its
-    reply goes with it, so a crash before the reply is sent does not lose it."""
-    if request.update_id is not None:
-        reply = encode_response(response) if response.replies else None
-        await uow.inbox.mark_handled(request.chat.platform, request.update_id, reply)
+    reply goes with it, so a crash before the reply is sent does not lose it. The response says
+    so (`recorded`: once the caller's commit succeeds, the adapter need not mark it again)."""
+    if request.update_id is None:
+        return response
+    reply = encode_response(response) if response.replies else None
+    await uow.inbox.mark_handled(request.chat.platform, request.update_id, reply)
+    return replace(response, recorded=True)
 
 
 def _explain(exc: HabitLinkError, request: Request, router: Router) -> Response:
