@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import time as dt_time
-from typing import Any, NamedTuple
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_date
@@ -28,12 +27,18 @@ from core.db.models import (
 )
 from core.habits.history import week_start
 from core.notify.bulk import among, is_postgres, set_reminder_times, set_summary_times
+from core.notify.due_reminders import (
+    DROP_AFTER,
+    LATE_AFTER,
+    Times,
+    dedupe_key,
+    payload,
+    quiet_hour,
+    set_based_batch,
+)
 from core.notify.outbox import NewNotification, Outbox
-from core.reminders.timing import next_occurrence, next_weekly
+from core.reminders.timing import next_weekly
 from core.visibility import not_banned
-
-LATE_AFTER = timedelta(minutes=5)
-DROP_AFTER = timedelta(hours=1)
 
 
 @dataclass
@@ -49,62 +54,6 @@ class ProduceReport:
 
 def in_quiet_hours(settings: UserSettings, hour: int) -> bool:
     return quiet_hour(settings.quiet_start, settings.quiet_end, hour)
-
-
-def quiet_hour(start: int | None, end: int | None, hour: int) -> bool:
-    """Whether `hour` (local) is in the quiet hours start..end (which may wrap midnight)."""
-    if start is None or end is None or start == end:
-        return False
-    return start <= hour < end if start < end else hour >= start or hour < end
-
-
-class _Times:
-    """The time-zone arithmetic of one batch, each distinct question answered once.
-
-    A burst is many reminders at a few local times in a few zones, so a batch of 1,000 asks
-    `next_occurrence` a handful of times instead of 1,000 (it is exact either way: the answers
-    depend only on the arguments and `now`, fixed for the batch)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-        self._next: dict[tuple[dt_time, str, int], datetime] = {}
-        self._latest: dict[tuple[dt_time, str, int], datetime] = {}
-        self._when: dict[tuple[datetime, str, int], _When] = {}
-
-    def next(self, at: dt_time, zone: str, mask: int) -> datetime:
-        """The reminder's next time after now."""
-        key = (at, zone, mask)
-        if (found := self._next.get(key)) is None:
-            found = self._next[key] = next_occurrence(at, ZoneInfo(zone), self.now, mask)
-        return found
-
-    def latest(self, at: dt_time, zone: str, mask: int) -> datetime:
-        """Its first time after an hour ago (due within the hour when not after now)."""
-        key = (at, zone, mask)
-        if (found := self._latest.get(key)) is None:
-            after = self.now - DROP_AFTER
-            found = self._latest[key] = next_occurrence(at, ZoneInfo(zone), after, mask)
-        return found
-
-    def when(self, instant: datetime, zone: str, day_start_hour: int) -> _When:
-        """What a reminder's message and checks need of its instant, in the user's zone."""
-        key = (instant, zone, day_start_hour)
-        if (found := self._when.get(key)) is None:
-            local = instant.astimezone(ZoneInfo(zone))
-            day = local_date(instant, ZoneInfo(zone), day_start_hour)
-            found = _When(
-                day, day.isoformat(), local.hour, local.strftime("%H:%M"), instant.isoformat()
-            )
-            self._when[key] = found
-        return found
-
-
-class _When(NamedTuple):
-    day: date  # the user's day (core.clock.local_date)
-    day_text: str
-    hour: int  # local
-    clock: str  # local "HH:MM"
-    instant: str  # the UTC instant, ISO 8601
 
 
 class Producer:
@@ -135,16 +84,34 @@ class Producer:
             found.setdefault(user_id, (platform, chat or ""))
         return found
 
-    async def reminders(self, report: ProduceReport, batch: int = 1000) -> None:
+    async def reminders(
+        self, report: ProduceReport, batch: int = 1000, *, set_based: bool = True
+    ) -> None:
+        """Every due reminder, in batches: on PostgreSQL set-based, two statements a batch
+        (core/notify/due_reminders.py); on SQLite, or with `set_based=False` (the tests compare
+        the two paths), row by row in Python."""
         # A loop, not recursion: each batch's rows are freed before the next batch is read
         # (recursing kept every batch alive, about 6.6 kB a reminder: 660 MB for 100,000).
         # Keyset: each batch starts after the last one's id, so no batch re-reads the rows
         # the earlier ones already moved on (their index entries stay until vacuum).
+        one = self._reminder_set if set_based and is_postgres(self.session) else self._reminder_rows
         after = 0
-        while (after := await self._reminder_batch(report, batch, after)) > 0:
+        while (after := await one(report, batch, after)) > 0:
             pass
 
-    async def _reminder_batch(self, report: ProduceReport, batch: int, after: int) -> int:
+    async def _reminder_set(self, report: ProduceReport, batch: int, after: int) -> int:
+        counts, last = await set_based_batch(
+            self.session, self.clock.now(), self.clock.now, self.platforms, batch, after
+        )
+        report.queued += counts.queued
+        report.late += counts.late
+        report.dropped += counts.dropped
+        report.already_checked_in += counts.already_checked_in
+        report.quiet += counts.quiet
+        report.unreachable += counts.unreachable
+        return last
+
+    async def _reminder_rows(self, report: ProduceReport, batch: int, after: int) -> int:
         """One batch of due reminders; returns the last id when the batch was full, else 0.
 
         Plain rows, not ORM objects, and one UPDATE and one INSERT for the whole batch; the
@@ -152,47 +119,23 @@ class Producer:
         """
         now = self.clock.now()
         due = or_(Reminder.next_due_at <= now, Reminder.snoozed_until <= now)
-        columns: list[Any] = [
-            Reminder.id,
-            Reminder.habit_id,
-            Reminder.local_time,
-            Reminder.weekday_mask,
-            Reminder.next_due_at,
-            Reminder.snoozed_until,
-            Habit.user_id,
-            UserSettings.timezone,
-            UserSettings.day_start_hour,
-            UserSettings.quiet_start,
-            UserSettings.quiet_end,
-        ]
-        pg = is_postgres(self.session)
-        if pg:
-            # Where each person can be written to, in the same statement (PostgreSQL only:
-            # SQLite has no LATERAL): what _private_chats answers, one index probe per row.
-            first_chat = (
-                select(Identity.platform, Identity.dm_chat_id)
-                .where(
-                    Identity.user_id == Habit.user_id,
-                    Identity.dm_chat_id.is_not(None),
-                    Identity.unreachable_at.is_(None),
-                    Identity.platform.in_(sorted(self.platforms)),
-                    not_banned(Identity.user_id),  # banned people get no reminders
-                )
-                .order_by(Identity.id)
-                .limit(1)
-                .correlate(Habit)
-                .lateral("chat")
-            )
-            columns += [first_chat.c.platform, first_chat.c.dm_chat_id]
         stmt = (
-            select(*columns)
+            select(
+                Reminder.id,
+                Reminder.habit_id,
+                Reminder.local_time,
+                Reminder.weekday_mask,
+                Reminder.next_due_at,
+                Reminder.snoozed_until,
+                Habit.user_id,
+                UserSettings.timezone,
+                UserSettings.day_start_hour,
+                UserSettings.quiet_start,
+                UserSettings.quiet_end,
+            )
             .join(Habit, Habit.id == Reminder.habit_id)
             .join(UserSettings, UserSettings.user_id == Habit.user_id)
-        )
-        if pg:
-            stmt = stmt.outerjoin(first_chat, true())
-        stmt = (
-            stmt.where(due, Habit.archived_at.is_(None), Reminder.id > after)
+            .where(due, Habit.archived_at.is_(None), Reminder.id > after)
             .order_by(Reminder.id)
             .limit(batch)
             .with_for_update(skip_locked=True, of=Reminder)
@@ -200,30 +143,15 @@ class Producer:
         rows = (await self.session.execute(stmt)).all()
         if not rows:
             return 0
-        chats: dict[int, tuple[str, str]]
-        if pg:
-            chats = {r.user_id: (r.platform, r.dm_chat_id) for r in rows if r.platform}
-        else:
-            chats = await self._private_chats({row.user_id for row in rows})
-        times = _Times(now)
+        chats = await self._private_chats({row.user_id for row in rows})
+        times = Times(now)
         fired: list[tuple[Any, datetime, bool]] = []
         moved: list[tuple[int, datetime | None, datetime | None]] = []
         for row in rows:
-            snoozed_until = row.snoozed_until
-            if snoozed_until is not None and snoozed_until <= now:
-                fired.append((row, snoozed_until, True))
-                snoozed_until = None
-            next_due_at = row.next_due_at
-            if next_due_at is not None and next_due_at <= now:
-                fired.append((row, next_due_at, False))
-                key = (row.local_time, row.timezone, row.weekday_mask)
-                if now - next_due_at > DROP_AFTER:
-                    # After downtime: the stale one is dropped, but the latest occurrence may
-                    # be within the hour, and then it still goes out (late).
-                    latest = times.latest(*key)
-                    if latest <= now:
-                        fired.append((row, latest, False))
-                next_due_at = times.next(*key)
+            instants, next_due_at, snoozed_until = times.fire(
+                row.local_time, row.timezone, row.weekday_mask, row.next_due_at, row.snoozed_until
+            )
+            fired += [(row, at, snoozed) for at, snoozed in instants]
             moved.append((row.id, next_due_at, snoozed_until))
         await set_reminder_times(self.session, moved)
         whens = [times.when(at, r.timezone, r.day_start_hour) for r, at, _ in fired]
@@ -245,20 +173,13 @@ class Producer:
                 report.late += late
                 items.append(
                     NewNotification(
-                        dedupe_key=f"reminder:{row.id}:{when.instant}",
+                        dedupe_key=dedupe_key(row.id, when),
                         kind="reminder",
                         platform=identity[0],
                         chat_id=identity[1],
                         due_at=at,
                         user_id=row.user_id,
-                        payload={
-                            "reminder_id": row.id,
-                            "habit_id": row.habit_id,
-                            "day": when.day_text,
-                            "late": late,
-                            "snoozed": snoozed,
-                            "local_time": when.clock,
-                        },
+                        payload=payload(row.id, row.habit_id, when, late, snoozed),
                     )
                 )
         report.queued += await self.outbox.enqueue(items)
