@@ -49,4 +49,12 @@ def test_burst_quick_runs_on_postgres(tmp_path: Path) -> None:
         assert side["produce_s"] > 0 and side["claim_s"] > 0
         assert len(side["runs"]) == bench_scheduler.QUICK_ROUNDS
     assert all(r > 0 for r in burst["ratio"].values())
+    goal = burst["goal"]
+    assert goal["produce_ratio"] == round(
+        burst["subject"]["produce_s"] / burst["baseline"]["produce_s"], 2
+    )
+    assert goal["produce_ratio_at_most"] == 2.0
+    assert goal["met"] is (goal["produce_ratio"] <= 2.0)
+    # Set-based: two statements per batch of 1,000 on PostgreSQL (one short batch here).
+    assert burst["subject"]["produce_statements"] == 2
     assert data["delivery"] == {"skipped": "--only burst"}
