@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import time as dt_time
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ import asyncpg
 from sqlalchemy import DateTime, bindparam, text
 
 from bench.common import BENCH_NOW, pg_admin, sibling_url
+from bench.run_costs import cpu_spent, peak_growth_mb, reset_peak, server_cpu
 from bench.scheduler_common import TELEGRAM, WORKER
 from core.clock import SettableClock
 from core.db.engine import Database
@@ -307,33 +307,6 @@ async def check_claimed(conn: asyncpg.Connection, claimed: Claimed, expected: in
         raise RuntimeError(f"claimed {claimed.rows} ({sending} marked), not {expected}")
 
 
-# --- peak memory of a run ----------------------------------------------------------------------
-def _status_kb(field: str) -> int | None:
-    try:
-        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def reset_peak() -> int | None:
-    """Reset this process's peak-RSS mark (Linux); returns the current RSS in kB, or None."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
-    except OSError:
-        return None
-    return _status_kb("VmRSS")
-
-
-def peak_growth_mb(start_kb: int | None) -> float | None:
-    peak = _status_kb("VmHWM")
-    if start_kb is None or peak is None:
-        return None
-    return round((peak - start_kb) / 1024, 1)
-
-
 # --- the burst: measuring ------------------------------------------------------------------
 async def run_burst(admin_url: str, users: int, rounds: int) -> dict[str, Any]:
     """In a fresh database habitlink_bench_sched_<pid>, dropped at the end whatever happens."""
@@ -375,10 +348,12 @@ async def measure_burst(
             await reset_burst(conn)
             start_kb = reset_peak()
             statements = db.statements
+            server = await server_cpu(conn)
             began, cpu = time.perf_counter(), time.process_time()
             report = await side.produce(db, clock)
             produce_s = time.perf_counter() - began
-            produce_cpu_s = time.process_time() - cpu  # this process only, not the server's
+            produce_cpu_s = time.process_time() - cpu  # this process only
+            server_s = cpu_spent(server, await server_cpu(conn))
             statements = db.statements - statements
             peak_mb = peak_growth_mb(start_kb)
             want = (
@@ -395,6 +370,7 @@ async def measure_burst(
                 {
                     "produce_s": round(produce_s, 3),
                     "produce_cpu_s": round(produce_cpu_s, 3),
+                    "produce_server_cpu_s": None if server_s is None else round(server_s, 3),
                     "produce_statements": statements,
                     "claim_s": round(claim_s, 3),
                     "claim_batches": len(claimed.batches),
@@ -405,13 +381,16 @@ async def measure_burst(
             )
             print(
                 f"  round {r + 1} {side.name}: produce {produce_s:.2f} s "
-                f"(CPU here {produce_cpu_s:.2f} s), claim {claim_s:.2f} s"
+                f"(CPU here {produce_cpu_s:.2f} s, server {server_s or 0:.2f} s), "
+                f"claim {claim_s:.2f} s"
                 + (f", peak RSS +{peak_mb} MB" if peak_mb is not None else "")
             )
     if len(digests) != 1:  # the baseline must do exactly the producer's work
         raise RuntimeError("the two sides left different outbox rows")
     bot, sql = (_burst_summary(runs[s.name], users, expected["queued"]) for s in sides)
     produce_ratio = round(bot["produce_s"] / sql["produce_s"], 2)
+    both = bot["produce_both_cpu_s"], sql["produce_both_cpu_s"]
+    cpu_ratio = round(both[0] / both[1], 2) if both[0] and both[1] else None
     return {
         "users": users,
         "expected": expected,
@@ -430,6 +409,9 @@ async def measure_burst(
             "produce_ratio_at_most": PRODUCE_GOAL,
             "produce_ratio": produce_ratio,
             "met": produce_ratio <= PRODUCE_GOAL,
+            # the same in CPU seconds, this process's plus the server backends' (a check on
+            # the wall-time ratio, which a loaded machine shakes)
+            "produce_cpu_ratio": cpu_ratio,
         },
     }
 
@@ -441,11 +423,17 @@ def _median_ms(seconds: Sequence[float]) -> float | None:
 def _burst_summary(runs: list[dict[str, Any]], users: int, queued: int) -> dict[str, Any]:
     produce = statistics.median(r["produce_s"] for r in runs)
     cpu = statistics.median(r["produce_cpu_s"] for r in runs)
+    server = [r["produce_server_cpu_s"] for r in runs if r["produce_server_cpu_s"] is not None]
+    both = [r["produce_cpu_s"] + (r["produce_server_cpu_s"] or 0) for r in runs]
     claim = statistics.median(r["claim_s"] for r in runs)
     total = statistics.median(r["produce_s"] + r["claim_s"] for r in runs)
     return {
         "produce_s": round(produce, 3),
         "produce_cpu_s": round(cpu, 3),
+        "produce_server_cpu_s": round(statistics.median(server), 3) if server else None,
+        "produce_both_cpu_s": (
+            round(statistics.median(both), 3) if len(server) == len(runs) else None
+        ),
         "claim_s": round(claim, 3),
         "total_s": round(total, 3),
         "reminders_per_s": round(users / produce),
