@@ -266,7 +266,7 @@ async def set_based_batch(
     shape_of: list[int] = []
     new_next: list[datetime | None] = []
     new_snoozed: list[datetime | None] = []
-    f: dict[str, list[Any]] = {k: [] for k in ("shape", "at", "day", "hour", "key", "tail", "late")}
+    fired_rows: list[tuple[Any, ...]] = []  # the non-dropped fired instants, by shape
     dropped = 0
     for n, (at, zone, mask, next_due_at, snoozed_until, day_start, members) in enumerate(shapes, 1):
         ids += members
@@ -280,17 +280,10 @@ async def set_based_batch(
                 continue
             when = times.when(instant, zone, day_start)
             late = now - instant > LATE_AFTER
-            for key, value in (
-                ("shape", n),
-                ("at", instant),
-                ("day", when.day),
-                ("hour", when.hour),
-                ("key", f":{when.instant}"),
-                ("tail", payload_tail(when, late, snoozed)),
-                ("late", late),
-            ):
-                f[key].append(value)
-    params: dict[str, Any] = {f"f_{k}": v for k, v in f.items()}
+            tail = payload_tail(when, late, snoozed)
+            fired_rows.append((n, instant, when.day, when.hour, f":{when.instant}", tail, late))
+    names = ("f_shape", "f_at", "f_day", "f_hour", "f_key", "f_tail", "f_late")
+    params: dict[str, Any] = {name: [r[i] for r in fired_rows] for i, name in enumerate(names)}
     params |= {
         "ids": ids,
         "shape_of": shape_of,
