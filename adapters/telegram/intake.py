@@ -12,6 +12,7 @@ import contextlib
 import hmac
 import json
 import logging
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
@@ -64,8 +65,11 @@ class Intake:
         units: UnitOfWorkFactory,
         process: Process,
         arrived: Callable[[Update], None],
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """`tls`: the TLS context for the long poll's connection (None: httpx's default)."""
         self.bot = bot
+        self.tls = tls
         self.units = units
         self.process = process
         self.arrived = arrived  # called at once, before the update waits for its turn
@@ -179,7 +183,10 @@ class Intake:
         started: Callable[[], None],
     ) -> None:
         """getUpdates until `stop`; the offset moves past updates only once they are stored."""
-        request = HTTPXRequest(connection_pool_size=1, read_timeout=poll_timeout + 10.0)
+        tls: dict[str, Any] = {} if self.tls is None else {"verify": self.tls}
+        request = HTTPXRequest(
+            connection_pool_size=1, read_timeout=poll_timeout + 10.0, httpx_kwargs=tls
+        )
         await request.initialize()
         await self.bot.delete_webhook()
         started()
