@@ -19,8 +19,9 @@ What it does, in order:
    to a Lanczos resize of the full-size decode as Lanczos itself, and a third cheaper), makes a
    `THUMB_SIDE` thumbnail from that, then applies the EXIF orientation to both (rotating the
    small pictures, not the decoded one: the same orientation, fewer pixels to move);
-6. re-encodes both as JPEG (the photo progressive) with no metadata at all (no EXIF, so no
-   GPS position; no XMP, ICC profile or comments).
+6. re-encodes both as baseline JPEG with no metadata at all (no EXIF, so no GPS position; no
+   XMP, ICC profile or comments). The photo skips libjpeg's Huffman optimisation pass, the
+   thumbnail keeps it (see `_encode`).
 
 The key is the SHA-256 of the normalised JPEG, so the same photo always gets the same key.
 Pillow's global settings (`MAX_IMAGE_PIXELS`, `LOAD_TRUNCATED_IMAGES`) are left alone: our
@@ -100,8 +101,8 @@ def normalise_proof(data: bytes) -> NormalisedImage:
         thumb = _fit(picture, THUMB_SIDE, reducing_gap=1.0)
         picture = _orient(picture, orientation)
         thumb = _orient(thumb, orientation)
-        image = _encode(picture, JPEG_QUALITY, progressive=True)
-        thumbnail = _encode(thumb, THUMB_QUALITY, progressive=False)
+        image = _encode(picture, JPEG_QUALITY, optimize=False)
+        thumbnail = _encode(thumb, THUMB_QUALITY, optimize=True)
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -265,7 +266,13 @@ def _fit(image: Image.Image, limit: int, *, reducing_gap: float = 2.0) -> Image.
     return image.resize(size, RESAMPLE, reducing_gap=reducing_gap)
 
 
-def _encode(image: Image.Image, quality: int, *, progressive: bool) -> bytes:
+def _encode(image: Image.Image, quality: int, *, optimize: bool) -> bytes:
+    """Baseline JPEG, 4:2:0. Progressive and Huffman-optimised output change no pixel (the same
+    quantised coefficients, other entropy coding) but cost CPU: for the 1600 px photo a
+    progressive encode took 0.6x a full 12 MP decode and an optimised baseline one 0.25x,
+    against 0.12x plain, which is what keeps a proof within 1.4x of a full decode (issue 15;
+    bench/README.md). The photo is about 4-8 % larger for it; the thumbnail is cheap enough
+    to optimise."""
     # Pillow copies `info` along through convert/resize and writes some of it back (comments,
     # for one); an empty dict means the JPEG carries pixels and nothing else.
     image.info = {}
@@ -274,8 +281,8 @@ def _encode(image: Image.Image, quality: int, *, progressive: bool) -> bytes:
         out,
         format="JPEG",
         quality=quality,
-        optimize=True,
-        progressive=progressive,
+        optimize=optimize,
+        progressive=False,
         subsampling="4:2:0",
     )
     return out.getvalue()
