@@ -271,7 +271,7 @@ def _encode(image: Image.Image, quality: int, *, optimize: bool) -> bytes:
     quantised coefficients, other entropy coding) but cost CPU: for the 1600 px photo a
     progressive encode took 0.6x a full 12 MP decode and an optimised baseline one 0.25x,
     against 0.12x plain, which is what keeps a proof within 1.4x of a full decode (issue 15;
-    bench/README.md). The photo is about 4-8 % larger for it; the thumbnail is cheap enough
+    bench/README.md). The photo is about 5-8 % larger for it; the thumbnail is cheap enough
     to optimise."""
     # Pillow copies `info` along through convert/resize and writes some of it back (comments,
     # for one); an empty dict means the JPEG carries pixels and nothing else.
