@@ -111,7 +111,8 @@ async def test_the_dashboard_reads_habit_logs_through_its_indexes_on_postgres(
 ) -> None:
     """With years of check-ins, PostgreSQL's plans for "check-ins per day" and "active this
     week" are range scans of the two habit_logs indexes (migration 0023) and of the proofs
-    index (0024), not a scan of every check-in or proof ever made. The statements are the ones the dashboard really sends."""
+    index (0024), not a scan of every check-in or proof ever made. The statements are the
+    ones the dashboard really sends."""
     bot = make_bot(pg_database, clock)
     for i in range(3):
         await someone(bot, i)
