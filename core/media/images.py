@@ -15,8 +15,8 @@ What it does, in order:
    own mode, so every later step works on a small picture (one full-size bitmap at most);
 4. flattens transparency onto white, converts to sRGB (through the embedded ICC profile when
    there is one) and to plain RGB;
-5. fits the result in `MAX_SIDE` pixels (bicubic: after the reduced-scale decode it is as close
-   to a Lanczos resize of the full-size decode as Lanczos itself, and a third cheaper), makes a
+5. fits the result in `MAX_SIDE` pixels (Hamming: after the half-scale decode only a 1.25 step
+   is left, where it is within 0.3 dB of Lanczos once encoded, at half its cost), makes a
    `THUMB_SIDE` thumbnail from that, then applies the EXIF orientation to both (rotating the
    small pictures, not the decoded one: the same orientation, fewer pixels to move);
 6. re-encodes both as baseline JPEG with no metadata at all (no EXIF, so no GPS position; no
@@ -63,7 +63,7 @@ IMAGE_WORKERS: Final = 2
 _STRIP_ROWS: Final = 256
 JPEG_QUALITY: Final = 85
 THUMB_QUALITY: Final = 80
-RESAMPLE: Final = Image.Resampling.BICUBIC
+RESAMPLE: Final = Image.Resampling.HAMMING
 # Formats a phone or a desktop chat client sends as a photo. TIFF, PSD, EPS and friends are
 # left out on purpose: a smaller attack surface, and nobody posts a TIFF as a proof photo.
 ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
@@ -257,8 +257,10 @@ def _fit(image: Image.Image, limit: int, *, reducing_gap: float = 2.0) -> Image.
     size = fitted_size(image.size, limit)
     if size == image.size:
         return image
-    # Bicubic: after the reduced-scale JPEG decode, as close to a Lanczos resize of the full
-    # decode as Lanczos (PSNR 45.6 against 45.5 dB, bench/README.md) at two thirds of its cost.
+    # Hamming: after the half-scale JPEG decode the step left is 2000 -> 1600 px. Once encoded
+    # at q85 the result is 0.2-0.3 dB PSNR from bicubic's against an ideal full-size Lanczos
+    # resize (not visible), at about half the CPU: what keeps a proof within 1.4x of a full
+    # decode (issue 15, bench/README.md bench_images).
     # reducing_gap: a cheap box reduction first when the source is much larger (a big PNG),
     # then the filter over the last factor of two or so. The thumbnail passes 1.0: 1600 px to
     # 320 is a whole factor, so it is a plain 5x5 box average (an area average, what a

@@ -1,10 +1,11 @@
 """Proof photos keep their colours and detail: the 1600 px JPEG stays close to an ideal resize.
 
 The ideal is the source bitmap itself resized with Lanczos, never JPEG-encoded. The pipeline
-decodes at half scale, resizes with bicubic and encodes at quality 85, which on this picture
-measures 33.6 dB PSNR against it (bench/README.md, bench_images). The q85 encode dominates the
-difference: a box or nearest-neighbour resize still reaches 33.2 dB, so the bound below catches
-those and anything cruder (a colour-space mix-up is tens of dB off), not a finer filter choice.
+decodes at half scale, resizes with Hamming and encodes at quality 85, which on this picture
+measures 33.5 dB PSNR against it (bicubic 33.6; bench/README.md, bench_images). The q85
+encode dominates the difference: a box or nearest-neighbour resize still reaches 33.2 dB, so
+the bound below catches those and anything cruder (a colour-space mix-up is tens of dB off),
+not a finer filter choice.
 """
 
 from __future__ import annotations
