@@ -129,10 +129,10 @@ async def ready(procs: Processes, url: str) -> None:
     raise RuntimeError("habitlink never became ready")
 
 
-async def measure(side: Side, tmp: Path, idle: float) -> dict[str, Any]:
+async def measure(side: Side, tmp: Path, idle: float, python: str) -> dict[str, Any]:
     procs = Processes(tmp, side.env)
     health = free_port()
-    command = [sys.executable, "-X", "importtime", *side.command]
+    command = [python, "-X", "importtime", *side.command]
     await procs.start(side.name, command, HEALTH_PORT=str(health))
     _, process, log = procs.running[0]
     polled = asyncio.ensure_future(side.polled())
@@ -241,10 +241,11 @@ async def run(args: argparse.Namespace, rounds: int, idle: float) -> dict[str, A
             sides = await sides_of(stack, Path(tmp_dir), args, info)
             for r in range(rounds):
                 for side in sides if r % 2 == 0 else sides[::-1]:
-                    found = await measure(side, Path(tmp_dir), idle)
+                    found = await measure(side, Path(tmp_dir), idle, args.python)
                     runs.setdefault(side.name, []).append(found)
                     print(f"  {side.name}: {found['rss_mb']} MB")
     result: dict[str, Any] = {"rounds": rounds, "idle_s": idle, "goal_mb": GOAL_MB, **info}
+    result["python"] = args.python
     for name, measured in runs.items():
         result[name] = {
             "median_rss_mb": round(statistics.median(r["rss_mb"] for r in measured), 1),
@@ -267,6 +268,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--no-postgres", action="store_true", help="skip telegram-postgres")
     parser.add_argument("--no-discord", action="store_true", help="skip the Discord sides")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL, help=f"admin URL ({DEFAULT_PG_URL})")
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="interpreter of the measured processes, e.g. a venv with only `pip install .` "
+        "(as deployed: no dev extras, which httpx imports when they are there)",
+    )
     args = parser.parse_args(argv)
     rounds = args.rounds or (QUICK_ROUNDS if args.quick else ROUNDS)
     idle = args.idle or (QUICK_IDLE_S if args.quick else IDLE_S)
