@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: console test lint typecheck pytest tools bench clean
+.PHONY: console test lint typecheck pytest tools bench bench-idle clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,5 +58,14 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.bench_commands
 	$(BIN)/python -m bench.bench_finder
 
+# Idle memory as deployed: the project's dependencies only, no dev tools (bench/README.md).
+.venv-prod/.installed: pyproject.toml
+	$(PYTHON) -m venv .venv-prod
+	.venv-prod/bin/python -m pip install --quiet -e .
+	touch $@
+
+bench-idle: $(VENV)/.installed-dev .venv-prod/.installed
+	$(BIN)/python -m bench.bench_idle --python .venv-prod/bin/python
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-prod .pytest_cache .mypy_cache .ruff_cache

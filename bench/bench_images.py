@@ -9,7 +9,7 @@ carries EXIF orientation 6 and a GPS position, as a phone's portrait shot does.
 Variants, timed in the same rounds (rotating order) in this process:
 
 - `normalise_proof`: the real pipeline (draft decode at reduced scale, orient, strip,
-  fit in 1600 px, progressive JPEG, 320 px thumbnail);
+  fit in 1600 px, baseline JPEG, 320 px thumbnail);
 - naive baseline: `Image.open` + `load()` at full size, then the same orient, convert,
   Lanczos resize to 1600 px, encode and thumbnail;
 - decode floors: a full-size decode alone, and the reduced-scale (draft) decode alone.
@@ -59,11 +59,14 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # (timed rounds, warm-up rounds, subprocess memory runs per variant)
 FULL = (15, 2, 5)
 QUICK = (3, 1, 1)
+# issue 15: normalise_proof against a bare full decode, by CPU time and by peak memory
+GOAL_CPU_OVER_FULL_DECODE = 1.4
+GOAL_RSS_OVER_FULL_DECODE = 1.0
 SUBJECT = "normalise_proof"
 NAIVE = "naive: full decode + resize"
 VARIANTS = (SUBJECT, NAIVE, "full-size decode only", "draft decode only")
 DESCRIPTIONS = {
-    SUBJECT: "draft decode, orient, strip, 1600 px progressive JPEG + 320 px thumbnail",
+    SUBJECT: "draft decode, orient, strip, 1600 px baseline JPEG + 320 px thumbnail",
     NAIVE: "Image.open + load() at 12 MP, orient, convert, Lanczos to 1600 px, same encodes",
     "full-size decode only": "Image.open + load() at full size; no resize, no encode",
     "draft decode only": "Image.open + draft('RGB', 1600x1200) + load(); the 1/2-scale decode",
@@ -108,7 +111,7 @@ def naive_normalise(data: bytes) -> tuple[bytes, bytes]:
         image = ImageOps.exif_transpose(source).convert("RGB")
     image = image.resize(fitted_size(image.size, MAX_SIDE), Image.Resampling.LANCZOS)
     thumb = image.resize(fitted_size(image.size, THUMB_SIDE), Image.Resampling.LANCZOS)
-    return _jpeg(image, JPEG_QUALITY, True), _jpeg(thumb, THUMB_QUALITY, False)
+    return _jpeg(image, JPEG_QUALITY, optimize=False), _jpeg(thumb, THUMB_QUALITY, optimize=True)
 
 
 def full_decode(data: bytes) -> tuple[int, int]:
@@ -124,10 +127,11 @@ def draft_decode(data: bytes) -> tuple[int, int]:
         return source.size
 
 
-def _jpeg(image: Image.Image, quality: int, progressive: bool) -> bytes:
+def _jpeg(image: Image.Image, quality: int, *, optimize: bool) -> bytes:
+    """The same encoder settings as `normalise_proof`'s, so only the decode and resize differ."""
     image.info = {}
     out = BytesIO()
-    image.save(out, "JPEG", quality=quality, optimize=True, progressive=progressive)
+    image.save(out, "JPEG", quality=quality, optimize=optimize, subsampling="4:2:0")
     return out.getvalue()
 
 
@@ -273,6 +277,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "cpu_normalise_over_full_decode": _ratio(subject["cpu_median_ms"], full["cpu_median_ms"]),
         "rss_normalise_over_full_decode": _ratio(subject["rss_delta_mb"], full["rss_delta_mb"]),
     }
+    goals = {
+        "cpu_goal": GOAL_CPU_OVER_FULL_DECODE,
+        "cpu_met": ratios["cpu_normalise_over_full_decode"] <= GOAL_CPU_OVER_FULL_DECODE,
+        "rss_goal": GOAL_RSS_OVER_FULL_DECODE,
+        "rss_met": ratios["rss_normalise_over_full_decode"] <= GOAL_RSS_OVER_FULL_DECODE,
+    }
     data_out = {
         "benchmark": NAME,
         "quick": bool(args.quick),
@@ -296,8 +306,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "memory_runs": memory_runs,
         "results": results,
         "ratios": ratios,
+        "issue15": goals,
     }
-    print_report(results, ratios)
+    print_report(results, ratios, goals)
     out = write_results(args.out, NAME, data_out)
     print(f"\nResults written to {out}")
     return data_out
@@ -335,7 +346,9 @@ def _ratio(numerator: float, denominator: float) -> float:
     return round(numerator / denominator, 2) if denominator > 0 else float("inf")
 
 
-def print_report(results: Sequence[dict[str, Any]], ratios: dict[str, float]) -> None:
+def print_report(
+    results: Sequence[dict[str, Any]], ratios: dict[str, float], goals: dict[str, Any]
+) -> None:
     from bench.common import table
 
     naive = results[1]
@@ -369,10 +382,16 @@ def print_report(results: Sequence[dict[str, Any]], ratios: dict[str, float]) ->
     )
     print(
         f"Issue 15: normalise_proof / full-size decode only: "
-        f"{ratios['time_normalise_over_full_decode']:.2f}x wall, "
-        f"{ratios['cpu_normalise_over_full_decode']:.2f}x CPU (goal 1.4x), "
-        f"{ratios['rss_normalise_over_full_decode']:.2f}x peak RSS (goal at most 1.0x)."
+        f"{ratios['cpu_normalise_over_full_decode']:.2f}x CPU (goal at most "
+        f"{goals['cpu_goal']:.1f}x: {_met(goals['cpu_met'])}), "
+        f"{ratios['rss_normalise_over_full_decode']:.2f}x peak RSS (goal at most "
+        f"{goals['rss_goal']:.1f}x: {_met(goals['rss_met'])}); "
+        f"{ratios['time_normalise_over_full_decode']:.2f}x wall."
     )
+
+
+def _met(met: bool) -> str:
+    return "met" if met else "not met"
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:

@@ -93,6 +93,13 @@ class Notifier:
                 break
         return total
 
+    async def tidy(self) -> None:
+        """Housekeeping: forget flows people abandoned (past their expiry), so `flow_states`
+        holds only live ones."""
+        async with self.bot.uow() as uow:
+            await uow.flow_states.prune()
+            await uow.commit()
+
     async def run_once(self) -> int:
         """Produce, then send until nothing is due (the console and tests)."""
         await self.produce()

@@ -151,8 +151,6 @@ class HabitLinkBot:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
         cached, flow = await self.flows.lookup(key)
         async with self.uow() as uow:
-            if not cached:  # Redis restarted empty, is down, or this process just started
-                flow = await uow.flow_states.get(key)
             contact = Contact(
                 platform=request.sender.platform,
                 external_id=request.sender.id,
@@ -160,7 +158,11 @@ class HabitLinkBot:
                 username=request.sender.username,
                 private_chat_id=request.chat.id if request.chat.is_private else None,
             )
-            user, is_new = await uow.users.identify(contact)
+            if cached:
+                user, is_new = await uow.users.identify(contact)
+            else:  # not heard from for an hour, Redis restarted empty or is down, a new process:
+                # the durable copy, read in the identity's statement
+                user, is_new, flow = await uow.users.identify_with_flow(contact, key)
             if user.banned_at is not None:
                 response = await self._banned(uow, request, user)
                 response = await _mark_handled(uow, request, response)

@@ -18,6 +18,7 @@ from bot.delivery import Notifier
 log = logging.getLogger("habitlink.scheduler")
 PRODUCE_EVERY = 20  # seconds; reminders are minute-precise
 DISPATCH_EVERY = 2
+TIDY_EVERY = 3600  # abandoned flows are forgotten within the hour after they expire
 
 
 def _logged(name: str, job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
@@ -35,6 +36,7 @@ def start_scheduler(
     *,
     produce_every: float = PRODUCE_EVERY,
     dispatch_every: float = DISPATCH_EVERY,
+    tidy_every: float = TIDY_EVERY,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
     common: dict[str, Any] = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
@@ -52,6 +54,9 @@ def start_scheduler(
         seconds=dispatch_every,
         id="dispatch",
         **common,
+    )
+    scheduler.add_job(
+        _logged("tidy", notifier.tidy), "interval", seconds=tidy_every, id="tidy", **common
     )
     scheduler.start()
     log.info("scheduler started", extra={"platforms": sorted(notifier.senders)})

@@ -21,15 +21,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from core.accounts.erase import erase_user
-from core.accounts.export import UrlFor, export_user
-from core.accounts.passwords import Passwords
-from core.accounts.service import AccountService
-from core.admin.service import Admin
 from core.bot_state import BotStateStore
 from core.clock import Clock
 from core.counters import DailyCounters
@@ -53,6 +48,14 @@ from core.summary.service import SummaryService
 from core.toolbox.service import ToolboxService
 from core.users.links import LinkService
 from core.users.service import UserService
+
+if TYPE_CHECKING:
+    # Web accounts and the admin's tools are imported where they are first used: a chat
+    # process that nobody asks for them never loads them (nor argon2 and pwdlib).
+    from core.accounts.export import UrlFor
+    from core.accounts.passwords import Passwords
+    from core.accounts.service import AccountService
+    from core.admin.service import Admin
 
 log = logging.getLogger("habitlink.media")
 
@@ -164,6 +167,8 @@ class UnitOfWork:
     @cached_property
     def admin(self) -> Admin:
         """What admins do (core.admin); every call names and checks the acting admin."""
+        from core.admin.service import Admin
+
         return Admin(self._session, self.clock, self.media, self.discarded)
 
     @cached_property
@@ -190,6 +195,8 @@ class UnitOfWork:
         self, passwords: Passwords, refresh_lifetime: timedelta = timedelta(days=30)
     ) -> AccountService:
         """Email/password accounts; `passwords` hashes off the event loop."""
+        from core.accounts.service import AccountService
+
         return AccountService(
             self._session,
             self.clock,
@@ -200,10 +207,14 @@ class UnitOfWork:
 
     async def export(self, user: User, url_for: UrlFor) -> dict[str, Any]:
         """Everything held about the person, JSON-ready (core.accounts.export)."""
+        from core.accounts.export import export_user
+
         return await export_user(self._session, user, url_for)
 
     async def erase(self, user_id: int) -> None:
         """Erase the person and everything only theirs (core.accounts.erase)."""
+        from core.accounts.erase import erase_user
+
         self.discarded |= await erase_user(self._session, self.clock, user_id)
 
     def producer(self, platforms: Iterable[str]) -> Producer:

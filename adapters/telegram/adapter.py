@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -24,6 +25,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from adapters.telegram.intake import Intake
 from adapters.telegram.limits import OVERALL_LIMIT, ChatRateLimiter
@@ -63,11 +65,17 @@ class TelegramAdapter:
         self.bot = bot
         self.token = token
         self.base_url = base_url
+        # One TLS context (the CA bundle loaded once, about 0.8 MB) for the three connection
+        # pools to Telegram: replies, PTB's getUpdates pool and the intake's long poll. The
+        # pools are what ApplicationBuilder would build (256 connections, 1 for getUpdates).
+        tls = httpx.create_ssl_context()
         builder = (
             ApplicationBuilder()
             .token(token)
             .base_url(base_url)
             .base_file_url(base_file_url)
+            .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls}))
+            .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls}))
             .updater(None)  # updates come in through Intake (inbox, ordering)
         )
         self.application: PTBApp
@@ -79,7 +87,7 @@ class TelegramAdapter:
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
         self.intake = Intake(
-            self.application.bot, bot.uow, self.application.process_update, self._arrived
+            self.application.bot, bot.uow, self.application.process_update, self._arrived, tls
         )
         self.replies = Sequencer("telegram-replies")  # in order per chat, chats side by side
         self.presses = Presses()

@@ -12,6 +12,7 @@ import contextlib
 import hmac
 import json
 import logging
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
@@ -32,6 +33,9 @@ DEFAULT_WEBHOOK_PATH = "/telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
 MAX_BACKOFF = 30.0
 PRUNE_EVERY = 3600.0  # seconds between clean-ups of handled updates in the inbox
+# Replies sent within this many seconds of each other are marked in the inbox in one write
+# (a crash in between sends them once more, as it would have before any mark).
+MARK_SENT_WITHIN = 0.25
 
 Process = Callable[[Update], Awaitable[None]]
 
@@ -64,8 +68,11 @@ class Intake:
         units: UnitOfWorkFactory,
         process: Process,
         arrived: Callable[[Update], None],
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """`tls`: the TLS context for the long poll's connection (None: httpx's default)."""
         self.bot = bot
+        self.tls = tls
         self.units = units
         self.process = process
         self.arrived = arrived  # called at once, before the update waits for its turn
@@ -76,6 +83,7 @@ class Intake:
         self.recorded: set[int] = set()
         self._sent: list[int] = []  # updates whose reply is sent, to mark in the inbox
         self._marking: asyncio.Task[None] | None = None
+        self._mark_now = asyncio.Event()  # set: write the marks without waiting for more
 
     # --- from the inbox to the handlers ----------------------------------------------------
     async def take(self, raw_updates: list[Any]) -> None:
@@ -106,14 +114,16 @@ class Intake:
             await uow.commit()
 
     def reply_sent(self, update_id: int) -> None:
-        """An update's reply is sent: it is not sent again after a restart. Written in batches,
-        off the chats' turns (a crash before the write sends those replies once more)."""
+        """An update's reply is sent: it is not sent again after a restart. Written in batches
+        (one write for the replies of MARK_SENT_WITHIN seconds), off the chats' turns."""
         self._sent.append(update_id)
         if self._marking is None or self._marking.done():
             self._marking = asyncio.create_task(self._mark_sent())
 
     async def _mark_sent(self) -> None:
         while self._sent:
+            with contextlib.suppress(TimeoutError):  # gather the replies of a burst
+                await asyncio.wait_for(self._mark_now.wait(), MARK_SENT_WITHIN)
             batch, self._sent = self._sent, []
             try:
                 async with self.units() as uow:
@@ -123,9 +133,13 @@ class Intake:
                 log.warning("could not mark replies sent", extra={"error": repr(exc)[:300]})
 
     async def sent_marked(self) -> None:
-        """Return once every reply noted as sent is marked so in the inbox."""
-        while self._marking is not None and not self._marking.done():
-            await self._marking
+        """Return once every reply noted as sent is marked so in the inbox (written now)."""
+        self._mark_now.set()
+        try:
+            while self._marking is not None and not self._marking.done():
+                await self._marking
+        finally:
+            self._mark_now.clear()
 
     async def unsent(self) -> list[tuple[Update, str]]:
         """Updates handled by a previous run whose reply was not sent, with that reply."""
@@ -179,7 +193,10 @@ class Intake:
         started: Callable[[], None],
     ) -> None:
         """getUpdates until `stop`; the offset moves past updates only once they are stored."""
-        request = HTTPXRequest(connection_pool_size=1, read_timeout=poll_timeout + 10.0)
+        tls: dict[str, Any] = {} if self.tls is None else {"verify": self.tls}
+        request = HTTPXRequest(
+            connection_pool_size=1, read_timeout=poll_timeout + 10.0, httpx_kwargs=tls
+        )
         await request.initialize()
         await self.bot.delete_webhook()
         started()

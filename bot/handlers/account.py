@@ -11,7 +11,6 @@ from bot.commands import Where
 from bot.context import Context
 from bot.messages import Button, Document, Reply, Response, bold, code, rich
 from bot.router import Router
-from core.accounts.passwords import Passwords
 
 router = Router()
 EXPORT_LINKS = 24 * 3600  # seconds the photo links in an export work
@@ -32,6 +31,8 @@ async def resetpassword(ctx: Context) -> Response:
             code("/link CODE"),
             ".",
         )
+    from core.accounts.passwords import Passwords  # argon2 and pwdlib: loaded when first used
+
     accounts = ctx.uow.accounts(Passwords())
     issued = await accounts.issue_reset_code(user)
     minutes = int(issued.lifetime.total_seconds() // 60)

@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InvalidatePoolError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util.concurrency import await_
 
 from core.db.sqlite_driver import one_hop_dbapi
 from core.errors import StorageError
@@ -66,7 +67,7 @@ class Database:
                     "lock_timeout": str(int(statement_timeout * 1000)),
                 }
             kwargs.update(
-                pool_pre_ping=True,
+                pool_pre_ping=False,  # _ping_on_checkout: the same check in one round trip
                 pool_size=10,
                 max_overflow=10,
                 pool_timeout=POOL_TIMEOUT,
@@ -78,6 +79,9 @@ class Database:
         event.listen(self.engine.sync_engine, "before_cursor_execute", self._count)
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            event.listen(self.engine.sync_engine, "connect", _fresh)
+            event.listen(self.engine.sync_engine, "checkout", _ping_on_checkout)
 
     def _count(self, *_: Any) -> None:
         self.statements += 1
@@ -103,3 +107,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _fresh(_dbapi_connection: Any, record: Any) -> None:
+    record.info["fresh"] = True  # just connected: its first checkout needs no ping
+
+
+def _ping_on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Before a pooled PostgreSQL connection is handed out, check that the server still
+    answers it (it may have restarted, or dropped the connection), as SQLAlchemy's
+    `pool_pre_ping` does: a closed connection is replaced, and every connection pooled before
+    it with it; any other failure fails the checkout. SQLAlchemy's asyncpg ping is three round
+    trips (BEGIN, a query, ROLLBACK); this is one, `SELECT 1` in PostgreSQL's simple query
+    protocol, outside any transaction (nothing prepared, nothing to roll back). A fresh
+    connection is not pinged."""
+    if record.info.pop("fresh", False):
+        return
+    driver = dbapi_connection.driver_connection
+    try:
+        await_(driver.execute("SELECT 1"))
+    except Exception as exc:
+        if driver.is_closed():  # as SQLAlchemy's asyncpg dialect tells a disconnect
+            raise InvalidatePoolError("a pooled connection was closed") from exc
+        # Anything else (a timeout) fails the checkout as the driver's error, as pre-ping does.
+        dbapi_connection._handle_exception(exc)
+        raise

@@ -5,8 +5,9 @@ wake-up and a future resolved back on the event loop (and, on a busy machine, a 
 each way). SQLAlchemy's adapter makes three or four such calls per statement: open a cursor,
 execute, fetch the rows, close the cursor. Here one function does all four in the worker
 thread, and the cursor's description, rowcount and lastrowid come back with the rows, so a
-statement costs one hand-off. SQL, parameters, transactions and errors are unchanged: the
-same sqlite3 connection runs the same calls in the same order, still off the event loop.
+statement costs one hand-off (and a commit or rollback with no transaction to end, none). SQL,
+parameters, transactions and errors are unchanged: the same sqlite3 connection runs the same
+calls in the same order, still off the event loop.
 
 Passed to the engine as its DBAPI `module` (`core.db.engine.Database`).
 """
@@ -114,8 +115,27 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    """Also: no hand-off for a commit or rollback with no transaction open.
+
+    sqlite3 only sends COMMIT or ROLLBACK when a transaction is open (otherwise both do
+    nothing), and the pool rolls back every connection it gets back, after a commit too. Here
+    the open transaction is checked first, on the event loop (aiosqlite's `in_transaction`
+    reads sqlite3's flag there); without one the call would have done nothing in the thread."""
+
     __slots__ = ()
     _cursor_cls = OneHopCursor  # type: ignore[assignment]
+
+    def _nothing_open(self) -> bool:
+        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        return connection._connection is not None and not connection.in_transaction
+
+    def rollback(self) -> None:
+        if not self._nothing_open():
+            super().rollback()
+
+    def commit(self) -> None:
+        if not self._nothing_open():
+            super().commit()
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):

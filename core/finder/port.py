@@ -15,7 +15,7 @@ MAX_PICKS = 5
 
 
 class AIPick(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     tool_id: int
     why: str = Field(min_length=1)
@@ -30,7 +30,7 @@ class AIPick(BaseModel):
 class AIAnswer(BaseModel):
     """The structured answer a model must give (a long answer is cut, not refused)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     tools: list[AIPick]
 

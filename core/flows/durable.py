@@ -7,15 +7,37 @@ restarting empty and the process restarting, and never disagrees with what the s
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, Table, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db.dialects import dialect_insert
 from core.db.models import FlowRecord
 from core.flows.base import DEFAULT_TTL_SECONDS, FlowKey, FlowState
+
+# Built once: the statement keeps its memoized cache key, each call binds only the values.
+# A Core statement on the table: plain rows, without the ORM's per-execution setup.
+FLOWS: Table = FlowRecord.__table__  # type: ignore[assignment]
+_GET = select(FLOWS.c.state, FLOWS.c.expires_at).where(
+    FLOWS.c.platform == bindparam("f_platform"),
+    FLOWS.c.chat_id == bindparam("f_chat_id"),
+    FLOWS.c.user_id == bindparam("f_user_id"),
+)
+
+
+def key_params(key: FlowKey) -> dict[str, str]:
+    """The bound values of a flow key in `_GET` and in statements that join flow_states the
+    same way (UserService.identify_with_flow)."""
+    return {"f_platform": key.platform, "f_chat_id": key.chat_id, "f_user_id": key.user_id}
+
+
+def decode(state: str | None, expires_at: datetime | None, now: datetime) -> FlowState | None:
+    """A stored flow row's state (None: no row, or the flow expired)."""
+    if state is None or expires_at is None or expires_at <= now:
+        return None
+    return FlowState.from_json(json.loads(state))
 
 
 class FlowRecords:
@@ -31,14 +53,10 @@ class FlowRecords:
         )
 
     async def get(self, key: FlowKey) -> FlowState | None:
-        row = (
-            await self.session.execute(
-                select(FlowRecord.state, FlowRecord.expires_at).where(*self._where(key))
-            )
-        ).first()
-        if row is None or row.expires_at <= self.clock.now():
+        row = (await self.session.execute(_GET, key_params(key))).first()
+        if row is None:
             return None
-        return FlowState.from_json(json.loads(row.state))
+        return decode(row.state, row.expires_at, self.clock.now())
 
     async def put(
         self, key: FlowKey, state: FlowState | None, ttl: int = DEFAULT_TTL_SECONDS

@@ -40,7 +40,7 @@ TEXT_MAX = 500
 class HabitDraft(BaseModel):
     """What a person tells us about a new habit; everything but the title is optional."""
 
-    model_config = ConfigDict(str_strip_whitespace=True, frozen=True)
+    model_config = ConfigDict(str_strip_whitespace=True, frozen=True, defer_build=True)
 
     title: str = Field(min_length=1, max_length=TITLE_MAX)
     schedule: Schedule = Field(default_factory=Schedule.daily)

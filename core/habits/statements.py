@@ -4,6 +4,11 @@ Building an ORM statement and generating its cache key costs more CPU than SQLit
 it (the ON CONFLICT upsert's `excluded` alone builds a column collection per call). A statement
 object built once keeps its memoized cache key, so each execution only binds the values; the
 SQL sent is the same as before.
+
+The statements that only read or write columns (the window of logs, the check-in upsert) are
+Core statements on the `habit_logs` table, not on the mapped class: SQLAlchemy then runs them
+as plain SQL with plain rows back, without the ORM's per-execution setup (for the upsert, its
+bulk-insert path). Habits stay ORM objects: the handlers change them.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.dialects import dialect_insert
@@ -23,12 +28,14 @@ ACTIVE_HABITS: Select[Habit] = (
     .order_by(Habit.position, Habit.id)
 )
 
-_LOGS = select(HabitLog.habit_id, HabitLog.day, HabitLog.status)
+LOGS: Table = HabitLog.__table__  # type: ignore[assignment]
+
+_LOGS = select(LOGS.c.habit_id, LOGS.c.date, LOGS.c.status)  # HabitLog.day is column "date"
 _WINDOWED = and_(
-    HabitLog.habit_id.in_(bindparam("windowed", expanding=True)),
-    HabitLog.day >= bindparam("since"),
+    LOGS.c.habit_id.in_(bindparam("windowed", expanding=True)),
+    LOGS.c.date >= bindparam("since"),
 )
-_FULL = HabitLog.habit_id.in_(bindparam("full", expanding=True))
+_FULL = LOGS.c.habit_id.in_(bindparam("full", expanding=True))
 # (any windowed habits, any read in full) -> habit_id, day, status of those logs
 RECENT_LOGS: dict[tuple[bool, bool], Select[int, date, str]] = {
     (True, False): _LOGS.where(_WINDOWED),
@@ -46,16 +53,16 @@ def checkin_upsert(session: AsyncSession) -> Any:
     name = session.get_bind().dialect.name
     upsert = _upserts.get(name)
     if upsert is None:
-        stmt = dialect_insert(session)(HabitLog).values(
+        stmt = dialect_insert(session)(LOGS).values(
             habit_id=bindparam("habit_id"),
-            day=bindparam("day"),
+            date=bindparam("day"),
             status=bindparam("status"),
             created_at=bindparam("created_at"),
         )
         upsert = stmt.on_conflict_do_update(
-            index_elements=[HabitLog.habit_id, HabitLog.day],
+            index_elements=[LOGS.c.habit_id, LOGS.c.date],
             set_={"status": stmt.excluded.status},
-            where=HabitLog.status != stmt.excluded.status,
-        ).returning(HabitLog.id)
+            where=LOGS.c.status != stmt.excluded.status,
+        ).returning(LOGS.c.id)
         _upserts[name] = upsert
     return upsert

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
@@ -19,15 +19,17 @@ from core.db.models import InboxUpdate
 KEEP_HANDLED = timedelta(days=2)
 # Built once (every update runs it): each call binds only the values. No InboxUpdate objects
 # are loaded where it runs, so the session has nothing to synchronise.
+# A Core statement on the table: SQLAlchemy runs it as plain SQL, without the ORM's bulk
+# UPDATE setup.
+_INBOX: Table = InboxUpdate.__table__  # type: ignore[assignment]
 _MARK_HANDLED = (
-    update(InboxUpdate)
+    update(_INBOX)
     .where(
-        InboxUpdate.platform == bindparam("b_platform"),
-        InboxUpdate.update_id == bindparam("b_update_id"),
-        InboxUpdate.handled_at.is_(None),
+        _INBOX.c.platform == bindparam("b_platform"),
+        _INBOX.c.update_id == bindparam("b_update_id"),
+        _INBOX.c.handled_at.is_(None),
     )
     .values(handled_at=bindparam("now"), reply=bindparam("b_reply"))
-    .execution_options(synchronize_session=False)
 )
 
 

@@ -74,7 +74,7 @@ def _one_line(value: str) -> str:
 
 
 class Goal(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^g[0-9]{1,4}$")
     text: str = Field(min_length=1, max_length=GOAL_MAX)
@@ -87,7 +87,7 @@ class Goal(BaseModel):
 
 
 class Lifebook(BaseModel):
-    model_config = ConfigDict(frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, str_strip_whitespace=True, defer_build=True)
 
     schema_version: Literal[2] = 2
     vision: str | None = Field(default=None, max_length=VISION_MAX)

@@ -15,12 +15,13 @@ What it does, in order:
    own mode, so every later step works on a small picture (one full-size bitmap at most);
 4. flattens transparency onto white, converts to sRGB (through the embedded ICC profile when
    there is one) and to plain RGB;
-5. fits the result in `MAX_SIDE` pixels (bicubic: after the reduced-scale decode it is as close
-   to a Lanczos resize of the full-size decode as Lanczos itself, and a third cheaper), makes a
+5. fits the result in `MAX_SIDE` pixels (Hamming: after the half-scale decode only a 1.25 step
+   is left, where it is within 0.3 dB of Lanczos once encoded, at half its cost), makes a
    `THUMB_SIDE` thumbnail from that, then applies the EXIF orientation to both (rotating the
    small pictures, not the decoded one: the same orientation, fewer pixels to move);
-6. re-encodes both as JPEG (the photo progressive) with no metadata at all (no EXIF, so no
-   GPS position; no XMP, ICC profile or comments).
+6. re-encodes both as baseline JPEG with no metadata at all (no EXIF, so no GPS position; no
+   XMP, ICC profile or comments). The photo skips libjpeg's Huffman optimisation pass, the
+   thumbnail keeps it (see `_encode`).
 
 The key is the SHA-256 of the normalised JPEG, so the same photo always gets the same key.
 Pillow's global settings (`MAX_IMAGE_PIXELS`, `LOAD_TRUNCATED_IMAGES`) are left alone: our
@@ -62,7 +63,7 @@ IMAGE_WORKERS: Final = 2
 _STRIP_ROWS: Final = 256
 JPEG_QUALITY: Final = 85
 THUMB_QUALITY: Final = 80
-RESAMPLE: Final = Image.Resampling.BICUBIC
+RESAMPLE: Final = Image.Resampling.HAMMING
 # Formats a phone or a desktop chat client sends as a photo. TIFF, PSD, EPS and friends are
 # left out on purpose: a smaller attack surface, and nobody posts a TIFF as a proof photo.
 ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
@@ -100,8 +101,8 @@ def normalise_proof(data: bytes) -> NormalisedImage:
         thumb = _fit(picture, THUMB_SIDE, reducing_gap=1.0)
         picture = _orient(picture, orientation)
         thumb = _orient(thumb, orientation)
-        image = _encode(picture, JPEG_QUALITY, progressive=True)
-        thumbnail = _encode(thumb, THUMB_QUALITY, progressive=False)
+        image = _encode(picture, JPEG_QUALITY, optimize=False)
+        thumbnail = _encode(thumb, THUMB_QUALITY, optimize=True)
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -256,8 +257,10 @@ def _fit(image: Image.Image, limit: int, *, reducing_gap: float = 2.0) -> Image.
     size = fitted_size(image.size, limit)
     if size == image.size:
         return image
-    # Bicubic: after the reduced-scale JPEG decode, as close to a Lanczos resize of the full
-    # decode as Lanczos (PSNR 45.6 against 45.5 dB, bench/README.md) at two thirds of its cost.
+    # Hamming: after the half-scale JPEG decode the step left is 2000 -> 1600 px. Once encoded
+    # at q85 the result is 0.2-0.3 dB PSNR from bicubic's against an ideal full-size Lanczos
+    # resize (not visible), at about half the CPU: what keeps a proof within 1.4x of a full
+    # decode (issue 15, bench/README.md bench_images).
     # reducing_gap: a cheap box reduction first when the source is much larger (a big PNG),
     # then the filter over the last factor of two or so. The thumbnail passes 1.0: 1600 px to
     # 320 is a whole factor, so it is a plain 5x5 box average (an area average, what a
@@ -265,7 +268,13 @@ def _fit(image: Image.Image, limit: int, *, reducing_gap: float = 2.0) -> Image.
     return image.resize(size, RESAMPLE, reducing_gap=reducing_gap)
 
 
-def _encode(image: Image.Image, quality: int, *, progressive: bool) -> bytes:
+def _encode(image: Image.Image, quality: int, *, optimize: bool) -> bytes:
+    """Baseline JPEG, 4:2:0. Progressive and Huffman-optimised output change no pixel (the same
+    quantised coefficients, other entropy coding) but cost CPU: for the 1600 px photo a
+    progressive encode took 0.6x a full 12 MP decode and an optimised baseline one 0.25x,
+    against 0.12x plain, which is what keeps a proof within 1.4x of a full decode (issue 15;
+    bench/README.md). The photo is about 5-8 % larger for it; the thumbnail is cheap enough
+    to optimise."""
     # Pillow copies `info` along through convert/resize and writes some of it back (comments,
     # for one); an empty dict means the JPEG carries pixels and nothing else.
     image.info = {}
@@ -274,8 +283,8 @@ def _encode(image: Image.Image, quality: int, *, progressive: bool) -> bytes:
         out,
         format="JPEG",
         quality=quality,
-        optimize=True,
-        progressive=progressive,
+        optimize=optimize,
+        progressive=False,
         subsampling="4:2:0",
     )
     return out.getvalue()

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from core.clock import Clock, local_date
-from core.db.models import Identity, User, UserSettings
+from core.db.models import FlowRecord, Identity, User, UserSettings
 from core.errors import InvalidInput
+from core.flows.base import FlowKey, FlowState
+from core.flows.durable import FlowRecords, decode, key_params
 from core.reminders.service import ReminderService
 from core.reminders.timing import next_weekly
 from core.timezones import resolve_timezone
@@ -20,6 +22,22 @@ from core.timezones import resolve_timezone
 # Built once: the statement keeps its memoized cache key, each call binds only the values.
 _IDENTIFY = (
     select(Identity)
+    .where(Identity.platform == bindparam("platform"))
+    .where(Identity.external_id == bindparam("external_id"))
+    .options(joinedload(Identity.user).joinedload(User.settings))
+)
+# The same, with the person's durable flow place in the chat (core.flows.durable) in the
+# same round trip: a LEFT JOIN on flow_states' primary key, NULLs when there is no flow.
+_IDENTIFY_WITH_FLOW = (
+    select(Identity, FlowRecord.state, FlowRecord.expires_at)
+    .outerjoin(
+        FlowRecord,
+        and_(
+            FlowRecord.platform == bindparam("f_platform"),
+            FlowRecord.chat_id == bindparam("f_chat_id"),
+            FlowRecord.user_id == bindparam("f_user_id"),
+        ),
+    )
     .where(Identity.platform == bindparam("platform"))
     .where(Identity.external_id == bindparam("external_id"))
     .options(joinedload(Identity.user).joinedload(User.settings))
@@ -47,6 +65,28 @@ class UserService:
         """The user behind this identity, created on first contact. Returns (user, is_new)."""
         params = {"platform": contact.platform, "external_id": contact.external_id}
         identity = (await self.session.execute(_IDENTIFY, params)).scalar_one_or_none()
+        return await self._identified(identity, contact)
+
+    async def identify_with_flow(
+        self, contact: Contact, key: FlowKey
+    ) -> tuple[User, bool, FlowState | None]:
+        """`identify`, and the durable flow state of `key` (FlowRecords.get) read in the same
+        statement. Returns (user, is_new, flow)."""
+        params = {
+            "platform": contact.platform,
+            "external_id": contact.external_id,
+            **key_params(key),
+        }
+        row = (await self.session.execute(_IDENTIFY_WITH_FLOW, params)).one_or_none()
+        if row is None:  # first contact: no identity row to join the flow's to
+            flow = await FlowRecords(self.session, self.clock).get(key)
+            user, is_new = await self._identified(None, contact)
+            return user, is_new, flow
+        identity, state, expires_at = row
+        user, is_new = await self._identified(identity, contact)
+        return user, is_new, decode(state, expires_at, self.clock.now())
+
+    async def _identified(self, identity: Identity | None, contact: Contact) -> tuple[User, bool]:
         now = self.clock.now()
         if identity is None:
             user = User(display_name=contact.display_name[:128] or "friend", created_at=now)

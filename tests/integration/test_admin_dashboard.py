@@ -110,8 +110,9 @@ async def test_the_dashboard_reads_habit_logs_through_its_indexes_on_postgres(
     pg_database: Database, clock: SettableClock
 ) -> None:
     """With years of check-ins, PostgreSQL's plans for "check-ins per day" and "active this
-    week" are range scans of the two habit_logs indexes (migration 0023), not a scan of every
-    check-in ever made. The statements are the ones the dashboard really sends."""
+    week" are range scans of the two habit_logs indexes (migration 0023) and of the proofs
+    index (0024), not a scan of every check-in or proof ever made. The statements are the
+    ones the dashboard really sends."""
     bot = make_bot(pg_database, clock)
     for i in range(3):
         await someone(bot, i)
@@ -128,6 +129,20 @@ async def test_the_dashboard_reads_habit_logs_through_its_indexes_on_postgres(
             {"today": clock.now()},
         )
         await conn.execute(text("ANALYZE habit_logs"))
+    await send(bot, person("P0"), group_chat("G0"), "/newgroup G0")
+    async with pg_database.engine.begin() as conn:  # and years of weekly proofs (0024)
+        await conn.execute(
+            text(
+                "INSERT INTO proofs (group_id, user_id, date, week_start, image_key, thumb_key,"
+                " created_at) "
+                "SELECT g.id, u.id, d::date, d::date, 'k', 't', d "
+                "FROM groups g, users u, generate_series("
+                "  CAST(:today AS timestamptz) - interval '1825 days',"
+                "  CAST(:today AS timestamptz) - interval '8 days', interval '1 day') AS d"
+            ),
+            {"today": clock.now()},
+        )
+        await conn.execute(text("ANALYZE proofs"))
     reads: list[tuple[str, Any]] = []
 
     def record(_c: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
@@ -151,3 +166,5 @@ async def test_the_dashboard_reads_habit_logs_through_its_indexes_on_postgres(
     assert any("ix_habit_logs_date_status" in p for p in plans), plans
     assert any("ix_habit_logs_created_at_habit_id" in p for p in plans), plans
     assert not any("Seq Scan on habit_logs" in p for p in plans), plans
+    assert any("ix_proofs_created_at_user_id" in p for p in plans), plans
+    assert not any("Seq Scan on proofs" in p for p in plans), plans

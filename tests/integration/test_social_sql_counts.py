@@ -20,8 +20,9 @@ async def ask(bot: HabitLinkBot, who: Person, chat: Chat, text: str) -> Response
 
 
 async def statements_for(bot: HabitLinkBot, db: Database, request: Request) -> int:
-    """Statements of a request by someone whose flow place the bot knows already (a person it
-    has not heard from in this chat for a while costs one more: the durable flow read)."""
+    """Statements of a request by someone whose flow place the bot knows already (for a person
+    it has not heard from in this chat for a while, the durable flow read is part of the
+    identity's statement: the same count, tests/integration/test_sql_counts.py)."""
     await bot.handle(Request.from_text(request.sender, request.chat, "/help"))
     before = db.statements
     response = await bot.handle(request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Response
 from core.db.engine import Database
@@ -48,3 +50,17 @@ async def test_done_is_a_handful_of_statements(bot: HabitLinkBot, database: Data
     # (tests/integration/test_history_cost.py has every command with long histories).
     assert await statements_for(bot, database, "/done 30 -2") == 5
     assert await statements_for(bot, database, "/done 30 -2") == 4  # already done: no UPDATE
+
+
+async def test_done_a_day_later_costs_what_it_costs_within_the_hour(
+    bot: HabitLinkBot, database: Database
+) -> None:
+    """The flow cache forgets a person's place after an hour; the durable flow read that
+    follows is part of the identity's statement, not a statement of its own."""
+    await _habits(bot, 1)
+    bot.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    await say(bot, "/help")  # the flow cache knows Alice's place again
+    within_the_hour = await statements_for(bot, database, "/done 1")
+    bot.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    a_day_later = await statements_for(bot, database, "/done 1")  # the cache has nothing
+    assert a_day_later == within_the_hour == 4

@@ -322,7 +322,9 @@ def test_12_megapixel_jpeg_becomes_1600_with_a_320_thumbnail(
     out, thumb = decode(result.image), decode(result.thumbnail)
     assert out.format == "JPEG" and out.mode == "RGB"
     assert out.size == (1600, 1200) == (result.width, result.height)
-    assert out.info.get("progressive")
+    # Baseline, not progressive: the same pixels, 5-8 % more bytes, a third of the encoding
+    # CPU (issue 15: a proof costs at most 1.4x a full decode; bench/README.md, bench_images).
+    assert not out.info.get("progressive") and not out.info.get("progression")
     assert thumb.size == (320, 240) == (result.thumb_width, result.thumb_height)
     assert len(result.image) < len(data) / 4
     assert len(result.thumbnail) < 40_000

@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -106,6 +107,8 @@ class Proof(Base):
     """A photo a member posted in the group's chat as evidence of their week."""
 
     __tablename__ = "proofs"
+    # "active this week" on the admin dashboard: who posted since a moment, index-only
+    __table_args__ = (Index("ix_proofs_created_at_user_id", "created_at", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))

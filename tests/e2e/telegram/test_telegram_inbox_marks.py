@@ -57,3 +57,35 @@ async def inbox(database: Database) -> tuple[int, int]:
             select(func.count()).select_from(InboxUpdate).where(InboxUpdate.handled_at.is_(None))
         )
     return stored or 0, unhandled or 0
+
+
+async def test_replies_sent_together_are_marked_sent_in_one_write(
+    database: Database, telegram: TelegramHarness
+) -> None:
+    """Eight people write at once: their eight replies are marked sent in one UPDATE (or two,
+    should the burst straddle the gathering window), not in one transaction each."""
+    fake = telegram.fake
+    people = [fake.new_user(f"Person{i}") for i in range(8)]
+    for person in people:
+        fake.private_chat(person)
+    writes: list[str] = []
+
+    def spy(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sql = " ".join(statement.split()).upper()
+        if sql.startswith("UPDATE INBOX_UPDATES SET REPLY"):
+            writes.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", spy)
+    try:
+        for person in people:
+            fake.send_command("help", user=person)
+        await fake.wait_for(lambda: len(fake.sent_messages) >= len(people), what="8 replies")
+        await telegram.adapter.settled()
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", spy)
+    assert 1 <= len(writes) <= 2, writes
+    async with database.session() as session:
+        kept = await session.scalar(
+            select(func.count()).select_from(InboxUpdate).where(InboxUpdate.reply.is_not(None))
+        )
+    assert kept == 0  # every reply is known to be sent: none would be sent again at start
