@@ -11,6 +11,7 @@ SQL form of the quiet-hours rule equals `quiet_hour`, and the statements per bat
 
 from __future__ import annotations
 
+import asyncio
 import random
 from dataclasses import astuple
 from datetime import UTC, date, datetime, time, timedelta
@@ -279,3 +280,50 @@ async def test_reminder_statements_per_batch(database: Database) -> None:
     # 5 a batch: three full batches (5, 5, 2: the short one ends it); 12: one full batch and
     # an empty read; 13: one short batch.
     assert counts == [3 * per_batch, per_batch + 1, per_batch]
+
+
+@pytest.mark.postgres
+async def test_two_producers_at_once_queue_each_reminder_once(pg_database: Database) -> None:
+    """Each producer locks its batch FOR UPDATE SKIP LOCKED: run side by side in small
+    batches, they share the due reminders between them and queue each one exactly once."""
+    now = datetime(2026, 3, 23, 9, 0, 20, tzinfo=UTC)
+    clock = SettableClock(now)
+    async with pg_database.session() as session:
+        await build(session, now, seed=7, people=80)
+        await session.commit()
+    async with pg_database.session() as session:
+        reference = ProduceReport()
+        await Producer(session, clock, PLATFORMS).reminders(reference, set_based=False)
+        await session.rollback()  # only to know what one producer would do
+
+    async def one() -> ProduceReport:
+        async with pg_database.session() as session:
+            report = ProduceReport()
+            await Producer(session, clock, PLATFORMS).reminders(report, 5)
+            await session.commit()
+            return report
+
+    first, second = await asyncio.gather(one(), one())
+    both = [a + b for a, b in zip(astuple(first)[:6], astuple(second)[:6], strict=True)]
+    assert both == list(astuple(reference)[:6])
+    assert reference.queued > 0 and min(first.queued, second.queued) > 0
+    async with pg_database.session() as session:
+        keys = (await session.scalars(text("SELECT dedupe_key FROM notifications"))).all()
+        still_due = await session.scalar(
+            text("SELECT count(*) FROM reminders WHERE next_due_at <= :now"), {"now": now}
+        )
+    assert len(keys) == len(set(keys)) == reference.queued
+    archived = await archived_due(pg_database, now)
+    assert still_due == archived  # only archived habits' reminders stay due
+
+
+async def archived_due(db: Database, now: datetime) -> int:
+    async with db.session() as session:
+        found = await session.scalar(
+            text(
+                "SELECT count(*) FROM reminders r JOIN habits h ON h.id = r.habit_id "
+                "WHERE h.archived_at IS NOT NULL AND r.next_due_at <= :now"
+            ),
+            {"now": now},
+        )
+    return int(found or 0)
