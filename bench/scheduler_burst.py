@@ -26,8 +26,9 @@ from bench.scheduler_common import TELEGRAM, WORKER
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.schema import upgrade
+from core.notify.due_reminders import DROP_AFTER, LATE_AFTER
 from core.notify.outbox import DEFAULT_LEASE, Outbox
-from core.notify.producer import DROP_AFTER, LATE_AFTER, Producer, ProduceReport
+from core.notify.producer import Producer, ProduceReport
 
 PRODUCE_BATCH = 1000  # Producer's default, as Notifier.produce calls it
 PRODUCE_GOAL = 2.0  # issue 15: producing at most 2x the one hand-written statement

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Sequence
 from dataclasses import astuple
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -120,7 +121,7 @@ OUTBOX_SQL = (
 )
 
 
-async def state(db: Database) -> tuple[list[Any], list[Any]]:
+async def state(db: Database) -> tuple[Sequence[Any], Sequence[Any]]:
     async with db.session() as session:
         outbox = (await session.execute(text(OUTBOX_SQL))).all()
         times = "SELECT id, next_due_at, snoozed_until FROM reminders ORDER BY id"
