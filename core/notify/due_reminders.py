@@ -34,7 +34,7 @@ LATE_AFTER = timedelta(minutes=5)
 DROP_AFTER = timedelta(hours=1)
 
 
-class _When(NamedTuple):
+class When(NamedTuple):
     day: date  # the user's day (core.clock.local_date)
     day_text: str
     hour: int  # local
@@ -53,7 +53,7 @@ class Times:
         self.now = now
         self._next: dict[tuple[dt_time, str, int], datetime] = {}
         self._latest: dict[tuple[dt_time, str, int], datetime] = {}
-        self._when: dict[tuple[datetime, str, int], _When] = {}
+        self._when: dict[tuple[datetime, str, int], When] = {}
 
     def next(self, at: dt_time, zone: str, mask: int) -> datetime:
         """The reminder's next time after now."""
@@ -70,13 +70,13 @@ class Times:
             found = self._latest[key] = next_occurrence(at, ZoneInfo(zone), after, mask)
         return found
 
-    def when(self, instant: datetime, zone: str, day_start_hour: int) -> _When:
+    def when(self, instant: datetime, zone: str, day_start_hour: int) -> When:
         """What a reminder's message and checks need of its instant, in the user's zone."""
         key = (instant, zone, day_start_hour)
         if (found := self._when.get(key)) is None:
             local = instant.astimezone(ZoneInfo(zone))
             day = local_date(instant, ZoneInfo(zone), day_start_hour)
-            found = _When(
+            found = When(
                 day, day.isoformat(), local.hour, local.strftime("%H:%M"), instant.isoformat()
             )
             self._when[key] = found
@@ -124,12 +124,12 @@ def quiet_sql(start: str, end: str, hour: str) -> str:
     )
 
 
-def dedupe_key(reminder_id: int, when: _When) -> str:
+def dedupe_key(reminder_id: int, when: When) -> str:
     return f"reminder:{reminder_id}:{when.instant}"
 
 
 def payload(
-    reminder_id: int, habit_id: int, when: _When, late: bool, snoozed: bool
+    reminder_id: int, habit_id: int, when: When, late: bool, snoozed: bool
 ) -> dict[str, Any]:
     return {
         "reminder_id": reminder_id,
@@ -146,7 +146,7 @@ def payload(
 PAYLOAD_HEAD = "'{\"reminder_id\": ' || d.id || ', \"habit_id\": ' || d.habit_id"
 
 
-def payload_tail(when: _When, late: bool, snoozed: bool) -> str:
+def payload_tail(when: When, late: bool, snoozed: bool) -> str:
     """json.dumps of the payload after its two ids (which the statement puts in front)."""
     whole = json.dumps(payload(0, 0, when, late, snoozed))
     head = '{"reminder_id": 0, "habit_id": 0'
