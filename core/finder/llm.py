@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,7 +35,45 @@ def _messages(system: str, user: str) -> Any:
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-class OpenAIChooser:
+class _SdkChooser(ABC):
+    """What both SDKs share: one chat completion under an overall deadline, their errors
+    turned into AIUnavailable, the answer validated. Subclasses make the client and the call."""
+
+    provider = ""
+
+    def __init__(self, model: str, timeout: float) -> None:
+        self.model = model
+        self._timeout = timeout
+        self._client: Any = None
+
+    @abstractmethod
+    def _sdk(self) -> Any:
+        """The SDK module, for its exception classes (imported only when a chooser is used)."""
+
+    @abstractmethod
+    async def _complete(self, system: str, user: str) -> Any:
+        """One chat completion through the SDK's client."""
+
+    async def choose(self, system: str, user: str) -> AIAnswer:
+        sdk = self._sdk()
+        try:
+            async with asyncio.timeout(self._timeout * (RETRIES + 1) + 1):
+                completion = await self._complete(system, user)
+        except (sdk.APITimeoutError, TimeoutError):
+            raise AIUnavailable("timed out") from None
+        except sdk.APIStatusError as exc:
+            raise AIUnavailable(f"HTTP {exc.status_code}") from None
+        except sdk.APIError as exc:
+            raise AIUnavailable(type(exc).__name__) from None
+        if not completion.choices:
+            raise AIUnavailable("no choices")
+        return _parse(completion.choices[0].message.content)
+
+    async def close(self) -> None:
+        await self._client.close()
+
+
+class OpenAIChooser(_SdkChooser):
     provider = "OpenAI"
 
     def __init__(
@@ -42,42 +81,30 @@ class OpenAIChooser:
     ) -> None:
         from openai import AsyncOpenAI
 
-        self.model = model
-        self._timeout = timeout
+        super().__init__(model, timeout)
         self._client = AsyncOpenAI(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=RETRIES
         )
 
-    async def choose(self, system: str, user: str) -> AIAnswer:
+    def _sdk(self) -> Any:
         import openai
 
+        return openai
+
+    async def _complete(self, system: str, user: str) -> Any:
         response_format: Any = {
             "type": "json_schema",
             "json_schema": {"name": "tool_choice", "strict": True, "schema": ANSWER_SCHEMA},
         }
-        try:
-            async with asyncio.timeout(self._timeout * (RETRIES + 1) + 1):
-                completion = await self._client.chat.completions.create(
-                    model=self.model,
-                    messages=_messages(system, user),
-                    response_format=response_format,
-                    temperature=0.2,
-                )
-        except (openai.APITimeoutError, TimeoutError):
-            raise AIUnavailable("timed out") from None
-        except openai.APIStatusError as exc:
-            raise AIUnavailable(f"HTTP {exc.status_code}") from None
-        except openai.APIError as exc:
-            raise AIUnavailable(type(exc).__name__) from None
-        if not completion.choices:
-            raise AIUnavailable("no choices")
-        return _parse(completion.choices[0].message.content)
-
-    async def close(self) -> None:
-        await self._client.close()
+        return await self._client.chat.completions.create(
+            model=self.model,
+            messages=_messages(system, user),
+            response_format=response_format,
+            temperature=0.2,
+        )
 
 
-class GroqChooser:
+class GroqChooser(_SdkChooser):
     provider = "Groq"
 
     def __init__(
@@ -85,34 +112,22 @@ class GroqChooser:
     ) -> None:
         from groq import AsyncGroq
 
-        self.model = model
-        self._timeout = timeout
+        super().__init__(model, timeout)
         self._client = AsyncGroq(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=RETRIES
         )
 
-    async def choose(self, system: str, user: str) -> AIAnswer:
+    def _sdk(self) -> Any:
         import groq
 
+        return groq
+
+    async def _complete(self, system: str, user: str) -> Any:
         # JSON mode works on every Groq model; the shape is spelled out in the instructions.
         shape = "\nAnswer with JSON only, exactly this shape: " + json.dumps(ANSWER_SCHEMA)
-        try:
-            async with asyncio.timeout(self._timeout * (RETRIES + 1) + 1):
-                completion = await self._client.chat.completions.create(
-                    model=self.model,
-                    messages=_messages(system + shape, user),
-                    response_format=JSON_MODE,
-                    temperature=0.2,
-                )
-        except (groq.APITimeoutError, TimeoutError):
-            raise AIUnavailable("timed out") from None
-        except groq.APIStatusError as exc:
-            raise AIUnavailable(f"HTTP {exc.status_code}") from None
-        except groq.APIError as exc:
-            raise AIUnavailable(type(exc).__name__) from None
-        if not completion.choices:
-            raise AIUnavailable("no choices")
-        return _parse(completion.choices[0].message.content)
-
-    async def close(self) -> None:
-        await self._client.close()
+        return await self._client.chat.completions.create(
+            model=self.model,
+            messages=_messages(system + shape, user),
+            response_format=JSON_MODE,
+            temperature=0.2,
+        )

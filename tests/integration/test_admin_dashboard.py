@@ -117,32 +117,18 @@ async def test_the_dashboard_reads_habit_logs_through_its_indexes_on_postgres(
     for i in range(3):
         await someone(bot, i)
     admin = await make_admin(bot.uow)
-    async with pg_database.engine.begin() as conn:  # five years of history for each habit
-        await conn.execute(
-            text(
-                "INSERT INTO habit_logs (habit_id, date, status, created_at) "
-                "SELECT h.id, d::date, 'done', d "
-                "FROM habits h, generate_series("
-                "  CAST(:today AS timestamptz) - interval '1825 days',"
-                "  CAST(:today AS timestamptz) - interval '1 day', interval '1 day') AS d"
-            ),
-            {"today": clock.now()},
-        )
-        await conn.execute(text("ANALYZE habit_logs"))
+    # five years of history for each habit
+    history = (
+        "INSERT INTO habit_logs (habit_id, date, status, created_at) "
+        "SELECT h.id, d::date, 'done', d FROM habits h, {days}"
+    )
+    await fill(pg_database, history.format(days=DAYS.format(last="1 day")), "habit_logs", clock)
     await send(bot, person("P0"), group_chat("G0"), "/newgroup G0")
-    async with pg_database.engine.begin() as conn:  # and years of weekly proofs (0024)
-        await conn.execute(
-            text(
-                "INSERT INTO proofs (group_id, user_id, date, week_start, image_key, thumb_key,"
-                " created_at) "
-                "SELECT g.id, u.id, d::date, d::date, 'k', 't', d "
-                "FROM groups g, users u, generate_series("
-                "  CAST(:today AS timestamptz) - interval '1825 days',"
-                "  CAST(:today AS timestamptz) - interval '8 days', interval '1 day') AS d"
-            ),
-            {"today": clock.now()},
-        )
-        await conn.execute(text("ANALYZE proofs"))
+    proofs = (  # and years of proofs (0024)
+        "INSERT INTO proofs (group_id, user_id, date, week_start, image_key, thumb_key, created_at)"
+        " SELECT g.id, u.id, d::date, d::date, 'k', 't', d FROM groups g, users u, {days}"
+    )
+    await fill(pg_database, proofs.format(days=DAYS.format(last="8 days")), "proofs", clock)
     reads: list[tuple[str, Any]] = []
 
     def record(_c: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
@@ -168,3 +154,17 @@ async def test_the_dashboard_reads_habit_logs_through_its_indexes_on_postgres(
     assert not any("Seq Scan on habit_logs" in p for p in plans), plans
     assert any("ix_proofs_created_at_user_id" in p for p in plans), plans
     assert not any("Seq Scan on proofs" in p for p in plans), plans
+
+
+# Every day of five years up to `last` before the clock's now (PostgreSQL).
+DAYS = (
+    "generate_series(CAST(:today AS timestamptz) - interval '1825 days',"
+    " CAST(:today AS timestamptz) - interval '{last}', interval '1 day') AS d"
+)
+
+
+async def fill(database: Database, insert: str, table: str, clock: SettableClock) -> None:
+    """Run an INSERT … SELECT over DAYS, then ANALYZE the table so the planner knows its size."""
+    async with database.engine.begin() as conn:
+        await conn.execute(text(insert), {"today": clock.now()})
+        await conn.execute(text(f"ANALYZE {table}"))
