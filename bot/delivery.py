@@ -95,10 +95,12 @@ class Notifier:
 
     async def tidy(self) -> None:
         """Housekeeping: forget flows people abandoned (past their expiry), so `flow_states`
-        holds only live ones."""
+        holds only live ones; delete the proof image files a failing store or a stopped
+        process left behind (core.media.discard)."""
         async with self.bot.uow() as uow:
             await uow.flow_states.prune()
             await uow.commit()
+            await uow.sweep_media()
 
     async def run_once(self) -> int:
         """Produce, then send until nothing is due (the console and tests)."""

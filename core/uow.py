@@ -36,7 +36,7 @@ from core.groups.service import GroupService
 from core.habits.service import HabitService
 from core.inbox import InboxStore
 from core.lifebook.service import LifebookService
-from core.media.discard import drop_unreferenced
+from core.media.discard import remember, settle, sweep
 from core.media.storage import MediaStore
 from core.notify.outbox import Outbox
 from core.notify.producer import Producer
@@ -100,14 +100,21 @@ class UnitOfWork:
     async def commit(self) -> None:
         """Save everything done in this unit so far; then delete the files of proof images
         that no proof uses any more (a store failure is logged, never undoes the commit)."""
+        keys = set(self.discarded)
+        self.discarded.clear()
+        if keys and self.media is not None:  # kept until the files are gone (media_discards)
+            await remember(self._session, keys, self.clock.now())
         await self._session.commit()
-        if self.discarded:
-            keys = set(self.discarded)
-            self.discarded.clear()
+        if keys and self.media is not None:
             try:
-                await drop_unreferenced(self._session, self.media, keys)
+                await settle(self._session, self.media, keys, self.clock.now())
             except SQLAlchemyError:  # the rows are gone for good; the files wait for a sweep
                 log.exception("finding unused proof images failed", extra={"count": len(keys)})
+
+    async def sweep_media(self) -> set[str]:
+        """Delete the unused proof image files a failing store or a stopped process left (the
+        scheduler's tidy job); returns the keys still left."""
+        return await sweep(self._session, self.media, self.clock.now())
 
     async def rollback(self) -> None:
         """Drop everything not committed yet; the unit can go on with a clean slate."""

@@ -5,10 +5,14 @@ the proofs of several people or groups. Whoever deletes proof rows (erasing an a
 group) adds their keys here; after the commit, `drop_unreferenced` removes the files that no proof
 references any more, through the media store port (its blocking work runs in threads).
 
+The keys are also written to `media_discards` in the transaction that deletes the rows
+(`remember`), and each is struck off once its file is gone or a proof uses it again (`settle`).
 A store that fails does not undo anything: the rows are gone for good. Each file is tried
 `ATTEMPTS` times with a short pause; a file that still cannot be deleted is logged at ERROR level
-with its key (a content hash, nothing personal) as "proof image left in the store", so an operator
-can remove it by hand. Nothing else references it any more, so it is never shown again.
+with its key (a content hash, nothing personal) as "proof image left in the store", and stays in
+`media_discards`, as does every key when the process stops between the commit and the deletion.
+The scheduler's tidy job (`sweep`) tries those again, later and later, until the files are gone.
+Nothing references them any more, so they are never shown meanwhile.
 """
 
 from __future__ import annotations
@@ -16,19 +20,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
-from core.db.models import Proof
+from core.db.dialects import dialect_insert
+from core.db.models import MediaDiscard, Proof
 from core.media.storage import MediaStore, MediaStoreError
 
 log = logging.getLogger("habitlink.media")
 
 ATTEMPTS: Final = 3
 PAUSE_SECONDS: Final = 0.2  # doubled after each failed attempt
+RETRY_FIRST: Final = timedelta(minutes=5)  # a sweep's next try after a failure, doubled each
+RETRY_MAX: Final = timedelta(days=1)  # time, up to this
+SWEEP_BATCH: Final = 100
 
 
 async def proof_keys(session: AsyncSession, condition: ColumnElement[bool]) -> set[str]:
@@ -88,3 +97,55 @@ async def _delete(media: MediaStore, key: str) -> bool:
             await asyncio.sleep(pause)
             pause *= 2
     return False
+
+
+async def remember(session: AsyncSession, keys: Iterable[str], now: datetime) -> None:
+    """Note `keys` as to delete, in the caller's transaction (the one deleting their rows)."""
+    rows = [{"key": k, "attempts": 0, "next_attempt_at": now, "created_at": now} for k in keys]
+    if rows:
+        statement = dialect_insert(session)(MediaDiscard).values(rows)
+        await session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
+
+
+async def settle(
+    session: AsyncSession, media: MediaStore | None, keys: Iterable[str], now: datetime
+) -> set[str]:
+    """Delete the unused files of `keys` (drop_unreferenced), strike off the keys that are done,
+    and put the others off until later; commits. Returns the keys left."""
+    keys = set(keys)
+    if not keys or media is None:
+        return set()
+    left = await drop_unreferenced(session, media, keys)
+    done = sorted(keys - left)
+    if done:
+        await session.execute(delete(MediaDiscard).where(MediaDiscard.key.in_(done)))
+    if left:  # one UPDATE per distinct wait, not one per key
+        rows = await session.execute(
+            select(MediaDiscard.key, MediaDiscard.attempts).where(MediaDiscard.key.in_(left))
+        )
+        by_wait: dict[timedelta, list[str]] = {}
+        for key, attempts in rows.all():
+            wait = min(RETRY_FIRST * 2 ** min(attempts, 16), RETRY_MAX)
+            by_wait.setdefault(wait, []).append(key)
+        for wait, waiting in by_wait.items():
+            await session.execute(
+                update(MediaDiscard)
+                .where(MediaDiscard.key.in_(waiting))
+                .values(attempts=MediaDiscard.attempts + 1, next_attempt_at=now + wait)
+            )
+    await session.commit()
+    return left
+
+
+async def sweep(session: AsyncSession, media: MediaStore | None, now: datetime) -> set[str]:
+    """Try again the files due (left by a failing store or a stopped process); commits.
+    Returns the keys still left."""
+    if media is None:
+        return set()
+    due = await session.scalars(
+        select(MediaDiscard.key)
+        .where(MediaDiscard.next_attempt_at <= now)
+        .order_by(MediaDiscard.next_attempt_at)
+        .limit(SWEEP_BATCH)
+    )
+    return await settle(session, media, set(due.all()), now)
