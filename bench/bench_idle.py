@@ -275,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "(as deployed: no dev extras, which httpx imports when they are there)",
     )
     args = parser.parse_args(argv)
+    args.python = os.path.abspath(args.python)  # the processes start in a temporary folder
     rounds = args.rounds or (QUICK_ROUNDS if args.quick else ROUNDS)
     idle = args.idle or (QUICK_IDLE_S if args.quick else IDLE_S)
     result = asyncio.run(run(args, rounds, idle))

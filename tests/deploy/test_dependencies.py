@@ -22,6 +22,8 @@ import aiohttp
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.telegram_api import FakeTelegram
 from tests.support.network import free_port
 from tests.support.processes import REPO, Processes, clean_environment
 
@@ -146,3 +148,63 @@ async def test_the_console_needs_nothing_undeclared(tmp_path: Path) -> None:
     modules = imported_top_level(log)
     assert {"PIL", "bm25s"} <= modules  # the week picture and the offline finder ran
     assert undeclared(modules) == {}
+
+
+async def migrated(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The environment of a bot process on its own SQLite file, migrated as a deployment's."""
+    env = clean_environment(DATA_DIR=str(tmp_path / "data"), LOG_LEVEL="WARNING", **settings)
+    migrate = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "migrate", env=env, cwd=tmp_path
+    )
+    assert await migrate.wait() == 0
+    return env
+
+
+async def test_the_telegram_bot_needs_nothing_undeclared(tmp_path: Path) -> None:
+    async with FakeTelegram() as fake:
+        env = await migrated(
+            tmp_path,
+            TELEGRAM_BOT_TOKEN=fake.token,
+            TELEGRAM_API_BASE_URL=fake.base_url,
+            TELEGRAM_FILE_BASE_URL=fake.base_file_url,
+        )
+        procs = Processes(tmp_path, env)
+        health = free_port()
+        command = [sys.executable, "-X", "importtime", "-m", "bot.cli", "run"]
+        await procs.start("telegram", command, HEALTH_PORT=str(health))
+        try:
+            await procs.wait_ready(f"http://127.0.0.1:{health}/readyz", "telegram")
+            fake.send_text("/newhabit Read 10 pages")
+            fake.send_text("/done Read 10 pages")
+            await fake.wait_for(lambda: len(fake.sent_messages) >= 2, timeout=60, what="replies")
+        finally:
+            await procs.stop()
+    assert "Streak 1 day" in (fake.sent_messages[-1].plain_text or "")
+    _, _, log = procs.stopped[0]
+    modules = imported_top_level(log)
+    assert "telegram" in modules and "discord" not in modules
+    assert undeclared(modules) == {}
+
+
+async def test_the_discord_bot_needs_nothing_undeclared(tmp_path: Path) -> None:
+    async with FakeDiscord(patch_discord=False) as fake:
+        env = await migrated(
+            tmp_path,
+            DISCORD_BOT_TOKEN=fake.token,
+            BENCH_DISCORD_API=fake.api_base,
+            BENCH_DISCORD_GATEWAY=fake.gateway_url,
+        )
+        procs = Processes(tmp_path, env)
+        health = free_port()
+        # bench/idle_discord.py points discord.py at the fake, then runs bot.cli unchanged
+        command = [sys.executable, "-X", "importtime", "-m", "bench.idle_discord", "run"]
+        await procs.start("discord", command, HEALTH_PORT=str(health))
+        try:
+            await procs.wait_ready(f"http://127.0.0.1:{health}/readyz", "discord")
+            await fake.wait_for(lambda: len(fake.sessions) > 0, timeout=60, what="a session")
+        finally:
+            await procs.stop()
+    _, _, log = procs.stopped[0]
+    modules = imported_top_level(log)
+    assert "discord" in modules and "telegram" not in modules
+    assert undeclared(modules - {"bench"}) == {}  # bench: the launcher, not deployed
