@@ -16,6 +16,7 @@ import importlib.util
 import re
 import sys
 import tomllib
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
@@ -150,61 +151,63 @@ async def test_the_console_needs_nothing_undeclared(tmp_path: Path) -> None:
     assert undeclared(modules) == {}
 
 
-async def migrated(tmp_path: Path, **settings: str) -> dict[str, str]:
-    """The environment of a bot process on its own SQLite file, migrated as a deployment's."""
+async def bot_imports(
+    tmp_path: Path, module: str, work: Callable[[], Awaitable[object]], **settings: str
+) -> set[str]:
+    """Migrate a SQLite file as a deployment would, run `python -m module run` with `settings`
+    under -X importtime until it is ready and `work` is done, stop it: the modules it imported."""
     env = clean_environment(DATA_DIR=str(tmp_path / "data"), LOG_LEVEL="WARNING", **settings)
     migrate = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "migrate", env=env, cwd=tmp_path
     )
     assert await migrate.wait() == 0
-    return env
+    procs = Processes(tmp_path, env)
+    health = free_port()
+    command = [sys.executable, "-X", "importtime", "-m", module, "run"]
+    await procs.start("bot", command, HEALTH_PORT=str(health))
+    try:
+        await procs.wait_ready(f"http://127.0.0.1:{health}/readyz", "bot")
+        await work()
+    finally:
+        await procs.stop()
+    return imported_top_level(procs.stopped[0][2])
 
 
 async def test_the_telegram_bot_needs_nothing_undeclared(tmp_path: Path) -> None:
     async with FakeTelegram() as fake:
-        env = await migrated(
+
+        async def check_in() -> None:
+            fake.send_text("/newhabit Read 10 pages")
+            fake.send_text("/done Read 10 pages")
+            await fake.wait_for(lambda: len(fake.sent_messages) >= 2, timeout=60, what="replies")
+
+        modules = await bot_imports(
             tmp_path,
+            "bot.cli",
+            check_in,
             TELEGRAM_BOT_TOKEN=fake.token,
             TELEGRAM_API_BASE_URL=fake.base_url,
             TELEGRAM_FILE_BASE_URL=fake.base_file_url,
         )
-        procs = Processes(tmp_path, env)
-        health = free_port()
-        command = [sys.executable, "-X", "importtime", "-m", "bot.cli", "run"]
-        await procs.start("telegram", command, HEALTH_PORT=str(health))
-        try:
-            await procs.wait_ready(f"http://127.0.0.1:{health}/readyz", "telegram")
-            fake.send_text("/newhabit Read 10 pages")
-            fake.send_text("/done Read 10 pages")
-            await fake.wait_for(lambda: len(fake.sent_messages) >= 2, timeout=60, what="replies")
-        finally:
-            await procs.stop()
     assert "Streak 1 day" in (fake.sent_messages[-1].plain_text or "")
-    _, _, log = procs.stopped[0]
-    modules = imported_top_level(log)
     assert "telegram" in modules and "discord" not in modules
     assert undeclared(modules) == {}
 
 
 async def test_the_discord_bot_needs_nothing_undeclared(tmp_path: Path) -> None:
     async with FakeDiscord(patch_discord=False) as fake:
-        env = await migrated(
+
+        async def connected() -> None:
+            await fake.wait_for(lambda: len(fake.sessions) > 0, timeout=60, what="a session")
+
+        # bench/idle_discord.py points discord.py at the fake, then runs bot.cli unchanged
+        modules = await bot_imports(
             tmp_path,
+            "bench.idle_discord",
+            connected,
             DISCORD_BOT_TOKEN=fake.token,
             BENCH_DISCORD_API=fake.api_base,
             BENCH_DISCORD_GATEWAY=fake.gateway_url,
         )
-        procs = Processes(tmp_path, env)
-        health = free_port()
-        # bench/idle_discord.py points discord.py at the fake, then runs bot.cli unchanged
-        command = [sys.executable, "-X", "importtime", "-m", "bench.idle_discord", "run"]
-        await procs.start("discord", command, HEALTH_PORT=str(health))
-        try:
-            await procs.wait_ready(f"http://127.0.0.1:{health}/readyz", "discord")
-            await fake.wait_for(lambda: len(fake.sessions) > 0, timeout=60, what="a session")
-        finally:
-            await procs.stop()
-    _, _, log = procs.stopped[0]
-    modules = imported_top_level(log)
     assert "discord" in modules and "telegram" not in modules
     assert undeclared(modules - {"bench"}) == {}  # bench: the launcher, not deployed

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery import Notifier
+from bot.dispatcher import HabitLinkBot
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import MediaDiscard
@@ -51,15 +52,22 @@ def no_pause(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("core.media.discard.PAUSE_SECONDS", 0)
 
 
-async def test_files_a_failing_store_kept_are_deleted_once_it_is_back(
-    database: Database, clock: SettableClock, tmp_path: Path
-) -> None:
+async def mia_posts(
+    database: Database, clock: SettableClock, tmp_path: Path, colour: tuple[int, int, int]
+) -> tuple[Outage, HabitLinkBot, ConsoleSession, set[str]]:
+    """Mia opens a group and posts a photo there: the store, bot, console and her image keys."""
     store = Outage(tmp_path / "media")
     bot = make_bot(database, clock, media=store)
     console = ConsoleSession(bot, clock, tmp_path / "out")
     await console.say(":user Mia", ":chat group Mine", "/newgroup Mine")
-    await console.say(f":photo {photo(tmp_path, 'own', GREEN)}")
-    keys = await keys_of(database, "Mia")
+    await console.say(f":photo {photo(tmp_path, 'mine', colour)}")
+    return store, bot, console, await keys_of(database, "Mia")
+
+
+async def test_files_a_failing_store_kept_are_deleted_once_it_is_back(
+    database: Database, clock: SettableClock, tmp_path: Path
+) -> None:
+    store, bot, console, keys = await mia_posts(database, clock, tmp_path, GREEN)
     store.down = True
     assert "Your profile is erased" in await console.say(*ERASE)
     assert await pending(database) == {key: 1 for key in keys}  # tried once, kept
@@ -84,12 +92,7 @@ async def test_files_a_failing_store_kept_are_deleted_once_it_is_back(
 async def test_files_of_a_process_stopped_mid_deletion_are_deleted_by_the_next_sweep(
     database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:
-    store = Outage(tmp_path / "media")
-    bot = make_bot(database, clock, media=store)
-    console = ConsoleSession(bot, clock, tmp_path / "out")
-    await console.say(":user Mia", ":chat group Mine", "/newgroup Mine")
-    await console.say(f":photo {photo(tmp_path, 'own', GREEN)}")
-    keys = await keys_of(database, "Mia")
+    store, _, console, keys = await mia_posts(database, clock, tmp_path, GREEN)
     store.hold = asyncio.Event()
     erasing = asyncio.create_task(console.say(*ERASE))
     await asyncio.wait_for(store.deleting.wait(), 10)
@@ -109,12 +112,7 @@ async def test_files_of_a_process_stopped_mid_deletion_are_deleted_by_the_next_s
 async def test_a_file_used_again_before_the_sweep_is_kept(
     database: Database, clock: SettableClock, tmp_path: Path
 ) -> None:
-    store = Outage(tmp_path / "media")
-    bot = make_bot(database, clock, media=store)
-    console = ConsoleSession(bot, clock, tmp_path / "out")
-    await console.say(":user Mia", ":chat group Mine", "/newgroup Mine")
-    await console.say(f":photo {photo(tmp_path, 'same', RED)}")
-    keys = await keys_of(database, "Mia")
+    store, bot, console, keys = await mia_posts(database, clock, tmp_path, RED)
     store.down = True
     await console.say(*ERASE)
     store.down = False
