@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, timedelta
@@ -43,10 +42,9 @@ from bench.common import (
     gc_disabled,
     make_bot,
     measure_async,
-    pg_admin,
     ratio,
+    scratch_database,
     seed_user,
-    sibling_url,
     table,
     write_results,
 )
@@ -268,15 +266,8 @@ async def run_postgres(
     admin_url: str, rounds: int, warmup: int, history_days: int
 ) -> tuple[list[dict[str, Any]], str]:
     """In a fresh database habitlink_bench_<pid>, dropped at the end whatever happens."""
-    admin_dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
-    name = f"habitlink_bench_{os.getpid()}"
-    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    version = await pg_admin(admin_dsn, drop, f'CREATE DATABASE "{name}"')
-    try:
-        url = sibling_url(admin_dsn, name)
+    async with scratch_database(admin_url, "habitlink_bench") as (url, version):
         return await bench_backend("postgres", url, rounds, warmup, history_days), version
-    finally:
-        await pg_admin(admin_dsn, drop)
 
 
 # --- report ---------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import tempfile
 import time
@@ -37,9 +36,8 @@ from bench.common import (
     expect,
     gc_disabled,
     make_bot,
-    pg_admin,
+    scratch_database,
     seed_user,
-    sibling_url,
     table,
     write_results,
 )
@@ -134,14 +132,8 @@ async def run_sqlite(rounds: int, warmup: int) -> list[dict[str, Any]]:
 
 
 async def run_postgres(admin_url: str, rounds: int, warmup: int) -> list[dict[str, Any]]:
-    admin_dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
-    name = f"habitlink_bench_{os.getpid()}"
-    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    await pg_admin(admin_dsn, drop, f'CREATE DATABASE "{name}"')
-    try:
-        return await bench_backend("postgres", sibling_url(admin_dsn, name), rounds, warmup)
-    finally:
-        await pg_admin(admin_dsn, drop)
+    async with scratch_database(admin_url, "habitlink_bench") as (url, _):
+        return await bench_backend("postgres", url, rounds, warmup)
 
 
 def print_report(results: list[dict[str, Any]]) -> None:

@@ -40,8 +40,7 @@ from bench.common import (
     DEFAULT_PG_URL,
     base_parser,
     environment,
-    pg_admin,
-    sibling_url,
+    scratch_database,
     table,
     write_results,
 )
@@ -184,12 +183,7 @@ async def migrate(env: dict[str, str]) -> None:
 
 async def postgres_database(stack: AsyncExitStack, admin_url: str) -> tuple[str, str]:
     """A fresh database habitlink_idle_<pid>, dropped when the stack closes: (url, version)."""
-    admin_dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
-    name = f"habitlink_idle_{os.getpid()}"
-    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    version = await pg_admin(admin_dsn, drop, f'CREATE DATABASE "{name}"')
-    stack.push_async_callback(pg_admin, admin_dsn, drop)
-    return sibling_url(admin_dsn, name), version
+    return await stack.enter_async_context(scratch_database(admin_url, "habitlink_idle"))
 
 
 async def sides_of(

@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import statistics
 import tempfile
 import time
@@ -57,8 +56,7 @@ from bench.common import (
     expect,
     gc_disabled,
     make_bot,
-    pg_admin,
-    sibling_url,
+    scratch_database,
     table,
     write_results,
 )
@@ -341,20 +339,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="habitlink-bench-") as tmp, gc_disabled(args.no_gc):
         for rate_limit in (False, True):
             db = Database(f"sqlite:///{Path(tmp) / f'habitlink-{rate_limit}.db'}")
-            try:
-                await upgrade(db)
-                began = time.perf_counter()
-                result = await measure_mode(
-                    db,
-                    SettableClock(BENCH_NOW),
-                    rate_limit=rate_limit,
-                    rounds=rounds,
-                    warmup=warmup,
-                    batch=batch,
-                )
-                results.append({**result, "wall_s": round(time.perf_counter() - began, 1)})
-            finally:
-                await db.dispose()
+            results.append(
+                await _timed(db, rate_limit=rate_limit, rounds=rounds, warmup=warmup, batch=batch)
+            )
         if not args.no_postgres:
             try:
                 results.append(await _postgres(args.pg_url, rounds, warmup, batch))
@@ -378,27 +365,27 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 async def _postgres(admin_url: str, rounds: int, warmup: int, batch: int) -> dict[str, Any]:
     """The mode without a rate limiter, HabitLink on PostgreSQL (habitlink_bench_tg_<pid>)."""
-    admin_dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
-    name = f"habitlink_bench_tg_{os.getpid()}"
-    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    await pg_admin(admin_dsn, drop, f'CREATE DATABASE "{name}"')
-    db = Database(sibling_url(admin_dsn, name))
+    async with scratch_database(admin_url, "habitlink_bench_tg") as (url, _):
+        return await _timed(
+            Database(url), rate_limit=False, rounds=rounds, warmup=warmup, batch=batch,
+            backend="postgres",
+        )  # fmt: skip
+
+
+async def _timed(
+    db: Database, *, rate_limit: bool, rounds: int, warmup: int, batch: int, backend: str = "sqlite"
+) -> dict[str, Any]:
+    """`measure_mode` on a freshly migrated database, with its wall time; disposes of `db`."""
     try:
         await upgrade(db)
         began = time.perf_counter()
         result = await measure_mode(
-            db,
-            SettableClock(BENCH_NOW),
-            rate_limit=False,
-            rounds=rounds,
-            warmup=warmup,
-            batch=batch,
-            backend="postgres",
-        )
+            db, SettableClock(BENCH_NOW), rate_limit=rate_limit, rounds=rounds, warmup=warmup,
+            batch=batch, backend=backend,
+        )  # fmt: skip
         return {**result, "wall_s": round(time.perf_counter() - began, 1)}
     finally:
         await db.dispose()
-        await pg_admin(admin_dsn, drop)
 
 
 def print_report(results: list[dict[str, Any]]) -> None:

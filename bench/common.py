@@ -18,8 +18,16 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -287,6 +295,20 @@ async def pg_admin(dsn: str, *statements: str) -> str:
 
 def sibling_url(admin_dsn: str, name: str) -> str:
     return f"{admin_dsn.rsplit('/', 1)[0]}/{name}"
+
+
+@asynccontextmanager
+async def scratch_database(admin_url: str, prefix: str) -> AsyncIterator[tuple[str, str]]:
+    """A fresh PostgreSQL database `<prefix>_<pid>` beside the admin URL's, dropped at the end
+    whatever happens: (its asyncpg URL, the server's version)."""
+    admin_dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
+    name = f"{prefix}_{os.getpid()}"
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    version = await pg_admin(admin_dsn, drop, f'CREATE DATABASE "{name}"')
+    try:
+        yield sibling_url(admin_dsn, name), version
+    finally:
+        await pg_admin(admin_dsn, drop)
 
 
 # --- output ---------------------------------------------------------------------------------

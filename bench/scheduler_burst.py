@@ -7,7 +7,6 @@ rotating order, checked to leave identical outbox rows (see bench/bench_schedule
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 from sqlalchemy import DateTime, bindparam, text
 
-from bench.common import BENCH_NOW, pg_admin, sibling_url
+from bench.common import BENCH_NOW, scratch_database
 from bench.run_costs import cpu_spent, peak_growth_mb, reset_peak, server_cpu
 from bench.scheduler_common import TELEGRAM, WORKER
 from core.clock import SettableClock
@@ -311,12 +310,7 @@ async def check_claimed(conn: asyncpg.Connection, claimed: Claimed, expected: in
 # --- the burst: measuring ------------------------------------------------------------------
 async def run_burst(admin_url: str, users: int, rounds: int) -> dict[str, Any]:
     """In a fresh database habitlink_bench_sched_<pid>, dropped at the end whatever happens."""
-    admin_dsn = admin_url.replace("postgresql+asyncpg://", "postgresql://")
-    name = f"habitlink_bench_sched_{os.getpid()}"
-    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    version = await pg_admin(admin_dsn, drop, f'CREATE DATABASE "{name}"')
-    try:
-        url = sibling_url(admin_dsn, name)
+    async with scratch_database(admin_url, "habitlink_bench_sched") as (url, version):
         # No statement timeout: the baseline is one statement over every row, which outlasts
         # the production bound (3 s) on a loaded machine.
         db = Database(url, statement_timeout=None)
@@ -327,8 +321,6 @@ async def run_burst(admin_url: str, users: int, rounds: int) -> dict[str, Any]:
         finally:
             await conn.close()
             await db.dispose()
-    finally:
-        await pg_admin(admin_dsn, drop)
     return {"server_version": version, **result}
 
 
