@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from markupsafe import Markup
 from sqladmin import BaseView, ModelView
@@ -25,6 +25,7 @@ from web_admin.context import Web
 
 log = logging.getLogger("habitlink.web.admin")
 Change = Callable[[UnitOfWork, int, int], Awaitable[object]]
+T = TypeVar("T")
 
 
 def moment(value: datetime) -> str:
@@ -122,6 +123,12 @@ class AdminView(ModelView):
         """Extra tables under the details (a title and its rows)."""
         return []
 
+    def hide_button(self, request: Request, model: Any) -> Button:
+        """Hide, or Unhide when it is hidden (`hidden_at`): learnings and proofs."""
+        if model.hidden_at is None:
+            return Button("Hide", self.action_url(request, model, "hide"), "warning")
+        return Button("Unhide", self.action_url(request, model, "unhide"), "success")
+
     def action_url(self, request: Request, model: Any, slug: str) -> str:
         base = str(request.url_for("admin:index")).rstrip("/")
         return f"{base}/{self.identity}/{model.id}/{slug}"
@@ -130,22 +137,42 @@ class AdminView(ModelView):
         """Run one change through core in its own unit of work, then back to the details
         page with a message. `change(uow, admin_id, pk)`; False means nothing changed."""
         pk = int(request.path_params["pk"])
-        admin = signed_in(request)
-        try:
-            async with unit_of(self.web) as uow:
-                outcome = await change(uow, admin.id, pk)
-                await uow.commit()
-        except Forbidden:
-            raise HTTPException(403, "Only an admin of this HabitLink can do that.") from None
-        except NotFound:
-            raise HTTPException(404, "There is no such thing (any more).") from None
-        except HabitLinkError as refused:
-            Flash.error(request, str(refused))
-        else:
-            log.info("admin action", extra={"user_id": admin.id, "action": request.url.path})
+        applied, outcome = await apply_change(
+            self.web,
+            request,
+            lambda uow, actor: change(uow, actor, pk),
+            missing="There is no such thing (any more).",
+        )
+        if applied:
+            admin = signed_in(request).id
+            log.info("admin action", extra={"user_id": admin, "action": request.url.path})
             if outcome is False:
                 Flash.info(request, "Nothing changed: it was like that already.")
             else:
                 Flash.success(request, done)
         target = request.url_for("admin:details", identity=self.identity, pk=str(pk))
         return RedirectResponse(target, status_code=303)
+
+
+async def apply_change(
+    web: Web,
+    request: Request,
+    change: Callable[[UnitOfWork, int], Awaitable[T]],
+    *,
+    missing: str,
+) -> tuple[bool, T | None]:
+    """Run `change(uow, admin_id)` in its own unit of work and commit: (True, its result).
+    When core refuses it, the reason is flashed: (False, None). Someone who is not an admin
+    gets 403, a thing that is not there 404 saying `missing`."""
+    try:
+        async with unit_of(web) as uow:
+            outcome = await change(uow, signed_in(request).id)
+            await uow.commit()
+    except Forbidden:
+        raise HTTPException(403, "Only an admin of this HabitLink can do that.") from None
+    except NotFound:
+        raise HTTPException(404, missing) from None
+    except HabitLinkError as refused:
+        Flash.error(request, str(refused))
+        return False, None
+    return True, outcome

@@ -42,9 +42,7 @@ class LearningView(AdminView, model=Message):
         return super().details_query(request).where(Message.type == MessageKind.LEARNING.value)
 
     def buttons(self, request: Request, model: Any) -> list[Button]:
-        if model.hidden_at is None:
-            return [Button("Hide", self.action_url(request, model, "hide"), "warning")]
-        return [Button("Unhide", self.action_url(request, model, "unhide"), "success")]
+        return [self.hide_button(request, model)]
 
     @expose("/{pk:int}/hide", methods=["POST"])
     async def hide(self, request: Request) -> Response:
@@ -94,23 +92,15 @@ class ProofView(AdminView, model=Proof):
         return [url]
 
     def buttons(self, request: Request, model: Any) -> list[Button]:
-        buttons = []
-        if model.image_deleted_at is None:
-            if model.hidden_at is None:
-                buttons.append(Button("Hide", self.action_url(request, model, "hide"), "warning"))
-            else:
-                buttons.append(
-                    Button("Unhide", self.action_url(request, model, "unhide"), "success")
-                )
-            buttons.append(
-                Button(
-                    "Delete the image",
-                    self.action_url(request, model, "delete-image"),
-                    "danger",
-                    "Delete this proof's photo from storage for good? The proof stays hidden.",
-                )
-            )
-        return buttons
+        if model.image_deleted_at is not None:
+            return []
+        delete = Button(
+            "Delete the image",
+            self.action_url(request, model, "delete-image"),
+            "danger",
+            "Delete this proof's photo from storage for good? The proof stays hidden.",
+        )
+        return [self.hide_button(request, model), delete]
 
     @expose("/{pk:int}/hide", methods=["POST"])
     async def hide(self, request: Request) -> Response:

@@ -10,9 +10,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from core.admin.outbox import OutboxFilter
-from core.errors import Forbidden, HabitLinkError, NotFound
 from web_admin.admin.auth import signed_in
-from web_admin.admin.base import AdminPage, unit_of
+from web_admin.admin.base import AdminPage, apply_change, unit_of
 
 
 class OutboxPage(AdminPage):
@@ -46,17 +45,13 @@ class OutboxPage(AdminPage):
     @expose("/outbox/{pk:int}/retry", methods=["POST"], identity="outbox-retry")
     async def retry(self, request: Request) -> Response:
         pk = int(request.path_params["pk"])
-        try:
-            async with unit_of(self.web) as uow:
-                row = await uow.admin.outbox.retry(signed_in(request).id, pk)
-                await uow.commit()
-        except Forbidden:
-            raise HTTPException(403, "Only an admin of this HabitLink can do that.") from None
-        except NotFound:
-            raise HTTPException(404, "There is no such notification.") from None
-        except HabitLinkError as refused:
-            Flash.error(request, str(refused))
-        else:
+        applied, row = await apply_change(
+            self.web,
+            request,
+            lambda uow, actor: uow.admin.outbox.retry(actor, pk),
+            missing="There is no such notification.",
+        )
+        if applied and row is not None:
             Flash.success(request, f"Notification {row.id} is queued to be sent again.")
         back = request.headers.get("referer") or str(request.url_for("admin:view-outbox"))
         if not back.startswith(str(request.base_url)):
