@@ -152,16 +152,16 @@ async def test_an_admin_hides_a_learning_in_the_browser_and_the_feed_drops_it(
             assert TIP not in await console.say("/feed")
 
             # A form without the session's token is refused, and changes nothing.
-            await page.evaluate(
-                """() => {
-                    const form = document.createElement('form');
-                    form.method = 'post';
-                    form.action = '/admin/learning/1/unhide';
-                    document.body.appendChild(form);
-                    form.submit();
-                }"""
-            )
-            await page.wait_for_load_state()
+            async with page.expect_navigation():  # not the page before the form's answer
+                await page.evaluate(
+                    """() => {
+                        const form = document.createElement('form');
+                        form.method = 'post';
+                        form.action = '/admin/learning/1/unhide';
+                        document.body.appendChild(form);
+                        form.submit();
+                    }"""
+                )
             assert "this form was refused" in await page.inner_text("body")
             assert TIP not in await console.say("/feed")
 
