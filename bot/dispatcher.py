@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 
 from bot.arguments import run_command
@@ -50,6 +52,15 @@ BANNED = (
     "so I won't answer your messages any more."
 )
 
+# Requests in the bot layer at once (the rest wait their turn). Each holds a unit of work, so
+# more side by side only compete for the database's connections and, on SQLite, its one writer
+# and aiosqlite's threads: 20 at once cost twice the CPU per request of 4 or 8, and more than
+# the pool's connections open and close one per request (bench/README.md: concurrency).
+HANDLING_AT_ONCE = 8
+# A request that waited this many seconds for a place goes ahead without one: when the places
+# are held by slow work (a stalled database, a slow AI), nobody queues behind it for long.
+PLACE_WAIT = 1.0
+
 Middleware = Callable[[Context], Awaitable[Response | None]]
 
 
@@ -65,6 +76,7 @@ class HabitLinkBot:
         finder: ToolFinder | None = None,
         tools_per_day: int = 3,
         locks: PersonLocks | None = None,
+        at_once: int = HANDLING_AT_ONCE,
     ) -> None:
         self.uow = uow  # `async with bot.uow() as uow:` opens one unit of work
         # One finder per bot: it holds the AI client, the answer cache and the ranker's index.
@@ -76,6 +88,7 @@ class HabitLinkBot:
         # A cache of where people are in flows; the durable copy is uow.flow_states.
         self.flows = flows
         self.router = router
+        self._places = asyncio.Semaphore(at_once)  # see HANDLING_AT_ONCE
 
     @property
     def clock(self) -> Clock:
@@ -94,7 +107,8 @@ class HabitLinkBot:
         command = command_label(request, self._known)
         started = time.perf_counter()
         try:
-            async with self.locks.hold(f"{platform}:{request.sender.id}"):
+            # The person's turn first: a request waiting for it holds no place.
+            async with self.locks.hold(f"{platform}:{request.sender.id}"), self._place():
                 return await self._handle(request)
         except LockBusy as exc:
             return _explain(exc, request, self.router)
@@ -105,6 +119,20 @@ class HabitLinkBot:
         finally:
             UPDATES.labels(platform, command).inc()
             HANDLER_SECONDS.labels(platform, command).observe(time.perf_counter() - started)
+
+    @contextlib.asynccontextmanager
+    async def _place(self) -> AsyncIterator[None]:
+        """One of the HANDLING_AT_ONCE places, or none after PLACE_WAIT seconds."""
+        try:
+            async with asyncio.timeout(PLACE_WAIT):
+                await self._places.acquire()
+        except TimeoutError:
+            yield
+            return
+        try:
+            yield
+        finally:
+            self._places.release()
 
     def _known(self, name: str) -> bool:
         if name.startswith("button:"):

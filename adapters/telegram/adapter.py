@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from adapters.telegram.http import BoundedRequest
 from adapters.telegram.intake import Intake
 from adapters.telegram.limits import OVERALL_LIMIT, ChatRateLimiter
 from adapters.telegram.presses import Presses
@@ -67,14 +68,14 @@ class TelegramAdapter:
         self.base_url = base_url
         # One TLS context (the CA bundle loaded once, about 0.8 MB) for the three connection
         # pools to Telegram: replies, PTB's getUpdates pool and the intake's long poll. The
-        # pools are what ApplicationBuilder would build (256 connections, 1 for getUpdates).
+        # replies' pool holds IN_FLIGHT connections, getUpdates' one, as ApplicationBuilder's.
         tls = httpx.create_ssl_context()
         builder = (
             ApplicationBuilder()
             .token(token)
             .base_url(base_url)
             .base_file_url(base_file_url)
-            .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls}))
+            .request(BoundedRequest(tls=tls))
             .get_updates_request(HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls}))
             .updater(None)  # updates come in through Intake (inbox, ordering)
         )

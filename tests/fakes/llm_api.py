@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -73,7 +72,7 @@ class FakeLLM:
         self._script: list[Answer] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
-        self.on_request: Callable[[Recorded], None] | None = None
+        self._arrived = asyncio.Event()  # set (and replaced) on every request
 
     # --- scripting ------------------------------------------------------------------------
     def then(self, *answers: Answer) -> FakeLLM:
@@ -85,6 +84,12 @@ class FakeLLM:
         if not self._script:
             return SERVER_ERROR
         return self._script.pop(0) if len(self._script) > 1 else self._script[0]
+
+    async def wait_for_requests(self, count: int, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Return once `count` requests have arrived in all."""
+        async with asyncio.timeout(timeout):
+            while len(self.requests) < count:
+                await self._arrived.wait()
 
     # --- addresses ------------------------------------------------------------------------
     @property
@@ -138,6 +143,8 @@ class FakeLLM:
             return self._problem("body is not JSON")
         recorded = Recorded(request.path, body, auth)
         self.requests.append(recorded)
+        self._arrived.set()
+        self._arrived = asyncio.Event()
         messages = body.get("messages")
         if not isinstance(body.get("model"), str) or not isinstance(messages, list):
             return self._problem("model and messages are required")

@@ -163,7 +163,14 @@ class FakeTelegram(MethodHandlers):
             http_method=request.method,
             content_type=request.content_type,
         )
+        waits = name.lower() != "getupdates"
+        if waits:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+            self._touch()
         try:
+            if waits and self.latency:
+                await asyncio.sleep(self.latency)
             call.raw_params, call.files = await self._read_params(request)
             result = await self._dispatch(request.match_info["token"], call)
             call.response = {"ok": True, "result": result}
@@ -176,6 +183,9 @@ class FakeTelegram(MethodHandlers):
             description = f"Bad Request: can't parse request: {error}"
             call.status, call.response = 400, ApiError(400, description).payload()
             self._record_violation(call, description, [Problem("body", str(error), description)])
+        finally:
+            if waits:
+                self.in_flight -= 1
         self._touch()
         return web.json_response(call.response, status=call.status)
 

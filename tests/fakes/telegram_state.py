@@ -88,6 +88,11 @@ class TelegramState(Changes):
         # Telegram's overall flood limit (about 30 messages a second across all chats): when
         # set, a send* beyond it within any 1 s answers 429 retry_after 1.
         self.messages_per_second: int | None = None
+        # Seconds every call but getUpdates takes to be answered (the network and Telegram's
+        # own work), and how many calls were being answered at once, at most.
+        self.latency = 0.0
+        self.in_flight = 0
+        self.most_in_flight = 0
         self.updates: list[JSON] = []  # every injected update
         self.pending_updates: list[JSON] = []  # not yet confirmed through getUpdates
         self.allowed_updates: list[str] | None = None

@@ -1,14 +1,22 @@
-"""The adapter's connections to Telegram: the pools ApplicationBuilder would build, and one TLS
-context (one CA bundle in memory) for all of them. Every other test in this directory long-polls
-the fake server through them."""
+"""The adapter's connections to Telegram: a few requests in flight at once for replies, one for
+getUpdates, and one TLS context (one CA bundle in memory) for all of them. Every other test in
+this directory long-polls the fake server through them."""
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from typing import Any
 
+import pytest
+from telegram.error import TimedOut
+
+from adapters.telegram import http
 from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.http import IN_FLIGHT, BoundedRequest
 from bot.dispatcher import HabitLinkBot
+from tests.fakes.telegram_api import FakeTelegram
+from tests.support.telegram import TelegramHarness
 
 
 def client_kwargs(request: Any) -> dict[str, Any]:
@@ -24,6 +32,47 @@ async def test_replies_and_get_updates_pools_share_one_tls_context(bot: HabitLin
     assert tls.verify_mode == ssl.CERT_REQUIRED and tls.check_hostname
     assert client_kwargs(updates)["verify"] is tls
     assert adapter.intake.tls is tls  # the long poll's pool too
-    # What ApplicationBuilder builds by default: 256 connections for replies, 1 for getUpdates.
-    assert client_kwargs(replies)["limits"].max_connections == 256
+    assert client_kwargs(replies)["limits"].max_connections == IN_FLIGHT
     assert client_kwargs(updates)["limits"].max_connections == 1
+
+
+async def test_replies_in_many_chats_keep_a_few_requests_in_flight(
+    telegram: TelegramHarness,
+) -> None:
+    """Twenty people write at once to a Telegram that takes 0.2 s a call: the replies go out
+    IN_FLIGHT at a time (more would only be more connections to keep), and all arrive."""
+    fake = telegram.fake
+    people = [fake.new_user(f"Person {i}") for i in range(20)]
+    for person in people:
+        await telegram.say("/start", user=person)  # each one known (and their chat open) first
+    fake.latency = 0.2
+    fake.most_in_flight = 0
+    since = len(fake.sent_messages)
+    for person in people:
+        fake.send_text("/habits", chat=fake.private_chat(person), user=person)
+    await fake.wait_for(
+        lambda: len(fake.sent_messages) >= since + 20, timeout=15, what="20 replies"
+    )
+    assert fake.most_in_flight == IN_FLIGHT
+    assert {m.chat_id for m in fake.sent_messages[since:]} == {p.id for p in people}
+    await asyncio.wait_for(telegram.adapter.settled(), 5)
+
+
+async def test_a_request_waits_for_its_place_only_so_long(monkeypatch: Any) -> None:
+    """With every place taken by calls Telegram is slow to answer, a further call fails as
+    PTB's TimedOut after PLACE_WAIT, unsent; the calls in flight still succeed."""
+    monkeypatch.setattr(http, "PLACE_WAIT", 0.2)
+    async with FakeTelegram() as fake:
+        fake.latency = 1.0
+        request = BoundedRequest(in_flight=1)
+        await request.initialize()
+        try:
+            url = f"{fake.base_url}{fake.token}/getMe"
+            first = asyncio.ensure_future(request.post(url))
+            await fake.wait_for(lambda: fake.in_flight == 1, what="the first call")
+            with pytest.raises(TimedOut):
+                await request.post(url)
+            assert (await first)["is_bot"] is True
+            assert len(fake.calls_of("getMe")) == 1  # the second was never sent
+        finally:
+            await request.shutdown()
