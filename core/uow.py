@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
@@ -110,6 +111,8 @@ class UnitOfWork:
                 await settle(self._session, self.media, keys, self.clock.now())
             except SQLAlchemyError:  # the rows are gone for good; the files wait for a sweep
                 log.exception("finding unused proof images failed", extra={"count": len(keys)})
+                with suppress(SQLAlchemyError):  # the unit goes on with a clean slate
+                    await self._session.rollback()
 
     async def sweep_media(self) -> set[str]:
         """Delete the unused proof image files a failing store or a stopped process left (the

@@ -2,8 +2,11 @@
 
 Proof images are content-addressed (`<sha256>.jpg`, `<sha256>-thumb.jpg`), so one file can serve
 the proofs of several people or groups. Whoever deletes proof rows (erasing an account, closing a
-group) adds their keys here; after the commit, `drop_unreferenced` removes the files that no proof
-references any more, through the media store port (its blocking work runs in threads).
+group) adds their keys here; after the commit, `settle` removes the files that no proof
+references any more, through the media store port (its blocking work runs in threads). It holds
+each key's lock (core.media.keylock) from its check to the deletion, as whoever stores a proof
+holds it from the file to the commit of the row, so the same photo posted again meanwhile never
+leaves a proof without its file.
 
 The keys are also written to `media_discards` in the transaction that deletes the rows
 (`remember`), and each is struck off once its file is gone or a proof uses it again (`settle`).
@@ -29,6 +32,7 @@ from sqlalchemy.sql import ColumnElement
 
 from core.db.dialects import dialect_insert
 from core.db.models import MediaDiscard, Proof
+from core.media.keylock import hold_keys
 from core.media.storage import MediaStore, MediaStoreError
 
 log = logging.getLogger("habitlink.media")
@@ -63,23 +67,6 @@ async def still_used(session: AsyncSession, keys: Iterable[str]) -> set[str]:
     return used & set(wanted)
 
 
-async def drop_unreferenced(
-    session: AsyncSession, media: MediaStore | None, keys: Iterable[str]
-) -> set[str]:
-    """Delete the files of `keys` that no proof references; the keys it could not delete.
-    Call it after the commit that deleted the rows (it reads in a fresh transaction)."""
-    candidates = set(keys)
-    if not candidates or media is None:
-        return set()
-    orphans = candidates - await still_used(session, candidates)
-    await session.rollback()  # end the read; nothing was written
-    left: set[str] = set()
-    for key in sorted(orphans):
-        if not await _delete(media, key):
-            left.add(key)
-    return left
-
-
 async def _delete(media: MediaStore, key: str) -> bool:
     pause = PAUSE_SECONDS
     for attempt in range(1, ATTEMPTS + 1):
@@ -110,30 +97,31 @@ async def remember(session: AsyncSession, keys: Iterable[str], now: datetime) ->
 async def settle(
     session: AsyncSession, media: MediaStore | None, keys: Iterable[str], now: datetime
 ) -> set[str]:
-    """Delete the unused files of `keys` (drop_unreferenced), strike off the keys that are done,
-    and put the others off until later; commits. Returns the keys left."""
-    keys = set(keys)
-    if not keys or media is None:
+    """Delete the files of `keys` that no proof uses, strike off the keys that are done and put
+    the others off until later; call it after the commit that deleted the rows. One transaction
+    per key, committed, holding the key's lock (core.media.keylock) from the check through the
+    deletion, so the same photo posted meanwhile either waits and is stored again, or is seen
+    and kept; holding one lock at a time, it cannot deadlock. Returns the keys left."""
+    if media is None:
         return set()
-    left = await drop_unreferenced(session, media, keys)
-    done = sorted(keys - left)
-    if done:
-        await session.execute(delete(MediaDiscard).where(MediaDiscard.key.in_(done)))
-    if left:  # one UPDATE per distinct wait, not one per key
-        rows = await session.execute(
-            select(MediaDiscard.key, MediaDiscard.attempts).where(MediaDiscard.key.in_(left))
-        )
-        by_wait: dict[timedelta, list[str]] = {}
-        for key, attempts in rows.all():
-            wait = min(RETRY_FIRST * 2 ** min(attempts, 16), RETRY_MAX)
-            by_wait.setdefault(wait, []).append(key)
-        for wait, waiting in by_wait.items():
+    await session.rollback()  # end any read: each key's check must see what is committed
+    left: set[str] = set()
+    for key in sorted(set(keys)):
+        await hold_keys(session, [key], exclusive=True)
+        if key in await still_used(session, [key]) or await _delete(media, key):
+            await session.execute(delete(MediaDiscard).where(MediaDiscard.key == key))
+        else:
+            left.add(key)
+            attempts = await session.scalar(
+                select(MediaDiscard.attempts).where(MediaDiscard.key == key)
+            )
+            wait = min(RETRY_FIRST * 2 ** min(attempts or 0, 16), RETRY_MAX)
             await session.execute(
                 update(MediaDiscard)
-                .where(MediaDiscard.key.in_(waiting))
+                .where(MediaDiscard.key == key)
                 .values(attempts=MediaDiscard.attempts + 1, next_attempt_at=now + wait)
             )
-    await session.commit()
+        await session.commit()
     return left
 
 

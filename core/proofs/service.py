@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.models import Group, Habit, Proof, User
 from core.habits.history import week_start
+from core.media.keylock import hold_keys
 from core.media.limits import NormalisedImage
 from core.media.storage import MediaStore
 from core.visibility import proof_shown
@@ -44,7 +45,12 @@ class ProofService:
         habit: Habit | None = None,
         note: str | None = None,
     ) -> Proof:
-        """Store the image (content-addressed, so a retry stores nothing twice), then the row."""
+        """Store the image (content-addressed, so a retry stores nothing twice), then the row.
+
+        The files may be those of deleted proofs that a deleter is removing right now
+        (core.media.discard.settle): their keys' lock, held from before the files are stored
+        until the commit, makes one wait for the other (core.media.keylock)."""
+        await hold_keys(self.session, [image.key, image.thumb_key], exclusive=False)
         await self.media.put(image.key, image.image)
         await self.media.put(image.thumb_key, image.thumbnail)
         proof = Proof(
