@@ -37,6 +37,7 @@ def normalise_url(url: str) -> str:
 CONNECT_TIMEOUT = 2.0
 STATEMENT_TIMEOUT = 3.0
 POOL_TIMEOUT = 3.0
+POOL_SIZE = 10  # connections kept open; as many again may open for a burst
 SQLITE_BUSY_TIMEOUT = 5.0
 
 
@@ -58,6 +59,10 @@ class Database:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT}
             # one hand-off to aiosqlite's thread per statement, not three or four
             kwargs["module"] = one_hop_dbapi()
+            # As many kept as PostgreSQL's: the bot layer's HANDLING_AT_ONCE, the intake and the
+            # scheduler at once. With SQLAlchemy's 5, a burst opened and closed a connection (and
+            # an aiosqlite thread, and its PRAGMAs) for every other update.
+            kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_SIZE, pool_timeout=POOL_TIMEOUT)
         else:
             connect_args: dict[str, Any] = {"timeout": CONNECT_TIMEOUT}
             if statement_timeout is not None:
@@ -68,8 +73,8 @@ class Database:
                 }
             kwargs.update(
                 pool_pre_ping=False,  # _ping_on_checkout: the same check in one round trip
-                pool_size=10,
-                max_overflow=10,
+                pool_size=POOL_SIZE,
+                max_overflow=POOL_SIZE,
                 pool_timeout=POOL_TIMEOUT,
                 connect_args=connect_args,
             )
