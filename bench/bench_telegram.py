@@ -19,11 +19,11 @@ Two modes: without a rate limiter (what the processing costs), and as deployed, 
 adapter's ChatRateLimiter (30 messages a second overall) on both sides, where it sets the pace.
 The mode without a rate limiter runs again with HabitLink on PostgreSQL (a fresh database,
 dropped at the end) unless --no-postgres. Besides wall time, every batch records the
-CPU time the bot used (time.process_time: the event loop and aiosqlite's threads), without the
-fake servers': each fake runs in a thread of its own (bench.fake_thread) whose CPU clock is
-subtracted, since against Telegram that work is another machine's. It is reported beside
-(`fake_cpu_per_update_ms`). `cpu_ratio` = HabitLink's CPU per update over the echo bot's.
-PostgreSQL's server CPU is not in it (another process).
+CPU time the bot used (time.process_time: the event loop and aiosqlite's threads). Each fake
+server runs in a process of its own (bench.fake_process), since against Telegram its work is
+another machine's: neither its CPU nor its hold on the GIL is the bot's. Its CPU is reported
+beside (`fake_cpu_per_update_ms`). `cpu_ratio` = HabitLink's CPU per update over the echo
+bot's. PostgreSQL's server CPU is not in it (another process).
 """
 
 from __future__ import annotations
@@ -60,13 +60,12 @@ from bench.common import (
     table,
     write_results,
 )
-from bench.fake_thread import FakeInThread
+from bench.fake_process import FakeInProcess
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Chat, ChatKind, Person, Request
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.schema import upgrade
-from tests.fakes.telegram_models import FakeUser
 
 NAME = "bench_telegram"
 COMMAND = "/done Read 10 pages"
@@ -82,27 +81,16 @@ class Side:
     """One bot polling its own fake server, and the users who write to it."""
 
     name: str
-    server: FakeInThread
-    users: list[FakeUser]
+    server: FakeInProcess
+    users: list[int]  # the fake's users, by index
     expect: str  # every reply of a round starts with this
 
-    async def batch(self) -> None:
-        """Every user sends COMMAND at once; returns when every reply has arrived."""
-        server, fake = self.server, self.server.fake
-        since = len(fake.sent_messages)
-        for user in self.users:
-            server.call(fake.send_text, COMMAND, user=user)
-        want = since + len(self.users)
-        await server.run(
-            fake.wait_for(
-                lambda: len(fake.sent_messages) >= want, timeout=120, what=f"{self.name} replies"
-            )
-        )
-        wrong = [
-            m.plain_text
-            for m in fake.sent_messages[since:]
-            if not (m.plain_text or "").startswith(self.expect)
-        ]
+    async def batch(self, text: str = COMMAND, expect: str | None = None) -> None:
+        """Every user sends `text` at once; returns when every reply has arrived."""
+        since = await self.server.call("send", text, self.users)
+        replies = await self.server.call("sent_since", since, len(self.users), 120.0)
+        wanted = self.expect if expect is None else expect
+        wrong = [r for r in replies if not r.startswith(wanted)]
         if wrong:  # an error path must never be timed
             raise RuntimeError(f"{self.name}: unexpected replies, e.g. {wrong[0]!r}")
 
@@ -145,13 +133,12 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(message.text)
 
 
-def echo_app(server: FakeInThread, *, rate_limit: bool) -> PTBApp:
-    fake = server.fake
+def echo_app(server: FakeInProcess, *, rate_limit: bool) -> PTBApp:
     builder = (
         ApplicationBuilder()
-        .token(fake.token)
-        .base_url(fake.base_url)
-        .base_file_url(fake.base_file_url)
+        .token(server.token)
+        .base_url(server.base_url)
+        .base_file_url(server.base_file_url)
     )
     app: PTBApp
     if rate_limit:  # configured exactly as TelegramAdapter configures its own
@@ -163,12 +150,12 @@ def echo_app(server: FakeInThread, *, rate_limit: bool) -> PTBApp:
 
 
 @contextlib.asynccontextmanager
-async def polling(app: PTBApp, server: FakeInThread) -> AsyncIterator[None]:
+async def polling(app: PTBApp, server: FakeInProcess) -> AsyncIterator[None]:
     async with app:
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(timeout=1)
-        await server.run(server.fake.wait_for_calls("getUpdates", 1))
+        await server.call("calls", "getUpdates", 1)
         try:
             yield
         finally:
@@ -177,23 +164,15 @@ async def polling(app: PTBApp, server: FakeInThread) -> AsyncIterator[None]:
 
 
 @contextlib.asynccontextmanager
-async def serving(adapter: TelegramAdapter, server: FakeInThread) -> AsyncIterator[None]:
+async def serving(adapter: TelegramAdapter, server: FakeInProcess) -> AsyncIterator[None]:
     stop = asyncio.Event()
     task = asyncio.create_task(adapter.serve(stop, poll_timeout=1))
-    await server.run(server.fake.wait_for_calls("getUpdates", 1))
+    await server.call("calls", "getUpdates", 1)
     try:
         yield
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=10)
-
-
-def new_users(server: FakeInThread, n: int) -> list[FakeUser]:
-    fake = server.fake
-    users = [server.call(fake.new_user, f"User{i:03d}", username=f"user{i:03d}") for i in range(n)]
-    for user in users:
-        server.call(fake.private_chat, user)
-    return users
 
 
 async def measure_mode(
@@ -208,24 +187,23 @@ async def measure_mode(
 ) -> dict[str, Any]:
     """Both bots, each on its own fake server, timed in the same interleaved rounds."""
     bot = make_bot(db, clock)
-    async with FakeInThread() as hl_server, FakeInThread() as echo_server:
-        hl_fake = hl_server.fake
+    async with FakeInProcess() as hl_server, FakeInProcess() as echo_server:
         adapter = TelegramAdapter(
             bot,
-            token=hl_fake.token,
-            base_url=hl_fake.base_url,
-            base_file_url=hl_fake.base_file_url,
+            token=hl_server.token,
+            base_url=hl_server.base_url,
+            base_file_url=hl_server.base_file_url,
             rate_limit=rate_limit,
         )
-        users = new_users(hl_server, batch)
+        users = await hl_server.call("new_users", batch)
         habitlink = Side("habitlink", hl_server, users, "✓ Read 10 pages done")
-        echo = Side("echo", echo_server, new_users(echo_server, batch), COMMAND)
+        echo = Side("echo", echo_server, await echo_server.call("new_users", batch), COMMAND)
         cases: list[Side | BotLayer] = [habitlink, echo]
         if not rate_limit:
             cases.append(await BotLayer.create(bot, batch))
         echo_bot = echo_app(echo_server, rate_limit=rate_limit)
         async with serving(adapter, hl_server), polling(echo_bot, echo_server):
-            await _create_habits(habitlink)
+            await habitlink.batch("/newhabit Read 10 pages", "Created")  # each user's habit
             clock.advance(timedelta(days=1))
             samples, cpu, fake_cpu = await interleaved(
                 cases,
@@ -236,7 +214,9 @@ async def measure_mode(
                 fakes=(hl_server, echo_server),
             )
         for server in (hl_server, echo_server):
-            server.call(server.fake.assert_no_violations)
+            problem = await server.call("violations")
+            if problem:
+                raise RuntimeError(f"the bot broke the Bot API's rules: {problem}")
     hl, base = Summary.of(samples["habitlink"]), Summary.of(samples["echo"])
     hl_rate, echo_rate = batch / (hl.median_ms / 1000), batch / (base.median_ms / 1000)
     direct: dict[str, Any] = {}
@@ -288,18 +268,18 @@ async def interleaved(
     *,
     before_round: Callable[[], object],
     settle: float,
-    fakes: Sequence[FakeInThread],
+    fakes: Sequence[FakeInProcess],
 ) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, list[float]]]:
-    """Seconds per batch of each side: wall, CPU of this process without the fake servers'
-    threads, and the fakes' CPU; the order rotates every round (see bench.common).
+    """Seconds per batch of each side: wall, CPU of this process (the fakes run in their own),
+    and the fakes' CPU; the order rotates every round (see bench.common).
     `settle` seconds pass untimed before each batch, so a rate limiter's bucket starts empty
     for both sides alike rather than holding what the other side's batch left in it."""
     samples: dict[str, list[float]] = {side.name: [] for side in sides}
     cpu: dict[str, list[float]] = {side.name: [] for side in sides}
     fake_cpu: dict[str, list[float]] = {side.name: [] for side in sides}
 
-    def fakes_cpu() -> float:
-        return sum(fake.cpu_seconds() for fake in fakes)
+    async def fakes_cpu() -> float:
+        return sum([await fake.cpu_seconds() for fake in fakes])
 
     for r in range(warmup + rounds):
         before_round()
@@ -307,26 +287,15 @@ async def interleaved(
         for side in [*sides[k:], *sides[:k]]:
             if settle:
                 await asyncio.sleep(settle)
-            began, began_cpu, began_fakes = time.perf_counter(), time.process_time(), fakes_cpu()
+            began_fakes = await fakes_cpu()  # read outside the timed batch: a pipe round trip
+            began, began_cpu = time.perf_counter(), time.process_time()
             await side.batch()
+            spent, spent_cpu = time.perf_counter() - began, time.process_time() - began_cpu
             if r >= warmup:
-                samples[side.name].append(time.perf_counter() - began)
-                spent_fakes = fakes_cpu() - began_fakes
-                cpu[side.name].append(time.process_time() - began_cpu - spent_fakes)
-                fake_cpu[side.name].append(spent_fakes)
+                samples[side.name].append(spent)
+                cpu[side.name].append(spent_cpu)
+                fake_cpu[side.name].append(await fakes_cpu() - began_fakes)
     return samples, cpu, fake_cpu
-
-
-async def _create_habits(side: Side) -> None:
-    """Each user creates the habit (their first message creates them too); not timed."""
-    server, fake = side.server, side.server.fake
-    since = len(fake.sent_messages)
-    for user in side.users:
-        server.call(fake.send_text, "/newhabit Read 10 pages", user=user)
-    want = since + len(side.users)
-    await server.run(
-        fake.wait_for(lambda: len(fake.sent_messages) >= want, timeout=120, what="habits")
-    )
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
