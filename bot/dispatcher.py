@@ -53,10 +53,11 @@ BANNED = (
 )
 
 # Requests in the bot layer at once (the rest wait their turn). Each holds a unit of work, so
-# more side by side only compete for the database's connections and, on SQLite, its one writer
-# and aiosqlite's threads: 20 at once cost twice the CPU per request of 4 or 8, and more than
-# the pool's connections open and close one per request (bench/README.md: concurrency).
-HANDLING_AT_ONCE = 8
+# more side by side only compete for the database: on SQLite for its one writer (a writer that
+# finds it taken sleeps and tries again) and aiosqlite's threads. /done through Telegram on
+# SQLite: 4 at once handle 170-230 a second, 8 at once 80-130; 20 at once cost twice the CPU per
+# request of 4, on PostgreSQL too (bench/README.md, bench_telegram fifth pass).
+HANDLING_AT_ONCE = 4
 # A request that waited this many seconds for a place goes ahead without one: when the places
 # are held by slow work (a stalled database, a slow AI), nobody queues behind it for long.
 PLACE_WAIT = 1.0
