@@ -214,7 +214,8 @@ class Moderation:
 
     async def delete_proof_image(self, actor_id: int, proof_id: int) -> list[str]:
         """Delete the proof's image and thumbnail from storage (those no other kept proof uses)
-        and hide the proof for good. Returns the keys whose files go when the unit commits."""
+        and hide the proof for good. Returns the keys no other proof uses (their files go when
+        the unit commits)."""
         actor = await require_admin(self.session, actor_id)
         if self.media is None:
             raise RuntimeError("the admin services were built without a media store")
@@ -234,7 +235,10 @@ class Moderation:
         keys = [proof.image_key, proof.thumb_key]
         shared = await still_used(self.session, keys)
         removed = [key for key in keys if key not in shared]
-        self.discarded.update(removed)
+        # Both keys, shared or not: after the commit the files are checked again, under their
+        # lock (core.media.discard.settle). A proof still using one now may lose its image in
+        # another transaction that, until this one commits, sees this proof still using it.
+        self.discarded.update(keys)
         await self.audit.record(
             actor,
             "proof.delete_image",

@@ -12,9 +12,12 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, Literal
 
+import pytest
+
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.media.storage import LocalMediaStore
+from tests.support.admin import make_admin
 from tests.support.bots import make_bot
 from tests.support.console import ConsoleSession
 from tests.web.test_erase_media import RED, keys_of, photo, stored
@@ -91,3 +94,30 @@ async def test_a_photo_stored_again_before_the_check_and_saved_after_it_keeps_it
     assert await keys_of(database, "Mia") == set()
     assert await keys_of(database, "Ned") == keys
     assert stored(tmp_path / "media") == keys
+
+
+@pytest.mark.postgres
+async def test_two_proofs_of_one_photo_deleted_at_once_leave_no_file(
+    pg_database: Database, clock: SettableClock, tmp_path: Path
+) -> None:
+    """An admin deletes the images of two proofs of the same photo at the same moment: each
+    deletion, before the other's commit, sees the other proof still using the file. The file
+    must still go once both are committed. (PostgreSQL: SQLite's one writer makes the second
+    wait for the first.)"""
+    store = LocalMediaStore(tmp_path / "media")
+    bot = make_bot(pg_database, clock, media=store)
+    mia = ConsoleSession(bot, clock, tmp_path / "mia")
+    same = photo(tmp_path, "same", RED)
+    await mia.say(":user Mia", ":chat group Mine", "/newgroup Mine", f":photo {same}")
+    await mia.say(f":photo {same}")
+    keys = await keys_of(pg_database, "Mia")
+    assert stored(tmp_path / "media") == keys and len(keys) == 2  # one image, one thumbnail
+    admin = await make_admin(bot.uow)
+    async with bot.uow() as uow:
+        first, second = sorted(await uow.admin.moderation.proofs(admin), key=lambda p: p.id)
+    async with bot.uow() as one, bot.uow() as other:
+        await one.admin.moderation.delete_proof_image(admin, first.id)
+        await other.admin.moderation.delete_proof_image(admin, second.id)
+        await other.commit()
+        await one.commit()
+    assert stored(tmp_path / "media") == set()
