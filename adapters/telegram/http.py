@@ -15,17 +15,22 @@ from telegram.request import BaseRequest, HTTPXRequest, RequestData
 IN_FLIGHT = 8
 # How long a request waits for its place before it fails unsent (Telegram answering slowly).
 PLACE_WAIT = 20.0
+# Sent at once, whatever is in flight: Telegram takes the answer to a button press only for a
+# few seconds after the press, and it is one small request.
+UNBOUNDED = frozenset({"answerCallbackQuery"})
+SPARE = 4  # connections beyond IN_FLIGHT, for those
 
 
 class BoundedRequest(HTTPXRequest):
     """At most `in_flight` requests at once; the rest wait their turn here, up to PLACE_WAIT
     seconds (then PTB's TimedOut, as for a full connection pool: nothing was sent). Waiting
     here, not in httpcore's pool, keeps the wait cheap. A rate limiter wraps the request, so a
-    chat held up by Telegram's limits holds no place."""
+    chat held up by Telegram's limits holds no place. Answers to button presses (UNBOUNDED)
+    never wait behind replies."""
 
     def __init__(self, *, in_flight: int = IN_FLIGHT, tls: ssl.SSLContext | None = None) -> None:
         super().__init__(
-            connection_pool_size=in_flight,
+            connection_pool_size=in_flight + SPARE,
             httpx_kwargs={} if tls is None else {"verify": tls},
         )
         self._places = asyncio.Semaphore(in_flight)
@@ -40,6 +45,11 @@ class BoundedRequest(HTTPXRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        if url.rsplit("/", 1)[-1] in UNBOUNDED:
+            return await super().do_request(
+                url, method, request_data, read_timeout, write_timeout, connect_timeout,
+                pool_timeout,
+            )  # fmt: skip
         try:
             async with asyncio.timeout(PLACE_WAIT):
                 await self._places.acquire()

@@ -9,11 +9,12 @@ import ssl
 from typing import Any
 
 import pytest
-from telegram.error import TimedOut
+from telegram import Bot
+from telegram.error import BadRequest, TimedOut
 
 from adapters.telegram import http
 from adapters.telegram.adapter import TelegramAdapter
-from adapters.telegram.http import IN_FLIGHT, BoundedRequest
+from adapters.telegram.http import IN_FLIGHT, SPARE, BoundedRequest
 from bot.dispatcher import HabitLinkBot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support.telegram import TelegramHarness
@@ -32,7 +33,7 @@ async def test_replies_and_get_updates_pools_share_one_tls_context(bot: HabitLin
     assert tls.verify_mode == ssl.CERT_REQUIRED and tls.check_hostname
     assert client_kwargs(updates)["verify"] is tls
     assert adapter.intake.tls is tls  # the long poll's pool too
-    assert client_kwargs(replies)["limits"].max_connections == IN_FLIGHT
+    assert client_kwargs(replies)["limits"].max_connections == IN_FLIGHT + SPARE
     assert client_kwargs(updates)["limits"].max_connections == 1
 
 
@@ -76,3 +77,20 @@ async def test_a_request_waits_for_its_place_only_so_long(monkeypatch: Any) -> N
             assert len(fake.calls_of("getMe")) == 1  # the second was never sent
         finally:
             await request.shutdown()
+
+
+async def test_a_press_is_answered_whatever_is_in_flight() -> None:
+    """Every place is taken by a call Telegram is slow to answer; the answer to a button press
+    (which Telegram accepts only for a few seconds) is sent at once all the same."""
+    async with FakeTelegram() as fake:
+        bot = Bot(fake.token, base_url=fake.base_url, request=BoundedRequest(in_flight=1))
+        async with bot:
+            fake.latency = 1.0
+            first = asyncio.ensure_future(bot.get_me())
+            await fake.wait_for(lambda: fake.in_flight == 1, what="the first call")
+            answer = asyncio.ensure_future(bot.answer_callback_query("no-such-press"))
+            await fake.wait_for(lambda: fake.in_flight == 2, what="the answer, at once")
+            assert not first.done()
+            with pytest.raises(BadRequest):  # no such press: what matters is that it was sent
+                await answer
+            await first
