@@ -23,8 +23,6 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
-Call = tuple[str, tuple[Any, ...]]
-
 
 def _serve(conn: Connection) -> None:
     """The fake's process: a FakeTelegram on its own loop, a thread answering the pipe."""
@@ -51,7 +49,7 @@ def _serve(conn: Connection) -> None:
                 fake.private_chat(user)
                 users.append(user)
             return list(range(first, len(users)))
-        if op == "send":  # (text, user indexes): each writes text; returns the replies so far
+        if op == "send":  # (text, user indexes): each writes text; returns the replies before
             since = len(fake.sent_messages)
             for index in args[1]:
                 fake.send_text(args[0], user=users[index])

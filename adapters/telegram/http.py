@@ -15,6 +15,7 @@ from telegram.request import BaseRequest, HTTPXRequest, RequestData
 IN_FLIGHT = 8
 # How long a request waits for its place before it fails unsent (Telegram answering slowly).
 PLACE_WAIT = 20.0
+NO_PLACE = "Too many requests to Telegram at once; this one was not sent"
 # Sent at once, whatever is in flight: Telegram takes the answer to a button press only for a
 # few seconds after the press, and it is one small request.
 UNBOUNDED = frozenset({"answerCallbackQuery"})
@@ -45,20 +46,18 @@ class BoundedRequest(HTTPXRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if url.rsplit("/", 1)[-1] in UNBOUNDED:
-            return await super().do_request(
-                url, method, request_data, read_timeout, write_timeout, connect_timeout,
-                pool_timeout,
-            )  # fmt: skip
-        try:
-            async with asyncio.timeout(PLACE_WAIT):
-                await self._places.acquire()
-        except TimeoutError as exc:
-            raise TimedOut("Too many requests to Telegram at once; this one was not sent") from exc
+        bounded = url.rsplit("/", 1)[-1] not in UNBOUNDED
+        if bounded:
+            try:
+                async with asyncio.timeout(PLACE_WAIT):
+                    await self._places.acquire()
+            except TimeoutError as exc:
+                raise TimedOut(NO_PLACE) from exc
         try:
             return await super().do_request(
                 url, method, request_data, read_timeout, write_timeout, connect_timeout,
                 pool_timeout,
             )  # fmt: skip
         finally:
-            self._places.release()
+            if bounded:
+                self._places.release()

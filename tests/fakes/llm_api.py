@@ -22,6 +22,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.changes import Changes
+
 JSON = dict[str, Any]
 DEFAULT_KEY = "sk-test-fake-key-0123456789abcdef"
 
@@ -64,7 +66,7 @@ class Recorded:
         return str(self.body["messages"][-1]["content"])
 
 
-class FakeLLM:
+class FakeLLM(Changes):
     def __init__(self, api_key: str = DEFAULT_KEY) -> None:
         self.api_key = api_key
         self.requests: list[Recorded] = []
@@ -72,7 +74,7 @@ class FakeLLM:
         self._script: list[Answer] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
-        self._arrived = asyncio.Event()  # set (and replaced) on every request
+        self._changed = asyncio.Event()  # Changes: every request wakes `wait_for`
 
     # --- scripting ------------------------------------------------------------------------
     def then(self, *answers: Answer) -> FakeLLM:
@@ -84,12 +86,6 @@ class FakeLLM:
         if not self._script:
             return SERVER_ERROR
         return self._script.pop(0) if len(self._script) > 1 else self._script[0]
-
-    async def wait_for_requests(self, count: int, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Return once `count` requests have arrived in all."""
-        async with asyncio.timeout(timeout):
-            while len(self.requests) < count:
-                await self._arrived.wait()
 
     # --- addresses ------------------------------------------------------------------------
     @property
@@ -143,8 +139,7 @@ class FakeLLM:
             return self._problem("body is not JSON")
         recorded = Recorded(request.path, body, auth)
         self.requests.append(recorded)
-        self._arrived.set()
-        self._arrived = asyncio.Event()
+        self._touch()
         messages = body.get("messages")
         if not isinstance(body.get("model"), str) or not isinstance(messages, list):
             return self._problem("model and messages are required")

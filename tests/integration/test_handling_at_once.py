@@ -54,7 +54,7 @@ async def two_finders_waiting(bot: HabitLinkBot, fake: FakeLLM) -> list[asyncio.
     """Ann and Bo each ask for a tool; returns once both questions reached the AI."""
     fake.then(slow(SLOW, picks((1, "One."), (2, "Two."), (3, "Three."))))
     finders = [said(bot, who, "/findtool I keep skipping the gym") for who in ("ann", "bo")]
-    await fake.wait_for_requests(2)
+    await fake.wait_for(lambda: len(fake.requests) >= 2, timeout=10, what="two questions")
     return finders
 
 
@@ -94,7 +94,7 @@ async def test_waiting_for_ones_own_turn_holds_no_place(
         await said(bot, who, "/habits")
     fake.then(slow(SLOW, picks((1, "One."), (2, "Two."), (3, "Three."))))
     first = said(bot, "ann", "/findtool I keep skipping the gym")
-    await fake.wait_for_requests(1)
+    await fake.wait_for(lambda: len(fake.requests) >= 1, timeout=10, what="Ann's question")
     second = said(bot, "ann", "/habits")
     await asyncio.sleep(0.05)  # Ann's second request is now waiting for her turn
     habits = said(bot, "cy", "/habits")
