@@ -297,8 +297,14 @@ async def test_two_producers_at_once_queue_each_reminder_once(pg_database: Datab
         await Producer(session, clock, PLATFORMS).reminders(reference, set_based=False)
         await session.rollback()  # only to know what one producer would do
 
+    connected = asyncio.Barrier(2)
+
     async def one() -> ProduceReport:
         async with pg_database.session() as session:
+            # Both connected before either starts: otherwise one could queue everything while
+            # the other is still opening its connection, and they would not run side by side.
+            await session.execute(text("SELECT 1"))
+            await connected.wait()
             report = ProduceReport()
             await Producer(session, clock, PLATFORMS).reminders(report, 5)
             await session.commit()
