@@ -250,9 +250,7 @@ async def run_delivery(messages: int, rounds: int, use_redis: bool) -> dict[str,
 class ExactWindowAdapter(TelegramAdapter):
     """The adapter with its overall limit exactly Telegram's: 30 in any 1.0 s (no margin)."""
 
-    def limits(self, chat_id: str) -> tuple[Limit, ...]:
-        _, per_chat = super().limits(chat_id)
-        return (Limit(OVERALL_LIMIT.key, TELEGRAM_RATE, 1.0), per_chat)
+    overall_limit = Limit(OVERALL_LIMIT.key, TELEGRAM_RATE, 1.0)
 
 
 async def measure_delivery(
@@ -264,21 +262,25 @@ async def measure_delivery(
         fake.messages_per_second = TELEGRAM_RATE
         chats = [fake.private_chat(fake.new_user(f"User{i:04d}")) for i in range(messages)]
         await seed_delivery(db, chats)
-        adapter, exact = (
-            cls(bot, token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url)
-            for cls in (TelegramAdapter, ExactWindowAdapter)
-        )
-        for app in (adapter.application, exact.application):
-            await stack.enter_async_context(app)
-        setups: list[tuple[str, TelegramAdapter, RateLimiter]] = [
-            ("memory limiter", adapter, MemoryRateLimiter())
+        # as `habitlink scheduler` builds them: the adapter's sends and the notifier's
+        # per-chat pacing counted by the app's one limiter
+        setups: list[tuple[str, type[TelegramAdapter], RateLimiter]] = [
+            ("memory limiter", TelegramAdapter, MemoryRateLimiter())
         ]
         if redis is not None:
             shared = RedisRateLimiter(redis[0], prefix=redis[1])
-            setups.append(("Redis limiter", adapter, shared))
-        setups.append((f"memory limiter, {NO_MARGIN}", exact, MemoryRateLimiter()))
+            setups.append(("Redis limiter", TelegramAdapter, shared))
+        setups.append((f"memory limiter, {NO_MARGIN}", ExactWindowAdapter, MemoryRateLimiter()))
         cases: dict[str, Callable[[], Awaitable[Delivery]]] = {}
-        for label, sender, limiter in setups:
+        for label, cls, limiter in setups:
+            sender = cls(
+                bot,
+                token=fake.token,
+                base_url=fake.base_url,
+                base_file_url=fake.base_file_url,
+                limiter=limiter,
+            )
+            await stack.enter_async_context(sender.application)
             notifier = Notifier(bot, {TELEGRAM: sender}, limiter, worker=WORKER)
             name = f"Notifier, {label}"
             cases[name] = _bind(deliver_notifier, name, notifier, clock, fake, messages)

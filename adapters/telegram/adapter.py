@@ -40,7 +40,7 @@ from bot.messages import Reply, Response
 from bot.metrics import REPLIES
 from bot.ordering import Sequencer
 from bot.outgoing import decode_response
-from core.ratelimit import Limit
+from core.ratelimit import Limit, RateLimiter
 
 log = logging.getLogger("habitlink.telegram")
 # The bot layer contains its own faults, so what reaches PTB's error handler failed around it,
@@ -62,7 +62,10 @@ class TelegramAdapter:
         base_file_url: str = "https://api.telegram.org/file/bot",
         max_retries: int = 5,
         rate_limit: bool = True,
+        limiter: RateLimiter | None = None,
     ) -> None:
+        """`limiter` counts every send under Telegram's limits: the app's, shared through Redis
+        by every process of the bot (None: this adapter's own, in memory)."""
         self.bot = bot
         self.token = token
         self.base_url = base_url
@@ -81,7 +84,8 @@ class TelegramAdapter:
         )
         self.application: PTBApp
         if rate_limit:  # Telegram's flood limits (30 messages/s, 20/min a group); 429s retried
-            self.application = builder.rate_limiter(ChatRateLimiter(max_retries)).build()
+            limits = ChatRateLimiter(max_retries, limiter, overall=self.overall_limit)
+            self.application = builder.rate_limiter(limits).build()
         else:  # benchmarks: the processing alone
             self.application = builder.build()
         self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
@@ -207,13 +211,15 @@ class TelegramAdapter:
 
     # --- notifications (reminders, summaries) --------------------------------------------
     platform = "telegram"
+    overall_limit = OVERALL_LIMIT  # every send: about 30 messages a second for the whole bot
 
     def limits(self, chat_id: str) -> tuple[Limit, ...]:
-        """Telegram's flood limits: ~30 messages/s overall, 20/min in a group, ~1/s a chat."""
-        per_chat = Limit(f"telegram:chat:{chat_id}", 20, 60.0)
-        if not chat_id.startswith("-"):
-            per_chat = Limit(f"telegram:chat:{chat_id}", 1, 1.0)
-        return (OVERALL_LIMIT, per_chat)
+        """What a notification waits for beyond what every send waits for (the overall 30 a
+        second and a group's 20 a minute, counted by the rate limiter of every request): about
+        one message a second in a private chat. Answers are not held to it."""
+        if chat_id.startswith(("-", "@")):
+            return ()
+        return (Limit(f"telegram:private:{chat_id}", 1, 1.0),)
 
     async def send_response(self, chat_id: str, response: Response) -> None:
         """Send a notification; a block or a vanished chat is Unreachable, the rest retried."""

@@ -18,7 +18,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot.metrics import RATE_LIMITED
-from core.ratelimit import Limit, MemoryRateLimiter
+from core.ratelimit import Limit, MemoryRateLimiter, RateLimiter
 
 log = logging.getLogger("habitlink.telegram")
 JSONDict = dict[str, Any]
@@ -34,21 +34,33 @@ GROUP_WINDOW = 61.0
 EVERYTHING = "*"
 
 
-def chat_limits(chat_id: int | str) -> tuple[Limit, ...]:
+def chat_limits(chat_id: int | str, overall: Limit = OVERALL_LIMIT) -> tuple[Limit, ...]:
     """The overall limit, and 20 a minute in a group (ids below zero, or a @channel name)."""
     text = str(chat_id)
     if text.startswith(("-", "@")):
-        return (OVERALL_LIMIT, Limit(f"telegram:chat:{text}", GROUP_PER_MINUTE, GROUP_WINDOW))
-    return (OVERALL_LIMIT,)
+        return (overall, Limit(f"telegram:chat:{text}", GROUP_PER_MINUTE, GROUP_WINDOW))
+    return (overall,)
 
 
 class ChatRateLimiter(BaseRateLimiter[int]):
-    """Throttles sends under Telegram's limits; a 429 pauses its own chat for retry_after."""
+    """Throttles sends under Telegram's limits; a 429 pauses its own chat for retry_after.
 
-    def __init__(self, max_retries: int = 5, monotonic: Callable[[], float] = time.monotonic):
+    `limiter` counts the sends: give every process that sends for one bot the same shared one
+    (Redis; `App.rate_limiter`), since Telegram's limits are the bot's, not a process's. The
+    answers of `habitlink run` and the scheduler's notifications then share the 30 a second."""
+
+    def __init__(
+        self,
+        max_retries: int = 5,
+        limiter: RateLimiter | None = None,
+        *,
+        overall: Limit = OVERALL_LIMIT,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
         self.max_retries = max_retries
+        self.overall = overall
         self._now = monotonic
-        self._limiter = MemoryRateLimiter(monotonic)
+        self._limiter: RateLimiter = limiter or MemoryRateLimiter(monotonic)
         self._paused_until: dict[str, float] = {}
 
     async def initialize(self) -> None:
@@ -80,7 +92,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         for attempt in range(retries + 1):
             await self._wait_for_pause(key)
             if chat_id is not None:
-                await self._limiter.acquire(*chat_limits(chat_id))
+                await self._limiter.acquire(*chat_limits(chat_id, self.overall))
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

@@ -38,6 +38,7 @@ class TelegramPlatform:
             token=settings.telegram_bot_token.get_secret_value(),
             base_url=settings.telegram_api_base_url,
             base_file_url=settings.telegram_file_base_url,
+            limiter=app.rate_limiter,  # the bot's limits, shared with the scheduler
         )
 
     @asynccontextmanager

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from adapters.telegram.adapter import TelegramAdapter
 from bot.dispatcher import HabitLinkBot
+from core.ratelimit import RateLimiter
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser, StoredMessage
 
@@ -52,10 +53,17 @@ class TelegramHarness:
 
 
 @asynccontextmanager
-async def running(fake: FakeTelegram, bot: HabitLinkBot) -> AsyncIterator[TelegramHarness]:
-    """A TelegramAdapter for `bot`, long polling `fake` until the block ends."""
+async def running(
+    fake: FakeTelegram, bot: HabitLinkBot, limiter: RateLimiter | None = None
+) -> AsyncIterator[TelegramHarness]:
+    """A TelegramAdapter for `bot`, long polling `fake` until the block ends; `limiter` counts
+    its sends (None: the adapter's own)."""
     adapter = TelegramAdapter(
-        bot, token=fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url
+        bot,
+        token=fake.token,
+        base_url=fake.base_url,
+        base_file_url=fake.base_file_url,
+        limiter=limiter,
     )
     polls = len(fake.calls_of("getUpdates"))
     stop = asyncio.Event()
