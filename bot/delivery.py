@@ -37,6 +37,11 @@ class SendFailed(Exception):
     """A temporary failure (network, 5xx, 429 after retries): try again later."""
 
 
+class PartlySent(Exception):
+    """Some messages of a notification arrived, then one failed: sending it again would repeat
+    what arrived, so the rest is given up (a group's collage where photos are not allowed)."""
+
+
 class NotificationSender(Protocol):
     platform: str
 
@@ -118,8 +123,15 @@ class Notifier:
                 raise SendFailed(f"no {notification.platform} sender is running")
             response = await self._render(notification)
             if response is not None:
-                await self.limiter.acquire(*sender.limits(notification.chat_id))
-                await sender.send_response(notification.chat_id, response)
+                await self._send(sender, notification.chat_id, response)
+        except PartlySent as exc:
+            NOTIFICATIONS.labels(notification.platform, notification.kind, "partly_sent").inc()
+            log.warning(
+                "notification partly sent",
+                extra={"notification": notification.id, "error": str(exc)[:300]},
+            )
+            await self._finish(notification)
+            return
         except Unreachable as exc:
             NOTIFICATIONS.labels(notification.platform, notification.kind, "unreachable").inc()
             await self._unreachable(notification, str(exc))
@@ -136,6 +148,18 @@ class Notifier:
         sent = "sent" if response is not None else "skipped"
         NOTIFICATIONS.labels(notification.platform, notification.kind, sent).inc()
         await self._finish(notification)
+
+    async def _send(self, sender: NotificationSender, chat_id: str, response: Response) -> None:
+        """One reply at a time, each within the limits: once one has arrived, a failure of a
+        later one is PartlySent rather than a reason to send them all again."""
+        for i, reply in enumerate(response.replies):
+            await self.limiter.acquire(*sender.limits(chat_id))
+            try:
+                await sender.send_response(chat_id, Response([reply]))
+            except SendFailed as exc:
+                if i == 0:
+                    raise
+                raise PartlySent(f"{i} of {len(response.replies)} sent: {exc}") from exc
 
     async def _finish(self, notification: ClaimedNotification, *, retry: str | None = None) -> None:
         async with self.bot.uow() as uow:
