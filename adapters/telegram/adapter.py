@@ -52,6 +52,12 @@ SORRY_SEND = (
 PTBApp = Application[Any, Any, Any, Any, Any, Any]
 
 
+def unreachable(exc: TelegramError) -> bool:
+    """Nobody can be written to there: the person blocked the bot, it left or was removed from
+    the group (403), or the chat is gone."""
+    return isinstance(exc, Forbidden) or "chat not found" in exc.message.lower()
+
+
 def topic(message: Message | None) -> int | None:
     """The forum topic a message is in (None outside forum topics: General, other chats)."""
     if message is None or not message.is_topic_message:
@@ -173,20 +179,28 @@ class TelegramAdapter:
         async def deliver() -> None:
             try:
                 await self.deliver(chat_id, response, pressed=pressed, thread=thread)
+            except (Forbidden, BadRequest) as exc:
+                if unreachable(exc):  # blocked, removed from the group, the chat gone: nobody
+                    log.info("reply not delivered", extra={"chat": chat_id, "error": exc.message})
+                else:
+                    await apologise(exc)
             except Exception as exc:
-                log.error(
-                    "telegram update failed",
-                    exc_info=exc,
-                    extra={"update_id": update_id, "error": repr(exc)[:300]},
-                )
-                try:
-                    await self.application.bot.send_message(
-                        chat_id, SORRY_SEND, message_thread_id=thread
-                    )
-                except TelegramError:
-                    log.warning("could not send the apology", extra={"chat": chat_id})
+                await apologise(exc)
             if update_id is not None and response.replies:
                 self.intake.reply_sent(update_id)  # the inbox kept it in case of a crash
+
+        async def apologise(exc: Exception) -> None:
+            log.error(
+                "telegram update failed",
+                exc_info=exc,
+                extra={"update_id": update_id, "error": repr(exc)[:300]},
+            )
+            try:
+                await self.application.bot.send_message(
+                    chat_id, SORRY_SEND, message_thread_id=thread
+                )
+            except TelegramError:
+                log.warning("could not send the apology", extra={"chat": chat_id})
 
         self.replies.submit([chat_id], deliver)
 
@@ -243,10 +257,8 @@ class TelegramAdapter:
         """Send a notification; a block or a vanished chat is Unreachable, the rest retried."""
         try:
             await self.deliver(chat_id, response)
-        except Forbidden as exc:
-            raise Unreachable(exc.message) from exc
-        except BadRequest as exc:
-            if "chat not found" in exc.message.lower():
+        except (Forbidden, BadRequest) as exc:
+            if unreachable(exc):
                 raise Unreachable(exc.message) from exc
             raise SendFailed(exc.message) from exc
         except TelegramError as exc:

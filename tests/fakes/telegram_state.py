@@ -91,6 +91,8 @@ class TelegramState(Changes):
         # Seconds every call but getUpdates takes to be answered (the network and Telegram's
         # own work), and how many calls were being answered at once, at most.
         self.latency = 0.0
+        # Seconds more that calls of a method take (a slow getFile, say), by method name.
+        self.slow_methods: dict[str, float] = {}
         self.in_flight = 0
         self.most_in_flight = 0
         self.updates: list[JSON] = []  # every injected update
