@@ -50,6 +50,9 @@ SORRY_SEND = (
     "What you sent may already be saved, so please check (/habits) before sending it again."
 )
 PTBApp = Application[Any, Any, Any, Any, Any, Any]
+# A notification waits at most this long for its chat's 429 pause (a group's can be a minute):
+# past it the outbox sends it again later, and the notifications behind it go now.
+NOTIFICATION_PATIENCE = 2.0
 
 
 def unreachable(exc: TelegramError) -> bool:
@@ -256,7 +259,7 @@ class TelegramAdapter:
     async def send_response(self, chat_id: str, response: Response) -> None:
         """Send a notification; a block or a vanished chat is Unreachable, the rest retried."""
         try:
-            await self.deliver(chat_id, response)
+            await self.deliver(chat_id, response, patience=NOTIFICATION_PATIENCE)
         except (Forbidden, BadRequest) as exc:
             if unreachable(exc):
                 raise Unreachable(exc.message) from exc
@@ -272,17 +275,26 @@ class TelegramAdapter:
         *,
         pressed: Message | None = None,
         thread: int | None = None,
+        patience: float | None = None,
     ) -> None:
-        """Send every reply; the first reply marked `edit` replaces the pressed message."""
+        """Send every reply; the first reply marked `edit` replaces the pressed message.
+        `patience`: the longest a send waits out its chat's 429 (None: as long as it takes)."""
         for reply in response.replies:
             if reply.edit and pressed is not None:
                 edited = await self._edit(pressed, reply)
                 pressed = None
                 if edited:
                     continue
-            await self.send(chat_id, reply, thread=thread)
+            await self.send(chat_id, reply, thread=thread, patience=patience)
 
-    async def send(self, chat_id: int | str, reply: Reply, *, thread: int | None = None) -> None:
+    async def send(
+        self,
+        chat_id: int | str,
+        reply: Reply,
+        *,
+        thread: int | None = None,
+        patience: float | None = None,
+    ) -> None:
         bot = self.application.bot
         REPLIES.labels(self.platform).inc()
         markup = keyboard(reply.buttons)
@@ -297,6 +309,7 @@ class TelegramAdapter:
                     filename=document.filename,
                     disable_content_type_detection=True,
                     message_thread_id=thread,
+                    rate_limit_args=patience,
                 ),
             )
         if reply.image is not None:
@@ -311,6 +324,7 @@ class TelegramAdapter:
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if not reply.text else None,
                     message_thread_id=thread,
+                    rate_limit_args=patience,
                 ),
             )
             if not reply.text:
@@ -327,6 +341,7 @@ class TelegramAdapter:
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if last else None,
                     message_thread_id=thread,
+                    rate_limit_args=patience,
                 ),
             )
 

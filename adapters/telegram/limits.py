@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -42,8 +43,12 @@ def chat_limits(chat_id: int | str, overall: Limit = OVERALL_LIMIT) -> tuple[Lim
     return (overall,)
 
 
-class ChatRateLimiter(BaseRateLimiter[int]):
+class ChatRateLimiter(BaseRateLimiter[float]):
     """Throttles sends under Telegram's limits; a 429 pauses its own chat for retry_after.
+
+    A request may say how long it will wait for its chat's pause (PTB's `rate_limit_args`, in
+    seconds): beyond that it fails at once with RetryAfter instead of waiting (notifications,
+    which the outbox sends again later, so that one group's 429 holds up nobody's reminders).
 
     `limiter` counts the sends: give every process that sends for one bot the same shared one
     (Redis; `App.rate_limiter`), since Telegram's limits are the bot's, not a process's. The
@@ -69,12 +74,14 @@ class ChatRateLimiter(BaseRateLimiter[int]):
     async def shutdown(self) -> None:
         return None
 
-    async def _wait_for_pause(self, key: str) -> None:
+    async def _wait_for_pause(self, key: str, patience: float | None) -> None:
         while True:
             until = max(self._paused_until.get(key, 0.0), self._paused_until.get(EVERYTHING, 0.0))
             wait = until - self._now()
             if wait <= 0:
                 return
+            if patience is not None and wait > patience:
+                raise RetryAfter(math.ceil(wait))
             await asyncio.sleep(wait)
 
     async def process_request(
@@ -84,13 +91,13 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: float | None,
     ) -> bool | JSONDict | list[JSONDict]:
-        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        retries, patience = self.max_retries, rate_limit_args
         chat_id = data.get("chat_id")
         key = EVERYTHING if chat_id is None else str(chat_id)
         for attempt in range(retries + 1):
-            await self._wait_for_pause(key)
+            await self._wait_for_pause(key, patience)
             if chat_id is not None:
                 await self._limiter.acquire(*chat_limits(chat_id, self.overall))
             try:
@@ -105,6 +112,8 @@ class ChatRateLimiter(BaseRateLimiter[int]):
                     extra={"endpoint": endpoint, "chat": key, "seconds": wait},
                 )
                 self._paused_until[key] = max(self._paused_until.get(key, 0.0), self._now() + wait)
+                if patience is not None and wait > patience:
+                    raise
         raise AssertionError("unreachable")
 
 

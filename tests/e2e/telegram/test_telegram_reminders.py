@@ -7,15 +7,16 @@ starts at Monday 2026-03-23 09:00 UTC; her reminder is at 07:30 UTC.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
 from core.clock import SettableClock
-from core.db.models import HabitLog, Identity, Notification
+from core.db.models import Group, HabitLog, Identity, Notification
 from tests.fakes.telegram_models import StoredMessage
 from tests.support.telegram import TelegramHarness
 
@@ -129,6 +130,35 @@ async def test_a_429_is_waited_out_and_the_reminder_arrives_once(
     assert [c.status for c in fake.calls_of("sendMessage")[before:]] == [429, 200]
     assert await rows(bot) == [("sent", 1, None)]
     assert await remind(telegram, notifier, clock, at(24, 7, 45)) == []
+
+
+@RETRY_AFTER_WARNING
+async def test_a_group_paused_by_a_429_holds_up_no_one_elses_reminder(
+    telegram: TelegramHarness, notifier: Notifier, clock: SettableClock, bot: HabitLinkBot
+) -> None:
+    """A group's weekly summary, queued first, meets a 429 (retry after 30 s): it is sent again
+    later, and Alice's reminder, due a minute later in her own chat, goes out at once."""
+    await set_up_alice(telegram)
+    fake = telegram.fake
+    group = fake.new_group("Runners")
+    await telegram.say("/newgroup Runners", chat=group)
+    async with bot.uow.db.session() as session:
+        await session.execute(update(Group).values(next_summary_at=at(24, 7, 29)))
+        await session.commit()
+    clock.set(at(24, 7, 29))
+    await notifier.produce()  # the group's summary is queued first
+    fake.fail_next("sendMessage", times=1, status=429, retry_after=30, chat_id=group.id)
+    started = time.monotonic()
+    (message,) = await remind(telegram, notifier, clock, at(24, 7, 30))
+    assert message.plain_text == "⏰ Time for Read"
+    assert time.monotonic() - started < 20  # not after the group's 30 s
+    to_group = [c.status for c in fake.calls_of("sendMessage") if c.params["chat_id"] == group.id]
+    assert to_group[-1] == 429  # and the summary waits in the outbox for its next attempt
+    async with bot.uow.db.session() as session:
+        summary = (
+            await session.scalars(select(Notification).where(Notification.kind == "group_summary"))
+        ).one()
+    assert (summary.status, summary.attempts) == ("pending", 1)
 
 
 async def test_a_server_error_is_retried_later(
