@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.text import clean_text
+
 TITLE_MIN, TITLE_MAX = 3, 80
 SUMMARY_MIN, SUMMARY_MAX = 20, 600
 STEP_MAX = 300
@@ -28,7 +30,8 @@ EVIDENCE_LABELS = {
 
 
 def one_line(value: str) -> str:
-    return " ".join(value.split())
+    """On one line, without control characters (whichever way it came in)."""
+    return " ".join(clean_text(value).split())
 
 
 class Source(BaseModel):
