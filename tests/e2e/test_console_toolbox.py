@@ -63,6 +63,8 @@ async def test_addtool_guided_with_author_and_daily_limit(console: ConsoleSessio
     assert "between 20 and 600" in await console.say("Too short")
     assert "3/4" in await console.say("Take calls while walking, so catching up also moves you.")
     assert "Please give 3 to 7 steps; that was 1." in await console.say("Just walk")
+    blank = await console.say("Pick the calls; \u00a0 ;\u3000\nWalk until you hang up")
+    assert "Please give 3 to 7 steps; that was 2." in blank  # spaces of any kind are no step
     out = await console.say("Pick the calls\nPut on shoes first\nWalk until you hang up")
     assert "4/4" in out and console.buttons == ["Skip"]
     out = await console.say("walking, calls")

@@ -72,6 +72,11 @@ async def test_share_a_tool_with_the_chat_rules_and_a_daily_limit(
         answer = await ada.post(TOOLS, json=body)
         assert answer.status_code == 422, (body, answer.text)
         assert answer.json()["errors"][0]["field"] == field, answer.text
+    for steps in (["", " ", "x"], ["a", "\u00a0", "\x00", "b"]):  # blank steps are no steps
+        answer = await ada.post(TOOLS, json={**NEW_TOOL, "title": "Fine", "steps": steps})
+        assert answer.status_code == 422, (steps, answer.text)
+        assert answer.json()["errors"][0]["field"] == "steps", answer.text
+        assert "at least 3" in answer.json()["detail"], answer.text
     for n in (2, 3):
         assert (await ada.post(TOOLS, json={**NEW_TOOL, "title": f"Tool {n}"})).status_code == 201
     limited = await ada.post(TOOLS, json={**NEW_TOOL, "title": "Tool 4"})
