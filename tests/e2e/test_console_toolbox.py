@@ -5,6 +5,9 @@ drives the AI paths against the fake server)."""
 
 from __future__ import annotations
 
+from core.db.engine import Database
+from core.db.models import Tool
+from tests.conftest import DEFAULT_NOW
 from tests.support.console import ConsoleSession
 
 
@@ -20,6 +23,18 @@ async def test_browse_pages_and_open(console: ConsoleSession) -> None:
     out = await console.say(":press 1")
     assert "Evidence:" in out and "Source:" in out
     assert "No tool mentions “zzzz”" in await console.say("/tools zzzz")
+
+
+async def test_a_shipped_tool_by_name_wins_over_a_community_namesake(
+    console: ConsoleSession, database: Database
+) -> None:
+    await console.say("/tools")  # the seed is in
+    async with database.session() as session:
+        session.add(
+            Tool(title="woop", description="Mine.", steps=["a", "b", "c"], created_at=DEFAULT_NOW)
+        )
+        await session.commit()
+    assert (await console.say("/tool woop")).startswith("bot: WOOP (mental contrasting)\n")
 
 
 async def test_tool_shows_steps_and_source(console: ConsoleSession) -> None:
