@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.text import clean_text as clean_text  # re-exported: how a Request's text is cleaned
 from core.text import shorten as shorten  # re-exported for handlers and adapters
 from core.text import utf16_len as utf16_len
 
@@ -23,15 +24,6 @@ MAX_BUTTON_CHARS = 100  # a pressed button's payload (Discord's custom_id limit)
 MAX_NAME_CHARS = 128  # a person's display name (the column's size)
 MAX_HANDLE_CHARS = 64  # a username, a chat or person id
 MAX_TITLE_CHARS = 255  # a chat's title
-# Control characters people cannot mean to send; PostgreSQL refuses NUL in text outright.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def clean_text(text: str) -> str:
-    """Text as it may be stored: no NUL or other control characters, no lone surrogates."""
-    text = _CONTROL.sub("", text)
-    return _SURROGATE.sub("\ufffd", text)
 
 
 def _bounded(value: str, limit: int) -> str:

@@ -1,8 +1,31 @@
-"""Text measured the way chat platforms measure it, and user text cut to echo it back."""
+"""Text as it may be stored, measured the way chat platforms measure it, and user text cut to
+echo it back."""
 
 from __future__ import annotations
 
+import re
+
 ECHO_LIMIT = 100  # how much of what someone typed a reply repeats
+# Characters people cannot mean to type: C0 controls but tab, line feed and carriage return
+# (PostgreSQL refuses NUL in text outright), DEL, the C1 controls, and the bidirectional
+# embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) that turn the rest of a line
+# around wherever the text is shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as it may be stored: no NUL or other control characters, no lone surrogates.
+
+    Every way in cleans with this: the chat's requests (bot.messages) and the web API's bodies
+    (web_admin.schemas.CleanText)."""
+    text = _CONTROL.sub("", text)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def has_control(text: str) -> bool:
+    """Whether `clean_text` would change `text`: for values that must be taken as they are."""
+    return bool(_CONTROL.search(text) or _SURROGATE.search(text))
 
 
 def utf16_len(text: str) -> int:

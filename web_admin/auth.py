@@ -11,7 +11,7 @@ from core.accounts.tokens import Refusal, Rotated
 from core.db.models import Identity, User
 from web_admin.context import BANNED, UnitDep, WebDep, client_address
 from web_admin.problems import ApiError
-from web_admin.schemas import TokenPair, UserOut, user_out
+from web_admin.schemas import CleanText, ExactText, Password, TokenPair, UserOut, user_out
 
 log = logging.getLogger("habitlink.web.auth")
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -23,24 +23,24 @@ TOO_MANY = "Too many failed attempts. Wait a little and try again."
 
 
 class RegisterBody(BaseModel):
-    email: str = Field(max_length=320, examples=["ada@example.com"])
-    password: str = Field(max_length=1024, examples=["correct horse battery staple"])
-    display_name: str = Field(max_length=200, examples=["Ada"])
+    email: ExactText = Field(max_length=320, examples=["ada@example.com"])
+    password: Password = Field(max_length=1024, examples=["correct horse battery staple"])
+    display_name: CleanText = Field(max_length=200, examples=["Ada"])
 
 
 class LoginBody(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=1024)
+    email: ExactText = Field(max_length=320)
+    password: Password = Field(max_length=1024)
 
 
 class RefreshBody(BaseModel):
-    refresh_token: str = Field(max_length=256)
+    refresh_token: ExactText = Field(max_length=256)
 
 
 class ResetBody(BaseModel):
-    email: str = Field(max_length=320)
-    code: str = Field(max_length=64, description="The code /resetpassword gave you in chat")
-    new_password: str = Field(max_length=1024)
+    email: ExactText = Field(max_length=320)
+    code: ExactText = Field(max_length=64, description="The code /resetpassword gave you in chat")
+    new_password: Password = Field(max_length=1024)
 
 
 async def token_pair(unit: UnitDep, user: User, refresh: str | None = None) -> TokenPair:

@@ -14,7 +14,15 @@ from core.db.models import Group, GroupRole, User
 from core.groups.service import GroupView
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.problems import ApiError
-from web_admin.schemas import DEFAULT_LIMIT, MAX_LIMIT, Id, Page, decode_cursor, encode_cursor
+from web_admin.schemas import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    ExactText,
+    Id,
+    Page,
+    decode_cursor,
+    encode_cursor,
+)
 
 router = APIRouter(prefix="/api/v1/groups", tags=["groups"])
 NO_GROUP = "There is no such group."
@@ -42,7 +50,7 @@ class GroupDetail(GroupOut):
 
 
 class JoinBody(BaseModel):
-    invite_code: str = Field(max_length=64)
+    invite_code: ExactText = Field(max_length=64)
 
 
 class Joined(BaseModel):

@@ -19,11 +19,11 @@ from core.habits.service import TEXT_MAX, TITLE_MAX, EditableField, HabitDraft, 
 from core.habits.tracker import week_marks
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.problems import ApiError
-from web_admin.schemas import Id, sane_date
+from web_admin.schemas import CleanText, Id, sane_date
 
 router = APIRouter(prefix="/api/v1/habits", tags=["habits"])
 NO_HABIT = "There is no such habit."
-Text = Annotated[str | None, Field(default=None, max_length=TEXT_MAX)]
+Text = Annotated[CleanText | None, Field(default=None, max_length=TEXT_MAX)]
 
 
 class Today(BaseModel):
@@ -54,8 +54,8 @@ class HabitOut(BaseModel):
 
 
 class HabitCreate(BaseModel):
-    title: str = Field(max_length=TITLE_MAX * 2)
-    schedule: str = Field(default="daily", max_length=100, description="As /newhabit takes")
+    title: CleanText = Field(max_length=TITLE_MAX * 2)
+    schedule: CleanText = Field(default="daily", max_length=100, description="As /newhabit takes")
     why: Text = None
     identity_goal: Text = None
     minimal_dose: Text = None
@@ -67,8 +67,8 @@ class HabitCreate(BaseModel):
 class HabitPatch(BaseModel):
     """Only the fields given change; null or "" clears an optional field."""
 
-    title: str | None = Field(default=None, max_length=TITLE_MAX * 2)
-    schedule: str | None = Field(default=None, max_length=100)
+    title: CleanText | None = Field(default=None, max_length=TITLE_MAX * 2)
+    schedule: CleanText | None = Field(default=None, max_length=100)
     why: Text = None
     identity_goal: Text = None
     minimal_dose: Text = None

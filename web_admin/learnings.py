@@ -14,7 +14,7 @@ from core.social.learnings import CONTENT_MAX, FeedMode, Learning
 from web_admin.context import CurrentUser, UnitDep
 from web_admin.groups import NO_GROUP, Limit, member_group, visible_group
 from web_admin.problems import ApiError
-from web_admin.schemas import DEFAULT_LIMIT, Id, Page, decode_cursor, encode_cursor
+from web_admin.schemas import DEFAULT_LIMIT, CleanText, Id, Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1", tags=["learnings"])
 GONE = "That learning isn't available."
@@ -33,7 +33,7 @@ class LearningOut(BaseModel):
 
 
 class LearningBody(BaseModel):
-    content: str = Field(max_length=CONTENT_MAX * 2)
+    content: CleanText = Field(max_length=CONTENT_MAX * 2)
 
 
 class LikeOut(BaseModel):

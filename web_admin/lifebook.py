@@ -34,7 +34,7 @@ from core.lifebook.model import (
 from core.lifebook.service import identity_statement, serves_goal, serves_value, serving_label
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.habits import owned
-from web_admin.schemas import Id, sane_date
+from web_admin.schemas import CleanText, Id, sane_date
 
 router = APIRouter(prefix="/api/v1", tags=["lifebook"])
 # Bodies may be a little over the limits so the answer can name the rule (as the chat does).
@@ -76,31 +76,31 @@ class LifebookOut(BaseModel):
 
 
 class GoalIn(BaseModel):
-    text: str = Field(max_length=GOAL_MAX * 2)
+    text: CleanText = Field(max_length=GOAL_MAX * 2)
     due: date | None = Field(default=None, description="Optional; YYYY-MM-DD")
 
 
 class LifebookPatch(BaseModel):
     """Only the sections given change; null, "" or [] clears one. Lists replace the section."""
 
-    vision: str | None = Field(default=None, max_length=VISION_MAX * 2)
-    values: list[Annotated[str, Field(max_length=VALUE_MAX * 2)]] | None = Field(
+    vision: CleanText | None = Field(default=None, max_length=VISION_MAX * 2)
+    values: list[Annotated[CleanText, Field(max_length=VALUE_MAX * 2)]] | None = Field(
         default=None, max_length=LIST_CAP
     )
-    identity: list[Annotated[str, Field(max_length=IDENTITY_MAX * 2)]] | None = Field(
+    identity: list[Annotated[CleanText, Field(max_length=IDENTITY_MAX * 2)]] | None = Field(
         default=None, max_length=LIST_CAP
     )
     goals: list[GoalIn] | None = Field(
         default=None, max_length=LIST_CAP, description="Replaces every goal (new ids)"
     )
-    domains: list[Annotated[str, Field(max_length=DOMAIN_MAX * 2)]] | None = Field(
+    domains: list[Annotated[CleanText, Field(max_length=DOMAIN_MAX * 2)]] | None = Field(
         default=None, max_length=LIST_CAP
     )
     ai_allowed: bool | None = None
 
 
 class ServesBody(BaseModel):
-    serves: str | None = Field(
+    serves: CleanText | None = Field(
         max_length=300, description="A `serves_key` from GET /lifebook (goal:g1, value:health)"
     )
 

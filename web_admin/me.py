@@ -16,27 +16,27 @@ from core.users.links import Refusal, Refused
 from web_admin.auth import TOO_MANY, identities_of, throttled, token_pair
 from web_admin.context import CurrentUser, UnitDep, WebDep, client_address
 from web_admin.problems import ApiError
-from web_admin.schemas import TokenPair, UserOut, user_out
+from web_admin.schemas import CleanText, ExactText, Password, TokenPair, UserOut, user_out
 
 log = logging.getLogger("habitlink.web.me")
 router = APIRouter(prefix="/api/v1/me", tags=["me"])
 
 
 class ProfilePatch(BaseModel):
-    display_name: str | None = Field(default=None, max_length=200)
-    timezone: str | None = Field(
+    display_name: CleanText | None = Field(default=None, max_length=200)
+    timezone: CleanText | None = Field(
         default=None, max_length=64, description="An IANA name or a city, as /timezone takes"
     )
     day_start_hour: int | None = Field(default=None, description="0 to 6, as /daystart takes")
 
 
 class PasswordChange(BaseModel):
-    current_password: str = Field(max_length=1024)
-    new_password: str = Field(max_length=1024)
+    current_password: Password = Field(max_length=1024)
+    new_password: Password = Field(max_length=1024)
 
 
 class LinkBody(BaseModel):
-    code: str = Field(max_length=64, description="The code the bot's /link gave you")
+    code: ExactText = Field(max_length=64, description="The code the bot's /link gave you")
 
 
 class LinkCode(BaseModel):
@@ -52,7 +52,7 @@ class Linked(BaseModel):
 
 
 class DeleteBody(BaseModel):
-    password: str = Field(max_length=1024)
+    password: Password = Field(max_length=1024)
 
 
 @router.get("", response_model=UserOut, summary="Your profile")

@@ -17,7 +17,7 @@ from core.proofs.service import NOTE_MAX
 from web_admin.context import CurrentUser, UnitDep
 from web_admin.groups import member_group
 from web_admin.problems import ApiError
-from web_admin.schemas import Id, sane_date
+from web_admin.schemas import CleanText, Id, sane_date
 
 router = APIRouter(prefix="/api/v1/groups", tags=["proofs"])
 
@@ -57,7 +57,7 @@ async def upload(
     unit: UnitDep,
     photo: Annotated[UploadFile, File(description="JPEG, PNG, WebP or GIF")],
     habit_id: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
-    note: Annotated[str | None, Form(max_length=NOTE_MAX)] = None,
+    note: Annotated[CleanText | None, Form(max_length=NOTE_MAX)] = None,
 ) -> Uploaded:
     group = await member_group(unit, user, group_id)
     habit = None

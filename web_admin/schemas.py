@@ -8,16 +8,39 @@ from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from fastapi import Path
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
 from core.db.models import Identity, User
 from core.errors import InvalidField
+from core.text import clean_text, has_control
 from web_admin.problems import ApiError
 
 T = TypeVar("T")
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def _exact(value: str) -> str:
+    if has_control(value):
+        raise PydanticCustomError("control_character", "It can't contain control characters.")
+    return value
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "It can't contain the NUL character.")
+    return value
+
+
+# Every text a request carries is one of these three (a body's field, a query, a path, a form).
+CleanText = Annotated[str, AfterValidator(clean_text)]
+"""Free text: NUL and other control characters are dropped, as the chat drops them."""
+ExactText = Annotated[str, AfterValidator(_exact)]
+"""An email, code or token: taken as given, so control characters are refused (422)."""
+Password = Annotated[str, AfterValidator(_no_nul)]
+"""A password: never stored, so anything goes but NUL, which is refused (422)."""
 
 
 def sane_date(day: date, field: str) -> date:

@@ -33,7 +33,7 @@ from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.groups import Limit
 from web_admin.habits import owned
 from web_admin.problems import ApiError
-from web_admin.schemas import DEFAULT_LIMIT, Id, Page, decode_cursor, encode_cursor
+from web_admin.schemas import DEFAULT_LIMIT, CleanText, Id, Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1", tags=["toolbox"])
 KEYWORD_QUERY_MAX = 40  # what /tools KEYWORD reads
@@ -74,18 +74,20 @@ class ToolOut(ToolSummary):
 
 
 class ToolCreate(BaseModel):
-    title: str = Field(max_length=TITLE_MAX * 2)
-    summary: str = Field(max_length=SUMMARY_MAX * 2, description="What it is and why it works")
-    steps: list[Annotated[str, Field(max_length=STEP_MAX * 2)]] = Field(
+    title: CleanText = Field(max_length=TITLE_MAX * 2)
+    summary: CleanText = Field(
+        max_length=SUMMARY_MAX * 2, description="What it is and why it works"
+    )
+    steps: list[Annotated[CleanText, Field(max_length=STEP_MAX * 2)]] = Field(
         max_length=MAX_STEPS * 3, description="3 to 7 steps"
     )
-    keywords: list[Annotated[str, Field(max_length=KEYWORD_MAX * 2)]] = Field(
+    keywords: list[Annotated[CleanText, Field(max_length=KEYWORD_MAX * 2)]] = Field(
         default=[], max_length=MAX_KEYWORDS * 2
     )
 
 
 class FindBody(BaseModel):
-    problem: str = Field(
+    problem: CleanText = Field(
         max_length=FINDER_TEXT_MAX,
         description=f"What gets in your way, in your own words; the first {PROBLEM_MAX} "
         "characters are read",
@@ -157,7 +159,7 @@ async def browse(
     user: CurrentUser,
     unit: UnitDep,
     q: Annotated[
-        str | None,
+        CleanText | None,
         Query(max_length=KEYWORD_QUERY_MAX, description="Only tools mentioning this word"),
     ] = None,
     limit: Limit = DEFAULT_LIMIT,
@@ -176,7 +178,7 @@ async def browse(
 
 @router.get("/tools/by-name/{name}", response_model=ToolOut, summary="A tool by name or slug")
 async def by_name(
-    name: Annotated[str, Path(max_length=120)], user: CurrentUser, unit: UnitDep
+    name: Annotated[CleanText, Path(max_length=120)], user: CurrentUser, unit: UnitDep
 ) -> ToolOut:
     try:
         tool = await unit.toolbox.find(name)

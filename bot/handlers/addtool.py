@@ -23,6 +23,7 @@ from core.toolbox.spec import (
     SUMMARY_MIN,
     TITLE_MAX,
     TITLE_MIN,
+    one_line,
 )
 
 router = Router()
@@ -86,7 +87,10 @@ def _ask(step: str, *, note: str = "") -> Response:
 
 
 def _steps(text: str) -> list[str]:
-    return [s.strip(" -•\t") for s in re.split(r"[;\n]", text) if s.strip(" -•\t")]
+    """One step a line (or between semicolons); a blank one (spaces of any kind) is none, as
+    ToolSpec drops it, so the count checked here is the count the tool gets."""
+    items = (s.strip(" -•\t") for s in re.split(r"[;\n]", text))
+    return [s for s in items if one_line(s)]
 
 
 def _check(step: str, value: str, data: dict[str, object]) -> None:

@@ -16,13 +16,14 @@ from core.accounts.tokens import RefreshTokens, digest
 from core.clock import Clock
 from core.db.models import Identity, ResetCode, User, UserSettings
 from core.errors import InvalidField
+from core.text import has_control
 from core.users.links import ALPHABET, normalise_code
 
 EMAIL_MAX = 320
 NAME_MAX = 128
 RESET_CODE_LENGTH = 10
 RESET_CODE_LIFETIME = timedelta(minutes=15)
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # no NUL or control characters either (below)
 NO_SYNC = {"synchronize_session": False}
 TAKEN = "An account with this email exists already. Sign in."
 
@@ -30,7 +31,7 @@ TAKEN = "An account with this email exists already. Sign in."
 def normalise_email(text: str) -> str:
     """Compare addresses as people mean them: no surrounding spaces, any case."""
     email = text.strip().lower()
-    if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+    if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email) or has_control(email):
         raise InvalidField("email", "That doesn't look like an email address.")
     return email
 

@@ -33,6 +33,7 @@ from core.db.models import (
     UserRole,
 )
 from core.errors import InvalidInput, NotFound
+from core.text import clean_text
 
 SEARCH_LIMIT = 50
 T = TypeVar("T")
@@ -220,7 +221,7 @@ class People:
             raise InvalidInput("That person is an admin; remove their admin role first.")
         if user.banned_at is not None:
             return False
-        text = " ".join(reason.split())
+        text = " ".join(clean_text(reason).split())
         if len(text) > REASON_MAX:
             raise InvalidInput(f"Keep the reason under {REASON_MAX} characters.")
         user.banned_at = self.clock.now()

@@ -57,9 +57,15 @@ def _spec_fields(spec: ToolSpec) -> dict[str, object]:
 
 
 def _tiers(tools: Sequence[Tool], text: str) -> list[list[Tool]]:
-    """Tools that `text` (folded) names: by slug or title, by a beginning, by a part."""
+    """Tools that `text` (folded) names, the first tier that has any deciding: a shipped tool
+    by its slug or title (so a community tool named "woop" cannot make /tool woop ambiguous),
+    then any tool by its slug, by its whole title, by a beginning, by a part. A name that is
+    one tool's whole title thus wins over the tools it is only a part of."""
+    exact = [t for t in tools if t.slug == text or t.title.lower() == text]
     return [
-        [t for t in tools if t.slug == text or t.title.lower() == text],
+        [t for t in exact if t.origin == ToolOrigin.SEED.value],
+        [t for t in exact if t.slug == text],
+        exact,
         [t for t in tools if t.title.lower().startswith(text)],
         [t for t in tools if text in t.title.lower() or text in t.slug],
     ]
@@ -199,9 +205,15 @@ class ToolboxService:
         )
 
     async def title_taken(self, title: str) -> bool:
+        """Whether a tool has this title (in any case), or a shipped tool this slug: a community
+        tool named "woop" could never be found by its name (the shipped WOOP wins)."""
         await self.sync_seed()
+        folded = " ".join(title.split()).lower()
         found = await self.session.scalar(
-            select(Tool.id).where(func.lower(Tool.title) == " ".join(title.split()).lower())
+            select(Tool.id).where(
+                (func.lower(Tool.title) == folded)
+                | ((Tool.slug == folded) & (Tool.origin == ToolOrigin.SEED.value))
+            )
         )
         return found is not None
 

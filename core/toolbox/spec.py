@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.text import clean_text
+
 TITLE_MIN, TITLE_MAX = 3, 80
 SUMMARY_MIN, SUMMARY_MAX = 20, 600
 STEP_MAX = 300
@@ -28,7 +30,8 @@ EVIDENCE_LABELS = {
 
 
 def one_line(value: str) -> str:
-    return " ".join(value.split())
+    """On one line, without control characters (whichever way it came in)."""
+    return " ".join(clean_text(value).split())
 
 
 class Source(BaseModel):
@@ -62,10 +65,19 @@ class ToolSpec(BaseModel):
     def _one_line(cls, value: str) -> str:
         return one_line(value)
 
+    @field_validator("steps", "keywords", "problems", mode="before")
+    @classmethod
+    def _no_blank_items(cls, items: object) -> object:
+        """Blank items are dropped before the list's length is checked, so three steps are
+        three real ones (["", " ", "x"] is one step, too few)."""
+        if isinstance(items, list | tuple):
+            return [i for i in items if not isinstance(i, str) or one_line(i)]
+        return items
+
     @field_validator("steps")
     @classmethod
     def _steps(cls, items: tuple[str, ...]) -> tuple[str, ...]:
-        steps = tuple(one_line(s) for s in items if one_line(s))
+        steps = tuple(one_line(s) for s in items)
         if any(len(s) > STEP_MAX for s in steps):
             raise ValueError(f"keep each step under {STEP_MAX} characters")
         return steps

@@ -5,6 +5,9 @@ drives the AI paths against the fake server)."""
 
 from __future__ import annotations
 
+from core.db.engine import Database
+from core.db.models import Tool
+from tests.conftest import DEFAULT_NOW
 from tests.support.console import ConsoleSession
 
 
@@ -20,6 +23,18 @@ async def test_browse_pages_and_open(console: ConsoleSession) -> None:
     out = await console.say(":press 1")
     assert "Evidence:" in out and "Source:" in out
     assert "No tool mentions “zzzz”" in await console.say("/tools zzzz")
+
+
+async def test_a_shipped_tool_by_name_wins_over_a_community_namesake(
+    console: ConsoleSession, database: Database
+) -> None:
+    await console.say("/tools")  # the seed is in
+    async with database.session() as session:
+        session.add(
+            Tool(title="woop", description="Mine.", steps=["a", "b", "c"], created_at=DEFAULT_NOW)
+        )
+        await session.commit()
+    assert (await console.say("/tool woop")).startswith("bot: WOOP (mental contrasting)\n")
 
 
 async def test_tool_shows_steps_and_source(console: ConsoleSession) -> None:
@@ -63,6 +78,8 @@ async def test_addtool_guided_with_author_and_daily_limit(console: ConsoleSessio
     assert "between 20 and 600" in await console.say("Too short")
     assert "3/4" in await console.say("Take calls while walking, so catching up also moves you.")
     assert "Please give 3 to 7 steps; that was 1." in await console.say("Just walk")
+    blank = await console.say("Pick the calls; \u00a0 ;\u3000\nWalk until you hang up")
+    assert "Please give 3 to 7 steps; that was 2." in blank  # spaces of any kind are no step
     out = await console.say("Pick the calls\nPut on shoes first\nWalk until you hang up")
     assert "4/4" in out and console.buttons == ["Skip"]
     out = await console.say("walking, calls")

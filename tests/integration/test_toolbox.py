@@ -14,7 +14,7 @@ from core.db.engine import Database
 from core.db.models import BotState, DailyCounter, Tool, ToolOrigin, User
 from core.errors import Ambiguous, InvalidInput, NotFound
 from core.habits.service import HabitDraft, HabitService
-from core.toolbox.service import SEED_STATE_KEY, ToolboxService
+from core.toolbox.service import SEED_STATE_KEY, ToolboxService, match_tool
 from core.toolbox.spec import load_seed
 from core.users.service import Contact, UserService
 
@@ -94,6 +94,52 @@ async def test_find_by_slug_title_beginning_and_suggestions(
         with pytest.raises(InvalidInput):
             await toolbox.find("   ")
         assert [t.slug for t in await toolbox.browse("phone")][:1] == ["add-friction"]
+
+
+async def add_community_tool(db: Database, clock: SettableClock, title: str) -> int:
+    """A community tool as one made before its title was refused (no checks on the way)."""
+    async with db.session() as session:
+        await ToolboxService(session, clock).sync_seed()
+        tool = Tool(
+            title=title,
+            description="Something a member wrote down.",
+            steps=["one", "two", "three"],
+            created_at=clock.now(),
+        )
+        session.add(tool)
+        await session.commit()
+        return tool.id
+
+
+async def test_a_shipped_tool_named_exactly_wins_over_community_tools(
+    database: Database, clock: SettableClock
+) -> None:
+    alice = await make_user(database, clock, "Alice")
+    copycat = await add_community_tool(database, clock, "woop")
+    titled = await add_community_tool(database, clock, "Picture")
+    async with database.session() as session:
+        toolbox = ToolboxService(session, clock)
+        for ref in ("woop", " WOOP ", "woop (mental contrasting)"):
+            assert (await toolbox.find(ref)).slug == "woop", ref
+        tools = await toolbox.all()
+        assert {t.id for t in tools} >= {copycat, titled}
+        found = match_tool(tools, "woop")
+        assert found is not None and found.slug == "woop"
+        # One tool's whole title wins over the tools it is only a part of.
+        assert (await toolbox.find("picture")).id == titled
+        # A new community tool may not take a shipped tool's slug as its title.
+        assert await toolbox.title_taken("Habit-Stacking")
+        user = await session.get(User, alice)
+        assert user is not None
+        with pytest.raises(InvalidInput, match="already a tool"):
+            await toolbox.add(
+                user,
+                ToolboxService.draft(
+                    "pomodoro", "A way to keep going when it rains.", ["a", "b", "c"]
+                ),
+                TODAY,
+                3,
+            )
 
 
 async def test_daily_limit_on_community_tools(database: Database, clock: SettableClock) -> None:

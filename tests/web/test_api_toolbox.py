@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from core.db.engine import Database
+from core.db.models import Tool
+from tests.conftest import DEFAULT_NOW
 from tests.web.conftest import Person, sign_up
 
 TOOLS = "/api/v1/tools"
@@ -72,6 +74,11 @@ async def test_share_a_tool_with_the_chat_rules_and_a_daily_limit(
         answer = await ada.post(TOOLS, json=body)
         assert answer.status_code == 422, (body, answer.text)
         assert answer.json()["errors"][0]["field"] == field, answer.text
+    for steps in (["", " ", "x"], ["a", "\u00a0", "\x00", "b"]):  # blank steps are no steps
+        answer = await ada.post(TOOLS, json={**NEW_TOOL, "title": "Fine", "steps": steps})
+        assert answer.status_code == 422, (steps, answer.text)
+        assert answer.json()["errors"][0]["field"] == "steps", answer.text
+        assert "at least 3" in answer.json()["detail"], answer.text
     for n in (2, 3):
         assert (await ada.post(TOOLS, json={**NEW_TOOL, "title": f"Tool {n}"})).status_code == 201
     limited = await ada.post(TOOLS, json={**NEW_TOOL, "title": "Tool 4"})
@@ -80,6 +87,21 @@ async def test_share_a_tool_with_the_chat_rules_and_a_daily_limit(
     assert (await ada.get(TOOLS, params={"q": "tool 4"})).json()["items"] == []
     everyone = (await ada.get(TOOLS, params={"limit": 100})).json()["items"]
     assert len(everyone) == 34
+
+
+async def test_a_shipped_tool_by_name_wins_over_a_community_namesake(
+    ada: Person, database: Database
+) -> None:
+    taken = await ada.post(TOOLS, json={**NEW_TOOL, "title": "WOOP"})
+    assert taken.status_code == 422 and taken.json()["errors"][0]["field"] == "title"
+    async with database.session() as session:  # one made before that rule (or by a race)
+        session.add(
+            Tool(title="woop", description="Mine.", steps=["a", "b", "c"], created_at=DEFAULT_NOW)
+        )
+        await session.commit()
+    answer = await ada.get(f"{TOOLS}/by-name/woop")  # README's example
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["slug"] == "woop" and answer.json()["origin"] == "seed"
 
 
 async def test_use_tools_for_a_habit(ada: Person) -> None:
