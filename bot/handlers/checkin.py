@@ -41,6 +41,13 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
     result = await ctx.habits.check_in(habit, day, status)
     stats = (await ctx.habits.recent([habit], today))[habit.id].stats
     if status is CheckinStatus.SKIPPED:
+        if result.status is CheckinStatus.DONE:  # a skip never replaces a done
+            return Response.say(
+                bold(habit.title),
+                f" was already done {when}. To skip it instead, take it back with ",
+                command("undo"),
+                " first.",
+            )
         if not result.changed:
             return Response.say(bold(habit.title), f" was already skipped {when}.")
         return Response.say(
