@@ -43,13 +43,13 @@ class ResetBody(BaseModel):
     new_password: str = Field(max_length=1024)
 
 
-async def token_pair(unit: UnitDep, user_id: int, refresh: str | None = None) -> TokenPair:
+async def token_pair(unit: UnitDep, user: User, refresh: str | None = None) -> TokenPair:
     """A new access token, with the given refresh token or one starting a new family."""
     if refresh is None:
-        refresh = await unit.accounts.refresh.issue(user_id)
+        refresh = await unit.accounts.refresh.issue(user.id)
     access = unit.web.access
     return TokenPair(
-        access_token=access.issue(user_id),
+        access_token=access.issue(user.id, user.password_hash),
         refresh_token=refresh,
         expires_in=int(access.lifetime.total_seconds()),
     )
@@ -91,7 +91,7 @@ async def login(body: LoginBody, unit: UnitDep, web: WebDep, request: Request) -
     await web.throttle.succeeded(body.email)
     if user.banned_at is not None:
         raise ApiError(403, BANNED)
-    return await token_pair(unit, user.id)
+    return await token_pair(unit, user)
 
 
 @router.post(
@@ -106,7 +106,10 @@ async def refresh(body: RefreshBody, unit: UnitDep) -> TokenPair:
         if outcome is Refusal.REUSED:
             await unit.commit()  # the family stays revoked although we answer with an error
         raise ApiError(401, WRONG_REFRESH)
-    return await token_pair(unit, outcome.user_id, outcome.token)
+    user = await unit.users.get(outcome.user_id)
+    if user is None:
+        raise ApiError(401, WRONG_REFRESH)
+    return await token_pair(unit, user, outcome.token)
 
 
 @router.post("/logout", status_code=204, summary="Sign out: the refresh token's family ends")

@@ -153,6 +153,9 @@ _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1
 
 BANNED = "This account has been suspended by the people who run this HabitLink."
 NOT_SIGNED_IN = "Sign in first: send an access token as `Authorization: Bearer …`."
+SIGNED_OUT = (
+    "This sign-in has ended: the account was deleted or its password changed. Sign in again."
+)
 
 
 async def current_user(
@@ -163,14 +166,15 @@ async def current_user(
     if credentials is None:
         raise ApiError(401, NOT_SIGNED_IN, headers=challenge)
     try:
-        user_id = unit.web.access.user_id(credentials.credentials)
+        claims = unit.web.access.read(credentials.credentials)
     except InvalidToken:
         raise ApiError(
             401, "The access token is not valid or has expired.", headers=challenge
         ) from None
-    user = await unit.users.get(user_id)
-    if user is None:
-        raise ApiError(401, "This account no longer exists.", headers=challenge)
+    user = await unit.users.get(claims.user_id)
+    if user is None or not claims.matches(user.id, user.password_hash):
+        # deleted, its id now another account's (SQLite reuses ids), or a new password since
+        raise ApiError(401, SIGNED_OUT, headers=challenge)
     if user.banned_at is not None:
         raise ApiError(403, BANNED)
     return user

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from bot.handlers.link import moved_parts, refusal_text
 from core.accounts.service import clean_display_name
+from core.db.models import User
 from core.errors import InvalidField, InvalidInput, NotFound
 from core.users.links import Refusal, Refused
-from web_admin.auth import identities_of, token_pair
-from web_admin.context import CurrentUser, UnitDep
+from web_admin.auth import TOO_MANY, identities_of, throttled, token_pair
+from web_admin.context import CurrentUser, UnitDep, WebDep, client_address
 from web_admin.problems import ApiError
 from web_admin.schemas import TokenPair, UserOut, user_out
 
@@ -77,9 +78,26 @@ async def update_me(body: ProfilePatch, user: CurrentUser, unit: UnitDep) -> Use
     return user_out(user, await identities_of(unit, user))
 
 
-@router.post("/password", status_code=204, summary="Change your password")
-async def change_password(body: PasswordChange, user: CurrentUser, unit: UnitDep) -> Response:
-    await unit.accounts.change_password(user, body.current_password, body.new_password)
+def throttle_key(user: User) -> str:
+    return user.email or f"user:{user.id}"
+
+
+@router.post(
+    "/password",
+    status_code=204,
+    summary="Change your password: every sign-in ends, this one included",
+    responses={429: {"description": TOO_MANY}},
+)
+async def change_password(
+    body: PasswordChange, user: CurrentUser, unit: UnitDep, web: WebDep, request: Request
+) -> Response:
+    await throttled(web, request, throttle_key(user))
+    try:
+        await unit.accounts.change_password(user, body.current_password, body.new_password)
+    except InvalidField as exc:
+        if exc.field == "current_password":  # counts as a failed sign-in does (throttle.py)
+            await web.throttle.failed(throttle_key(user), client_address(request))
+        raise
     return Response(status_code=204)
 
 
@@ -117,7 +135,7 @@ async def link(body: LinkBody, user: CurrentUser, unit: UnitDep) -> Linked:
     return Linked(
         user=user_out(survivor, await identities_of(unit, survivor)),
         moved=moved_parts(outcome.report),
-        tokens=await token_pair(unit, survivor.id),
+        tokens=await token_pair(unit, survivor),
     )
 
 
@@ -126,9 +144,18 @@ async def export(user: CurrentUser, unit: UnitDep) -> dict[str, object]:
     return await unit.uow.export(user, unit.web.media_links.url)
 
 
-@router.delete("", status_code=204, summary="Erase your account and everything only yours")
-async def delete_me(body: DeleteBody, user: CurrentUser, unit: UnitDep) -> Response:
+@router.delete(
+    "",
+    status_code=204,
+    summary="Erase your account and everything only yours",
+    responses={429: {"description": TOO_MANY}},
+)
+async def delete_me(
+    body: DeleteBody, user: CurrentUser, unit: UnitDep, web: WebDep, request: Request
+) -> Response:
+    await throttled(web, request, throttle_key(user))
     if not await unit.accounts.check_password_of(user, body.password):
+        await web.throttle.failed(throttle_key(user), client_address(request))
         raise InvalidField("password", "That is not your password.")
     await unit.uow.erase(user.id)
     log.info("account erased")

@@ -52,6 +52,19 @@ SORRY_SEND = (
 PTBApp = Application[Any, Any, Any, Any, Any, Any]
 
 
+def unreachable(exc: TelegramError) -> bool:
+    """Nobody can be written to there: the person blocked the bot, it left or was removed from
+    the group (403), or the chat is gone."""
+    return isinstance(exc, Forbidden) or "chat not found" in exc.message.lower()
+
+
+def topic(message: Message | None) -> int | None:
+    """The forum topic a message is in (None outside forum topics: General, other chats)."""
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
 class TelegramAdapter:
     def __init__(
         self,
@@ -121,7 +134,9 @@ class TelegramAdapter:
         response = await self.bot.handle(request)
         if response.recorded:  # marked handled with its effect: the intake skips its own mark
             self.intake.recorded.add(update.update_id)
-        self.reply_later(message.chat_id, response, update_id=update.update_id)
+        self.reply_later(
+            message.chat_id, response, update_id=update.update_id, thread=topic(message)
+        )
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -140,7 +155,11 @@ class TelegramAdapter:
         if query.message is not None:
             message = query.message if isinstance(query.message, Message) else None
             self.reply_later(
-                query.message.chat.id, response, update_id=update.update_id, pressed=message
+                query.message.chat.id,
+                response,
+                update_id=update.update_id,
+                pressed=message,
+                thread=topic(message),
             )
         elif response.replies:  # no chat to answer in: the inbox need not keep the reply
             self.intake.reply_sent(update.update_id)
@@ -152,24 +171,36 @@ class TelegramAdapter:
         *,
         update_id: int | None = None,
         pressed: Message | None = None,
+        thread: int | None = None,
     ) -> None:
-        """Deliver in the chat's turn, so waiting on a chat's rate limit holds up no handling."""
+        """Deliver in the chat's turn, so waiting on a chat's rate limit holds up no handling.
+        `thread`: the forum topic the request came from, where the answer goes too."""
 
         async def deliver() -> None:
             try:
-                await self.deliver(chat_id, response, pressed=pressed)
+                await self.deliver(chat_id, response, pressed=pressed, thread=thread)
+            except (Forbidden, BadRequest) as exc:
+                if unreachable(exc):  # blocked, removed from the group, the chat gone: nobody
+                    log.info("reply not delivered", extra={"chat": chat_id, "error": exc.message})
+                else:
+                    await apologise(exc)
             except Exception as exc:
-                log.error(
-                    "telegram update failed",
-                    exc_info=exc,
-                    extra={"update_id": update_id, "error": repr(exc)[:300]},
-                )
-                try:
-                    await self.application.bot.send_message(chat_id, SORRY_SEND)
-                except TelegramError:
-                    log.warning("could not send the apology", extra={"chat": chat_id})
+                await apologise(exc)
             if update_id is not None and response.replies:
                 self.intake.reply_sent(update_id)  # the inbox kept it in case of a crash
+
+        async def apologise(exc: Exception) -> None:
+            log.error(
+                "telegram update failed",
+                exc_info=exc,
+                extra={"update_id": update_id, "error": repr(exc)[:300]},
+            )
+            try:
+                await self.application.bot.send_message(
+                    chat_id, SORRY_SEND, message_thread_id=thread
+                )
+            except TelegramError:
+                log.warning("could not send the apology", extra={"chat": chat_id})
 
         self.replies.submit([chat_id], deliver)
 
@@ -187,6 +218,7 @@ class TelegramAdapter:
                 decode_response(encoded),
                 update_id=update.update_id,
                 pressed=pressed if isinstance(pressed, Message) else None,
+                thread=topic(update.effective_message),
             )
 
     async def settled(self) -> None:
@@ -225,10 +257,8 @@ class TelegramAdapter:
         """Send a notification; a block or a vanished chat is Unreachable, the rest retried."""
         try:
             await self.deliver(chat_id, response)
-        except Forbidden as exc:
-            raise Unreachable(exc.message) from exc
-        except BadRequest as exc:
-            if "chat not found" in exc.message.lower():
+        except (Forbidden, BadRequest) as exc:
+            if unreachable(exc):
                 raise Unreachable(exc.message) from exc
             raise SendFailed(exc.message) from exc
         except TelegramError as exc:
@@ -236,7 +266,12 @@ class TelegramAdapter:
 
     # --- outgoing ------------------------------------------------------------------------
     async def deliver(
-        self, chat_id: int | str, response: Response, *, pressed: Message | None = None
+        self,
+        chat_id: int | str,
+        response: Response,
+        *,
+        pressed: Message | None = None,
+        thread: int | None = None,
     ) -> None:
         """Send every reply; the first reply marked `edit` replaces the pressed message."""
         for reply in response.replies:
@@ -245,9 +280,9 @@ class TelegramAdapter:
                 pressed = None
                 if edited:
                     continue
-            await self.send(chat_id, reply)
+            await self.send(chat_id, reply, thread=thread)
 
-    async def send(self, chat_id: int | str, reply: Reply) -> None:
+    async def send(self, chat_id: int | str, reply: Reply, *, thread: int | None = None) -> None:
         bot = self.application.bot
         REPLIES.labels(self.platform).inc()
         markup = keyboard(reply.buttons)
@@ -261,6 +296,7 @@ class TelegramAdapter:
                     document=document.data,
                     filename=document.filename,
                     disable_content_type_detection=True,
+                    message_thread_id=thread,
                 ),
             )
         if reply.image is not None:
@@ -274,6 +310,7 @@ class TelegramAdapter:
                     caption=caption(image.caption) or None,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if not reply.text else None,
+                    message_thread_id=thread,
                 ),
             )
             if not reply.text:
@@ -285,7 +322,11 @@ class TelegramAdapter:
             target = await self._to_chat(
                 target,
                 lambda to, text=html_text, last=last: bot.send_message(  # type: ignore[misc]
-                    to, text, parse_mode=ParseMode.HTML, reply_markup=markup if last else None
+                    to,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if last else None,
+                    message_thread_id=thread,
                 ),
             )
 

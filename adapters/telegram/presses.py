@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from enum import Enum
 
 from telegram import CallbackQuery
@@ -21,6 +22,9 @@ ANSWER_WITHIN = 0.8
 # A press being handled is answered by its handler, with the notice; if handling stalls, it is
 # answered without text after this long all the same.
 LAST_CHANCE = 5.0
+# Presses answered are remembered this long, so that a handler that comes to a press after the
+# guard answered it does not answer again (Telegram refuses a second answer).
+REMEMBER_ANSWERED = 120.0
 
 
 class _State(Enum):
@@ -32,6 +36,7 @@ class _State(Enum):
 class Presses:
     def __init__(self) -> None:
         self._state: dict[str, _State] = {}
+        self._answered: dict[str, float] = {}  # query id -> when (monotonic), oldest first
         self._guards: set[asyncio.Task[None]] = set()
 
     def arrived(self, query: CallbackQuery) -> None:
@@ -48,9 +53,16 @@ class Presses:
 
     async def answer(self, query: CallbackQuery, text: str | None) -> None:
         """Answer once (a second answer is skipped); too late is logged, not apologised for."""
-        if self._state.get(query.id) is _State.ANSWERED:
+        if self._state.get(query.id) is _State.ANSWERED or query.id in self._answered:
             return
         self._state[query.id] = _State.ANSWERED
+        now = time.monotonic()
+        while self._answered:  # forget the presses answered long ago
+            oldest = next(iter(self._answered))
+            if self._answered[oldest] > now - REMEMBER_ANSWERED:
+                break
+            del self._answered[oldest]
+        self._answered[query.id] = now
         try:
             await query.answer(clip(text, CALLBACK_ANSWER_LIMIT) if text else None)
         except BadRequest as exc:

@@ -113,6 +113,7 @@ class AccountService:
         if not valid:
             raise InvalidField("current_password", "That is not your current password.")
         await self.set_password(user, new, field="new_password")
+        await self.refresh.revoke_all(user.id)  # every sign-in ends, this one included
 
     async def set_password(self, user: User, new: str, *, field: str = "password") -> None:
         check_password(new, email=user.email, display_name=user.display_name, field=field)

@@ -1,7 +1,9 @@
 """Access tokens (short-lived JWTs) and refresh tokens (opaque, stored only as hashes).
 
-Access token: HS256 over SECRET_KEY with `sub` (user id), `iat`, `exp`, `jti` and `type: access`;
-decoding names the one algorithm it accepts. The times are checked against the injected clock.
+Access token: HS256 over SECRET_KEY with `sub` (user id), `acc` (the account's fingerprint),
+`iat`, `exp`, `jti` and `type: access`; decoding names the one algorithm it accepts. The times are
+checked against the injected clock. The fingerprint ties a token to the account as it is: a new
+password, or another account given a deleted account's id (SQLite reuses ids), ends it.
 
 Refresh tokens come in families: a login starts one, and every refresh marks the token used and
 issues its successor in the same transaction. A token presented again after it was used means
@@ -12,6 +14,7 @@ have to sign in again. Logout revokes the family; a password reset revokes every
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import secrets
 import uuid
@@ -42,16 +45,33 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def fingerprint(user_id: int, password_hash: str | None) -> str:
+    """What an access token is bound to: the account and its password (every hash has its own
+    salt, so a new password, or a new account with a freed id, gives another fingerprint)."""
+    return hashlib.sha256(f"access:{user_id}:{password_hash or ''}".encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    fingerprint: str
+
+    def matches(self, user_id: int, password_hash: str | None) -> bool:
+        expected = fingerprint(user_id, password_hash)
+        return user_id == self.user_id and hmac.compare_digest(expected, self.fingerprint)
+
+
 @dataclass(frozen=True)
 class AccessTokens:
     secret_key: str
     lifetime: timedelta
     clock: Clock
 
-    def issue(self, user_id: int) -> str:
+    def issue(self, user_id: int, password_hash: str | None) -> str:
         now = self.clock.now()
         claims = {
             "sub": str(user_id),
+            "acc": fingerprint(user_id, password_hash),
             "iat": int(now.timestamp()),
             "exp": int((now + self.lifetime).timestamp()),
             "jti": uuid.uuid4().hex,
@@ -61,8 +81,8 @@ class AccessTokens:
 
         return jwt.encode(claims, self.secret_key, algorithm=ALGORITHM)
 
-    def user_id(self, token: str) -> int:
-        """The user a valid access token stands for; raises InvalidToken."""
+    def read(self, token: str) -> AccessClaims:
+        """Who a valid access token stands for; raises InvalidToken."""
         import jwt
 
         try:
@@ -71,7 +91,7 @@ class AccessTokens:
                 self.secret_key,
                 algorithms=[ALGORITHM],
                 options={
-                    "require": ["sub", "iat", "exp", "jti", "type"],
+                    "require": ["sub", "acc", "iat", "exp", "jti", "type"],
                     "verify_exp": False,  # checked below against the injected clock
                     "verify_iat": False,
                 },
@@ -84,7 +104,10 @@ class AccessTokens:
             raise InvalidToken("expired")
         if claims.get("type") != ACCESS or not isinstance(sub, str) or not sub.isdecimal():
             raise InvalidToken("wrong type")
-        return int(sub)
+        account = claims.get("acc")
+        if not isinstance(account, str):
+            raise InvalidToken("wrong type")
+        return AccessClaims(int(sub), account)
 
 
 class Refusal(StrEnum):

@@ -73,7 +73,11 @@ class MethodHandlers(UpdateInjection):
         return parse_entities(text, params.get("parse_mode"))
 
     def _new_bot_message(self, chat: FakeChat, params: JSON, method: str) -> StoredMessage:
+        thread = params.get("message_thread_id")
+        if thread is not None and (not chat.is_forum or thread not in chat.topics):
+            raise ApiError(400, "Bad Request: message thread not found")
         return StoredMessage(
+            message_thread_id=thread,
             chat=chat,
             message_id=self._new_message_id(chat.id),
             date=int(time.time()),

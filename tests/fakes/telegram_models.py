@@ -67,6 +67,10 @@ class FakeChat:
     username: str | None = None
     first_name: str | None = None
     last_name: str | None = None
+    # A supergroup with topics: each message is in one topic (message_thread_id), or in
+    # General (none); `topics` holds the ids of the topics that exist.
+    is_forum: bool = False
+    topics: set[int] = field(default_factory=set)
 
     @property
     def is_group(self) -> bool:
@@ -74,7 +78,7 @@ class FakeChat:
 
     def to_api(self) -> JSON:
         data: JSON = {"id": self.id, "type": self.type}
-        for key in ("title", "username", "first_name", "last_name"):
+        for key in ("title", "username", "first_name", "last_name", "is_forum"):
             value = getattr(self, key)
             if value:
                 data[key] = value
@@ -116,6 +120,7 @@ class StoredMessage:
     author_signature: str | None = None
     migrate_to_chat_id: int | None = None  # service messages of a group's upgrade
     migrate_from_chat_id: int | None = None
+    message_thread_id: int | None = None  # the forum topic it is in (None: General)
     edits: list[EditRecord] = field(default_factory=list)
     method: str = "user"
 
@@ -148,6 +153,9 @@ class StoredMessage:
                 data[key] = getattr(self, key)
         if self.edit_date is not None:
             data["edit_date"] = self.edit_date
+        if self.message_thread_id is not None:
+            data["message_thread_id"] = self.message_thread_id
+            data["is_topic_message"] = True
         if with_reply and self.reply_to is not None:
             data["reply_to_message"] = self.reply_to.to_api(with_reply=False)
         if self.plain_text is not None:

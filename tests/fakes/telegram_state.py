@@ -7,7 +7,7 @@ import base64
 import bisect
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from tests.fakes.changes import Changes
@@ -91,6 +91,8 @@ class TelegramState(Changes):
         # Seconds every call but getUpdates takes to be answered (the network and Telegram's
         # own work), and how many calls were being answered at once, at most.
         self.latency = 0.0
+        # Seconds more that calls of a method take (a slow getFile, say), by method name.
+        self.slow_methods: dict[str, float] = {}
         self.in_flight = 0
         self.most_in_flight = 0
         self.updates: list[JSON] = []  # every injected update
@@ -336,11 +338,19 @@ class TelegramState(Changes):
         return chat
 
     def new_group(
-        self, title: str = "Habit Squad", *, supergroup: bool = True, username: str | None = None
+        self,
+        title: str = "Habit Squad",
+        *,
+        supergroup: bool = True,
+        username: str | None = None,
+        topics: Iterable[int] = (),
     ) -> FakeChat:
+        """A group chat; with `topics`, a forum supergroup with topics of those ids."""
         number, self._next_group_id = self._next_group_id, self._next_group_id + 1
         chat_id = -(1_001_000_000_000 + number) if supergroup else -(4_000_000 + number)
         chat = FakeChat(chat_id, "supergroup" if supergroup else "group", title, username)
+        chat.topics = set(topics)
+        chat.is_forum = bool(chat.topics)
         self.chats[chat.id] = chat
         return chat
 

@@ -32,8 +32,11 @@ class UpdateInjection(TelegramState):
         text: str | None = None,
         sender_chat: FakeChat | None = None,
         reply_to: StoredMessage | None = None,
+        thread: int | None = None,
     ) -> StoredMessage:
+        assert thread is None or thread in chat.topics, "no such topic in the chat"
         message = StoredMessage(
+            message_thread_id=thread,
             chat=chat,
             message_id=self._new_message_id(chat.id),
             date=int(time.time()),
@@ -57,12 +60,15 @@ class UpdateInjection(TelegramState):
         chat: FakeChat | None = None,
         user: FakeUser | None = None,
         reply_to: StoredMessage | None = None,
+        thread: int | None = None,
     ) -> JSON:
         """A user writes `text` (entities such as bot_command are detected like clients do).
-        Default: the default user in their private chat with the bot."""
+        Default: the default user in their private chat with the bot; `thread`: in that forum
+        topic of the chat."""
         user = user or self.default_user
         chat = chat or self.private_chat(user)
-        return self._message_update(self._user_message(chat, user, text=text, reply_to=reply_to))
+        message = self._user_message(chat, user, text=text, reply_to=reply_to, thread=thread)
+        return self._message_update(message)
 
     def send_command(
         self,
@@ -88,6 +94,7 @@ class UpdateInjection(TelegramState):
         sizes: Iterable[tuple[int, int]] = DEFAULT_PHOTO_SIZES,
         data: bytes | None = None,
         largest_file_size: int | None = None,
+        thread: int | None = None,
     ) -> JSON:
         """A user sends a photo: one PhotoSize per entry of `sizes` (smallest first), each backed
         by a real PNG; `data` replaces the bytes of the largest size."""
@@ -106,7 +113,7 @@ class UpdateInjection(TelegramState):
                     blob, declared_size=declared, kind="photos", width=width, height=height
                 )
             )
-        message = self._user_message(chat, user)
+        message = self._user_message(chat, user, thread=thread)
         message.photo = entries[-1].data
         message.photo_sizes = [entry.photo_size() for entry in entries]
         if caption:

@@ -461,3 +461,18 @@ async def test_ptb_webhook_application(fake: FakeTelegram) -> None:
         await app.updater.stop()
         await app.stop()
     fake.assert_no_violations()
+
+
+async def test_forum_topics(fake: FakeTelegram, bot: Bot) -> None:
+    forum = fake.new_group("Forum", topics=[5])
+    plain = fake.new_group("Plain")
+    update = fake.send_text("hello", chat=forum, thread=5)
+    assert update["message"]["message_thread_id"] == 5 and update["message"]["is_topic_message"]
+    assert update["message"]["chat"]["is_forum"] is True
+    sent = await bot.send_message(forum.id, "in the topic", message_thread_id=5)
+    assert sent.message_thread_id == 5 and sent.is_topic_message
+    general = await bot.send_message(forum.id, "in General")
+    assert general.message_thread_id is None
+    for chat, thread in ((forum, 6), (plain, 5)):  # no such topic; not a forum
+        with pytest.raises(BadRequest, match="thread not found"):
+            await bot.send_message(chat.id, "lost", message_thread_id=thread)

@@ -34,7 +34,7 @@ async def test_register_login_and_me(api: httpx.AsyncClient) -> None:
     claims = jwt.decode(
         body["access_token"], SECRET, algorithms=["HS256"], options={"verify_exp": False}
     )
-    assert set(claims) == {"sub", "iat", "exp", "jti", "type"} and claims["type"] == "access"
+    assert set(claims) == {"sub", "acc", "iat", "exp", "jti", "type"} and claims["type"] == "access"
     me = await api.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.status_code == 200 and me.json()["display_name"] == "Ada"
     again = await api.post(

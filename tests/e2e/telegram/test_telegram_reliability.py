@@ -19,6 +19,7 @@ from core.inbox import InboxEntry
 from tests.e2e.telegram.test_telegram_robustness import RETRY_AFTER_WARNING, probe
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser
+from tests.support.images import jpeg
 from tests.support.network import free_port
 from tests.support.telegram import TelegramHarness, running
 
@@ -84,6 +85,32 @@ async def test_a_press_answered_too_late_is_no_apology(telegram: TelegramHarness
     edited = fake.message(listing.chat_id, listing.message_id)
     assert edited is not None and "1. ✓ Read" in (edited.plain_text or "")  # the effect
     assert fake.sent_messages[since:] == []  # and no "something went wrong"
+
+
+async def test_a_press_that_waited_for_its_turn_is_answered_once(
+    telegram: TelegramHarness,
+) -> None:
+    """Alice presses a button while her proof photo is still downloading: the press is answered
+    in time without text, and not again when its turn comes (Telegram refuses a second answer)."""
+    fake = telegram.fake
+    await telegram.say("/newhabit Read")
+    await telegram.say("/newhabit Run")
+    group = fake.new_group("Runners")
+    await telegram.say("/newgroup Runners", chat=group)
+    (listing,) = await telegram.say("/habits")
+    fake.slow_methods["getFile"] = 1.5
+    fake.send_photo(chat=group, caption="/proof run", data=jpeg())
+    await fake.wait_for(lambda: fake.in_flight > 0, what="the photo's getFile under way")
+    press = fake.press_button(listing, text="✓ Read")
+    await fake.wait_for_message(text_contains="Proof saved", timeout=5)
+    await asyncio.wait_for(telegram.adapter.settled(), 5)
+    query = press["callback_query"]["id"]
+    answers = [
+        c for c in fake.calls_of("answerCallbackQuery") if c.params["callback_query_id"] == query
+    ]
+    assert [(a.status, a.params.get("text")) for a in answers] == [(200, None)]
+    edited = fake.message(listing.chat_id, listing.message_id)
+    assert edited is not None and "1. ✓ Read" in (edited.plain_text or "")  # the effect
 
 
 async def test_presses_and_messages_of_one_chat_stay_in_order(telegram: TelegramHarness) -> None:

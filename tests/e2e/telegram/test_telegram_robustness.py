@@ -3,6 +3,7 @@ and a flow that outlives the process (Redis)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import time
@@ -98,6 +99,29 @@ async def test_an_error_in_a_handler_apologises_and_logs_the_update(
     assert record.__dict__["update_id"] == update["update_id"]
     assert "BadRequest" in record.__dict__["error"] and record.exc_info is not None
     await probe(telegram, len(fake.sent_messages))
+
+
+async def test_a_reply_to_someone_who_blocked_the_bot_is_dropped_quietly(
+    telegram: TelegramHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Blocked between writing and the answer: no error, no apology sent after it (another 403),
+    and the update is done with; the bot goes on."""
+    fake = telegram.fake
+    await telegram.say("/newhabit Read")
+    alice = fake.default_user
+    fake.block_chat(alice.id)
+    since = len(fake.calls)
+    with caplog.at_level(logging.INFO, logger="habitlink.telegram"):
+        fake.send_text("/habits")
+        await fake.wait_for(lambda: fake.calls_of("sendMessage")[-1].status == 403, what="a 403")
+        await asyncio.wait_for(telegram.adapter.settled(), 5)
+    sends = [c for c in fake.calls[since:] if c.method == "sendMessage"]
+    assert [c.status for c in sends] == [403]  # the answer only, no apology after it
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage() for r in caplog.records].count("reply not delivered") == 1
+    fake.unblock_chat(alice.id)
+    (listing,) = await telegram.say("/habits")
+    assert "1. ○ Read" in (listing.plain_text or "")
 
 
 async def test_a_press_is_answered_even_when_its_edit_fails(telegram: TelegramHarness) -> None:
