@@ -39,9 +39,10 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
             return Response.say("There was no check-in for ", bold(habit.title), f" {when}.")
         return Response.say("Undone: ", bold(habit.title), f" {when} is open again.")
     result = await ctx.habits.check_in(habit, day, status)
-    stats = (await ctx.habits.recent([habit], today))[habit.id].stats
+    recent = (await ctx.habits.recent([habit], today))[habit.id]
+    stats = recent.stats
     if status is CheckinStatus.SKIPPED:
-        if result.status is CheckinStatus.DONE:  # a skip never replaces a done
+        if recent.history.status(day) is CheckinStatus.DONE:  # a skip never replaces a done
             return Response.say(
                 bold(habit.title),
                 f" was already done {when}. To skip it instead, take it back with ",

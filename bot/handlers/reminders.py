@@ -215,10 +215,11 @@ async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Respon
     if found is None or day is None:
         return Response(notice="That reminder no longer applies.")
     _reminder, habit = found
-    result = await ctx.habits.check_in(habit, day, status)
-    stats = (await ctx.habits.recent([habit], ctx.today))[habit.id].stats
+    await ctx.habits.check_in(habit, day, status)
+    recent = (await ctx.habits.recent([habit], ctx.today))[habit.id]
+    stats = recent.stats
     when = relative_day(day, ctx.today)
-    if result.status is not status:  # a skip never replaces a done
+    if recent.history.status(day) is not status:  # a skip never replaces a done
         text = rich(bold(habit.title), f" was already done {when}.")
         return Response([Reply(text=text, edit=True, personal=True)], notice="Already done")
     if status is CheckinStatus.DONE:

@@ -340,12 +340,8 @@ class HabitService:
         changed = (
             await self.session.execute(checkin_upsert(self.session), params)
         ).scalar_one_or_none() is not None
-        if not changed and status is CheckinStatus.SKIPPED:
-            # Already skipped, or done: a skip never replaces a done (undo it first).
-            stored = await self.session.scalar(
-                select(HabitLog.status).where(HabitLog.habit_id == habit.id, HabitLog.day == day)
-            )
-            status = CheckinStatus(stored) if stored is not None else status
+        # Unchanged: the day already had this status, or this is a skip of a done day (a skip
+        # never replaces a done); `recent`'s history tells which.
         return CheckinResult(habit, day, status, changed=changed)
 
     async def undo(self, habit: Habit, day: date) -> CheckinResult:
