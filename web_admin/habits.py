@@ -255,8 +255,10 @@ async def check_in(habit_id: Id, body: CheckinBody, user: CurrentUser, unit: Uni
     today = unit.today(user)
     day = _day(body.date or today, today)
     result = await unit.habits.check_in(habit, day, CheckinStatus(body.status))
+    stored = (await unit.habits.logs([habit], since=day, until=day))[habit.id].get(day)
+    status = "done" if stored is CheckinStatus.DONE else "skipped"  # a skip keeps a done
     return CheckinOut(
-        habit=await one(unit, user, habit), date=day, status=body.status, changed=result.changed
+        habit=await one(unit, user, habit), date=day, status=status, changed=result.changed
     )
 
 

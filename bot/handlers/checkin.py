@@ -39,8 +39,16 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
             return Response.say("There was no check-in for ", bold(habit.title), f" {when}.")
         return Response.say("Undone: ", bold(habit.title), f" {when} is open again.")
     result = await ctx.habits.check_in(habit, day, status)
-    stats = (await ctx.habits.recent([habit], today))[habit.id].stats
+    recent = (await ctx.habits.recent([habit], today))[habit.id]
+    stats = recent.stats
     if status is CheckinStatus.SKIPPED:
+        if recent.history.status(day) is CheckinStatus.DONE:  # a skip never replaces a done
+            return Response.say(
+                bold(habit.title),
+                f" was already done {when}. To skip it instead, take it back with ",
+                command("undo"),
+                " first.",
+            )
         if not result.changed:
             return Response.say(bold(habit.title), f" was already skipped {when}.")
         return Response.say(

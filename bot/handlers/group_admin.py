@@ -142,7 +142,10 @@ async def unban(ctx: Context) -> Response:
 async def promote(ctx: Context) -> Response:
     group = await chat_group(ctx)
     target = await target_user(ctx)
-    await ctx.groups.set_admin(ctx.user, group, target, True)
+    if not await ctx.groups.set_admin(ctx.user, group, target, True):
+        return Response.say(
+            f"{target.display_name} is already an admin of ", bold(group.name), ". Nothing changed."
+        )
     return Response.say(f"{target.display_name} is now an admin of ", bold(group.name), ".")
 
 
@@ -159,7 +162,10 @@ async def promote(ctx: Context) -> Response:
 async def demote(ctx: Context) -> Response:
     group = await chat_group(ctx)
     target = await target_user(ctx)
-    await ctx.groups.set_admin(ctx.user, group, target, False)
+    if not await ctx.groups.set_admin(ctx.user, group, target, False):
+        return Response.say(
+            f"{target.display_name} is not an admin of ", bold(group.name), ". Nothing changed."
+        )
     return Response.say(f"{target.display_name} is a member of ", bold(group.name), " again.")
 
 

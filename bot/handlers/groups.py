@@ -173,7 +173,8 @@ async def groupinfo(ctx: Context) -> Response:
         bold(group.name),
         f"\n{'Public' if group.is_public else 'Private'} · {plural(len(people), 'member')}"
         f" · owner {owner}\n",
-        f"Created {group.created_at:%d %b %Y}. {status}",
+        f"Created {group.created_at:%d %b %Y}. ",
+        status,
     )
 
 

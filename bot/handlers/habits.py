@@ -36,19 +36,36 @@ async def today_list(ctx: Context, day: date | None = None, *, edit: bool = Fals
     title = f"Today · {day_label(day)}" if day == ctx.today else day_label(day)
     parts: list[str | Span] = [bold(title)]
     buttons: list[list[Button]] = []
-    done_count = 0
+    marks: list[DayMark] = []
     for i, habit in enumerate(habits, 1):
         history, stats = recent[habit.id].history, recent[habit.id].stats
         mark = day_mark(history, day, ctx.today)
-        done = mark is DayMark.DONE
-        done_count += done
+        marks.append(mark)
         symbol = MARK_SYMBOLS[mark] if mark not in (DayMark.FUTURE, DayMark.BEFORE_START) else "○"
         parts.append(f"\n{i}. {symbol} {habit.title} — {streak_text(stats)}")
-        buttons.append([_button(habit, day, done)])
-    parts.append(f"\n\n{done_count} of {len(habits)} done.")
-    if done_count == len(habits):
-        parts.append(" Everything done, well played!")
+        buttons.append([_button(habit, day, mark is DayMark.DONE)])
+    parts.append("\n\n" + tally(marks, today=day == ctx.today))
     return Reply.of(rich(*parts), buttons=buttons, edit=edit, personal=True)
+
+
+# The marks of habits that count on a day: due that day, or done or skipped anyway (a rest
+# day's habit or an N-times-a-week habit, optional on any one day, counts once done).
+_COUNTED = (DayMark.DONE, DayMark.SKIPPED, DayMark.PENDING, DayMark.MISSED)
+
+
+def tally(marks: list[DayMark], *, today: bool) -> str:
+    """The list's last line: how many of the day's due habits are done (a skip is handled)."""
+    due = sum(m in _COUNTED for m in marks)
+    done = marks.count(DayMark.DONE)
+    skipped = marks.count(DayMark.SKIPPED)
+    if not due:
+        return "Nothing is due today." if today else "Nothing was due that day."
+    text = f"{done} of {due} done" + (f", {skipped} skipped." if skipped else ".")
+    if done == due:
+        return text + " Everything done, well played!"
+    if done + skipped == due:
+        return text + " Nothing left to do, well played!"
+    return text
 
 
 def _button(habit: Habit, day: date, done: bool) -> Button:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.arguments import run_command
+from bot.arguments import SPOKEN, run_command
 from bot.buttons import HABIT_PICK, button_payload
-from bot.commands import Kind
+from bot.commands import Command, Kind
 from bot.context import Context
 from bot.messages import MAX_BUTTON_PAYLOAD_BYTES, Button, Request, Response
 from bot.router import Router
@@ -17,6 +17,7 @@ from core.numbers import parse_int
 
 router = Router()
 GONE = "That habit isn't on your list (any more). Send /habits for your own list."
+AT = "."  # hc:COMMAND:HABIT_ID.K:REST: the habit goes before REST's word K (none: first)
 
 
 def pick_buttons(exc: Ambiguous | NotFound, request: Request, router: Router) -> list[list[Button]]:
@@ -27,12 +28,13 @@ def pick_buttons(exc: Ambiguous | NotFound, request: Request, router: Router) ->
         return []
     if any(p.kind is Kind.PHOTO for p in command.params):
         return []  # a press cannot send the photo again
-    args = " ".join(request.args.split())
-    at = args.lower().find(exc.typed.lower())
-    rest = args[:at] + args[at + len(exc.typed) :] if at >= 0 else ""
+    words = request.args.split()
+    at = _habit_at(words, exc.typed.split(), first=_habit_first(command))
+    rest = " ".join(words[:at] + words[at + len(exc.typed.split()) :]) if at >= 0 else ""
     rows = []
     for choice in exc.choices:
-        data = button_payload(HABIT_PICK, command.name, choice.id, " ".join(rest.split()))
+        habit = choice.id if at <= 0 else f"{choice.id}{AT}{at}"
+        data = button_payload(HABIT_PICK, command.name, habit, rest)
         if len(data.encode()) > MAX_BUTTON_PAYLOAD_BYTES:
             return []
         rows.append([Button(button_title(choice.title), data)])
@@ -41,9 +43,12 @@ def pick_buttons(exc: Ambiguous | NotFound, request: Request, router: Router) ->
 
 @router.button(HABIT_PICK)
 async def press_pick(ctx: Context, args: list[str]) -> Response:
-    """hc:COMMAND:HABIT_ID:REST -> /COMMAND N REST, N the habit's number in /habits now."""
-    habit_id = parse_int(args[1]) if len(args) >= 3 else None
-    if habit_id is None:
+    """hc:COMMAND:HABIT_ID:REST -> /COMMAND N REST, N the habit's number in /habits now, and
+    hc:COMMAND:HABIT_ID.K:REST -> /COMMAND REST with N before REST's word K (/usetool woop N)."""
+    ref, _, place = args[1].partition(AT) if len(args) >= 3 else ("", "", "")
+    habit_id = parse_int(ref)
+    at = parse_int(place) if place else 0
+    if habit_id is None or at is None or at < 0:
         return Response(notice="That button no longer works.")
     name, rest = args[0], ":".join(args[2:])
     command = ctx.router.commands.get(name)
@@ -53,8 +58,28 @@ async def press_pick(ctx: Context, args: list[str]) -> Response:
     number = next((i for i, h in enumerate(habits, 1) if h.id == habit_id), None)
     if number is None:
         return Response(notice=GONE)
-    typed = f"{number} {rest}".strip()
+    words = rest.split()
+    typed = " ".join([*words[:at], str(number), *words[at:]])
     ctx.request = replace(
         ctx.request, button=None, command=name, args=typed, text=f"/{name} {typed}", options=None
     )
     return await run_command(ctx, command)
+
+
+def _habit_first(command: Command) -> bool:
+    """Whether the habit is the command's first spoken parameter (/done HABIT DAY), not after
+    another one (/usetool TOOL HABIT)."""
+    spoken = [p for p in command.params if p.kind in SPOKEN]
+    return bool(spoken) and spoken[0].kind is Kind.HABIT
+
+
+def _habit_at(words: list[str], typed: list[str], *, first: bool) -> int:
+    """The word where the habit's words start in the command's words (-1: not there): the
+    first place when the habit comes first, else the last (the words before it are another
+    parameter's, which may contain the same words: /usetool habit stacking habit)."""
+    folded, wanted = [w.casefold() for w in words], [w.casefold() for w in typed]
+    n = len(wanted)
+    places = [i for i in range(len(folded) - n + 1) if n and folded[i : i + n] == wanted]
+    if not places:
+        return -1
+    return places[0] if first else places[-1]

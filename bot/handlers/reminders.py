@@ -29,6 +29,7 @@ from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
 from core.numbers import parse_int
 from core.reminders.timing import ALL_DAYS
+from core.text import shorten
 
 router = Router()
 SECTION = "Reminders"
@@ -174,7 +175,14 @@ async def quiethours(ctx: Context) -> Response:
             if settings.quiet_start is not None and settings.quiet_end is not None
             else "off"
         )
+        typed = ctx.args.text("hours").strip()
+        unread = (
+            f"I can't read {shorten(typed, 30)!r} as quiet hours: two hours from 0 to 23.\n"
+            if typed
+            else ""
+        )
         return Response.say(
+            unread,
             f"Quiet hours: {now}. Set them like ",
             example("/quiethours 22-7"),
             " or turn them off with ",
@@ -208,8 +216,12 @@ async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Respon
         return Response(notice="That reminder no longer applies.")
     _reminder, habit = found
     await ctx.habits.check_in(habit, day, status)
-    stats = (await ctx.habits.recent([habit], ctx.today))[habit.id].stats
+    recent = (await ctx.habits.recent([habit], ctx.today))[habit.id]
+    stats = recent.stats
     when = relative_day(day, ctx.today)
+    if recent.history.status(day) is not status:  # a skip never replaces a done
+        text = rich(bold(habit.title), f" was already done {when}.")
+        return Response([Reply(text=text, edit=True, personal=True)], notice="Already done")
     if status is CheckinStatus.DONE:
         text = rich("✓ ", bold(habit.title), f" done {when}. {streak_text(stats).capitalize()}.")
         return Response([Reply(text=text, edit=True, personal=True)], notice="Done!")

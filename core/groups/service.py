@@ -341,12 +341,17 @@ class GroupService:
         ):
             raise Forbidden("Only the owner can remove an admin, and nobody removes the owner.")
 
-    async def set_admin(self, actor: User, group: Group, target: User, admin: bool) -> None:
+    async def set_admin(self, actor: User, group: Group, target: User, admin: bool) -> bool:
+        """Make the target an admin or a member; False when they already were one."""
         await self.require(group, actor, GroupRole.OWNER)
         target_role = await self._target_role(group, target)
         if target_role is GroupRole.OWNER:
             raise InvalidInput("The owner is already in charge.")
-        await self._set_role(group, target.id, GroupRole.ADMIN if admin else GroupRole.MEMBER)
+        role = GroupRole.ADMIN if admin else GroupRole.MEMBER
+        if target_role is role:
+            return False
+        await self._set_role(group, target.id, role)
+        return True
 
     async def transfer(self, actor: User, group: Group, target: User) -> None:
         await self.require(group, actor, GroupRole.OWNER)

@@ -281,6 +281,7 @@ class HabitService:
             implementation_intention=draft.implementation_intention,
             loop={"cue": draft.cue, "routine": draft.title, "reward": draft.reward},
             start_date=today,
+            created_on=today,
             position=int(last or 0) + 1,  # after all of theirs: positions never repeat
             created_at=self.clock.now(),
         )
@@ -339,6 +340,8 @@ class HabitService:
         changed = (
             await self.session.execute(checkin_upsert(self.session), params)
         ).scalar_one_or_none() is not None
+        # Unchanged: the day already had this status, or this is a skip of a done day (a skip
+        # never replaces a done); `recent`'s history tells which.
         return CheckinResult(habit, day, status, changed=changed)
 
     async def undo(self, habit: Habit, day: date) -> CheckinResult:
@@ -347,7 +350,20 @@ class HabitService:
             delete(HabitLog).where(HabitLog.habit_id == habit.id, HabitLog.day == day)
         )
         changed = bool(getattr(result, "rowcount", 0))
+        if changed and day == habit.start_date and habit.created_on is not None:
+            await self._restart(habit, habit.created_on)
         return CheckinResult(habit, day, None, changed=changed)
+
+    async def _restart(self, habit: Habit, created_on: date) -> None:
+        """After undoing the check-in a habit's history started with: it starts again at its
+        earliest check-in left, or on the day it was created."""
+        earliest = await self.session.scalar(
+            select(func.min(HabitLog.day)).where(HabitLog.habit_id == habit.id)
+        )
+        start = min(created_on, earliest) if earliest is not None else created_on
+        if start != habit.start_date:
+            habit.start_date = start
+            habit.checkpoint = None  # it may count the days before the new start
 
 
 def history_of(habit: Habit, entries: dict[date, CheckinStatus]) -> HabitHistory:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.dialects import dialect_insert
 from core.db.models import Habit, HabitLog
+from core.habits.history import CheckinStatus
 
 ACTIVE_HABITS: Select[Habit] = (
     select(Habit)
@@ -43,13 +44,14 @@ RECENT_LOGS: dict[tuple[bool, bool], Select[int, date, str]] = {
     (True, True): _LOGS.where(or_(_WINDOWED, _FULL)),
 }
 
+_DONE, _SKIPPED = CheckinStatus.DONE.value, CheckinStatus.SKIPPED.value
 _upserts: dict[str, Any] = {}
 
 
 def checkin_upsert(session: AsyncSession) -> Any:
     """Insert a habit's day, or change its status; RETURNING the id only when a row was
-    written (none when the day already had that status). Parameters: habit_id, day, status,
-    created_at."""
+    written (none when the day already had that status, or was done and this is a skip).
+    Parameters: habit_id, day, status, created_at."""
     name = session.get_bind().dialect.name
     upsert = _upserts.get(name)
     if upsert is None:
@@ -62,7 +64,11 @@ def checkin_upsert(session: AsyncSession) -> Any:
         upsert = stmt.on_conflict_do_update(
             index_elements=[LOGS.c.habit_id, LOGS.c.date],
             set_={"status": stmt.excluded.status},
-            where=LOGS.c.status != stmt.excluded.status,
+            where=and_(
+                LOGS.c.status != stmt.excluded.status,
+                # a skip never replaces a done (undo it first); a done replaces a skip
+                or_(LOGS.c.status != _DONE, stmt.excluded.status != _SKIPPED),
+            ),
         ).returning(LOGS.c.id)
         _upserts[name] = upsert
     return upsert

@@ -133,3 +133,25 @@ async def test_hidden_and_deleted_proofs_leave_the_board_and_the_store(
         assert await uow.admin.moderation.unhide_proof(admin, third.id)
         await uow.commit()
     assert "1 proof this week from 1 member." in await console.say("/board")
+
+
+async def test_groupinfo_invites_a_non_member_of_a_public_group_in_words(
+    console: ConsoleSession,
+) -> None:
+    await console.say(":user Alice", ":chat group Runners", "/newgroup Runners")
+    out = await console.say(":user Zed", "/groupinfo")
+    assert out.endswith("Created 23 Mar 2026. You are not a member yet: /join\n"), out
+    assert "Span(" not in out and "Rich(" not in out
+
+
+async def test_promote_and_demote_say_when_nothing_changed(console: ConsoleSession) -> None:
+    await runners(console)
+    assert await console.say("/demote @bob") == (
+        "bot: Bob is not an admin of Runners. Nothing changed.\n"
+    )
+    assert await console.say("/promote @bob") == "bot: Bob is now an admin of Runners.\n"
+    assert await console.say("/promote @bob") == (
+        "bot: Bob is already an admin of Runners. Nothing changed.\n"
+    )
+    assert await console.say("/demote @bob") == "bot: Bob is a member of Runners again.\n"
+    assert "Bob (admin)" not in await console.say("/members")

@@ -176,3 +176,15 @@ async def test_a_new_users_first_summary_is_not_missed(console: ConsoleSession) 
         + bot("Your week · Mon 23 Mar to Sun 29 Mar")[:-1]
     )
     assert await console.say(":time 2026-03-29T23:00") == clock("Sun 2026-03-29 23:00")
+
+
+async def test_quiet_hours_that_cannot_be_read_say_so_and_change_nothing(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/quiethours 22-7")
+    for typed in ("25-3", "banana", "22", "7-24"):
+        assert await console.say(f"/quiethours {typed}") == bot(
+            f"I can't read '{typed}' as quiet hours: two hours from 0 to 23.",
+            "Quiet hours: 22:00–07:00. Set them like /quiethours 22-7 or turn them off with "
+            "/quiethours off.",
+        )

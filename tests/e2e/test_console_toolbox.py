@@ -140,3 +140,23 @@ async def test_an_offline_answer_counts_as_an_ai_fallback(console: ConsoleSessio
     before = REGISTRY.get_sample_value("habitlink_ai_fallbacks_total") or 0.0
     assert "Ranked offline" in await console.say("/findtool I keep skipping the gym after work")
     assert REGISTRY.get_sample_value("habitlink_ai_fallbacks_total") == before + 1
+
+
+async def test_picking_the_habit_from_buttons_keeps_the_tool_first(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/newhabit Drink water", "/newhabit Drink tea")
+    out = await console.say("/usetool woop drink")
+    assert "'drink' matches 2 habits." in out
+    assert console.buttons == ["Drink water", "Drink tea"]
+    assert (await console.say(":press 2")).startswith("bot: Drink tea now uses WOOP")
+    await console.say("/usetool woop drink off")
+    assert (
+        await console.say(":press 2")
+        == "bot: Drink tea no longer uses WOOP (mental contrasting).\n"
+    )
+    # A tool whose name holds the habit's word: the habit is the words after it.
+    await console.say("/newhabit Habit stacking practice", "/newhabit Habit tracker")
+    out = await console.say("/usetool habit stacking habit")
+    assert "'habit' matches 2 habits." in out
+    assert (await console.say(":press 2")).startswith("bot: Habit tracker now uses Habit stacking")

@@ -58,6 +58,11 @@ class Habit:
     start_date: date
     logs: dict[date, CheckinStatus] = field(default_factory=dict)
     checkpoint: Checkpoint | None = None
+    created_on: date | None = None  # the day it was created (None: before that was kept)
+
+    def __post_init__(self) -> None:
+        if self.created_on is None:
+            self.created_on = self.start_date
 
     def read(self, today: date, keep: bool = True) -> None:
         """Read like HabitService.recent and compare with the full computation."""
@@ -86,7 +91,12 @@ class Habit:
         if status is not None and day < self.start_date:
             self.start_date = day
         if status is None:
-            self.logs.pop(day, None)
+            undone = self.logs.pop(day, None) is not None
+            if undone and day == self.start_date and self.created_on is not None:
+                # HabitService._restart: the earliest check-in left, or the creation day
+                start = min([self.created_on, *self.logs])
+                if start != self.start_date:
+                    self.start_date, self.checkpoint = start, None
         else:
             self.logs[day] = status
         self.checkpoint = after_write(self.checkpoint, day)

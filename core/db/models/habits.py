@@ -47,7 +47,10 @@ class Habit(Base):
     schedule_kind: Mapped[str] = mapped_column(String(16), default="daily")
     weekday_mask: Mapped[int] = mapped_column(Integer, default=0)
     times_per_week: Mapped[int] = mapped_column(Integer, default=7)
-    start_date: Mapped[date] = mapped_column(Date)  # the user's local date of creation
+    # The first day of the habit's history: the user's local date of creation, or an earlier
+    # day checked in later (a backdated check-in); undoing that check-in moves it back.
+    start_date: Mapped[date] = mapped_column(Date)
+    created_on: Mapped[date | None] = mapped_column(Date)  # the user's local date of creation
     position: Mapped[int] = mapped_column(Integer, default=0)
     # What in the person's Lifebook this habit serves: "value:<name>" or "goal:<id>".
     serves: Mapped[str | None] = mapped_column(String(80))

@@ -214,7 +214,7 @@ async def test_done_skip_undo_by_name_number_and_day(telegram: TelegramHarness) 
     (listing,) = await telegram.say("/habits")
     assert text(listing) == (
         "Today · Mon 23 Mar\n1. ✓ Read 10 pages — streak 1 day\n2. ~ Meditate — streak 0 days"
-        "\n\n1 of 2 done."
+        "\n\n1 of 2 done, 1 skipped. Nothing left to do, well played!"
     )
     assert labels(listing) == ["↩ Undo Read 10 pages", "✓ Meditate"]
     (undo_skip,) = await telegram.say("/undo meditate")
