@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Bot, Message, PhotoSize, Update
+from telegram import Bot, Message, Update
 from telegram import Chat as TgChat
 from telegram import User as TgUser
 from telegram.error import TelegramError
@@ -58,7 +58,7 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
     parsed = command_for_us(text, bot.username)
     if parsed.for_another_bot:
         return None
-    photo = _photo(message.photo[-1], bot) if message.photo else None
+    photo = _picture(message, bot)
     if not text and photo is None:
         return None
     reply_to = None
@@ -91,12 +91,24 @@ def button_request(update: Update) -> Request | None:
     )
 
 
-def _photo(size: PhotoSize, bot: Bot) -> Photo:
-    """The largest size of a photo, fetched through getFile and the file URL when needed."""
+def _picture(message: Message, bot: Bot) -> Photo | None:
+    """A photo's largest size, or a picture sent as a file (uncompressed, "send as file")."""
+    if message.photo:
+        size = message.photo[-1]
+        return _photo(size.file_id, f"{size.file_unique_id}.jpg", size.file_size, bot)
+    document = message.document
+    if document is not None and (document.mime_type or "").startswith("image/"):
+        name = document.file_name or document.file_unique_id
+        return _photo(document.file_id, name, document.file_size, bot)
+    return None
+
+
+def _photo(file_id: str, file_name: str, size: int | None, bot: Bot) -> Photo:
+    """A picture, fetched through getFile and the file URL when needed."""
 
     async def load() -> bytes:
         try:
-            file = await bot.get_file(size.file_id)
+            file = await bot.get_file(file_id)
             return bytes(await file.download_as_bytearray())
         except TelegramError as exc:
             raise InvalidInput(
@@ -104,4 +116,4 @@ def _photo(size: PhotoSize, bot: Bot) -> Photo:
                 "20 MB). Please send it again, or a smaller one."
             ) from exc
 
-    return Photo(load=load, file_name=f"{size.file_unique_id}.jpg", size=size.file_size)
+    return Photo(load=load, file_name=file_name, size=size)

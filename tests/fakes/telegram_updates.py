@@ -121,6 +121,33 @@ class UpdateInjection(TelegramState):
             message.caption_entities = detect_entities(caption)
         return self._message_update(message)
 
+    def send_document(
+        self,
+        data: bytes,
+        *,
+        file_name: str,
+        mime_type: str,
+        chat: FakeChat | None = None,
+        user: FakeUser | None = None,
+        caption: str | None = None,
+    ) -> JSON:
+        """A user sends a file ("send as file": a picture arrives uncompressed, as a document)."""
+        user = user or self.default_user
+        chat = chat or self.private_chat(user)
+        entry = self.add_file(data, kind="documents")
+        message = self._user_message(chat, user)
+        message.document = {
+            "file_id": entry.file_id,
+            "file_unique_id": entry.file_unique_id,
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": entry.file_size,
+        }
+        if caption:
+            message.caption = message.plain_caption = caption
+            message.caption_entities = detect_entities(caption)
+        return self._message_update(message)
+
     def press_button(
         self,
         message: StoredMessage,

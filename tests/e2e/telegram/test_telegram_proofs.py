@@ -91,3 +91,22 @@ async def test_unknown_commands_in_groups(telegram: TelegramHarness) -> None:
     telegram.fake.send_text("/frobnicate", chat=group)  # might be another bot's: silence
     (probe,) = await telegram.say("/groupinfo", chat=group)  # updates are handled in order
     assert telegram.messages_since(since, group) == [probe]
+
+
+async def test_a_picture_sent_as_a_file_is_a_proof(telegram: TelegramHarness) -> None:
+    """ "Send as file" (no compression): the picture arrives as a document with an image type."""
+    fake = telegram.fake
+    group = fake.new_group("Runners")
+    await telegram.say("/newhabit Run 5k")
+    await telegram.say("/newgroup Runners", chat=group)
+    since = len(fake.sent_messages)
+    fake.send_document(
+        jpeg(), file_name="IMG_0001.jpg", mime_type="image/jpeg", chat=group, caption="/proof run"
+    )
+    saved = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert (saved.plain_text or "").startswith("Proof saved, Alice! That's 1 proof this week")
+    since = len(fake.sent_messages)
+    fake.send_document(b"%PDF-1.4", file_name="plan.pdf", mime_type="application/pdf", chat=group)
+    fake.send_text("/board", chat=group)
+    board = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert "1 proof this week" in (board.plain_text or "")  # a PDF is no proof, and no answer
