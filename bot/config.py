@@ -91,8 +91,9 @@ class Settings(BaseSettings):
 
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8000, ge=1, le=65535)
-    public_base_url: str = Field(
-        default="http://127.0.0.1:8000", description="Where people reach `habitlink web`"
+    public_base_url: str | None = Field(
+        default=None,
+        description="Where people reach `habitlink web` (default: http://WEB_HOST:WEB_PORT)",
     )
     cors_origins: str = Field(default="", description="Comma-separated; none by default")
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
@@ -253,6 +254,14 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def effective_public_base_url(self) -> str:
+        """PUBLIC_BASE_URL, or where `habitlink web` listens (this machine for 0.0.0.0)."""
+        if self.public_base_url:
+            return self.public_base_url
+        host = "127.0.0.1" if self.web_host in ("", "0.0.0.0", "::") else self.web_host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.web_port}"
 
     @property
     def effective_database_url(self) -> str:

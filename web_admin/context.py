@@ -65,7 +65,7 @@ class Web:
         return MediaLinks(
             self.media,
             self.settings.secret_key.get_secret_value(),
-            self.settings.public_base_url,
+            self.settings.effective_public_base_url,
             self.clock,
         )
 

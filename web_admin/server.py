@@ -13,6 +13,9 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 async def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
     settings = settings.with_local_secret()
     host = host or settings.web_host
+    port = port or settings.web_port
+    # photo links follow --host and --port unless PUBLIC_BASE_URL says otherwise
+    settings = settings.model_copy(update={"web_host": host, "web_port": port})
     if host not in LOOPBACK:
         require_strong_secret(
             "SECRET_KEY", settings.secret_key, f"habitlink web listens on {host}, not only here."
@@ -21,7 +24,7 @@ async def serve(settings: Settings, host: str | None = None, port: int | None = 
         config = uvicorn.Config(
             asgi(create_app(web)),
             host=host,
-            port=port or settings.web_port,
+            port=port,
             access_log=False,  # our own access line has the request id and no query string
             log_config=None,  # keep HabitLink's logging set-up
             lifespan="off",

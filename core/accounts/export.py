@@ -13,11 +13,13 @@ from core.db.models import (
     GroupMember,
     Habit,
     HabitLog,
+    HabitTool,
     Identity,
     Message,
     MessageLike,
     Proof,
     Reminder,
+    Tool,
     Trust,
     User,
 )
@@ -27,8 +29,9 @@ UrlFor = Callable[[str], Awaitable[str]]
 
 
 async def export_user(session: AsyncSession, user: User, url_for: UrlFor) -> dict[str, Any]:
-    """Profile, settings, identities, habits with every check-in and reminder, memberships,
-    proofs (as links), messages and learnings, likes and trusts. `url_for` links an image key."""
+    """Profile, settings, identities, habits with every check-in, reminder and tool used,
+    memberships, proofs (as links), messages and learnings, likes, trusts and the toolbox tools
+    they shared. `url_for` links an image key."""
     uid = user.id
     s = user.settings
     habits = list(
@@ -37,7 +40,15 @@ async def export_user(session: AsyncSession, user: User, url_for: UrlFor) -> dic
     habit_ids = [h.id for h in habits]
     logs: dict[int, list[dict[str, str]]] = {h: [] for h in habit_ids}
     reminders: dict[int, list[dict[str, Any]]] = {h: [] for h in habit_ids}
+    tools: dict[int, list[str]] = {h: [] for h in habit_ids}
     if habit_ids:
+        for habit_id, slug in await session.execute(
+            select(HabitTool.habit_id, Tool.slug)
+            .join(Tool, Tool.id == HabitTool.tool_id)
+            .where(HabitTool.habit_id.in_(habit_ids))
+            .order_by(HabitTool.created_at, Tool.id)
+        ):
+            tools[habit_id].append(slug)
         for log in await session.scalars(
             select(HabitLog).where(HabitLog.habit_id.in_(habit_ids)).order_by(HabitLog.day)
         ):
@@ -66,6 +77,7 @@ async def export_user(session: AsyncSession, user: User, url_for: UrlFor) -> dic
     )
     trusted = await session.scalars(select(Trust.trustee_id).where(Trust.truster_id == uid))
     trusted_by = await session.scalars(select(Trust.truster_id).where(Trust.trustee_id == uid))
+    shared = await session.scalars(select(Tool).where(Tool.author_id == uid).order_by(Tool.id))
     return {
         "format": FORMAT,
         "profile": {
@@ -107,8 +119,10 @@ async def export_user(session: AsyncSession, user: User, url_for: UrlFor) -> dic
                 "schedule": h.schedule.describe(),
                 "start_date": h.start_date.isoformat(),
                 "archived_at": h.archived_at.isoformat() if h.archived_at else None,
+                "serves": h.serves,  # in the Lifebook: "value:<name>" or "goal:<id>"
                 "checkins": logs[h.id],
                 "reminders": reminders[h.id],
+                "tools": tools[h.id],  # slugs of the toolbox's tools
             }
             for h in habits
         ],
@@ -145,4 +159,17 @@ async def export_user(session: AsyncSession, user: User, url_for: UrlFor) -> dic
         ],
         "liked_messages": list(likes),
         "trusts": {"trusted": sorted(trusted), "trusted_by": sorted(trusted_by)},
+        "shared_tools": [
+            {
+                "slug": t.slug,
+                "title": t.title,
+                "summary": t.description,
+                "steps": t.steps,
+                "keywords": t.keywords,
+                "problems": t.problems,
+                "status": t.status,
+                "created_at": t.created_at.isoformat(),
+            }
+            for t in shared
+        ],
     }

@@ -31,6 +31,30 @@ def test_zero_config_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     assert settings.redis_url is None
 
 
+@pytest.mark.parametrize(
+    ("env", "url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"WEB_PORT": "8631"}, "http://127.0.0.1:8631"),
+        ({"WEB_HOST": "0.0.0.0", "WEB_PORT": "9000"}, "http://127.0.0.1:9000"),
+        ({"WEB_HOST": "::1"}, "http://[::1]:8000"),
+        (
+            {"WEB_PORT": "8631", "PUBLIC_BASE_URL": "https://habits.example"},
+            "https://habits.example",
+        ),
+    ],
+)
+def test_photo_links_start_where_the_api_listens(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str], url: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("WEB_HOST", "WEB_PORT", "PUBLIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert Settings().effective_public_base_url == url
+
+
 STRONG = "pP3v8Qk1_Zr7TnYw-Lx2Hc5Jd9Fb4Ms6Ag0Ue"  # 38 characters, many different
 
 

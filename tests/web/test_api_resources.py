@@ -213,6 +213,31 @@ async def test_export_and_delete(api: httpx.AsyncClient, ada: Person, database: 
     assert (await ada.get("/api/v1/me")).status_code == 401
 
 
+async def test_export_holds_the_tools_used_the_values_served_and_the_tools_shared(
+    ada: Person,
+) -> None:
+    hid = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
+    woop = (await ada.get("/api/v1/tools/by-name/woop")).json()["id"]
+    assert (await ada.request("PUT", f"/api/v1/habits/{hid}/tools/{woop}")).status_code == 200
+    book = await ada.request("PATCH", "/api/v1/lifebook", json={"values": ["Learning"]})
+    assert book.status_code == 200
+    served = await ada.request(
+        "PUT", f"/api/v1/habits/{hid}/serves", json={"serves": "value:learning"}
+    )
+    assert served.status_code == 200
+    tool = {
+        "title": "Walk-and-talk calls",
+        "summary": "Take phone calls while walking, so catching up also gets you moving.",
+        "steps": ["Pick the weekly calls", "Put on shoes before you dial", "Walk until done"],
+    }
+    assert (await ada.post("/api/v1/tools", json=tool)).status_code == 201
+    document = (await ada.get("/api/v1/me/export")).json()
+    (habit,) = document["habits"]
+    assert habit["tools"] == ["woop"] and habit["serves"] == "value:learning"
+    (shared,) = document["shared_tools"]
+    assert (shared["title"], shared["steps"]) == (tool["title"], tool["steps"])
+
+
 async def test_errors_request_ids_health_and_body_cap(api: httpx.AsyncClient) -> None:
     health = await api.get("/healthz")
     assert health.json() == {"status": "ok"} and len(health.headers["x-request-id"]) == 32
