@@ -67,7 +67,12 @@ async def newgroup(ctx: Context) -> Response:
         " (",
         kind,
         "). You are its owner.\n",
-        hint("Everyone here: send /join to take part. Post a photo as proof of your week."),
+        hint(
+            "Everyone here: send /join to take part. Post a photo as proof of your week."
+            if public  # a private group takes only its invite code
+            else "Members get its invite code with /invite; others join with /join CODE. "
+            "Post a photo as proof of your week."
+        ),
     )
 
 

@@ -58,10 +58,14 @@ async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> 
         )
     name = ctx.user.display_name
     if await ctx.groups.role(group, ctx.user) is None:
+        how = (
+            ". Send /join to take part, then post it again."
+            if group.is_public  # a private group takes only its invite code
+            else ", a private group: ask a member for its invite code (/invite), "
+            "send /join CODE, then post it again."
+        )
         return Response.say(
-            f"Hi {name}! Photos here count as proofs for members of ",
-            bold(group.name),
-            hint(". Send /join to take part, then post it again."),
+            f"Hi {name}! Photos here count as proofs for members of ", bold(group.name), hint(how)
         )
     photo = ctx.request.photo
     assert photo is not None

@@ -31,6 +31,7 @@ MAX_PER_DAY = 20  # learnings one person may share in 24 hours
 RECENT_LIMIT = 10
 FEED_PAGE_SIZE = 5
 UNAVAILABLE = "That learning isn't available to you (it may have been deleted)."
+NOT_YOURS = "Only its author can delete that learning."
 
 
 class FeedMode(StrEnum):
@@ -287,12 +288,22 @@ class LearningService:
         )
         row = (await self.session.execute(stmt)).first()
         if row is None:
+            if await self._exists(message_id):  # there, but in a group this person can't read
+                raise Forbidden(NOT_YOURS)  # truthful, and names neither author nor content
             raise NotFound("That learning is already gone.")
         learning = _learning(row)
         if learning.author_id != user_id:
             raise Forbidden(f"Only {learning.author_name} can delete this learning.")
         await self._delete(learning)
         return learning
+
+    async def _exists(self, message_id: int) -> bool:
+        stmt = select(Message.id).where(
+            Message.id == message_id,
+            Message.type == MessageKind.LEARNING.value,
+            learning_shown(),
+        )
+        return (await self.session.execute(stmt)).first() is not None
 
     async def delete_nth(self, group_id: int, user_id: int, number: int) -> Learning:
         """Delete learning `number` of the group's recent list, when it is the user's own."""

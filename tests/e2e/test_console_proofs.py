@@ -60,6 +60,23 @@ async def test_non_members_and_non_images_store_nothing(
     assert "0 proofs this week from 1 member." in board
 
 
+async def test_a_non_members_photo_in_a_private_group_asks_for_an_invite_code(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    out = await console.say(":user Alice", ":chat group Secret", "/newgroup Secret private")
+    assert "Members get its invite code with /invite; others join with /join CODE." in out
+    assert "send /join to take part" not in out
+    await console.say(":user Bob")
+    out = await console.say(f":photo {photo_with_gps(tmp_path / 'a.jpg')}")
+    assert out == (
+        "bot: Hi Bob! Photos here count as proofs for members of Secret, a private group: ask a "
+        "member for its invite code (/invite), send /join CODE, then post it again.\n"
+    )
+    code = (await console.say(":user Alice", "/invite")).split("/join ")[1].split()[0]
+    out = await console.say(":user Bob", f"/join {code}")  # what the reply said works
+    assert "bot: Welcome to Secret, Bob!" in out
+
+
 async def test_board_shows_proofs_and_a_collage(console: ConsoleSession, tmp_path: Path) -> None:
     await start_group(console)
     photo = photo_with_gps(tmp_path / "a.jpg")

@@ -126,6 +126,8 @@ async def test_private_group_learnings_stay_inside(console: ConsoleSession) -> N
     await console.say(":user Carol")
     out = await console.say(":press 1")  # Carol, in the chat but not a member, presses Like
     assert out == "(notice: That learning isn't available to you (it may have been deleted).)\n"
+    out = await console.say(":press 2")  # and Delete: refused truthfully, not "already gone"
+    assert out == "(notice: Only its author can delete that learning.)\n"
     out = await console.say("/learnings")
     assert out == (
         "bot: Secret is private: only its members can see that. To take part, ask a member for "
@@ -137,6 +139,8 @@ async def test_private_group_learnings_stay_inside(console: ConsoleSession) -> N
         "bot: Newest learnings from public groups · page 1\n"
         "     Nothing here yet. Share one in your group's chat with /learn.\n"
     )
+    out = await console.say(":user Alice", ":chat group Secret", "/learnings")
+    assert "1. Only for us — Alice" in out  # still there
 
 
 async def test_trust_someone_and_see_both_directions(console: ConsoleSession) -> None:

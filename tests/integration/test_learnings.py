@@ -137,7 +137,7 @@ async def test_private_learnings_never_reach_non_members(
     with pytest.raises(NotFound, match="isn't available to you"):
         await like(database, clock, secret_id, people["Carol"])
     async with database.session() as session:
-        with pytest.raises(NotFound, match="already gone"):
+        with pytest.raises(Forbidden, match=r"^Only its author can delete that learning\.$"):
             await LearningService(session, clock).delete(secret_id, people["Carol"])
     assert await likes_in_db(database, secret_id) == (0, 0)
     assert await like(database, clock, secret_id, people["Alice"]) is True  # members may
