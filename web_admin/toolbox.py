@@ -33,7 +33,15 @@ from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.groups import Limit
 from web_admin.habits import owned
 from web_admin.problems import ApiError
-from web_admin.schemas import DEFAULT_LIMIT, CleanText, Id, Page, decode_cursor, encode_cursor
+from web_admin.schemas import (
+    DEFAULT_LIMIT,
+    CleanText,
+    Cursor,
+    Id,
+    Page,
+    decode_cursor,
+    encode_cursor,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["toolbox"])
 KEYWORD_QUERY_MAX = 40  # what /tools KEYWORD reads
@@ -163,10 +171,9 @@ async def browse(
         Query(max_length=KEYWORD_QUERY_MAX, description="Only tools mentioning this word"),
     ] = None,
     limit: Limit = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Cursor = None,
 ) -> Page[ToolSummary]:
-    parts = decode_cursor(cursor, 1)
-    start = int(parts[0]) if parts and parts[0].isdecimal() and len(parts[0]) < 7 else 0
+    start = decode_cursor(cursor, first=0)
     found = await unit.toolbox.browse(q or "")
     shown = found[start : start + limit]
     more = start + limit < len(found)
