@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from bot.metrics import AI_FALLBACKS
 from core.db.models import Tool, ToolOrigin, User
-from core.errors import InvalidField, InvalidInput, NotFound
+from core.errors import InvalidField, InvalidInput, LimitReached, NotFound
 from core.finder.service import PROBLEM_MAX
 from core.toolbox.service import ADD_COUNTER, MAX_TOOLS_PER_HABIT
 from core.toolbox.spec import (
@@ -212,11 +212,7 @@ async def add_tool(body: ToolCreate, user: CurrentUser, unit: UnitDep) -> ToolOu
     per_day = unit.web.settings.tools_per_day
     today = unit.today(user)
     if await unit.uow.counters.used(user.id, ADD_COUNTER, today) >= per_day:
-        raise ApiError(
-            429,
-            f"You can add {per_day} tools a day, and today's are used. Try again tomorrow.",
-            headers={"Retry-After": str(_seconds_to_tomorrow(unit, user, today))},
-        )
+        raise _daily_limit(unit, user, today, per_day)
     try:
         spec = ToolSpec.model_validate(
             {"slug": "u-draft", **body.model_dump(exclude={"steps"}), "steps": body.steps}
@@ -228,9 +224,20 @@ async def add_tool(body: ToolCreate, user: CurrentUser, unit: UnitDep) -> ToolOu
         raise InvalidField("title", f"There is already a tool called “{spec.title}”.")
     try:
         tool = await unit.toolbox.add(user, spec, today, per_day)
+    except LimitReached:  # requests sent at once got past the check above together
+        raise _daily_limit(unit, user, today, per_day) from None
     except InvalidInput as exc:
         raise InvalidField("title", exc.message) from None
     return await tool_out(unit, user, tool)
+
+
+def _daily_limit(unit: Unit, user: User, today: date, per_day: int) -> ApiError:
+    """429 until the person's next day, however the limit was found to be used up."""
+    return ApiError(
+        429,
+        f"You can add {per_day} tools a day, and today's are used. Try again tomorrow.",
+        headers={"Retry-After": str(_seconds_to_tomorrow(unit, user, today))},
+    )
 
 
 def _seconds_to_tomorrow(unit: Unit, user: User, today: date) -> int:
