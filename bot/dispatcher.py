@@ -78,6 +78,7 @@ class HabitLinkBot:
         tools_per_day: int = 3,
         locks: PersonLocks | None = None,
         at_once: int = HANDLING_AT_ONCE,
+        place_wait: float = PLACE_WAIT,
     ) -> None:
         self.uow = uow  # `async with bot.uow() as uow:` opens one unit of work
         # One finder per bot: it holds the AI client, the answer cache and the ranker's index.
@@ -90,6 +91,7 @@ class HabitLinkBot:
         self.flows = flows
         self.router = router
         self._places = asyncio.Semaphore(at_once)  # see HANDLING_AT_ONCE
+        self._place_wait = place_wait
 
     @property
     def clock(self) -> Clock:
@@ -125,7 +127,7 @@ class HabitLinkBot:
     async def _place(self) -> AsyncIterator[None]:
         """One of the HANDLING_AT_ONCE places, or none after PLACE_WAIT seconds."""
         try:
-            async with asyncio.timeout(PLACE_WAIT):
+            async with asyncio.timeout(self._place_wait):
                 await self._places.acquire()
         except TimeoutError:
             yield

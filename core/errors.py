@@ -34,6 +34,10 @@ class InvalidField(InvalidInput):
         self.field = field
 
 
+class LimitReached(InvalidInput):
+    """A person's daily allowance (e.g. tools shared a day) is used up; nothing was changed."""
+
+
 class NotFound(HabitLinkError):
     """The thing the user named does not exist (for them)."""
 

@@ -17,6 +17,7 @@ from web_admin.problems import ApiError
 from web_admin.schemas import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    Cursor,
     ExactText,
     Id,
     Page,
@@ -27,7 +28,6 @@ from web_admin.schemas import (
 router = APIRouter(prefix="/api/v1/groups", tags=["groups"])
 NO_GROUP = "There is no such group."
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Cursor = Annotated[str | None, Query(max_length=200)]
 
 
 class GroupOut(BaseModel):
@@ -86,8 +86,7 @@ async def member_group(unit: Unit, user: User, group_id: int) -> Group:
 async def public_groups(
     user: CurrentUser, unit: UnitDep, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[GroupOut]:
-    parts = decode_cursor(cursor, 1)
-    offset = int(parts[0]) if parts and parts[0].isdecimal() else 0
+    offset = decode_cursor(cursor, first=0)
     views = await unit.groups.public_groups(limit=offset + limit + 1)
     page = views[offset : offset + limit]
     mine = {v.group.id: v.role for v in await unit.groups.groups_of(user)}

@@ -14,7 +14,15 @@ from core.social.learnings import CONTENT_MAX, FeedMode, Learning
 from web_admin.context import CurrentUser, UnitDep
 from web_admin.groups import NO_GROUP, Limit, member_group, visible_group
 from web_admin.problems import ApiError
-from web_admin.schemas import DEFAULT_LIMIT, CleanText, Id, Page, decode_cursor, encode_cursor
+from web_admin.schemas import (
+    DEFAULT_LIMIT,
+    CleanText,
+    Cursor,
+    Id,
+    Page,
+    decode_cursor,
+    encode_cursor,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["learnings"])
 GONE = "That learning isn't available."
@@ -61,10 +69,9 @@ async def feed(
     unit: UnitDep,
     order: Annotated[Literal["new", "top"], Query()] = "new",
     limit: Limit = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Cursor = None,
 ) -> Page[LearningOut]:
-    parts = decode_cursor(cursor, 1)
-    page = int(parts[0]) if parts and parts[0].isdecimal() and len(parts[0]) < 7 else 1
+    page = decode_cursor(cursor, first=1)
     found = await unit.learnings.feed(user.id, FeedMode(order), page=page, per_page=limit)
     return Page(
         items=[learning_out(i) for i in found.items],

@@ -10,7 +10,7 @@ import contextvars
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import (
@@ -36,6 +37,8 @@ from core.media.storage import MediaStoreError
 log = logging.getLogger("habitlink.web")
 PROBLEM = "application/problem+json"
 REQUEST_ID = "X-Request-ID"
+NOT_JSON = "The request body is not valid JSON."
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 
@@ -94,19 +97,49 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _field_error(error: Mapping[str, Any]) -> FieldError:
+    if error.get("type") == "json_invalid":  # its loc is ("body", the character offset)
+        return FieldError(field="body", message=NOT_JSON)
+    return FieldError(
+        field=_field_name(tuple(error.get("loc", ()))), message=str(error.get("msg", ""))
+    )
+
+
+def _allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> list[str]:
+    """Every method some route answers on the scope's path (asked of each route, so included
+    routers and mounted apps count too), in the usual order."""
+    allowed: list[str] = []
+    for method in METHODS:
+        probe = {**scope, "method": method}
+        for route in routes:
+            match, child = route.matches(probe)
+            if match == Match.FULL and isinstance(route, Mount):
+                if method in _allowed_methods(route.routes, {**probe, **child}):
+                    allowed.append(method)
+                    break
+            elif match == Match.FULL:
+                allowed.append(method)
+                break
+    return allowed
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        errors = [
-            FieldError(field=_field_name(tuple(e.get("loc", ()))), message=str(e.get("msg", "")))
-            for e in exc.errors()
-        ]
-        return problem(request, 422, "Some fields are not valid.", errors=errors)
+        errors = [_field_error(e) for e in exc.errors()]
+        not_json = any(e.field == "body" and e.message == NOT_JSON for e in errors)
+        detail = NOT_JSON if not_json else "Some fields are not valid."
+        return problem(request, 422, detail, errors=errors)
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         detail = exc.detail if isinstance(exc.detail, str) else None
-        return problem(request, exc.status_code, detail, headers=dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # Starlette names only the methods of the first route found
+            allowed = _allowed_methods(app.router.routes, request.scope)
+            if allowed:
+                headers["Allow"] = ", ".join(allowed)
+        return problem(request, exc.status_code, detail, headers=headers)
 
     async def api_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)

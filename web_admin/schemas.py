@@ -7,14 +7,13 @@ import binascii
 from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, Field
 from pydantic_core import PydanticCustomError
 
 from core.db.models import Identity, User
 from core.errors import InvalidField
 from core.text import clean_text, has_control
-from web_admin.problems import ApiError
 
 T = TypeVar("T")
 MAX_LIMIT = 100
@@ -97,21 +96,35 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
-def encode_cursor(*parts: object) -> str:
-    text = "|".join(str(p) for p in parts)
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+MAX_CURSOR = 999_999  # the largest position a cursor may hold (an offset or a page number)
+BAD_CURSOR = "That cursor is not valid; start again without one."
+Cursor = Annotated[
+    str | None,
+    Query(max_length=200, description="The `next_cursor` of the page before; none: the first"),
+]
 
 
-def decode_cursor(cursor: str | None, size: int) -> list[str] | None:
-    """The parts of a cursor made by encode_cursor, or None for the first page (422 if bad)."""
+def encode_cursor(position: int) -> str:
+    """The cursor for a position in a list (an offset, or a page number)."""
+    return base64.urlsafe_b64encode(str(position).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, *, first: int) -> int:
+    """The position a cursor made by encode_cursor holds, or `first` without one.
+
+    Only what encode_cursor gives back is taken: anything else (not base64, padded, not a whole
+    number written as encode_cursor writes it, before the second page or past MAX_CURSOR) is a
+    422 naming `cursor`, the same for every paged list."""
     if cursor is None:
-        return None
+        return first
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        raw = base64.b64decode(padded.encode(), altchars=b"-_", validate=True)
-        parts = raw.decode().split("|")
+        text = base64.b64decode(padded.encode(), altchars=b"-_", validate=True).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        parts = []
-    if len(parts) != size:
-        raise ApiError(422, "That cursor is not valid; start again without one.")
-    return parts
+        raise InvalidField("cursor", BAD_CURSOR) from None
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_CURSOR)):
+        raise InvalidField("cursor", BAD_CURSOR)
+    position = int(text)
+    if not first < position <= MAX_CURSOR or encode_cursor(position) != cursor:
+        raise InvalidField("cursor", BAD_CURSOR)
+    return position

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from bot.metrics import AI_FALLBACKS
 from core.db.models import Tool, ToolOrigin, User
-from core.errors import InvalidField, InvalidInput, NotFound
+from core.errors import InvalidField, InvalidInput, LimitReached, NotFound
 from core.finder.service import PROBLEM_MAX
 from core.toolbox.service import ADD_COUNTER, MAX_TOOLS_PER_HABIT
 from core.toolbox.spec import (
@@ -33,7 +33,15 @@ from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.groups import Limit
 from web_admin.habits import owned
 from web_admin.problems import ApiError
-from web_admin.schemas import DEFAULT_LIMIT, CleanText, Id, Page, decode_cursor, encode_cursor
+from web_admin.schemas import (
+    DEFAULT_LIMIT,
+    CleanText,
+    Cursor,
+    Id,
+    Page,
+    decode_cursor,
+    encode_cursor,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["toolbox"])
 KEYWORD_QUERY_MAX = 40  # what /tools KEYWORD reads
@@ -163,10 +171,9 @@ async def browse(
         Query(max_length=KEYWORD_QUERY_MAX, description="Only tools mentioning this word"),
     ] = None,
     limit: Limit = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Cursor = None,
 ) -> Page[ToolSummary]:
-    parts = decode_cursor(cursor, 1)
-    start = int(parts[0]) if parts and parts[0].isdecimal() and len(parts[0]) < 7 else 0
+    start = decode_cursor(cursor, first=0)
     found = await unit.toolbox.browse(q or "")
     shown = found[start : start + limit]
     more = start + limit < len(found)
@@ -205,11 +212,7 @@ async def add_tool(body: ToolCreate, user: CurrentUser, unit: UnitDep) -> ToolOu
     per_day = unit.web.settings.tools_per_day
     today = unit.today(user)
     if await unit.uow.counters.used(user.id, ADD_COUNTER, today) >= per_day:
-        raise ApiError(
-            429,
-            f"You can add {per_day} tools a day, and today's are used. Try again tomorrow.",
-            headers={"Retry-After": str(_seconds_to_tomorrow(unit, user, today))},
-        )
+        raise _daily_limit(unit, user, today, per_day)
     try:
         spec = ToolSpec.model_validate(
             {"slug": "u-draft", **body.model_dump(exclude={"steps"}), "steps": body.steps}
@@ -221,9 +224,20 @@ async def add_tool(body: ToolCreate, user: CurrentUser, unit: UnitDep) -> ToolOu
         raise InvalidField("title", f"There is already a tool called “{spec.title}”.")
     try:
         tool = await unit.toolbox.add(user, spec, today, per_day)
+    except LimitReached:  # requests sent at once got past the check above together
+        raise _daily_limit(unit, user, today, per_day) from None
     except InvalidInput as exc:
         raise InvalidField("title", exc.message) from None
     return await tool_out(unit, user, tool)
+
+
+def _daily_limit(unit: Unit, user: User, today: date, per_day: int) -> ApiError:
+    """429 until the person's next day, however the limit was found to be used up."""
+    return ApiError(
+        429,
+        f"You can add {per_day} tools a day, and today's are used. Try again tomorrow.",
+        headers={"Retry-After": str(_seconds_to_tomorrow(unit, user, today))},
+    )
 
 
 def _seconds_to_tomorrow(unit: Unit, user: User, today: date) -> int:

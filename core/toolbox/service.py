@@ -25,7 +25,7 @@ from core.db.models import (
     ToolStatus,
     User,
 )
-from core.errors import Ambiguous, InvalidInput, NotFound
+from core.errors import Ambiguous, InvalidInput, LimitReached, NotFound
 from core.habits.matching import rank_completions
 from core.toolbox.spec import ToolSpec, load_seed
 from core.users.locks import lock_user
@@ -233,7 +233,7 @@ class ToolboxService:
         if await self.title_taken(spec.title):
             raise InvalidInput(f"There is already a tool called “{spec.title}”. See /tool.")
         if not await counters.take(self.session, author.id, ADD_COUNTER, today, per_day):
-            raise InvalidInput(
+            raise LimitReached(
                 f"You can add {per_day} tools a day, and today's are used. Thank you for "
                 "sharing; try again tomorrow."
             )

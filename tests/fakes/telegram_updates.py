@@ -116,10 +116,7 @@ class UpdateInjection(TelegramState):
         message = self._user_message(chat, user, thread=thread)
         message.photo = entries[-1].data
         message.photo_sizes = [entry.photo_size() for entry in entries]
-        if caption:
-            message.caption = message.plain_caption = caption
-            message.caption_entities = detect_entities(caption)
-        return self._message_update(message)
+        return self._message_update(_captioned(message, caption))
 
     def send_document(
         self,
@@ -143,10 +140,7 @@ class UpdateInjection(TelegramState):
             "mime_type": mime_type,
             "file_size": entry.file_size,
         }
-        if caption:
-            message.caption = message.plain_caption = caption
-            message.caption_entities = detect_entities(caption)
-        return self._message_update(message)
+        return self._message_update(_captioned(message, caption))
 
     def press_button(
         self,
@@ -231,3 +225,11 @@ class UpdateInjection(TelegramState):
         self._message_update(new_note)
         self.migrated_chats[group.id] = new.id
         return new
+
+
+def _captioned(message: StoredMessage, caption: str | None) -> StoredMessage:
+    """The message with `caption` (entities detected as clients do), when there is one."""
+    if caption:
+        message.caption = message.plain_caption = caption
+        message.caption_entities = detect_entities(caption)
+    return message

@@ -36,7 +36,9 @@ async def test_the_dashboard_counts_people_check_ins_groups_and_proofs(
     start = clock.now()  # Monday 23 March 2026
     await send(bot, person("P0"), group_chat("G0"), "/newgroup G0")
     await someone(bot, 0, group=0)
-    await send(bot, person("P0"), private_chat(person("P0")), "/skip 1")  # today: skipped
+    p0_dm = private_chat(person("P0"))
+    await send(bot, person("P0"), p0_dm, "/undo 1")  # a skip never replaces a done: undo first
+    await send(bot, person("P0"), p0_dm, "/skip 1")  # today: skipped
     clock.advance(timedelta(days=8))  # Tuesday of the next week
     await send(bot, person("P1"), group_chat("G1"), "/newgroup G1")
     await send(bot, person("P2"), group_chat("G2"), "/newgroup G2")

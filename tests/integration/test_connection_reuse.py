@@ -11,7 +11,10 @@ from sqlalchemy import event
 
 from bot.dispatcher import HANDLING_AT_ONCE, HabitLinkBot
 from bot.messages import Chat, ChatKind, Person, Request
+from core.clock import SettableClock
 from core.db.engine import Database
+from core.media.storage import LocalMediaStore
+from tests.support.bots import make_bot
 
 PEOPLE = [Person("console", f"p{i}", f"Person {i}") for i in range(20)]
 
@@ -24,7 +27,11 @@ async def burst(bot: HabitLinkBot, text: str) -> None:
     assert all(r.replies and "couldn't" not in r.replies[0].text.plain() for r in responses)
 
 
-async def test_a_second_burst_opens_no_connection(database: Database, bot: HabitLinkBot) -> None:
+async def test_a_second_burst_opens_no_connection(
+    database: Database, clock: SettableClock, media: LocalMediaStore
+) -> None:
+    # Nobody goes ahead without a place, however slow a loaded machine makes the requests.
+    bot = make_bot(database, clock, media=media, place_wait=60.0)
     opened: list[Any] = []
     event.listen(database.engine.sync_engine, "connect", lambda conn, _: opened.append(conn))
     await burst(bot, "/newhabit Read")

@@ -3,7 +3,7 @@ and the real router, unless a test asks for others."""
 
 from __future__ import annotations
 
-from bot.dispatcher import HabitLinkBot
+from bot.dispatcher import PLACE_WAIT, HabitLinkBot
 from bot.handlers import build_router
 from bot.router import Router
 from core.clock import Clock
@@ -20,9 +20,11 @@ def make_bot(
     media: MediaStore | None = None,
     flows: FlowStore | None = None,
     router: Router | None = None,
+    place_wait: float = PLACE_WAIT,
 ) -> HabitLinkBot:
     return HabitLinkBot(
         uow=UnitOfWorkFactory(db, clock, media=media),
         flows=flows if flows is not None else MemoryFlowStore(clock),
         router=router if router is not None else build_router(),
+        place_wait=place_wait,
     )

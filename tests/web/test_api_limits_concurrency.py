@@ -4,6 +4,7 @@ person's requests one at a time; the API does not), on SQLite as on PostgreSQL."
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 
 import httpx
 
@@ -12,6 +13,9 @@ from core.toolbox.service import MAX_TOOLS_PER_HABIT
 from tests.web.conftest import Person
 
 AT_ONCE = 10
+# Each share waits for the one before it to commit: a shorter queue keeps every wait far below
+# the 3 s lock timeout on a loaded machine.
+SHARES_AT_ONCE = 6
 
 
 async def new_habit(ada: Person, title: str) -> httpx.Response:
@@ -43,3 +47,28 @@ async def test_tools_added_at_once_stop_at_the_limit(ada: Person) -> None:
     )
     used = (await ada.get(f"/api/v1/habits/{habit}/tools")).json()["tools"]
     assert len(used) == MAX_TOOLS_PER_HABIT
+
+
+async def test_tools_shared_at_once_past_the_daily_limit_all_get_429(ada: Person) -> None:
+    def share(n: int) -> Awaitable[httpx.Response]:
+        body = {
+            "title": f"Rush tool {n}",
+            "summary": "Something shared many times at once, to race the daily limit.",
+            "steps": ["First step", "Second step", "Third step"],
+        }
+        return ada.post("/api/v1/tools", json=body)
+
+    assert (await ada.get("/api/v1/tools")).status_code == 200  # the seed is in, as in serving
+    answers = await asyncio.gather(*(share(n) for n in range(SHARES_AT_ONCE)))
+    per_day = 3  # TOOLS_PER_DAY's default
+    assert sorted(a.status_code for a in answers) == [201] * per_day + [429] * (
+        SHARES_AT_ONCE - per_day
+    ), [a.text for a in answers]
+    later = await share(SHARES_AT_ONCE)  # the sequential path, for comparison
+    for refused in [a for a in answers if a.status_code == 429] + [later]:
+        assert refused.status_code == 429
+        assert refused.json()["detail"] == later.json()["detail"]
+        assert "3 tools a day" in refused.json()["detail"]
+        assert 0 < int(refused.headers["Retry-After"]) <= 24 * 3600
+    shared = (await ada.get("/api/v1/tools", params={"q": "rush"})).json()["items"]
+    assert len(shared) == per_day

@@ -1,0 +1,97 @@
+"""HTTP rules every route keeps: cursors only as the API gave them (one codec for every paged
+list), a body that is not JSON named as the body, and a 405 that lists every allowed method."""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+import pytest
+
+from tests.web.conftest import Person
+from web_admin.schemas import encode_cursor
+
+PAGED = ["/api/v1/tools", "/api/v1/learnings", "/api/v1/groups/public"]
+
+
+def b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+FORGED = [
+    b64("-1"),  # negative
+    b64("0"),  # never handed out: the first page has no cursor
+    b64("1e3"),  # not a whole number
+    b64("+5"),  # not written as the API writes it
+    b64("007"),  # leading zeros
+    b64("٣"),  # a digit, but not an ASCII one
+    b64(" 20"),
+    b64("9" * 20),  # out of range
+    b64("20|1"),  # too many parts
+    b64("20") + "==",  # padded, which the API never does
+    "MR",  # base64 with stray bits: decodes to "1" too
+    "garbage",
+    "!!",
+]
+
+
+@pytest.mark.parametrize("path", PAGED)
+async def test_a_cursor_the_api_did_not_give_is_refused_by_name(ada: Person, path: str) -> None:
+    for cursor in FORGED:
+        answer = await ada.get(path, params={"cursor": cursor})
+        assert answer.status_code == 422, (path, cursor, answer.text)
+        problem = answer.json()
+        assert problem["errors"] == [
+            {"field": "cursor", "message": "That cursor is not valid; start again without one."}
+        ], (path, cursor, problem)
+
+
+@pytest.mark.parametrize("path", PAGED)
+async def test_a_cursor_the_api_gives_is_taken(ada: Person, path: str) -> None:
+    answer = await ada.get(path, params={"cursor": encode_cursor(20)})
+    assert answer.status_code == 200, answer.text  # past the end: an empty page
+    assert answer.json()["next_cursor"] is None
+
+
+async def test_tool_cursors_page_through_the_toolbox(ada: Person) -> None:
+    first = (await ada.get("/api/v1/tools", params={"limit": 3})).json()
+    assert first["next_cursor"] == encode_cursor(3)
+    second = (await ada.get("/api/v1/tools", params={"cursor": first["next_cursor"]})).json()
+    assert second["items"][0] == (await ada.get("/api/v1/tools")).json()["items"][3]
+
+
+async def test_a_body_that_is_not_json_is_named_as_the_body(ada: Person) -> None:
+    for content in (b'{"title": "Read",', b"not json at all", b'{"title": }'):
+        headers = ada.headers | {"Content-Type": "application/json"}
+        answer = await ada.api.post("/api/v1/habits", content=content, headers=headers)
+        assert answer.status_code == 422, answer.text
+        problem = answer.json()
+        assert problem["errors"] == [
+            {"field": "body", "message": "The request body is not valid JSON."}
+        ], problem
+        assert problem["detail"] == "The request body is not valid JSON."
+
+
+async def test_a_field_error_still_names_its_field(ada: Person) -> None:
+    answer = await ada.post("/api/v1/tools", json={"title": "x", "summary": 5, "steps": [1]})
+    assert answer.status_code == 422
+    fields = {e["field"] for e in answer.json()["errors"]}
+    assert fields == {"summary", "steps.0"}, answer.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/api/v1/habits", {"GET", "POST"}),
+        ("POST", "/api/v1/habits/1", {"GET", "PATCH", "DELETE"}),
+        ("PATCH", "/api/v1/tools", {"GET", "POST"}),
+        ("DELETE", "/api/v1/lifebook/goals", {"POST"}),
+    ],
+)
+async def test_405_lists_every_method_the_path_has(
+    api: httpx.AsyncClient, method: str, path: str, allowed: set[str]
+) -> None:
+    answer = await api.request(method, path)
+    assert answer.status_code == 405, answer.text
+    assert set(answer.headers["Allow"].split(", ")) == allowed, answer.headers["Allow"]
+    assert answer.headers["Content-Type"] == "application/problem+json"
