@@ -15,8 +15,8 @@ from bot.views import habit_card
 from core.db.models import Habit
 from core.errors import HabitLinkError, InvalidInput
 from core.flows import FlowState
-from core.habits.schedule import Schedule, ScheduleError, trailing_schedule
-from core.habits.service import TEXT_MAX, HabitDraft, refuse_duplicate
+from core.habits.schedule import Schedule, ScheduleError
+from core.habits.service import TEXT_MAX, HabitDraft
 
 router = Router()
 FLOW = "newhabit"
@@ -56,22 +56,21 @@ SCHEDULE_CHOICES = (("Every day", "daily"), ("Weekdays", "weekdays"), ("3× a we
 @router.command(
     "newhabit",
     "Create a habit (guided), or in one line: /newhabit Read 10 pages",
-    Arg.text("title", "A title, then a schedule if you like (Read mon wed fri); empty: guided"),
+    Arg.text("title", "A title for a quick habit (leave empty for the guided setup)"),
     family="habit",
     leaf="new",
 )
 async def newhabit(ctx: Context) -> Response:
     title = ctx.args.text("title")
     if title:
-        title, schedule = trailing_schedule(title)  # 'Read mon wed fri', 'Run 3x'
-        draft = HabitDraft.build(title=title, schedule=schedule or Schedule.daily())
+        draft = HabitDraft.build(title=title)
         habit = await ctx.habits.create(ctx.user, draft, ctx.today)
         ctx.end_flow()
         serves = serves_question(ctx, habit)
         return Response.say(
             "Created ",
             bold(habit.title),
-            f", {habit.schedule.describe()}. Check in with ",
+            ", every day. Check in with ",
             command("done", await _short_ref(ctx, habit)),
             hint(" or /habits. Add why, identity and a cue with "),
             example("/edithabit"),
@@ -149,7 +148,7 @@ async def _advance(ctx: Context, state: FlowState, value: str | None) -> Respons
         return _ask(index, note="This one is needed. ")
     if value is not None:
         try:
-            data[step.key] = await _validate(ctx, step, value)
+            data[step.key] = _validate(step, value)
         except InvalidInput as exc:
             return _ask(index, note=exc.message + "\n\n")
     if index + 1 < len(STEPS):
@@ -158,11 +157,9 @@ async def _advance(ctx: Context, state: FlowState, value: str | None) -> Respons
     return await _save(ctx, data)
 
 
-async def _validate(ctx: Context, step: Step, value: str) -> str:
-    if step.key == "title":  # a duplicate is refused now, not after all the questions
-        title = HabitDraft.build(title=value).title
-        refuse_duplicate(title, await ctx.habits.other_titles(ctx.user.id))
-        return title
+def _validate(step: Step, value: str) -> str:
+    if step.key == "title":
+        return HabitDraft.build(title=value).title
     if step.key == "schedule":
         try:
             Schedule.parse(value)

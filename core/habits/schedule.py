@@ -138,24 +138,3 @@ class Schedule:
                 )
             days.add(_WEEKDAY_ALIASES[w])
         return cls.on_weekdays(days)
-
-
-CONNECTORS = {"on", "every", "each"}  # 'Run on mon wed fri': not part of the title
-
-
-def trailing_schedule(text: str) -> tuple[str, Schedule | None]:
-    """Split '/newhabit Read mon wed fri' into its title and schedule: the longest run of last
-    words that `Schedule.parse` reads in full (at least one word stays the title), with an 'on'
-    or 'every' before it. None when the last words are no schedule: 'Push ups 20x' is a title."""
-    words = text.split()
-    for start in range(1, len(words)):
-        try:
-            schedule = Schedule.parse(" ".join(words[start:]))
-        except ScheduleError:
-            continue
-        title = words[:start]
-        if len(title) > 1 and title[-1].lower() in CONNECTORS:
-            title = title[:-1]
-        name = " ".join(title).rstrip(",;:-")
-        return (name, schedule) if name else (text, None)
-    return text, None
