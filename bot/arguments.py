@@ -3,13 +3,17 @@
 Telegram and the console send words (`/done drink water yesterday`); Discord sends one value per
 option (`habit:Drink water day:yesterday`). Both end up as the same `Args`: a habit or tool as the
 words that name it (the handler looks it up), a day as a date, a number as an int, a choice as
-its word, a time of day as a time, a member as the person replied to or an @name, free text as
-typed. Words that do not fit the declaration get one reply, derived from it, and the handler
-never runs.
+its word, a time of day as a time, a schedule as a Schedule, a member as the person replied to
+or an @name, free text as typed. Words that do not fit the declaration get one reply, derived
+from it, and the handler never runs.
 
 How words are split between parameters, in the declaration's order:
 - one-word parameters (a choice, a number, a day, a time, an @member) take one word that looks
   like them; an optional one that is left out ends the arguments (positional, as in a shell);
+- a schedule takes the longest run of words that reads wholly as one, and the text before it
+  keeps at least one word (`/newhabit Read mon wed fri`, but `/newhabit 3x` is a title and
+  `/newhabit Push ups 20x` all title). Only typed words are cut so: an option given on its own
+  (Discord's title) is never split; the schedule is an option of its own there;
 - a habit, a tool or free text takes words up to the first place where the next parameter fits
   (`/remind drink water 07:30 mon`: the habit is "drink water"); the last one takes the rest;
   an optional one followed only by one-word parameters is left out when they take every word
@@ -31,6 +35,13 @@ from bot.commands import MAX_DIGITS, BadArgument, Command, Kind, Param
 from bot.messages import Person, Photo, Request, Response, hint
 from core.days import looks_like_day, parse_day
 from core.errors import InvalidInput
+from core.habits.schedule import (
+    MAX_SCHEDULE_WORDS,
+    Schedule,
+    ScheduleError,
+    is_said_schedule,
+    parse_said,
+)
 from core.habits.service import match_habit
 from core.reminders.service import looks_like_time, parse_time
 from core.text import shorten
@@ -40,9 +51,10 @@ if TYPE_CHECKING:
     from bot.context import Context
 
 WORDY: Final = (Kind.HABIT, Kind.TOOL, Kind.TEXT)  # parameters of any number of words
-SPOKEN: Final = (*WORDY, Kind.CHOICE, Kind.NUMBER, Kind.DAY, Kind.TIME, Kind.MEMBER)
+SPOKEN: Final = (*WORDY, Kind.CHOICE, Kind.NUMBER, Kind.DAY, Kind.TIME, Kind.SCHEDULE, Kind.MEMBER)
 MAX_NAME_WORDS: Final = 16  # the most words a habit or tool name is tried with
 _WORD = re.compile(r"\S+")
+_BEFORE_SCHEDULE: Final = " ,;:-–—"  # what parts a text from the schedule after it
 
 # Whether these words name something known of this kind (a habit of the person, a tool).
 Lookup = Callable[[Kind, str], bool]
@@ -91,6 +103,10 @@ class Args:
     def time(self, name: str = "time") -> time | None:
         value = self.values.get(name)
         return value if isinstance(value, time) else None
+
+    def schedule(self, name: str = "schedule") -> Schedule | None:
+        value = self.values.get(name)
+        return value if isinstance(value, Schedule) else None
 
     def member(self, name: str = "user") -> Member | None:
         value = self.values.get(name)
@@ -192,14 +208,23 @@ def _split(
     if spans is None:
         raise BadArgument(_unfit(command, words, miss))
     out: dict[str, str] = {}
-    for param, (start, end) in zip(params, spans, strict=True):
+    for at, (param, (start, end)) in enumerate(zip(params, spans, strict=True)):
         if start == end:
             continue
         if param.kind is Kind.TEXT:  # free text keeps its inner spacing and lines
-            out[param.name] = text[matches[start].start() : matches[end - 1].end()]
+            said = text[matches[start].start() : matches[end - 1].end()]
+            if _schedule_after(params, spans, at):  # 'Read, mon wed fri': the comma parts
+                said = said.rstrip(_BEFORE_SCHEDULE) or said
+            out[param.name] = said
         else:
             out[param.name] = " ".join(words[start:end])
     return out
+
+
+def _schedule_after(params: list[Param], spans: list[tuple[int, int]], at: int) -> bool:
+    """Whether words were read as a schedule right after params[at]."""
+    nxt = at + 1
+    return nxt < len(params) and params[nxt].kind is Kind.SCHEDULE and spans[nxt][1] > spans[nxt][0]
 
 
 def _fit(
@@ -215,10 +240,10 @@ def _fit(
         return None
     param = params[i]
     if param.kind not in WORDY:
-        if j < n and _looks(param, words[j]):
-            rest = _fit(params, words, i + 1, j + 1, lookup, miss)
+        for k in _counts(param, words, j, last=i == len(params) - 1):
+            rest = _fit(params, words, i + 1, j + k, lookup, miss)
             if rest is not None:
-                return [(j, j + 1), *rest]
+                return [(j, j + k), *rest]
         if not param.required and j == n:  # left out: nothing may follow (positional)
             return [(j, j)] * (len(params) - i)
         if j >= miss.at:
@@ -233,6 +258,21 @@ def _fit(
     return None
 
 
+def _counts(param: Param, words: list[str], j: int, *, last: bool) -> list[int]:
+    """How many words from words[j] a parameter of a set shape may take: one word that looks
+    like it, or a schedule's runs of words that read wholly as one, the longest first (the last
+    parameter takes every word left, so only that run is read)."""
+    if param.kind is not Kind.SCHEDULE:
+        return [1] if j < len(words) and _looks(param, words[j]) else []
+    left = len(words) - j
+    runs = [left] if last else range(min(left, MAX_SCHEDULE_WORDS), 0, -1)
+    return [
+        k
+        for k in runs
+        if 0 < k <= MAX_SCHEDULE_WORDS and is_said_schedule(" ".join(words[j : j + k]))
+    ]
+
+
 def _lengths(
     params: list[Param], words: list[str], i: int, j: int, lookup: Lookup | None
 ) -> list[int]:
@@ -242,6 +282,8 @@ def _lengths(
     if i == len(params) - 1:
         return [left] if left or not param.required else []
     shortest = list(range(1, left + 1))
+    if params[i + 1].kind is Kind.SCHEDULE:  # '/newhabit 3x' is a title: the text keeps a word
+        return shortest if left or param.required else [0]
     if params[i + 1].kind not in WORDY:
         if param.required:
             return shortest
@@ -299,6 +341,11 @@ def _convert(command: Command, param: Param, words: str, today: date) -> object:
             return at
         case Kind.MEMBER:
             return Member(username=words)
+        case Kind.SCHEDULE:
+            try:
+                return parse_said(words)
+            except ScheduleError as exc:
+                raise BadArgument(param.invalid or str(exc)) from None  # says what fits
         case _:
             return words
 

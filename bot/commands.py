@@ -35,11 +35,24 @@ class Kind(StrEnum):
     PHOTO = "photo"  # the photo the message carries
     TOOL = "tool"  # a Toolbox technique: its name, a beginning or a part of it
     TIME = "time"  # a time of day: HH:MM, 7pm
+    # How often: daily, weekdays, mon wed fri, 3x. Said after free text in one line, it is the
+    # last words that read wholly as one (`/newhabit Read mon wed fri`); an option of its own
+    # where options are given one by one (Discord), so the text before it is never cut there.
+    SCHEDULE = "schedule"
 
 
 MAX_DIGITS = 19  # a longer number is out of every range (and Python refuses 4,300 digits)
 # Parameters a person types (the others come from the message itself).
-TYPED = (Kind.HABIT, Kind.DAY, Kind.TEXT, Kind.CHOICE, Kind.NUMBER, Kind.TOOL, Kind.TIME)
+TYPED = (
+    Kind.HABIT,
+    Kind.DAY,
+    Kind.TEXT,
+    Kind.CHOICE,
+    Kind.NUMBER,
+    Kind.TOOL,
+    Kind.TIME,
+    Kind.SCHEDULE,
+)
 # Commands gathered under one name on platforms with command families (Discord's /habit new).
 FAMILIES: Mapping[str, str] = MappingProxyType(
     {
@@ -94,6 +107,12 @@ class Arg:
     @staticmethod
     def time(description: str = "HH:MM, your local time", *, required: bool = True) -> Param:
         return Param("time", Kind.TIME, description, required=required, label="HH:MM")
+
+    @staticmethod
+    def schedule(
+        description: str = "How often: daily, weekdays, mon wed fri or 3x (default: every day)",
+    ) -> Param:
+        return Param("schedule", Kind.SCHEDULE, description)
 
     @staticmethod
     def member(description: str = "The person (or reply to their message)") -> Param:

@@ -1,4 +1,10 @@
-"""/newhabit: a one-line form, or a guided flow through the habit's why, identity and loop."""
+"""/newhabit: a one-line form, or a guided flow through the habit's why, identity and loop.
+
+The one-line form's schedule is a parameter of its own (bot/commands.py, Kind.SCHEDULE): typed
+words end with it when their last words read wholly as one (`/newhabit Read mon wed fri`), and
+Discord has a `schedule` option beside `title`, so a title given as an option stays whole
+("Call mom monday"). The guided flow's title step and the API take a title as it is.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from core.db.models import Habit
 from core.errors import HabitLinkError, InvalidInput
 from core.flows import FlowState
 from core.habits.schedule import Schedule, ScheduleError
-from core.habits.service import TEXT_MAX, HabitDraft
+from core.habits.service import TEXT_MAX, HabitDraft, refuse_duplicate
 
 router = Router()
 FLOW = "newhabit"
@@ -57,20 +63,26 @@ SCHEDULE_CHOICES = (("Every day", "daily"), ("Weekdays", "weekdays"), ("3× a we
     "newhabit",
     "Create a habit (guided), or in one line: /newhabit Read 10 pages",
     Arg.text("title", "A title for a quick habit (leave empty for the guided setup)"),
+    Arg.schedule(),
     family="habit",
     leaf="new",
 )
 async def newhabit(ctx: Context) -> Response:
     title = ctx.args.text("title")
+    schedule = ctx.args.schedule()
+    if not title and schedule is not None:  # Discord's schedule option alone
+        return Response.say(
+            hint("A schedule needs a title too. Or send /newhabit alone for the guided setup.")
+        )
     if title:
-        draft = HabitDraft.build(title=title)
+        draft = HabitDraft.build(title=title, schedule=schedule or Schedule.daily())
         habit = await ctx.habits.create(ctx.user, draft, ctx.today)
         ctx.end_flow()
         serves = serves_question(ctx, habit)
         return Response.say(
             "Created ",
             bold(habit.title),
-            ", every day. Check in with ",
+            f", {habit.schedule.describe()}. Check in with ",
             command("done", await _short_ref(ctx, habit)),
             hint(" or /habits. Add why, identity and a cue with "),
             example("/edithabit"),
@@ -148,7 +160,7 @@ async def _advance(ctx: Context, state: FlowState, value: str | None) -> Respons
         return _ask(index, note="This one is needed. ")
     if value is not None:
         try:
-            data[step.key] = _validate(step, value)
+            data[step.key] = await _validate(ctx, step, value)
         except InvalidInput as exc:
             return _ask(index, note=exc.message + "\n\n")
     if index + 1 < len(STEPS):
@@ -157,9 +169,11 @@ async def _advance(ctx: Context, state: FlowState, value: str | None) -> Respons
     return await _save(ctx, data)
 
 
-def _validate(step: Step, value: str) -> str:
-    if step.key == "title":
-        return HabitDraft.build(title=value).title
+async def _validate(ctx: Context, step: Step, value: str) -> str:
+    if step.key == "title":  # taken whole; a duplicate is refused now, not after all the steps
+        title = HabitDraft.build(title=value).title
+        refuse_duplicate(title, await ctx.habits.other_titles(ctx.user.id))
+        return title
     if step.key == "schedule":
         try:
             Schedule.parse(value)

@@ -1,8 +1,9 @@
 """Which habit a person means by what they typed: "/done water" finds "Drink water".
 
-A reference matches, ignoring case and accents: the number from /habits, the whole title, the
-beginning of a word of the title (its first word included: a unique beginning), or else any part
-of a word (three letters or more). The first of these that matches anything decides; more than
+A reference matches, ignoring case and accents: the number from /habits (or, when no habit has
+that number, a habit whose whole title it is), the whole title, the beginning of a word of the
+title (its first word included: a unique beginning), or else any part of a word (three letters
+or more). The first of these that matches anything decides; more than
 one habit there is ambiguous (the person is asked which); none at all gives the closest titles
 as suggestions.
 """
@@ -45,12 +46,17 @@ def match_title(ref: str, titles: Sequence[str]) -> TitleMatch:
     if not wanted:
         return TitleMatch()
     typed = ref.strip()
+    folded = [fold(t) for t in titles]
     if typed.isascii() and typed.isdecimal():
         n = parse_int(typed, 1, len(titles))  # None past any count, however many digits
         if n is not None:
             return TitleMatch(found=n - 1)
+        named = [i for i, t in enumerate(folded) if t == wanted]  # a habit called "12345"
+        if len(named) == 1:
+            return TitleMatch(found=named[0])
+        if named:
+            return TitleMatch(ambiguous=named)
         return TitleMatch(number_out_of_range=True)
-    folded = [fold(t) for t in titles]
     word_start = re.compile(rf"(?<![^\W_]){re.escape(wanted)}")
     tiers = (
         [i for i, t in enumerate(folded) if t == wanted],

@@ -138,3 +138,32 @@ class Schedule:
                 )
             days.add(_WEEKDAY_ALIASES[w])
         return cls.on_weekdays(days)
+
+
+CONNECTORS = frozenset({"on", "every", "each"})  # 'Gym on weekdays': not the title's
+MAX_SCHEDULE_WORDS = 16  # 'every mon, tue, wed and fri' is far shorter
+
+
+def parse_said(text: str) -> Schedule:
+    """A schedule as said after a title or in its own field: what `Schedule.parse` reads, or
+    that with 'on', 'every' or 'each' before it ('on weekdays', 'every mon wed'). Nothing said
+    is no schedule (ScheduleError), not a daily one."""
+    words = text.split()
+    if not words or len(words) > MAX_SCHEDULE_WORDS:
+        raise ScheduleError(
+            "I can't read that as a schedule. Try 'daily', 'mon wed fri', 'weekdays' or '3x'."
+        )
+    try:
+        return Schedule.parse(" ".join(words))  # 'every day' is one already
+    except ScheduleError:
+        if len(words) > 1 and words[0].lower() in CONNECTORS:
+            return Schedule.parse(" ".join(words[1:]))
+        raise
+
+
+def is_said_schedule(text: str) -> bool:
+    try:
+        parse_said(text)
+    except ScheduleError:
+        return False
+    return True

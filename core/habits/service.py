@@ -116,6 +116,22 @@ class CheckinResult:
     changed: bool
 
 
+def title_key(title: str) -> str:
+    """Titles that are the same to a person: case and runs of whitespace do not count."""
+    return " ".join(title.casefold().split())
+
+
+def refuse_duplicate(title: str, others: Sequence[str]) -> None:
+    """Two active habits may not share a title: /done and its buttons could not tell them
+    apart. Archived habits do not count."""
+    key = title_key(title)
+    same = next((t for t in others if title_key(t) == key), None)
+    if same is not None:
+        raise InvalidField(
+            "title", f"You already have a habit called “{same}”. Give this one another name."
+        )
+
+
 def match_habit(habits: Sequence[Habit], ref: str) -> Habit | None:
     """The habit `ref` names without doubt (core/habits/matching.py), or None."""
     match = match_title(ref, [h.title for h in habits])
@@ -157,6 +173,13 @@ class HabitService:
             )
         )
         return rank_completions(titles, fold(typed), fold, limit)
+
+    async def other_titles(self, user_id: int, habit_id: int | None = None) -> list[str]:
+        """The titles of the person's active habits, but for habit `habit_id`."""
+        stmt = select(Habit.title).where(Habit.user_id == user_id, Habit.archived_at.is_(None))
+        if habit_id is not None:
+            stmt = stmt.where(Habit.id != habit_id)
+        return list(await self.session.scalars(stmt))
 
     async def get_owned(self, user: User, habit_id: int) -> Habit | None:
         habit = await self.session.get(Habit, habit_id)
@@ -261,17 +284,20 @@ class HabitService:
     # --- writing -------------------------------------------------------------------------
     async def create(self, user: User, draft: HabitDraft, today: date) -> Habit:
         await lock_user(self.session, user.id)  # concurrent creations count one after another
-        active, last = (
+        rows = (
             await self.session.execute(
-                select(
-                    func.count().filter(Habit.archived_at.is_(None)), func.max(Habit.position)
-                ).where(Habit.user_id == user.id)
+                select(Habit.title, Habit.archived_at.is_(None), Habit.position).where(
+                    Habit.user_id == user.id
+                )
             )
-        ).one()
-        if active >= MAX_ACTIVE_HABITS:
+        ).all()
+        active = [title for title, is_active, _ in rows if is_active]
+        last = max((position for *_, position in rows), default=0)
+        if len(active) >= MAX_ACTIVE_HABITS:
             raise InvalidInput(
                 f"You already have {MAX_ACTIVE_HABITS} habits. Archive one with /deletehabit first."
             )
+        refuse_duplicate(draft.title, active)
         habit = Habit(
             user_id=user.id,
             title=draft.title,
@@ -303,6 +329,8 @@ class HabitService:
             return
         if field is EditableField.TITLE:
             draft = HabitDraft.build(title=text)
+            await lock_user(self.session, habit.user_id)  # as create: one title change at a time
+            refuse_duplicate(draft.title, await self.other_titles(habit.user_id, habit.id))
             habit.title = draft.title
             habit.loop = {**habit.loop, "routine": draft.title}
             return

@@ -64,6 +64,7 @@ from core.db.models import (
     UserSettings,
 )
 from core.errors import NotFound
+from core.habits.service import title_key
 from core.reminders.service import ReminderService
 from core.users.merge_groups import merge_bans, merge_groups
 from core.users.merge_report import MergeReport, RenamedHabit
@@ -131,7 +132,7 @@ def free_title(title: str, label: str, taken: set[str]) -> str:
     while True:
         suffix = f" ({label})" if n == 1 else f" ({label} {n})"
         candidate = title[: TITLE_MAX - len(suffix)].rstrip() + suffix
-        if candidate.lower() not in taken:
+        if title_key(candidate) not in taken:
             return candidate
         n += 1
 
@@ -250,7 +251,7 @@ class MergeService:
 
     async def _move_habits(self, s: int, a: int, label: str, report: MergeReport) -> None:
         taken = {
-            title.lower()
+            title_key(title)
             for title in await self.session.scalars(
                 select(Habit.title).where(Habit.user_id == s, Habit.archived_at.is_(None))
             )
@@ -262,11 +263,11 @@ class MergeService:
                 .order_by(Habit.position, Habit.id)
             )
         ).all()
-        clashing = [(hid, title) for hid, title in incoming if title.lower() in taken]
-        taken |= {title.lower() for _, title in incoming}
+        clashing = [(hid, title) for hid, title in incoming if title_key(title) in taken]
+        taken |= {title_key(title) for _, title in incoming}
         for habit_id, title in clashing:
             new_title = free_title(title, label, taken)
-            taken.add(new_title.lower())
+            taken.add(title_key(new_title))
             await self.session.execute(
                 update(Habit)
                 .where(Habit.id == habit_id)

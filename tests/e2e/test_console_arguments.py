@@ -26,6 +26,7 @@ FITS = {
     Kind.NUMBER: "1",
     Kind.DAY: "today",
     Kind.TIME: "07:30",
+    Kind.SCHEDULE: "daily",
     Kind.MEMBER: "@mia",
 }
 # A word that does not fit each one-word kind.

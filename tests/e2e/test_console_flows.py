@@ -61,7 +61,12 @@ async def test_newhabit_in_one_line(console: ConsoleSession) -> None:
     assert await console.say("/done read news") == bot(
         "✓ Read news done today. Streak 1 day, day 1 of 66."
     )
-    assert "Check in with /done 3 or /habits." in await console.say("/newhabit Read news")
+    # "read" is the habit Read, and in "/done read yesterday" the last word is the day.
+    await console.say("/newhabit Read")
+    assert "Check in with /done 4 or /habits." in await console.say("/newhabit Read yesterday")
+    assert await console.say("/newhabit read NEWS") == bot(  # one title, one habit
+        "You already have a habit called “Read news”. Give this one another name."
+    )
 
 
 async def test_newhabit_refuses_a_too_long_title(console: ConsoleSession) -> None:

@@ -113,10 +113,10 @@ async def test_done_with_unknown_or_ambiguous_names(console: ConsoleSession) -> 
 async def test_command_names_in_what_people_wrote_stay_as_typed(
     console: ConsoleSession,
 ) -> None:
-    assert (await console.say("/newhabit I check /stats daily")).startswith(
-        "bot: Created I check /stats daily, every day."
+    assert (await console.say("/newhabit I check /stats at night")).startswith(
+        "bot: Created I check /stats at night, every day."
     )
-    assert "1. ○ I check /stats daily — streak 0 days" in await console.say("/habits")
+    assert "1. ○ I check /stats at night — streak 0 days" in await console.say("/habits")
     await console.say(":chat group Runners", "/newgroup Runners")
     assert await console.say("/learn Send /done and /habits daily") == bot(
         "💡 you shared a learning in Runners:",

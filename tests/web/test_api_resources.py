@@ -62,6 +62,35 @@ async def test_habits_lifecycle(ada: Person) -> None:
     assert (await ada.get("/api/v1/habits")).json() == []
 
 
+async def test_two_active_habits_cannot_share_a_title(ada: Person) -> None:
+    first = await ada.post("/api/v1/habits", json={"title": "Read 10 pages"})
+    assert first.status_code == 201, first.text
+    again = await ada.post("/api/v1/habits", json={"title": " read  10 PAGES"})
+    assert again.status_code == 422 and again.json()["errors"][0]["field"] == "title"
+    assert "You already have a habit called “Read 10 pages”." in again.text
+    run = (await ada.post("/api/v1/habits", json={"title": "Run"})).json()["id"]
+    renamed = await ada.request("PATCH", f"/api/v1/habits/{run}", json={"title": "READ 10 pages"})
+    assert renamed.status_code == 422 and renamed.json()["errors"][0]["field"] == "title"
+    same = await ada.request("PATCH", f"/api/v1/habits/{run}", json={"title": "RUN"})
+    assert same.status_code == 200 and same.json()["title"] == "RUN"  # its own title may change
+    await ada.post(f"/api/v1/habits/{first.json()['id']}/archive")
+    reused = await ada.post("/api/v1/habits", json={"title": "Read 10 pages"})
+    assert reused.status_code == 201  # an archived habit doesn't count
+    titles = [h["title"] for h in (await ada.get("/api/v1/habits")).json()]
+    assert titles == ["RUN", "Read 10 pages"]
+
+
+async def test_a_title_is_taken_whole(ada: Person) -> None:
+    """The API's title is a field of its own: words at its end that read as a schedule are
+    part of it (only the chat one-liner /newhabit reads a schedule there)."""
+    made = await ada.post("/api/v1/habits", json={"title": "Call mom monday"})
+    assert made.status_code == 201, made.text
+    assert made.json()["title"] == "Call mom monday" and made.json()["schedule"] == "every day"
+    hid = (await ada.post("/api/v1/habits", json={"title": "Run"})).json()["id"]
+    renamed = await ada.request("PATCH", f"/api/v1/habits/{hid}", json={"title": "Run 3x"})
+    assert renamed.json()["title"] == "Run 3x" and renamed.json()["schedule"] == "every day"
+
+
 async def test_someone_elses_habit_is_a_404(api: httpx.AsyncClient, ada: Person) -> None:
     hid = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
     bob = await sign_up(api, "Bob")

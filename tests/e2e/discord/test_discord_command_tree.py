@@ -24,6 +24,7 @@ OPTION_TYPE = {
     Kind.PHOTO: 11,
     Kind.TOOL: 3,
     Kind.TIME: 3,  # a string option; bot/arguments.py reads the time
+    Kind.SCHEDULE: 3,  # a string option too (mon wed fri, 3x)
 }
 CONTEXTS = {Where.ANY: {0, 1}, Where.PRIVATE: {1}, Where.GROUP: {0}}
 

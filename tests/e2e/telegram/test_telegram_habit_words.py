@@ -31,10 +31,10 @@ async def test_a_habit_by_any_word_and_buttons_that_do_the_command(
 async def test_command_names_in_what_people_wrote_stay_as_typed(
     telegram: TelegramHarness,
 ) -> None:
-    (created,) = await telegram.say("/newhabit I check /stats daily")
-    assert text(created).startswith("Created I check /stats daily, every day.")
+    (created,) = await telegram.say("/newhabit I check /stats at night")
+    assert text(created).startswith("Created I check /stats at night, every day.")
     (listing,) = await telegram.say("/habits")
-    assert "1. ○ I check /stats daily — streak 0 days" in text(listing)
+    assert "1. ○ I check /stats at night — streak 0 days" in text(listing)
     group, _ = await runners(telegram)
     (card,) = await telegram.say("/learn Send /done and /habits <i>daily</i>", chat=group)
     assert card.plain_text == (
