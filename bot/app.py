@@ -129,7 +129,9 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
 
 async def sync_toolbox(units: UnitOfWorkFactory) -> None:
     """Bring the shipped Toolbox into the database (by slug; community tools untouched). Two
-    processes starting together may race: the loser finds the winner's rows next time."""
+    processes starting together take turns (ToolboxService.sync_seed); should one still
+    collide (a community tool given a new seed tool's title at that moment), the next sync
+    writes what is left."""
     try:
         async with units() as uow:
             written = await uow.toolbox.sync_seed()

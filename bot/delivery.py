@@ -1,7 +1,8 @@
 """Send what the outbox holds: render each notification, respect rate limits, mark it sent.
 
 Platforms register a NotificationSender; a 403 marks the person unreachable until they write
-again, a temporary failure is retried with backoff.
+again, a temporary failure is retried with backoff. A notification of several messages is sent
+one message at a time and the outbox counts those that arrived, so a retry sends only the rest.
 """
 
 from __future__ import annotations
@@ -37,9 +38,14 @@ class SendFailed(Exception):
     """A temporary failure (network, 5xx, 429 after retries): try again later."""
 
 
+class Refused(SendFailed):
+    """The platform refused this message for good (a bad request: a group that allows no
+    photos, a message it cannot take): sending it again would fail again."""
+
+
 class PartlySent(Exception):
-    """Some messages of a notification arrived, then one failed: sending it again would repeat
-    what arrived, so the rest is given up (a group's collage where photos are not allowed)."""
+    """Some messages of a notification arrived, then one was refused for good: the rest is
+    given up (a group's collage where photos are not allowed)."""
 
 
 class NotificationSender(Protocol):
@@ -123,7 +129,7 @@ class Notifier:
                 raise SendFailed(f"no {notification.platform} sender is running")
             response = await self._render(notification)
             if response is not None:
-                await self._send(sender, notification.chat_id, response)
+                await self._send(sender, notification, response)
         except PartlySent as exc:
             NOTIFICATIONS.labels(notification.platform, notification.kind, "partly_sent").inc()
             log.warning(
@@ -149,17 +155,31 @@ class Notifier:
         NOTIFICATIONS.labels(notification.platform, notification.kind, sent).inc()
         await self._finish(notification)
 
-    async def _send(self, sender: NotificationSender, chat_id: str, response: Response) -> None:
-        """One reply at a time, each within the limits: once one has arrived, a failure of a
-        later one is PartlySent rather than a reason to send them all again."""
-        for i, reply in enumerate(response.replies):
+    async def _send(
+        self, sender: NotificationSender, notification: ClaimedNotification, response: Response
+    ) -> None:
+        """One reply at a time, each within the limits, from the first that has not arrived in
+        an earlier attempt; the outbox counts each that arrives (while more follow). Once one
+        has arrived, a later one refused for good is PartlySent; a temporary failure is
+        SendFailed, and the retry sends only the replies that did not arrive."""
+        replies, chat_id = response.replies, notification.chat_id
+        for i in range(notification.parts_sent, len(replies)):
             await self.limiter.acquire(*sender.limits(chat_id))
             try:
-                await sender.send_response(chat_id, Response([reply]))
+                await sender.send_response(chat_id, Response([replies[i]]))
             except SendFailed as exc:
                 if i == 0:
                     raise
-                raise PartlySent(f"{i} of {len(response.replies)} sent: {exc}") from exc
+                if isinstance(exc, Refused):
+                    raise PartlySent(f"{i} of {len(replies)} sent: {exc}") from exc
+                raise SendFailed(f"{i} of {len(replies)} sent, the rest later: {exc}") from exc
+            if i + 1 < len(replies):
+                await self._parts_sent(notification, i + 1)
+
+    async def _parts_sent(self, notification: ClaimedNotification, parts: int) -> None:
+        async with self.bot.uow() as uow:
+            await uow.outbox.record_parts_sent(notification.id, parts)
+            await uow.commit()
 
     async def _finish(self, notification: ClaimedNotification, *, retry: str | None = None) -> None:
         async with self.bot.uow() as uow:

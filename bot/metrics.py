@@ -54,7 +54,7 @@ RATE_LIMITED = Counter(
 NOTIFICATIONS = Counter(
     "habitlink_notifications_total",
     "Outbox notifications by outcome: sent, retry (a temporary failure), unreachable, skipped, "
-    "partly_sent (a later message failed after the first arrived)",
+    "partly_sent (a later message was refused for good after the first arrived)",
     ["platform", "kind", "outcome"],
     registry=REGISTRY,
 )

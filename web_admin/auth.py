@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
@@ -12,6 +13,7 @@ from core.db.models import Identity, User
 from web_admin.context import BANNED, UnitDep, WebDep, client_address
 from web_admin.problems import ApiError
 from web_admin.schemas import CleanText, ExactText, Password, TokenPair, UserOut, user_out
+from web_admin.throttle import LoginThrottle
 
 log = logging.getLogger("habitlink.web.auth")
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -59,10 +61,31 @@ async def identities_of(unit: UnitDep, user: User) -> list[Identity]:
     return await unit.users.identities_of(user.id)
 
 
-async def throttled(web: WebDep, request: Request, email: str) -> None:
-    wait = await web.throttle.retry_after(email, client_address(request))
+@dataclass(frozen=True)
+class SignInAttempt:
+    """One try of a password or a reset code that the sign-in throttle let through: tell it
+    how the try went (web_admin/throttle.py)."""
+
+    throttle: LoginThrottle
+    key: str  # the account's email, or "user:<id>" for an account without one
+    address: str
+
+    async def failed(self) -> None:
+        await self.throttle.failed(self.key, self.address)
+
+    async def succeeded(self) -> None:
+        """A correct password clears the account's failures (not the address's)."""
+        await self.throttle.succeeded(self.key)
+
+
+async def sign_in_attempt(web: WebDep, request: Request, key: str) -> SignInAttempt:
+    """The sign-in throttle's check, before a password or a reset code is tried: 429 with
+    Retry-After while `key` or the client's address has failed too often, else the attempt."""
+    attempt = SignInAttempt(web.throttle, key, client_address(request))
+    wait = await web.throttle.retry_after(attempt.key, attempt.address)
     if wait:
         raise ApiError(429, TOO_MANY, headers={"Retry-After": str(wait)})
+    return attempt
 
 
 @router.post("/register", status_code=201, response_model=UserOut, summary="Create an account")
@@ -83,12 +106,12 @@ async def register(body: RegisterBody, unit: UnitDep) -> UserOut:
     },
 )
 async def login(body: LoginBody, unit: UnitDep, web: WebDep, request: Request) -> TokenPair:
-    await throttled(web, request, body.email)
+    attempt = await sign_in_attempt(web, request, body.email)
     user = await unit.accounts.authenticate(body.email, body.password)
     if user is None:
-        await web.throttle.failed(body.email, client_address(request))
+        await attempt.failed()
         raise ApiError(401, WRONG_LOGIN)
-    await web.throttle.succeeded(body.email)
+    await attempt.succeeded()
     if user.banned_at is not None:
         raise ApiError(403, BANNED)
     return await token_pair(unit, user)
@@ -125,9 +148,9 @@ async def logout(body: RefreshBody, unit: UnitDep) -> Response:
     responses={400: {"description": WRONG_RESET}, 429: {"description": TOO_MANY}},
 )
 async def reset(body: ResetBody, unit: UnitDep, web: WebDep, request: Request) -> Response:
-    await throttled(web, request, body.email)
+    attempt = await sign_in_attempt(web, request, body.email)
     if not await unit.accounts.reset_password(body.email, body.code, body.new_password):
-        await web.throttle.failed(body.email, client_address(request))
+        await attempt.failed()
         raise ApiError(400, WRONG_RESET)
     log.info("password reset; every sign-in revoked")
     return Response(status_code=204)

@@ -13,8 +13,8 @@ from core.accounts.service import clean_display_name
 from core.db.models import User
 from core.errors import InvalidField, InvalidInput, NotFound
 from core.users.links import Refusal, Refused
-from web_admin.auth import TOO_MANY, identities_of, throttled, token_pair
-from web_admin.context import CurrentUser, UnitDep, WebDep, client_address
+from web_admin.auth import TOO_MANY, identities_of, sign_in_attempt, token_pair
+from web_admin.context import CurrentUser, UnitDep, WebDep
 from web_admin.problems import ApiError
 from web_admin.schemas import CleanText, ExactText, Password, TokenPair, UserOut, user_out
 
@@ -91,12 +91,12 @@ def throttle_key(user: User) -> str:
 async def change_password(
     body: PasswordChange, user: CurrentUser, unit: UnitDep, web: WebDep, request: Request
 ) -> Response:
-    await throttled(web, request, throttle_key(user))
+    attempt = await sign_in_attempt(web, request, throttle_key(user))
     try:
         await unit.accounts.change_password(user, body.current_password, body.new_password)
     except InvalidField as exc:
         if exc.field == "current_password":  # counts as a failed sign-in does (throttle.py)
-            await web.throttle.failed(throttle_key(user), client_address(request))
+            await attempt.failed()
         raise
     return Response(status_code=204)
 
@@ -153,9 +153,9 @@ async def export(user: CurrentUser, unit: UnitDep) -> dict[str, object]:
 async def delete_me(
     body: DeleteBody, user: CurrentUser, unit: UnitDep, web: WebDep, request: Request
 ) -> Response:
-    await throttled(web, request, throttle_key(user))
+    attempt = await sign_in_attempt(web, request, throttle_key(user))
     if not await unit.accounts.check_password_of(user, body.password):
-        await web.throttle.failed(throttle_key(user), client_address(request))
+        await attempt.failed()
         raise InvalidField("password", "That is not your password.")
     await unit.uow.erase(user.id)
     log.info("account erased")

@@ -34,7 +34,7 @@ from adapters.discord.translate import (
 )
 from bot import buttons
 from bot.commands import Command
-from bot.delivery import SendFailed, Unreachable
+from bot.delivery import Refused, SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Request, Response
 from bot.metrics import REPLIES, rate_limit_trace
@@ -336,15 +336,18 @@ class DiscordAdapter:
 
     async def send_response(self, chat_id: str, response: Response) -> None:
         """Send a notification to a DM channel or a guild channel. A closed DM (50007) or a lost
-        channel is Unreachable; the rest is retried later (discord.py waits out 429s itself)."""
+        channel is Unreachable; another 4xx (but a 429) is Refused; the rest is retried later
+        (discord.py waits out 429s itself)."""
         channel = self.client.get_partial_messageable(int(chat_id))
         try:
             await self.deliver(channel, response)
         except (discord.Forbidden, discord.NotFound) as exc:
             if exc.code in CANNOT_SEND:
                 raise Unreachable(exc.text or str(exc)) from exc
-            raise SendFailed(str(exc)) from exc
+            raise Refused(str(exc)) from exc
         except discord.HTTPException as exc:
+            if 400 <= exc.status < 500 and exc.status != 429:
+                raise Refused(str(exc)) from exc
             raise SendFailed(str(exc)) from exc
         except (TimeoutError, OSError) as exc:
             raise SendFailed(repr(exc)) from exc

@@ -34,7 +34,7 @@ from adapters.telegram.presses import Presses
 from adapters.telegram.render import caption, keyboard, split, to_html
 from adapters.telegram.translate import PLATFORM, button_request, message_request
 from bot.commands import Where
-from bot.delivery import SendFailed, Unreachable
+from bot.delivery import Refused, SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Reply, Response
 from bot.metrics import REPLIES
@@ -257,13 +257,15 @@ class TelegramAdapter:
         return (Limit(f"telegram:private:{chat_id}", 1, 1.0),)
 
     async def send_response(self, chat_id: str, response: Response) -> None:
-        """Send a notification; a block or a vanished chat is Unreachable, the rest retried."""
+        """Send a notification; a block or a vanished chat is Unreachable, another bad request
+        (a group that allows no photos) Refused; the rest (timeouts, network errors, 5xx, a 429
+        past patience) SendFailed, to be retried."""
         try:
             await self.deliver(chat_id, response, patience=NOTIFICATION_PATIENCE)
         except (Forbidden, BadRequest) as exc:
             if unreachable(exc):
                 raise Unreachable(exc.message) from exc
-            raise SendFailed(exc.message) from exc
+            raise Refused(exc.message) from exc
         except TelegramError as exc:
             raise SendFailed(str(exc)) from exc
 

@@ -49,6 +49,7 @@ class ClaimedNotification:
     group_id: int | None
     payload: dict[str, Any]
     attempts: int  # including this one
+    parts_sent: int  # messages of it that arrived in earlier attempts
     claimed_until: datetime | None  # the end of the lease
     next_attempt_at: datetime
 
@@ -64,6 +65,7 @@ class ClaimedNotification:
             group_id=row.group_id,
             payload=dict(row.payload),
             attempts=row.attempts,
+            parts_sent=row.parts_sent,
             claimed_until=row.claimed_until,
             next_attempt_at=row.next_attempt_at,
         )
@@ -195,6 +197,10 @@ class Outbox:
             claimed_until=None,
             last_error=None,
         )
+
+    async def record_parts_sent(self, notification_id: int, parts: int) -> None:
+        """The first `parts` messages of a notification arrived: a retry starts after them."""
+        await self._set(notification_id, parts_sent=parts)
 
     async def retry_later(self, notification: ClaimedNotification, error: str) -> None:
         """A temporary failure: back off exponentially; give up after MAX_ATTEMPTS."""

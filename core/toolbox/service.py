@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import logging
 import re
 import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +35,9 @@ from core.validation import build
 log = logging.getLogger("habitlink.toolbox")
 
 SEED_STATE_KEY = "toolbox:seed"
+SEED_LOCK = int.from_bytes(
+    hashlib.sha256(b"habitlink.toolbox-seed").digest()[:8], "big", signed=True
+)
 ADD_COUNTER = "tool_added"
 MAX_TOOLS_PER_HABIT = 5
 PAGE_SIZE = 5
@@ -82,6 +86,23 @@ def match_tool(tools: Sequence[Tool], ref: str) -> Tool | None:
     return None
 
 
+async def _hold_seed(session: AsyncSession) -> None:
+    """Take the seed's lock until the transaction ends: on PostgreSQL a transaction-scoped
+    advisory lock (waited for up to lock_timeout); on SQLite its one write lock, taken by a
+    write that changes nothing (waited for up to the busy timeout). What is read after it was
+    committed before it (reads before a transaction's first write are not part of it on
+    SQLite, see core.media.keylock)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(SEED_LOCK)))
+        return
+    await session.execute(
+        update(BotState)
+        .where(BotState.key == SEED_STATE_KEY)
+        .values(key=BotState.key)
+        .execution_options(synchronize_session=False)
+    )
+
+
 class ToolboxService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
@@ -92,16 +113,23 @@ class ToolboxService:
         """Insert or update the shipped tools by slug; community tools are never touched.
 
         Cheap when nothing changed: one lookup of the seed file's digest. Returns how many tools
-        were written."""
+        were written. Requests that find the seed out of date at once (a fresh database) take
+        turns (`_hold_seed`): the first writes it, the others find its digest stored."""
         seed = load_seed()
         state = await self.session.get(BotState, SEED_STATE_KEY)
         if state is not None and state.value == seed.digest:
             return 0
+        await _hold_seed(self.session)
+        state = await self.session.get(BotState, SEED_STATE_KEY, populate_existing=True)
+        if state is not None and state.value == seed.digest:
+            return 0  # another request wrote it while this one waited
         now = self.clock.now()
         existing = {
             t.slug: t
             for t in await self.session.scalars(
-                select(Tool).where(Tool.origin == ToolOrigin.SEED.value)
+                select(Tool)
+                .where(Tool.origin == ToolOrigin.SEED.value)
+                .execution_options(populate_existing=True)
             )
         }
         titles = {

@@ -42,6 +42,8 @@ class Notification(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(12), default=NotificationStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # How many of its messages (replies) arrived: a retry sends only the rest (bot.delivery).
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,5 +1,6 @@
 """A group's weekly summary through the real python-telegram-bot: the board's text, then the
-collage of the week's proofs, each message sent once even when a later one fails."""
+collage of the week's proofs, each message sent once even when a later one fails: for good
+(the rest is given up) or for a moment (the retry sends only the rest)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,15 @@ async def statuses(bot: HabitLinkBot) -> list[tuple[str, str]]:
         return [(n.kind, n.status) for n in rows]
 
 
+async def parts(bot: HabitLinkBot) -> list[tuple[str, int]]:
+    """The group summary's status and how many of its messages arrived."""
+    async with bot.uow.db.session() as session:
+        rows = await session.scalars(
+            select(Notification).where(Notification.kind == "group_summary")
+        )
+        return [(n.status, n.parts_sent) for n in rows]
+
+
 async def test_the_summary_is_its_text_then_the_collage(
     telegram: TelegramHarness, bot: HabitLinkBot, clock: SettableClock
 ) -> None:
@@ -83,3 +93,39 @@ async def test_a_failing_first_message_is_retried_and_then_sent_whole(
     board, collage = await summaries(telegram, bot, clock, group)
     assert "1 proof this week from 1 member." in (board.plain_text or "")
     assert collage.method == "sendPhoto"
+
+
+async def test_a_collage_failing_for_a_moment_is_sent_alone_on_the_retry(
+    telegram: TelegramHarness, bot: HabitLinkBot, clock: SettableClock
+) -> None:
+    """A 5xx on the collage after the board arrived: the next run sends the collage only."""
+    group = await group_with_a_proof(telegram, bot)
+    telegram.fake.fail_next("sendPhoto", times=1, status=500, chat_id=group.id)
+    notifier = Notifier(bot, {"telegram": telegram.adapter})
+    since = len(telegram.fake.sent_messages)
+    await notifier.run_once()
+    (board,) = telegram.messages_since(since, group)
+    assert "1 proof this week from 1 member." in (board.plain_text or "")
+    assert await parts(bot) == [("pending", 1)]  # to be retried, from its second message
+
+    clock.advance(timedelta(minutes=1))
+    after_board = len(telegram.fake.sent_messages)
+    assert await notifier.dispatch_all() == 1
+    (collage,) = telegram.messages_since(after_board, group)
+    assert collage.method == "sendPhoto"
+    assert len(telegram.fake.calls_of("sendPhoto")) == 2  # the failed try, then the retry
+    assert len(telegram.messages_since(since, group)) == 2  # the board went once
+    assert await parts(bot) == [("sent", 1)]
+
+
+async def test_a_collage_failing_for_a_moment_then_refused_leaves_the_text_sent_once(
+    telegram: TelegramHarness, bot: HabitLinkBot, clock: SettableClock
+) -> None:
+    """A timeout-like failure first, then the group refuses photos: given up, board sent once."""
+    group = await group_with_a_proof(telegram, bot)
+    telegram.fake.fail_next("sendPhoto", times=1, status=502, chat_id=group.id)
+    telegram.fake.fail_next("sendPhoto", times=100, status=400, description=NO_PHOTOS)
+    (board,) = await summaries(telegram, bot, clock, group)
+    assert "1 proof this week from 1 member." in (board.plain_text or "")
+    assert len(telegram.fake.calls_of("sendPhoto")) == 2  # the 502, then the refusal
+    assert await parts(bot) == [("sent", 1)]
