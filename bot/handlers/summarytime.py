@@ -28,7 +28,7 @@ SECTION = "Reminders"
 
 @router.command(
     "quiet",
-    "Turn the weekly summary off (or on again)",
+    "Turn the weekly summary off (or on again with /quiet off)",
     Arg.choice(
         "summary",
         "off: summaries again; leave empty for none",
@@ -39,13 +39,20 @@ SECTION = "Reminders"
     section=SECTION,
 )
 async def quiet(ctx: Context) -> Response:
+    """/quiet (or /quiet on) turns the summary off, /quiet off back on; again is a no-op."""
     settings = ctx.user.settings
-    choice = ctx.args.choice("summary")
-    turn_off = settings.summary_enabled if choice is None else choice == "on"
-    settings.summary_enabled = not turn_off
+    turn_off = ctx.args.choice("summary") != "off"
     if turn_off:
+        if not settings.summary_enabled:
+            return Response.say(
+                hint("Weekly summaries are already off. Send /quiet off to get them back.")
+            )
+        settings.summary_enabled = False
         settings.next_summary_at = None
         return Response.say(hint("No more weekly summaries. Send /quiet off to get them back."))
+    if settings.summary_enabled:
+        return Response.say(f"Weekly summaries are already on: they come {_summary_when(ctx)}.")
+    settings.summary_enabled = True
     plan_weekly_summary(ctx.user.settings, ctx.now)
     return Response.say(f"Weekly summaries are back: {_summary_when(ctx)}.")
 
