@@ -94,6 +94,13 @@ async def join(ctx: Context) -> Response:
                 )
             )
         return await join_by_code(ctx, code_text)
+    if code_text and await ctx.groups.for_chat(chat_ref(ctx)) is None:
+        # Answered here, the code's group (maybe a private one) would be named in this chat.
+        return Response.say(
+            "Invite codes work in a private chat with me: send ",
+            command("join", code_text, as_code=False),
+            " there.",
+        )
     group = await chat_group(ctx)
     joined = await ctx.groups.join(group, ctx.user, code=code_text or None)
     name = ctx.user.display_name

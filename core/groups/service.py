@@ -203,7 +203,13 @@ class GroupService:
                 f"You can't join {group.name}: its owner or an admin removed you for good. "
                 "Only they can let you back in (/unban)."
             )
-        if not group.is_public and (code or "").strip() != group.invite_code:
+        code = (code or "").strip()
+        if not group.is_public and code and code != group.invite_code:
+            raise Forbidden(
+                f"That code doesn't open {group.name} (its code changes when someone is kicked "
+                "or banned). Ask a member for the current one (/invite), then send /join CODE."
+            )
+        if not group.is_public and code != group.invite_code:
             raise Forbidden(
                 f"{group.name} is private. Ask a member for an invite (/invite), then send "
                 "/join CODE."

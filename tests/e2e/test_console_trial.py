@@ -24,3 +24,42 @@ async def test_quiet_sent_twice_keeps_the_summary_off(console: ConsoleSession) -
     assert await console.say("/quiet off") == bot(
         "Weekly summaries are already on: they come on Sun at 18:00 (UTC)."
     )
+
+
+async def invite_code(console: ConsoleSession) -> str:
+    out = await console.say("/invite")
+    return out.split("send /join ")[1].split()[0]
+
+
+async def test_join_with_a_code_in_a_chat_without_a_group_points_to_the_private_chat(
+    console: ConsoleSession,
+) -> None:
+    await console.say(":user Carol", ":chat group Secret", "/newgroup Secret private")
+    code = await invite_code(console)
+    await console.say(":user Bob", ":chat group Elsewhere")
+    # Bob has a good code; being told to create a group of his own is a dead end.
+    assert await console.say(f"/join {code}") == bot(
+        f"Invite codes work in a private chat with me: send /join {code} there."
+    )
+    assert "Secret" not in await console.say(":chat dm", "/mygroups")
+    assert await console.say(f"/join {code}") == bot(
+        "You joined Secret. Post your proofs and learnings in its chat."
+    )
+
+
+async def test_a_wrong_code_in_a_private_groups_chat_says_the_code_is_wrong(
+    console: ConsoleSession,
+) -> None:
+    await console.say(":user Carol", ":chat group Secret", "/newgroup Secret private")
+    code = await invite_code(console)
+    await console.say(":user Bob")
+    assert await console.say("/join") == bot(
+        "Secret is private. Ask a member for an invite (/invite), then send /join CODE."
+    )
+    assert await console.say("/join WRONG") == bot(
+        "That code doesn't open Secret (its code changes when someone is kicked or banned). "
+        "Ask a member for the current one (/invite), then send /join CODE."
+    )
+    assert "1 member" in await console.say(":user Carol", "/groupinfo")
+    await console.say(":user Bob")
+    assert await console.say(f"/join {code}") == bot("Welcome to Secret, Bob!")

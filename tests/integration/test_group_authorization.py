@@ -139,7 +139,7 @@ async def test_a_kicked_member_cannot_rejoin_with_any_older_code(bot: HabitLinkB
     assert (await say(bot, "Tom", f"/start {old}", dm)).startswith(
         "That invite code doesn't match any group."
     )
-    assert (await say(bot, "Tom", f"/join {old}")).startswith("Runners is private.")
+    assert (await say(bot, "Tom", f"/join {old}")).startswith("That code doesn't open Runners")
     new = invite_code(await say(bot, "Mia", "/invite"))
     assert new != old and len(new) >= 12
     assert await say(bot, "Tom", f"/join {new}", dm) == (
