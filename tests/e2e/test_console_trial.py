@@ -63,3 +63,24 @@ async def test_a_wrong_code_in_a_private_groups_chat_says_the_code_is_wrong(
     assert "1 member" in await console.say(":user Carol", "/groupinfo")
     await console.say(":user Bob")
     assert await console.say(f"/join {code}") == bot("Welcome to Secret, Bob!")
+
+
+async def test_a_one_line_habit_mid_lifebook_guide_keeps_the_guide(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/lifebook guide", "Calm and strong")
+    # A habit created on the side, in one line, must not throw the guide's answers away.
+    assert "Created Swim" in await console.say("/newhabit Swim")
+    out = await console.say("health, calm")
+    assert "3/5 Who are you becoming?" in out
+    out = await console.say("skip", "skip", "skip")
+    assert "Your Lifebook is saved." in out
+    assert "Calm and strong" in out and "• health" in out
+
+
+async def test_a_one_line_habit_ends_a_guided_habit_setup(console: ConsoleSession) -> None:
+    await console.say("/newhabit", "Walk")
+    assert "Created Run" in await console.say("/newhabit Run")
+    assert await console.say("daily") == bot(
+        "Send /help to see what I can do, or /habits for today's list."
+    )
