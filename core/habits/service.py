@@ -355,6 +355,13 @@ class HabitService:
         await self.session.delete(habit)
 
     async def check_in(self, habit: Habit, day: date, status: CheckinStatus) -> CheckinResult:
+        if day < habit.start_date and status is CheckinStatus.SKIPPED:
+            # A skip there would start the history on a day off, and every day between it and
+            # the start would count as missed.
+            raise InvalidInput(
+                f"{habit.title} starts on {_day(habit.start_date)}, so there is nothing to skip "
+                f"on {_day(day)}. A /done for that day would start it there."
+            )
         if day < habit.start_date:
             habit.start_date = day  # checking in before creation extends the habit's history
         habit.checkpoint = after_write(habit.checkpoint, day)
@@ -392,6 +399,11 @@ class HabitService:
         if start != habit.start_date:
             habit.start_date = start
             habit.checkpoint = None  # it may count the days before the new start
+
+
+def _day(day: date) -> str:
+    """'Wed 25 Mar', as the chat replies write a day."""
+    return day.strftime("%a %d %b").replace(" 0", " ")
 
 
 def history_of(habit: Habit, entries: dict[date, CheckinStatus]) -> HabitHistory:

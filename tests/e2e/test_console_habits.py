@@ -235,7 +235,8 @@ async def test_days_that_cannot_be_checked_in(console: ConsoleSession) -> None:
 
 
 async def test_skip_and_undo(console: ConsoleSession) -> None:
-    await console.say("/newhabit Read")
+    # Read exists since yesterday (a skip before a habit's start is refused: test_console_trial).
+    await console.say(":time 2026-03-22T09:00", "/newhabit Read", ":time 2026-03-23T09:00")
     assert await console.say("/skip read yesterday") == bot(
         "Skipped Read yesterday. Streak 0 days, still safe."
     )

@@ -84,3 +84,21 @@ async def test_a_one_line_habit_ends_a_guided_habit_setup(console: ConsoleSessio
     assert await console.say("daily") == bot(
         "Send /help to see what I can do, or /habits for today's list."
     )
+
+
+async def test_a_skip_before_the_habit_started_changes_nothing(console: ConsoleSession) -> None:
+    await console.say(":time 2026-03-25T09:00", "/newhabit Read")
+    # Skipping a day before Read existed used to start its history there, turning the days in
+    # between (Mon, Tue) into missed ones: the 7-day rate fell to 0% for a skip.
+    assert await console.say("/skip read -3") == bot(
+        "Read starts on Wed 25 Mar, so there is nothing to skip on Sun 22 Mar. "
+        "A /done for that day would start it there."
+    )
+    week = await console.say("/week")
+    assert "Read               ○\n" in week and "✗" not in week.split("✓ done")[0]
+    assert "Read: 0/5 this week" in await console.say("/summary")
+    # A done before the start still starts the history there, and a skip after that is fine.
+    assert "✓ Read done Mon 23 Mar" in await console.say("/done read monday")
+    assert await console.say("/skip read yesterday") == bot(
+        "Skipped Read yesterday. Streak 1 day, still safe."
+    )

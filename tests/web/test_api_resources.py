@@ -44,9 +44,12 @@ async def test_habits_lifecycle(ada: Person) -> None:
     assert done.json()["changed"] and done.json()["habit"]["streak"] == 1
     old = await ada.post(f"/api/v1/habits/{hid}/checkins", json={"date": "2026-03-01"})
     assert old.status_code == 422 and old.json()["errors"][0]["field"] == "date"
-    skipped = await ada.post(
-        f"/api/v1/habits/{hid}/checkins", json={"date": "2026-03-20", "status": "skipped"}
-    )
+    early = {"date": "2026-03-20", "status": "skipped"}
+    before = await ada.post(f"/api/v1/habits/{hid}/checkins", json=early)
+    assert before.status_code == 422 and "nothing to skip on Fri 20 Mar" in before.text
+    # A done before the creation day starts the history there; a skip after it is a skip.
+    await ada.post(f"/api/v1/habits/{hid}/checkins", json={"date": "2026-03-18"})
+    skipped = await ada.post(f"/api/v1/habits/{hid}/checkins", json=early)
     assert skipped.json()["status"] == "skipped"
     week = (await ada.get("/api/v1/habits/week", params={"start": "2026-03-18"})).json()
     assert week["start"] == "2026-03-16"

@@ -21,7 +21,9 @@ async def test_a_habit_by_any_word_and_buttons_that_do_the_command(
     answer, (did,) = await press_and_collect(telegram, which, "Water plants")
     assert answer is None
     assert text(did) == "✓ Water plants done yesterday. Streak 1 day, day 1 of 66."
-    # (Drink water is done today, and a skip never replaces a done: yesterday's is open.)
+    # (Drink water is done today, and a skip never replaces a done: yesterday's is open, and
+    # within its history once a done two days ago starts it there.)
+    await telegram.say("/done drink -2")
     (nothing,) = await telegram.say("/skip drnk yesterday")
     assert text(nothing) == "I can't find a habit called 'drnk'.\nDid you mean: Drink water?"
     _, (skipped,) = await press_and_collect(telegram, nothing, "Drink water")
