@@ -1,8 +1,9 @@
 """/api/v1/lifebook: your vision, values, identity, 90-day goals and life domains; private to you.
 
 The rules are the chat's /lifebook (core/lifebook): the same limits, identity statements start
-"I am", replacing the goals gives them new ids (as `/lifebook goals G; G` does), one goal can be
-added or removed on its own, and the AI tool finder reads it only when `ai_allowed` is true.
+"I am", replacing the goals keeps the id of each goal whose text stays and gives the others new
+ids (as `/lifebook goals G; G` does), one goal can be added or removed on its own, and the AI
+tool finder reads it only when `ai_allowed` is true.
 A habit says which goal or value it serves with PUT /habits/{id}/serves.
 """
 
@@ -91,7 +92,9 @@ class LifebookPatch(BaseModel):
         default=None, max_length=LIST_CAP
     )
     goals: list[GoalIn] | None = Field(
-        default=None, max_length=LIST_CAP, description="Replaces every goal (new ids)"
+        default=None,
+        max_length=LIST_CAP,
+        description="Replaces every goal (a goal whose text stays keeps its id)",
     )
     domains: list[Annotated[CleanText, Field(max_length=DOMAIN_MAX * 2)]] | None = Field(
         default=None, max_length=LIST_CAP

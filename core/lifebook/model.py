@@ -119,18 +119,31 @@ class Lifebook(BaseModel):
     def to_storage(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
-    def with_goal(self, text: str, due: date | None) -> Lifebook:
+    def with_goal(self, text: str, due: date | None, *, goal_id: str | None = None) -> Lifebook:
+        """The book with one more goal: a new id, or `goal_id` (an id this book gave before)."""
         if len(self.goals) >= MAX_GOALS:
             raise InvalidInput(f"You have {MAX_GOALS} goals already; finish or remove one first.")
-        goal = build(Goal, id=f"g{self.next_goal}", text=text, due=due)
+        goal = build(Goal, id=goal_id or f"g{self.next_goal}", text=text, due=due)
         return self.model_copy(
-            update={"goals": (*self.goals, goal), "next_goal": self.next_goal + 1}
+            update={
+                "goals": (*self.goals, goal),
+                "next_goal": self.next_goal + (goal_id is None),
+            }
         )
 
     def with_goals(self, goals: list[tuple[str, date | None]]) -> Lifebook:
+        """Every goal replaced. A goal whose text stays (case aside) keeps its id, and with it
+        the habits that serve it, whatever its date; the others get new ids."""
+
+        def key(text: str) -> str:
+            return " ".join(text.split()).lower()
+
+        kept: dict[str, str] = {}
+        for old in reversed(self.goals):  # the first of equal texts wins
+            kept[key(old.text)] = old.id
         book = self.model_copy(update={"goals": ()})
         for text, due in goals:
-            book = book.with_goal(text, due)
+            book = book.with_goal(text, due, goal_id=kept.pop(key(text), None))
         return book
 
 

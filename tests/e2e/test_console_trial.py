@@ -102,3 +102,20 @@ async def test_a_skip_before_the_habit_started_changes_nothing(console: ConsoleS
     assert await console.say("/skip read yesterday") == bot(
         "Skipped Read yesterday. Streak 1 day, still safe."
     )
+
+
+async def test_rewriting_the_goals_keeps_the_habits_serving_the_goals_that_stay(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/lifebook goals Run 5k; Read more", "/newhabit Jog")
+    assert await console.say(":press 1") == bot(
+        "Jog serves Run 5k. See them together in /lifebook.", edited=True
+    )
+    # Giving the goal a date (the goals are set as a whole) used to drop every habit's link.
+    out = await console.say("/lifebook goals Run 5k by 2026-05-01; Read more; Sleep by 23")
+    assert "• Run 5k (by 2026-05-01) ← Jog" in out
+    assert "Serves: Run 5k" in await console.say("/edithabit jog")
+    # A goal that is gone takes its links with it; one added later is a new goal.
+    out = await console.say("/lifebook goals Read more", "/lifebook goal Run 5k")
+    assert "← Jog" not in out
+    assert "Serves:" not in await console.say("/edithabit jog")
