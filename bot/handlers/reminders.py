@@ -14,6 +14,7 @@ from bot.messages import (
     Response,
     Span,
     bold,
+    command,
     example,
     hint,
     italic,
@@ -27,6 +28,7 @@ from core.db.models import Habit, Reminder
 from core.errors import InvalidInput
 from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
+from core.notify.producer import in_quiet_hours
 from core.numbers import parse_int
 from core.reminders.timing import ALL_DAYS
 from core.text import shorten
@@ -93,12 +95,28 @@ async def remind(ctx: Context) -> Response:
     reminder = await ctx.reminders.add(ctx.user, habit, at, mask)
     assert reminder.next_due_at is not None
     next_local = reminder.next_due_at.astimezone(ctx.tz)
+    settings = ctx.user.settings
+    span = _quiet_span(settings.quiet_start, settings.quiet_end)
+    quiet = (
+        [
+            f"\nThat is in your quiet hours ({span}), so it won't come while they last (",
+            command("quiethours", "off", as_code=False),
+            ").",
+        ]
+        if in_quiet_hours(settings, at.hour)  # the producer holds such a reminder back
+        else []
+    )
     return Response.say(
         "I'll remind you of ",
         bold(habit.title),
         f" at {at:%H:%M} {_describe(mask)} "
-        f"({ctx.user.settings.timezone}). Next: {next_local:%a %d %b, %H:%M}.",
+        f"({settings.timezone}). Next: {next_local:%a %d %b, %H:%M}.",
+        *quiet,
     )
+
+
+def _quiet_span(start: int | None, end: int | None) -> str:
+    return f"{start:02d}:00–{end:02d}:00" if start is not None and end is not None else "off"
 
 
 @router.command(
@@ -170,11 +188,7 @@ async def quiethours(ctx: Context) -> Response:
     start_text, sep, end_text = arg.partition("-")
     start, end = parse_int(start_text, 0, 23), parse_int(end_text, 0, 23)
     if not sep or start is None or end is None:
-        now = (
-            f"{settings.quiet_start:02d}:00–{settings.quiet_end:02d}:00"
-            if settings.quiet_start is not None and settings.quiet_end is not None
-            else "off"
-        )
+        now = _quiet_span(settings.quiet_start, settings.quiet_end)
         typed = ctx.args.text("hours").strip()
         unread = (
             f"I can't read {shorten(typed, 30)!r} as quiet hours: two hours from 0 to 23.\n"
@@ -190,7 +204,22 @@ async def quiethours(ctx: Context) -> Response:
             ".",
         )
     settings.quiet_start, settings.quiet_end = start, end
-    return Response.say(f"No reminders from {start:02d}:00 to {end:02d}:00.")
+    held = [
+        f"{r.local_time:%H:%M} ({h.title})"
+        for r, h in await ctx.reminders.for_user(ctx.user)
+        if in_quiet_hours(settings, r.local_time.hour)
+    ]
+    note = ""
+    if held:
+        which = (
+            f"Your reminder at {held[0]}"
+            if len(held) == 1
+            else (f"Your reminders at {', '.join(held)}")
+        )
+        verb = "falls" if len(held) == 1 else "fall"
+        it = "it" if len(held) == 1 else "they"
+        note = f"\n{which} {verb} in them, so {it} won't come while they last."
+    return Response.say(f"No reminders from {start:02d}:00 to {end:02d}:00.{note}")
 
 
 async def _reminder_habit(ctx: Context, args: list[str]) -> tuple[Reminder, Habit] | None:

@@ -109,7 +109,11 @@ async def test_after_a_long_pause_no_burst(console: ConsoleSession) -> None:
 
 async def test_quiet_hours_hold_reminders_back(console: ConsoleSession) -> None:
     await alice_reads(console, "06:30", "07:00", "22:30")
-    assert await console.say("/quiethours 22-7") == bot("No reminders from 22:00 to 07:00.")
+    assert await console.say("/quiethours 22-7") == bot(
+        "No reminders from 22:00 to 07:00.",
+        "Your reminders at 06:30 (Read), 22:30 (Read) fall in them, so they won't come while "
+        "they last.",
+    )
     assert await console.say(":time 2026-03-23T22:30") == clock("Mon 2026-03-23 22:30")
     assert await console.say(":time 2026-03-24T06:30") == clock("Tue 2026-03-24 06:30")
     assert await console.say(":time 2026-03-24T07:00") == clock("Tue 2026-03-24 07:00") + (

@@ -119,3 +119,25 @@ async def test_rewriting_the_goals_keeps_the_habits_serving_the_goals_that_stay(
     out = await console.say("/lifebook goals Read more", "/lifebook goal Run 5k")
     assert "← Jog" not in out
     assert "Serves:" not in await console.say("/edithabit jog")
+
+
+async def test_a_reminder_in_the_quiet_hours_says_it_will_not_come(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/newhabit Read", "/remind read 23:30", "/remind read 08:00")
+    # Quiet hours hold back every reminder inside them; the two replies used to promise it.
+    assert await console.say("/quiethours 22-7") == bot(
+        "No reminders from 22:00 to 07:00.",
+        "Your reminder at 23:30 (Read) falls in them, so it won't come while they last.",
+    )
+    assert await console.say("/remind read 6:45") == bot(
+        "I'll remind you of Read at 06:45 every day (UTC). Next: Tue 24 Mar, 06:45.",
+        "That is in your quiet hours (22:00–07:00), so it won't come while they last "
+        "(/quiethours off).",
+    )
+    assert await console.say("/remind read 07:00") == bot(
+        "I'll remind you of Read at 07:00 every day (UTC). Next: Tue 24 Mar, 07:00."
+    )
+    out = await console.say(":time 2026-03-23T23:30", ":time 2026-03-24T06:45")
+    assert "Time for Read" not in out
+    assert await console.say("/quiethours 1-5") == bot("No reminders from 01:00 to 05:00.")
