@@ -171,6 +171,18 @@ class LearningService:
                 f"That makes more than {MAX_PER_DAY} learnings in a day. Keep this one for "
                 "tomorrow: the best ones are worth the wait."
             )
+        again = await self.session.scalar(
+            select(Message.id)
+            .where(
+                Message.group_id == group_id,
+                Message.user_id == author_id,
+                Message.type == MessageKind.LEARNING.value,
+                Message.content == content,
+            )
+            .limit(1)
+        )
+        if again is not None:  # a double send; under the author's lock, so never two at once
+            raise InvalidInput(f"You already shared that in {group_name} (/learnings).")
         message = Message(
             group_id=group_id,
             user_id=author_id,

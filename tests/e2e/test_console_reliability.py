@@ -106,8 +106,8 @@ async def test_replies_that_echo_input_cut_it_short(console: ConsoleSession) -> 
 
 async def test_pages_of_long_learnings_fit_a_message(console: ConsoleSession) -> None:
     await console.say(":user Ana", ":chat group Runners", "/newgroup Runners public")
-    for _ in range(10):
-        await console.say("/learn " + "😀" * 1000)
+    for n in range(10):  # ten different ones (the same learning again is refused)
+        await console.say("/learn " + "😀" * 999 + str(n))
     group = Chat("console", "group:runners", ChatKind.GROUP, "Runners")
     pages = [
         await handle(console, Request.from_text(ANA, group, "/learnings")),

@@ -141,3 +141,22 @@ async def test_a_reminder_in_the_quiet_hours_says_it_will_not_come(
     out = await console.say(":time 2026-03-23T23:30", ":time 2026-03-24T06:45")
     assert "Time for Read" not in out
     assert await console.say("/quiethours 1-5") == bot("No reminders from 01:00 to 05:00.")
+
+
+async def test_the_same_learning_sent_twice_is_shared_once(console: ConsoleSession) -> None:
+    await console.say(":chat group Club", "/newgroup Club")
+    assert "you shared a learning in Club" in await console.say("/learn Shoes by the door")
+    # A double send used to post it twice, in the group and in everyone's feed.
+    assert await console.say("/learn   Shoes by the door ") == bot(
+        "You already shared that in Club (/learnings)."
+    )
+    assert await console.say("/learnings") == bot(
+        "Latest learnings in Club",
+        "1. Shoes by the door — you, 23 Mar · 👍 0",
+        "Delete one of your own with /unlearn N.",
+    )
+    # Once deleted, it may be shared again; and another person may say the same.
+    await console.say("/unlearn 1")
+    assert "you shared a learning" in await console.say("/learn Shoes by the door")
+    await console.say(":user Bob", "/join")
+    assert "Bob shared a learning" in await console.say("/learn Shoes by the door")
