@@ -5,6 +5,7 @@ Every read skips hidden proofs and those of banned people (core.visibility).
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.models import Group, Habit, Proof, User
 from core.habits.history import week_start
+from core.media.discard import deleted_since
 from core.media.keylock import hold_keys
 from core.media.limits import NormalisedImage
 from core.media.storage import MediaStore
@@ -30,10 +32,19 @@ class ProofThumb:
 
 
 class ProofService:
-    def __init__(self, session: AsyncSession, clock: Clock, media: MediaStore) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        media: MediaStore,
+        stored: set[str] | None = None,
+    ) -> None:
         self.session = session
         self.clock = clock
         self.media = media
+        # Keys of files stored for proofs not committed yet: the unit of work deletes those no
+        # proof uses should it end without committing (core.uow).
+        self.stored: set[str] = stored if stored is not None else set()
 
     async def record(
         self,
@@ -47,12 +58,18 @@ class ProofService:
     ) -> Proof:
         """Store the image (content-addressed, so a retry stores nothing twice), then the row.
 
-        The files may be those of deleted proofs that a deleter is removing right now
-        (core.media.discard.settle): their keys' lock, held from before the files are stored
-        until the commit, makes one wait for the other (core.media.keylock)."""
-        await hold_keys(self.session, [image.key, image.thumb_key], exclusive=False)
-        await self.media.put(image.key, image.image)
-        await self.media.put(image.thumb_key, image.thumbnail)
+        The files are stored before the transaction takes their keys' lock (on SQLite, its one
+        write lock), so nobody else waits for the store. A deleter (core.media.discard.settle)
+        may have removed them in between, when no proof used the same photo: under the lock,
+        which it holds from its check through its deletion, its note of the deletion shows, and
+        the files are stored again, then held until the commit (core.media.keylock)."""
+        keys = [image.key, image.thumb_key]
+        started = self.clock.now()
+        self.stored.update(keys)
+        await self._store(image)
+        await hold_keys(self.session, keys, exclusive=False)
+        if await deleted_since(self.session, keys, started, self.clock.now()):
+            await self._store(image)
         proof = Proof(
             group_id=group.id,
             user_id=user.id,
@@ -67,6 +84,18 @@ class ProofService:
         self.session.add(proof)
         await self.session.flush()
         return proof
+
+    async def _store(self, image: NormalisedImage) -> None:
+        """Both files at once; a failure is raised once both calls are over, so none is still
+        storing a file when the unit of work deletes what it stored."""
+        outcomes = await asyncio.gather(
+            self.media.put(image.key, image.image, image.content_type),
+            self.media.put(image.thumb_key, image.thumbnail, image.content_type),
+            return_exceptions=True,
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     async def count_week(self, group: Group, user: User, week: date) -> int:
         stmt = (
