@@ -1,6 +1,8 @@
 """Record a member's proof photo, and read a group's week of proofs.
 
-Every read skips hidden proofs and those of banned people (core.visibility).
+Every read skips hidden proofs and those of banned people (core.visibility). A proof is one photo,
+or the photos of one album (sent together): each photo has its row, and counts (`posts`) take an
+album once.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from core.clock import Clock
 from core.db.models import Group, Habit, Proof, User
@@ -29,6 +32,17 @@ NOTE_MAX = 500
 class ProofThumb:
     user_id: int
     thumb_key: str
+
+
+@dataclass(frozen=True)
+class Posted:
+    proof: Proof
+    joined: bool  # a later photo of an album whose proof was saved already
+
+
+def posts() -> ColumnElement[int]:
+    """Proofs counted: the photos of one album once, every other photo once."""
+    return func.count(func.distinct(func.coalesce(Proof.album, cast(Proof.id, String))))
 
 
 class ProofService:
@@ -56,6 +70,53 @@ class ProofService:
         habit: Habit | None = None,
         note: str | None = None,
     ) -> Proof:
+        """A proof of one photo (see `post` for photos sent together)."""
+        posted = await self.post(
+            group=group, user=user, image=image, day=day, habit=habit, note=note
+        )
+        return posted.proof
+
+    async def post(
+        self,
+        *,
+        group: Group,
+        user: User,
+        image: NormalisedImage,
+        day: date,
+        habit: Habit | None = None,
+        note: str | None = None,
+        album: str | None = None,
+    ) -> Posted:
+        """A photo posted as proof, on its own or as one of an album (several photos sent at
+        once, sharing the key `album`). An album is one proof: its first photo saved makes it,
+        and the others join it (their rows share the key and its day, and its habit unless they
+        name their own), so it counts once, while every photo is kept and shown."""
+        lead = await self.album_proof(group, user, album) if album is not None else None
+        if lead is not None:
+            day = lead.day
+        habit_id = habit.id if habit is not None else lead.habit_id if lead is not None else None
+        proof = await self._save(group, user, image, day, habit_id, note, album)
+        return Posted(proof, joined=lead is not None)
+
+    async def album_proof(self, group: Group, user: User, album: str) -> Proof | None:
+        """The first saved photo of this person's album in this group (None: none saved yet)."""
+        return await self.session.scalar(
+            select(Proof)
+            .where(Proof.group_id == group.id, Proof.user_id == user.id, Proof.album == album)
+            .order_by(Proof.id)
+            .limit(1)
+        )
+
+    async def _save(
+        self,
+        group: Group,
+        user: User,
+        image: NormalisedImage,
+        day: date,
+        habit_id: int | None,
+        note: str | None,
+        album: str | None,
+    ) -> Proof:
         """Store the image (content-addressed, so a retry stores nothing twice), then the row.
 
         The files are stored before the transaction takes their keys' lock (on SQLite, its one
@@ -73,12 +134,13 @@ class ProofService:
         proof = Proof(
             group_id=group.id,
             user_id=user.id,
-            habit_id=habit.id if habit else None,
+            habit_id=habit_id,
             day=day,
             week_start=week_start(day),
             image_key=image.key,
             thumb_key=image.thumb_key,
             note=(note or "").strip()[:NOTE_MAX] or None,
+            album=album,
             created_at=self.clock.now(),
         )
         self.session.add(proof)
@@ -99,7 +161,7 @@ class ProofService:
 
     async def count_week(self, group: Group, user: User, week: date) -> int:
         stmt = (
-            select(func.count())
+            select(posts())
             .select_from(Proof)
             .where(
                 Proof.group_id == group.id,
@@ -113,7 +175,7 @@ class ProofService:
     async def week_counts(self, group_id: int, week: date) -> Counter[int]:
         """Proofs per member of a group in one week: user id -> count (one query)."""
         stmt = (
-            select(Proof.user_id, func.count())
+            select(Proof.user_id, posts())
             .where(Proof.group_id == group_id, Proof.week_start == week, proof_shown())
             .group_by(Proof.user_id)
         )
@@ -141,7 +203,7 @@ class ProofService:
     async def user_week_counts(self, user: User, week: date) -> list[tuple[str, int]]:
         """The user's proofs this week per group name (for their summary)."""
         stmt = (
-            select(Group.name, func.count(Proof.id))
+            select(Group.name, posts())
             .join(Proof, Proof.group_id == Group.id)
             .where(Proof.user_id == user.id, Proof.week_start == week, proof_shown())
             .group_by(Group.id, Group.name)
