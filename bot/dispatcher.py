@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 
+from bot.albums import AlbumAnswers
 from bot.arguments import run_command
 from bot.commands import Where
 from bot.context import Context
@@ -91,6 +92,7 @@ class HabitLinkBot:
         self.flows = flows
         self.router = router
         self._places = asyncio.Semaphore(at_once)  # see HANDLING_AT_ONCE
+        self.albums = AlbumAnswers()  # the photos of an album are answered once
         self._place_wait = place_wait
 
     @property
@@ -147,7 +149,7 @@ class HabitLinkBot:
             try:
                 return await self._handle_once(request)
             except HabitLinkError as exc:
-                return _explain(exc, request, self.router)
+                return self.albums.once(request, _explain(exc, request, self.router))
             except StorageConflict:
                 # Two first messages from the same person can race to create them; once more.
                 if attempt == 1:
@@ -209,11 +211,12 @@ class HabitLinkBot:
                 finder=self.finder,
                 tools_per_day=self.tools_per_day,
             )
-            response = await self._route(ctx)
+            response = self.albums.unsaid(request, await self._route(ctx))
             if ctx.flow_changed:  # the flow's place is saved with the step's effect
                 await uow.flow_states.put(key, ctx.next_flow)
             response = await _mark_handled(uow, request, response)
             await uow.commit()
+        self.albums.said(request, response)
         if ctx.flow_changed or not cached:
             state = ctx.next_flow if ctx.flow_changed else flow
             if state is None:

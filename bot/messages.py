@@ -94,6 +94,9 @@ class Request:
     # Discord's slash options by parameter name, as typed (None: the arguments are the words
     # of `args`); bot/arguments.py reads either into the same typed values.
     options: Mapping[str, str] | None = None
+    # One photo of several sent at once (Telegram's album, which arrives as one message per
+    # photo, the caption on the first): the photos of one post share this id.
+    album: str | None = None
     # Set when text, arguments or a button payload were over the caps (and were cut to them):
     # the dispatcher refuses such a request before doing any work.
     too_long: bool = field(default=False, init=False)
@@ -103,6 +106,8 @@ class Request:
         too_long = len(self.text) > limit or len(self.args) > limit
         object.__setattr__(self, "text", _bounded(self.text, limit))
         object.__setattr__(self, "args", _bounded(self.args, limit))
+        if self.album is not None:
+            object.__setattr__(self, "album", _bounded(self.album, MAX_HANDLE_CHARS) or None)
         if self.button is not None:
             too_long = too_long or len(self.button) > MAX_BUTTON_CHARS
             object.__setattr__(self, "button", _bounded(self.button, MAX_BUTTON_CHARS))

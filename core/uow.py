@@ -78,6 +78,9 @@ class UnitOfWork:
         self._session = db.session()
         # Proof image keys whose rows this unit deletes; files go after the commit.
         self.discarded: set[str] = set()
+        # Keys of files this unit stored for proofs not committed yet: should the unit end
+        # without committing them, the files no proof uses are deleted (`_drop_stored`).
+        self.stored: set[str] = set()
 
     async def __aenter__(self) -> Self:
         return self
@@ -89,6 +92,8 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
+            if self.stored:
+                await self._drop_stored()
             await self._session.close()  # rolls back whatever was not committed
         except SQLAlchemyError as close_error:
             if exc is None:
@@ -106,9 +111,10 @@ class UnitOfWork:
         if keys and self.media is not None:  # kept until the files are gone (media_discards)
             await remember(self._session, keys, self.clock.now())
         await self._session.commit()
+        self.stored.clear()  # their proofs are saved
         if keys and self.media is not None:
             try:
-                await settle(self._session, self.media, keys, self.clock.now())
+                await settle(self._session, self.media, keys, self.clock)
             except SQLAlchemyError:  # the rows are gone for good; the files wait for a sweep
                 log.exception("finding unused proof images failed", extra={"count": len(keys)})
                 with suppress(SQLAlchemyError):  # the unit goes on with a clean slate
@@ -117,11 +123,31 @@ class UnitOfWork:
     async def sweep_media(self) -> set[str]:
         """Delete the unused proof image files a failing store or a stopped process left (the
         scheduler's tidy job); returns the keys still left."""
-        return await sweep(self._session, self.media, self.clock.now())
+        return await sweep(self._session, self.media, self.clock)
 
     async def rollback(self) -> None:
         """Drop everything not committed yet; the unit can go on with a clean slate."""
         await self._session.rollback()
+        if self.stored:
+            await self._drop_stored()
+
+    async def _drop_stored(self) -> None:
+        """The proofs whose files this unit stored are not saved: delete the files no proof
+        uses, as deleted proofs' files are (noted first, so a store that fails is tried again
+        by the tidy job). Should the database fail too, they are logged and left in the store."""
+        keys = set(self.stored)
+        self.stored.clear()
+        if self.media is None:
+            return
+        try:
+            await self._session.rollback()
+            await remember(self._session, keys, self.clock.now())
+            await self._session.commit()
+            await settle(self._session, self.media, keys, self.clock)
+        except Exception:  # never in the way of what ended the unit
+            log.exception("proof image left in the store", extra={"keys": sorted(keys)})
+            with suppress(Exception):
+                await self._session.rollback()
 
     async def flush(self) -> None:
         """Send pending changes to the database (still uncommitted), so new queries see them."""
@@ -152,7 +178,7 @@ class UnitOfWork:
     def proofs(self) -> ProofService:
         if self.media is None:
             raise RuntimeError("this unit of work was built without a media store")
-        return ProofService(self._session, self.clock, self.media)
+        return ProofService(self._session, self.clock, self.media, self.stored)
 
     @cached_property
     def summary(self) -> SummaryService:

@@ -38,7 +38,7 @@ class HabitOut(BaseModel):
     schedule: str = Field(description="In words: 'every day', 'Mon, Wed, Fri', '3 times a week'")
     schedule_kind: Literal["daily", "weekdays", "weekly"]
     weekdays: list[int] = Field(description="0 = Monday … 6 = Sunday, for weekdays schedules")
-    times_per_week: int
+    times_per_week: int = Field(description="How many times a week it is due (7 every day)")
     why: str | None
     identity_goal: str | None
     minimal_dose: str | None
@@ -132,7 +132,7 @@ def habit_out(habit: Habit, recent: Recent, today: Day) -> HabitOut:
         schedule=schedule.describe(),
         schedule_kind=schedule.kind.value,
         weekdays=sorted(schedule.weekdays),
-        times_per_week=schedule.times_per_week,
+        times_per_week=schedule.per_week,
         why=habit.why,
         identity_goal=habit.identity_goal,
         minimal_dose=habit.minimal_dose,

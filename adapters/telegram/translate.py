@@ -76,6 +76,7 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
         deep_link=f"https://t.me/{bot.username}?start=",
         addressed=parsed.addressed,
         update_id=update_id,
+        album=message.media_group_id if photo is not None else None,
     )
 
 

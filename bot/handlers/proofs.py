@@ -1,4 +1,8 @@
-"""Proofs: a member's photo in the group chat (or with the caption /proof [habit] [note])."""
+"""Proofs: a member's photo in the group chat (or with the caption /proof [habit] [note]).
+
+Several photos sent at once (an album) are one proof, answered once: the first makes it (with the
+album's caption), the others join it quietly (core.proofs.service.ProofService.post).
+"""
 
 from __future__ import annotations
 
@@ -76,15 +80,24 @@ async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> 
     image = await normalise_proof_async(await photo.load())
     habit = match_habit(await ctx.habits.active(ctx.user), ref) if ref else None
     today = ctx.today
-    await ctx.proofs.record(
-        group=group, user=ctx.user, image=image, day=today, habit=habit, note=note or None
+    album = ctx.request.album
+    posted = await ctx.proofs.post(
+        group=group,
+        user=ctx.user,
+        image=image,
+        day=today,
+        habit=habit,
+        note=note or None,
+        album=f"{ctx.request.chat.platform}:{album}" if album else None,
     )
     if habit is not None:
         await ctx.habits.check_in(habit, today, CheckinStatus.DONE)
-    count = await ctx.proofs.count_week(group, ctx.user, week_start(today))
     checked: list[str | Span] = (
         [" ", bold(habit.title), " is checked in for today."] if habit else []
     )
+    if posted.joined:  # a later photo of an album: its proof was answered with the first photo
+        return Response.say(*checked[1:]) if checked else Response()
+    count = await ctx.proofs.count_week(group, ctx.user, week_start(posted.proof.day))
     return Response.say(
         f"Proof saved, {name}! That's {plural(count, 'proof')} this week in ",
         bold(group.name),

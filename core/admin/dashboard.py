@@ -20,6 +20,7 @@ from core.admin.guard import require_admin
 from core.clock import Clock
 from core.db.models import Group, Habit, HabitLog, Message, MessageKind, Proof, User
 from core.habits.history import CheckinStatus, week_start
+from core.proofs.service import posts
 
 CHECKIN_DAYS = 90
 WEEKS = 12
@@ -122,7 +123,7 @@ class Dashboard:
     async def proofs_per_week(self, today: date, weeks: int) -> list[WeekCount]:
         first = week_start(today) - timedelta(weeks=weeks - 1)
         rows = await self.session.execute(
-            select(Proof.week_start, func.count())
+            select(Proof.week_start, posts())  # an album once
             .where(Proof.week_start >= first)
             .group_by(Proof.week_start)
         )

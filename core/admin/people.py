@@ -33,6 +33,7 @@ from core.db.models import (
     UserRole,
 )
 from core.errors import InvalidInput, NotFound
+from core.proofs.service import posts
 from core.text import clean_text
 
 SEARCH_LIMIT = 50
@@ -190,7 +191,7 @@ class People:
             .join(Habit, Habit.id == HabitLog.habit_id)
             .where(of_user)
         )
-        proofs = select(func.count()).select_from(Proof).where(Proof.user_id == user_id)
+        proofs = select(posts()).select_from(Proof).where(Proof.user_id == user_id)
         learnings = (
             select(func.count())
             .select_from(Message)

@@ -16,6 +16,10 @@ with its key (a content hash, nothing personal) as "proof image left in the stor
 `media_discards`, as does every key when the process stops between the commit and the deletion.
 The scheduler's tidy job (`sweep`) tries those again, later and later, until the files are gone.
 Nothing references them any more, so they are never shown meanwhile.
+
+Each deletion is noted with its time in `media_deletions` (in the transaction that holds the key's
+lock), for whoever stored the same photo before taking the lock (`deleted_since`, used by
+core.proofs.service); the sweep forgets the notes after `KEEP_DELETIONS`.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
+from core.clock import Clock
 from core.db.dialects import dialect_insert
-from core.db.models import MediaDiscard, Proof
+from core.db.models import MediaDeletion, MediaDiscard, Proof
 from core.media.keylock import hold_keys
 from core.media.storage import MediaStore, MediaStoreError
 
@@ -42,6 +47,10 @@ PAUSE_SECONDS: Final = 0.2  # doubled after each failed attempt
 RETRY_FIRST: Final = timedelta(minutes=5)  # a sweep's next try after a failure, doubled each
 RETRY_MAX: Final = timedelta(days=1)  # time, up to this
 SWEEP_BATCH: Final = 100
+# How long a deletion is remembered: far longer than storing a photo and saving its proof take
+# (the S3 client gives up within minutes), plus any difference between the servers' clocks.
+KEEP_DELETIONS: Final = timedelta(days=1)
+CLOCK_SKEW: Final = timedelta(minutes=5)
 
 
 async def proof_keys(session: AsyncSession, condition: ColumnElement[bool]) -> set[str]:
@@ -95,7 +104,7 @@ async def remember(session: AsyncSession, keys: Iterable[str], now: datetime) ->
 
 
 async def settle(
-    session: AsyncSession, media: MediaStore | None, keys: Iterable[str], now: datetime
+    session: AsyncSession, media: MediaStore | None, keys: Iterable[str], clock: Clock
 ) -> set[str]:
     """Delete the files of `keys` that no proof uses, strike off the keys that are done and put
     the others off until later; call it after the commit that deleted the rows. One transaction
@@ -108,7 +117,10 @@ async def settle(
     left: set[str] = set()
     for key in sorted(set(keys)):
         await hold_keys(session, [key], exclusive=True)
-        if key in await still_used(session, [key]) or await _delete(media, key):
+        used = key in await still_used(session, [key])
+        if not used:  # noted before it is tried: a failed delete may have deleted it after all
+            await _note_deletion(session, key, clock.now())
+        if used or await _delete(media, key):
             await session.execute(delete(MediaDiscard).where(MediaDiscard.key == key))
         else:
             left.add(key)
@@ -119,21 +131,49 @@ async def settle(
             await session.execute(
                 update(MediaDiscard)
                 .where(MediaDiscard.key == key)
-                .values(attempts=MediaDiscard.attempts + 1, next_attempt_at=now + wait)
+                .values(attempts=MediaDiscard.attempts + 1, next_attempt_at=clock.now() + wait)
             )
         await session.commit()
     return left
 
 
-async def sweep(session: AsyncSession, media: MediaStore | None, now: datetime) -> set[str]:
-    """Try again the files due (left by a failing store or a stopped process); commits.
-    Returns the keys still left."""
+async def _note_deletion(session: AsyncSession, key: str, now: datetime) -> None:
+    statement = dialect_insert(session)(MediaDeletion).values(key=key, deleted_at=now)
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=["key"], set_={"deleted_at": now})
+    )
+
+
+async def deleted_since(
+    session: AsyncSession, keys: Iterable[str], since: datetime, now: datetime
+) -> bool:
+    """Whether a file of `keys` was deleted at `since` or later (less the servers' clock skew),
+    or may have been with its note already forgotten (`since` is that long before `now`).
+    Read it under the keys' lock."""
+    if since < now - KEEP_DELETIONS + CLOCK_SKEW:
+        return True
+    found = await session.scalar(
+        select(MediaDeletion.key)
+        .where(MediaDeletion.key.in_(sorted(set(keys))))
+        .where(MediaDeletion.deleted_at >= since - CLOCK_SKEW)
+        .limit(1)
+    )
+    return found is not None
+
+
+async def sweep(session: AsyncSession, media: MediaStore | None, clock: Clock) -> set[str]:
+    """Try again the files due (left by a failing store or a stopped process) and forget the
+    deletions older than KEEP_DELETIONS; commits. Returns the keys still left."""
     if media is None:
         return set()
+    now = clock.now()
+    forgotten = MediaDeletion.deleted_at < now - KEEP_DELETIONS
+    await session.execute(delete(MediaDeletion).where(forgotten))
+    await session.commit()
     due = await session.scalars(
         select(MediaDiscard.key)
         .where(MediaDiscard.next_attempt_at <= now)
         .order_by(MediaDiscard.next_attempt_at)
         .limit(SWEEP_BATCH)
     )
-    return await settle(session, media, set(due.all()), now)
+    return await settle(session, media, set(due.all()), clock)

@@ -6,12 +6,16 @@ photo were stored and its proof committed between the deleter's "does a proof st
 its delete, the new proof would be left without its file. So both take this lock in their
 database transaction, whichever rows exist, and hold it until that transaction ends:
 
-- the deleter, exclusively, from the check through the deletion (one key per transaction);
-- whoever stores a proof (`core.proofs.service.ProofService.record`), shared, from before it
-  stores the files until the proof row is committed.
+- the deleter, exclusively, from the check through the deletion (one key per transaction), and
+  it notes the deletion's time (`media_deletions`) before it lets go;
+- whoever stores a proof (`core.proofs.service.ProofService.record`), shared, from just after it
+  stored the files until the proof row is committed. It stores them before taking the lock, so
+  on SQLite (where the lock is the database's one write lock) nobody waits for the media store;
+  under the lock, a deletion of its keys noted since it began storing means a deleter removed
+  what it stored, and it stores the files again, now holding the lock.
 
-A deleter that locked first has deleted the file before the photo is stored again; one that
-locks later waits for the proof's commit, sees the row and keeps the file.
+A deleter that locked first has deleted the file and noted it, and the photo is stored again; one
+that locks later waits for the proof's commit, sees the row and keeps the file.
 
 PostgreSQL: transaction-scoped advisory locks on a hash of the key (a collision only makes two
 keys take turns); uploaders share them, so two people posting the same photo never wait for each

@@ -1,20 +1,25 @@
 """Record a member's proof photo, and read a group's week of proofs.
 
-Every read skips hidden proofs and those of banned people (core.visibility).
+Every read skips hidden proofs and those of banned people (core.visibility). A proof is one photo,
+or the photos of one album (sent together): each photo has its row, and counts (`posts`) take an
+album once.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from core.clock import Clock
 from core.db.models import Group, Habit, Proof, User
 from core.habits.history import week_start
+from core.media.discard import deleted_since
 from core.media.keylock import hold_keys
 from core.media.limits import NormalisedImage
 from core.media.storage import MediaStore
@@ -29,11 +34,31 @@ class ProofThumb:
     thumb_key: str
 
 
+@dataclass(frozen=True)
+class Posted:
+    proof: Proof
+    joined: bool  # a later photo of an album whose proof was saved already
+
+
+def posts() -> ColumnElement[int]:
+    """Proofs counted: the photos of one album once, every other photo once."""
+    return func.count(func.distinct(func.coalesce(Proof.album, cast(Proof.id, String))))
+
+
 class ProofService:
-    def __init__(self, session: AsyncSession, clock: Clock, media: MediaStore) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        media: MediaStore,
+        stored: set[str] | None = None,
+    ) -> None:
         self.session = session
         self.clock = clock
         self.media = media
+        # Keys of files stored for proofs not committed yet: the unit of work deletes those no
+        # proof uses should it end without committing (core.uow).
+        self.stored: set[str] = stored if stored is not None else set()
 
     async def record(
         self,
@@ -45,32 +70,98 @@ class ProofService:
         habit: Habit | None = None,
         note: str | None = None,
     ) -> Proof:
+        """A proof of one photo (see `post` for photos sent together)."""
+        posted = await self.post(
+            group=group, user=user, image=image, day=day, habit=habit, note=note
+        )
+        return posted.proof
+
+    async def post(
+        self,
+        *,
+        group: Group,
+        user: User,
+        image: NormalisedImage,
+        day: date,
+        habit: Habit | None = None,
+        note: str | None = None,
+        album: str | None = None,
+    ) -> Posted:
+        """A photo posted as proof, on its own or as one of an album (several photos sent at
+        once, sharing the key `album`). An album is one proof: its first photo saved makes it,
+        and the others join it (their rows share the key and its day, and its habit unless they
+        name their own), so it counts once, while every photo is kept and shown."""
+        lead = await self.album_proof(group, user, album) if album is not None else None
+        if lead is not None:
+            day = lead.day
+        habit_id = habit.id if habit is not None else lead.habit_id if lead is not None else None
+        proof = await self._save(group, user, image, day, habit_id, note, album)
+        return Posted(proof, joined=lead is not None)
+
+    async def album_proof(self, group: Group, user: User, album: str) -> Proof | None:
+        """The first saved photo of this person's album in this group (None: none saved yet)."""
+        return await self.session.scalar(
+            select(Proof)
+            .where(Proof.group_id == group.id, Proof.user_id == user.id, Proof.album == album)
+            .order_by(Proof.id)
+            .limit(1)
+        )
+
+    async def _save(
+        self,
+        group: Group,
+        user: User,
+        image: NormalisedImage,
+        day: date,
+        habit_id: int | None,
+        note: str | None,
+        album: str | None,
+    ) -> Proof:
         """Store the image (content-addressed, so a retry stores nothing twice), then the row.
 
-        The files may be those of deleted proofs that a deleter is removing right now
-        (core.media.discard.settle): their keys' lock, held from before the files are stored
-        until the commit, makes one wait for the other (core.media.keylock)."""
-        await hold_keys(self.session, [image.key, image.thumb_key], exclusive=False)
-        await self.media.put(image.key, image.image)
-        await self.media.put(image.thumb_key, image.thumbnail)
+        The files are stored before the transaction takes their keys' lock (on SQLite, its one
+        write lock), so nobody else waits for the store. A deleter (core.media.discard.settle)
+        may have removed them in between, when no proof used the same photo: under the lock,
+        which it holds from its check through its deletion, its note of the deletion shows, and
+        the files are stored again, then held until the commit (core.media.keylock)."""
+        keys = [image.key, image.thumb_key]
+        started = self.clock.now()
+        self.stored.update(keys)
+        await self._store(image)
+        await hold_keys(self.session, keys, exclusive=False)
+        if await deleted_since(self.session, keys, started, self.clock.now()):
+            await self._store(image)
         proof = Proof(
             group_id=group.id,
             user_id=user.id,
-            habit_id=habit.id if habit else None,
+            habit_id=habit_id,
             day=day,
             week_start=week_start(day),
             image_key=image.key,
             thumb_key=image.thumb_key,
             note=(note or "").strip()[:NOTE_MAX] or None,
+            album=album,
             created_at=self.clock.now(),
         )
         self.session.add(proof)
         await self.session.flush()
         return proof
 
+    async def _store(self, image: NormalisedImage) -> None:
+        """Both files at once; a failure is raised once both calls are over, so none is still
+        storing a file when the unit of work deletes what it stored."""
+        outcomes = await asyncio.gather(
+            self.media.put(image.key, image.image, image.content_type),
+            self.media.put(image.thumb_key, image.thumbnail, image.content_type),
+            return_exceptions=True,
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
     async def count_week(self, group: Group, user: User, week: date) -> int:
         stmt = (
-            select(func.count())
+            select(posts())
             .select_from(Proof)
             .where(
                 Proof.group_id == group.id,
@@ -84,7 +175,7 @@ class ProofService:
     async def week_counts(self, group_id: int, week: date) -> Counter[int]:
         """Proofs per member of a group in one week: user id -> count (one query)."""
         stmt = (
-            select(Proof.user_id, func.count())
+            select(Proof.user_id, posts())
             .where(Proof.group_id == group_id, Proof.week_start == week, proof_shown())
             .group_by(Proof.user_id)
         )
@@ -112,7 +203,7 @@ class ProofService:
     async def user_week_counts(self, user: User, week: date) -> list[tuple[str, int]]:
         """The user's proofs this week per group name (for their summary)."""
         stmt = (
-            select(Group.name, func.count(Proof.id))
+            select(Group.name, posts())
             .join(Proof, Proof.group_id == Group.id)
             .where(Proof.user_id == user.id, Proof.week_start == week, proof_shown())
             .group_by(Group.id, Group.name)

@@ -121,6 +121,7 @@ class StoredMessage:
     migrate_to_chat_id: int | None = None  # service messages of a group's upgrade
     migrate_from_chat_id: int | None = None
     message_thread_id: int | None = None  # the forum topic it is in (None: General)
+    media_group_id: str | None = None  # the album it is one photo of
     edits: list[EditRecord] = field(default_factory=list)
     method: str = "user"
 
@@ -162,6 +163,8 @@ class StoredMessage:
             data["text"] = self.plain_text
             if self.entities:
                 data["entities"] = self.entities
+        if self.media_group_id is not None:
+            data["media_group_id"] = self.media_group_id
         if self.photo_sizes:
             data["photo"] = self.photo_sizes
         if self.document is not None:

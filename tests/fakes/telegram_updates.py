@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from tests.fakes.telegram_models import (
     GROUP_ANONYMOUS_BOT_ID,
@@ -117,6 +117,71 @@ class UpdateInjection(TelegramState):
         message.photo = entries[-1].data
         message.photo_sizes = [entry.photo_size() for entry in entries]
         return self._message_update(_captioned(message, caption))
+
+    def send_album(
+        self,
+        photos: Sequence[bytes],
+        *,
+        chat: FakeChat | None = None,
+        user: FakeUser | None = None,
+        caption: str | None = None,
+        thread: int | None = None,
+    ) -> list[JSON]:
+        """A user sends several photos at once (an album), as Telegram delivers it: one message
+        per photo, with consecutive ids and the same media_group_id, each in its own update, and
+        the caption typed for the album on the first message only."""
+        return [self._message_update(m) for m in self._album(photos, chat, user, caption, thread)]
+
+    async def send_album_split(
+        self,
+        photos: Sequence[bytes],
+        *,
+        split: int = 1,
+        chat: FakeChat | None = None,
+        user: FakeUser | None = None,
+        caption: str | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> list[JSON]:
+        """`send_album`, with the album's messages reaching the bot in two getUpdates answers:
+        the first `split` of them, then (once the bot has fetched those) the rest, as happens
+        when Telegram gets the album's messages around the moment the bot polls."""
+        messages = self._album(photos, chat, user, caption, None)
+        first = [self._message_update(m) for m in messages[:split]]
+        last_id = first[-1]["update_id"]
+
+        def fetched() -> bool | None:
+            answers = (call.response.get("result") for call in self.calls_of("getUpdates"))
+            return (
+                any(u.get("update_id") == last_id for answer in answers if answer for u in answer)
+                or None
+            )
+
+        await self.wait_for(fetched, timeout=timeout, what="the album's first messages fetched")
+        return first + [self._message_update(m) for m in messages[split:]]
+
+    def _album(
+        self,
+        photos: Sequence[bytes],
+        chat: FakeChat | None,
+        user: FakeUser | None,
+        caption: str | None,
+        thread: int | None,
+    ) -> list[StoredMessage]:
+        assert 2 <= len(photos) <= 10, "an album has 2 to 10 photos"
+        user = user or self.default_user
+        chat = chat or self.private_chat(user)
+        group_id = str(13_000_000_000_000_000 + self._next())
+        messages: list[StoredMessage] = []
+        for index, data in enumerate(photos):
+            width, height = image_size(data) or DEFAULT_PHOTO_SIZES[-1]
+            small = self.add_file(make_png(90, 90), kind="photos", width=90, height=90)
+            large = self.add_file(data, kind="photos", width=width, height=height)
+            message = self._user_message(chat, user, thread=thread)
+            message.media_group_id = group_id
+            message.photo = data
+            message.photo_sizes = [small.photo_size(), large.photo_size()]
+            messages.append(_captioned(message, caption if index == 0 else None))
+        return messages
 
     def send_document(
         self,

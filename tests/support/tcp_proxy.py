@@ -23,6 +23,7 @@ class FreezingProxy:
         self._server: asyncio.Server | None = None
         self._closing = False
         self.port = 0
+        self.accepted = 0  # connections accepted so far (frozen or not)
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
@@ -49,6 +50,7 @@ class FreezingProxy:
                 await self._server.wait_closed()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.accepted += 1
         await self._open.wait()  # a frozen server does not even answer the handshake
         if self._closing:
             writer.close()

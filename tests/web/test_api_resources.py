@@ -36,6 +36,7 @@ async def test_habits_lifecycle(ada: Person) -> None:
     assert created.status_code == 201, created.text
     habit = created.json()
     assert habit["title"] == "Read 10 pages" and habit["schedule"] == "Mon, Wed, Fri"
+    assert habit["weekdays"] == [0, 2, 4] and habit["times_per_week"] == 3
     assert habit["today"] == {"date": "2026-03-23", "status": None, "scheduled": True}
     hid = habit["id"]
     bad = await ada.post("/api/v1/habits", json={"title": "x", "schedule": "sometimes"})

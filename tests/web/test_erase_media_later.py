@@ -14,7 +14,7 @@ from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
 from core.clock import SettableClock
 from core.db.engine import Database
-from core.db.models import MediaDiscard
+from core.db.models import MediaDeletion, MediaDiscard
 from core.media.storage import LocalMediaStore, MediaStoreError
 from tests.support.bots import make_bot
 from tests.support.console import ConsoleSession
@@ -124,3 +124,27 @@ async def test_a_file_used_again_before_the_sweep_is_kept(
     await Notifier(bot, {}).tidy()
     assert stored(tmp_path / "media") == keys  # Ned's proof shows them
     assert await pending(database) == {}
+
+
+async def deletions(database: Database) -> set[str]:
+    async with database.session() as session:
+        return set((await session.scalars(select(MediaDeletion.key))).all())
+
+
+async def test_deletions_are_noted_for_a_day_then_forgotten(
+    database: Database, clock: SettableClock, tmp_path: Path
+) -> None:
+    """Whoever stored the same photo before taking its keys' lock reads these notes (see
+    core.media.keylock); a day later nobody can still be storing it, and tidy forgets them."""
+    _, bot, console, keys = await mia_posts(database, clock, tmp_path, GREEN)
+    assert await deletions(database) == set()
+    assert "Your profile is erased" in await console.say(*ERASE)
+    assert stored(tmp_path / "media") == set()
+    assert await deletions(database) == keys
+    notifier = Notifier(bot, {})
+    clock.advance(timedelta(hours=23))
+    await notifier.tidy()
+    assert await deletions(database) == keys
+    clock.advance(timedelta(hours=2))
+    await notifier.tidy()
+    assert await deletions(database) == set()

@@ -9,7 +9,7 @@ from core.db.models.groups import Group, GroupBan, GroupChat, GroupMember, Group
 from core.db.models.habits import Habit, HabitLog, Reminder
 from core.db.models.inbox import InboxUpdate
 from core.db.models.links import LinkAttempt, LinkCode
-from core.db.models.media import MediaDiscard
+from core.db.models.media import MediaDeletion, MediaDiscard
 from core.db.models.notifications import Notification, NotificationStatus
 from core.db.models.social import (
     HabitTool,
@@ -42,6 +42,7 @@ __all__ = [
     "InboxUpdate",
     "LinkAttempt",
     "LinkCode",
+    "MediaDeletion",
     "MediaDiscard",
     "Message",
     "MessageKind",

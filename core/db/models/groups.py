@@ -119,6 +119,9 @@ class Proof(Base):
     image_key: Mapped[str] = mapped_column(String(255))
     thumb_key: Mapped[str] = mapped_column(String(255))
     note: Mapped[str | None] = mapped_column(Text)
+    # The photos of one album (several sent at once: core.proofs.service) share this key and
+    # count as one proof; None for a photo posted on its own.
+    album: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Hidden by an admin: gone from boards, collages, counts and the API until unhidden.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,4 +1,5 @@
-"""Proof image files to delete from the media store (core.media.discard)."""
+"""Proof image files to delete from the media store, and those deleted lately
+(core.media.discard)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,14 @@ class MediaDiscard(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MediaDeletion(Base):
+    """When a proof image file was last deleted from the store, kept for a day: someone who
+    stored the same photo (the same key) before taking the key's lock sees that the file may be
+    gone and stores it again (core.media.keylock)."""
+
+    __tablename__ = "media_deletions"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime)
