@@ -97,7 +97,7 @@ async def remind(ctx: Context) -> Response:
     next_local = reminder.next_due_at.astimezone(ctx.tz)
     settings = ctx.user.settings
     span = _quiet_span(settings.quiet_start, settings.quiet_end)
-    quiet = (
+    quiet: list[str | Span] = (
         [
             f"\nThat is in your quiet hours ({span}), so it won't come while they last (",
             command("quiethours", "off", as_code=False),
