@@ -249,7 +249,8 @@ class HabitLinkBot:
             if button_handler is None:
                 return Response(notice=BUTTON_GONE)
             return await button_handler(ctx, args)
-        if req.command is not None:
+        flow = ctx.flow.name if ctx.flow is not None else None
+        if req.command is not None and not self.router.skips_step(req, flow):
             command = self.router.commands.get(req.command)
             if command is None:
                 if not req.chat.is_private and not req.addressed:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.buttons import PREFIXES
 from bot.commands import Command, CommandHandler, Param, Where
-from bot.messages import Response
+from bot.messages import Request, Response
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -25,6 +25,9 @@ class Router:
     commands: dict[str, Command] = field(default_factory=dict)
     buttons: dict[str, ButtonHandler] = field(default_factory=dict)
     flows: dict[str, FlowHandler] = field(default_factory=dict)
+    # Flows whose steps a bare /skip skips (as Telegram bots' conversations commonly take it),
+    # rather than running the /skip command: they read it with `says_skip`.
+    skippable: set[str] = field(default_factory=set)
     photo_handlers: list[PhotoHandler] = field(default_factory=list)
 
     def command(
@@ -71,9 +74,11 @@ class Router:
 
         return register
 
-    def flow(self, name: str) -> Callable[[FlowHandler], FlowHandler]:
+    def flow(self, name: str, *, skippable: bool = False) -> Callable[[FlowHandler], FlowHandler]:
         def register(handler: FlowHandler) -> FlowHandler:
             self.flows[name] = handler
+            if skippable:
+                self.skippable.add(name)
             return handler
 
         return register
@@ -93,8 +98,13 @@ class Router:
                     raise ValueError(f"button prefix {prefix!r} registered twice")
                 self.buttons[prefix] = handler
             self.flows.update(other.flows)
+            self.skippable |= other.skippable
             self.photo_handlers.extend(other.photo_handlers)
         return self
+
+    def skips_step(self, request: Request, flow: str | None) -> bool:
+        """A bare /skip sent while a flow that takes it is under way: the flow's answer."""
+        return flow in self.skippable and _bare_skip(request)
 
     def menu(self, where: Where) -> list[Command]:
         """The commands to publish in a platform's menu for private or group chats."""
@@ -103,3 +113,14 @@ class Router:
             for c in self.commands.values()
             if c.menu and (c.where is Where.ANY or c.where is where)
         ]
+
+
+def _bare_skip(request: Request) -> bool:
+    return request.command == "skip" and not request.args.strip() and not request.options
+
+
+def says_skip(request: Request) -> bool:
+    """An answer to a flow's step that skips it: the word 'skip', or a bare /skip."""
+    if request.command is not None:
+        return _bare_skip(request)
+    return request.text.strip().lower() == "skip"

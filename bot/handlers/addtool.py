@@ -10,7 +10,7 @@ from bot.buttons import ADD_TOOL, TOOLBOX, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import Button, Response, bold, italic
-from bot.router import Router
+from bot.router import Router, says_skip
 from core.errors import InvalidInput
 from core.flows import FlowState
 from core.lifebook.model import split_items
@@ -109,13 +109,15 @@ def _check(step: str, value: str, data: dict[str, object]) -> None:
             raise InvalidInput(f"Keep each step under {STEP_MAX} characters.")
 
 
-@router.flow(FLOW)
+@router.flow(FLOW, skippable=True)
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:
         return Response.say("Please answer in text, or send /cancel to stop.")
-    if text.lower() == "skip" and state.step == "keywords":
+    if says_skip(ctx.request) and state.step == "keywords":
         return await _advance(ctx, state, "")
+    if ctx.request.command is not None:  # a bare /skip where there is nothing to skip
+        return Response.say("Only the keywords can be skipped; please answer, or send /cancel.")
     return await _advance(ctx, state, text)
 
 

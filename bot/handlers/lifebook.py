@@ -14,7 +14,7 @@ from bot.buttons import LIFEBOOK, SERVES, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import Button, Response, Rich, Span, bold, example, hint, italic, rich
-from bot.router import Router
+from bot.router import Router, says_skip
 from bot.views import button_title, habit_card
 from core.db.models import Habit
 from core.errors import InvalidInput
@@ -269,12 +269,12 @@ def start_guide(ctx: Context) -> Response:
     )
 
 
-@router.flow(FLOW)
+@router.flow(FLOW, skippable=True)
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:
         return Response.say("Please answer in text, or send /cancel to stop.", personal=True)
-    if text.lower() == "skip":
+    if says_skip(ctx.request):
         return await _advance(ctx, state, None)
     return await _advance(ctx, state, text)
 

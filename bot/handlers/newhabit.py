@@ -16,7 +16,7 @@ from bot.commands import Arg
 from bot.context import Context
 from bot.handlers.lifebook import serves_question
 from bot.messages import Button, Response, bold, command, example, hint, italic
-from bot.router import Router
+from bot.router import Router, says_skip
 from bot.views import habit_card
 from core.db.models import Habit
 from core.errors import HabitLinkError, InvalidInput
@@ -140,12 +140,12 @@ def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:
     )
 
 
-@router.flow(FLOW)
+@router.flow(FLOW, skippable=True)
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:
         return Response.say(hint("Please answer in text, or send /cancel to stop."))
-    if text.lower() in {"skip", "-"}:
+    if says_skip(ctx.request) or text == "-":
         return await _advance(ctx, state, None)
     return await _advance(ctx, state, text)
 

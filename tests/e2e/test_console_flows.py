@@ -130,6 +130,23 @@ async def test_guided_flow_with_buttons_and_skips(console: ConsoleSession) -> No
     assert "1. · Gym — streak 0 weeks" in await console.say("/habits")
 
 
+async def test_a_bare_skip_command_skips_a_step(console: ConsoleSession) -> None:
+    """Telegram users type /skip in a bot's questions: a bare one is the step's 'skip', and
+    /skip with a habit stays the command (the setup waits where it was)."""
+    await console.say("/newhabit Read", "/newhabit")
+    assert await console.say("/skip") == step(1, "This one is needed. ")
+    assert await console.say("Gym") == step(2)
+    assert await console.say("3x") == step(3)
+    assert await console.say("/skip") == step(4)
+    assert await console.say("/skip read") == bot("Skipped Read today. Streak 0 days, still safe.")
+    assert await console.say("/skip") == step(5)
+    assert await console.say(":press 2") == bot(
+        "Your new habit is ready:", "", "Gym", "Schedule: 3 times a week", *READY_END
+    )
+    # With no setup under way, /skip is the command again.
+    assert "To skip one, send /skip HABIT" in await console.say("/skip")
+
+
 async def test_guided_flow_save_now(console: ConsoleSession) -> None:
     await console.say("/newhabit", "Meditate")
     assert await console.say(":press 2") == step(3)  # Weekdays

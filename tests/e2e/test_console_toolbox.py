@@ -8,7 +8,7 @@ from __future__ import annotations
 from core.db.engine import Database
 from core.db.models import Tool
 from tests.conftest import DEFAULT_NOW
-from tests.support.console import ConsoleSession
+from tests.support.console import ConsoleSession, bot
 
 
 async def test_browse_pages_and_open(console: ConsoleSession) -> None:
@@ -84,6 +84,15 @@ async def test_addtool_guided_with_author_and_daily_limit(console: ConsoleSessio
     assert "4/4" in out and console.buttons == ["Skip"]
     out = await console.say("walking, calls")
     assert "Walk-and-talk calls is in the Toolbox now" in out
+    # Only the keywords step can be skipped, with the word or a bare /skip.
+    await console.say("/addtool")
+    assert await console.say("/skip") == bot(
+        "Only the keywords can be skipped; please answer, or send /cancel."
+    )
+    assert "2/4" in await console.say("Phone-free meals")
+    await console.say("Leave every phone in another room while the family eats together.")
+    assert "4/4" in await console.say("Put phones away\nSit down together\nTalk about the day")
+    assert "Phone-free meals is in the Toolbox now" in await console.say("/skip")
     out = await console.say(":press 1")
     assert "Shared by you" in out and "Evidence: community" in out
     assert "Walk-and-talk calls (community, by you)" in await console.say("/tools walking")
