@@ -360,3 +360,5 @@ async def test_the_photos_of_an_album_share_its_id_and_count_once(
     assert uploaded.json()["proofs_this_week"] == 2  # the album, and this photo
     proofs = (await olive.get(f"/api/v1/groups/{gid}/proofs")).json()["proofs"]
     assert sorted(str(p["album"]) for p in proofs) == ["None", "a1", "a1"]
+    exported = (await olive.get("/api/v1/me/export")).json()["proofs"]
+    assert sorted(str(p["album"]) for p in exported) == ["None", "a1", "a1"]
