@@ -73,9 +73,10 @@ async def upload(
         raise ImageRejected(TOO_LARGE)
     image = await normalise_proof_async(data)
     today = unit.today(user)
-    proof = await unit.proofs.record(
+    posted = await unit.proofs.post(
         group=group, user=user, image=image, day=today, habit=habit, note=note
     )
+    proof = posted.proof
     if habit is not None:
         await unit.habits.check_in(habit, today, CheckinStatus.DONE)
     links = unit.web.media_links

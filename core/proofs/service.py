@@ -60,22 +60,6 @@ class ProofService:
         # proof uses should it end without committing (core.uow).
         self.stored: set[str] = stored if stored is not None else set()
 
-    async def record(
-        self,
-        *,
-        group: Group,
-        user: User,
-        image: NormalisedImage,
-        day: date,
-        habit: Habit | None = None,
-        note: str | None = None,
-    ) -> Proof:
-        """A proof of one photo (see `post` for photos sent together)."""
-        posted = await self.post(
-            group=group, user=user, image=image, day=day, habit=habit, note=note
-        )
-        return posted.proof
-
     async def post(
         self,
         *,
