@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from core.errors import Forbidden, HabitLinkError, NotFound
+from core.numbers import parse_int
 from core.uow import UnitOfWork
 from web_admin.admin.auth import SignedIn, signed_in
 from web_admin.context import Web
@@ -60,6 +61,15 @@ def cell(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def path_id(request: Request, missing: str = "Not Found") -> int:
+    """The row id in the path, or 404: letters, fractions and numbers past 32 bits name no
+    row (handed to the database as they are, they failed with a 500)."""
+    pk = parse_int(str(request.path_params.get("pk", "")), low=1)
+    if pk is None:
+        raise HTTPException(404, missing)
+    return pk
 
 
 def unit_of(web: Web) -> UnitOfWork:
@@ -109,6 +119,12 @@ class AdminView(ModelView):
     def is_accessible(self, request: Request) -> bool:
         return signed_in_here(request)
 
+    async def get_object_for_details(self, request: Request) -> Any:
+        """The row of a details (or edit) page; None, a 404, when the path names no row id."""
+        if parse_int(str(request.path_params.get("pk", "")), low=1) is None:
+            return None
+        return await super().get_object_for_details(request)
+
     def buttons(self, request: Request, model: Any) -> list[Button]:
         """The actions offered on this thing's details page."""
         return []
@@ -136,12 +152,10 @@ class AdminView(ModelView):
     async def act(self, request: Request, done: str, change: Change) -> Response:
         """Run one change through core in its own unit of work, then back to the details
         page with a message. `change(uow, admin_id, pk)`; False means nothing changed."""
-        pk = int(request.path_params["pk"])
+        missing = "There is no such thing (any more)."
+        pk = path_id(request, missing)
         applied, outcome = await apply_change(
-            self.web,
-            request,
-            lambda uow, actor: change(uow, actor, pk),
-            missing="There is no such thing (any more).",
+            self.web, request, lambda uow, actor: change(uow, actor, pk), missing=missing
         )
         if applied:
             admin = signed_in(request).id

@@ -71,9 +71,7 @@ class ToolView(AdminView, model=Tool):
     @expose("/{pk}/change", methods=["GET", "POST"])
     async def change(self, request: Request) -> Response:
         """A seed tool's edit form; saving goes through core.admin.tools.edit."""
-        if not str(request.path_params["pk"]).isdigit():
-            raise HTTPException(404)
-        tool = await self.get_object_for_details(request)
+        tool = await self.get_object_for_details(request)  # None for a path that names no id
         if tool is None:
             raise HTTPException(404, "There is no such tool.")
         if tool.origin != ToolOrigin.SEED.value:
