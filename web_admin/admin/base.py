@@ -34,7 +34,16 @@ def moment(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
-FORMATTERS = {**BASE_FORMATTERS, datetime: moment}
+def lines(value: list[Any]) -> Markup:
+    """A list (a tool's steps, keywords, problems) one item a line, not Python's ['...']."""
+    return Markup("<br>").join(str(item) for item in value)
+
+
+FORMATTERS: dict[type[Any], Callable[[Any], Any]] = {
+    **BASE_FORMATTERS,
+    datetime: moment,
+    list: lines,
+}
 
 
 @dataclass(frozen=True)
