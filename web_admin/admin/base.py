@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from core.db.models import Group, Habit, User
 from core.errors import Forbidden, HabitLinkError, NotFound
 from core.numbers import parse_int
 from core.uow import UnitOfWork
@@ -57,6 +58,21 @@ class Link:
 def link_to(request: Request, identity: str, pk: int, text: object = None) -> Link:
     url = str(request.url_for("admin:details", identity=identity, pk=str(pk)))
     return Link(str(pk if text is None else text), url)
+
+
+def name_of(model: Any, attribute: Any) -> str:
+    """A related row by its name, not its id: a person, a group, a habit (a column formatter
+    for the models' read-only relationships such as a learning's `author`)."""
+    related = getattr(model, str(attribute))
+    if related is None:
+        return ""
+    if isinstance(related, User):
+        return related.display_name
+    if isinstance(related, Group):
+        return related.name
+    if isinstance(related, Habit):
+        return related.title
+    return str(related.id)
 
 
 def cell(value: object) -> str:
