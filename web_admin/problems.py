@@ -38,6 +38,8 @@ log = logging.getLogger("habitlink.web")
 PROBLEM = "application/problem+json"
 REQUEST_ID = "X-Request-ID"
 NOT_JSON = "The request body is not valid JSON."
+NOT_OBJECT = "The request body should be a JSON object."
+SEND_JSON = "Send the body as JSON, with the header Content-Type: application/json."
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -105,6 +107,21 @@ def _field_error(error: Mapping[str, Any]) -> FieldError:
     )
 
 
+def _body_not_an_object(errors: Sequence[Any]) -> bool:
+    """FastAPI's answer to a body that is no object: JSON that is a list, a number or null,
+    or a body it did not read as JSON at all (another Content-Type, or none)."""
+    return any(
+        tuple(e.get("loc", ())) == ("body",)
+        and e.get("type") in {"model_attributes_type", "dict_type"}
+        for e in errors
+    )
+
+
+def _is_json(content_type: str) -> bool:
+    subtype = content_type.split(";", 1)[0].strip().lower().rpartition("/")[2]
+    return subtype == "json" or subtype.endswith("+json")
+
+
 def _allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> list[str]:
     """Every method some route answers on the scope's path (asked of each route, so included
     routers and mounted apps count too), in the usual order."""
@@ -126,6 +143,11 @@ def _allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> list[str]:
 def install_problem_handlers(app: FastAPI) -> None:
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
+        if _body_not_an_object(exc.errors()):
+            if not _is_json(request.headers.get("content-type", "")):
+                return problem(request, 415, SEND_JSON, headers={"Accept": "application/json"})
+            body = [FieldError(field="body", message=NOT_OBJECT)]
+            return problem(request, 422, NOT_OBJECT, errors=body)
         errors = [_field_error(e) for e in exc.errors()]
         not_json = any(e.field == "body" and e.message == NOT_JSON for e in errors)
         detail = NOT_JSON if not_json else "Some fields are not valid."

@@ -95,3 +95,31 @@ async def test_405_lists_every_method_the_path_has(
     assert answer.status_code == 405, answer.text
     assert set(answer.headers["Allow"].split(", ")) == allowed, answer.headers["Allow"]
     assert answer.headers["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "content_type", [None, "text/plain", "application/x-www-form-urlencoded", "application/xml"]
+)
+async def test_a_json_body_sent_as_another_type_is_a_415_and_changes_nothing(
+    ada: Person, content_type: str | None
+) -> None:
+    """FastAPI reads a body as JSON only when its Content-Type says so; the rest used to be a
+    422 saying `Input should be a valid dictionary or object to extract fields from`."""
+    headers = ada.headers | ({"Content-Type": content_type} if content_type else {})
+    body = b'{"title": "Read", "schedule": "daily"}'
+    answer = await ada.api.post("/api/v1/habits", content=body, headers=headers)
+    assert answer.status_code == 415, answer.text
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    assert "Content-Type: application/json" in answer.json()["detail"]
+    assert (await ada.get("/api/v1/habits")).json() == []
+
+
+async def test_json_that_is_not_an_object_is_named_as_the_body(ada: Person) -> None:
+    for content in (b"[1, 2]", b"null", b"5", b'"text"'):
+        headers = ada.headers | {"Content-Type": "application/json; charset=utf-8"}
+        answer = await ada.api.patch("/api/v1/me", content=content, headers=headers)
+        assert answer.status_code == 422, answer.text
+        problem = answer.json()
+        assert problem["errors"] == [
+            {"field": "body", "message": "The request body should be a JSON object."}
+        ], problem

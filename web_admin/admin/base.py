@@ -18,7 +18,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from core.db.models import Group, Habit, User
 from core.errors import Forbidden, HabitLinkError, NotFound
+from core.numbers import parse_int
 from core.uow import UnitOfWork
 from web_admin.admin.auth import SignedIn, signed_in
 from web_admin.context import Web
@@ -33,7 +35,16 @@ def moment(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
-FORMATTERS = {**BASE_FORMATTERS, datetime: moment}
+def lines(value: list[Any]) -> Markup:
+    """A list (a tool's steps, keywords, problems) one item a line, not Python's ['...']."""
+    return Markup("<br>").join(str(item) for item in value)
+
+
+FORMATTERS: dict[type[Any], Callable[[Any], Any]] = {
+    **BASE_FORMATTERS,
+    datetime: moment,
+    list: lines,
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,21 @@ def link_to(request: Request, identity: str, pk: int, text: object = None) -> Li
     return Link(str(pk if text is None else text), url)
 
 
+def name_of(model: Any, attribute: Any) -> str:
+    """A related row by its name, not its id: a person, a group, a habit (a column formatter
+    for the models' read-only relationships such as a learning's `author`)."""
+    related = getattr(model, str(attribute))
+    if related is None:
+        return ""
+    if isinstance(related, User):
+        return related.display_name
+    if isinstance(related, Group):
+        return related.name
+    if isinstance(related, Habit):
+        return related.title
+    return str(related.id)
+
+
 def cell(value: object) -> str:
     """A value in one of our own tables (details sections, the outbox)."""
     if value is None:
@@ -60,6 +86,15 @@ def cell(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def path_id(request: Request, missing: str = "Not Found") -> int:
+    """The row id in the path, or 404: letters, fractions and numbers past 32 bits name no
+    row (handed to the database as they are, they failed with a 500)."""
+    pk = parse_int(str(request.path_params.get("pk", "")), low=1)
+    if pk is None:
+        raise HTTPException(404, missing)
+    return pk
 
 
 def unit_of(web: Web) -> UnitOfWork:
@@ -109,6 +144,12 @@ class AdminView(ModelView):
     def is_accessible(self, request: Request) -> bool:
         return signed_in_here(request)
 
+    async def get_object_for_details(self, request: Request) -> Any:
+        """The row of a details (or edit) page; None, a 404, when the path names no row id."""
+        if parse_int(str(request.path_params.get("pk", "")), low=1) is None:
+            return None
+        return await super().get_object_for_details(request)
+
     def buttons(self, request: Request, model: Any) -> list[Button]:
         """The actions offered on this thing's details page."""
         return []
@@ -136,12 +177,10 @@ class AdminView(ModelView):
     async def act(self, request: Request, done: str, change: Change) -> Response:
         """Run one change through core in its own unit of work, then back to the details
         page with a message. `change(uow, admin_id, pk)`; False means nothing changed."""
-        pk = int(request.path_params["pk"])
+        missing = "There is no such thing (any more)."
+        pk = path_id(request, missing)
         applied, outcome = await apply_change(
-            self.web,
-            request,
-            lambda uow, actor: change(uow, actor, pk),
-            missing="There is no such thing (any more).",
+            self.web, request, lambda uow, actor: change(uow, actor, pk), missing=missing
         )
         if applied:
             admin = signed_in(request).id

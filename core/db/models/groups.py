@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -18,6 +19,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, UTCDateTime
+
+if TYPE_CHECKING:
+    from core.db.models.habits import Habit
+    from core.db.models.users import User
 
 
 class GroupRole(StrEnum):
@@ -54,6 +59,8 @@ class Group(Base):
     members: Mapped[list[GroupMember]] = relationship(
         back_populates="group", cascade="all, delete-orphan", passive_deletes=True
     )
+    # For reading (the admin names the owner); never loaded unless a query asks for it.
+    owner: Mapped[User] = relationship(viewonly=True, lazy="raise")
 
 
 class GroupChat(Base):
@@ -128,3 +135,9 @@ class Proof(Base):
     hidden_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # An admin deleted the image from storage (the proof is hidden for good; the row stays).
     image_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # For reading (the admin names them); never loaded unless a query asks for them.
+    group: Mapped[Group] = relationship(viewonly=True, lazy="raise")
+    member: Mapped[User] = relationship(foreign_keys=[user_id], viewonly=True, lazy="raise")
+    habit: Mapped[Habit | None] = relationship(viewonly=True, lazy="raise")
+    hider: Mapped[User | None] = relationship(foreign_keys=[hidden_by], viewonly=True, lazy="raise")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -16,9 +16,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, UTCDateTime
+
+if TYPE_CHECKING:
+    from core.db.models.groups import Group
+    from core.db.models.users import User
 
 
 class MessageKind(StrEnum):
@@ -44,6 +48,11 @@ class Message(Base):
     # Hidden by an admin: gone from every list, the feed, insights and the API until unhidden.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    # For reading (the admin names them); never loaded unless a query asks for them.
+    group: Mapped[Group] = relationship(viewonly=True, lazy="raise")
+    author: Mapped[User] = relationship(foreign_keys=[user_id], viewonly=True, lazy="raise")
+    hider: Mapped[User | None] = relationship(foreign_keys=[hidden_by], viewonly=True, lazy="raise")
 
 
 class MessageLike(Base):
@@ -122,6 +131,9 @@ class Tool(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_same_as_created)
+
+    # For reading (the admin names the author); never loaded unless a query asks for it.
+    author: Mapped[User | None] = relationship(viewonly=True, lazy="raise")
 
 
 class HabitTool(Base):

@@ -8,7 +8,7 @@ from starlette.requests import Request
 
 from core.db.models import Group
 from web_admin.admin.auth import signed_in
-from web_admin.admin.base import AdminView, link_to, unit_of
+from web_admin.admin.base import AdminView, link_to, name_of, unit_of
 
 
 class GroupView(AdminView, model=Group):
@@ -16,12 +16,13 @@ class GroupView(AdminView, model=Group):
     name_plural = "Groups"
     icon = "fa-solid fa-people-group"
     # The invite code is a key to a private group: not shown.
-    column_list = ["id", "name", "is_public", "owner_id", "timezone", "created_at"]
-    column_details_list = ["id", "name", "is_public", "owner_id", "timezone", "created_at"]
+    column_list = ["id", "name", "is_public", "owner", "timezone", "created_at"]
+    column_details_list = ["id", "name", "is_public", "owner", "timezone", "created_at"]
     column_labels = {
-        "id": "Id", "name": "Name", "is_public": "Public", "owner_id": "Owner (user id)",
+        "id": "Id", "name": "Name", "is_public": "Public", "owner": "Owner",
         "timezone": "Time zone", "created_at": "Created",
     }  # fmt: skip
+    column_formatters = column_formatters_detail = {"owner": name_of}
     column_searchable_list = ["name"]
     column_sortable_list = ["id", "name", "created_at"]
     column_default_sort = [("id", True)]

@@ -11,23 +11,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from core.db.models import Message, MessageKind, Proof
-from web_admin.admin.base import AdminView, Button
+from web_admin.admin.base import AdminView, Button, name_of
 
 
 class LearningView(AdminView, model=Message):
     name = "Learning"
     name_plural = "Learnings"
     icon = "fa-solid fa-lightbulb"
-    column_list = ["id", "group_id", "user_id", "content", "likes_count", "hidden_at", "created_at"]
+    column_list = ["id", "group", "author", "content", "likes_count", "hidden_at", "created_at"]
     column_details_list = [
-        "id", "group_id", "user_id", "content", "likes_count", "hidden_at", "hidden_by",
-        "created_at",
+        "id", "group", "author", "content", "likes_count", "hidden_at", "hider", "created_at",
     ]  # fmt: skip
     column_labels = {
-        "id": "Id", "group_id": "Group", "user_id": "Author", "content": "Learning",
-        "likes_count": "Likes", "hidden_at": "Hidden", "hidden_by": "Hidden by",
+        "id": "Id", "group": "Group", "author": "Author", "content": "Learning",
+        "likes_count": "Likes", "hidden_at": "Hidden", "hider": "Hidden by",
         "created_at": "Posted",
     }  # fmt: skip
+    column_formatters = column_formatters_detail = dict.fromkeys(
+        ["group", "author", "hider"], name_of
+    )
     column_searchable_list = ["content"]
     column_sortable_list = ["id", "created_at", "hidden_at", "likes_count"]
     column_default_sort = [("id", True)]
@@ -68,16 +70,20 @@ class ProofView(AdminView, model=Proof):
     name = "Proof"
     name_plural = "Proofs"
     icon = "fa-solid fa-camera"
-    column_list = ["id", "group_id", "user_id", "day", "note", "hidden_at", "image_deleted_at"]
+    column_list = ["id", "group", "member", "day", "note", "hidden_at", "image_deleted_at"]
     column_details_list = [
-        "id", "group_id", "user_id", "habit_id", "day", "note", "hidden_at", "hidden_by",
+        "id", "group", "member", "habit", "day", "note", "hidden_at", "hider",
         "image_deleted_at", "created_at",
     ]  # fmt: skip
     column_labels = {
-        "id": "Id", "group_id": "Group", "user_id": "Member", "habit_id": "Habit", "day": "Date",
-        "note": "Note", "hidden_at": "Hidden", "hidden_by": "Hidden by",
+        "id": "Id", "group": "Group", "member": "Member", "habit": "Habit", "day": "Date",
+        "note": "Note", "hidden_at": "Hidden", "hider": "Hidden by",
         "image_deleted_at": "Image deleted", "created_at": "Posted",
     }  # fmt: skip
+    column_formatters = column_formatters_detail = dict.fromkeys(
+        ["group", "member", "habit", "hider"], name_of
+    )
+    non_link_related_fields = ["habit"]  # habits have no admin page
     column_sortable_list = ["id", "day", "hidden_at"]
     column_default_sort = [("id", True)]
 

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from core.admin.outbox import OutboxFilter
 from web_admin.admin.auth import signed_in
-from web_admin.admin.base import AdminPage, apply_change, unit_of
+from web_admin.admin.base import AdminPage, apply_change, path_id, unit_of
 
 
 class OutboxPage(AdminPage):
@@ -44,12 +44,10 @@ class OutboxPage(AdminPage):
 
     @expose("/outbox/{pk:int}/retry", methods=["POST"], identity="outbox-retry")
     async def retry(self, request: Request) -> Response:
-        pk = int(request.path_params["pk"])
+        missing = "There is no such notification."
+        pk = path_id(request, missing)
         applied, row = await apply_change(
-            self.web,
-            request,
-            lambda uow, actor: uow.admin.outbox.retry(actor, pk),
-            missing="There is no such notification.",
+            self.web, request, lambda uow, actor: uow.admin.outbox.retry(actor, pk), missing=missing
         )
         if applied and row is not None:
             Flash.success(request, f"Notification {row.id} is queued to be sent again.")

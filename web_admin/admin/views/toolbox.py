@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from core.db.models import Tool, ToolOrigin, ToolStatus
 from core.errors import HabitLinkError
 from web_admin.admin.auth import signed_in
-from web_admin.admin.base import AdminView, Button, unit_of
+from web_admin.admin.base import AdminView, Button, name_of, unit_of
 
 LISTS = ("steps", "keywords", "problems")  # edited one item per line
 
@@ -24,17 +24,18 @@ class ToolView(AdminView, model=Tool):
     name = "Toolbox entry"
     name_plural = "Toolbox"
     icon = "fa-solid fa-toolbox"
-    column_list = ["id", "title", "origin", "status", "evidence", "author_id", "created_at"]
+    column_list = ["id", "title", "origin", "status", "evidence", "author", "created_at"]
     column_details_list = [
         "id", "slug", "title", "origin", "status", "evidence", "description", "steps",
-        "keywords", "problems", "author_id", "created_at", "updated_at",
+        "keywords", "problems", "author", "created_at", "updated_at",
     ]  # fmt: skip
     column_labels = {
         "id": "Id", "slug": "Slug", "title": "Title", "origin": "Origin", "status": "Status",
         "evidence": "Evidence", "description": "Summary", "steps": "Steps",
-        "keywords": "Keywords", "problems": "Problems", "author_id": "Author (user id)",
+        "keywords": "Keywords", "problems": "Problems", "author": "Author",
         "created_at": "Added", "updated_at": "Changed",
     }  # fmt: skip
+    column_formatters = column_formatters_detail = {"author": name_of}
     column_searchable_list = ["title", "description"]
     column_sortable_list = ["id", "title", "status", "created_at"]
     column_default_sort = [("id", True)]
@@ -71,9 +72,7 @@ class ToolView(AdminView, model=Tool):
     @expose("/{pk}/change", methods=["GET", "POST"])
     async def change(self, request: Request) -> Response:
         """A seed tool's edit form; saving goes through core.admin.tools.edit."""
-        if not str(request.path_params["pk"]).isdigit():
-            raise HTTPException(404)
-        tool = await self.get_object_for_details(request)
+        tool = await self.get_object_for_details(request)  # None for a path that names no id
         if tool is None:
             raise HTTPException(404, "There is no such tool.")
         if tool.origin != ToolOrigin.SEED.value:
