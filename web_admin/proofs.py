@@ -31,6 +31,9 @@ class ProofOut(BaseModel):
     note: str | None
     image_url: str
     thumb_url: str
+    album: str | None = Field(
+        description="Photos posted together (a Telegram album) share it: they are one proof"
+    )
     created_at: datetime
 
 
@@ -86,6 +89,7 @@ async def upload(
             note=proof.note,
             image_url=await links.url(proof.image_key),
             thumb_url=await links.url(proof.thumb_key),
+            album=proof.album,
             created_at=proof.created_at,
         ),
         checked_in=habit is not None,
@@ -117,6 +121,7 @@ async def week(
                 note=p.note,
                 image_url=await links.url(p.image_key),
                 thumb_url=await links.url(p.thumb_key),
+                album=p.album,
                 created_at=p.created_at,
             )
             for p, name in await unit.proofs.week(group.id, monday)

@@ -142,6 +142,7 @@ async def export_user(session: AsyncSession, user: User, url_for: UrlFor) -> dic
                 "habit_id": p.habit_id,
                 "date": p.day.isoformat(),
                 "note": p.note,
+                "album": p.album,
                 "image_url": await url_for(p.image_key),
             }
             for p in proofs

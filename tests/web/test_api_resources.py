@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import Group, User
+from core.media.images import normalise_proof_async
 from core.media.storage import LocalMediaStore
+from core.uow import UnitOfWork
 from tests.support.console import ConsoleSession
 from tests.web.conftest import PASSWORD, Person, link_console_user, sign_up, web_for
 from web_admin.app import MAX_BODY, asgi, create_app
@@ -327,3 +329,36 @@ async def test_cors_only_for_configured_origins(
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             answer = await client.options("/api/v1/auth/login", headers=preflight)
             assert answer.headers.get("access-control-allow-origin") == allowed
+
+
+async def test_the_photos_of_an_album_share_its_id_and_count_once(
+    api: httpx.AsyncClient,
+    console: ConsoleSession,
+    database: Database,
+    clock: SettableClock,
+    media: LocalMediaStore,
+) -> None:
+    olive = await linked(api, console, "Olive")
+    await make_group(console, "public")
+    gid = (await olive.get("/api/v1/groups/mine")).json()[0]["id"]
+    olive_id = (await olive.get("/api/v1/me")).json()["id"]
+    # Two photos of one Telegram album, stored as the chat stores them (core's ProofService).
+    async with UnitOfWork(database, clock, media=media) as uow:
+        group = await uow.groups.get(gid)
+        user = await uow.users.get(olive_id)
+        assert group is not None and user is not None
+        for shade in (10, 200):
+            buffer = io.BytesIO()
+            Image.new("RGB", (64, 48), (shade, 90, 40)).save(buffer, "PNG")
+            image = await normalise_proof_async(buffer.getvalue())
+            await uow.proofs.post(group=group, user=user, image=image, day=TODAY, album="a1")
+        await uow.commit()
+    uploaded = await olive.post(
+        f"/api/v1/groups/{gid}/proofs", files={"photo": ("run.png", photo_bytes(), "image/png")}
+    )
+    assert uploaded.json()["proof"]["album"] is None
+    assert uploaded.json()["proofs_this_week"] == 2  # the album, and this photo
+    proofs = (await olive.get(f"/api/v1/groups/{gid}/proofs")).json()["proofs"]
+    assert sorted(str(p["album"]) for p in proofs) == ["None", "a1", "a1"]
+    exported = (await olive.get("/api/v1/me/export")).json()["proofs"]
+    assert sorted(str(p["album"]) for p in exported) == ["None", "a1", "a1"]
