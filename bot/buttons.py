@@ -14,6 +14,7 @@ EDIT_HABIT: Final = "eh"  # /edithabit: which habit
 EDIT_FIELD: Final = "ef"  # /edithabit: which field
 DELETE_ASK: Final = "dq"  # /deletehabit: which habit
 DELETE_HABIT: Final = "dh"  # /deletehabit: archive, delete or keep
+ARCHIVED: Final = "ar"  # /archived: restore a habit, or another page
 NEW_HABIT: Final = "nh"  # /newhabit's guided steps
 TIMEZONE: Final = "tz"  # /timezone: a suggested zone
 REMINDER_DONE: Final = "rd"  # a reminder's Done
@@ -40,6 +41,7 @@ PREFIXES: Final = frozenset(
         EDIT_FIELD,
         DELETE_ASK,
         DELETE_HABIT,
+        ARCHIVED,
         NEW_HABIT,
         TIMEZONE,
         REMINDER_DONE,

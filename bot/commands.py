@@ -75,6 +75,7 @@ class Param:
     label: str = ""  # how usage lines show it; NAME by default
     # The reply to a value that does not fit ("{word}" stands for it); derived by default.
     invalid: str = ""
+    archived: bool = False  # a habit among the archived ones (/restore), not the active ones
 
     @property
     def shown(self) -> str:
@@ -91,9 +92,12 @@ class Arg:
     """Parameters as they are declared: `Arg.habit(required=True), Arg.day()`."""
 
     @staticmethod
-    def habit(description: str = "", *, required: bool = False) -> Param:
-        text = description or "The habit: its number in /habits, its name or a word of it"
-        return Param("habit", Kind.HABIT, text, required=required)
+    def habit(description: str = "", *, required: bool = False, archived: bool = False) -> Param:
+        """One of the person's active habits, or with `archived` one of their archived ones
+        (numbered as /archived numbers them; Discord's autocomplete offers those)."""
+        listed = "/archived" if archived else "/habits"
+        text = description or f"The habit: its number in {listed}, its name or a word of it"
+        return Param("habit", Kind.HABIT, text, required=required, archived=archived)
 
     @staticmethod
     def tool(description: str = "", *, required: bool = True) -> Param:

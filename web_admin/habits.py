@@ -1,10 +1,12 @@
 """/api/v1/habits: the person's habits with today's status, streak and strength; create, read,
-update, archive, delete; check in, skip and undo a day; the week; stats. The rules are the chat's:
-HabitDraft and HabitService.edit for fields, check_day for which days may change."""
+update, archive, delete; the archived ones (paged) and restoring one; check in, skip and undo a
+day; the week; stats. The rules are the chat's: HabitDraft and HabitService.edit for fields,
+HabitService.restore for bringing one back, check_day for which days may change."""
 
 from __future__ import annotations
 
 from datetime import date as Day
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -19,10 +21,22 @@ from core.habits.service import TEXT_MAX, TITLE_MAX, EditableField, HabitDraft, 
 from core.habits.tracker import week_marks
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.problems import ApiError
-from web_admin.schemas import CleanText, Id, sane_date
+from web_admin.schemas import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    CleanText,
+    Cursor,
+    Id,
+    Page,
+    decode_cursor,
+    encode_cursor,
+    sane_date,
+)
 
 router = APIRouter(prefix="/api/v1/habits", tags=["habits"])
 NO_HABIT = "There is no such habit."
+NO_ARCHIVED = "There is no such archived habit."
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Text = Annotated[CleanText | None, Field(default=None, max_length=TEXT_MAX)]
 
 
@@ -51,6 +65,17 @@ class HabitOut(BaseModel):
     streak_unit: Literal["days", "weeks"]
     strength: float = Field(description="0 to 1, Loop Habit Tracker's habit strength")
     done_total: int = Field(description="Done days so far, toward 66")
+
+
+class ArchivedHabitOut(BaseModel):
+    id: int
+    title: str
+    schedule: str = Field(description="In words: 'every day', 'Mon, Wed, Fri', '3 times a week'")
+    start_date: Day
+    archived_at: datetime
+    done_total: int = Field(description="Done days, all kept")
+    best_streak: int
+    streak_unit: Literal["days", "weeks"]
 
 
 class HabitCreate(BaseModel):
@@ -215,6 +240,35 @@ async def week(
     )
 
 
+@router.get(
+    "/archived",
+    response_model=Page[ArchivedHabitOut],
+    summary="Your archived habits, the most recently archived first",
+)
+async def archived_habits(
+    user: CurrentUser, unit: UnitDep, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> Page[ArchivedHabitOut]:
+    offset = decode_cursor(cursor, first=0)
+    habits = await unit.habits.archived(user)
+    page = habits[offset : offset + limit]
+    recent = await unit.habits.recent(page, unit.today(user))
+    items = [
+        ArchivedHabitOut(
+            id=h.id,
+            title=h.title,
+            schedule=h.schedule.describe(),
+            start_date=h.start_date,
+            archived_at=h.archived_at or h.created_at,  # always set: they are the archived ones
+            done_total=recent[h.id].stats.done_total,
+            best_streak=recent[h.id].stats.best_streak,
+            streak_unit=recent[h.id].stats.streak_unit,
+        )
+        for h in page
+    ]
+    more = len(habits) > offset + limit
+    return Page(items=items, next_cursor=encode_cursor(offset + limit) if more else None)
+
+
 @router.get("/{habit_id}", response_model=HabitOut, summary="One habit")
 async def get_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> HabitOut:
     return await one(unit, user, await owned(unit, user, habit_id))
@@ -241,6 +295,17 @@ async def update_habit(
 async def archive_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
     await unit.habits.archive(await owned(unit, user, habit_id))
     return Response(status_code=204)
+
+
+@router.post("/{habit_id}/restore", response_model=HabitOut, summary="Bring an archived habit back")
+async def restore_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> HabitOut:
+    """With all its history and reminders, last on the list; a 422 when an active habit has
+    its title (on `title`) or you have the most active habits, and nothing changes."""
+    habit = await unit.habits.get_archived(user, habit_id)
+    if habit is None:
+        raise ApiError(404, NO_ARCHIVED)
+    await unit.habits.restore(user, habit)
+    return await one(unit, user, habit)
 
 
 @router.delete("/{habit_id}", status_code=204, summary="Delete a habit and its history")

@@ -132,6 +132,7 @@ class DiscordAdapter:
             self.on_slash,
             self.complete_habit,
             self.complete_tool,
+            self.complete_archived,
         )
         if self.sync_commands:
             try:
@@ -222,6 +223,9 @@ class DiscordAdapter:
 
     async def complete_habit(self, interaction: Interaction, current: str) -> list[str]:
         return await habit_titles(self.bot, interaction.user, current)
+
+    async def complete_archived(self, interaction: Interaction, current: str) -> list[str]:
+        return await habit_titles(self.bot, interaction.user, current, archived=True)
 
     async def complete_tool(self, interaction: Interaction, current: str) -> list[str]:
         return await tool_titles(self.bot, interaction.user, current)

@@ -9,6 +9,7 @@ import hashlib
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -37,15 +38,18 @@ def build_tree(
     run: RunCommand,
     complete: CompleteHabit,
     complete_tool: CompleteHabit | None = None,
+    complete_archived: CompleteHabit | None = None,
 ) -> None:
     """Add every declared command to `tree`: a family's commands under /habit or /group.
-    Habit options autocomplete with `complete`, tool options with `complete_tool`."""
+    Habit options autocomplete with `complete` (the active habits), or `complete_archived`
+    where they name an archived one (/habit restore); tool options with `complete_tool`."""
+    completers = Completers(complete, complete_tool, complete_archived)
     declared = list(commands)
     families: dict[str, app_commands.Group] = {}
     for command in declared:
         if command.family is None:
             where = contexts([command.where])
-            tree.add_command(_command(command, run, complete, complete_tool, where))
+            tree.add_command(_command(command, run, completers, where))
             continue
         group = families.get(command.family)
         if group is None:
@@ -56,14 +60,25 @@ def build_tree(
                 allowed_contexts=contexts(members),
             )
             tree.add_command(group)
-        group.add_command(_command(command, run, complete, complete_tool, None))
+        group.add_command(_command(command, run, completers, None))
+
+
+@dataclass(frozen=True)
+class Completers:
+    habit: CompleteHabit
+    tool: CompleteHabit | None = None
+    archived: CompleteHabit | None = None
+
+    def of(self, param: Param) -> CompleteHabit | None:
+        if param.kind is Kind.HABIT:
+            return self.archived if param.archived else self.habit
+        return self.tool if param.kind is Kind.TOOL else None
 
 
 def _command(
     command: Command,
     run: RunCommand,
-    complete: CompleteHabit,
-    complete_tool: CompleteHabit | None,
+    completers: Completers,
     where: app_commands.AppCommandContext | None,
 ) -> app_commands.Command[Any, ..., None]:
     async def callback(interaction: Interaction, **values: Any) -> None:
@@ -103,10 +118,9 @@ def _command(
         allowed_contexts=where,
     )
     for param in command.params:
-        if param.kind is Kind.HABIT:
+        complete = completers.of(param)
+        if complete is not None:
             slash.autocomplete(param.name)(_completer(complete))
-        elif param.kind is Kind.TOOL and complete_tool is not None:
-            slash.autocomplete(param.name)(_completer(complete_tool))
     return slash
 
 

@@ -125,11 +125,15 @@ def attachment_photo(attachment: discord.Attachment) -> Photo:
     return Photo(load=load, file_name=attachment.filename, size=attachment.size)
 
 
-async def habit_titles(bot: HabitLinkBot, user: discord.abc.User, current: str) -> list[str]:
-    """Autocomplete: the person's active habits matching what they typed (core decides who
-    gets any: nobody we never met, nobody banned)."""
+async def habit_titles(
+    bot: HabitLinkBot, user: discord.abc.User, current: str, *, archived: bool = False
+) -> list[str]:
+    """Autocomplete: the person's active (or archived) habits matching what they typed (core
+    decides who gets any: nobody we never met, nobody banned)."""
     async with bot.uow() as uow:
-        return await uow.habits.completions(PLATFORM, str(user.id), current, AUTOCOMPLETE_CHOICES)
+        return await uow.habits.completions(
+            PLATFORM, str(user.id), current, AUTOCOMPLETE_CHOICES, archived=archived
+        )
 
 
 async def tool_titles(bot: HabitLinkBot, user: discord.abc.User, current: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.handlers import (
     account,
     addtool,
+    archive,
     basics,
     checkin,
     edit,
@@ -37,6 +38,7 @@ def build_router() -> Router:
         checkin.router,
         newhabit.router,
         edit.router,
+        archive.router,
         week.router,
         stats.router,
         settings.router,

@@ -43,8 +43,9 @@ def pick_buttons(exc: Ambiguous | NotFound, request: Request, router: Router) ->
 
 @router.button(HABIT_PICK)
 async def press_pick(ctx: Context, args: list[str]) -> Response:
-    """hc:COMMAND:HABIT_ID:REST -> /COMMAND N REST, N the habit's number in /habits now, and
-    hc:COMMAND:HABIT_ID.K:REST -> /COMMAND REST with N before REST's word K (/usetool woop N)."""
+    """hc:COMMAND:HABIT_ID:REST -> /COMMAND N REST, N the habit's number in /habits now (in
+    /archived for /restore), and hc:COMMAND:HABIT_ID.K:REST -> /COMMAND REST with N before
+    REST's word K (/usetool woop N)."""
     ref, _, place = args[1].partition(AT) if len(args) >= 3 else ("", "", "")
     habit_id = parse_int(ref)
     at = parse_int(place) if place else 0
@@ -54,7 +55,9 @@ async def press_pick(ctx: Context, args: list[str]) -> Response:
     command = ctx.router.commands.get(name)
     if command is None:
         return Response(notice="That button no longer works.")
-    habits = await ctx.habits.active(ctx.user)
+    # The habits the command counts in: its habit's number in /habits, or in /archived.
+    archived = any(p.kind is Kind.HABIT and p.archived for p in command.params)
+    habits = await (ctx.habits.archived(ctx.user) if archived else ctx.habits.active(ctx.user))
     number = next((i for i, h in enumerate(habits, 1) if h.id == habit_id), None)
     if number is None:
         return Response(notice=GONE)

@@ -24,6 +24,7 @@ from core.habits.aggregate import (
     usable,
     window_start,
 )
+from core.habits.archive import MAX_ACTIVE_HABITS, ArchiveMixin, title_key
 from core.habits.history import CheckinStatus, HabitHistory
 from core.habits.matching import fold, match_title, rank_completions
 from core.habits.schedule import Schedule
@@ -32,7 +33,6 @@ from core.habits.stats import HabitStats
 from core.text import shorten
 from core.users.locks import lock_user
 
-MAX_ACTIVE_HABITS = 50
 TITLE_MAX = 100
 TEXT_MAX = 500
 
@@ -116,11 +116,6 @@ class CheckinResult:
     changed: bool
 
 
-def title_key(title: str) -> str:
-    """Titles that are the same to a person: case and runs of whitespace do not count."""
-    return " ".join(title.casefold().split())
-
-
 def refuse_duplicate(title: str, others: Sequence[str]) -> None:
     """Two active habits may not share a title: /done and its buttons could not tell them
     apart. Archived habits do not count."""
@@ -143,7 +138,7 @@ def most_words(habits: Sequence[Habit]) -> int:
     return max((len(fold(h.title).split()) for h in habits), default=1)
 
 
-class HabitService:
+class HabitService(ArchiveMixin):
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
         self.clock = clock
@@ -153,11 +148,14 @@ class HabitService:
         return list((await self.session.scalars(ACTIVE_HABITS, {"user_id": user.id})).all())
 
     async def completions(
-        self, platform: str, external_id: str, typed: str, limit: int
+        self, platform: str, external_id: str, typed: str, limit: int, *, archived: bool = False
     ) -> list[str]:
-        """Autocomplete: the active habits of the person with this chat account whose title
-        starts with (then contains) what they typed; case and accents do not matter. Someone we
-        never met, and someone banned platform-wide, gets none (one query, read-only)."""
+        """Autocomplete: the active (or archived) habits of the person with this chat account
+        whose title starts with (then contains) what they typed; case and accents do not matter.
+        Someone we never met, and someone banned platform-wide, gets none (one query,
+        read-only)."""
+        kept = Habit.archived_at.is_not(None) if archived else Habit.archived_at.is_(None)
+        order = (Habit.archived_at.desc(), Habit.id.desc()) if archived else (Habit.position,)
         titles = list(
             await self.session.scalars(
                 select(Habit.title)
@@ -167,9 +165,9 @@ class HabitService:
                     Identity.platform == platform,
                     Identity.external_id == external_id,
                     User.banned_at.is_(None),
-                    Habit.archived_at.is_(None),
+                    kept,
                 )
-                .order_by(Habit.position, Habit.id)
+                .order_by(*order, Habit.id)
             )
         )
         return rank_completions(titles, fold(typed), fold, limit)
@@ -192,31 +190,48 @@ class HabitService:
         stmt = select(func.count()).select_from(HabitLog).where(HabitLog.habit_id == habit.id)
         return await self.session.scalar(stmt) or 0
 
-    async def find(self, user: User, ref: str, habits: Sequence[Habit] | None = None) -> Habit:
+    async def find(
+        self,
+        user: User,
+        ref: str,
+        habits: Sequence[Habit] | None = None,
+        *,
+        archived: bool = False,
+    ) -> Habit:
         """A habit by its number in /habits, its title, or a unique word or part of one
-        (core/habits/matching.py). Ambiguous and NotFound carry the habits to pick from."""
-        habits = list(habits) if habits is not None else await self.active(user)
+        (core/habits/matching.py). Ambiguous and NotFound carry the habits to pick from.
+        With `archived`, among the archived habits (numbered as /archived numbers them)."""
+        if habits is None:
+            habits = await (self.archived(user) if archived else self.active(user))
+        habits = list(habits)
+        if not habits and archived:
+            raise NotFound("You have no archived habits. /deletehabit offers to archive one.")
         if not habits:
             raise NotFound("You have no habits yet. Create one with /newhabit.")
         typed = " ".join(ref.split())
+        listed = "/archived" if archived else "/habits"
         if not typed:
-            raise InvalidInput("Which habit? Give its name or its number from /habits.")
+            raise InvalidInput(f"Which habit? Give its name or its number from {listed}.")
         match = match_title(typed, [h.title for h in habits])
         if match.found is not None:
             return habits[match.found]
+        noun = "archived habit" if archived else "habit"
         if match.number_out_of_range:
-            raise NotFound(f"There is no habit number {shorten(typed)}; you have {len(habits)}.")
+            raise NotFound(
+                f"There is no {noun} number {shorten(typed)}; you have {len(habits)}"
+                + (" (see /archived)." if archived else ".")
+            )
         if match.ambiguous:
             found = [habits[i] for i in match.ambiguous]
             raise Ambiguous(
-                f"{shorten(typed)!r} matches {len(found)} habits.",
+                f"{shorten(typed)!r} matches {len(found)} {noun}s.",
                 [h.title for h in found],
                 choices=[Choice(h.id, h.title) for h in found],
                 typed=typed,
             )
         close = [habits[i] for i in match.suggestions]
         raise NotFound(
-            f"I can't find a habit called {shorten(typed)!r}.",
+            f"I can't find {'an' if archived else 'a'} {noun} called {shorten(typed)!r}.",
             [h.title for h in close],
             choices=[Choice(h.id, h.title) for h in close],
             typed=typed,

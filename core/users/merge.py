@@ -64,7 +64,7 @@ from core.db.models import (
     UserSettings,
 )
 from core.errors import NotFound
-from core.habits.service import title_key
+from core.habits.archive import title_key
 from core.reminders.service import ReminderService
 from core.users.merge_groups import merge_bans, merge_groups
 from core.users.merge_report import MergeReport, RenamedHabit

@@ -42,6 +42,8 @@ HELP_HABITS = (
     "/newhabit – Create a habit (guided), or in one line: /newhabit Read 10 pages",
     "/edithabit – Change a habit's name, schedule, why, identity or loop",
     "/deletehabit – Archive or delete a habit (asks first)",
+    "/archived – Your archived habits, with a button to restore each",
+    "/restore – Bring an archived habit back, with its history",
     "/week – This week's tracker, as text and as a picture",
     "/stats – Streaks, 66-day progress, habit strength and a year heatmap",
 )

@@ -1,9 +1,9 @@
 """Habit commands cost the same with five years of history as with a month (issue 15).
 
 For 1 and 30 habits, with 30 days and with five years of check-ins, every habit command sends
-exactly the same statements (the /habits buttons too), and the rows it reads from habit_logs do
-not grow with the past: each such SELECT is re-run as a count with the very parameters it was
-sent with.
+exactly the same statements (the /habits buttons too; /archived, /restore and its button for
+archived habits), and the rows it reads from habit_logs do not grow with the past: each such
+SELECT is re-run as a count with the very parameters it was sent with.
 """
 
 from __future__ import annotations
@@ -226,3 +226,48 @@ async def test_summary_costs_the_same_for_2_and_50_trusted_people(
         assert f"{who.id} friend" in text  # the insights are there
         assert text.count("• Habit") == habits
     assert counts == {2: STATEMENTS["/summary"], 50: STATEMENTS["/summary"]}
+
+
+async def archived_costs(
+    bot: HabitLinkBot, db: Database, clock: SettableClock, habits: int, days: int
+) -> dict[str, tuple[int, int]]:
+    """(statements, habit_logs rows read) of /archived, /restore and the Restore button for a
+    new person whose habits, with that past, are all archived."""
+    who = person(f"A{habits}x{days}")
+    chat = private_chat(who)
+    await seed(bot, db, clock, who, habits, days)
+    for k in range(habits):
+        confirm = await say(bot, who, f"/deletehabit Habit {k:02d}")
+        await press(bot, who, chat, confirm, "Archive")
+    out: dict[str, tuple[int, int]] = {}
+    listing: Response | None = None
+    steps = ["/archived", "/restore Habit 00"] + (["press"] if habits > 1 else [])
+    for step in steps:
+        with habit_log_reads(db) as reads:
+            before = db.statements
+            if step == "press":
+                assert listing is not None
+                answer = await press(bot, who, chat, listing, f"↺ Restore Habit {habits - 1:02d}")
+            else:
+                answer = await say(bot, who, step)
+            statements = db.statements - before
+        assert "Restored" in answer.replies[0].text.plain() or step == "/archived", step
+        listing = listing or answer
+        out[step] = (statements, await rows_read(db, reads))
+    return out
+
+
+ARCHIVED_STATEMENTS = {"/archived": 3, "/restore Habit 00": 7, "press": 9}
+
+
+@pytest.mark.parametrize("habits", [1, 30])
+async def test_archived_and_restore_cost_the_same_for_five_years_as_for_a_month(
+    bot: HabitLinkBot, database: Database, clock: SettableClock, habits: int
+) -> None:
+    """/archived reads a page (10) of habits' recent logs, whatever their number and past."""
+    month = await archived_costs(bot, database, clock, habits, MONTH)
+    years = await archived_costs(bot, database, clock, habits, FIVE_YEARS)
+    assert {k: s for k, (s, _) in years.items()} == {k: s for k, (s, _) in month.items()}
+    for step, (statements, rows) in years.items():
+        assert statements == ARCHIVED_STATEMENTS[step], step
+        assert rows <= min(habits, 10) * WINDOW_DAYS * 2, step  # /archived's page, twice at most

@@ -31,6 +31,26 @@ async def test_habits_created_at_once_stop_at_the_limit(ada: Person) -> None:
     assert len(listed) == MAX_ACTIVE_HABITS
 
 
+async def test_habits_restored_at_once_stop_at_the_limit_and_at_a_shared_title(
+    ada: Person,
+) -> None:
+    archived = []
+    for title in [f"Spare {i}" for i in range(AT_ONCE - 2)] + ["Read", "read"]:
+        hid = (await new_habit(ada, title)).json()["id"]
+        assert (await ada.post(f"/api/v1/habits/{hid}/archive")).status_code == 204
+        archived.append(hid)
+    for i in range(MAX_ACTIVE_HABITS - 3):
+        assert (await new_habit(ada, f"Habit {i}")).status_code == 201
+    answers = await asyncio.gather(*(ada.post(f"/api/v1/habits/{h}/restore") for h in archived))
+    # Three places left, and only one of the two Reads may take one.
+    assert sorted(a.status_code for a in answers) == [200] * 3 + [422] * (AT_ONCE - 3)
+    listed = (await ada.get("/api/v1/habits")).json()
+    assert len(listed) == MAX_ACTIVE_HABITS
+    assert sum(h["title"].lower() == "read" for h in listed) <= 1
+    left = (await ada.get("/api/v1/habits/archived")).json()["items"]
+    assert len(left) == AT_ONCE - 3
+
+
 async def test_tools_added_at_once_stop_at_the_limit(ada: Person) -> None:
     habit = (await new_habit(ada, "Read")).json()["id"]
     page = (await ada.get("/api/v1/tools")).json()

@@ -87,6 +87,35 @@ async def test_autocomplete_offers_the_persons_habits(dc: DiscordHarness) -> Non
     assert (await fake.wait_for_interaction_response(strangers)).choices == []
 
 
+async def test_habit_archived_and_restore_offer_the_archived_habits(dc: DiscordHarness) -> None:
+    fake = dc.fake
+    dm = fake.dm_channel()
+    for title in ("Read 10 pages", "Run 5k", "Bread baking"):
+        await dc.slash("habit new", {"title": title}, channel=dm)
+    for title in ("read", "bread"):
+        (confirm,) = await dc.slash("habit delete", {"habit": title}, channel=dm)
+        await dc.press(confirm, "Archive")
+    (listing,) = await dc.slash("habit archived", {}, channel=dm)
+    assert "1. Bread baking — 0 done" in visible(listing.content)
+    assert [b["label"] for b in listing.buttons()] == [
+        "↺ Restore Bread baking",
+        "↺ Restore Read 10 pages",
+    ]
+    # /habit restore's habit option offers the archived habits, the others' offer the active.
+    offered = fake.autocomplete("habit restore", "habit")
+    archived = await fake.wait_for_interaction_response(offered)
+    assert [c["name"] for c in archived.choices] == ["Bread baking", "Read 10 pages"]
+    active = await fake.wait_for_interaction_response(fake.autocomplete("habit done", "habit"))
+    assert [c["name"] for c in active.choices] == ["Run 5k"]
+    (restored,) = await dc.slash("habit restore", {"habit": "Read 10 pages"}, channel=dm)
+    assert visible(restored.content) == (
+        "Restored Read 10 pages. It's back in /habit list with its history: 0 done, best streak "
+        "0 days."
+    )
+    active = await fake.wait_for_interaction_response(fake.autocomplete("habit done", "habit"))
+    assert [c["name"] for c in active.choices] == ["Run 5k", "Read 10 pages"]
+
+
 async def test_autocomplete_answers_nobody_banned(dc: DiscordHarness, bot: HabitLinkBot) -> None:
     """A person banned platform-wide gets no habit or tool suggestions (core decides), and gets
     them again once unbanned."""
