@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Bot, Message, Update
+from telegram import Bot, Message, MessageEntity, Update
 from telegram import Chat as TgChat
 from telegram import User as TgUser
 from telegram.error import TelegramError
@@ -65,6 +65,12 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
     original = message.reply_to_message
     if original is not None and original.from_user is not None and not original.from_user.is_bot:
         reply_to = person(original.from_user)
+    if parsed.command is not None and (named := _text_mention(message)) is not None:
+        # Someone without a username, picked from the member list: their name in the text,
+        # carrying their account. Whom the command is about, as a reply's author would be.
+        mentioned, rest = named
+        reply_to = person(mentioned)
+        parsed = command_for_us(rest, bot.username)
     return Request(
         sender=person(message.from_user),
         chat=chat(message.chat),
@@ -78,6 +84,20 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
         update_id=update_id,
         album=message.media_group_id if photo is not None else None,
     )
+
+
+def _text_mention(message: Message) -> tuple[TgUser, str] | None:
+    """The first person named by a text_mention entity (someone without a username), with the
+    message's text without that name."""
+    text = message.text or message.caption or ""
+    entities = message.entities if message.text else message.caption_entities
+    for entity in entities:
+        if entity.type == MessageEntity.TEXT_MENTION and entity.user and not entity.user.is_bot:
+            units = text.encode("utf-16-le")  # entity offsets count UTF-16 code units
+            start, end = 2 * entity.offset, 2 * (entity.offset + entity.length)
+            rest = units[:start] + " ".encode("utf-16-le") + units[end:]
+            return entity.user, rest.decode("utf-16-le", errors="replace")
+    return None
 
 
 def button_request(update: Update) -> Request | None:

@@ -16,6 +16,7 @@ from tests.fakes.telegram_models import (
     detect_entities,
     image_size,
     make_png,
+    utf16_len,
 )
 from tests.fakes.telegram_state import DEFAULT_PHOTO_SIZES, TelegramState
 
@@ -68,6 +69,34 @@ class UpdateInjection(TelegramState):
         user = user or self.default_user
         chat = chat or self.private_chat(user)
         message = self._user_message(chat, user, text=text, reply_to=reply_to, thread=thread)
+        return self._message_update(message)
+
+    def send_text_mentioning(
+        self,
+        text: str,
+        mentioned: FakeUser,
+        *,
+        chat: FakeChat | None = None,
+        user: FakeUser | None = None,
+    ) -> JSON:
+        """`text` followed by a mention of `mentioned` as clients make it for someone picked from
+        the member list: @username (a mention entity) when they have one, else their name with a
+        text_mention entity carrying their user object."""
+        user = user or self.default_user
+        chat = chat or self.private_chat(user)
+        if mentioned.username:
+            return self.send_text(f"{text}@{mentioned.username}", chat=chat, user=user)
+        name = " ".join(p for p in (mentioned.first_name, mentioned.last_name) if p)
+        message = self._user_message(chat, user, text=text + name)
+        message.entities = [
+            *detect_entities(text),
+            {
+                "type": "text_mention",
+                "offset": utf16_len(text),
+                "length": utf16_len(name),
+                "user": mentioned.to_api(),
+            },
+        ]
         return self._message_update(message)
 
     def send_command(

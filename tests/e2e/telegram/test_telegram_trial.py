@@ -1,0 +1,68 @@
+"""What Telegram does that is inconvenient: people without a username named by a text mention,
+odd deep links and very long names."""
+
+from __future__ import annotations
+
+from tests.fakes.telegram_models import FakeChat, FakeUser
+from tests.support.telegram import TelegramHarness
+
+
+async def group_with(telegram: TelegramHarness, *members: FakeUser) -> FakeChat:
+    """Alice's public group, which `members` have joined."""
+    group = telegram.fake.new_group("Runners")
+    await telegram.say("/newgroup Runners public", chat=group)
+    for member in members:
+        (joined,) = await telegram.say("/join", chat=group, user=member)
+        assert (joined.plain_text or "").startswith("Welcome to Runners"), joined.plain_text
+    return group
+
+
+async def test_kick_and_promote_someone_without_a_username_by_text_mention(
+    telegram: TelegramHarness,
+) -> None:
+    """Without a username, a client names a person with a text_mention (their user object)."""
+    fake = telegram.fake
+    carol = fake.new_user("Carol", last_name="Díaz")  # no username
+    dan = fake.new_user("Dan")
+    group = await group_with(telegram, carol, dan)
+    since = len(fake.sent_messages)
+    fake.send_text_mentioning("/promote ", carol, chat=group)
+    promoted = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert "Carol Díaz" in (promoted.plain_text or ""), promoted.plain_text
+    assert "admin" in (promoted.plain_text or "").lower()
+    since = len(fake.sent_messages)
+    fake.send_text_mentioning("/kick ", dan, chat=group, user=carol)
+    kicked = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert "Dan" in (kicked.plain_text or "") and "know" not in (kicked.plain_text or "")
+    (members,) = await telegram.say("/members", chat=group)
+    assert "Dan" not in (members.plain_text or "") and "Carol" in (members.plain_text or "")
+
+
+async def test_start_with_an_unknown_deep_link(telegram: TelegramHarness) -> None:
+    (reply,) = await telegram.say("/start nonsense-code_123")
+    assert reply.plain_text, reply.plain_text
+    (again,) = await telegram.say("/habits")
+    assert (again.plain_text or "").startswith("You have no habits yet.")
+
+
+async def test_very_long_names_in_members_and_board(telegram: TelegramHarness) -> None:
+    fake = telegram.fake
+    long = fake.new_user("W" * 64, last_name="🦄" * 64)
+    group = await group_with(telegram, long)
+    (members,) = await telegram.say("/members", chat=group)
+    assert "Alice" in (members.plain_text or "")
+    (board,) = await telegram.say("/board", chat=group)
+    assert board.plain_text
+
+
+async def test_a_promote_by_reply_to_someone_without_a_username(telegram: TelegramHarness) -> None:
+    fake = telegram.fake
+    erin = fake.new_user("Erin")
+    group = await group_with(telegram, erin)
+    update = fake.send_text("morning all", chat=group, user=erin)
+    hello = fake.message(group.id, update["message"]["message_id"])
+    assert hello is not None
+    since = len(fake.sent_messages)
+    fake.send_text("/promote", chat=group, reply_to=hello)
+    reply = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert "Erin" in (reply.plain_text or "") and "admin" in (reply.plain_text or "").lower()
