@@ -58,6 +58,8 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
     parsed = command_for_us(text, bot.username)
     if parsed.for_another_bot:
         return None
+    if parsed.command is not None and message.forward_origin is not None:
+        return None  # someone else's command, forwarded: not what the sender asks of us
     photo = _picture(message, bot)
     if not text and photo is None:
         return None

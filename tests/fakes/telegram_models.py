@@ -122,6 +122,7 @@ class StoredMessage:
     migrate_from_chat_id: int | None = None
     message_thread_id: int | None = None  # the forum topic it is in (None: General)
     media_group_id: str | None = None  # the album it is one photo of
+    forward_origin: JSON | None = None  # a forwarded message: who wrote it first (MessageOrigin)
     edits: list[EditRecord] = field(default_factory=list)
     method: str = "user"
 
@@ -154,6 +155,8 @@ class StoredMessage:
                 data[key] = getattr(self, key)
         if self.edit_date is not None:
             data["edit_date"] = self.edit_date
+        if self.forward_origin is not None:
+            data["forward_origin"] = self.forward_origin
         if self.message_thread_id is not None:
             data["message_thread_id"] = self.message_thread_id
             data["is_topic_message"] = True

@@ -99,6 +99,26 @@ class UpdateInjection(TelegramState):
         ]
         return self._message_update(message)
 
+    def forward_text(
+        self,
+        text: str,
+        *,
+        origin: FakeUser,
+        chat: FakeChat | None = None,
+        user: FakeUser | None = None,
+    ) -> JSON:
+        """`user` forwards a text message `origin` wrote (forward_origin of type "user"); the
+        text keeps its entities, commands included, as Telegram forwards them."""
+        user = user or self.default_user
+        chat = chat or self.private_chat(user)
+        message = self._user_message(chat, user, text=text)
+        message.forward_origin = {
+            "type": "user",
+            "date": int(time.time()) - 60,
+            "sender_user": origin.to_api(),
+        }
+        return self._message_update(message)
+
     def send_command(
         self,
         command: str,

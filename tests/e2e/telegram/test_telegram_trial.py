@@ -1,5 +1,5 @@
 """What Telegram does that is inconvenient: people without a username named by a text mention,
-odd deep links and very long names."""
+forwarded commands, odd deep links and very long names."""
 
 from __future__ import annotations
 
@@ -36,6 +36,16 @@ async def test_kick_and_promote_someone_without_a_username_by_text_mention(
     assert "Dan" in (kicked.plain_text or "") and "know" not in (kicked.plain_text or "")
     (members,) = await telegram.say("/members", chat=group)
     assert "Dan" not in (members.plain_text or "") and "Carol" in (members.plain_text or "")
+
+
+async def test_a_forwarded_command_is_not_the_senders_command(telegram: TelegramHarness) -> None:
+    fake = telegram.fake
+    bob = fake.new_user("Bob", username="bob_runs")
+    since = len(fake.sent_messages)
+    fake.forward_text("/newhabit Spy on Bob", origin=bob)
+    (reply,) = await telegram.say("/habits")
+    assert (reply.plain_text or "").startswith("You have no habits yet."), reply.plain_text
+    assert fake.sent_messages[since:][-1] is reply
 
 
 async def test_start_with_an_unknown_deep_link(telegram: TelegramHarness) -> None:
