@@ -32,7 +32,12 @@ from adapters.telegram.intake import Intake
 from adapters.telegram.limits import OVERALL_LIMIT, ChatRateLimiter
 from adapters.telegram.presses import Presses
 from adapters.telegram.render import caption, keyboard, split, to_html
-from adapters.telegram.translate import PLATFORM, button_request, message_request
+from adapters.telegram.translate import (
+    PLATFORM,
+    anonymous_command,
+    button_request,
+    message_request,
+)
 from bot.commands import Where
 from bot.delivery import Refused, SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
@@ -48,6 +53,11 @@ log = logging.getLogger("habitlink.telegram")
 SORRY_SEND = (
     "Sorry, something went wrong on my side while answering. "
     "What you sent may already be saved, so please check (/habits) before sending it again."
+)
+# A command sent as the group (an anonymous admin) or as a channel: nobody to act for.
+ANONYMOUS = (
+    "You're posting as a chat, not as yourself, so I can't tell who you are. Send it as "
+    'yourself: turn off "Remain anonymous" in your admin rights, or pick yourself as sender.'
 )
 PTBApp = Application[Any, Any, Any, Any, Any, Any]
 # A notification waits at most this long for its chat's 429 pause (a group's can be a minute):
@@ -133,6 +143,8 @@ class TelegramAdapter:
             return
         request = message_request(message, context.bot, update.update_id)
         if request is None:
+            if anonymous_command(message, context.bot) in self.bot.router.commands:
+                self.reply_later(message.chat_id, Response.say(ANONYMOUS), thread=topic(message))
             return
         response = await self.bot.handle(request)
         if response.recorded:  # marked handled with its effect: the intake skips its own mark

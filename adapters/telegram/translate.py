@@ -48,6 +48,17 @@ def command_for_us(text: str, bot_username: str) -> ParsedCommand:
     return ParsedCommand(command, args, addressed=addressed)
 
 
+def anonymous_command(message: Message, bot: Bot) -> str | None:
+    """The command (name) of someone posting in a group as a chat rather than as themselves: an
+    anonymous admin (as the group) or a member posting as their channel. We can't tell who they
+    are; None for anything else, and for a channel's post Telegram copies into its linked group."""
+    if message.sender_chat is None or message.is_automatic_forward:
+        return None
+    if message.chat.type == TgChat.CHANNEL or message.forward_origin is not None:
+        return None
+    return command_for_us(message.text or message.caption or "", bot.username).command
+
+
 def message_request(message: Message, bot: Bot, update_id: int | None = None) -> Request | None:
     """A message (text or photo) from a person; None for what the bot should not answer."""
     if message.from_user is None or message.from_user.is_bot:

@@ -228,8 +228,8 @@ async def test_odd_updates_get_no_reply_and_do_not_crash(
         fake.edit_user_message(mine, "/newhabit Edited in")
         fake.channel_post("/habits", channel=channel)
         fake.channel_post("hello subscribers", channel=channel)
-        fake.send_as_anonymous_admin("/habits", group=group)
-        fake.send_as_anonymous_admin("/newhabit Secret", group=group, signature="Boss")
+        fake.send_as_anonymous_admin("morning all", group=group, signature="Boss")
+        fake.send_as_anonymous_admin("/frobnicate", group=group)  # none of ours
         automatic_forward(fake, group, channel)
         await probe(telegram, since)
         post = fake.message(channel.id, 1)

@@ -1,8 +1,9 @@
 """What Telegram does that is inconvenient: people without a username named by a text mention,
-forwarded commands, odd deep links and very long names."""
+forwarded commands, anonymous admins, odd deep links and very long names."""
 
 from __future__ import annotations
 
+from adapters.telegram.adapter import ANONYMOUS
 from tests.fakes.telegram_models import FakeChat, FakeUser
 from tests.support.telegram import TelegramHarness
 
@@ -46,6 +47,22 @@ async def test_a_forwarded_command_is_not_the_senders_command(telegram: Telegram
     (reply,) = await telegram.say("/habits")
     assert (reply.plain_text or "").startswith("You have no habits yet."), reply.plain_text
     assert fake.sent_messages[since:][-1] is reply
+
+
+async def test_an_anonymous_admin_is_told_to_post_as_themselves(
+    telegram: TelegramHarness,
+) -> None:
+    fake = telegram.fake
+    group = fake.new_group("Quiet")
+    since = len(fake.sent_messages)
+    fake.send_as_anonymous_admin("/newgroup Quiet", group=group)
+    reply = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert reply.plain_text == ANONYMOUS
+    since = len(fake.sent_messages)
+    fake.send_as_anonymous_admin("/kick@HabitLinkTestBot", group=group, signature="Boss")
+    assert (await fake.wait_for_message(chat_id=group.id, since=since)).plain_text == ANONYMOUS
+    (info,) = await telegram.say("/groupinfo", chat=group)  # nothing was created
+    assert (info.plain_text or "").startswith("This chat has no HabitLink group yet.")
 
 
 async def test_start_with_an_unknown_deep_link(telegram: TelegramHarness) -> None:
