@@ -387,6 +387,8 @@ class TelegramAdapter:
                 return True
             log.warning("could not edit a message", extra={"error": exc.message})
             return False
+        except ChatMigrated:  # a message of a basic group since upgraded: it stays as it is,
+            return False  # and the new version goes to the supergroup (see `send`)
         return True
 
     async def publish_commands(self) -> None:

@@ -3,7 +3,12 @@ forwarded commands, anonymous admins, odd deep links and very long names."""
 
 from __future__ import annotations
 
-from adapters.telegram.adapter import ANONYMOUS
+import asyncio
+import logging
+
+import pytest
+
+from adapters.telegram.adapter import ANONYMOUS, SORRY_SEND
 from tests.fakes.telegram_models import FakeChat, FakeUser
 from tests.support.telegram import TelegramHarness
 
@@ -93,3 +98,28 @@ async def test_a_promote_by_reply_to_someone_without_a_username(telegram: Telegr
     fake.send_text("/promote", chat=group, reply_to=hello)
     reply = await fake.wait_for_message(chat_id=group.id, since=since)
     assert "Erin" in (reply.plain_text or "") and "admin" in (reply.plain_text or "").lower()
+
+
+async def test_a_like_pressed_in_the_old_chat_after_an_upgrade(
+    telegram: TelegramHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A card posted before the basic group became a supergroup stays in the old chat, which
+    Telegram no longer lets anyone edit or write to: its Like button still counts, and the
+    updated card comes to the supergroup as a new message (as for any card too old to edit)."""
+    fake = telegram.fake
+    bob = fake.new_user("Bob", username="bob")
+    old = fake.new_group("Basic", supergroup=False)
+    await telegram.say("/newgroup Basic public", chat=old)
+    await telegram.say("/join", chat=old, user=bob)
+    (card,) = await telegram.say("/learn Shoes by the door", chat=old)
+    new = fake.upgrade_group(old)
+    await asyncio.wait_for(telegram.adapter.settled(), 5)
+    since = len(fake.sent_messages)
+    with caplog.at_level(logging.WARNING, logger="habitlink"):
+        notice = await telegram.press(card, text="👍 Like", user=bob)
+    assert notice == "👍 You like Alice's learning."
+    (fresh,) = fake.sent_messages[since:]
+    assert fresh.chat_id == new.id
+    assert fresh.plain_text == "💡 Alice shared a learning in Basic:\nShoes by the door\n👍 1 like"
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert SORRY_SEND not in [m.plain_text for m in fake.sent_messages]
