@@ -204,3 +204,9 @@ async def test_a_time_with_a_dot_reads_as_with_a_colon(console: ConsoleSession) 
         "I'll remind you of Read at 19:05 every day (UTC). Next: Mon 23 Mar, 19:05."
     )
     assert "needs HH:MM" in await console.say("/remind read 19.3")
+    assert await console.say("/summarytime sun 18.00") == bot(
+        "Your weekly summary now comes on Sun at 18:00 (UTC)."
+    )
+    assert await console.say("/summarytime fri 6pm") == bot(
+        "Your weekly summary now comes on Fri at 18:00 (UTC)."
+    )
