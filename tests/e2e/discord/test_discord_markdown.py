@@ -22,3 +22,22 @@ async def test_list_like_lines_show_without_a_stray_backslash(
             f"💡 Alice shared a learning in Runners:\n{text}\n👍 0 likes"
         )
         assert "\n \\- one\n\t\\- two\n\\-three\n\\> quote\n\\# head\n" in card.content
+
+
+async def test_a_command_in_the_wrong_place_is_named_as_discord_names_it(
+    dc: DiscordHarness,
+) -> None:
+    """/group info in a DM, /link in a channel: the answer names Discord's command, clickable
+    (not the neutral /groupinfo, which Discord has not)."""
+    fake = dc.fake
+    dm = fake.dm_channel()
+    (info,) = await dc.slash("group info", channel=dm)
+    assert visible(info.content) == "/group info works in a group chat."
+    group = fake.find_command("group", dm)["id"]
+    assert info.content == f"</group info:{group}> works in a group chat."
+    (book,) = await dc.slash("lifebook")  # in #general
+    lifebook = fake.find_command("lifebook", dm)["id"]
+    assert book.content == f"</lifebook:{lifebook}> works in a private chat with me."
+    (link,) = await dc.slash("link")
+    assert visible(link.content).endswith("Message me directly and send /link there.")
+    assert f"</link:{fake.find_command('link')['id']}>" in link.content
