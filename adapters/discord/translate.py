@@ -44,6 +44,12 @@ def interaction_chat(interaction: discord.Interaction[Any]) -> Chat:
     return chat(interaction.channel, channel_id, interaction.guild_id)
 
 
+def typed_answers(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the person's typed messages here reach the bot: always in a DM, in a channel
+    only with the message-content intent."""
+    return interaction.guild_id is None or interaction.client.intents.message_content
+
+
 def slash_request(
     interaction: discord.Interaction[Any], command: Command, values: Mapping[str, Any]
 ) -> Request:
@@ -62,12 +68,16 @@ def slash_request(
         photo=attachment_photo(attachment) if isinstance(attachment, discord.Attachment) else None,
         reply_to=person(target) if isinstance(target, discord.abc.User) else None,
         addressed=True,  # a slash command always names this bot
+        typed_answers=typed_answers(interaction),
     )
 
 
 def button_request(interaction: discord.Interaction[Any], payload: str) -> Request:
     return Request(
-        sender=person(interaction.user), chat=interaction_chat(interaction), button=payload
+        sender=person(interaction.user),
+        chat=interaction_chat(interaction),
+        button=payload,
+        typed_answers=typed_answers(interaction),
     )
 
 
