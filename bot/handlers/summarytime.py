@@ -17,7 +17,7 @@ from bot.router import Router
 from core.groups.service import MANAGERS
 from core.habits.schedule import WEEKDAY_NAMES
 from core.numbers import parse_int
-from core.reminders.service import parse_time
+from core.reminders.service import looks_like_time, parse_time
 from core.reminders.timing import next_weekly
 from core.users.service import plan_weekly_summary
 
@@ -87,11 +87,11 @@ async def summarytime(ctx: Context) -> Response:
 
 
 def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
-    """['sun', '18'] or ['sunday', '18:00'] -> (6, 18)."""
+    """['sun', '18'], ['sunday', '18:00'], ['sun', '18.00'] or ['sun', '6pm'] -> (6, 18)."""
     if len(words) != 2:
         return None
     day = next((i for i, name in enumerate(WEEKDAY_NAMES) if words[0][:3] == name.lower()), None)
-    hour = parse_time(words[1]) if ":" in words[1] else None
+    hour = parse_time(words[1]) if looks_like_time(words[1]) else None
     whole_hour = parse_int(words[1], 0, 23)
     if hour is None and whole_hour is not None:
         hour = time(whole_hour)

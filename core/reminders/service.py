@@ -15,11 +15,11 @@ from core.errors import InvalidInput
 from core.reminders.timing import ALL_DAYS, next_occurrence
 
 MAX_PER_HABIT = 5
-_TIME = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?", re.IGNORECASE)
+_TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?", re.IGNORECASE)
 
 
 def parse_time(text: str) -> time | None:
-    """'07:30', '7:30', '19:05', '7pm', '7:30am' -> a time; None when it isn't one."""
+    """'07:30', '7:30', '19:05', '19.05', '7pm', '7:30am' -> a time; None when it isn't one."""
     match = _TIME.fullmatch(text.strip())
     if match is None or (match.group(2) is None and match.group(3) is None):
         return None
@@ -36,7 +36,7 @@ def parse_time(text: str) -> time | None:
 
 def looks_like_time(word: str) -> bool:
     return bool(_TIME.fullmatch(word.strip())) and (
-        ":" in word or word.lower()[-2:] in {"am", "pm"}
+        ":" in word or "." in word or word.lower()[-2:] in {"am", "pm"}
     )
 
 

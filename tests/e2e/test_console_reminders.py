@@ -192,3 +192,21 @@ async def test_quiet_hours_that_cannot_be_read_say_so_and_change_nothing(
             "Quiet hours: 22:00–07:00. Set them like /quiethours 22-7 or turn them off with "
             "/quiethours off.",
         )
+
+
+async def test_a_time_with_a_dot_reads_as_with_a_colon(console: ConsoleSession) -> None:
+    """19.30 is how much of the world writes half past seven in the evening."""
+    await console.say("/newhabit Read")
+    assert await console.say("/remind read 19.30") == bot(
+        "I'll remind you of Read at 19:30 every day (UTC). Next: Mon 23 Mar, 19:30."
+    )
+    assert await console.say("/remind read 7.05pm") == bot(
+        "I'll remind you of Read at 19:05 every day (UTC). Next: Mon 23 Mar, 19:05."
+    )
+    assert "needs HH:MM" in await console.say("/remind read 19.3")
+    assert await console.say("/summarytime sun 18.00") == bot(
+        "Your weekly summary now comes on Sun at 18:00 (UTC)."
+    )
+    assert await console.say("/summarytime fri 6pm") == bot(
+        "Your weekly summary now comes on Fri at 18:00 (UTC)."
+    )
