@@ -259,9 +259,9 @@ class HabitLinkBot:
                     f"I don't know /{req.command}. ", hint("Send /help to see what I can do.")
                 )
             if command.where is Where.PRIVATE and not req.chat.is_private:
-                return Response.say(f"/{command.name} works in a private chat with me.")
+                return Response.say(hint(f"/{command.name} works in a private chat with me."))
             if command.where is Where.GROUP and req.chat.is_private:
-                return Response.say(f"/{command.name} works in a group chat.")
+                return Response.say(hint(f"/{command.name} works in a group chat."))
             return await run_command(ctx, command)
         if ctx.flow is not None:
             flow_handler = self.router.flows.get(ctx.flow.name)

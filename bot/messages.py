@@ -97,6 +97,10 @@ class Request:
     # One photo of several sent at once (Telegram's album, which arrives as one message per
     # photo, the caption on the first): the photos of one post share this id.
     album: str | None = None
+    # Whether the person's next plain message in this chat reaches the bot (False in a Discord
+    # channel without the message-content intent): guided steps that wait for typed answers
+    # point elsewhere when it does not.
+    typed_answers: bool = True
     # Set when text, arguments or a button payload were over the caps (and were cut to them):
     # the dispatcher refuses such a request before doing any work.
     too_long: bool = field(default=False, init=False)

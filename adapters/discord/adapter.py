@@ -27,7 +27,7 @@ from adapters.discord.translate import (
     button_request,
     chat,
     habit_titles,
-    message_request,
+    message_requests,
     person,
     slash_request,
     tool_titles,
@@ -236,16 +236,17 @@ class DiscordAdapter:
         me = self.client.user
         if me is None:
             return
-        request = message_request(message, me.id)
-        if request is None:
+        requests = message_requests(message, me.id)
+        if not requests:
             return
 
         async def handle() -> None:
-            response = await self.bot.handle(request)
-            try:
-                await self.deliver(message.channel, response)
-            except discord.HTTPException as exc:
-                log.warning("could not answer a message", extra={"error": repr(exc)})
+            for request in requests:  # several images: one request each, one proof for all
+                response = await self.bot.handle(request)
+                try:
+                    await self.deliver(message.channel, response)
+                except discord.HTTPException as exc:
+                    log.warning("could not answer a message", extra={"error": repr(exc)})
 
         keys = (("channel", message.channel.id), ("user", message.author.id))
         self.messages.submit(keys, handle)

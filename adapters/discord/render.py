@@ -30,9 +30,15 @@ _ZWSP = "\u200b"
 
 
 # --- text ------------------------------------------------------------------------------------
+# discord.py escapes a dash that would start a list item with a backslash before the spaces
+# (or blank lines) ahead of it, where Discord shows it ("\ - one"): it goes before the dash.
+_LIST_DASH = re.compile(r"^\\(\s*)-", re.MULTILINE)
+
+
 def escape(text: str) -> str:
     """User text shown literally: no Markdown, no @everyone/@here or <@id> mentions."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    escaped = discord.utils.escape_markdown(text)
+    return discord.utils.escape_mentions(_LIST_DASH.sub(r"\1\\-", escaped))
 
 
 def _wrap(marker: str, text: str) -> str:

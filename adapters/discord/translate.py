@@ -44,6 +44,12 @@ def interaction_chat(interaction: discord.Interaction[Any]) -> Chat:
     return chat(interaction.channel, channel_id, interaction.guild_id)
 
 
+def typed_answers(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the person's typed messages here reach the bot: always in a DM, in a channel
+    only with the message-content intent."""
+    return interaction.guild_id is None or interaction.client.intents.message_content
+
+
 def slash_request(
     interaction: discord.Interaction[Any], command: Command, values: Mapping[str, Any]
 ) -> Request:
@@ -62,12 +68,16 @@ def slash_request(
         photo=attachment_photo(attachment) if isinstance(attachment, discord.Attachment) else None,
         reply_to=person(target) if isinstance(target, discord.abc.User) else None,
         addressed=True,  # a slash command always names this bot
+        typed_answers=typed_answers(interaction),
     )
 
 
 def button_request(interaction: discord.Interaction[Any], payload: str) -> Request:
     return Request(
-        sender=person(interaction.user), chat=interaction_chat(interaction), button=payload
+        sender=person(interaction.user),
+        chat=interaction_chat(interaction),
+        button=payload,
+        typed_answers=typed_answers(interaction),
     )
 
 
@@ -75,36 +85,50 @@ def _mention_prefix(bot_id: int) -> re.Pattern[str]:
     return re.compile(rf"^\s*<@!?{bot_id}>\s*")
 
 
-def message_request(message: discord.Message, bot_id: int) -> Request | None:
-    """A person's message (text, or an image with a caption); None for what is not for us.
-    A leading mention of the bot is dropped ('@HabitLink /help' is '/help', addressed)."""
+def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
+    """A person's message (text, or images with a caption) as requests; none for what is not
+    for us. Several images are one request each, as an album (the caption with the first): one
+    proof for them all. A leading mention of the bot is dropped ('@HabitLink /help' is '/help',
+    addressed)."""
     if message.author.bot or message.webhook_id is not None:
-        return None
+        return []
     if message.type not in (discord.MessageType.default, discord.MessageType.reply):
-        return None
+        return []
     text = message.content or ""
     mention = _mention_prefix(bot_id)
     addressed = mention.match(text) is not None
     text = mention.sub("", text, count=1)
-    image = next((a for a in message.attachments if is_image(a)), None)
-    photo = attachment_photo(image) if image is not None else None
-    if not text.strip() and photo is None:
-        return None
+    images = [a for a in message.attachments if is_image(a)]
+    if not text.strip() and not images:
+        return []
     reply_to = None
     reference = message.reference.resolved if message.reference else None
     if isinstance(reference, discord.Message) and not reference.author.bot:
         reply_to = person(reference.author)
     command, args = parse_command(text)
-    return Request(
+    first = Request(
         sender=person(message.author),
         chat=chat(message.channel, message.channel.id, message.guild.id if message.guild else None),
         text=text,
         command=command,
         args=args,
-        photo=photo,
+        photo=attachment_photo(images[0]) if images else None,
         reply_to=reply_to,
         addressed=addressed,
+        album=str(message.id) if len(images) > 1 else None,
     )
+    rest = [
+        Request(
+            sender=first.sender,
+            chat=first.chat,
+            photo=attachment_photo(image),
+            reply_to=reply_to,
+            addressed=addressed,
+            album=first.album,
+        )
+        for image in images[1:]
+    ]
+    return [first, *rest]
 
 
 def is_image(attachment: discord.Attachment) -> bool:

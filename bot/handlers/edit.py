@@ -63,7 +63,7 @@ async def edithabit(ctx: Context) -> Response:
     field = FIELD_WORDS[word]
     value = ctx.args.text("value")
     if not value:
-        return _ask_value(ctx, habit, field)
+        return await _ask_value(ctx, habit, field)
     await ctx.habits.edit(habit, field, value)
     return Response.say("Saved.\n\n", await full_card(ctx, habit))
 
@@ -82,7 +82,16 @@ async def _choose_field(ctx: Context, habit: Habit, *, edit: bool = False) -> Re
     )
 
 
-def _ask_value(ctx: Context, habit: Habit, field: EditableField) -> Response:
+async def _ask_value(ctx: Context, habit: Habit, field: EditableField) -> Response:
+    if not ctx.request.typed_answers:  # the answer would never reach the bot: say it in one go
+        number = [h.id for h in await ctx.habits.active(ctx.user)].index(habit.id) + 1
+        return Response.say(
+            hint(
+                "I can't read typed answers in this channel. Send "
+                f"/edithabit {number} {field.value} VALUE here, or edit it in a private chat "
+                "with me."
+            )
+        )
     ctx.start_flow(FLOW, field.value, habit_id=habit.id)
     clear = "" if field in (EditableField.TITLE, EditableField.SCHEDULE) else " Send - to clear it."
     example = (
@@ -109,7 +118,7 @@ async def press_field(ctx: Context, args: list[str]) -> Response:
     habit = await _owned(ctx, args)
     if habit is None or len(args) != 2 or args[1] not in FIELD_WORDS:
         return Response(notice="That habit isn't on your list (any more).")
-    return _ask_value(ctx, habit, FIELD_WORDS[args[1]])
+    return await _ask_value(ctx, habit, FIELD_WORDS[args[1]])
 
 
 @router.flow(FLOW)

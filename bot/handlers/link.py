@@ -11,7 +11,7 @@ from typing import Any
 from bot.buttons import LINK_CANCEL, LINK_JOIN, button_payload
 from bot.commands import Arg
 from bot.context import Context
-from bot.messages import Button, Reply, Response, Rich, bold, code, command, rich
+from bot.messages import Button, Reply, Response, Rich, bold, code, command, hint, rich
 from bot.router import Router
 from core.db.models import Identity, User
 from core.numbers import parse_int
@@ -63,9 +63,9 @@ async def link(ctx: Context) -> Response:
     typed = ctx.args.text("code")
     if not ctx.request.chat.is_private:
         if not typed:
-            return Response.say(IN_GROUP)
+            return Response.say(hint(IN_GROUP))
         await service(ctx).void(typed)
-        return Response.say(CODE_IN_GROUP)
+        return Response.say(hint(CODE_IN_GROUP))
     identity = await sender_identity(ctx)
     if not typed:
         issued = await service(ctx).issue(ctx.user.id, identity.id)

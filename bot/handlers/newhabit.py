@@ -56,6 +56,12 @@ STEPS = (
     Step("reward", "How will you reward yourself? (the reward)", "a cup of tea"),
 )
 STEP_INDEX = {s.key: i for i, s in enumerate(STEPS)}
+# Where the person's typed answers do not reach the bot (a Discord channel without the
+# message-content intent), the guided setup would wait for answers it never sees.
+UNREAD_HERE = (
+    "I can't read typed answers in this channel, so the guided setup works in a private chat "
+    "with me. Here, give the habit a title: /newhabit TITLE."
+)
 SCHEDULE_CHOICES = (("Every day", "daily"), ("Weekdays", "weekdays"), ("3× a week", "3x"))
 
 
@@ -91,6 +97,8 @@ async def newhabit(ctx: Context) -> Response:
             *(["\n\nWhich of your Lifebook goals or values does it serve?"] if serves else []),
             buttons=serves,
         )
+    if not ctx.request.typed_answers:
+        return Response.say(hint(UNREAD_HERE))
     ctx.start_flow(FLOW, STEPS[0].key)
     return _ask(0, intro=True)
 
