@@ -158,7 +158,7 @@ class TelegramAdapter:
         if query is None:
             return
         self.presses.handling(query)
-        request = button_request(update)
+        request = button_request(update, context.bot)
         if request is None:
             await self.presses.answer(query, "That button no longer works.")
             return

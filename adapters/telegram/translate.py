@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from telegram import Bot, Message, MessageEntity, Update
 from telegram import Chat as TgChat
 from telegram import User as TgUser
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
@@ -96,7 +97,15 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
         addressed=parsed.addressed,
         update_id=update_id,
         album=message.media_group_id if photo is not None else None,
+        typed_answers=reads_answers(message.chat, bot),
     )
+
+
+def reads_answers(where: TgChat, bot: Bot) -> bool:
+    """Whether a person's plain messages here reach the bot: in a private chat always; in a
+    group only with privacy mode off (getMe's can_read_all_group_messages). In privacy mode a
+    group sends the bot commands and replies to it, so a guided step there would wait in vain."""
+    return where.type == ChatType.PRIVATE or bool(bot.can_read_all_group_messages)
 
 
 def _text_mention(message: Message) -> tuple[TgUser, str] | None:
@@ -113,7 +122,7 @@ def _text_mention(message: Message) -> tuple[TgUser, str] | None:
     return None
 
 
-def button_request(update: Update) -> Request | None:
+def button_request(update: Update, bot: Bot) -> Request | None:
     query = update.callback_query
     if query is None or query.data is None or query.message is None:
         return None
@@ -122,6 +131,7 @@ def button_request(update: Update) -> Request | None:
         chat=chat(query.message.chat),
         button=query.data,
         update_id=update.update_id,
+        typed_answers=reads_answers(query.message.chat, bot),
     )
 
 

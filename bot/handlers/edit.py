@@ -87,7 +87,7 @@ async def _ask_value(ctx: Context, habit: Habit, field: EditableField) -> Respon
         number = [h.id for h in await ctx.habits.active(ctx.user)].index(habit.id) + 1
         return Response.say(
             hint(
-                "I can't read typed answers in this channel. Send "
+                "I can't read typed answers here. Send "
                 f"/edithabit {number} {field.value} VALUE here, or edit it in a private chat "
                 "with me."
             )

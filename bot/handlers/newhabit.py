@@ -59,7 +59,7 @@ STEP_INDEX = {s.key: i for i, s in enumerate(STEPS)}
 # Where the person's typed answers do not reach the bot (a Discord channel without the
 # message-content intent), the guided setup would wait for answers it never sees.
 UNREAD_HERE = (
-    "I can't read typed answers in this channel, so the guided setup works in a private chat "
+    "I can't read typed answers here, so the guided setup works in a private chat "
     "with me. Here, give the habit a title: /newhabit TITLE."
 )
 SCHEDULE_CHOICES = (("Every day", "daily"), ("Weekdays", "weekdays"), ("3× a week", "3x"))

@@ -14,8 +14,8 @@ async def test_guided_steps_in_a_channel_need_the_message_content_intent(
     fake = dc.fake
     (guided,) = await dc.slash("habit new")  # in #general, no message-content intent
     assert visible(guided.content) == (
-        "I can't read typed answers in this channel, so the guided setup works in a private "
-        "chat with me. Here, give the habit a title: /habit new TITLE."
+        "I can't read typed answers here, so the guided setup works in a private chat with me. "
+        "Here, give the habit a title: /habit new TITLE."
     )
     # No flow waits for an answer the bot cannot see: the next slash command is just that.
     await dc.slash("habit new", {"title": "Read"})
@@ -23,8 +23,8 @@ async def test_guided_steps_in_a_channel_need_the_message_content_intent(
     pressed = await dc.press(edit, "Why it matters")
     assert pressed.callback is not None
     assert visible(fake.last_message().content) == (
-        "I can't read typed answers in this channel. Send /habit edit 1 why VALUE here, or edit "
-        "it in a private chat with me."
+        "I can't read typed answers here. Send /habit edit 1 why VALUE here, or edit it in a "
+        "private chat with me."
     )
     (saved,) = await dc.slash("habit edit", {"habit": "1", "field": "why", "value": "Calm"})
     assert visible(saved.content).startswith("Saved.")
