@@ -89,7 +89,7 @@ async def newhabit(ctx: Context) -> Response:
         return Response.say(
             "Created ",
             bold(habit.title),
-            f", {habit.schedule.describe()}. Check in with ",
+            f", {habit.schedule.phrase()}. Check in with ",
             command("done", await _short_ref(ctx, habit)),
             hint(" or /habits. Add why, identity and a cue with "),
             example("/edithabit"),

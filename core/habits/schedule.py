@@ -110,6 +110,18 @@ class Schedule:
         n = self.times_per_week
         return "once a week" if n == 1 else f"{n} times a week"
 
+    def phrase(self) -> str:
+        """`describe` as said in a sentence: 'every day', 'on weekdays', 'on Mon, Wed, Fri',
+        '3 times a week' ("Created Read, on Mon, Wed, Fri.")."""
+        if self.kind is not ScheduleKind.WEEKDAYS:
+            return self.describe()
+        days = set(self.weekdays)
+        if days == {0, 1, 2, 3, 4}:
+            return "on weekdays"
+        if days == {5, 6}:
+            return "on weekends"
+        return f"on {self.describe()}"
+
     @classmethod
     def parse(cls, text: str) -> Schedule:
         """Read 'daily', 'weekdays', 'weekends', 'mon wed fri', '3x', '3 times a week'."""

@@ -42,11 +42,11 @@ async def test_a_title_that_is_a_number_finds_its_habit(console: ConsoleSession)
 
 async def test_one_line_newhabit_reads_a_schedule_at_its_end(console: ConsoleSession) -> None:
     out = await console.say("/newhabit Read mon wed fri")
-    assert out.startswith("bot: Created Read, Mon, Wed, Fri. Check in with /done read")
+    assert out.startswith("bot: Created Read, on Mon, Wed, Fri. Check in with /done read")
     out = await console.say("/newhabit Run 3x")
     assert out.startswith("bot: Created Run, 3 times a week.")
     out = await console.say("/newhabit Gym on weekdays")
-    assert out.startswith("bot: Created Gym, Mon, Tue, Wed, Thu, Fri.")
+    assert out.startswith("bot: Created Gym, on weekdays.")
     out = await console.say("/newhabit Push ups 20x")  # no schedule: all of it is the title
     assert out.startswith("bot: Created Push ups 20x, every day.")
     out = await console.say("/newhabit 3x")  # a title needs a word
@@ -56,7 +56,7 @@ async def test_one_line_newhabit_reads_a_schedule_at_its_end(console: ConsoleSes
     out = await console.say("/habits")
     assert "1. ○ Read —" in out and "2. · Run — streak 0 weeks" in out
     out = await console.say("/newhabit Stretch, mon wed")  # the comma parts them
-    assert out.startswith("bot: Created Stretch, Mon, Wed.")
+    assert out.startswith("bot: Created Stretch, on Mon, Wed.")
     out = await console.say("/newhabit Meditate every day")
     assert out.startswith("bot: Created Meditate, every day.")
 
@@ -77,7 +77,7 @@ async def test_the_guided_flows_title_step_is_never_cut(console: ConsoleSession)
         "Check in with /habits. Small and daily beats big and rare.",
     )
     out = await console.say("/newhabit Call mom monday")  # the one line: Call mom, on Mondays
-    assert out.startswith("bot: Created Call mom, Mon.")
+    assert out.startswith("bot: Created Call mom, on Mon.")
     await console.say("/newhabit")
     out = await console.say("CALL MOM   monday")  # refused at the title step, asked again
     assert "You already have a habit called “Call mom monday”." in out

@@ -121,3 +121,17 @@ def test_is_scheduled_frequency_and_per_week() -> None:
     assert Schedule.parse("2x").frequency == 2 / 7
     assert (Schedule.daily().per_week, mwf.per_week, Schedule.parse("2x").per_week) == (7, 3, 2)
     assert Schedule.daily().describe() == "every day"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("daily", "every day"),
+        ("mon wed fri", "on Mon, Wed, Fri"),
+        ("weekdays", "on weekdays"),
+        ("sat sun", "on weekends"),
+        ("3x", "3 times a week"),
+    ],
+)
+def test_a_schedule_in_a_sentence(text: str, said: str) -> None:
+    assert Schedule.parse(text).phrase() == said

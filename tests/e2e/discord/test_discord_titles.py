@@ -21,9 +21,9 @@ async def test_a_title_option_is_never_cut_for_a_schedule(dc: DiscordHarness) ->
     assert visible(run.content).startswith("Created Run 3x, every day.")
     # The schedule has an option of its own, read like the words of a typed one.
     (read,) = await dc.slash("habit new", {"title": "Read", "schedule": "mon wed fri"}, channel=dm)
-    assert visible(read.content).startswith("Created Read, Mon, Wed, Fri.")
+    assert visible(read.content).startswith("Created Read, on Mon, Wed, Fri.")
     (gym,) = await dc.slash("habit new", {"title": "Gym", "schedule": "on weekdays"}, channel=dm)
-    assert visible(gym.content).startswith("Created Gym, Mon, Tue, Wed, Thu, Fri.")
+    assert visible(gym.content).startswith("Created Gym, on weekdays.")
     listing = await titles(dc)
     assert "1. ○ Call mom monday — streak 0 days" in listing
     assert "2. ○ Run 3x — streak 0 days" in listing
@@ -43,7 +43,7 @@ async def test_a_typed_newhabit_reads_its_schedule_from_the_end(dc: DiscordHarne
     (run,) = await dc.dm("/newhabit Run 3x")
     assert visible(run.content).startswith("Created Run, 3 times a week.")
     (call,) = await dc.dm("/newhabit Call mom monday")
-    assert visible(call.content).startswith("Created Call mom, Mon.")
+    assert visible(call.content).startswith("Created Call mom, on Mon.")
     (push,) = await dc.dm("/newhabit Push ups 20x")
     assert visible(push.content).startswith("Created Push ups 20x, every day.")
 
