@@ -16,6 +16,7 @@ from core.accounts.passwords import Passwords
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.media.storage import LocalMediaStore
+from tests.support.admin_site import make_admin, sign_in
 from tests.support.console import ConsoleSession
 from web_admin.app import asgi, create_app
 from web_admin.context import Web
@@ -36,6 +37,16 @@ def web_for(
         passwords=Passwords(),
         throttle=LoginThrottle.from_settings(None, "test"),
     )
+
+
+@pytest.fixture
+async def admin(web: Web, database: Database, clock: SettableClock) -> httpx.AsyncClient:
+    """An httpx client signed in as the admin (user 1)."""
+    await make_admin(database, clock)
+    transport = httpx.ASGITransport(app=asgi(create_app(web)))
+    client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+    assert (await sign_in(client, "root@example.com")).status_code == 302
+    return client
 
 
 @pytest.fixture

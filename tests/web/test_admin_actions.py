@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 
 import httpx
-import pytest
 
 from core.clock import SettableClock
 from core.db.engine import Database
@@ -16,21 +15,9 @@ from core.db.models import Identity
 from core.media.storage import LocalMediaStore
 from core.notify.outbox import NewNotification
 from core.uow import UnitOfWork
-from tests.support.admin_site import make_admin, sign_in, token_of
+from tests.support.admin_site import token_of
 from tests.support.console import ConsoleSession
 from tests.support.images import jpeg
-from web_admin.app import asgi, create_app
-from web_admin.context import Web
-
-
-@pytest.fixture
-async def admin(web: Web, database: Database, clock: SettableClock) -> httpx.AsyncClient:
-    """An httpx client signed in as the admin (user 1)."""
-    await make_admin(database, clock)
-    transport = httpx.ASGITransport(app=asgi(create_app(web)))
-    client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
-    assert (await sign_in(client, "root@example.com")).status_code == 302
-    return client
 
 
 async def post(client: httpx.AsyncClient, url: str, **fields: str) -> httpx.Response:

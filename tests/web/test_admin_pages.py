@@ -6,28 +6,15 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 from markupsafe import escape
 
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.uow import UnitOfWork
-from tests.support.admin_site import csrf_in, make_admin, sign_in
+from tests.support.admin_site import csrf_in
 from tests.support.console import ConsoleSession
 from tests.support.images import jpeg
 from tests.web.conftest import sign_up
-from web_admin.app import asgi, create_app
-from web_admin.context import Web
-
-
-@pytest.fixture
-async def admin(web: Web, database: Database, clock: SettableClock) -> httpx.AsyncClient:
-    """An httpx client signed in as the admin (user 1)."""
-    await make_admin(database, clock)
-    transport = httpx.ASGITransport(app=asgi(create_app(web)))
-    client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
-    assert (await sign_in(client, "root@example.com")).status_code == 302
-    return client
 
 
 async def test_a_tools_steps_keywords_and_problems_read_one_a_line(
