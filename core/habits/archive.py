@@ -7,6 +7,8 @@ the mark, so the habit has the very history, and statistics, it had.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +25,12 @@ MAX_ACTIVE_HABITS = 50
 def title_key(title: str) -> str:
     """Titles that are the same to a person: case and runs of whitespace do not count."""
     return " ".join(title.casefold().split())
+
+
+def same_title(title: str, others: Iterable[str]) -> str | None:
+    """The first of `others` that is `title` to a person (title_key), or None."""
+    key = title_key(title)
+    return next((t for t in others if title_key(t) == key), None)
 
 
 class ArchiveMixin:
@@ -70,8 +78,7 @@ class ArchiveMixin:
                 f"You already have {MAX_ACTIVE_HABITS} habits, so {habit.title} can't come back "
                 "yet. Archive or delete one with /deletehabit first."
             )
-        key = title_key(habit.title)
-        same = next((t for t in active.values() if title_key(t) == key), None)
+        same = same_title(habit.title, active.values())
         if same is not None:
             raise InvalidField(
                 "title",

@@ -24,7 +24,7 @@ from core.habits.aggregate import (
     usable,
     window_start,
 )
-from core.habits.archive import MAX_ACTIVE_HABITS, ArchiveMixin, title_key
+from core.habits.archive import MAX_ACTIVE_HABITS, ArchiveMixin, same_title
 from core.habits.history import CheckinStatus, HabitHistory
 from core.habits.matching import fold, match_title, rank_completions
 from core.habits.schedule import Schedule
@@ -119,8 +119,7 @@ class CheckinResult:
 def refuse_duplicate(title: str, others: Sequence[str]) -> None:
     """Two active habits may not share a title: /done and its buttons could not tell them
     apart. Archived habits do not count."""
-    key = title_key(title)
-    same = next((t for t in others if title_key(t) == key), None)
+    same = same_title(title, others)
     if same is not None:
         raise InvalidField(
             "title", f"You already have a habit called “{same}”. Give this one another name."

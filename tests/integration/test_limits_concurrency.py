@@ -16,7 +16,7 @@ from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import GroupMember, Habit, Message
 from core.groups.service import MAX_GROUPS
-from core.habits.service import MAX_ACTIVE_HABITS
+from core.habits.archive import MAX_ACTIVE_HABITS
 from core.social.learnings import MAX_PER_DAY
 from tests.support.bots import make_bot
 

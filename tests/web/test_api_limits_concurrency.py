@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 
 import httpx
 
-from core.habits.service import MAX_ACTIVE_HABITS
+from core.habits.archive import MAX_ACTIVE_HABITS
 from core.toolbox.service import MAX_TOOLS_PER_HABIT
 from tests.web.conftest import Person
 
