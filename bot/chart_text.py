@@ -1,14 +1,16 @@
 """Text in chart pictures: a chain of fonts, each character drawn by the first that has it.
 
-The font files come from bot/chart_fonts.py. Fonts are opened once per (file, size) and kept;
-whether a file has a glyph for a character is found once per (file, character) by comparing
-what it draws with its .notdef glyph (the box drawn for a missing character). A character no
-font has is left out when it is a symbol (an emoji: a title keeps its words); any other becomes
-U+FFFD, and a text of symbols only becomes one U+FFFD, so a title never draws as nothing.
+The font files come from bot/chart_fonts.py; one FreeType cannot open is logged and left out.
+Fonts are opened once per (file, size) and kept; whether a file has a glyph for a character is
+found once per (file, character) by comparing what it draws with its .notdef glyph (the box
+drawn for a missing character). A character no font has is left out when it is a symbol (an
+emoji: a title keeps its words); any other becomes U+FFFD, and a text of symbols only becomes
+one U+FFFD, so a title never draws as nothing.
 """
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -18,6 +20,8 @@ from typing import Final, Literal, TypeAlias
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.chart_fonts import font_files
+
+log = logging.getLogger("habitlink")
 
 RGB: TypeAlias = tuple[int, int, int]
 Font: TypeAlias = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -139,9 +143,21 @@ class FontChain:
             x += font.getlength(piece)
 
 
+@lru_cache(maxsize=16)
+def _usable(source: Path) -> bool:
+    """Whether FreeType opens the file (CHART_FONTS may name anything); logged once if not."""
+    try:
+        _probe(source)
+    except OSError as exc:
+        log.warning("chart font %s cannot be used, left out: %s", source, exc)
+        return False
+    return True
+
+
 @lru_cache(maxsize=32)
 def _chain(sources: tuple[Path, ...], size: int) -> FontChain:
-    return FontChain(sources or (None,), size)
+    usable = tuple(source for source in sources if _usable(source))
+    return FontChain(usable or (None,), size)
 
 
 def chain(size: int) -> FontChain:

@@ -90,3 +90,20 @@ def test_chart_fonts_setting_names_the_files_in_order(
     assert font_files() == chart_fonts._default_files()
     monkeypatch.setenv("CHART_FONTS", "")
     assert Settings(_env_file=None).chart_fonts is None  # type: ignore[call-arg]
+
+
+def test_a_file_that_is_no_font_is_left_out(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    bad = tmp_path / "notes.ttf"
+    bad.write_bytes(b"not a font at all")
+    try:
+        assert configure([bad]) == []  # it is there, so only opening it tells
+        with caplog.at_level("WARNING", logger="habitlink"):
+            font = chain(18)
+            png = render_week_grid("Run", date(2025, 3, 3), [("Бег", [DayMark.DONE] * 7)], TODAY)
+        assert font.fonts[0].getname() == ("Aileron", "Regular")
+        assert Image.open(BytesIO(png)).format == "PNG"
+        assert f"chart font {bad} cannot be used" in caplog.text
+    finally:
+        configure(None)
