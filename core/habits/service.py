@@ -379,6 +379,12 @@ class HabitService(ArchiveMixin):
                 f"{habit.title} starts on {_day(habit.start_date)}, so there is nothing to skip "
                 f"on {_day(day)}. A /done for that day would start it there."
             )
+        if status is CheckinStatus.SKIPPED and not habit.schedule.is_scheduled(day):
+            # A rest day owes nothing; a skip there would only shrink the week's count of due days.
+            raise InvalidInput(
+                f"{habit.title} is not due on {day.strftime('%A')}s (it is "
+                f"{habit.schedule.phrase()}), so there is nothing to skip on {_day(day)}."
+            )
         if day < habit.start_date:
             habit.start_date = day  # checking in before creation extends the habit's history
         habit.checkpoint = after_write(habit.checkpoint, day)

@@ -95,3 +95,14 @@ async def test_a_day_with_nothing_due_says_so(console: ConsoleSession) -> None:
     out = await console.say("/done yoga")
     assert out == bot("✓ Yoga done today. Streak 0 days, day 1 of 66.")
     assert "1 of 1 done. Everything done, well played!" in await console.say("/habits")
+
+
+async def test_a_rest_day_cannot_be_skipped(console: ConsoleSession) -> None:
+    """A skip on a day the habit is not due would only shrink the week's count of due days."""
+    await console.say("/newhabit Gym mon wed fri", ":time 2026-03-24T09:00")  # a Tuesday
+    assert await console.say("/skip gym") == bot(
+        "Gym is not due on Tuesdays (it is on Mon, Wed, Fri), so there is nothing to skip on "
+        "Tue 24 Mar."
+    )
+    assert "Gym: 0/3 this week" in await console.say("/summary")
+    assert "Skipped Gym" in await console.say("/skip gym yesterday")  # a Monday: it was due
