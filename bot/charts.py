@@ -55,12 +55,14 @@ COLOURS: Final[dict[DayMark, RGB]] = {
     DayMark.NOT_SCHEDULED: (244, 245, 247),
     DayMark.FUTURE: (255, 255, 255),
     DayMark.BEFORE_START: (249, 249, 250),
+    DayMark.AWAY: (244, 245, 247),
 }
 _OUTLINES: Final[dict[DayMark, RGB]] = {
     DayMark.PENDING: (212, 160, 23),
     DayMark.FUTURE: (216, 220, 226),
     DayMark.BEFORE_START: (226, 229, 233),
     DayMark.NOT_SCHEDULED: (232, 234, 238),
+    DayMark.AWAY: (232, 234, 238),
 }
 _GLYPH: Final[RGB] = (255, 255, 255)
 _DOT: Final[RGB] = (190, 196, 205)
@@ -76,6 +78,7 @@ HEATMAP_COLOURS: Final[dict[DayMark, RGB]] = {
     DayMark.NOT_SCHEDULED: NEUTRAL,
     DayMark.FUTURE: NEUTRAL,
     DayMark.BEFORE_START: NEUTRAL,
+    DayMark.AWAY: NEUTRAL,
 }
 
 #: Human words for the legend.
@@ -88,6 +91,7 @@ MARK_LABELS: Final[dict[DayMark, str]] = {
     DayMark.NOT_SCHEDULED: "Rest day",
     DayMark.FUTURE: "Upcoming",
     DayMark.BEFORE_START: "Not started",
+    DayMark.AWAY: "Archived",
 }
 
 # --- week grid geometry ----------------------------------------------------------------
@@ -288,6 +292,8 @@ def heatmap_mark(history: HabitHistory, day: date, today: date) -> DayMark:
         return DayMark.SKIPPED
     if day < history.start:
         return DayMark.BEFORE_START
+    if history.away and history.is_away(day):
+        return DayMark.AWAY  # archived that day: nothing was owed
     if not history.schedule.is_scheduled(day):
         return DayMark.NOT_SCHEDULED
     if history.schedule.kind is ScheduleKind.WEEKLY:
