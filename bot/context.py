@@ -41,6 +41,8 @@ class Context:
     # Flow changes are applied only after the database transaction commits.
     next_flow: FlowState | None = None
     flow_changed: bool = field(default=False)
+    # The request went to the flow's step as its answer (bot/dispatcher.py sets it).
+    answered_step: bool = field(default=False)
     # The command's typed arguments, read by its declaration (bot/arguments.py).
     args: Args = field(default_factory=Args)
     finder: ToolFinder | None = None  # the bot's one tool finder (AI client, cache, ranker)

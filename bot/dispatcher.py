@@ -66,6 +66,15 @@ PLACE_WAIT = 1.0
 Middleware = Callable[[Context], Awaitable[Response | None]]
 
 
+class StepRefused(Exception):
+    """A guided step's answer refused by the domain (a schedule it can't read, say): nothing is
+    saved, the step still waits, and the explanation asks for the answer again."""
+
+    def __init__(self, error: HabitLinkError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
 class HabitLinkBot:
     """Every adapter hands its requests to `handle` and renders what comes back."""
 
@@ -148,6 +157,9 @@ class HabitLinkBot:
         for attempt in (1, 2):
             try:
                 return await self._handle_once(request)
+            except StepRefused as refused:
+                explained = _explain(refused.error, request, self.router)
+                return self.albums.once(request, _ask_last(explained))
             except HabitLinkError as exc:
                 return self.albums.once(request, _explain(exc, request, self.router))
             except StorageConflict:
@@ -211,7 +223,13 @@ class HabitLinkBot:
                 finder=self.finder,
                 tools_per_day=self.tools_per_day,
             )
-            response = self.albums.unsaid(request, await self._route(ctx))
+            try:
+                routed = await self._route(ctx)
+            except HabitLinkError as exc:
+                if ctx.answered_step and ctx.flow is not None:
+                    raise StepRefused(exc) from exc
+                raise
+            response = _asking(ctx, self.albums.unsaid(request, routed))
             if ctx.flow_changed:  # the flow's place is saved with the step's effect
                 await uow.flow_states.put(key, ctx.next_flow)
             response = await _mark_handled(uow, request, response)
@@ -266,6 +284,7 @@ class HabitLinkBot:
         if ctx.flow is not None:
             flow_handler = self.router.flows.get(ctx.flow.name)
             if flow_handler is not None:
+                ctx.answered_step = True
                 return await flow_handler(ctx, ctx.flow)
             ctx.end_flow()
         if req.photo is not None:
@@ -276,6 +295,26 @@ class HabitLinkBot:
                 hint("Send /help to see what I can do, or /habits for today's list.")
             )
         return Response()  # groups talk among themselves; the bot answers commands only
+
+
+def _asking(ctx: Context, response: Response) -> Response:
+    """The response with its last reply marked `asks` when it leaves the person in a guided
+    step that waits for their typed answer: a step started or moved on (by a command, a button
+    or an answer), or asked again after an answer it could not take. A command that leaves
+    another flow waiting (/habits in the middle of /newhabit) asks nothing."""
+    if ctx.flow_changed:
+        waiting = ctx.next_flow is not None
+    else:
+        waiting = ctx.answered_step and ctx.flow is not None
+    return _ask_last(response) if waiting else response
+
+
+def _ask_last(response: Response) -> Response:
+    """The response with its last reply marked `asks` (a guided step's question)."""
+    if not response.replies:
+        return response
+    *before, last = response.replies
+    return replace(response, replies=[*before, replace(last, asks=True)])
 
 
 async def _mark_handled(uow: UnitOfWork, request: Request, response: Response) -> Response:

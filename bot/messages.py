@@ -97,9 +97,9 @@ class Request:
     # One photo of several sent at once (Telegram's album, which arrives as one message per
     # photo, the caption on the first): the photos of one post share this id.
     album: str | None = None
-    # Whether the person's next plain message in this chat reaches the bot (False in a Discord
-    # channel without the message-content intent): guided steps that wait for typed answers
-    # point elsewhere when it does not.
+    # Whether the person's typed answer to a guided step's question (a reply marked `asks`)
+    # reaches the bot here (False in a Discord channel without the message-content intent):
+    # guided steps point elsewhere when it does not.
     typed_answers: bool = True
     # Set when text, arguments or a button payload were over the caps (and were cut to them):
     # the dispatcher refuses such a request before doing any work.
@@ -306,6 +306,10 @@ class Reply:
     edit: bool = False  # replace the message whose button was pressed
     personal: bool = False  # personal data: shown only to the sender where the platform can
     card: bool = False  # a summary: a titled card (an embed) where the platform has them
+    # A guided step's question: the person who sent the request is to answer it in words (the
+    # dispatcher marks it). Where plain messages do not reach the bot but replies to it do (a
+    # Telegram group in privacy mode), the adapter asks for the answer as a reply.
+    asks: bool = False
 
     @classmethod
     def of(

@@ -44,7 +44,7 @@ def _reply(reply: Reply) -> dict[str, Any]:
     if reply.document is not None:
         doc = reply.document
         out["document"] = [_bytes(doc.data), doc.filename, doc.mime_type]
-    flags = [name for name in ("edit", "personal", "card") if getattr(reply, name)]
+    flags = [name for name in ("edit", "personal", "card", "asks") if getattr(reply, name)]
     if flags:
         out["flags"] = flags
     return out
@@ -70,4 +70,5 @@ def _unreply(raw: dict[str, Any]) -> Reply:
         edit="edit" in flags,
         personal="personal" in flags,
         card="card" in flags,
+        asks="asks" in flags,
     )

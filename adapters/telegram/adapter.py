@@ -27,11 +27,12 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from adapters.telegram.asking import Asked, Asker, asker, in_group
 from adapters.telegram.http import BoundedRequest
 from adapters.telegram.intake import Intake
 from adapters.telegram.limits import OVERALL_LIMIT, ChatRateLimiter
 from adapters.telegram.presses import Presses
-from adapters.telegram.render import caption, keyboard, split, to_html
+from adapters.telegram.render import MESSAGE_LIMIT, caption, keyboard, split, to_html
 from adapters.telegram.translate import (
     PLATFORM,
     anonymous_command,
@@ -150,7 +151,11 @@ class TelegramAdapter:
         if response.recorded:  # marked handled with its effect: the intake skips its own mark
             self.intake.recorded.add(update.update_id)
         self.reply_later(
-            message.chat_id, response, update_id=update.update_id, thread=topic(message)
+            message.chat_id,
+            response,
+            update_id=update.update_id,
+            thread=topic(message),
+            asker=asker(message.chat, message.from_user, message),
         )
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -175,6 +180,7 @@ class TelegramAdapter:
                 update_id=update.update_id,
                 pressed=message,
                 thread=topic(message),
+                asker=asker(query.message.chat, query.from_user),
             )
         elif response.replies:  # no chat to answer in: the inbox need not keep the reply
             self.intake.reply_sent(update.update_id)
@@ -187,13 +193,15 @@ class TelegramAdapter:
         update_id: int | None = None,
         pressed: Message | None = None,
         thread: int | None = None,
+        asker: Asker | None = None,
     ) -> None:
         """Deliver in the chat's turn, so waiting on a chat's rate limit holds up no handling.
-        `thread`: the forum topic the request came from, where the answer goes too."""
+        `thread`: the forum topic the request came from, where the answer goes too; `asker`:
+        in a group, who sent the request (a guided step's question is asked of them)."""
 
         async def deliver() -> None:
             try:
-                await self.deliver(chat_id, response, pressed=pressed, thread=thread)
+                await self.deliver(chat_id, response, pressed=pressed, thread=thread, asker=asker)
             except (Forbidden, BadRequest) as exc:
                 if unreachable(exc):  # blocked, removed from the group, the chat gone: nobody
                     log.info("reply not delivered", extra={"chat": chat_id, "error": exc.message})
@@ -228,12 +236,14 @@ class TelegramAdapter:
                 continue
             query = update.callback_query
             pressed = query.message if query is not None else None
+            message = update.message
             self.reply_later(
                 chat.id,
                 decode_response(encoded),
                 update_id=update.update_id,
                 pressed=pressed if isinstance(pressed, Message) else None,
                 thread=topic(update.effective_message),
+                asker=asker(chat, update.effective_user, message),
             )
 
     async def settled(self) -> None:
@@ -290,16 +300,19 @@ class TelegramAdapter:
         pressed: Message | None = None,
         thread: int | None = None,
         patience: float | None = None,
+        asker: Asker | None = None,
     ) -> None:
         """Send every reply; the first reply marked `edit` replaces the pressed message.
-        `patience`: the longest a send waits out its chat's 429 (None: as long as it takes)."""
-        for reply in response.replies:
+        `patience`: the longest a send waits out its chat's 429 (None: as long as it takes);
+        `asker`: who a guided step's question in a group is for (adapters/telegram/asking.py)."""
+        for original in response.replies:
+            reply, asked = in_group(original, asker)
             if reply.edit and pressed is not None:
                 edited = await self._edit(pressed, reply)
                 pressed = None
                 if edited:
                     continue
-            await self.send(chat_id, reply, thread=thread, patience=patience)
+            await self.send(chat_id, reply, thread=thread, patience=patience, asked=asked)
 
     async def send(
         self,
@@ -308,10 +321,13 @@ class TelegramAdapter:
         *,
         thread: int | None = None,
         patience: float | None = None,
+        asked: Asked | None = None,
     ) -> None:
+        """Send one reply; `asked`: how a guided step's question goes to a group (asking.py)."""
         bot = self.application.bot
         REPLIES.labels(self.platform).inc()
-        markup = keyboard(reply.buttons)
+        asked = asked or Asked()
+        markup = keyboard(reply.buttons) or asked.markup
         target = chat_id
         if reply.document is not None:
             document = reply.document
@@ -337,16 +353,17 @@ class TelegramAdapter:
                     caption=caption(image.caption) or None,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if not reply.text else None,
+                    reply_parameters=asked.reply_to if not reply.text else None,
                     message_thread_id=thread,
                     rate_limit_args=patience,
                 ),
             )
             if not reply.text:
                 return
-        pieces = split(reply.text)
+        pieces = split(reply.text, MESSAGE_LIMIT - asked.lead_units)
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
-            html_text = to_html(piece) or "…"
+            html_text = (asked.lead if i == 0 else "") + (to_html(piece) or "…")
             target = await self._to_chat(
                 target,
                 lambda to, text=html_text, last=last: bot.send_message(  # type: ignore[misc]
@@ -354,6 +371,7 @@ class TelegramAdapter:
                     text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if last else None,
+                    reply_parameters=asked.reply_to if last else None,
                     message_thread_id=thread,
                     rate_limit_args=patience,
                 ),

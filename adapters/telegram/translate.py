@@ -97,15 +97,16 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
         addressed=parsed.addressed,
         update_id=update_id,
         album=message.media_group_id if photo is not None else None,
-        typed_answers=reads_answers(message.chat, bot),
+        typed_answers=reads_answers(message.chat),
     )
 
 
-def reads_answers(where: TgChat, bot: Bot) -> bool:
-    """Whether a person's plain messages here reach the bot: in a private chat always; in a
-    group only with privacy mode off (getMe's can_read_all_group_messages). In privacy mode a
-    group sends the bot commands and replies to it, so a guided step there would wait in vain."""
-    return where.type == ChatType.PRIVATE or bool(bot.can_read_all_group_messages)
+def reads_answers(where: TgChat) -> bool:
+    """Whether a person's answer to a guided step's question reaches the bot here: in a private
+    chat always; in a group too, in privacy mode as well (the default: the bot gets commands and
+    replies to its own messages only), because the question is asked as one to reply to
+    (adapters/telegram/asking.py: ForceReply, or a hint to reply where it has buttons)."""
+    return where.type in (ChatType.PRIVATE, ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 def _text_mention(message: Message) -> tuple[TgUser, str] | None:
@@ -131,7 +132,7 @@ def button_request(update: Update, bot: Bot) -> Request | None:
         chat=chat(query.message.chat),
         button=query.data,
         update_id=update.update_id,
-        typed_answers=reads_answers(query.message.chat, bot),
+        typed_answers=reads_answers(query.message.chat),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -33,6 +34,9 @@ NOT_MODIFIED = (
 )
 
 
+_USER_LINK = re.compile(r"tg://user\?id=(\d+)")
+
+
 def _violation(description: str) -> ApiError:
     return ApiError(400, description, violation=True)
 
@@ -62,18 +66,39 @@ class MethodHandlers(UpdateInjection):
         if not reply:
             return None
         target = self.message(chat.id, int(reply["message_id"]))
-        if (target is None or target.deleted) and not reply.get("allow_sending_without_reply"):
-            raise ApiError(400, "Bad Request: message to be replied not found")
+        if target is None or target.deleted:
+            if not reply.get("allow_sending_without_reply"):
+                raise ApiError(400, "Bad Request: message to be replied not found")
+            return None  # sent, as no reply
         return target
 
     def _parse(self, text: str, params: JSON, entities_key: str) -> tuple[str, list[JSON]]:
         explicit = params.get(entities_key)
         if explicit:
             return text, list(explicit)
-        return parse_entities(text, params.get("parse_mode"))
+        plain, entities = parse_entities(text, params.get("parse_mode"))
+        return plain, [m for e in entities if (m := self._mention(e)) is not None]
+
+    def _mention(self, entity: JSON) -> JSON | None:
+        """A link to tg://user?id=N becomes a text_mention of that user, as Telegram makes it
+        (dropped when the bot does not know them)."""
+        match = _USER_LINK.fullmatch(str(entity.get("url", "")))
+        if entity["type"] != "text_link" or match is None:
+            return entity
+        user = self.users.get(int(match.group(1)))
+        if user is None:
+            return None
+        return {
+            "type": "text_mention",
+            "offset": entity["offset"],
+            "length": entity["length"],
+            "user": user.to_api(),
+        }
 
     def _new_bot_message(self, chat: FakeChat, params: JSON, method: str) -> StoredMessage:
         thread = params.get("message_thread_id")
+        if chat.type == "channel" and "force_reply" in (params.get("reply_markup") or {}):
+            raise _violation("Bad Request: ForceReply is not supported in channels")
         if thread is not None and (not chat.is_forum or thread not in chat.topics):
             raise ApiError(400, "Bad Request: message thread not found")
         return StoredMessage(
@@ -117,6 +142,32 @@ class MethodHandlers(UpdateInjection):
         self._touch()
         return message.to_api()
 
+    def force_reply_targets(self, message: StoredMessage) -> set[int] | None:
+        """Whose Telegram clients open a reply to this bot message (ForceReply): None for
+        everyone in the chat (not selective); else, per the spec's `selective`, the users
+        mentioned in its text and the author of the message it replies to in the same chat
+        and topic. An empty set without ForceReply."""
+        markup = message.reply_markup or {}
+        if not markup.get("force_reply"):
+            return set()
+        if not markup.get("selective"):
+            return None
+        targets = {e["user"]["id"] for e in message.entities if e["type"] == "text_mention"}
+        text = (message.plain_text or "").encode("utf-16-le")
+        for entity in message.entities:
+            if entity["type"] == "mention":
+                start, end = 2 * entity["offset"], 2 * (entity["offset"] + entity["length"])
+                name = text[start:end].decode("utf-16-le").removeprefix("@").lower()
+                targets |= {u.id for u in self.users.values() if (u.username or "").lower() == name}
+        original = message.reply_to
+        if (
+            original is not None
+            and original.from_user is not None
+            and original.message_thread_id == message.message_thread_id
+        ):
+            targets.add(original.from_user.id)
+        return targets
+
     @property
     def edits(self) -> list[tuple[StoredMessage, EditRecord]]:
         """Every edit applied to a bot message, in order."""
@@ -128,7 +179,7 @@ class MethodHandlers(UpdateInjection):
         return {
             **self.bot_user.to_api(),
             "can_join_groups": True,
-            "can_read_all_group_messages": False,
+            "can_read_all_group_messages": not self.privacy_mode,
             "supports_inline_queries": False,
             "can_connect_to_business": False,
             "has_main_web_app": False,
@@ -145,10 +196,10 @@ class MethodHandlers(UpdateInjection):
         user = self.bot_user if user_id == self.bot_user.id else self.users.get(user_id)
         if user is None:
             raise ApiError(400, "Bad Request: user not found")
-        default = "administrator" if user is self.bot_user and chat.is_group else "member"
-        if chat.type == "private":
-            default = "member"
-        status = self.member_status.get((chat.id, user_id), default)
+        if user is self.bot_user:
+            status = self.bot_status(chat)
+        else:
+            status = self.member_status.get((chat.id, user_id), "member")
         names = {
             "creator": "ChatMemberOwner",
             "administrator": "ChatMemberAdministrator",

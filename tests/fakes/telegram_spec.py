@@ -49,6 +49,7 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_CALLBACK_ANSWER = 200
 MAX_BUTTONS_PER_ROW = 8
 MAX_BUTTONS = 100
+MAX_PLACEHOLDER = 64
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class BotApiSpec:
         self._object_checks: dict[str, Callable[[JSON, str], list[Problem]]] = {
             "InlineKeyboardButton": _check_button,
             "InlineKeyboardMarkup": _check_inline_keyboard,
+            "ForceReply": _check_force_reply,
         }
 
     @classmethod
@@ -329,6 +331,23 @@ def _check_inline_keyboard(markup: JSON, path: str) -> list[Problem]:
             "Bad Request: reply markup is too long",
         )
     return []
+
+
+def _check_force_reply(markup: JSON, path: str) -> list[Problem]:
+    """force_reply must be True; the placeholder 1-64 characters (the spec's field texts)."""
+    problems: list[Problem] = []
+    if markup.get("force_reply") is not True:
+        problems += _problem(
+            f"{path}.force_reply", "must be True", "Bad Request: can't parse reply keyboard markup"
+        )
+    placeholder = markup.get("input_field_placeholder")
+    if placeholder is not None and not 1 <= utf16_len(str(placeholder)) <= MAX_PLACEHOLDER:
+        problems += _problem(
+            f"{path}.input_field_placeholder",
+            f"{utf16_len(str(placeholder))} characters, allowed 1-{MAX_PLACEHOLDER}",
+            "Bad Request: can't parse reply keyboard markup",
+        )
+    return problems
 
 
 def visible_length(

@@ -80,6 +80,12 @@ class TelegramState(Changes):
         self.commands: dict[tuple[str, str], list[JSON]] = {}  # (scope key, language) -> list
         self.chat_actions: list[tuple[int | str, str]] = []
         self.member_status: dict[tuple[int, int], str] = {}
+        # BotFather's /setprivacy, on by default (getMe's can_read_all_group_messages is its
+        # opposite). On, a group where the bot is no admin sends it only commands, messages
+        # naming it, replies to its messages and service messages (`reaches_bot`); the rest
+        # are kept here, never delivered.
+        self.privacy_mode = True
+        self.withheld: list[StoredMessage] = []
         self.faults: list[Fault] = []
         self.blocked_chats: set[int] = set()
         self.send_times: dict[int | str, list[float]] = {}
@@ -344,14 +350,18 @@ class TelegramState(Changes):
         supergroup: bool = True,
         username: str | None = None,
         topics: Iterable[int] = (),
+        bot_admin: bool = True,
     ) -> FakeChat:
-        """A group chat; with `topics`, a forum supergroup with topics of those ids."""
+        """A group chat; with `topics`, a forum supergroup with topics of those ids. The bot is
+        an admin there unless `bot_admin` is False (then privacy mode applies, `reaches_bot`)."""
         number, self._next_group_id = self._next_group_id, self._next_group_id + 1
         chat_id = -(1_001_000_000_000 + number) if supergroup else -(4_000_000 + number)
         chat = FakeChat(chat_id, "supergroup" if supergroup else "group", title, username)
         chat.topics = set(topics)
         chat.is_forum = bool(chat.topics)
         self.chats[chat.id] = chat
+        if not bot_admin:
+            self.member_status[(chat.id, self.bot_user.id)] = "member"
         return chat
 
     def new_channel(
@@ -365,6 +375,12 @@ class TelegramState(Changes):
     def set_member_status(self, chat: FakeChat, user: FakeUser, status: str) -> None:
         """status: creator, administrator, member, restricted, left or kicked."""
         self.member_status[(chat.id, user.id)] = status
+
+    def bot_status(self, chat: FakeChat) -> str:
+        """The bot's membership: an administrator of groups unless a test says otherwise (as
+        the photo proofs of groups need: without it, privacy mode withholds plain photos)."""
+        default = "administrator" if chat.is_group else "member"
+        return self.member_status.get((chat.id, self.bot_user.id), default)
 
     def resolve_chat(self, chat_id: int | str) -> FakeChat | None:
         if isinstance(chat_id, str) and chat_id.startswith("@"):

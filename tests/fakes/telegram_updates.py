@@ -50,8 +50,40 @@ class UpdateInjection(TelegramState):
         )
         return self._store(message)
 
+    def reaches_bot(self, message: StoredMessage) -> bool:
+        """Whether Telegram sends the bot this message of a person. Outside groups, to an admin
+        bot and with privacy mode off: all of them. Else (privacy mode, Telegram's default)
+        only commands (not those naming another bot), messages mentioning the bot, replies to
+        the bot's messages and service messages (here: a group's upgrade)."""
+        chat = message.chat
+        if not chat.is_group or not self.privacy_mode:
+            return True
+        if self.bot_status(chat) in ("administrator", "creator"):
+            return True
+        if message.migrate_to_chat_id is not None or message.migrate_from_chat_id is not None:
+            return True
+        original = message.reply_to
+        if original is not None and original.from_user is self.bot_user:
+            return True
+        text = (message.plain_text or message.plain_caption or "").encode("utf-16-le")
+        me = (self.bot_user.username or "").lower()
+        for entity in message.entities if message.plain_text else message.caption_entities:
+            start, end = 2 * entity["offset"], 2 * (entity["offset"] + entity["length"])
+            word = text[start:end].decode("utf-16-le", errors="replace")
+            if entity["type"] == "bot_command" and entity["offset"] == 0:
+                target = word.partition("@")[2].lower()
+                return not target or target == me
+            if entity["type"] == "mention" and word[1:].lower() == me:
+                return True
+        return False
+
     def _message_update(self, message: StoredMessage) -> JSON:
+        """The update of a person's message, queued when it reaches the bot (`reaches_bot`);
+        else the message is kept in `withheld` and its update (without update_id) returned."""
         key = "channel_post" if message.chat.type == "channel" else "message"
+        if not self.reaches_bot(message):
+            self.withheld.append(message)
+            return {key: message.to_api()}
         return self.inject({key: message.to_api()})
 
     def send_text(
@@ -303,6 +335,9 @@ class UpdateInjection(TelegramState):
         message.edit_date = int(time.time())
         self._touch()
         key = "edited_channel_post" if message.chat.type == "channel" else "edited_message"
+        if not self.reaches_bot(message):
+            self.withheld.append(message)
+            return {key: message.to_api()}
         return self.inject({key: message.to_api()})
 
     def channel_post(self, text: str, *, channel: FakeChat | None = None) -> JSON:

@@ -1,12 +1,13 @@
 """The fake Bot API models what the real one does that is inconvenient: lengths in UTF-16 code
-units, callback queries that expire, basic groups upgraded to supergroups."""
+units, callback queries that expire, basic groups upgraded to supergroups, privacy mode in groups
+and ForceReply's targets."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-from telegram import Bot
+from telegram import Bot, ForceReply, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated
 
 from tests.fakes.telegram_api import FakeTelegram
@@ -52,3 +53,75 @@ async def test_a_group_upgrade_moves_the_chat(fake: FakeTelegram, bot: Bot) -> N
     assert moved.value.new_chat_id == new.id
     await bot.send_message(new.id, "hello")
     fake.assert_no_violations()
+
+
+async def test_privacy_mode_withholds_a_groups_plain_messages(fake: FakeTelegram, bot: Bot) -> None:
+    """Privacy mode (on by default) in a group where the bot is no admin: Telegram sends the
+    bot commands (not those naming another bot), messages naming it, replies to its messages
+    and service messages; an admin bot, or one with privacy mode off, gets everything."""
+    group = fake.new_group("Runners", bot_admin=False)
+    mine = await bot.send_message(group.id, "What habit?")
+    theirs = fake.send_text("hi all", chat=group)
+    for text in ("/start", "/start@HabitLinkTestBot", "@HabitLinkTestBot hello"):
+        fake.send_text(text, chat=group)
+    fake.send_text("Stretch", chat=group, reply_to=fake.message(group.id, mine.message_id))
+    fake.send_text("/start@OtherBot", chat=group)
+    fake.send_text(
+        "me too", chat=group, reply_to=fake.message(group.id, theirs["message"]["message_id"])
+    )
+    fake.send_photo(chat=group)
+    fake.send_photo(chat=group, caption="/proof run")
+    delivered = [u.message.text or u.message.caption for u in await bot.get_updates() if u.message]
+    assert delivered == [
+        "/start",
+        "/start@HabitLinkTestBot",
+        "@HabitLinkTestBot hello",
+        "Stretch",
+        "/proof run",
+    ]
+    assert [m.plain_text for m in fake.withheld] == ["hi all", "/start@OtherBot", "me too", None]
+    assert (await bot.get_me()).can_read_all_group_messages is False
+    assert (await bot.get_chat_member(group.id, fake.bot_user.id)).status == "member"
+
+    admin_group = fake.new_group("Admins")  # the bot an admin: everything
+    fake.send_text("hi all", chat=admin_group)
+    fake.privacy_mode = False  # BotFather's /setprivacy off: everything
+    fake.send_text("hi again", chat=group)
+    updates = await bot.get_updates(offset=-2)
+    assert [u.message.text for u in updates if u.message] == ["hi all", "hi again"]
+    assert (await bot.get_me()).can_read_all_group_messages is True
+    fake.assert_no_violations()
+
+
+async def test_force_reply_is_checked_and_targets_whom_the_spec_says(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    group = fake.new_group("Runners", bot_admin=False)
+    alice, bob = fake.default_user, fake.new_user("Bob", username="bob")
+    asked = fake.send_text("/newhabit", chat=group)["message"]["message_id"]
+    selective = ForceReply(selective=True, input_field_placeholder="Your answer")
+    reply = ReplyParameters(asked, allow_sending_without_reply=True)
+    sent = await bot.send_message(group.id, "What?", reply_markup=selective, reply_parameters=reply)
+    question = fake.message(group.id, sent.message_id)
+    assert question is not None and fake.force_reply_targets(question) == {alice.id}
+    named = await bot.send_message(
+        group.id,
+        f'<a href="tg://user?id={bob.id}">Bob</a>: and you?',
+        parse_mode="HTML",
+        reply_markup=selective,
+    )
+    assert named.entities[0].type == "text_mention" and named.entities[0].user.id == bob.id
+    stored = fake.message(group.id, named.message_id)
+    assert stored is not None and fake.force_reply_targets(stored) == {bob.id}
+    everyone = await bot.send_message(group.id, "Anyone?", reply_markup=ForceReply())
+    stored = fake.message(group.id, everyone.message_id)
+    assert stored is not None and fake.force_reply_targets(stored) is None
+    fake.assert_no_violations()
+
+    with pytest.raises(BadRequest):
+        await bot.send_message(
+            group.id, "What?", reply_markup=ForceReply(input_field_placeholder="x" * 65)
+        )
+    with pytest.raises(BadRequest, match="not found"):
+        await bot.send_message(group.id, "What?", reply_parameters=ReplyParameters(9999))
+    assert [v.method for v in fake.violations] == ["sendMessage"]

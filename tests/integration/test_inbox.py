@@ -63,6 +63,7 @@ async def test_a_reply_is_kept_with_its_update_until_sent(
             Reply.of("Created ", bold("Read"), buttons=[[Button("Done", "done:1")]], edit=True),
             Reply(image=Image(b"\x89PNG\x00", "week.png", rich("Your ", italic("week")))),
             Reply(document=Document(b'{"a": 1}', "export.json", "application/json")),
+            Reply(text=rich("What habit do you want to build?"), asks=True),  # a guided step
         ],
         notice="Saved",
     )

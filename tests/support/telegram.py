@@ -28,11 +28,13 @@ class TelegramHarness:
         user: FakeUser | None = None,
         count: int = 1,
         timeout: float = 5.0,  # noqa: ASYNC109
+        reply_to: StoredMessage | None = None,
     ) -> list[StoredMessage]:
-        """A person writes `text`; waits for `count` bot messages in that chat and returns them."""
+        """A person writes `text` (as a reply to `reply_to`); waits for `count` bot messages in
+        that chat and returns them."""
         chat = chat or self.fake.private_chat(user)
         since = len(self.fake.sent_messages)
-        self.fake.send_text(text, chat=chat, user=user)
+        self.fake.send_text(text, chat=chat, user=user, reply_to=reply_to)
         return await self.fake.wait_for(
             lambda: found if len(found := self.messages_since(since, chat)) >= count else None,
             timeout=timeout,

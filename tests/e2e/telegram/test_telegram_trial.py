@@ -123,25 +123,3 @@ async def test_a_like_pressed_in_the_old_chat_after_an_upgrade(
     assert fresh.plain_text == "💡 Alice shared a learning in Basic:\nShoes by the door\n👍 1 like"
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert SORRY_SEND not in [m.plain_text for m in fake.sent_messages]
-
-
-async def test_guided_steps_in_a_group_point_elsewhere_in_privacy_mode(
-    telegram: TelegramHarness,
-) -> None:
-    """A bot in privacy mode (getMe: can_read_all_group_messages false, Telegram's default)
-    gets a group's commands but not the plain answers a guided step would wait for."""
-    group = telegram.fake.new_group("Runners")
-    (guided,) = await telegram.say("/newhabit", chat=group)
-    assert guided.plain_text == (
-        "I can't read typed answers here, so the guided setup works in a private chat with me. "
-        "Here, give the habit a title: /newhabit TITLE."
-    )
-    (made,) = await telegram.say("/newhabit Read", chat=group)  # no flow took it as an answer
-    assert (made.plain_text or "").startswith("Created Read, every day."), made.plain_text
-    (edit,) = await telegram.say("/edithabit read", chat=group)
-    await telegram.press(edit, text="Why it matters")
-    asked = telegram.fake.messages_in(group.id)[-1]
-    assert (asked.plain_text or "").startswith("I can't read typed answers here. Send /edithabit")
-    # In the private chat every answer reaches the bot: the guided setup asks.
-    (intro,) = await telegram.say("/newhabit")
-    assert "1/8 What habit do you want to build?" in (intro.plain_text or "")
