@@ -32,6 +32,7 @@ from core.notify.producer import in_quiet_hours
 from core.numbers import parse_int
 from core.reminders.timing import ALL_DAYS
 from core.text import shorten
+from core.timezones import zone_label
 
 router = Router()
 SECTION = "Reminders"
@@ -110,7 +111,7 @@ async def remind(ctx: Context) -> Response:
         "I'll remind you of ",
         bold(habit.title),
         f" at {at:%H:%M} {_describe(mask)} "
-        f"({settings.timezone}). Next: {next_local:%a %d %b, %H:%M}.",
+        f"({zone_label(settings.timezone)}). Next: {next_local:%a %d %b, %H:%M}.",
         *quiet,
     )
 
@@ -135,7 +136,7 @@ async def reminders(ctx: Context) -> Response:
     ]
     return Response.say(
         bold("Your reminders"),
-        f" ({ctx.user.settings.timezone})\n",
+        f" ({zone_label(ctx.user.settings.timezone)})\n",
         lines(rows),
         hint("\nRemove one with /unremind N."),
     )

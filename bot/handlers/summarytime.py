@@ -19,6 +19,7 @@ from core.habits.schedule import WEEKDAY_NAMES
 from core.numbers import parse_int
 from core.reminders.service import looks_like_time, parse_time
 from core.reminders.timing import next_weekly
+from core.timezones import zone_label
 from core.users.service import plan_weekly_summary
 
 router = Router()
@@ -105,8 +106,8 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
         day = WEEKDAY_NAMES[group.summary_weekday]
         return Response.say(
             f"The weekly summary of {group.name} comes on {day} at "
-            f"{group.summary_hour:02d}:00 ({group.timezone}). The owner or an admin can change "
-            "it, for example ",
+            f"{group.summary_hour:02d}:00 ({zone_label(group.timezone)}). The owner or an "
+            "admin can change it, for example ",
             example("/summarytime sun 18"),
             ".",
         )
@@ -120,7 +121,7 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
     group.next_summary_at = next_weekly(*when, tz, ctx.now)
     return Response.say(
         f"The weekly summary of {group.name} now comes on {WEEKDAY_NAMES[when[0]]} at "
-        f"{when[1]:02d}:00 ({group.timezone})."
+        f"{when[1]:02d}:00 ({zone_label(group.timezone)})."
     )
 
 
@@ -128,4 +129,5 @@ def _summary_when(ctx: Context) -> str:
     s = ctx.user.settings
     if not s.summary_enabled:
         return "never (it is off: /quiet off)"
-    return f"on {WEEKDAY_NAMES[s.summary_weekday]} at {s.summary_hour:02d}:00 ({s.timezone})"
+    day, zone = WEEKDAY_NAMES[s.summary_weekday], zone_label(s.timezone)
+    return f"on {day} at {s.summary_hour:02d}:00 ({zone})"
