@@ -53,7 +53,7 @@ def reminder_reply(reminder: Reminder, habit: Habit, day: date, payload: dict[st
         parts += ["\n", italic(f"(A bit late: this was due at {payload.get('local_time')}.)")]
     buttons = [
         Button("✓ Done", button_payload(REMINDER_DONE, reminder.id, stamp)),
-        Button("💤 1 hour", button_payload(REMINDER_SNOOZE, reminder.id)),
+        Button("💤 1 hour", button_payload(REMINDER_SNOOZE, reminder.id, stamp)),
         Button("Skip today", button_payload(REMINDER_SKIP, reminder.id, stamp)),
     ]
     return Reply.of(rich(*parts), buttons=[buttons], personal=True)
@@ -276,7 +276,8 @@ async def press_snooze(ctx: Context, args: list[str]) -> Response:
         return Response(notice="That reminder no longer applies.")
     reminder, habit = found
     until = ctx.now + SNOOZE
-    ctx.reminders.snooze(reminder, until)
+    # The day the reminder was for (buttons sent before it was carried: today).
+    ctx.reminders.snooze(reminder, until, _day(args, ctx) or ctx.today)
     local = until.astimezone(ctx.tz)
     text = rich("💤 I'll remind you of ", bold(habit.title), f" again at {local:%H:%M}.")
     return Response([Reply(text=text, edit=True, personal=True)], notice="Snoozed for an hour")

@@ -82,6 +82,13 @@ class Times:
             self._when[key] = found
         return found
 
+    def for_day(self, when: When, snoozed: bool, snoozed_day: date | None) -> When:
+        """A snoozed reminder stays the reminder of the day it was snoozed on (one snoozed
+        past midnight is still the day before's); any other is its instant's day."""
+        if not snoozed or snoozed_day is None or snoozed_day == when.day:
+            return when
+        return when._replace(day=snoozed_day, day_text=snoozed_day.isoformat())
+
     def fire(
         self,
         at: dt_time,
@@ -159,7 +166,7 @@ def payload_tail(when: When, late: bool, snoozed: bool) -> str:
 DUE_SQL = text(
     """
 WITH batch AS MATERIALIZED (
-    SELECT r.id, r.local_time, r.weekday_mask, r.next_due_at, r.snoozed_until,
+    SELECT r.id, r.local_time, r.weekday_mask, r.next_due_at, r.snoozed_until, r.snoozed_day,
            s.timezone, s.day_start_hour
     FROM reminders r
     JOIN habits h ON h.id = r.habit_id
@@ -171,9 +178,10 @@ WITH batch AS MATERIALIZED (
     FOR UPDATE OF r SKIP LOCKED
 )
 SELECT local_time, timezone, weekday_mask, next_due_at, snoozed_until, day_start_hour,
-       array_agg(id) AS ids
+       snoozed_day, array_agg(id) AS ids
 FROM batch
-GROUP BY local_time, timezone, weekday_mask, next_due_at, snoozed_until, day_start_hour
+GROUP BY local_time, timezone, weekday_mask, next_due_at, snoozed_until, day_start_hour,
+         snoozed_day
 """
 )
 
@@ -268,7 +276,8 @@ async def set_based_batch(
     new_snoozed: list[datetime | None] = []
     fired_rows: list[tuple[Any, ...]] = []  # the non-dropped fired instants, by shape
     dropped = 0
-    for n, (at, zone, mask, next_due_at, snoozed_until, day_start, members) in enumerate(shapes, 1):
+    for n, shape in enumerate(shapes, 1):
+        at, zone, mask, next_due_at, snoozed_until, day_start, snoozed_day, members = shape
         ids += members
         shape_of += [n] * len(members)
         fired, next_due_at, snoozed_until = times.fire(at, zone, mask, next_due_at, snoozed_until)
@@ -278,7 +287,7 @@ async def set_based_batch(
             if now - instant > DROP_AFTER:
                 dropped += len(members)
                 continue
-            when = times.when(instant, zone, day_start)
+            when = times.for_day(times.when(instant, zone, day_start), snoozed, snoozed_day)
             late = now - instant > LATE_AFTER
             tail = payload_tail(when, late, snoozed)
             fired_rows.append((n, instant, when.day, when.hour, f":{when.instant}", tail, late))

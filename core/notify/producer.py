@@ -127,6 +127,7 @@ class Producer:
                 Reminder.weekday_mask,
                 Reminder.next_due_at,
                 Reminder.snoozed_until,
+                Reminder.snoozed_day,
                 Habit.user_id,
                 UserSettings.timezone,
                 UserSettings.day_start_hour,
@@ -154,7 +155,10 @@ class Producer:
             fired += [(row, at, snoozed) for at, snoozed in instants]
             moved.append((row.id, next_due_at, snoozed_until))
         await set_reminder_times(self.session, moved)
-        whens = [times.when(at, r.timezone, r.day_start_hour) for r, at, _ in fired]
+        whens = [
+            times.for_day(times.when(at, r.timezone, r.day_start_hour), snoozed, r.snoozed_day)
+            for r, at, snoozed in fired
+        ]
         checked = await self._checked_in(
             {(r.habit_id, w.day) for (r, _, _), w in zip(fired, whens, strict=True)}
         )

@@ -98,8 +98,10 @@ class ReminderService:
             return None
         return reminder, habit
 
-    def snooze(self, reminder: Reminder, until: datetime) -> None:
+    def snooze(self, reminder: Reminder, until: datetime, day: date) -> None:
+        """Again at `until`, still as the reminder of `day` (the user's day it was for)."""
         reminder.snoozed_until = until
+        reminder.snoozed_day = day
 
     async def remove(self, reminder: Reminder) -> None:
         await self.session.delete(reminder)

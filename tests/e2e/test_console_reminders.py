@@ -210,3 +210,28 @@ async def test_a_time_with_a_dot_reads_as_with_a_colon(console: ConsoleSession) 
     assert await console.say("/summarytime fri 6pm") == bot(
         "Your weekly summary now comes on Fri at 18:00 (UTC)."
     )
+
+
+async def test_a_reminder_snoozed_past_midnight_is_still_for_its_day(
+    console: ConsoleSession,
+) -> None:
+    """Monday's 23:30 reminder snoozed to 00:30 reminds of Monday: its Done checks in Monday,
+    and a Monday already done holds it back, whatever Tuesday holds."""
+    await alice_reads(console, "23:30")
+    await console.say(":time 2026-03-23T23:30")
+    assert await console.say(":press 2") == "(notice: Snoozed for an hour)\n" + bot(
+        "💤 I'll remind you of Read again at 00:30.", edited=True
+    )
+    assert await console.say(":time 2026-03-24T00:30") == clock("Tue 2026-03-24 00:30") + (
+        reminder("⏰ Snoozed reminder: Read")
+    )
+    assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
+        "✓ Read done yesterday. Streak 1 day.", edited=True
+    )
+    out = await console.say("/habits")
+    assert out.startswith(bot("Today · Tue 24 Mar", "1. ○ Read — streak 1 day")[:-1])
+    # Tuesday's, snoozed past midnight after Tuesday was done in the meantime: not sent.
+    await console.say(":time 2026-03-24T23:30")
+    await console.say(":press 2")
+    assert (await console.say("/done read")).startswith("bot: ✓ Read done today.")
+    assert await console.say(":time 2026-03-25T00:30") == clock("Wed 2026-03-25 00:30")
