@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
 from core.notify.producer import in_quiet_hours
 from core.numbers import parse_int
+from core.reminders.service import looks_like_time, parse_time
 from core.reminders.timing import ALL_DAYS
 from core.text import shorten
 from core.timezones import zone_label
@@ -186,9 +188,8 @@ async def quiethours(ctx: Context) -> Response:
     if arg in {"off", "none"}:
         settings.quiet_start = settings.quiet_end = None
         return Response.say("Quiet hours are off.")
-    start_text, sep, end_text = arg.partition("-")
-    start, end = parse_int(start_text, 0, 23), parse_int(end_text, 0, 23)
-    if not sep or start is None or end is None:
+    start, end = _hours(arg)
+    if start is None or end is None:
         now = _quiet_span(settings.quiet_start, settings.quiet_end)
         typed = ctx.args.text("hours").strip()
         unread = (
@@ -203,6 +204,13 @@ async def quiethours(ctx: Context) -> Response:
             " or turn them off with ",
             example("/quiethours off"),
             ".",
+        )
+    if start == end:
+        return Response.say(
+            f"Quiet hours from {start:02d}:00 to {end:02d}:00 would be no hours at all: give two "
+            "different hours, like ",
+            example("/quiethours 22-7"),
+            ". Nothing changed.",
         )
     settings.quiet_start, settings.quiet_end = start, end
     held = [
@@ -221,6 +229,26 @@ async def quiethours(ctx: Context) -> Response:
         it = "it" if len(held) == 1 else "they"
         note = f"\n{which} {verb} in them, so {it} won't come while they last."
     return Response.say(f"No reminders from {start:02d}:00 to {end:02d}:00.{note}")
+
+
+_SPAN = re.compile(r"(.+?)(?:-|–|—|to|until|till)(.+)")
+
+
+def _hours(arg: str) -> tuple[int | None, int | None]:
+    """'22-7', '22:00-07:00', '10pm-7am', '22 to 7' (spaces already gone) -> (22, 7); None for
+    a side that is not a whole hour of the day."""
+    span = _SPAN.fullmatch(arg)
+    if span is None:
+        return None, None
+    return _hour(span.group(1)), _hour(span.group(2))
+
+
+def _hour(text: str) -> int | None:
+    whole = parse_int(text, 0, 23)
+    if whole is not None:
+        return whole
+    at = parse_time(text) if looks_like_time(text) else None
+    return at.hour if at is not None and at.minute == 0 else None
 
 
 async def _reminder_habit(ctx: Context, args: list[str]) -> tuple[Reminder, Habit] | None:

@@ -235,3 +235,47 @@ async def test_a_reminder_snoozed_past_midnight_is_still_for_its_day(
     await console.say(":press 2")
     assert (await console.say("/done read")).startswith("bot: ✓ Read done today.")
     assert await console.say(":time 2026-03-25T00:30") == clock("Wed 2026-03-25 00:30")
+
+
+async def test_times_as_people_say_them(console: ConsoleSession) -> None:
+    """noon, midnight, a space before pm, a.m./p.m., and an 'at' in front all read as times."""
+    await console.say("/newhabit Read", "/newhabit Look at stars")
+    said = {
+        "/remind read noon": "Read at 12:00 every day (UTC). Next: Mon 23 Mar, 12:00.",
+        "/remind read midnight": "Read at 00:00 every day (UTC). Next: Tue 24 Mar, 00:00.",
+        "/remind read 7:30 pm": "Read at 19:30 every day (UTC). Next: Mon 23 Mar, 19:30.",
+        "/remind read at 6 a.m. weekdays": (
+            "Read at 06:00 Mon, Tue, Wed, Thu, Fri (UTC). Next: Tue 24 Mar, 06:00."
+        ),
+        "/remind look at stars at 10 pm": (
+            "Look at stars at 22:00 every day (UTC). Next: Mon 23 Mar, 22:00."
+        ),
+    }
+    for typed, told in said.items():
+        assert await console.say(typed) == bot(f"I'll remind you of {told}"), typed
+    assert (await console.say("/remind read 13 pm")).startswith(
+        bot("13 pm is not a time of day. Use HH:MM, like 07:30 or 19:00.")[:-1]
+    )
+    assert await console.say("/reminders") == bot(
+        "Your reminders (UTC)",
+        "1. 00:00 every day · Read",
+        "2. 06:00 Mon, Tue, Wed, Thu, Fri · Read",
+        "3. 12:00 every day · Read",
+        "4. 19:30 every day · Read",
+        "5. 22:00 every day · Look at stars",
+        "Remove one with /unremind N.",
+    )
+
+
+async def test_quiet_hours_as_people_write_them(console: ConsoleSession) -> None:
+    for typed in ("22:00-07:00", "10pm-7am", "10 pm - 7 am", "22 to 7"):
+        await console.say("/quiethours off")
+        assert await console.say(f"/quiethours {typed}") == bot(
+            "No reminders from 22:00 to 07:00."
+        ), typed
+    # The same hour twice would be no quiet hours at all: refused, and nothing changes.
+    assert await console.say("/quiethours 7-7") == bot(
+        "Quiet hours from 07:00 to 07:00 would be no hours at all: give two different hours,"
+        " like /quiethours 22-7. Nothing changed."
+    )
+    assert (await console.say("/quiethours")).startswith("bot: Quiet hours: 22:00–07:00.")
