@@ -32,7 +32,7 @@ from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
 from core.notify.producer import in_quiet_hours
 from core.numbers import parse_int
 from core.reminders.service import looks_like_time, parse_time
-from core.reminders.timing import ALL_DAYS
+from core.reminders.timing import ALL_DAYS, next_occurrence
 from core.text import shorten
 from core.timezones import zone_label
 
@@ -81,6 +81,13 @@ def _describe(mask: int) -> str:
     return Schedule.on_weekdays({d for d in range(7) if mask & (1 << d)}).describe()
 
 
+def _due_days(mask: int, habit: Habit) -> int:
+    """The days a reminder comes: its own, less the days its habit is not due (a reminder of a
+    mon wed fri habit never comes on a Tuesday; the producer holds it back)."""
+    schedule = habit.schedule
+    return mask & schedule.weekday_mask if schedule.kind is ScheduleKind.WEEKDAYS else mask
+
+
 @router.command(
     "remind",
     "A reminder for a habit at your local time",
@@ -95,9 +102,16 @@ async def remind(ctx: Context) -> Response:
     assert at is not None  # required: bot/arguments.py answered a missing one
     mask = _days(ctx.args.text("days").split())
     habit = await ctx.habits.find(ctx.user, ctx.args.habit())
-    reminder = await ctx.reminders.add(ctx.user, habit, at, mask)
-    assert reminder.next_due_at is not None
-    next_local = reminder.next_due_at.astimezone(ctx.tz)
+    due = _due_days(mask, habit)
+    if not due:
+        return Response.say(
+            bold(habit.title),
+            f" is due {habit.schedule.phrase()}, so a reminder on {_describe(mask)} would never"
+            " come."
+            " Name some of its days, or none for all of them.",
+        )
+    await ctx.reminders.add(ctx.user, habit, at, mask)
+    next_local = next_occurrence(at, ctx.tz, ctx.now, due).astimezone(ctx.tz)
     settings = ctx.user.settings
     span = _quiet_span(settings.quiet_start, settings.quiet_end)
     quiet: list[str | Span] = (
@@ -112,7 +126,7 @@ async def remind(ctx: Context) -> Response:
     return Response.say(
         "I'll remind you of ",
         bold(habit.title),
-        f" at {at:%H:%M} {_describe(mask)} "
+        f" at {at:%H:%M} {_describe(due)} "
         f"({zone_label(settings.timezone)}). Next: {next_local:%a %d %b, %H:%M}.",
         *quiet,
     )
@@ -133,7 +147,7 @@ async def reminders(ctx: Context) -> Response:
     if not pairs:
         return Response.say("No reminders yet. Add one: ", example("/remind read 07:30"), ".")
     rows = [
-        f"{i}. {r.local_time:%H:%M} {_describe(r.weekday_mask)} · {h.title}"
+        f"{i}. {r.local_time:%H:%M} {_describe(_due_days(r.weekday_mask, h))} · {h.title}"
         for i, (r, h) in enumerate(pairs, 1)
     ]
     return Response.say(

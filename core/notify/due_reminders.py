@@ -2,8 +2,8 @@
 
 Both paths decide the same way: `fire` says which instants of a reminder go off now and where
 it moves next (`next_occurrence` in Python, with its DST rules), and each fired instant is
-dropped (more than an hour old), or held back (already checked in that local day, quiet hours,
-no private chat), or queued with `payload`.
+dropped (more than an hour old), or held back (already checked in that local day, a day the
+habit is not due, quiet hours, no private chat), or queued with `payload`.
 
 The row path (`Producer._reminder_rows`, SQLite's) reads every due reminder and decides in
 Python. The set-based path (PostgreSQL) sends two statements per batch and never brings a
@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import local_date
 from core.db.models import NotificationStatus
+from core.habits.schedule import ScheduleKind
 from core.reminders.timing import next_occurrence
 
 LATE_AFTER = timedelta(minutes=5)
@@ -122,6 +123,18 @@ def quiet_hour(start: int | None, end: int | None, hour: int) -> bool:
     return start <= hour < end if start < end else hour >= start or hour < end
 
 
+def rest_day(schedule_kind: str, habit_days: int, day: date) -> bool:
+    """Whether `day` is off a chosen-weekdays habit's schedule (nothing is owed: no reminder)."""
+    return schedule_kind == ScheduleKind.WEEKDAYS.value and not habit_days & (1 << day.weekday())
+
+
+# `rest_day` in SQL, over the moved reminder `m` and its fired instant's day `f.day`.
+REST_DAY_SQL = (
+    f"m.schedule_kind = '{ScheduleKind.WEEKDAYS.value}' AND "
+    "(m.habit_days & (1 << (CAST(EXTRACT(ISODOW FROM f.day) AS INTEGER) - 1))) = 0"
+)
+
+
 def quiet_sql(start: str, end: str, hour: str) -> str:
     """`quiet_hour` as an SQL condition (never NULL) over three SQL expressions."""
     return (
@@ -198,7 +211,7 @@ WITH shapes AS (
     FROM unnest(CAST(:ids AS INTEGER[]), CAST(:shape_of AS INTEGER[])) AS b(id, shape)
         JOIN shapes v ON v.shape = b.shape, habits h
     WHERE t.id = b.id AND h.id = t.habit_id
-    RETURNING t.id, t.habit_id, h.user_id, b.shape
+    RETURNING t.id, t.habit_id, h.user_id, h.schedule_kind, h.weekday_mask AS habit_days, b.shape
 ), fired AS (
     SELECT * FROM unnest(CAST(:f_shape AS INTEGER[]), CAST(:f_at AS TIMESTAMPTZ[]),
                          CAST(:f_day AS DATE[]), CAST(:f_hour AS INTEGER[]),
@@ -210,6 +223,7 @@ WITH shapes AS (
            i.platform, i.dm_chat_id,
            CASE WHEN EXISTS (SELECT 1 FROM habit_logs l
                              WHERE l.habit_id = m.habit_id AND l.date = f.day) THEN 'checked'
+                WHEN {REST_DAY_SQL} THEN 'rest'
                 WHEN {quiet_sql("s.quiet_start", "s.quiet_end", "f.hour")} THEN 'quiet'
                 WHEN i.platform IS NULL THEN 'unreachable'
                 ELSE 'queue' END AS verdict
@@ -240,7 +254,8 @@ SELECT (SELECT count(*) FROM queued) AS queued,
        count(*) FILTER (WHERE verdict = 'queue' AND late) AS late,
        count(*) FILTER (WHERE verdict = 'checked') AS already_checked_in,
        count(*) FILTER (WHERE verdict = 'quiet') AS quiet,
-       count(*) FILTER (WHERE verdict = 'unreachable') AS unreachable
+       count(*) FILTER (WHERE verdict = 'unreachable') AS unreachable,
+       count(*) FILTER (WHERE verdict = 'rest') AS rest_day
 FROM decided
 """
 )
@@ -253,6 +268,7 @@ class Counts(NamedTuple):
     quiet: int
     unreachable: int
     dropped: int
+    rest_day: int = 0
 
 
 async def set_based_batch(
@@ -268,7 +284,7 @@ async def set_based_batch(
     `enqueued_at` is called for the outbox rows' time (the Outbox's clock reading)."""
     shapes = (await session.execute(DUE_SQL, {"now": now, "after": after, "batch": batch})).all()
     if not shapes:
-        return Counts(0, 0, 0, 0, 0, 0), 0
+        return Counts(0, 0, 0, 0, 0, 0, 0), 0
     times = Times(now)
     ids: list[int] = []
     shape_of: list[int] = []
@@ -302,6 +318,8 @@ async def set_based_batch(
         "status": NotificationStatus.PENDING.value,
         "now": enqueued_at(),
     }
-    queued, late, checked, quiet, unreachable = (await session.execute(PRODUCE_SQL, params)).one()
-    counts = Counts(queued, late, checked, quiet, unreachable, dropped)
+    queued, late, checked, quiet, unreachable, rest = (
+        await session.execute(PRODUCE_SQL, params)
+    ).one()
+    counts = Counts(queued, late, checked, quiet, unreachable, dropped, rest)
     return counts, (max(ids) if len(ids) == batch else 0)

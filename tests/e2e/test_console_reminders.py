@@ -279,3 +279,34 @@ async def test_quiet_hours_as_people_write_them(console: ConsoleSession) -> None
         " like /quiethours 22-7. Nothing changed."
     )
     assert (await console.say("/quiethours")).startswith("bot: Quiet hours: 22:00–07:00.")
+
+
+async def test_no_reminder_on_a_day_the_habit_is_not_due(console: ConsoleSession) -> None:
+    """A mon wed fri habit's reminder used to come on Tuesday too, with a Skip button that was
+    then refused (nothing is owed that day)."""
+    await console.say(":user Alice", "/newhabit Run mon wed fri")
+    assert await console.say("/remind run 07:00") == bot(
+        "I'll remind you of Run at 07:00 Mon, Wed, Fri (UTC). Next: Wed 25 Mar, 07:00."
+    )
+    assert await console.say("/remind run 06:30 mon tue") == bot(
+        "I'll remind you of Run at 06:30 Mon (UTC). Next: Mon 30 Mar, 06:30."
+    )
+    assert await console.say("/remind run 06:00 tue thu") == bot(
+        "Run is due on Mon, Wed, Fri, so a reminder on Tue, Thu would never come. Name some of"
+        " its days, or none for all of them."
+    )
+    assert await console.say("/reminders") == bot(
+        "Your reminders (UTC)",
+        "1. 06:30 Mon · Run",
+        "2. 07:00 Mon, Wed, Fri · Run",
+        "Remove one with /unremind N.",
+    )
+    assert await console.say(":time 2026-03-24T07:00") == clock("Tue 2026-03-24 07:00")
+    assert await console.say(":time 2026-03-25T07:00") == clock("Wed 2026-03-25 07:00") + (
+        reminder("⏰ Time for Run")
+    )
+    # The habit's days decide when it comes: made daily, Thursday's comes too.
+    await console.say("/edithabit run schedule daily")
+    assert await console.say(":time 2026-03-26T07:00") == clock("Thu 2026-03-26 07:00") + (
+        reminder("⏰ Time for Run")
+    )
