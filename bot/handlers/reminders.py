@@ -111,7 +111,8 @@ async def remind(ctx: Context) -> Response:
             " Name some of its days, or none for all of them.",
         )
     await ctx.reminders.add(ctx.user, habit, at, mask)
-    next_local = next_occurrence(at, ctx.tz, ctx.now, due).astimezone(ctx.tz)
+    day_start = ctx.user.settings.day_start_hour
+    next_local = next_occurrence(at, ctx.tz, ctx.now, due, day_start).astimezone(ctx.tz)
     settings = ctx.user.settings
     span = _quiet_span(settings.quiet_start, settings.quiet_end)
     quiet: list[str | Span] = (

@@ -52,23 +52,24 @@ class Times:
 
     def __init__(self, now: datetime) -> None:
         self.now = now
-        self._next: dict[tuple[dt_time, str, int], datetime] = {}
-        self._latest: dict[tuple[dt_time, str, int], datetime] = {}
+        self._next: dict[tuple[dt_time, str, int, int], datetime] = {}
+        self._latest: dict[tuple[dt_time, str, int, int], datetime] = {}
         self._when: dict[tuple[datetime, str, int], When] = {}
 
-    def next(self, at: dt_time, zone: str, mask: int) -> datetime:
+    def next(self, at: dt_time, zone: str, mask: int, day_start: int) -> datetime:
         """The reminder's next time after now."""
-        key = (at, zone, mask)
+        key = (at, zone, mask, day_start)
         if (found := self._next.get(key)) is None:
-            found = self._next[key] = next_occurrence(at, ZoneInfo(zone), self.now, mask)
+            tz = ZoneInfo(zone)
+            found = self._next[key] = next_occurrence(at, tz, self.now, mask, day_start)
         return found
 
-    def latest(self, at: dt_time, zone: str, mask: int) -> datetime:
+    def latest(self, at: dt_time, zone: str, mask: int, day_start: int) -> datetime:
         """Its first time after an hour ago (due within the hour when not after now)."""
-        key = (at, zone, mask)
+        key = (at, zone, mask, day_start)
         if (found := self._latest.get(key)) is None:
-            after = self.now - DROP_AFTER
-            found = self._latest[key] = next_occurrence(at, ZoneInfo(zone), after, mask)
+            after, tz = self.now - DROP_AFTER, ZoneInfo(zone)
+            found = self._latest[key] = next_occurrence(at, tz, after, mask, day_start)
         return found
 
     def when(self, instant: datetime, zone: str, day_start_hour: int) -> When:
@@ -95,6 +96,7 @@ class Times:
         at: dt_time,
         zone: str,
         mask: int,
+        day_start: int,
         next_due_at: datetime | None,
         snoozed_until: datetime | None,
     ) -> tuple[list[tuple[datetime, bool]], datetime | None, datetime | None]:
@@ -109,10 +111,10 @@ class Times:
             if now - next_due_at > DROP_AFTER:
                 # After downtime: the stale one is dropped, but the latest occurrence may be
                 # within the hour, and then it still goes out (late).
-                latest = self.latest(at, zone, mask)
+                latest = self.latest(at, zone, mask, day_start)
                 if latest <= now:
                     fired.append((latest, False))
-            next_due_at = self.next(at, zone, mask)
+            next_due_at = self.next(at, zone, mask, day_start)
         return fired, next_due_at, snoozed_until
 
 
@@ -296,7 +298,9 @@ async def set_based_batch(
         at, zone, mask, next_due_at, snoozed_until, day_start, snoozed_day, members = shape
         ids += members
         shape_of += [n] * len(members)
-        fired, next_due_at, snoozed_until = times.fire(at, zone, mask, next_due_at, snoozed_until)
+        fired, next_due_at, snoozed_until = times.fire(
+            at, zone, mask, day_start, next_due_at, snoozed_until
+        )
         new_next.append(next_due_at)
         new_snoozed.append(snoozed_until)
         for instant, snoozed in fired:

@@ -155,7 +155,12 @@ class Producer:
         moved: list[tuple[int, datetime | None, datetime | None]] = []
         for row in rows:
             instants, next_due_at, snoozed_until = times.fire(
-                row.local_time, row.timezone, row.weekday_mask, row.next_due_at, row.snoozed_until
+                row.local_time,
+                row.timezone,
+                row.weekday_mask,
+                row.day_start_hour,
+                row.next_due_at,
+                row.snoozed_until,
             )
             fired += [(row, at, snoozed) for at, snoozed in instants]
             moved.append((row.id, next_due_at, snoozed_until))

@@ -78,7 +78,13 @@ class ReminderService:
             habit_id=habit.id,
             local_time=at,
             weekday_mask=weekday_mask,
-            next_due_at=next_occurrence(at, ZoneInfo(user.settings.timezone), now, weekday_mask),
+            next_due_at=next_occurrence(
+                at,
+                ZoneInfo(user.settings.timezone),
+                now,
+                weekday_mask,
+                user.settings.day_start_hour,
+            ),
             created_at=now,
         )
         self.session.add(reminder)
@@ -124,13 +130,14 @@ class ReminderService:
         await self.session.flush()
 
     async def reschedule_all(self, user: User) -> int:
-        """After a time-zone change: every reminder's next time, from now, in the new zone."""
+        """After a time-zone (or day start) change: every reminder's next time, from now, in the
+        new zone."""
         tz = ZoneInfo(user.settings.timezone)
         now = self.clock.now()
         pairs = await self.for_user(user)
         for reminder, _habit in pairs:
             reminder.next_due_at = next_occurrence(
-                reminder.local_time, tz, now, reminder.weekday_mask
+                reminder.local_time, tz, now, reminder.weekday_mask, user.settings.day_start_hour
             )
             reminder.snoozed_until = None
         return len(pairs)

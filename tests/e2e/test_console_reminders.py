@@ -310,3 +310,29 @@ async def test_no_reminder_on_a_day_the_habit_is_not_due(console: ConsoleSession
     assert await console.say(":time 2026-03-26T07:00") == clock("Thu 2026-03-26 07:00") + (
         reminder("⏰ Time for Run")
     )
+
+
+async def test_a_night_owls_weekdays_are_their_days(console: ConsoleSession) -> None:
+    """With a day starting at 03:00, 01:00 belongs to the day before: a mon wed fri habit's
+    01:00 reminder comes in the nights after Mon, Wed and Fri (it used to come in the night
+    after Sunday, a rest day, and check that day in), and its Done checks in that day."""
+    await console.say(":user Alice", "/daystart 3", "/newhabit Run mon wed fri")
+    assert await console.say("/remind run 01:00") == bot(
+        "I'll remind you of Run at 01:00 Mon, Wed, Fri (UTC). Next: Tue 24 Mar, 01:00."
+    )
+    assert await console.say(":time 2026-03-24T01:00") == clock("Tue 2026-03-24 01:00") + (
+        reminder("⏰ Time for Run")
+    )
+    assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
+        "✓ Run done today. Streak 1 day.", edited=True
+    )
+    assert await console.say(":time 2026-03-25T01:00") == clock("Wed 2026-03-25 01:00")
+    assert await console.say(":time 2026-03-26T01:00") == clock("Thu 2026-03-26 01:00") + (
+        reminder("⏰ Time for Run")
+    )
+    # Back to midnight: 01:00 is the calendar day's again, so Friday's comes on Friday.
+    await console.say("/daystart 0")
+    assert await console.say(":time 2026-03-27T00:59") == clock("Fri 2026-03-27 00:59")
+    assert await console.say(":time 2026-03-27T01:00") == clock("Fri 2026-03-27 01:00") + (
+        reminder("⏰ Time for Run")
+    )
