@@ -78,7 +78,9 @@ async def summarytime(ctx: Context) -> Response:
     when = _day_and_hour(words)
     if when is None:
         return Response.say(
-            "Name a day and an hour, for example ", example("/summarytime sun 18"), "."
+            "Name a day and a whole hour (summaries come on the hour), for example ",
+            example("/summarytime sun 18"),
+            ".",
         )
     settings = ctx.user.settings
     settings.summary_weekday, settings.summary_hour = when
@@ -88,7 +90,10 @@ async def summarytime(ctx: Context) -> Response:
 
 
 def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
-    """['sun', '18'], ['sunday', '18:00'], ['sun', '18.00'] or ['sun', '6pm'] -> (6, 18)."""
+    """['sun', '18'], ['sunday', '18:00'], ['sun', '18.00'], ['sun', '6pm'] or ['sun', '6', 'pm']
+    -> (6, 18); None for anything else, a time off the hour (18:30) too."""
+    if len(words) == 3:
+        words = [words[0], words[1] + words[2]]  # 'sun 6 pm'
     if len(words) != 2:
         return None
     day = next((i for i, name in enumerate(WEEKDAY_NAMES) if words[0][:3] == name.lower()), None)
@@ -96,7 +101,9 @@ def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
     whole_hour = parse_int(words[1], 0, 23)
     if hour is None and whole_hour is not None:
         hour = time(whole_hour)
-    return None if day is None or hour is None else (day, hour.hour)
+    if day is None or hour is None or hour.minute:
+        return None
+    return day, hour.hour
 
 
 async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
@@ -115,7 +122,9 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
     when = _day_and_hour(words)
     if when is None:
         return Response.say(
-            "Name a day and an hour, for example ", example("/summarytime sun 18"), "."
+            "Name a day and a whole hour (summaries come on the hour), for example ",
+            example("/summarytime sun 18"),
+            ".",
         )
     group.summary_weekday, group.summary_hour = when
     group.next_summary_at = next_weekly(*when, tz, ctx.now)

@@ -210,6 +210,16 @@ async def test_a_time_with_a_dot_reads_as_with_a_colon(console: ConsoleSession) 
     assert await console.say("/summarytime fri 6pm") == bot(
         "Your weekly summary now comes on Fri at 18:00 (UTC)."
     )
+    assert await console.say("/summarytime sat 9 am") == bot(
+        "Your weekly summary now comes on Sat at 09:00 (UTC)."
+    )
+    # It comes on the hour: 18:30 used to be taken as 18:00 without a word.
+    assert await console.say("/summarytime sun 18:30") == bot(
+        "Name a day and a whole hour (summaries come on the hour), for example /summarytime sun 18."
+    )
+    assert (await console.say("/summarytime")).startswith(
+        "bot: Your weekly summary comes on Sat at 09:00 (UTC)."
+    )
 
 
 async def test_a_reminder_snoozed_past_midnight_is_still_for_its_day(
