@@ -34,7 +34,10 @@ SECTION = "Reminders"
         "summary",
         "off: summaries again; leave empty for none",
         ("on", "off"),
-        invalid="Say /quiet to switch the weekly summary off, /quiet off to get it back.",
+        invalid=(
+            "Say /quiet to switch the weekly summary off, /quiet off to get it back. For hours"
+            " without reminders, say /quiethours 22-7."
+        ),
     ),
     where=Where.PRIVATE,
     section=SECTION,

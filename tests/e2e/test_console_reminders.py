@@ -346,3 +346,14 @@ async def test_a_night_owls_weekdays_are_their_days(console: ConsoleSession) -> 
     assert await console.say(":time 2026-03-27T01:00") == clock("Fri 2026-03-27 01:00") + (
         reminder("⏰ Time for Run")
     )
+
+
+async def test_quiet_with_hours_points_to_quiethours(console: ConsoleSession) -> None:
+    """/quiet is the weekly summary's switch; someone after quiet hours is told the command."""
+    assert await console.say("/quiet 22-7") == bot(
+        "Say /quiet to switch the weekly summary off, /quiet off to get it back. For hours"
+        " without reminders, say /quiethours 22-7."
+    )
+    assert (await console.say("/summarytime")).startswith(
+        "bot: Your weekly summary comes on Sun at 18:00 (UTC)."
+    )
