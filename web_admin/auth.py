@@ -6,13 +6,21 @@ import logging
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from core.accounts.tokens import Refusal, Rotated
 from core.db.models import Identity, User
 from web_admin.context import BANNED, UnitDep, WebDep, client_address
 from web_admin.problems import ApiError
-from web_admin.schemas import CleanText, ExactText, Password, TokenPair, UserOut, user_out
+from web_admin.schemas import (
+    CleanText,
+    ExactText,
+    Password,
+    RequestBody,
+    TokenPair,
+    UserOut,
+    user_out,
+)
 from web_admin.throttle import LoginThrottle
 
 log = logging.getLogger("habitlink.web.auth")
@@ -24,22 +32,22 @@ WRONG_RESET = "That email and code don't go together, or the code has expired or
 TOO_MANY = "Too many failed attempts. Wait a little and try again."
 
 
-class RegisterBody(BaseModel):
+class RegisterBody(RequestBody):
     email: ExactText = Field(max_length=320, examples=["ada@example.com"])
     password: Password = Field(max_length=1024, examples=["correct horse battery staple"])
     display_name: CleanText = Field(max_length=200, examples=["Ada"])
 
 
-class LoginBody(BaseModel):
+class LoginBody(RequestBody):
     email: ExactText = Field(max_length=320)
     password: Password = Field(max_length=1024)
 
 
-class RefreshBody(BaseModel):
+class RefreshBody(RequestBody):
     refresh_token: ExactText = Field(max_length=256)
 
 
-class ResetBody(BaseModel):
+class ResetBody(RequestBody):
     email: ExactText = Field(max_length=320)
     code: ExactText = Field(max_length=64, description="The code /resetpassword gave you in chat")
     new_password: Password = Field(max_length=1024)
