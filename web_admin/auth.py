@@ -21,7 +21,7 @@ from web_admin.schemas import (
     UserOut,
     user_out,
 )
-from web_admin.throttle import LoginThrottle
+from web_admin.throttle import LoginThrottle, try_again_in
 
 log = logging.getLogger("habitlink.web.auth")
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 WRONG_LOGIN = "The email or password is not right."
 WRONG_REFRESH = "The refresh token is not valid; sign in again."
 WRONG_RESET = "That email and code don't go together, or the code has expired or was used."
-TOO_MANY = "Too many failed attempts. Wait a little and try again."
+TOO_MANY = "Too many failed attempts: wait the Retry-After seconds, then try again."
 
 
 class RegisterBody(RequestBody):
@@ -92,7 +92,8 @@ async def sign_in_attempt(web: WebDep, request: Request, key: str) -> SignInAtte
     attempt = SignInAttempt(web.throttle, key, client_address(request))
     wait = await web.throttle.retry_after(attempt.key, attempt.address)
     if wait:
-        raise ApiError(429, TOO_MANY, headers={"Retry-After": str(wait)})
+        text = f"Too many failed attempts. To keep the account safe, {try_again_in(wait)}."
+        raise ApiError(429, text, headers={"Retry-After": str(wait)})
     return attempt
 
 

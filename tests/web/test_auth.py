@@ -211,3 +211,16 @@ async def test_two_registrations_of_one_email_at_once(api: httpx.AsyncClient) ->
         *(api.post("/api/v1/auth/register", json=body) for _ in range(2))
     )
     assert sorted(a.status_code for a in answers) == [201, 422]
+
+
+async def test_a_throttled_sign_in_says_when_to_try_again(
+    api: httpx.AsyncClient, ada: Person
+) -> None:
+    for _ in range(5):
+        await api.post("/api/v1/auth/login", json={"email": ada.email, "password": "wrong one"})
+    blocked = await api.post("/api/v1/auth/login", json={"email": ada.email, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) > 14 * 60
+    assert blocked.json()["detail"] == (
+        "Too many failed attempts. To keep the account safe, try again in 15 minutes."
+    )
