@@ -40,6 +40,8 @@ PROBLEM = "application/problem+json"
 REQUEST_ID = "X-Request-ID"
 NOT_JSON = "The request body is not valid JSON."
 NOT_OBJECT = "The request body should be a JSON object."
+NO_BODY = "This request needs a JSON object as its body, sent with Content-Type: application/json."
+NO_ROUTE = "There is nothing at this address. The API is under /api/v1; its routes are at /docs."
 UNKNOWN_FIELD = "There is no field of this name here; check its spelling."
 SEND_JSON = "Send the body as JSON, with the header Content-Type: application/json."
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
@@ -132,6 +134,8 @@ def _field_error(error: Mapping[str, Any], body: object = None) -> FieldError:
     if error.get("type") == "json_invalid":  # its loc is ("body", the character offset)
         return FieldError(field="body", message=NOT_JSON)
     loc = tuple(error.get("loc", ()))
+    if loc == ("body",) and error.get("type") == "missing":
+        return FieldError(field="body", message=NO_BODY)
     if error.get("type") == "extra_forbidden":
         return FieldError(field=_field_name(loc), message=_unknown_field(body, loc))
     return FieldError(field=_field_name(loc), message=str(error.get("msg", "")))
@@ -182,18 +186,25 @@ def install_problem_handlers(app: FastAPI) -> None:
         body_field = getattr(route, "body_field", None) if isinstance(route, APIRoute) else None
         model = body_field.field_info.annotation if body_field is not None else None
         errors = [_field_error(e, model) for e in exc.errors()]
-        not_json = any(e.field == "body" and e.message == NOT_JSON for e in errors)
-        detail = NOT_JSON if not_json else "Some fields are not valid."
+        whole = [
+            e.message for e in errors if e.field == "body" and e.message in (NOT_JSON, NO_BODY)
+        ]
+        detail = whole[0] if whole else "Some fields are not valid."
         return problem(request, 422, detail, errors=errors)
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         detail = exc.detail if isinstance(exc.detail, str) else None
         headers = dict(exc.headers or {})
+        if exc.status_code == 404 and detail == HTTPStatus.NOT_FOUND.phrase:  # no such route
+            detail = NO_ROUTE
         if exc.status_code == 405:  # Starlette names only the methods of the first route found
             allowed = _allowed_methods(app.router.routes, request.scope)
             if allowed:
                 headers["Allow"] = ", ".join(allowed)
+                detail = (
+                    f"This address does not take {request.method}; it takes {headers['Allow']}."
+                )
         return problem(request, exc.status_code, detail, headers=headers)
 
     async def api_error(request: Request, exc: Exception) -> JSONResponse:
