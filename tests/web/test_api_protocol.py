@@ -154,3 +154,20 @@ async def test_a_request_without_its_body_says_it_needs_one(
     assert answer.json()["detail"] == needs
     assert answer.json()["errors"] == [{"field": "body", "message": needs}]
     assert (await ada.get("/api/v1/me")).status_code == 200  # still there
+
+
+async def test_a_date_that_does_not_read_as_one_says_how_to_write_it(ada: Person) -> None:
+    habit = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
+    answers = [
+        await ada.post(f"/api/v1/habits/{habit}/checkins", json={"date": "yesterday"}),
+        await ada.post(f"/api/v1/habits/{habit}/checkins", json={"date": "2026-13-45"}),
+        await ada.post(f"/api/v1/habits/{habit}/checkins", json={"date": 5.5}),
+        await ada.get("/api/v1/habits/week", params={"start": "30/11/2026"}),
+        await ada.request("DELETE", f"/api/v1/habits/{habit}/checkins/notadate"),
+        await ada.request("PATCH", "/api/v1/lifebook", json={"goals": [{"text": "R", "due": "x"}]}),
+    ]
+    for answer in answers:
+        assert answer.status_code == 422, answer.text
+        (error,) = answer.json()["errors"]
+        assert error["message"] == "Give a date as YYYY-MM-DD, such as 2027-03-01.", error
+    assert (await ada.get(f"/api/v1/habits/{habit}")).json()["done_total"] == 0
