@@ -33,6 +33,13 @@ FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="HabitLink" \
       org.opencontainers.image.description="Chat-first habit building: bot, scheduler and web" \
       org.opencontainers.image.licenses="MIT"
+# Fonts for the text in chart pictures (bot/chart_fonts.py): DejaVu Sans (Latin, Greek, Cyrillic,
+# Arabic, Hebrew) and WenQuanYi Micro Hei (Chinese, Japanese, Korean); about 6 MB. The versions
+# are bookworm's (the base image's Debian); a new base needs its own.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       fonts-dejavu-core=2.37-6 fonts-wqy-microhei=0.2.0-beta-3.1 \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 habitlink \
     && useradd --system --uid 10001 --gid habitlink --home-dir /app --shell /usr/sbin/nologin habitlink \
     && mkdir -p /app /data \

@@ -31,11 +31,15 @@ typecheck: $(VENV)/.installed-dev
 
 # Debian's docker-compose validates docker-compose.yml offline (tests/deploy); Debian's Chromium
 # runs the admin's browser tests (tests/web/test_admin_browser.py: Playwright drives
-# /usr/bin/chromium, no browser is downloaded). Root installs what is missing.
+# /usr/bin/chromium, no browser is downloaded); DejaVu Sans and WenQuanYi Micro Hei draw
+# non-Latin text in the charts (bot/chart_fonts.py, tests/e2e/test_console_chart_text.py).
+# Root installs what is missing.
 tools:
 	@missing=""; \
 	command -v docker-compose >/dev/null 2>&1 || missing="$$missing docker-compose"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \

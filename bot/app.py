@@ -7,6 +7,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot import chart_fonts
 from bot.config import Settings
 from bot.delivery import NotificationSender, Notifier
 from bot.dispatcher import HabitLinkBot
@@ -96,6 +97,9 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
             flows = MemoryFlowStore(clock)
             limiter = MemoryRateLimiter()
             locks = MemoryPersonLocks()
+        missing_fonts = chart_fonts.configure(settings.chart_fonts)
+        if missing_fonts:
+            log.warning("CHART_FONTS: no font file at %s", ", ".join(map(str, missing_fonts)))
         media = settings.media_store()
         units = UnitOfWorkFactory(
             db, clock, default_timezone=settings.default_timezone, media=media

@@ -1,28 +1,27 @@
 """Habit charts as PNG bytes: the weekly tracker grid and the year heatmap.
 
 Pure, synchronous and deterministic (same input -> same bytes); callers run them off the
-event loop with ``asyncio.to_thread``. Only Pillow's bundled scalable default font is used,
-so no system font file is needed. Glyphs the font lacks (emoji, CJK) render as boxes.
+event loop with ``asyncio.to_thread``. Text is drawn with a chain of fonts (bot/chart_text.py):
+DejaVu Sans and a CJK font when installed, else Pillow's bundled Latin font; a character no
+font has is left out (emoji) or drawn as U+FFFD, never as an empty box.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from datetime import date, timedelta
-from functools import lru_cache
 from io import BytesIO
-from typing import Final, Literal, TypeAlias
+from typing import Final, TypeAlias
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from bot.chart_text import FontChain, chain, draw_text, fit
 from core.habits.history import CheckinStatus, DayMark, HabitHistory
 from core.habits.history import week_start as monday_of
 from core.habits.schedule import WEEKDAY_NAMES, ScheduleKind
 
 RGB: TypeAlias = tuple[int, int, int]
 Box: TypeAlias = tuple[int, int, int, int]  # (x0, y0, x1, y1), x1/y1 exclusive
-Font: TypeAlias = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 __all__ = [
     "BACKGROUND",
@@ -56,12 +55,14 @@ COLOURS: Final[dict[DayMark, RGB]] = {
     DayMark.NOT_SCHEDULED: (244, 245, 247),
     DayMark.FUTURE: (255, 255, 255),
     DayMark.BEFORE_START: (249, 249, 250),
+    DayMark.AWAY: (244, 245, 247),
 }
 _OUTLINES: Final[dict[DayMark, RGB]] = {
     DayMark.PENDING: (212, 160, 23),
     DayMark.FUTURE: (216, 220, 226),
     DayMark.BEFORE_START: (226, 229, 233),
     DayMark.NOT_SCHEDULED: (232, 234, 238),
+    DayMark.AWAY: (232, 234, 238),
 }
 _GLYPH: Final[RGB] = (255, 255, 255)
 _DOT: Final[RGB] = (190, 196, 205)
@@ -77,6 +78,7 @@ HEATMAP_COLOURS: Final[dict[DayMark, RGB]] = {
     DayMark.NOT_SCHEDULED: NEUTRAL,
     DayMark.FUTURE: NEUTRAL,
     DayMark.BEFORE_START: NEUTRAL,
+    DayMark.AWAY: NEUTRAL,
 }
 
 #: Human words for the legend.
@@ -89,6 +91,7 @@ MARK_LABELS: Final[dict[DayMark, str]] = {
     DayMark.NOT_SCHEDULED: "Rest day",
     DayMark.FUTURE: "Upcoming",
     DayMark.BEFORE_START: "Not started",
+    DayMark.AWAY: "Archived",
 }
 
 # --- week grid geometry ----------------------------------------------------------------
@@ -103,7 +106,6 @@ _HEADER_H: Final = 50
 _ROWS_Y0: Final = _HEADER_Y0 + _HEADER_H + 10
 _GRID_W: Final = 7 * _PITCH - _GAP
 _WEEK_W: Final = _GRID_X0 + _GRID_W + PAD
-_MAX_CHARS: Final = 300  # longer texts are cut before measuring
 
 # --- heatmap geometry ------------------------------------------------------------------
 HEATMAP_WEEKS: Final = 53
@@ -130,65 +132,6 @@ def heatmap_cell_box(week_index: int, weekday: int) -> Box:
     x0 = _H_GRID_X0 + week_index * _H_PITCH
     y0 = _H_GRID_Y0 + weekday * _H_PITCH
     return (x0, y0, x0 + _H_CELL, y0 + _H_CELL)
-
-
-# --- text helpers ----------------------------------------------------------------------
-@lru_cache(maxsize=16)
-def _font(size: int) -> Font:
-    return ImageFont.load_default(size=size)
-
-
-def _clean(text: str) -> str:
-    """One line of drawable text: controls become spaces, surrogates and formats go."""
-    out: list[str] = []
-    for ch in text[: _MAX_CHARS * 2]:
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Zl", "Zp"):
-            out.append(" ")
-        elif cat not in ("Cs", "Cf"):
-            out.append(ch)
-    cleaned = " ".join("".join(out).split())[:_MAX_CHARS]
-    if not isinstance(_font(12), ImageFont.FreeTypeFont):  # bitmap fallback is Latin-1 only
-        cleaned = cleaned.encode("latin-1", "replace").decode("latin-1")
-    return cleaned
-
-
-def _fit(text: str, font: Font, max_width: float) -> str:
-    """`text` cleaned and, if too wide, cut with an ellipsis to fit `max_width` pixels."""
-    text = _clean(text)
-    if font.getlength(text) <= max_width:
-        return text
-    ellipsis = "\u2026" if isinstance(font, ImageFont.FreeTypeFont) else "..."
-    lo, hi = 0, len(text)
-    while lo < hi:  # the longest prefix that fits with the ellipsis
-        mid = (lo + hi + 1) // 2
-        if font.getlength(text[:mid].rstrip() + ellipsis) <= max_width:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo].rstrip() + ellipsis
-
-
-Align = Literal["left", "center", "right"]
-
-
-def _text(
-    draw: ImageDraw.ImageDraw,
-    x: float,
-    y_mid: float,
-    text: str,
-    font: Font,
-    fill: RGB,
-    align: Align = "left",
-) -> None:
-    """Draw one line vertically centred on `y_mid` (same baseline for any text in a font)."""
-    _, top, _, bottom = font.getbbox("Hg")
-    width = font.getlength(text)
-    if align == "center":
-        x -= width / 2
-    elif align == "right":
-        x -= width
-    draw.text((round(x), round(y_mid - (top + bottom) / 2)), text, font=font, fill=fill)
 
 
 def _png(image: Image.Image) -> bytes:
@@ -240,7 +183,7 @@ def _paint_cell(image: Image.Image, draw: ImageDraw.ImageDraw, box: Box, mark: D
 
 
 def _legend_layout(
-    items: Sequence[tuple[str, int]], max_width: int, swatch: int, font: Font
+    items: Sequence[tuple[str, int]], max_width: int, swatch: int, font: FontChain
 ) -> list[tuple[int, int]]:
     """(dx, line) per legend item, flowing left to right and wrapping at `max_width`."""
     positions: list[tuple[int, int]] = []
@@ -265,8 +208,8 @@ def render_week_grid(
     for name, marks in rows:
         if len(marks) != 7:
             raise ValueError(f"row {name!r} has {len(marks)} marks; a week needs 7")
-    title_font, sub_font, label_font = _font(26), _font(15), _font(18)
-    dow_font, num_font, legend_font = _font(14), _font(18), _font(14)
+    title_font, sub_font, label_font = chain(26), chain(15), chain(18)
+    dow_font, num_font, legend_font = chain(14), chain(18), chain(14)
     week_end = week_start + timedelta(days=6)
     subtitle = f"{week_start:%b} {week_start.day} - {_day_label(week_end)}"
 
@@ -286,16 +229,16 @@ def render_week_grid(
 
     image = Image.new("RGB", (_WEEK_W, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    _text(draw, PAD, PAD + 14, _fit(title, title_font, _WEEK_W - 2 * PAD), title_font, INK)
-    _text(draw, PAD, PAD + 44, subtitle, sub_font, MUTED)
+    draw_text(draw, PAD, PAD + 14, fit(title, title_font, _WEEK_W - 2 * PAD), title_font, INK)
+    draw_text(draw, PAD, PAD + 44, subtitle, sub_font, MUTED)
 
     if not rows:
         box = (PAD, _HEADER_Y0 + 10, _WEEK_W - PAD - 1, _HEADER_Y0 + 140)
         draw.rounded_rectangle(box, 14, fill=(246, 248, 250), outline=(216, 222, 228))
         mid_x = _WEEK_W / 2
-        _text(draw, mid_x, _HEADER_Y0 + 58, "No habits yet", _font(24), INK, "center")
+        draw_text(draw, mid_x, _HEADER_Y0 + 58, "No habits yet", chain(24), INK, "center")
         hint = "Add your first habit and it will show up here."
-        _text(draw, mid_x, _HEADER_Y0 + 94, hint, _font(16), MUTED, "center")
+        draw_text(draw, mid_x, _HEADER_Y0 + 94, hint, chain(16), MUTED, "center")
         return _png(image)
 
     today_col = (today - week_start).days
@@ -308,7 +251,7 @@ def render_week_grid(
         day = week_start + timedelta(days=col)
         cx = _GRID_X0 + col * _PITCH + _CELL / 2
         is_today = col == today_col
-        _text(
+        draw_text(
             draw,
             cx,
             _HEADER_Y0 + 11,
@@ -320,18 +263,20 @@ def render_week_grid(
         num_y = _HEADER_Y0 + 34
         if is_today:
             draw.ellipse((cx - 14, num_y - 14, cx + 14, num_y + 14), fill=ACCENT)
-        _text(draw, cx, num_y, str(day.day), num_font, BACKGROUND if is_today else INK, "center")
+        draw_text(
+            draw, cx, num_y, str(day.day), num_font, BACKGROUND if is_today else INK, "center"
+        )
 
     for r, (name, marks) in enumerate(rows):
         y_mid = _ROWS_Y0 + r * _PITCH + _CELL / 2
-        _text(draw, PAD, y_mid, _fit(name, label_font, _LABEL_W), label_font, INK)
+        draw_text(draw, PAD, y_mid, fit(name, label_font, _LABEL_W), label_font, INK)
         for c, mark in enumerate(marks):
             _paint_cell(image, draw, week_grid_cell_box(r, c), mark)
 
     for mark, (dx, line) in zip(legend, legend_pos, strict=True):
         x, y = PAD + dx, legend_y0 + line * 28
         _paint_cell(image, draw, (x, y, x + swatch, y + swatch), mark)
-        _text(draw, x + swatch + 6, y + swatch / 2, MARK_LABELS[mark], legend_font, MUTED)
+        draw_text(draw, x + swatch + 6, y + swatch / 2, MARK_LABELS[mark], legend_font, MUTED)
     return _png(image)
 
 
@@ -347,6 +292,8 @@ def heatmap_mark(history: HabitHistory, day: date, today: date) -> DayMark:
         return DayMark.SKIPPED
     if day < history.start:
         return DayMark.BEFORE_START
+    if history.away and history.is_away(day):
+        return DayMark.AWAY  # archived that day: nothing was owed
     if not history.schedule.is_scheduled(day):
         return DayMark.NOT_SCHEDULED
     if history.schedule.kind is ScheduleKind.WEEKLY:
@@ -361,7 +308,7 @@ def heatmap_start(today: date) -> date:
 
 def render_heatmap(title: str, history: HabitHistory, today: date) -> bytes:
     """PNG of the last 53 weeks, one square per day, Monday on top, today's week last."""
-    title_font, sub_font, small_font = _font(24), _font(15), _font(12)
+    title_font, sub_font, small_font = chain(24), chain(15), chain(12)
     first = heatmap_start(today)
     done = sum(
         1
@@ -373,8 +320,8 @@ def render_heatmap(title: str, history: HabitHistory, today: date) -> bytes:
 
     image = Image.new("RGB", (_H_W, _H_H), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    _text(draw, PAD, PAD + 13, _fit(title, title_font, _H_W - 2 * PAD), title_font, INK)
-    _text(draw, PAD, PAD + 42, subtitle, sub_font, MUTED)
+    draw_text(draw, PAD, PAD + 13, fit(title, title_font, _H_W - 2 * PAD), title_font, INK)
+    draw_text(draw, PAD, PAD + 42, subtitle, sub_font, MUTED)
 
     # Month names over the first column whose Monday falls in a new month.
     labels: list[tuple[int, str]] = []
@@ -390,12 +337,12 @@ def render_heatmap(title: str, history: HabitHistory, today: date) -> bytes:
         crowded = i + 1 < len(labels) and labels[i + 1][0] - x < width + 6
         if x < last_end + 6 or crowded:
             continue
-        _text(draw, x, _H_GRID_Y0 - 12, name, small_font, MUTED)
+        draw_text(draw, x, _H_GRID_Y0 - 12, name, small_font, MUTED)
         last_end = round(x + width)
 
     for weekday in (0, 2, 4):
         y_mid = _H_GRID_Y0 + weekday * _H_PITCH + _H_CELL / 2
-        _text(draw, _H_GRID_X0 - 6, y_mid, WEEKDAY_NAMES[weekday], small_font, MUTED, "right")
+        draw_text(draw, _H_GRID_X0 - 6, y_mid, WEEKDAY_NAMES[weekday], small_font, MUTED, "right")
 
     for week in range(HEATMAP_WEEKS):
         for weekday in range(7):
@@ -421,6 +368,6 @@ def render_heatmap(title: str, history: HabitHistory, today: date) -> bytes:
             draw.rounded_rectangle(box, 3, fill=NEUTRAL, outline=INK, width=2)
         else:
             draw.rounded_rectangle(box, 3, fill=swatch)
-        _text(draw, x + _H_CELL + 5, y + _H_CELL / 2, label, small_font, MUTED)
+        draw_text(draw, x + _H_CELL + 5, y + _H_CELL / 2, label, small_font, MUTED)
         x += _H_CELL + 5 + round(small_font.getlength(label)) + 16
     return _png(image)

@@ -130,6 +130,11 @@ class Settings(BaseSettings):
     ai_timeout_seconds: float = Field(default=4.0, gt=0, le=60)
     ai_daily_limit: int = Field(default=20, ge=0)
     tools_per_day: int = Field(default=3, ge=0)
+    chart_fonts: Annotated[list[Path] | None, NoDecode] = Field(
+        default=None,
+        description="Font files for text in charts, comma-separated, tried in order for each "
+        "character (default: DejaVu Sans, then a CJK font, where Debian installs them)",
+    )
 
     @field_validator("default_timezone")
     @classmethod
@@ -145,6 +150,13 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [int(part) for part in value.replace(" ", "").split(",") if part]
+        return value
+
+    @field_validator("chart_fonts", mode="before")
+    @classmethod
+    def _comma_separated_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()] or None
         return value
 
     @model_validator(mode="after")

@@ -19,6 +19,7 @@ MARK_SYMBOLS: dict[DayMark, str] = {
     DayMark.NOT_SCHEDULED: "-",
     DayMark.FUTURE: " ",
     DayMark.BEFORE_START: " ",
+    DayMark.AWAY: "-",
 }
 LEGEND = "✓ done  ~ skipped  ✗ missed  ○ due today  · optional  - rest day"
 TITLE_WIDTH = 14

@@ -294,7 +294,7 @@ async def update_habit(
 
 @router.post("/{habit_id}/archive", response_model=None, status_code=204, summary="Archive")
 async def archive_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
-    await unit.habits.archive(await owned(unit, user, habit_id))
+    await unit.habits.archive(await owned(unit, user, habit_id), unit.today(user))
     return Response(status_code=204)
 
 

@@ -195,7 +195,7 @@ async def press_delete(ctx: Context, args: list[str]) -> Response:
         return Response(notice="That habit isn't on your list (any more).")
     title = habit.title
     if args[1] == "a":
-        await ctx.habits.archive(habit)
+        await ctx.habits.archive(habit, ctx.today)
         return Response.say("Archived ", bold(title), ". Its history is kept.", edit=True)
     if args[1] == "d":
         await ctx.habits.delete(habit)

@@ -23,6 +23,7 @@ from core.db.models import (
     Trust,
     User,
 )
+from core.habits.history import OPEN_END
 
 FORMAT = "habitlink-export/1"
 UrlFor = Callable[[str], Awaitable[str]]
@@ -119,6 +120,12 @@ async def export_user(session: AsyncSession, user: User, url_for: UrlFor) -> dic
                 "schedule": h.schedule.describe(),
                 "start_date": h.start_date.isoformat(),
                 "archived_at": h.archived_at.isoformat() if h.archived_at else None,
+                # the days it spent archived, which its statistics count as neither kept nor
+                # broken; "to" is null while it is archived
+                "days_away": [
+                    {"from": lo.isoformat(), "to": None if hi == OPEN_END else hi.isoformat()}
+                    for lo, hi in h.away
+                ],
                 "serves": h.serves,  # in the Lifebook: "value:<name>" or "goal:<id>"
                 "checkins": logs[h.id],
                 "reminders": reminders[h.id],

@@ -8,18 +8,19 @@ continues from it over the days since, read from a bounded window of logs, and g
 the numbers `compute_stats` gives over the full history (tests/unit/test_aggregate_property.py).
 
 A checkpoint holds only while the days before it stay as they were: a check-in or undo for
-an earlier day (possible only when the person's time zone moved) or a schedule change drops
-it (core/habits/service.py), and it names the schedule it was computed for.
+an earlier day (possible only when the person's time zone moved), a schedule change, or a
+restore whose days away start before it drops it (core/habits/service.py, archive.py), and
+it names the schedule it was computed for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
-from core.habits.history import CheckinStatus, HabitHistory, week_start
+from core.habits.history import AwayRanges, CheckinStatus, HabitHistory, week_start
 from core.habits.schedule import Schedule, ScheduleKind
 from core.habits.stats import (
     HabitStats,
@@ -123,10 +124,15 @@ def usable(checkpoint: Checkpoint | None, schedule: Schedule, today: date) -> bo
     return _FROZEN <= age <= _MAX_AGE and checkpoint.day.weekday() == 0
 
 
+def _lookup(history: HabitHistory) -> Callable[[date], CheckinStatus | None]:
+    """Each day's status as the statistics count it (`HabitHistory.counted`)."""
+    return history.counted if history.away else history.entries.get
+
+
 def _fold(
     schedule: Schedule,
     start: date,
-    entries: Mapping[date, CheckinStatus],
+    status_of: Callable[[date], CheckinStatus | None],
     state: tuple[int, int, float, int],
     first: date,
     last: date,
@@ -134,14 +140,14 @@ def _fold(
 ) -> tuple[int, int, float, int]:
     """(run, best, score, done) after the days first..last, continuing from `state`.
 
-    `first` is the habit's start or a Monday after it; `entries` must hold the LOOP_REACH days
-    before `first` as well (days before `start` have none).
+    `first` is the habit's start or a Monday after it; `status_of` must know the LOOP_REACH
+    days before `first` as well (days before `start` have none).
     """
     run, best, score, done = state
     if last < first:
         return state
     n = (last - first).days + 1
-    days: list[CheckinStatus | None] = [entries.get(first + timedelta(days=i)) for i in range(n)]
+    days: list[CheckinStatus | None] = [status_of(first + timedelta(days=i)) for i in range(n)]
     if schedule.kind is ScheduleKind.WEEKLY:
         run, best = _week_streaks(days, first, schedule.times_per_week, run, best, open_last)
     else:
@@ -150,7 +156,7 @@ def _fold(
     numerator, denominator = loop_frequency(schedule)
     reach = loop_window(numerator, denominator)[1]
     before = [
-        entries.get(first - timedelta(days=k)) if first - timedelta(days=k) >= start else None
+        status_of(first - timedelta(days=k)) if first - timedelta(days=k) >= start else None
         for k in range(reach, 0, -1)
     ]
     score = loop_score(days, numerator, denominator, score, before)
@@ -170,7 +176,7 @@ def checkpoint_of(history: HabitHistory, start_date: date, day: date) -> Checkpo
     run, best, score, done = _fold(
         history.schedule,
         start,
-        history.entries,
+        _lookup(history),
         (0, 0, 0.0, 0),
         start,
         day - timedelta(days=1),
@@ -187,7 +193,7 @@ def advance(checkpoint: Checkpoint, history: HabitHistory, day: date) -> Checkpo
     first = max(checkpoint.day, start)
     state = (checkpoint.run, checkpoint.best, checkpoint.score, checkpoint.done)
     run, best, score, done = _fold(
-        history.schedule, start, history.entries, state, first, day - timedelta(days=1), False
+        history.schedule, start, _lookup(history), state, first, day - timedelta(days=1), False
     )
     new_start = min([checkpoint.start, *(d for d in history.entries if d < day)])
     return Checkpoint(day, new_start, checkpoint.schedule, run, best, score, done)
@@ -203,8 +209,10 @@ def stats_at(checkpoint: Checkpoint, history: HabitHistory, today: date) -> Habi
     start = min(checkpoint.start, history.start)
     first = max(checkpoint.day, start)
     state = (checkpoint.run, checkpoint.best, checkpoint.score, checkpoint.done)
-    run, best, score, done = _fold(schedule, start, history.entries, state, first, today, True)
-    rates = HabitHistory(schedule, max(start, today - timedelta(days=29)), history.entries)
+    run, best, score, done = _fold(schedule, start, _lookup(history), state, first, today, True)
+    rates = HabitHistory(
+        schedule, max(start, today - timedelta(days=29)), history.entries, history.away
+    )
     days = _days(rates, today)
     return HabitStats(
         current_streak=run,
@@ -218,10 +226,14 @@ def stats_at(checkpoint: Checkpoint, history: HabitHistory, today: date) -> Habi
 
 
 def recent_history(
-    schedule: Schedule, start_date: date, checkpoint: Checkpoint, entries: dict[date, CheckinStatus]
+    schedule: Schedule,
+    start_date: date,
+    checkpoint: Checkpoint,
+    entries: dict[date, CheckinStatus],
+    away: AwayRanges = (),
 ) -> HabitHistory:
     """The window's history with the habit's true start (the checkpoint knows earlier entries)."""
-    return HabitHistory(schedule, min([start_date, checkpoint.start, *entries]), entries)
+    return HabitHistory(schedule, min([start_date, checkpoint.start, *entries]), entries, away)
 
 
 def evaluate(
@@ -230,18 +242,20 @@ def evaluate(
     start_date: date,
     entries: dict[date, CheckinStatus],
     today: date,
+    away: AwayRanges = (),
 ) -> tuple[HabitStats, HabitHistory, Checkpoint]:
     """A habit's statistics, the history it shows, and the checkpoint to keep from now on.
 
     With a checkpoint `usable` for today, `entries` are the logs from `window_start(today)` on
     and the history returned is that window's; without one they are all the habit's logs,
-    the statistics come from `compute_stats` and a new checkpoint is made.
+    the statistics come from `compute_stats` and a new checkpoint is made. `away` are the
+    days the habit spent archived (`HabitHistory.away`).
     """
     keep_at = checkpoint_day(today)
     if checkpoint is None:
-        history = HabitHistory(schedule, min([start_date, *entries]), entries)
+        history = HabitHistory(schedule, min([start_date, *entries]), entries, away)
         return compute_stats(history, today), history, checkpoint_of(history, start_date, keep_at)
-    history = recent_history(schedule, start_date, checkpoint, entries)
+    history = recent_history(schedule, start_date, checkpoint, entries, away)
     stats = stats_at(checkpoint, history, today)
     if checkpoint.day < keep_at:
         checkpoint = advance(checkpoint, history, keep_at)

@@ -2,19 +2,26 @@
 
 Archiving (HabitService.archive) only marks a habit: its check-ins, fields, techniques, what it
 serves and its reminders stay, and everything that reads habits leaves it out. Restoring clears
-the mark, so the habit has the very history, and statistics, it had.
+the mark, so the habit has the very history, and statistics, it had: the days it spent
+archived (from the day it was archived to the day before it came back, in the person's days)
+are kept on the habit (`Habit.away`: archiving opens a range, restoring closes it) and count
+as neither kept nor broken, like skipped days, unless they hold a check-in. Reads while it is
+archived (/archived) count its open range too, so the checkpoint they keep stays true.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.clock import Clock
+from core.clock import Clock, local_date
 from core.db.models import Habit, Reminder, User
 from core.errors import InvalidField, InvalidInput, NotFound
+from core.habits.aggregate import after_write
+from core.habits.history import OPEN_END, merge_away
 from core.reminders.timing import next_occurrence
 from core.users.locks import lock_user
 from core.users.service import user_zone
@@ -86,9 +93,10 @@ class ArchiveMixin:
                 "beside it. Rename that one with /edithabit, or remove it with /deletehabit, "
                 "then restore this one.",
             )
+        now, tz = self.clock.now(), user_zone(user)
+        self._close_away(habit, user)
         habit.archived_at = None
         habit.position = max((int(p or 0) for *_, p in rows), default=0) + 1
-        now, tz = self.clock.now(), user_zone(user)
         reminders = list(
             await self.session.scalars(select(Reminder).where(Reminder.habit_id == habit.id))
         )
@@ -99,3 +107,19 @@ class ArchiveMixin:
             reminder.snoozed_until = None
         await self.session.flush()
         return len(reminders)
+
+    def _close_away(self, habit: Habit, user: User) -> None:
+        """The days away end the day before the person's today; archived and restored the same
+        day, nothing was away (that day counts as any)."""
+        tz, hour = user_zone(user), user.settings.day_start_hour
+        back_at = self.clock.now()
+        back = local_date(back_at, tz, hour)
+        closed = [(lo, hi) for lo, hi in habit.away if hi != OPEN_END]
+        opened = [lo for lo, hi in habit.away if hi == OPEN_END]
+        # else archived before the days away were kept: from archived_at, in today's zone
+        first = opened[0] if opened else local_date(habit.archived_at or back_at, tz, hour)
+        if first < back:
+            closed.append((first, back - timedelta(days=1)))
+            if not opened:  # a checkpoint kept meanwhile may count those days as missed
+                habit.checkpoint = after_write(habit.checkpoint, first)
+        habit.away = merge_away(closed)

@@ -25,7 +25,7 @@ from core.habits.aggregate import (
     window_start,
 )
 from core.habits.archive import MAX_ACTIVE_HABITS, ArchiveMixin, same_title
-from core.habits.history import CheckinStatus, HabitHistory
+from core.habits.history import OPEN_END, CheckinStatus, HabitHistory, merge_away
 from core.habits.matching import fold, match_title, rank_completions
 from core.habits.schedule import Schedule
 from core.habits.statements import ACTIVE_HABITS, RECENT_LOGS, checkin_upsert
@@ -289,7 +289,7 @@ class HabitService(ArchiveMixin):
         for h in habits:
             checkpoint = h.checkpoint if h.id in kept_ids else None
             stats, history, kept = evaluate(
-                checkpoint, h.schedule, h.start_date, logs.get(h.id, {}), day_of[h.id]
+                checkpoint, h.schedule, h.start_date, logs.get(h.id, {}), day_of[h.id], h.away
             )
             h.checkpoint = kept  # an UPDATE only when it changed
             out[h.id] = Recent(history, stats)
@@ -362,8 +362,11 @@ class HabitService(ArchiveMixin):
         else:
             habit.loop = {**habit.loop, field.value: cleared}
 
-    async def archive(self, habit: Habit) -> None:
+    async def archive(self, habit: Habit, today: date) -> None:
+        """Off the list from now; its days away start `today` (the person's day), an open
+        range that the restore closes (core/habits/archive.py)."""
         habit.archived_at = self.clock.now()
+        habit.away = merge_away([*habit.away, (today, OPEN_END)])
 
     async def delete(self, habit: Habit) -> None:
         await self.session.delete(habit)
@@ -422,4 +425,4 @@ def _day(day: date) -> str:
 
 def history_of(habit: Habit, entries: dict[date, CheckinStatus]) -> HabitHistory:
     start = min([habit.start_date, *entries]) if entries else habit.start_date
-    return HabitHistory(schedule=habit.schedule, start=start, entries=entries)
+    return HabitHistory(schedule=habit.schedule, start=start, entries=entries, away=habit.away)

@@ -7,6 +7,9 @@ from the start to today a constant number of times, so years of history stay che
 Habit strength follows Loop Habit Tracker (iSoron/uhabits, `Score.compute` and the boolean
 branch of `ScoreList.recompute`, v2.3.1): an exponential moving average of how much of the
 target was met in a rolling window, with skipped days freezing the score.
+
+Days a habit spent archived (`HabitHistory.away`) count as skipped days everywhere here,
+unless they hold a check-in: neither kept nor broken.
 """
 
 from __future__ import annotations
@@ -66,11 +69,15 @@ class HabitStats:
 
 
 def _days(history: HabitHistory, today: date) -> _Days:
-    """Statuses of every day from the start through today; O(days + entries)."""
+    """Statuses of every day from the start through today, as the statistics count them
+    (`HabitHistory.counted`: days the habit spent archived are skipped); O(days + entries)."""
     if today < history.start:
         return []
     n = (today - history.start).days + 1
     out: _Days = [None] * n
+    for lo, hi in history.away:
+        for i in range(max(0, (lo - history.start).days), min(n, (hi - history.start).days + 1)):
+            out[i] = _SKIPPED
     for day, status in history.entries.items():
         i = (day - history.start).days
         if 0 <= i < n:

@@ -14,10 +14,10 @@ __all__ = ["day_mark", "week_marks"]
 def day_mark(history: HabitHistory, day: date, today: date) -> DayMark:
     """The tracker cell for `day`, seen from the user's local `today`.
 
-    Order of the rules: before the habit existed, in the future, done, skipped; then for
-    N-times-a-week habits an empty day is OPEN (never MISSED); for daily and weekday habits
-    an unscheduled day is NOT_SCHEDULED, an empty due today is PENDING and an empty due day
-    in the past is MISSED.
+    Order of the rules: before the habit existed, in the future, done, skipped, away (the
+    habit was archived that day, `HabitHistory.away`); then for N-times-a-week habits an
+    empty day is OPEN (never MISSED); for daily and weekday habits an unscheduled day is
+    NOT_SCHEDULED, an empty due today is PENDING and an empty due day in the past is MISSED.
     """
     if day < history.start:
         return DayMark.BEFORE_START
@@ -28,6 +28,8 @@ def day_mark(history: HabitHistory, day: date, today: date) -> DayMark:
         return DayMark.DONE
     if status is CheckinStatus.SKIPPED:
         return DayMark.SKIPPED
+    if history.away and history.is_away(day):
+        return DayMark.AWAY
     if history.schedule.kind is ScheduleKind.WEEKLY:
         return DayMark.OPEN
     if not history.schedule.is_scheduled(day):

@@ -10,16 +10,20 @@ from core.habits.schedule import ScheduleKind
 
 
 def week_done_and_due(history: HabitHistory, monday: date, today: date) -> tuple[int, int]:
-    """Done days this week, and how many were due (skipped days are not due)."""
+    """Done days this week, and how many were due (skipped days, and days the habit spent
+    archived, are not due)."""
     days = [monday + timedelta(days=i) for i in range(7)]
     live = [d for d in days if d >= history.start]
     done = sum(1 for d in live if d <= today and history.status(d) is CheckinStatus.DONE)
     skipped = sum(1 for d in live if history.status(d) is CheckinStatus.SKIPPED)
+    # days it spent archived: as if they were not in the week (a check-in there still counts)
+    away = [d for d in live if history.status(d) is None and history.is_away(d)]
     schedule = history.schedule
     if schedule.kind is ScheduleKind.WEEKLY:
-        due = min(schedule.times_per_week, len(live)) - skipped
+        due = min(schedule.times_per_week, len(live) - len(away)) - skipped
     else:
-        due = sum(1 for d in live if schedule.is_scheduled(d)) - skipped
+        owed = [d for d in live if schedule.is_scheduled(d)]
+        due = len(owed) - sum(1 for d in away if schedule.is_scheduled(d)) - skipped
     return done, max(due, 0)
 
 

@@ -82,3 +82,16 @@ def test_the_build_context_leaves_local_state_out() -> None:
         if keyword == "COPY" and not args.startswith("--from")
     }
     assert copied <= allowed, "the Dockerfile copies something the context leaves out"
+
+
+def test_the_runtime_image_has_the_fonts_the_charts_look_for() -> None:
+    steps = instructions()
+    final = steps[max(i for i, (k, _) in enumerate(steps) if k == "FROM") :]
+    installs = " ".join(args for keyword, args in final if keyword == "RUN" and "apt-get" in args)
+    for package in ("fonts-dejavu-core", "fonts-wqy-microhei"):
+        assert f" {package}=" in installs or f" {package} " in f"{installs} ", package
+    # Where those packages put them is where bot/chart_fonts.py looks first.
+    from bot.chart_fonts import CJK_FONTS, PRIMARY_FONTS
+
+    assert PRIMARY_FONTS[0].name == "DejaVuSans.ttf"
+    assert CJK_FONTS[0].name == "wqy-microhei.ttc"

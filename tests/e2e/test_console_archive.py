@@ -121,21 +121,68 @@ async def test_restore_brings_it_back_with_the_same_stats(console: ConsoleSessio
     assert (await console.say("/undo 2")).startswith("bot: Undone")  # it is a habit like any
 
 
-async def test_days_away_count_as_days_without_a_check_in(console: ConsoleSession) -> None:
-    """Archiving pauses nothing: a habit restored days later has its done days and best streak,
-    and the days it was away are days it was not done, as they would have been on the list."""
-    await console.say("/newhabit Read", "/done read", "/done read yesterday")
+async def test_days_away_neither_keep_nor_break_the_streak(console: ConsoleSession) -> None:
+    """The days a habit spent archived are neutral, like skipped days: after ten days away its
+    streak, strength and rates are where they were, the tracker shows no misses for them, and
+    today (the day it came back) is due as any day."""
+    await console.say("/newhabit Read")
+    for k in range(4, 0, -1):
+        await console.say(f"/done read -{k}")
+    await console.say("/done read")  # Mon 23 Mar, done before archiving: it keeps counting
+    before = stats_text(await console.say("/stats read"))
+    assert "Current streak: 5 days · best: 5 days" in before
     await archive(console, "read")
-    await console.say(":time 2026-03-27T09:00")
+    await console.say(":time 2026-04-02T19:00")  # Thursday, ten days later, in the evening
     assert await console.say("/restore read") == bot(
-        "Restored Read. It's back in /habits with its history: 2 done, best streak 2 days."
+        "Restored Read. It's back in /habits with its history: 5 done, best streak 5 days."
     )
-    out = await console.say("/stats read")
-    assert "Current streak: 0 days · best: 2 days" in out and "Progress: day 2 of 66" in out
+    out = stats_text(await console.say("/stats read"))
+    assert "Current streak: 5 days · best: 5 days\n" in out, out
+    assert "Progress: day 5 of 66\n" in out
+    # Nothing was due in the last 7 days but today, still open; the 30 days had no miss.
+    assert "Done in the last 7 days: – · 30 days: 100%\n" in out
+    # The tracker shows the days away as nothing owed ("-"), not as misses.
+    assert " Read           - - - ○\n" in await console.say("/week")
+    assert " Read           ✓ - - - - - -\n" in await console.say("/week last")
+    assert "1. ○ Read — streak 5 days" in await console.say("/habits")  # due today, open
+    # This week owes Thursday to Sunday: Monday to Wednesday were away.
+    assert "• Read: 0/4 this week · streak 5 days · day 5 of 66\n" in await console.say("/summary")
+    assert await console.say("/done read") == bot("✓ Read done today. Streak 6 days, day 6 of 66.")
+    # Loop's strength after six done days in a row, 1 - 0.5^(6/13): the ten days did not
+    # lower it (missed, they would have: 18%).
+    assert "Habit strength: 23%\n" in before
+    out = stats_text(await console.say("/stats read"))
+    assert "Habit strength: 27%\n" in out and "Done in the last 7 days: 100%" in out, out
     # A day it was away may still be checked in, up to 7 days back, as for any habit.
     assert await console.say("/done read yesterday") == bot(
-        "✓ Read done yesterday. Streak 1 day, day 3 of 66."
+        "✓ Read done yesterday. Streak 7 days, day 7 of 66."
     )
+
+
+async def test_archived_twice_both_stays_away_are_neutral(console: ConsoleSession) -> None:
+    await console.say("/newhabit Run 3x", "/done run -2", "/done run yesterday", "/done run")
+    await archive(console, "run")  # Mon 23 Mar; that week: three done, met
+    await console.say(":time 2026-04-02T09:00", "/restore run", "/done run")  # Thu 2 Apr
+    await archive(console, "run")
+    await console.say(":time 2026-04-13T09:00", "/restore run")  # Mon 13 Apr
+    out = await console.say("/stats run")
+    # Its weeks owe at most their days not away: the two days of 16 Mar (it started Sat 21)
+    # owed two, the weeks of 23 and 30 Mar one each (a done day before each archiving), the
+    # week of 6 Apr nothing; the week of 13 Apr has just begun.
+    assert "Current streak: 3 weeks · best: 3 weeks\n" in out, out
+    assert "Done in the last 7 days: – · 30 days: 100%\n" in out
+
+
+async def test_archived_and_restored_the_same_day_changes_nothing(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/newhabit Read", "/done read -2", "/done read yesterday")
+    await archive(console, "read")
+    await console.say(":time 2026-03-23T22:00", "/restore read")
+    await console.say(":time 2026-03-24T09:00")
+    # Mon 23 Mar, archived and restored that day, was due and not done: the streak ended.
+    assert "Current streak: 0 days · best: 2 days" in await console.say("/stats read")
+    assert " Read           ✗ ○\n" in await console.say("/week")
 
 
 async def test_restore_by_number_word_and_the_which_one_buttons(console: ConsoleSession) -> None:

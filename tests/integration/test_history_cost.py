@@ -14,13 +14,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, update
 
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Person, Response
 from core.clock import SettableClock
 from core.db.engine import Database
-from core.db.models import Group, HabitLog, Identity, Message, MessageKind, Trust, User
+from core.db.models import Group, Habit, HabitLog, Identity, Message, MessageKind, Trust, User
 from core.habits.aggregate import WINDOW_DAYS
 from core.habits.history import CheckinStatus
 from core.habits.service import HabitDraft, HabitService
@@ -271,3 +271,41 @@ async def test_archived_and_restore_cost_the_same_for_five_years_as_for_a_month(
     for step, (statements, rows) in years.items():
         assert statements == ARCHIVED_STATEMENTS[step], step
         assert rows <= min(habits, 10) * WINDOW_DAYS * 2, step  # /archived's page, twice at most
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+async def test_a_restore_after_weeks_away_costs_as_any(
+    bot: HabitLinkBot, database: Database, clock: SettableClock, legacy: bool
+) -> None:
+    """Archived three weeks, /archived looked at meanwhile (which moves its checkpoint on,
+    counting the open range of days away as neutral): the restore sends the statements of any
+    restore and reads the window. A habit archived before the days away were kept (`legacy`)
+    has a checkpoint that counted them as missed: its restore drops it, so its one read takes
+    the whole past, once, and one more UPDATE keeps the new checkpoint; the commands after it
+    read the window again."""
+    who = person(f"Away{legacy}")
+    chat = private_chat(who)
+    await seed(bot, database, clock, who, 1, YEAR)
+    confirm = await say(bot, who, "/deletehabit Habit 00")
+    await press(bot, who, chat, confirm, "Archive")
+    if legacy:
+        async with database.session() as session:
+            await session.execute(update(Habit).values(away_days=None))
+            await session.commit()
+    clock.advance(timedelta(days=21))
+    await say(bot, who, "/archived")
+    out: dict[str, tuple[int, int]] = {}
+    for step in ("/restore Habit 00", "/habits"):
+        with habit_log_reads(database) as reads:
+            before = database.statements
+            answer = await say(bot, who, step)
+            statements = database.statements - before
+        out[step] = (statements, await rows_read(database, reads))
+        assert "Habit 00" in answer.replies[0].text.plain(), step
+    restore, habits = out["/restore Habit 00"], out["/habits"]
+    assert habits[0] == STATEMENTS["/habits"] and habits[1] <= WINDOW_DAYS
+    if legacy:
+        assert restore[0] == ARCHIVED_STATEMENTS["/restore Habit 00"] + 1
+        assert restore[1] > YEAR * 3 // 4  # the whole past, once
+    else:
+        assert restore == (ARCHIVED_STATEMENTS["/restore Habit 00"], habits[1])

@@ -2,10 +2,12 @@
 
 Random lives of a habit: days pass (sometimes the person's time zone moves today back by a
 day), check-ins and skips land on today or up to a week back, some are undone, the schedule
-changes. After every step the statistics read the way the service reads them (a usable
-checkpoint and the window's logs, else the full history and a fresh checkpoint) are compared,
-field for field and bit for bit, with `compute_stats` over the full history.
-"""
+changes, the habit is archived for a while (read meanwhile, as /archived does) and restored,
+its days away kept as a range (open while archived; or, for a habit archived before ranges
+were kept, known only at the restore, which then drops the checkpoint). After every step the
+statistics read the way the service reads them (a usable checkpoint and the window's logs,
+else the full history and a fresh checkpoint) are compared, field for field and bit for bit,
+with `compute_stats` over the full history."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from core.habits.aggregate import (
     usable,
     window_start,
 )
-from core.habits.history import CheckinStatus, HabitHistory
+from core.habits.history import OPEN_END, AwayRanges, CheckinStatus, HabitHistory, merge_away
 from core.habits.schedule import Schedule
 from core.habits.stats import compute_stats
 
@@ -39,8 +41,10 @@ schedules = st.one_of(
 # One step: ("days", n) lets n days pass; ("tz", 0) moves today back a day; ("in", k, status)
 # and ("undo", k) write the day k days back; ("schedule", s) changes the schedule; ("peek", n)
 # reads n days later without keeping the new checkpoint (a read-only transaction), so
-# checkpoints of every usable age are read from.
+# checkpoints of every usable age are read from; ("away", n, legacy) archives the habit today,
+# reads it once while archived, and restores it n days later.
 steps = st.one_of(
+    st.tuples(st.just("away"), st.integers(0, 60), st.booleans()),
     st.tuples(st.just("peek"), st.integers(0, 21)),
     st.tuples(st.just("days"), st.integers(1, 40)),
     st.tuples(st.just("tz"), st.just(0)),
@@ -59,6 +63,7 @@ class Habit:
     logs: dict[date, CheckinStatus] = field(default_factory=dict)
     checkpoint: Checkpoint | None = None
     created_on: date | None = None  # the day it was created (None: before that was kept)
+    away: AwayRanges = ()
 
     def __post_init__(self) -> None:
         if self.created_on is None:
@@ -66,7 +71,9 @@ class Habit:
 
     def read(self, today: date, keep: bool = True) -> None:
         """Read like HabitService.recent and compare with the full computation."""
-        full = HabitHistory(self.schedule, min([self.start_date, *self.logs]), dict(self.logs))
+        full = HabitHistory(
+            self.schedule, min([self.start_date, *self.logs]), dict(self.logs), self.away
+        )
         expected = compute_stats(full, today)
         if usable(self.checkpoint, self.schedule, today):
             lo = window_start(today)
@@ -74,12 +81,15 @@ class Habit:
             checkpoint = self.checkpoint
         else:
             entries, checkpoint = dict(self.logs), None
-        stats, history, kept = evaluate(checkpoint, self.schedule, self.start_date, entries, today)
+        stats, history, kept = evaluate(
+            checkpoint, self.schedule, self.start_date, entries, today, self.away
+        )
         assert stats == expected
         assert history.start == full.start
         for k in range(8):  # the days /habits and the check-in window show
             day = today - timedelta(days=k)
             assert history.status(day) == full.status(day)
+            assert history.counted(day) == full.counted(day)
         assert kept.day == checkpoint_day(today)
         assert kept == checkpoint_of(full, self.start_date, kept.day)
         assert Checkpoint.load(kept.dump()) == kept  # the database column keeps every bit
@@ -100,6 +110,22 @@ class Habit:
         else:
             self.logs[day] = status
         self.checkpoint = after_write(self.checkpoint, day)
+
+    def archive(self, today: date, legacy: bool) -> None:
+        """Like HabitService.archive (a legacy archive kept no range)."""
+        if not legacy:
+            self.away = merge_away([*self.away, (today, OPEN_END)])
+
+    def restore(self, first: date, back: date) -> None:
+        """Like ArchiveMixin._close_away: archived on `first`, back on `back`."""
+        closed = [(lo, hi) for lo, hi in self.away if hi != OPEN_END]
+        opened = [lo for lo, hi in self.away if hi == OPEN_END]
+        first = opened[0] if opened else first
+        if first < back:
+            closed.append((first, back - timedelta(days=1)))
+            if not opened:
+                self.checkpoint = after_write(self.checkpoint, first)
+        self.away = merge_away(closed)
 
 
 @settings(max_examples=300, deadline=None)
@@ -131,6 +157,14 @@ def test_checkpoint_and_window_match_the_full_history(
             assert isinstance(n, int)
             habit.read(today + timedelta(days=n), keep=False)
             continue
+        elif kind == "away":
+            n, legacy = step[1], step[2]
+            assert isinstance(n, int) and isinstance(legacy, bool)
+            first = today
+            habit.archive(today, legacy)
+            today += timedelta(days=n)
+            habit.read(today)  # /archived reads it while away, and keeps the checkpoint
+            habit.restore(first, today)
         elif kind == "tz":
             today -= timedelta(days=1)
         elif kind == "in":

@@ -3,10 +3,13 @@ history) and POST habits/{id}/restore, with the chat's rules (core/habits/archiv
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 
+from core.clock import SettableClock
 from core.habits.archive import MAX_ACTIVE_HABITS
-from tests.web.conftest import Person, sign_up
+from tests.web.conftest import PASSWORD, Person, sign_up
 
 
 async def habit(person: Person, title: str, *days: str) -> int:
@@ -106,3 +109,38 @@ async def test_a_restore_that_breaks_a_rule_changes_nothing(ada: Person) -> None
     assert full.json()["detail"].startswith("You already have 50 habits, so Read can't come back")
     assert len((await ada.get("/api/v1/habits")).json()) == MAX_ACTIVE_HABITS
     assert len((await ada.get("/api/v1/habits/archived")).json()["items"]) == 1
+
+
+async def test_the_days_away_neither_keep_nor_break_its_stats(
+    ada: Person, clock: SettableClock
+) -> None:
+    """In the person's days: in Tokyo, 09:00 UTC Mon 23 Mar is Monday evening; 20:00 UTC on
+    Thu 2 Apr is Friday morning there, so Mon 23 Mar - Thu 2 Apr were away."""
+    zoned = await ada.request("PATCH", "/api/v1/me", json={"timezone": "Asia/Tokyo"})
+    assert zoned.status_code == 200, zoned.text
+    read = await habit(ada, "Read", "2026-03-21", "2026-03-22", "2026-03-23")
+    before = (await ada.get(f"/api/v1/habits/{read}/stats")).json()
+    await archive(ada, read)
+    clock.advance(timedelta(days=10, hours=11))
+    login = {"email": ada.email, "password": PASSWORD}  # the access token has expired
+    ada.tokens = (await ada.api.post("/api/v1/auth/login", json=login)).json()
+    restored = await ada.post(f"/api/v1/habits/{read}/restore")
+    assert restored.status_code == 200, restored.text
+    assert (restored.json()["streak"], restored.json()["today"]["date"]) == (3, "2026-04-03")
+    after = (await ada.get(f"/api/v1/habits/{read}/stats")).json()
+    # Today is due (still open): the strength is Loop's for an open day, 3 done days before.
+    assert after == {**before, "strength": round((1 - 0.5 ** (3 / 13)) * 0.5 ** (1 / 13), 4)} | {
+        "rate_7": None  # nothing was due in the last 7 days but today
+    }
+    document = (await ada.get("/api/v1/me/export")).json()
+    assert document["habits"][0]["days_away"] == [{"from": "2026-03-23", "to": "2026-04-02"}]
+    done = await ada.post(f"/api/v1/habits/{read}/checkins", json={"date": "2026-04-03"})
+    assert done.status_code == 200, done.text
+    # Four done days in a row for Loop, 1 - 0.5^(4/13); the days away were never missed.
+    assert (await ada.get(f"/api/v1/habits/{read}/stats")).json() == {
+        **before,
+        "current_streak": 4,
+        "best_streak": 4,
+        "strength": round(1 - 0.5 ** (4 / 13), 4),
+        "done_total": 4,
+    }

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db.base import Base, UTCDateTime
 from core.habits.aggregate import Checkpoint
-from core.habits.history import CheckinStatus
+from core.habits.history import AwayRanges, CheckinStatus, dump_away, load_away
 from core.habits.schedule import Schedule
 
 
@@ -60,6 +60,9 @@ class Habit(Base):
     # Checkpoint.dump), so reading them costs a few weeks of logs whatever the history's
     # length. One column, so that a week's moves of many habits are one UPDATE; NULL until made.
     stats_checkpoint: Mapped[str | None] = mapped_column(String(120))
+    # The days it spent archived before being restored, as local date ranges (history.py,
+    # dump_away): the statistics count them as neither kept nor broken. NULL when none.
+    away_days: Mapped[str | None] = mapped_column(Text)
 
     logs: Mapped[list[HabitLog]] = relationship(
         back_populates="habit", cascade="all, delete-orphan", passive_deletes=True
@@ -87,6 +90,14 @@ class Habit(Base):
         text = value.dump() if value is not None else None
         if text != self.stats_checkpoint:
             self.stats_checkpoint = text
+
+    @property
+    def away(self) -> AwayRanges:
+        return load_away(self.away_days)
+
+    @away.setter
+    def away(self, value: AwayRanges) -> None:
+        self.away_days = dump_away(value)
 
 
 class HabitLog(Base):
