@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from importlib.resources import files
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -62,6 +63,10 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+STATIC = files("web_admin") / "static"
+ICONS = {"/favicon.ico": "image/x-icon", "/favicon.svg": "image/svg+xml"}
+
+
 class Health(BaseModel):
     status: str
 
@@ -96,6 +101,11 @@ def create_app(web: Web) -> FastAPI:
         body = await asyncio.to_thread(generate_latest, REGISTRY)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
+    for path, media_type in ICONS.items():  # the browser asks for one on every page, admin's too
+        app.add_api_route(
+            path, icon_route(path, media_type), methods=["GET"], include_in_schema=False
+        )
+
     @app.get("/healthz", response_model=Health, tags=["health"], summary="The process is up")
     async def healthz() -> Health:
         return Health(status="ok")
@@ -126,6 +136,18 @@ def create_app(web: Web) -> FastAPI:
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     return app
+
+
+def icon_route(path: str, media_type: str) -> Callable[[], Awaitable[Response]]:
+    """An endpoint serving the icon file at `path` (shipped in web_admin/static)."""
+    icon = (STATIC / path.lstrip("/")).read_bytes()
+
+    async def serve_icon() -> Response:
+        return Response(
+            icon, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"}
+        )
+
+    return serve_icon
 
 
 def asgi(app: FastAPI) -> ASGIApp:
