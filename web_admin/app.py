@@ -106,12 +106,20 @@ def create_app(web: Web) -> FastAPI:
             path, icon_route(path, media_type), methods=["GET"], include_in_schema=False
         )
 
-    @app.get("/healthz", response_model=Health, tags=["health"], summary="The process is up")
+    # HEAD too: uptime monitors often ask with it (the answer without its body)
+    @app.api_route(
+        "/healthz",
+        methods=["GET", "HEAD"],
+        response_model=Health,
+        tags=["health"],
+        summary="The process is up",
+    )
     async def healthz() -> Health:
         return Health(status="ok")
 
-    @app.get(
+    @app.api_route(
         "/readyz",
+        methods=["GET", "HEAD"],
         response_model=Health,
         tags=["health"],
         summary="The database answers",

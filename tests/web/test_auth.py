@@ -181,6 +181,12 @@ async def test_change_password(api: httpx.AsyncClient, ada: Person) -> None:
         json={"current_password": "not it at all", "new_password": "a new long phrase"},
     )
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "current_password"
+    same = await ada.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": PASSWORD}
+    )
+    assert same.status_code == 422 and same.json()["errors"][0]["field"] == "new_password"
+    assert "current password" in same.json()["errors"][0]["message"]
+    assert (await ada.get("/api/v1/me")).status_code == 200  # still signed in
     ok = await ada.post(
         "/api/v1/me/password",
         json={"current_password": PASSWORD, "new_password": "a new long phrase"},
