@@ -28,7 +28,7 @@ from core.days import in_checkin_window
 from core.db.models import Habit, Reminder
 from core.errors import InvalidInput
 from core.habits.history import CheckinStatus
-from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
+from core.habits.schedule import Schedule, ScheduleError, ScheduleKind, parse_said
 from core.notify.producer import in_quiet_hours
 from core.numbers import parse_int
 from core.reminders.service import looks_like_time, parse_time
@@ -61,11 +61,16 @@ def reminder_reply(reminder: Reminder, habit: Habit, day: date, payload: dict[st
     return Reply.of(rich(*parts), buttons=[buttons], personal=True)
 
 
+_PLURAL_DAY = re.compile(r"(mon|tues|wednes|thurs|fri|satur|sun)days", re.IGNORECASE)
+
+
 def _days(words: list[str]) -> int:
+    """'mon wed fri', 'weekdays', 'on weekdays', 'every day', 'on mondays' -> a weekday mask."""
     if not words:
         return ALL_DAYS
+    said = " ".join(_PLURAL_DAY.sub(r"\1day", word) for word in words)  # 'mondays': each Monday
     try:
-        schedule = Schedule.parse(" ".join(words))
+        schedule = parse_said(said)
     except ScheduleError:
         raise InvalidInput(
             "After the time, name the days, for example mon wed fri, weekdays or weekends."

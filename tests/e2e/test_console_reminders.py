@@ -357,3 +357,19 @@ async def test_quiet_with_hours_points_to_quiethours(console: ConsoleSession) ->
     assert (await console.say("/summarytime")).startswith(
         "bot: Your weekly summary comes on Sun at 18:00 (UTC)."
     )
+
+
+async def test_reminder_days_as_people_say_them(console: ConsoleSession) -> None:
+    """'on weekdays' (as /newhabit reads it), 'every tuesday and thursday', 'on mondays'."""
+    await console.say("/newhabit Read")
+    said = {
+        "/remind read 06:00 on weekdays": "06:00 Mon, Tue, Wed, Thu, Fri (UTC). Next: Tue 24",
+        "/remind read 18:00 on mondays": "18:00 Mon (UTC). Next: Mon 23",
+        "/remind read 7pm every tuesday and thursday": "19:00 Tue, Thu (UTC). Next: Tue 24",
+        "/remind read 21:30 mondays, fridays": "21:30 Mon, Fri (UTC). Next: Mon 23",
+    }
+    for typed, told in said.items():
+        assert (await console.say(typed)).startswith(f"bot: I'll remind you of Read at {told}")
+    assert await console.say("/remind read 9pm on") == bot(
+        "After the time, name the days, for example mon wed fri, weekdays or weekends."
+    )
