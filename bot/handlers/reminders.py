@@ -98,7 +98,7 @@ def _due_days(mask: int, habit: Habit) -> int:
     "A reminder for a habit at your local time",
     Arg.habit(required=True),
     Arg.time(),
-    Arg.text("days", "Weekdays, e.g. mon wed fri (default: every day)", label="mon wed fri"),
+    Arg.text("days", "Weekdays, e.g. mon wed fri (default: the habit's days)", label="mon wed fri"),
     where=Where.PRIVATE,
     section=SECTION,
 )

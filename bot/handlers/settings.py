@@ -16,7 +16,7 @@ router = Router()
 @router.command(
     "timezone",
     "Set your time zone, so your day starts at your midnight",
-    Arg.text("zone", "An IANA name (Europe/Berlin) or a city (Tokyo)"),
+    Arg.text("zone", "An IANA name (Europe/Berlin), a city (Tokyo) or an offset (UTC+2)"),
     where=Where.PRIVATE,
     section="Settings",
 )
