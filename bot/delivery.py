@@ -12,12 +12,12 @@ import os
 import socket
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.dispatcher import HabitLinkBot
 from bot.handlers.link import linked_notice
 from bot.handlers.reminders import reminder_reply
-from bot.handlers.summary import group_week_response, user_week_reply
+from bot.handlers.summary import group_today, group_week_response, user_week_reply
 from bot.messages import Response
 from bot.metrics import NOTIFICATIONS, REMINDERS_DROPPED, REMINDERS_LATE
 from core.notify.outbox import ClaimedNotification
@@ -229,7 +229,15 @@ async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Resp
         group = await uow.groups.get(notification.group_id)
         if group is None or uow.media is None:
             return None
-        owner = await uow.users.get(group.owner_id)
-        today = user_today(owner, now) if owner else now.date()
-        return await group_week_response(uow, group, today, with_collage=True)
+        return await group_week_response(
+            uow, group, _week_of(payload) or group_today(group, now), with_collage=True
+        )
     raise ValueError(f"unknown notification kind {notification.kind!r}")
+
+
+def _week_of(payload: dict[str, Any]) -> date | None:
+    """The Monday a weekly summary was queued for (its payload's "week"), if it reads."""
+    try:
+        return date.fromisoformat(str(payload.get("week", "")))
+    except ValueError:
+        return None

@@ -45,10 +45,11 @@ class SummaryService:
         self.proofs = proofs
 
     async def habit_weeks(
-        self, users: list[User], today_of: dict[int, date]
+        self, users: list[User], today_of: dict[int, date], week: date | None = None
     ) -> dict[int, list[HabitWeek]]:
         """Each user's active habits with this week's done/due and streaks: two queries
-        (a few weeks of logs each, see HabitService.recent)."""
+        (a few weeks of logs each, see HabitService.recent). `week` (a Monday) is the week to
+        count for everyone (a group's); by default each person's own current week."""
         ids = [u.id for u in users]
         if not ids:
             return {}
@@ -66,7 +67,8 @@ class SummaryService:
         for habit in habits:
             today = today_of[habit.user_id]
             history, stats = recent[habit.id].history, recent[habit.id].stats
-            done, due = week_done_and_due(history, week_start(today), today)
+            monday = week if week is not None else week_start(today)
+            done, due = week_done_and_due(history, monday, today)
             result[habit.user_id].append(
                 HabitWeek(
                     habit.id,
@@ -81,8 +83,9 @@ class SummaryService:
         return result
 
     async def group_week(self, group: Group, week: date) -> list[MemberWeek]:
-        """The board: every member's proofs, check-ins and best streak this week (people banned
-        platform-wide leave it)."""
+        """The board: every member's proofs, check-ins and best streak in the group's `week`
+        (a Monday; the same for every member, whatever their zone; people banned platform-wide
+        leave it)."""
         members = list(
             (
                 await self.session.scalars(
@@ -95,7 +98,7 @@ class SummaryService:
         )
         now = self.clock.now()
         today_of = {u.id: user_today(u, now) for u in members}
-        weeks = await self.habit_weeks(members, today_of)
+        weeks = await self.habit_weeks(members, today_of, week)
         proofs = await self.proofs.week_counts(group.id, week)
         board = [
             MemberWeek(
