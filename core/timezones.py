@@ -18,6 +18,30 @@ from core.errors import NotFound
 from core.text import shorten
 
 _ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC"}
+# Abbreviations people type: each names a clock several places keep, so the places are offered
+# (a place, not the abbreviation, knows when its summer time starts).
+_ABBREVIATIONS = {
+    "est": ("America/New_York", "America/Toronto", "America/Panama"),
+    "edt": ("America/New_York", "America/Toronto"),
+    "cst": ("America/Chicago", "America/Mexico_City", "Asia/Shanghai"),
+    "cdt": ("America/Chicago",),
+    "mst": ("America/Denver", "America/Phoenix"),
+    "mdt": ("America/Denver",),
+    "pst": ("America/Los_Angeles", "America/Vancouver"),
+    "pdt": ("America/Los_Angeles", "America/Vancouver"),
+    "bst": ("Europe/London",),
+    "cet": ("Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Rome"),
+    "cest": ("Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Rome"),
+    "eet": ("Europe/Athens", "Europe/Kyiv", "Africa/Cairo"),
+    "eest": ("Europe/Athens", "Europe/Kyiv"),
+    "ist": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
+    "jst": ("Asia/Tokyo",),
+    "kst": ("Asia/Seoul",),
+    "aest": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane"),
+    "aedt": ("Australia/Sydney", "Australia/Melbourne"),
+    "nzst": ("Pacific/Auckland",),
+    "nzdt": ("Pacific/Auckland",),
+}
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?:[:.h]?(\d{2}))?", re.IGNORECASE)
 _ETC = re.compile(r"Etc/GMT([+-])(\d{1,2})")
 # Two days a year apart from daylight saving in either hemisphere: a place "uses" an offset
@@ -51,6 +75,12 @@ def resolve_timezone(text: str) -> str:
         raise NotFound("Tell me a time zone, for example Europe/Berlin.")
     if key in _ALIASES:
         return _ALIASES[key]
+    if key in _ABBREVIATIONS:
+        raise NotFound(
+            f"{text.strip().upper()} is a clock several places keep; I go by the place, so"
+            " summer time comes right.",
+            list(_ABBREVIATIONS[key]),
+        )
     offset = _OFFSET.fullmatch(text.strip())
     if offset is not None:
         return _offset_zone(text.strip(), *offset.groups())

@@ -110,6 +110,24 @@ async def test_timezone_as_an_offset(console: ConsoleSession) -> None:
     )
 
 
+async def test_timezone_abbreviations_offer_places(console: ConsoleSession) -> None:
+    """EST or CET name a clock, not a place (and not when its summer time starts): the places
+    that keep it come as buttons, and nothing changes until one is pressed."""
+    assert await console.say("/timezone EST") == bot(
+        "EST is a clock several places keep; I go by the place, so summer time comes right."
+        " Did you mean one of these?",
+        "[1] America/New_York",
+        "[2] America/Toronto",
+        "[3] America/Panama",
+    )
+    assert (await console.say("/timezone")).startswith("bot: Your time zone is UTC.")
+    await console.say("/timezone cet")
+    assert console.buttons[:2] == ["Europe/Berlin", "Europe/Paris"]
+    assert await console.say(":press 1") == "(notice: Time zone: Europe/Berlin)\n" + bot(
+        "Time zone set to Europe/Berlin. It is 10:00 on Monday there.", edited=True
+    )
+
+
 async def test_timezone_moves_the_users_today(console: ConsoleSession) -> None:
     await console.say(":time 2026-03-23T23:30", "/newhabit Read")
     assert (await console.say("/habits")).startswith("bot: Today · Mon 23 Mar\n")
