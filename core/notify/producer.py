@@ -25,7 +25,6 @@ from core.db.models import (
     Reminder,
     UserSettings,
 )
-from core.habits.history import week_start
 from core.notify.bulk import among, is_postgres, set_reminder_times, set_summary_times
 from core.notify.due_reminders import (
     DROP_AFTER,
@@ -38,6 +37,7 @@ from core.notify.due_reminders import (
 )
 from core.notify.outbox import NewNotification, Outbox
 from core.reminders.timing import next_weekly
+from core.summary.week import summary_week
 from core.visibility import not_banned
 
 
@@ -260,7 +260,7 @@ class Producer:
                 report.unreachable += 1
                 continue
             tz = ZoneInfo(settings.timezone)
-            week = week_start(local_date(at, tz, settings.day_start_hour))
+            week = summary_week(local_date(at, tz, settings.day_start_hour))
             items.append(
                 NewNotification(
                     dedupe_key=f"summary:{settings.user_id}:{week.isoformat()}",
@@ -323,7 +323,7 @@ class Producer:
             planned.append((group.id, weekly.next(*key)))
             if at > now or now - at > DROP_AFTER:
                 continue
-            week = week_start(at.astimezone(ZoneInfo(group.timezone)).date())
+            week = summary_week(at.astimezone(ZoneInfo(group.timezone)).date())
             for chat_id, platform, external in chats.get(group.id, ()):
                 items.append(
                     NewNotification(
