@@ -65,3 +65,48 @@ async def test_a_sunday_weekly_summary_tells_the_week_under_way(
     out = await console.say(":time 2026-03-29T18:01")
     assert "Your week · Mon 23 Mar to Sun 29 Mar" in out
     assert "• Run: 1/7 this week" in out and "None this week." in out
+
+
+async def test_kick_ban_and_unban_say_what_they_do_in_a_public_group(
+    console: ConsoleSession,
+) -> None:
+    await console.say(":user Alice", ":chat group Gym", "/newgroup Gym")
+    await console.say(":user Bob", "/join", ":user Alice")
+    # A public group takes anyone who sends /join: the kick must not promise otherwise.
+    assert await console.say("/kick @bob") == bot(
+        "Bob is no longer in Gym. It is public, so they can /join again; /ban keeps someone out."
+    )
+    await console.say(":user Bob")
+    assert await console.say("/join") == bot("Welcome to Gym, Bob!")
+    await console.say(":user Alice")
+    assert await console.say("/ban @bob") == bot(
+        "Bob is no longer in Gym and can't join again until an owner or admin sends /unban. "
+        "The invite code changed."
+    )
+    code = (await console.say("/invite")).split("send /join ")[1].split()[0]
+    # Banning again changes nothing: not the reply's news, not the invite code.
+    assert await console.say("/ban @bob") == bot("Bob is already banned from Gym. Nothing changed.")
+    assert code in await console.say("/invite")
+    assert await console.say("/unban @bob") == bot("Bob may join Gym again.")
+    await console.say(":user Bob")
+    assert await console.say("/join") == bot("Welcome to Gym, Bob!")
+
+
+async def test_kick_and_ban_in_a_private_group_speak_of_its_invite_code(
+    console: ConsoleSession,
+) -> None:
+    await console.say(":user Alice", ":chat group Den", "/newgroup Den private")
+    await console.say(":user Carol", "/help", ":user Alice")  # known to the bot, not a member
+    assert await console.say("/ban @carol") == bot(
+        "Carol can't join Den until an owner or admin sends /unban. The invite code changed."
+    )
+    assert await console.say("/ban @carol") == bot(
+        "Carol is already banned from Den. Nothing changed."
+    )
+    assert await console.say("/unban @carol") == bot("Carol may join Den again, with a new invite.")
+    code = (await console.say("/invite")).split("send /join ")[1].split()[0]
+    await console.say(":user Bob", f"/join {code}", ":user Alice")
+    assert await console.say("/kick @bob") == bot(
+        "Bob is no longer in Den. The invite code changed, so older invites no longer work "
+        "(/invite for the new one)."
+    )
