@@ -110,3 +110,25 @@ async def test_kick_and_ban_in_a_private_group_speak_of_its_invite_code(
         "Bob is no longer in Den. The invite code changed, so older invites no longer work "
         "(/invite for the new one)."
     )
+
+
+async def test_a_name_without_its_at_sign_gets_the_command_to_send(
+    console: ConsoleSession,
+) -> None:
+    await console.say(":user Alice", ":chat group Gym", "/newgroup Gym")
+    await console.say(":user Bob", "/join", ":user Alice")
+    assert await console.say("/promote bob") == bot(
+        "Whom? Reply to their message with /promote, or send /promote @bob: a username starts "
+        "with @."
+    )
+    await console.say(":chat dm")
+    assert await console.say("/trust bob") == bot(
+        "Whom? Reply to their message with /trust, or send /trust @bob: a username starts with @."
+    )
+    assert await console.say("/trusted") == bot(
+        "Trust",
+        "You don't trust anyone yet. Reply to someone's message with /trust, or send "
+        "/trust @username.",
+        "Nobody trusts you yet.",
+        "The learnings of the people you trust show up in your weekly summary.",
+    )
