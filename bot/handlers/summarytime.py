@@ -14,6 +14,7 @@ from bot.messages import (
     hint,
 )
 from bot.router import Router
+from core.errors import InvalidInput
 from core.groups.service import MANAGERS
 from core.habits.schedule import WEEKDAY_NAMES
 from core.numbers import parse_int
@@ -95,7 +96,15 @@ def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
     whole_hour = parse_int(words[1], 0, 23)
     if hour is None and whole_hour is not None:
         hour = time(whole_hour)
-    return None if day is None or hour is None else (day, hour.hour)
+    if day is None or hour is None:
+        return None
+    if hour.minute:  # `sun 18:30`: said back as 18:00 it would be a change nobody asked for
+        later = (hour.hour + 1) % 24
+        raise InvalidInput(
+            f"Weekly summaries come on the hour: send /summarytime {words[0]} {hour.hour} "
+            f"or /summarytime {words[0]} {later}."
+        )
+    return (day, hour.hour)
 
 
 async def _group_summarytime(ctx: Context, words: list[str]) -> Response:

@@ -132,3 +132,22 @@ async def test_a_name_without_its_at_sign_gets_the_command_to_send(
         "Nobody trusts you yet.",
         "The learnings of the people you trust show up in your weekly summary.",
     )
+
+
+async def test_a_summary_time_with_minutes_is_refused_not_rounded(console: ConsoleSession) -> None:
+    """`sun 18:30` used to be taken as 18:00 without a word; it changes nothing now."""
+    await console.say(":user Alice", "/summarytime mon 9")
+    assert await console.say("/summarytime sun 18:30") == bot(
+        "Weekly summaries come on the hour: send /summarytime sun 18 or /summarytime sun 19."
+    )
+    assert await console.say("/summarytime") == bot(
+        "Your weekly summary comes on Mon at 09:00 (UTC). Change it like /summarytime sun 18."
+    )
+    await console.say(":chat group Gym", "/newgroup Gym")
+    assert await console.say("/summarytime sat 9.45am") == bot(
+        "Weekly summaries come on the hour: send /summarytime sat 9 or /summarytime sat 10."
+    )
+    assert "comes on Sun at 18:00" in await console.say("/summarytime")
+    assert await console.say("/summarytime sat 9") == bot(
+        "The weekly summary of Gym now comes on Sat at 09:00 (UTC)."
+    )
