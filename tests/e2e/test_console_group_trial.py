@@ -151,3 +151,34 @@ async def test_a_summary_time_with_minutes_is_refused_not_rounded(console: Conso
     assert await console.say("/summarytime sat 9") == bot(
         "The weekly summary of Gym now comes on Sat at 09:00 (UTC)."
     )
+
+
+def colours(path: Path) -> set[str]:
+    """The strong colours in a collage: 'red' and 'blue' for the photos these tests post."""
+    found: set[str] = set()
+    with Image.open(path) as im:
+        data = im.convert("RGB").tobytes()
+        for r, g, b in zip(data[0::3], data[1::3], data[2::3], strict=True):
+            if r > 200 and g < 60 and b < 60:
+                found.add("red")
+            if b > 200 and r < 60 and g < 60:
+                found.add("blue")
+    return found
+
+
+async def test_a_kicked_members_photos_leave_the_collage_with_them(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    """The board stopped counting a kicked member's proofs, but its collage kept showing them."""
+    red = red_jpeg(tmp_path)
+    blue = tmp_path / "blue.png"
+    Image.new("RGB", (64, 64), "blue").save(blue)
+    await console.say(":user Alice", ":chat group Gym", "/newgroup Gym", f":photo {red}")
+    await console.say(":user Bob", "/join", f":photo {blue}", ":user Alice")
+    out = await console.say("/board")
+    assert "2 proofs this week from 2 members." in out
+    assert colours(console.media_dir / "001-proofs-2026-03-23.jpg") == {"red", "blue"}
+    await console.say("/kick @bob")
+    out = await console.say("/board")
+    assert "1 proof this week from 1 member." in out
+    assert colours(console.media_dir / "002-proofs-2026-03-23.jpg") == {"red"}
