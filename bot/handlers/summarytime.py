@@ -109,7 +109,6 @@ def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
 
 async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
     group = await chat_group(ctx)
-    tz = ZoneInfo(group.timezone)
     if not words:
         day = WEEKDAY_NAMES[group.summary_weekday]
         return Response.say(
@@ -117,7 +116,7 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
             f"{group.summary_hour:02d}:00 ({group.timezone}). The owner or an admin can change "
             "it, for example ",
             example("/summarytime sun 18"),
-            ".",
+            " (an hour in their time zone).",
         )
     await ctx.groups.require(group, ctx.user, *MANAGERS)
     when = _day_and_hour(words)
@@ -126,7 +125,10 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
             "Name a day and an hour, for example ", example("/summarytime sun 18"), "."
         )
     group.summary_weekday, group.summary_hour = when
-    group.next_summary_at = next_weekly(*when, tz, ctx.now)
+    # The hour was said in the speaker's zone: the group's summary follows it from now on (the
+    # zone it got at /newgroup is its owner's of that day, often the default before /timezone).
+    group.timezone = ctx.user.settings.timezone
+    group.next_summary_at = next_weekly(*when, ZoneInfo(group.timezone), ctx.now)
     return Response.say(
         f"The weekly summary of {group.name} now comes on {WEEKDAY_NAMES[when[0]]} at "
         f"{when[1]:02d}:00 ({group.timezone})."

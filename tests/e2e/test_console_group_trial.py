@@ -182,3 +182,22 @@ async def test_a_kicked_members_photos_leave_the_collage_with_them(
     out = await console.say("/board")
     assert "1 proof this week from 1 member." in out
     assert colours(console.media_dir / "002-proofs-2026-03-23.jpg") == {"red"}
+
+
+async def test_a_groups_summary_time_is_in_the_zone_of_who_sets_it(
+    console: ConsoleSession,
+) -> None:
+    """The group took its owner's zone at /newgroup, before she set hers, and kept UTC for good:
+    '/summarytime sun 18' meant 18:00 UTC, with no way to say 18:00 in Berlin."""
+    await console.say(":user Alice", ":chat group Gym", "/newgroup Gym")
+    await console.say(":chat dm", "/timezone Europe/Berlin", ":chat group Gym")
+    assert await console.say("/summarytime") == bot(
+        "The weekly summary of Gym comes on Sun at 18:00 (UTC). The owner or an admin can "
+        "change it, for example /summarytime sun 18 (an hour in their time zone)."
+    )
+    assert await console.say("/summarytime sun 18") == bot(
+        "The weekly summary of Gym now comes on Sun at 18:00 (Europe/Berlin)."
+    )
+    assert "(message" not in await console.say(":time 2026-03-29T15:59")
+    out = await console.say(":time 2026-03-29T16:01")  # 18:01 in Berlin, summer time
+    assert "(message in group gym)\nbot: Gym · week of Mon 23 Mar" in out
