@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from bot.dispatcher import HabitLinkBot
 from bot.handlers.link import linked_notice
 from bot.handlers.reminders import reminder_reply
-from bot.handlers.summary import group_week_response, user_week_reply
+from bot.handlers.summary import group_week_response, weekly_summary_reply
 from bot.messages import Response
 from bot.metrics import NOTIFICATIONS, REMINDERS_DROPPED, REMINDERS_LATE
 from core.habits.history import week_start
@@ -228,7 +228,8 @@ async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Resp
         if user is None or uow.media is None:
             return None
         today = user_today(user, now)
-        return Response([await user_week_reply(uow, user, today, _week(payload, today))])
+        reply = await weekly_summary_reply(uow, user, today, _week(payload, today))
+        return Response([reply]) if reply is not None else None
     if notification.kind == "linked" and notification.user_id is not None:
         profile = await uow.users.get(notification.user_id)
         if profile is None:

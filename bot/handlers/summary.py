@@ -80,6 +80,22 @@ async def user_week_reply(
 ) -> Reply:
     """The person's week starting `week` (by default the week of `today`); a week gone by is
     told as of its Sunday (the weekly summary sent early in the next week)."""
+    return (await _user_week(uow, user, today, week))[0]
+
+
+async def weekly_summary_reply(
+    uow: UnitOfWork, user: User, today: date, week: date
+) -> Reply | None:
+    """The scheduled summary: `user_week_reply`, or None when it would tell nothing (no habits,
+    proofs or insights that week: someone who only trusts people, in a quiet week)."""
+    reply, telling = await _user_week(uow, user, today, week)
+    return reply if telling else None
+
+
+async def _user_week(
+    uow: UnitOfWork, user: User, today: date, week: date | None
+) -> tuple[Reply, bool]:
+    """The reply, and whether it tells anything (a habit, a proof or an insight)."""
     monday = week if week is not None else week_start(today)
     service = uow.summary
     sunday = monday + timedelta(days=6)
@@ -105,14 +121,15 @@ async def user_week_reply(
     if counts:
         parts += ["\n\n", bold("Proofs"), "\n"]
         parts.append("\n".join(f"• {name}: {plural(n, 'proof')}" for name, n in counts))
-    parts += await _insights(uow, user, monday, past)
-    return Reply(text=rich(*parts), personal=True, card=True)
+    insights, found = await _insights(uow, user, monday, past)
+    reply = Reply(text=rich(*parts, *insights), personal=True, card=True)
+    return reply, bool(weeks or counts or found)
 
 
 async def _insights(
     uow: UnitOfWork, user: User, monday: date, past: bool = False
-) -> list[str | Span]:
-    """The week's learnings by people the user trusts, most liked first."""
+) -> tuple[list[str | Span], bool]:
+    """The week's learnings by people the user trusts, most liked first (and whether any)."""
     since, until = local_week_window(user.settings.timezone, user.settings.day_start_hour, monday)
     found = await uow.trust.insights(user.id, since, until)
     parts: list[str | Span] = ["\n\n", bold("Insights from people you trust"), "\n"]
@@ -123,7 +140,7 @@ async def _insights(
                 "Trust people whose learnings you value: /trust @name."
             )
         )
-        return parts
+        return parts, False
     for item in found:
         likes = f" · {plural(item.likes, 'like')}" if item.likes else ""
         content, author = (
@@ -131,7 +148,7 @@ async def _insights(
             shorten(item.author_name, NAME_UNITS),
         )
         parts += [f"• {content} — {author}, {item.group_name}{likes}\n"]
-    return parts
+    return parts, True
 
 
 @router.command(

@@ -201,3 +201,46 @@ async def test_a_groups_summary_time_is_in_the_zone_of_who_sets_it(
     assert "(message" not in await console.say(":time 2026-03-29T15:59")
     out = await console.say(":time 2026-03-29T16:01")  # 18:01 in Berlin, summer time
     assert "(message in group gym)\nbot: Gym · week of Mon 23 Mar" in out
+
+
+async def test_trusting_someone_brings_their_learnings_in_a_weekly_summary_without_habits(
+    console: ConsoleSession,
+) -> None:
+    """'/trust' promises the person's learnings in your weekly summary, but only people with
+    habits got one: Carol, in a group for its learnings, never saw them."""
+    await console.say(":user Bob", ":chat group Gym", "/newgroup Gym")
+    await console.say(":user Carol", "/join", ":chat dm")
+    assert "Bob's learnings will show up in your weekly summary" in await console.say("/trust @bob")
+    await console.say(":user Dave", "/trust @bob", ":user Bob", ":chat group Gym")
+    await console.say("/learn Shoes by the door")
+    out = await console.say(":time 2026-03-29T18:01")
+    assert out == (
+        "(clock: Sun 2026-03-29 18:01 UTC)\n"
+        "(message for carol)\n"
+        + bot(
+            "Your week · Mon 23 Mar to Sun 29 Mar",
+            "No habits yet. Start one with /newhabit.",
+            "",
+            "Insights from people you trust",
+            "• Shoes by the door — Bob, Gym",
+        )
+        + "(message for dave)\n"
+        + bot(
+            "Your week · Mon 23 Mar to Sun 29 Mar",
+            "No habits yet. Start one with /newhabit.",
+            "",
+            "Insights from people you trust",
+            "• Shoes by the door — Bob, Gym",
+        )
+        + "(message in group gym)\n"
+        + bot(
+            "Gym · week of Mon 23 Mar",
+            "               proofs  check-ins  streak",
+            "Bob                 0        0/0       0",
+            "Carol               0        0/0       0",
+            "0 proofs this week from 2 members.",
+        )
+    )
+    # A quiet week tells them nothing, so nothing comes.
+    out = await console.say(":time 2026-04-05T18:01")
+    assert "(message for" not in out and "(message in group gym)" in out
