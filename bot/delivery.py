@@ -11,7 +11,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.dispatcher import HabitLinkBot
@@ -228,7 +228,9 @@ async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Resp
         if user is None or uow.media is None:
             return None
         today = user_today(user, now)
-        reply = await weekly_summary_reply(uow, user, today, _week(payload, today))
+        at = payload.get("at")
+        due = datetime.fromisoformat(at) if isinstance(at, str) else None
+        reply = await weekly_summary_reply(uow, user, today, _week(payload, today), due)
         return Response([reply]) if reply is not None else None
     if notification.kind == "linked" and notification.user_id is not None:
         profile = await uow.users.get(notification.user_id)

@@ -7,7 +7,7 @@ arguments (a unit of work, the person or group, their today), not a chat request
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.commands import Where
 from bot.context import Context
@@ -84,16 +84,23 @@ async def user_week_reply(
 
 
 async def weekly_summary_reply(
-    uow: UnitOfWork, user: User, today: date, week: date
+    uow: UnitOfWork, user: User, today: date, week: date, at: datetime | None = None
 ) -> Reply | None:
-    """The scheduled summary: `user_week_reply`, or None when it would tell nothing (no habits,
-    proofs or insights that week: someone who only trusts people, in a quiet week)."""
-    reply, telling = await _user_week(uow, user, today, week)
+    """The scheduled summary due `at`: `user_week_reply`, its insights the learnings of the
+    seven days up to `at` (since the summary before it, so none falls between two); None when
+    it would tell nothing (no habits, proofs or insights: someone who only trusts people, in a
+    quiet week)."""
+    window = (at - timedelta(days=7), at) if at is not None else None
+    reply, telling = await _user_week(uow, user, today, week, window)
     return reply if telling else None
 
 
 async def _user_week(
-    uow: UnitOfWork, user: User, today: date, week: date | None
+    uow: UnitOfWork,
+    user: User,
+    today: date,
+    week: date | None,
+    window: tuple[datetime, datetime] | None = None,
 ) -> tuple[Reply, bool]:
     """The reply, and whether it tells anything (a habit, a proof or an insight)."""
     monday = week if week is not None else week_start(today)
@@ -121,16 +128,23 @@ async def _user_week(
     if counts:
         parts += ["\n\n", bold("Proofs"), "\n"]
         parts.append("\n".join(f"• {name}: {plural(n, 'proof')}" for name, n in counts))
-    insights, found = await _insights(uow, user, monday, past)
+    insights, found = await _insights(uow, user, monday, past, window)
     reply = Reply(text=rich(*parts, *insights), personal=True, card=True)
     return reply, bool(weeks or counts or found)
 
 
 async def _insights(
-    uow: UnitOfWork, user: User, monday: date, past: bool = False
+    uow: UnitOfWork,
+    user: User,
+    monday: date,
+    past: bool = False,
+    window: tuple[datetime, datetime] | None = None,
 ) -> tuple[list[str | Span], bool]:
-    """The week's learnings by people the user trusts, most liked first (and whether any)."""
-    since, until = local_week_window(user.settings.timezone, user.settings.day_start_hour, monday)
+    """Learnings by people the user trusts, most liked first (and whether any): those of the
+    week, or of `window` when given."""
+    since, until = window or local_week_window(
+        user.settings.timezone, user.settings.day_start_hour, monday
+    )
     found = await uow.trust.insights(user.id, since, until)
     parts: list[str | Span] = ["\n\n", bold("Insights from people you trust"), "\n"]
     if not found:

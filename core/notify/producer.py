@@ -278,7 +278,9 @@ class Producer:
                     chat_id=identity[1],
                     due_at=at,
                     user_id=settings.user_id,
-                    payload={"week": week.isoformat()},
+                    # `at`: its insights are the learnings of the seven days up to it, so one
+                    # posted after a summary goes out is in the next (summary_insights).
+                    payload={"week": week.isoformat(), "at": at.isoformat()},
                 )
             )
         await set_summary_times(self.session, "user_settings", planned)

@@ -244,3 +244,26 @@ async def test_trusting_someone_brings_their_learnings_in_a_weekly_summary_witho
     # A quiet week tells them nothing, so nothing comes.
     out = await console.say(":time 2026-04-05T18:01")
     assert "(message for" not in out and "(message in group gym)" in out
+
+
+async def test_a_learning_posted_after_sundays_summary_is_in_the_next_one(
+    console: ConsoleSession,
+) -> None:
+    """Insights were the calendar week's learnings, and the summary goes out on Sunday at
+    18:00: a learning shared on Sunday evening fell between two summaries and reached none."""
+    await console.say(":user Bob", ":chat group Gym", "/newgroup Gym")
+    await console.say(":user Carol", "/newhabit Read", ":chat dm", "/trust @bob")
+    await console.say(":user Bob", ":chat group Gym", "/learn Before the summary")
+    out = await console.say(":time 2026-03-29T18:00")
+    assert "• Before the summary — Bob, Gym" in out
+    await console.say(":time 2026-03-29T20:00", "/learn Sunday evening review")
+    await console.say(":time 2026-04-02T12:00", "/learn Midweek")
+    out = await console.say(":time 2026-04-05T18:00")
+    carol = out.split("(message for carol)\n")[1].split("(message")[0]
+    assert "• Midweek — Bob, Gym\n" in carol
+    assert "• Sunday evening review — Bob, Gym\n" in carol
+    assert "Before the summary" not in carol
+    # /summary on demand still tells the calendar week.
+    await console.say(":user Carol", ":chat dm")
+    out = await console.say("/summary")
+    assert "Midweek" in out and "Sunday evening review" not in out

@@ -450,7 +450,7 @@ async def test_weekly_summary_at_local_sunday_1800_for_users_with_habits(
         )
     ]
     (row,) = await rows(bot, "summary")
-    week = {"week": "2026-03-23"}
+    week = {"week": "2026-03-23", "at": "2026-03-29T16:00:00+00:00"}
     assert (row.dedupe_key, row.payload) == (f"summary:{row.user_id}:2026-03-23", week)
 
     off = await alice.say("/quiet")
