@@ -311,16 +311,18 @@ class GroupService:
         actor_role = await self.require(group, actor, *MANAGERS)
         target_role = await self.role(group, target)
         self._may_remove(actor, actor_role, target, target_role)
-        if await self.is_banned(group, target):
-            return Ban.ALREADY  # a banned person can't be a member: nothing to remove
-        self.session.add(
-            GroupBan(
-                group_id=group.id,
-                user_id=target.id,
-                banned_by=actor.id,
-                created_at=self.clock.now(),
+        already = await self.is_banned(group, target)
+        if already and target_role is None:
+            return Ban.ALREADY
+        if not already:
+            self.session.add(
+                GroupBan(
+                    group_id=group.id,
+                    user_id=target.id,
+                    banned_by=actor.id,
+                    created_at=self.clock.now(),
+                )
             )
-        )
         if target_role is not None:
             await self._membership_delete(group, target.id)
         self._rotate_invite(group)
