@@ -267,3 +267,29 @@ async def test_a_learning_posted_after_sundays_summary_is_in_the_next_one(
     await console.say(":user Carol", ":chat dm")
     out = await console.say("/summary")
     assert "Midweek" in out and "Sunday evening review" not in out
+
+
+async def test_start_in_a_group_chat_says_whether_it_has_a_group_and_how_to_take_part(
+    console: ConsoleSession,
+) -> None:
+    """/start in a chat without a group claimed 'I keep this chat's accountability group'."""
+    await console.say(":user Alice", ":chat group Den")
+    assert await console.say("/start") == bot(
+        "Hi Alice! This chat has no accountability group yet. Make one with /newgroup NAME, "
+        "then everyone sends /join. Send /help to see the group commands."
+    )
+    await console.say("/newgroup Den private")
+    assert await console.say("/start") == bot(
+        "Hi Alice! This chat's accountability group is Den, and you are in it. Send /help to "
+        "see the group commands."
+    )
+    await console.say(":user Bob")
+    assert await console.say("/start") == bot(
+        "Hi Bob! This chat's accountability group is Den. It is private: ask a member for an "
+        "invite, then send /join CODE. Send /help to see the group commands."
+    )
+    await console.say(":chat group Gym", ":user Carol", "/newgroup Gym", ":user Bob")
+    assert await console.say("/start") == bot(
+        "Hi Bob! This chat's accountability group is Gym. Send /join to take part. Send /help "
+        "to see the group commands."
+    )
