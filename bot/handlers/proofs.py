@@ -14,6 +14,7 @@ from bot.messages import Response, Span, bold, hint
 from bot.router import Router
 from bot.views import plural
 from core.habits.history import CheckinStatus, week_start
+from core.habits.matching import fold
 from core.habits.service import match_habit
 from core.media.limits import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected
 
@@ -49,7 +50,17 @@ async def photo(ctx: Context) -> Response:
     # A plain caption reads like /proof's words: a habit first if they name one, then a note.
     proof = ctx.router.commands["proof"]
     words = split_words(proof, ctx.request.text, await lookup_for(ctx, needs_lookup(proof)))
-    return await record_proof(ctx, words.get("habit", ""), words.get("note", ""), explicit=False)
+    ref = words.get("habit", "")
+    if ref.isdecimal() and not await _titled(ctx, ref):
+        # `2 hours of focus`: a caption's number is a quantity, not the habit numbered 2 in
+        # /habits (a list nobody sees here); /proof 2 still names it.
+        return await record_proof(ctx, "", ctx.request.text.strip(), explicit=False)
+    return await record_proof(ctx, ref, words.get("note", ""), explicit=False)
+
+
+async def _titled(ctx: Context, number: str) -> bool:
+    """Whether one of the person's habits is called `number` (a habit named "10000")."""
+    return any(fold(h.title) == number for h in await ctx.habits.active(ctx.user))
 
 
 async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> Response:

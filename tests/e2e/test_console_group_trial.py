@@ -293,3 +293,28 @@ async def test_start_in_a_group_chat_says_whether_it_has_a_group_and_how_to_take
         "Hi Bob! This chat's accountability group is Gym. Send /join to take part. Send /help "
         "to see the group commands."
     )
+
+
+async def test_a_number_leading_a_photos_caption_is_not_a_habit_number(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    """'2 hours of focus' under a photo checked in habit number 2 of /habits, a list nobody
+    sees in the group."""
+    photo = red_jpeg(tmp_path)
+    await console.say(":user Alice", "/newhabit Read", "/newhabit Gym", "/newhabit 10000")
+    await console.say(":chat group Gym", "/newgroup Gym")
+    assert await console.say(f":photo {photo} 2 hours of focus today") == bot(
+        "Proof saved, Alice! That's 1 proof this week in Gym."
+    )
+    assert "0 of 3 done." in await console.say(":chat dm", "/habits")
+    await console.say(":chat group Gym")
+    # A habit named by its title, /proof with a number, and a habit called "10000" still count.
+    assert await console.say(f":photo {photo} gym 45 minutes") == bot(
+        "Proof saved, Alice! That's 2 proofs this week in Gym. Gym is checked in for today."
+    )
+    assert await console.say(f":photo {photo} /proof 1 chapter two") == bot(
+        "Proof saved, Alice! That's 3 proofs this week in Gym. Read is checked in for today."
+    )
+    assert await console.say(f":photo {photo} 10000 steps") == bot(
+        "Proof saved, Alice! That's 4 proofs this week in Gym. 10000 is checked in for today."
+    )
