@@ -318,3 +318,24 @@ async def test_a_number_leading_a_photos_caption_is_not_a_habit_number(
     assert await console.say(f":photo {photo} 10000 steps") == bot(
         "Proof saved, Alice! That's 4 proofs this week in Gym. 10000 is checked in for today."
     )
+
+
+async def test_a_proof_naming_several_habits_says_none_was_checked_in(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    """'/proof read' with Read news and Read books saved the proof with the note "read" and
+    checked nothing in, without a word."""
+    photo = red_jpeg(tmp_path)
+    await console.say(":user Alice", "/newhabit Read news", "/newhabit Read books")
+    await console.say("/newhabit Walk the dog", "/newhabit Clean the flat")
+    await console.say(":chat group Gym", "/newgroup Gym")
+    assert await console.say(f":photo {photo} /proof read chapter 3") == bot(
+        "Proof saved, Alice! That's 1 proof this week in Gym. “read” fits Read news and Read "
+        "books, so no habit was checked in: /done one of them."
+    )
+    assert "fits Read news and Read books" in await console.say(f":photo {photo} read")
+    # A plain caption of several words is a note: "the" names no habit here.
+    assert await console.say(f":photo {photo} the best day") == bot(
+        "Proof saved, Alice! That's 3 proofs this week in Gym."
+    )
+    assert "Read books is checked in" in await console.say(f":photo {photo} /proof read books")
