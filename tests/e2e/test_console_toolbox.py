@@ -169,3 +169,19 @@ async def test_picking_the_habit_from_buttons_keeps_the_tool_first(
     out = await console.say("/usetool habit stacking habit")
     assert "'habit' matches 2 habits." in out
     assert (await console.say(":press 2")).startswith("bot: Habit tracker now uses Habit stacking")
+
+
+async def test_findtool_reads_typos_as_the_words_meant(console: ConsoleSession) -> None:
+    # Misspelt words used to be dropped: this got two tools for the word "stop" and no phone.
+    out = await console.say("/findtool I cant stop scrollig my phne")
+    assert "Phone out of sight" in out
+    assert "You wrote “scrollig” and “phne”, which match what it works on: phone, scrolling." in out
+    # ... and with every word misspelt, the general starters and "none of your words".
+    out = await console.say("/findtool i procrastinte on my homwork")
+    assert "Work in short timed blocks (Pomodoro)" in out and "Hardest thing first" in out
+    assert "None of your words" not in out
+    out = await console.say("/findtool I keep skiping the gym after wrok")
+    assert "You wrote “skiping”, “gym”, “after” and “wrok”, which match what it is for" in out
+    # A real word is not a typo: "waking" is not read as "walking".
+    out = await console.say("/findtool waking")
+    assert "None of your words point to this one" in out and "walking" not in out
