@@ -135,6 +135,9 @@ class Lifebook(BaseModel):
         """Every goal replaced. A goal whose text stays (case aside) keeps its id, and with it
         the habits that serve it, whatever its date; the others get new ids."""
 
+        if len(goals) > MAX_GOALS:  # not "you have 10 already": these replace the ones there
+            raise InvalidInput(f"That is too many goals: at most {MAX_GOALS}.")
+
         def key(text: str) -> str:
             return " ".join(text.split()).lower()
 

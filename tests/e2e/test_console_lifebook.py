@@ -33,8 +33,11 @@ async def test_bad_input_changes_nothing(console: ConsoleSession) -> None:
     assert "not a date" in await console.say("/lifebook goal Run by 2026-02-30")
     assert "I don't know the Lifebook part “dreams”" in await console.say("/lifebook dreams big")
     assert "Say /lifebook ai on or /lifebook ai off." in await console.say("/lifebook ai maybe")
+    # Goals replace the ones there: eleven are too many, whatever the book held before.
+    out = await console.say("/lifebook goals " + "; ".join(f"Goal {n}" for n in range(11)))
+    assert "That is too many goals: at most 10." in out and "already" not in out
     out = await console.say("/lifebook")
-    assert "• calm" in out and "xxx" not in out and "Run" not in out
+    assert "• calm" in out and "xxx" not in out and "Run" not in out and "• Goal" not in out
 
 
 async def test_guided_flow_skips_keep_and_cancel_keeps_what_was_there(
@@ -75,6 +78,9 @@ async def test_guided_flow_asks_again_after_bad_answer(console: ConsoleSession) 
     await console.say("/lifebook guide", "/skip")  # a bare /skip skips too
     out = await console.say("a, b, c, d, e, f, g")
     assert "That is too many values: at most 5." in out and "2/5" in out
+    await console.say("skip", "skip")
+    out = await console.say("; ".join(f"Goal {n}" for n in range(12)))
+    assert "That is too many goals: at most 10." in out and "4/5" in out
 
 
 async def test_section_button_edits_one_section(console: ConsoleSession) -> None:
