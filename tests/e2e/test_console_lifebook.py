@@ -152,3 +152,25 @@ async def test_values_can_be_picked_from_suggestions(console: ConsoleSession) ->
     assert "Picked: health, courage" in await console.say(":press 4")
     out = await console.say(f":press {console.buttons.index('Use these') + 1}")
     assert "Saved." in out and "• health\n" in out and "• courage" in out
+
+
+async def test_an_edit_that_drops_a_link_says_which_habits_lost_it(console: ConsoleSession) -> None:
+    await console.say("/lifebook values health, family", "/lifebook goals Run 5 km; Read 4 books")
+    await console.say("/newhabit Jog", ":press 1", "/newhabit Read", ":press 2")
+    await console.say("/newhabit Walk", ":press 3")
+    # Rewording a goal makes it a new goal: the habit that served the old one is told, not
+    # silently dropped. Case and spacing aside, the same words keep their habits.
+    out = await console.say("/lifebook goals run 5 KM; Read 5 books")
+    assert "• run 5 KM ← Jog" in out and "• Read 5 books\n" in out
+    assert "Read is no longer linked: what it served is gone. Link it again" in out
+    out = await console.say("/lifebook values family")  # health goes, and Walk's link with it
+    assert "Walk is no longer linked" in out and "Read is no longer" not in out
+    assert "Jog is no longer linked" in await console.say("/lifebook goals Swim")
+    assert "no longer linked" not in await console.say("/lifebook")  # said once, on the edit
+    # The guided flow's save says it too.
+    await console.say("/edithabit walk")
+    await console.say(f":press {len(console.buttons)}")
+    assert "Walk serves Swim." in await console.say(":press 1")
+    out = await console.say("/lifebook guide", "skip", "skip", "skip", "Bike", "skip")
+    assert "Your Lifebook is saved." in out
+    assert "Walk is no longer linked: what it served is gone." in out
