@@ -126,6 +126,10 @@ async def test_findtool_offline_with_buttons(console: ConsoleSession) -> None:
 async def test_findtool_bad_input(console: ConsoleSession) -> None:
     assert "Tell me what gets in your way" in await console.say("/findtool")
     assert "Tell me what gets in your way" in await console.say("/findtool    ")
+    # Nothing to go on: asked for words rather than answered with three general tools.
+    for nothing in ("?", "🙃", "... !!"):
+        out = await console.say(f"/findtool {nothing}")
+        assert "Tell me what gets in your way" in out and "Three tools" not in out
     out = await console.say("/findtool " + "gym " * 2500)  # 10,000 characters: over the cap
     assert out.startswith("bot: That's too long for me: I read messages of up to 4,096")
     out = await console.say("/findtool " + "gym " * 1000)  # under the 4,096 message cap
