@@ -20,6 +20,7 @@ async def test_browse_pages_and_open(console: ConsoleSession) -> None:
     assert console.buttons[-2:] == ["◀ Previous", "Next ▶"]
     out = await console.say("/tools phone")
     assert "Toolbox · “phone”" in out and "Phone out of sight" in out
+    assert "Toolbox · “woop” · 1 tool · page 1/1" in await console.say("/tools woop")
     out = await console.say(":press 1")
     assert "Evidence:" in out and "Source:" in out
     assert "No tool mentions “zzzz”" in await console.say("/tools zzzz")
