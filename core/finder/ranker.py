@@ -1,7 +1,8 @@
 """The offline tool finder: BM25 (bm25s) over each tool's title, keywords, problems and summary.
 
 Words are lower-cased, common words dropped and the rest stemmed (PyStemmer, English Snowball), so
-"skipping the gym" meets "skip" and "gym". Title and keywords count twice. A word no tool uses is
+"skipping the gym" meets "skip" and "gym"; irregular past forms ("forgot") are read as the verb
+first. Title and keywords count twice. A word no tool uses is
 read as the nearest word one does, when one is a typo away ("phne" -> "phone", core/finder/
 spelling.py); such a corrected word counts a little less. Works with nothing set.
 """
@@ -108,6 +109,41 @@ STOPWORDS = frozenset(
         "again",
     ]
 )
+# Past forms the stemmer leaves alone ("forgot" would never meet "forget"): read as the verb.
+IRREGULAR = {
+    "ate": "eat",
+    "eaten": "eat",
+    "began": "begin",
+    "begun": "begin",
+    "bought": "buy",
+    "broke": "break",
+    "broken": "break",
+    "chose": "choose",
+    "chosen": "choose",
+    "drank": "drink",
+    "drunk": "drink",
+    "fell": "fall",
+    "fallen": "fall",
+    "felt": "feel",
+    "forgot": "forget",
+    "forgotten": "forget",
+    "gave": "give",
+    "given": "give",
+    "lost": "lose",
+    "made": "make",
+    "ran": "run",
+    "sat": "sit",
+    "slept": "sleep",
+    "spent": "spend",
+    "thought": "think",
+    "took": "take",
+    "taken": "take",
+    "went": "go",
+    "woke": "wake",
+    "woken": "wake",
+    "wrote": "write",
+    "written": "write",
+}
 _WORD = re.compile(r"[a-z0-9]+")
 # Good general starting points when nothing in the words matches any tool.
 FALLBACK_SLUGS = ("two-minute-version", "implementation-intentions", "habit-stacking")
@@ -125,10 +161,13 @@ class Tokenizer:
         self._stemmer = Stemmer.Stemmer("english")
 
     def __call__(self, text: str) -> list[str]:
-        return list(self._stemmer.stemWords(self.words(text)))
+        return self._stems(self.words(text))
+
+    def _stems(self, words: list[str]) -> list[str]:
+        return list(self._stemmer.stemWords([IRREGULAR.get(w, w) for w in words]))
 
     def stem(self, word: str) -> str:
-        return str(self._stemmer.stemWord(word))
+        return self._stems([word])[0]
 
     @staticmethod
     def words(text: str) -> list[str]:
@@ -137,7 +176,7 @@ class Tokenizer:
     def pairs(self, text: str) -> list[tuple[str, str]]:
         """Each kept word as written (lower-cased) with its stem."""
         words = self.words(text)
-        return list(zip(words, self._stemmer.stemWords(words), strict=True))
+        return list(zip(words, self._stems(words), strict=True))
 
 
 def tool_text(tool: Tool) -> str:

@@ -66,3 +66,6 @@ def test_stemming_matches_word_forms() -> None:
     assert "urge-surfing" in top  # "craving" and the keyword "craving" share the stem
     top = [slug[r.tool_id] for r in ranker.rank("distracted by notifications", 3)]
     assert "phone-out-of-sight" in top
+    # Past forms the stemmer leaves alone are read as their verb: "ate" meets "eat".
+    friction = next(t for t in tools if t.slug == "add-friction")
+    assert ranker.explain("I ate junk food again", friction).words == ("ate", "junk", "food")
