@@ -33,11 +33,25 @@ async def test_bad_input_changes_nothing(console: ConsoleSession) -> None:
     assert "not a date" in await console.say("/lifebook goal Run by 2026-02-30")
     assert "I don't know the Lifebook part “dreams”" in await console.say("/lifebook dreams big")
     assert "Say /lifebook ai on or /lifebook ai off." in await console.say("/lifebook ai maybe")
+    # '-' clears a section; as one goal it is refused, not added as a goal called "-".
+    assert "To remove every goal: /lifebook goals -" in await console.say("/lifebook goal -")
+    # A date in another order is not silently kept as part of the goal's words.
+    out = await console.say("/lifebook goal Read 12 books by 31/12/2026")
+    assert "Write the date 31/12/2026 as YYYY-MM-DD" in out
     # Goals replace the ones there: eleven are too many, whatever the book held before.
     out = await console.say("/lifebook goals " + "; ".join(f"Goal {n}" for n in range(11)))
     assert "That is too many goals: at most 10." in out and "already" not in out
     out = await console.say("/lifebook")
     assert "• calm" in out and "xxx" not in out and "Run" not in out and "• Goal" not in out
+    assert "• -" not in out and "Read 12" not in out
+
+
+async def test_a_goal_is_there_once(console: ConsoleSession) -> None:
+    await console.say("/lifebook goal Run 5k by 2027-01-01")
+    out = await console.say("/lifebook goal run  5K")  # sent again, or typed again
+    assert "“Run 5k” is one of your goals already." in out
+    out = await console.say("/lifebook goals Read 4 books; Swim; read 4 books")
+    assert out.count("Read 4 books") == 1 and "• Swim" in out and "read 4 books" not in out
 
 
 async def test_guided_flow_skips_keep_and_cancel_keeps_what_was_there(
