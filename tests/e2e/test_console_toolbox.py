@@ -47,6 +47,11 @@ async def test_tool_shows_steps_and_source(console: ConsoleSession) -> None:
     out = await console.say("/tool temptaton bundlng")
     assert "There is no tool called “temptaton bundlng”" in out
     assert "Did you mean: Temptation bundling?" in out
+    # Names as people type them: no apostrophe, the slug's words, hyphens as spaces.
+    assert (await console.say("/tool dont break the chain")).startswith("bot: Don't break the")
+    assert (await console.say("/tool eat the frog")).startswith("bot: Hardest thing first\n")
+    out = await console.say("/tool two minute version")
+    assert out.startswith("bot: The two-minute version\n")
     assert "Which tool?" in await console.say("/tool")
     assert "There is no tool called" in await console.say("/tool " + "y" * 3_000)
 
