@@ -15,7 +15,13 @@ from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import quote
 
-_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+# Not extra fields: the record's own, and uvicorn's `color_message` (its message again, with
+# terminal colour codes, which every start-up line would otherwise repeat).
+_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 4  # shorter "secrets" would blank out ordinary words
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from importlib.resources import files
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from pydantic import BaseModel
 from starlette.types import ASGIApp
@@ -62,13 +64,20 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+STATIC = files("web_admin") / "static"
+ICONS = {"/favicon.ico": "image/x-icon", "/favicon.svg": "image/svg+xml"}
+
+
 class Health(BaseModel):
     status: str
 
 
 def create_app(web: Web) -> FastAPI:
     tag_log_records()
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI's and ReDoc's files served here, not from a CDN: the docs
+    # work on a network without the internet, and the browser asks no third party.
+    app = FastAPIOffline(
+        favicon_url="/favicon.svg",
         title="HabitLink API",
         version="1",
         description="Habits, groups, proofs, learnings, the Lifebook and the Toolbox of "
@@ -96,12 +105,25 @@ def create_app(web: Web) -> FastAPI:
         body = await asyncio.to_thread(generate_latest, REGISTRY)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/healthz", response_model=Health, tags=["health"], summary="The process is up")
+    for path, media_type in ICONS.items():  # the browser asks for one on every page, admin's too
+        app.add_api_route(
+            path, icon_route(path, media_type), methods=["GET"], include_in_schema=False
+        )
+
+    # HEAD too: uptime monitors often ask with it (the answer without its body)
+    @app.api_route(
+        "/healthz",
+        methods=["GET", "HEAD"],
+        response_model=Health,
+        tags=["health"],
+        summary="The process is up",
+    )
     async def healthz() -> Health:
         return Health(status="ok")
 
-    @app.get(
+    @app.api_route(
         "/readyz",
+        methods=["GET", "HEAD"],
         response_model=Health,
         tags=["health"],
         summary="The database answers",
@@ -126,6 +148,18 @@ def create_app(web: Web) -> FastAPI:
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     return app
+
+
+def icon_route(path: str, media_type: str) -> Callable[[], Awaitable[Response]]:
+    """An endpoint serving the icon file at `path` (shipped in web_admin/static)."""
+    icon = (STATIC / path.lstrip("/")).read_bytes()
+
+    async def serve_icon() -> Response:
+        return Response(
+            icon, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"}
+        )
+
+    return serve_icon
 
 
 def asgi(app: FastAPI) -> ASGIApp:

@@ -6,14 +6,22 @@ import logging
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from core.accounts.tokens import Refusal, Rotated
 from core.db.models import Identity, User
 from web_admin.context import BANNED, UnitDep, WebDep, client_address
 from web_admin.problems import ApiError
-from web_admin.schemas import CleanText, ExactText, Password, TokenPair, UserOut, user_out
-from web_admin.throttle import LoginThrottle
+from web_admin.schemas import (
+    CleanText,
+    ExactText,
+    Password,
+    RequestBody,
+    TokenPair,
+    UserOut,
+    user_out,
+)
+from web_admin.throttle import LoginThrottle, try_again_in
 
 log = logging.getLogger("habitlink.web.auth")
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -21,25 +29,25 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 WRONG_LOGIN = "The email or password is not right."
 WRONG_REFRESH = "The refresh token is not valid; sign in again."
 WRONG_RESET = "That email and code don't go together, or the code has expired or was used."
-TOO_MANY = "Too many failed attempts. Wait a little and try again."
+TOO_MANY = "Too many failed attempts: wait the Retry-After seconds, then try again."
 
 
-class RegisterBody(BaseModel):
+class RegisterBody(RequestBody):
     email: ExactText = Field(max_length=320, examples=["ada@example.com"])
     password: Password = Field(max_length=1024, examples=["correct horse battery staple"])
     display_name: CleanText = Field(max_length=200, examples=["Ada"])
 
 
-class LoginBody(BaseModel):
+class LoginBody(RequestBody):
     email: ExactText = Field(max_length=320)
     password: Password = Field(max_length=1024)
 
 
-class RefreshBody(BaseModel):
+class RefreshBody(RequestBody):
     refresh_token: ExactText = Field(max_length=256)
 
 
-class ResetBody(BaseModel):
+class ResetBody(RequestBody):
     email: ExactText = Field(max_length=320)
     code: ExactText = Field(max_length=64, description="The code /resetpassword gave you in chat")
     new_password: Password = Field(max_length=1024)
@@ -84,7 +92,8 @@ async def sign_in_attempt(web: WebDep, request: Request, key: str) -> SignInAtte
     attempt = SignInAttempt(web.throttle, key, client_address(request))
     wait = await web.throttle.retry_after(attempt.key, attempt.address)
     if wait:
-        raise ApiError(429, TOO_MANY, headers={"Retry-After": str(wait)})
+        text = f"Too many failed attempts. To keep the account safe, {try_again_in(wait)}."
+        raise ApiError(429, text, headers={"Retry-After": str(wait)})
     return attempt
 
 

@@ -153,6 +153,10 @@ _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1
 
 BANNED = "This account has been suspended by the people who run this HabitLink."
 NOT_SIGNED_IN = "Sign in first: send an access token as `Authorization: Bearer …`."
+BAD_TOKEN = (
+    "The access token is not valid or has expired. Get a new one from /api/v1/auth/refresh "
+    "with your refresh token, or sign in again."
+)
 SIGNED_OUT = (
     "This sign-in has ended: the account was deleted or its password changed. Sign in again."
 )
@@ -162,15 +166,14 @@ async def current_user(
     unit: UnitDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
-    challenge = {"WWW-Authenticate": 'Bearer realm="habitlink"'}
-    if credentials is None:
-        raise ApiError(401, NOT_SIGNED_IN, headers=challenge)
+    if credentials is None:  # RFC 6750: no error code when no token came
+        raise ApiError(401, NOT_SIGNED_IN, headers={"WWW-Authenticate": 'Bearer realm="habitlink"'})
+    # A token came but is no good: error="invalid_token" tells a client to refresh it.
+    challenge = {"WWW-Authenticate": 'Bearer realm="habitlink", error="invalid_token"'}
     try:
         claims = unit.web.access.read(credentials.credentials)
     except InvalidToken:
-        raise ApiError(
-            401, "The access token is not valid or has expired.", headers=challenge
-        ) from None
+        raise ApiError(401, BAD_TOKEN, headers=challenge) from None
     user = await unit.users.get(claims.user_id)
     if user is None or not claims.matches(user.id, user.password_hash):
         # deleted, its id now another account's (SQLite reuses ids), or a new password since

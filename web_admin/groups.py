@@ -21,6 +21,7 @@ from web_admin.schemas import (
     ExactText,
     Id,
     Page,
+    RequestBody,
     decode_cursor,
     encode_cursor,
 )
@@ -49,7 +50,7 @@ class GroupDetail(GroupOut):
     invite_code: str | None = Field(description="For members only")
 
 
-class JoinBody(BaseModel):
+class JoinBody(RequestBody):
     invite_code: ExactText = Field(max_length=64)
 
 

@@ -28,6 +28,7 @@ from web_admin.schemas import (
     Cursor,
     Id,
     Page,
+    RequestBody,
     decode_cursor,
     encode_cursor,
     sane_date,
@@ -78,7 +79,7 @@ class ArchivedHabitOut(BaseModel):
     streak_unit: Literal["days", "weeks"]
 
 
-class HabitCreate(BaseModel):
+class HabitCreate(RequestBody):
     title: CleanText = Field(max_length=TITLE_MAX * 2)
     schedule: CleanText = Field(default="daily", max_length=100, description="As /newhabit takes")
     why: Text = None
@@ -89,7 +90,7 @@ class HabitCreate(BaseModel):
     reward: Text = None
 
 
-class HabitPatch(BaseModel):
+class HabitPatch(RequestBody):
     """Only the fields given change; null or "" clears an optional field."""
 
     title: CleanText | None = Field(default=None, max_length=TITLE_MAX * 2)
@@ -114,7 +115,7 @@ PATCH_FIELDS = {
 }
 
 
-class CheckinBody(BaseModel):
+class CheckinBody(RequestBody):
     status: Literal["done", "skipped"] = "done"
     date: Day | None = Field(default=None, description="Default: your today; up to 7 days back")
 

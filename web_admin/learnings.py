@@ -20,6 +20,7 @@ from web_admin.schemas import (
     Cursor,
     Id,
     Page,
+    RequestBody,
     decode_cursor,
     encode_cursor,
 )
@@ -40,7 +41,7 @@ class LearningOut(BaseModel):
     created_at: datetime
 
 
-class LearningBody(BaseModel):
+class LearningBody(RequestBody):
     content: CleanText = Field(max_length=CONTENT_MAX * 2)
 
 

@@ -35,7 +35,7 @@ from core.lifebook.model import (
 from core.lifebook.service import identity_statement, serves_goal, serves_value, serving_label
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.habits import owned
-from web_admin.schemas import CleanText, Id, sane_date
+from web_admin.schemas import CleanText, Id, RequestBody, sane_date
 
 router = APIRouter(prefix="/api/v1", tags=["lifebook"])
 # Bodies may be a little over the limits so the answer can name the rule (as the chat does).
@@ -76,12 +76,12 @@ class LifebookOut(BaseModel):
     suggested_domains: list[str]
 
 
-class GoalIn(BaseModel):
+class GoalIn(RequestBody):
     text: CleanText = Field(max_length=GOAL_MAX * 2)
     due: date | None = Field(default=None, description="Optional; YYYY-MM-DD")
 
 
-class LifebookPatch(BaseModel):
+class LifebookPatch(RequestBody):
     """Only the sections given change; null, "" or [] clears one. Lists replace the section."""
 
     vision: CleanText | None = Field(default=None, max_length=VISION_MAX * 2)
@@ -102,7 +102,7 @@ class LifebookPatch(BaseModel):
     ai_allowed: bool | None = None
 
 
-class ServesBody(BaseModel):
+class ServesBody(RequestBody):
     serves: CleanText | None = Field(
         max_length=300, description="A `serves_key` from GET /lifebook (goal:g1, value:health)"
     )

@@ -16,13 +16,21 @@ from core.users.links import Refusal, Refused
 from web_admin.auth import TOO_MANY, identities_of, sign_in_attempt, token_pair
 from web_admin.context import CurrentUser, UnitDep, WebDep
 from web_admin.problems import ApiError
-from web_admin.schemas import CleanText, ExactText, Password, TokenPair, UserOut, user_out
+from web_admin.schemas import (
+    CleanText,
+    ExactText,
+    Password,
+    RequestBody,
+    TokenPair,
+    UserOut,
+    user_out,
+)
 
 log = logging.getLogger("habitlink.web.me")
 router = APIRouter(prefix="/api/v1/me", tags=["me"])
 
 
-class ProfilePatch(BaseModel):
+class ProfilePatch(RequestBody):
     display_name: CleanText | None = Field(default=None, max_length=200)
     timezone: CleanText | None = Field(
         default=None, max_length=64, description="An IANA name or a city, as /timezone takes"
@@ -30,12 +38,12 @@ class ProfilePatch(BaseModel):
     day_start_hour: int | None = Field(default=None, description="0 to 6, as /daystart takes")
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(RequestBody):
     current_password: Password = Field(max_length=1024)
     new_password: Password = Field(max_length=1024)
 
 
-class LinkBody(BaseModel):
+class LinkBody(RequestBody):
     code: ExactText = Field(max_length=64, description="The code the bot's /link gave you")
 
 
@@ -51,7 +59,7 @@ class Linked(BaseModel):
     tokens: TokenPair = Field(description="Sign-in for the joined profile; use these from now on")
 
 
-class DeleteBody(BaseModel):
+class DeleteBody(RequestBody):
     password: Password = Field(max_length=1024)
 
 

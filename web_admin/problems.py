@@ -12,11 +12,12 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -39,6 +40,10 @@ PROBLEM = "application/problem+json"
 REQUEST_ID = "X-Request-ID"
 NOT_JSON = "The request body is not valid JSON."
 NOT_OBJECT = "The request body should be a JSON object."
+NO_BODY = "This request needs a JSON object as its body, sent with Content-Type: application/json."
+NO_ROUTE = "There is nothing at this address. The API is under /api/v1; its routes are at /docs."
+NOT_A_DATE = "Give a date as YYYY-MM-DD, such as 2027-03-01."
+UNKNOWN_FIELD = "There is no field of this name here; check its spelling."
 SEND_JSON = "Send the body as JSON, with the header Content-Type: application/json."
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
@@ -99,12 +104,44 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def _field_error(error: Mapping[str, Any]) -> FieldError:
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    """The model an annotation holds (itself, or through lists, optionals and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for a in get_args(annotation) if (m := _model_in(a)) is not None), None)
+
+
+def _model_at(body: object, path: Sequence[int | str]) -> type[BaseModel] | None:
+    """The model found at `path` inside a body (list positions skipped), if it is one."""
+    model = _model_in(body)
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if model is None or part not in model.model_fields:
+            return None
+        model = _model_in(model.model_fields[part].annotation)
+    return model
+
+
+def _unknown_field(body: object, loc: tuple[int | str, ...]) -> str:
+    """What to say of a field a body does not have: the fields it has, so a typo is plain."""
+    model = _model_at(body, loc[1:-1])
+    if model is None:
+        return UNKNOWN_FIELD
+    return f"{UNKNOWN_FIELD} The fields are: {', '.join(model.model_fields)}."
+
+
+def _field_error(error: Mapping[str, Any], body: object = None) -> FieldError:
     if error.get("type") == "json_invalid":  # its loc is ("body", the character offset)
         return FieldError(field="body", message=NOT_JSON)
-    return FieldError(
-        field=_field_name(tuple(error.get("loc", ()))), message=str(error.get("msg", ""))
-    )
+    loc = tuple(error.get("loc", ()))
+    if loc == ("body",) and error.get("type") == "missing":
+        return FieldError(field="body", message=NO_BODY)
+    if error.get("type") == "extra_forbidden":
+        return FieldError(field=_field_name(loc), message=_unknown_field(body, loc))
+    if str(error.get("type", "")).startswith("date_"):  # date_parsing, date_type, ...
+        return FieldError(field=_field_name(loc), message=NOT_A_DATE)
+    return FieldError(field=_field_name(loc), message=str(error.get("msg", "")))
 
 
 def _body_not_an_object(errors: Sequence[Any]) -> bool:
@@ -148,19 +185,29 @@ def install_problem_handlers(app: FastAPI) -> None:
                 return problem(request, 415, SEND_JSON, headers={"Accept": "application/json"})
             body = [FieldError(field="body", message=NOT_OBJECT)]
             return problem(request, 422, NOT_OBJECT, errors=body)
-        errors = [_field_error(e) for e in exc.errors()]
-        not_json = any(e.field == "body" and e.message == NOT_JSON for e in errors)
-        detail = NOT_JSON if not_json else "Some fields are not valid."
+        route = request.scope.get("route")
+        body_field = getattr(route, "body_field", None) if isinstance(route, APIRoute) else None
+        model = body_field.field_info.annotation if body_field is not None else None
+        errors = [_field_error(e, model) for e in exc.errors()]
+        whole = [
+            e.message for e in errors if e.field == "body" and e.message in (NOT_JSON, NO_BODY)
+        ]
+        detail = whole[0] if whole else "Some fields are not valid."
         return problem(request, 422, detail, errors=errors)
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         detail = exc.detail if isinstance(exc.detail, str) else None
         headers = dict(exc.headers or {})
+        if exc.status_code == 404 and detail == HTTPStatus.NOT_FOUND.phrase:  # no such route
+            detail = NO_ROUTE
         if exc.status_code == 405:  # Starlette names only the methods of the first route found
             allowed = _allowed_methods(app.router.routes, request.scope)
             if allowed:
                 headers["Allow"] = ", ".join(allowed)
+                detail = (
+                    f"This address does not take {request.method}; it takes {headers['Allow']}."
+                )
         return problem(request, exc.status_code, detail, headers=headers)
 
     async def api_error(request: Request, exc: Exception) -> JSONResponse:

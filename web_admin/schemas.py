@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from core.db.models import Identity, User
@@ -40,6 +40,13 @@ ExactText = Annotated[str, AfterValidator(_exact)]
 """An email, code or token: taken as given, so control characters are refused (422)."""
 Password = Annotated[str, AfterValidator(_no_nul)]
 """A password: never stored, so anything goes but NUL, which is refused (422)."""
+
+
+class RequestBody(BaseModel):
+    """A JSON body the API takes. A field it does not know (a typo such as `timezon`) is a 422
+    naming that field, and nothing changes: it is never dropped in silence."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def sane_date(day: date, field: str) -> date:

@@ -78,6 +78,12 @@ class LoginThrottle:
         await self.limiter.clear(item, key)
 
 
+def try_again_in(seconds: int) -> str:
+    """When to try again, in whole minutes (as a Retry-After of `seconds` means)."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"try again in {minutes} minute{'' if minutes == 1 else 's'}"
+
+
 def limits_from_text(account: str, address: str) -> Limits:
     """For tests and tuning: `Limits` from strings such as '3/minute'."""
     return Limits(parse(account), parse(address))

@@ -39,6 +39,7 @@ from web_admin.schemas import (
     Cursor,
     Id,
     Page,
+    RequestBody,
     decode_cursor,
     encode_cursor,
 )
@@ -81,7 +82,7 @@ class ToolOut(ToolSummary):
     used_by: list[HabitRef] = Field(description="Your habits that use it")
 
 
-class ToolCreate(BaseModel):
+class ToolCreate(RequestBody):
     title: CleanText = Field(max_length=TITLE_MAX * 2)
     summary: CleanText = Field(
         max_length=SUMMARY_MAX * 2, description="What it is and why it works"
@@ -94,7 +95,7 @@ class ToolCreate(BaseModel):
     )
 
 
-class FindBody(BaseModel):
+class FindBody(RequestBody):
     problem: CleanText = Field(
         max_length=FINDER_TEXT_MAX,
         description=f"What gets in your way, in your own words; the first {PROBLEM_MAX} "

@@ -113,6 +113,10 @@ class AccountService:
         valid, _ = await self.passwords.verify(current, user.password_hash)
         if not valid:
             raise InvalidField("current_password", "That is not your current password.")
+        if new == current:  # nothing would change, yet every sign-in would end
+            raise InvalidField(
+                "new_password", "That is your current password; choose a different one."
+            )
         await self.set_password(user, new, field="new_password")
         await self.refresh.revoke_all(user.id)  # every sign-in ends, this one included
 

@@ -123,3 +123,51 @@ async def test_json_that_is_not_an_object_is_named_as_the_body(ada: Person) -> N
         assert problem["errors"] == [
             {"field": "body", "message": "The request body should be a JSON object."}
         ], problem
+
+
+async def test_a_405_says_in_words_which_methods_the_path_takes(api: httpx.AsyncClient) -> None:
+    answer = await api.put("/api/v1/habits")
+    assert answer.json()["detail"] == "This address does not take PUT; it takes GET, POST."
+
+
+async def test_an_address_with_no_route_points_at_the_api_and_its_docs(ada: Person) -> None:
+    for path in ("/api/v1/nothing", "/", "/api/v2/habits"):
+        answer = await ada.get(path)
+        assert answer.status_code == 404, answer.text
+        assert answer.json()["detail"] == (
+            "There is nothing at this address. The API is under /api/v1; its routes are at /docs."
+        )
+    missing = await ada.get("/api/v1/habits/999")  # a route's own 404 keeps its words
+    assert missing.json()["detail"] == "There is no such habit."
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+async def test_a_request_without_its_body_says_it_needs_one(
+    ada: Person, content_type: str | None
+) -> None:
+    headers = ada.headers | ({"Content-Type": content_type} if content_type else {})
+    answer = await ada.api.request("DELETE", "/api/v1/me", headers=headers)
+    assert answer.status_code == 422, answer.text
+    needs = (
+        "This request needs a JSON object as its body, sent with Content-Type: application/json."
+    )
+    assert answer.json()["detail"] == needs
+    assert answer.json()["errors"] == [{"field": "body", "message": needs}]
+    assert (await ada.get("/api/v1/me")).status_code == 200  # still there
+
+
+async def test_a_date_that_does_not_read_as_one_says_how_to_write_it(ada: Person) -> None:
+    habit = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
+    answers = [
+        await ada.post(f"/api/v1/habits/{habit}/checkins", json={"date": "yesterday"}),
+        await ada.post(f"/api/v1/habits/{habit}/checkins", json={"date": "2026-13-45"}),
+        await ada.post(f"/api/v1/habits/{habit}/checkins", json={"date": 5.5}),
+        await ada.get("/api/v1/habits/week", params={"start": "30/11/2026"}),
+        await ada.request("DELETE", f"/api/v1/habits/{habit}/checkins/notadate"),
+        await ada.request("PATCH", "/api/v1/lifebook", json={"goals": [{"text": "R", "due": "x"}]}),
+    ]
+    for answer in answers:
+        assert answer.status_code == 422, answer.text
+        (error,) = answer.json()["errors"]
+        assert error["message"] == "Give a date as YYYY-MM-DD, such as 2027-03-01.", error
+    assert (await ada.get(f"/api/v1/habits/{habit}")).json()["done_total"] == 0

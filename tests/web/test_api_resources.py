@@ -277,6 +277,9 @@ async def test_errors_request_ids_health_and_body_cap(api: httpx.AsyncClient) ->
     health = await api.get("/healthz")
     assert health.json() == {"status": "ok"} and len(health.headers["x-request-id"]) == 32
     assert (await api.get("/readyz")).json() == {"status": "ready"}
+    for path in ("/healthz", "/readyz"):  # uptime monitors often ask with HEAD
+        head = await api.head(path)
+        assert head.status_code == 200 and head.content == b""
     echoed = await api.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert echoed.headers["x-request-id"] == "abc-123"
     unknown = await api.get("/api/v1/nothing")

@@ -181,6 +181,12 @@ async def test_change_password(api: httpx.AsyncClient, ada: Person) -> None:
         json={"current_password": "not it at all", "new_password": "a new long phrase"},
     )
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "current_password"
+    same = await ada.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": PASSWORD}
+    )
+    assert same.status_code == 422 and same.json()["errors"][0]["field"] == "new_password"
+    assert "current password" in same.json()["errors"][0]["message"]
+    assert (await ada.get("/api/v1/me")).status_code == 200  # still signed in
     ok = await ada.post(
         "/api/v1/me/password",
         json={"current_password": PASSWORD, "new_password": "a new long phrase"},
@@ -211,3 +217,38 @@ async def test_two_registrations_of_one_email_at_once(api: httpx.AsyncClient) ->
         *(api.post("/api/v1/auth/register", json=body) for _ in range(2))
     )
     assert sorted(a.status_code for a in answers) == [201, 422]
+
+
+async def test_a_throttled_sign_in_says_when_to_try_again(
+    api: httpx.AsyncClient, ada: Person
+) -> None:
+    for _ in range(5):
+        await api.post("/api/v1/auth/login", json={"email": ada.email, "password": "wrong one"})
+    blocked = await api.post("/api/v1/auth/login", json={"email": ada.email, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) > 14 * 60
+    assert blocked.json()["detail"] == (
+        "Too many failed attempts. To keep the account safe, try again in 15 minutes."
+    )
+
+
+async def test_an_expired_token_says_how_to_get_a_new_one(
+    api: httpx.AsyncClient, ada: Person, clock: SettableClock
+) -> None:
+    signed_out = await api.get("/api/v1/me")  # no token at all: no error code (RFC 6750)
+    assert signed_out.headers["www-authenticate"] == 'Bearer realm="habitlink"'
+    clock.advance(timedelta(minutes=15))
+    for headers in (ada.headers, {"Authorization": "Bearer not-a-token"}):
+        answer = await api.get("/api/v1/me", headers=headers)
+        assert answer.status_code == 401
+        assert answer.headers["www-authenticate"] == (
+            'Bearer realm="habitlink", error="invalid_token"'
+        )
+        assert answer.json()["detail"] == (
+            "The access token is not valid or has expired. Get a new one from "
+            "/api/v1/auth/refresh with your refresh token, or sign in again."
+        )
+    refreshed = await api.post(
+        "/api/v1/auth/refresh", json={"refresh_token": ada.tokens["refresh_token"]}
+    )
+    assert refreshed.status_code == 200  # as the message says

@@ -67,6 +67,7 @@ def test_habitlink_web_serves_the_api(tmp_path: Path) -> None:
     assert key_file.stat().st_mode & 0o077 == 0 and len(key_file.read_text().strip()) >= 32
     assert rid in stderr and '"path": "/api/v1/auth/register"' in stderr
     assert PASSWORD not in stderr
+    assert '"event": "Uvicorn running on' in stderr and "color_message" not in stderr
 
 
 def test_habitlink_web_on_a_public_address_refuses_a_weak_secret(tmp_path: Path) -> None:

@@ -26,12 +26,18 @@ from core.uow import UnitOfWork
 from web_admin.admin.access import is_admin
 from web_admin.admin.csrf import CsrfMiddleware, new_csrf_token
 from web_admin.context import Web, client_address
+from web_admin.throttle import try_again_in
 
 log = logging.getLogger("habitlink.web.admin")
 COOKIE = "habitlink_admin"
 SESSION_HOURS = 8
-TOO_MANY = "Too many failed attempts. Wait a little and try again."
-NOT_AN_ADMIN = "This account is not an admin of this HabitLink."
+# The same words whether the account exists or not, and the throttle counts unknown emails too.
+WRONG = "The email or password is not right. Check both and try again."
+TOO_MANY = "Too many failed sign-ins. To keep accounts safe, signing in is paused: {when}."
+NOT_AN_ADMIN = (
+    "This account is not an admin of this HabitLink. An admin can make it one on the server "
+    "with habitlink admin promote."
+)
 NOT_AN_ADMIN_ANY_MORE = "This account is no longer an admin of this HabitLink."
 
 
@@ -75,10 +81,12 @@ class AdminAuth(AuthenticationBackend):
             web.db, web.clock, default_timezone=web.settings.default_timezone, media=web.media
         )
 
-    async def page(self, request: Request, message: str, status: int) -> Response:
+    async def page(self, request: Request, message: str, status: int, email: str) -> Response:
+        """The sign-in page again, saying why, with the email as typed (never the password)."""
         assert self.templates is not None
+        context = {"error": message, "email": email}
         return await self.templates.TemplateResponse(
-            request, "sqladmin/login.html", {"error": message}, status_code=status
+            request, "sqladmin/login.html", context, status_code=status
         )
 
     async def login(self, request: Request) -> Response | bool:
@@ -89,19 +97,20 @@ class AdminAuth(AuthenticationBackend):
         throttle = self.web.throttle
         wait = await throttle.retry_after(email, address)
         if wait:
-            response = await self.page(request, TOO_MANY, 429)
+            text = TOO_MANY.format(when=try_again_in(wait))
+            response = await self.page(request, text, 429, email)
             response.headers["Retry-After"] = str(wait)
             return response
         async with self.unit() as uow:
             user = await uow.accounts(self.web.passwords).authenticate(email, password)
             if user is None:
                 await throttle.failed(email, address)
-                return False
+                return await self.page(request, WRONG, 400, email)
             await throttle.succeeded(email)
             await uow.commit()  # an upgraded password hash is kept
             if not await is_admin(uow, user.id):
                 log.info("admin sign-in refused: not an admin", extra={"user_id": user.id})
-                return await self.page(request, NOT_AN_ADMIN, 403)
+                return await self.page(request, NOT_AN_ADMIN, 403, email)
         request.session.clear()  # nothing from before signing in carries over
         request.session.update(user_id=user.id, fp=fingerprint(user))
         new_csrf_token(request)

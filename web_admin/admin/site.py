@@ -79,6 +79,7 @@ def mount_admin(app: FastAPI, web: Web) -> None:
         session_maker=web.db.sessionmaker,
         base_url=BASE_URL,
         title="HabitLink admin",
+        favicon_url="/favicon.svg",
         templates_dir=str(TEMPLATES),
         middlewares=[Middleware(AdminHeaders)],
         authentication_backend=auth,
