@@ -244,17 +244,17 @@ class ToolboxService:
         )
 
     async def title_taken(self, title: str) -> bool:
-        """Whether a tool has this title (in any case), or a shipped tool this slug: a community
-        tool named "woop" could never be found by its name (the shipped WOOP wins)."""
+        """Whether a tool has this title (as /tool compares names: case, apostrophes and hyphens
+        aside), or a shipped tool this slug: a community tool named "woop" or "Eat the frog"
+        could never be found by its name (the shipped tool wins)."""
         await self.sync_seed()
-        folded = " ".join(title.split()).lower()
-        found = await self.session.scalar(
-            select(Tool.id).where(
-                (func.lower(Tool.title) == folded)
-                | ((Tool.slug == folded) & (Tool.origin == ToolOrigin.SEED.value))
-            )
+        folded = fold_name(title)
+        rows = await self.session.execute(select(Tool.title, Tool.slug, Tool.origin))
+        seed = ToolOrigin.SEED.value
+        return any(
+            folded == fold_name(name) or (origin == seed and folded == fold_name(slug))
+            for name, slug, origin in rows
         )
-        return found is not None
 
     async def authors(self, tools: Sequence[Tool]) -> dict[int, str]:
         ids = {t.author_id for t in tools if t.author_id is not None}

@@ -80,6 +80,9 @@ async def test_addtool_guided_with_author_and_daily_limit(console: ConsoleSessio
     assert "1/4 What is the technique called?" in out
     assert "Keep the name between 3 and 80" in await console.say("ab")
     assert "already a tool called" in await console.say("Habit stacking")
+    # Names /tool would read as a shipped tool's (apostrophe, hyphens, its slug's words) too.
+    assert "already a tool called" in await console.say("Dont break the chain")
+    assert "already a tool called" in await console.say("Eat-the-frog")
     assert "2/4" in await console.say("Walk-and-talk calls")
     assert "between 20 and 600" in await console.say("Too short")
     assert "3/4" in await console.say("Take calls while walking, so catching up also moves you.")
