@@ -198,7 +198,8 @@ class OfflineRanker:
             self._bm25.index(corpus, show_progress=False)
         self._vocab: dict[str, int] = dict(self._bm25.vocab_dict) if corpus else {}
         words = [w for t in tools for w in self._tokenize.words(tool_text(t))]
-        self._speller = Speller([*words, *self._vocab])  # the words as written, and their stems
+        self.speller = Speller([*words, *self._vocab])  # the words as written, and their stems
+        self.stem = self._tokenize.stem
 
     def pairs(self, text: str) -> list[tuple[str, str]]:
         """Each kept word as written with its stem, a misspelt word with its correction's stem."""
@@ -209,7 +210,7 @@ class OfflineRanker:
         """The stem as the index knows it: `stem` itself, or its typo's correction's, or None."""
         if stem in self._vocab:
             return stem
-        near = self._speller.correct(word, stem)
+        near = self.speller.correct(word, stem)
         fixed = self._tokenize.stem(near) if near else None
         return fixed if fixed in self._vocab else None
 

@@ -5,15 +5,22 @@ stop scrollig my phne" lost both words that mattered. `Speller` knows every word
 maps a word they don't use to the closest one: at most one edit (a letter added, dropped, changed,
 or two neighbours swapped) for words of 4 to 7 letters, two for longer ones, the first letter kept
 (typos rarely touch it). A real English word is never "corrected": "waking" is not a typo of
-"walking", nor "line" of "like". What is a real word comes from the English word list that
-pyspellchecker ships (160,000 words), read once, on the first correction. Lookup uses precomputed
-deletions (the SymSpell idea), so a query costs a few dictionary reads.
+"walking", nor "line" of "like". Lookup uses precomputed deletions (the SymSpell idea), so a query
+costs a few dictionary reads.
+
+What is a real word: only the English words the speller could mistake for a tool word matter, so
+instead of a whole English word list (160,000 words, about 30 MB in a process) the package ships
+data/real_words.txt, the words of pyspellchecker's English list that are within those edits of a
+word the built-in Toolbox uses, themselves or through their stem (a few thousand, read on the
+first correction). `python -m core.finder.make_real_words` rewrites it from pyspellchecker (a
+development dependency); tests/unit/test_finder_spelling.py fails when it is out of date with the
+seed Toolbox. What that leaves: a tool added later (/addtool) or edited in the admin brings words
+the file was not made for, and a real word a typo away from one of them, and from no built-in
+word, is read as that word (a tool using "budget" makes "budged" count, at 0.8, as "budget").
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Container, Iterable
@@ -33,12 +40,20 @@ def max_edits(word: str) -> int:
 
 
 def _deletions(word: str, depth: int) -> set[str]:
-    """Every string made by dropping up to `depth` letters (the first letter always stays)."""
+    """Every string made by dropping up to `depth` letters, at most two (the first letter always
+    stays)."""
+    n = len(word)
     out = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(1, len(w))}
-        out |= frontier
+    if depth >= 1:
+        out.update([word[:i] + word[i + 1 :] for i in range(1, n)])
+    if depth >= 2:
+        out.update(
+            [
+                word[:i] + word[i + 1 : j] + word[j + 1 :]
+                for i in range(1, n)
+                for j in range(i + 1, n)
+            ]
+        )
     return out
 
 
@@ -62,26 +77,29 @@ def distance(a: str, b: str, limit: int) -> int:
     return min(previous[len(b)], limit + 1)
 
 
+REAL_WORDS = "real_words.txt"
+
+
 @cache
-def english_words() -> frozenset[str]:
-    """The words of pyspellchecker's English list (lower-case); empty, with a warning, if it
-    cannot be read, and then nothing is corrected (a wrong guess is worse than none)."""
+def real_words() -> frozenset[str]:
+    """The real English words near a built-in tool's word (data/real_words.txt); empty, with a
+    warning, if the file cannot be read, and then nothing is corrected (a wrong guess is worse
+    than none)."""
     try:
-        data = resources.files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()
-        words: dict[str, int] = json.loads(gzip.decompress(data))
-    except (ImportError, OSError, ValueError) as exc:
-        log.warning("no English word list, so no typo correction: %s", exc)
+        text = resources.files("core.finder").joinpath("data", REAL_WORDS).read_text("utf-8")
+    except OSError as exc:
+        log.warning("no list of real words, so no typo correction: %s", exc)
         return frozenset()
-    return frozenset(words)
+    return frozenset(w for w in text.splitlines() if w and not w.startswith("#"))
 
 
 class Speller:
     """Built from the words the tools use (lower-case, as written); `correct` maps a word they
     don't use to the nearest one they do, or None when nothing is close enough or the word is a
-    real word (`known`: by default the English word list, loaded on the first correction)."""
+    real word (`known`: by default `real_words`, loaded on the first correction)."""
 
     def __init__(
-        self, words: Iterable[str], known: Callable[[], Container[str]] = english_words
+        self, words: Iterable[str], known: Callable[[], Container[str]] = real_words
     ) -> None:
         self._known = known
         self._counts = Counter(w for w in words if w.isalpha())
@@ -93,12 +111,20 @@ class Speller:
     def correct(self, word: str, *forms: str) -> str | None:
         """The nearest word the tools use to `word`, or else to one of its other `forms` (its stem:
         "skiping" stems to "skipe", one letter from "skip"); None for a real word."""
-        if max_edits(word) == 0 or not word.isalpha() or word in self._counts:
+        if not self.unknown(word):
             return None
         known = self._known()
         if not known or word in known:
             return None
-        for form in (word, *forms):
+        return self.guess(word, *forms)
+
+    def unknown(self, word: str) -> bool:
+        """Whether `word` is one `correct` may change: long enough, letters only, no tool's."""
+        return max_edits(word) > 0 and word.isalpha() and word not in self._counts
+
+    def guess(self, word: str, *forms: str) -> str | None:
+        """What `correct` answers for an unknown word when it is not a real word."""
+        for form in dict.fromkeys((word, *forms)):  # a stem is often the word itself
             near = self._nearest(form)
             if near is not None:
                 return near
@@ -108,8 +134,11 @@ class Speller:
         limit = max_edits(word)
         if not limit:
             return None
+        keys = _deletions(word, limit)
+        if self._index.keys().isdisjoint(keys):  # most words: no tool word shares a deletion
+            return None
         candidates: set[str] = set()
-        for key in _deletions(word, limit):
+        for key in keys:
             candidates |= self._index.get(key, set())
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
