@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,9 +45,10 @@ class SummaryService:
         self.proofs = proofs
 
     async def habit_weeks(
-        self, users: list[User], today_of: dict[int, date]
+        self, users: list[User], today_of: dict[int, date], week: date | None = None
     ) -> dict[int, list[HabitWeek]]:
-        """Each user's active habits with this week's done/due and streaks: two queries
+        """Each user's active habits with the done/due of the week starting `week` (by default
+        the week of their today) up to their today, and streaks as of their today: two queries
         (a few weeks of logs each, see HabitService.recent)."""
         ids = [u.id for u in users]
         if not ids:
@@ -66,7 +67,8 @@ class SummaryService:
         for habit in habits:
             today = today_of[habit.user_id]
             history, stats = recent[habit.id].history, recent[habit.id].stats
-            done, due = week_done_and_due(history, week_start(today), today)
+            monday = week if week is not None else week_start(today)
+            done, due = week_done_and_due(history, monday, today)
             result[habit.user_id].append(
                 HabitWeek(
                     habit.id,
@@ -81,8 +83,9 @@ class SummaryService:
         return result
 
     async def group_week(self, group: Group, week: date) -> list[MemberWeek]:
-        """The board: every member's proofs, check-ins and best streak this week (people banned
-        platform-wide leave it)."""
+        """The board: every member's proofs, check-ins and best streak in the week starting
+        `week`, up to their today (or to its Sunday, for a week gone by); people banned
+        platform-wide leave it."""
         members = list(
             (
                 await self.session.scalars(
@@ -94,8 +97,9 @@ class SummaryService:
             ).all()
         )
         now = self.clock.now()
-        today_of = {u.id: user_today(u, now) for u in members}
-        weeks = await self.habit_weeks(members, today_of)
+        sunday = week + timedelta(days=6)
+        today_of = {u.id: min(user_today(u, now), sunday) for u in members}
+        weeks = await self.habit_weeks(members, today_of, week)
         proofs = await self.proofs.week_counts(group.id, week)
         board = [
             MemberWeek(
