@@ -54,6 +54,7 @@ WORDY: Final = (Kind.HABIT, Kind.TOOL, Kind.TEXT)  # parameters of any number of
 SPOKEN: Final = (*WORDY, Kind.CHOICE, Kind.NUMBER, Kind.DAY, Kind.TIME, Kind.SCHEDULE, Kind.MEMBER)
 MAX_NAME_WORDS: Final = 16  # the most words a habit or tool name is tried with
 _WORD = re.compile(r"\S+")
+_USERNAME = re.compile(r"\w{1,32}")  # a word that may be a username given without its @
 _BEFORE_SCHEDULE: Final = " ,;:-–—"  # what parts a text from the schedule after it
 
 # Whether these words name something known of this kind (a habit of the person, a tool).
@@ -420,6 +421,12 @@ def _unfit(command: Command, words: list[str], miss: _Miss) -> str:
 
 def _convert_error(command: Command, param: Param, word: str) -> str:
     if param.kind is Kind.MEMBER:
+        if _USERNAME.fullmatch(word):  # `/kick bob`: a name without its @
+            name = command.name
+            return (
+                f"Whom? Reply to their message with /{name}, or send /{name} @{word}: "
+                "a username starts with @."
+            )
         return _missing(command, param)
     return _invalid(command, param, word)
 

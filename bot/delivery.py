@@ -11,15 +11,16 @@ import logging
 import os
 import socket
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.dispatcher import HabitLinkBot
 from bot.handlers.link import linked_notice
 from bot.handlers.reminders import reminder_reply
-from bot.handlers.summary import group_today, group_week_response, user_week_reply
+from bot.handlers.summary import group_today, group_week_response, weekly_summary_reply
 from bot.messages import Response
 from bot.metrics import NOTIFICATIONS, REMINDERS_DROPPED, REMINDERS_LATE
+from core.habits.history import week_start
 from core.notify.outbox import ClaimedNotification
 from core.notify.producer import ProduceReport
 from core.ratelimit import Limit, MemoryRateLimiter, RateLimiter
@@ -205,6 +206,13 @@ class Notifier:
             return await _render_in(uow, notification)
 
 
+def _week(payload: dict[str, Any], today: date) -> date:
+    """The Monday of the week a weekly summary is about, as the producer chose it
+    (core.summary.week.summary_week); the week of `today` for one queued without it."""
+    week = payload.get("week")
+    return date.fromisoformat(week) if isinstance(week, str) else week_start(today)
+
+
 async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Response | None:
     payload = notification.payload
     now = uow.clock.now()
@@ -219,7 +227,11 @@ async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Resp
         user = await uow.users.get(notification.user_id)
         if user is None or uow.media is None:
             return None
-        return Response([await user_week_reply(uow, user, user_today(user, now))])
+        today = user_today(user, now)
+        at = payload.get("at")
+        due = datetime.fromisoformat(at) if isinstance(at, str) else None
+        reply = await weekly_summary_reply(uow, user, today, _week(payload, today), due)
+        return Response([reply]) if reply is not None else None
     if notification.kind == "linked" and notification.user_id is not None:
         profile = await uow.users.get(notification.user_id)
         if profile is None:
@@ -229,15 +241,8 @@ async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Resp
         group = await uow.groups.get(notification.group_id)
         if group is None or uow.media is None:
             return None
+        today = group_today(group, now)  # the group's week, the same for every member
         return await group_week_response(
-            uow, group, _week_of(payload) or group_today(group, now), with_collage=True
+            uow, group, today, with_collage=True, week=_week(payload, today)
         )
     raise ValueError(f"unknown notification kind {notification.kind!r}")
-
-
-def _week_of(payload: dict[str, Any]) -> date | None:
-    """The Monday a weekly summary was queued for (its payload's "week"), if it reads."""
-    try:
-        return date.fromisoformat(str(payload.get("week", "")))
-    except ValueError:
-        return None

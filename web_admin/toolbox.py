@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 from bot.metrics import AI_FALLBACKS
 from core.db.models import Tool, ToolOrigin, User
 from core.errors import InvalidField, InvalidInput, LimitReached, NotFound
-from core.finder.service import PROBLEM_MAX
+from core.finder.service import PROBLEM_MAX, has_words
 from core.toolbox.service import ADD_COUNTER, MAX_TOOLS_PER_HABIT
 from core.toolbox.spec import (
     EVIDENCE_LABELS,
@@ -259,7 +259,7 @@ def _seconds_to_tomorrow(unit: Unit, user: User, today: date) -> int:
 )
 async def find_tools(body: FindBody, user: CurrentUser, unit: UnitDep) -> FindingOut:
     text = " ".join(body.problem.split())
-    if not text:
+    if not has_words(text):  # empty, or only marks and emoji
         raise InvalidField(
             "problem", "Tell me what gets in your way, e.g. I keep skipping the gym after work."
         )

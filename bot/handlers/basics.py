@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands import Arg, Command, Where
 from bot.context import Context
-from bot.handlers.groups import join_by_code
+from bot.handlers.groups import chat_ref, join_by_code
 from bot.messages import (
     Response,
     Rich,
@@ -48,10 +48,7 @@ async def start(ctx: Context) -> Response:
     if code_text and ctx.request.chat.is_private:  # a deep link carrying an invite code
         return await join_by_code(ctx, code_text)
     if not ctx.request.chat.is_private:
-        return Response.say(
-            f"Hi {name}! I keep this chat's accountability group. ",
-            hint("Send /help to see the group commands."),
-        )
+        return await _start_in_group(ctx, name)
     greeting = "Welcome to HabitLink" if ctx.is_new_user else "Welcome back"
     return Response.say(
         bold(f"{greeting}, {name}!"),
@@ -68,6 +65,36 @@ async def start(ctx: Context) -> Response:
         " or ",
         example("/done read"),
         hint("\n\nSend /help for everything else."),
+    )
+
+
+async def _start_in_group(ctx: Context, name: str) -> Response:
+    """/start in a group chat: what there is to do here, with or without a group yet."""
+    group = await ctx.groups.for_chat(chat_ref(ctx))
+    if group is None:
+        return Response.say(
+            f"Hi {name}! This chat has no accountability group yet. ",
+            hint("Make one with /newgroup NAME, then everyone sends /join. "),
+            hint("Send /help to see the group commands."),
+        )
+    if await ctx.groups.role(group, ctx.user) is None:
+        how = (
+            "Send /join to take part. "
+            if group.is_public
+            else "It is private: ask a member for an invite, then send /join CODE. "
+        )
+        return Response.say(
+            f"Hi {name}! This chat's accountability group is ",
+            bold(group.name),
+            ". ",
+            hint(how),
+            hint("Send /help to see the group commands."),
+        )
+    return Response.say(
+        f"Hi {name}! This chat's accountability group is ",
+        bold(group.name),
+        ", and you are in it. ",
+        hint("Send /help to see the group commands."),
     )
 
 

@@ -9,7 +9,7 @@ from bot.messages import Button, Response, Rich, Span, bold, example, italic
 from bot.metrics import AI_FALLBACKS
 from bot.router import Router
 from bot.views import button_title
-from core.finder.service import PROBLEM_MAX
+from core.finder.service import PROBLEM_MAX, has_words
 
 router = Router()
 ECHO_MAX = 80
@@ -25,7 +25,7 @@ ECHO_MAX = 80
 )
 async def findtool(ctx: Context) -> Response:
     problem = " ".join(ctx.args.text("problem").split())
-    if not problem:
+    if not has_words(problem):  # empty, or only "?" or an emoji: nothing to go on
         return Response.say(
             "Tell me what gets in your way, in your own words. For example:\n",
             example("/findtool I keep skipping the gym after work"),

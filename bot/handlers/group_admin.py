@@ -10,6 +10,7 @@ from bot.messages import Response, bold, hint, shorten
 from bot.router import Router
 from core.db.models import User
 from core.errors import InvalidInput, NotFound
+from core.groups.service import Ban
 
 router = Router()
 SECTION = "Groups"
@@ -81,10 +82,17 @@ async def kick(ctx: Context) -> Response:
     group = await chat_group(ctx)
     target = await target_user(ctx)
     await ctx.groups.remove(ctx.user, group, target)
+    if group.is_public:  # anyone may join a public group: a kick alone doesn't keep them out
+        return Response.say(
+            f"{target.display_name} is no longer in ",
+            bold(group.name),
+            hint(". It is public, so they can /join again; /ban keeps someone out."),
+        )
     return Response.say(
         f"{target.display_name} is no longer in ",
         bold(group.name),
-        ". The invite code changed, so older invites no longer work (/invite for the new one).",
+        hint(". The invite code changed, so older invites no longer work (/invite for the new "),
+        hint("one)."),
     )
 
 
@@ -101,12 +109,23 @@ async def kick(ctx: Context) -> Response:
 async def ban(ctx: Context) -> Response:
     group = await chat_group(ctx)
     target = await target_user(ctx)
-    was_member = await ctx.groups.ban(ctx.user, group, target)
-    removed = "is no longer in" if was_member else "can no longer join"
+    banned = await ctx.groups.ban(ctx.user, group, target)
+    if banned is Ban.ALREADY:
+        return Response.say(
+            f"{target.display_name} is already banned from ", bold(group.name), ". Nothing changed."
+        )
+    if banned is Ban.MEMBER:
+        return Response.say(
+            f"{target.display_name} is no longer in ",
+            bold(group.name),
+            hint(" and can't join again until an owner or admin sends /unban. "),
+            "The invite code changed.",
+        )
     return Response.say(
-        f"{target.display_name} {removed} ",
+        f"{target.display_name} can't join ",
         bold(group.name),
-        " and can't join again until an owner or admin sends /unban. The invite code changed.",
+        hint(" until an owner or admin sends /unban. "),
+        "The invite code changed.",
     )
 
 
@@ -124,6 +143,8 @@ async def unban(ctx: Context) -> Response:
     group = await chat_group(ctx)
     target = await target_user(ctx)
     await ctx.groups.unban(ctx.user, group, target)
+    if group.is_public:
+        return Response.say(f"{target.display_name} may join ", bold(group.name), " again.")
     return Response.say(
         f"{target.display_name} may join ", bold(group.name), " again, with a new invite."
     )

@@ -108,8 +108,9 @@ async def lifebook(ctx: Context) -> Response:
     section = Section(word)
     if not rest:
         return _ask_one(ctx, section)
+    before = ctx.lifebook.read(ctx.user)
     book = ctx.lifebook.set_section(ctx.user, section, rest)
-    return Response.say("Saved.\n\n", await render(ctx, book), personal=True)
+    return Response.say("Saved.\n\n", await render(ctx, book, before=before), personal=True)
 
 
 def _section(word: str) -> Section | None:
@@ -139,7 +140,9 @@ async def show(ctx: Context, *, edit: bool = False) -> Response:
     return Response.say(await render(ctx, book), buttons=_buttons(book), personal=True, edit=edit)
 
 
-async def render(ctx: Context, book: Lifebook) -> Rich:
+async def render(ctx: Context, book: Lifebook, *, before: Lifebook | None = None) -> Rich:
+    """The book; after an edit (`before`: the book as it was), also the habits that lost what
+    they served (a goal reworded or removed, a value dropped), so no link vanishes unsaid."""
     habits = await ctx.habits.active(ctx.user)
     serving = ctx.lifebook.habits_by_target(book, habits)
     parts: list[Rich | Span | str] = [bold("Your Lifebook")]
@@ -160,12 +163,30 @@ async def render(ctx: Context, book: Lifebook) -> Rich:
             parts += ["\n• ", goal.text, due, _habits_line(serving.get(serves_goal(goal.id), []))]
     if book.domains:
         parts += ["\n\n", bold("Life domains"), "\n", ", ".join(book.domains)]
+    unlinked = [] if before is None else _unlinked(before, book, habits)
+    if unlinked:
+        names = ", ".join(h.title for h in unlinked)
+        one = len(unlinked) == 1
+        parts += [
+            "\n\n",
+            f"{names} {'is' if one else 'are'} no longer linked: what "
+            f"{'it' if one else 'they'} served is gone. Link {'it' if one else 'them'} "
+            "again with /edithabit.",
+        ]
     ai = "on" if book.ai_allowed else "off"
     parts += [
         "\n\n",
         italic(f"Private to you. Shared with the AI tool finder: {ai} (/lifebook ai on|off)."),
     ]
     return rich(*parts)
+
+
+def _unlinked(before: Lifebook, after: Lifebook, habits: Sequence[Habit]) -> list[Habit]:
+    return [
+        h
+        for h in habits
+        if serving_label(before, h.serves) is not None and serving_label(after, h.serves) is None
+    ]
 
 
 def _habits_line(habits: Sequence[Habit]) -> str:
@@ -289,9 +310,13 @@ async def _advance(ctx: Context, state: FlowState, text: str | None) -> Response
         ctx.end_flow()
         if text is None:
             return await show(ctx)
+        before = ctx.lifebook.read(ctx.user)
         book = ctx.lifebook.set_section(ctx.user, section, text)
         return Response.say(
-            "Saved.\n\n", await render(ctx, book), buttons=_buttons(book), personal=True
+            "Saved.\n\n",
+            await render(ctx, book, before=before),
+            buttons=_buttons(book),
+            personal=True,
         )
     answers: dict[str, str] = dict(state.data.get("answers", {}))
     if text is not None:
@@ -305,12 +330,12 @@ async def _advance(ctx: Context, state: FlowState, text: str | None) -> Response
         ctx.set_flow(FlowState(FLOW, ORDER[index + 1].value, {"answers": answers}))
         return _question(ctx, ORDER[index + 1], note="", single=False)
     ctx.end_flow()
-    book = ctx.lifebook.read(ctx.user)
+    book = before = ctx.lifebook.read(ctx.user)
     for key, value in answers.items():
         book = ctx.lifebook.set_section(ctx.user, Section(key), value)
     return Response.say(
         "Your Lifebook is saved.\n\n",
-        await render(ctx, book),
+        await render(ctx, book, before=before),
         buttons=_buttons(book),
         personal=True,
     )

@@ -10,10 +10,12 @@ from bot.arguments import lookup_for, needs_lookup, split_words
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_ref
-from bot.messages import Response, Span, bold, hint
+from bot.messages import Response, Rich, Span, bold, hint, shorten
 from bot.router import Router
 from bot.views import plural
+from core.db.models import Habit
 from core.habits.history import CheckinStatus, week_start
+from core.habits.matching import fold, match_title
 from core.habits.service import match_habit
 from core.media.limits import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected
 
@@ -49,7 +51,17 @@ async def photo(ctx: Context) -> Response:
     # A plain caption reads like /proof's words: a habit first if they name one, then a note.
     proof = ctx.router.commands["proof"]
     words = split_words(proof, ctx.request.text, await lookup_for(ctx, needs_lookup(proof)))
-    return await record_proof(ctx, words.get("habit", ""), words.get("note", ""), explicit=False)
+    ref = words.get("habit", "")
+    if ref.isdecimal() and not await _titled(ctx, ref):
+        # `2 hours of focus`: a caption's number is a quantity, not the habit numbered 2 in
+        # /habits (a list nobody sees here); /proof 2 still names it.
+        return await record_proof(ctx, "", ctx.request.text.strip(), explicit=False)
+    return await record_proof(ctx, ref, words.get("note", ""), explicit=False)
+
+
+async def _titled(ctx: Context, number: str) -> bool:
+    """Whether one of the person's habits is called `number` (a habit named "10000")."""
+    return any(fold(h.title) == number for h in await ctx.habits.active(ctx.user))
 
 
 async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> Response:
@@ -78,7 +90,8 @@ async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> 
     from core.media.images import normalise_proof_async  # Pillow: loaded at the first proof
 
     image = await normalise_proof_async(await photo.load())
-    habit = match_habit(await ctx.habits.active(ctx.user), ref) if ref else None
+    habits = await ctx.habits.active(ctx.user)
+    habit = match_habit(habits, ref) if ref else None
     today = ctx.today
     album = ctx.request.album
     posted = await ctx.proofs.post(
@@ -92,11 +105,13 @@ async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> 
     )
     if habit is not None:
         await ctx.habits.check_in(habit, today, CheckinStatus.DONE)
-    checked: list[str | Span] = (
-        [" ", bold(habit.title), " is checked in for today."] if habit else []
+    checked: list[str | Span | Rich] = (
+        [" ", bold(habit.title), " is checked in for today."]
+        if habit
+        else _which(habits, note, explicit=explicit)
     )
     if posted.joined:  # a later photo of an album: its proof was answered with the first photo
-        return Response.say(*checked[1:]) if checked else Response()
+        return Response.say(*checked[1:]) if habit else Response()
     count = await ctx.proofs.count_week(group, ctx.user, week_start(posted.proof.day))
     return Response.say(
         f"Proof saved, {name}! That's {plural(count, 'proof')} this week in ",
@@ -104,3 +119,26 @@ async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> 
         ".",
         *checked,
     )
+
+
+def _which(habits: list[Habit], note: str, *, explicit: bool) -> list[str | Span | Rich]:
+    """When the note's first word fits several habits (`/proof read` with Read news and Read
+    books), say that none was checked in rather than file it silently as a note. A plain
+    caption of several words is a note first: 'the best day' names no habit "the"."""
+    said = note.split()
+    if not said or (len(said) > 1 and not explicit):
+        return []
+    first = said[0]
+    fits = match_title(first, [h.title for h in habits]).ambiguous
+    if len(fits) < 2:
+        return []
+    titles = [shorten(habits[i].title, 40) for i in fits]
+    named = (
+        ", ".join(titles[:-1]) + f" and {titles[-1]}"
+        if len(titles) <= 3
+        else ", ".join(titles[:3]) + f" and {len(titles) - 3} more"
+    )
+    return [
+        f" “{shorten(first, 30)}” fits {named}, so no habit was checked in: ",
+        hint("/done one of them."),
+    ]

@@ -55,10 +55,11 @@ def group_today(group: Group, now: datetime) -> date:
 
 
 async def group_week_response(
-    uow: UnitOfWork, group: Group, today: date, *, with_collage: bool
+    uow: UnitOfWork, group: Group, today: date, *, with_collage: bool, week: date | None = None
 ) -> Response:
-    """The group's week containing `today` (the group's date, or any day of the week)."""
-    monday = week_start(today)
+    """The group's board for the week starting `week` (by default the week of `today`, the
+    group's date: see group_today)."""
+    monday = week if week is not None else week_start(today)
     board = await uow.summary.group_week(group, monday)
     title = f"{group.name} · week of {day_label(monday)}"
     total = sum(m.proofs for m in board)
@@ -66,7 +67,8 @@ async def group_week_response(
         bold(title),
         "\n",
         pre(board_table(board)),
-        f"{plural(total, 'proof')} this week from {plural(len(board), 'member')}.",
+        f"{plural(total, 'proof')} {'that' if monday < week_start(today) else 'this'} week "
+        f"from {plural(len(board), 'member')}.",
     )
     replies = [Reply(text=text, card=True)]
     if with_collage and total:
@@ -81,43 +83,86 @@ async def group_week_response(
     return Response(replies)
 
 
-async def user_week_reply(uow: UnitOfWork, user: User, today: date) -> Reply:
-    monday = week_start(today)
+async def user_week_reply(
+    uow: UnitOfWork, user: User, today: date, week: date | None = None
+) -> Reply:
+    """The person's week starting `week` (by default the week of `today`); a week gone by is
+    told as of its Sunday (the weekly summary sent early in the next week)."""
+    return (await _user_week(uow, user, today, week))[0]
+
+
+async def weekly_summary_reply(
+    uow: UnitOfWork, user: User, today: date, week: date, at: datetime | None = None
+) -> Reply | None:
+    """The scheduled summary due `at`: `user_week_reply`, its insights the learnings of the
+    seven days up to `at` (since the summary before it, so none falls between two); None when
+    it would tell nothing (no habits, proofs or insights: someone who only trusts people, in a
+    quiet week)."""
+    window = (at - timedelta(days=7), at) if at is not None else None
+    reply, telling = await _user_week(uow, user, today, week, window)
+    return reply if telling else None
+
+
+async def _user_week(
+    uow: UnitOfWork,
+    user: User,
+    today: date,
+    week: date | None,
+    window: tuple[datetime, datetime] | None = None,
+) -> tuple[Reply, bool]:
+    """The reply, and whether it tells anything (a habit, a proof or an insight)."""
+    monday = week if week is not None else week_start(today)
     service = uow.summary
     sunday = monday + timedelta(days=6)
+    past = today > sunday
+    today = min(today, sunday)
     parts: list[str | Span | Rich] = [
         bold(f"Your week · {day_label(monday)} to {day_label(sunday)}")
     ]
     compass = compass_line(LifebookService.read(user), monday)
     if compass:  # the person's own words, a different line each week
         parts += ["\n", italic(compass)]
-    weeks = (await service.habit_weeks([user], {user.id: today}))[user.id]
+    weeks = (await service.habit_weeks([user], {user.id: today}, monday))[user.id]
     if not weeks:
         parts.append(hint("\nNo habits yet. Start one with /newhabit."))
     for h in weeks:
         unit = h.streak_unit.rstrip("s")
         parts.append(
-            f"\n• {h.title}: {h.done}/{h.due} this week · streak {plural(h.streak, unit)} · "
+            f"\n• {h.title}: {h.done}/{h.due} {'that' if past else 'this'} week · "
+            f"streak {plural(h.streak, unit)} · "
             f"{progress_text(h.done_total)}"
         )
     counts = await uow.proofs.user_week_counts(user, monday)
     if counts:
         parts += ["\n\n", bold("Proofs"), "\n"]
         parts.append("\n".join(f"• {name}: {plural(n, 'proof')}" for name, n in counts))
-    parts += await _insights(uow, user, monday)
-    return Reply(text=rich(*parts), personal=True, card=True)
+    insights, found = await _insights(uow, user, monday, past, window)
+    reply = Reply(text=rich(*parts, *insights), personal=True, card=True)
+    return reply, bool(weeks or counts or found)
 
 
-async def _insights(uow: UnitOfWork, user: User, monday: date) -> list[str | Span]:
-    """This week's learnings by people the user trusts, most liked first."""
-    since, until = local_week_window(user.settings.timezone, user.settings.day_start_hour, monday)
+async def _insights(
+    uow: UnitOfWork,
+    user: User,
+    monday: date,
+    past: bool = False,
+    window: tuple[datetime, datetime] | None = None,
+) -> tuple[list[str | Span], bool]:
+    """Learnings by people the user trusts, most liked first (and whether any): those of the
+    week, or of `window` when given."""
+    since, until = window or local_week_window(
+        user.settings.timezone, user.settings.day_start_hour, monday
+    )
     found = await uow.trust.insights(user.id, since, until)
     parts: list[str | Span] = ["\n\n", bold("Insights from people you trust"), "\n"]
     if not found:
         parts.append(
-            italic("None this week. Trust people whose learnings you value: /trust @name.")
+            italic(
+                f"None {'that' if past else 'this'} week. "
+                "Trust people whose learnings you value: /trust @name."
+            )
         )
-        return parts
+        return parts, False
     for item in found:
         likes = f" · {plural(item.likes, 'like')}" if item.likes else ""
         content, author = (
@@ -125,7 +170,7 @@ async def _insights(uow: UnitOfWork, user: User, monday: date) -> list[str | Spa
             shorten(item.author_name, NAME_UNITS),
         )
         parts += [f"• {content} — {author}, {item.group_name}{likes}\n"]
-    return parts
+    return parts, True
 
 
 @router.command(

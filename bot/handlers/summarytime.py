@@ -14,6 +14,7 @@ from bot.messages import (
     hint,
 )
 from bot.router import Router
+from core.errors import InvalidInput
 from core.groups.service import MANAGERS
 from core.habits.schedule import WEEKDAY_NAMES
 from core.numbers import parse_int
@@ -81,9 +82,7 @@ async def summarytime(ctx: Context) -> Response:
     when = _day_and_hour(words)
     if when is None:
         return Response.say(
-            "Name a day and a whole hour (summaries come on the hour), for example ",
-            example("/summarytime sun 18"),
-            ".",
+            "Name a day and an hour, for example ", example("/summarytime sun 18"), "."
         )
     settings = ctx.user.settings
     settings.summary_weekday, settings.summary_hour = when
@@ -94,7 +93,7 @@ async def summarytime(ctx: Context) -> Response:
 
 def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
     """['sun', '18'], ['sunday', '18:00'], ['sun', '18.00'], ['sun', '6pm'] or ['sun', '6', 'pm']
-    -> (6, 18); None for anything else, a time off the hour (18:30) too."""
+    -> (6, 18); None for anything else; a time off the hour (18:30) is refused, saying why."""
     if len(words) == 3:
         words = [words[0], words[1] + words[2]]  # 'sun 6 pm'
     if len(words) != 2:
@@ -104,14 +103,19 @@ def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
     whole_hour = parse_int(words[1], 0, 23)
     if hour is None and whole_hour is not None:
         hour = time(whole_hour)
-    if day is None or hour is None or hour.minute:
+    if day is None or hour is None:
         return None
-    return day, hour.hour
+    if hour.minute:  # `sun 18:30`: said back as 18:00 it would be a change nobody asked for
+        later = (hour.hour + 1) % 24
+        raise InvalidInput(
+            f"Weekly summaries come on the hour: send /summarytime {words[0]} {hour.hour} "
+            f"or /summarytime {words[0]} {later}."
+        )
+    return (day, hour.hour)
 
 
 async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
     group = await chat_group(ctx)
-    tz = ZoneInfo(group.timezone)
     if not words:
         day = WEEKDAY_NAMES[group.summary_weekday]
         return Response.say(
@@ -119,18 +123,19 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
             f"{group.summary_hour:02d}:00 ({zone_label(group.timezone)}). The owner or an "
             "admin can change it, for example ",
             example("/summarytime sun 18"),
-            ".",
+            " (an hour in their time zone).",
         )
     await ctx.groups.require(group, ctx.user, *MANAGERS)
     when = _day_and_hour(words)
     if when is None:
         return Response.say(
-            "Name a day and a whole hour (summaries come on the hour), for example ",
-            example("/summarytime sun 18"),
-            ".",
+            "Name a day and an hour, for example ", example("/summarytime sun 18"), "."
         )
     group.summary_weekday, group.summary_hour = when
-    group.next_summary_at = next_weekly(*when, tz, ctx.now)
+    # The hour was said in the speaker's zone: the group's summary follows it from now on (the
+    # zone it got at /newgroup is its owner's of that day, often the default before /timezone).
+    group.timezone = ctx.user.settings.timezone
+    group.next_summary_at = next_weekly(*when, ZoneInfo(group.timezone), ctx.now)
     return Response.say(
         f"The weekly summary of {group.name} now comes on {WEEKDAY_NAMES[when[0]]} at "
         f"{when[1]:02d}:00 ({zone_label(group.timezone)})."

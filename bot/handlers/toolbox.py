@@ -19,7 +19,7 @@ from bot.messages import (
     italic,
 )
 from bot.router import Router
-from bot.views import button_title
+from bot.views import button_title, plural
 from core.db.models import Habit, Tool, ToolOrigin
 from core.errors import InvalidInput
 from core.finder.service import first_sentence
@@ -56,7 +56,7 @@ async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -
     head = f"Toolbox · “{keyword}”" if keyword else "Toolbox"
     parts: list[Rich | Span | str] = [
         bold(head),
-        f" · {len(found)} tools · page {page + 1}/{pages}",
+        f" · {plural(len(found), 'tool')} · page {page + 1}/{pages}",
     ]
     authors = await ctx.toolbox.authors(shown)
     for n, tool in enumerate(shown, page * PAGE_SIZE + 1):

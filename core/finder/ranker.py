@@ -1,7 +1,10 @@
 """The offline tool finder: BM25 (bm25s) over each tool's title, keywords, problems and summary.
 
 Words are lower-cased, common words dropped and the rest stemmed (PyStemmer, English Snowball), so
-"skipping the gym" meets "skip" and "gym". Title and keywords count twice. Works with nothing set.
+"skipping the gym" meets "skip" and "gym"; irregular past forms ("forgot") are read as the verb
+first. Title and keywords count twice. A word no tool uses is
+read as the nearest word one does, when one is a typo away ("phne" -> "phone", core/finder/
+spelling.py); such a corrected word counts a little less. Works with nothing set.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import Stemmer
 
 from core.db.models import Tool
 from core.finder.reasons import Match, explain
+from core.finder.spelling import Speller
 
 # bm25s sets its own logger to DEBUG when imported, which would print a line per index built.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -105,9 +109,45 @@ STOPWORDS = frozenset(
         "again",
     ]
 )
+# Past forms the stemmer leaves alone ("forgot" would never meet "forget"): read as the verb.
+IRREGULAR = {
+    "ate": "eat",
+    "eaten": "eat",
+    "began": "begin",
+    "begun": "begin",
+    "bought": "buy",
+    "broke": "break",
+    "broken": "break",
+    "chose": "choose",
+    "chosen": "choose",
+    "drank": "drink",
+    "drunk": "drink",
+    "fell": "fall",
+    "fallen": "fall",
+    "felt": "feel",
+    "forgot": "forget",
+    "forgotten": "forget",
+    "gave": "give",
+    "given": "give",
+    "lost": "lose",
+    "made": "make",
+    "ran": "run",
+    "sat": "sit",
+    "slept": "sleep",
+    "spent": "spend",
+    "thought": "think",
+    "took": "take",
+    "taken": "take",
+    "went": "go",
+    "woke": "wake",
+    "woken": "wake",
+    "wrote": "write",
+    "written": "write",
+}
 _WORD = re.compile(r"[a-z0-9]+")
 # Good general starting points when nothing in the words matches any tool.
 FALLBACK_SLUGS = ("two-minute-version", "implementation-intentions", "habit-stacking")
+CORRECTED_WEIGHT = 0.8  # a word read through a typo is a guess: it counts a little less
 
 
 @dataclass(frozen=True)
@@ -121,7 +161,13 @@ class Tokenizer:
         self._stemmer = Stemmer.Stemmer("english")
 
     def __call__(self, text: str) -> list[str]:
-        return list(self._stemmer.stemWords(self.words(text)))
+        return self._stems(self.words(text))
+
+    def _stems(self, words: list[str]) -> list[str]:
+        return list(self._stemmer.stemWords([IRREGULAR.get(w, w) for w in words]))
+
+    def stem(self, word: str) -> str:
+        return self._stems([word])[0]
 
     @staticmethod
     def words(text: str) -> list[str]:
@@ -130,7 +176,7 @@ class Tokenizer:
     def pairs(self, text: str) -> list[tuple[str, str]]:
         """Each kept word as written (lower-cased) with its stem."""
         words = self.words(text)
-        return list(zip(words, self._stemmer.stemWords(words), strict=True))
+        return list(zip(words, self._stems(words), strict=True))
 
 
 def tool_text(tool: Tool) -> str:
@@ -151,17 +197,42 @@ class OfflineRanker:
         if corpus:
             self._bm25.index(corpus, show_progress=False)
         self._vocab: dict[str, int] = dict(self._bm25.vocab_dict) if corpus else {}
+        words = [w for t in tools for w in self._tokenize.words(tool_text(t))]
+        self.speller = Speller([*words, *self._vocab])  # the words as written, and their stems
+        self.stem = self._tokenize.stem
+
+    def pairs(self, text: str) -> list[tuple[str, str]]:
+        """Each kept word as written with its stem, a misspelt word with its correction's stem."""
+        pairs = self._tokenize.pairs(text)
+        return [(word, self._known(word, stem) or stem) for word, stem in pairs]
+
+    def _known(self, word: str, stem: str) -> str | None:
+        """The stem as the index knows it: `stem` itself, or its typo's correction's, or None."""
+        if stem in self._vocab:
+            return stem
+        near = self.speller.correct(word, stem)
+        fixed = self._tokenize.stem(near) if near else None
+        return fixed if fixed in self._vocab else None
 
     def explain(self, text: str, tool: Tool) -> Match:
         """Which of the person's words met which part of `tool` (for the reason shown)."""
-        return explain(self._tokenize.pairs, text, tool)
+        return explain(self.pairs, text, tool)
 
     def rank(self, text: str, k: int = 3) -> list[Ranked]:
         """The k best tools for the text; general starters when no word matches."""
-        tokens = [t for t in self._tokenize(text) if t in self._vocab]
-        if not tokens or not self._ids:
+        exact: list[str] = []
+        fixed: list[str] = []
+        for word, stem in self._tokenize.pairs(text):
+            known = self._known(word, stem)
+            if known is not None:
+                (exact if known == stem else fixed).append(known)
+        if not (exact or fixed) or not self._ids:
             return [Ranked(i, 0.0) for i in self._fallback[:k]]
-        scores = np.asarray(self._bm25.get_scores(tokens), dtype=float)
+        scores = np.zeros(len(self._ids), dtype=float)
+        if exact:
+            scores += np.asarray(self._bm25.get_scores(exact), dtype=float)
+        if fixed:
+            scores += CORRECTED_WEIGHT * np.asarray(self._bm25.get_scores(fixed), dtype=float)
         order = np.argsort(-scores, kind="stable")[:k]
         ranked = [Ranked(self._ids[i], float(scores[i])) for i in order if scores[i] > 0]
         for tool_id in self._fallback:

@@ -69,6 +69,11 @@ class _Cached:
     expires: datetime
 
 
+def has_words(text: str) -> bool:
+    """Is there anything to rank (a letter or digit in any script), not just '?' or an emoji?"""
+    return any(ch.isalnum() for ch in text)
+
+
 def first_sentence(text: str, limit: int = 200) -> str:
     end = text.find(". ")
     sentence = text if end < 0 else text[: end + 1]
@@ -116,7 +121,7 @@ class ToolFinder:
         habits: Sequence[Habit] = (),
     ) -> Finding:
         text = " ".join(problem.split())
-        if not text:
+        if not has_words(text):
             raise InvalidInput(
                 "Tell me what gets in your way, e.g. /findtool I keep skipping the gym after work"
             )

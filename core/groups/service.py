@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from enum import Enum
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,14 @@ from core.users.locks import lock_user
 NAME_MAX = 64
 MAX_GROUPS = 50  # groups one person may be in (created or joined)
 MANAGERS = (GroupRole.OWNER, GroupRole.ADMIN)
+
+
+class Ban(Enum):
+    """What a ban did: removed a member, kept out someone outside, or nothing (already banned)."""
+
+    MEMBER = "member"
+    OUTSIDER = "outsider"
+    ALREADY = "already"
 
 
 @dataclass(frozen=True)
@@ -296,12 +305,16 @@ class GroupService:
         await self._membership_delete(group, target.id)
         self._rotate_invite(group)
 
-    async def ban(self, actor: User, group: Group, target: User) -> bool:
-        """Remove (if a member) and keep out until unbanned; True when they were a member."""
+    async def ban(self, actor: User, group: Group, target: User) -> Ban:
+        """Remove (if a member) and keep out until unbanned. A ban already in place changes
+        nothing (not even the invite code)."""
         actor_role = await self.require(group, actor, *MANAGERS)
         target_role = await self.role(group, target)
         self._may_remove(actor, actor_role, target, target_role)
-        if not await self.is_banned(group, target):
+        already = await self.is_banned(group, target)
+        if already and target_role is None:
+            return Ban.ALREADY
+        if not already:
             self.session.add(
                 GroupBan(
                     group_id=group.id,
@@ -314,7 +327,7 @@ class GroupService:
             await self._membership_delete(group, target.id)
         self._rotate_invite(group)
         await self.session.flush()
-        return target_role is not None
+        return Ban.MEMBER if target_role is not None else Ban.OUTSIDER
 
     async def unban(self, actor: User, group: Group, target: User) -> None:
         """They may join again, with a current invite code (or freely, in a public group)."""

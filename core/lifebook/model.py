@@ -120,7 +120,11 @@ class Lifebook(BaseModel):
         return self.model_dump(mode="json")
 
     def with_goal(self, text: str, due: date | None, *, goal_id: str | None = None) -> Lifebook:
-        """The book with one more goal: a new id, or `goal_id` (an id this book gave before)."""
+        """The book with one more goal: a new id, or `goal_id` (an id this book gave before).
+        The same words as a goal already there (case and spacing aside) are refused."""
+        same = next((g for g in self.goals if _goal_key(g.text) == _goal_key(text)), None)
+        if same is not None:
+            raise InvalidInput(f"“{same.text}” is one of your goals already.")
         if len(self.goals) >= MAX_GOALS:
             raise InvalidInput(f"You have {MAX_GOALS} goals already; finish or remove one first.")
         goal = build(Goal, id=goal_id or f"g{self.next_goal}", text=text, due=due)
@@ -133,18 +137,24 @@ class Lifebook(BaseModel):
 
     def with_goals(self, goals: list[tuple[str, date | None]]) -> Lifebook:
         """Every goal replaced. A goal whose text stays (case aside) keeps its id, and with it
-        the habits that serve it, whatever its date; the others get new ids."""
-
-        def key(text: str) -> str:
-            return " ".join(text.split()).lower()
-
+        the habits that serve it, whatever its date; the others get new ids. A goal given twice
+        is kept once (the first), as values are."""
+        unique: dict[str, tuple[str, date | None]] = {}
+        for text, due in goals:
+            unique.setdefault(_goal_key(text), (text, due))
+        if len(unique) > MAX_GOALS:  # not "you have 10 already": these replace the ones there
+            raise InvalidInput(f"That is too many goals: at most {MAX_GOALS}.")
         kept: dict[str, str] = {}
         for old in reversed(self.goals):  # the first of equal texts wins
-            kept[key(old.text)] = old.id
+            kept[_goal_key(old.text)] = old.id
         book = self.model_copy(update={"goals": ()})
-        for text, due in goals:
-            book = book.with_goal(text, due, goal_id=kept.pop(key(text), None))
+        for key, (text, due) in unique.items():
+            book = book.with_goal(text, due, goal_id=kept.pop(key, None))
         return book
+
+
+def _goal_key(text: str) -> str:
+    return " ".join(text.split()).lower()
 
 
 def _unique(items: tuple[str, ...], max_length: int) -> tuple[str, ...]:
@@ -224,6 +234,10 @@ def _lenient(data: dict[str, Any]) -> Lifebook:
 
 # --- what people type ---------------------------------------------------------------------
 _DUE = re.compile(r"\s*(?:\bby\b|\bdue\b|\()\s*(\d{4}-\d{2}-\d{2})\)?\s*$", re.IGNORECASE)
+# "by 31/12/2026", "due 12.31.26": a date, in an order that can't be told (day or month first)
+_OTHER_DATE = re.compile(
+    r"(?:\bby\b|\bdue\b)\s*(\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\s*$", re.IGNORECASE
+)
 
 
 def split_items(text: str) -> list[str]:
@@ -240,6 +254,9 @@ def parse_goal(text: str) -> tuple[str, date | None]:
     """'Run a 10k by 2027-03-01' -> ('Run a 10k', date(2027, 3, 1))."""
     match = _DUE.search(text)
     if match is None:
+        other = _OTHER_DATE.search(text)
+        if other is not None:
+            raise InvalidInput(f"Write the date {other.group(1)} as YYYY-MM-DD, e.g. 2026-12-31.")
         return text.strip(), None
     try:
         due = date.fromisoformat(match.group(1))

@@ -75,6 +75,8 @@ class LifebookService:
         return self.save(user, book.with_goals([g for g in goals if g[0]]))
 
     def add_goal(self, user: User, text: str) -> Lifebook:
+        if text.strip().lower() in CLEAR_WORDS:  # '-' clears a section; it is not a goal
+            raise InvalidInput("To remove every goal: /lifebook goals -")
         goal_text, due = parse_goal(text)
         if not goal_text:
             raise InvalidInput("Tell me the goal, e.g. /lifebook goal Run 5 km by 2026-06-30")

@@ -23,9 +23,9 @@ from core.db.models import (
     HabitLog,
     Identity,
     Reminder,
+    Trust,
     UserSettings,
 )
-from core.habits.history import week_start
 from core.notify.bulk import among, is_postgres, set_reminder_times, set_summary_times
 from core.notify.due_reminders import (
     DROP_AFTER,
@@ -39,6 +39,7 @@ from core.notify.due_reminders import (
 )
 from core.notify.outbox import NewNotification, Outbox
 from core.reminders.timing import next_weekly
+from core.summary.week import summary_week
 from core.visibility import not_banned
 
 
@@ -213,7 +214,7 @@ class Producer:
         return {(h, d) for h, d in (await self.session.execute(stmt)).all()}
 
     async def summaries(self, report: ProduceReport, batch: int = 1000) -> None:
-        """Weekly summaries: each user with habits, and each group's chats.
+        """Weekly summaries: each user with habits or trusting someone, and each group's chats.
 
         Both in batches, with the same statements per batch whatever it holds (plain rows, one
         UPDATE of the next times and one INSERT into the outbox per batch), so the cost is
@@ -250,17 +251,25 @@ class Producer:
         due = (await self.session.execute(stmt)).all()
         if not due:
             return 0
-        with_habits = set(
+        # Who has something to be told: an active habit, or people they trust (whose learnings
+        # are the summary's insights, habits or not). One statement per batch.
+        has_habit = (
+            select(Habit.id)
+            .where(Habit.user_id == UserSettings.user_id, Habit.archived_at.is_(None))
+            .exists()
+        )
+        trusts = select(Trust.trustee_id).where(Trust.truster_id == UserSettings.user_id).exists()
+        wanted = set(
             (
                 await self.session.scalars(
-                    select(Habit.user_id).where(
-                        among(self.session, Habit.user_id, [s.user_id for s in due]),
-                        Habit.archived_at.is_(None),
+                    select(UserSettings.user_id).where(
+                        among(self.session, UserSettings.user_id, [s.user_id for s in due]),
+                        or_(has_habit, trusts),
                     )
                 )
             ).all()
         )
-        chats = await self._private_chats(with_habits)
+        chats = await self._private_chats(wanted)
         weekly = _Weekly(now)
         planned: list[tuple[int, datetime]] = []
         items: list[NewNotification] = []
@@ -269,14 +278,14 @@ class Producer:
             # Never planned yet (a new user): this week's still counts if it is due within the hour.
             at = settings.next_summary_at or weekly.latest(*key)
             planned.append((settings.user_id, weekly.next(*key)))
-            if at > now or now - at > DROP_AFTER or settings.user_id not in with_habits:
+            if at > now or now - at > DROP_AFTER or settings.user_id not in wanted:
                 continue
             identity = chats.get(settings.user_id)
             if identity is None:
                 report.unreachable += 1
                 continue
             tz = ZoneInfo(settings.timezone)
-            week = week_start(local_date(at, tz, settings.day_start_hour))
+            week = summary_week(local_date(at, tz, settings.day_start_hour))
             items.append(
                 NewNotification(
                     dedupe_key=f"summary:{settings.user_id}:{week.isoformat()}",
@@ -285,7 +294,9 @@ class Producer:
                     chat_id=identity[1],
                     due_at=at,
                     user_id=settings.user_id,
-                    payload={"week": week.isoformat()},
+                    # `at`: its insights are the learnings of the seven days up to it, so one
+                    # posted after a summary goes out is in the next (summary_insights).
+                    payload={"week": week.isoformat(), "at": at.isoformat()},
                 )
             )
         await set_summary_times(self.session, "user_settings", planned)
@@ -339,7 +350,7 @@ class Producer:
             planned.append((group.id, weekly.next(*key)))
             if at > now or now - at > DROP_AFTER:
                 continue
-            week = week_start(at.astimezone(ZoneInfo(group.timezone)).date())
+            week = summary_week(at.astimezone(ZoneInfo(group.timezone)).date())
             for chat_id, platform, external in chats.get(group.id, ()):
                 items.append(
                     NewNotification(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from core.clock import Clock
-from core.db.models import Group, Habit, Proof, User
+from core.db.models import Group, GroupMember, Habit, Proof, User
 from core.habits.history import week_start
 from core.media.discard import deleted_since
 from core.media.keylock import hold_keys
@@ -166,8 +166,14 @@ class ProofService:
         return Counter({uid: int(n) for uid, n in (await self.session.execute(stmt)).all()})
 
     async def week_thumbs(self, group_id: int, week: date, limit: int = 36) -> list[ProofThumb]:
+        """The collage's proofs: those of the group's members, as the board counts them (a
+        member who left, was kicked or banned takes their photos off it)."""
         stmt = (
             select(Proof.user_id, Proof.thumb_key)
+            .join(
+                GroupMember,
+                (GroupMember.group_id == Proof.group_id) & (GroupMember.user_id == Proof.user_id),
+            )
             .where(Proof.group_id == group_id, Proof.week_start == week, proof_shown())
             .order_by(Proof.created_at, Proof.id)
             .limit(limit)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,9 +47,9 @@ class SummaryService:
     async def habit_weeks(
         self, users: list[User], today_of: dict[int, date], week: date | None = None
     ) -> dict[int, list[HabitWeek]]:
-        """Each user's active habits with this week's done/due and streaks: two queries
-        (a few weeks of logs each, see HabitService.recent). `week` (a Monday) is the week to
-        count for everyone (a group's); by default each person's own current week."""
+        """Each user's active habits with the done/due of the week starting `week` (by default
+        the week of their today) up to their today, and streaks as of their today: two queries
+        (a few weeks of logs each, see HabitService.recent)."""
         ids = [u.id for u in users]
         if not ids:
             return {}
@@ -83,9 +83,9 @@ class SummaryService:
         return result
 
     async def group_week(self, group: Group, week: date) -> list[MemberWeek]:
-        """The board: every member's proofs, check-ins and best streak in the group's `week`
-        (a Monday; the same for every member, whatever their zone; people banned platform-wide
-        leave it)."""
+        """The board: every member's proofs, check-ins and best streak in the week starting
+        `week`, up to their today (or to its Sunday, for a week gone by); people banned
+        platform-wide leave it."""
         members = list(
             (
                 await self.session.scalars(
@@ -97,7 +97,8 @@ class SummaryService:
             ).all()
         )
         now = self.clock.now()
-        today_of = {u.id: user_today(u, now) for u in members}
+        sunday = week + timedelta(days=6)
+        today_of = {u.id: min(user_today(u, now), sunday) for u in members}
         weeks = await self.habit_weeks(members, today_of, week)
         proofs = await self.proofs.week_counts(group.id, week)
         board = [

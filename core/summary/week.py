@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from core.habits.history import CheckinStatus, HabitHistory
+from core.habits.history import CheckinStatus, HabitHistory, week_start
 from core.habits.schedule import ScheduleKind
 
 
@@ -36,3 +36,11 @@ def local_week_window(
     their Monday (their day start, in their zone) to the start of the next Monday."""
     since = datetime.combine(monday, time(day_start_hour), ZoneInfo(timezone)).astimezone(UTC)
     return since, since + timedelta(days=7)
+
+
+def summary_week(day: date) -> date:
+    """The Monday of the week a weekly summary sent on local `day` is about: the week most of
+    the last seven days fall in. Sent Thursday to Sunday, that is the week under way; sent
+    Monday to Wednesday, the week that just ended (a Monday morning summary of a week not yet
+    begun would be empty)."""
+    return week_start(day - timedelta(days=3))

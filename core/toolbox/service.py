@@ -60,18 +60,29 @@ def _spec_fields(spec: ToolSpec) -> dict[str, object]:
     }
 
 
+def fold_name(text: str) -> str:
+    """A tool's name as compared: lower case, apostrophes dropped, hyphens and other marks as
+    spaces, so "dont break the chain" names "Don't break the chain" and "eat the frog" the tool
+    whose slug is eat-the-frog. A name of marks only (an emoji) is kept, lower-cased."""
+    lowered = " ".join(text.split()).lower()
+    folded = " ".join(re.sub(r"[\W_]+", " ", re.sub(r"['’`]", "", lowered)).split())
+    return folded or lowered
+
+
 def _tiers(tools: Sequence[Tool], text: str) -> list[list[Tool]]:
-    """Tools that `text` (folded) names, the first tier that has any deciding: a shipped tool
-    by its slug or title (so a community tool named "woop" cannot make /tool woop ambiguous),
-    then any tool by its slug, by its whole title, by a beginning, by a part. A name that is
-    one tool's whole title thus wins over the tools it is only a part of."""
-    exact = [t for t in tools if t.slug == text or t.title.lower() == text]
+    """Tools that `text` names (both folded), the first tier that has any deciding: a shipped
+    tool by its slug or title (so a community tool named "woop" cannot make /tool woop
+    ambiguous), then any tool by its slug, by its whole title, by a beginning, by a part. A
+    name that is one tool's whole title thus wins over the tools it is only a part of."""
+    text = fold_name(text)
+    names = [(t, fold_name(t.slug), fold_name(t.title)) for t in tools]
+    exact = [t for t, slug, title in names if text in (slug, title)]
     return [
         [t for t in exact if t.origin == ToolOrigin.SEED.value],
-        [t for t in exact if t.slug == text],
+        [t for t, slug, _ in names if slug == text],
         exact,
-        [t for t in tools if t.title.lower().startswith(text)],
-        [t for t in tools if text in t.title.lower() or text in t.slug],
+        [t for t, _, title in names if title.startswith(text)],
+        [t for t, slug, title in names if text in title or text in slug],
     ]
 
 
@@ -233,17 +244,17 @@ class ToolboxService:
         )
 
     async def title_taken(self, title: str) -> bool:
-        """Whether a tool has this title (in any case), or a shipped tool this slug: a community
-        tool named "woop" could never be found by its name (the shipped WOOP wins)."""
+        """Whether a tool has this title (as /tool compares names: case, apostrophes and hyphens
+        aside), or a shipped tool this slug: a community tool named "woop" or "Eat the frog"
+        could never be found by its name (the shipped tool wins)."""
         await self.sync_seed()
-        folded = " ".join(title.split()).lower()
-        found = await self.session.scalar(
-            select(Tool.id).where(
-                (func.lower(Tool.title) == folded)
-                | ((Tool.slug == folded) & (Tool.origin == ToolOrigin.SEED.value))
-            )
+        folded = fold_name(title)
+        rows = await self.session.execute(select(Tool.title, Tool.slug, Tool.origin))
+        seed = ToolOrigin.SEED.value
+        return any(
+            folded == fold_name(name) or (origin == seed and folded == fold_name(slug))
+            for name, slug, origin in rows
         )
-        return found is not None
 
     async def authors(self, tools: Sequence[Tool]) -> dict[int, str]:
         ids = {t.author_id for t in tools if t.author_id is not None}

@@ -140,7 +140,7 @@ async def test_the_console_needs_nothing_undeclared(tmp_path: Path) -> None:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    said = "/newhabit Read 10 pages\n/done Read 10 pages\n/week\n/findtool I forget to stretch\n"
+    said = "/newhabit Read 10 pages\n/done Read 10 pages\n/week\n/findtool I forget to strech\n"
     out, err = await asyncio.wait_for(process.communicate(said.encode()), timeout=120)
     assert process.returncode == 0, err.decode()[-3000:]
     assert "Streak 1 day" in out.decode()

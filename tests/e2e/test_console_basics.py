@@ -29,7 +29,8 @@ async def test_start_welcomes_a_new_user_and_then_a_returning_one(console: Conso
 async def test_start_in_a_group_points_to_the_group_commands(console: ConsoleSession) -> None:
     out = await console.say(":chat group Runners", "/start")
     assert out == "(group chat Runners)\n" + bot(
-        "Hi you! I keep this chat's accountability group. Send /help to see the group commands."
+        "Hi you! This chat has no accountability group yet. Make one with /newgroup NAME, then "
+        "everyone sends /join. Send /help to see the group commands."
     )
 
 

@@ -33,8 +33,25 @@ async def test_bad_input_changes_nothing(console: ConsoleSession) -> None:
     assert "not a date" in await console.say("/lifebook goal Run by 2026-02-30")
     assert "I don't know the Lifebook part “dreams”" in await console.say("/lifebook dreams big")
     assert "Say /lifebook ai on or /lifebook ai off." in await console.say("/lifebook ai maybe")
+    # '-' clears a section; as one goal it is refused, not added as a goal called "-".
+    assert "To remove every goal: /lifebook goals -" in await console.say("/lifebook goal -")
+    # A date in another order is not silently kept as part of the goal's words.
+    out = await console.say("/lifebook goal Read 12 books by 31/12/2026")
+    assert "Write the date 31/12/2026 as YYYY-MM-DD" in out
+    # Goals replace the ones there: eleven are too many, whatever the book held before.
+    out = await console.say("/lifebook goals " + "; ".join(f"Goal {n}" for n in range(11)))
+    assert "That is too many goals: at most 10." in out and "already" not in out
     out = await console.say("/lifebook")
-    assert "• calm" in out and "xxx" not in out and "Run" not in out
+    assert "• calm" in out and "xxx" not in out and "Run" not in out and "• Goal" not in out
+    assert "• -" not in out and "Read 12" not in out
+
+
+async def test_a_goal_is_there_once(console: ConsoleSession) -> None:
+    await console.say("/lifebook goal Run 5k by 2027-01-01")
+    out = await console.say("/lifebook goal run  5K")  # sent again, or typed again
+    assert "“Run 5k” is one of your goals already." in out
+    out = await console.say("/lifebook goals Read 4 books; Swim; read 4 books")
+    assert out.count("Read 4 books") == 1 and "• Swim" in out and "read 4 books" not in out
 
 
 async def test_guided_flow_skips_keep_and_cancel_keeps_what_was_there(
@@ -75,6 +92,9 @@ async def test_guided_flow_asks_again_after_bad_answer(console: ConsoleSession) 
     await console.say("/lifebook guide", "/skip")  # a bare /skip skips too
     out = await console.say("a, b, c, d, e, f, g")
     assert "That is too many values: at most 5." in out and "2/5" in out
+    await console.say("skip", "skip")
+    out = await console.say("; ".join(f"Goal {n}" for n in range(12)))
+    assert "That is too many goals: at most 10." in out and "4/5" in out
 
 
 async def test_section_button_edits_one_section(console: ConsoleSession) -> None:
@@ -146,3 +166,25 @@ async def test_values_can_be_picked_from_suggestions(console: ConsoleSession) ->
     assert "Picked: health, courage" in await console.say(":press 4")
     out = await console.say(f":press {console.buttons.index('Use these') + 1}")
     assert "Saved." in out and "• health\n" in out and "• courage" in out
+
+
+async def test_an_edit_that_drops_a_link_says_which_habits_lost_it(console: ConsoleSession) -> None:
+    await console.say("/lifebook values health, family", "/lifebook goals Run 5 km; Read 4 books")
+    await console.say("/newhabit Jog", ":press 1", "/newhabit Read", ":press 2")
+    await console.say("/newhabit Walk", ":press 3")
+    # Rewording a goal makes it a new goal: the habit that served the old one is told, not
+    # silently dropped. Case and spacing aside, the same words keep their habits.
+    out = await console.say("/lifebook goals run 5 KM; Read 5 books")
+    assert "• run 5 KM ← Jog" in out and "• Read 5 books\n" in out
+    assert "Read is no longer linked: what it served is gone. Link it again" in out
+    out = await console.say("/lifebook values family")  # health goes, and Walk's link with it
+    assert "Walk is no longer linked" in out and "Read is no longer" not in out
+    assert "Jog is no longer linked" in await console.say("/lifebook goals Swim")
+    assert "no longer linked" not in await console.say("/lifebook")  # said once, on the edit
+    # The guided flow's save says it too.
+    await console.say("/edithabit walk")
+    await console.say(f":press {len(console.buttons)}")
+    assert "Walk serves Swim." in await console.say(":press 1")
+    out = await console.say("/lifebook guide", "skip", "skip", "skip", "Bike", "skip")
+    assert "Your Lifebook is saved." in out
+    assert "Walk is no longer linked: what it served is gone." in out

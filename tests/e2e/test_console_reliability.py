@@ -50,7 +50,7 @@ async def test_numbers_out_of_range_get_clear_answers(console: ConsoleSession) -
         "/daystart 99999999999999999999": "Give an hour from 0 to 6",
         f"/unremind {huge}": "Give the number of a reminder from /reminders",
         f"/quiethours {huge}-7": "Quiet hours: off.",
-        f"/summarytime sun {huge}": "Name a day and a whole hour",
+        f"/summarytime sun {huge}": "Name a day and an hour",
     }
     for line, expected in cases.items():
         out = await console.say(line)

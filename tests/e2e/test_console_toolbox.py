@@ -20,6 +20,7 @@ async def test_browse_pages_and_open(console: ConsoleSession) -> None:
     assert console.buttons[-2:] == ["◀ Previous", "Next ▶"]
     out = await console.say("/tools phone")
     assert "Toolbox · “phone”" in out and "Phone out of sight" in out
+    assert "Toolbox · “woop” · 1 tool · page 1/1" in await console.say("/tools woop")
     out = await console.say(":press 1")
     assert "Evidence:" in out and "Source:" in out
     assert "No tool mentions “zzzz”" in await console.say("/tools zzzz")
@@ -46,6 +47,11 @@ async def test_tool_shows_steps_and_source(console: ConsoleSession) -> None:
     out = await console.say("/tool temptaton bundlng")
     assert "There is no tool called “temptaton bundlng”" in out
     assert "Did you mean: Temptation bundling?" in out
+    # Names as people type them: no apostrophe, the slug's words, hyphens as spaces.
+    assert (await console.say("/tool dont break the chain")).startswith("bot: Don't break the")
+    assert (await console.say("/tool eat the frog")).startswith("bot: Hardest thing first\n")
+    out = await console.say("/tool two minute version")
+    assert out.startswith("bot: The two-minute version\n")
     assert "Which tool?" in await console.say("/tool")
     assert "There is no tool called" in await console.say("/tool " + "y" * 3_000)
 
@@ -74,6 +80,9 @@ async def test_addtool_guided_with_author_and_daily_limit(console: ConsoleSessio
     assert "1/4 What is the technique called?" in out
     assert "Keep the name between 3 and 80" in await console.say("ab")
     assert "already a tool called" in await console.say("Habit stacking")
+    # Names /tool would read as a shipped tool's (apostrophe, hyphens, its slug's words) too.
+    assert "already a tool called" in await console.say("Dont break the chain")
+    assert "already a tool called" in await console.say("Eat-the-frog")
     assert "2/4" in await console.say("Walk-and-talk calls")
     assert "between 20 and 600" in await console.say("Too short")
     assert "3/4" in await console.say("Take calls while walking, so catching up also moves you.")
@@ -126,6 +135,10 @@ async def test_findtool_offline_with_buttons(console: ConsoleSession) -> None:
 async def test_findtool_bad_input(console: ConsoleSession) -> None:
     assert "Tell me what gets in your way" in await console.say("/findtool")
     assert "Tell me what gets in your way" in await console.say("/findtool    ")
+    # Nothing to go on: asked for words rather than answered with three general tools.
+    for nothing in ("?", "🙃", "... !!"):
+        out = await console.say(f"/findtool {nothing}")
+        assert "Tell me what gets in your way" in out and "Three tools" not in out
     out = await console.say("/findtool " + "gym " * 2500)  # 10,000 characters: over the cap
     assert out.startswith("bot: That's too long for me: I read messages of up to 4,096")
     out = await console.say("/findtool " + "gym " * 1000)  # under the 4,096 message cap
@@ -169,3 +182,23 @@ async def test_picking_the_habit_from_buttons_keeps_the_tool_first(
     out = await console.say("/usetool habit stacking habit")
     assert "'habit' matches 2 habits." in out
     assert (await console.say(":press 2")).startswith("bot: Habit tracker now uses Habit stacking")
+
+
+async def test_findtool_reads_typos_as_the_words_meant(console: ConsoleSession) -> None:
+    # Misspelt words used to be dropped: this got two tools for the word "stop" and no phone.
+    out = await console.say("/findtool I cant stop scrollig my phne")
+    assert "Phone out of sight" in out
+    assert "You wrote “scrollig” and “phne”, which match what it works on: phone, scrolling." in out
+    # ... and with every word misspelt, the general starters and "none of your words".
+    out = await console.say("/findtool i procrastinte on my homwork")
+    assert "Work in short timed blocks (Pomodoro)" in out and "Hardest thing first" in out
+    assert "None of your words" not in out
+    out = await console.say("/findtool I keep skiping the gym after wrok")
+    assert "You wrote “skiping”, “gym”, “after” and “wrok”, which match what it is for" in out
+    # A past form the stemmer does not know is read as its verb: "forgot" meets "forget".
+    out = await console.say("/findtool Forgot to floss again")
+    assert "You wrote “forgot”, which matches what it is for: “I keep forgetting to do it”." in out
+    assert "None of your words" not in out
+    # A real word is not a typo: "waking" is not read as "walking".
+    out = await console.say("/findtool waking")
+    assert "None of your words point to this one" in out and "walking" not in out

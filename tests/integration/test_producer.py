@@ -450,7 +450,7 @@ async def test_weekly_summary_at_local_sunday_1800_for_users_with_habits(
         )
     ]
     (row,) = await rows(bot, "summary")
-    week = {"week": "2026-03-23"}
+    week = {"week": "2026-03-23", "at": "2026-03-29T16:00:00+00:00"}
     assert (row.dedupe_key, row.payload) == (f"summary:{row.user_id}:2026-03-23", week)
 
     off = await alice.say("/quiet")
@@ -463,7 +463,8 @@ async def test_weekly_summary_at_local_sunday_1800_for_users_with_habits(
     assert await summary_at(bot) == "04-13 05:00"
     await run(clock, notifier, utc("04-13 09:00"), HOUR)
     assert [s.at for s in recorder.sent] == ["03-29 16:00", "04-13 05:00"]
-    assert recorder.sent[1].text.startswith("Your week · Mon 13 Apr to Sun 19 Apr\n")
+    # Sent on a Monday, it tells the week that ended the day before.
+    assert recorder.sent[1].text.startswith("Your week · Mon 6 Apr to Sun 12 Apr\n")
 
 
 async def test_group_summary_goes_to_each_of_the_groups_chats_at_the_groups_time(

@@ -122,7 +122,13 @@ def test_two_names_in_a_row_split_where_the_first_is_known() -> None:
         ("remind", "read 25:00", "25:00 is not a time of day. Use HH:MM, like 07:30 or 19:00."),
         ("done", "read 2026-02-30", "2026-02-30 is not a real date. Use YYYY-MM-DD."),
         ("done", "read tomorrow", "is in the future"),
-        ("kick", "mia", "Whom? Reply to their message with /kick, or send /kick @username."),
+        (
+            "kick",
+            "mia",
+            "Whom? Reply to their message with /kick, or send /kick @mia: a username starts "
+            "with @.",
+        ),
+        ("kick", "mia!", "Whom? Reply to their message with /kick, or send /kick @username."),
         ("kick", "@mia now", "I didn't expect 'now' there."),
         ("quiet", "maybe", "Say /quiet to switch the weekly summary off"),
         ("lifebook", "dreams big", "I don't know the Lifebook part “dreams”."),

@@ -6,12 +6,18 @@ held-out problems (that would make it one more tuned set): write a new held-out 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench.bench_finder import HOLDOUT_FILE, K, evaluate, load_cases, seed_tools
 from core.finder.ranker import OfflineRanker, substring_rank
 
 FLOOR = 0.85  # the team set: the issue's goal
 HELD_OUT_MEASURED = 0.825  # 33 of 40, first run, 2026-11-30
 HELD_OUT_FLOOR = 0.80  # one more miss than measured is allowed, not two
+# The second held-out set (bench/finder_holdout2.json): 43 of 47 on its first run; one more miss
+# is allowed, not two.
+HOLDOUT_2 = Path(__file__).parents[2] / "bench" / "finder_holdout2.json"
+HELD_OUT_2_FLOOR = 42 / 47
 
 
 def test_evaluation_sets_are_big_enough_and_name_real_tools() -> None:
@@ -41,6 +47,17 @@ def test_held_out_recall_stays_above_its_floor() -> None:
     # the first run); BM25's edge on the team set comes partly from the tuned keywords.
 
 
+def test_second_held_out_set_names_real_tools_and_stays_above_its_floor() -> None:
+    tools, held_out = seed_tools(), load_cases(HOLDOUT_2)
+    slugs = {t.slug for t in tools}
+    assert len(held_out) >= 40 and all(case.fits and case.fits <= slugs for case in held_out)
+    earlier = {c.problem.lower() for c in load_cases() + load_cases(HOLDOUT_FILE)}
+    assert not any(c.problem.lower() in earlier for c in held_out)
+    ranker = OfflineRanker(tools)
+    recall, missed = evaluate(lambda text: ranker.rank(text, K), tools, held_out)
+    assert recall >= HELD_OUT_2_FLOOR, missed
+
+
 def test_stemming_matches_word_forms() -> None:
     tools = seed_tools()
     ranker = OfflineRanker(tools)
@@ -49,3 +66,6 @@ def test_stemming_matches_word_forms() -> None:
     assert "urge-surfing" in top  # "craving" and the keyword "craving" share the stem
     top = [slug[r.tool_id] for r in ranker.rank("distracted by notifications", 3)]
     assert "phone-out-of-sight" in top
+    # Past forms the stemmer leaves alone are read as their verb: "ate" meets "eat".
+    friction = next(t for t in tools if t.slug == "add-friction")
+    assert ranker.explain("I ate junk food again", friction).words == ("ate", "junk", "food")

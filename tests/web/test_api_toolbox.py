@@ -145,8 +145,14 @@ async def test_the_finder_offline_gives_reasons_from_the_problem(ada: Person) ->
 
 @pytest.mark.parametrize(
     ("problem", "status", "read"),
-    [("", 422, None), ("  \n ", 422, None), ("gym " * 2500, 200, 500), ("g" * 10_001, 422, None)],
-    ids=["empty", "blank", "10,000 characters", "over the cap"],
+    [
+        ("", 422, None),
+        ("  \n ", 422, None),
+        ("? 🙃", 422, None),
+        ("gym " * 2500, 200, 500),
+        ("g" * 10_001, 422, None),
+    ],
+    ids=["empty", "blank", "no words", "10,000 characters", "over the cap"],
 )
 async def test_the_finder_refuses_empty_and_huge_problems(
     ada: Person, problem: str, status: int, read: int | None

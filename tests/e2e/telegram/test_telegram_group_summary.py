@@ -20,7 +20,8 @@ NO_PHOTOS = "Bad Request: not enough rights to send photos to the chat"
 
 
 async def group_with_a_proof(telegram: TelegramHarness, bot: HabitLinkBot) -> FakeChat:
-    """Alice's group with one proof this week, its summary due now."""
+    """Alice's group with one proof this week (posted on Monday), its summary due now, on
+    Friday (a summary sent early in a week tells the week before)."""
     fake = telegram.fake
     group = fake.new_group("Runners")
     await telegram.say("/newhabit Run 5k")
@@ -29,6 +30,9 @@ async def group_with_a_proof(telegram: TelegramHarness, bot: HabitLinkBot) -> Fa
     fake.send_photo(chat=group, caption="/proof run", data=jpeg())
     saved = await fake.wait_for_message(chat_id=group.id, since=since)
     assert (saved.plain_text or "").startswith("Proof saved")
+    clock = bot.clock
+    assert isinstance(clock, SettableClock)
+    clock.advance(timedelta(days=4))
     async with bot.uow.db.session() as session:
         await session.execute(update(Group).values(next_summary_at=bot.clock.now()))
         await session.commit()

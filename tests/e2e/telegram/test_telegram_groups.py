@@ -23,7 +23,8 @@ async def test_commands_work_plain_and_addressed_to_us(telegram: TelegramHarness
     group = fake.new_group("Morning Crew")
     (start,) = await telegram.say("/start", chat=group)
     assert start.plain_text == (
-        "Hi Alice! I keep this chat's accountability group. Send /help to see the group commands."
+        "Hi Alice! This chat has no accountability group yet. Make one with /newgroup NAME, "
+        "then everyone sends /join. Send /help to see the group commands."
     )
     (created,) = await telegram.say("/newhabit@HabitLinkTestBot Read 10 pages", chat=group)
     assert (created.plain_text or "").startswith("Created Read 10 pages, every day.")
