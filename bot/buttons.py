@@ -23,6 +23,7 @@ REMINDER_SNOOZE: Final = "rz"  # a reminder's Snooze 1 hour
 LEARNING_LIKE: Final = "lk"  # a learning's Like
 LEARNING_DELETE: Final = "ld"  # a learning's Delete
 FEED_PAGE: Final = "fd"  # /feed: another page or order
+LEARNINGS_PAGE: Final = "lp"  # /learnings: older or newer learnings of the group
 LINK_JOIN: Final = "lj"  # /link CODE: join the code's account into this profile
 LINK_CANCEL: Final = "lx"  # /link CODE: don't
 LIFEBOOK: Final = "lb"  # /lifebook: a section, the guided flow, AI consent, erase
@@ -50,6 +51,7 @@ PREFIXES: Final = frozenset(
         LEARNING_LIKE,
         LEARNING_DELETE,
         FEED_PAGE,
+        LEARNINGS_PAGE,
         LINK_JOIN,
         LINK_CANCEL,
         LIFEBOOK,

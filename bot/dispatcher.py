@@ -27,6 +27,7 @@ from bot.messages import (
 )
 from bot.metrics import HANDLER_ERRORS, HANDLER_SECONDS, UPDATES, command_label
 from bot.outgoing import encode_response
+from bot.photo_commands import as_proof, photo_not_kept
 from bot.router import Router
 from core.clock import Clock
 from core.db.models import User
@@ -269,7 +270,8 @@ class HabitLinkBot:
             return await button_handler(ctx, args)
         flow = ctx.flow.name if ctx.flow is not None else None
         if req.command is not None and not self.router.skips_step(req, flow):
-            command = self.router.commands.get(req.command)
+            req = ctx.request = as_proof(req)  # a group's photo with /done HABIT: its proof
+            command = self.router.commands.get(req.command or "")
             if command is None:
                 if not req.chat.is_private and not req.addressed:
                     return Response()  # in a group it may well be meant for another bot
@@ -280,7 +282,7 @@ class HabitLinkBot:
                 return Response.say(hint(f"/{command.name} works in a private chat with me."))
             if command.where is Where.GROUP and req.chat.is_private:
                 return Response.say(hint(f"/{command.name} works in a group chat."))
-            return await run_command(ctx, command)
+            return photo_not_kept(req, command, await run_command(ctx, command))
         if ctx.flow is not None:
             flow_handler = self.router.flows.get(ctx.flow.name)
             if flow_handler is not None:

@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.buttons import FEED_PAGE, LEARNING_DELETE, LEARNING_LIKE, button_payload
+from bot.buttons import (
+    FEED_PAGE,
+    LEARNING_DELETE,
+    LEARNING_LIKE,
+    LEARNINGS_PAGE,
+    button_payload,
+)
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_group, readable_group
@@ -15,7 +21,13 @@ from bot.router import Router
 from bot.views import plural
 from core.errors import HabitLinkError
 from core.numbers import parse_int
-from core.social.learnings import FeedMode, FeedPage, Learning, LearningService
+from core.social.learnings import (
+    RECENT_LIMIT,
+    FeedMode,
+    FeedPage,
+    Learning,
+    LearningService,
+)
 
 router = Router()
 SECTION = "Learnings"
@@ -94,24 +106,53 @@ async def learn(ctx: Context) -> Response:
 
 @router.command(
     "learnings",
-    "The latest learnings of this chat's group",
+    "The group's learnings, newest first (Older and Newer page through them all)",
     where=Where.GROUP,
     section=SECTION,
 )
 async def learnings(ctx: Context) -> Response:
+    return await learnings_from(ctx, 1, edit=False)
+
+
+@router.button(LEARNINGS_PAGE)
+async def press_learnings(ctx: Context, args: list[str]) -> Response:
+    """lp:N: the group's learnings from number N on (numbers count from the newest)."""
+    first = parse_int(args[0], 1, MAX_PAGE * RECENT_LIMIT) if len(args) == 1 else None
+    if first is None:
+        return Response(notice="That button no longer works.")
+    return await learnings_from(ctx, first, edit=True)
+
+
+async def learnings_from(ctx: Context, first: int, *, edit: bool) -> Response:
+    """A page of the group's learnings numbered from `first` (the numbers /unlearn takes)."""
     group = await readable_group(ctx)
-    found = await service(ctx).recent(group.id, ctx.user.id)
+    found = await service(ctx).recent(group.id, ctx.user.id, RECENT_LIMIT + 1, first - 1)
+    if not found and first > 1:  # the list shrank since the button was made
+        first = 1
+        found = await service(ctx).recent(group.id, ctx.user.id, RECENT_LIMIT + 1)
     if not found:
         return Response.say(
             f"No learnings in {group.name} yet. Share one with ",
             hint("/learn WHAT YOU LEARNED."),
         )
-    rows = fit(row(i, item, "", ctx.tz) for i, item in enumerate(found, 1))
-    return Response.say(
-        bold(f"Latest learnings in {group.name}"),
-        "\n",
-        lines(rows),
-        hint("\nDelete one of your own with /unlearn N."),
+    rows = fit(row(i, item, "", ctx.tz) for i, item in enumerate(found[:RECENT_LIMIT], first))
+    nav: list[Button] = []
+    if first > 1:
+        nav.append(Button("« Newer", button_payload(LEARNINGS_PAGE, max(1, first - RECENT_LIMIT))))
+    if len(found) > len(rows):  # more than this page shows: the rest from the next number
+        nav.append(Button("Older »", button_payload(LEARNINGS_PAGE, first + len(rows))))
+    title = "Latest learnings" if first == 1 else f"Learnings {first}–{first + len(rows) - 1}"
+    return Response(
+        [
+            Reply.of(
+                bold(f"{title} in {group.name}"),
+                "\n",
+                lines(rows),
+                hint("\nDelete one of your own with /unlearn N."),
+                buttons=[nav] if nav else (),
+                edit=edit,
+            )
+        ]
     )
 
 

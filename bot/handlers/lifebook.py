@@ -67,7 +67,7 @@ QUESTIONS: dict[Section, tuple[str, str]] = {
     ),
     Section.GOALS: (
         "Your goals for the next 90 days, separated by ';' (add 'by YYYY-MM-DD' for a date).",
-        "Run 5 km without stopping by 2026-06-30; Read 4 books",
+        "Run 5 km without stopping by 2027-06-30; Read 4 books",
     ),
     Section.DOMAINS: (
         f"The life domains you are working on. Some ideas: {', '.join(SUGGESTED_DOMAINS)}.",

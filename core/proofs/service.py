@@ -181,10 +181,15 @@ class ProofService:
         return [ProofThumb(uid, key) for uid, key in (await self.session.execute(stmt)).all()]
 
     async def week(self, group_id: int, week: date) -> list[tuple[Proof, str]]:
-        """A group's proofs of one week with their authors' names, oldest first (one query)."""
+        """A group's proofs of one week with their authors' names, oldest first (one query):
+        its members' only, as the board and its collage show them."""
         stmt = (
             select(Proof, User.display_name)
             .join(User, User.id == Proof.user_id)
+            .join(
+                GroupMember,
+                (GroupMember.group_id == Proof.group_id) & (GroupMember.user_id == Proof.user_id),
+            )
             .where(Proof.group_id == group_id, Proof.week_start == week, proof_shown())
             .order_by(Proof.created_at, Proof.id)
         )

@@ -198,9 +198,10 @@ class LearningService:
         )
 
     async def recent(
-        self, group_id: int, viewer_id: int, limit: int = RECENT_LIMIT
+        self, group_id: int, viewer_id: int, limit: int = RECENT_LIMIT, offset: int = 0
     ) -> list[Learning]:
-        """The group's newest learnings; a private group shows them to its members only."""
+        """The group's newest learnings, from the `offset`-th newest on; a private group shows
+        them to its members only."""
         found = (
             await self.session.execute(
                 select(Group.name, readable_by(viewer_id)).where(Group.id == group_id)
@@ -216,6 +217,7 @@ class LearningService:
             .where(Message.group_id == group_id)
             .order_by(*NEWEST_FIRST)
             .limit(limit)
+            .offset(offset)
         )
         return [_learning(row) for row in (await self.session.execute(stmt)).all()]
 
@@ -318,15 +320,16 @@ class LearningService:
         return (await self.session.execute(stmt)).first() is not None
 
     async def delete_nth(self, group_id: int, user_id: int, number: int) -> Learning:
-        """Delete learning `number` of the group's recent list, when it is the user's own."""
-        recent = await self.recent(group_id, user_id)
-        if not 1 <= number <= len(recent):
+        """Delete learning `number` of the group's list, newest first (the numbers /learnings
+        shows on every page), when it is the user's own."""
+        found = await self.recent(group_id, user_id, limit=1, offset=number - 1)
+        if not found:
             raise NotFound(
-                f"There is no learning {number}: /learnings lists {len(recent)}."
-                if recent
+                f"There is no learning {number}: see the numbers in /learnings."
+                if number > 1 and await self.recent(group_id, user_id, limit=1)
                 else "There are no learnings here yet."
             )
-        learning = recent[number - 1]
+        learning = found[0]
         if learning.author_id != user_id:
             raise Forbidden(
                 f"Learning {number} is {learning.author_name}'s; only its author can delete it."

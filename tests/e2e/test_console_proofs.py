@@ -118,3 +118,23 @@ async def test_the_board_is_the_groups_week_for_members_in_every_zone(
     assert await console.say("/board") == board
     assert await console.say("/summary") == board
     assert await console.say(":user Alice", "/board") == "(you are now Alice)\n" + board
+
+
+async def test_a_photo_captioned_with_a_command(
+    console: ConsoleSession, media: LocalMediaStore, tmp_path: Path
+) -> None:
+    """`/done HABIT` under a photo in the group is its proof; any other command runs and says
+    its photo was not kept (it used to vanish without a word)."""
+    await start_group(console)
+    photo = photo_with_gps(tmp_path / "run.jpg")
+    out = await console.say(f":photo {photo} /done run")
+    assert "Proof saved, Alice! That's 1 proof this week in Runners." in out
+    assert "Run 5k is checked in for today." in out
+    out = await console.say(f":photo {photo} /learn Lay out the shoes")
+    assert "💡 Alice shared a learning in Runners" in out
+    assert "The photo was not kept: /learn takes none." in out
+    assert "1 proof this week" in await console.say("/board")
+    out = await console.say(":chat dm", f":photo {photo} /done run")
+    assert "Run 5k was already done today." in out
+    assert "The photo was not kept: /done takes none." in out
+    assert "in your group's chat with /proof HABIT" in out

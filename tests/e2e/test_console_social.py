@@ -56,7 +56,7 @@ async def test_authors_delete_their_own_learnings(console: ConsoleSession) -> No
     out = await console.say("/unlearn 2")
     assert out == "bot: Learning 2 is Bob's; only its author can delete it.\n"
     out = await console.say("/unlearn 7")
-    assert out == "bot: There is no learning 7: /learnings lists 2.\n"
+    assert out == "bot: There is no learning 7: see the numbers in /learnings.\n"
     out = await console.say("/unlearn 1")
     assert out == "bot: Deleted your learning: Alice's tip\n"
     out = await console.say(":user Bob", "/learnings")
@@ -65,6 +65,28 @@ async def test_authors_delete_their_own_learnings(console: ConsoleSession) -> No
     assert out.endswith("(notice: Deleted.)\nbot (edited): 🗑 Bob deleted this learning.\n")
     out = await console.say("/learnings")
     assert "Another one" not in out
+
+
+async def test_learnings_page_through_them_all(console: ConsoleSession) -> None:
+    """More than a page: Older and Newer reach every learning, and /unlearn takes the numbers
+    any page shows (a group's older learnings used to be out of reach)."""
+    await runners(console)
+    for n in range(1, 13):
+        await console.say(f"/learn Tip number {n}")
+    out = await console.say("/learnings")
+    assert "1. Tip number 12 — Bob" in out and "10. Tip number 3 — Bob" in out
+    assert "Tip number 2 " not in out and "[1] Older »" in out
+    out = await console.say(":press 1")
+    assert "bot (edited): Learnings 11–12 in Runners" in out
+    assert "11. Tip number 2 — Bob" in out and "12. Tip number 1 — Bob" in out
+    assert "[1] « Newer" in out and "Older" not in out
+    assert await console.say("/unlearn 12") == "bot: Deleted your learning: Tip number 1\n"
+    out = await console.say("/unlearn 12")
+    assert out == "bot: There is no learning 12: see the numbers in /learnings.\n"
+    out = await console.say("/learnings")
+    assert "[1] Older »" in out
+    out = await console.say(":press 1")
+    assert "11. Tip number 2 — Bob" in out and "12." not in out
 
 
 async def test_feed_pages_through_public_learnings(

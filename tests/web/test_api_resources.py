@@ -197,6 +197,9 @@ async def test_proofs_learnings_trust_and_summary(
     trust = (await mia.get("/api/v1/trust")).json()
     assert [p["name"] for p in trust["trusted_by"]] == ["Olive"]
     assert (await mia.request("DELETE", f"/api/v1/learnings/{lid}")).status_code == 204
+    # Someone who left takes their proofs off the group's week, as off its board and collage.
+    assert (await mia.post(f"/api/v1/groups/{gid}/leave")).status_code == 204
+    assert (await olive.get(f"/api/v1/groups/{gid}/proofs")).json()["proofs"] == []
 
 
 async def test_feed_pages_by_cursor(api: httpx.AsyncClient, console: ConsoleSession) -> None:
