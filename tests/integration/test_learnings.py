@@ -228,7 +228,7 @@ async def test_only_authors_delete_and_their_likes_go_too(
             await service.delete(first, people["Bob"])
         with pytest.raises(Forbidden, match="Learning 2 is Alice's; only its author"):
             await service.delete_nth(people["runners"], people["Bob"], 2)
-        with pytest.raises(NotFound, match="There is no learning 3: /learnings lists 2"):
+        with pytest.raises(NotFound, match="There is no learning 3: see the numbers in /learnings"):
             await service.delete_nth(people["runners"], people["Bob"], 3)
         gone = await service.delete_nth(people["runners"], people["Bob"], 1)
         assert (gone.id, gone.content) == (second, "Second")
