@@ -16,6 +16,7 @@ from bot.router import Router
 from core.db.models import Identity, User
 from core.numbers import parse_int
 from core.users.links import (
+    CODE_LENGTH,
     CODE_LIFETIME,
     MAX_WRONG,
     WRONG_WINDOW,
@@ -168,6 +169,12 @@ def refusal_text(refused: Refused, here: str) -> str:
                 "That code doesn't match any link code. Check it and try again "
                 f"({left} more wrong {'code' if left == 1 else 'codes'} within {window} "
                 "and linking pauses for a while)."
+            )
+        case Refusal.MALFORMED:
+            return (
+                f"That isn't a link code: a link code has {CODE_LENGTH} letters and digits "
+                "(never 0, O, 1, I or L), as /link showed it on your other account. Check it "
+                "and send /link CODE again; this one did not count as a wrong code."
             )
         case Refusal.EXPIRED:
             return (

@@ -60,12 +60,26 @@ async def test_web_code_brings_the_web_account_into_the_chat_profile(
 
 async def test_wrong_link_code_is_a_field_error_and_counts(ada: Person) -> None:
     for left in (4, 3, 2, 1):
-        answer = await ada.post("/api/v1/me/link", json={"code": "WRONGCODE"})
+        answer = await ada.post("/api/v1/me/link", json={"code": "WRNGC2DE"})
         assert answer.status_code == 422
         assert answer.json()["errors"][0]["field"] == "code"
         assert f"{left} more wrong" in answer.json()["detail"]
-    paused = await ada.post("/api/v1/me/link", json={"code": "WRONGCODE"})
+    paused = await ada.post("/api/v1/me/link", json={"code": "WRNGC2DE"})
     assert paused.status_code == 429 and int(paused.headers["retry-after"]) > 0
+
+
+async def test_text_that_cannot_be_a_code_is_a_field_error_that_does_not_count(
+    ada: Person,
+) -> None:
+    """A typo (too short, too long, a letter codes never have) can match no code: it says what a
+    code looks like and leaves all five tries."""
+    for typo in ("WRONG234", "ABCD", "WRNG0DE1", "K7PM-4QXT-Z"):
+        answer = await ada.post("/api/v1/me/link", json={"code": typo})
+        assert answer.status_code == 422, typo
+        assert answer.json()["errors"][0]["field"] == "code"
+        assert answer.json()["detail"].startswith("That isn't a link code: a link code has 8 ")
+    answer = await ada.post("/api/v1/me/link", json={"code": "WRNGC2DE"})
+    assert "4 more wrong codes" in answer.json()["detail"]
 
 
 async def linked_person(api: httpx.AsyncClient, ada: Person, console: ConsoleSession) -> None:
