@@ -48,7 +48,9 @@ async def test_web_code_brings_the_web_account_into_the_chat_profile(
     assert "Linked!" in answer and "web account" in answer
     # The chat account typed the code and is kept; the web account's email and password moved
     # over, so the old access token (of the account given up) no longer works, a new login does.
-    assert (await ada.get("/api/v1/me")).status_code == 401
+    ended = await ada.get("/api/v1/me")
+    assert ended.status_code == 401
+    assert "joined into another profile with /link" in ended.json()["detail"]
     login = await api.post("/api/v1/auth/login", json={"email": ada.email, "password": PASSWORD})
     assert login.status_code == 200
     fresh = Person(api, login.json(), ada.email)
