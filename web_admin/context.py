@@ -159,7 +159,7 @@ BAD_TOKEN = (
 )
 SIGNED_OUT = (
     "This sign-in has ended: the account was deleted, its password changed, or it was joined "
-    "into another profile with /link (its email and password now sign in there). Sign in again."
+    "into another profile with /link. Sign in again."
 )
 
 

@@ -284,6 +284,11 @@ def combined_parts(report: MergeReport) -> list[str]:
 
 def dropped_parts(report: MergeReport) -> list[str]:
     parts = []
+    if report.email_dropped:
+        parts.append(
+            f"the web sign-in {report.email_dropped} (a profile has one web account, and this "
+            "one keeps its own email and password)"
+        )
     if report.own_likes_dropped:
         parts.append(
             f"{plural(report.own_likes_dropped, 'like')} of your own learnings "

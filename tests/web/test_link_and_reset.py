@@ -60,6 +60,26 @@ async def test_web_code_brings_the_web_account_into_the_chat_profile(
     assert [h["title"] for h in habits] == ["Stretch"]
 
 
+async def test_a_second_web_account_joined_in_says_its_sign_in_is_dropped(
+    api: httpx.AsyncClient, ada: Person, console: ConsoleSession
+) -> None:
+    """A profile has one web account: joining a second one keeps the profile's email, and the
+    reply says the other address no longer signs in (it used to vanish without a word)."""
+    code = (await ada.post("/api/v1/me/link-code")).json()["code"]
+    assert "Linked!" in await console.say(f"/link {code}", ":press 1")
+    bea = await sign_up(api, "Bea")
+    code = (await bea.post("/api/v1/me/link-code")).json()["code"]
+    answer = await console.say(f"/link {code}", ":press 1")
+    assert (
+        "\n     Dropped: the web sign-in bea@example.com (a profile has one web account, and this "
+        "one keeps its own email and password).\n"
+    ) in answer, answer
+    refused = await api.post("/api/v1/auth/login", json={"email": bea.email, "password": PASSWORD})
+    assert refused.status_code == 401
+    kept = await api.post("/api/v1/auth/login", json={"email": ada.email, "password": PASSWORD})
+    assert kept.status_code == 200
+
+
 async def test_wrong_link_code_is_a_field_error_and_counts(ada: Person) -> None:
     for left in (4, 3, 2, 1):
         answer = await ada.post("/api/v1/me/link", json={"code": "WRNGC2DE"})
