@@ -15,6 +15,12 @@ from tests.web.conftest import PASSWORD, Person, sign_up
 CODE = re.compile(r"code: ([A-Z0-9]{8,10})")
 
 
+def code_in(shown: str) -> str:
+    found = CODE.search(shown)
+    assert found, shown
+    return found.group(1)
+
+
 async def test_chat_code_brings_the_chat_account_into_the_web_account(
     api: httpx.AsyncClient, ada: Person, console: ConsoleSession
 ) -> None:
@@ -78,6 +84,24 @@ async def test_a_second_web_account_joined_in_says_its_sign_in_is_dropped(
     assert refused.status_code == 401
     kept = await api.post("/api/v1/auth/login", json={"email": ada.email, "password": PASSWORD})
     assert kept.status_code == 200
+
+
+async def test_the_api_says_which_sign_in_a_link_dropped(
+    api: httpx.AsyncClient, ada: Person, console: ConsoleSession
+) -> None:
+    """The web account types the code of a chat profile that has its own email: the web account
+    keeps its sign-in, and the answer's `dropped` names the address that no longer signs in."""
+    bea = await sign_up(api, "Bea")
+    code = (await bea.post("/api/v1/me/link-code")).json()["code"]
+    assert "Linked!" in await console.say(f"/link {code}", ":press 1")  # the chat has bea's email
+    code = code_in(await console.say("/link"))
+    linked = await ada.post("/api/v1/me/link", json={"code": code})
+    assert linked.status_code == 200, linked.text
+    assert linked.json()["dropped"] == [
+        "the web sign-in bea@example.com (a profile has one web account, and this one keeps its "
+        "own email and password)"
+    ]
+    assert linked.json()["user"]["email"] == ada.email
 
 
 async def test_wrong_link_code_is_a_field_error_and_counts(ada: Person) -> None:
