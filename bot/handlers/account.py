@@ -110,7 +110,6 @@ async def press_erase(ctx: Context, args: list[str]) -> Response:
             edit=True,
         )
     await ctx.uow.erase(ctx.user.id)
-    ctx.end_flow()  # a guided flow under way here ends with the profile (and leaves the cache)
     return Response.say(
         "Your profile is erased. If you write to me again, you start afresh.", edit=True
     )

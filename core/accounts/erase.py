@@ -4,8 +4,8 @@ Their habits (check-ins, reminders), identities, settings, proofs, messages and 
 trusts (both ways), link and reset codes, sign-ins and queued notifications go with the user row
 (the foreign keys cascade); where their identities are in a guided flow (flow_states, keyed by
 platform and external id, so no foreign key reaches it) goes too, so the next message of a
-fresh start never answers the erased profile's question with its half-typed answers (the cache
-of flows is the caller's: bot/handlers/account.py ends the flow of the chat it erases from).
+fresh start never answers the erased profile's question with its half-typed answers
+(`end_flows`; the unit of work keeps their keys, and the dispatcher clears them from its cache).
 Shared things stay: a group they owned passes to its longest-standing admin (else member), or
 closes when they were its only member; the like counts of learnings they liked are counted again
 without them; tools they wrote stay in the toolbox without an author.
@@ -31,9 +31,35 @@ from core.db.models import (
     Proof,
     User,
 )
+from core.flows.base import FlowKey
 from core.media.discard import proof_keys
 
 NO_SYNC = {"synchronize_session": False}
+
+
+async def end_flows(session: AsyncSession, user_id: int) -> list[FlowKey]:
+    """Delete the guided flows the person's identities are in, in any chat; their keys, for
+    the caller to clear from the flow cache after the commit."""
+    identities = (
+        await session.execute(
+            select(Identity.platform, Identity.external_id).where(Identity.user_id == user_id)
+        )
+    ).all()
+    if not identities:
+        return []
+    mine = or_(
+        *(
+            and_(FlowRecord.platform == platform, FlowRecord.user_id == external)
+            for platform, external in identities
+        )
+    )
+    rows = await session.execute(
+        select(FlowRecord.platform, FlowRecord.chat_id, FlowRecord.user_id).where(mine)
+    )
+    keys = [FlowKey(platform, chat, user) for platform, chat, user in rows]
+    if keys:
+        await session.execute(delete(FlowRecord).where(mine).execution_options(**NO_SYNC))
+    return keys
 
 
 async def erase_user(session: AsyncSession, clock: Clock, user_id: int) -> set[str]:
@@ -66,24 +92,6 @@ async def erase_user(session: AsyncSession, clock: Clock, user_id: int) -> set[s
             await session.execute(
                 delete(Group).where(Group.id == group_id).execution_options(**NO_SYNC)
             )
-    identities = (
-        await session.execute(
-            select(Identity.platform, Identity.external_id).where(Identity.user_id == user_id)
-        )
-    ).all()
-    if identities:
-        await session.execute(
-            delete(FlowRecord)
-            .where(
-                or_(
-                    *(
-                        and_(FlowRecord.platform == platform, FlowRecord.user_id == external)
-                        for platform, external in identities
-                    )
-                )
-            )
-            .execution_options(**NO_SYNC)
-        )
     await session.execute(delete(User).where(User.id == user_id).execution_options(**NO_SYNC))
     await session.flush()
     session.expunge_all()

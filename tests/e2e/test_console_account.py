@@ -62,3 +62,6 @@ async def test_deleteme_ends_the_guided_flows_under_way(
         "bot: Send /help to see what I can do, or /habits for today's list.\n"
     )
     assert "no habits" in (await console.say("/habits")).lower()
+    # The group chat's flow ended too: a reply there is no answer to its first question.
+    assert await console.say(":chat group Runners", "Read") == "(group chat Runners)\n"
+    assert "no habits" in (await console.say("/habits")).lower()
