@@ -43,7 +43,7 @@ from core.habits.schedule import (
     parse_said,
 )
 from core.habits.service import match_habit
-from core.reminders.service import looks_like_time, parse_time
+from core.reminders.service import MERIDIEMS, looks_like_time, parse_time
 from core.text import shorten
 from core.toolbox.service import match_tool
 
@@ -263,6 +263,8 @@ def _counts(param: Param, words: list[str], j: int, *, last: bool) -> list[int]:
     """How many words from words[j] a parameter of a set shape may take: one word that looks
     like it, or a schedule's runs of words that read wholly as one, the longest first (the last
     parameter takes every word left, so only that run is read)."""
+    if param.kind is Kind.TIME:
+        return _time_words(words, j)
     if param.kind is not Kind.SCHEDULE:
         return [1] if j < len(words) and _looks(param, words[j]) else []
     left = len(words) - j
@@ -272,6 +274,18 @@ def _counts(param: Param, words: list[str], j: int, *, last: bool) -> list[int]:
         for k in runs
         if 0 < k <= MAX_SCHEDULE_WORDS and is_said_schedule(" ".join(words[j : j + k]))
     ]
+
+
+def _time_words(words: list[str], j: int) -> list[int]:
+    """A time is one word (`7pm`, `19:30`, `noon`), or `7 pm` / `7:30 p.m.` as two, after an
+    `at` if they like (`at 7am`, `at 7 pm`)."""
+    start = j + 1 if j < len(words) and words[j].lower() == "at" else j
+    ahead = words[start : start + 2]
+    if len(ahead) == 2 and ahead[1].lower() in MERIDIEMS and looks_like_time("".join(ahead)):
+        return [start - j + 2]
+    if ahead and looks_like_time(ahead[0]):
+        return [start - j + 1]
+    return []
 
 
 def _lengths(

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from bot.dispatcher import HabitLinkBot
 from bot.handlers.link import linked_notice
 from bot.handlers.reminders import reminder_reply
-from bot.handlers.summary import group_week_response, weekly_summary_reply
+from bot.handlers.summary import group_today, group_week_response, weekly_summary_reply
 from bot.messages import Response
 from bot.metrics import NOTIFICATIONS, REMINDERS_DROPPED, REMINDERS_LATE
 from core.habits.history import week_start
@@ -241,8 +241,7 @@ async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Resp
         group = await uow.groups.get(notification.group_id)
         if group is None or uow.media is None:
             return None
-        owner = await uow.users.get(group.owner_id)
-        today = user_today(owner, now) if owner else now.date()
+        today = group_today(group, now)  # the group's week, the same for every member
         return await group_week_response(
             uow, group, today, with_collage=True, week=_week(payload, today)
         )

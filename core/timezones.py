@@ -1,8 +1,16 @@
-"""IANA time zone names: resolve what a person typed, or suggest the closest names."""
+"""IANA time zone names: resolve what a person typed, or suggest the closest names.
+
+An offset (`UTC+2`, `GMT-5`, `+05:30`) is read as the offset it says: a whole hour becomes the
+fixed zone `Etc/GMT-2` (IANA's `Etc` names have the sign turned round, so `Etc/GMT-5` is UTC+5,
+and are never offered as suggestions), shown as `UTC+2`; an offset no `Etc` zone has (`+05:30`)
+gets the places that use it as suggestions.
+"""
 
 from __future__ import annotations
 
 import difflib
+import re
+from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -10,6 +18,38 @@ from core.errors import NotFound
 from core.text import shorten
 
 _ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC"}
+# Abbreviations people type: each names a clock several places keep, so the places are offered
+# (a place, not the abbreviation, knows when its summer time starts).
+_ABBREVIATIONS = {
+    "est": ("America/New_York", "America/Toronto", "America/Panama"),
+    "edt": ("America/New_York", "America/Toronto"),
+    "cst": ("America/Chicago", "America/Mexico_City", "Asia/Shanghai"),
+    "cdt": ("America/Chicago",),
+    "mst": ("America/Denver", "America/Phoenix"),
+    "mdt": ("America/Denver",),
+    "pst": ("America/Los_Angeles", "America/Vancouver"),
+    "pdt": ("America/Los_Angeles", "America/Vancouver"),
+    "bst": ("Europe/London",),
+    "cet": ("Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Rome"),
+    "cest": ("Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Rome"),
+    "eet": ("Europe/Athens", "Europe/Kyiv", "Africa/Cairo"),
+    "eest": ("Europe/Athens", "Europe/Kyiv"),
+    "ist": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
+    "jst": ("Asia/Tokyo",),
+    "kst": ("Asia/Seoul",),
+    "aest": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane"),
+    "aedt": ("Australia/Sydney", "Australia/Melbourne"),
+    "nzst": ("Pacific/Auckland",),
+    "nzdt": ("Pacific/Auckland",),
+}
+_OFFSET = re.compile(r"(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?:[:.h]?(\d{2}))?", re.IGNORECASE)
+_ETC = re.compile(r"Etc/GMT([+-])(\d{1,2})")
+# Two days a year apart from daylight saving in either hemisphere: a place "uses" an offset
+# when it is its offset on one of them (its standard or its summer time).
+_SEASONS = (datetime(2026, 1, 15, 12, tzinfo=UTC), datetime(2026, 7, 15, 12, tzinfo=UTC))
+
+
+_NOT_PLACES = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
 
 
 @cache
@@ -20,7 +60,7 @@ def _zones() -> dict[str, str]:
     for name in names:
         by_key.setdefault(name.lower(), name)
     for name in names:
-        if name.startswith(("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")):
+        if name.startswith(_NOT_PLACES):
             continue
         city = name.rsplit("/", 1)[-1].lower()
         by_key.setdefault(city, name)
@@ -35,6 +75,15 @@ def resolve_timezone(text: str) -> str:
         raise NotFound("Tell me a time zone, for example Europe/Berlin.")
     if key in _ALIASES:
         return _ALIASES[key]
+    if key in _ABBREVIATIONS:
+        raise NotFound(
+            f"{text.strip().upper()} is a clock several places keep; I go by the place, so"
+            " summer time comes right.",
+            list(_ABBREVIATIONS[key]),
+        )
+    offset = _OFFSET.fullmatch(text.strip())
+    if offset is not None:
+        return _offset_zone(text.strip(), *offset.groups())
     zones = _zones()
     for candidate in (key, key.replace("_", " ")):
         if candidate in zones:
@@ -44,17 +93,68 @@ def resolve_timezone(text: str) -> str:
     )
 
 
+def _offset_zone(typed: str, sign: str, hours_text: str, minutes_text: str | None) -> str:
+    """`UTC+2` -> `Etc/GMT-2`; `+05:30` -> NotFound with the places on that offset."""
+    hours, minutes = int(hours_text), int(minutes_text or 0)
+    east = sign == "+"
+    if minutes >= 60 or hours > 14 or (not east and hours > 12):
+        raise NotFound(f"{shorten(typed)} is not an offset any place uses.")
+    if minutes == 0:
+        if hours == 0:
+            return "UTC"
+        return f"Etc/GMT{'-' if east else '+'}{hours}"  # IANA's Etc names turn the sign round
+    seconds = (hours * 3600 + minutes * 60) * (1 if east else -1)
+    places = _places_at(seconds)
+    label = f"UTC{sign}{hours:02d}:{minutes:02d}"
+    if not places:
+        raise NotFound(f"No place I know keeps {label}.")
+    raise NotFound(f"{label} is not a whole hour, so name the place.", places[:5])
+
+
+@cache
+def _places_at(seconds: int) -> list[str]:
+    """Zones (with a city) whose standard or summer offset is `seconds` east of UTC."""
+    found: list[str] = []
+    for name in sorted(set(_zones().values())):
+        if name.startswith(_NOT_PLACES) or "/" not in name:
+            continue
+        tz = ZoneInfo(name)
+        if any(_offset_seconds(day, tz) == seconds for day in _SEASONS):
+            found.append(name)
+    return found
+
+
+def _offset_seconds(day: datetime, tz: ZoneInfo) -> int | None:
+    offset = day.astimezone(tz).utcoffset()
+    return None if offset is None else int(offset.total_seconds())
+
+
+def zone_label(name: str) -> str:
+    """How a zone is shown: its IANA name, or `UTC+2` for IANA's `Etc/GMT-2`."""
+    found = _ETC.fullmatch(name)
+    if found is None:
+        return name
+    sign, hours = found.groups()
+    return "UTC" if int(hours) == 0 else f"UTC{'-' if sign == '+' else '+'}{int(hours)}"
+
+
+def is_fixed_offset(name: str) -> bool:
+    return _ETC.fullmatch(name) is not None
+
+
 def suggest_timezones(text: str, limit: int = 5) -> list[str]:
     key = text.strip().lower().replace(" ", "_")
     zones = _zones()
     found: list[str] = []
     for match in difflib.get_close_matches(key, list(zones), n=limit * 3, cutoff=0.6):
+        if match.startswith("etc/"):
+            continue  # Etc/GMT-5 is UTC+5: offered for 'GMT-5' it would mislead
         name = zones[match]
         if name not in found:
             found.append(name)
     if len(found) < limit:
         for k, name in zones.items():
-            if key and key in k and name not in found:
+            if key and key in k and name not in found and not k.startswith("etc/"):
                 found.append(name)
             if len(found) >= limit:
                 break

@@ -19,6 +19,7 @@ from bot.messages import (
     shorten,
 )
 from bot.router import Router
+from core.timezones import zone_label
 
 router = Router()
 
@@ -54,7 +55,7 @@ async def start(ctx: Context) -> Response:
         "\nI help you build habits one small day at a time, and keep you honest with friends.\n\n",
         "1. Set your time zone so your days start at your midnight: ",
         example("/timezone Europe/Berlin"),
-        f" (now: {ctx.user.settings.timezone})\n",
+        f" (now: {zone_label(ctx.user.settings.timezone)})\n",
         "2. Create a habit: ",
         example("/newhabit"),
         " (guided) or ",

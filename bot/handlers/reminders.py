@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,11 +28,13 @@ from core.days import in_checkin_window
 from core.db.models import Habit, Reminder
 from core.errors import InvalidInput
 from core.habits.history import CheckinStatus
-from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
+from core.habits.schedule import Schedule, ScheduleError, ScheduleKind, parse_said
 from core.notify.producer import in_quiet_hours
 from core.numbers import parse_int
-from core.reminders.timing import ALL_DAYS
+from core.reminders.service import looks_like_time, parse_time
+from core.reminders.timing import ALL_DAYS, next_occurrence
 from core.text import shorten
+from core.timezones import zone_label
 
 router = Router()
 SECTION = "Reminders"
@@ -52,17 +55,22 @@ def reminder_reply(reminder: Reminder, habit: Habit, day: date, payload: dict[st
         parts += ["\n", italic(f"(A bit late: this was due at {payload.get('local_time')}.)")]
     buttons = [
         Button("✓ Done", button_payload(REMINDER_DONE, reminder.id, stamp)),
-        Button("💤 1 hour", button_payload(REMINDER_SNOOZE, reminder.id)),
+        Button("💤 1 hour", button_payload(REMINDER_SNOOZE, reminder.id, stamp)),
         Button("Skip today", button_payload(REMINDER_SKIP, reminder.id, stamp)),
     ]
     return Reply.of(rich(*parts), buttons=[buttons], personal=True)
 
 
+_PLURAL_DAY = re.compile(r"(mon|tues|wednes|thurs|fri|satur|sun)days", re.IGNORECASE)
+
+
 def _days(words: list[str]) -> int:
+    """'mon wed fri', 'weekdays', 'on weekdays', 'every day', 'on mondays' -> a weekday mask."""
     if not words:
         return ALL_DAYS
+    said = " ".join(_PLURAL_DAY.sub(r"\1day", word) for word in words)  # 'mondays': each Monday
     try:
-        schedule = Schedule.parse(" ".join(words))
+        schedule = parse_said(said)
     except ScheduleError:
         raise InvalidInput(
             "After the time, name the days, for example mon wed fri, weekdays or weekends."
@@ -78,12 +86,19 @@ def _describe(mask: int) -> str:
     return Schedule.on_weekdays({d for d in range(7) if mask & (1 << d)}).describe()
 
 
+def _due_days(mask: int, habit: Habit) -> int:
+    """The days a reminder comes: its own, less the days its habit is not due (a reminder of a
+    mon wed fri habit never comes on a Tuesday; the producer holds it back)."""
+    schedule = habit.schedule
+    return mask & schedule.weekday_mask if schedule.kind is ScheduleKind.WEEKDAYS else mask
+
+
 @router.command(
     "remind",
     "A reminder for a habit at your local time",
     Arg.habit(required=True),
     Arg.time(),
-    Arg.text("days", "Weekdays, e.g. mon wed fri (default: every day)", label="mon wed fri"),
+    Arg.text("days", "Weekdays, e.g. mon wed fri (default: the habit's days)", label="mon wed fri"),
     where=Where.PRIVATE,
     section=SECTION,
 )
@@ -92,9 +107,17 @@ async def remind(ctx: Context) -> Response:
     assert at is not None  # required: bot/arguments.py answered a missing one
     mask = _days(ctx.args.text("days").split())
     habit = await ctx.habits.find(ctx.user, ctx.args.habit())
-    reminder = await ctx.reminders.add(ctx.user, habit, at, mask)
-    assert reminder.next_due_at is not None
-    next_local = reminder.next_due_at.astimezone(ctx.tz)
+    due = _due_days(mask, habit)
+    if not due:
+        return Response.say(
+            bold(habit.title),
+            f" is due {habit.schedule.phrase()}, so a reminder on {_describe(mask)} would never"
+            " come."
+            " Name some of its days, or none for all of them.",
+        )
+    await ctx.reminders.add(ctx.user, habit, at, mask)
+    day_start = ctx.user.settings.day_start_hour
+    next_local = next_occurrence(at, ctx.tz, ctx.now, due, day_start).astimezone(ctx.tz)
     settings = ctx.user.settings
     span = _quiet_span(settings.quiet_start, settings.quiet_end)
     quiet: list[str | Span] = (
@@ -109,8 +132,8 @@ async def remind(ctx: Context) -> Response:
     return Response.say(
         "I'll remind you of ",
         bold(habit.title),
-        f" at {at:%H:%M} {_describe(mask)} "
-        f"({settings.timezone}). Next: {next_local:%a %d %b, %H:%M}.",
+        f" at {at:%H:%M} {_describe(due)} "
+        f"({zone_label(settings.timezone)}). Next: {next_local:%a %d %b, %H:%M}.",
         *quiet,
     )
 
@@ -130,12 +153,12 @@ async def reminders(ctx: Context) -> Response:
     if not pairs:
         return Response.say("No reminders yet. Add one: ", example("/remind read 07:30"), ".")
     rows = [
-        f"{i}. {r.local_time:%H:%M} {_describe(r.weekday_mask)} · {h.title}"
+        f"{i}. {r.local_time:%H:%M} {_describe(_due_days(r.weekday_mask, h))} · {h.title}"
         for i, (r, h) in enumerate(pairs, 1)
     ]
     return Response.say(
         bold("Your reminders"),
-        f" ({ctx.user.settings.timezone})\n",
+        f" ({zone_label(ctx.user.settings.timezone)})\n",
         lines(rows),
         hint("\nRemove one with /unremind N."),
     )
@@ -185,9 +208,8 @@ async def quiethours(ctx: Context) -> Response:
     if arg in {"off", "none"}:
         settings.quiet_start = settings.quiet_end = None
         return Response.say("Quiet hours are off.")
-    start_text, sep, end_text = arg.partition("-")
-    start, end = parse_int(start_text, 0, 23), parse_int(end_text, 0, 23)
-    if not sep or start is None or end is None:
+    start, end = _hours(arg)
+    if start is None or end is None:
         now = _quiet_span(settings.quiet_start, settings.quiet_end)
         typed = ctx.args.text("hours").strip()
         unread = (
@@ -202,6 +224,13 @@ async def quiethours(ctx: Context) -> Response:
             " or turn them off with ",
             example("/quiethours off"),
             ".",
+        )
+    if start == end:
+        return Response.say(
+            f"Quiet hours from {start:02d}:00 to {end:02d}:00 would be no hours at all: give two "
+            "different hours, like ",
+            example("/quiethours 22-7"),
+            ". Nothing changed.",
         )
     settings.quiet_start, settings.quiet_end = start, end
     held = [
@@ -220,6 +249,26 @@ async def quiethours(ctx: Context) -> Response:
         it = "it" if len(held) == 1 else "they"
         note = f"\n{which} {verb} in them, so {it} won't come while they last."
     return Response.say(f"No reminders from {start:02d}:00 to {end:02d}:00.{note}")
+
+
+_SPAN = re.compile(r"(.+?)(?:-|–|—|to|until|till)(.+)")
+
+
+def _hours(arg: str) -> tuple[int | None, int | None]:
+    """'22-7', '22:00-07:00', '10pm-7am', '22 to 7' (spaces already gone) -> (22, 7); None for
+    a side that is not a whole hour of the day."""
+    span = _SPAN.fullmatch(arg)
+    if span is None:
+        return None, None
+    return _hour(span.group(1)), _hour(span.group(2))
+
+
+def _hour(text: str) -> int | None:
+    whole = parse_int(text, 0, 23)
+    if whole is not None:
+        return whole
+    at = parse_time(text) if looks_like_time(text) else None
+    return at.hour if at is not None and at.minute == 0 else None
 
 
 async def _reminder_habit(ctx: Context, args: list[str]) -> tuple[Reminder, Habit] | None:
@@ -275,7 +324,8 @@ async def press_snooze(ctx: Context, args: list[str]) -> Response:
         return Response(notice="That reminder no longer applies.")
     reminder, habit = found
     until = ctx.now + SNOOZE
-    ctx.reminders.snooze(reminder, until)
+    # The day the reminder was for (buttons sent before it was carried: today).
+    ctx.reminders.snooze(reminder, until, _day(args, ctx) or ctx.today)
     local = until.astimezone(ctx.tz)
     text = rich("💤 I'll remind you of ", bold(habit.title), f" again at {local:%H:%M}.")
     return Response([Reply(text=text, edit=True, personal=True)], notice="Snoozed for an hour")

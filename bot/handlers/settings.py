@@ -5,10 +5,10 @@ from __future__ import annotations
 from bot.buttons import TIMEZONE, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
-from bot.messages import Button, Response, bold, code, example
+from bot.messages import Button, Response, Span, bold, code, example
 from bot.router import Router
 from core.errors import NotFound
-from core.timezones import resolve_timezone
+from core.timezones import is_fixed_offset, resolve_timezone, zone_label
 
 router = Router()
 
@@ -16,7 +16,7 @@ router = Router()
 @router.command(
     "timezone",
     "Set your time zone, so your day starts at your midnight",
-    Arg.text("zone", "An IANA name (Europe/Berlin) or a city (Tokyo)"),
+    Arg.text("zone", "An IANA name (Europe/Berlin), a city (Tokyo) or an offset (UTC+2)"),
     where=Where.PRIVATE,
     section="Settings",
 )
@@ -24,7 +24,7 @@ async def timezone(ctx: Context) -> Response:
     wanted = ctx.args.text("zone")
     if not wanted:
         return Response.say(
-            f"Your time zone is {ctx.user.settings.timezone}. Change it with ",
+            f"Your time zone is {zone_label(ctx.user.settings.timezone)}. Change it with ",
             example("/timezone Europe/Berlin"),
             " (any IANA name, or just a city such as Tokyo).",
         )
@@ -46,10 +46,21 @@ async def timezone(ctx: Context) -> Response:
 async def _set(ctx: Context, name: str, *, edit: bool = False) -> Response:
     name = await ctx.users.set_timezone(ctx.user, name)  # reminders and summary follow it
     now = ctx.now.astimezone(ctx.tz)
+    fixed: list[str | Span] = (
+        [
+            "\nThat offset stays the same all year. If your clocks change for summer, name "
+            "your city instead, for example ",
+            example("/timezone Berlin"),
+            ".",
+        ]
+        if is_fixed_offset(name)
+        else []
+    )
     return Response.say(
         "Time zone set to ",
-        bold(name),
+        bold(zone_label(name)),
         f". It is {now:%H:%M} on {now:%A} there.",
+        *fixed,
         edit=edit,
     )
 
@@ -61,7 +72,7 @@ async def pick_timezone(ctx: Context, args: list[str]) -> Response:
     except NotFound:
         return Response(notice="That time zone button no longer works.")
     response = await _set(ctx, name, edit=True)
-    response.notice = f"Time zone: {name}"
+    response.notice = f"Time zone: {zone_label(name)}"
     return response
 
 

@@ -20,6 +20,7 @@ from core.habits.schedule import WEEKDAY_NAMES
 from core.numbers import parse_int
 from core.reminders.service import looks_like_time, parse_time
 from core.reminders.timing import next_weekly
+from core.timezones import zone_label
 from core.users.service import plan_weekly_summary
 
 router = Router()
@@ -34,7 +35,10 @@ SECTION = "Reminders"
         "summary",
         "off: summaries again; leave empty for none",
         ("on", "off"),
-        invalid="Say /quiet to switch the weekly summary off, /quiet off to get it back.",
+        invalid=(
+            "Say /quiet to switch the weekly summary off, /quiet off to get it back. For hours"
+            " without reminders, say /quiethours 22-7."
+        ),
     ),
     where=Where.PRIVATE,
     section=SECTION,
@@ -88,7 +92,10 @@ async def summarytime(ctx: Context) -> Response:
 
 
 def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
-    """['sun', '18'], ['sunday', '18:00'], ['sun', '18.00'] or ['sun', '6pm'] -> (6, 18)."""
+    """['sun', '18'], ['sunday', '18:00'], ['sun', '18.00'], ['sun', '6pm'] or ['sun', '6', 'pm']
+    -> (6, 18); None for anything else; a time off the hour (18:30) is refused, saying why."""
+    if len(words) == 3:
+        words = [words[0], words[1] + words[2]]  # 'sun 6 pm'
     if len(words) != 2:
         return None
     day = next((i for i, name in enumerate(WEEKDAY_NAMES) if words[0][:3] == name.lower()), None)
@@ -113,8 +120,8 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
         day = WEEKDAY_NAMES[group.summary_weekday]
         return Response.say(
             f"The weekly summary of {group.name} comes on {day} at "
-            f"{group.summary_hour:02d}:00 ({group.timezone}). The owner or an admin can change "
-            "it, for example ",
+            f"{group.summary_hour:02d}:00 ({zone_label(group.timezone)}). The owner or an "
+            "admin can change it, for example ",
             example("/summarytime sun 18"),
             " (an hour in their time zone).",
         )
@@ -131,7 +138,7 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
     group.next_summary_at = next_weekly(*when, ZoneInfo(group.timezone), ctx.now)
     return Response.say(
         f"The weekly summary of {group.name} now comes on {WEEKDAY_NAMES[when[0]]} at "
-        f"{when[1]:02d}:00 ({group.timezone})."
+        f"{when[1]:02d}:00 ({zone_label(group.timezone)})."
     )
 
 
@@ -139,4 +146,5 @@ def _summary_when(ctx: Context) -> str:
     s = ctx.user.settings
     if not s.summary_enabled:
         return "never (it is off: /quiet off)"
-    return f"on {WEEKDAY_NAMES[s.summary_weekday]} at {s.summary_hour:02d}:00 ({s.timezone})"
+    day, zone = WEEKDAY_NAMES[s.summary_weekday], zone_label(s.timezone)
+    return f"on {day} at {s.summary_hour:02d}:00 ({zone})"

@@ -102,7 +102,7 @@ class ArchiveMixin:
         )
         for reminder in reminders:
             reminder.next_due_at = next_occurrence(
-                reminder.local_time, tz, now, reminder.weekday_mask
+                reminder.local_time, tz, now, reminder.weekday_mask, user.settings.day_start_hour
             )
             reminder.snoozed_until = None
         await self.session.flush()

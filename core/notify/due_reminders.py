@@ -2,8 +2,8 @@
 
 Both paths decide the same way: `fire` says which instants of a reminder go off now and where
 it moves next (`next_occurrence` in Python, with its DST rules), and each fired instant is
-dropped (more than an hour old), or held back (already checked in that local day, quiet hours,
-no private chat), or queued with `payload`.
+dropped (more than an hour old), or held back (already checked in that local day, a day the
+habit is not due, quiet hours, no private chat), or queued with `payload`.
 
 The row path (`Producer._reminder_rows`, SQLite's) reads every due reminder and decides in
 Python. The set-based path (PostgreSQL) sends two statements per batch and never brings a
@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import local_date
 from core.db.models import NotificationStatus
+from core.habits.schedule import ScheduleKind
 from core.reminders.timing import next_occurrence
 
 LATE_AFTER = timedelta(minutes=5)
@@ -51,23 +52,24 @@ class Times:
 
     def __init__(self, now: datetime) -> None:
         self.now = now
-        self._next: dict[tuple[dt_time, str, int], datetime] = {}
-        self._latest: dict[tuple[dt_time, str, int], datetime] = {}
+        self._next: dict[tuple[dt_time, str, int, int], datetime] = {}
+        self._latest: dict[tuple[dt_time, str, int, int], datetime] = {}
         self._when: dict[tuple[datetime, str, int], When] = {}
 
-    def next(self, at: dt_time, zone: str, mask: int) -> datetime:
+    def next(self, at: dt_time, zone: str, mask: int, day_start: int) -> datetime:
         """The reminder's next time after now."""
-        key = (at, zone, mask)
+        key = (at, zone, mask, day_start)
         if (found := self._next.get(key)) is None:
-            found = self._next[key] = next_occurrence(at, ZoneInfo(zone), self.now, mask)
+            tz = ZoneInfo(zone)
+            found = self._next[key] = next_occurrence(at, tz, self.now, mask, day_start)
         return found
 
-    def latest(self, at: dt_time, zone: str, mask: int) -> datetime:
+    def latest(self, at: dt_time, zone: str, mask: int, day_start: int) -> datetime:
         """Its first time after an hour ago (due within the hour when not after now)."""
-        key = (at, zone, mask)
+        key = (at, zone, mask, day_start)
         if (found := self._latest.get(key)) is None:
-            after = self.now - DROP_AFTER
-            found = self._latest[key] = next_occurrence(at, ZoneInfo(zone), after, mask)
+            after, tz = self.now - DROP_AFTER, ZoneInfo(zone)
+            found = self._latest[key] = next_occurrence(at, tz, after, mask, day_start)
         return found
 
     def when(self, instant: datetime, zone: str, day_start_hour: int) -> When:
@@ -82,11 +84,19 @@ class Times:
             self._when[key] = found
         return found
 
+    def for_day(self, when: When, snoozed: bool, snoozed_day: date | None) -> When:
+        """A snoozed reminder stays the reminder of the day it was snoozed on (one snoozed
+        past midnight is still the day before's); any other is its instant's day."""
+        if not snoozed or snoozed_day is None or snoozed_day == when.day:
+            return when
+        return when._replace(day=snoozed_day, day_text=snoozed_day.isoformat())
+
     def fire(
         self,
         at: dt_time,
         zone: str,
         mask: int,
+        day_start: int,
         next_due_at: datetime | None,
         snoozed_until: datetime | None,
     ) -> tuple[list[tuple[datetime, bool]], datetime | None, datetime | None]:
@@ -101,10 +111,10 @@ class Times:
             if now - next_due_at > DROP_AFTER:
                 # After downtime: the stale one is dropped, but the latest occurrence may be
                 # within the hour, and then it still goes out (late).
-                latest = self.latest(at, zone, mask)
+                latest = self.latest(at, zone, mask, day_start)
                 if latest <= now:
                     fired.append((latest, False))
-            next_due_at = self.next(at, zone, mask)
+            next_due_at = self.next(at, zone, mask, day_start)
         return fired, next_due_at, snoozed_until
 
 
@@ -113,6 +123,18 @@ def quiet_hour(start: int | None, end: int | None, hour: int) -> bool:
     if start is None or end is None or start == end:
         return False
     return start <= hour < end if start < end else hour >= start or hour < end
+
+
+def rest_day(schedule_kind: str, habit_days: int, day: date) -> bool:
+    """Whether `day` is off a chosen-weekdays habit's schedule (nothing is owed: no reminder)."""
+    return schedule_kind == ScheduleKind.WEEKDAYS.value and not habit_days & (1 << day.weekday())
+
+
+# `rest_day` in SQL, over the moved reminder `m` and its fired instant's day `f.day`.
+REST_DAY_SQL = (
+    f"m.schedule_kind = '{ScheduleKind.WEEKDAYS.value}' AND "
+    "(m.habit_days & (1 << (CAST(EXTRACT(ISODOW FROM f.day) AS INTEGER) - 1))) = 0"
+)
 
 
 def quiet_sql(start: str, end: str, hour: str) -> str:
@@ -159,7 +181,7 @@ def payload_tail(when: When, late: bool, snoozed: bool) -> str:
 DUE_SQL = text(
     """
 WITH batch AS MATERIALIZED (
-    SELECT r.id, r.local_time, r.weekday_mask, r.next_due_at, r.snoozed_until,
+    SELECT r.id, r.local_time, r.weekday_mask, r.next_due_at, r.snoozed_until, r.snoozed_day,
            s.timezone, s.day_start_hour
     FROM reminders r
     JOIN habits h ON h.id = r.habit_id
@@ -171,9 +193,10 @@ WITH batch AS MATERIALIZED (
     FOR UPDATE OF r SKIP LOCKED
 )
 SELECT local_time, timezone, weekday_mask, next_due_at, snoozed_until, day_start_hour,
-       array_agg(id) AS ids
+       snoozed_day, array_agg(id) AS ids
 FROM batch
-GROUP BY local_time, timezone, weekday_mask, next_due_at, snoozed_until, day_start_hour
+GROUP BY local_time, timezone, weekday_mask, next_due_at, snoozed_until, day_start_hour,
+         snoozed_day
 """
 )
 
@@ -190,7 +213,7 @@ WITH shapes AS (
     FROM unnest(CAST(:ids AS INTEGER[]), CAST(:shape_of AS INTEGER[])) AS b(id, shape)
         JOIN shapes v ON v.shape = b.shape, habits h
     WHERE t.id = b.id AND h.id = t.habit_id
-    RETURNING t.id, t.habit_id, h.user_id, b.shape
+    RETURNING t.id, t.habit_id, h.user_id, h.schedule_kind, h.weekday_mask AS habit_days, b.shape
 ), fired AS (
     SELECT * FROM unnest(CAST(:f_shape AS INTEGER[]), CAST(:f_at AS TIMESTAMPTZ[]),
                          CAST(:f_day AS DATE[]), CAST(:f_hour AS INTEGER[]),
@@ -202,6 +225,7 @@ WITH shapes AS (
            i.platform, i.dm_chat_id,
            CASE WHEN EXISTS (SELECT 1 FROM habit_logs l
                              WHERE l.habit_id = m.habit_id AND l.date = f.day) THEN 'checked'
+                WHEN {REST_DAY_SQL} THEN 'rest'
                 WHEN {quiet_sql("s.quiet_start", "s.quiet_end", "f.hour")} THEN 'quiet'
                 WHEN i.platform IS NULL THEN 'unreachable'
                 ELSE 'queue' END AS verdict
@@ -232,7 +256,8 @@ SELECT (SELECT count(*) FROM queued) AS queued,
        count(*) FILTER (WHERE verdict = 'queue' AND late) AS late,
        count(*) FILTER (WHERE verdict = 'checked') AS already_checked_in,
        count(*) FILTER (WHERE verdict = 'quiet') AS quiet,
-       count(*) FILTER (WHERE verdict = 'unreachable') AS unreachable
+       count(*) FILTER (WHERE verdict = 'unreachable') AS unreachable,
+       count(*) FILTER (WHERE verdict = 'rest') AS rest_day
 FROM decided
 """
 )
@@ -245,6 +270,7 @@ class Counts(NamedTuple):
     quiet: int
     unreachable: int
     dropped: int
+    rest_day: int = 0
 
 
 async def set_based_batch(
@@ -260,7 +286,7 @@ async def set_based_batch(
     `enqueued_at` is called for the outbox rows' time (the Outbox's clock reading)."""
     shapes = (await session.execute(DUE_SQL, {"now": now, "after": after, "batch": batch})).all()
     if not shapes:
-        return Counts(0, 0, 0, 0, 0, 0), 0
+        return Counts(0, 0, 0, 0, 0, 0, 0), 0
     times = Times(now)
     ids: list[int] = []
     shape_of: list[int] = []
@@ -268,17 +294,20 @@ async def set_based_batch(
     new_snoozed: list[datetime | None] = []
     fired_rows: list[tuple[Any, ...]] = []  # the non-dropped fired instants, by shape
     dropped = 0
-    for n, (at, zone, mask, next_due_at, snoozed_until, day_start, members) in enumerate(shapes, 1):
+    for n, shape in enumerate(shapes, 1):
+        at, zone, mask, next_due_at, snoozed_until, day_start, snoozed_day, members = shape
         ids += members
         shape_of += [n] * len(members)
-        fired, next_due_at, snoozed_until = times.fire(at, zone, mask, next_due_at, snoozed_until)
+        fired, next_due_at, snoozed_until = times.fire(
+            at, zone, mask, day_start, next_due_at, snoozed_until
+        )
         new_next.append(next_due_at)
         new_snoozed.append(snoozed_until)
         for instant, snoozed in fired:
             if now - instant > DROP_AFTER:
                 dropped += len(members)
                 continue
-            when = times.when(instant, zone, day_start)
+            when = times.for_day(times.when(instant, zone, day_start), snoozed, snoozed_day)
             late = now - instant > LATE_AFTER
             tail = payload_tail(when, late, snoozed)
             fired_rows.append((n, instant, when.day, when.hour, f":{when.instant}", tail, late))
@@ -293,6 +322,8 @@ async def set_based_batch(
         "status": NotificationStatus.PENDING.value,
         "now": enqueued_at(),
     }
-    queued, late, checked, quiet, unreachable = (await session.execute(PRODUCE_SQL, params)).one()
-    counts = Counts(queued, late, checked, quiet, unreachable, dropped)
+    queued, late, checked, quiet, unreachable, rest = (
+        await session.execute(PRODUCE_SQL, params)
+    ).one()
+    counts = Counts(queued, late, checked, quiet, unreachable, dropped, rest)
     return counts, (max(ids) if len(ids) == batch else 0)

@@ -34,6 +34,7 @@ from core.notify.due_reminders import (
     dedupe_key,
     payload,
     quiet_hour,
+    rest_day,
     set_based_batch,
 )
 from core.notify.outbox import NewNotification, Outbox
@@ -51,6 +52,7 @@ class ProduceReport:
     quiet: int = 0
     unreachable: int = 0  # no private chat we may write to
     counts: dict[str, int] = field(default_factory=dict)
+    rest_day: int = 0  # the habit is not due that day (Tuesday, for a mon wed fri habit)
 
 
 def in_quiet_hours(settings: UserSettings, hour: int) -> bool:
@@ -110,6 +112,7 @@ class Producer:
         report.already_checked_in += counts.already_checked_in
         report.quiet += counts.quiet
         report.unreachable += counts.unreachable
+        report.rest_day += counts.rest_day
         return last
 
     async def _reminder_rows(self, report: ProduceReport, batch: int, after: int) -> int:
@@ -128,7 +131,10 @@ class Producer:
                 Reminder.weekday_mask,
                 Reminder.next_due_at,
                 Reminder.snoozed_until,
+                Reminder.snoozed_day,
                 Habit.user_id,
+                Habit.schedule_kind,
+                Habit.weekday_mask.label("habit_days"),
                 UserSettings.timezone,
                 UserSettings.day_start_hour,
                 UserSettings.quiet_start,
@@ -150,12 +156,20 @@ class Producer:
         moved: list[tuple[int, datetime | None, datetime | None]] = []
         for row in rows:
             instants, next_due_at, snoozed_until = times.fire(
-                row.local_time, row.timezone, row.weekday_mask, row.next_due_at, row.snoozed_until
+                row.local_time,
+                row.timezone,
+                row.weekday_mask,
+                row.day_start_hour,
+                row.next_due_at,
+                row.snoozed_until,
             )
             fired += [(row, at, snoozed) for at, snoozed in instants]
             moved.append((row.id, next_due_at, snoozed_until))
         await set_reminder_times(self.session, moved)
-        whens = [times.when(at, r.timezone, r.day_start_hour) for r, at, _ in fired]
+        whens = [
+            times.for_day(times.when(at, r.timezone, r.day_start_hour), snoozed, r.snoozed_day)
+            for r, at, snoozed in fired
+        ]
         checked = await self._checked_in(
             {(r.habit_id, w.day) for (r, _, _), w in zip(fired, whens, strict=True)}
         )
@@ -165,6 +179,8 @@ class Producer:
                 report.dropped += 1
             elif (row.habit_id, when.day) in checked:
                 report.already_checked_in += 1
+            elif rest_day(row.schedule_kind, row.habit_days, when.day):
+                report.rest_day += 1
             elif quiet_hour(row.quiet_start, row.quiet_end, when.hour):
                 report.quiet += 1
             elif (identity := chats.get(row.user_id)) is None:

@@ -15,12 +15,25 @@ from core.errors import InvalidInput
 from core.reminders.timing import ALL_DAYS, next_occurrence
 
 MAX_PER_HABIT = 5
-_TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?", re.IGNORECASE)
+_TIME = re.compile(r"(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?", re.IGNORECASE)
+_NAMED = {"noon": time(12), "midday": time(12), "midnight": time(0)}
+MERIDIEMS = frozenset({"am", "pm", "a.m.", "p.m."})
+
+
+def _plain(text: str) -> str:
+    """'7 p.m.' -> '7 pm': the dotted forms as the plain ones."""
+    folded = text.strip().lower()
+    return folded.replace("a.m.", "am").replace("p.m.", "pm")
 
 
 def parse_time(text: str) -> time | None:
-    """'07:30', '7:30', '19:05', '19.05', '7pm', '7:30am' -> a time; None when it isn't one."""
-    match = _TIME.fullmatch(text.strip())
+    """'07:30', '7:30', '19:05', '19.05', '7pm', '7:30 am', '7 p.m.', 'noon', 'midnight',
+    'at 7pm' -> a time; None when it isn't one."""
+    plain = _plain(text)
+    named = _NAMED.get(plain.removeprefix("at ").strip())
+    if named is not None:
+        return named
+    match = _TIME.fullmatch(plain)
     if match is None or (match.group(2) is None and match.group(3) is None):
         return None
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
@@ -35,8 +48,11 @@ def parse_time(text: str) -> time | None:
 
 
 def looks_like_time(word: str) -> bool:
-    return bool(_TIME.fullmatch(word.strip())) and (
-        ":" in word or "." in word or word.lower()[-2:] in {"am", "pm"}
+    plain = _plain(word)
+    if plain in _NAMED:
+        return True
+    return bool(_TIME.fullmatch(plain)) and (
+        ":" in plain or "." in plain or plain[-2:] in {"am", "pm"}
     )
 
 
@@ -62,7 +78,13 @@ class ReminderService:
             habit_id=habit.id,
             local_time=at,
             weekday_mask=weekday_mask,
-            next_due_at=next_occurrence(at, ZoneInfo(user.settings.timezone), now, weekday_mask),
+            next_due_at=next_occurrence(
+                at,
+                ZoneInfo(user.settings.timezone),
+                now,
+                weekday_mask,
+                user.settings.day_start_hour,
+            ),
             created_at=now,
         )
         self.session.add(reminder)
@@ -98,21 +120,24 @@ class ReminderService:
             return None
         return reminder, habit
 
-    def snooze(self, reminder: Reminder, until: datetime) -> None:
+    def snooze(self, reminder: Reminder, until: datetime, day: date) -> None:
+        """Again at `until`, still as the reminder of `day` (the user's day it was for)."""
         reminder.snoozed_until = until
+        reminder.snoozed_day = day
 
     async def remove(self, reminder: Reminder) -> None:
         await self.session.delete(reminder)
         await self.session.flush()
 
     async def reschedule_all(self, user: User) -> int:
-        """After a time-zone change: every reminder's next time, from now, in the new zone."""
+        """After a time-zone (or day start) change: every reminder's next time, from now, in the
+        new zone."""
         tz = ZoneInfo(user.settings.timezone)
         now = self.clock.now()
         pairs = await self.for_user(user)
         for reminder, _habit in pairs:
             reminder.next_due_at = next_occurrence(
-                reminder.local_time, tz, now, reminder.weekday_mask
+                reminder.local_time, tz, now, reminder.weekday_mask, user.settings.day_start_hour
             )
             reminder.snoozed_until = None
         return len(pairs)

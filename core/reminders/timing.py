@@ -2,6 +2,10 @@
 
 A time in the spring-forward gap fires at the first valid minute after it; an ambiguous time in
 the autumn fold fires once, at its first occurrence; 07:30 stays 07:30 local all year.
+
+A reminder's weekdays are the person's days: with a day that starts at 03:00, a 01:00 reminder
+"on Monday" comes in the night after Monday (Tuesday 01:00 on the calendar), which is still
+Monday for them, the day its Done checks in.
 """
 
 from __future__ import annotations
@@ -34,14 +38,16 @@ def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
 
 
 def next_occurrence(
-    at: time, tz: ZoneInfo, after: datetime, weekday_mask: int = ALL_DAYS
+    at: time, tz: ZoneInfo, after: datetime, weekday_mask: int = ALL_DAYS, day_start_hour: int = 0
 ) -> datetime:
-    """The first instant strictly after `after` when it is `at` local time on an allowed day."""
+    """The first instant strictly after `after` when it is `at` local time on an allowed day
+    (the person's day: before `day_start_hour` it is still the day before)."""
     if not weekday_mask & ALL_DAYS:
         raise ValueError("a reminder needs at least one weekday")
     day = after.astimezone(tz).date() - timedelta(days=1)
+    owner = timedelta(days=1) if at.hour < day_start_hour else timedelta(0)
     for _ in range(16):
-        if weekday_allowed(weekday_mask, day):
+        if weekday_allowed(weekday_mask, day - owner):
             candidate = local_instant(day, at, tz)
             if candidate > after:
                 return candidate

@@ -20,7 +20,9 @@ def week_done_and_due(history: HabitHistory, monday: date, today: date) -> tuple
     away = [d for d in live if history.status(d) is None and history.is_away(d)]
     schedule = history.schedule
     if schedule.kind is ScheduleKind.WEEKLY:
-        due = min(schedule.times_per_week, len(live) - len(away)) - skipped
+        # The streaks' rule (core/habits/stats.py): at most the days left once skipped and away
+        # days are taken out. (Less the skips, a week of 3 done and a skip read "3/2".)
+        due = min(schedule.times_per_week, len(live) - len(away) - skipped)
     else:
         owed = [d for d in live if schedule.is_scheduled(d)]
         due = len(owed) - sum(1 for d in away if schedule.is_scheduled(d)) - skipped

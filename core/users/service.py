@@ -172,6 +172,8 @@ class UserService:
         if not 0 <= hour <= 6:
             raise InvalidInput("The day can start between 00:00 and 06:00.")
         user.settings.day_start_hour = hour
+        # A reminder's weekdays are the person's days, which this moves (core/reminders/timing).
+        await ReminderService(self.session, self.clock).reschedule_all(user)
 
 
 def plan_weekly_summary(settings: UserSettings, now: datetime) -> None:

@@ -123,7 +123,7 @@ async def test_help_for_one_command(console: ConsoleSession) -> None:
     assert await console.say("/help /TIMEZONE") == bot(
         "/timezone (private chat): Set your time zone, so your day starts at your midnight",
         "/timezone [ZONE]",
-        "ZONE (optional): An IANA name (Europe/Berlin) or a city (Tokyo)",
+        "ZONE (optional): An IANA name (Europe/Berlin), a city (Tokyo) or an offset (UTC+2)",
     )
     assert await console.say("/help proof") == bot(
         "/proof (group chat): Post a photo as proof (use it as the photo's caption)",

@@ -106,3 +106,15 @@ async def test_a_rest_day_cannot_be_skipped(console: ConsoleSession) -> None:
     )
     assert "Gym: 0/3 this week" in await console.say("/summary")
     assert "Skipped Gym" in await console.say("/skip gym yesterday")  # a Monday: it was due
+
+
+async def test_a_weekly_targets_skips_count_as_the_streaks_do(console: ConsoleSession) -> None:
+    """A 3x-a-week habit's week owes at most the days left once skips are taken out, as its
+    streak counts it: three done and a skip used to read "3/2" in /summary, one skip "0/2"."""
+    await console.say("/newhabit Gym 3x", "/newhabit Swim 3x")
+    for day in ("23", "25", "27"):
+        await console.say(f":time 2026-03-{day}T09:00", "/done gym")
+    await console.say(":time 2026-03-28T09:00", "/skip gym", "/skip swim")
+    out = await console.say("/summary")
+    assert "• Gym: 3/3 this week · streak 1 week" in out
+    assert "• Swim: 0/3 this week · streak 0 weeks" in out

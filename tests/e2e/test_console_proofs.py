@@ -97,6 +97,29 @@ async def test_a_photo_in_a_private_chat_explains_where_proofs_go(
     assert "Nice photo! Send a photo in your group's chat" in out
 
 
+async def test_the_board_is_the_groups_week_for_members_in_every_zone(
+    console: ConsoleSession,
+) -> None:
+    """Sunday 22:00 in the Berlin group is Monday morning for Bob in Tokyo: the board still
+    shows the group's week, with Bob's Sunday run in it, whoever asks. (Bob used to see next
+    week, with his Sunday left out, and Alice the week before, with his Monday.)"""
+    await console.say(":user Alice", "/timezone Berlin", "/newhabit Read")
+    await console.say(":user Bob", "/timezone Tokyo", "/newhabit Run")
+    await console.say(":time 2026-03-29T03:00", "/done run")  # noon on Bob's Sunday
+    await console.say(":chat group Club", ":user Alice", "/newgroup Club", ":user Bob", "/join")
+    await console.say(":time 2026-03-29T20:00")
+    board = (
+        "bot: Club · week of Mon 23 Mar\n"
+        "                    proofs  check-ins  streak\n"
+        "     Bob                 0        1/7       1\n"
+        "     Alice               0        0/7       0\n"
+        "     0 proofs this week from 2 members.\n"
+    )
+    assert await console.say("/board") == board
+    assert await console.say("/summary") == board
+    assert await console.say(":user Alice", "/board") == "(you are now Alice)\n" + board
+
+
 async def test_a_photo_captioned_with_a_command(
     console: ConsoleSession, media: LocalMediaStore, tmp_path: Path
 ) -> None:

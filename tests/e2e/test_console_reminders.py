@@ -210,3 +210,166 @@ async def test_a_time_with_a_dot_reads_as_with_a_colon(console: ConsoleSession) 
     assert await console.say("/summarytime fri 6pm") == bot(
         "Your weekly summary now comes on Fri at 18:00 (UTC)."
     )
+    assert await console.say("/summarytime sat 9 am") == bot(
+        "Your weekly summary now comes on Sat at 09:00 (UTC)."
+    )
+    # A space before am/pm, as /remind reads it; off the hour is refused (changing nothing).
+    assert (await console.say("/summarytime sun 6:30 pm")).startswith(
+        "bot: Weekly summaries come on the hour"
+    )
+    assert (await console.say("/summarytime")).startswith(
+        "bot: Your weekly summary comes on Sat at 09:00 (UTC)."
+    )
+
+
+async def test_a_reminder_snoozed_past_midnight_is_still_for_its_day(
+    console: ConsoleSession,
+) -> None:
+    """Monday's 23:30 reminder snoozed to 00:30 reminds of Monday: its Done checks in Monday,
+    and a Monday already done holds it back, whatever Tuesday holds."""
+    await alice_reads(console, "23:30")
+    await console.say(":time 2026-03-23T23:30")
+    assert await console.say(":press 2") == "(notice: Snoozed for an hour)\n" + bot(
+        "💤 I'll remind you of Read again at 00:30.", edited=True
+    )
+    assert await console.say(":time 2026-03-24T00:30") == clock("Tue 2026-03-24 00:30") + (
+        reminder("⏰ Snoozed reminder: Read")
+    )
+    assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
+        "✓ Read done yesterday. Streak 1 day.", edited=True
+    )
+    out = await console.say("/habits")
+    assert out.startswith(bot("Today · Tue 24 Mar", "1. ○ Read — streak 1 day")[:-1])
+    # Tuesday's, snoozed past midnight after Tuesday was done in the meantime: not sent.
+    await console.say(":time 2026-03-24T23:30")
+    await console.say(":press 2")
+    assert (await console.say("/done read")).startswith("bot: ✓ Read done today.")
+    assert await console.say(":time 2026-03-25T00:30") == clock("Wed 2026-03-25 00:30")
+
+
+async def test_times_as_people_say_them(console: ConsoleSession) -> None:
+    """noon, midnight, a space before pm, a.m./p.m., and an 'at' in front all read as times."""
+    await console.say("/newhabit Read", "/newhabit Look at stars")
+    said = {
+        "/remind read noon": "Read at 12:00 every day (UTC). Next: Mon 23 Mar, 12:00.",
+        "/remind read midnight": "Read at 00:00 every day (UTC). Next: Tue 24 Mar, 00:00.",
+        "/remind read 7:30 pm": "Read at 19:30 every day (UTC). Next: Mon 23 Mar, 19:30.",
+        "/remind read at 6 a.m. weekdays": (
+            "Read at 06:00 Mon, Tue, Wed, Thu, Fri (UTC). Next: Tue 24 Mar, 06:00."
+        ),
+        "/remind look at stars at 10 pm": (
+            "Look at stars at 22:00 every day (UTC). Next: Mon 23 Mar, 22:00."
+        ),
+    }
+    for typed, told in said.items():
+        assert await console.say(typed) == bot(f"I'll remind you of {told}"), typed
+    assert (await console.say("/remind read 13 pm")).startswith(
+        bot("13 pm is not a time of day. Use HH:MM, like 07:30 or 19:00.")[:-1]
+    )
+    assert await console.say("/reminders") == bot(
+        "Your reminders (UTC)",
+        "1. 00:00 every day · Read",
+        "2. 06:00 Mon, Tue, Wed, Thu, Fri · Read",
+        "3. 12:00 every day · Read",
+        "4. 19:30 every day · Read",
+        "5. 22:00 every day · Look at stars",
+        "Remove one with /unremind N.",
+    )
+
+
+async def test_quiet_hours_as_people_write_them(console: ConsoleSession) -> None:
+    for typed in ("22:00-07:00", "10pm-7am", "10 pm - 7 am", "22 to 7"):
+        await console.say("/quiethours off")
+        assert await console.say(f"/quiethours {typed}") == bot(
+            "No reminders from 22:00 to 07:00."
+        ), typed
+    # The same hour twice would be no quiet hours at all: refused, and nothing changes.
+    assert await console.say("/quiethours 7-7") == bot(
+        "Quiet hours from 07:00 to 07:00 would be no hours at all: give two different hours,"
+        " like /quiethours 22-7. Nothing changed."
+    )
+    assert (await console.say("/quiethours")).startswith("bot: Quiet hours: 22:00–07:00.")
+
+
+async def test_no_reminder_on_a_day_the_habit_is_not_due(console: ConsoleSession) -> None:
+    """A mon wed fri habit's reminder used to come on Tuesday too, with a Skip button that was
+    then refused (nothing is owed that day)."""
+    await console.say(":user Alice", "/newhabit Run mon wed fri")
+    assert await console.say("/remind run 07:00") == bot(
+        "I'll remind you of Run at 07:00 Mon, Wed, Fri (UTC). Next: Wed 25 Mar, 07:00."
+    )
+    assert await console.say("/remind run 06:30 mon tue") == bot(
+        "I'll remind you of Run at 06:30 Mon (UTC). Next: Mon 30 Mar, 06:30."
+    )
+    assert await console.say("/remind run 06:00 tue thu") == bot(
+        "Run is due on Mon, Wed, Fri, so a reminder on Tue, Thu would never come. Name some of"
+        " its days, or none for all of them."
+    )
+    assert await console.say("/reminders") == bot(
+        "Your reminders (UTC)",
+        "1. 06:30 Mon · Run",
+        "2. 07:00 Mon, Wed, Fri · Run",
+        "Remove one with /unremind N.",
+    )
+    assert await console.say(":time 2026-03-24T07:00") == clock("Tue 2026-03-24 07:00")
+    assert await console.say(":time 2026-03-25T07:00") == clock("Wed 2026-03-25 07:00") + (
+        reminder("⏰ Time for Run")
+    )
+    # The habit's days decide when it comes: made daily, Thursday's comes too.
+    await console.say("/edithabit run schedule daily")
+    assert await console.say(":time 2026-03-26T07:00") == clock("Thu 2026-03-26 07:00") + (
+        reminder("⏰ Time for Run")
+    )
+
+
+async def test_a_night_owls_weekdays_are_their_days(console: ConsoleSession) -> None:
+    """With a day starting at 03:00, 01:00 belongs to the day before: a mon wed fri habit's
+    01:00 reminder comes in the nights after Mon, Wed and Fri (it used to come in the night
+    after Sunday, a rest day, and check that day in), and its Done checks in that day."""
+    await console.say(":user Alice", "/daystart 3", "/newhabit Run mon wed fri")
+    assert await console.say("/remind run 01:00") == bot(
+        "I'll remind you of Run at 01:00 Mon, Wed, Fri (UTC). Next: Tue 24 Mar, 01:00."
+    )
+    assert await console.say(":time 2026-03-24T01:00") == clock("Tue 2026-03-24 01:00") + (
+        reminder("⏰ Time for Run")
+    )
+    assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
+        "✓ Run done today. Streak 1 day.", edited=True
+    )
+    assert await console.say(":time 2026-03-25T01:00") == clock("Wed 2026-03-25 01:00")
+    assert await console.say(":time 2026-03-26T01:00") == clock("Thu 2026-03-26 01:00") + (
+        reminder("⏰ Time for Run")
+    )
+    # Back to midnight: 01:00 is the calendar day's again, so Friday's comes on Friday.
+    await console.say("/daystart 0")
+    assert await console.say(":time 2026-03-27T00:59") == clock("Fri 2026-03-27 00:59")
+    assert await console.say(":time 2026-03-27T01:00") == clock("Fri 2026-03-27 01:00") + (
+        reminder("⏰ Time for Run")
+    )
+
+
+async def test_quiet_with_hours_points_to_quiethours(console: ConsoleSession) -> None:
+    """/quiet is the weekly summary's switch; someone after quiet hours is told the command."""
+    assert await console.say("/quiet 22-7") == bot(
+        "Say /quiet to switch the weekly summary off, /quiet off to get it back. For hours"
+        " without reminders, say /quiethours 22-7."
+    )
+    assert (await console.say("/summarytime")).startswith(
+        "bot: Your weekly summary comes on Sun at 18:00 (UTC)."
+    )
+
+
+async def test_reminder_days_as_people_say_them(console: ConsoleSession) -> None:
+    """'on weekdays' (as /newhabit reads it), 'every tuesday and thursday', 'on mondays'."""
+    await console.say("/newhabit Read")
+    said = {
+        "/remind read 06:00 on weekdays": "06:00 Mon, Tue, Wed, Thu, Fri (UTC). Next: Tue 24",
+        "/remind read 18:00 on mondays": "18:00 Mon (UTC). Next: Mon 23",
+        "/remind read 7pm every tuesday and thursday": "19:00 Tue, Thu (UTC). Next: Tue 24",
+        "/remind read 21:30 mondays, fridays": "21:30 Mon, Fri (UTC). Next: Mon 23",
+    }
+    for typed, told in said.items():
+        assert (await console.say(typed)).startswith(f"bot: I'll remind you of Read at {told}")
+    assert await console.say("/remind read 9pm on") == bot(
+        "After the time, name the days, for example mon wed fri, weekdays or weekends."
+    )

@@ -72,6 +72,62 @@ async def test_timezone_nonsense_gets_no_suggestions(console: ConsoleSession) ->
     assert (await console.say("/timezone")).startswith("bot: Your time zone is UTC.")
 
 
+async def test_timezone_as_an_offset(console: ConsoleSession) -> None:
+    # IANA's Etc/GMT+5 is UTC-5: "GMT-5" used to be offered Etc/GMT-5, ten hours off.
+    assert await console.say("/timezone GMT-5") == bot(
+        "Time zone set to UTC-5. It is 04:00 on Monday there.",
+        "That offset stays the same all year. If your clocks change for summer, name your"
+        " city instead, for example /timezone Berlin.",
+    )
+    assert (await console.say("/timezone")).startswith("bot: Your time zone is UTC-5.")
+    assert (await console.say("/timezone utc +2")).startswith(
+        bot("Time zone set to UTC+2. It is 11:00 on Monday there.")[:-1]
+    )
+    await console.say("/newhabit Read")
+    assert await console.say("/remind read 07:00") == bot(
+        "I'll remind you of Read at 07:00 every day (UTC+2). Next: Tue 24 Mar, 07:00."
+    )
+    assert await console.say(":time 2026-03-24T05:00") == (
+        "(clock: Tue 2026-03-24 05:00 UTC)\n(message for you)\n"
+        + bot("⏰ Time for Read", "[1] ✓ Done  [2] 💤 1 hour  [3] Skip today")
+    )
+    # No fixed zone has half an hour: the places on that offset come as buttons.
+    assert await console.say("/timezone +05:30") == bot(
+        "UTC+05:30 is not a whole hour, so name the place. Did you mean one of these?",
+        "[1] Asia/Calcutta",
+        "[2] Asia/Colombo",
+        "[3] Asia/Kolkata",
+    )
+    assert (await console.say("/timezone")).startswith("bot: Your time zone is UTC+2.")
+    assert await console.say("/timezone UTC+15") == bot(
+        "UTC+15 is not an offset any place uses. Try a name like Europe/Berlin or a city like"
+        " Tokyo."
+    )
+    assert await console.say("/timezone Etc/GMT-5") == bot(
+        "Time zone set to UTC+5. It is 10:00 on Tuesday there.",
+        "That offset stays the same all year. If your clocks change for summer, name your"
+        " city instead, for example /timezone Berlin.",
+    )
+
+
+async def test_timezone_abbreviations_offer_places(console: ConsoleSession) -> None:
+    """EST or CET name a clock, not a place (and not when its summer time starts): the places
+    that keep it come as buttons, and nothing changes until one is pressed."""
+    assert await console.say("/timezone EST") == bot(
+        "EST is a clock several places keep; I go by the place, so summer time comes right."
+        " Did you mean one of these?",
+        "[1] America/New_York",
+        "[2] America/Toronto",
+        "[3] America/Panama",
+    )
+    assert (await console.say("/timezone")).startswith("bot: Your time zone is UTC.")
+    await console.say("/timezone cet")
+    assert console.buttons[:2] == ["Europe/Berlin", "Europe/Paris"]
+    assert await console.say(":press 1") == "(notice: Time zone: Europe/Berlin)\n" + bot(
+        "Time zone set to Europe/Berlin. It is 10:00 on Monday there.", edited=True
+    )
+
+
 async def test_timezone_moves_the_users_today(console: ConsoleSession) -> None:
     await console.say(":time 2026-03-23T23:30", "/newhabit Read")
     assert (await console.say("/habits")).startswith("bot: Today · Mon 23 Mar\n")

@@ -2,11 +2,12 @@
 
 On PostgreSQL `Producer.reminders` is set-based (two statements a batch, the payload and the
 dedupe key made in SQL); `set_based=False` runs the row path SQLite uses. Over a random mix of
-people (time zones with DST changes, day starts, quiet hours, check-ins, snoozes, downtime,
-weekday masks, archived habits, unreachable, banned and other-platform people, a dedupe key
-already queued, a reminder locked by another transaction) both must leave the same outbox rows,
-byte for byte (ids, raw payload text), the same reminder times and the same report. Also: the
-SQL form of the quiet-hours rule equals `quiet_hour`, and the statements per batch.
+people (time zones with DST changes, day starts, quiet hours, check-ins, snoozes (some for the
+day before), downtime, weekday masks, habits due on chosen weekdays only, archived habits,
+unreachable, banned and other-platform people, a dedupe key already queued, a reminder locked
+by another transaction) both must leave the same outbox rows, byte for byte (ids, raw payload
+text), the same reminder times and the same report. Also: the SQL form of the quiet-hours rule
+equals `quiet_hour`, and the statements per batch.
 """
 
 from __future__ import annotations
@@ -85,12 +86,16 @@ async def build(session: AsyncSession, now: datetime, seed: int, people: int = 6
                 )
             )
         for h in range(rng.choice((1, 2))):
+            kind = rng.choice(("daily", "daily", "weekdays", "weekly"))
             habit = Habit(
                 user_id=user.id,
                 title=f"H{n}.{h}",
                 start_date=date(2026, 1, 1),
                 created_at=now,
                 archived_at=now if rng.random() < 0.05 else None,
+                schedule_kind=kind,
+                weekday_mask=rng.randrange(1, 128) if kind == "weekdays" else 0,
+                times_per_week=3 if kind == "weekly" else 7,
             )
             session.add(habit)
             await session.flush()
@@ -108,6 +113,7 @@ async def build(session: AsyncSession, now: datetime, seed: int, people: int = 6
                         weekday_mask=mask,
                         next_due_at=moment(rng, now),
                         snoozed_until=moment(rng, now) if rng.random() < 0.3 else None,
+                        snoozed_day=rng.choice((None, now.date(), now.date() - timedelta(days=1))),
                         created_at=now,
                     )
                 )
@@ -210,6 +216,7 @@ async def test_set_based_and_row_paths_leave_the_same_rows(
     report = ProduceReport(*reference[0])
     # The mix really exercises every decision.
     assert min(report.queued, report.already_checked_in, report.quiet, report.unreachable) > 0
+    assert report.rest_day > 0
     assert report.dropped > 0 and report.late > 0
     outbox, _ = reference[1]
     assert any('"snoozed": true' in row.payload for row in outbox)

@@ -140,6 +140,9 @@ class Reminder(Base):
     weekday_mask: Mapped[int] = mapped_column(Integer, default=127)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The user's day the snoozed reminder is for (read only while snoozed_until is set): a
+    # reminder of Monday snoozed past midnight is still Monday's.
+    snoozed_day: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     habit: Mapped[Habit] = relationship(back_populates="reminders")
