@@ -236,6 +236,8 @@ class HabitLinkBot:
             response = await _mark_handled(uow, request, response)
             await uow.commit()
         self.albums.said(request, response)
+        for ended in uow.ended_flows:  # the person was erased: their flows in every chat end
+            await self.flows.clear(ended)
         if ctx.flow_changed or not cached:
             state = ctx.next_flow if ctx.flow_changed else flow
             if state is None:

@@ -32,6 +32,7 @@ from core.counters import DailyCounters
 from core.db.engine import Database
 from core.db.models import User
 from core.errors import StorageConflict, StorageError
+from core.flows.base import FlowKey
 from core.flows.durable import FlowRecords
 from core.groups.service import GroupService
 from core.habits.service import HabitService
@@ -78,6 +79,8 @@ class UnitOfWork:
         self._session = db.session()
         # Proof image keys whose rows this unit deletes; files go after the commit.
         self.discarded: set[str] = set()
+        # Flows ended by erasing their person (`erase`): a cache of flows forgets them too.
+        self.ended_flows: list[FlowKey] = []
         # Keys of files this unit stored for proofs not committed yet: should the unit end
         # without committing them, the files no proof uses are deleted (`_drop_stored`).
         self.stored: set[str] = set()
@@ -249,8 +252,9 @@ class UnitOfWork:
 
     async def erase(self, user_id: int) -> None:
         """Erase the person and everything only theirs (core.accounts.erase)."""
-        from core.accounts.erase import erase_user
+        from core.accounts.erase import end_flows, erase_user
 
+        self.ended_flows += await end_flows(self._session, user_id)
         self.discarded |= await erase_user(self._session, self.clock, user_id)
 
     def producer(self, platforms: Iterable[str]) -> Producer:

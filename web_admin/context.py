@@ -158,7 +158,8 @@ BAD_TOKEN = (
     "with your refresh token, or sign in again."
 )
 SIGNED_OUT = (
-    "This sign-in has ended: the account was deleted or its password changed. Sign in again."
+    "This sign-in has ended: the account was deleted, its password changed, or it was joined "
+    "into another profile with /link. Sign in again."
 )
 
 
@@ -176,7 +177,8 @@ async def current_user(
         raise ApiError(401, BAD_TOKEN, headers=challenge) from None
     user = await unit.users.get(claims.user_id)
     if user is None or not claims.matches(user.id, user.password_hash):
-        # deleted, its id now another account's (SQLite reuses ids), or a new password since
+        # deleted, merged into another profile by /link, its id now another account's (SQLite
+        # reuses ids), or a new password since
         raise ApiError(401, SIGNED_OUT, headers=challenge)
     if user.banned_at is not None:
         raise ApiError(403, BANNED)

@@ -8,7 +8,7 @@ import logging
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from bot.handlers.link import moved_parts, refusal_text
+from bot.handlers.link import dropped_parts, moved_parts, refusal_text
 from core.accounts.service import clean_display_name
 from core.db.models import User
 from core.errors import InvalidField, InvalidInput, NotFound
@@ -56,6 +56,11 @@ class LinkCode(BaseModel):
 class Linked(BaseModel):
     user: UserOut
     moved: list[str]
+    dropped: list[str] = Field(
+        description="What could not come along, as /link says it: likes of your own learnings, "
+        "trusts between the two accounts, the other account's email when both had one (it no "
+        "longer signs in)"
+    )
     tokens: TokenPair = Field(description="Sign-in for the joined profile; use these from now on")
 
 
@@ -143,6 +148,7 @@ async def link(body: LinkBody, user: CurrentUser, unit: UnitDep) -> Linked:
     return Linked(
         user=user_out(survivor, await identities_of(unit, survivor)),
         moved=moved_parts(outcome.report),
+        dropped=dropped_parts(outcome.report),
         tokens=await token_pair(unit, survivor),
     )
 

@@ -16,6 +16,7 @@ from bot.router import Router
 from core.db.models import Identity, User
 from core.numbers import parse_int
 from core.users.links import (
+    CODE_LENGTH,
     CODE_LIFETIME,
     MAX_WRONG,
     WRONG_WINDOW,
@@ -169,6 +170,12 @@ def refusal_text(refused: Refused, here: str) -> str:
                 f"({left} more wrong {'code' if left == 1 else 'codes'} within {window} "
                 "and linking pauses for a while)."
             )
+        case Refusal.MALFORMED:
+            return (
+                f"That isn't a link code: a link code has {CODE_LENGTH} letters and digits "
+                "(never 0, O, 1, I or L), as /link showed it on your other account. Check it "
+                "and send /link CODE again; this one did not count as a wrong code."
+            )
         case Refusal.EXPIRED:
             return (
                 f"That code has expired: codes work for {minutes(CODE_LIFETIME)}, and only the "
@@ -277,6 +284,11 @@ def combined_parts(report: MergeReport) -> list[str]:
 
 def dropped_parts(report: MergeReport) -> list[str]:
     parts = []
+    if report.email_dropped:
+        parts.append(
+            f"the web sign-in {report.email_dropped} (a profile has one web account, and this "
+            "one keeps its own email and password)"
+        )
     if report.own_likes_dropped:
         parts.append(
             f"{plural(report.own_likes_dropped, 'like')} of your own learnings "

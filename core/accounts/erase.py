@@ -2,9 +2,13 @@
 
 Their habits (check-ins, reminders), identities, settings, proofs, messages and learnings, likes,
 trusts (both ways), link and reset codes, sign-ins and queued notifications go with the user row
-(the foreign keys cascade). Shared things stay: a group they owned passes to its longest-standing
-admin (else member), or closes when they were its only member; the like counts of learnings they
-liked are counted again without them; tools they wrote stay in the toolbox without an author.
+(the foreign keys cascade); where their identities are in a guided flow (flow_states, keyed by
+platform and external id, so no foreign key reaches it) goes too, so the next message of a
+fresh start never answers the erased profile's question with its half-typed answers
+(`end_flows`; the unit of work keeps their keys, and the dispatcher clears them from its cache).
+Shared things stay: a group they owned passes to its longest-standing admin (else member), or
+closes when they were its only member; the like counts of learnings they liked are counted again
+without them; tools they wrote stay in the toolbox without an author.
 Proof images are content-addressed and may be shared: `erase_user` returns the keys of the proofs it
 deletes, and the unit of work deletes the files no other proof uses after the commit
 (core.media.discard).
@@ -12,14 +16,50 @@ deletes, and the unit of work deletes the files no other proof uses after the co
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from core.db.models import Group, GroupMember, GroupRole, Message, MessageLike, Proof, User
+from core.db.models import (
+    FlowRecord,
+    Group,
+    GroupMember,
+    GroupRole,
+    Identity,
+    Message,
+    MessageLike,
+    Proof,
+    User,
+)
+from core.flows.base import FlowKey
 from core.media.discard import proof_keys
 
 NO_SYNC = {"synchronize_session": False}
+
+
+async def end_flows(session: AsyncSession, user_id: int) -> list[FlowKey]:
+    """Delete the guided flows the person's identities are in, in any chat; their keys, for
+    the caller to clear from the flow cache after the commit."""
+    identities = (
+        await session.execute(
+            select(Identity.platform, Identity.external_id).where(Identity.user_id == user_id)
+        )
+    ).all()
+    if not identities:
+        return []
+    mine = or_(
+        *(
+            and_(FlowRecord.platform == platform, FlowRecord.user_id == external)
+            for platform, external in identities
+        )
+    )
+    rows = await session.execute(
+        select(FlowRecord.platform, FlowRecord.chat_id, FlowRecord.user_id).where(mine)
+    )
+    keys = [FlowKey(platform, chat, user) for platform, chat, user in rows]
+    if keys:
+        await session.execute(delete(FlowRecord).where(mine).execution_options(**NO_SYNC))
+    return keys
 
 
 async def erase_user(session: AsyncSession, clock: Clock, user_id: int) -> set[str]:

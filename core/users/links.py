@@ -12,6 +12,8 @@ it makes codes and types them through the API, where the signed-in request is th
 Codes are 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L), work once and for
 15 minutes; a newer code replaces older ones. Guessing is slowed down: after 5 wrong codes
 within 10 minutes a user's tries are refused until the oldest of those five is 10 minutes old.
+Text that cannot be a code at all (another length, a letter codes never have) is refused as
+MALFORMED without counting as a wrong code: it is a typo, not a guess, and no code could match.
 """
 
 from __future__ import annotations
@@ -50,9 +52,15 @@ def normalise_code(text: str) -> str:
     return "".join(text.split()).replace("-", "").upper()
 
 
+def well_formed(code: str) -> bool:
+    """Could this normalised text be a code: its length, only the alphabet's characters?"""
+    return len(code) == CODE_LENGTH and all(c in ALPHABET for c in code)
+
+
 class Refusal(StrEnum):
     PAUSED = "paused"  # too many wrong codes lately
     UNKNOWN = "unknown"  # no such code
+    MALFORMED = "malformed"  # not the shape of a code (a typo): not counted as a wrong code
     EXPIRED = "expired"  # too old, or replaced by a newer one
     USED = "used"
     OWN_CODE = "own_code"  # made by the very identity that typed it
@@ -143,9 +151,10 @@ class LinkService:
         wait = await self.pause(user_id)
         if wait:
             return Refused(Refusal.PAUSED, tries_left=0, wait=wait)
-        found = await self.session.scalar(
-            select(LinkCode).where(LinkCode.code == normalise_code(text))
-        )
+        typed = normalise_code(text)
+        if not well_formed(typed):
+            return Refused(Refusal.MALFORMED)
+        found = await self.session.scalar(select(LinkCode).where(LinkCode.code == typed))
         if found is None:
             return await self._wrong(user_id)
         refused = self._refusal(found, user_id, identity_id, now)

@@ -24,7 +24,8 @@ The rules, table by table:
 - settings stay the survivor's, except the time zone: when the survivor's is still the default
   and the absorbed user's is not, the survivor takes it.
 - the profile stays the survivor's (display name included); an email and password, a photo and
-  lifebook entries the survivor lacks are taken over; admin if either was.
+  lifebook entries the survivor lacks are taken over; admin if either was. When both had an
+  email, the survivor's stays and the absorbed one no longer signs in (the report says so).
 - reminders are planned again in the survivor's time zone when it differs from the one they were
   planned in (moved from a user in another zone, or the survivor took a zone).
 - the absorbed user's unused link codes, wrong link tries and password-reset codes are deleted
@@ -410,6 +411,8 @@ class MergeService:
             )
             values.update(email=theirs["email"], password_hash=theirs["password_hash"])
             report.profile_taken.append("email")
+        elif theirs["email"] is not None and theirs["email"] != mine["email"]:
+            report.email_dropped = theirs["email"]  # one sign-in per profile: the survivor's
         if mine["photo_url"] is None and theirs["photo_url"] is not None:
             values["photo_url"] = theirs["photo_url"]
             report.profile_taken.append("photo")

@@ -46,6 +46,8 @@ class MergeReport:
     tools: int = 0
     timezone_taken: str | None = None
     profile_taken: list[str] = field(default_factory=list)  # "email", "photo", "lifebook", ...
+    # the absorbed user's email when the survivor had its own: that address signs in no more
+    email_dropped: str | None = None
     reminders_replanned: int = 0  # planned again in the survivor's time zone
     other: dict[str, int] = field(default_factory=dict)  # "table.column" -> rows moved as is
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from core.db.engine import Database
-from core.db.models import Group, User
+from core.db.models import FlowRecord, Group, User
 from tests.support.console import ConsoleSession
 
 
@@ -43,4 +43,25 @@ async def test_deleteme_asks_twice_then_erases(console: ConsoleSession, database
         owner = await session.get(User, group.owner_id)
         assert names == ["Mia"] and owner is not None and owner.display_name == "Mia"
         assert await session.scalar(select(func.count()).select_from(User)) == 1
+    assert "no habits" in (await console.say("/habits")).lower()
+
+
+async def test_deleteme_ends_the_guided_flows_under_way(
+    console: ConsoleSession, database: Database
+) -> None:
+    """Erased mid-/newhabit: the next message starts afresh, as the erasure says, instead of
+    answering the erased profile's question (with its half-typed title still kept). No flow of
+    the person is left in the database either (another chat's, read after a restart)."""
+    await console.say(":chat group Runners", "/newhabit")  # a flow in the group chat too
+    await console.say(":chat dm", "/newhabit", "Secret morning ritual")  # at step 2/8 in the DM
+    await console.say("/deleteme", ":press 1")
+    assert "Your profile is erased" in await console.say(":press 1")
+    async with database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(FlowRecord)) == 0
+    assert await console.say("Every day") == (
+        "bot: Send /help to see what I can do, or /habits for today's list.\n"
+    )
+    assert "no habits" in (await console.say("/habits")).lower()
+    # The group chat's flow ended too: a reply there is no answer to its first question.
+    assert await console.say(":chat group Runners", "Read") == "(group chat Runners)\n"
     assert "no habits" in (await console.say("/habits")).lower()

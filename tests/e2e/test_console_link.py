@@ -265,7 +265,7 @@ async def test_five_wrong_codes_pause_linking(
     code = await new_code(console, "Alice")
     await console.say(":user Bob")
     for left in (4, 3, 2, 1):
-        out = await console.say("/link WRONG234")
+        out = await console.say("/link WRNG2345")
         assert out == said(UNKNOWN.format(left=left, codes="code" if left == 1 else "codes"))
         clock.advance(timedelta(minutes=1))
     assert await console.say("/link 2345ABCD") == said(
@@ -278,11 +278,29 @@ async def test_five_wrong_codes_pause_linking(
     clock.advance(timedelta(minutes=5, seconds=30))
     assert await console.say(f"/link {code}") == said(paused + "try again in 1 minute.")
     # Somebody else is not paused.
-    assert "4 more wrong codes" in await console.say(":user Carol", "/link WRONG234")
+    assert "4 more wrong codes" in await console.say(":user Carol", "/link WRNG2345")
     clock.advance(timedelta(seconds=30))  # the first wrong code is 10 minutes old
     assert (await console.say(":user Bob", f"/link {code}", ":press 1")).startswith(
         "(you are now Bob)\nbot: Join the Console account of Alice"
     )
+
+
+async def test_text_that_cannot_be_a_code_says_so_and_is_no_wrong_try(
+    console: ConsoleSession,
+) -> None:
+    """Half a code, a code with extra words, a letter codes never have (O, 0, 1, I, L): a typo,
+    which can match no code, so it says what a code looks like and costs none of the 5 tries."""
+    code = await new_code(console, "Alice")
+    await console.say(":user Bob")
+    malformed = said(
+        "That isn't a link code: a link code has 8 letters and digits (never 0, O, 1, I or L), "
+        "as /link showed it on your other account. Check it and send /link CODE again; this "
+        "one did not count as a wrong code."
+    )
+    for typo in (code[:4], f"{code} please", "WRONGCODE", "K7PM0QXT", "LINKCODE"):
+        assert await console.say(f"/link {typo}") == malformed, typo
+    assert await console.say("/link WRNG2345") == said(UNKNOWN.format(left=4, codes="codes"))
+    assert (await console.say(f"/link {code}")).startswith("bot: Join the Console account of")
 
 
 async def test_a_pause_ends_and_the_count_starts_over(
@@ -290,10 +308,10 @@ async def test_a_pause_ends_and_the_count_starts_over(
 ) -> None:
     await console.say(":user Bob")
     for _ in range(5):
-        await console.say("/link WRONG234")
-    assert "try again in 10 minutes" in await console.say("/link WRONG234")
+        await console.say("/link WRNG2345")
+    assert "try again in 10 minutes" in await console.say("/link WRNG2345")
     clock.advance(timedelta(minutes=10))
-    assert await console.say("/link WRONG234") == said(UNKNOWN.format(left=4, codes="codes"))
+    assert await console.say("/link WRNG2345") == said(UNKNOWN.format(left=4, codes="codes"))
 
 
 # --- where -------------------------------------------------------------------------------
@@ -314,7 +332,7 @@ async def test_codes_stay_out_of_group_chats(console: ConsoleSession) -> None:
     # A wrong code in a group says the same, and counts nothing.
     await console.say(":chat group Runners")
     for _ in range(6):
-        assert "Please link in a private chat" in await console.say("/link WRONG234")
+        assert "Please link in a private chat" in await console.say("/link WRNG2345")
     code = await new_code(console, "Al")
     assert "Linked!" in await console.say(":user Bob", ":chat dm", f"/link {code}", ":press 1")
 

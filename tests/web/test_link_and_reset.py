@@ -15,6 +15,12 @@ from tests.web.conftest import PASSWORD, Person, sign_up
 CODE = re.compile(r"code: ([A-Z0-9]{8,10})")
 
 
+def code_in(shown: str) -> str:
+    found = CODE.search(shown)
+    assert found, shown
+    return found.group(1)
+
+
 async def test_chat_code_brings_the_chat_account_into_the_web_account(
     api: httpx.AsyncClient, ada: Person, console: ConsoleSession
 ) -> None:
@@ -48,7 +54,9 @@ async def test_web_code_brings_the_web_account_into_the_chat_profile(
     assert "Linked!" in answer and "web account" in answer
     # The chat account typed the code and is kept; the web account's email and password moved
     # over, so the old access token (of the account given up) no longer works, a new login does.
-    assert (await ada.get("/api/v1/me")).status_code == 401
+    ended = await ada.get("/api/v1/me")
+    assert ended.status_code == 401
+    assert "joined into another profile with /link" in ended.json()["detail"]
     login = await api.post("/api/v1/auth/login", json={"email": ada.email, "password": PASSWORD})
     assert login.status_code == 200
     fresh = Person(api, login.json(), ada.email)
@@ -58,14 +66,66 @@ async def test_web_code_brings_the_web_account_into_the_chat_profile(
     assert [h["title"] for h in habits] == ["Stretch"]
 
 
+async def test_a_second_web_account_joined_in_says_its_sign_in_is_dropped(
+    api: httpx.AsyncClient, ada: Person, console: ConsoleSession
+) -> None:
+    """A profile has one web account: joining a second one keeps the profile's email, and the
+    reply says the other address no longer signs in (it used to vanish without a word)."""
+    code = (await ada.post("/api/v1/me/link-code")).json()["code"]
+    assert "Linked!" in await console.say(f"/link {code}", ":press 1")
+    bea = await sign_up(api, "Bea")
+    code = (await bea.post("/api/v1/me/link-code")).json()["code"]
+    answer = await console.say(f"/link {code}", ":press 1")
+    assert (
+        "\n     Dropped: the web sign-in bea@example.com (a profile has one web account, and this "
+        "one keeps its own email and password).\n"
+    ) in answer, answer
+    refused = await api.post("/api/v1/auth/login", json={"email": bea.email, "password": PASSWORD})
+    assert refused.status_code == 401
+    kept = await api.post("/api/v1/auth/login", json={"email": ada.email, "password": PASSWORD})
+    assert kept.status_code == 200
+
+
+async def test_the_api_says_which_sign_in_a_link_dropped(
+    api: httpx.AsyncClient, ada: Person, console: ConsoleSession
+) -> None:
+    """The web account types the code of a chat profile that has its own email: the web account
+    keeps its sign-in, and the answer's `dropped` names the address that no longer signs in."""
+    bea = await sign_up(api, "Bea")
+    code = (await bea.post("/api/v1/me/link-code")).json()["code"]
+    assert "Linked!" in await console.say(f"/link {code}", ":press 1")  # the chat has bea's email
+    code = code_in(await console.say("/link"))
+    linked = await ada.post("/api/v1/me/link", json={"code": code})
+    assert linked.status_code == 200, linked.text
+    assert linked.json()["dropped"] == [
+        "the web sign-in bea@example.com (a profile has one web account, and this one keeps its "
+        "own email and password)"
+    ]
+    assert linked.json()["user"]["email"] == ada.email
+
+
 async def test_wrong_link_code_is_a_field_error_and_counts(ada: Person) -> None:
     for left in (4, 3, 2, 1):
-        answer = await ada.post("/api/v1/me/link", json={"code": "WRONGCODE"})
+        answer = await ada.post("/api/v1/me/link", json={"code": "WRNGC2DE"})
         assert answer.status_code == 422
         assert answer.json()["errors"][0]["field"] == "code"
         assert f"{left} more wrong" in answer.json()["detail"]
-    paused = await ada.post("/api/v1/me/link", json={"code": "WRONGCODE"})
+    paused = await ada.post("/api/v1/me/link", json={"code": "WRNGC2DE"})
     assert paused.status_code == 429 and int(paused.headers["retry-after"]) > 0
+
+
+async def test_text_that_cannot_be_a_code_is_a_field_error_that_does_not_count(
+    ada: Person,
+) -> None:
+    """A typo (too short, too long, a letter codes never have) can match no code: it says what a
+    code looks like and leaves all five tries."""
+    for typo in ("WRONG234", "ABCD", "WRNG0DE1", "K7PM-4QXT-Z"):
+        answer = await ada.post("/api/v1/me/link", json={"code": typo})
+        assert answer.status_code == 422, typo
+        assert answer.json()["errors"][0]["field"] == "code"
+        assert answer.json()["detail"].startswith("That isn't a link code: a link code has 8 ")
+    answer = await ada.post("/api/v1/me/link", json={"code": "WRNGC2DE"})
+    assert "4 more wrong codes" in answer.json()["detail"]
 
 
 async def linked_person(api: httpx.AsyncClient, ada: Person, console: ConsoleSession) -> None:
