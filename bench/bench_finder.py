@@ -33,7 +33,7 @@ from bench.common import (
 )
 from core.db.models import Tool
 from core.finder.ranker import OfflineRanker, Ranked, substring_rank
-from core.toolbox.spec import load_seed
+from core.toolbox.service import seed_rows
 
 NAME = "bench_finder"
 EVAL_FILE = Path(__file__).with_name("finder_eval.json")
@@ -56,20 +56,7 @@ def load_cases(path: Path = EVAL_FILE) -> list[Case]:
 
 def seed_tools() -> list[Tool]:
     """The seed Toolbox as unsaved rows, ids in file order (the ranker reads nothing else)."""
-    now = datetime.now(UTC)
-    return [
-        Tool(
-            id=i,
-            slug=s.slug,
-            title=s.title,
-            description=s.summary,
-            keywords=list(s.keywords),
-            problems=list(s.problems),
-            steps=list(s.steps),
-            updated_at=now,
-        )
-        for i, s in enumerate(load_seed().tools, 1)
-    ]
+    return seed_rows(datetime.now(UTC))
 
 
 Rank = Callable[[str], Sequence[Ranked]]

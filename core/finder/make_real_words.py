@@ -17,9 +17,8 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from core.db.models import Tool
 from core.finder.ranker import OfflineRanker
-from core.toolbox.spec import load_seed
+from core.toolbox.service import seed_rows
 
 HEADER = "# Written by `python -m core.finder.make_real_words` from pyspellchecker's English list."
 TARGET = Path(__file__).parent / "data" / "real_words.txt"
@@ -34,21 +33,7 @@ def english_words() -> frozenset[str]:
 
 def seed_ranker() -> OfflineRanker:
     """The offline ranker over the built-in Toolbox, as a fresh database gets it."""
-    now = datetime.now(UTC)
-    tools = [
-        Tool(
-            id=i,
-            slug=spec.slug,
-            title=spec.title,
-            description=spec.summary,
-            keywords=list(spec.keywords),
-            problems=list(spec.problems),
-            steps=list(spec.steps),
-            updated_at=now,
-        )
-        for i, spec in enumerate(load_seed().tools, 1)
-    ]
-    return OfflineRanker(tools)
+    return OfflineRanker(seed_rows(datetime.now(UTC)))
 
 
 def near_words(english: Iterable[str], ranker: OfflineRanker) -> set[str]:

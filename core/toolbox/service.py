@@ -8,7 +8,7 @@ import logging
 import re
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -58,6 +58,23 @@ def _spec_fields(spec: ToolSpec) -> dict[str, object]:
         "source": spec.source.model_dump() if spec.source else {},
         "evidence": spec.evidence,
     }
+
+
+def seed_rows(now: datetime) -> list[Tool]:
+    """The seed Toolbox as unsaved rows, ids in file order: what the offline ranker reads of a
+    fresh database's Toolbox (bench_finder, core.finder.make_real_words)."""
+    return [
+        Tool(
+            id=i,
+            slug=spec.slug,
+            origin=ToolOrigin.SEED.value,
+            status=ToolStatus.APPROVED.value,
+            created_at=now,
+            updated_at=now,
+            **_spec_fields(spec),
+        )
+        for i, spec in enumerate(load_seed().tools, 1)
+    ]
 
 
 def fold_name(text: str) -> str:

@@ -17,6 +17,12 @@ def red_jpeg(folder: Path) -> Path:
     return path
 
 
+async def gym_with_bob(console: ConsoleSession) -> None:
+    """Alice makes the public Gym in its chat, Bob joins, and Alice speaks next."""
+    await console.say(":user Alice", ":chat group Gym", "/newgroup Gym")
+    await console.say(":user Bob", "/join", ":user Alice")
+
+
 async def test_a_monday_weekly_summary_tells_the_week_that_just_ended(
     console: ConsoleSession, tmp_path: Path
 ) -> None:
@@ -70,8 +76,7 @@ async def test_a_sunday_weekly_summary_tells_the_week_under_way(
 async def test_kick_ban_and_unban_say_what_they_do_in_a_public_group(
     console: ConsoleSession,
 ) -> None:
-    await console.say(":user Alice", ":chat group Gym", "/newgroup Gym")
-    await console.say(":user Bob", "/join", ":user Alice")
+    await gym_with_bob(console)
     # A public group takes anyone who sends /join: the kick must not promise otherwise.
     assert await console.say("/kick @bob") == bot(
         "Bob is no longer in Gym. It is public, so they can /join again; /ban keeps someone out."
@@ -115,8 +120,7 @@ async def test_kick_and_ban_in_a_private_group_speak_of_its_invite_code(
 async def test_a_name_without_its_at_sign_gets_the_command_to_send(
     console: ConsoleSession,
 ) -> None:
-    await console.say(":user Alice", ":chat group Gym", "/newgroup Gym")
-    await console.say(":user Bob", "/join", ":user Alice")
+    await gym_with_bob(console)
     assert await console.say("/promote bob") == bot(
         "Whom? Reply to their message with /promote, or send /promote @bob: a username starts "
         "with @."
