@@ -117,6 +117,7 @@ def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
 async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
     group = await chat_group(ctx)
     if not words:
+        await ctx.groups.require_reader(group, ctx.user)  # a private group's own affair
         day = WEEKDAY_NAMES[group.summary_weekday]
         return Response.say(
             f"The weekly summary of {group.name} comes on {day} at "

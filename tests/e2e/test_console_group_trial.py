@@ -343,3 +343,13 @@ async def test_a_proof_naming_several_habits_says_none_was_checked_in(
         "Proof saved, Alice! That's 3 proofs this week in Gym."
     )
     assert "Read books is checked in" in await console.say(f":photo {photo} /proof read books")
+
+
+async def test_a_private_groups_summary_time_is_for_its_members(console: ConsoleSession) -> None:
+    await console.say(":user Alice", ":chat group Den", "/newgroup Den private")
+    assert "The weekly summary of Den comes on" in await console.say("/summarytime")
+    await console.say(":user Bob")
+    assert await console.say("/summarytime") == bot(
+        "Den is private: only its members can see that. To take part, ask a member for an "
+        "invite and send /join CODE."
+    )
