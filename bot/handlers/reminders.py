@@ -32,7 +32,7 @@ from core.habits.schedule import Schedule, ScheduleError, ScheduleKind, parse_sa
 from core.notify.producer import in_quiet_hours
 from core.numbers import parse_int
 from core.reminders.service import looks_like_time, parse_time
-from core.reminders.timing import ALL_DAYS, next_occurrence
+from core.reminders.timing import ALL_DAYS, due_days, next_occurrence
 from core.text import shorten
 from core.timezones import zone_label
 
@@ -87,10 +87,8 @@ def _describe(mask: int) -> str:
 
 
 def _due_days(mask: int, habit: Habit) -> int:
-    """The days a reminder comes: its own, less the days its habit is not due (a reminder of a
-    mon wed fri habit never comes on a Tuesday; the producer holds it back)."""
-    schedule = habit.schedule
-    return mask & schedule.weekday_mask if schedule.kind is ScheduleKind.WEEKDAYS else mask
+    """The days the reminder comes (the producer holds it back on the habit's rest days)."""
+    return due_days(mask, habit.schedule_kind, habit.weekday_mask)
 
 
 @router.command(

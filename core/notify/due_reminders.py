@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import local_date
 from core.db.models import NotificationStatus
 from core.habits.schedule import ScheduleKind
-from core.reminders.timing import next_occurrence
+from core.reminders.timing import ALL_DAYS, due_days, next_occurrence, weekday_allowed
 
 LATE_AFTER = timedelta(minutes=5)
 DROP_AFTER = timedelta(hours=1)
@@ -127,7 +127,7 @@ def quiet_hour(start: int | None, end: int | None, hour: int) -> bool:
 
 def rest_day(schedule_kind: str, habit_days: int, day: date) -> bool:
     """Whether `day` is off a chosen-weekdays habit's schedule (nothing is owed: no reminder)."""
-    return schedule_kind == ScheduleKind.WEEKDAYS.value and not habit_days & (1 << day.weekday())
+    return not weekday_allowed(due_days(ALL_DAYS, schedule_kind, habit_days), day)
 
 
 # `rest_day` in SQL, over the moved reminder `m` and its fired instant's day `f.day`.

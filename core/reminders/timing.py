@@ -13,11 +13,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.habits.schedule import ScheduleKind
+
 ALL_DAYS = 0b1111111
 
 
 def weekday_allowed(mask: int, day: date) -> bool:
     return bool(mask & (1 << day.weekday()))
+
+
+def due_days(mask: int, schedule_kind: str, habit_days: int) -> int:
+    """The days a reminder comes: its own, less the days its habit is not due (a reminder of a
+    mon wed fri habit never comes on a Tuesday); every day is due for the other schedules."""
+    return mask & habit_days if schedule_kind == ScheduleKind.WEEKDAYS.value else mask
 
 
 def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
