@@ -17,13 +17,14 @@ from typing import Any, Protocol
 from bot.dispatcher import HabitLinkBot
 from bot.handlers.link import linked_notice
 from bot.handlers.reminders import reminder_reply
-from bot.handlers.summary import group_today, group_week_response, weekly_summary_reply
+from bot.handlers.summary import group_week_response, weekly_summary_reply
 from bot.messages import Response
 from bot.metrics import NOTIFICATIONS, REMINDERS_DROPPED, REMINDERS_LATE
 from core.habits.history import week_start
 from core.notify.outbox import ClaimedNotification
 from core.notify.producer import ProduceReport
 from core.ratelimit import Limit, MemoryRateLimiter, RateLimiter
+from core.summary.week import group_date
 from core.uow import UnitOfWork
 from core.users.service import user_today
 
@@ -241,7 +242,7 @@ async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Resp
         group = await uow.groups.get(notification.group_id)
         if group is None or uow.media is None:
             return None
-        today = group_today(group, now)  # the group's week, the same for every member
+        today = group_date(group.timezone, now)  # the group's week, the same for every member
         return await group_week_response(
             uow, group, today, with_collage=True, week=_week(payload, today)
         )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.commands import Where
 from bot.context import Context
@@ -33,7 +32,7 @@ from core.db.models import Group, User
 from core.habits.history import week_start
 from core.lifebook.service import LifebookService, compass_line
 from core.summary.service import MemberWeek
-from core.summary.week import local_week_window
+from core.summary.week import group_date, local_week_window
 from core.uow import UnitOfWork
 
 router = Router()
@@ -48,17 +47,11 @@ def board_table(board: list[MemberWeek]) -> str:
     return "\n".join(lines)
 
 
-def group_today(group: Group, now: datetime) -> date:
-    """The group's date: its week is the same for every member, in the group's zone (a member
-    in Tokyo on Monday morning still sees the Berlin group's Sunday week)."""
-    return now.astimezone(ZoneInfo(group.timezone)).date()
-
-
 async def group_week_response(
     uow: UnitOfWork, group: Group, today: date, *, with_collage: bool, week: date | None = None
 ) -> Response:
     """The group's board for the week starting `week` (by default the week of `today`, the
-    group's date: see group_today)."""
+    group's date: see core.summary.week.group_date)."""
     monday = week if week is not None else week_start(today)
     board = await uow.summary.group_week(group, monday)
     title = f"{group.name} · week of {day_label(monday)}"
@@ -182,7 +175,9 @@ async def _insights(
 )
 async def board(ctx: Context) -> Response:
     group = await readable_group(ctx)
-    return await group_week_response(ctx.uow, group, group_today(group, ctx.now), with_collage=True)
+    return await group_week_response(
+        ctx.uow, group, group_date(group.timezone, ctx.now), with_collage=True
+    )
 
 
 @router.command(
@@ -193,6 +188,6 @@ async def board(ctx: Context) -> Response:
 async def summary(ctx: Context) -> Response:
     if not ctx.request.chat.is_private:
         group = await readable_group(ctx)
-        today = group_today(group, ctx.now)
+        today = group_date(group.timezone, ctx.now)
         return await group_week_response(ctx.uow, group, today, with_collage=False)
     return Response([await user_week_reply(ctx.uow, ctx.user, ctx.today)])

@@ -39,7 +39,7 @@ from core.notify.due_reminders import (
 )
 from core.notify.outbox import NewNotification, Outbox
 from core.reminders.timing import next_weekly
-from core.summary.week import summary_week
+from core.summary.week import group_date, summary_week
 from core.visibility import not_banned
 
 
@@ -350,7 +350,7 @@ class Producer:
             planned.append((group.id, weekly.next(*key)))
             if at > now or now - at > DROP_AFTER:
                 continue
-            week = summary_week(at.astimezone(ZoneInfo(group.timezone)).date())
+            week = summary_week(group_date(group.timezone, at))
             for chat_id, platform, external in chats.get(group.id, ()):
                 items.append(
                     NewNotification(

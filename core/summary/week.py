@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.clock import local_date
 from core.habits.history import CheckinStatus, HabitHistory, week_start
 from core.habits.schedule import ScheduleKind
 
@@ -36,6 +37,12 @@ def local_week_window(
     their Monday (their day start, in their zone) to the start of the next Monday."""
     since = datetime.combine(monday, time(day_start_hour), ZoneInfo(timezone)).astimezone(UTC)
     return since, since + timedelta(days=7)
+
+
+def group_date(timezone: str, instant: datetime) -> date:
+    """A group's date at `instant`, in the group's zone: its week is the same for every member
+    (a member in Tokyo on Monday morning still sees the Berlin group's Sunday week)."""
+    return local_date(instant, ZoneInfo(timezone))
 
 
 def summary_week(day: date) -> date:
