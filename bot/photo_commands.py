@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.commands import Command, Kind
-from bot.messages import Request, Response, hint
+from bot.messages import Reply, Request, Response, hint
 
 AS_PROOF = {"done": "proof"}  # in a group: the command a photo turns it into
 
@@ -33,10 +33,10 @@ def photo_not_kept(request: Request, command: Command, response: Response) -> Re
     if request.photo is None or takes_photo(command):
         return response
     where = "here in the group" if not request.chat.is_private else "in your group's chat"
-    note = Response.say(
+    note = Reply.of(
         hint(
             f"The photo was not kept: /{command.name} takes none. To post a proof, send the photo "
             f"{where} with /proof HABIT as its caption."
         )
     )
-    return replace(response, replies=[*response.replies, *note.replies])
+    return replace(response, replies=[*response.replies, note])
