@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.clock import Clock
-from core.db.models import Habit, HabitLog, Reminder, User
+from core.clock import Clock, local_date
+from core.db.models import Habit, HabitLog, Reminder, User, UserSettings
 from core.errors import InvalidInput
 from core.reminders.timing import ALL_DAYS, next_occurrence
 
 MAX_PER_HABIT = 5
+
+
+class StillDue(NamedTuple):
+    reminder: Reminder
+    habit: Habit
+    today: date  # the person's day now
+
+
 _TIME = re.compile(r"(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?", re.IGNORECASE)
 _NAMED = {"noon": time(12), "midday": time(12), "midnight": time(0)}
 MERIDIEMS = frozenset({"am", "pm", "a.m.", "p.m."})
@@ -103,22 +112,24 @@ class ReminderService:
     async def get(self, reminder_id: int) -> Reminder | None:
         return await self.session.get(Reminder, reminder_id)
 
-    async def still_due(self, reminder_id: int, day: date) -> tuple[Reminder, Habit] | None:
+    async def still_due(self, reminder_id: int, day: date) -> StillDue | None:
         """A reminder and its habit, if it still applies that day: neither deleted, the habit
-        not archived and not checked in (done or skipped) that day. One query."""
+        not archived and not checked in (done or skipped) that day; with its person's today
+        (a snoozed reminder may be yesterday's). One query."""
         stmt = (
-            select(Reminder, Habit, HabitLog.id)
+            select(Reminder, Habit, HabitLog.id, UserSettings.timezone, UserSettings.day_start_hour)
             .join(Habit, Habit.id == Reminder.habit_id)
+            .join(UserSettings, UserSettings.user_id == Habit.user_id)
             .outerjoin(HabitLog, and_(HabitLog.habit_id == Habit.id, HabitLog.day == day))
             .where(Reminder.id == reminder_id)
         )
         found = (await self.session.execute(stmt)).first()
         if found is None:
             return None
-        reminder, habit, logged = found
+        reminder, habit, logged, zone, day_start = found
         if habit.archived_at is not None or logged is not None:
             return None
-        return reminder, habit
+        return StillDue(reminder, habit, local_date(self.clock.now(), ZoneInfo(zone), day_start))
 
     def snooze(self, reminder: Reminder, until: datetime, day: date) -> None:
         """Again at `until`, still as the reminder of `day` (the user's day it was for)."""

@@ -233,7 +233,12 @@ async def test_a_reminder_snoozed_past_midnight_is_still_for_its_day(
         "💤 I'll remind you of Read again at 00:30.", edited=True
     )
     assert await console.say(":time 2026-03-24T00:30") == clock("Tue 2026-03-24 00:30") + (
-        reminder("⏰ Snoozed reminder: Read")
+        "(message for alice)\n"
+        + bot(
+            "⏰ Snoozed reminder: Read",
+            "(For yesterday, Mon 23 Mar.)",
+            "[1] ✓ Done  [2] 💤 1 hour  [3] Skip yesterday",
+        )
     )
     assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
         "✓ Read done yesterday. Streak 1 day.", edited=True
@@ -373,3 +378,28 @@ async def test_reminder_days_as_people_say_them(console: ConsoleSession) -> None
     assert await console.say("/remind read 9pm on") == bot(
         "After the time, name the days, for example mon wed fri, weekdays or weekends."
     )
+
+
+async def test_a_snoozed_reminder_from_yesterday_says_so_and_skips_its_own_day(
+    console: ConsoleSession,
+) -> None:
+    """Monday's reminder snoozed past midnight offered 'Skip today' on Tuesday, yet skipped
+    Monday: it now says it is yesterday's, and its Skip button says which day it skips."""
+    await alice_reads(console, "23:30")
+    await console.say(":time 2026-03-23T23:30", ":press 2")
+    assert await console.say(":time 2026-03-24T00:30") == clock("Tue 2026-03-24 00:30") + (
+        "(message for alice)\n"
+        + bot(
+            "⏰ Snoozed reminder: Read",
+            "(For yesterday, Mon 23 Mar.)",
+            "[1] ✓ Done  [2] 💤 1 hour  [3] Skip yesterday",
+        )
+    )
+    assert await console.say(":press 3") == "(notice: Skipped)\n" + bot(
+        "Skipped Read yesterday. Your streak is safe.", edited=True
+    )
+    # Tuesday is untouched (still open); Monday is the skipped day.
+    assert (await console.say("/habits")).startswith(
+        bot("Today · Tue 24 Mar", "1. ○ Read — streak 0 days")[:-1]
+    )
+    assert (await console.say("/done read")).startswith("bot: ✓ Read done today. Streak 1 day")
