@@ -31,7 +31,7 @@ from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule, ScheduleError, ScheduleKind, parse_said
 from core.notify.producer import in_quiet_hours
 from core.numbers import parse_int
-from core.reminders.service import looks_like_time, parse_time
+from core.reminders.service import looks_like_time, parse_time, said_days
 from core.reminders.timing import ALL_DAYS, due_days, next_occurrence
 from core.text import shorten
 from core.timezones import zone_label
@@ -73,16 +73,12 @@ def _day_name(day: date, today: date) -> str:
     return "yesterday" if (today - day).days == 1 else day_label(day)
 
 
-_PLURAL_DAY = re.compile(r"(mon|tues|wednes|thurs|fri|satur|sun)days", re.IGNORECASE)
-
-
 def _days(words: list[str]) -> int:
     """'mon wed fri', 'weekdays', 'on weekdays', 'every day', 'on mondays' -> a weekday mask."""
     if not words:
         return ALL_DAYS
-    said = " ".join(_PLURAL_DAY.sub(r"\1day", word) for word in words)  # 'mondays': each Monday
     try:
-        schedule = parse_said(said)
+        schedule = parse_said(said_days(words))  # 'mondays': each Monday
     except ScheduleError:
         raise InvalidInput(
             "After the time, name the days, for example mon wed fri, weekdays or weekends."

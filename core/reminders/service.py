@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock, local_date
 from core.db.models import Habit, HabitLog, Reminder, User, UserSettings
 from core.errors import InvalidInput
+from core.habits.schedule import is_said_schedule
 from core.reminders.timing import ALL_DAYS, next_occurrence
 
 MAX_PER_HABIT = 5
@@ -27,6 +28,7 @@ class StillDue(NamedTuple):
 _TIME = re.compile(r"(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?", re.IGNORECASE)
 _NAMED = {"noon": time(12), "midday": time(12), "midnight": time(0)}
 MERIDIEMS = frozenset({"am", "pm", "a.m.", "p.m."})
+_PLURAL_DAY = re.compile(r"(mon|tues|wednes|thurs|fri|satur|sun)days", re.IGNORECASE)
 
 
 def _plain(text: str) -> str:
@@ -37,13 +39,14 @@ def _plain(text: str) -> str:
 
 def parse_time(text: str) -> time | None:
     """'07:30', '7:30', '19:05', '19.05', '7pm', '7:30 am', '7 p.m.', 'noon', 'midnight',
-    'at 7pm' -> a time; None when it isn't one."""
+    'at 7pm', and a whole hour on the 24-hour clock ('7', '19', 'at 7') -> a time; None when it
+    isn't one."""
     plain = _plain(text)
     named = _NAMED.get(plain.removeprefix("at ").strip())
     if named is not None:
         return named
     match = _TIME.fullmatch(plain)
-    if match is None or (match.group(2) is None and match.group(3) is None):
+    if match is None:
         return None
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     suffix = (match.group(3) or "").lower()
@@ -54,6 +57,22 @@ def parse_time(text: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+def is_bare_hour(word: str) -> bool:
+    """'7', '19', '07' (and '25', which then is said to be no time): a number that can only be
+    meant as an hour where a time is expected; whether it is one is left to the reader."""
+    return word.isdecimal() and len(word) <= 2
+
+
+def said_days(words: list[str]) -> str:
+    """Reminder days as said ('mondays, fridays': each Monday) as a schedule reads them."""
+    return " ".join(_PLURAL_DAY.sub(r"\1day", word) for word in words)
+
+
+def reads_as_days(words: list[str]) -> bool:
+    """Whether the words after a reminder's time name its days (or there are none)."""
+    return not words or is_said_schedule(said_days(words))
 
 
 def looks_like_time(word: str) -> bool:

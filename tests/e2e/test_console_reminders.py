@@ -403,3 +403,26 @@ async def test_a_snoozed_reminder_from_yesterday_says_so_and_skips_its_own_day(
         bot("Today · Tue 24 Mar", "1. ○ Read — streak 0 days")[:-1]
     )
     assert (await console.say("/done read")).startswith("bot: ✓ Read done today. Streak 1 day")
+
+
+async def test_a_bare_hour_is_that_hour(console: ConsoleSession) -> None:
+    """`/remind read 7` was refused as no time; a whole hour reads as on the 24-hour clock, as
+    /quiethours 22-7 and /summarytime sun 18 read it. A number inside a habit's name stays its
+    name, and a number that is no hour is said to be none."""
+    await console.say("/newhabit Read", "/newhabit Read 20 pages")
+    assert await console.say("/remind read 7") == bot(
+        "I'll remind you of Read at 07:00 every day (UTC). Next: Tue 24 Mar, 07:00."
+    )
+    assert await console.say("/remind read at 19 mon wed") == bot(
+        "I'll remind you of Read at 19:00 Mon, Wed (UTC). Next: Mon 23 Mar, 19:00."
+    )
+    assert await console.say("/remind read 20 pages 6") == bot(
+        "I'll remind you of Read 20 pages at 06:00 every day (UTC). Next: Tue 24 Mar, 06:00."
+    )
+    assert await console.say("/remind read 20 pages 21:00") == bot(
+        "I'll remind you of Read 20 pages at 21:00 every day (UTC). Next: Mon 23 Mar, 21:00."
+    )
+    assert (await console.say("/remind read 25")).startswith(
+        bot("25 is not a time of day. Use HH:MM, like 07:30 or 19:00.")[:-1]
+    )
+    assert (await console.say("/reminders")).count("\n") == 6  # title, four, the hint
