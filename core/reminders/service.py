@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock, local_date
 from core.db.models import Habit, HabitLog, Reminder, User, UserSettings
 from core.errors import InvalidInput
-from core.habits.schedule import is_said_schedule
+from core.habits.schedule import Schedule, is_said_schedule
 from core.reminders.timing import ALL_DAYS, next_occurrence
 
 MAX_PER_HABIT = 5
@@ -84,6 +84,12 @@ def looks_like_time(word: str) -> bool:
     )
 
 
+def _on_days(mask: int) -> str:
+    if mask == ALL_DAYS:
+        return "every day"
+    return "on " + Schedule.on_weekdays({d for d in range(7) if mask & (1 << d)}).describe()
+
+
 class ReminderService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
@@ -97,8 +103,16 @@ class ReminderService:
                 await self.session.scalars(select(Reminder).where(Reminder.habit_id == habit.id))
             ).all()
         )
-        if any(r.local_time == at for r in existing):
-            raise InvalidInput(f"{habit.title} already has a reminder at {at:%H:%M}.")
+        # The same time on a day in common would come twice that day; on other days it is
+        # another reminder (mon wed and tue thu at 08:00).
+        common = 0
+        for r in existing:
+            if r.local_time == at:
+                common |= r.weekday_mask & weekday_mask
+        if common:
+            raise InvalidInput(
+                f"{habit.title} already has a reminder at {at:%H:%M} {_on_days(common)}."
+            )
         if len(existing) >= MAX_PER_HABIT:
             raise InvalidInput(f"A habit can have at most {MAX_PER_HABIT} reminders.")
         now = self.clock.now()

@@ -426,3 +426,23 @@ async def test_a_bare_hour_is_that_hour(console: ConsoleSession) -> None:
         bot("25 is not a time of day. Use HH:MM, like 07:30 or 19:00.")[:-1]
     )
     assert (await console.say("/reminders")).count("\n") == 6  # title, four, the hint
+
+
+async def test_the_same_time_on_other_days_is_no_duplicate(console: ConsoleSession) -> None:
+    """A reminder at the same time on other days was refused as one the habit already had; the
+    same time on a day in common still is (it would come twice that day)."""
+    await console.say("/newhabit Read")
+    assert (await console.say("/remind read 08:00 mon wed")).startswith("bot: I'll remind you")
+    assert (await console.say("/remind read 08:00 tue thu")).startswith("bot: I'll remind you")
+    assert await console.say("/remind read 8am wed fri") == bot(
+        "Read already has a reminder at 08:00 on Wed."
+    )
+    assert await console.say("/remind read 08:00") == bot(
+        "Read already has a reminder at 08:00 on Mon, Tue, Wed, Thu."
+    )
+    assert await console.say("/reminders") == bot(
+        "Your reminders (UTC)",
+        "1. 08:00 Mon, Wed · Read",
+        "2. 08:00 Tue, Thu · Read",
+        "Remove one with /unremind N.",
+    )
