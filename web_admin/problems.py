@@ -34,6 +34,7 @@ from core.errors import (
     StorageError,
 )
 from core.media.storage import MediaStoreError
+from web_admin.field_messages import field_message
 
 log = logging.getLogger("habitlink.web")
 PROBLEM = "application/problem+json"
@@ -42,7 +43,6 @@ NOT_JSON = "The request body is not valid JSON."
 NOT_OBJECT = "The request body should be a JSON object."
 NO_BODY = "This request needs a JSON object as its body, sent with Content-Type: application/json."
 NO_ROUTE = "There is nothing at this address. The API is under /api/v1; its routes are at /docs."
-NOT_A_DATE = "Give a date as YYYY-MM-DD, such as 2027-03-01."
 UNKNOWN_FIELD = "There is no field of this name here; check its spelling."
 SEND_JSON = "Send the body as JSON, with the header Content-Type: application/json."
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
@@ -139,9 +139,7 @@ def _field_error(error: Mapping[str, Any], body: object = None) -> FieldError:
         return FieldError(field="body", message=NO_BODY)
     if error.get("type") == "extra_forbidden":
         return FieldError(field=_field_name(loc), message=_unknown_field(body, loc))
-    if str(error.get("type", "")).startswith("date_"):  # date_parsing, date_type, ...
-        return FieldError(field=_field_name(loc), message=NOT_A_DATE)
-    return FieldError(field=_field_name(loc), message=str(error.get("msg", "")))
+    return FieldError(field=_field_name(loc), message=field_message(error))
 
 
 def _body_not_an_object(errors: Sequence[Any]) -> bool:
