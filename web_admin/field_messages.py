@@ -14,6 +14,7 @@ REQUIRED = "This field is required."
 WHOLE_NUMBER = "Give a whole number, such as 3."
 TEXT = "Give text, in quotes."
 EMPTY = "This can't be empty."
+NOT_A_FILE = "Send a file here, not text (with curl: -F photo=@run.jpg)."
 
 Ctx = Mapping[str, Any]
 
@@ -101,6 +102,8 @@ def field_message(error: Mapping[str, Any]) -> str:
     message = str(error.get("msg", "")).removeprefix("Value error, ").strip()
     if message.lower().startswith("value is not a valid email address"):
         return NOT_AN_EMAIL
+    if message.startswith("Expected UploadFile"):  # text where a form takes a file
+        return NOT_A_FILE
     if not message:
         return "This value is not valid here."
     message = message[0].upper() + message[1:]

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequen
 from http import HTTPStatus
 from typing import Any, get_args
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -45,6 +45,11 @@ NO_BODY = "This request needs a JSON object as its body, sent with Content-Type:
 NO_ROUTE = "There is nothing at this address. The API is under /api/v1; its routes are at /docs."
 UNKNOWN_FIELD = "There is no field of this name here; check its spelling."
 SEND_JSON = "Send the body as JSON, with the header Content-Type: application/json."
+MULTIPART = "multipart/form-data"
+SEND_FORM = (
+    "Send this as a form, Content-Type: multipart/form-data, with the photo as a file"
+    " (with curl: -F photo=@run.jpg -F note=...)."
+)
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -157,6 +162,11 @@ def _is_json(content_type: str) -> bool:
     return subtype == "json" or subtype.endswith("+json")
 
 
+def _is_form(content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind in (MULTIPART, "application/x-www-form-urlencoded")
+
+
 def _allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> list[str]:
     """Every method some route answers on the scope's path (asked of each route, so included
     routers and mounted apps count too), in the usual order."""
@@ -185,6 +195,9 @@ def install_problem_handlers(app: FastAPI) -> None:
             return problem(request, 422, NOT_OBJECT, errors=body)
         route = request.scope.get("route")
         body_field = getattr(route, "body_field", None) if isinstance(route, APIRoute) else None
+        form = body_field is not None and isinstance(body_field.field_info, params.Form)
+        if form and not _is_form(request.headers.get("content-type", "")):
+            return problem(request, 415, SEND_FORM, headers={"Accept": MULTIPART})
         model = body_field.field_info.annotation if body_field is not None else None
         errors = [_field_error(e, model) for e in exc.errors()]
         whole = [

@@ -79,3 +79,14 @@ async def test_a_missing_body_field_and_a_bad_form_field_are_plain_too(ada: Pers
         "photo": "This field is required.",
         "habit_id": "Give a whole number, such as 3.",
     }
+
+
+async def test_a_proof_sent_as_json_or_text_says_to_send_a_file(ada: Person) -> None:
+    """JSON to the multipart upload said `photo: Field required`; text for the photo said
+    "Expected UploadFile, received: <class 'str'>"."""
+    answer = await ada.post("/api/v1/groups/1/proofs", json={"habit_id": 1})
+    assert answer.status_code == 415, answer.text
+    assert answer.headers["Accept"] == "multipart/form-data"
+    assert "multipart/form-data" in answer.json()["detail"]
+    errors = named(await ada.post("/api/v1/groups/1/proofs", files={"photo": (None, "some text")}))
+    assert errors == {"photo": "Send a file here, not text (with curl: -F photo=@run.jpg)."}
