@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,8 +85,44 @@ async def upgrade(db: Database, revision: str = "head") -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
-    async with db.engine.begin() as conn:
-        await conn.run_sync(run)
+    async with db.engine.connect() as conn:
+        await conn.run_sync(migrate_in_one_transaction, run)
+
+
+class ForeignKeysBroken(RuntimeError):
+    """A migration left rows pointing at rows that are not there; nothing was changed."""
+
+
+def migrate_in_one_transaction(conn: Connection, run: Callable[[Connection], None]) -> None:
+    """Run `run` (the migrations) in one transaction: all of it happens or none.
+
+    On SQLite, with foreign keys off: batch mode rebuilds a table by making a copy, dropping
+    the table and renaming the copy, and dropping a table with foreign keys on deletes the
+    rows of every table referencing it with ON DELETE CASCADE (all of a person's habits when
+    `users` is rebuilt). The switch only works outside a transaction, so it is turned off
+    before the transaction begins, every reference is checked before it commits, and it is
+    turned on again for the pooled connection."""
+    if conn.dialect.name != "sqlite":
+        with conn.begin():
+            run(conn)
+        return
+    # Python's sqlite3 starts no transaction for a PRAGMA, nor for DDL: BEGIN is explicit.
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        if conn.exec_driver_sql("PRAGMA foreign_keys").scalar():
+            raise RuntimeError("foreign keys could not be turned off for the migration")
+        conn.exec_driver_sql("BEGIN")
+        run(conn)
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise ForeignKeysBroken(f"the migration left broken references: {broken[:5]}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
 
 
 def quick_head() -> str | None:

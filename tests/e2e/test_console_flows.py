@@ -386,6 +386,25 @@ async def test_deletehabit_buttons_after_deletion(console: ConsoleSession) -> No
     assert "0 of 1 done." in out
 
 
+async def test_a_deleted_habits_button_never_checks_in_the_next_habit(
+    console: ConsoleSession,
+) -> None:
+    """Ids are never reused (SQLite too): the ✓ button of the newest habit, deleted for good,
+    still on screen in an older /habits, does not check in the habit made after it."""
+    await console.say("/newhabit Read", "/newhabit Run", "/habits")
+    old_list = list(console.adapter.buttons)
+    assert console.buttons == ["✓ Read", "✓ Run"]
+    await console.say("/deletehabit run", ":press 2", "/newhabit Walk")
+    console.adapter.buttons = old_list  # the old list is still in the chat
+    assert await console.say(":press 2") == (
+        "(notice: That habit isn't on your list (any more). Send /habits for your own list.)\n"
+    )
+    out = await console.say("/habits")
+    assert "2. ○ Walk — streak 0 days" in out
+    assert "0 of 2 done." in out
+    assert await console.say("/undo walk") == bot("Walk has no check-in today to undo.")
+
+
 async def test_others_cannot_press_my_edit_or_delete_buttons(console: ConsoleSession) -> None:
     not_yours = "(notice: That habit isn't on your list (any more).)\n"
     await console.say(":user Alice", ":chat group Runners", "/newhabit Read", "/deletehabit read")
