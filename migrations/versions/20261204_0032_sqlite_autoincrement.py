@@ -52,7 +52,9 @@ TEMP = "_autoincrement_rebuild"
 _HEAD = re.compile(r'^CREATE TABLE\s+("?)(\w+)\1\s*\(')
 _ID_COLUMN = re.compile(r"\(\s*id INTEGER NOT NULL,")
 _PK_CONSTRAINT = re.compile(r",\s*CONSTRAINT (\w+) PRIMARY KEY \(id\)")
-_ID_AUTOINCREMENT = re.compile(r"\(\s*id INTEGER NOT NULL CONSTRAINT (\w+) PRIMARY KEY AUTOINCREMENT,")
+_ID_AUTOINCREMENT = re.compile(
+    r"\(\s*id INTEGER NOT NULL CONSTRAINT (\w+) PRIMARY KEY AUTOINCREMENT,"
+)
 
 
 def _sub_once(pattern: re.Pattern[str], replacement: str, sql: str, table: str) -> str:
@@ -68,7 +70,10 @@ def _with_autoincrement(sql: str, table: str) -> str:
         raise RuntimeError(f"{table}: no primary key constraint on id: {sql}")
     sql = _sub_once(_PK_CONSTRAINT, "", sql, table)
     return _sub_once(
-        _ID_COLUMN, f"(\n\tid INTEGER NOT NULL CONSTRAINT {name[1]} PRIMARY KEY AUTOINCREMENT,", sql, table
+        _ID_COLUMN,
+        f"(\n\tid INTEGER NOT NULL CONSTRAINT {name[1]} PRIMARY KEY AUTOINCREMENT,",
+        sql,
+        table,
     )
 
 

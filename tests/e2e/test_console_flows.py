@@ -402,7 +402,7 @@ async def test_a_deleted_habits_button_never_checks_in_the_next_habit(
     out = await console.say("/habits")
     assert "2. ○ Walk — streak 0 days" in out
     assert "0 of 2 done." in out
-    assert await console.say("/undo walk") == bot("Walk has no check-in today to undo.")
+    assert await console.say("/undo walk") == bot("There was no check-in for Walk today.")
 
 
 async def test_others_cannot_press_my_edit_or_delete_buttons(console: ConsoleSession) -> None:
