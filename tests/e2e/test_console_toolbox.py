@@ -202,3 +202,32 @@ async def test_findtool_reads_typos_as_the_words_meant(console: ConsoleSession) 
     # A real word is not a typo: "waking" is not read as "walking".
     out = await console.say("/findtool waking")
     assert "None of your words point to this one" in out and "walking" not in out
+
+
+async def test_usetool_reads_the_habit_first_too(console: ConsoleSession) -> None:
+    """`/usetool floss woop` (habit, then tool) used to be "no tool called floss woop"."""
+    await console.say("/newhabit Floss", "/newhabit Morning run")
+    out = await console.say("/usetool floss woop")
+    assert "Floss now uses WOOP (mental contrasting)." in out
+    out = await console.say("/usetool morning run habit stacking")
+    assert "Morning run now uses Habit stacking." in out
+    out = await console.say("/usetool floss woop off")
+    assert "Floss no longer uses WOOP (mental contrasting)." in out
+    # The usual order is as before.
+    assert "Floss now uses WOOP" in await console.say("/usetool woop floss")
+    # Words that read both ways ask which, and change nothing until a press.
+    await console.say("/newhabit Woop practice", "/newhabit Pomodoro study")
+    out = await console.say("/usetool pomodoro woop")
+    assert "Which did you mean?" in out and "now uses" not in out
+    assert len(console.buttons) == 2
+    assert console.buttons[0].startswith("Use Work in short timed") and console.buttons[0].endswith(
+        " for Woop practice"
+    )
+    assert console.buttons[1] == "Use WOOP (mental contrasting) for Pomodoro study"
+    assert "Pomodoro study now uses WOOP" in await console.say(":press 2")
+    out = await console.say("/usetool pomodoro woop off")
+    assert console.buttons[1] == "Stop WOOP (mental contrasting) for Pomodoro study"
+    assert "Pomodoro study no longer uses WOOP" in await console.say(":press 2")
+    # Neither reading: the answers stay as they were.
+    out = await console.say("/usetool floss nothing")
+    assert "There is no tool called “floss nothing”" in out
