@@ -205,7 +205,21 @@ async def test_findtool_reads_typos_as_the_words_meant(console: ConsoleSession) 
     assert "None of your words" not in out
     # A real word is not a typo: "waking" is not read as "walking".
     out = await console.say("/findtool waking")
-    assert "None of your words point to this one" in out and "walking" not in out
+    assert "walking" not in out
+
+
+async def test_findtool_knows_everyday_words(console: ConsoleSession) -> None:
+    """"waking", "meditate" and "meditation" met no tool (only the general starters came)."""
+    out = await console.say("/findtool I have a hard time waking up early")
+    assert "None of your words" not in out and "Design your environment" in out
+    assert "You wrote “waking”" in out
+    out = await console.say("/findtool I want to meditate")
+    assert "The two-minute version" in out and "None of your words" not in out
+    assert "You wrote “want” and “meditate”, which match what it is for" in out
+    out = await console.say("/findtool meditation is boring and I quit after a few days")
+    assert "The two-minute version" in out and "You wrote “meditation”" in out
+    out = await console.say("/findtool morning")
+    assert "None of your words" not in out and "Implementation intentions" in out
 
 
 async def test_usetool_reads_the_habit_first_too(console: ConsoleSession) -> None:
