@@ -209,7 +209,7 @@ async def test_findtool_reads_typos_as_the_words_meant(console: ConsoleSession) 
 
 
 async def test_findtool_knows_everyday_words(console: ConsoleSession) -> None:
-    """"waking", "meditate" and "meditation" met no tool (only the general starters came)."""
+    """ "waking", "meditate" and "meditation" met no tool (only the general starters came)."""
     out = await console.say("/findtool I have a hard time waking up early")
     assert "None of your words" not in out and "Design your environment" in out
     assert "You wrote “waking”" in out
