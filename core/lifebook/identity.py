@@ -57,7 +57,7 @@ def identity_statement(statement: str) -> str:
         if first == "im":
             return clean  # "Im" may be a name; kept as written
         return "I" + clean[1:]  # "i am a runner" -> "I am a runner"
-    if first == "am" and len(words) > 1:
+    if first == "am" and len(words) > 1 and _bare(words[1]) != "i":  # not "Am I enough?"
         return f"I {_lower_first(clean)}"
     if _follows_i_am(first):
         return f"I am {_lower_first(clean)}"
