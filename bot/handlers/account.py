@@ -94,7 +94,8 @@ def export_contents(document: dict[str, Any]) -> str:
     if count("identities"):
         parts.append(plural(count("identities"), "account"))
     if habits:
-        parts.append(f"{plural(len(habits), 'habit')} with {plural(checkins, 'check-in')}")
+        done = plural(checkins, "check-in") if checkins else "no check-ins"
+        parts.append(f"{plural(len(habits), 'habit')} with {done}")
     if reminders:
         parts.append(plural(reminders, "reminder"))
     if techniques:

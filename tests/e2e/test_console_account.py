@@ -43,6 +43,8 @@ async def test_export_reply_says_what_the_file_holds(console: ConsoleSession) ->
     await console.say(":user Newcomer")
     out = await console.say("/export")
     assert "about you: your profile and settings and 1 account.\n" in out
+    out = await console.say("/newhabit Swim", "/export")
+    assert "about you: your profile and settings, 1 account and 1 habit with no check-ins.\n" in out
 
 
 async def test_deleteme_asks_twice_then_erases(console: ConsoleSession, database: Database) -> None:
