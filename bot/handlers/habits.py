@@ -37,29 +37,36 @@ async def today_list(ctx: Context, day: date | None = None, *, edit: bool = Fals
     parts: list[str | Span] = [bold(title)]
     buttons: list[list[Button]] = []
     marks: list[DayMark] = []
+    extra = 0  # done on their rest day: recorded, but nothing was owed
     for i, habit in enumerate(habits, 1):
         history, stats = recent[habit.id].history, recent[habit.id].stats
         mark = day_mark(history, day, ctx.today)
-        marks.append(mark)
+        if mark is DayMark.DONE and not history.schedule.is_scheduled(day):
+            extra += 1
+        else:
+            marks.append(mark)
         symbol = MARK_SYMBOLS[mark] if mark not in (DayMark.FUTURE, DayMark.BEFORE_START) else "○"
         parts.append(f"\n{i}. {symbol} {habit.title} — {streak_text(stats)}")
         buttons.append([_button(habit, day, mark is DayMark.DONE)])
-    parts.append("\n\n" + tally(marks, today=day == ctx.today))
+    parts.append("\n\n" + tally(marks, today=day == ctx.today, extra=extra))
     return Reply.of(rich(*parts), buttons=buttons, edit=edit, personal=True)
 
 
-# The marks of habits that count on a day: due that day, or done or skipped anyway (a rest
-# day's habit or an N-times-a-week habit, optional on any one day, counts once done).
+# The marks of habits that count on a day: due that day, or done or skipped anyway (an
+# N-times-a-week habit, optional on any one day, counts once done). A habit done on its rest
+# day is no due habit (the week and the streak leave that day out too): it is `extra`.
 _COUNTED = (DayMark.DONE, DayMark.SKIPPED, DayMark.PENDING, DayMark.MISSED)
 
 
-def tally(marks: list[DayMark], *, today: bool) -> str:
-    """The list's last line: how many of the day's due habits are done (a skip is handled)."""
+def tally(marks: list[DayMark], *, today: bool, extra: int = 0) -> str:
+    """The list's last line: how many of the day's due habits are done (a skip is handled);
+    `extra` habits were done on their rest day, said only when nothing was due."""
     due = sum(m in _COUNTED for m in marks)
     done = marks.count(DayMark.DONE)
     skipped = marks.count(DayMark.SKIPPED)
     if not due:
-        return "Nothing is due today." if today else "Nothing was due that day."
+        nothing = "Nothing is due today" if today else "Nothing was due that day"
+        return f"{nothing}; {extra} done anyway, well played!" if extra else nothing + "."
     text = f"{done} of {due} done" + (f", {skipped} skipped." if skipped else ".")
     if done == due:
         return text + " Everything done, well played!"
