@@ -1,0 +1,42 @@
+"""A small accountability group's week through the console, as a newcomer tried it: proofs
+whose caption names a habit that isn't there, and the board of people with names of every
+script. The clock starts at Monday 2026-03-23 09:00 UTC."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.test_console_group_trial import red_jpeg
+from tests.support.console import ConsoleSession, bot
+
+
+async def test_a_photo_with_done_and_no_such_habit_says_nothing_was_checked_in(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    """'/done runn' under a photo saved the proof and checked nothing in, without a word: the
+    sender believed the day was done. In a private chat the same /done says it found none."""
+    photo = red_jpeg(tmp_path)
+    await console.say(":user Alice", "/newhabit Run", "/newhabit Read 10 pages")
+    await console.say(":chat group Gym", "/newgroup Gym")
+    assert await console.say(f":photo {photo} /done runn") == bot(
+        "Proof saved, Alice! That's 1 proof this week in Gym. I can't find a habit called "
+        "'runn', so none was checked in. Did you mean: Run?"
+    )
+    assert await console.say(f":photo {photo} /done swim 2 km") == bot(
+        "Proof saved, Alice! That's 2 proofs this week in Gym. I can't find a habit called "
+        "'swim', so none was checked in."
+    )
+    # /proof with a number names the habit of that number: one past the list is said too.
+    assert await console.say(f":photo {photo} /proof 7 laps") == bot(
+        "Proof saved, Alice! That's 3 proofs this week in Gym. You have no habit number 7 "
+        "(see /habits), so none was checked in."
+    )
+    assert "0 of 2 done." in await console.say(":chat dm", "/habits")
+    await console.say(":chat group Gym")
+    # What was said before still holds: a note names no habit, and a found one is checked in.
+    assert await console.say(f":photo {photo} /proof great session") == bot(
+        "Proof saved, Alice! That's 4 proofs this week in Gym."
+    )
+    assert await console.say(f":photo {photo} /done run 5k") == bot(
+        "Proof saved, Alice! That's 5 proofs this week in Gym. Run is checked in for today."
+    )
