@@ -40,3 +40,34 @@ async def test_a_photo_with_done_and_no_such_habit_says_nothing_was_checked_in(
     assert await console.say(f":photo {photo} /done run 5k") == bot(
         "Proof saved, Alice! That's 5 proofs this week in Gym. Run is checked in for today."
     )
+
+
+async def test_the_boards_columns_line_up_under_names_of_any_script(
+    console: ConsoleSession,
+) -> None:
+    """The board padded names by their count of characters, so a Chinese name (each letter two
+    columns wide in a monospace font) pushed its row's numbers 3 columns right of the others;
+    a long one was cut to 14 letters, 28 columns. Names are padded and cut by their width."""
+    await console.say(":user Alice", ":chat group Gym", "/newgroup Gym")
+    for name in ("李小龙", "Zoe\u0308", "王小明王小明王小明", "🏃 Run Club"):
+        await console.say(f":user {name}", "/join")
+    assert await console.say("/board") == bot(
+        "Gym · week of Mon 23 Mar",
+        "               proofs  check-ins  streak",
+        "Alice               0        0/0       0",
+        "Zoe\u0308                 0        0/0       0",
+        "李小龙              0        0/0       0",
+        "王小明王小明…       0        0/0       0",
+        "🏃 Run Club         0        0/0       0",
+        "0 proofs this week from 5 members.",
+    )
+
+
+async def test_week_and_stats_tables_line_up_under_wide_titles(console: ConsoleSession) -> None:
+    """The same padding by characters put a Chinese title's marks two columns late per letter
+    in /week's and /stats's tables."""
+    await console.say(":user Alice", "/newhabit 読書", "/newhabit Run", "/done run")
+    week = await console.say("/week")
+    assert "     読書           ○\n" in week and "     Run            ✓\n" in week
+    stats = await console.say("/stats")
+    assert "     読書               0d   0d" in stats and "     Run                1d   1d" in stats
