@@ -71,3 +71,39 @@ async def test_week_and_stats_tables_line_up_under_wide_titles(console: ConsoleS
     assert "     読書           ○\n" in week and "     Run            ✓\n" in week
     stats = await console.say("/stats")
     assert "     読書               0d   0d" in stats and "     Run                1d   1d" in stats
+
+
+def invite_code(out: str) -> str:
+    """The code of an /invite reply: the last word of its '/join CODE' line."""
+    return out.rsplit("/join ", 1)[1].split()[0]
+
+
+async def test_another_groups_code_in_a_group_chat_joins_neither(console: ConsoleSession) -> None:
+    """Two groups called Runners: Dave sent the private one's code in the public one's chat,
+    was welcomed 'to Runners' and found himself in the public group, the code dropped without a
+    word. A code is another group's: it is said, nothing joined, and where the code works."""
+    await console.say(":user Alice", ":chat group Open", "/newgroup Runners")
+    await console.say(":chat group Closed", "/newgroup Runners private")
+    code = invite_code(await console.say("/invite"))
+    await console.say(":user Dave", ":chat group Open")
+    assert await console.say(f"/join {code}") == bot(
+        "That invite code is another group's, not this chat's Runners. To join that group, send "
+        f"/join {code} in a private chat with me; to join Runners, send /join alone here."
+    )
+    await console.say(":chat group Closed")
+    private_code = code
+    open_code = invite_code(await console.say(":user Alice", ":chat group Open", "/invite"))
+    await console.say(":user Dave", ":chat group Closed")
+    assert await console.say(f"/join {open_code}") == bot(
+        "That invite code is another group's, not this chat's Runners. To join that group, send "
+        f"/join {open_code} in a private chat with me."
+    )
+    await console.say(":chat dm")
+    assert await console.say("/mygroups") == bot(
+        "You are not in a group yet. Find one with /groups."
+    )
+    # This chat's own code, and /join alone in a public group, still join.
+    await console.say(":chat group Closed")
+    assert await console.say(f"/join {private_code}") == bot("Welcome to Runners, Dave!")
+    await console.say(":chat group Open")
+    assert await console.say("/join") == bot("Welcome to Runners, Dave!")
