@@ -149,3 +149,22 @@ async def test_an_at_name_in_a_reply_is_whom_the_command_is_about(
     # A reply with words that name nobody is still about the reply's author.
     (promoted,) = await telegram.say("/promote please", chat=group, reply_to=bobs)
     assert promoted.plain_text == "Bob is now an admin of Runners."
+
+
+async def test_a_username_given_up_and_taken_by_someone_else_names_its_new_owner(
+    telegram: TelegramHarness,
+) -> None:
+    """Bob was @runner, changed his username and has not written since; Carol took @runner.
+    `/kick @runner` found Bob's old record first and removed him. A username names whoever
+    has it now: the last one seen with it."""
+    fake = telegram.fake
+    bob = fake.new_user("Bob", username="runner")
+    group = await group_with(telegram, bob)
+    bob.username = "bob_two"  # changed in Telegram; the bot has not heard from him since
+    carol = fake.new_user("Carol", username="Runner")
+    (joined,) = await telegram.say("/join", chat=group, user=carol)
+    assert joined.plain_text == "Welcome to Runners, Carol!"
+    (kicked,) = await telegram.say("/kick @runner", chat=group)
+    assert (kicked.plain_text or "").startswith("Carol is no longer in Runners"), kicked.plain_text
+    (members,) = await telegram.say("/members", chat=group)
+    assert members.plain_text == "Runners: 2 members\n1. Alice (owner)\n2. Bob"
