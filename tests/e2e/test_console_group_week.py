@@ -107,3 +107,27 @@ async def test_another_groups_code_in_a_group_chat_joins_neither(console: Consol
     assert await console.say(f"/join {private_code}") == bot("Welcome to Runners, Dave!")
     await console.say(":chat group Open")
     assert await console.say("/join") == bot("Welcome to Runners, Dave!")
+
+
+async def test_summarytime_off_points_to_quiet_and_an_off_summary_says_so(
+    console: ConsoleSession,
+) -> None:
+    """'/summarytime off' got 'Name a day and an hour', never saying how to stop summaries;
+    with them off, /summarytime said they come 'never (it is off: /quiet off)'."""
+    await console.say(":user Alice")
+    assert await console.say("/summarytime off") == bot(
+        "To stop the weekly summary, send /quiet (/quiet off brings it back). To move it, "
+        "name a day and an hour, for example /summarytime sun 18."
+    )
+    assert "on Sun at 18:00" in await console.say("/summarytime")  # nothing changed
+    await console.say("/quiet")
+    assert await console.say("/summarytime") == bot(
+        "Your weekly summary is off: send /quiet off to get it back, or choose when it comes "
+        "like /summarytime sun 18."
+    )
+    # In a group, whose summary has no off, the reply says what it can do.
+    await console.say(":chat group Gym", "/newgroup Gym")
+    assert await console.say("/summarytime none") == bot(
+        "A group's weekly summary can't be turned off. Name a day and an hour, for example "
+        "/summarytime sun 18."
+    )
