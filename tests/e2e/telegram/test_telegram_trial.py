@@ -168,3 +168,22 @@ async def test_a_username_given_up_and_taken_by_someone_else_names_its_new_owner
     assert (kicked.plain_text or "").startswith("Carol is no longer in Runners"), kicked.plain_text
     (members,) = await telegram.say("/members", chat=group)
     assert members.plain_text == "Runners: 2 members\n1. Alice (owner)\n2. Bob"
+
+
+async def test_a_learning_keeps_the_name_of_someone_picked_from_the_member_list(
+    telegram: TelegramHarness,
+) -> None:
+    """A name picked from the member list (a text mention, for someone without a username) was
+    cut out of every command's words, as if it named whom a /kick is about: '/learn Thanks
+    Carol' shared 'Thanks'."""
+    fake = telegram.fake
+    carol = fake.new_user("Carol", last_name="Díaz")
+    group = await group_with(telegram, carol)
+    since = len(fake.sent_messages)
+    fake.send_text_mentioning("/learn Stretching daily, thanks to ", carol, chat=group)
+    card = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert (card.plain_text or "").splitlines()[1] == "Stretching daily, thanks to Carol Díaz"
+    since = len(fake.sent_messages)
+    fake.send_text_mentioning("/promote ", carol, chat=group)
+    promoted = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert promoted.plain_text == "Carol Díaz is now an admin of Runners."
