@@ -43,7 +43,13 @@ from core.habits.schedule import (
     parse_said,
 )
 from core.habits.service import match_habit
-from core.reminders.service import MERIDIEMS, looks_like_time, parse_time
+from core.reminders.service import (
+    MERIDIEMS,
+    is_bare_hour,
+    looks_like_time,
+    parse_time,
+    reads_as_days,
+)
 from core.text import shorten
 from core.toolbox.service import match_tool
 
@@ -288,13 +294,17 @@ def _counts(param: Param, words: list[str], j: int, *, last: bool) -> list[int]:
 
 
 def _time_words(words: list[str], j: int) -> list[int]:
-    """A time is one word (`7pm`, `19:30`, `noon`), or `7 pm` / `7:30 p.m.` as two, after an
-    `at` if they like (`at 7am`, `at 7 pm`)."""
+    """A time is one word (`7pm`, `19:30`, `noon`, `7`), or `7 pm` / `7:30 p.m.` as two, after
+    an `at` if they like (`at 7am`, `at 7 pm`)."""
     start = j + 1 if j < len(words) and words[j].lower() == "at" else j
     ahead = words[start : start + 2]
     if len(ahead) == 2 and ahead[1].lower() in MERIDIEMS and looks_like_time("".join(ahead)):
         return [start - j + 2]
     if ahead and looks_like_time(ahead[0]):
+        return [start - j + 1]
+    # A whole hour ('7', as /quiethours reads it) only where the words after it name days or
+    # there are none: '/remind read 20 pages 7:30' keeps the 20 in the habit's name.
+    if ahead and is_bare_hour(ahead[0]) and reads_as_days(words[start + 1 :]):
         return [start - j + 1]
     return []
 

@@ -214,6 +214,11 @@ async def delete_lifebook(user: CurrentUser, unit: UnitDep) -> Response:
     return Response(status_code=204)
 
 
+NOT_A_KEY = (
+    "Give the serves_key of a goal or value from GET /lifebook, such as goal:g1 or value:health."
+)
+
+
 @router.put(
     "/habits/{habit_id}/serves",
     response_model=ServesOut,
@@ -223,6 +228,8 @@ async def delete_lifebook(user: CurrentUser, unit: UnitDep) -> Response:
 async def set_serves(habit_id: Id, body: ServesBody, user: CurrentUser, unit: UnitDep) -> ServesOut:
     habit = await owned(unit, user, habit_id)
     key = body.serves.strip().lower() if body.serves and body.serves.strip() else None
+    if key is not None and not key.startswith(("goal:", "value:")):
+        raise InvalidField("serves", NOT_A_KEY)
     try:
         label = unit.lifebook.link(user, habit, key)
     except NotFound as exc:

@@ -17,6 +17,7 @@ from core.errors import InvalidInput
 
 PLATFORM = "discord"
 AUTOCOMPLETE_CHOICES = 25
+MAX_BUTTONS = 25  # a message's components: 5 action rows of 5 buttons
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".bmp")
 DOWNLOAD_FAILED = (
     "I couldn't download that image from Discord. Please send it again, or a smaller one."
@@ -69,6 +70,7 @@ def slash_request(
         reply_to=person(target) if isinstance(target, discord.abc.User) else None,
         addressed=True,  # a slash command always names this bot
         typed_answers=typed_answers(interaction),
+        max_buttons=MAX_BUTTONS,
     )
 
 
@@ -78,6 +80,7 @@ def button_request(interaction: discord.Interaction[Any], payload: str) -> Reque
         chat=interaction_chat(interaction),
         button=payload,
         typed_answers=typed_answers(interaction),
+        max_buttons=MAX_BUTTONS,
     )
 
 
@@ -132,6 +135,7 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
         reply_to=reply_to,
         addressed=addressed,
         album=str(message.id) if len(images) > 1 else None,
+        max_buttons=MAX_BUTTONS,
     )
     rest = [
         Request(
@@ -141,6 +145,7 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
             reply_to=reply_to,
             addressed=addressed,
             album=first.album,
+            max_buttons=MAX_BUTTONS,
         )
         for image in images[1:]
     ]

@@ -10,6 +10,7 @@ from telegram import User as TgUser
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from adapters.telegram.render import MAX_BUTTONS
 from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
 from core.errors import InvalidInput
 
@@ -98,6 +99,7 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
         update_id=update_id,
         album=message.media_group_id if photo is not None else None,
         typed_answers=reads_answers(message.chat),
+        max_buttons=MAX_BUTTONS,
     )
 
 
@@ -128,6 +130,7 @@ def button_request(update: Update, bot: Bot) -> Request | None:
         button=query.data,
         update_id=update.update_id,
         typed_answers=reads_answers(query.message.chat),
+        max_buttons=MAX_BUTTONS,
     )
 
 

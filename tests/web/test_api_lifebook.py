@@ -125,3 +125,20 @@ async def test_the_chat_and_the_api_share_one_lifebook(
     book = (await ada.get(BOOK)).json()
     assert book["identity"] == ["I am someone who walks", "I am kind"]
     assert book["ai_allowed"] is False
+
+
+async def test_a_goal_id_given_as_serves_says_which_key_to_give(ada: Person) -> None:
+    """A goal's `id` (g1) for `serves` was "That is not in your Lifebook (any more)", though the
+    goal was there: it says to give the goal's serves_key."""
+    await patch(ada, {"goals": [{"text": "Run 5 km"}]})
+    run = (await ada.post("/api/v1/habits", json={"title": "Run"})).json()["id"]
+    for given in ("g1", "health"):
+        answer = await ada.request("PUT", f"/api/v1/habits/{run}/serves", json={"serves": given})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"] == [
+            {
+                "field": "serves",
+                "message": "Give the serves_key of a goal or value from GET /lifebook, "
+                "such as goal:g1 or value:health.",
+            }
+        ]
