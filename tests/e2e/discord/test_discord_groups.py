@@ -189,3 +189,23 @@ async def test_command_names_in_what_people_wrote_stay_as_typed(dc: DiscordHarne
     pressed = await dc.press(ask, "Water plants")
     assert pressed.callback is not None
     assert "✓ Water plants done yesterday." in visible(fake.last_message(dm.id).content)
+
+
+async def test_a_typed_command_about_someone_mentioned_by_discord(
+    fake: FakeDiscord, bot: HabitLinkBot
+) -> None:
+    """Typed in a channel, '/promote @Bob' reaches the bot as '/promote <@id>' (Discord's
+    mention): it was answered 'Whom? ... send /promote @username', which Discord turns into a
+    mention again. The person mentioned is whom the command is about."""
+    async with running(fake, bot, message_content=True) as adapter:
+        dc = DiscordHarness(fake, adapter)
+        bob = await runners(dc)
+        (promoted,) = await dc.say(f"/promote <@{bob.id}>")
+        assert visible(promoted.content) == "Bob is now an admin of Runners."
+        (trusted,) = await dc.say(f"/trust <@!{bob.id}>")
+        assert visible(trusted.content).startswith("You now trust Bob.")
+        (kicked,) = await dc.say(f"/kick <@{bob.id}> spam")
+        assert visible(kicked.content).startswith("I didn't expect 'spam' there.")
+        # In a learning the mention reads as the name it was typed as, not '<@id>'.
+        (card,) = await dc.say(f"/learn <@{bob.id}> says shoes by the door")
+        assert "\n@bob says shoes by the door\n" in visible(card.content)
