@@ -139,20 +139,31 @@ def parse(command: Command, request: Request, today: date, lookup: Lookup | None
         texts = {p.name: " ".join(str(request.options.get(p.name) or "").split()) for p in spoken}
     else:
         texts = {"": request.args.strip()}
-    if command.bare and request.reply_to is None and not any(texts.values()):
+    replied = request.reply_to if not _names_someone(spoken, request) else None
+    if command.bare and replied is None and not any(texts.values()):
         return Args(photos)  # the handler answers a bare command (a list, a setting, a question)
     if request.options is None:
-        texts = _split(command, spoken, request.args, request.reply_to is not None, lookup)
+        texts = _split(command, spoken, request.args, replied is not None, lookup)
     values: dict[str, object] = dict(photos)
     for param in spoken:
         words = texts.get(param.name, "")
-        if param.kind is Kind.MEMBER and request.reply_to is not None:
-            values[param.name] = Member(person=request.reply_to)
+        if param.kind is Kind.MEMBER and replied is not None:
+            values[param.name] = Member(person=replied)
         elif words:
             values[param.name] = _convert(command, param, words, today)
         elif param.required:
             raise BadArgument(_missing(command, param))
     return Args(values)
+
+
+def _names_someone(spoken: list[Param], request: Request) -> bool:
+    """Whether the typed words start with an @name for the command's person: `/ban @carol` sent
+    as a reply to Bob's message is about Carol, as said (the reply's author used to win, and the
+    name was dropped without a word)."""
+    if request.options is not None or not any(p.kind is Kind.MEMBER for p in spoken):
+        return False
+    first = request.args.split(maxsplit=1)
+    return bool(first) and first[0].startswith("@") and len(first[0]) > 1
 
 
 async def run_command(ctx: Context, command: Command) -> Response:

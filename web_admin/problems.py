@@ -185,6 +185,15 @@ def _allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> list[str]:
     return allowed
 
 
+def _fixed_route_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods of the API's route at exactly this address with no parameter in it
+    (`/api/v1/groups/join`), from the OpenAPI document; [] when there is none. A path parameter
+    that fails to read may be such a route asked with another method: GET /groups/join is
+    matched as GET /groups/{group_id}, whose group_id "join" is not a number."""
+    operations = app.openapi().get("paths", {}).get(path, {})
+    return [m for m in METHODS if m.lower() in operations]
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -193,6 +202,12 @@ def install_problem_handlers(app: FastAPI) -> None:
                 return problem(request, 415, SEND_JSON, headers={"Accept": "application/json"})
             body = [FieldError(field="body", message=NOT_OBJECT)]
             return problem(request, 422, NOT_OBJECT, errors=body)
+        if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors()):
+            allowed = _fixed_route_methods(app, request.url.path)
+            if allowed and request.method not in allowed:  # GET /groups/join: not a group id
+                allow = ", ".join(allowed)
+                detail = f"This address does not take {request.method}; it takes {allow}."
+                return problem(request, 405, detail, headers={"Allow": allow})
         route = request.scope.get("route")
         body_field = getattr(route, "body_field", None) if isinstance(route, APIRoute) else None
         form = body_field is not None and isinstance(body_field.field_info, params.Form)

@@ -4,7 +4,7 @@ presses, messages and reactions; and the habit names for autocomplete (read from
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import discord
@@ -88,6 +88,22 @@ def _mention_prefix(bot_id: int) -> re.Pattern[str]:
     return re.compile(rf"^\s*<@!?{bot_id}>\s*")
 
 
+_USER_MENTION = re.compile(r"<@!?(\d+)>")
+
+
+def _named_mentions(text: str, mentioned: Sequence[discord.abc.User]) -> str:
+    """Discord writes '@Bob' typed in a message as '<@id>': each person mentioned is '@name'
+    again (their username, as /kick @name and /trust @name expect), so a typed '/promote @Bob'
+    names Bob, and a learning reads as written."""
+    names = {user.id: user.name for user in mentioned}
+
+    def named(match: re.Match[str]) -> str:
+        name = names.get(int(match.group(1)))
+        return f"@{name}" if name else match.group(0)
+
+    return _USER_MENTION.sub(named, text)
+
+
 def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
     """A person's message (text, or images with a caption) as requests; none for what is not
     for us. Several images are one request each, as an album (the caption with the first): one
@@ -100,7 +116,7 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
     text = message.content or ""
     mention = _mention_prefix(bot_id)
     addressed = mention.match(text) is not None
-    text = mention.sub("", text, count=1)
+    text = _named_mentions(mention.sub("", text, count=1), message.mentions)
     images = [a for a in message.attachments if is_image(a)]
     if not text.strip() and not images:
         return []

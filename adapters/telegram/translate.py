@@ -80,12 +80,12 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
     original = message.reply_to_message
     if original is not None and original.from_user is not None and not original.from_user.is_bot:
         reply_to = person(original.from_user)
-    if parsed.command is not None and (named := _text_mention(message)) is not None:
+    if parsed.command is not None and (mentioned := _text_mention(message)) is not None:
         # Someone without a username, picked from the member list: their name in the text,
-        # carrying their account. Whom the command is about, as a reply's author would be.
-        mentioned, rest = named
+        # carrying their account. Whom a command about a person is about, as a reply's author
+        # would be (its words are then not read: bot/arguments.py); other commands keep the
+        # name in their words ('/learn thanks to Carol').
         reply_to = person(mentioned)
-        parsed = command_for_us(rest, bot.username)
     return Request(
         sender=person(message.from_user),
         chat=chat(message.chat),
@@ -111,17 +111,12 @@ def reads_answers(where: TgChat) -> bool:
     return where.type in (ChatType.PRIVATE, ChatType.GROUP, ChatType.SUPERGROUP)
 
 
-def _text_mention(message: Message) -> tuple[TgUser, str] | None:
-    """The first person named by a text_mention entity (someone without a username), with the
-    message's text without that name."""
-    text = message.text or message.caption or ""
+def _text_mention(message: Message) -> TgUser | None:
+    """The first person named by a text_mention entity (someone without a username)."""
     entities = message.entities if message.text else message.caption_entities
     for entity in entities:
         if entity.type == MessageEntity.TEXT_MENTION and entity.user and not entity.user.is_bot:
-            units = text.encode("utf-16-le")  # entity offsets count UTF-16 code units
-            start, end = 2 * entity.offset, 2 * (entity.offset + entity.length)
-            rest = units[:start] + " ".encode("utf-16-le") + units[end:]
-            return entity.user, rest.decode("utf-16-le", errors="replace")
+            return entity.user
     return None
 
 

@@ -57,6 +57,7 @@ async def test_limits_name_the_field_and_change_nothing(ada: Person) -> None:
         ({"identity": ["I am " + "x" * 200]}, "identity", "200 characters"),
         ({"goals": [{"text": f"Goal {i}"} for i in range(11)]}, "goals", "at most 10"),
         ({"goals": [{"text": "Run", "due": "1900-01-01"}]}, "goals.0.due", "2000"),
+        ({"goals": [{"text": "Run", "due": "2026-03-22"}]}, "goals", "has passed already"),
         ({"vision": "Fine", "values": [f"v{i}" for i in range(6)]}, "values", "at most 5"),
         ({"values": ["x"] * 51}, "values", ""),  # over the body's cap: pydantic says so
     ]
@@ -82,6 +83,9 @@ async def test_goals_one_at_a_time(ada: Person) -> None:
     assert (await ada.request("DELETE", f"{BOOK}/goals/g1")).status_code == 404
     assert (await ada.request("DELETE", f"{BOOK}/goals/nope")).status_code == 422
     assert (await ada.post(f"{BOOK}/goals", json={"text": "   "})).status_code == 422
+    past = await ada.post(f"{BOOK}/goals", json={"text": "Swim", "due": "2026-03-01"})
+    assert past.status_code == 422 and past.json()["errors"][0]["field"] == "due"
+    assert "2026-03-01 has passed already" in past.json()["errors"][0]["message"]
     for i in range(9):
         assert (await ada.post(f"{BOOK}/goals", json={"text": f"G{i}"})).status_code == 201
     full = await ada.post(f"{BOOK}/goals", json={"text": "One too many"})
