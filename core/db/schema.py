@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DateTime, text
+from sqlalchemy import DateTime, Table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,6 +47,23 @@ def compare_type(
     if isinstance(metadata_type, UTCDateTime):
         return not isinstance(inspected_type, DateTime)
     return None
+
+
+BATCH_COPY = "_alembic_tmp_"  # the name Alembic's batch mode gives a SQLite table's new copy
+
+
+def keep_sqlite_autoincrement(table: Table, connection: Connection, **_: Any) -> None:
+    """Alembic's batch mode rebuilds a SQLite table from what it reflects, and reflection does
+    not see AUTOINCREMENT: the copy keeps it when the table had it, so a later migration
+    altering a table never makes its ids reusable again (migrations/env.py listens with it)."""
+    if connection.dialect.name != "sqlite" or not table.name.startswith(BATCH_COPY):
+        return
+    original = table.name.removeprefix(BATCH_COPY)
+    sql = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (original,)
+    ).scalar()
+    if sql is not None and "AUTOINCREMENT" in str(sql).upper():
+        table.dialect_kwargs["sqlite_autoincrement"] = True
 
 
 def alembic_config() -> Config:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Column, String, text
 from sqlalchemy.engine import Connection
 
 import core.db.models  # noqa: F401  (every table)
@@ -226,5 +228,29 @@ async def test_0032_downgrades_and_upgrades_again(tmp_path: Path) -> None:
         await upgrade(db)
         assert await _sqlite_master(db) == new
         assert await _counts(db) == before
+    finally:
+        await db.dispose()
+
+
+async def test_a_later_batch_migration_keeps_autoincrement(tmp_path: Path) -> None:
+    """A migration rebuilding a table in batch mode (as adding a constraint on SQLite does)
+    keeps its AUTOINCREMENT, though reflection cannot see it."""
+    db = Database(f"sqlite:///{tmp_path / 'later.db'}")
+
+    def later_migration(conn: Connection) -> None:
+        with Operations.context(MigrationContext.configure(conn)) as op:  # noqa: SIM117
+            with op.batch_alter_table("habits", recreate="always") as batch:
+                batch.add_column(Column("colour", String(16), nullable=True))
+
+    try:
+        await upgrade(db)
+        await _fill(db)
+        async with db.engine.connect() as conn:
+            await conn.run_sync(migrate_in_one_transaction, later_migration)
+        assert "AUTOINCREMENT" in (await _sqlite_master(db))["habits"]
+        newest = await _new_habit(db, "Swim")
+        async with db.engine.begin() as conn:
+            await conn.execute(text("DELETE FROM habits WHERE id = :id"), {"id": newest})
+        assert await _new_habit(db, "Yoga") == newest + 1
     finally:
         await db.dispose()
