@@ -229,6 +229,11 @@ class HabitLinkBot:
             except HabitLinkError as exc:
                 if ctx.answered_step and ctx.flow is not None:
                     raise StepRefused(exc) from exc
+                if ctx.dropped_flow:  # the command refused still ends the flow it replaced
+                    await uow.rollback()
+                    await uow.flow_states.put(key, None)
+                    await uow.commit()
+                    await self.flows.clear(key)
                 raise
             response = _asking(ctx, self.albums.unsaid(request, routed))
             if ctx.flow_changed:  # the flow's place is saved with the step's effect
@@ -284,8 +289,10 @@ class HabitLinkBot:
                 return Response.say(hint(f"/{command.name} works in a private chat with me."))
             if command.where is Where.GROUP and req.chat.is_private:
                 return Response.say(hint(f"/{command.name} works in a group chat."))
+            if ctx.flow is not None:  # another command: the question waiting is dropped, as
+                ctx.drop_flow()  # with /cancel (the command sees the flow; it may start one)
             return photo_not_kept(req, command, await run_command(ctx, command))
-        if ctx.flow is not None:
+        if ctx.flow is not None and req.may_answer:
             flow_handler = self.router.flows.get(ctx.flow.name)
             if flow_handler is not None:
                 ctx.answered_step = True
@@ -305,7 +312,7 @@ def _asking(ctx: Context, response: Response) -> Response:
     """The response with its last reply marked `asks` when it leaves the person in a guided
     step that waits for their typed answer: a step started or moved on (by a command, a button
     or an answer), or asked again after an answer it could not take. A command that leaves
-    another flow waiting (/habits in the middle of /newhabit) asks nothing."""
+    another flow waiting (one in another chat) asks nothing."""
     if ctx.flow_changed:
         waiting = ctx.next_flow is not None
     else:

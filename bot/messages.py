@@ -101,6 +101,10 @@ class Request:
     # reaches the bot here (False in a Discord channel without the message-content intent):
     # guided steps point elsewhere when it does not.
     typed_answers: bool = True
+    # Whether this message, when not a command, can be the sender's answer to their guided step
+    # waiting here. False for a Telegram group's message that replies to none of the bot's:
+    # questions there are asked as ones to reply to, and the rest is the members' own talk.
+    may_answer: bool = True
     # Set when text, arguments or a button payload were over the caps (and were cut to them):
     # the dispatcher refuses such a request before doing any work.
     too_long: bool = field(default=False, init=False)

@@ -83,8 +83,6 @@ async def newhabit(ctx: Context) -> Response:
     if title:
         draft = HabitDraft.build(title=title, schedule=schedule or Schedule.daily())
         habit = await ctx.habits.create(ctx.user, draft, ctx.today)
-        if ctx.flow is not None and ctx.flow.name == FLOW:
-            ctx.end_flow()  # it replaces a guided setup; another flow (the Lifebook guide) goes on
         serves = serves_question(ctx, habit)
         return Response.say(
             "Created ",
