@@ -18,6 +18,7 @@ from bot.messages import (
     MAX_CAPTION_CHARS,
     MAX_TEXT_CHARS,
     Button,
+    Reply,
     Request,
     Response,
     Rich,
@@ -49,6 +50,7 @@ TOO_LONG = (
     f"(photo captions up to {MAX_CAPTION_CHARS:,}). Please send a shorter one."
 )
 BUTTON_GONE = "That button no longer works."
+CANCEL = "cancel"  # the command that ends a flow and says so itself (bot/handlers/basics.py)
 BANNED = (
     "Your HabitLink account has been suspended by the people who run this HabitLink, "
     "so I won't answer your messages any more."
@@ -251,6 +253,17 @@ class HabitLinkBot:
                 await self.flows.set(key, state)
         return response
 
+    def _say_dropped(self, ctx: Context, command: str, response: Response) -> Response:
+        """A command's response, saying first that the flow it stopped saved nothing (unless it
+        is /cancel, which says so itself, or the same flow started afresh)."""
+        dropped = ctx.flow
+        if dropped is None or command == CANCEL:
+            return response
+        if ctx.next_flow is not None and ctx.next_flow.name == dropped.name:
+            return response
+        what = self.router.flow_names.get(dropped.name, "what we were in the middle of")
+        return _with_note(response, f"Stopped {what}; nothing of it was saved.")
+
     async def _banned(self, uow: UnitOfWork, request: Request, user: User) -> Response:
         """A person banned platform-wide (core.admin.people): one short notice, then silence.
 
@@ -291,7 +304,8 @@ class HabitLinkBot:
                 return Response.say(hint(f"/{command.name} works in a group chat."))
             if ctx.flow is not None:  # another command: the question waiting is dropped, as
                 ctx.drop_flow()  # with /cancel (the command sees the flow; it may start one)
-            return photo_not_kept(req, command, await run_command(ctx, command))
+            response = photo_not_kept(req, command, await run_command(ctx, command))
+            return self._say_dropped(ctx, command.name, response)
         if ctx.flow is not None and req.may_answer:
             flow_handler = self.router.flows.get(ctx.flow.name)
             if flow_handler is not None:
@@ -306,6 +320,15 @@ class HabitLinkBot:
                 hint("Send /help to see what I can do, or /habits for today's list.")
             )
         return Response()  # groups talk among themselves; the bot answers commands only
+
+
+def _with_note(response: Response, note: str) -> Response:
+    """The response led by a note: on its first reply when that is plain text, else before it."""
+    first = response.replies[0] if response.replies else None
+    if first is None or first.image or first.document or first.edit or not first.text:
+        return replace(response, replies=[Reply.of(note), *response.replies])
+    led = replace(first, text=rich(note, "\n\n") + first.text)
+    return replace(response, replies=[led, *response.replies[1:]])
 
 
 def _asking(ctx: Context, response: Response) -> Response:

@@ -29,6 +29,7 @@ HINT = bot("Send /help to see what I can do, or /habits for today's list.")
 NO_HABITS = bot("You have no habits yet. Create one with /newhabit or /newhabit Read 10 pages.")
 VISION_ASKED = "Your vision: how do you want your life to look in three to five years?"
 NOTHING_TO_CANCEL = bot("There's nothing to cancel.")
+SETUP_STOPPED = "Stopped the habit setup; nothing of it was saved."
 
 
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
@@ -59,7 +60,11 @@ def test_a_flow_waits_half_an_hour() -> None:
 # --- another command ends the flow ---------------------------------------------------------
 async def test_another_command_ends_the_flow(console: ConsoleSession) -> None:
     await console.say("/newhabit", "Read")
-    assert await console.say("/habits") == NO_HABITS  # the command runs as ever
+    assert await console.say("/habits") == bot(  # the command runs as ever, and says so
+        SETUP_STOPPED,
+        "",
+        "You have no habits yet. Create one with /newhabit or /newhabit Read 10 pages.",
+    )
     assert await console.say("daily") == HINT  # not the schedule of a setup any more
     assert await console.say("/habits") == NO_HABITS
     assert await console.say("/cancel") == NOTHING_TO_CANCEL
@@ -74,16 +79,28 @@ async def test_a_command_that_fails_still_ends_the_flow(console: ConsoleSession)
 
 async def test_a_command_that_starts_a_flow_replaces_the_one_open(console: ConsoleSession) -> None:
     await console.say("/lifebook guide")
-    assert "1/8 What habit do you want to build?" in await console.say("/newhabit")
+    out = await console.say("/newhabit")
+    assert out.startswith("bot: Stopped the Lifebook edit; nothing of it was saved.\n")
+    assert "1/8 What habit do you want to build?" in out
+    await console.say("Read")
+    assert await console.say("/newhabit") == bot(  # the same setup afresh: nothing to say
+        "Let's build a habit. Send /cancel to stop at any time.",
+        "",
+        "1/8 What habit do you want to build?",
+        "For example: Read 10 pages",
+    )
     assert "2/8 How often?" in await console.say("Stretch")
     await console.say("/cancel")
     assert "Stretch" not in await console.say("/lifebook")
 
 
 async def test_a_one_line_newhabit_ends_the_lifebook_guide(console: ConsoleSession) -> None:
-    await console.say("/lifebook guide")
-    assert "Created Run, every day." in await console.say("/newhabit Run")
-    assert await console.say("Healthy and calm") == HINT
+    await console.say("/lifebook guide", "Healthy and calm")
+    out = await console.say("/newhabit Run")
+    assert out.startswith("bot: Stopped the Lifebook edit; nothing of it was saved.\n")
+    assert "Created Run, every day." in out
+    assert await console.say("health, calm") == HINT
+    assert "Healthy and calm" not in await console.say("/lifebook")
 
 
 async def test_what_stays_with_the_flow(console: ConsoleSession) -> None:
@@ -100,7 +117,8 @@ async def test_what_stays_with_the_flow(console: ConsoleSession) -> None:
 
 async def test_a_command_in_another_chat_leaves_the_flow_alone(console: ConsoleSession) -> None:
     await console.say("/newhabit", "Read")
-    await console.say(":chat group Runners", "/groupinfo", ":chat dm")
+    out = await console.say(":chat group Runners", "/groupinfo", ":chat dm")
+    assert "Stopped" not in out
     assert "3/8 Why does it matter to you?" in await console.say("daily")
 
 
