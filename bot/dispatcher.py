@@ -208,7 +208,7 @@ class HabitLinkBot:
             )
             if cached:
                 user, is_new = await uow.users.identify(contact)
-            else:  # not heard from for an hour, Redis restarted empty or is down, a new process:
+            else:  # not heard from for a while, Redis restarted empty or is down, a new process:
                 # the durable copy, read in the identity's statement
                 user, is_new, flow = await uow.users.identify_with_flow(contact, key)
             if user.banned_at is not None:
