@@ -16,6 +16,7 @@ from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import Habit
 from tests.fakes.telegram_models import FakeChat
+from tests.support.images import jpeg
 from tests.support.telegram import TelegramHarness
 
 
@@ -153,8 +154,15 @@ async def test_in_a_group_the_bot_reads_only_a_reply_answers_the_step(
     question says."""
     fake = telegram.fake
     group = fake.new_group("Runners")  # the bot an admin: it reads everything
+    await telegram.say("/newgroup Runners", chat=group)
     (asked,) = await telegram.say("/newhabit", chat=group)
     assert "1/8 What habit do you want to build?" in (asked.plain_text or "")
+
+    # Her photo posted meanwhile is the proof it always was, not a wrong answer.
+    since = len(fake.sent_messages)
+    fake.send_photo(chat=group, data=jpeg())
+    proof = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert proof.plain_text == "Proof saved, Alice! That's 1 proof this week in Runners."
 
     since = len(fake.sent_messages)
     await handled(telegram, fake.send_text("Morning all! Who's in for Sunday?", chat=group))
