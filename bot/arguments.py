@@ -43,7 +43,13 @@ from core.habits.schedule import (
     parse_said,
 )
 from core.habits.service import match_habit
-from core.reminders.service import MERIDIEMS, looks_like_time, parse_time
+from core.reminders.service import (
+    MERIDIEMS,
+    is_bare_hour,
+    looks_like_time,
+    parse_time,
+    reads_as_days,
+)
 from core.text import shorten
 from core.toolbox.service import match_tool
 
@@ -133,20 +139,31 @@ def parse(command: Command, request: Request, today: date, lookup: Lookup | None
         texts = {p.name: " ".join(str(request.options.get(p.name) or "").split()) for p in spoken}
     else:
         texts = {"": request.args.strip()}
-    if command.bare and request.reply_to is None and not any(texts.values()):
+    replied = request.reply_to if not _names_someone(spoken, request) else None
+    if command.bare and replied is None and not any(texts.values()):
         return Args(photos)  # the handler answers a bare command (a list, a setting, a question)
     if request.options is None:
-        texts = _split(command, spoken, request.args, request.reply_to is not None, lookup)
+        texts = _split(command, spoken, request.args, replied is not None, lookup)
     values: dict[str, object] = dict(photos)
     for param in spoken:
         words = texts.get(param.name, "")
-        if param.kind is Kind.MEMBER and request.reply_to is not None:
-            values[param.name] = Member(person=request.reply_to)
+        if param.kind is Kind.MEMBER and replied is not None:
+            values[param.name] = Member(person=replied)
         elif words:
             values[param.name] = _convert(command, param, words, today)
         elif param.required:
             raise BadArgument(_missing(command, param))
     return Args(values)
+
+
+def _names_someone(spoken: list[Param], request: Request) -> bool:
+    """Whether the typed words start with an @name for the command's person: `/ban @carol` sent
+    as a reply to Bob's message is about Carol, as said (the reply's author used to win, and the
+    name was dropped without a word)."""
+    if request.options is not None or not any(p.kind is Kind.MEMBER for p in spoken):
+        return False
+    first = request.args.split(maxsplit=1)
+    return bool(first) and first[0].startswith("@") and len(first[0]) > 1
 
 
 async def run_command(ctx: Context, command: Command) -> Response:
@@ -277,13 +294,17 @@ def _counts(param: Param, words: list[str], j: int, *, last: bool) -> list[int]:
 
 
 def _time_words(words: list[str], j: int) -> list[int]:
-    """A time is one word (`7pm`, `19:30`, `noon`), or `7 pm` / `7:30 p.m.` as two, after an
-    `at` if they like (`at 7am`, `at 7 pm`)."""
+    """A time is one word (`7pm`, `19:30`, `noon`, `7`), or `7 pm` / `7:30 p.m.` as two, after
+    an `at` if they like (`at 7am`, `at 7 pm`)."""
     start = j + 1 if j < len(words) and words[j].lower() == "at" else j
     ahead = words[start : start + 2]
     if len(ahead) == 2 and ahead[1].lower() in MERIDIEMS and looks_like_time("".join(ahead)):
         return [start - j + 2]
     if ahead and looks_like_time(ahead[0]):
+        return [start - j + 1]
+    # A whole hour ('7', as /quiethours reads it) only where the words after it name days or
+    # there are none: '/remind read 20 pages 7:30' keeps the 20 in the habit's name.
+    if ahead and is_bare_hour(ahead[0]) and reads_as_days(words[start + 1 :]):
         return [start - j + 1]
     return []
 

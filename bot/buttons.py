@@ -8,6 +8,7 @@ from typing import Final
 
 HABIT_DONE: Final = "hd"  # /habits: check a habit in for a day
 HABIT_UNDO: Final = "hu"  # /habits: take a check-in back
+HABITS_PAGE: Final = "hp"  # /habits: another page of buttons (a platform's limit)
 HABIT_PICK: Final = "hc"  # "which habit?": run the command with this habit
 STATS: Final = "st"  # /stats: one habit's details
 EDIT_HABIT: Final = "eh"  # /edithabit: which habit
@@ -36,6 +37,7 @@ PREFIXES: Final = frozenset(
     {
         HABIT_DONE,
         HABIT_UNDO,
+        HABITS_PAGE,
         HABIT_PICK,
         STATS,
         EDIT_HABIT,

@@ -222,8 +222,8 @@ async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Resp
         found = await uow.reminders.still_due(int(payload["reminder_id"]), day)
         if found is None:
             return None  # deleted, archived, or already checked in that day
-        reminder, habit = found
-        return Response([reminder_reply(reminder, habit, day, payload)])
+        reminder, habit, today = found
+        return Response([reminder_reply(reminder, habit, day, payload, today)])
     if notification.kind == "summary" and notification.user_id is not None:
         user = await uow.users.get(notification.user_id)
         if user is None or uow.media is None:

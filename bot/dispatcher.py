@@ -28,6 +28,7 @@ from bot.messages import (
 )
 from bot.metrics import HANDLER_ERRORS, HANDLER_SECONDS, UPDATES, command_label
 from bot.outgoing import encode_response
+from bot.paging import fit_buttons
 from bot.photo_commands import as_proof, photo_not_kept
 from bot.router import Router
 from core.clock import Clock
@@ -126,7 +127,7 @@ class HabitLinkBot:
         try:
             # The person's turn first: a request waiting for it holds no place.
             async with self.locks.hold(f"{platform}:{request.sender.id}"), self._place():
-                return await self._handle(request)
+                return fit_buttons(await self._handle(request), request.max_buttons)
         except LockBusy as exc:
             return _explain(exc, request, self.router)
         except store_errors():

@@ -105,6 +105,10 @@ class Request:
     # waiting here. False for a Telegram group's message that replies to none of the bot's:
     # questions there are asked as ones to reply to, and the rest is the members' own talk.
     may_answer: bool = True
+    # The most buttons one message may carry where the request came from (Discord: 5 rows of
+    # 5), None for no limit. The neutral layer honours it (bot/paging.py): a long list pages,
+    # and any other reply's extra buttons go on in another message; none is dropped.
+    max_buttons: int | None = None
     # Set when text, arguments or a button payload were over the caps (and were cut to them):
     # the dispatcher refuses such a request before doing any work.
     too_long: bool = field(default=False, init=False)

@@ -8,12 +8,14 @@ word), with where photos go.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.commands import Command, Kind
 from bot.messages import Reply, Request, Response, hint
 
 AS_PROOF = {"done": "proof"}  # in a group: the command a photo turns it into
+_DONE = re.compile(r"\s*/done(?:@\w+)?(?:\s|$)", re.IGNORECASE)
 
 
 def takes_photo(command: Command) -> bool:
@@ -25,6 +27,12 @@ def as_proof(request: Request) -> Request:
     if request.photo is None or request.chat.is_private or request.command not in AS_PROOF:
         return request
     return replace(request, command=AS_PROOF[request.command])
+
+
+def read_as_proof(request: Request) -> bool:
+    """Whether this /proof was typed as `/done …` under the photo: its words name a habit to
+    check in, never a note, so a habit not found is said."""
+    return request.command == "proof" and _DONE.match(request.text) is not None
 
 
 def photo_not_kept(request: Request, command: Command, response: Response) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
@@ -82,6 +83,33 @@ def percent(value: float | None) -> str:
 
 def short_title(title: str, width: int = TITLE_WIDTH) -> str:
     return title if len(title) <= width else title[: width - 1] + "…"
+
+
+def text_width(text: str) -> int:
+    """Columns `text` takes in a monospace font: East Asian wide letters (and emoji) two,
+    combining marks and invisible joiners none."""
+    return sum(_char_width(c) for c in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def column(text: str, width: int = TITLE_WIDTH) -> str:
+    """`text` as a table's first column, `width` columns wide in a monospace font: cut with
+    "…" when wider, padded with spaces when narrower (by width, not characters: 李小龙 takes
+    six columns, Zoë with a combining mark three)."""
+    if text_width(text) > width:
+        kept, used = [], 0
+        for char in text:
+            used += _char_width(char)
+            if used > width - 1:
+                break
+            kept.append(char)
+        text = "".join(kept) + "…"
+    return text + " " * (width - text_width(text))
 
 
 def button_title(title: str, width: int = 28) -> str:

@@ -12,10 +12,12 @@ import difflib
 import re
 from datetime import UTC, datetime
 from functools import cache
+from importlib.resources import files
 from zoneinfo import ZoneInfo, available_timezones
 
 from core.errors import NotFound
 from core.text import shorten
+from core.timezone_cities import CITIES
 
 _ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC"}
 # Abbreviations people type: each names a clock several places keep, so the places are offered
@@ -52,19 +54,69 @@ _SEASONS = (datetime(2026, 1, 15, 12, tzinfo=UTC), datetime(2026, 7, 15, 12, tzi
 _NOT_PLACES = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
 
 
+# Old names whose link the compiled data takes straight to another country's zone with the same
+# clock (Truk to Port Moresby): the place the old name was renamed to instead.
+_FLATTENED = {
+    "Pacific/Truk": "Pacific/Chuuk",
+    "Pacific/Yap": "Pacific/Chuuk",
+    "Pacific/Ponape": "Pacific/Pohnpei",
+    "Africa/Timbuktu": "Africa/Bamako",
+    "Africa/Asmera": "Africa/Asmara",
+    "Atlantic/Jan_Mayen": "Arctic/Longyearbyen",
+    "America/Coral_Harbour": "America/Atikokan",
+    "America/Virgin": "America/St_Thomas",
+    "Antarctica/South_Pole": "Antarctica/McMurdo",
+}
+
+
+@cache
+def _renamed() -> dict[str, str]:
+    """An old or other name of a place -> the place's zone (Asia/Calcutta -> Asia/Kolkata,
+    Europe/Kiev -> Europe/Kyiv, US/Eastern -> America/New_York): the tz database's links whose
+    own name is no place of zone.tab, which lists each country's places. A link that is a place
+    (Europe/Oslo, which keeps Berlin's clock) stays itself."""
+    try:
+        data = files("tzdata").joinpath("zoneinfo")
+        table = data.joinpath("zone.tab").read_text(encoding="utf-8")
+        source = data.joinpath("tzdata.zi").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):  # pragma: no cover - tzdata is a dependency
+        return {}
+    places = {
+        fields[2] for line in table.splitlines() if (fields := line.split("\t"))[0][:1] != "#"
+    }
+    links = {
+        fields[2]: fields[1]
+        for line in source.splitlines()
+        if line.startswith("L ") and len(fields := line.split()) == 3
+    }
+    renamed: dict[str, str] = {}
+    for name, target in links.items():
+        for _ in range(4):  # a link to a link (never deeper in practice)
+            target = links.get(target, target)
+        target = _FLATTENED.get(name, target)
+        if name not in places and target in places:
+            renamed[name] = target
+    return renamed
+
+
 @cache
 def _zones() -> dict[str, str]:
-    """Lower-case key -> canonical name, for full names and for the city part."""
+    """Lower-case key -> canonical name, for full names, for the city part and for cities no
+    IANA name carries (Mumbai); an old name (Calcutta) leads to the place's current one."""
+    renamed = _renamed()
     names = sorted(n for n in available_timezones() if "/" in n or n == "UTC")
     by_key: dict[str, str] = {}
     for name in names:
-        by_key.setdefault(name.lower(), name)
+        by_key.setdefault(name.lower(), renamed.get(name, name))
     for name in names:
         if name.startswith(_NOT_PLACES):
             continue
         city = name.rsplit("/", 1)[-1].lower()
+        by_key.setdefault(city, renamed.get(name, name))
+        by_key.setdefault(city.replace("_", " "), renamed.get(name, name))
+    for city, name in CITIES.items():
         by_key.setdefault(city, name)
-        by_key.setdefault(city.replace("_", " "), name)
+        by_key.setdefault(city.replace(" ", "_"), name)
     return by_key
 
 

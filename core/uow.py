@@ -197,7 +197,7 @@ class UnitOfWork:
 
     @cached_property
     def lifebook(self) -> LifebookService:
-        return LifebookService(self._session)
+        return LifebookService(self._session, self.clock)
 
     @cached_property
     def toolbox(self) -> ToolboxService:

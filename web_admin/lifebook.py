@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from core.db.models import Habit, User
 from core.errors import InvalidField, InvalidInput, NotFound
+from core.lifebook.identity import identity_statement
 from core.lifebook.model import (
     DOMAIN_MAX,
     GOAL_MAX,
@@ -32,7 +33,7 @@ from core.lifebook.model import (
     Lifebook,
     edit,
 )
-from core.lifebook.service import identity_statement, serves_goal, serves_value, serving_label
+from core.lifebook.service import serves_goal, serves_value, serving_label
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.habits import owned
 from web_admin.schemas import CleanText, Id, RequestBody, sane_date
@@ -149,7 +150,7 @@ async def current(unit: Unit, user: User, book: Lifebook | None = None) -> Lifeb
     return lifebook_out(book, unit.lifebook.habits_by_target(book, habits))
 
 
-def _changed(book: Lifebook, body: LifebookPatch, name: str) -> Lifebook:
+def _changed(book: Lifebook, body: LifebookPatch, name: str, today: date) -> Lifebook:
     """One section changed under the chat's rules; a broken rule names the field."""
     try:
         if name == "goals":
@@ -157,7 +158,8 @@ def _changed(book: Lifebook, body: LifebookPatch, name: str) -> Lifebook:
             for n, goal in enumerate(goals):
                 if goal.due is not None:
                     sane_date(goal.due, f"goals.{n}.due")
-            return book.with_goals([(g.text, g.due) for g in goals if g.text.strip()])
+            kept = [(g.text, g.due) for g in goals if g.text.strip()]
+            return book.with_goals(kept, today=today)
         if name == "vision":
             return edit(book, vision=" ".join((body.vision or "").split()) or None)
         items: list[str] = getattr(body, name) or []
@@ -181,7 +183,7 @@ async def update_lifebook(body: LifebookPatch, user: CurrentUser, unit: UnitDep)
     given = body.model_fields_set
     for name in ("vision", "values", "identity", "goals", "domains"):
         if name in given:
-            book = _changed(book, body, name)
+            book = _changed(book, body, name, unit.lifebook.today(user))
     if body.ai_allowed is not None:
         book = edit(book, ai_allowed=body.ai_allowed)
     return await current(unit, user, unit.lifebook.save(user, book))
@@ -195,9 +197,10 @@ async def add_goal(body: GoalIn, user: CurrentUser, unit: UnitDep) -> LifebookOu
     if body.due is not None:
         sane_date(body.due, "due")
     try:
-        book = unit.lifebook.read(user).with_goal(text, body.due)
+        book = unit.lifebook.read(user).with_goal(text, body.due, today=unit.lifebook.today(user))
     except InvalidInput as exc:
-        field = "goals" if "goals already" in exc.message else "text"
+        field = "due" if "has passed" in exc.message else "text"
+        field = "goals" if "goals already" in exc.message else field
         raise InvalidField(field, exc.message) from None
     return await current(unit, user, unit.lifebook.save(user, book))
 
@@ -214,6 +217,11 @@ async def delete_lifebook(user: CurrentUser, unit: UnitDep) -> Response:
     return Response(status_code=204)
 
 
+NOT_A_KEY = (
+    "Give the serves_key of a goal or value from GET /lifebook, such as goal:g1 or value:health."
+)
+
+
 @router.put(
     "/habits/{habit_id}/serves",
     response_model=ServesOut,
@@ -223,6 +231,8 @@ async def delete_lifebook(user: CurrentUser, unit: UnitDep) -> Response:
 async def set_serves(habit_id: Id, body: ServesBody, user: CurrentUser, unit: UnitDep) -> ServesOut:
     habit = await owned(unit, user, habit_id)
     key = body.serves.strip().lower() if body.serves and body.serves.strip() else None
+    if key is not None and not key.startswith(("goal:", "value:")):
+        raise InvalidField("serves", NOT_A_KEY)
     try:
         label = unit.lifebook.link(user, habit, key)
     except NotFound as exc:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequen
 from http import HTTPStatus
 from typing import Any, get_args
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -34,6 +34,7 @@ from core.errors import (
     StorageError,
 )
 from core.media.storage import MediaStoreError
+from web_admin.field_messages import field_message
 
 log = logging.getLogger("habitlink.web")
 PROBLEM = "application/problem+json"
@@ -42,9 +43,13 @@ NOT_JSON = "The request body is not valid JSON."
 NOT_OBJECT = "The request body should be a JSON object."
 NO_BODY = "This request needs a JSON object as its body, sent with Content-Type: application/json."
 NO_ROUTE = "There is nothing at this address. The API is under /api/v1; its routes are at /docs."
-NOT_A_DATE = "Give a date as YYYY-MM-DD, such as 2027-03-01."
 UNKNOWN_FIELD = "There is no field of this name here; check its spelling."
 SEND_JSON = "Send the body as JSON, with the header Content-Type: application/json."
+MULTIPART = "multipart/form-data"
+SEND_FORM = (
+    "Send this as a form, Content-Type: multipart/form-data, with the photo as a file"
+    " (with curl: -F photo=@run.jpg -F note=...)."
+)
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -139,9 +144,7 @@ def _field_error(error: Mapping[str, Any], body: object = None) -> FieldError:
         return FieldError(field="body", message=NO_BODY)
     if error.get("type") == "extra_forbidden":
         return FieldError(field=_field_name(loc), message=_unknown_field(body, loc))
-    if str(error.get("type", "")).startswith("date_"):  # date_parsing, date_type, ...
-        return FieldError(field=_field_name(loc), message=NOT_A_DATE)
-    return FieldError(field=_field_name(loc), message=str(error.get("msg", "")))
+    return FieldError(field=_field_name(loc), message=field_message(error))
 
 
 def _body_not_an_object(errors: Sequence[Any]) -> bool:
@@ -157,6 +160,11 @@ def _body_not_an_object(errors: Sequence[Any]) -> bool:
 def _is_json(content_type: str) -> bool:
     subtype = content_type.split(";", 1)[0].strip().lower().rpartition("/")[2]
     return subtype == "json" or subtype.endswith("+json")
+
+
+def _is_form(content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind in (MULTIPART, "application/x-www-form-urlencoded")
 
 
 def _allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> list[str]:
@@ -177,6 +185,15 @@ def _allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> list[str]:
     return allowed
 
 
+def _fixed_route_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods of the API's route at exactly this address with no parameter in it
+    (`/api/v1/groups/join`), from the OpenAPI document; [] when there is none. A path parameter
+    that fails to read may be such a route asked with another method: GET /groups/join is
+    matched as GET /groups/{group_id}, whose group_id "join" is not a number."""
+    operations = app.openapi().get("paths", {}).get(path, {})
+    return [m for m in METHODS if m.lower() in operations]
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -185,8 +202,17 @@ def install_problem_handlers(app: FastAPI) -> None:
                 return problem(request, 415, SEND_JSON, headers={"Accept": "application/json"})
             body = [FieldError(field="body", message=NOT_OBJECT)]
             return problem(request, 422, NOT_OBJECT, errors=body)
+        if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors()):
+            allowed = _fixed_route_methods(app, request.url.path)
+            if allowed and request.method not in allowed:  # GET /groups/join: not a group id
+                allow = ", ".join(allowed)
+                detail = f"This address does not take {request.method}; it takes {allow}."
+                return problem(request, 405, detail, headers={"Allow": allow})
         route = request.scope.get("route")
         body_field = getattr(route, "body_field", None) if isinstance(route, APIRoute) else None
+        form = body_field is not None and isinstance(body_field.field_info, params.Form)
+        if form and not _is_form(request.headers.get("content-type", "")):
+            return problem(request, 415, SEND_FORM, headers={"Accept": MULTIPART})
         model = body_field.field_info.annotation if body_field is not None else None
         errors = [_field_error(e, model) for e in exc.errors()]
         whole = [

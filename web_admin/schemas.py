@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 from core.db.models import Identity, User
 from core.errors import InvalidField
 from core.text import clean_text, has_control
+from core.timezones import zone_label
 
 T = TypeVar("T")
 MAX_LIMIT = 100
@@ -73,7 +74,7 @@ class UserOut(BaseModel):
     id: int
     email: str | None
     display_name: str
-    timezone: str
+    timezone: str = Field(description="An IANA name, or UTC+2 for a fixed offset")
     day_start_hour: int
     has_password: bool
     identities: list[IdentityOut]
@@ -85,7 +86,7 @@ def user_out(user: User, identities: list[Identity]) -> UserOut:
         id=user.id,
         email=user.email,
         display_name=user.display_name,
-        timezone=user.settings.timezone,
+        timezone=zone_label(user.settings.timezone),
         day_start_hour=user.settings.day_start_hour,
         has_password=user.password_hash is not None,
         identities=[

@@ -24,6 +24,7 @@ from adapters.discord.render import (
     payloads,
 )
 from adapters.discord.translate import (
+    MAX_BUTTONS,
     button_request,
     chat,
     habit_titles,
@@ -273,6 +274,7 @@ class DiscordAdapter:
             sender=person(user),
             chat=chat(message.channel, message.channel.id, event.guild_id),
             button=likes[0],
+            max_buttons=MAX_BUTTONS,
         )
         response = await self.bot.handle(request)
         edits = [

@@ -13,6 +13,7 @@ import discord
 
 from bot.commands import Command
 from bot.messages import Button, Reply, Rich, Span, Style, merge_blocks
+from bot.paging import MORE
 
 MESSAGE_LIMIT = 2000  # characters of content, Markdown included
 LABEL_LIMIT = 80
@@ -208,15 +209,33 @@ class PayloadButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAY
             await on_button(interaction, self.payload)
 
 
-def view(rows: tuple[tuple[Button, ...], ...]) -> discord.ui.View | None:
-    """Rows of buttons as a persistent view; more than Discord's 5 rows of 5 are re-packed
-    (and beyond 25 buttons cut: the text still names every item)."""
+def views(rows: tuple[tuple[Button, ...], ...]) -> list[discord.ui.View]:
+    """Rows of buttons as persistent views, one a message: the rows as given when Discord's 5
+    rows of 5 hold them, else re-packed 5 a row, and beyond 25 buttons the rest in further
+    views (bot/paging.py keeps replies within 25; nothing is ever cut)."""
     if not rows:
-        return None
+        return []
     layout = [list(row) for row in rows]
-    if len(layout) > MAX_ROWS or any(len(row) > MAX_ROW_BUTTONS for row in layout):
-        flat = [b for row in rows for b in row][: MAX_ROWS * MAX_ROW_BUTTONS]
-        layout = [flat[i : i + MAX_ROW_BUTTONS] for i in range(0, len(flat), MAX_ROW_BUTTONS)]
+    if len(layout) <= MAX_ROWS and all(len(row) <= MAX_ROW_BUTTONS for row in layout):
+        return [_view(layout)]
+    flat = [b for row in rows for b in row]
+    per_view = MAX_ROWS * MAX_ROW_BUTTONS
+    out: list[discord.ui.View] = []
+    for start in range(0, len(flat), per_view):
+        chunk = flat[start : start + per_view]
+        out.append(
+            _view([chunk[i : i + MAX_ROW_BUTTONS] for i in range(0, len(chunk), MAX_ROW_BUTTONS)])
+        )
+    return out
+
+
+def view(rows: tuple[tuple[Button, ...], ...]) -> discord.ui.View | None:
+    """The buttons as one view (the first, should they need more than one message)."""
+    found = views(rows)
+    return found[0] if found else None
+
+
+def _view(layout: list[list[Button]]) -> discord.ui.View:
     result = discord.ui.View(timeout=None)
     seen: set[str] = set()
     for number, row in enumerate(layout):
@@ -286,13 +305,16 @@ def card(reply: Reply, names: CommandNames = NO_NAMES) -> Outgoing | None:
     description = body.partition("\n")[2].strip()
     if len(title) > EMBED_TITLE_LIMIT or len(description) > EMBED_DESCRIPTION_LIMIT:
         return None
+    if len(views(reply.buttons)) > 1:
+        return None
     embed = discord.Embed(title=title.strip(), description=description or None, colour=CARD_COLOUR)
     return Outgoing(None, view(reply.buttons), extra={"embed": embed})
 
 
 def messages(reply: Reply, names: CommandNames = NO_NAMES) -> list[Outgoing]:
     """A reply as Discord messages: a card as an embed; else the image with its caption, then
-    the text in pieces; the buttons go on the last message."""
+    the text in pieces; the buttons go on the last message (those it has no room for on
+    messages of their own after it)."""
     as_card = card(reply, names)
     if as_card is not None:
         return [as_card]
@@ -304,7 +326,9 @@ def messages(reply: Reply, names: CommandNames = NO_NAMES) -> list[Outgoing]:
         out.append(Outgoing(caption or None, image=(reply.image.data, reply.image.filename)))
     if reply.text or not out:
         out.extend(Outgoing(piece or "…") for piece in split(reply.text, names=names))
-    out[-1].view = view(reply.buttons)
+    first, *more = views(reply.buttons) or [None]
+    out[-1].view = first
+    out.extend(Outgoing(MORE, extra_view) for extra_view in more)
     return out
 
 
@@ -314,6 +338,6 @@ def editable(reply: Reply, names: CommandNames = NO_NAMES) -> Outgoing | None:
     if reply.image is not None or reply.document is not None:
         return None
     pieces = split(reply.text, names=names)
-    if len(pieces) != 1:
+    if len(pieces) != 1 or len(views(reply.buttons)) > 1:
         return None
     return Outgoing(pieces[0] or "…", view(reply.buttons))

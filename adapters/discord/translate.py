@@ -4,7 +4,7 @@ presses, messages and reactions; and the habit names for autocomplete (read from
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import discord
@@ -17,6 +17,7 @@ from core.errors import InvalidInput
 
 PLATFORM = "discord"
 AUTOCOMPLETE_CHOICES = 25
+MAX_BUTTONS = 25  # a message's components: 5 action rows of 5 buttons
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".bmp")
 DOWNLOAD_FAILED = (
     "I couldn't download that image from Discord. Please send it again, or a smaller one."
@@ -69,6 +70,7 @@ def slash_request(
         reply_to=person(target) if isinstance(target, discord.abc.User) else None,
         addressed=True,  # a slash command always names this bot
         typed_answers=typed_answers(interaction),
+        max_buttons=MAX_BUTTONS,
     )
 
 
@@ -78,11 +80,28 @@ def button_request(interaction: discord.Interaction[Any], payload: str) -> Reque
         chat=interaction_chat(interaction),
         button=payload,
         typed_answers=typed_answers(interaction),
+        max_buttons=MAX_BUTTONS,
     )
 
 
 def _mention_prefix(bot_id: int) -> re.Pattern[str]:
     return re.compile(rf"^\s*<@!?{bot_id}>\s*")
+
+
+_USER_MENTION = re.compile(r"<@!?(\d+)>")
+
+
+def _named_mentions(text: str, mentioned: Sequence[discord.abc.User]) -> str:
+    """Discord writes '@Bob' typed in a message as '<@id>': each person mentioned is '@name'
+    again (their username, as /kick @name and /trust @name expect), so a typed '/promote @Bob'
+    names Bob, and a learning reads as written."""
+    names = {user.id: user.name for user in mentioned}
+
+    def named(match: re.Match[str]) -> str:
+        name = names.get(int(match.group(1)))
+        return f"@{name}" if name else match.group(0)
+
+    return _USER_MENTION.sub(named, text)
 
 
 def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
@@ -97,7 +116,7 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
     text = message.content or ""
     mention = _mention_prefix(bot_id)
     addressed = mention.match(text) is not None
-    text = mention.sub("", text, count=1)
+    text = _named_mentions(mention.sub("", text, count=1), message.mentions)
     images = [a for a in message.attachments if is_image(a)]
     if not text.strip() and not images:
         return []
@@ -116,6 +135,7 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
         reply_to=reply_to,
         addressed=addressed,
         album=str(message.id) if len(images) > 1 else None,
+        max_buttons=MAX_BUTTONS,
     )
     rest = [
         Request(
@@ -125,6 +145,7 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
             reply_to=reply_to,
             addressed=addressed,
             album=first.album,
+            max_buttons=MAX_BUTTONS,
         )
         for image in images[1:]
     ]

@@ -10,6 +10,8 @@ from bot.messages import Button, Rich, Span, Style, merge_blocks
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
+MAX_BUTTONS = 100  # an inline keyboard's buttons (requests declare it: bot/paging.py keeps to it)
+MAX_ROW_BUTTONS = 8  # an inline keyboard row's
 _TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.CODE: "code", Style.PRE: "pre"}
 
 
@@ -120,8 +122,15 @@ def caption(text: Rich) -> str:
 
 
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    """The rows as an inline keyboard; a row wider than Telegram's 8 goes on in the next."""
     if not rows:
         return None
+    fitted = [
+        row[i : i + MAX_ROW_BUTTONS] for row in rows for i in range(0, len(row), MAX_ROW_BUTTONS)
+    ]
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label[:64], callback_data=b.payload) for b in row] for row in rows]
+        [
+            [InlineKeyboardButton(b.label[:64], callback_data=b.payload) for b in row]
+            for row in fitted
+        ]
     )

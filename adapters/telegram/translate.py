@@ -10,6 +10,7 @@ from telegram import User as TgUser
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from adapters.telegram.render import MAX_BUTTONS
 from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
 from core.errors import InvalidInput
 
@@ -79,12 +80,12 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
     original = message.reply_to_message
     if original is not None and original.from_user is not None and not original.from_user.is_bot:
         reply_to = person(original.from_user)
-    if parsed.command is not None and (named := _text_mention(message)) is not None:
+    if parsed.command is not None and (mentioned := _text_mention(message)) is not None:
         # Someone without a username, picked from the member list: their name in the text,
-        # carrying their account. Whom the command is about, as a reply's author would be.
-        mentioned, rest = named
+        # carrying their account. Whom a command about a person is about, as a reply's author
+        # would be (its words are then not read: bot/arguments.py); other commands keep the
+        # name in their words ('/learn thanks to Carol').
         reply_to = person(mentioned)
-        parsed = command_for_us(rest, bot.username)
     return Request(
         sender=person(message.from_user),
         chat=chat(message.chat),
@@ -99,6 +100,7 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
         album=message.media_group_id if photo is not None else None,
         typed_answers=reads_answers(message.chat),
         may_answer=message.chat.type == ChatType.PRIVATE or replies_to(message, bot),
+        max_buttons=MAX_BUTTONS,
     )
 
 
@@ -119,17 +121,12 @@ def reads_answers(where: TgChat) -> bool:
     return where.type in (ChatType.PRIVATE, ChatType.GROUP, ChatType.SUPERGROUP)
 
 
-def _text_mention(message: Message) -> tuple[TgUser, str] | None:
-    """The first person named by a text_mention entity (someone without a username), with the
-    message's text without that name."""
-    text = message.text or message.caption or ""
+def _text_mention(message: Message) -> TgUser | None:
+    """The first person named by a text_mention entity (someone without a username)."""
     entities = message.entities if message.text else message.caption_entities
     for entity in entities:
         if entity.type == MessageEntity.TEXT_MENTION and entity.user and not entity.user.is_bot:
-            units = text.encode("utf-16-le")  # entity offsets count UTF-16 code units
-            start, end = 2 * entity.offset, 2 * (entity.offset + entity.length)
-            rest = units[:start] + " ".encode("utf-16-le") + units[end:]
-            return entity.user, rest.decode("utf-16-le", errors="replace")
+            return entity.user
     return None
 
 
@@ -143,6 +140,7 @@ def button_request(update: Update, bot: Bot) -> Request | None:
         button=query.data,
         update_id=update.update_id,
         typed_answers=reads_answers(query.message.chat),
+        max_buttons=MAX_BUTTONS,
     )
 
 

@@ -5,12 +5,16 @@ no email sending, the chat is the second factor), /export (your data as a JSON f
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bot.buttons import ERASE
 from bot.commands import Where
 from bot.context import Context
 from bot.messages import Button, Document, Reply, Response, bold, code, rich
 from bot.router import Router
+from bot.views import plural
+from core.db.models import MessageKind
+from core.lifebook.model import upgrade
 
 router = Router()
 EXPORT_LINKS = 24 * 3600  # seconds the photo links in an export work
@@ -61,16 +65,59 @@ async def export(ctx: Context) -> Response:
     return Response(
         [
             Reply(
-                text=rich(
-                    "Everything HabitLink holds about you: your profile, accounts, habits with "
-                    "every check-in, reminders, groups, proofs (as links), learnings, likes and "
-                    "trusts."
-                ),
+                text=rich(f"Everything HabitLink holds about you: {export_contents(document)}."),
                 document=Document(data, "habitlink-export.json", "application/json"),
                 personal=True,
             )
         ]
     )
+
+
+def export_contents(document: dict[str, Any]) -> str:
+    """What the exported file holds, said with its counts ("your profile and settings, 1 account,
+    2 habits with 5 check-ins, your Lifebook, 1 tool you shared"); parts with nothing are left
+    out (the file has them, empty)."""
+
+    def count(key: str) -> int:
+        value = document.get(key)
+        return len(value) if isinstance(value, list | dict) else 0
+
+    habits: list[dict[str, Any]] = document.get("habits") or []
+    checkins = sum(len(h.get("checkins") or []) for h in habits)
+    reminders = sum(len(h.get("reminders") or []) for h in habits)
+    techniques = sum(len(h.get("tools") or []) for h in habits)
+    messages: list[dict[str, Any]] = document.get("messages") or []
+    learnings = sum(1 for m in messages if m.get("type") == MessageKind.LEARNING.value)
+    trusts = document.get("trusts") or {}
+    lifebook = upgrade((document.get("profile") or {}).get("lifebook"))
+    parts = ["your profile and settings"]
+    if count("identities"):
+        parts.append(plural(count("identities"), "account"))
+    if habits:
+        done = plural(checkins, "check-in") if checkins else "no check-ins"
+        parts.append(f"{plural(len(habits), 'habit')} with {done}")
+    if reminders:
+        parts.append(plural(reminders, "reminder"))
+    if techniques:
+        parts.append(f"the {plural(techniques, 'technique')} your habits use")
+    if not lifebook.is_empty:
+        parts.append("your Lifebook")
+    if count("memberships"):
+        parts.append(plural(count("memberships"), "group"))
+    if count("proofs"):
+        parts.append(f"{plural(count('proofs'), 'proof')} (photos as links)")
+    if learnings:
+        parts.append(plural(learnings, "learning"))
+    if len(messages) > learnings:
+        parts.append(plural(len(messages) - learnings, "message"))
+    if count("liked_messages"):
+        parts.append(plural(count("liked_messages"), "like"))
+    trusted, trusted_by = len(trusts.get("trusted", [])), len(trusts.get("trusted_by", []))
+    if trusted or trusted_by:
+        parts.append(f"whom you trust ({trusted}) and who trusts you ({trusted_by})")
+    if count("shared_tools"):
+        parts.append(f"{plural(count('shared_tools'), 'tool')} you shared in the Toolbox")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 @router.command(

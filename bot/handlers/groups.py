@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands import Arg, Where
 from bot.context import Context
-from bot.messages import Response, Rich, bold, command, hint, lines, rich
+from bot.messages import Response, Rich, Span, bold, command, hint, lines, rich
 from bot.router import Router
 from bot.views import plural
 from core.db.models import Group, GroupRole
@@ -102,6 +102,23 @@ async def join(ctx: Context) -> Response:
             " there.",
         )
     group = await chat_group(ctx)
+    other = await ctx.groups.by_invite(code_text) if code_text else None
+    if other is not None and other.id != group.id:
+        # Another group's code: joining this chat's group instead (a public one takes anyone)
+        # welcomed the person to the wrong group. That group is not named here.
+        here: list[str | Span] = (
+            ["; to join ", bold(group.name), ", send ", command("join"), " alone here."]
+            if group.is_public
+            else ["."]
+        )
+        return Response.say(
+            "That invite code is another group's, not this chat's ",
+            bold(group.name),
+            ". To join that group, send ",
+            command("join", code_text, as_code=False),
+            " in a private chat with me",
+            *here,
+        )
     joined = await ctx.groups.join(group, ctx.user, code=code_text or None)
     name = ctx.user.display_name
     if not joined:

@@ -34,6 +34,8 @@ SECTION = "Learnings"
 FEED_ALIASES = {"new": "newest", "latest": "newest", "best": "top", "liked": "top"}
 LIKE = "👍"
 MODE_TITLES = {FeedMode.NEWEST: "Newest", FeedMode.TOP: "Most liked"}
+LIST = "l"  # a Like pressed on a page of /learnings (lk:ID:l:FIRST)
+LIKES_PER_ROW = 5
 MAX_PAGE = 10_000  # a forged page number beyond this is not a page of the feed
 # Lists show the beginning of each learning (its card in the group has all of it), so a page
 # stays readable and well inside every platform's message limit, whatever people wrote.
@@ -136,6 +138,8 @@ async def learnings_from(ctx: Context, first: int, *, edit: bool) -> Response:
             hint("/learn WHAT YOU LEARNED."),
         )
     rows = fit(row(i, item, "", ctx.tz) for i, item in enumerate(found[:RECENT_LIMIT], first))
+    shown = found[: len(rows)]
+    buttons = like_rows(shown, first, ctx.user.id)
     nav: list[Button] = []
     if first > 1:
         nav.append(Button("« Newer", button_payload(LEARNINGS_PAGE, max(1, first - RECENT_LIMIT))))
@@ -149,11 +153,25 @@ async def learnings_from(ctx: Context, first: int, *, edit: bool) -> Response:
                 "\n",
                 lines(rows),
                 hint("\nDelete one of your own with /unlearn N."),
-                buttons=[nav] if nav else (),
+                buttons=[*buttons, nav] if nav else buttons,
                 edit=edit,
             )
         ]
     )
+
+
+def like_rows(shown: list[Learning], first: int, viewer_id: int) -> list[list[Button]]:
+    """A Like button per learning of a /learnings page, as its card has, LIKES_PER_ROW a row
+    (Discord takes 5 a row and 5 rows: a page of 10 is two rows, with its Older/Newer row);
+    none on a page of only the viewer's own learnings. A press likes it (or takes the like
+    back) and redraws the page: lk:ID:l:FIRST."""
+    if all(item.author_id == viewer_id for item in shown):
+        return []
+    likes = [
+        Button(f"Like {i}", button_payload(LEARNING_LIKE, item.id, LIST, first))
+        for i, item in enumerate(shown, first)
+    ]
+    return [likes[i : i + LIKES_PER_ROW] for i in range(0, len(likes), LIKES_PER_ROW)]
 
 
 @router.command(
@@ -272,7 +290,8 @@ async def press_feed(ctx: Context, args: list[str]) -> Response:
 # --- likes -------------------------------------------------------------------------------------
 @router.button(LEARNING_LIKE)
 async def press_like(ctx: Context, args: list[str]) -> Response:
-    """lk:ID on a learning's card; lk:ID:MODE:PAGE on a page of the feed."""
+    """lk:ID on a learning's card; lk:ID:MODE:PAGE on a page of the feed; lk:ID:l:FIRST on a
+    page of /learnings (from its learning number FIRST)."""
     learning_id = parse_int(args[0]) if args else None
     if learning_id is None:
         return Response(notice="That button no longer works.")
@@ -286,9 +305,12 @@ async def press_like(ctx: Context, args: list[str]) -> Response:
         if result.liked
         else "You took your like back."
     )
-    mode = parse_mode(args[1]) if len(args) == 3 and args[1] else None
+    at = parse_int(args[2], 1, MAX_PAGE * RECENT_LIMIT) if len(args) == 3 else None
+    mode = parse_mode(args[1]) if len(args) == 3 and args[1] and args[1] != LIST else None
     page = parse_int(args[2], 1, MAX_PAGE) if mode is not None else None
-    if mode is not None and page is not None:
+    if args[1:2] == [LIST] and at is not None:
+        response = await learnings_from(ctx, at, edit=True)
+    elif mode is not None and page is not None:
         response = await feed_page(ctx, mode, page, edit=True)
     else:
         response = Response([card(learning, edit=True)])

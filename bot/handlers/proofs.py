@@ -11,6 +11,7 @@ from bot.commands import Arg, Where
 from bot.context import Context
 from bot.handlers.groups import chat_ref
 from bot.messages import Response, Rich, Span, bold, hint, shorten
+from bot.photo_commands import read_as_proof
 from bot.router import Router
 from bot.views import plural
 from core.db.models import Habit
@@ -41,7 +42,13 @@ async def proof_command(ctx: Context) -> Response:
                 "Your habit is checked in for today when you name it."
             )
         )
-    return await record_proof(ctx, ctx.args.habit(), ctx.args.text("note"), explicit=True)
+    return await record_proof(
+        ctx,
+        ctx.args.habit(),
+        ctx.args.text("note"),
+        explicit=True,
+        named=read_as_proof(ctx.request),
+    )
 
 
 @router.photo
@@ -64,7 +71,11 @@ async def _titled(ctx: Context, number: str) -> bool:
     return any(fold(h.title) == number for h in await ctx.habits.active(ctx.user))
 
 
-async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> Response:
+async def record_proof(
+    ctx: Context, ref: str, note: str, *, explicit: bool, named: bool = False
+) -> Response:
+    """The proof of `ref` (a habit, checked in when found) with `note`; `named`: the words were
+    meant as a habit (`/done HABIT` under the photo), so one not found is said."""
     group = await ctx.groups.for_chat(chat_ref(ctx))
     if group is None:
         if not explicit:
@@ -108,7 +119,7 @@ async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> 
     checked: list[str | Span | Rich] = (
         [" ", bold(habit.title), " is checked in for today."]
         if habit
-        else _which(habits, note, explicit=explicit)
+        else _none_checked(habits, f"{ref} {note}", explicit=explicit, named=named)
     )
     if posted.joined:  # a later photo of an album: its proof was answered with the first photo
         return Response.say(*checked[1:]) if habit else Response()
@@ -121,17 +132,38 @@ async def record_proof(ctx: Context, ref: str, note: str, *, explicit: bool) -> 
     )
 
 
-def _which(habits: list[Habit], note: str, *, explicit: bool) -> list[str | Span | Rich]:
-    """When the note's first word fits several habits (`/proof read` with Read news and Read
-    books), say that none was checked in rather than file it silently as a note. A plain
-    caption of several words is a note first: 'the best day' names no habit "the"."""
-    said = note.split()
-    if not said or (len(said) > 1 and not explicit):
+def _none_checked(
+    habits: list[Habit], said: str, *, explicit: bool, named: bool
+) -> list[str | Span | Rich]:
+    """Why no habit was checked in, when the words seemed to name one: their first word fits
+    several habits (`/proof read` with Read news and Read books), a number past the list
+    (`/proof 7`), or, under `/done`, none at all (a typo: `/done runn`). Other words are a
+    note: a plain caption of several words ('the best day' names no habit "the"), and /proof's
+    that name none."""
+    words = said.split()
+    if not words or (len(words) > 1 and not explicit):
         return []
-    first = said[0]
-    fits = match_title(first, [h.title for h in habits]).ambiguous
-    if len(fits) < 2:
+    first = words[0]
+    match = match_title(first, [h.title for h in habits])
+    if len(match.ambiguous) >= 2:
+        return _which(habits, first, match.ambiguous)
+    if match.number_out_of_range and explicit:
+        return [
+            f" You have no habit number {shorten(first, 12)} (see /habits), so none was checked in."
+        ]
+    if not named:
         return []
+    told: list[str | Span | Rich] = [
+        f" I can't find a habit called '{shorten(first, 30)}', so none was checked in."
+    ]
+    if match.suggestions:
+        close = ", ".join(shorten(habits[i].title, 40) for i in match.suggestions)
+        told += [" Did you mean: ", bold(close), "?"]
+    return told
+
+
+def _which(habits: list[Habit], first: str, fits: list[int]) -> list[str | Span | Rich]:
+    """The habits `first` fits, none of which was checked in."""
     titles = [shorten(habits[i].title, 40) for i in fits]
     named = (
         ", ".join(titles[:-1]) + f" and {titles[-1]}"

@@ -23,7 +23,7 @@ from bot.messages import (
     rich,
 )
 from bot.router import Router
-from bot.views import day_stamp, parse_day_stamp, relative_day, streak_text
+from bot.views import day_label, day_stamp, parse_day_stamp, relative_day, streak_text
 from core.days import in_checkin_window
 from core.db.models import Habit, Reminder
 from core.errors import InvalidInput
@@ -31,7 +31,7 @@ from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule, ScheduleError, ScheduleKind, parse_said
 from core.notify.producer import in_quiet_hours
 from core.numbers import parse_int
-from core.reminders.service import looks_like_time, parse_time
+from core.reminders.service import looks_like_time, parse_time, said_days
 from core.reminders.timing import ALL_DAYS, due_days, next_occurrence
 from core.text import shorten
 from core.timezones import zone_label
@@ -41,36 +41,44 @@ SECTION = "Reminders"
 SNOOZE = timedelta(hours=1)
 
 
-def reminder_reply(reminder: Reminder, habit: Habit, day: date, payload: dict[str, Any]) -> Reply:
-    """The reminder message with its buttons (also what the scheduler sends)."""
+def reminder_reply(
+    reminder: Reminder, habit: Habit, day: date, payload: dict[str, Any], today: date
+) -> Reply:
+    """The reminder message with its buttons (what delivery sends). `day` is the day it is for,
+    `today` the person's day as it goes out: a reminder snoozed past midnight is still its own
+    day's, and says so, its Skip button naming that day."""
     stamp = day_stamp(day)
     parts: list[str | Span] = ["⏰ Time for ", bold(habit.title)]
     if payload.get("snoozed"):
         parts = ["⏰ Snoozed reminder: ", bold(habit.title)]
+    if day != today:
+        which = "yesterday, " if (today - day).days == 1 else ""
+        parts += ["\n", italic(f"(For {which}{day_label(day)}.)")]
     if habit.implementation_intention:
         parts += ["\n", habit.implementation_intention]
     if habit.minimal_dose:
         parts += ["\n", italic(f"Even the smallest version counts: {habit.minimal_dose}")]
     if payload.get("late"):
         parts += ["\n", italic(f"(A bit late: this was due at {payload.get('local_time')}.)")]
+    skip = "Skip today" if day == today else f"Skip {_day_name(day, today)}"
     buttons = [
         Button("✓ Done", button_payload(REMINDER_DONE, reminder.id, stamp)),
         Button("💤 1 hour", button_payload(REMINDER_SNOOZE, reminder.id, stamp)),
-        Button("Skip today", button_payload(REMINDER_SKIP, reminder.id, stamp)),
+        Button(skip, button_payload(REMINDER_SKIP, reminder.id, stamp)),
     ]
     return Reply.of(rich(*parts), buttons=[buttons], personal=True)
 
 
-_PLURAL_DAY = re.compile(r"(mon|tues|wednes|thurs|fri|satur|sun)days", re.IGNORECASE)
+def _day_name(day: date, today: date) -> str:
+    return "yesterday" if (today - day).days == 1 else day_label(day)
 
 
 def _days(words: list[str]) -> int:
     """'mon wed fri', 'weekdays', 'on weekdays', 'every day', 'on mondays' -> a weekday mask."""
     if not words:
         return ALL_DAYS
-    said = " ".join(_PLURAL_DAY.sub(r"\1day", word) for word in words)  # 'mondays': each Monday
     try:
-        schedule = parse_said(said)
+        schedule = parse_said(said_days(words))  # 'mondays': each Monday
     except ScheduleError:
         raise InvalidInput(
             "After the time, name the days, for example mon wed fri, weekdays or weekends."

@@ -12,11 +12,11 @@ from bot.router import Router
 from bot.views import (
     TITLE_WIDTH,
     button_title,
+    column,
     percent,
     plural,
     progress_note,
     progress_text,
-    short_title,
 )
 from core.db.models import Habit
 from core.numbers import parse_int
@@ -50,7 +50,7 @@ async def _overview(ctx: Context, habits: list[Habit]) -> Response:
         s = recent[h.id].stats
         unit = "w" if s.streak_unit == "weeks" else "d"
         table.append(
-            f"{short_title(h.title):<{width}} {s.current_streak:>5}{unit} {s.best_streak:>3}{unit}"
+            f"{column(h.title, width)} {s.current_streak:>5}{unit} {s.best_streak:>3}{unit}"
             f" {percent(s.strength):>8} {percent(s.rate_30):>4}"
         )
     buttons = [

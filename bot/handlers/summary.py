@@ -27,7 +27,7 @@ from bot.messages import (
     shorten,
 )
 from bot.router import Router
-from bot.views import day_label, plural, progress_text, short_title
+from bot.views import column, day_label, plural, progress_text
 from core.db.models import Group, User
 from core.habits.history import week_start
 from core.lifebook.service import LifebookService, compass_line
@@ -43,7 +43,7 @@ def board_table(board: list[MemberWeek]) -> str:
     lines = [f"{'':<14} proofs  check-ins  streak"]
     for m in board:
         done = f"{m.done}/{m.due}"
-        lines.append(f"{short_title(m.name):<14} {m.proofs:>6}  {done:>9}  {m.best_streak:>6}")
+        lines.append(f"{column(m.name)} {m.proofs:>6}  {done:>9}  {m.best_streak:>6}")
     return "\n".join(lines)
 
 

@@ -26,6 +26,7 @@ from core.users.service import plan_weekly_summary
 router = Router()
 
 SECTION = "Reminders"
+OFF = ("off", "none", "never", "stop", "no")  # `/summarytime off`: what /quiet does
 
 
 @router.command(
@@ -74,8 +75,22 @@ async def summarytime(ctx: Context) -> Response:
     if not ctx.request.chat.is_private:
         return await _group_summarytime(ctx, words)
     if not words:
+        if not ctx.user.settings.summary_enabled:
+            return Response.say(
+                hint("Your weekly summary is off: send /quiet off to get it back, or choose "),
+                "when it comes like ",
+                example("/summarytime sun 18"),
+                ".",
+            )
         return Response.say(
             f"Your weekly summary comes {_summary_when(ctx)}. Change it like ",
+            example("/summarytime sun 18"),
+            ".",
+        )
+    if words[0] in OFF:
+        return Response.say(
+            hint("To stop the weekly summary, send /quiet (/quiet off brings it back). "),
+            "To move it, name a day and an hour, for example ",
             example("/summarytime sun 18"),
             ".",
         )
@@ -127,6 +142,12 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
             " (an hour in their time zone).",
         )
     await ctx.groups.require(group, ctx.user, *MANAGERS)
+    if words[0] in OFF:
+        return Response.say(
+            "A group's weekly summary can't be turned off. Name a day and an hour, for example ",
+            example("/summarytime sun 18"),
+            ".",
+        )
     when = _day_and_hour(words)
     if when is None:
         return Response.say(

@@ -23,11 +23,15 @@ from bot.views import button_title, plural
 from core.db.models import Habit, Tool, ToolOrigin
 from core.errors import InvalidInput
 from core.finder.service import first_sentence
-from core.toolbox.service import PAGE_SIZE
+from core.habits.matching import match_title
+from core.habits.service import match_habit
+from core.toolbox.service import PAGE_SIZE, match_tool
 from core.toolbox.spec import EVIDENCE_LABELS, Source
 
 router = Router()
 SECTION = "Toolbox"
+OFF_WORDS = ("off", "remove", "detach")  # /usetool's last word that stops using a tool
+MAX_READINGS = 5  # buttons when /usetool's words name a tool and a habit in several ways
 
 
 # --- /tools -------------------------------------------------------------------------------
@@ -149,11 +153,83 @@ async def usetool(ctx: Context) -> Response:
     habits = await ctx.habits.active(ctx.user)
     if not habits:
         return Response.say(hint("You have no habits yet. Create one with /newhabit first."))
+    detach = ctx.args.choice("off") == "off"
+    tools_ = await ctx.toolbox.all()
+    said = match_tool(tools_, name)
+    named = match_title(ref, [h.title for h in habits]) if ref else None
+    if said is None or (named is not None and not named.ambiguous):
+        # The habit may come first (`/usetool floss woop`): read the words both ways. A tool
+        # named with a habit's word that fits several habits asks which, as it did.
+        words = [*name.split(), *ref.split()]
+        found, detach = _readings_with_off(tools_, habits, words, detach)
+        if said is not None and named is not None and named.found is not None:
+            found = _unique([(said, habits[named.found]), *found])
+        if len(found) == 1:
+            return await attach(ctx, found[0][0], found[0][1], detach=detach)
+        if len(found) > 1:
+            return _which_reading(found, detach=detach)
     tool_ = await ctx.toolbox.find(name[:120])
     if not ref:
         return choose_habit(tool_, habits)
     habit = await ctx.habits.find(ctx.user, ref, habits)
-    return await attach(ctx, tool_, habit, detach=ctx.args.choice("off") == "off")
+    return await attach(ctx, tool_, habit, detach=detach)
+
+
+Reading = tuple[Tool, Habit]
+
+
+def _readings_with_off(
+    tools_: Sequence[Tool], habits: Sequence[Habit], words: list[str], detach: bool
+) -> tuple[list[Reading], bool]:
+    """The readings of `words` as a tool and a habit, in either order; a last word "off" that
+    the command's reading took into a name is read as off when that makes a reading."""
+    if not detach and len(words) > 2 and words[-1].lower() in OFF_WORDS:
+        found = readings(tools_, habits, words[:-1])
+        if found:
+            return found, True
+    return readings(tools_, habits, words), detach
+
+
+def readings(tools_: Sequence[Tool], habits: Sequence[Habit], words: list[str]) -> list[Reading]:
+    """Every way `words` split into a tool and a habit each named without doubt, the tool first
+    or the habit first (`/usetool woop floss`, `/usetool floss woop`), each pair once."""
+    found: list[Reading] = []
+    for k in range(1, len(words)):
+        head, tail = " ".join(words[:k]), " ".join(words[k:])
+        for tool_words, habit_words in ((head, tail), (tail, head)):
+            tool_ = match_tool(tools_, tool_words)
+            habit = match_habit(habits, habit_words) if tool_ is not None else None
+            if tool_ is not None and habit is not None:
+                found.append((tool_, habit))
+    return _unique(found)
+
+
+def _unique(found: list[Reading]) -> list[Reading]:
+    seen: set[tuple[int, int]] = set()
+    out: list[Reading] = []
+    for tool_, habit in found:
+        if (tool_.id, habit.id) not in seen:
+            seen.add((tool_.id, habit.id))
+            out.append((tool_, habit))
+    return out
+
+
+def _which_reading(found: list[Reading], *, detach: bool) -> Response:
+    """The words name a tool and a habit in more than one way: a button for each."""
+    verb, action = ("Stop", "d") if detach else ("Use", "a")
+    return Response.say(
+        "Which did you mean?",
+        buttons=[
+            [
+                Button(
+                    f"{verb} {button_title(t.title)} for {button_title(h.title)}",
+                    button_payload(TOOLBOX, action, t.id, h.id),
+                )
+            ]
+            for t, h in found[:MAX_READINGS]
+        ],
+        personal=True,
+    )
 
 
 def choose_habit(tool_: Tool, habits: Sequence[Habit], *, edit: bool = False) -> Response:
@@ -205,11 +281,11 @@ async def press(ctx: Context, args: list[str]) -> Response:
         if not habits:
             return Response(notice="Create a habit first with /newhabit.")
         return choose_habit(tool_, habits)
-    if action == "a" and len(rest) == 2:
+    if action in ("a", "d") and len(rest) == 2:
         habit = next((h for h in habits if h.id == int(rest[1])), None)
         if habit is None:
             return Response(notice="That habit is gone.")
-        return await attach(ctx, tool_, habit)
+        return await attach(ctx, tool_, habit, detach=action == "d")
     raise InvalidInput("That button no longer works.")
 
 

@@ -13,8 +13,8 @@ from bot.views import (
     LEGEND,
     MARK_SYMBOLS,
     TITLE_WIDTH,
+    column,
     day_label,
-    short_title,
 )
 from core.errors import InvalidInput
 from core.habits.history import week_start
@@ -58,9 +58,7 @@ async def week(ctx: Context) -> Response:
     rows = [(h.title, week_marks(history_of(h, logs.get(h.id, {})), monday, today)) for h in habits]
     header = " " * (TITLE_WIDTH + 1) + " ".join("MTWTFSS")
     table = [header] + [
-        (
-            f"{short_title(title):<{TITLE_WIDTH}} " + " ".join(MARK_SYMBOLS[m] for m in marks)
-        ).rstrip()
+        (f"{column(title)} " + " ".join(MARK_SYMBOLS[m] for m in marks)).rstrip()
         for title, marks in rows
     ]
     title = f"Week of {day_label(monday)}"

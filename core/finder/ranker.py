@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -200,11 +201,28 @@ class OfflineRanker:
         words = [w for t in tools for w in self._tokenize.words(tool_text(t))]
         self.speller = Speller([*words, *self._vocab])  # the words as written, and their stems
         self.stem = self._tokenize.stem
+        # A stem as the tools write it most often ("procrastin" -> "procrastination"): how a
+        # correction that is a bare stem is quoted back.
+        self._written: dict[str, str] = {}
+        for word, _ in Counter(words).most_common():
+            self._written.setdefault(self.stem(word), word)
+        self._words = frozenset(words)
 
     def pairs(self, text: str) -> list[tuple[str, str]]:
-        """Each kept word as written with its stem, a misspelt word with its correction's stem."""
-        pairs = self._tokenize.pairs(text)
-        return [(word, self._known(word, stem) or stem) for word, stem in pairs]
+        """Each kept word with its stem; a misspelt word as the tool word it was read as, with
+        that word's stem ("phne" -> ("phone", "phone")), so a reason quotes the word meant."""
+        out: list[tuple[str, str]] = []
+        for word, stem in self._tokenize.pairs(text):
+            if stem in self._vocab:
+                out.append((word, stem))
+                continue
+            near = self.speller.correct(word, stem)
+            fixed = self._tokenize.stem(near) if near else None
+            if near is None or fixed is None or fixed not in self._vocab:
+                out.append((word, stem))
+            else:
+                out.append((near if near in self._words else self._written.get(fixed, near), fixed))
+        return out
 
     def _known(self, word: str, stem: str) -> str | None:
         """The stem as the index knows it: `stem` itself, or its typo's correction's, or None."""

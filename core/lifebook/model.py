@@ -119,12 +119,21 @@ class Lifebook(BaseModel):
     def to_storage(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
-    def with_goal(self, text: str, due: date | None, *, goal_id: str | None = None) -> Lifebook:
+    def with_goal(
+        self,
+        text: str,
+        due: date | None,
+        *,
+        goal_id: str | None = None,
+        today: date | None = None,
+    ) -> Lifebook:
         """The book with one more goal: a new id, or `goal_id` (an id this book gave before).
-        The same words as a goal already there (case and spacing aside) are refused."""
+        The same words as a goal already there (case and spacing aside) are refused, and so is
+        a date before `today` (the person's day; None: not checked)."""
         same = next((g for g in self.goals if _goal_key(g.text) == _goal_key(text)), None)
         if same is not None:
             raise InvalidInput(f"“{same.text}” is one of your goals already.")
+        check_due(text, due, today)
         if len(self.goals) >= MAX_GOALS:
             raise InvalidInput(f"You have {MAX_GOALS} goals already; finish or remove one first.")
         goal = build(Goal, id=goal_id or f"g{self.next_goal}", text=text, due=due)
@@ -135,15 +144,22 @@ class Lifebook(BaseModel):
             }
         )
 
-    def with_goals(self, goals: list[tuple[str, date | None]]) -> Lifebook:
+    def with_goals(
+        self, goals: list[tuple[str, date | None]], *, today: date | None = None
+    ) -> Lifebook:
         """Every goal replaced. A goal whose text stays (case aside) keeps its id, and with it
         the habits that serve it, whatever its date; the others get new ids. A goal given twice
-        is kept once (the first), as values are."""
+        is kept once (the first), as values are. A date before `today` is refused, unless the
+        goal had that very date already (a goal past its date may stay as it was)."""
         unique: dict[str, tuple[str, date | None]] = {}
         for text, due in goals:
             unique.setdefault(_goal_key(text), (text, due))
         if len(unique) > MAX_GOALS:  # not "you have 10 already": these replace the ones there
             raise InvalidInput(f"That is too many goals: at most {MAX_GOALS}.")
+        had = {(_goal_key(g.text), g.due) for g in self.goals}
+        for key, (text, due) in unique.items():
+            if (key, due) not in had:
+                check_due(text, due, today)
         kept: dict[str, str] = {}
         for old in reversed(self.goals):  # the first of equal texts wins
             kept[_goal_key(old.text)] = old.id
@@ -151,6 +167,15 @@ class Lifebook(BaseModel):
         for key, (text, due) in unique.items():
             book = book.with_goal(text, due, goal_id=kept.pop(key, None))
         return book
+
+
+def check_due(text: str, due: date | None, today: date | None) -> None:
+    """A goal's date may be today or later (the person's day), never a day gone by."""
+    if due is not None and today is not None and due < today:
+        raise InvalidInput(
+            f"{due.isoformat()} has passed already: give “{_one_line(text)[:60]}” a date from "
+            f"today ({today.isoformat()}) on, or none."
+        )
 
 
 def _goal_key(text: str) -> str:

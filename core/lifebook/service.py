@@ -8,8 +8,10 @@ from datetime import date
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import Clock
 from core.db.models import Habit, User
 from core.errors import InvalidInput, NotFound
+from core.lifebook.identity import identity_statement
 from core.lifebook.model import (
     Lifebook,
     Section,
@@ -19,6 +21,7 @@ from core.lifebook.model import (
     split_statements,
     upgrade,
 )
+from core.users.service import user_today
 
 CLEAR_WORDS = {"-", "none", "clear"}
 
@@ -45,8 +48,13 @@ def serving_label(book: Lifebook, serves: str | None) -> str | None:
 
 
 class LifebookService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
+        self.clock = clock
+
+    def today(self, user: User) -> date:
+        """The person's day now: a goal's date may not be before it."""
+        return user_today(user, self.clock.now())
 
     @staticmethod
     def read(user: User) -> Lifebook:
@@ -72,7 +80,8 @@ class LifebookService:
             statements = [identity_statement(s) for s in split_statements(text)]
             return self.save(user, edit(book, identity=statements))
         goals = [parse_goal(item) for item in split_statements(text)]
-        return self.save(user, book.with_goals([g for g in goals if g[0]]))
+        kept = [g for g in goals if g[0]]
+        return self.save(user, book.with_goals(kept, today=self.today(user)))
 
     def add_goal(self, user: User, text: str) -> Lifebook:
         if text.strip().lower() in CLEAR_WORDS:  # '-' clears a section; it is not a goal
@@ -80,7 +89,8 @@ class LifebookService:
         goal_text, due = parse_goal(text)
         if not goal_text:
             raise InvalidInput("Tell me the goal, e.g. /lifebook goal Run 5 km by 2026-06-30")
-        return self.save(user, self.read(user).with_goal(goal_text, due))
+        book = self.read(user).with_goal(goal_text, due, today=self.today(user))
+        return self.save(user, book)
 
     def remove_goal(self, user: User, goal_id: str) -> Lifebook:
         book = self.read(user)
@@ -122,14 +132,6 @@ class LifebookService:
             if serving_label(book, habit.serves) is not None and habit.serves:
                 out.setdefault(habit.serves, []).append(habit)
         return out
-
-
-def identity_statement(statement: str) -> str:
-    """'someone who reads' -> 'I am someone who reads'."""
-    clean = " ".join(statement.split())
-    if clean.lower().startswith(("i am ", "i'm ", "i ")):
-        return clean
-    return f"I am {clean}"
 
 
 def compass_line(book: Lifebook, week: date) -> str | None:

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.clock import Clock
-from core.db.models import Habit, HabitLog, Reminder, User
+from core.clock import Clock, local_date
+from core.db.models import Habit, HabitLog, Reminder, User, UserSettings
 from core.errors import InvalidInput
+from core.habits.schedule import Schedule, is_said_schedule
 from core.reminders.timing import ALL_DAYS, next_occurrence
 
 MAX_PER_HABIT = 5
+
+
+class StillDue(NamedTuple):
+    reminder: Reminder
+    habit: Habit
+    today: date  # the person's day now
+
+
 _TIME = re.compile(r"(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?", re.IGNORECASE)
 _NAMED = {"noon": time(12), "midday": time(12), "midnight": time(0)}
 MERIDIEMS = frozenset({"am", "pm", "a.m.", "p.m."})
+_PLURAL_DAY = re.compile(r"(mon|tues|wednes|thurs|fri|satur|sun)days", re.IGNORECASE)
 
 
 def _plain(text: str) -> str:
@@ -28,13 +39,14 @@ def _plain(text: str) -> str:
 
 def parse_time(text: str) -> time | None:
     """'07:30', '7:30', '19:05', '19.05', '7pm', '7:30 am', '7 p.m.', 'noon', 'midnight',
-    'at 7pm' -> a time; None when it isn't one."""
+    'at 7pm', and a whole hour on the 24-hour clock ('7', '19', 'at 7') -> a time; None when it
+    isn't one."""
     plain = _plain(text)
     named = _NAMED.get(plain.removeprefix("at ").strip())
     if named is not None:
         return named
     match = _TIME.fullmatch(plain)
-    if match is None or (match.group(2) is None and match.group(3) is None):
+    if match is None:
         return None
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     suffix = (match.group(3) or "").lower()
@@ -47,6 +59,22 @@ def parse_time(text: str) -> time | None:
     return time(hour, minute)
 
 
+def is_bare_hour(word: str) -> bool:
+    """'7', '19', '07' (and '25', which then is said to be no time): a number that can only be
+    meant as an hour where a time is expected; whether it is one is left to the reader."""
+    return word.isdecimal() and len(word) <= 2
+
+
+def said_days(words: list[str]) -> str:
+    """Reminder days as said ('mondays, fridays': each Monday) as a schedule reads them."""
+    return " ".join(_PLURAL_DAY.sub(r"\1day", word) for word in words)
+
+
+def reads_as_days(words: list[str]) -> bool:
+    """Whether the words after a reminder's time name its days (or there are none)."""
+    return not words or is_said_schedule(said_days(words))
+
+
 def looks_like_time(word: str) -> bool:
     plain = _plain(word)
     if plain in _NAMED:
@@ -54,6 +82,12 @@ def looks_like_time(word: str) -> bool:
     return bool(_TIME.fullmatch(plain)) and (
         ":" in plain or "." in plain or plain[-2:] in {"am", "pm"}
     )
+
+
+def _on_days(mask: int) -> str:
+    if mask == ALL_DAYS:
+        return "every day"
+    return "on " + Schedule.on_weekdays({d for d in range(7) if mask & (1 << d)}).describe()
 
 
 class ReminderService:
@@ -69,8 +103,16 @@ class ReminderService:
                 await self.session.scalars(select(Reminder).where(Reminder.habit_id == habit.id))
             ).all()
         )
-        if any(r.local_time == at for r in existing):
-            raise InvalidInput(f"{habit.title} already has a reminder at {at:%H:%M}.")
+        # The same time on a day in common would come twice that day; on other days it is
+        # another reminder (mon wed and tue thu at 08:00).
+        common = 0
+        for r in existing:
+            if r.local_time == at:
+                common |= r.weekday_mask & weekday_mask
+        if common:
+            raise InvalidInput(
+                f"{habit.title} already has a reminder at {at:%H:%M} {_on_days(common)}."
+            )
         if len(existing) >= MAX_PER_HABIT:
             raise InvalidInput(f"A habit can have at most {MAX_PER_HABIT} reminders.")
         now = self.clock.now()
@@ -103,22 +145,24 @@ class ReminderService:
     async def get(self, reminder_id: int) -> Reminder | None:
         return await self.session.get(Reminder, reminder_id)
 
-    async def still_due(self, reminder_id: int, day: date) -> tuple[Reminder, Habit] | None:
+    async def still_due(self, reminder_id: int, day: date) -> StillDue | None:
         """A reminder and its habit, if it still applies that day: neither deleted, the habit
-        not archived and not checked in (done or skipped) that day. One query."""
+        not archived and not checked in (done or skipped) that day; with its person's today
+        (a snoozed reminder may be yesterday's). One query."""
         stmt = (
-            select(Reminder, Habit, HabitLog.id)
+            select(Reminder, Habit, HabitLog.id, UserSettings.timezone, UserSettings.day_start_hour)
             .join(Habit, Habit.id == Reminder.habit_id)
+            .join(UserSettings, UserSettings.user_id == Habit.user_id)
             .outerjoin(HabitLog, and_(HabitLog.habit_id == Habit.id, HabitLog.day == day))
             .where(Reminder.id == reminder_id)
         )
         found = (await self.session.execute(stmt)).first()
         if found is None:
             return None
-        reminder, habit, logged = found
+        reminder, habit, logged, zone, day_start = found
         if habit.archived_at is not None or logged is not None:
             return None
-        return reminder, habit
+        return StillDue(reminder, habit, local_date(self.clock.now(), ZoneInfo(zone), day_start))
 
     def snooze(self, reminder: Reminder, until: datetime, day: date) -> None:
         """Again at `until`, still as the reminder of `day` (the user's day it was for)."""

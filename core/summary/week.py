@@ -12,14 +12,19 @@ from core.habits.schedule import ScheduleKind
 
 def week_done_and_due(history: HabitHistory, monday: date, today: date) -> tuple[int, int]:
     """Done days this week, and how many were due (skipped days, and days the habit spent
-    archived, are not due)."""
+    archived, are not due). A day a weekdays habit is not due is left out even when done: it
+    is recorded (and a day toward 66), but owed nothing, as the streak and the rates count."""
     days = [monday + timedelta(days=i) for i in range(7)]
     live = [d for d in days if d >= history.start]
-    done = sum(1 for d in live if d <= today and history.status(d) is CheckinStatus.DONE)
+    schedule = history.schedule
+    done = sum(
+        1
+        for d in live
+        if d <= today and history.status(d) is CheckinStatus.DONE and schedule.is_scheduled(d)
+    )
     skipped = sum(1 for d in live if history.status(d) is CheckinStatus.SKIPPED)
     # days it spent archived: as if they were not in the week (a check-in there still counts)
     away = [d for d in live if history.status(d) is None and history.is_away(d)]
-    schedule = history.schedule
     if schedule.kind is ScheduleKind.WEEKLY:
         # The streaks' rule (core/habits/stats.py): at most the days left once skipped and away
         # days are taken out. (Less the skips, a week of 3 done and a skip read "3/2".)

@@ -102,9 +102,26 @@ class UserService:
             )
             self.session.add_all([user, identity])
             await self.session.flush()
+            await self._claim_username(identity)
             return user, True
-        self._refresh(identity, contact)
+        if self._refresh(identity, contact):
+            await self._claim_username(identity)
         return identity.user, False
+
+    async def _claim_username(self, identity: Identity) -> None:
+        """A username is one account's at a time: whoever was seen with it before (who changed
+        theirs since, without writing to us) no longer has it, so @name finds its new owner."""
+        if not identity.username:
+            return
+        await self.session.execute(
+            update(Identity)
+            .where(
+                Identity.platform == identity.platform,
+                func.lower(Identity.username) == identity.username.lower(),
+                Identity.id != identity.id,
+            )
+            .values(username=None)
+        )
 
     async def find(
         self, platform: str, *, external_id: str | None = None, username: str | None = None
@@ -118,7 +135,11 @@ class UserService:
         if external_id is not None:
             stmt = stmt.where(Identity.external_id == external_id)
         elif username is not None:
-            stmt = stmt.where(func.lower(Identity.username) == username.lstrip("@").lower())
+            # The newest first: a username seen on two accounts (one kept it on record after
+            # changing it, before _claim_username) is likelier the newer one's.
+            stmt = stmt.where(
+                func.lower(Identity.username) == username.lstrip("@").lower()
+            ).order_by(Identity.id.desc())
         else:
             return None
         return (await self.session.scalars(stmt)).first()
@@ -149,8 +170,10 @@ class UserService:
             .values(unreachable_at=self.clock.now())
         )
 
-    def _refresh(self, identity: Identity, contact: Contact) -> None:
-        if identity.username != contact.username:
+    def _refresh(self, identity: Identity, contact: Contact) -> bool:
+        """Bring the identity up to date; True when its username changed to another."""
+        renamed = identity.username != contact.username
+        if renamed:
             identity.username = contact.username
         if contact.display_name and identity.display_name != contact.display_name[:128]:
             identity.display_name = contact.display_name[:128]
@@ -158,6 +181,7 @@ class UserService:
             identity.dm_chat_id = contact.private_chat_id
         if contact.private_chat_id and identity.unreachable_at is not None:
             identity.unreachable_at = None  # they wrote to us again
+        return renamed
 
     async def set_timezone(self, user: User, name: str) -> str:
         """Resolve what they typed (NotFound with suggestions), then move to that zone: their

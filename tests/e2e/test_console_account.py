@@ -26,6 +26,27 @@ async def test_export_sends_the_whole_document_as_a_file(console: ConsoleSession
     assert "works in a private chat" in await console.say(":chat group Runners", "/export")
 
 
+async def test_export_reply_says_what_the_file_holds(console: ConsoleSession) -> None:
+    """The reply used to list a fixed set of parts, never the Lifebook or shared tools, though
+    the file has them; it now says what this person's file holds."""
+    await console.say("/newhabit Read", "/done read", "/remind read 07:30", "/usetool woop read")
+    await console.say("/lifebook vision Calm and strong")
+    await console.say("/addtool", "Walk-and-talk calls")
+    await console.say("Take calls while walking, so catching up also moves you.")
+    await console.say("Pick the calls\nPut on shoes first\nWalk until you hang up", "walking")
+    out = await console.say("/export")
+    assert (
+        "Everything HabitLink holds about you: your profile and settings, 1 account, 1 habit "
+        "with 1 check-in, 1 reminder, the 1 technique your habits use, your Lifebook and 1 tool "
+        "you shared in the Toolbox.\n"
+    ) in out
+    await console.say(":user Newcomer")
+    out = await console.say("/export")
+    assert "about you: your profile and settings and 1 account.\n" in out
+    out = await console.say("/newhabit Swim", "/export")
+    assert "about you: your profile and settings, 1 account and 1 habit with no check-ins.\n" in out
+
+
 async def test_deleteme_asks_twice_then_erases(console: ConsoleSession, database: Database) -> None:
     await console.say("/newhabit Read", ":chat group Runners", "/newgroup Runners")
     await console.say(":user Mia", ":chat group Runners", "/join")

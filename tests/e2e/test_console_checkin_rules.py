@@ -94,7 +94,30 @@ async def test_a_day_with_nothing_due_says_so(console: ConsoleSession) -> None:
     assert "\n     Nothing is due today.\n" in await console.say("/habits")
     out = await console.say("/done yoga")
     assert out == bot("✓ Yoga done today. Streak 0 days, day 1 of 66.")
-    assert "1 of 1 done. Everything done, well played!" in await console.say("/habits")
+    # Done on its rest day: recorded (✓), but nothing was owed, so it is no "1 of 1".
+    out = await console.say("/habits")
+    assert "1. ✓ Yoga" in out
+    assert "\n     Nothing is due today; 1 done anyway, well played!\n" in out
+
+
+async def test_a_done_on_a_rest_day_does_not_make_the_week_look_better(
+    console: ConsoleSession,
+) -> None:
+    """Gym mon wed fri, done on Tuesday instead of Monday: the week said 1/3 as if a due day was
+    done, and /habits "1 of 1 done" on a day nothing was due. The check-in stays (the week's
+    grid shows it, and it is a day toward 66), but the week counts its due days only, as the
+    streak and the 7-day rate do."""
+    await console.say("/newhabit Gym mon wed fri", "/newhabit Read")
+    await console.say(":time 2026-03-24T09:00", "/done gym", "/done read")  # a Tuesday
+    out = await console.say("/habits")
+    assert "1. ✓ Gym" in out and "1 of 1 done. Everything done, well played!" in out
+    out = await console.say("/summary")
+    assert "Gym: 0/3 this week · streak 0 days · day 1 of 66" in out
+    assert "Read: 1/7 this week" in out  # a daily habit: Tuesday counts
+    assert "Gym            ✗ ✓\n" in await console.say("/week")
+    await console.say(":time 2026-03-25T09:00", "/done gym")  # Wednesday, due
+    assert "Gym: 1/3 this week · streak 1 day · day 2 of 66" in await console.say("/summary")
+    assert "Done in the last 7 days: 50%" in await console.say("/stats gym")
 
 
 async def test_a_rest_day_cannot_be_skipped(console: ConsoleSession) -> None:

@@ -188,3 +188,61 @@ async def test_an_edit_that_drops_a_link_says_which_habits_lost_it(console: Cons
     out = await console.say("/lifebook guide", "skip", "skip", "skip", "Bike", "skip")
     assert "Your Lifebook is saved." in out
     assert "Walk is no longer linked: what it served is gone." in out
+
+
+async def test_a_goal_date_in_the_past_is_refused_by_the_persons_own_day(
+    console: ConsoleSession,
+) -> None:
+    """The person's day, not UTC's: in Auckland it is already the 24th at 12:00 UTC on the 23rd;
+    in Los Angeles it is still the 22nd at 03:00 UTC on the 23rd. Today itself is fine."""
+    await console.say("/timezone Pacific/Auckland", ":time 2026-03-23T12:00+00:00")
+    out = await console.say("/lifebook goal Run 5 km by 2026-03-23")
+    assert "2026-03-23 has passed already" in out and "from today (2026-03-24) on" in out
+    assert "Goal added" not in out
+    out = await console.say("/lifebook goals Swim by 2026-04-01; Read by 2020-01-01")
+    assert "2020-01-01 has passed already: give “Read” a date" in out and "Saved" not in out
+    out = await console.say("/lifebook goal Run 5 km by 2026-03-24")
+    assert "Goal added." in out and "• Run 5 km (by 2026-03-24)" in out
+    # The guided flow asks again, keeping the step.
+    await console.say("/lifebook guide", "skip", "skip", "skip")
+    out = await console.say("Swim by 2026-01-05")
+    assert "has passed already" in out and "4/5" in out
+    await console.say("/cancel")
+    # A goal past its date may stay as it was when the others change.
+    await console.say(":time 2026-04-10T12:00+00:00")
+    out = await console.say("/lifebook goals Run 5 km by 2026-03-24; Swim")
+    assert "Saved." in out and "• Run 5 km (by 2026-03-24)" in out and "• Swim" in out
+    await console.say("/timezone America/Los_Angeles", ":time 2026-04-12T03:00+00:00")
+    out = await console.say("/lifebook goal Stretch by 2026-04-11")  # still the 11th there
+    assert "Goal added." in out and "• Stretch (by 2026-04-11)" in out
+    out = await console.say("/lifebook")
+    assert "Swim" in out and "2020" not in out and "2026-01-05" not in out
+
+
+async def test_identity_statements_read_as_i_am(console: ConsoleSession) -> None:
+    """Whatever way the statement is typed, it reads as one grammatical sentence; what cannot
+    follow "I am" is kept as written."""
+    cases = {
+        "reads every day": "I am someone who reads every day",
+        "a reader": "I am a reader",
+        "I am a reader": "I am a reader",
+        "i am a runner": "I am a runner",
+        "I'm a writer": "I'm a writer",
+        "someone who reads every day": "I am someone who reads every day",
+        "am patient": "I am patient",
+        "I read every day": "I read every day",
+        "calm and kind": "I am calm and kind",
+        "the kind of person who shows up": "I am the kind of person who shows up",
+        "becoming a runner": "I am becoming a runner",
+        "never miss twice": "I am someone who never misses twice",
+        "Family first": "Family first",
+        "morning person": "morning person",
+        "a person who moves daily": "I am a person who moves daily",
+        "Read every day": "I am someone who reads every day",
+        "go to bed early": "I am someone who goes to bed early",
+        "don't skip workouts": "I am someone who doesn't skip workouts",
+        "study and run daily": "I am someone who studies and runs daily",
+    }
+    for typed, shown in cases.items():
+        out = await console.say(f"/lifebook identity {typed}")
+        assert f"• {shown}\n" in out, (typed, out)

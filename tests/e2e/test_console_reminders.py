@@ -233,7 +233,12 @@ async def test_a_reminder_snoozed_past_midnight_is_still_for_its_day(
         "💤 I'll remind you of Read again at 00:30.", edited=True
     )
     assert await console.say(":time 2026-03-24T00:30") == clock("Tue 2026-03-24 00:30") + (
-        reminder("⏰ Snoozed reminder: Read")
+        "(message for alice)\n"
+        + bot(
+            "⏰ Snoozed reminder: Read",
+            "(For yesterday, Mon 23 Mar.)",
+            "[1] ✓ Done  [2] 💤 1 hour  [3] Skip yesterday",
+        )
     )
     assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
         "✓ Read done yesterday. Streak 1 day.", edited=True
@@ -372,4 +377,72 @@ async def test_reminder_days_as_people_say_them(console: ConsoleSession) -> None
         assert (await console.say(typed)).startswith(f"bot: I'll remind you of Read at {told}")
     assert await console.say("/remind read 9pm on") == bot(
         "After the time, name the days, for example mon wed fri, weekdays or weekends."
+    )
+
+
+async def test_a_snoozed_reminder_from_yesterday_says_so_and_skips_its_own_day(
+    console: ConsoleSession,
+) -> None:
+    """Monday's reminder snoozed past midnight offered 'Skip today' on Tuesday, yet skipped
+    Monday: it now says it is yesterday's, and its Skip button says which day it skips."""
+    await alice_reads(console, "23:30")
+    await console.say(":time 2026-03-23T23:30", ":press 2")
+    assert await console.say(":time 2026-03-24T00:30") == clock("Tue 2026-03-24 00:30") + (
+        "(message for alice)\n"
+        + bot(
+            "⏰ Snoozed reminder: Read",
+            "(For yesterday, Mon 23 Mar.)",
+            "[1] ✓ Done  [2] 💤 1 hour  [3] Skip yesterday",
+        )
+    )
+    assert await console.say(":press 3") == "(notice: Skipped)\n" + bot(
+        "Skipped Read yesterday. Your streak is safe.", edited=True
+    )
+    # Tuesday is untouched (still open); Monday is the skipped day.
+    assert (await console.say("/habits")).startswith(
+        bot("Today · Tue 24 Mar", "1. ○ Read — streak 0 days")[:-1]
+    )
+    assert (await console.say("/done read")).startswith("bot: ✓ Read done today. Streak 1 day")
+
+
+async def test_a_bare_hour_is_that_hour(console: ConsoleSession) -> None:
+    """`/remind read 7` was refused as no time; a whole hour reads as on the 24-hour clock, as
+    /quiethours 22-7 and /summarytime sun 18 read it. A number inside a habit's name stays its
+    name, and a number that is no hour is said to be none."""
+    await console.say("/newhabit Read", "/newhabit Read 20 pages")
+    assert await console.say("/remind read 7") == bot(
+        "I'll remind you of Read at 07:00 every day (UTC). Next: Tue 24 Mar, 07:00."
+    )
+    assert await console.say("/remind read at 19 mon wed") == bot(
+        "I'll remind you of Read at 19:00 Mon, Wed (UTC). Next: Mon 23 Mar, 19:00."
+    )
+    assert await console.say("/remind read 20 pages 6") == bot(
+        "I'll remind you of Read 20 pages at 06:00 every day (UTC). Next: Tue 24 Mar, 06:00."
+    )
+    assert await console.say("/remind read 20 pages 21:00") == bot(
+        "I'll remind you of Read 20 pages at 21:00 every day (UTC). Next: Mon 23 Mar, 21:00."
+    )
+    assert (await console.say("/remind read 25")).startswith(
+        bot("25 is not a time of day. Use HH:MM, like 07:30 or 19:00.")[:-1]
+    )
+    assert (await console.say("/reminders")).count("\n") == 6  # title, four, the hint
+
+
+async def test_the_same_time_on_other_days_is_no_duplicate(console: ConsoleSession) -> None:
+    """A reminder at the same time on other days was refused as one the habit already had; the
+    same time on a day in common still is (it would come twice that day)."""
+    await console.say("/newhabit Read")
+    assert (await console.say("/remind read 08:00 mon wed")).startswith("bot: I'll remind you")
+    assert (await console.say("/remind read 08:00 tue thu")).startswith("bot: I'll remind you")
+    assert await console.say("/remind read 8am wed fri") == bot(
+        "Read already has a reminder at 08:00 on Wed."
+    )
+    assert await console.say("/remind read 08:00") == bot(
+        "Read already has a reminder at 08:00 on Mon, Tue, Wed, Thu."
+    )
+    assert await console.say("/reminders") == bot(
+        "Your reminders (UTC)",
+        "1. 08:00 Mon, Wed · Read",
+        "2. 08:00 Tue, Thu · Read",
+        "Remove one with /unremind N.",
     )

@@ -43,7 +43,38 @@ async def test_learn_like_and_list_in_a_group(console: ConsoleSession) -> None:
         "bot: Latest learnings in Runners\n"
         "     1. Lay out the shoes the night before — Bob, 23 Mar · 👍 1\n"
         "     Delete one of your own with /unlearn N.\n"
+        "     [1] Like 1\n"
     )
+
+
+async def test_learnings_list_has_like_buttons_as_the_cards_do(console: ConsoleSession) -> None:
+    """A page of /learnings showing others' learnings has a Like per learning (five a row);
+    a press likes it and redraws that page; a page of only your own has none."""
+    await runners(console)
+    for n in range(1, 13):
+        await console.say(f"/learn Tip number {n}")
+    out = await console.say("/learnings")  # Bob's own: nothing to like
+    assert console.buttons == ["Older »"]
+    await console.say(":user Alice", "/learn Alice's tip")
+    out = await console.say(":user Carol", "/learnings")  # in the chat, not a member
+    assert console.buttons == [*(f"Like {n}" for n in range(1, 11)), "Older »"]
+    assert "     [1] Like 1  [2] Like 2  [3] Like 3  [4] Like 4  [5] Like 5\n" in out
+    out = await console.say(":press 2")  # a public group's learning: anyone may like it
+    assert out.startswith("(notice: 👍 You like Bob's learning.)\nbot (edited): Latest learnings")
+    assert "2. Tip number 12 — Bob, 23 Mar · 👍 1" in out
+    out = await console.say(":user Alice", "/learnings", ":press 11")  # Older: page 2
+    assert "bot (edited): Learnings 11–13 in Runners" in out
+    assert console.buttons == ["Like 11", "Like 12", "Like 13", "« Newer"]
+    out = await console.say(":press 2")  # Like 12: Tip number 2, from page 2
+    assert out.startswith("(notice: 👍 You like Bob's learning.)\nbot (edited): Learnings 11–13")
+    assert "12. Tip number 2 — Bob, 23 Mar · 👍 1" in out
+    out = await console.say(":press 2")
+    assert (
+        "(notice: You took your like back.)" in out
+        and "12. Tip number 2 — Bob, 23 Mar · 👍 0" in out
+    )
+    out = await console.say("/learnings", ":press 1")  # her own: refused, as on its card
+    assert "(notice: That's your own learning, so you can't like it. Others can!)" in out
 
 
 async def test_authors_delete_their_own_learnings(console: ConsoleSession) -> None:

@@ -201,7 +201,7 @@ async def test_lifebook_only_with_consent_and_keys_never_logged(
     fake.then(picks((woop, "Contrast.")))
     async with database.session() as session:
         user, _ = await UserService(session, clock).identify(Contact("console", "al", "Al", "al"))
-        book = LifebookService(session)
+        book = LifebookService(session, clock)
         book.set_section(user, Section.VISION, "A strong and calm grandmother")
         book.set_section(user, Section.VALUES, "health, family")
         await HabitService(session, clock).create(user, HabitDraft.build(title="Swim"), TODAY)
@@ -214,7 +214,7 @@ async def test_lifebook_only_with_consent_and_keys_never_logged(
     async with database.session() as session:
         stored = await session.get(User, user.id)
         assert stored is not None
-        LifebookService(session).set_ai(stored, True)
+        LifebookService(session, clock).set_ai(stored, True)
         await session.commit()
     await ask(database, clock, finder, "I skip swimming")
     await chooser.close()

@@ -15,7 +15,8 @@ FLOOR = 0.85  # the team set: the issue's goal
 HELD_OUT_MEASURED = 0.825  # 33 of 40, first run, 2026-11-30
 HELD_OUT_FLOOR = 0.80  # one more miss than measured is allowed, not two
 # The second held-out set (bench/finder_holdout2.json): 43 of 47 on its first run; one more miss
-# is allowed, not two.
+# is allowed, not two. (Words for two of its misses, waking and meditation, were later added to
+# the tools from a user's report: 45 of 47 since, and the set is no longer blind.)
 HOLDOUT_2 = Path(__file__).parents[2] / "bench" / "finder_holdout2.json"
 HELD_OUT_2_FLOOR = 42 / 47
 

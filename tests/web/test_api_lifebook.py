@@ -57,6 +57,7 @@ async def test_limits_name_the_field_and_change_nothing(ada: Person) -> None:
         ({"identity": ["I am " + "x" * 200]}, "identity", "200 characters"),
         ({"goals": [{"text": f"Goal {i}"} for i in range(11)]}, "goals", "at most 10"),
         ({"goals": [{"text": "Run", "due": "1900-01-01"}]}, "goals.0.due", "2000"),
+        ({"goals": [{"text": "Run", "due": "2026-03-22"}]}, "goals", "has passed already"),
         ({"vision": "Fine", "values": [f"v{i}" for i in range(6)]}, "values", "at most 5"),
         ({"values": ["x"] * 51}, "values", ""),  # over the body's cap: pydantic says so
     ]
@@ -82,6 +83,9 @@ async def test_goals_one_at_a_time(ada: Person) -> None:
     assert (await ada.request("DELETE", f"{BOOK}/goals/g1")).status_code == 404
     assert (await ada.request("DELETE", f"{BOOK}/goals/nope")).status_code == 422
     assert (await ada.post(f"{BOOK}/goals", json={"text": "   "})).status_code == 422
+    past = await ada.post(f"{BOOK}/goals", json={"text": "Swim", "due": "2026-03-01"})
+    assert past.status_code == 422 and past.json()["errors"][0]["field"] == "due"
+    assert "2026-03-01 has passed already" in past.json()["errors"][0]["message"]
     for i in range(9):
         assert (await ada.post(f"{BOOK}/goals", json={"text": f"G{i}"})).status_code == 201
     full = await ada.post(f"{BOOK}/goals", json={"text": "One too many"})
@@ -125,3 +129,20 @@ async def test_the_chat_and_the_api_share_one_lifebook(
     book = (await ada.get(BOOK)).json()
     assert book["identity"] == ["I am someone who walks", "I am kind"]
     assert book["ai_allowed"] is False
+
+
+async def test_a_goal_id_given_as_serves_says_which_key_to_give(ada: Person) -> None:
+    """A goal's `id` (g1) for `serves` was "That is not in your Lifebook (any more)", though the
+    goal was there: it says to give the goal's serves_key."""
+    await patch(ada, {"goals": [{"text": "Run 5 km"}]})
+    run = (await ada.post("/api/v1/habits", json={"title": "Run"})).json()["id"]
+    for given in ("g1", "health"):
+        answer = await ada.request("PUT", f"/api/v1/habits/{run}/serves", json={"serves": given})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"] == [
+            {
+                "field": "serves",
+                "message": "Give the serves_key of a goal or value from GET /lifebook, "
+                "such as goal:g1 or value:health.",
+            }
+        ]

@@ -171,3 +171,24 @@ async def test_a_date_that_does_not_read_as_one_says_how_to_write_it(ada: Person
         (error,) = answer.json()["errors"]
         assert error["message"] == "Give a date as YYYY-MM-DD, such as 2027-03-01.", error
     assert (await ada.get(f"/api/v1/habits/{habit}")).json()["done_total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [("/api/v1/tools/find", "POST"), ("/api/v1/groups/join", "POST")],
+)
+async def test_a_fixed_address_asked_with_another_method_is_a_405_not_an_id_error(
+    ada: Person, path: str, allowed: str
+) -> None:
+    """GET /tools/find used to be read as GET /tools/{tool_id}: a 422 saying tool_id should
+    be an integer, about a field the caller never sent."""
+    answer = await ada.get(path)
+    assert answer.status_code == 405, answer.text
+    assert answer.headers["Allow"] == allowed
+    assert answer.json()["detail"] == f"This address does not take GET; it takes {allowed}."
+
+
+async def test_a_word_where_an_id_goes_is_still_named_as_that_id(ada: Person) -> None:
+    answer = await ada.get("/api/v1/habits/abc")
+    assert answer.status_code == 422, answer.text
+    assert [e["field"] for e in answer.json()["errors"]] == ["habit_id"]

@@ -233,6 +233,12 @@ async def test_profile_uses_the_chat_rules(ada: Person) -> None:
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "timezone"
     late = await ada.request("PATCH", "/api/v1/me", json={"day_start_hour": 9})
     assert late.status_code == 422 and "06:00" in late.json()["detail"]
+    # An offset reads back as said, as /timezone shows it: not IANA's Etc/GMT-2 (sign reversed).
+    fixed = await ada.request("PATCH", "/api/v1/me", json={"timezone": "UTC+2"})
+    assert fixed.json()["timezone"] == "UTC+2", fixed.text
+    assert (await ada.get("/api/v1/me")).json()["timezone"] == "UTC+2"
+    again = await ada.request("PATCH", "/api/v1/me", json={"timezone": "UTC+2"})
+    assert again.status_code == 200 and again.json()["timezone"] == "UTC+2"
 
 
 async def test_export_and_delete(api: httpx.AsyncClient, ada: Person, database: Database) -> None:

@@ -8,7 +8,9 @@ import re
 import httpx
 import pytest
 
+from tests.support.console import ConsoleSession
 from tests.web.conftest import Person
+from tests.web.test_api_resources import linked, make_group, photo_bytes
 from web_admin.app import create_app
 from web_admin.context import Web
 
@@ -83,3 +85,36 @@ def test_the_openapi_document_says_bodies_take_no_other_fields(web: Web) -> None
     schemas = create_app(web).openapi()["components"]["schemas"]
     for name in ("ProfilePatch", "HabitCreate", "HabitPatch", "CheckinBody", "GoalIn"):
         assert schemas[name]["additionalProperties"] is False, name
+
+
+async def test_a_proof_upload_refuses_a_form_field_it_does_not_know(
+    api: httpx.AsyncClient, console: ConsoleSession
+) -> None:
+    """Multipart as JSON: `habit` for `habit_id` is a 422 naming it, and no proof is posted
+    (before, the photo was posted and the habit silently not checked in)."""
+    olive = await linked(api, console, "Olive")
+    await make_group(console, "public")
+    gid = (await olive.get("/api/v1/groups/mine")).json()[0]["id"]
+    answer = await olive.post(
+        f"/api/v1/groups/{gid}/proofs",
+        files={"photo": ("run.png", photo_bytes(), "image/png")},
+        data={"habit": "1", "note": "5k"},
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"] == [
+        {
+            "field": "habit",
+            "message": "There is no field of this name here; check its spelling. "
+            "The fields are: photo, habit_id, note.",
+        }
+    ]
+    assert (await olive.get(f"/api/v1/groups/{gid}/proofs")).json()["proofs"] == []
+    extra_file = await olive.post(
+        f"/api/v1/groups/{gid}/proofs",
+        files={
+            "photo": ("run.png", photo_bytes(), "image/png"),
+            "photo2": ("b.png", photo_bytes(), "image/png"),
+        },
+    )
+    assert extra_file.status_code == 422, extra_file.text
+    assert [e["field"] for e in extra_file.json()["errors"]] == ["photo2"]

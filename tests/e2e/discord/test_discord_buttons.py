@@ -93,3 +93,41 @@ async def test_a_suggestion_button_sets_the_time_zone(dc: DiscordHarness) -> Non
     press = await dc.press(question, "Europe/Berlin")
     assert press.callback is not None
     assert "Time zone set to Europe/Berlin." in visible(fake.last_message().content)
+
+
+async def test_a_list_longer_than_a_message_pages_its_buttons(dc: DiscordHarness) -> None:
+    """30 habits: Discord takes 25 buttons a message, so the buttons page (Previous / Next)
+    while the text lists every habit; a press keeps its page. Before, buttons 26-30 were cut."""
+    titles = [f"Habit {i}" for i in range(1, 31)]
+    listing = await make_list(dc, *titles)
+    assert all(f"{i}. ○ Habit {i} —" in visible(listing.content) for i in range(1, 31))
+    assert "Buttons for habits 1–23 of 30." in visible(listing.content)
+    assert [b["label"] for b in listing.buttons()] == [f"✓ Habit {i}" for i in range(1, 24)] + [
+        "Next ▶"
+    ]
+    await dc.press(listing, "Next ▶")
+    assert [b["label"] for b in listing.buttons()] == ["✓ Habit 24", "✓ Habit 25"] + [
+        f"✓ Habit {i}" for i in range(26, 31)
+    ] + ["◀ Previous"]
+    await dc.press(listing, "✓ Habit 27")
+    assert "27. ✓ Habit 27 — streak 1 day" in visible(listing.content)
+    assert "↩ Undo Habit 27" in [b["label"] for b in listing.buttons()]  # still page 2
+    assert "Buttons for habits 24–30 of 30." in visible(listing.content)
+    await dc.press(listing, "◀ Previous")
+    assert listing.buttons()[0]["label"] == "✓ Habit 1"
+    answered_every_press(dc.fake)
+
+
+async def test_a_pick_list_longer_than_a_message_goes_on_in_another(dc: DiscordHarness) -> None:
+    """/stats with 30 habits: a button each, 25 on the list and the rest on a second message;
+    none is dropped, and one from the second message works."""
+    dm = dc.fake.dm_channel()
+    for i in range(1, 31):
+        await dc.slash("habit new", {"title": f"Habit {i}"}, channel=dm)
+    overview, more = await dc.slash("habit stats", channel=dm, count=2)
+    assert "Your habits" in visible(overview.content) and visible(more.content) == "More:"
+    labels = [b["label"] for b in overview.buttons() + more.buttons()]
+    assert labels == [f"{i}. Habit {i}" for i in range(1, 31)]
+    assert len(overview.buttons()) == 25
+    await dc.press(more, "30. Habit 30")
+    assert "Habit 30" in visible(dc.fake.last_message().content)

@@ -122,6 +122,27 @@ async def test_likes_by_button_and_by_reaction(dc: DiscordHarness) -> None:
     assert len(card.edits) == 2 and fake.sent_messages[sent:] == [listing]
 
 
+async def test_learnings_list_likes_fit_discords_rows(dc: DiscordHarness) -> None:
+    """A full page of others' learnings: ten Like buttons in two rows of five and Older in a
+    third (Discord takes 5 a row, 5 rows); a press likes one and redraws the page in place."""
+    bob = await runners(dc)
+    for n in range(1, 12):
+        await dc.slash("learn", {"text": f"Tip number {n}"}, user=bob)
+    (listing,) = await dc.slash("learnings")
+    rows = [[b["label"] for b in row["components"]] for row in listing.components]
+    assert rows == [
+        ["Like 1", "Like 2", "Like 3", "Like 4", "Like 5"],
+        ["Like 6", "Like 7", "Like 8", "Like 9", "Like 10"],
+        ["Older »"],
+    ]
+    await dc.press(listing, "Like 3")
+    assert "3. Tip number 9 — Bob" in visible(listing.content)
+    assert "Tip number 9 — Bob, 23 Mar · 👍 1" in visible(listing.content)
+    assert len(listing.edits) == 1 and len(listing.components) == 3
+    (own,) = await dc.slash("learnings", user=bob)  # Bob's own page: nothing to like
+    assert [[b["label"] for b in row["components"]] for row in own.components] == [["Older »"]]
+
+
 async def test_trust_a_user_picked_in_the_option(dc: DiscordHarness) -> None:
     fake = dc.fake
     bob = await runners(dc)
@@ -168,3 +189,23 @@ async def test_command_names_in_what_people_wrote_stay_as_typed(dc: DiscordHarne
     pressed = await dc.press(ask, "Water plants")
     assert pressed.callback is not None
     assert "✓ Water plants done yesterday." in visible(fake.last_message(dm.id).content)
+
+
+async def test_a_typed_command_about_someone_mentioned_by_discord(
+    fake: FakeDiscord, bot: HabitLinkBot
+) -> None:
+    """Typed in a channel, '/promote @Bob' reaches the bot as '/promote <@id>' (Discord's
+    mention): it was answered 'Whom? ... send /promote @username', which Discord turns into a
+    mention again. The person mentioned is whom the command is about."""
+    async with running(fake, bot, message_content=True) as adapter:
+        dc = DiscordHarness(fake, adapter)
+        bob = await runners(dc)
+        (promoted,) = await dc.say(f"/promote <@{bob.id}>")
+        assert visible(promoted.content) == "Bob is now an admin of Runners."
+        (trusted,) = await dc.say(f"/trust <@!{bob.id}>")
+        assert visible(trusted.content).startswith("You now trust Bob.")
+        (kicked,) = await dc.say(f"/kick <@{bob.id}> spam")
+        assert visible(kicked.content).startswith("I didn't expect 'spam' there.")
+        # In a learning the mention reads as the name it was typed as, not '<@id>'.
+        (card,) = await dc.say(f"/learn <@{bob.id}> says shoes by the door")
+        assert "\n@bob says shoes by the door\n" in visible(card.content)

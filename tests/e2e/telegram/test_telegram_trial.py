@@ -123,3 +123,67 @@ async def test_a_like_pressed_in_the_old_chat_after_an_upgrade(
     assert fresh.plain_text == "💡 Alice shared a learning in Basic:\nShoes by the door\n👍 1 like"
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert SORRY_SEND not in [m.plain_text for m in fake.sent_messages]
+
+
+async def test_an_at_name_in_a_reply_is_whom_the_command_is_about(
+    telegram: TelegramHarness,
+) -> None:
+    """`/ban @carol_c` sent as a reply to Bob's message banned Bob: the reply's author won and
+    the name typed was dropped without a word. The @name said is whom it is about."""
+    fake = telegram.fake
+    bob = fake.new_user("Bob", username="bob_runs")
+    carol = fake.new_user("Carol", username="carol_c")
+    group = await group_with(telegram, bob, carol)
+    update = fake.send_text("Carol posts ads again", chat=group, user=bob)
+    bobs = fake.message(group.id, update["message"]["message_id"])
+    assert bobs is not None
+    (banned,) = await telegram.say("/ban @carol_c", chat=group, reply_to=bobs)
+    assert (banned.plain_text or "").startswith("Carol is no longer in Runners"), banned.plain_text
+    (trusted,) = await telegram.say("/trust @carol_c", chat=group, reply_to=bobs)
+    assert trusted.plain_text == (
+        "You now trust Carol. Carol's learnings will show up in your weekly summary. "
+        "Undo with /untrust."
+    )
+    (members,) = await telegram.say("/members", chat=group)
+    assert members.plain_text == "Runners: 2 members\n1. Alice (owner)\n2. Bob"
+    # A reply with words that name nobody is still about the reply's author.
+    (promoted,) = await telegram.say("/promote please", chat=group, reply_to=bobs)
+    assert promoted.plain_text == "Bob is now an admin of Runners."
+
+
+async def test_a_username_given_up_and_taken_by_someone_else_names_its_new_owner(
+    telegram: TelegramHarness,
+) -> None:
+    """Bob was @runner, changed his username and has not written since; Carol took @runner.
+    `/kick @runner` found Bob's old record first and removed him. A username names whoever
+    has it now: the last one seen with it."""
+    fake = telegram.fake
+    bob = fake.new_user("Bob", username="runner")
+    group = await group_with(telegram, bob)
+    bob.username = "bob_two"  # changed in Telegram; the bot has not heard from him since
+    carol = fake.new_user("Carol", username="Runner")
+    (joined,) = await telegram.say("/join", chat=group, user=carol)
+    assert joined.plain_text == "Welcome to Runners, Carol!"
+    (kicked,) = await telegram.say("/kick @runner", chat=group)
+    assert (kicked.plain_text or "").startswith("Carol is no longer in Runners"), kicked.plain_text
+    (members,) = await telegram.say("/members", chat=group)
+    assert members.plain_text == "Runners: 2 members\n1. Alice (owner)\n2. Bob"
+
+
+async def test_a_learning_keeps_the_name_of_someone_picked_from_the_member_list(
+    telegram: TelegramHarness,
+) -> None:
+    """A name picked from the member list (a text mention, for someone without a username) was
+    cut out of every command's words, as if it named whom a /kick is about: '/learn Thanks
+    Carol' shared 'Thanks'."""
+    fake = telegram.fake
+    carol = fake.new_user("Carol", last_name="Díaz")
+    group = await group_with(telegram, carol)
+    since = len(fake.sent_messages)
+    fake.send_text_mentioning("/learn Stretching daily, thanks to ", carol, chat=group)
+    card = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert (card.plain_text or "").splitlines()[1] == "Stretching daily, thanks to Carol Díaz"
+    since = len(fake.sent_messages)
+    fake.send_text_mentioning("/promote ", carol, chat=group)
+    promoted = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert promoted.plain_text == "Carol Díaz is now an admin of Runners."
