@@ -316,7 +316,11 @@ async def delete_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Respon
 
 
 @router.post("/{habit_id}/checkins", response_model=CheckinOut, summary="Check in or skip a day")
-async def check_in(habit_id: Id, body: CheckinBody, user: CurrentUser, unit: UnitDep) -> CheckinOut:
+async def check_in(
+    habit_id: Id, user: CurrentUser, unit: UnitDep, body: CheckinBody | None = None
+) -> CheckinOut:
+    """No body: a done for today."""
+    body = body or CheckinBody()
     habit = await owned(unit, user, habit_id)
     today = unit.today(user)
     day = _day(body.date or today, today)

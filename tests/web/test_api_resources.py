@@ -382,3 +382,14 @@ async def test_every_operation_id_in_the_openapi_document_is_unique(api: httpx.A
     document = (await api.get("/openapi.json")).json()
     ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+async def test_a_check_in_for_today_needs_no_body(ada: Person) -> None:
+    """`curl -X POST .../checkins` checks today in, as `{}` does; it was a 422 asking for a
+    JSON body. A body that is there is still read (and a wrong one refused)."""
+    hid = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
+    done = await ada.post(f"/api/v1/habits/{hid}/checkins")
+    assert done.status_code == 200, done.text
+    assert done.json()["date"] == "2026-03-23" and done.json()["status"] == "done"
+    wrong = await ada.post(f"/api/v1/habits/{hid}/checkins", json={"day": "2026-03-22"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "day"
