@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from bot.dispatcher import HabitLinkBot
 from bot.handlers.link import linked_notice
 from bot.handlers.reminders import reminder_reply
-from bot.handlers.summary import group_week_response, weekly_summary_reply
+from bot.handlers.summary import weekly_group_reply, weekly_summary_reply
 from bot.messages import Response
 from bot.metrics import NOTIFICATIONS, REMINDERS_DROPPED, REMINDERS_LATE
 from core.habits.history import week_start
@@ -202,7 +202,8 @@ class Notifier:
         log.info("person unreachable", extra={"user": notification.user_id, "error": error})
 
     async def _render(self, notification: ClaimedNotification) -> Response | None:
-        """What to send; None when it no longer applies (habit gone or already checked in)."""
+        """What to send; None when it no longer applies (habit gone or already checked in) or
+        would tell nothing (a weekly summary of a quiet week)."""
         async with self.bot.uow() as uow:
             return await _render_in(uow, notification)
 
@@ -243,7 +244,5 @@ async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Resp
         if group is None or uow.media is None:
             return None
         today = group_date(group.timezone, now)  # the group's week, the same for every member
-        return await group_week_response(
-            uow, group, today, with_collage=True, week=_week(payload, today)
-        )
+        return await weekly_group_reply(uow, group, today, _week(payload, today))
     raise ValueError(f"unknown notification kind {notification.kind!r}")
