@@ -1,8 +1,9 @@
 """Send what the outbox holds: render each notification, respect rate limits, mark it sent.
 
 Platforms register a NotificationSender; a 403 marks the person unreachable until they write
-again, a temporary failure is retried with backoff. A notification of several messages is sent
-one message at a time and the outbox counts those that arrived, so a retry sends only the rest.
+again (a group's chat: until the bot is back in it), a temporary failure is retried with
+backoff. A notification of several messages is sent one message at a time and the outbox counts
+those that arrived, so a retry sends only the rest.
 """
 
 from __future__ import annotations
@@ -192,14 +193,21 @@ class Notifier:
             await uow.commit()
 
     async def _unreachable(self, notification: ClaimedNotification, error: str) -> None:
+        """A person who blocked the bot is written to again once they write; a group's chat
+        the bot was removed from, once the bot is added back (core.groups' chat_back)."""
         async with self.bot.uow() as uow:
             await uow.outbox.give_up(notification.id, f"unreachable: {error}")
             if notification.user_id is not None:
                 await uow.users.mark_unreachable(
                     notification.user_id, notification.platform, notification.chat_id
                 )
+            elif notification.group_id is not None:
+                await uow.groups.chat_gone(notification.platform, notification.chat_id)
             await uow.commit()
-        log.info("person unreachable", extra={"user": notification.user_id, "error": error})
+        log.info(
+            "chat unreachable",
+            extra={"user": notification.user_id, "group": notification.group_id, "error": error},
+        )
 
     async def _render(self, notification: ClaimedNotification) -> Response | None:
         """What to send; None when it no longer applies (habit gone or already checked in) or

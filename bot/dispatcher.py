@@ -194,6 +194,25 @@ class HabitLinkBot:
             log.info("a group's chat moved", extra={"platform": platform, "chat": new_chat_id})
         return moved
 
+    async def chat_gone(self, platform: str, chat_id: str) -> bool:
+        """The bot was removed from a group's chat: no weekly summaries go there until it is
+        added back (`chat_back`)."""
+        async with self.uow() as uow:
+            gone = await uow.groups.chat_gone(platform, chat_id)
+            await uow.commit()
+        if gone:
+            log.info("removed from a group's chat", extra={"platform": platform, "chat": chat_id})
+        return gone
+
+    async def chat_back(self, platform: str, chat_id: str) -> bool:
+        """The bot was added back to a group's chat it had been removed from."""
+        async with self.uow() as uow:
+            back = await uow.groups.chat_back(platform, chat_id)
+            await uow.commit()
+        if back:
+            log.info("back in a group's chat", extra={"platform": platform, "chat": chat_id})
+        return back
+
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
         cached, flow = await self.flows.lookup(key)

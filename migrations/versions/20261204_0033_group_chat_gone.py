@@ -1,0 +1,26 @@
+"""group_chats.gone_at: when the bot was removed from the chat (kicked, or the chat refused it
+for good); its group's weekly summaries skip the chat until the bot is added back
+
+Revision ID: 0033
+Revises: 0031
+Create Date: 2026-12-04 10:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0033"
+down_revision: str | None = "0031"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("group_chats", sa.Column("gone_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("group_chats") as batch:
+        batch.drop_column("gone_at")
