@@ -31,10 +31,11 @@ from bot.paging import fit_buttons
 from bot.photo_commands import as_proof, photo_not_kept
 from bot.router import Router
 from core.clock import Clock
-from core.db.models import User
+from core.db.models import GroupRole, User
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.finder.service import ToolFinder
 from core.flows import FlowKey, FlowStore
+from core.groups.service import ChatRef
 from core.locks import LockBusy, MemoryPersonLocks, PersonLocks
 from core.media.storage import MediaStore
 from core.store_errors import store_errors
@@ -212,6 +213,23 @@ class HabitLinkBot:
         if back:
             log.info("back in a group's chat", extra={"platform": platform, "chat": chat_id})
         return back
+
+    async def member_left(self, platform: str, chat_id: str, person_id: str) -> bool:
+        """Someone left a group's chat, or was removed from it: they leave its group, as with
+        /leave, without a word. The owner stays (/transfer hands the group over first, and
+        the group would close with its last member)."""
+        async with self.uow() as uow:
+            group = await uow.groups.for_chat(ChatRef(platform, chat_id))
+            identity = await uow.users.identity(platform, person_id)
+            user = await uow.users.get(identity.user_id) if identity is not None else None
+            if group is None or user is None:
+                return False
+            if await uow.groups.role(group, user) in (None, GroupRole.OWNER):
+                return False
+            await uow.groups.leave(group, user)
+            await uow.commit()
+        log.info("left a group with its chat", extra={"platform": platform, "chat": chat_id})
+        return True
 
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)

@@ -1,5 +1,6 @@
 """Who is in a group chat, as Telegram tells it: the bot itself removed from a group (its
-weekly summaries stop, rather than fail there every week) or added back (they resume).
+weekly summaries stop, rather than fail there every week) or added back (they resume); a
+person who left the chat leaves its group too, as with /leave, without a word.
 
 Two signals say so (https://core.telegram.org/bots/api): the `my_chat_member` update (the bot's
 own status, asked for in intake.ALLOWED_UPDATES) and the service messages `left_chat_member` /
@@ -24,6 +25,8 @@ async def service_message(bot: HabitLinkBot, message: Message, me: int) -> bool:
     if left is not None:
         if left.id == me:
             await bot.chat_gone(PLATFORM, chat_id)
+        elif not left.is_bot:  # a person left the chat: they leave its group, quietly
+            await bot.member_left(PLATFORM, chat_id, str(left.id))
         return True
     if message.new_chat_members:
         if any(user.id == me for user in message.new_chat_members):
