@@ -86,7 +86,9 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
                 await redis.ping()
             except STORE_ERRORS as exc:
                 log.warning("Redis is not answering; starting without it for now: %r", exc)
-            flows = ResilientFlowStore(RedisFlowStore(redis, prefix=settings.redis_prefix))
+            flows = ResilientFlowStore(
+                RedisFlowStore(redis, prefix=settings.redis_prefix, clock=clock)
+            )
             limiter = ResilientRateLimiter(
                 RedisRateLimiter(redis, prefix=settings.redis_prefix), MemoryRateLimiter()
             )

@@ -43,6 +43,8 @@ class Context:
     flow_changed: bool = field(default=False)
     # The request went to the flow's step as its answer (bot/dispatcher.py sets it).
     answered_step: bool = field(default=False)
+    # Another command came while the flow waited: the flow ends, even should the command fail.
+    dropped_flow: bool = field(default=False)
     # The command's typed arguments, read by its declaration (bot/arguments.py).
     args: Args = field(default_factory=Args)
     finder: ToolFinder | None = None  # the bot's one tool finder (AI client, cache, ranker)
@@ -127,3 +129,8 @@ class Context:
     def end_flow(self) -> None:
         self.next_flow = None
         self.flow_changed = True
+
+    def drop_flow(self) -> None:
+        """End the flow under way because another command came (bot/dispatcher.py)."""
+        self.end_flow()
+        self.dropped_flow = True

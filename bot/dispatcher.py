@@ -18,6 +18,7 @@ from bot.messages import (
     MAX_CAPTION_CHARS,
     MAX_TEXT_CHARS,
     Button,
+    Reply,
     Request,
     Response,
     Rich,
@@ -51,6 +52,7 @@ TOO_LONG = (
     f"(photo captions up to {MAX_CAPTION_CHARS:,}). Please send a shorter one."
 )
 BUTTON_GONE = "That button no longer works."
+CANCEL = "cancel"  # the command that ends a flow and says so itself (bot/handlers/basics.py)
 BANNED = (
     "Your HabitLink account has been suspended by the people who run this HabitLink, "
     "so I won't answer your messages any more."
@@ -244,7 +246,7 @@ class HabitLinkBot:
             )
             if cached:
                 user, is_new = await uow.users.identify(contact)
-            else:  # not heard from for an hour, Redis restarted empty or is down, a new process:
+            else:  # not heard from for a while, Redis restarted empty or is down, a new process:
                 # the durable copy, read in the identity's statement
                 user, is_new, flow = await uow.users.identify_with_flow(contact, key)
             if user.banned_at is not None:
@@ -267,6 +269,11 @@ class HabitLinkBot:
             except HabitLinkError as exc:
                 if ctx.answered_step and ctx.flow is not None:
                     raise StepRefused(exc) from exc
+                if ctx.dropped_flow:  # the command refused still ends the flow it replaced
+                    await uow.rollback()
+                    await uow.flow_states.put(key, None)
+                    await uow.commit()
+                    await self.flows.clear(key)
                 raise
             response = _asking(ctx, self.albums.unsaid(request, routed))
             if ctx.flow_changed:  # the flow's place is saved with the step's effect
@@ -283,6 +290,17 @@ class HabitLinkBot:
             else:
                 await self.flows.set(key, state)
         return response
+
+    def _say_dropped(self, ctx: Context, command: str, response: Response) -> Response:
+        """A command's response, saying first that the flow it stopped saved nothing (unless it
+        is /cancel, which says so itself, or the same flow started afresh)."""
+        dropped = ctx.flow
+        if dropped is None or command == CANCEL:
+            return response
+        if ctx.next_flow is not None and ctx.next_flow.name == dropped.name:
+            return response
+        what = self.router.flow_names.get(dropped.name, "what we were in the middle of")
+        return _with_note(response, f"Stopped {what}; nothing of it was saved.")
 
     async def _banned(self, uow: UnitOfWork, request: Request, user: User) -> Response:
         """A person banned platform-wide (core.admin.people): one short notice, then silence.
@@ -322,8 +340,11 @@ class HabitLinkBot:
                 return Response.say(hint(f"/{command.name} works in a private chat with me."))
             if command.where is Where.GROUP and req.chat.is_private:
                 return Response.say(hint(f"/{command.name} works in a group chat."))
-            return photo_not_kept(req, command, await run_command(ctx, command))
-        if ctx.flow is not None:
+            if ctx.flow is not None:  # another command: the question waiting is dropped, as
+                ctx.drop_flow()  # with /cancel (the command sees the flow; it may start one)
+            response = photo_not_kept(req, command, await run_command(ctx, command))
+            return self._say_dropped(ctx, command.name, response)
+        if ctx.flow is not None and req.may_answer:
             flow_handler = self.router.flows.get(ctx.flow.name)
             if flow_handler is not None:
                 ctx.answered_step = True
@@ -339,11 +360,20 @@ class HabitLinkBot:
         return Response()  # groups talk among themselves; the bot answers commands only
 
 
+def _with_note(response: Response, note: str) -> Response:
+    """The response led by a note: on its first reply when that is plain text, else before it."""
+    first = response.replies[0] if response.replies else None
+    if first is None or first.image or first.document or first.edit or not first.text:
+        return replace(response, replies=[Reply.of(note), *response.replies])
+    led = replace(first, text=rich(note, "\n\n") + first.text)
+    return replace(response, replies=[led, *response.replies[1:]])
+
+
 def _asking(ctx: Context, response: Response) -> Response:
     """The response with its last reply marked `asks` when it leaves the person in a guided
     step that waits for their typed answer: a step started or moved on (by a command, a button
     or an answer), or asked again after an answer it could not take. A command that leaves
-    another flow waiting (/habits in the middle of /newhabit) asks nothing."""
+    another flow waiting (one in another chat) asks nothing."""
     if ctx.flow_changed:
         waiting = ctx.next_flow is not None
     else:

@@ -101,6 +101,10 @@ class Request:
     # reaches the bot here (False in a Discord channel without the message-content intent):
     # guided steps point elsewhere when it does not.
     typed_answers: bool = True
+    # Whether this message, when not a command, can be the sender's answer to their guided step
+    # waiting here. False for a Telegram group's message that replies to none of the bot's:
+    # questions there are asked as ones to reply to, and the rest is the members' own talk.
+    may_answer: bool = True
     # The most buttons one message may carry where the request came from (Discord: 5 rows of
     # 5), None for no limit. The neutral layer honours it (bot/paging.py): a long list pages,
     # and any other reply's extra buttons go on in another message; none is dropped.

@@ -28,6 +28,8 @@ class Router:
     # Flows whose steps a bare /skip skips (as Telegram bots' conversations commonly take it),
     # rather than running the /skip command: they read it with `says_skip`.
     skippable: set[str] = field(default_factory=set)
+    # What each flow is, as a reply names it when another command stops it ("the habit setup").
+    flow_names: dict[str, str] = field(default_factory=dict)
     photo_handlers: list[PhotoHandler] = field(default_factory=list)
 
     def command(
@@ -74,9 +76,12 @@ class Router:
 
         return register
 
-    def flow(self, name: str, *, skippable: bool = False) -> Callable[[FlowHandler], FlowHandler]:
+    def flow(
+        self, name: str, *, what: str, skippable: bool = False
+    ) -> Callable[[FlowHandler], FlowHandler]:
         def register(handler: FlowHandler) -> FlowHandler:
             self.flows[name] = handler
+            self.flow_names[name] = what
             if skippable:
                 self.skippable.add(name)
             return handler
@@ -98,6 +103,7 @@ class Router:
                     raise ValueError(f"button prefix {prefix!r} registered twice")
                 self.buttons[prefix] = handler
             self.flows.update(other.flows)
+            self.flow_names.update(other.flow_names)
             self.skippable |= other.skippable
             self.photo_handlers.extend(other.photo_handlers)
         return self

@@ -252,8 +252,9 @@ class UnitOfWork:
 
     async def erase(self, user_id: int) -> None:
         """Erase the person and everything only theirs (core.accounts.erase)."""
-        from core.accounts.erase import end_flows, erase_user
+        from core.accounts.erase import end_flows, erase_user, refuse_last_admin
 
+        await refuse_last_admin(self._session, user_id)
         self.ended_flows += await end_flows(self._session, user_id)
         self.discarded |= await erase_user(self._session, self.clock, user_id)
 

@@ -6,16 +6,24 @@ import asyncio
 import os
 
 from alembic import context
+from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import core.db.models  # noqa: F401  (registers every table)
 from core.db.base import Base
 from core.db.engine import normalise_url
-from core.db.schema import compare_type, render_item
+from core.db.schema import (
+    compare_type,
+    keep_sqlite_autoincrement,
+    migrate_in_one_transaction,
+    render_item,
+)
 
 config = context.config
 target_metadata = Base.metadata
+if not event.contains(Table, "before_create", keep_sqlite_autoincrement):
+    event.listen(Table, "before_create", keep_sqlite_autoincrement)
 
 
 def do_run_migrations(connection: Connection) -> None:
@@ -33,8 +41,8 @@ def do_run_migrations(connection: Connection) -> None:
 async def run_async() -> None:
     url = normalise_url(os.environ.get("DATABASE_URL", "sqlite:///data/habitlink.db"))
     engine = create_async_engine(url)
-    async with engine.begin() as conn:
-        await conn.run_sync(do_run_migrations)
+    async with engine.connect() as conn:
+        await conn.run_sync(migrate_in_one_transaction, do_run_migrations)
     await engine.dispose()
 
 

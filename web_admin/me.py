@@ -162,7 +162,10 @@ async def export(user: CurrentUser, unit: UnitDep) -> dict[str, object]:
     "",
     status_code=204,
     summary="Erase your account and everything only yours",
-    responses={429: {"description": TOO_MANY}},
+    responses={
+        403: {"description": "You are the only admin: make someone else an admin first"},
+        429: {"description": TOO_MANY},
+    },
 )
 async def delete_me(
     body: DeleteBody, user: CurrentUser, unit: UnitDep, web: WebDep, request: Request

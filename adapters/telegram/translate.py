@@ -99,7 +99,17 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
         update_id=update_id,
         album=message.media_group_id if photo is not None else None,
         typed_answers=reads_answers(message.chat),
+        may_answer=message.chat.type == ChatType.PRIVATE or replies_to(message, bot),
         max_buttons=MAX_BUTTONS,
+    )
+
+
+def replies_to(message: Message, bot: Bot) -> bool:
+    """Whether the message replies to one of this bot's messages (in a group, a guided step's
+    answer: adapters/telegram/asking.py)."""
+    original = message.reply_to_message
+    return (
+        original is not None and original.from_user is not None and original.from_user.id == bot.id
     )
 
 

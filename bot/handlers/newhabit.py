@@ -83,8 +83,6 @@ async def newhabit(ctx: Context) -> Response:
     if title:
         draft = HabitDraft.build(title=title, schedule=schedule or Schedule.daily())
         habit = await ctx.habits.create(ctx.user, draft, ctx.today)
-        if ctx.flow is not None and ctx.flow.name == FLOW:
-            ctx.end_flow()  # it replaces a guided setup; another flow (the Lifebook guide) goes on
         serves = serves_question(ctx, habit)
         return Response.say(
             "Created ",
@@ -148,7 +146,7 @@ def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:
     )
 
 
-@router.flow(FLOW, skippable=True)
+@router.flow(FLOW, what="the habit setup", skippable=True)
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:

@@ -6,9 +6,10 @@ trusts (both ways), link and reset codes, sign-ins and queued notifications go w
 platform and external id, so no foreign key reaches it) goes too, so the next message of a
 fresh start never answers the erased profile's question with its half-typed answers
 (`end_flows`; the unit of work keeps their keys, and the dispatcher clears them from its cache).
-Shared things stay: a group they owned passes to its longest-standing admin (else member), or
-closes when they were its only member; the like counts of learnings they liked are counted again
-without them; tools they wrote stay in the toolbox without an author.
+The only admin able to act (not banned) is not erased (`refuse_last_admin`): nobody would be
+left to run the instance. Shared things stay: a group they owned passes to its longest-standing
+admin (else member), or closes when they were its only member; the like counts of learnings they
+liked are counted again without them; tools they wrote stay in the toolbox without an author.
 Proof images are content-addressed and may be shared: `erase_user` returns the keys of the proofs it
 deletes, and the unit of work deletes the files no other proof uses after the commit
 (core.media.discard).
@@ -30,11 +31,17 @@ from core.db.models import (
     MessageLike,
     Proof,
     User,
+    UserRole,
 )
+from core.errors import Forbidden
 from core.flows.base import FlowKey
 from core.media.discard import proof_keys
 
 NO_SYNC = {"synchronize_session": False}
+ONLY_ADMIN = (
+    "You are the only admin of this HabitLink, so your account can't be erased: "
+    "make someone else an admin first."
+)
 
 
 async def end_flows(session: AsyncSession, user_id: int) -> list[FlowKey]:
@@ -60,6 +67,22 @@ async def end_flows(session: AsyncSession, user_id: int) -> list[FlowKey]:
     if keys:
         await session.execute(delete(FlowRecord).where(mine).execution_options(**NO_SYNC))
     return keys
+
+
+async def refuse_last_admin(session: AsyncSession, user_id: int) -> None:
+    """Forbidden when the person is the only admin who can act (not banned): erasing them
+    would leave the instance with nobody to run it. The admins' rows are locked, so two admins
+    erasing themselves at once cannot both go."""
+    rows = (
+        await session.execute(
+            select(User.id, User.banned_at)
+            .where(User.role == UserRole.ADMIN.value)
+            .with_for_update(of=User)
+        )
+    ).all()
+    is_admin = any(row.id == user_id for row in rows)
+    if is_admin and not any(row.id != user_id and row.banned_at is None for row in rows):
+        raise Forbidden(ONLY_ADMIN)
 
 
 async def erase_user(session: AsyncSession, clock: Clock, user_id: int) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -45,4 +45,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class Base(DeclarativeBase):
+    """Every table with a generated integer id is AUTOINCREMENT on SQLite: an id, once handed
+    out, is never given again, even after its row is deleted (without it SQLite reuses the
+    largest id, and a button, link or API answer naming a deleted habit would reach the next
+    one). PostgreSQL's sequences never reuse an id anyway."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if isinstance(table, Table) and table.autoincrement_column is not None:
+            table.dialect_kwargs["sqlite_autoincrement"] = True

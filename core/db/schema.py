@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DateTime, text
+from sqlalchemy import DateTime, Table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -48,6 +49,23 @@ def compare_type(
     return None
 
 
+BATCH_COPY = "_alembic_tmp_"  # the name Alembic's batch mode gives a SQLite table's new copy
+
+
+def keep_sqlite_autoincrement(table: Table, connection: Connection, **_: Any) -> None:
+    """Alembic's batch mode rebuilds a SQLite table from what it reflects, and reflection does
+    not see AUTOINCREMENT: the copy keeps it when the table had it, so a later migration
+    altering a table never makes its ids reusable again (migrations/env.py listens with it)."""
+    if connection.dialect.name != "sqlite" or not table.name.startswith(BATCH_COPY):
+        return
+    original = table.name.removeprefix(BATCH_COPY)
+    sql = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (original,)
+    ).scalar()
+    if sql is not None and "AUTOINCREMENT" in str(sql).upper():
+        table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
 def alembic_config() -> Config:
     from alembic.config import Config
 
@@ -84,8 +102,44 @@ async def upgrade(db: Database, revision: str = "head") -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
-    async with db.engine.begin() as conn:
-        await conn.run_sync(run)
+    async with db.engine.connect() as conn:
+        await conn.run_sync(migrate_in_one_transaction, run)
+
+
+class ForeignKeysBroken(RuntimeError):
+    """A migration left rows pointing at rows that are not there; nothing was changed."""
+
+
+def migrate_in_one_transaction(conn: Connection, run: Callable[[Connection], None]) -> None:
+    """Run `run` (the migrations) in one transaction: all of it happens or none.
+
+    On SQLite, with foreign keys off: batch mode rebuilds a table by making a copy, dropping
+    the table and renaming the copy, and dropping a table with foreign keys on deletes the
+    rows of every table referencing it with ON DELETE CASCADE (all of a person's habits when
+    `users` is rebuilt). The switch only works outside a transaction, so it is turned off
+    before the transaction begins, every reference is checked before it commits, and it is
+    turned on again for the pooled connection."""
+    if conn.dialect.name != "sqlite":
+        with conn.begin():
+            run(conn)
+        return
+    # Python's sqlite3 starts no transaction for a PRAGMA, nor for DDL: BEGIN is explicit.
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        if conn.exec_driver_sql("PRAGMA foreign_keys").scalar():
+            raise RuntimeError("foreign keys could not be turned off for the migration")
+        conn.exec_driver_sql("BEGIN")
+        run(conn)
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise ForeignKeysBroken(f"the migration left broken references: {broken[:5]}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
 
 
 def quick_head() -> str | None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-DEFAULT_TTL_SECONDS = 60 * 60  # an abandoned flow is forgotten after an hour
+# A step left unanswered this long is forgotten (each answer starts the next step's wait), so a
+# message much later is never taken as its answer. The same in every store: the memory and Redis
+# caches and the database copy, all timed by the injected clock.
+DEFAULT_TTL_SECONDS = 30 * 60
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,19 @@ import json
 
 from redis.asyncio import Redis
 
+from core.clock import Clock, SystemClock
 from core.flows.base import DEFAULT_TTL_SECONDS, FlowKey, FlowState
 
 CLEARED = b"-"  # a finished flow: kept until its TTL, so a copy elsewhere is known to be stale
 
 
 class RedisFlowStore:
-    def __init__(self, redis: Redis, prefix: str = "habitlink") -> None:
+    def __init__(self, redis: Redis, prefix: str = "habitlink", clock: Clock | None = None) -> None:
         self._redis = redis
         self._prefix = f"{prefix}:flow:"
+        # A state carries its expiry by this clock (the one the database copy is timed by);
+        # Redis's own TTL, on its own clock, only frees the key.
+        self._clock = clock or SystemClock()
 
     def _key(self, key: FlowKey) -> str:
         return self._prefix + key.as_str()
@@ -31,10 +35,16 @@ class RedisFlowStore:
             return False, None
         if raw == CLEARED:
             return True, None
-        return True, FlowState.from_json(json.loads(raw))
+        stored = json.loads(raw)
+        until = stored.get("until")
+        if isinstance(until, int | float) and until <= self._clock.now().timestamp():
+            return False, None  # expired: the database copy (expired too) says so
+        return True, FlowState.from_json(stored)
 
     async def set(self, key: FlowKey, state: FlowState, ttl: int = DEFAULT_TTL_SECONDS) -> None:
-        await self._redis.set(self._key(key), json.dumps(state.to_json()), ex=ttl)
+        until = self._clock.now().timestamp() + ttl
+        value = json.dumps({**state.to_json(), "until": until})
+        await self._redis.set(self._key(key), value, ex=ttl)
 
     async def clear(self, key: FlowKey) -> None:
         await self._redis.set(self._key(key), CLEARED, ex=DEFAULT_TTL_SECONDS)

@@ -132,19 +132,25 @@ async def test_guided_flow_with_buttons_and_skips(console: ConsoleSession) -> No
 
 async def test_a_bare_skip_command_skips_a_step(console: ConsoleSession) -> None:
     """Telegram users type /skip in a bot's questions: a bare one is the step's 'skip', and
-    /skip with a habit stays the command (the setup waits where it was)."""
+    /skip with a habit stays the command (another command: it ends the setup)."""
     await console.say("/newhabit Read", "/newhabit")
     assert await console.say("/skip") == step(1, "This one is needed. ")
     assert await console.say("Gym") == step(2)
     assert await console.say("3x") == step(3)
     assert await console.say("/skip") == step(4)
-    assert await console.say("/skip read") == bot("Skipped Read today. Streak 0 days, still safe.")
     assert await console.say("/skip") == step(5)
     assert await console.say(":press 2") == bot(
         "Your new habit is ready:", "", "Gym", "Schedule: 3 times a week", *READY_END
     )
     # With no setup under way, /skip is the command again.
     assert "To skip one, send /skip HABIT" in await console.say("/skip")
+    await console.say("/newhabit", "Walk")
+    assert await console.say("/skip read") == bot(
+        "Stopped the habit setup; nothing of it was saved.",
+        "",
+        "Skipped Read today. Streak 0 days, still safe.",
+    )
+    assert "To skip one, send /skip HABIT" in await console.say("/skip")  # the command
 
 
 async def test_guided_flow_save_now(console: ConsoleSession) -> None:
@@ -197,17 +203,19 @@ async def test_cancel_in_the_middle_saves_nothing(console: ConsoleSession) -> No
     assert await console.say("/habits") == bot(NO_HABITS)
 
 
-async def test_flow_survives_other_commands(console: ConsoleSession) -> None:
+async def test_another_command_ends_the_flow(console: ConsoleSession) -> None:
+    """As in Telegram's and Discord's bots: a command sent while a question waits stops it
+    (saying so), and runs as ever; the answer that follows is not the question's any more."""
     await console.say("/newhabit Run", "/newhabit", "Read")
-    out = await console.say("/habits", "/done run", "/help done")
+    out = await console.say("/habits")
+    assert out.startswith("bot: Stopped the habit setup; nothing of it was saved.\n")
     assert "1. ○ Run — streak 0 days" in out
-    assert "✓ Run done today." in out
-    # Back to the question we were on: the schedule.
-    assert await console.say("daily") == step(3)
-    assert await console.say(":press 2") == bot(
-        "Your new habit is ready:", "", "Read", "Schedule: every day", *READY_END
+    out = await console.say("/done run", "/help done")
+    assert "✓ Run done today." in out and "Stopped" not in out
+    assert await console.say("daily") == bot(
+        "Send /help to see what I can do, or /habits for today's list."
     )
-    assert "2. ○ Read — streak 0 days" in await console.say("/habits")
+    assert "Read" not in await console.say("/habits")
 
 
 async def test_flow_button_after_the_flow_ended(console: ConsoleSession) -> None:
@@ -330,7 +338,8 @@ async def test_edithabit_with_buttons(console: ConsoleSession) -> None:
 
 async def test_editing_a_habit_that_was_deleted_meanwhile(console: ConsoleSession) -> None:
     await console.say("/newhabit Read", "/edithabit read cue")
-    await console.say("/deletehabit read", ":press 2")
+    # Deleted from a group chat: a command there leaves the question here waiting.
+    await console.say(":chat group Runners", "/deletehabit read", ":press 2", ":chat dm")
     assert await console.say("the book") == bot("That habit is gone, so there's nothing to edit.")
     assert await console.say("the book") == bot(
         "Send /help to see what I can do, or /habits for today's list."
@@ -384,6 +393,25 @@ async def test_deletehabit_buttons_after_deletion(console: ConsoleSession) -> No
     out = await console.say("/habits")
     assert "1. ○ Run — streak 0 days" in out
     assert "0 of 1 done." in out
+
+
+async def test_a_deleted_habits_button_never_checks_in_the_next_habit(
+    console: ConsoleSession,
+) -> None:
+    """Ids are never reused (SQLite too): the ✓ button of the newest habit, deleted for good,
+    still on screen in an older /habits, does not check in the habit made after it."""
+    await console.say("/newhabit Read", "/newhabit Run", "/habits")
+    old_list = list(console.adapter.buttons)
+    assert console.buttons == ["✓ Read", "✓ Run"]
+    await console.say("/deletehabit run", ":press 2", "/newhabit Walk")
+    console.adapter.buttons = old_list  # the old list is still in the chat
+    assert await console.say(":press 2") == (
+        "(notice: That habit isn't on your list (any more). Send /habits for your own list.)\n"
+    )
+    out = await console.say("/habits")
+    assert "2. ○ Walk — streak 0 days" in out
+    assert "0 of 2 done." in out
+    assert await console.say("/undo walk") == bot("There was no check-in for Walk today.")
 
 
 async def test_others_cannot_press_my_edit_or_delete_buttons(console: ConsoleSession) -> None:

@@ -32,7 +32,7 @@ async def store(request: pytest.FixtureRequest, clock: SettableClock) -> AsyncIt
         yield MemoryFlowStore(clock)
         return
     async with redis_for_test() as (client, prefix):
-        redis_store = RedisFlowStore(client, prefix=prefix)
+        redis_store = RedisFlowStore(client, prefix=prefix, clock=clock)
         if request.param == "redis":
             yield redis_store
         else:
@@ -52,6 +52,17 @@ async def test_set_get_clear(store: FlowStore) -> None:
     assert await store.get(KEY) is None
     assert await store.lookup(KEY) == (True, None)  # known to be over
     await store.clear(KEY)  # clearing twice is fine
+
+
+async def test_a_state_expires_by_the_injected_clock(
+    store: FlowStore, clock: SettableClock
+) -> None:
+    """The same time as the database copy's (whose clock a test sets), not Redis's own."""
+    await store.set(KEY, FlowState("lifebook", "vision"))
+    clock.advance(timedelta(minutes=29))
+    assert await store.get(KEY) == FlowState("lifebook", "vision")
+    clock.advance(timedelta(minutes=1))
+    assert await store.lookup(KEY) == (False, None)  # nothing known: the database says
 
 
 async def test_memory_state_expires(clock: SettableClock) -> None:

@@ -6,14 +6,17 @@ the answer comes as a reply, and the flow goes on. Only the asker's replies answ
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from adapters.telegram.asking import HINT, PLACEHOLDER
+from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import Habit
 from tests.fakes.telegram_models import FakeChat
+from tests.support.images import jpeg
 from tests.support.telegram import TelegramHarness
 
 
@@ -62,9 +65,6 @@ async def test_newhabit_guided_in_a_privacy_mode_group_by_replies(
     await handled(telegram, fake.send_text("Juggling", chat=group, user=bob, reply_to=asked))
     assert fake.sent_messages[since:] == []
 
-    # A command in between answers nothing and asks nothing; the step waits on.
-    (listing,) = await telegram.say("/habits", chat=group)
-    assert listing.reply_markup is None and HINT not in (listing.plain_text or "")
     # An answer the step can't take: asked again, again as a reply for her.
     (again,) = await telegram.say("skip", chat=group, reply_to=asked)
     assert (again.plain_text or "").startswith("This one is needed. 1/8 What habit")
@@ -144,3 +144,60 @@ async def test_a_deleted_command_does_not_stop_the_question(telegram: TelegramHa
     assert asked.reply_to is None
     call = fake.calls_of("sendMessage")[-1]
     assert call.params["reply_parameters"]["allow_sending_without_reply"] is True
+
+
+async def test_in_a_group_the_bot_reads_only_a_reply_answers_the_step(
+    telegram: TelegramHarness, database: Database
+) -> None:
+    """The bot is the group's admin, so Telegram sends it every message. Her chat with the
+    others while her setup waits is not its answer: only a reply to the bot is, as each
+    question says."""
+    fake = telegram.fake
+    group = fake.new_group("Runners")  # the bot an admin: it reads everything
+    await telegram.say("/newgroup Runners", chat=group)
+    (asked,) = await telegram.say("/newhabit", chat=group)
+    assert "1/8 What habit do you want to build?" in (asked.plain_text or "")
+
+    # Her photo posted meanwhile is the proof it always was, not a wrong answer.
+    since = len(fake.sent_messages)
+    fake.send_photo(chat=group, data=jpeg())
+    proof = await fake.wait_for_message(chat_id=group.id, since=since)
+    assert proof.plain_text == "Proof saved, Alice! That's 1 proof this week in Runners."
+
+    since = len(fake.sent_messages)
+    await handled(telegram, fake.send_text("Morning all! Who's in for Sunday?", chat=group))
+    bob = fake.new_user("Bob", username="bob")
+    chatter = fake.send_text("Me!", chat=group, user=bob)
+    bobs = fake.messages[group.id][chatter["message"]["message_id"]]
+    await handled(telegram, fake.send_text("Great", chat=group, reply_to=bobs))
+    assert fake.sent_messages[since:] == []  # no question asked again, nothing taken
+
+    (schedule,) = await telegram.say("Stretch", chat=group, reply_to=asked)
+    assert "2/8 How often?" in (schedule.plain_text or "")
+    (why,) = await telegram.say("daily", chat=group, reply_to=schedule)
+    assert "3/8 Why does it matter to you?" in (why.plain_text or "")
+    await telegram.press(why, text="Save now")
+    assert await habit_titles(database) == ["Stretch"]
+
+
+async def test_a_vision_left_unanswered_is_not_a_later_hello(
+    telegram: TelegramHarness, clock: SettableClock
+) -> None:
+    (asked,) = await telegram.say("/lifebook vision")
+    assert "Your vision:" in (asked.plain_text or "")
+    clock.advance(timedelta(minutes=31))
+    (hint,) = await telegram.say("hello")
+    assert hint.plain_text == "Send /help to see what I can do, or /habits for today's list."
+    (book,) = await telegram.say("/lifebook")
+    assert "hello" not in (book.plain_text or "")
+
+
+async def test_another_command_ends_a_setup_in_a_group(telegram: TelegramHarness) -> None:
+    fake = telegram.fake
+    group = fake.new_group("Runners", bot_admin=False)
+    (asked,) = await telegram.say("/newhabit", chat=group)
+    (listing,) = await telegram.say("/habits", chat=group)
+    assert listing.reply_markup is None and HINT not in (listing.plain_text or "")
+    since = len(fake.sent_messages)
+    await handled(telegram, fake.send_text("Stretch", chat=group, reply_to=asked))
+    assert fake.sent_messages[since:] == []  # a reply to a question no longer asked
