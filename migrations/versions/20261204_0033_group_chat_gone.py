@@ -2,7 +2,7 @@
 for good); its group's weekly summaries skip the chat until the bot is added back
 
 Revision ID: 0033
-Revises: 0031
+Revises: 0032
 Create Date: 2026-12-04 10:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0033"
-down_revision: str | None = "0031"
+down_revision: str | None = "0032"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
