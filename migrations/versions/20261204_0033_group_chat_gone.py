@@ -22,5 +22,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("group_chats") as batch:
-        batch.drop_column("gone_at")
+    # Not in batch mode: on SQLite (3.35+ drops a column in place) a batch rebuild would write
+    # the table's CREATE TABLE in another form than 0032's, which 0032's downgrade reads.
+    op.drop_column("group_chats", "gone_at")
