@@ -110,25 +110,9 @@ def create_app(web: Web) -> FastAPI:
             path, icon_route(path, media_type), methods=["GET"], include_in_schema=False
         )
 
-    # HEAD too: uptime monitors often ask with it (the answer without its body)
-    @app.api_route(
-        "/healthz",
-        methods=["GET", "HEAD"],
-        response_model=Health,
-        tags=["health"],
-        summary="The process is up",
-    )
     async def healthz() -> Health:
         return Health(status="ok")
 
-    @app.api_route(
-        "/readyz",
-        methods=["GET", "HEAD"],
-        response_model=Health,
-        tags=["health"],
-        summary="The database answers",
-        responses={503: {"model": Problem}},
-    )
     async def readyz(request: Request) -> Any:
         try:
             await web.db.ping()
@@ -136,6 +120,30 @@ def create_app(web: Web) -> FastAPI:
             log.warning("not ready: the database does not answer", exc_info=True)
             return problem(request, 503, "The database does not answer.")
         return Health(status="ready")
+
+    app.add_api_route(
+        "/healthz",
+        healthz,
+        methods=["GET"],
+        response_model=Health,
+        tags=["health"],
+        summary="The process is up",
+    )
+    app.add_api_route(
+        "/readyz",
+        readyz,
+        methods=["GET"],
+        response_model=Health,
+        tags=["health"],
+        summary="The database answers",
+        responses={503: {"model": Problem}},
+    )
+    # HEAD too: uptime monitors often ask with it (the answer without its body). Routes of
+    # their own, out of the OpenAPI document, whose operation ids must each be unique.
+    for path, endpoint in (("/healthz", healthz), ("/readyz", readyz)):
+        app.add_api_route(
+            path, endpoint, methods=["HEAD"], response_model=Health, include_in_schema=False
+        )
 
     mount_admin(app, web)
     origins = web.settings.cors_origin_list
