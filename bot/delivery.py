@@ -1,8 +1,9 @@
 """Send what the outbox holds: render each notification, respect rate limits, mark it sent.
 
 Platforms register a NotificationSender; a 403 marks the person unreachable until they write
-again, a temporary failure is retried with backoff. A notification of several messages is sent
-one message at a time and the outbox counts those that arrived, so a retry sends only the rest.
+again (a group's chat: until the bot is back in it), a temporary failure is retried with
+backoff. A notification of several messages is sent one message at a time and the outbox counts
+those that arrived, so a retry sends only the rest.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any, Protocol
 from bot.dispatcher import HabitLinkBot
 from bot.handlers.link import linked_notice
 from bot.handlers.reminders import reminder_reply
-from bot.handlers.summary import group_week_response, weekly_summary_reply
+from bot.handlers.summary import weekly_group_reply, weekly_summary_reply
 from bot.messages import Response
 from bot.metrics import NOTIFICATIONS, REMINDERS_DROPPED, REMINDERS_LATE
 from core.habits.history import week_start
@@ -192,17 +193,25 @@ class Notifier:
             await uow.commit()
 
     async def _unreachable(self, notification: ClaimedNotification, error: str) -> None:
+        """A person who blocked the bot is written to again once they write; a group's chat
+        the bot was removed from, once the bot is added back (core.groups' chat_back)."""
         async with self.bot.uow() as uow:
             await uow.outbox.give_up(notification.id, f"unreachable: {error}")
             if notification.user_id is not None:
                 await uow.users.mark_unreachable(
                     notification.user_id, notification.platform, notification.chat_id
                 )
+            elif notification.group_id is not None:
+                await uow.groups.chat_gone(notification.platform, notification.chat_id)
             await uow.commit()
-        log.info("person unreachable", extra={"user": notification.user_id, "error": error})
+        log.info(
+            "chat unreachable",
+            extra={"user": notification.user_id, "group": notification.group_id, "error": error},
+        )
 
     async def _render(self, notification: ClaimedNotification) -> Response | None:
-        """What to send; None when it no longer applies (habit gone or already checked in)."""
+        """What to send; None when it no longer applies (habit gone or already checked in) or
+        would tell nothing (a weekly summary of a quiet week)."""
         async with self.bot.uow() as uow:
             return await _render_in(uow, notification)
 
@@ -243,7 +252,5 @@ async def _render_in(uow: UnitOfWork, notification: ClaimedNotification) -> Resp
         if group is None or uow.media is None:
             return None
         today = group_date(group.timezone, now)  # the group's week, the same for every member
-        return await group_week_response(
-            uow, group, today, with_collage=True, week=_week(payload, today)
-        )
+        return await weekly_group_reply(uow, group, today, _week(payload, today))
     raise ValueError(f"unknown notification kind {notification.kind!r}")

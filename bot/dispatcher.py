@@ -32,10 +32,11 @@ from bot.paging import fit_buttons
 from bot.photo_commands import as_proof, photo_not_kept
 from bot.router import Router
 from core.clock import Clock
-from core.db.models import User
+from core.db.models import GroupRole, User
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.finder.service import ToolFinder
 from core.flows import FlowKey, FlowStore
+from core.groups.service import ChatRef
 from core.locks import LockBusy, MemoryPersonLocks, PersonLocks
 from core.media.storage import MediaStore
 from core.store_errors import store_errors
@@ -195,6 +196,42 @@ class HabitLinkBot:
         if moved:
             log.info("a group's chat moved", extra={"platform": platform, "chat": new_chat_id})
         return moved
+
+    async def chat_gone(self, platform: str, chat_id: str) -> bool:
+        """The bot was removed from a group's chat: no weekly summaries go there until it is
+        added back (`chat_back`)."""
+        async with self.uow() as uow:
+            gone = await uow.groups.chat_gone(platform, chat_id)
+            await uow.commit()
+        if gone:
+            log.info("removed from a group's chat", extra={"platform": platform, "chat": chat_id})
+        return gone
+
+    async def chat_back(self, platform: str, chat_id: str) -> bool:
+        """The bot was added back to a group's chat it had been removed from."""
+        async with self.uow() as uow:
+            back = await uow.groups.chat_back(platform, chat_id)
+            await uow.commit()
+        if back:
+            log.info("back in a group's chat", extra={"platform": platform, "chat": chat_id})
+        return back
+
+    async def member_left(self, platform: str, chat_id: str, person_id: str) -> bool:
+        """Someone left a group's chat, or was removed from it: they leave its group, as with
+        /leave, without a word. The owner stays (/transfer hands the group over first, and
+        the group would close with its last member)."""
+        async with self.uow() as uow:
+            group = await uow.groups.for_chat(ChatRef(platform, chat_id))
+            identity = await uow.users.identity(platform, person_id)
+            user = await uow.users.get(identity.user_id) if identity is not None else None
+            if group is None or user is None:
+                return False
+            if await uow.groups.role(group, user) in (None, GroupRole.OWNER):
+                return False
+            await uow.groups.leave(group, user)
+            await uow.commit()
+        log.info("left a group with its chat", extra={"platform": platform, "chat": chat_id})
+        return True
 
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)

@@ -21,6 +21,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -31,6 +32,7 @@ from adapters.telegram.asking import Asked, Asker, asker, in_group
 from adapters.telegram.http import BoundedRequest
 from adapters.telegram.intake import Intake
 from adapters.telegram.limits import OVERALL_LIMIT, ChatRateLimiter
+from adapters.telegram.membership import my_status, service_message
 from adapters.telegram.presses import Presses
 from adapters.telegram.render import MESSAGE_LIMIT, caption, keyboard, split, to_html
 from adapters.telegram.translate import (
@@ -117,6 +119,9 @@ class TelegramAdapter:
             self.application = builder.build()
         self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self._on_message))
         self.application.add_handler(CallbackQueryHandler(self._on_button))
+        self.application.add_handler(
+            ChatMemberHandler(self._on_my_status, ChatMemberHandler.MY_CHAT_MEMBER)
+        )
         self.application.add_error_handler(self._on_error)
         self.intake = Intake(
             self.application.bot, bot.uow, self.application.process_update, self._arrived, tls
@@ -142,6 +147,8 @@ class TelegramAdapter:
             old_id = message.migrate_from_chat_id
             await self.bot.move_chat(PLATFORM, str(old_id), str(message.chat_id))
             return
+        if await service_message(self.bot, message, context.bot.id):
+            return  # someone (the bot itself) joined or left: nothing to answer
         request = message_request(message, context.bot, update.update_id)
         if request is None:
             if anonymous_command(message, context.bot) in self.bot.router.commands:
@@ -157,6 +164,9 @@ class TelegramAdapter:
             thread=topic(message),
             asker=asker(message.chat, message.from_user, message),
         )
+
+    async def _on_my_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await my_status(self.bot, update)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

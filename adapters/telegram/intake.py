@@ -30,7 +30,8 @@ from core.uow import UnitOfWorkFactory
 log = logging.getLogger("habitlink.telegram")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_WEBHOOK_PATH = "/telegram"
-ALLOWED_UPDATES = ["message", "callback_query"]
+# my_chat_member: the bot's own status in a chat (removed from a group, added back)
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 MAX_BACKOFF = 30.0
 PRUNE_EVERY = 3600.0  # seconds between clean-ups of handled updates in the inbox
 # Replies sent within this many seconds of each other are marked in the inbox in one write

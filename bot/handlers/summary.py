@@ -52,6 +52,26 @@ async def group_week_response(
 ) -> Response:
     """The group's board for the week starting `week` (by default the week of `today`, the
     group's date: see core.summary.week.group_date)."""
+    return (await _group_week(uow, group, today, with_collage=with_collage, week=week))[0]
+
+
+async def weekly_group_reply(
+    uow: UnitOfWork, group: Group, today: date, week: date
+) -> Response | None:
+    """The scheduled board of the week starting `week`, with its collage; None when the week
+    tells nothing (no member's proof or check-in, no learning shared in the group), as a
+    person's summary (weekly_summary_reply): a group nobody uses gets no board of zeros."""
+    response, telling = await _group_week(uow, group, today, with_collage=True, week=week)
+    if telling:
+        return response
+    since, until = local_week_window(group.timezone, 0, week)
+    return response if await uow.learnings.shared_between(group.id, since, until) else None
+
+
+async def _group_week(
+    uow: UnitOfWork, group: Group, today: date, *, with_collage: bool, week: date | None
+) -> tuple[Response, bool]:
+    """The board, and whether a member posted a proof or checked in that week."""
     monday = week if week is not None else week_start(today)
     board = await uow.summary.group_week(group, monday)
     title = f"{group.name} · week of {day_label(monday)}"
@@ -73,7 +93,7 @@ async def group_week_response(
         replies.append(
             Reply(image=Image(jpeg, f"proofs-{monday.isoformat()}.jpg", rich(f"Proofs · {title}")))
         )
-    return Response(replies)
+    return Response(replies), bool(total or any(m.done for m in board))
 
 
 async def user_week_reply(

@@ -84,12 +84,49 @@ class GroupService:
         return await self.session.get(Group, group_id)
 
     async def for_chat(self, chat: ChatRef) -> Group | None:
+        """The chat's group. Asked for a message from the chat, so the bot is in it: a chat
+        marked gone (`chat_gone`) is back."""
         stmt = (
-            select(Group)
+            select(Group, GroupChat)
             .join(GroupChat, GroupChat.group_id == Group.id)
             .where(GroupChat.platform == chat.platform, GroupChat.external_chat_id == chat.chat_id)
         )
-        return (await self.session.scalars(stmt)).first()
+        found = (await self.session.execute(stmt)).first()
+        if found is None:
+            return None
+        group, linked = found
+        if linked.gone_at is not None:
+            linked.gone_at = None
+        return group
+
+    async def chat_gone(self, platform: str, chat_id: str) -> bool:
+        """The bot was removed from the chat (or the platform refuses it there for good): the
+        group's weekly summaries skip it until the bot is back (`chat_back`). False when no
+        group lives there, or it was already marked."""
+        done = await self.session.execute(
+            update(GroupChat)
+            .where(
+                GroupChat.platform == platform,
+                GroupChat.external_chat_id == chat_id,
+                GroupChat.gone_at.is_(None),
+            )
+            .values(gone_at=self.clock.now())
+        )
+        return bool(getattr(done, "rowcount", 0))
+
+    async def chat_back(self, platform: str, chat_id: str) -> bool:
+        """The bot is in the chat again (added back): its group's summaries go there again.
+        False when no group lives there, or it was not marked gone."""
+        done = await self.session.execute(
+            update(GroupChat)
+            .where(
+                GroupChat.platform == platform,
+                GroupChat.external_chat_id == chat_id,
+                GroupChat.gone_at.is_not(None),
+            )
+            .values(gone_at=None)
+        )
+        return bool(getattr(done, "rowcount", 0))
 
     async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> bool:
         """The platform moved a chat to a new id (a Telegram group upgraded to a supergroup):

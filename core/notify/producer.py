@@ -336,6 +336,7 @@ class Producer:
                 .where(
                     among(self.session, GroupChat.group_id, [g.id for g in groups]),
                     GroupChat.platform.in_(self.platforms),
+                    GroupChat.gone_at.is_(None),  # the bot was removed from it
                 )
                 .order_by(GroupChat.id)
             )

@@ -221,6 +221,21 @@ class LearningService:
         )
         return [_learning(row) for row in (await self.session.execute(stmt)).all()]
 
+    async def shared_between(self, group_id: int, since: datetime, until: datetime) -> bool:
+        """Whether a learning (one still shown) was shared in the group in [since, until)."""
+        found = await self.session.scalar(
+            select(Message.id)
+            .where(
+                Message.group_id == group_id,
+                Message.type == MessageKind.LEARNING.value,
+                Message.created_at >= since,
+                Message.created_at < until,
+                learning_shown(),
+            )
+            .limit(1)
+        )
+        return found is not None
+
     async def feed(
         self, viewer_id: int, mode: FeedMode, page: int = 1, per_page: int = FEED_PAGE_SIZE
     ) -> FeedPage:

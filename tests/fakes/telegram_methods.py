@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.fakes.telegram_markup import parse_entities
+from tests.fakes.telegram_members import MemberChanges
 from tests.fakes.telegram_models import (
     JSON,
     MAX_DOWNLOAD_SIZE,
@@ -24,7 +25,6 @@ from tests.fakes.telegram_models import (
 )
 from tests.fakes.telegram_spec import FilePart
 from tests.fakes.telegram_state import scope_key
-from tests.fakes.telegram_updates import UpdateInjection
 
 MAX_PHOTO_UPLOAD = 10 * 1024 * 1024
 MAX_DOCUMENT_UPLOAD = 50 * 1024 * 1024
@@ -41,7 +41,7 @@ def _violation(description: str) -> ApiError:
     return ApiError(400, description, violation=True)
 
 
-class MethodHandlers(UpdateInjection):
+class MethodHandlers(MemberChanges):
     """Synchronous Bot API methods: take decoded params, return the result or raise ApiError."""
 
     def call_method(self, method: str, params: JSON, files: dict[str, UploadedFile]) -> Any:
@@ -200,29 +200,7 @@ class MethodHandlers(UpdateInjection):
             status = self.bot_status(chat)
         else:
             status = self.member_status.get((chat.id, user_id), "member")
-        names = {
-            "creator": "ChatMemberOwner",
-            "administrator": "ChatMemberAdministrator",
-            "member": "ChatMemberMember",
-            "restricted": "ChatMemberRestricted",
-            "left": "ChatMemberLeft",
-            "kicked": "ChatMemberBanned",
-        }
-        member: JSON = {"status": status, "user": user.to_api()}
-        if status == "administrator":
-            member.update(can_manage_chat=True, can_delete_messages=True, can_invite_users=True)
-        return self._fill_required(names[status], member)
-
-    def _fill_required(self, type_name: str, data: JSON) -> JSON:
-        defaults = {"Boolean": False, "Integer": 0, "String": "", "Float": 0.0}
-        for field in self.spec.types[type_name].fields.values():
-            if field.required and field.name not in data:
-                if field.types[0] in defaults:
-                    data[field.name] = defaults[field.types[0]]
-                else:
-                    inner = self.spec.types.get(field.types[0])
-                    data[field.name] = self._fill_required(inner.name, {}) if inner else {}
-        return data
+        return self.chat_member(user, status)
 
     # ----------------------------------------------------------------- webhook
     def api_setWebhook(self, params: JSON, files: dict[str, UploadedFile]) -> bool:

@@ -133,7 +133,7 @@ async def test_upgrading_a_filled_database_keeps_every_row_and_never_reuses_an_i
     await _fill(empty_db)
     before = await _counts(empty_db)
     assert before["habits"] == 2 and before["habit_logs"] == 2 and before["message_likes"] == 1
-    await upgrade(empty_db)
+    await upgrade(empty_db, "0032")
 
     assert await current_revision(empty_db) == "0032"
     assert await _counts(empty_db) == before  # no row lost, none cascaded away

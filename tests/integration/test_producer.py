@@ -473,6 +473,7 @@ async def test_group_summary_goes_to_each_of_the_groups_chats_at_the_groups_time
     await alice.say("/quiet")  # only the group's summary here
     chat = Chat("console", "group:runners", ChatKind.GROUP, title="Runners")
     await alice.say("/newgroup Runners", chat=chat)
+    await alice.say("/learn Lay out the shoes", chat=chat)  # a week with something to tell
     async with bot.uow.db.session() as session:
         group = (await session.scalars(select(Group))).one()
         group.timezone, group.summary_weekday, group.summary_hour = NEW_YORK, 5, 10  # Sat 10:00

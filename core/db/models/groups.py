@@ -75,6 +75,9 @@ class GroupChat(Base):
     external_chat_id: Mapped[str] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The bot was removed from the chat (or the platform refused it for good, 403): no weekly
+    # summaries go there until the bot is back (added again, or a message from the chat).
+    gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     group: Mapped[Group] = relationship(back_populates="chats")
 

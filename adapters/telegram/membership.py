@@ -1,0 +1,52 @@
+"""Who is in a group chat, as Telegram tells it: the bot itself removed from a group (its
+weekly summaries stop, rather than fail there every week) or added back (they resume); a
+person who left the chat leaves its group too, as with /leave, without a word.
+
+Two signals say so (https://core.telegram.org/bots/api): the `my_chat_member` update (the bot's
+own status, asked for in intake.ALLOWED_UPDATES) and the service messages `left_chat_member` /
+`new_chat_members` naming the bot. Either is enough; both usually come, and each is idempotent.
+"""
+
+from __future__ import annotations
+
+from telegram import Chat, ChatMember, ChatMemberRestricted, Message, Update
+
+from adapters.telegram.translate import PLATFORM
+from bot.dispatcher import HabitLinkBot
+
+GROUPS = (Chat.GROUP, Chat.SUPERGROUP)
+
+
+async def service_message(bot: HabitLinkBot, message: Message, me: int) -> bool:
+    """A service message of who joined or left a group; True when it was one (nothing to
+    answer). `me`: the bot's own user id."""
+    chat_id = str(message.chat_id)
+    left = message.left_chat_member
+    if left is not None:
+        if left.id == me:
+            await bot.chat_gone(PLATFORM, chat_id)
+        elif not left.is_bot:  # a person left the chat: they leave its group, quietly
+            await bot.member_left(PLATFORM, chat_id, str(left.id))
+        return True
+    if message.new_chat_members:
+        if any(user.id == me for user in message.new_chat_members):
+            await bot.chat_back(PLATFORM, chat_id)
+        return True
+    return False
+
+
+async def my_status(bot: HabitLinkBot, update: Update) -> None:
+    """my_chat_member: the bot's status in a chat changed. Out of a group (removed, kicked,
+    left) its summaries stop; in it again (a member, an admin, restricted but there) they
+    resume. Private chats (a person blocking the bot) are left to the outbox's 403."""
+    change = update.my_chat_member
+    if change is None or change.chat.type not in GROUPS:
+        return
+    member, chat_id = change.new_chat_member, str(change.chat.id)
+    out = member.status in (ChatMember.LEFT, ChatMember.BANNED) or (
+        isinstance(member, ChatMemberRestricted) and not member.is_member
+    )
+    if out:
+        await bot.chat_gone(PLATFORM, chat_id)
+    else:
+        await bot.chat_back(PLATFORM, chat_id)
