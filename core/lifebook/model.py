@@ -113,6 +113,11 @@ class Lifebook(BaseModel):
     def is_empty(self) -> bool:
         return not (self.vision or self.values or self.identity or self.goals or self.domains)
 
+    def erased(self) -> Lifebook:
+        """An empty book that goes on counting goal ids, so a goal's old button or link never
+        names a goal written after the erase."""
+        return Lifebook(next_goal=self.next_goal)
+
     def goal(self, goal_id: str) -> Goal | None:
         return next((g for g in self.goals if g.id == goal_id), None)
 
@@ -253,8 +258,25 @@ def _lenient(data: dict[str, Any]) -> Lifebook:
         goals=tuple(goals),
         domains=_texts(data.get("domains"), DOMAIN_MAX, MAX_DOMAINS),
         ai_allowed=data.get("ai_allowed") is True,
-        next_goal=len(goals) + 1,
+        next_goal=max(len(goals) + 1, stored_counter(data)),
     )
+
+
+def stored_counter(raw: dict[str, Any] | None) -> int:
+    """The first goal id a stored book may still give: past its `next_goal` and past every goal
+    id in it (1 when it has neither). Capped where goal ids end, so a damaged number cannot
+    stop new goals."""
+    data = raw or {}
+    counter = data.get("next_goal")
+    highest = counter if isinstance(counter, int) and not isinstance(counter, bool) else 1
+    goals = data.get("goals")
+    for item in goals if isinstance(goals, list) else []:
+        found = (
+            re.fullmatch(r"g([0-9]{1,4})", str(item.get("id"))) if isinstance(item, dict) else None
+        )
+        if found is not None:
+            highest = max(highest, int(found.group(1)) + 1)
+    return max(1, min(highest, 9_999))
 
 
 # --- what people type ---------------------------------------------------------------------

@@ -102,8 +102,8 @@ class LifebookService:
         return self.save(user, edit(self.read(user), ai_allowed=allowed))
 
     async def delete(self, user: User) -> None:
-        """Erase the Lifebook and every habit's link to it."""
-        user.lifebook = {}
+        """Erase the Lifebook and every habit's link to it (goal ids go on counting)."""
+        self.save(user, self.read(user).erased())
         await self.session.execute(
             update(Habit).where(Habit.user_id == user.id).values(serves=None)
         )

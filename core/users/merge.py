@@ -24,7 +24,8 @@ The rules, table by table:
 - settings stay the survivor's, except the time zone: when the survivor's is still the default
   and the absorbed user's is not, the survivor takes it.
 - the profile stays the survivor's (display name included); an email and password, a photo and
-  lifebook entries the survivor lacks are taken over; admin if either was. When both had an
+  lifebook entries the survivor lacks are taken over (all of it when the survivor's is empty or
+  erased; goal ids go on counting past both); admin if either was. When both had an
   email, the survivor's stays and the absorbed one no longer signs in (the report says so).
 - reminders are planned again in the survivor's time zone when it differs from the one they were
   planned in (moved from a user in another zone, or the survivor took a zone).
@@ -66,6 +67,7 @@ from core.db.models import (
 )
 from core.errors import NotFound
 from core.habits.archive import title_key
+from core.lifebook.model import stored_counter, upgrade
 from core.reminders.service import ReminderService
 from core.users.merge_groups import merge_bans, merge_groups
 from core.users.merge_report import MergeReport, RenamedHabit
@@ -416,10 +418,9 @@ class MergeService:
         if mine["photo_url"] is None and theirs["photo_url"] is not None:
             values["photo_url"] = theirs["photo_url"]
             report.profile_taken.append("photo")
-        book = dict(mine["lifebook"] or {})
-        extra = {k: v for k, v in (theirs["lifebook"] or {}).items() if k not in book}
-        if extra:
-            values["lifebook"] = {**book, **extra}
+        book = merged_lifebook(mine["lifebook"], theirs["lifebook"])
+        if book is not None:
+            values["lifebook"] = book
             report.profile_taken.append("lifebook")
         if theirs["role"] == UserRole.ADMIN.value and mine["role"] != UserRole.ADMIN.value:
             values["role"] = UserRole.ADMIN.value
@@ -458,3 +459,26 @@ class MergeService:
 
     async def _scalar(self, stmt: Any) -> int:
         return int(await self.session.scalar(stmt) or 0)
+
+
+def merged_lifebook(
+    mine: dict[str, Any] | None, theirs: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """The survivor's Lifebook with the absorbed one's; None: the survivor's stays as it is.
+
+    An empty one (never written, or erased) takes the other's whole; otherwise the entries the
+    survivor lacks are added. Goal ids go on counting past every id either book gave, so an
+    old button for an erased goal never names a goal of the merged book."""
+    book, other = dict(mine or {}), dict(theirs or {})
+    if upgrade(other).is_empty:
+        return None
+    if upgrade(book).is_empty:
+        merged = other
+    else:
+        extra = {k: v for k, v in other.items() if k not in book}
+        if not extra:
+            return None
+        merged = {**book, **extra}
+    if "goals" in merged or "next_goal" in merged:
+        merged["next_goal"] = max(stored_counter(book), stored_counter(merged))
+    return merged

@@ -246,3 +246,17 @@ async def test_identity_statements_read_as_i_am(console: ConsoleSession) -> None
     for typed, shown in cases.items():
         out = await console.say(f"/lifebook identity {typed}")
         assert f"• {shown}\n" in out, (typed, out)
+
+
+async def test_an_old_goal_button_after_erasing_links_nothing_new(console: ConsoleSession) -> None:
+    await console.say("/lifebook goal Run 5 km", "/newhabit Jog")
+    stale = list(console.adapter.buttons)  # "Run 5 km" (g1), still on screen
+    assert console.buttons[0] == "Run 5 km"
+    await console.say("/lifebook delete", ":press 1")
+    out = await console.say("/lifebook")
+    assert "A private page" in out  # empty again
+    await console.say("/lifebook goal Learn Spanish")
+    console.adapter.buttons = stale
+    out = await console.say(":press 1")
+    assert "Jog serves" not in out and "not in your Lifebook" in out
+    assert "Learn Spanish ←" not in await console.say("/lifebook")

@@ -364,3 +364,18 @@ async def test_a_failed_merge_changes_nothing_and_the_code_still_works(
     assert "1. ○ Stretch" in await console.say(":user Bob", "/habits")
     assert "Moved here: 1 habit." in await console.say(":user Alice", f"/link {code}", ":press 1")
     assert "1. ○ Stretch" in await console.say(":user Alice", "/habits")
+
+
+async def test_an_erased_lifebook_takes_the_other_accounts_whole(console: ConsoleSession) -> None:
+    await console.say(":user Alice", ":chat dm", "/lifebook goals Run 5 km; Read; Swim")
+    await console.say("/lifebook delete", ":press 1")
+    await console.say(":user Bob", ":chat dm", "/lifebook goal Dance", "/newhabit Salsa")
+    assert "Salsa serves Dance." in await console.say(":press 1")
+    code = await new_code(console, "Bob")
+    out = await console.say(":user Alice", ":chat dm", f"/link {code}", ":press 1")
+    assert "Linked!" in out
+    out = await console.say("/lifebook")
+    assert "• Dance ← Salsa" in out
+    # New goals get ids past both books': the first goal Alice ever wrote was g1, so was Dance.
+    out = await console.say("/lifebook goal Sing")
+    assert "• Dance ← Salsa" in out and "• Sing\n" in out
