@@ -168,6 +168,8 @@ async def usetool(ctx: Context) -> Response:
             return await attach(ctx, found[0][0], found[0][1], detach=detach)
         if len(found) > 1:
             return _which_reading(found, detach=detach)
+    if said is None and (only := match_habit(habits, f"{name} {ref}")) is not None:
+        return _which_tool(only)  # `/usetool floss`: a habit, no tool
     tool_ = await ctx.toolbox.find(name[:120])
     if not ref:
         return choose_habit(tool_, habits)
@@ -176,6 +178,17 @@ async def usetool(ctx: Context) -> Response:
 
 
 Reading = tuple[Tool, Habit]
+
+
+def _which_tool(habit: Habit) -> Response:
+    return Response.say(
+        "Which tool for ",
+        bold(habit.title),
+        "? For example ",
+        example(f"/usetool woop {' '.join(habit.title.lower().split())}"),
+        ", or browse /tools, or describe the problem with /findtool.",
+        personal=True,
+    )
 
 
 def _readings_with_off(

@@ -249,3 +249,14 @@ async def test_usetool_reads_the_habit_first_too(console: ConsoleSession) -> Non
     # Neither reading: the answers stay as they were.
     out = await console.say("/usetool floss nothing")
     assert "There is no tool called “floss nothing”" in out
+
+
+async def test_usetool_with_only_a_habit_asks_which_tool(console: ConsoleSession) -> None:
+    """`/usetool floss` used to say "There is no tool called “floss”"."""
+    await console.say("/newhabit Floss", "/newhabit Morning run")
+    out = await console.say("/usetool floss")
+    assert "There is no tool" not in out
+    assert "Which tool for Floss? For example /usetool woop floss" in out
+    out = await console.say("/usetool Morning Run")
+    assert "Which tool for Morning run? For example /usetool woop morning run" in out
+    assert "There is no tool called “swim”" in await console.say("/usetool swim")
