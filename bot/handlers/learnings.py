@@ -213,7 +213,8 @@ async def press_delete(ctx: Context, args: list[str]) -> Response:
 
 
 # --- the feed of public learnings ------------------------------------------------------------
-def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
+def feed_reply(page: FeedPage, tz: ZoneInfo, viewer_id: int, *, edit: bool) -> Reply:
+    """A page of the feed; a Like (or Unlike) for each learning but the viewer's own."""
     mode = page.mode.value
     title = bold(f"{MODE_TITLES[page.mode]} learnings from public groups · page {page.page}")
     if not page.items:
@@ -231,6 +232,7 @@ def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
             button_payload(LEARNING_LIKE, item.id, mode, page.page),
         )
         for i, item in enumerate(page.items, 1)
+        if item.author_id != viewer_id
     ]
     newest = page.mode is FeedMode.NEWEST
     older, newer = ("Older »", "« Newer") if newest else ("Next page »", "« Back")
@@ -241,14 +243,15 @@ def feed_reply(page: FeedPage, tz: ZoneInfo, *, edit: bool) -> Reply:
         nav.append(Button(older, button_payload(FEED_PAGE, mode, page.page + 1)))
     other = FeedMode.TOP if page.mode is FeedMode.NEWEST else FeedMode.NEWEST
     nav.append(Button(MODE_TITLES[other], button_payload(FEED_PAGE, other.value, "1")))
-    return Reply.of(title, "\n", lines(rows), buttons=[likes, nav], edit=edit)
+    buttons = [likes, nav] if likes else [nav]
+    return Reply.of(title, "\n", lines(rows), buttons=buttons, edit=edit)
 
 
 async def feed_page(ctx: Context, mode: FeedMode, page: int, *, edit: bool) -> Response:
     found = await service(ctx).feed(ctx.user.id, mode, page)
     if not found.items and page > 1:  # the list shrank since the button was made
         found = await service(ctx).feed(ctx.user.id, mode, 1)
-    return Response([feed_reply(found, ctx.tz, edit=edit)])
+    return Response([feed_reply(found, ctx.tz, ctx.user.id, edit=edit)])
 
 
 def parse_mode(word: str) -> FeedMode | None:

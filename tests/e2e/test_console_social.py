@@ -172,6 +172,25 @@ async def test_feed_pages_through_public_learnings(
         assert "secret" not in out.lower()
 
 
+async def test_the_feed_has_no_like_on_the_persons_own_learnings(
+    console: ConsoleSession, clock: SettableClock
+) -> None:
+    """Pressing Like on one's own learning is refused, so the feed leaves it off."""
+    await runners(console)
+    await console.say("/learn Shoes by the door")
+    clock.advance(timedelta(minutes=1))
+    out = await console.say(":chat dm", "/feed")
+    assert "1. Shoes by the door — Bob in Runners" in out
+    assert console.buttons == ["Most liked"]
+    await console.say(":user Alice", ":chat group Runners", "/learn Start tiny")
+    out = await console.say(":user Bob", ":chat dm", "/feed")
+    assert "1. Start tiny — Alice" in out and "2. Shoes by the door — Bob" in out
+    assert console.buttons == ["Like 1", "Most liked"]
+    out = await console.say(":press 1")
+    assert "👍 You like Alice's learning." in out
+    assert console.buttons == ["Unlike 1", "Most liked"]
+
+
 async def test_private_group_learnings_stay_inside(console: ConsoleSession) -> None:
     await console.say(":user Alice", ":chat group Secret", "/newgroup Secret private")
     out = await console.say("/learn Only for us")
