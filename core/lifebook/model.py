@@ -27,6 +27,7 @@ MAX_GOALS = 10
 DOMAIN_MAX = 40
 MAX_DOMAINS = 8
 GOAL_HORIZON_DAYS = 90
+MAX_GOAL_ID = 9_999  # goal ids are g1 to g9999
 
 SUGGESTED_VALUES = (
     "health",
@@ -276,7 +277,7 @@ def stored_counter(raw: dict[str, Any] | None) -> int:
         )
         if found is not None:
             highest = max(highest, int(found.group(1)) + 1)
-    return max(1, min(highest, 9_999))
+    return max(1, min(highest, MAX_GOAL_ID))
 
 
 # --- what people type ---------------------------------------------------------------------

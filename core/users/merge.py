@@ -67,9 +67,9 @@ from core.db.models import (
 )
 from core.errors import NotFound
 from core.habits.archive import title_key
-from core.lifebook.model import stored_counter, upgrade
 from core.reminders.service import ReminderService
 from core.users.merge_groups import merge_bans, merge_groups
+from core.users.merge_lifebook import merged_lifebook, renumber_goals
 from core.users.merge_report import MergeReport, RenamedHabit
 
 TITLE_MAX = 100
@@ -169,6 +169,7 @@ class MergeService:
         report.identities = await self._count(
             update(Identity).where(Identity.user_id == a).values(user_id=s).returning(Identity.id)
         )
+        await renumber_goals(self.session, profiles[s], profiles[a])
         await self._move_habits(s, a, label, report)
         await merge_groups(self.session, s, a, report)
         await merge_bans(self.session, s, a)
@@ -459,26 +460,3 @@ class MergeService:
 
     async def _scalar(self, stmt: Any) -> int:
         return int(await self.session.scalar(stmt) or 0)
-
-
-def merged_lifebook(
-    mine: dict[str, Any] | None, theirs: dict[str, Any] | None
-) -> dict[str, Any] | None:
-    """The survivor's Lifebook with the absorbed one's; None: the survivor's stays as it is.
-
-    An empty one (never written, or erased) takes the other's whole; otherwise the entries the
-    survivor lacks are added. Goal ids go on counting past every id either book gave, so an
-    old button for an erased goal never names a goal of the merged book."""
-    book, other = dict(mine or {}), dict(theirs or {})
-    if upgrade(other).is_empty:
-        return None
-    if upgrade(book).is_empty:
-        merged = other
-    else:
-        extra = {k: v for k, v in other.items() if k not in book}
-        if not extra:
-            return None
-        merged = {**book, **extra}
-    if "goals" in merged or "next_goal" in merged:
-        merged["next_goal"] = max(stored_counter(book), stored_counter(merged))
-    return merged

@@ -368,6 +368,9 @@ async def test_a_failed_merge_changes_nothing_and_the_code_still_works(
 
 async def test_an_erased_lifebook_takes_the_other_accounts_whole(console: ConsoleSession) -> None:
     await console.say(":user Alice", ":chat dm", "/lifebook goals Run 5 km; Read; Swim")
+    await console.say("/newhabit Jog")
+    stale = list(console.adapter.buttons)  # "Run 5 km" (g1), still on Alice's screen
+    assert console.buttons[0] == "Run 5 km"
     await console.say("/lifebook delete", ":press 1")
     await console.say(":user Bob", ":chat dm", "/lifebook goal Dance", "/newhabit Salsa")
     assert "Salsa serves Dance." in await console.say(":press 1")
@@ -376,6 +379,9 @@ async def test_an_erased_lifebook_takes_the_other_accounts_whole(console: Consol
     assert "Linked!" in out
     out = await console.say("/lifebook")
     assert "• Dance ← Salsa" in out
-    # New goals get ids past both books': the first goal Alice ever wrote was g1, so was Dance.
+    # Bob's goals get ids past both books': Alice's old button for her first goal (g1, as
+    # Dance was) names nothing now.
+    console.adapter.buttons = stale
+    assert "not in your Lifebook" in await console.say(":press 1")
     out = await console.say("/lifebook goal Sing")
-    assert "• Dance ← Salsa" in out and "• Sing\n" in out
+    assert "• Dance ← Salsa" in out and "• Sing\n" in out and "Jog" not in out
