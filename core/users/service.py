@@ -15,7 +15,6 @@ from core.db.models import FlowRecord, Identity, User, UserSettings
 from core.errors import InvalidInput
 from core.flows.base import FlowKey, FlowState
 from core.flows.durable import FlowRecords, decode, key_params
-from core.habits.matching import fold
 from core.reminders.service import ReminderService
 from core.reminders.timing import next_weekly
 from core.timezones import resolve_timezone
@@ -138,32 +137,12 @@ class UserService:
         elif username is not None:
             # The newest first: a username seen on two accounts (one kept it on record after
             # changing it, before _claim_username) is likelier the newer one's.
-            name = username.lstrip("@")
-            found = (
-                await self.session.scalars(
-                    stmt.where(func.lower(Identity.username) == name.lower()).order_by(
-                        Identity.id.desc()
-                    )
-                )
-            ).first()
-            return found or await self._by_folded_username(platform, name)
+            stmt = stmt.where(
+                func.lower(Identity.username) == username.lstrip("@").lower()
+            ).order_by(Identity.id.desc())
         else:
             return None
         return (await self.session.scalars(stmt)).first()
-
-    async def _by_folded_username(self, platform: str, name: str) -> User | None:
-        """@zoe for Zoë: case and accents aside, as habit names match (core/habits/matching.py);
-        the newest such identity, as find takes."""
-        wanted = fold(name)
-        if not wanted:
-            return None
-        rows = await self.session.execute(
-            select(Identity.user_id, Identity.username)
-            .where(Identity.platform == platform, Identity.username.is_not(None))
-            .order_by(Identity.id.desc())
-        )
-        user_id = next((uid for uid, known in rows.all() if fold(known or "") == wanted), None)
-        return await self.session.get(User, user_id) if user_id is not None else None
 
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)

@@ -155,12 +155,3 @@ async def test_promote_and_demote_say_when_nothing_changed(console: ConsoleSessi
     )
     assert await console.say("/demote @bob") == "bot: Bob is a member of Runners again.\n"
     assert "Bob (admin)" not in await console.say("/members")
-
-
-async def test_a_member_is_found_by_a_name_typed_without_accents(console: ConsoleSession) -> None:
-    await console.say(":user Alice", ":chat group Runners", "/newgroup Runners")
-    await console.say(":user Zoë", "/join")
-    await console.say(":user Alice")
-    assert await console.say("/promote @zoe") == "bot: Zoë is now an admin of Runners.\n"
-    assert await console.say("/demote @ZOË") == "bot: Zoë is a member of Runners again.\n"
-    assert "I don't know @zoey yet" in await console.say("/promote @zoey")
