@@ -71,6 +71,16 @@ PLACE_WAIT = 1.0
 Middleware = Callable[[Context], Awaitable[Response | None]]
 
 
+class FlowDropped(Exception):
+    """A command refused after it ended the flow under way: the refusal is explained, led by
+    the note saying the flow stopped (as a command that succeeds says it)."""
+
+    def __init__(self, error: HabitLinkError, note: str | None) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.note = note
+
+
 class StepRefused(Exception):
     """A guided step's answer refused by the domain (a schedule it can't read, say): nothing is
     saved, the step still waits, and the explanation asks for the answer again."""
@@ -162,6 +172,11 @@ class HabitLinkBot:
         for attempt in (1, 2):
             try:
                 return await self._handle_once(request)
+            except FlowDropped as dropped:
+                explained = _explain(dropped.error, request, self.router)
+                if dropped.note is not None:
+                    explained = _with_note(explained, dropped.note)
+                return self.albums.once(request, explained)
             except StepRefused as refused:
                 explained = _explain(refused.error, request, self.router)
                 return self.albums.once(request, _ask_last(explained))
@@ -274,6 +289,8 @@ class HabitLinkBot:
                     await uow.flow_states.put(key, None)
                     await uow.commit()
                     await self.flows.clear(key)
+                    note = self._dropped_note(ctx, ctx.request.command or "")
+                    raise FlowDropped(exc, note) from exc
                 raise
             response = _asking(ctx, self.albums.unsaid(request, routed))
             if ctx.flow_changed:  # the flow's place is saved with the step's effect
@@ -292,15 +309,20 @@ class HabitLinkBot:
         return response
 
     def _say_dropped(self, ctx: Context, command: str, response: Response) -> Response:
-        """A command's response, saying first that the flow it stopped saved nothing (unless it
-        is /cancel, which says so itself, or the same flow started afresh)."""
+        """A command's response, saying first that the flow it stopped saved nothing."""
+        note = self._dropped_note(ctx, command)
+        return response if note is None else _with_note(response, note)
+
+    def _dropped_note(self, ctx: Context, command: str) -> str | None:
+        """That the flow a command stopped saved nothing (None when there was none, for /cancel,
+        which says so itself, and for the same flow started afresh)."""
         dropped = ctx.flow
         if dropped is None or command == CANCEL:
-            return response
+            return None
         if ctx.next_flow is not None and ctx.next_flow.name == dropped.name:
-            return response
+            return None
         what = self.router.flow_names.get(dropped.name, "what we were in the middle of")
-        return _with_note(response, f"Stopped {what}; nothing of it was saved.")
+        return f"Stopped {what}; nothing of it was saved."
 
     async def _banned(self, uow: UnitOfWork, request: Request, user: User) -> Response:
         """A person banned platform-wide (core.admin.people): one short notice, then silence.

@@ -36,6 +36,7 @@ CITIES: Final[dict[str, str]] = {
     "japan": "Asia/Tokyo",
     "busan": "Asia/Seoul",
     "hanoi": "Asia/Ho_Chi_Minh",
+    "ho chi minh city": "Asia/Ho_Chi_Minh",
     "abu dhabi": "Asia/Dubai",
     "islamabad": "Asia/Karachi",
     "lahore": "Asia/Karachi",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
@@ -120,9 +121,18 @@ def _zones() -> dict[str, str]:
     return by_key
 
 
+def _key(text: str) -> str:
+    """What a person typed as a key of `_zones`: lower case, accents dropped (IANA and the city
+    list write São Paulo as Sao_Paulo, Zürich as Zurich), spaces as underscores."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.replace(" ", "_")
+
+
 def resolve_timezone(text: str) -> str:
-    """'europe/berlin', 'Berlin', 'new york' -> the IANA name, or NotFound with suggestions."""
-    key = text.strip().lower().replace(" ", "_")
+    """'europe/berlin', 'Berlin', 'new york', 'São Paulo' -> the IANA name, or NotFound with
+    suggestions."""
+    key = _key(text)
     if not key:
         raise NotFound("Tell me a time zone, for example Europe/Berlin.")
     if key in _ALIASES:
@@ -195,7 +205,7 @@ def is_fixed_offset(name: str) -> bool:
 
 
 def suggest_timezones(text: str, limit: int = 5) -> list[str]:
-    key = text.strip().lower().replace(" ", "_")
+    key = _key(text)
     zones = _zones()
     found: list[str] = []
     for match in difflib.get_close_matches(key, list(zones), n=limit * 3, cutoff=0.6):

@@ -129,8 +129,9 @@ def export_contents(document: dict[str, Any]) -> str:
 async def deleteme(ctx: Context) -> Response:
     return Response.say(
         bold("Erase your HabitLink profile?"),
-        " Your habits and check-ins, reminders, proofs, learnings, likes and trusts are deleted, "
-        "on every linked account and the web. Groups you own pass to another member. "
+        " Your habits and check-ins, Lifebook, reminders, proofs, learnings, likes and trusts "
+        "are deleted, on every linked account and the web. Tools you shared stay in the "
+        "Toolbox, without your name. Groups you own pass to another member. "
         "Send /export first to keep a copy.",
         buttons=[
             [Button("Yes, erase it", f"{ERASE}:1:{ctx.user.id}")],

@@ -60,10 +60,17 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
         return Response.say(
             bold(habit.title), f" was already done {when}. {streak_text(stats).capitalize()}."
         )
+    extra = (  # a rest day's done is kept, but owed nothing: "Streak 0 days" says why
+        ""
+        if habit.schedule.is_scheduled(day)
+        else f", an extra: it is {habit.schedule.phrase()}, so this counts toward 66 but not"
+        " the week or the streak"
+    )
     return Response.say(
         "✓ ",
         bold(habit.title),
-        f" done {when}. {streak_text(stats).capitalize()}, {progress_text(stats.done_total)}.",
+        f" done {when}{extra}. {streak_text(stats).capitalize()}, "
+        f"{progress_text(stats.done_total)}.",
     )
 
 

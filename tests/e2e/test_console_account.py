@@ -86,3 +86,23 @@ async def test_deleteme_ends_the_guided_flows_under_way(
     # The group chat's flow ended too: a reply there is no answer to its first question.
     assert await console.say(":chat group Runners", "Read") == "(group chat Runners)\n"
     assert "no habits" in (await console.say("/habits")).lower()
+
+
+async def test_deleteme_says_the_lifebook_goes_and_shared_tools_stay(
+    console: ConsoleSession,
+) -> None:
+    """A new user's trial: the question listed habits, reminders, proofs and the rest, not the
+    Lifebook it erases, nor the tools shared in the Toolbox, which stay there for everyone
+    without the person's name (as /export now lists both)."""
+    await console.say("/lifebook vision Calm and strong", "/addtool Box breathing")
+    await console.say("Breathe in for four, hold for four, out for four.")
+    await console.say("Sit upright; Breathe in for 4; Hold for 4; Breathe out for 4", "calm")
+    asked = await console.say("/deleteme")
+    assert (
+        "Your habits and check-ins, Lifebook, reminders, proofs, learnings, likes and trusts "
+        "are deleted, on every linked account and the web. Tools you shared stay in the "
+        "Toolbox, without your name. Groups you own pass to another member."
+    ) in asked
+    await console.say(":press 1", ":press 1")
+    shown = await console.say(":user Mia", "/tool box breathing")
+    assert "Shared by a former member." in shown

@@ -93,7 +93,10 @@ async def test_a_day_with_nothing_due_says_so(console: ConsoleSession) -> None:
     await console.say("/newhabit", "Yoga", "weekends", ":press 2")
     assert "\n     Nothing is due today.\n" in await console.say("/habits")
     out = await console.say("/done yoga")
-    assert out == bot("✓ Yoga done today. Streak 0 days, day 1 of 66.")
+    assert out == bot(
+        "✓ Yoga done today, an extra: it is on weekends, so this counts toward 66 but not the"
+        " week or the streak. Streak 0 days, day 1 of 66."
+    )
     # Done on its rest day: recorded (✓), but nothing was owed, so it is no "1 of 1".
     out = await console.say("/habits")
     assert "1. ✓ Yoga" in out
@@ -108,7 +111,12 @@ async def test_a_done_on_a_rest_day_does_not_make_the_week_look_better(
     grid shows it, and it is a day toward 66), but the week counts its due days only, as the
     streak and the 7-day rate do."""
     await console.say("/newhabit Gym mon wed fri", "/newhabit Read")
-    await console.say(":time 2026-03-24T09:00", "/done gym", "/done read")  # a Tuesday
+    await console.say(":time 2026-03-24T09:00")  # a Tuesday
+    assert await console.say("/done gym") == bot(  # "Streak 0 days" said why no longer
+        "✓ Gym done today, an extra: it is on Mon, Wed, Fri, so this counts toward 66 but not"
+        " the week or the streak. Streak 0 days, day 1 of 66."
+    )
+    assert await console.say("/done read") == bot("✓ Read done today. Streak 1 day, day 1 of 66.")
     out = await console.say("/habits")
     assert "1. ✓ Gym" in out and "1 of 1 done. Everything done, well played!" in out
     out = await console.say("/summary")

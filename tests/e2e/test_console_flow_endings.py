@@ -71,10 +71,28 @@ async def test_another_command_ends_the_flow(console: ConsoleSession) -> None:
 
 
 async def test_a_command_that_fails_still_ends_the_flow(console: ConsoleSession) -> None:
+    """It says so as any other command does: the person's half-done answers are gone."""
     await console.say("/newhabit Run", "/lifebook vision")
-    assert await console.say("/done swim") == bot("I can't find a habit called 'swim'.")
+    assert await console.say("/done swim") == bot(
+        "Stopped the Lifebook edit; nothing of it was saved.",
+        "",
+        "I can't find a habit called 'swim'.",
+    )
     assert await console.say("Healthy and calm") == HINT
     assert "Healthy and calm" not in await console.say("/lifebook")
+
+
+async def test_a_refused_invite_code_says_the_setup_stopped(console: ConsoleSession) -> None:
+    """A new user's trial: /join with a wrong code in the middle of /newhabit ended the setup
+    without a word, and the title typed next was answered with the help hint."""
+    await console.say("/newhabit", "Jog")
+    assert await console.say("/join zzzz") == bot(
+        SETUP_STOPPED,
+        "",
+        "That invite code doesn't match any group. Check it with the member who sent it.",
+    )
+    assert await console.say("daily") == HINT
+    assert await console.say("/habits") == NO_HABITS
 
 
 async def test_a_command_that_starts_a_flow_replaces_the_one_open(console: ConsoleSession) -> None:

@@ -136,6 +136,26 @@ async def test_timezone_by_a_city_iana_does_not_name(console: ConsoleSession) ->
     assert console.buttons[0] == "Asia/Kolkata"
 
 
+async def test_timezone_names_written_with_their_accents(console: ConsoleSession) -> None:
+    """A new user's trial: 'São Paulo' was unknown (only 'Sao Paulo' was found), though that is
+    how the city is written; accents and the common names of a city with a long one do not
+    matter, as for habits."""
+    said = {
+        "São Paulo": "America/Sao_Paulo",
+        "Bogotá": "America/Bogota",
+        "Zürich": "Europe/Zurich",
+        "reykjavík": "Atlantic/Reykjavik",
+        "Ho Chi Minh City": "Asia/Ho_Chi_Minh",
+        "America/São_Paulo": "America/Sao_Paulo",
+    }
+    for typed, zone in said.items():
+        assert (await console.say(f"/timezone {typed}")).startswith(
+            f"bot: Time zone set to {zone}. It is"
+        ), typed
+    await console.say("/timezone Sāo Pāulo city")
+    assert console.buttons[0] == "America/Sao_Paulo"
+
+
 async def test_timezone_abbreviations_offer_places(console: ConsoleSession) -> None:
     """EST or CET name a clock, not a place (and not when its summer time starts): the places
     that keep it come as buttons, and nothing changes until one is pressed."""
