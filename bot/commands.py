@@ -109,7 +109,11 @@ class Arg:
         return Param("day", Kind.DAY, "today, yesterday, a weekday, -2 or YYYY-MM-DD (7 days back)")
 
     @staticmethod
-    def time(description: str = "HH:MM, your local time", *, required: bool = True) -> Param:
+    def time(
+        description: str = "Your local time: 07:30, 7pm, noon or a whole hour (19)",
+        *,
+        required: bool = True,
+    ) -> Param:
         return Param("time", Kind.TIME, description, required=required, label="HH:MM")
 
     @staticmethod

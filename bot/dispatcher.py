@@ -358,13 +358,14 @@ class HabitLinkBot:
                 return Response.say(
                     f"I don't know /{req.command}. ", hint("Send /help to see what I can do.")
                 )
-            if command.where is Where.PRIVATE and not req.chat.is_private:
-                return Response.say(hint(f"/{command.name} works in a private chat with me."))
-            if command.where is Where.GROUP and req.chat.is_private:
-                return Response.say(hint(f"/{command.name} works in a group chat."))
             if ctx.flow is not None:  # another command: the question waiting is dropped, as
                 ctx.drop_flow()  # with /cancel (the command sees the flow; it may start one)
-            response = photo_not_kept(req, command, await run_command(ctx, command))
+            if command.where is Where.PRIVATE and not req.chat.is_private:
+                response = Response.say(hint(f"/{command.name} works in a private chat with me."))
+            elif command.where is Where.GROUP and req.chat.is_private:
+                response = Response.say(hint(f"/{command.name} works in a group chat."))
+            else:
+                response = photo_not_kept(req, command, await run_command(ctx, command))
             return self._say_dropped(ctx, command.name, response)
         if ctx.flow is not None and req.may_answer:
             flow_handler = self.router.flows.get(ctx.flow.name)

@@ -95,6 +95,16 @@ async def test_a_refused_invite_code_says_the_setup_stopped(console: ConsoleSess
     assert await console.say("/habits") == NO_HABITS
 
 
+async def test_a_command_for_another_kind_of_chat_ends_the_flow_too(
+    console: ConsoleSession,
+) -> None:
+    """/board works in groups only: refused in a private chat, it still ended nothing and the
+    setup kept waiting, unlike every other command that fails."""
+    await console.say("/newhabit", "Jog")
+    assert await console.say("/board") == bot(SETUP_STOPPED, "", "/board works in a group chat.")
+    assert await console.say("daily") == HINT
+
+
 async def test_a_command_that_starts_a_flow_replaces_the_one_open(console: ConsoleSession) -> None:
     await console.say("/lifebook guide")
     out = await console.say("/newhabit")
