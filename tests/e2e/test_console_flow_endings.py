@@ -172,3 +172,11 @@ async def test_each_answer_gives_the_next_step_its_own_half_hour(
     assert await console.say("To learn") == HINT
     assert await console.say("/cancel") == NOTHING_TO_CANCEL
     assert await console.say("/habits") == NO_HABITS
+
+
+async def test_a_habit_edit_stopped_by_a_command_is_named_as_one(console: ConsoleSession) -> None:
+    await console.say("/newhabit Run", "/edithabit run")
+    assert "Send the new title for Run." in await console.say(":press 1")
+    out = await console.say("/habits")
+    assert out.startswith(bot("Stopped the habit edit; nothing of it was saved."))
+    assert await console.say("Jog") == HINT
