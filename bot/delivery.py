@@ -194,7 +194,7 @@ class Notifier:
 
     async def _unreachable(self, notification: ClaimedNotification, error: str) -> None:
         """A person who blocked the bot is written to again once they write; a group's chat
-        the bot was removed from, once the bot is added back (core.groups' chat_back)."""
+        the bot was removed from, once the bot is added back (core.groups' mark_chat)."""
         async with self.bot.uow() as uow:
             await uow.outbox.give_up(notification.id, f"unreachable: {error}")
             if notification.user_id is not None:
@@ -202,7 +202,7 @@ class Notifier:
                     notification.user_id, notification.platform, notification.chat_id
                 )
             elif notification.group_id is not None:
-                await uow.groups.chat_gone(notification.platform, notification.chat_id)
+                await uow.groups.mark_chat(notification.platform, notification.chat_id, gone=True)
             await uow.commit()
         log.info(
             "chat unreachable",

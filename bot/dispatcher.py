@@ -212,24 +212,16 @@ class HabitLinkBot:
             log.info("a group's chat moved", extra={"platform": platform, "chat": new_chat_id})
         return moved
 
-    async def chat_gone(self, platform: str, chat_id: str) -> bool:
-        """The bot was removed from a group's chat: no weekly summaries go there until it is
-        added back (`chat_back`)."""
+    async def mark_chat(self, platform: str, chat_id: str, *, gone: bool) -> bool:
+        """The bot was removed from a group's chat (`gone`): no weekly summaries go there
+        until it is added back (not `gone`)."""
         async with self.uow() as uow:
-            gone = await uow.groups.chat_gone(platform, chat_id)
+            changed = await uow.groups.mark_chat(platform, chat_id, gone=gone)
             await uow.commit()
-        if gone:
-            log.info("removed from a group's chat", extra={"platform": platform, "chat": chat_id})
-        return gone
-
-    async def chat_back(self, platform: str, chat_id: str) -> bool:
-        """The bot was added back to a group's chat it had been removed from."""
-        async with self.uow() as uow:
-            back = await uow.groups.chat_back(platform, chat_id)
-            await uow.commit()
-        if back:
-            log.info("back in a group's chat", extra={"platform": platform, "chat": chat_id})
-        return back
+        if changed:
+            what = "removed from a group's chat" if gone else "back in a group's chat"
+            log.info(what, extra={"platform": platform, "chat": chat_id})
+        return changed
 
     async def member_left(self, platform: str, chat_id: str, person_id: str) -> bool:
         """Someone left a group's chat, or was removed from it: they leave its group, as with

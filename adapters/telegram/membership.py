@@ -24,13 +24,13 @@ async def service_message(bot: HabitLinkBot, message: Message, me: int) -> bool:
     left = message.left_chat_member
     if left is not None:
         if left.id == me:
-            await bot.chat_gone(PLATFORM, chat_id)
+            await bot.mark_chat(PLATFORM, chat_id, gone=True)
         elif not left.is_bot:  # a person left the chat: they leave its group, quietly
             await bot.member_left(PLATFORM, chat_id, str(left.id))
         return True
     if message.new_chat_members:
         if any(user.id == me for user in message.new_chat_members):
-            await bot.chat_back(PLATFORM, chat_id)
+            await bot.mark_chat(PLATFORM, chat_id, gone=False)
         return True
     return False
 
@@ -46,7 +46,4 @@ async def my_status(bot: HabitLinkBot, update: Update) -> None:
     out = member.status in (ChatMember.LEFT, ChatMember.BANNED) or (
         isinstance(member, ChatMemberRestricted) and not member.is_member
     )
-    if out:
-        await bot.chat_gone(PLATFORM, chat_id)
-    else:
-        await bot.chat_back(PLATFORM, chat_id)
+    await bot.mark_chat(PLATFORM, chat_id, gone=out)

@@ -85,7 +85,7 @@ class GroupService:
 
     async def for_chat(self, chat: ChatRef) -> Group | None:
         """The chat's group. Asked for a message from the chat, so the bot is in it: a chat
-        marked gone (`chat_gone`) is back."""
+        marked gone (`mark_chat`) is back."""
         stmt = (
             select(Group, GroupChat)
             .join(GroupChat, GroupChat.group_id == Group.id)
@@ -99,32 +99,16 @@ class GroupService:
             linked.gone_at = None
         return group
 
-    async def chat_gone(self, platform: str, chat_id: str) -> bool:
-        """The bot was removed from the chat (or the platform refuses it there for good): the
-        group's weekly summaries skip it until the bot is back (`chat_back`). False when no
-        group lives there, or it was already marked."""
+    async def mark_chat(self, platform: str, chat_id: str, *, gone: bool) -> bool:
+        """`gone`: the bot was removed from the chat (or the platform refuses it there for
+        good), so the group's weekly summaries skip it until the bot is back; not `gone`: it is
+        in the chat again (added back) and they go there again. False when no group lives
+        there, or the chat was already so marked."""
+        was = GroupChat.gone_at.is_(None) if gone else GroupChat.gone_at.is_not(None)
         done = await self.session.execute(
             update(GroupChat)
-            .where(
-                GroupChat.platform == platform,
-                GroupChat.external_chat_id == chat_id,
-                GroupChat.gone_at.is_(None),
-            )
-            .values(gone_at=self.clock.now())
-        )
-        return bool(getattr(done, "rowcount", 0))
-
-    async def chat_back(self, platform: str, chat_id: str) -> bool:
-        """The bot is in the chat again (added back): its group's summaries go there again.
-        False when no group lives there, or it was not marked gone."""
-        done = await self.session.execute(
-            update(GroupChat)
-            .where(
-                GroupChat.platform == platform,
-                GroupChat.external_chat_id == chat_id,
-                GroupChat.gone_at.is_not(None),
-            )
-            .values(gone_at=None)
+            .where(GroupChat.platform == platform, GroupChat.external_chat_id == chat_id, was)
+            .values(gone_at=self.clock.now() if gone else None)
         )
         return bool(getattr(done, "rowcount", 0))
 
