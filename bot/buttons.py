@@ -25,6 +25,7 @@ LEARNING_LIKE: Final = "lk"  # a learning's Like
 LEARNING_DELETE: Final = "ld"  # a learning's Delete
 FEED_PAGE: Final = "fd"  # /feed: another page or order
 LEARNINGS_PAGE: Final = "lp"  # /learnings: older or newer learnings of the group
+GROUPS_PAGE: Final = "gl"  # /groups: another page of public groups
 LINK_JOIN: Final = "lj"  # /link CODE: join the code's account into this profile
 LINK_CANCEL: Final = "lx"  # /link CODE: don't
 LIFEBOOK: Final = "lb"  # /lifebook: a section, the guided flow, AI consent, erase
@@ -54,6 +55,7 @@ PREFIXES: Final = frozenset(
         LEARNING_DELETE,
         FEED_PAGE,
         LEARNINGS_PAGE,
+        GROUPS_PAGE,
         LINK_JOIN,
         LINK_CANCEL,
         LIFEBOOK,

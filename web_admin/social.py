@@ -119,8 +119,8 @@ async def summary(user: CurrentUser, unit: UnitDep) -> Summary:
             for h in weeks
         ],
         proofs=[
-            GroupProofs(group=g, proofs=n)
-            for g, n in await unit.proofs.user_week_counts(user, monday)
+            GroupProofs(group=c.group_name, proofs=c.proofs)
+            for c in await unit.proofs.user_week_counts(user, monday)
         ],
         insights=[
             InsightOut(

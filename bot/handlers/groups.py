@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from bot.buttons import GROUPS_PAGE, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
-from bot.messages import Response, Rich, Span, bold, command, hint, lines, rich
+from bot.group_names import place_text
+from bot.messages import Reply, Response, Rich, Span, bold, command, hint, lines, rich
+from bot.paging import Page, pager
 from bot.router import Router
 from bot.views import plural
 from core.db.models import Group, GroupRole
 from core.errors import InvalidInput, NotFound
 from core.groups.service import ChatRef
+from core.numbers import parse_int
 
 router = Router()
 SECTION = "Groups"
 VISIBILITY = ("public", "private")
+GROUPS_PER_PAGE = 10  # /groups
+MAX_PAGE = 10_000  # a forged page number beyond this is not a page of /groups
 
 
 def chat_ref(ctx: Context) -> ChatRef:
@@ -232,21 +240,47 @@ async def invite(ctx: Context) -> Response:
     leaf="list",
 )
 async def groups(ctx: Context) -> Response:
-    found = await ctx.groups.public_groups()
+    return Response([await public_page(ctx, 0)])
+
+
+async def public_page(ctx: Context, page: int, *, edit: bool = False) -> Reply:
+    """Page `page` (from 0) of the public groups, the most members first, with Previous and
+    Next: one statement (two when the list shrank under a button and the last page is read)."""
+    start = page * GROUPS_PER_PAGE
+    found = await ctx.groups.public_groups(limit=GROUPS_PER_PAGE + 1, offset=start)
+    if not found and page > 0:  # fewer groups than when the button was made: the first page
+        page, start = 0, 0
+        found = await ctx.groups.public_groups(limit=GROUPS_PER_PAGE + 1)
     if not found:
-        return Response.say(
+        return Reply.of(
             hint("There are no public groups yet. Add me to a group chat and send "),
             hint("/newgroup NAME there."),
+            edit=edit,
         )
+    more = len(found) > GROUPS_PER_PAGE
     rows = [
         rich(
+            f"{n}. ",
             bold(v.group.name),
+            *([f" · {place}"] if (place := place_text(v.place)) else []),
             f" · {plural(v.members, 'member')} · ",
             command("join", v.group.invite_code),
         )
-        for v in found
+        for n, v in enumerate(found[:GROUPS_PER_PAGE], start + 1)
     ]
-    return Response.say(bold("Public groups"), "\n", lines(rows))
+    title = "Public groups" + (f" · page {page + 1}" if page or more else "")
+    shown = Page(start, start + len(rows), page, page + 2 if more else page + 1)
+    nav = pager(shown, lambda n: button_payload(GROUPS_PAGE, n))
+    return Reply.of(bold(title), "\n", lines(rows), buttons=[nav] if nav else [], edit=edit)
+
+
+@router.button(GROUPS_PAGE)
+async def press_groups_page(ctx: Context, args: list[str]) -> Response:
+    """gl:PAGE: another page of /groups."""
+    page = parse_int(args[0], 0, MAX_PAGE) if len(args) == 1 else None
+    if page is None:
+        return Response(notice="That button no longer works.")
+    return Response([await public_page(ctx, page, edit=True)])
 
 
 @router.command(
@@ -261,9 +295,15 @@ async def mygroups(ctx: Context) -> Response:
     mine = await ctx.groups.groups_of(ctx.user)
     if not mine:
         return Response.say(hint("You are not in a group yet. Find one with /groups."))
-    rows = [
-        f"{v.group.name} · {plural(v.members, 'member')} · "
-        f"{'public' if v.group.is_public else 'private'} · you: {v.role.value if v.role else ''}"
-        for v in mine
-    ]
+    shown = [(v.group.name, place_text(v.place)) for v in mine]
+    alike = Counter((name.casefold(), place) for name, place in shown)
+    rows = []
+    for v, (name, place) in zip(mine, shown, strict=True):
+        # Same name, same chat title: the invite code (a member may see it) tells them apart.
+        code = f" · code {v.group.invite_code}" if alike[(name.casefold(), place)] > 1 else ""
+        rows.append(
+            f"{name}{' · ' + place if place else ''} · {plural(v.members, 'member')} · "
+            f"{'public' if v.group.is_public else 'private'}"
+            f" · you: {v.role.value if v.role else ''}{code}"
+        )
     return Response.say(bold("Your groups"), "\n", lines(rows))

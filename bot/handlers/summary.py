@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from bot.commands import Where
 from bot.context import Context
+from bot.group_names import told_apart
 from bot.handlers.groups import readable_group
 from bot.handlers.learnings import NAME_UNITS, PREVIEW_UNITS
 from bot.messages import (
@@ -148,7 +149,9 @@ async def _user_week(
     counts = await uow.proofs.user_week_counts(user, monday)
     if counts:
         parts += ["\n\n", bold("Proofs"), "\n"]
-        parts.append("\n".join(f"• {name}: {plural(n, 'proof')}" for name, n in counts))
+        names = told_apart([(c.group_name, c.place) for c in counts])
+        told = zip(names, counts, strict=True)
+        parts.append("\n".join(f"• {name}: {plural(c.proofs, 'proof')}" for name, c in told))
     insights, found = await _insights(uow, user, monday, past, window)
     reply = Reply(text=rich(*parts, *insights), personal=True, card=True)
     return reply, bool(weeks or counts or found)

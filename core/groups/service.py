@@ -22,6 +22,7 @@ from core.db.models import (
     User,
 )
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.groups.places import NOWHERE, Place, place_columns
 from core.groups.privacy import can_read, members_only
 from core.media.discard import proof_keys
 from core.users.locks import lock_user
@@ -58,6 +59,7 @@ class GroupView:
     group: Group
     members: int
     role: GroupRole | None = None
+    place: Place = NOWHERE  # where its chat is (core.groups.places)
 
 
 def clean_name(text: str) -> str:
@@ -162,17 +164,20 @@ class GroupService:
         rows = (await self.session.execute(stmt)).all()
         return [MemberView(uid, name, GroupRole(role)) for uid, name, role in rows]
 
-    async def public_groups(self, limit: int = 20) -> list[GroupView]:
+    async def public_groups(self, limit: int = 20, offset: int = 0) -> list[GroupView]:
+        """Public groups, the most members first, from the `offset`-th on: one statement."""
         count = func.count(GroupMember.user_id)
         stmt = (
-            select(Group, count)
+            select(Group, count, *place_columns())
             .join(GroupMember, GroupMember.group_id == Group.id)
             .where(Group.is_public.is_(True))
             .group_by(Group.id)
-            .order_by(count.desc(), Group.name)
+            .order_by(count.desc(), Group.name, Group.id)
             .limit(limit)
+            .offset(offset)
         )
-        return [GroupView(g, n) for g, n in (await self.session.execute(stmt)).all()]
+        rows = (await self.session.execute(stmt)).all()
+        return [GroupView(g, n, place=Place(p, t)) for g, n, p, t in rows]
 
     async def groups_of(self, user: User) -> list[GroupView]:
         mine = (
@@ -182,14 +187,14 @@ class GroupService:
         )
         everyone = GroupMember.__table__.alias("everyone")
         stmt = (
-            select(Group, mine.c.role, func.count(everyone.c.user_id))
+            select(Group, mine.c.role, func.count(everyone.c.user_id), *place_columns())
             .join(mine, mine.c.group_id == Group.id)
             .join(everyone, everyone.c.group_id == Group.id)
             .group_by(Group.id, mine.c.role)
-            .order_by(Group.name)
+            .order_by(Group.name, Group.id)
         )
         rows = (await self.session.execute(stmt)).all()
-        return [GroupView(g, n, GroupRole(role)) for g, role, n in rows]
+        return [GroupView(g, n, GroupRole(role), Place(p, t)) for g, role, n, p, t in rows]
 
     # --- creating, joining, leaving ------------------------------------------------------
     async def create(self, owner: User, chat: ChatRef, name: str, *, public: bool) -> Group:

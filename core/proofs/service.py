@@ -18,6 +18,7 @@ from sqlalchemy.sql import ColumnElement
 
 from core.clock import Clock
 from core.db.models import Group, GroupMember, Habit, Proof, User
+from core.groups.places import Place, place_columns
 from core.habits.history import week_start
 from core.media.discard import deleted_since
 from core.media.keylock import hold_keys
@@ -38,6 +39,15 @@ class ProofThumb:
 class Posted:
     proof: Proof
     joined: bool  # a later photo of an album whose proof was saved already
+
+
+@dataclass(frozen=True)
+class GroupProofs:
+    """Someone's proofs of a week in one group."""
+
+    group_name: str
+    proofs: int
+    place: Place
 
 
 def posts() -> ColumnElement[int]:
@@ -195,13 +205,15 @@ class ProofService:
         )
         return [(proof, name) for proof, name in (await self.session.execute(stmt)).all()]
 
-    async def user_week_counts(self, user: User, week: date) -> list[tuple[str, int]]:
-        """The user's proofs this week per group name (for their summary)."""
+    async def user_week_counts(self, user: User, week: date) -> list[GroupProofs]:
+        """The user's proofs this week per group (for their summary), with where each group's
+        chat is (two groups may share a name): one statement."""
         stmt = (
-            select(Group.name, posts())
+            select(Group.name, posts(), *place_columns())
             .join(Proof, Proof.group_id == Group.id)
             .where(Proof.user_id == user.id, Proof.week_start == week, proof_shown())
             .group_by(Group.id, Group.name)
-            .order_by(Group.name)
+            .order_by(Group.name, Group.id)
         )
-        return [(name, int(n)) for name, n in (await self.session.execute(stmt)).all()]
+        rows = (await self.session.execute(stmt)).all()
+        return [GroupProofs(name, int(n), Place(p, t)) for name, n, p, t in rows]

@@ -1,0 +1,42 @@
+"""How a group is named where several are listed: two groups may share a name, so a list says
+where each one lives (the platform and the title of its chat, core.groups.places), as a chat
+user knows a group by its chat."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from core.groups.places import Place
+from core.text import shorten
+from core.users.merge import platform_label
+
+TITLE_CHARS = 32  # a chat's title in a list
+
+
+def place_text(place: Place) -> str:
+    """'Telegram “Morning Crew”', 'Discord #general'; '' when nothing is known."""
+    if place.platform is None:
+        return ""
+    label = platform_label(place.platform)
+    if not place.title:
+        return label
+    title = shorten(place.title, TITLE_CHARS)
+    return f"{label} #{title}" if place.platform == "discord" else f"{label} “{title}”"
+
+
+def shared_names(names: Sequence[str]) -> set[str]:
+    """The names (case aside) that more than one of `names` has."""
+    counts = Counter(name.casefold() for name in names)
+    return {name for name, n in counts.items() if n > 1}
+
+
+def told_apart(groups: Sequence[tuple[str, Place]]) -> list[str]:
+    """Each group's name, with where it lives in brackets when another one has its name:
+    'Runners (Telegram “Morning Crew”)' and 'Runners (Discord #general)'."""
+    shared = shared_names([name for name, _ in groups])
+    named = []
+    for name, place in groups:
+        where = place_text(place) if name.casefold() in shared else ""
+        named.append(f"{name} ({where})" if where else name)
+    return named
