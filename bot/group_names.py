@@ -14,12 +14,13 @@ from core.users.merge import platform_label
 TITLE_CHARS = 32  # a chat's title in a list
 
 
-def place_text(place: Place) -> str:
-    """'Telegram “Morning Crew”', 'Discord #general'; '' when nothing is known."""
+def place_text(place: Place, name: str = "") -> str:
+    """'Telegram “Morning Crew”', 'Discord #general'; the platform alone when the chat's title
+    is the group's `name` (it says nothing more); '' when nothing is known."""
     if place.platform is None:
         return ""
     label = platform_label(place.platform)
-    if not place.title:
+    if not place.title or place.title.casefold() == name.casefold():
         return label
     title = shorten(place.title, TITLE_CHARS)
     return f"{label} #{title}" if place.platform == "discord" else f"{label} “{title}”"
@@ -37,6 +38,6 @@ def told_apart(groups: Sequence[tuple[str, Place]]) -> list[str]:
     shared = shared_names([name for name, _ in groups])
     named = []
     for name, place in groups:
-        where = place_text(place) if name.casefold() in shared else ""
+        where = place_text(place, name) if name.casefold() in shared else ""
         named.append(f"{name} ({where})" if where else name)
     return named

@@ -262,7 +262,7 @@ async def public_page(ctx: Context, page: int, *, edit: bool = False) -> Reply:
         rich(
             f"{n}. ",
             bold(v.group.name),
-            *([f" · {place}"] if (place := place_text(v.place)) else []),
+            *([f" · {place}"] if (place := place_text(v.place, v.group.name)) else []),
             f" · {plural(v.members, 'member')} · ",
             command("join", v.group.invite_code),
         )
@@ -295,7 +295,7 @@ async def mygroups(ctx: Context) -> Response:
     mine = await ctx.groups.groups_of(ctx.user)
     if not mine:
         return Response.say(hint("You are not in a group yet. Find one with /groups."))
-    shown = [(v.group.name, place_text(v.place)) for v in mine]
+    shown = [(v.group.name, place_text(v.place, v.group.name)) for v in mine]
     alike = Counter((name.casefold(), place) for name, place in shown)
     rows = []
     for v, (name, place) in zip(mine, shown, strict=True):

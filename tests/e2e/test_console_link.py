@@ -104,8 +104,8 @@ async def test_a_code_from_one_account_joins_it_to_the_other(console: ConsoleSes
     )
     groups = said(
         "Your groups",
-        "Runners · 1 member · public · you: owner",
-        "Walkers · 1 member · public · you: owner",
+        "Runners · Console · 1 member · public · you: owner",
+        "Walkers · Console · 1 member · public · you: owner",
     )
     # Both accounts now see one profile.
     for who in ("Bob", "Alice"):

@@ -50,7 +50,7 @@ async def test_groups_of_one_name_say_which_chat_they_live_in(bot: HabitLinkBot)
 
     await say(bot, BOB, BOB_DM, f"/join {secret_code}")
     bobs = plain(await say(bot, BOB, BOB_DM, "/mygroups"))
-    assert bobs.endswith(f"Runners · Telegram “Evening Crew” · 2 members · private · you: member")
+    assert bobs.endswith("Runners · Telegram “Evening Crew” · 2 members · private · you: member")
 
 
 async def test_the_weekly_summary_tells_groups_of_one_name_apart(bot: HabitLinkBot) -> None:
