@@ -212,15 +212,17 @@ class HabitLinkBot:
             log.info("a group's chat moved", extra={"platform": platform, "chat": new_chat_id})
         return moved
 
-    async def mark_chat(self, platform: str, chat_id: str, *, gone: bool) -> bool:
-        """The bot was removed from a group's chat (`gone`): no weekly summaries go there
-        until it is added back (not `gone`)."""
+    async def mark_chat(self, platform: str, *chat_ids: str, gone: bool) -> bool:
+        """The bot was removed from group chats (`gone`; a Discord server it left takes every
+        channel of it): no weekly summaries go there until it is added back (not `gone`)."""
+        if not chat_ids:
+            return False
         async with self.uow() as uow:
-            changed = await uow.groups.mark_chat(platform, chat_id, gone=gone)
+            changed = await uow.groups.mark_chat(platform, *chat_ids, gone=gone)
             await uow.commit()
         if changed:
             what = "removed from a group's chat" if gone else "back in a group's chat"
-            log.info(what, extra={"platform": platform, "chat": chat_id})
+            log.info(what, extra={"platform": platform, "chat": ",".join(chat_ids[:10])})
         return changed
 
     async def member_left(self, platform: str, chat_id: str, person_id: str) -> bool:

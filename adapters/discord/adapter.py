@@ -27,6 +27,7 @@ from adapters.discord.translate import (
     MAX_BUTTONS,
     button_request,
     chat,
+    guild_chat_ids,
     habit_titles,
     message_requests,
     person,
@@ -75,6 +76,20 @@ class HabitLinkClient(discord.Client):
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         await self.adapter.on_reaction(payload)
+
+    # A group's channel gone (the bot removed from its server, or the channel deleted) or back
+    # (the bot added to the server again): its weekly summaries stop, or resume.
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self.adapter.mark_chats(guild_chat_ids(guild), gone=True)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.adapter.mark_chats(guild_chat_ids(guild), gone=False)
+
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self.adapter.mark_chats([str(channel.id)], gone=True)
+
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        await self.adapter.mark_chats([str(payload.thread_id)], gone=True)
 
     async def on_payload_button(self, interaction: Interaction, payload: str) -> None:
         """Called by PayloadButton (render.py) for every press of one of our buttons."""
@@ -213,6 +228,12 @@ class DiscordAdapter:
             await self.close()
 
     # --- incoming ------------------------------------------------------------------------
+    async def mark_chats(self, chat_ids: list[str], *, gone: bool) -> None:
+        try:
+            await self.bot.mark_chat(self.platform, *chat_ids, gone=gone)
+        except StorageError as exc:  # the outbox's refusals mark a gone chat later anyway
+            log.warning("could not mark a group's chat", extra={"error": repr(exc)})
+
     async def on_slash(
         self, interaction: Interaction, command: Command, values: Mapping[str, Any]
     ) -> None:

@@ -40,6 +40,11 @@ def chat(channel: object, channel_id: int, guild_id: int | None) -> Chat:
     )
 
 
+def guild_chat_ids(guild: discord.Guild) -> list[str]:
+    """The chats of a server the bot knows: its channels and threads (each may be a group's)."""
+    return [str(c.id) for c in (*guild.channels, *guild.threads)]
+
+
 def interaction_chat(interaction: discord.Interaction[Any]) -> Chat:
     channel_id = interaction.channel_id or 0
     return chat(interaction.channel, channel_id, interaction.guild_id)

@@ -101,15 +101,20 @@ class GroupService:
             linked.gone_at = None
         return group
 
-    async def mark_chat(self, platform: str, chat_id: str, *, gone: bool) -> bool:
-        """`gone`: the bot was removed from the chat (or the platform refuses it there for
-        good), so the group's weekly summaries skip it until the bot is back; not `gone`: it is
-        in the chat again (added back) and they go there again. False when no group lives
-        there, or the chat was already so marked."""
+    async def mark_chat(self, platform: str, *chat_ids: str, gone: bool) -> bool:
+        """`gone`: the bot was removed from the chats (or the platform refuses it there for
+        good: a Discord server it was removed from takes all its channels), so their groups'
+        weekly summaries skip them until the bot is back; not `gone`: it is in them again
+        (added back) and they go there again. One statement. False when no group lives there,
+        or every chat was already so marked."""
+        if not chat_ids:
+            return False
         was = GroupChat.gone_at.is_(None) if gone else GroupChat.gone_at.is_not(None)
         done = await self.session.execute(
             update(GroupChat)
-            .where(GroupChat.platform == platform, GroupChat.external_chat_id == chat_id, was)
+            .where(
+                GroupChat.platform == platform, GroupChat.external_chat_id.in_(chat_ids), was
+            )
             .values(gone_at=self.clock.now() if gone else None)
         )
         return bool(getattr(done, "rowcount", 0))

@@ -16,6 +16,7 @@ from tests.fakes.discord_models import (
     ATTACHMENT_SIZE_LIMIT,
     JSON,
     FakeChannel,
+    FakeGuild,
     FakeRole,
     FakeUser,
     InteractionRecord,
@@ -33,6 +34,34 @@ _MENTION_RE = re.compile(r"<@!?(\d+)>")
 class EventInjection(GatewayServer):
     """Each helper updates the fake's state, dispatches the gateway event to the connected bot
     and returns the stored message or the InteractionRecord."""
+
+    # ------------------------------------------------------------------ the bot's servers
+    def remove_bot(self, guild: FakeGuild) -> None:
+        """The bot is removed from a server (kicked, banned, or it left): GUILD_DELETE with no
+        `unavailable` field (set, it tells an outage instead: `guild_outage`). Its channels
+        then answer 403 Missing Access, and a new IDENTIFY no longer lists the server."""
+        guild.members.pop(self.bot_user.id, None)
+        self.dispatch(
+            "GUILD_DELETE", {"id": str(guild.id)}, intent=Intents.GUILDS, guild_id=guild.id
+        )
+
+    def guild_outage(self, guild: FakeGuild) -> None:
+        """The server is unavailable for a while (an outage), the bot still in it."""
+        data = {"id": str(guild.id), "unavailable": True}
+        self.dispatch("GUILD_DELETE", data, intent=Intents.GUILDS, guild_id=guild.id)
+
+    def add_bot(self, guild: FakeGuild) -> None:
+        """The bot is added (back) to a server: GUILD_CREATE with the whole server."""
+        self.add_member(guild, self.bot_user)
+        self._on_guild_created(guild)
+
+    def delete_channel(self, channel: FakeChannel) -> None:
+        """Someone deletes a server's channel: CHANNEL_DELETE with the channel object; its id
+        then answers 404 Unknown Channel."""
+        guild = self.guilds[channel.guild_id or 0]
+        guild.channels.remove(channel)
+        del self.channels[channel.id]
+        self.dispatch("CHANNEL_DELETE", channel.to_api(), intent=Intents.GUILDS, guild_id=guild.id)
 
     # ------------------------------------------------------------------ messages
     def send_message(

@@ -169,9 +169,14 @@ class GatewayServer(DiscordState):
         connection.queue.put_nowait({"op": op, "s": None, "t": None, "d": data})
 
     def _on_guild_created(self, guild: FakeGuild) -> None:
+        """The bot joined a server: GUILD_CREATE without `unavailable`, which Discord sends
+        (as false) only for the servers announced after READY (discord-api-docs #4518, #5124;
+        discord.py tells a join from a server becoming available by it)."""
         for session in self.live_sessions:
             if session.has(Intents.GUILDS) and session.sees_guild(guild.id):
-                self._dispatch_to(session, "GUILD_CREATE", self._guild_payload(session, guild))
+                data = self._guild_payload(session, guild)
+                del data["unavailable"]
+                self._dispatch_to(session, "GUILD_CREATE", data)
         self._touch()
 
     def _on_channel_created(self, channel: FakeChannel) -> None:
@@ -329,7 +334,9 @@ class GatewayServer(DiscordState):
         )
         session.connection, connection.session = connection, session
         self.sessions.append(session)
-        guilds = [g for g in self.guilds.values() if session.sees_guild(g.id)]
+        guilds = [  # the servers the bot is in
+            g for g in self.guilds.values() if session.sees_guild(g.id) and self.bot_in(g)
+        ]
         ready: JSON = {
             "v": 10,
             "user": {**self.bot_user.to_api(), "verified": True, "mfa_enabled": False, "flags": 0},

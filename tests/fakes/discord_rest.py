@@ -167,6 +167,9 @@ class RestHandlers(EventInjection):
         channel = self.channels.get(int(call.params["channel_id"]))
         if channel is None:
             raise ApiError(404, 10003, "Unknown Channel")
+        guild = self.guilds.get(channel.guild_id or 0)
+        if guild is not None and not self.bot_in(guild):  # the bot was removed from it
+            raise ApiError(403, 50001, "Missing Access")
         return channel
 
     def _message_in(self, channel: FakeChannel, message_id: str) -> StoredMessage:

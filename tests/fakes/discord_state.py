@@ -273,6 +273,9 @@ class DiscordState(Changes):
             self.channels[found.id] = found
         return found
 
+    def bot_in(self, guild: FakeGuild) -> bool:
+        return self.bot_user.id in guild.members
+
     def member_of(self, channel: FakeChannel, user: FakeUser) -> FakeMember | None:
         guild = self.guilds.get(channel.guild_id or 0)
         return None if guild is None else guild.members.get(user.id)
