@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands import Arg, Command, Where
 from bot.context import Context
-from bot.handlers.groups import chat_ref, join_by_code
+from bot.handlers.groups import group_here, join_by_code
 from bot.messages import (
     Response,
     Rich,
@@ -70,7 +70,7 @@ async def start(ctx: Context) -> Response:
 
 async def _start_in_group(ctx: Context, name: str) -> Response:
     """/start in a group chat: what there is to do here, with or without a group yet."""
-    group = await ctx.groups.for_chat(chat_ref(ctx))
+    group = await group_here(ctx)
     if group is None:
         return Response.say(
             f"Hi {name}! This chat has no accountability group yet. ",

@@ -29,9 +29,22 @@ def chat_ref(ctx: Context) -> ChatRef:
     return ChatRef(chat.platform, chat.id, chat.title)
 
 
+async def group_here(ctx: Context) -> Group | None:
+    """The group of the chat this request came from, if any. The request shows the bot is in
+    the chat: one marked gone (the bot was removed, core.groups.service.mark_chat) is marked
+    back, the only write, made only then."""
+    found = await ctx.groups.in_chat(chat_ref(ctx))
+    if found is None:
+        return None
+    if found.gone:
+        chat = ctx.request.chat
+        await ctx.groups.mark_chat(chat.platform, chat.id, gone=False)
+    return found.group
+
+
 async def chat_group(ctx: Context) -> Group:
     """The group of the chat this request came from."""
-    group = await ctx.groups.for_chat(chat_ref(ctx))
+    group = await group_here(ctx)
     if group is None:
         raise InvalidInput(
             "This chat has no HabitLink group yet. Create one with /newgroup NAME [public|private]."
@@ -102,7 +115,7 @@ async def join(ctx: Context) -> Response:
                 )
             )
         return await join_by_code(ctx, code_text)
-    if code_text and await ctx.groups.for_chat(chat_ref(ctx)) is None:
+    if code_text and await group_here(ctx) is None:
         # Answered here, the code's group (maybe a private one) would be named in this chat.
         return Response.say(
             "Invite codes work in a private chat with me: send ",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.arguments import lookup_for, needs_lookup, split_words
 from bot.commands import Arg, Where
 from bot.context import Context
-from bot.handlers.groups import chat_ref
+from bot.handlers.groups import group_here
 from bot.messages import Response, Rich, Span, bold, hint, shorten
 from bot.photo_commands import read_as_proof
 from bot.router import Router
@@ -76,7 +76,7 @@ async def record_proof(
 ) -> Response:
     """The proof of `ref` (a habit, checked in when found) with `note`; `named`: the words were
     meant as a habit (`/done HABIT` under the photo), so one not found is said."""
-    group = await ctx.groups.for_chat(chat_ref(ctx))
+    group = await group_here(ctx)
     if group is None:
         if not explicit:
             return Response()  # a photo in a chat without a group: not ours to judge

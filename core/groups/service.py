@@ -48,6 +48,14 @@ class ChatRef:
 
 
 @dataclass(frozen=True)
+class InChat:
+    """A chat's group, and whether the chat is marked gone (the bot removed from it)."""
+
+    group: Group
+    gone: bool
+
+
+@dataclass(frozen=True)
 class MemberView:
     user_id: int
     name: str
@@ -86,20 +94,24 @@ class GroupService:
         return await self.session.get(Group, group_id)
 
     async def for_chat(self, chat: ChatRef) -> Group | None:
-        """The chat's group. Asked for a message from the chat, so the bot is in it: a chat
-        marked gone (`mark_chat`) is back."""
+        """The chat's group: a read (`in_chat` also tells whether the chat is marked gone)."""
+        found = await self.in_chat(chat)
+        return None if found is None else found.group
+
+    async def in_chat(self, chat: ChatRef) -> InChat | None:
+        """The chat's group, and whether the chat is marked gone (`mark_chat`): a request from
+        it shows the bot is there again, and its handler says so with mark_chat(gone=False)
+        (bot.handlers.groups.group_here). One statement, the mark read with the group."""
         stmt = (
-            select(Group, GroupChat)
+            select(Group, GroupChat.gone_at)
             .join(GroupChat, GroupChat.group_id == Group.id)
             .where(GroupChat.platform == chat.platform, GroupChat.external_chat_id == chat.chat_id)
         )
         found = (await self.session.execute(stmt)).first()
         if found is None:
             return None
-        group, linked = found
-        if linked.gone_at is not None:
-            linked.gone_at = None
-        return group
+        group, gone_at = found
+        return InChat(group, gone=gone_at is not None)
 
     async def mark_chat(self, platform: str, *chat_ids: str, gone: bool) -> bool:
         """`gone`: the bot was removed from the chats (or the platform refuses it there for
