@@ -4,7 +4,6 @@ user knows a group by its chat."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from core.groups.places import Place
@@ -26,18 +25,15 @@ def place_text(place: Place, name: str = "") -> str:
     return f"{label} #{title}" if place.platform == "discord" else f"{label} “{title}”"
 
 
-def shared_names(names: Sequence[str]) -> set[str]:
-    """The names (case aside) that more than one of `names` has."""
-    counts = Counter(name.casefold() for name in names)
-    return {name for name, n in counts.items() if n > 1}
-
-
 def told_apart(groups: Sequence[tuple[str, Place]]) -> list[str]:
-    """Each group's name, with where it lives in brackets when another one has its name:
-    'Runners (Telegram “Morning Crew”)' and 'Runners (Discord #general)'."""
-    shared = shared_names([name for name, _ in groups])
+    """Each group's name, with where it lives in brackets when a group elsewhere has its name
+    (one group listed twice is one place): 'Runners (Telegram “Morning Crew”)' and
+    'Runners (Discord #general)'."""
+    places: dict[str, set[Place]] = {}
+    for name, place in groups:
+        places.setdefault(name.casefold(), set()).add(place)
     named = []
     for name, place in groups:
-        where = place_text(place, name) if name.casefold() in shared else ""
+        where = place_text(place, name) if len(places[name.casefold()]) > 1 else ""
         named.append(f"{name} ({where})" if where else name)
     return named

@@ -179,13 +179,14 @@ async def _insights(
             )
         )
         return parts, False
-    for item in found:
+    groups = told_apart([(item.group_name, item.place) for item in found])
+    for item, group in zip(found, groups, strict=True):
         likes = f" · {plural(item.likes, 'like')}" if item.likes else ""
         content, author = (
             shorten(item.content, PREVIEW_UNITS),
             shorten(item.author_name, NAME_UNITS),
         )
-        parts += [f"• {content} — {author}, {item.group_name}{likes}\n"]
+        parts += [f"• {content} — {author}, {group}{likes}\n"]
     return parts, True
 
 

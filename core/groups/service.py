@@ -124,9 +124,7 @@ class GroupService:
         was = GroupChat.gone_at.is_(None) if gone else GroupChat.gone_at.is_not(None)
         done = await self.session.execute(
             update(GroupChat)
-            .where(
-                GroupChat.platform == platform, GroupChat.external_chat_id.in_(chat_ids), was
-            )
+            .where(GroupChat.platform == platform, GroupChat.external_chat_id.in_(chat_ids), was)
             .values(gone_at=self.clock.now() if gone else None)
         )
         return bool(getattr(done, "rowcount", 0))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from core.clock import Clock
 from core.db.models import Group, GroupMember, Message, MessageKind, Trust, User
 from core.errors import InvalidInput
+from core.groups.places import NOWHERE, Place, place_columns
 from core.social.learnings import insert_or_ignore, visible_to
 from core.visibility import learning_shown
 
@@ -39,6 +40,7 @@ class Insight:
     content: str
     likes: int
     created_at: datetime
+    place: Place = NOWHERE  # where the group's chat is (two groups may share a name)
 
 
 class TrustService:
@@ -124,6 +126,7 @@ async def trusted_insights(
             Message.content,
             Message.likes_count,
             Message.created_at,
+            *place_columns(),
         )
         .join(Trust, Trust.trustee_id == Message.user_id)
         .join(User, User.id == Message.user_id)
@@ -139,4 +142,8 @@ async def trusted_insights(
         .order_by(Message.likes_count.desc(), Message.created_at.desc(), Message.id.desc())
         .limit(limit)
     )
-    return [Insight(*row) for row in (await session.execute(stmt)).all()]
+    rows = (await session.execute(stmt)).all()
+    return [
+        Insight(message_id, author, group, content, likes, at, Place(platform, title))
+        for message_id, author, group, content, likes, at, platform, title in rows
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.dispatcher import HabitLinkBot
 from bot.messages import Chat, ChatKind, Person, Request, Response
 from core.db.engine import Database
@@ -59,10 +61,17 @@ async def test_the_weekly_summary_tells_groups_of_one_name_apart(bot: HabitLinkB
     await say(bot, ANN, SECRET, "/newgroup Readers")
     for chat in (MORNING, EVENING, EVENING, SECRET):
         await bot.handle(Request.from_text(ANN, chat, "", photo=photo(jpeg())))
+    for chat in (MORNING, EVENING):  # Bob, whom Ann trusts, shares a learning in each
+        await say(bot, BOB, chat, "/join")
+        bot.clock.advance(timedelta(hours=2))  # type: ignore[attr-defined]
+        await say(bot, BOB, chat, f"/learn Pace yourself in {chat.title}")
+    await say(bot, ANN, ANN_DM, "/trust @bob")
     summary = plain(await say(bot, ANN, ANN_DM, "/summary"))
     assert "• Readers: 1 proof\n" in summary  # its name is its own: no more needed
     assert "• Runners (Telegram “Evening Crew”): 2 proofs" in summary
     assert "• Runners (Telegram “Morning Crew”): 1 proof" in summary
+    assert "Pace yourself in Morning Crew — Bob, Runners (Telegram “Morning Crew”)" in summary
+    assert "Pace yourself in Evening Crew — Bob, Runners (Telegram “Evening Crew”)" in summary
 
 
 async def test_groups_pages_with_previous_and_next(bot: HabitLinkBot) -> None:

@@ -18,6 +18,7 @@ from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import Message, MessageLike
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.groups.places import Place
 from core.groups.service import ChatRef, GroupService
 from core.social.learnings import FeedMode, LearningService
 from core.social.trust import Insight, TrustService, trusted_insights
@@ -331,6 +332,14 @@ async def test_trusted_insights_most_liked_first_and_private_only_for_members(
     assert [i.content for i in carol] == ["Loved one", "Quiet one"]  # never the private one
     assert nobody == []
     assert top_one == [
-        Insight(loved, "Bob", "Runners", "Loved one", 2, week_start + timedelta(hours=2))
+        Insight(
+            loved,
+            "Bob",
+            "Runners",
+            "Loved one",
+            2,
+            week_start + timedelta(hours=2),
+            Place(PLATFORM, "Runners"),  # where its chat is (core.groups.places)
+        )
     ]
     assert quiet in {i.message_id for i in alice}
