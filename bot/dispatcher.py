@@ -13,6 +13,7 @@ from bot.albums import AlbumAnswers
 from bot.arguments import run_command
 from bot.commands import Where
 from bot.context import Context
+from bot.handlers.basics import unknown_command
 from bot.handlers.pick import pick_buttons
 from bot.messages import (
     MAX_CAPTION_CHARS,
@@ -347,9 +348,7 @@ class HabitLinkBot:
             if command is None:
                 if not req.chat.is_private and not req.addressed:
                     return Response()  # in a group it may well be meant for another bot
-                return Response.say(
-                    f"I don't know /{req.command}. ", hint("Send /help to see what I can do.")
-                )
+                return Response.say(unknown_command(self.router, req))
             if ctx.flow is not None:  # another command: the question waiting is dropped, as
                 ctx.drop_flow()  # with /cancel (the command sees the flow; it may start one)
             if command.where is Where.PRIVATE and not req.chat.is_private:
