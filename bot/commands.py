@@ -110,7 +110,7 @@ class Arg:
 
     @staticmethod
     def time(
-        description: str = "Your local time: 07:30, 7pm, noon or a whole hour (19)",
+        description: str = "Your local time: 07:30, 12 30, 7pm, noon or a whole hour (19)",
         *,
         required: bool = True,
     ) -> Param:

@@ -224,6 +224,17 @@ class HabitLinkBot:
             log.info(what, extra={"platform": platform, "chat": chat_id})
         return changed
 
+    async def mark_blocked(self, platform: str, person_id: str, *, blocked: bool) -> bool:
+        """The person blocked the bot in their private chat (`blocked`): no reminders or
+        summaries go to them until they unblock it (not `blocked`) or write again."""
+        async with self.uow() as uow:
+            changed = await uow.users.mark_blocked(platform, person_id, blocked=blocked)
+            await uow.commit()
+        if changed:
+            what = "blocked by a person" if blocked else "unblocked by a person"
+            log.info(what, extra={"platform": platform})
+        return changed
+
     async def member_left(self, platform: str, chat_id: str, person_id: str) -> bool:
         """Someone left a group's chat, or was removed from it: they leave its group, as with
         /leave, without a word. The owner stays (/transfer hands the group over first, and
