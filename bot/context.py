@@ -38,6 +38,8 @@ class Context:
     uow: UnitOfWork  # this request's transaction; the dispatcher commits it after the handler
     router: Router
     flow: FlowState | None = None
+    # A flow of this chat that expired unanswered (known only when its durable copy was read).
+    lapsed: FlowState | None = None
     # Flow changes are applied only after the database transaction commits.
     next_flow: FlowState | None = None
     flow_changed: bool = field(default=False)

@@ -30,6 +30,8 @@ class Router:
     skippable: set[str] = field(default_factory=set)
     # What each flow is, as a reply names it when another command stops it ("the habit setup").
     flow_names: dict[str, str] = field(default_factory=dict)
+    # The command that starts each flow afresh, as a late answer to an expired one is told.
+    flow_starts: dict[str, str] = field(default_factory=dict)
     photo_handlers: list[PhotoHandler] = field(default_factory=list)
 
     def command(
@@ -77,11 +79,12 @@ class Router:
         return register
 
     def flow(
-        self, name: str, *, what: str, skippable: bool = False
+        self, name: str, *, what: str, start: str, skippable: bool = False
     ) -> Callable[[FlowHandler], FlowHandler]:
         def register(handler: FlowHandler) -> FlowHandler:
             self.flows[name] = handler
             self.flow_names[name] = what
+            self.flow_starts[name] = start
             if skippable:
                 self.skippable.add(name)
             return handler
@@ -104,6 +107,7 @@ class Router:
                 self.buttons[prefix] = handler
             self.flows.update(other.flows)
             self.flow_names.update(other.flow_names)
+            self.flow_starts.update(other.flow_starts)
             self.skippable |= other.skippable
             self.photo_handlers.extend(other.photo_handlers)
         return self

@@ -121,7 +121,7 @@ async def press_field(ctx: Context, args: list[str]) -> Response:
     return await _ask_value(ctx, habit, FIELD_WORDS[args[1]])
 
 
-@router.flow(FLOW, what="the habit edit")
+@router.flow(FLOW, what="the habit edit", start="edithabit")
 async def answer(ctx: Context, state: FlowState) -> Response:
     habit = await ctx.habits.get_owned(ctx.user, parse_int(str(state.data.get("habit_id"))) or 0)
     if habit is None or state.step not in FIELD_WORDS:

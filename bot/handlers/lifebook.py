@@ -290,7 +290,7 @@ def start_guide(ctx: Context) -> Response:
     )
 
 
-@router.flow(FLOW, what="the Lifebook edit", skippable=True)
+@router.flow(FLOW, what="the Lifebook edit", start="lifebook", skippable=True)
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:

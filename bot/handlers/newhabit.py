@@ -146,7 +146,7 @@ def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:
     )
 
 
-@router.flow(FLOW, what="the habit setup", skippable=True)
+@router.flow(FLOW, what="the habit setup", start="newhabit", skippable=True)
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:
