@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from bot.albums import AlbumAnswers
 from bot.arguments import run_command
+from bot.choices import CHOICE
 from bot.commands import Where
 from bot.context import Context
 from bot.handlers.pick import pick_buttons
@@ -319,7 +320,7 @@ class HabitLinkBot:
         if ctx.next_flow is not None and ctx.next_flow.name == dropped.name:
             return None
         what = self.router.flow_names.get(dropped.name, "what we were in the middle of")
-        return f"Stopped {what}; nothing of it was saved."
+        return f"Stopped {what}; nothing of it was saved." if what else None
 
     async def _banned(self, uow: UnitOfWork, request: Request, user: User) -> Response:
         """A person banned platform-wide (core.admin.people): one short notice, then silence.
@@ -344,6 +345,8 @@ class HabitLinkBot:
             button_handler = self.router.buttons.get(prefix)
             if button_handler is None:
                 return Response(notice=BUTTON_GONE)
+            if ctx.flow is not None and ctx.flow.name == CHOICE:
+                ctx.end_flow()  # a press moves on from a question with buttons (bot/choices.py)
             return await button_handler(ctx, args)
         flow = ctx.flow.name if ctx.flow is not None else None
         lapsed = ctx.lapsed.name if ctx.lapsed is not None else None

@@ -84,6 +84,7 @@ async def newhabit(ctx: Context) -> Response:
         draft = HabitDraft.build(title=title, schedule=schedule or Schedule.daily())
         habit = await ctx.habits.create(ctx.user, draft, ctx.today)
         serves = serves_question(ctx, habit)
+        ctx.offer_choice(serves)
         return Response.say(
             "Created ",
             bold(habit.title),
@@ -199,6 +200,7 @@ async def _save(ctx: Context, data: dict[str, object]) -> Response:
     habit = await ctx.habits.create(ctx.user, draft, ctx.today)
     ctx.end_flow()
     serves = serves_question(ctx, habit)
+    ctx.offer_choice(serves)
     return Response.say(
         "Your new habit is ready:\n\n",
         habit_card(habit),

@@ -177,8 +177,7 @@ async def test_each_answer_gives_the_next_step_its_own_half_hour(
 # --- a late answer is told, once, that its question expired ----------------------------------
 def expired(start: str) -> str:
     return bot(
-        "That question expired after 30 minutes; nothing was saved. "
-        f"Send /{start} to start again."
+        f"That question expired after 30 minutes; nothing was saved. Send /{start} to start again."
     )
 
 
