@@ -298,7 +298,9 @@ class HabitLinkBot:
         self.albums.said(request, response)
         for ended in uow.ended_flows:  # the person was erased: their flows in every chat end
             await self.flows.clear(ended)
-        if ctx.flow_changed or not cached:
+        # An expired question kept for its late answer (a group's talk came first) stays
+        # uncached: the next message reads it again in the identity's statement.
+        if ctx.flow_changed or not (cached or ctx.lapsed):
             state = ctx.next_flow if ctx.flow_changed else flow
             if state is None:
                 await self.flows.clear(key)
