@@ -14,7 +14,6 @@ from bot.arguments import run_command
 from bot.choices import CHOICE
 from bot.commands import Where
 from bot.context import Context
-from bot.handlers.basics import unknown_command
 from bot.handlers.pick import pick_buttons
 from bot.messages import (
     MAX_CAPTION_CHARS,
@@ -33,6 +32,7 @@ from bot.outgoing import encode_response
 from bot.paging import fit_buttons
 from bot.photo_commands import as_proof, photo_not_kept
 from bot.router import Router
+from bot.unknown import unknown_command
 from core.clock import Clock
 from core.db.models import GroupRole, User
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError

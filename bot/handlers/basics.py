@@ -6,7 +6,6 @@ from bot.commands import Arg, Command, Where
 from bot.context import Context
 from bot.handlers.groups import group_here, join_by_code
 from bot.messages import (
-    Request,
     Response,
     Rich,
     Span,
@@ -175,21 +174,3 @@ async def cancel(ctx: Context) -> Response:
         return Response.say("There's nothing to cancel.")
     ctx.end_flow()
     return Response.say("Cancelled. Nothing was saved.")
-
-
-def unknown_command(router: Router, request: Request) -> Rich:
-    """The reply to a /word no command has: the command it most likely meant, with what was
-    typed after it (/checkin read: /done read), and where the list is."""
-    typed = request.command or ""
-    meant = router.suggest(typed)
-    text = rich(f"I don't know /{shorten(typed)}. ")
-    if meant is not None:
-        args = " ".join(request.args.split())
-        text += rich(
-            "Did you mean\n",
-            command(meant.name, shorten(args) if args else ""),
-            " – ",
-            hint(meant.summary),
-            "\n",
-        )
-    return text + hint("Send /help to see what I can do.")
