@@ -49,6 +49,7 @@ from core.reminders.service import (
     looks_like_time,
     parse_time,
     reads_as_days,
+    spaced_time,
 )
 from core.text import shorten
 from core.toolbox.service import match_tool
@@ -294,9 +295,14 @@ def _counts(param: Param, words: list[str], j: int, *, last: bool) -> list[int]:
 
 
 def _time_words(words: list[str], j: int) -> list[int]:
-    """A time is one word (`7pm`, `19:30`, `noon`, `7`), or `7 pm` / `7:30 p.m.` as two, after
-    an `at` if they like (`at 7am`, `at 7 pm`)."""
+    """A time is one word (`7pm`, `19:30`, `noon`, `7`), or `7 pm` / `7:30 p.m.` as two, or an
+    hour and its minutes with a space for the colon (`12 30`, `7 30pm`, `7 30 pm`), after an
+    `at` if they like (`at 7am`, `at 7 pm`)."""
     start = j + 1 if j < len(words) and words[j].lower() == "at" else j
+    spaced = spaced_time(words[start : start + 3])
+    # '12 30' only where the words after it name days or there are none, as a bare hour.
+    if spaced and reads_as_days(words[start + spaced :]):
+        return [start - j + spaced]
     ahead = words[start : start + 2]
     if len(ahead) == 2 and ahead[1].lower() in MERIDIEMS and looks_like_time("".join(ahead)):
         return [start - j + 2]

@@ -110,7 +110,7 @@ class Arg:
 
     @staticmethod
     def time(
-        description: str = "Your local time: 07:30, 7pm, noon or a whole hour (19)",
+        description: str = "Your local time: 07:30, 12 30, 7pm, noon or a whole hour (19)",
         *,
         required: bool = True,
     ) -> Param:
@@ -195,6 +195,9 @@ class Command:
     # Without any argument the handler answers (a list, the current setting, a question)
     # instead of the usage reply, even when a parameter is required.
     bare: bool = False
+    # Other words people type for it (/checkin for /done): not commands, but an unknown
+    # command that is one of them is answered with "Did you mean /done?"
+    tried: tuple[str, ...] = ()
 
     @property
     def usage(self) -> str:

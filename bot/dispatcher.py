@@ -13,6 +13,7 @@ from bot.albums import AlbumAnswers
 from bot.arguments import run_command
 from bot.commands import Where
 from bot.context import Context
+from bot.handlers.basics import unknown_command
 from bot.handlers.pick import pick_buttons
 from bot.messages import (
     MAX_CAPTION_CHARS,
@@ -223,6 +224,17 @@ class HabitLinkBot:
             log.info(what, extra={"platform": platform, "chat": chat_id})
         return changed
 
+    async def mark_blocked(self, platform: str, person_id: str, *, blocked: bool) -> bool:
+        """The person blocked the bot in their private chat (`blocked`): no reminders or
+        summaries go to them until they unblock it (not `blocked`) or write again."""
+        async with self.uow() as uow:
+            changed = await uow.users.mark_blocked(platform, person_id, blocked=blocked)
+            await uow.commit()
+        if changed:
+            what = "blocked by a person" if blocked else "unblocked by a person"
+            log.info(what, extra={"platform": platform})
+        return changed
+
     async def member_left(self, platform: str, chat_id: str, person_id: str) -> bool:
         """Someone left a group's chat, or was removed from it: they leave its group, as with
         /leave, without a word. The owner stays (/transfer hands the group over first, and
@@ -347,9 +359,7 @@ class HabitLinkBot:
             if command is None:
                 if not req.chat.is_private and not req.addressed:
                     return Response()  # in a group it may well be meant for another bot
-                return Response.say(
-                    f"I don't know /{req.command}. ", hint("Send /help to see what I can do.")
-                )
+                return Response.say(unknown_command(self.router, req))
             if ctx.flow is not None:  # another command: the question waiting is dropped, as
                 ctx.drop_flow()  # with /cancel (the command sees the flow; it may start one)
             if command.where is Where.PRIVATE and not req.chat.is_private:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -44,6 +45,7 @@ class Router:
         family: str | None = None,
         leaf: str = "",
         bare: bool = False,
+        tried: tuple[str, ...] = (),
     ) -> Callable[[CommandHandler], CommandHandler]:
         """Declare a command (see bot/commands.py): everything a platform shows comes from here."""
 
@@ -62,6 +64,7 @@ class Router:
                 family=family,
                 leaf=leaf,
                 bare=bare,
+                tried=tried,
             )
             return handler
 
@@ -106,11 +109,33 @@ class Router:
             self.flow_names.update(other.flow_names)
             self.skippable |= other.skippable
             self.photo_handlers.extend(other.photo_handlers)
+        tried = [word for command in self.commands.values() for word in command.tried]
+        clash = set(tried) & self.commands.keys() or {w for w in tried if tried.count(w) > 1}
+        if clash:
+            raise ValueError(f"words tried for two commands, or command names: {sorted(clash)}")
         return self
 
     def skips_step(self, request: Request, flow: str | None) -> bool:
         """A bare /skip sent while a flow that takes it is under way: the flow's answer."""
         return flow in self.skippable and _bare_skip(request)
+
+    def suggest(self, word: str) -> Command | None:
+        """The command an unknown /word most likely meant: one that declares the word among
+        those people try (/checkin: /done), the shortest one it begins (/habit: /habits), the
+        longest it begins with (/reminder: /remind), or one a typo away (/hbits: /habits)."""
+        word = word.lower()
+        for command in self.commands.values():
+            if word in command.tried:
+                return command
+        names = sorted(self.commands, key=len)
+        started = [n for n in names if n.startswith(word) and len(word) >= 3]
+        if started:
+            return self.commands[started[0]]
+        within = [n for n in names if word.startswith(n) and len(n) >= 4]
+        if within:
+            return self.commands[within[-1]]
+        close = difflib.get_close_matches(word, names, n=1, cutoff=0.75)
+        return self.commands[close[0]] if close else None
 
     def menu(self, where: Where) -> list[Command]:
         """The commands to publish in a platform's menu for private or group chats."""

@@ -1,9 +1,36 @@
-"""Errors the domain raises on purpose. Their messages are written for the person in the chat."""
+"""Errors the domain raises on purpose. Their messages are written for the person in the chat;
+those that name a chat command also carry what happened, as a `code` and its `facts`, so that
+another surface (the web API, web_admin/error_words.py) can say it in its own terms."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Code(StrEnum):
+    """What happened, for a surface that words it itself; the facts each one carries."""
+
+    HABIT_LIMIT = "habit_limit"  # limit; title when it was a restore
+    SKIP_BEFORE_START = "skip_before_start"  # title, start, day
+    SKIP_REST_DAY = "skip_rest_day"  # title, day, schedule (in words)
+    ALREADY_ACTIVE = "already_active"  # title
+    RESTORE_TITLE_TAKEN = "restore_title_taken"  # title, same
+    GROUP_BANNED = "group_banned"  # group
+    GROUP_WRONG_CODE = "group_wrong_code"  # group
+    GROUP_PRIVATE = "group_private"  # group, group_id
+    GROUP_LIMIT = "group_limit"  # limit
+    OWNER_LEAVING = "owner_leaving"  # group
+    MEMBERS_ONLY = "members_only"  # group, group_id
+    LEARNING_TWICE = "learning_twice"  # group, group_id
+    TOOL_GONE = "tool_gone"
+    TOOL_UNNAMED = "tool_unnamed"
+    TOOL_UNKNOWN = "tool_unknown"  # typed
+    TOOL_TITLE_TAKEN = "tool_title_taken"  # title
+    HABIT_TOOLS_FULL = "habit_tools_full"  # habit, limit
+    NOT_IN_LIFEBOOK = "not_in_lifebook"
 
 
 @dataclass(frozen=True)
@@ -17,9 +44,13 @@ class Choice:
 class HabitLinkError(Exception):
     """Base for expected failures: the message is shown to the user as is."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self, message: str, *, code: Code | None = None, facts: Mapping[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code  # what happened, for surfaces that word it themselves
+        self.facts: Mapping[str, Any] = dict(facts or {})
 
 
 class InvalidInput(HabitLinkError):
@@ -29,8 +60,15 @@ class InvalidInput(HabitLinkError):
 class InvalidField(InvalidInput):
     """A value of a named field (of a form or an API body) breaks a rule."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        *,
+        code: Code | None = None,
+        facts: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, code=code, facts=facts)
         self.field = field
 
 
@@ -48,8 +86,10 @@ class NotFound(HabitLinkError):
         *,
         choices: Sequence[Choice] = (),
         typed: str = "",
+        code: Code | None = None,
+        facts: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, code=code, facts=facts)
         self.suggestions = suggestions or []
         self.choices = tuple(choices)  # the suggestions as things to pick (buttons)
         self.typed = typed  # the words that matched nothing

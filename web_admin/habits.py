@@ -20,6 +20,7 @@ from core.habits.schedule import Schedule, ScheduleError
 from core.habits.service import TEXT_MAX, TITLE_MAX, EditableField, HabitDraft, Recent
 from core.habits.tracker import week_marks
 from web_admin.context import CurrentUser, Unit, UnitDep
+from web_admin.error_words import said
 from web_admin.problems import ApiError
 from web_admin.schemas import (
     DEFAULT_LIMIT,
@@ -288,7 +289,7 @@ async def update_habit(
         except InvalidField:
             raise
         except InvalidInput as exc:
-            raise InvalidField(name, exc.message) from None
+            raise InvalidField(name, said(exc)) from None
     return await one(unit, user, habit)
 
 
@@ -365,4 +366,4 @@ def _day(day: Day, today: Day) -> Day:
     try:
         return check_day(day, today)
     except InvalidInput as exc:
-        raise InvalidField("date", exc.message) from None
+        raise InvalidField("date", said(exc)) from None

@@ -35,6 +35,7 @@ from core.lifebook.model import (
 )
 from core.lifebook.service import serves_goal, serves_value, serving_label
 from web_admin.context import CurrentUser, Unit, UnitDep
+from web_admin.error_words import said
 from web_admin.habits import owned
 from web_admin.schemas import CleanText, Id, RequestBody, sane_date
 
@@ -169,7 +170,7 @@ def _changed(book: Lifebook, body: LifebookPatch, name: str, today: date) -> Lif
     except InvalidField:
         raise
     except InvalidInput as exc:
-        raise InvalidField(name, exc.message) from None
+        raise InvalidField(name, said(exc)) from None
 
 
 @router.get("/lifebook", response_model=LifebookOut, summary="Your Lifebook (only you see it)")
@@ -201,7 +202,7 @@ async def add_goal(body: GoalIn, user: CurrentUser, unit: UnitDep) -> LifebookOu
     except InvalidInput as exc:
         field = "due" if "has passed" in exc.message else "text"
         field = "goals" if "goals already" in exc.message else field
-        raise InvalidField(field, exc.message) from None
+        raise InvalidField(field, said(exc)) from None
     return await current(unit, user, unit.lifebook.save(user, book))
 
 
@@ -236,7 +237,7 @@ async def set_serves(habit_id: Id, body: ServesBody, user: CurrentUser, unit: Un
     try:
         label = unit.lifebook.link(user, habit, key)
     except NotFound as exc:
-        raise InvalidField("serves", exc.message.replace(" See /lifebook.", "")) from None
+        raise InvalidField("serves", said(exc)) from None
     return ServesOut(habit_id=habit.id, serves=habit.serves, label=label)
 
 

@@ -34,6 +34,7 @@ from core.errors import (
     StorageError,
 )
 from core.media.storage import MediaStoreError
+from web_admin.error_words import field_of, said
 from web_admin.field_messages import field_message
 
 log = logging.getLogger("habitlink.web")
@@ -245,16 +246,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         if isinstance(exc, MediaStoreError):
             log.warning("media store error", extra={"operation": exc.operation})
             return problem(request, 503, exc.message)
+        detail = said(exc)  # in the API's terms, not the chat's
         if isinstance(exc, NotFound):
-            return problem(request, 404, exc.message)
+            return problem(request, 404, detail)
         if isinstance(exc, Forbidden):
-            return problem(request, 403, exc.message)
-        if isinstance(exc, InvalidField):
-            errors = [FieldError(field=exc.field, message=exc.message)]
-            return problem(request, 422, exc.message, errors=errors)
+            return problem(request, 403, detail)
+        field = exc.field if isinstance(exc, InvalidField) else field_of(exc)
+        if field is not None:
+            errors = [FieldError(field=field, message=detail)]
+            return problem(request, 422, detail, errors=errors)
         if isinstance(exc, Ambiguous):
-            return problem(request, 422, f"{exc.message} Which one: {', '.join(exc.candidates)}?")
-        return problem(request, 422, exc.message)
+            return problem(request, 422, f"{detail} Which one: {', '.join(exc.candidates)}?")
+        return problem(request, 422, detail)
 
     async def storage_error(request: Request, exc: Exception) -> JSONResponse:
         if isinstance(exc, StorageConflict):

@@ -1,6 +1,7 @@
 """Who is in a group chat, as Telegram tells it: the bot itself removed from a group (its
 weekly summaries stop, rather than fail there every week) or added back (they resume); a
-person who left the chat leaves its group too, as with /leave, without a word.
+person who left the chat leaves its group too, as with /leave, without a word. And a person
+who blocks the bot in their private chat: nothing goes to them until they unblock it or write.
 
 Two signals say so (https://core.telegram.org/bots/api): the `my_chat_member` update (the bot's
 own status, asked for in intake.ALLOWED_UPDATES) and the service messages `left_chat_member` /
@@ -38,11 +39,19 @@ async def service_message(bot: HabitLinkBot, message: Message, me: int) -> bool:
 async def my_status(bot: HabitLinkBot, update: Update) -> None:
     """my_chat_member: the bot's status in a chat changed. Out of a group (removed, kicked,
     left) its summaries stop; in it again (a member, an admin, restricted but there) they
-    resume. Private chats (a person blocking the bot) are left to the outbox's 403."""
+    resume. In a private chat "kicked" is the person blocking the bot (their reminders stop),
+    "member" unblocking it (they resume)."""
     change = update.my_chat_member
-    if change is None or change.chat.type not in GROUPS:
+    if change is None:
         return
     member, chat_id = change.new_chat_member, str(change.chat.id)
+    if change.chat.type == Chat.PRIVATE:
+        if member.status in (ChatMember.BANNED, ChatMember.MEMBER):
+            blocked = member.status == ChatMember.BANNED
+            await bot.mark_blocked(PLATFORM, str(change.from_user.id), blocked=blocked)
+        return
+    if change.chat.type not in GROUPS:
+        return
     out = member.status in (ChatMember.LEFT, ChatMember.BANNED) or (
         isinstance(member, ChatMemberRestricted) and not member.is_member
     )

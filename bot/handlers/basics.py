@@ -6,6 +6,7 @@ from bot.commands import Arg, Command, Where
 from bot.context import Context
 from bot.handlers.groups import chat_ref, join_by_code
 from bot.messages import (
+    Request,
     Response,
     Rich,
     Span,
@@ -103,6 +104,7 @@ async def _start_in_group(ctx: Context, name: str) -> Response:
     "All commands, or /help COMMAND",
     Arg.text("command", "A command"),
     section="Basics",
+    tried=("commands", "menu", "about"),
 )
 async def help_(ctx: Context) -> Response:
     wanted = ctx.args.text("command").lstrip("/").lower()
@@ -110,6 +112,11 @@ async def help_(ctx: Context) -> Response:
     if wanted:
         cmd = commands.get(wanted)
         if cmd is None:
+            meant = ctx.router.suggest(wanted)
+            if meant is not None:
+                return Response.say(
+                    f"There is no /{shorten(wanted)}; here is /{meant.name}.\n\n", describe(meant)
+                )
             return Response.say(
                 f"There is no /{shorten(wanted)}. ", hint("Send /help for the list.")
             )
@@ -161,9 +168,28 @@ def _between(blocks: list[Rich], separator: str) -> list[Rich | str]:
     "cancel",
     "Stop what we're in the middle of",
     section="Basics",
+    tried=("stop", "quit", "exit", "abort"),
 )
 async def cancel(ctx: Context) -> Response:
     if ctx.flow is None:
         return Response.say("There's nothing to cancel.")
     ctx.end_flow()
     return Response.say("Cancelled. Nothing was saved.")
+
+
+def unknown_command(router: Router, request: Request) -> Rich:
+    """The reply to a /word no command has: the command it most likely meant, with what was
+    typed after it (/checkin read: /done read), and where the list is."""
+    typed = request.command or ""
+    meant = router.suggest(typed)
+    text = rich(f"I don't know /{shorten(typed)}. ")
+    if meant is not None:
+        args = " ".join(request.args.split())
+        text += rich(
+            "Did you mean\n",
+            command(meant.name, shorten(args) if args else ""),
+            " – ",
+            hint(meant.summary),
+            "\n",
+        )
+    return text + hint("Send /help to see what I can do.")

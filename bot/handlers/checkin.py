@@ -81,6 +81,7 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
     Arg.day(),
     family="habit",
     bare=True,
+    tried=("checkin", "check", "did", "complete", "tick", "log"),
 )
 async def done(ctx: Context) -> Response:
     return await _checkin(ctx, CheckinStatus.DONE)

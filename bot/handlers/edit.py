@@ -148,6 +148,7 @@ async def _owned(ctx: Context, args: list[str]) -> Habit | None:
     Arg.habit(),
     family="habit",
     leaf="delete",
+    tried=("delete", "remove", "removehabit", "archive"),
 )
 async def deletehabit(ctx: Context) -> Response:
     ref = ctx.args.habit()

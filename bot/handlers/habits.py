@@ -109,6 +109,7 @@ def _button(habit: Habit, day: date, done: bool) -> Button:
     "Today's habits, with a button to check each one in",
     family="habit",
     leaf="list",
+    tried=("list", "today", "mine"),
 )
 async def habits(ctx: Context) -> Response:
     return Response([await today_list(ctx)])

@@ -275,6 +275,7 @@ def parse_mode(word: str) -> FeedMode | None:
     ),
     where=Where.PRIVATE,
     section=SECTION,
+    tried=("global",),
 )
 async def feed(ctx: Context) -> Response:
     mode = FeedMode.TOP if ctx.args.choice("order") == "top" else FeedMode.NEWEST

@@ -91,6 +91,7 @@ ORDER = list(Section)
     help=HELP,
     where=Where.PRIVATE,
     section=SECTION,
+    tried=("vision", "values", "goals", "identity"),
 )
 async def lifebook(ctx: Context) -> Response:
     word, rest = ctx.args.choice("part"), ctx.args.text("text")

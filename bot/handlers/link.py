@@ -14,6 +14,7 @@ from bot.context import Context
 from bot.messages import Button, Reply, Response, Rich, bold, code, command, hint, rich
 from bot.router import Router
 from core.db.models import Identity, User
+from core.lifebook.model import MAX_GOALS
 from core.numbers import parse_int
 from core.users.links import (
     CODE_LENGTH,
@@ -297,4 +298,10 @@ def dropped_parts(report: MergeReport) -> list[str]:
     if report.self_trusts_dropped:
         n = report.self_trusts_dropped
         parts.append(f"{plural(n, 'trust')} between your two accounts (you can't trust yourself)")
+    if report.goals_left_out:
+        names = ", ".join(f"'{text}'" for text in report.goals_left_out)
+        parts.append(
+            f"{plural(len(report.goals_left_out), 'Lifebook goal')} over the limit of "
+            f"{MAX_GOALS}: {names} (the habits serving them serve no goal now)"
+        )
     return parts

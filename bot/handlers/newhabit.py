@@ -72,6 +72,7 @@ SCHEDULE_CHOICES = (("Every day", "daily"), ("Weekdays", "weekdays"), ("3× a we
     Arg.schedule(),
     family="habit",
     leaf="new",
+    tried=("new", "add", "addhabit", "create", "createhabit", "habitnew"),
 )
 async def newhabit(ctx: Context) -> Response:
     title = ctx.args.text("title")

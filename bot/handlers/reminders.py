@@ -293,6 +293,13 @@ def _day(args: list[str], ctx: Context) -> date | None:
     return day if day is not None and in_checkin_window(day, ctx.today) else None
 
 
+def _for_day(day: date, today: date) -> str:
+    """The day a button acted on, as its reply says it: 'today', or by name when it is another
+    (a reminder pressed after midnight is still its own day's, whatever its button said)."""
+    when = relative_day(day, today)
+    return when if day == today else f"for {day:%A} ({when})"
+
+
 async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Response:
     found = await _reminder_habit(ctx, args)
     day = _day(args, ctx)
@@ -302,7 +309,7 @@ async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Respon
     await ctx.habits.check_in(habit, day, status)
     recent = (await ctx.habits.recent([habit], ctx.today))[habit.id]
     stats = recent.stats
-    when = relative_day(day, ctx.today)
+    when = _for_day(day, ctx.today)
     if recent.history.status(day) is not status:  # a skip never replaces a done
         text = rich(bold(habit.title), f" was already done {when}.")
         return Response([Reply(text=text, edit=True, personal=True)], notice="Already done")

@@ -19,6 +19,7 @@ router = Router()
     Arg.text("zone", "An IANA name (Europe/Berlin), a city (Tokyo) or an offset (UTC+2)"),
     where=Where.PRIVATE,
     section="Settings",
+    tried=("tz", "zone", "time"),
 )
 async def timezone(ctx: Context) -> Response:
     wanted = ctx.args.text("zone")

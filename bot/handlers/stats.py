@@ -29,6 +29,7 @@ router = Router()
     "Streaks, 66-day progress, habit strength and a year heatmap",
     Arg.habit(),
     family="habit",
+    tried=("statistics", "progress", "streak", "streaks", "strength"),
 )
 async def stats(ctx: Context) -> Response:
     ref = ctx.args.habit()

@@ -204,6 +204,7 @@ async def board(ctx: Context) -> Response:
     "summary",
     "Your week (in private) or the group's week (in a group)",
     section=SECTION,
+    tried=("report", "weekly"),
 )
 async def summary(ctx: Context) -> Response:
     if not ctx.request.chat.is_private:

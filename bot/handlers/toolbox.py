@@ -41,6 +41,7 @@ MAX_READINGS = 5  # buttons when /usetool's words name a tool and a habit in sev
     Arg.text("keyword", "Only tools mentioning this word"),
     where=Where.PRIVATE,
     section=SECTION,
+    tried=("toolbox", "techniques", "technique"),
 )
 async def tools(ctx: Context) -> Response:
     return await browse(ctx, ctx.args.text("keyword")[:40], 0)

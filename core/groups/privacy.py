@@ -17,13 +17,16 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import Group, GroupMember
+from core.errors import Code, Forbidden
 
 
-def members_only(group_name: str) -> str:
+def members_only(group_name: str, group_id: int) -> Forbidden:
     """The refusal a non-member gets when asking for a private group's content."""
-    return (
+    return Forbidden(
         f"{group_name} is private: only its members can see that. To take part, ask a member "
-        "for an invite and send /join CODE."
+        "for an invite and send /join CODE.",
+        code=Code.GROUP_PRIVATE,
+        facts={"group": group_name, "group_id": group_id},
     )
 
 

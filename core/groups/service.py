@@ -21,7 +21,7 @@ from core.db.models import (
     Proof,
     User,
 )
-from core.errors import Forbidden, InvalidInput, NotFound
+from core.errors import Code, Forbidden, InvalidInput, NotFound
 from core.groups.privacy import can_read, members_only
 from core.media.discard import proof_keys
 from core.users.locks import lock_user
@@ -231,18 +231,24 @@ class GroupService:
         if await self.is_banned(group, user):
             raise Forbidden(
                 f"You can't join {group.name}: its owner or an admin removed you for good. "
-                "Only they can let you back in (/unban)."
+                "Only they can let you back in (/unban).",
+                code=Code.GROUP_BANNED,
+                facts={"group": group.name},
             )
         code = (code or "").strip()
         if not group.is_public and code and code != group.invite_code:
             raise Forbidden(
                 f"That code doesn't open {group.name} (its code changes when someone is kicked "
-                "or banned). Ask a member for the current one (/invite), then send /join CODE."
+                "or banned). Ask a member for the current one (/invite), then send /join CODE.",
+                code=Code.GROUP_WRONG_CODE,
+                facts={"group": group.name},
             )
         if not group.is_public and code != group.invite_code:
             raise Forbidden(
                 f"{group.name} is private. Ask a member for an invite (/invite), then send "
-                "/join CODE."
+                "/join CODE.",
+                code=Code.GROUP_PRIVATE,
+                facts={"group": group.name, "group_id": group.id},
             )
         await self._room_for_one_more(user)
         self.session.add(
@@ -264,7 +270,9 @@ class GroupService:
         )
         if (count or 0) >= MAX_GROUPS:
             raise InvalidInput(
-                f"You are already in {MAX_GROUPS} groups. Leave one (/leave in its chat) first."
+                f"You are already in {MAX_GROUPS} groups. Leave one (/leave in its chat) first.",
+                code=Code.GROUP_LIMIT,
+                facts={"limit": MAX_GROUPS},
             )
 
     async def leave(self, group: Group, user: User) -> bool:
@@ -275,7 +283,9 @@ class GroupService:
         members = await self.members(group)
         if role is GroupRole.OWNER and len(members) > 1:
             raise Forbidden(
-                "You own this group. Hand it over first with /transfer @name, then /leave."
+                "You own this group. Hand it over first with /transfer @name, then /leave.",
+                code=Code.OWNER_LEAVING,
+                facts={"group": group.name},
             )
         if len(members) == 1:
             self.discarded |= await proof_keys(self.session, Proof.group_id == group.id)
@@ -288,13 +298,17 @@ class GroupService:
     async def require_reader(self, group: Group, user: User) -> None:
         """Every read of a group's content asks this first (see core.groups.privacy)."""
         if not await can_read(self.session, group, user.id):
-            raise Forbidden(members_only(group.name))
+            raise members_only(group.name, group.id)
 
     # --- managing ------------------------------------------------------------------------
     async def require(self, group: Group, user: User, *allowed: GroupRole) -> GroupRole:
         role = await self.role(group, user)
         if role is None:
-            raise Forbidden(f"Only members of {group.name} can do that. Send /join first.")
+            raise Forbidden(
+                f"Only members of {group.name} can do that. Send /join first.",
+                code=Code.MEMBERS_ONLY,
+                facts={"group": group.name, "group_id": group.id},
+            )
         if role not in allowed:
             who = "the owner" if allowed == (GroupRole.OWNER,) else "the owner or an admin"
             raise Forbidden(f"Only {who} of {group.name} can do that.")

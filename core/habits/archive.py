@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_date
 from core.db.models import Habit, Reminder, User
-from core.errors import InvalidField, InvalidInput, NotFound
+from core.errors import Code, InvalidField, InvalidInput, NotFound
 from core.habits.aggregate import after_write
 from core.habits.history import OPEN_END, merge_away
 from core.reminders.timing import next_occurrence
@@ -79,11 +79,17 @@ class ArchiveMixin:
         if habit.id not in {id_ for id_, *_ in rows}:  # deleted meanwhile
             raise NotFound(f"{habit.title} is gone: it was deleted.")
         if habit.id in active:  # brought back meanwhile (a second press of its button)
-            raise InvalidInput(f"{habit.title} is back on your list already: see /habits.")
+            raise InvalidInput(
+                f"{habit.title} is back on your list already: see /habits.",
+                code=Code.ALREADY_ACTIVE,
+                facts={"title": habit.title},
+            )
         if len(active) >= MAX_ACTIVE_HABITS:
             raise InvalidInput(
                 f"You already have {MAX_ACTIVE_HABITS} habits, so {habit.title} can't come back "
-                "yet. Archive or delete one with /deletehabit first."
+                "yet. Archive or delete one with /deletehabit first.",
+                code=Code.HABIT_LIMIT,
+                facts={"limit": MAX_ACTIVE_HABITS, "title": habit.title},
             )
         same = same_title(habit.title, active.values())
         if same is not None:
@@ -92,6 +98,8 @@ class ArchiveMixin:
                 f"You already have a habit called “{same}”, so {habit.title} can't come back "
                 "beside it. Rename that one with /edithabit, or remove it with /deletehabit, "
                 "then restore this one.",
+                code=Code.RESTORE_TITLE_TAKEN,
+                facts={"title": habit.title, "same": same},
             )
         now, tz = self.clock.now(), user_zone(user)
         self._close_away(habit, user)

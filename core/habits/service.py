@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db.models import Habit, HabitLog, Identity, User
-from core.errors import Ambiguous, Choice, InvalidField, InvalidInput, NotFound
+from core.errors import Ambiguous, Choice, Code, InvalidField, InvalidInput, NotFound
 from core.habits.aggregate import (
     after_write,
     checkpoint_day,
@@ -309,7 +309,10 @@ class HabitService(ArchiveMixin):
         last = max((position for *_, position in rows), default=0)
         if len(active) >= MAX_ACTIVE_HABITS:
             raise InvalidInput(
-                f"You already have {MAX_ACTIVE_HABITS} habits. Archive one with /deletehabit first."
+                f"You already have {MAX_ACTIVE_HABITS} habits. "
+                "Archive one with /deletehabit first.",
+                code=Code.HABIT_LIMIT,
+                facts={"limit": MAX_ACTIVE_HABITS},
             )
         refuse_duplicate(draft.title, active)
         habit = Habit(
@@ -377,13 +380,17 @@ class HabitService(ArchiveMixin):
             # the start would count as missed.
             raise InvalidInput(
                 f"{habit.title} starts on {_day(habit.start_date)}, so there is nothing to skip "
-                f"on {_day(day)}. A /done for that day would start it there."
+                f"on {_day(day)}. A /done for that day would start it there.",
+                code=Code.SKIP_BEFORE_START,
+                facts={"title": habit.title, "start": habit.start_date, "day": day},
             )
         if status is CheckinStatus.SKIPPED and not habit.schedule.is_scheduled(day):
             # A rest day owes nothing; a skip there would only shrink the week's count of due days.
             raise InvalidInput(
                 f"{habit.title} is not due on {day.strftime('%A')}s (it is "
-                f"{habit.schedule.phrase()}), so there is nothing to skip on {_day(day)}."
+                f"{habit.schedule.phrase()}), so there is nothing to skip on {_day(day)}.",
+                code=Code.SKIP_REST_DAY,
+                facts={"title": habit.title, "day": day, "schedule": habit.schedule.phrase()},
             )
         if day < habit.start_date:
             habit.start_date = day  # checking in before creation extends the habit's history

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db.models import Habit, User
-from core.errors import InvalidInput, NotFound
+from core.errors import Code, InvalidInput, NotFound
 from core.lifebook.identity import identity_statement
 from core.lifebook.model import (
     Lifebook,
@@ -121,7 +121,9 @@ class LifebookService:
             return None
         label = serving_label(self.read(user), serves)
         if label is None:
-            raise NotFound("That is not in your Lifebook (any more). See /lifebook.")
+            raise NotFound(
+                "That is not in your Lifebook (any more). See /lifebook.", code=Code.NOT_IN_LIFEBOOK
+            )
         habit.serves = serves
         return label
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -25,7 +26,11 @@ class StillDue(NamedTuple):
     today: date  # the person's day now
 
 
-_TIME = re.compile(r"(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?", re.IGNORECASE)
+_TIME = re.compile(r"(?:at\s+)?(\d{1,2})(?:(?:[:.]| +)(\d{2}))?\s*(am|pm)?", re.IGNORECASE)
+_HOUR, _MINUTES = (
+    re.compile(r"\d{1,2}"),
+    re.compile(r"\d{2}(?:am|pm|a\.m\.|p\.m\.)?", re.IGNORECASE),
+)
 _NAMED = {"noon": time(12), "midday": time(12), "midnight": time(0)}
 MERIDIEMS = frozenset({"am", "pm", "a.m.", "p.m."})
 _PLURAL_DAY = re.compile(r"(mon|tues|wednes|thurs|fri|satur|sun)days", re.IGNORECASE)
@@ -38,9 +43,9 @@ def _plain(text: str) -> str:
 
 
 def parse_time(text: str) -> time | None:
-    """'07:30', '7:30', '19:05', '19.05', '7pm', '7:30 am', '7 p.m.', 'noon', 'midnight',
-    'at 7pm', and a whole hour on the 24-hour clock ('7', '19', 'at 7') -> a time; None when it
-    isn't one."""
+    """'07:30', '7:30', '19:05', '19.05', '12 30', '7 30pm', '7pm', '7:30 am', '7 p.m.', 'noon',
+    'midnight', 'at 7pm', and a whole hour on the 24-hour clock ('7', '19', 'at 7') -> a time;
+    None when it isn't one."""
     plain = _plain(text)
     named = _NAMED.get(plain.removeprefix("at ").strip())
     if named is not None:
@@ -57,6 +62,15 @@ def parse_time(text: str) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+def spaced_time(words: Sequence[str]) -> int:
+    """How many of these words make a time written with a space for the colon: an hour and two
+    digits of minutes ('12 30', '7 05'), with am or pm if they like ('7 30pm', '7 30 p.m.');
+    0 when they don't begin with one. Whether it is a time of day is left to parse_time."""
+    if len(words) < 2 or not (_HOUR.fullmatch(words[0]) and _MINUTES.fullmatch(words[1])):
+        return 0
+    return 3 if len(words) > 2 and words[2].lower() in MERIDIEMS else 2
 
 
 def is_bare_hour(word: str) -> bool:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.dialects import dialect_insert
 from core.db.models import Group, GroupMember, Message, MessageKind, MessageLike, User
-from core.errors import Forbidden, InvalidInput, NotFound
+from core.errors import Code, Forbidden, InvalidInput, NotFound
 from core.groups.privacy import members_only, readable_by
 from core.users.locks import lock_user
 from core.visibility import learning_shown
@@ -154,7 +154,11 @@ class LearningService:
             raise NotFound("That group no longer exists.")
         group_name, member_role, name = found
         if member_role is None:
-            raise Forbidden(f"Only members of {group_name} can share learnings. Send /join first.")
+            raise Forbidden(
+                f"Only members of {group_name} can share learnings. Send /join first.",
+                code=Code.MEMBERS_ONLY,
+                facts={"group": group_name, "group_id": group_id},
+            )
         await lock_user(self.session, author_id)  # counted under the person's row lock
         now = self.clock.now()
         shared = await self.session.scalar(
@@ -182,7 +186,11 @@ class LearningService:
             .limit(1)
         )
         if again is not None:  # a double send; under the author's lock, so never two at once
-            raise InvalidInput(f"You already shared that in {group_name} (/learnings).")
+            raise InvalidInput(
+                f"You already shared that in {group_name} (/learnings).",
+                code=Code.LEARNING_TWICE,
+                facts={"group": group_name, "group_id": group_id},
+            )
         message = Message(
             group_id=group_id,
             user_id=author_id,
@@ -211,7 +219,7 @@ class LearningService:
             raise NotFound("That group no longer exists.")
         name, readable = found
         if not readable:
-            raise Forbidden(members_only(name))
+            raise members_only(name, group_id)
         stmt = (
             _learnings(viewer_id)
             .where(Message.group_id == group_id)

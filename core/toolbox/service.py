@@ -26,7 +26,7 @@ from core.db.models import (
     ToolStatus,
     User,
 )
-from core.errors import Ambiguous, InvalidInput, LimitReached, NotFound
+from core.errors import Ambiguous, Code, InvalidInput, LimitReached, NotFound
 from core.habits.matching import rank_completions
 from core.toolbox.spec import ToolSpec, load_seed
 from core.users.locks import lock_user
@@ -235,14 +235,16 @@ class ToolboxService:
         await self.sync_seed()
         tool = await self.session.get(Tool, tool_id)
         if tool is None or tool.status == ToolStatus.HIDDEN.value:
-            raise NotFound("That tool is not in the Toolbox any more. See /tools.")
+            raise NotFound(
+                "That tool is not in the Toolbox any more. See /tools.", code=Code.TOOL_GONE
+            )
         return tool
 
     async def find(self, ref: str) -> Tool:
         """By slug, exact title, a unique beginning or a unique part of the title."""
         text = " ".join(ref.split()).lower()
         if not text:
-            raise InvalidInput("Which tool? Send /tools to browse them.")
+            raise InvalidInput("Which tool? Send /tools to browse them.", code=Code.TOOL_UNNAMED)
         tools = await self.all()
         for match in _tiers(tools, text):
             if len(match) == 1:
@@ -258,6 +260,8 @@ class ToolboxService:
             f"There is no tool called “{ref.strip()[:60]}”. Send /tools to browse, or "
             "/findtool to describe your problem.",
             [by_lower[c] for c in close],
+            code=Code.TOOL_UNKNOWN,
+            facts={"typed": ref.strip()[:60]},
         )
 
     async def title_taken(self, title: str) -> bool:
@@ -287,7 +291,11 @@ class ToolboxService:
         """A community tool; at most `per_day` a day per person, even when sent at once."""
         await self.sync_seed()
         if await self.title_taken(spec.title):
-            raise InvalidInput(f"There is already a tool called “{spec.title}”. See /tool.")
+            raise InvalidInput(
+                f"There is already a tool called “{spec.title}”. See /tool.",
+                code=Code.TOOL_TITLE_TAKEN,
+                facts={"title": spec.title},
+            )
         if not await counters.take(self.session, author.id, ADD_COUNTER, today, per_day):
             raise LimitReached(
                 f"You can add {per_day} tools a day, and today's are used. Thank you for "
@@ -341,7 +349,9 @@ class ToolboxService:
         if (count or 0) >= MAX_TOOLS_PER_HABIT:
             raise InvalidInput(
                 f"“{habit.title}” uses {MAX_TOOLS_PER_HABIT} tools already; "
-                "detach one first (/usetool TOOL HABIT off)."
+                "detach one first (/usetool TOOL HABIT off).",
+                code=Code.HABIT_TOOLS_FULL,
+                facts={"habit": habit.title, "limit": MAX_TOOLS_PER_HABIT},
             )
         self.session.add(HabitTool(habit_id=habit.id, tool_id=tool.id, created_at=self.clock.now()))
         await self.session.flush()

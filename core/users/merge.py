@@ -69,7 +69,7 @@ from core.errors import NotFound
 from core.habits.archive import title_key
 from core.reminders.service import ReminderService
 from core.users.merge_groups import merge_bans, merge_groups
-from core.users.merge_lifebook import merged_lifebook, renumber_goals
+from core.users.merge_lifebook import BookMerge, merge_books, relink_goals
 from core.users.merge_report import MergeReport, RenamedHabit
 
 TITLE_MAX = 100
@@ -169,7 +169,8 @@ class MergeService:
         report.identities = await self._count(
             update(Identity).where(Identity.user_id == a).values(user_id=s).returning(Identity.id)
         )
-        await renumber_goals(self.session, profiles[s], profiles[a])
+        book = merge_books(profiles[s]["lifebook"], profiles[a]["lifebook"])
+        await relink_goals(self.session, a, book)  # before the habits move
         await self._move_habits(s, a, label, report)
         await merge_groups(self.session, s, a, report)
         await merge_bans(self.session, s, a)
@@ -194,7 +195,7 @@ class MergeService:
             update(Tool).where(Tool.author_id == a).values(author_id=s).returning(Tool.id)
         )
         zones = await self._merge_settings(s, a, report)
-        await self._merge_profile(profiles[s], profiles[a], report)
+        await self._merge_profile(profiles[s], profiles[a], book, report)
         # One weekly summary a week: the absorbed account's queued one would be a second.
         await self.session.execute(
             delete(Notification)
@@ -401,7 +402,7 @@ class MergeService:
         return zones
 
     async def _merge_profile(
-        self, mine: dict[str, Any], theirs: dict[str, Any], report: MergeReport
+        self, mine: dict[str, Any], theirs: dict[str, Any], book: BookMerge, report: MergeReport
     ) -> None:
         values: dict[str, Any] = {}
         if mine["email"] is None and theirs["email"] is not None:
@@ -419,10 +420,10 @@ class MergeService:
         if mine["photo_url"] is None and theirs["photo_url"] is not None:
             values["photo_url"] = theirs["photo_url"]
             report.profile_taken.append("photo")
-        book = merged_lifebook(mine["lifebook"], theirs["lifebook"])
-        if book is not None:
-            values["lifebook"] = book
+        if book.book is not None:
+            values["lifebook"] = book.book
             report.profile_taken.append("lifebook")
+        report.goals_left_out = book.left_out
         if theirs["role"] == UserRole.ADMIN.value and mine["role"] != UserRole.ADMIN.value:
             values["role"] = UserRole.ADMIN.value
             report.profile_taken.append("admin")

@@ -46,6 +46,7 @@ class MergeReport:
     tools: int = 0
     timezone_taken: str | None = None
     profile_taken: list[str] = field(default_factory=list)  # "email", "photo", "lifebook", ...
+    goals_left_out: list[str] = field(default_factory=list)  # absorbed goals over the limit
     # the absorbed user's email when the survivor had its own: that address signs in no more
     email_dropped: str | None = None
     reminders_replanned: int = 0  # planned again in the survivor's time zone

@@ -170,6 +170,21 @@ class UserService:
             .values(unreachable_at=self.clock.now())
         )
 
+    async def mark_blocked(self, platform: str, person_id: str, *, blocked: bool) -> bool:
+        """The person blocked the bot in their private chat (`blocked`): write there no more,
+        as after a 403, until they unblock it (not `blocked`) or write. True when it changed."""
+        stmt = update(Identity).where(
+            Identity.platform == platform, Identity.external_id == person_id
+        )
+        if blocked:  # the first time stays, as a 403's
+            stmt = stmt.where(Identity.unreachable_at.is_(None)).values(
+                unreachable_at=self.clock.now()
+            )
+        else:
+            stmt = stmt.where(Identity.unreachable_at.is_not(None)).values(unreachable_at=None)
+        result = await self.session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0))
+
     def _refresh(self, identity: Identity, contact: Contact) -> bool:
         """Bring the identity up to date; True when its username changed to another."""
         renamed = identity.username != contact.username

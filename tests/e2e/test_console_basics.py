@@ -159,3 +159,21 @@ async def test_plain_text_in_a_group_gets_no_reply(console: ConsoleSession) -> N
 
 
 # --- /habits and its buttons ---------------------------------------------------------------
+
+
+async def test_an_unknown_command_names_the_one_it_most_likely_meant(
+    console: ConsoleSession,
+) -> None:
+    tried = {
+        "/toolbox": "/tools – Browse the Toolbox",  # a word declared for /tools
+        "/habit": "/habits – Today's habits",  # the start of one
+        "/reminder": "/reminders – Your reminders",
+        "/hbits": "/habits – Today's habits",  # a typo away
+        "/statistics": "/stats – Streaks",
+    }
+    for typed, meant in tried.items():
+        out = await console.say(typed)
+        assert f"I don't know {typed}. Did you mean\n     {meant}" in out, out
+    out = await console.say("/help toolbox")
+    assert out.startswith("bot: There is no /toolbox; here is /tools."), out
+    assert "KEYWORD (optional)" in out

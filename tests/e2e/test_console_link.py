@@ -385,3 +385,31 @@ async def test_an_erased_lifebook_takes_the_other_accounts_whole(console: Consol
     assert "not in your Lifebook" in await console.say(":press 1")
     out = await console.say("/lifebook goal Sing")
     assert "• Dance ← Salsa" in out and "• Sing\n" in out and "Jog" not in out
+
+
+async def test_two_lifebooks_become_one_and_every_habit_serves_its_own_goal(
+    console: ConsoleSession,
+) -> None:
+    await console.say(":user Bob", ":chat dm", "/lifebook goals Swim", "/newhabit Pool")
+    assert "Pool serves Swim." in await console.say(":press 1")  # Bob's g1, soon gone
+    await console.say("/lifebook goals Dance; Read 12 books")  # g2 and g3
+    await console.say("/lifebook values family, health", "/newhabit Salsa")
+    assert "Salsa serves Dance." in await console.say(":press 1")
+    await console.say("/newhabit Library")
+    assert "Library serves Read 12 books." in await console.say(":press 2")
+    code = await new_code(console, "Bob")
+    await console.say(":user Alice", ":chat dm", "/lifebook goals Run 5 km; read 12 BOOKS")
+    await console.say("/lifebook values health, courage", "/newhabit Jog")
+    assert "Jog serves Run 5 km." in await console.say(":press 1")  # Alice's g1
+    assert "Linked!" in await console.say(f"/link {code}", ":press 1")
+    out = await console.say("/lifebook")
+    # Alice's goals first, Bob's after them; the same goal in both books is one goal; Pool's
+    # link to Bob's erased g1 is not taken for Alice's g1
+    assert "• Run 5 km ← Jog\n" in out, out
+    assert "• read 12 BOOKS ← Library\n" in out, out
+    assert "• Dance ← Salsa\n" in out, out
+    assert out.index("Run 5 km") < out.index("read 12 BOOKS") < out.index("Dance")
+    assert "• health\n     • courage\n     • family\n" in out, out  # the same value once
+    # goal ids go on past both books': a new goal is nobody's old one
+    out = await console.say("/lifebook goal Sing")
+    assert "• Sing\n" in out and "• Dance ← Salsa\n" in out, out

@@ -241,7 +241,7 @@ async def test_a_reminder_snoozed_past_midnight_is_still_for_its_day(
         )
     )
     assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
-        "✓ Read done yesterday. Streak 1 day.", edited=True
+        "✓ Read done for Monday (yesterday). Streak 1 day.", edited=True
     )
     out = await console.say("/habits")
     assert out.startswith(bot("Today · Tue 24 Mar", "1. ○ Read — streak 1 day")[:-1])
@@ -396,7 +396,7 @@ async def test_a_snoozed_reminder_from_yesterday_says_so_and_skips_its_own_day(
         )
     )
     assert await console.say(":press 3") == "(notice: Skipped)\n" + bot(
-        "Skipped Read yesterday. Your streak is safe.", edited=True
+        "Skipped Read for Monday (yesterday). Your streak is safe.", edited=True
     )
     # Tuesday is untouched (still open); Monday is the skipped day.
     assert (await console.say("/habits")).startswith(

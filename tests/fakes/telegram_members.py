@@ -10,6 +10,10 @@ Telegram documents two signals (https://core.telegram.org/bots/api#update, #mess
 
 Once the bot is out of a group (status left or kicked), sending there answers 403, as Telegram
 does: "Forbidden: bot was kicked from the supergroup chat", or "... is not a member ...".
+
+A person who blocks the bot sends `my_chat_member` in their private chat, the bot's status
+"member" -> "kicked" (a ChatMemberBanned, until_date 0: for ever), and sends to them answer 403
+"Forbidden: bot was blocked by the user"; unblocking (Telegram's Restart) is "kicked" -> "member".
 Every update built here is checked against the Bot API spec before it is queued.
 """
 
@@ -135,6 +139,27 @@ class MemberChanges(UpdateInjection):
         if status == "left":
             return ApiError(403, f"Forbidden: bot is not a member of the {kind_of_chat(chat)}")
         return None
+
+    # ------------------------------------------------------ a person's private chat
+    def block_bot(self, user: FakeUser | None = None) -> JSON:
+        """`user` (Alice by default) blocks the bot: `my_chat_member` in their private chat,
+        from them, the bot now "kicked"; from now on sends to them answer 403."""
+        user = user or self.default_user
+        chat = self.private_chat(user)
+        old = self.bot_status(chat)
+        self.member_status[(chat.id, self.bot_user.id)] = "kicked"
+        self.block_chat(chat.id)
+        return self._my_chat_member(chat, user, old, "kicked")
+
+    def unblock_bot(self, user: FakeUser | None = None) -> JSON:
+        """`user` unblocks the bot: `my_chat_member`, the bot a "member" again; sends go
+        through again."""
+        user = user or self.default_user
+        chat = self.private_chat(user)
+        old = self.bot_status(chat)
+        self.member_status[(chat.id, self.bot_user.id)] = "member"
+        self.unblock_chat(chat.id)
+        return self._my_chat_member(chat, user, old, "member")
 
     # ------------------------------------------------------------------- people
     def member_leaves(self, chat: FakeChat, user: FakeUser, *, by: FakeUser | None = None) -> JSON:

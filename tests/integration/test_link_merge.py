@@ -35,6 +35,7 @@ from core.db.models import (
     User,
     UserSettings,
 )
+from core.lifebook.model import upgrade
 from core.users.merge import (
     HANDLED,
     MOVED_AS_IS,
@@ -324,7 +325,8 @@ async def test_everything_moves_and_duplicates_combine(database: Database) -> No
         assert survivor is not None
         assert survivor.display_name == "Alice"
         assert survivor.email == "ally@example.com" and survivor.password_hash == "hash"
-        assert survivor.lifebook == {"vision": "Alice's", "values": ["health"]}
+        book = upgrade(survivor.lifebook)  # the survivor's vision, the values it lacked
+        assert (book.vision, book.values, book.goals) == ("Alice's", ("health",), ())
 
 
 def test_free_title() -> None:

@@ -145,7 +145,7 @@ def test_the_usage_reply_is_derived_from_the_declaration() -> None:
         "/remind needs HH:MM.",
         "Usage: /remind HABIT HH:MM [mon wed fri]",
         "  HABIT: The habit: its number in /habits, its name or a word of it",
-        "  HH:MM: Your local time: 07:30, 7pm, noon or a whole hour (19)",
+        "  HH:MM: Your local time: 07:30, 12 30, 7pm, noon or a whole hour (19)",
         "  mon wed fri: Weekdays, e.g. mon wed fri (default: the habit's days)",
     ]
     hour = declared(Arg.number("hour", "0 to 6", low=0, high=6, label="H"), name="daystart")

@@ -49,7 +49,7 @@ async def test_habits_lifecycle(ada: Person) -> None:
     assert old.status_code == 422 and old.json()["errors"][0]["field"] == "date"
     early = {"date": "2026-03-20", "status": "skipped"}
     before = await ada.post(f"/api/v1/habits/{hid}/checkins", json=early)
-    assert before.status_code == 422 and "nothing to skip on Fri 20 Mar" in before.text
+    assert before.status_code == 422 and "nothing to skip on 2026-03-20" in before.text
     # A done before the creation day starts the history there; a skip after it is a skip.
     await ada.post(f"/api/v1/habits/{hid}/checkins", json={"date": "2026-03-18"})
     skipped = await ada.post(f"/api/v1/habits/{hid}/checkins", json=early)

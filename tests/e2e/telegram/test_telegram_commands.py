@@ -86,6 +86,12 @@ async def test_start_help_and_unknown_commands(telegram: TelegramHarness) -> Non
 
     (unknown,) = await telegram.say("/frobnicate now")
     assert text(unknown) == "I don't know /frobnicate. Send /help to see what I can do."
+    (meant,) = await telegram.say("/checkin read")  # a word people try for /done
+    assert text(meant) == (
+        "I don't know /checkin. Did you mean\n/done read – Check a habit in as done\n"
+        "Send /help to see what I can do."
+    )
+    assert "/done read" in styled(meant, "code")
     (chatter,) = await telegram.say("hello there")
     assert text(chatter) == "Send /help to see what I can do, or /habits for today's list."
 

@@ -1,0 +1,110 @@
+"""The domain's refusals in the API's terms: never a chat command (an API user has no /done), the
+request field they are about in `errors`, and the chat keeps its own wording."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import httpx
+
+from core.errors import Code
+from tests.support.console import ConsoleSession
+from tests.web.conftest import Person, link_console_user, sign_up
+from web_admin.error_words import WORDS
+
+CHAT_COMMAND = re.compile(r"(?:^|[\s(“'])/(?!api/)[a-z]+")  # /done, /join; not /api/v1/...
+FACTS: dict[str, Any] = {
+    "title": "Read",
+    "same": "Read",
+    "start": date(2026, 3, 23),
+    "day": date(2026, 3, 22),
+    "schedule": "on Mon",
+    "group": "Runners",
+    "group_id": 7,
+    "limit": 50,
+    "typed": "woop",
+    "habit": "Read",
+}
+
+
+def refused(answer: httpx.Response, status: int = 422) -> tuple[str, dict[str, str]]:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    problem = answer.json()
+    errors = {e["field"]: e["message"] for e in problem.get("errors", [])}
+    for said in [problem["detail"], *errors.values()]:
+        assert not CHAT_COMMAND.search(said), problem
+    return problem["detail"], errors
+
+
+def test_every_code_has_api_words_and_none_names_a_chat_command() -> None:
+    for code in Code:
+        said = WORDS[code].say(FACTS)
+        assert said and not CHAT_COMMAND.search(said), (code, said)
+
+
+async def test_a_skip_before_the_start_names_the_date_field_and_no_command(ada: Person) -> None:
+    hid = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
+    answer = await ada.post(
+        f"/api/v1/habits/{hid}/checkins", json={"date": "2026-03-20", "status": "skipped"}
+    )
+    detail, errors = refused(answer)
+    assert detail == (
+        "Read starts on 2026-03-23, so there is nothing to skip on 2026-03-20. A check-in with "
+        "status 'done' for that day would start it there."
+    )
+    assert errors == {"date": detail}
+
+
+async def test_a_skip_on_a_rest_day_names_the_date_field(ada: Person) -> None:
+    made = await ada.post("/api/v1/habits", json={"title": "Gym", "schedule": "mon wed fri"})
+    hid = made.json()["id"]
+    answer = await ada.post(  # 2026-03-24 is a Tuesday, after the start (Monday 23rd)
+        f"/api/v1/habits/{hid}/checkins", json={"date": "2026-03-24", "status": "skipped"}
+    )
+    assert answer.status_code == 422, answer.text  # a day in the future is refused first
+    today = await ada.post(  # so: a rest day in the past, after a done that starts it earlier
+        f"/api/v1/habits/{hid}/checkins", json={"date": "2026-03-16"}
+    )
+    assert today.status_code == 200, today.text
+    answer = await ada.post(
+        f"/api/v1/habits/{hid}/checkins", json={"date": "2026-03-17", "status": "skipped"}
+    )
+    detail, errors = refused(answer)
+    assert detail == (
+        "Gym is not due on Tuesdays (it is on Mon, Wed, Fri), so there is nothing to skip on "
+        "2026-03-17."
+    )
+    assert errors == {"date": detail}
+
+
+async def test_restoring_beside_the_same_title_names_the_title_field(ada: Person) -> None:
+    old = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
+    assert (await ada.post(f"/api/v1/habits/{old}/archive")).status_code == 204
+    assert (await ada.post("/api/v1/habits", json={"title": "read"})).status_code == 201
+    detail, errors = refused(await ada.post(f"/api/v1/habits/{old}/restore"))
+    assert "PATCH /api/v1/habits/{habit_id}" in detail and errors == {"title": detail}
+
+
+async def test_group_and_learning_refusals_speak_of_routes(
+    api: httpx.AsyncClient, console: ConsoleSession
+) -> None:
+    olive = await sign_up(api, "Olive")
+    await link_console_user(olive, console, "Olive")
+    await console.say(":chat group Runners", "/newgroup Runners public")
+    gid = (await olive.get("/api/v1/groups/mine")).json()[0]["id"]
+    mia = await sign_up(api, "Mia")
+    assert (await mia.post(f"/api/v1/groups/{gid}/join")).status_code == 200
+    detail, _ = refused(await olive.post(f"/api/v1/groups/{gid}/leave"), 403)
+    assert detail.startswith("You own Runners, and it has other members")
+    learning = {"content": "Start tiny"}
+    assert (await mia.post(f"/api/v1/groups/{gid}/learnings", json=learning)).status_code == 201
+    detail, errors = refused(await mia.post(f"/api/v1/groups/{gid}/learnings", json=learning))
+    assert detail == f"You already shared that in Runners (GET /api/v1/groups/{gid}/learnings)."
+    assert errors == {"content": detail}
+    # The chat keeps its words.
+    await console.say(":user Olive", ":chat group Runners", "/learn Keep going")
+    said = await console.say("/learn Keep going")
+    assert "You already shared that in Runners (/learnings)." in said, said
