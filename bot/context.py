@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.arguments import Args
-from bot.messages import Request
+from bot.choices import CHOICE, choice_state
+from bot.messages import Button, Request
 from core.clock import Clock
 from core.db.models import User
 from core.finder.service import ToolFinder
@@ -38,6 +40,8 @@ class Context:
     uow: UnitOfWork  # this request's transaction; the dispatcher commits it after the handler
     router: Router
     flow: FlowState | None = None
+    # A flow of this chat that expired unanswered (known only when its durable copy was read).
+    lapsed: FlowState | None = None
     # Flow changes are applied only after the database transaction commits.
     next_flow: FlowState | None = None
     flow_changed: bool = field(default=False)
@@ -129,6 +133,16 @@ class Context:
     def end_flow(self) -> None:
         self.next_flow = None
         self.flow_changed = True
+
+    def offer_choice(self, buttons: Sequence[Sequence[Button]]) -> None:
+        """The reply's buttons answer its question: in a private chat, a typed answer that names
+        one is taken as pressing it (bot/choices.py). A flow under way keeps its own answers."""
+        if not buttons or not self.request.chat.is_private:
+            return
+        open_flow = self.next_flow if self.flow_changed else self.flow
+        if open_flow is not None and open_flow.name != CHOICE:
+            return
+        self.set_flow(choice_state(buttons))
 
     def drop_flow(self) -> None:
         """End the flow under way because another command came (bot/dispatcher.py)."""

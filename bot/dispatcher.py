@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from bot.albums import AlbumAnswers
 from bot.arguments import run_command
+from bot.choices import CHOICE
 from bot.commands import Where
 from bot.context import Context
 from bot.handlers.basics import unknown_command
@@ -37,6 +38,7 @@ from core.db.models import GroupRole, User
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.finder.service import ToolFinder
 from core.flows import FlowKey, FlowStore
+from core.flows.base import DEFAULT_TTL_SECONDS
 from core.groups.service import ChatRef
 from core.locks import LockBusy, MemoryPersonLocks, PersonLocks
 from core.media.storage import MediaStore
@@ -255,6 +257,7 @@ class HabitLinkBot:
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)
         cached, flow = await self.flows.lookup(key)
+        lapsed = None  # a flow that expired unanswered: read with the durable copy only
         async with self.uow() as uow:
             contact = Contact(
                 platform=request.sender.platform,
@@ -267,7 +270,7 @@ class HabitLinkBot:
                 user, is_new = await uow.users.identify(contact)
             else:  # not heard from for a while, Redis restarted empty or is down, a new process:
                 # the durable copy, read in the identity's statement
-                user, is_new, flow = await uow.users.identify_with_flow(contact, key)
+                user, is_new, flow, lapsed = await uow.users.identify_with_flow(contact, key)
             if user.banned_at is not None:
                 response = await self._banned(uow, request, user)
                 response = await _mark_handled(uow, request, response)
@@ -280,6 +283,7 @@ class HabitLinkBot:
                 uow=uow,
                 router=self.router,
                 flow=flow,
+                lapsed=lapsed,
                 finder=self.finder,
                 tools_per_day=self.tools_per_day,
             )
@@ -296,6 +300,8 @@ class HabitLinkBot:
                     note = self._dropped_note(ctx, ctx.request.command or "")
                     raise FlowDropped(exc, note) from exc
                 raise
+            if ctx.lapsed is not None and not ctx.flow_changed and _for_the_bot(request):
+                ctx.end_flow()  # told once (or a command came): the expired flow is forgotten
             response = _asking(ctx, self.albums.unsaid(request, routed))
             if ctx.flow_changed:  # the flow's place is saved with the step's effect
                 await uow.flow_states.put(key, ctx.next_flow)
@@ -304,7 +310,9 @@ class HabitLinkBot:
         self.albums.said(request, response)
         for ended in uow.ended_flows:  # the person was erased: their flows in every chat end
             await self.flows.clear(ended)
-        if ctx.flow_changed or not cached:
+        # An expired question kept for its late answer (a group's talk came first) stays
+        # uncached: the next message reads it again in the identity's statement.
+        if ctx.flow_changed or not (cached or ctx.lapsed):
             state = ctx.next_flow if ctx.flow_changed else flow
             if state is None:
                 await self.flows.clear(key)
@@ -326,7 +334,7 @@ class HabitLinkBot:
         if ctx.next_flow is not None and ctx.next_flow.name == dropped.name:
             return None
         what = self.router.flow_names.get(dropped.name, "what we were in the middle of")
-        return f"Stopped {what}; nothing of it was saved."
+        return f"Stopped {what}; nothing of it was saved." if what else None
 
     async def _banned(self, uow: UnitOfWork, request: Request, user: User) -> Response:
         """A person banned platform-wide (core.admin.people): one short notice, then silence.
@@ -351,9 +359,12 @@ class HabitLinkBot:
             button_handler = self.router.buttons.get(prefix)
             if button_handler is None:
                 return Response(notice=BUTTON_GONE)
+            if ctx.flow is not None and ctx.flow.name == CHOICE:
+                ctx.end_flow()  # a press moves on from a question with buttons (bot/choices.py)
             return await button_handler(ctx, args)
         flow = ctx.flow.name if ctx.flow is not None else None
-        if req.command is not None and not self.router.skips_step(req, flow):
+        lapsed = ctx.lapsed.name if ctx.lapsed is not None else None
+        if req.command is not None and not self.router.skips_step(req, flow or lapsed):
             req = ctx.request = as_proof(req)  # a group's photo with /done HABIT: its proof
             command = self.router.commands.get(req.command or "")
             if command is None:
@@ -375,6 +386,13 @@ class HabitLinkBot:
                 ctx.answered_step = True
                 return await flow_handler(ctx, ctx.flow)
             ctx.end_flow()
+        start = self.router.flow_starts.get(lapsed or "")
+        if start is not None and req.may_answer and req.photo is None:
+            return Response.say(
+                f"That question expired after {DEFAULT_TTL_SECONDS // 60} minutes; nothing "
+                "was saved. ",
+                hint(f"Send /{start} to start again."),
+            )
         if req.photo is not None:
             for photo_handler in self.router.photo_handlers:
                 return await photo_handler(ctx)
@@ -383,6 +401,11 @@ class HabitLinkBot:
                 hint("Send /help to see what I can do, or /habits for today's list.")
             )
         return Response()  # groups talk among themselves; the bot answers commands only
+
+
+def _for_the_bot(request: Request) -> bool:
+    """A command, a press, or a message that could answer a question (not a group's talk)."""
+    return request.command is not None or request.button is not None or request.may_answer
 
 
 def _with_note(response: Response, note: str) -> Response:

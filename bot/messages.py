@@ -102,8 +102,8 @@ class Request:
     # guided steps point elsewhere when it does not.
     typed_answers: bool = True
     # Whether this message, when not a command, can be the sender's answer to their guided step
-    # waiting here. False for a Telegram group's message that replies to none of the bot's:
-    # questions there are asked as ones to reply to, and the rest is the members' own talk.
+    # waiting here: adapters set it with `answers_questions` (in a group, only a message said
+    # to the bot; the rest is the members' own talk).
     may_answer: bool = True
     # The most buttons one message may carry where the request came from (Discord: 5 rows of
     # 5), None for no limit. The neutral layer honours it (bot/paging.py): a long list pages,
@@ -149,6 +149,14 @@ class Request:
             deep_link=deep_link,
             addressed=addressed,
         )
+
+
+def answers_questions(private: bool, *, replies_to_bot: bool, mentions_bot: bool = False) -> bool:
+    """Whether a message (not a command) may answer its sender's guided question waiting in
+    that chat (Request.may_answer): in a private chat any; in a group only one said to the
+    bot, a reply to one of its messages or one that mentions it, so what a member says to the
+    others meanwhile is never taken as their answer. Questions in groups say so."""
+    return private or replies_to_bot or mentions_bot
 
 
 def parse_command(text: str) -> tuple[str | None, str]:

@@ -18,6 +18,7 @@ from adapters.discord.render import (
     CommandNames,
     Outgoing,
     PayloadButton,
+    asking,
     editable,
     escape,
     messages,
@@ -245,7 +246,9 @@ class DiscordAdapter:
             for request in requests:  # several images: one request each, one proof for all
                 response = await self.bot.handle(request)
                 try:
-                    await self.deliver(message.channel, response)
+                    await self.deliver(
+                        message.channel, response, in_guild=message.guild is not None
+                    )
                 except discord.HTTPException as exc:
                     log.warning("could not answer a message", extra={"error": repr(exc)})
 
@@ -328,11 +331,13 @@ class DiscordAdapter:
             log.warning("could not send the apology")
 
     # --- outgoing ------------------------------------------------------------------------
-    async def deliver(self, channel: discord.abc.Messageable, response: Response) -> None:
+    async def deliver(
+        self, channel: discord.abc.Messageable, response: Response, *, in_guild: bool = False
+    ) -> None:
         """Send every reply to a channel (personal replies cannot be private outside an
         interaction). A notice belongs to a button press and is not sent here."""
         for reply in response.replies:
-            for out in messages(reply, self.names):
+            for out in messages(asking(reply, in_guild=in_guild), self.names):
                 await channel.send(**out.send_kwargs())
                 REPLIES.labels(DiscordAdapter.platform).inc()
 
@@ -381,13 +386,15 @@ class Answer:
         can_edit = pressed
         edited = False
         for reply in response.replies:
+            ephemeral = self._private(reply)
+            reply = asking(reply, in_guild=self.in_guild, ephemeral=ephemeral)
             out = editable(reply, self.names) if reply.edit and can_edit else None
             if out is not None:
                 await self.edit(out)
                 can_edit, edited = False, True
                 continue
             for message in messages(reply, self.names):
-                await self.send(message, ephemeral=self._private(reply))
+                await self.send(message, ephemeral=ephemeral)
         notice = response.notice
         if notice and not edited:  # the edited message already shows what the press did
             await self.send(Outgoing(escape(notice)), ephemeral=True)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import discord
 
 from bot.commands import Command
-from bot.messages import Button, Reply, Rich, Span, Style, merge_blocks
+from bot.messages import Button, Reply, Rich, Span, Style, italic, merge_blocks, rich
 from bot.paging import MORE
 
 MESSAGE_LIMIT = 2000  # characters of content, Markdown included
@@ -309,6 +309,21 @@ def card(reply: Reply, names: CommandNames = NO_NAMES) -> Outgoing | None:
         return None
     embed = discord.Embed(title=title.strip(), description=description or None, colour=CARD_COLOUR)
     return Outgoing(None, view(reply.buttons), extra={"embed": embed})
+
+
+# In a channel only a reply to the bot's message, or a message that mentions it, answers a
+# guided question (adapters/discord/translate.py): each question there says so. A message only
+# its asker sees (ephemeral) can't be replied to.
+ASKED = "↩️ Reply to this message (or mention me) with your answer."
+ASKED_PRIVATELY = "↩️ Answer with a message that mentions me."
+
+
+def asking(reply: Reply, *, in_guild: bool, ephemeral: bool = False) -> Reply:
+    """A guided step's question (a reply marked `asks`) in a channel, saying how to answer."""
+    if not reply.asks or not in_guild or not reply.text:
+        return reply
+    how = ASKED_PRIVATELY if ephemeral else ASKED
+    return replace(reply, text=reply.text + rich("\n", italic(how)))
 
 
 def messages(reply: Reply, names: CommandNames = NO_NAMES) -> list[Outgoing]:

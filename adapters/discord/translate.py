@@ -12,7 +12,15 @@ import discord
 from adapters.discord.commands import args_of, option_texts, option_value
 from bot.commands import Command, Kind
 from bot.dispatcher import HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
+from bot.messages import (
+    Chat,
+    ChatKind,
+    Person,
+    Photo,
+    Request,
+    answers_questions,
+    parse_command,
+)
 from core.errors import InvalidInput
 
 PLATFORM = "discord"
@@ -88,6 +96,10 @@ def _mention_prefix(bot_id: int) -> re.Pattern[str]:
     return re.compile(rf"^\s*<@!?{bot_id}>\s*")
 
 
+def _mention_anywhere(bot_id: int) -> re.Pattern[str]:
+    return re.compile(rf"\s*<@!?{bot_id}>")
+
+
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
 
 
@@ -108,7 +120,9 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
     """A person's message (text, or images with a caption) as requests; none for what is not
     for us. Several images are one request each, as an album (the caption with the first): one
     proof for them all. A leading mention of the bot is dropped ('@HabitLink /help' is '/help',
-    addressed)."""
+    addressed), and so is one elsewhere ('weekdays @HabitLink' answers 'weekdays'). In a
+    channel only a reply to one of the bot's messages, or a message that mentions the bot,
+    may answer the person's question (bot.messages.answers_questions); in a DM any."""
     if message.author.bot or message.webhook_id is not None:
         return []
     if message.type not in (discord.MessageType.default, discord.MessageType.reply):
@@ -116,7 +130,8 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
     text = message.content or ""
     mention = _mention_prefix(bot_id)
     addressed = mention.match(text) is not None
-    text = _named_mentions(mention.sub("", text, count=1), message.mentions)
+    text = mention.sub("", text, count=1)
+    text = _named_mentions(_mention_anywhere(bot_id).sub("", text).strip(), message.mentions)
     images = [a for a in message.attachments if is_image(a)]
     if not text.strip() and not images:
         return []
@@ -124,6 +139,11 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
     reference = message.reference.resolved if message.reference else None
     if isinstance(reference, discord.Message) and not reference.author.bot:
         reply_to = person(reference.author)
+    may_answer = answers_questions(
+        message.guild is None,
+        replies_to_bot=isinstance(reference, discord.Message) and reference.author.id == bot_id,
+        mentions_bot=any(user.id == bot_id for user in message.mentions),
+    )
     command, args = parse_command(text)
     first = Request(
         sender=person(message.author),
@@ -135,6 +155,7 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
         reply_to=reply_to,
         addressed=addressed,
         album=str(message.id) if len(images) > 1 else None,
+        may_answer=may_answer,
         max_buttons=MAX_BUTTONS,
     )
     rest = [
@@ -145,6 +166,7 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
             reply_to=reply_to,
             addressed=addressed,
             album=first.album,
+            may_answer=may_answer,
             max_buttons=MAX_BUTTONS,
         )
         for image in images[1:]

@@ -11,7 +11,15 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from adapters.telegram.render import MAX_BUTTONS
-from bot.messages import Chat, ChatKind, Person, Photo, Request, parse_command
+from bot.messages import (
+    Chat,
+    ChatKind,
+    Person,
+    Photo,
+    Request,
+    answers_questions,
+    parse_command,
+)
 from core.errors import InvalidInput
 
 PLATFORM = "telegram"
@@ -99,7 +107,9 @@ def message_request(message: Message, bot: Bot, update_id: int | None = None) ->
         update_id=update_id,
         album=message.media_group_id if photo is not None else None,
         typed_answers=reads_answers(message.chat),
-        may_answer=message.chat.type == ChatType.PRIVATE or replies_to(message, bot),
+        may_answer=answers_questions(
+            message.chat.type == ChatType.PRIVATE, replies_to_bot=replies_to(message, bot)
+        ),
         max_buttons=MAX_BUTTONS,
     )
 

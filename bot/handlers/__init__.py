@@ -8,6 +8,7 @@ from bot.handlers import (
     archive,
     basics,
     checkin,
+    choose,
     edit,
     findtool,
     group_admin,
@@ -57,4 +58,5 @@ def build_router() -> Router:
         addtool.router,
         findtool.router,
         account.router,
+        choose.router,
     )

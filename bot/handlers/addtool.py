@@ -109,7 +109,7 @@ def _check(step: str, value: str, data: dict[str, object]) -> None:
             raise InvalidInput(f"Keep each step under {STEP_MAX} characters.")
 
 
-@router.flow(FLOW, what="the new tool", skippable=True)
+@router.flow(FLOW, what="the new tool", start="addtool", skippable=True)
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:

@@ -54,9 +54,9 @@ async def edithabit(ctx: Context) -> Response:
     if not ref:
         if not habits:
             return Response.say(hint("You have no habits to edit yet. Create one with /newhabit."))
-        return Response.say(
-            "Which habit do you want to change?", buttons=numbered_habit_buttons(habits, EDIT_HABIT)
-        )
+        buttons = numbered_habit_buttons(habits, EDIT_HABIT)
+        ctx.offer_choice(buttons)
+        return Response.say("Which habit do you want to change?", buttons=buttons)
     habit = await ctx.habits.find(ctx.user, ref, habits)
     if word is None:
         return await _choose_field(ctx, habit)
@@ -74,6 +74,7 @@ async def _choose_field(ctx: Context, habit: Habit, *, edit: bool = False) -> Re
         buttons.append(
             [Button("What it serves in your Lifebook", button_payload(SERVES, habit.id, "?"))]
         )
+    ctx.offer_choice(buttons)
     return Response.say(
         await full_card(ctx, habit),
         "\n\nWhat do you want to change?",
@@ -121,7 +122,7 @@ async def press_field(ctx: Context, args: list[str]) -> Response:
     return await _ask_value(ctx, habit, FIELD_WORDS[args[1]])
 
 
-@router.flow(FLOW, what="the habit edit")
+@router.flow(FLOW, what="the habit edit", start="edithabit")
 async def answer(ctx: Context, state: FlowState) -> Response:
     habit = await ctx.habits.get_owned(ctx.user, parse_int(str(state.data.get("habit_id"))) or 0)
     if habit is None or state.step not in FIELD_WORDS:
@@ -156,27 +157,29 @@ async def deletehabit(ctx: Context) -> Response:
     if not ref:
         if not habits:
             return Response.say("You have no habits to delete.")
-        return Response.say(
-            "Which habit do you want to remove?", buttons=numbered_habit_buttons(habits, DELETE_ASK)
-        )
+        buttons = numbered_habit_buttons(habits, DELETE_ASK)
+        ctx.offer_choice(buttons)
+        return Response.say("Which habit do you want to remove?", buttons=buttons)
     habit = await ctx.habits.find(ctx.user, ref, habits)
     return await _confirm(ctx, habit)
 
 
 async def _confirm(ctx: Context, habit: Habit, *, edit: bool = False) -> Response:
     count = await ctx.habits.checkin_count(habit)
+    buttons = [
+        [
+            Button("Archive", button_payload(DELETE_HABIT, habit.id, "a")),
+            Button("Delete forever", button_payload(DELETE_HABIT, habit.id, "d")),
+            Button("Keep it", button_payload(DELETE_HABIT, habit.id, "k")),
+        ]
+    ]
+    ctx.offer_choice(buttons)
     return Response.say(
         "Remove ",
         bold(habit.title),
         f"? It has {plural(count, 'check-in')}.\n",
         "Archive hides it and keeps its history; Delete removes it and its check-ins for good.",
-        buttons=[
-            [
-                Button("Archive", button_payload(DELETE_HABIT, habit.id, "a")),
-                Button("Delete forever", button_payload(DELETE_HABIT, habit.id, "d")),
-                Button("Keep it", button_payload(DELETE_HABIT, habit.id, "k")),
-            ]
-        ],
+        buttons=buttons,
         edit=edit,
     )
 

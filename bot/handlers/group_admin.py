@@ -46,7 +46,8 @@ async def target_user(ctx: Context) -> User:
 )
 async def rename(ctx: Context) -> Response:
     group = await chat_group(ctx)
-    await ctx.groups.rename(ctx.user, group, ctx.args.text("name"))
+    if not await ctx.groups.rename(ctx.user, group, ctx.args.text("name")):
+        return Response.say("The group is called ", bold(group.name), " already.")
     return Response.say("The group is now called ", bold(group.name), ".")
 
 
@@ -62,10 +63,13 @@ async def rename(ctx: Context) -> Response:
 async def visibility(ctx: Context) -> Response:
     group = await chat_group(ctx)
     wanted = ctx.args.choice("visibility")
-    await ctx.groups.set_public(ctx.user, group, wanted == "public")
+    changed = await ctx.groups.set_public(ctx.user, group, wanted == "public")
+    still = "" if changed else " already"
     if wanted == "public":
-        return Response.say(bold(group.name), hint(" is public: anyone can find it with /groups."))
-    return Response.say(bold(group.name), " is private: new members need an invite code.")
+        return Response.say(
+            bold(group.name), hint(f" is public{still}: anyone can find it with /groups.")
+        )
+    return Response.say(bold(group.name), f" is private{still}: new members need an invite code.")
 
 
 @router.command(

@@ -102,7 +102,7 @@ async def lifebook(ctx: Context) -> Response:
     if word == "ai":
         return _set_ai(ctx, rest.lower())
     if word == "delete":
-        return _confirm_delete()
+        return _confirm_delete(ctx)
     if word == "goal":
         book = ctx.lifebook.add_goal(ctx.user, rest)
         return Response.say("Goal added.\n\n", await render(ctx, book), personal=True)
@@ -291,7 +291,7 @@ def start_guide(ctx: Context) -> Response:
     )
 
 
-@router.flow(FLOW, what="the Lifebook edit", skippable=True)
+@router.flow(FLOW, what="the Lifebook edit", start="lifebook", skippable=True)
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:
@@ -373,16 +373,18 @@ def _set_ai(ctx: Context, word: str) -> Response:
     )
 
 
-def _confirm_delete() -> Response:
+def _confirm_delete(ctx: Context) -> Response:
+    buttons = [
+        [
+            Button("Yes, erase it", button_payload(LIFEBOOK, "del", "yes")),
+            Button("Keep it", button_payload(LIFEBOOK, "del", "no")),
+        ]
+    ]
+    ctx.offer_choice(buttons)
     return Response.say(
         "Erase your whole Lifebook (vision, values, identity, goals, domains)? "
         "Your habits stay; they just won't be linked to it any more.",
-        buttons=[
-            [
-                Button("Yes, erase it", button_payload(LIFEBOOK, "del", "yes")),
-                Button("Keep it", button_payload(LIFEBOOK, "del", "no")),
-            ]
-        ],
+        buttons=buttons,
         personal=True,
     )
 
@@ -412,7 +414,7 @@ async def press(ctx: Context, args: list[str]) -> Response:
             return Response.say("Your Lifebook is erased.", edit=True, personal=True)
         if args[1:] == ["no"]:
             return Response.say("Kept as it is.", edit=True, personal=True)
-        return _confirm_delete()
+        return _confirm_delete(ctx)
     return Response(notice="That button no longer works.")
 
 
@@ -448,11 +450,13 @@ async def press_serves(ctx: Context, args: list[str]) -> Response:
     if habit is None:
         return Response(notice="That habit is gone.")
     if args[1] == "?":
+        buttons = serves_question(ctx, habit)
+        ctx.offer_choice(buttons)
         return Response.say(
             "Which goal or value does ",
             bold(habit.title),
             " serve?",
-            buttons=serves_question(ctx, habit),
+            buttons=buttons,
             edit=True,
         )
     book = ctx.lifebook.read(ctx.user)

@@ -85,6 +85,7 @@ async def newhabit(ctx: Context) -> Response:
         draft = HabitDraft.build(title=title, schedule=schedule or Schedule.daily())
         habit = await ctx.habits.create(ctx.user, draft, ctx.today)
         serves = serves_question(ctx, habit)
+        ctx.offer_choice(serves)
         return Response.say(
             "Created ",
             bold(habit.title),
@@ -147,7 +148,7 @@ def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:
     )
 
 
-@router.flow(FLOW, what="the habit setup", skippable=True)
+@router.flow(FLOW, what="the habit setup", start="newhabit", skippable=True)
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:
@@ -200,6 +201,7 @@ async def _save(ctx: Context, data: dict[str, object]) -> Response:
     habit = await ctx.habits.create(ctx.user, draft, ctx.today)
     ctx.end_flow()
     serves = serves_question(ctx, habit)
+    ctx.offer_choice(serves)
     return Response.say(
         "Your new habit is ready:\n\n",
         habit_card(habit),

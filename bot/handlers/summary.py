@@ -40,9 +40,10 @@ SECTION = "Summary"
 
 
 def board_table(board: list[MemberWeek]) -> str:
+    """One row a member; check-ins are done of due this week, "–" when nothing was due."""
     lines = [f"{'':<14} proofs  check-ins  streak"]
     for m in board:
-        done = f"{m.done}/{m.due}"
+        done = f"{m.done}/{m.due}" if m.due or m.done else "–"  # nothing was due this week
         lines.append(f"{column(m.name)} {m.proofs:>6}  {done:>9}  {m.best_streak:>6}")
     return "\n".join(lines)
 

@@ -14,6 +14,9 @@ from typing import Any, Protocol
 # message much later is never taken as its answer. The same in every store: the memory and Redis
 # caches and the database copy, all timed by the injected clock.
 DEFAULT_TTL_SECONDS = 30 * 60
+# The database copy of a flow that expired unanswered is kept this much longer, so a late answer
+# is told, once, that its question expired (bot/dispatcher.py); housekeeping forgets it after.
+LAPSED_KEPT_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)

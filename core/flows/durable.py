@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.db.dialects import dialect_insert
 from core.db.models import FlowRecord
-from core.flows.base import DEFAULT_TTL_SECONDS, FlowKey, FlowState
+from core.flows.base import DEFAULT_TTL_SECONDS, LAPSED_KEPT_SECONDS, FlowKey, FlowState
 
 # Built once: the statement keeps its memoized cache key, each call binds only the values.
 # A Core statement on the table: plain rows, without the ORM's per-execution setup.
@@ -40,6 +40,18 @@ def decode(state: str | None, expires_at: datetime | None, now: datetime) -> Flo
     return FlowState.from_json(json.loads(state))
 
 
+def decode_lapsed(
+    state: str | None, expires_at: datetime | None, now: datetime
+) -> FlowState | None:
+    """A stored flow row's state when it expired unanswered, less than LAPSED_KEPT_SECONDS ago
+    (None: no row, a live flow, or one long forgotten)."""
+    if state is None or expires_at is None or expires_at > now:
+        return None
+    if expires_at <= now - timedelta(seconds=LAPSED_KEPT_SECONDS):
+        return None
+    return FlowState.from_json(json.loads(state))
+
+
 class FlowRecords:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
@@ -53,10 +65,18 @@ class FlowRecords:
         )
 
     async def get(self, key: FlowKey) -> FlowState | None:
+        return (await self.read(key))[0]
+
+    async def read(self, key: FlowKey) -> tuple[FlowState | None, FlowState | None]:
+        """(live, lapsed): the key's flow, or the one that expired unanswered (decode_lapsed)."""
         row = (await self.session.execute(_GET, key_params(key))).first()
         if row is None:
-            return None
-        return decode(row.state, row.expires_at, self.clock.now())
+            return None, None
+        now = self.clock.now()
+        return (
+            decode(row.state, row.expires_at, now),
+            decode_lapsed(row.state, row.expires_at, now),
+        )
 
     async def put(
         self, key: FlowKey, state: FlowState | None, ttl: int = DEFAULT_TTL_SECONDS
@@ -84,7 +104,7 @@ class FlowRecords:
         )
 
     async def prune(self) -> None:
-        """Forget flows abandoned past their expiry."""
-        await self.session.execute(
-            delete(FlowRecord).where(FlowRecord.expires_at <= self.clock.now())
-        )
+        """Forget flows abandoned past their expiry, once a late answer is no longer told that
+        its question expired (LAPSED_KEPT_SECONDS)."""
+        forgotten = self.clock.now() - timedelta(seconds=LAPSED_KEPT_SECONDS)
+        await self.session.execute(delete(FlowRecord).where(FlowRecord.expires_at <= forgotten))

@@ -314,13 +314,22 @@ class GroupService:
             raise Forbidden(f"Only {who} of {group.name} can do that.")
         return role
 
-    async def rename(self, actor: User, group: Group, name: str) -> None:
+    async def rename(self, actor: User, group: Group, name: str) -> bool:
+        """False when the group has that very name already (nothing written)."""
         await self.require(group, actor, *MANAGERS)
-        group.name = clean_name(name)
+        name = clean_name(name)
+        if group.name == name:
+            return False
+        group.name = name
+        return True
 
-    async def set_public(self, actor: User, group: Group, public: bool) -> None:
+    async def set_public(self, actor: User, group: Group, public: bool) -> bool:
+        """False when the group is public (or private) already (nothing written)."""
         await self.require(group, actor, *MANAGERS)
+        if group.is_public == public:
+            return False
         group.is_public = public
+        return True
 
     async def new_invite(self, actor: User, group: Group) -> str:
         await self.require(group, actor, *MANAGERS)

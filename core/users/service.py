@@ -14,7 +14,7 @@ from core.clock import Clock, local_date
 from core.db.models import FlowRecord, Identity, User, UserSettings
 from core.errors import InvalidInput
 from core.flows.base import FlowKey, FlowState
-from core.flows.durable import FlowRecords, decode, key_params
+from core.flows.durable import FlowRecords, decode, decode_lapsed, key_params
 from core.reminders.service import ReminderService
 from core.reminders.timing import next_weekly
 from core.timezones import resolve_timezone
@@ -69,9 +69,10 @@ class UserService:
 
     async def identify_with_flow(
         self, contact: Contact, key: FlowKey
-    ) -> tuple[User, bool, FlowState | None]:
-        """`identify`, and the durable flow state of `key` (FlowRecords.get) read in the same
-        statement. Returns (user, is_new, flow)."""
+    ) -> tuple[User, bool, FlowState | None, FlowState | None]:
+        """`identify`, and the durable flow state of `key` (FlowRecords.read) read in the same
+        statement. Returns (user, is_new, flow, lapsed): `lapsed` is a flow that expired
+        unanswered (core.flows.durable.decode_lapsed)."""
         params = {
             "platform": contact.platform,
             "external_id": contact.external_id,
@@ -79,12 +80,13 @@ class UserService:
         }
         row = (await self.session.execute(_IDENTIFY_WITH_FLOW, params)).one_or_none()
         if row is None:  # first contact: no identity row to join the flow's to
-            flow = await FlowRecords(self.session, self.clock).get(key)
+            flow, lapsed = await FlowRecords(self.session, self.clock).read(key)
             user, is_new = await self._identified(None, contact)
-            return user, is_new, flow
+            return user, is_new, flow, lapsed
         identity, state, expires_at = row
         user, is_new = await self._identified(identity, contact)
-        return user, is_new, decode(state, expires_at, self.clock.now())
+        now = self.clock.now()
+        return user, is_new, decode(state, expires_at, now), decode_lapsed(state, expires_at, now)
 
     async def _identified(self, identity: Identity | None, contact: Contact) -> tuple[User, bool]:
         now = self.clock.now()

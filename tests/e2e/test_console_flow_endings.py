@@ -156,7 +156,7 @@ async def test_an_unanswered_vision_is_not_saved_from_a_later_hello(
 ) -> None:
     assert VISION_ASKED in await console.say("/lifebook vision")
     clock.advance(timedelta(minutes=31))
-    assert await console.say("hello") == HINT
+    assert await console.say("hello") == expired("lifebook")
     assert "hello" not in await console.say("/lifebook")
 
 
@@ -169,9 +169,63 @@ async def test_each_answer_gives_the_next_step_its_own_half_hour(
     clock.advance(timedelta(minutes=29))
     assert "3/8 Why does it matter to you?" in await console.say("daily")
     clock.advance(timedelta(minutes=30))
-    assert await console.say("To learn") == HINT
+    assert await console.say("To learn") == expired("newhabit")
     assert await console.say("/cancel") == NOTHING_TO_CANCEL
     assert await console.say("/habits") == NO_HABITS
+
+
+# --- a late answer is told, once, that its question expired ----------------------------------
+def expired(start: str) -> str:
+    return bot(
+        f"That question expired after 30 minutes; nothing was saved. Send /{start} to start again."
+    )
+
+
+async def test_a_late_answer_is_told_once_that_the_question_expired(
+    console: ConsoleSession, clock: SettableClock
+) -> None:
+    """A new user's trial: the answer typed after a break got the help hint, as if the bot
+    had never asked anything."""
+    await console.say("/newhabit", "Read")
+    clock.advance(timedelta(minutes=45))
+    assert await console.say("daily") == expired("newhabit")
+    assert await console.say("daily") == HINT  # told once
+    clock.advance(timedelta(hours=2))  # the caches have long forgotten the person
+    assert await console.say("daily") == HINT
+    assert await console.say("/habits") == NO_HABITS
+
+
+async def test_a_late_command_is_that_command(
+    console: ConsoleSession, clock: SettableClock
+) -> None:
+    """A command after the question expired runs as itself (no note, nothing stopped), and
+    the expired question is not brought up later."""
+    await console.say("/newhabit", "Read")
+    clock.advance(timedelta(minutes=31))
+    assert await console.say("/habits") == NO_HABITS
+    clock.advance(timedelta(hours=1))
+    assert await console.say("daily") == HINT
+    await console.say("/lifebook guide")
+    clock.advance(timedelta(minutes=31))
+    out = await console.say("/skip")  # the guide's bare /skip, late: its answer, told
+    assert out == expired("lifebook")
+
+
+async def test_an_answer_a_day_late_gets_the_hint(
+    console: ConsoleSession, clock: SettableClock
+) -> None:
+    await console.say("/lifebook vision")
+    clock.advance(timedelta(days=1, minutes=31))
+    assert await console.say("Healthy and calm") == HINT
+
+
+async def test_a_late_answer_in_a_group_is_told_too(
+    console: ConsoleSession, clock: SettableClock
+) -> None:
+    await console.say(":chat group Runners", "/newhabit")
+    clock.advance(timedelta(minutes=31))
+    assert await console.say("Read") == expired("newhabit")
+    assert await console.say("Read") == ""
 
 
 async def test_a_habit_edit_stopped_by_a_command_is_named_as_one(console: ConsoleSession) -> None:

@@ -241,8 +241,8 @@ async def test_trusting_someone_brings_their_learnings_in_a_weekly_summary_witho
         + bot(
             "Gym · week of Mon 23 Mar",
             "               proofs  check-ins  streak",
-            "Bob                 0        0/0       0",
-            "Carol               0        0/0       0",
+            "Bob                 0          –       0",
+            "Carol               0          –       0",
             "0 proofs this week from 2 members.",
         )
     )

@@ -54,11 +54,11 @@ async def test_the_boards_columns_line_up_under_names_of_any_script(
     assert await console.say("/board") == bot(
         "Gym · week of Mon 23 Mar",
         "               proofs  check-ins  streak",
-        "Alice               0        0/0       0",
-        "Zoe\u0308                 0        0/0       0",
-        "李小龙              0        0/0       0",
-        "王小明王小明…       0        0/0       0",
-        "🏃 Run Club         0        0/0       0",
+        "Alice               0          –       0",
+        "Zoe\u0308                 0          –       0",
+        "李小龙              0          –       0",
+        "王小明王小明…       0          –       0",
+        "🏃 Run Club         0          –       0",
         "0 proofs this week from 5 members.",
     )
 

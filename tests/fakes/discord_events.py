@@ -43,11 +43,14 @@ class EventInjection(GatewayServer):
         user: FakeUser | None = None,
         attachments: Iterable[AttachmentLike] = (),
         reply_to: StoredMessage | None = None,
+        ping: bool = True,
     ) -> StoredMessage:
         """A user posts in a guild text channel (default: #general of the default guild) or a DM
         channel. MESSAGE_CREATE needs GUILD_MESSAGES / DIRECT_MESSAGES; without MESSAGE_CONTENT
         guild messages arrive with empty content, attachments, embeds and components unless
-        they mention the bot (like Discord)."""
+        they mention the bot (like Discord). A reply (`reply_to`) carries the message it
+        replies to (`referenced_message`) and, with `ping` (the client's default), mentions its
+        author."""
         channel = channel or self.default_channel
         user = user or self.default_user
         member = self.member_of(channel, user)
@@ -66,12 +69,17 @@ class EventInjection(GatewayServer):
                 self.users[int(i)] for i in _MENTION_RE.findall(content) if int(i) in self.users
             ],
         )
+        if reply_to is not None and ping and reply_to.author not in message.mentions:
+            message.mentions.append(reply_to.author)
         self._store(message)
         mentioned = any(u.id == self.bot_user.id for u in message.mentions)
 
         def payload(session: GatewaySession) -> JSON:
             visible = channel.is_dm or mentioned or session.has(Intents.MESSAGE_CONTENT)
-            return message.to_api(include_content=visible)
+            data = message.to_api(include_content=visible)
+            if reply_to is not None:
+                data["referenced_message"] = reply_to.to_api(include_content=visible)
+            return data
 
         intent = Intents.DIRECT_MESSAGES if channel.is_dm else Intents.GUILD_MESSAGES
         self.dispatch(

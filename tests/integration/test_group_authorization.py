@@ -90,6 +90,21 @@ async def test_group_action_matrix(
         assert await group_state(database) == before  # nothing changed
 
 
+async def test_a_name_or_visibility_the_group_has_already_says_so(bot: HabitLinkBot) -> None:
+    await setup_group(bot)
+    assert await say(bot, "Olive", "/rename Runners") == "The group is called Runners already."
+    assert await say(bot, "Olive", "/visibility public") == (
+        "Runners is public already: anyone can find it with /groups."
+    )
+    assert await say(bot, "Olive", "/visibility private") == (
+        "Runners is private: new members need an invite code."
+    )
+    assert await say(bot, "Adam", "/visibility private") == (
+        "Runners is private already: new members need an invite code."
+    )
+    assert await say(bot, "Adam", "/rename runners") == "The group is now called runners."
+
+
 @pytest.mark.parametrize("role", ["admin", "member"])
 async def test_only_the_owner_cannot_simply_leave(bot: HabitLinkBot, role: str) -> None:
     await setup_group(bot)

@@ -26,6 +26,11 @@ async def test_tidy_forgets_abandoned_flows_and_keeps_live_ones(
         await uow.flow_states.put(ABANDONED, FlowState("newhabit", "title"), ttl=60)
         await uow.commit()
     clock.advance(timedelta(minutes=30))
+    await Notifier(bot, {}).tidy()  # kept a day, so a late answer is told it expired
+    async with database.session() as session:
+        kept = (await session.execute(select(FlowRecord.user_id))).scalars().all()
+        assert kept == ["1"]
+    clock.advance(timedelta(days=1))
     async with bot.uow() as uow:
         await uow.flow_states.put(LIVE, FlowState("newhabit", "why", {"title": "Run"}), ttl=3600)
         await uow.commit()
@@ -35,7 +40,7 @@ async def test_tidy_forgets_abandoned_flows_and_keeps_live_ones(
         assert kept == ["2"]
     async with bot.uow() as uow:
         assert await uow.flow_states.get(LIVE) == FlowState("newhabit", "why", {"title": "Run"})
-    clock.advance(timedelta(hours=2))
+    clock.advance(timedelta(days=1, hours=2))
     await Notifier(bot, {}).tidy()
     async with database.session() as session:
         assert await session.scalar(select(func.count()).select_from(FlowRecord)) == 0

@@ -83,11 +83,20 @@ class DiscordHarness:
         channel: FakeChannel | None = None,
         user: FakeUser | None = None,
         attachments: list[tuple[str, bytes]] | None = None,
+        reply_to: StoredMessage | None = None,
+        ping: bool = True,
         count: int = 1,
     ) -> list[StoredMessage]:
         channel = channel or self.fake.default_channel
         since = len(self.fake.sent_messages)
-        self.fake.send_message(text, channel=channel, user=user, attachments=attachments or ())
+        self.fake.send_message(
+            text,
+            channel=channel,
+            user=user,
+            attachments=attachments or (),
+            reply_to=reply_to,
+            ping=ping,
+        )
         return await self.fake.wait_for(
             lambda: (
                 found

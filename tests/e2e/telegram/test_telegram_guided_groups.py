@@ -186,10 +186,30 @@ async def test_a_vision_left_unanswered_is_not_a_later_hello(
     (asked,) = await telegram.say("/lifebook vision")
     assert "Your vision:" in (asked.plain_text or "")
     clock.advance(timedelta(minutes=31))
+    (expired,) = await telegram.say("hello")  # told once that the question expired
+    assert expired.plain_text == (
+        "That question expired after 30 minutes; nothing was saved. Send /lifebook to start again."
+    )
     (hint,) = await telegram.say("hello")
     assert hint.plain_text == "Send /help to see what I can do, or /habits for today's list."
     (book,) = await telegram.say("/lifebook")
     assert "hello" not in (book.plain_text or "")
+
+
+async def test_a_late_reply_in_a_group_is_told_the_question_expired(
+    telegram: TelegramHarness, clock: SettableClock
+) -> None:
+    fake = telegram.fake
+    group = fake.new_group("Runners", bot_admin=True)  # it sees every message
+    (asked,) = await telegram.say("/newhabit", chat=group)
+    clock.advance(timedelta(minutes=31))
+    since = len(fake.sent_messages)
+    await handled(telegram, fake.send_text("Anyone running?", chat=group))  # talk: no word
+    assert fake.sent_messages[since:] == []
+    (expired,) = await telegram.say("Stretch", chat=group, reply_to=asked)
+    assert expired.plain_text == (
+        "That question expired after 30 minutes; nothing was saved. Send /newhabit to start again."
+    )
 
 
 async def test_another_command_ends_a_setup_in_a_group(telegram: TelegramHarness) -> None:

@@ -1,0 +1,51 @@
+"""A question answered with buttons can be answered by typing too (in a private chat).
+
+A handler that asks one (which goal a habit serves, which habit to edit) calls
+`ctx.offer_choice(buttons)`: the options are kept as the person's flow in that chat, so the
+next message that is not a command is read as the answer. A typed number (as the buttons are
+counted, row by row) or label, case aside, is taken as pressing that button; anything else is
+answered with the options again, changing nothing. A command, a press or half an hour ends the
+question, without a word (nothing of it was half saved)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.messages import Button
+from core.flows import FlowState
+
+CHOICE = "choice"
+_NUMBERED = re.compile(r"^\d+\.\s+")  # "2. Read" (numbered habit buttons)
+
+
+def choice_state(buttons: Sequence[Sequence[Button]]) -> FlowState:
+    options = [[b.label, b.payload] for row in buttons for b in row]
+    return FlowState(CHOICE, "", {"options": options})
+
+
+def options(state: FlowState) -> list[Button]:
+    return [Button(str(label), str(payload)) for label, payload in state.data.get("options", [])]
+
+
+def shown(option: Button, number: int) -> str:
+    """The option as the list of choices names it: the label, without a number it already has."""
+    label = option.label
+    if label.startswith(f"{number}. "):
+        label = label[len(f"{number}. ") :]
+    return label
+
+
+def pick(choices: Sequence[Button], text: str) -> Button | None:
+    """The option a typed answer names: its number, or its label (with or without its own
+    number), case aside; None when it names none, or several."""
+    said = " ".join(text.split()).rstrip(".").casefold()
+    if said.isdecimal():
+        n = int(said)
+        return choices[n - 1] if 1 <= n <= len(choices) else None
+    named = [
+        option
+        for option in choices
+        if said in (option.label.casefold(), _NUMBERED.sub("", option.label).casefold())
+    ]
+    return named[0] if len(named) == 1 else None

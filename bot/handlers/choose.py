@@ -1,0 +1,45 @@
+"""A typed answer to a question with buttons (bot/choices.py): the button it names is pressed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.choices import CHOICE, options, pick, shown
+from bot.context import Context
+from bot.messages import Response, hint
+from bot.router import Router
+from core.flows import FlowState
+
+router = Router()
+GONE = "Those buttons no longer work. Send the command again."
+
+
+# `what` is empty: another command ends the question without a word.
+@router.flow(CHOICE, what="", start=None)
+async def answer(ctx: Context, state: FlowState) -> Response:
+    request = ctx.request
+    choices = options(state)
+    if request.photo is not None and ctx.router.photo_handlers:  # a photo is a photo
+        ctx.end_flow()
+        return await ctx.router.photo_handlers[0](ctx)
+    option = pick(choices, request.text)
+    if option is None:
+        listed = "\n".join(f"{n}. {shown(o, n)}" for n, o in enumerate(choices, 1))
+        return Response.say(
+            "That isn't one of the choices. ",
+            hint("Send a number or a name from this list, or press its button:"),
+            "\n",
+            listed,
+            buttons=[[o] for o in choices],
+        )
+    prefix, *args = option.payload.split(":")
+    handler = ctx.router.buttons.get(prefix)
+    ctx.end_flow()
+    if handler is None:
+        return Response.say(hint(GONE))
+    ctx.request = replace(request, button=option.payload)
+    pressed = await handler(ctx, args)
+    if not pressed.replies:  # a press's short notice: said, as there is no press to answer
+        return Response.say(pressed.notice) if pressed.notice else pressed
+    # What a press edits in place comes as a new message (the question stays as it was).
+    return replace(pressed, replies=[replace(r, edit=False) for r in pressed.replies])
