@@ -35,8 +35,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action.add_argument("--email", required=True, help="the account's email address")
 
 
-def read_password(stdin: TextIO = sys.stdin) -> str | None:
-    """The new password: asked twice on a terminal, else the first line of standard input."""
+def read_password(stdin: TextIO | None = None) -> str | None:
+    """The new password: asked twice on a terminal, else the first line of standard input
+    (`sys.stdin` as it is when asked, not when this module was imported)."""
+    stdin = stdin or sys.stdin
     if stdin.isatty():
         first = getpass.getpass("Password for the new admin: ")
         if getpass.getpass("The same password again: ") != first:

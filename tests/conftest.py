@@ -113,10 +113,30 @@ def pg_url(pg_admin_dsn: str) -> Iterator[str]:
     drop_pg_database(pg_admin_dsn, url)
 
 
+# Which tables hold a row: TRUNCATE costs about as much for an empty table as for a full one
+# (a new file each, 10-20 ms), so truncating all of them after every test was a second or more
+# of each PostgreSQL test on a busy machine.
+USED_TABLES = " UNION ALL ".join(
+    f"SELECT '{t.name}' WHERE EXISTS (SELECT FROM \"{t.name}\")"
+    for t in Base.metadata.sorted_tables
+)
+# Every sequence drawn from since its last restart, back to its start (ids begin at 1 again,
+# also for a table whose rows were all deleted).
+RESTART_SEQUENCES = (
+    "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false)"
+    " FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+)
+
+
 async def empty_postgres(db: Database) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    """Every table empty and every id sequence restarted, as TRUNCATE ... RESTART IDENTITY of
+    all the tables leaves them."""
     async with db.engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        used = (await conn.execute(text(USED_TABLES))).scalars().all()
+        if used:
+            tables = ", ".join(f'"{name}"' for name in used)
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await conn.execute(text(RESTART_SEQUENCES))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -31,7 +31,7 @@ from telegram.request import HTTPXRequest
 from adapters.telegram.asking import Asked, Asker, asker, in_group
 from adapters.telegram.http import BoundedRequest
 from adapters.telegram.intake import Intake
-from adapters.telegram.limits import OVERALL_LIMIT, ChatRateLimiter
+from adapters.telegram.limits import GROUP_LIMIT, OVERALL_LIMIT, ChatRateLimiter
 from adapters.telegram.membership import my_status, service_message
 from adapters.telegram.presses import Presses
 from adapters.telegram.render import MESSAGE_LIMIT, caption, keyboard, split, to_html
@@ -92,9 +92,11 @@ class TelegramAdapter:
         max_retries: int = 5,
         rate_limit: bool = True,
         limiter: RateLimiter | None = None,
+        group_limit: Limit = GROUP_LIMIT,
     ) -> None:
         """`limiter` counts every send under Telegram's limits: the app's, shared through Redis
-        by every process of the bot (None: this adapter's own, in memory)."""
+        by every process of the bot (None: this adapter's own, in memory). `group_limit` is
+        Telegram's 20 messages a minute in a group (tests shorten the minute)."""
         self.bot = bot
         self.token = token
         self.base_url = base_url
@@ -113,7 +115,9 @@ class TelegramAdapter:
         )
         self.application: PTBApp
         if rate_limit:  # Telegram's flood limits (30 messages/s, 20/min a group); 429s retried
-            limits = ChatRateLimiter(max_retries, limiter, overall=self.overall_limit)
+            limits = ChatRateLimiter(
+                max_retries, limiter, overall=self.overall_limit, group=group_limit
+            )
             self.application = builder.rate_limiter(limits).build()
         else:  # benchmarks: the processing alone
             self.application = builder.build()

@@ -28,18 +28,19 @@ JSONDict = dict[str, Any]
 # one a window later breaks the limit: bench_scheduler saw a 429 nearly every second (and 20 %
 # of the rate lost to retries). The 30 ms margin costs 3 % of the rate.
 OVERALL_LIMIT = Limit("telegram:all", 30, 1.03)
-GROUP_PER_MINUTE = 20
 # 20 a minute in a group, counted over 61 s for the same reason (Telegram's window starts when
-# a message arrives, ours when it is sent).
-GROUP_WINDOW = 61.0
+# a message arrives, ours when it is sent). Its key is the prefix of each group's own key.
+GROUP_LIMIT = Limit("telegram:chat", 20, 61.0)
 EVERYTHING = "*"
 
 
-def chat_limits(chat_id: int | str, overall: Limit = OVERALL_LIMIT) -> tuple[Limit, ...]:
+def chat_limits(
+    chat_id: int | str, overall: Limit = OVERALL_LIMIT, group: Limit = GROUP_LIMIT
+) -> tuple[Limit, ...]:
     """The overall limit, and 20 a minute in a group (ids below zero, or a @channel name)."""
     text = str(chat_id)
     if text.startswith(("-", "@")):
-        return (overall, Limit(f"telegram:chat:{text}", GROUP_PER_MINUTE, GROUP_WINDOW))
+        return (overall, Limit(f"{group.key}:{text}", group.count, group.period))
     return (overall,)
 
 
@@ -60,10 +61,12 @@ class ChatRateLimiter(BaseRateLimiter[float]):
         limiter: RateLimiter | None = None,
         *,
         overall: Limit = OVERALL_LIMIT,
+        group: Limit = GROUP_LIMIT,
         monotonic: Callable[[], float] = time.monotonic,
     ):
         self.max_retries = max_retries
         self.overall = overall
+        self.group = group
         self._now = monotonic
         self._limiter: RateLimiter = limiter or MemoryRateLimiter(monotonic)
         self._paused_until: dict[str, float] = {}
@@ -99,7 +102,7 @@ class ChatRateLimiter(BaseRateLimiter[float]):
         for attempt in range(retries + 1):
             await self._wait_for_pause(key, patience)
             if chat_id is not None:
-                await self._limiter.acquire(*chat_limits(chat_id, self.overall))
+                await self._limiter.acquire(*chat_limits(chat_id, self.overall, self.group))
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

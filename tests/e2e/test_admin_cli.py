@@ -1,20 +1,29 @@
-"""`habitlink admin create|promote|demote` as run by the operator: the real command in a
-subprocess, on the embedded SQLite database and on PostgreSQL."""
+"""`habitlink admin create|promote|demote` as run by the operator, on the embedded SQLite
+database and on PostgreSQL: the real command in a subprocess for the help, the terminal and the
+first admin on each database; the rest of the roles' life through the same `bot.cli.main` in
+this process (each process start costs about a second of imports)."""
 
 from __future__ import annotations
 
 import fcntl
+import io
+import logging
 import os
 import subprocess
+import sys
 import termios
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bot import cli
 from bot.config import Settings
-from tests.conftest import create_pg_database, drop_pg_database
+from core.db.engine import Database
 from tests.e2e.test_console_cli import REPO, habitlink, run
+from tests.support.threads import run_main
 
 GOOD = "a quiet river at dawn"
 
@@ -26,53 +35,103 @@ def admin(
     return result.returncode, result.stdout, result.stderr
 
 
-def roles_on(cwd: Path, env: dict[str, str] | None = None) -> None:
-    """The whole life of the admin roles, as an operator types it."""
-    code, out, err = admin(cwd, "create", "--email", "Ops@Example.com", stdin="password\n", env=env)
+@dataclass
+class InProcess:
+    """`habitlink admin ARGS` through bot.cli.main here, in the environment, directory and
+    standard streams that `run` gives the subprocess."""
+
+    monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str]
+    cwd: Path
+
+    def __call__(
+        self, *args: str, stdin: str = "", env: dict[str, str] | None = None
+    ) -> tuple[int, str, str]:
+        with self.monkeypatch.context() as patch:
+            for name in list(os.environ):
+                if name.lower() in Settings.model_fields:
+                    patch.delenv(name)
+            for name, value in {"DATA_DIR": "data", "LOG_LEVEL": "INFO", **(env or {})}.items():
+                patch.setenv(name, value)
+            patch.chdir(self.cwd)
+            patch.setattr(sys, "stdin", io.StringIO(stdin))
+            self.capsys.readouterr()
+            code = run_main(cli.main, "admin", *args)  # its asyncio.run in a thread of its own
+            out, err = self.capsys.readouterr()
+        return code, out, err
+
+
+@pytest.fixture
+def here(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> Iterator[InProcess]:
+    """main() sets up logging for the process (cli.configure_logging): undone after the test."""
+    root = logging.getLogger()
+    handlers, levels = root.handlers[:], {name: logging.getLogger(name).level for name in NAMES}
+    known = set(logging.root.manager.loggerDict)
+    try:
+        yield InProcess(monkeypatch, capsys, tmp_path)
+    finally:
+        root.handlers[:] = handlers
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+        for name in set(logging.root.manager.loggerDict) - known:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+# The loggers whose levels configure_logging sets, the root first.
+NAMES = ("", "httpx", "httpcore", "aiosqlite", "alembic.runtime", "apscheduler", "bm25s")
+NAMES += ("openai", "groq")
+
+
+def roles_on(here: InProcess, env: dict[str, str] | None = None) -> None:
+    """The whole life of the admin roles, as an operator types it; the first admin is made by
+    the real command in a subprocess."""
+    code, out, err = here("create", "--email", "Ops@Example.com", stdin="password\n", env=env)
     assert (code, out) == (1, "")
     assert err == "habitlink: That password is one of the most common ones; choose another.\n"
-    code, out, err = admin(cwd, "create", "--email", "not-an-email", stdin=GOOD + "\n", env=env)
+    code, out, err = here("create", "--email", "not-an-email", stdin=GOOD + "\n", env=env)
     assert (code, err) == (1, "habitlink: That doesn't look like an email address.\n")
 
-    code, out, err = admin(cwd, "create", "--email", "Ops@Example.com", stdin=GOOD + "\n", env=env)
+    code, out, err = admin(
+        here.cwd, "create", "--email", "Ops@Example.com", stdin=GOOD + "\n", env=env
+    )
     assert (code, err) == (0, "")
     assert out == "Admin account ops@example.com created: sign in at /admin.\n"
-    code, out, err = admin(cwd, "create", "--email", "ops@example.com", stdin=GOOD + "\n", env=env)
+    code, out, err = here("create", "--email", "ops@example.com", stdin=GOOD + "\n", env=env)
     assert code == 1
     assert "There is already an account with the email ops@example.com." in err
     assert "habitlink admin promote --email ops@example.com" in err
 
-    code, out, err = admin(cwd, "demote", "--email", "ops@example.com", env=env)
+    code, out, err = here("demote", "--email", "ops@example.com", env=env)
     assert (code, out) == (1, "")
     assert (
         err == "habitlink: ops@example.com is the only admin; make someone else an admin first.\n"
     )
-    code, out, err = admin(cwd, "promote", "--email", "nobody@example.com", env=env)
+    code, out, err = here("promote", "--email", "nobody@example.com", env=env)
     assert (code, err) == (1, "habitlink: There is no account with the email nobody@example.com.\n")
 
-    code, out, _ = admin(cwd, "create", "--email", "second@example.com", stdin=GOOD + "\n", env=env)
+    code, out, _ = here("create", "--email", "second@example.com", stdin=GOOD + "\n", env=env)
     assert code == 0
-    code, out, err = admin(cwd, "demote", "--email", "OPS@example.com", env=env)
+    code, out, err = here("demote", "--email", "OPS@example.com", env=env)
     assert (code, out, err) == (0, "ops@example.com is no longer an admin.\n", "")
-    code, out, _ = admin(cwd, "demote", "--email", "ops@example.com", env=env)
+    code, out, _ = here("demote", "--email", "ops@example.com", env=env)
     assert (code, out) == (0, "ops@example.com was not an admin; nothing changed.\n")
-    code, out, _ = admin(cwd, "promote", "--email", "ops@example.com", env=env)
+    code, out, _ = here("promote", "--email", "ops@example.com", env=env)
     assert (code, out) == (0, "ops@example.com is now an admin.\n")
-    code, out, _ = admin(cwd, "promote", "--email", "ops@example.com", env=env)
+    code, out, _ = here("promote", "--email", "ops@example.com", env=env)
     assert (code, out) == (0, "ops@example.com was an admin already; nothing changed.\n")
 
 
-def test_admin_roles_on_the_embedded_database(tmp_path: Path) -> None:
-    roles_on(tmp_path)
+def test_admin_roles_on_the_embedded_database(here: InProcess) -> None:
+    roles_on(here)
 
 
 @pytest.mark.postgres
-def test_admin_roles_on_postgres(pg_admin_dsn: str, tmp_path: Path) -> None:
-    url = create_pg_database(pg_admin_dsn, migrate=True)
-    try:
-        roles_on(tmp_path, env={"DATABASE_URL": url})
-    finally:
-        drop_pg_database(pg_admin_dsn, url)
+def test_admin_roles_on_postgres(pg_url: str, pg_database: Database, here: InProcess) -> None:
+    """On the session's database, emptied before and after (no database of its own: dropping
+    one waits for a checkpoint, many seconds on a busy server)."""
+    roles_on(here, env={"DATABASE_URL": pg_url})
 
 
 def test_help_names_the_actions(tmp_path: Path) -> None:

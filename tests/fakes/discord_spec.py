@@ -14,6 +14,7 @@ import importlib
 import json
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -314,6 +315,9 @@ def errors_tree(problems: list[Problem]) -> JSON:
     return tree
 
 
+CHECKED_BODIES = 256
+
+
 class DiscordApiSpec:
     """Path templates, methods and request schemas of the Discord OpenAPI document."""
 
@@ -329,6 +333,10 @@ class DiscordApiSpec:
             self._routes.append((literals, re.compile(f"/{pattern}"), template, names))
         self._routes.sort(key=lambda route: -route[0])
         self._validators: dict[tuple[str, str], Any] = {}
+        # Problems of bodies already checked, the most recent CHECKED_BODIES: every test that
+        # starts the Discord adapter publishes the same slash commands, and checking those
+        # against the schema took a second each time. The same body has the same problems.
+        self._checked: OrderedDict[tuple[str, str, str], tuple[Problem, ...]] = OrderedDict()
         self._registry: Any = None
         if jsonschema is not None:
             resource = referencing.Resource(contents=document, specification=DRAFT202012)
@@ -357,6 +365,18 @@ class DiscordApiSpec:
         """Problems of a JSON body against the operation's application/json request schema."""
         if self._registry is None or body is None or not self.has_body(template, method):
             return []
+        text = json.dumps(body, sort_keys=True, ensure_ascii=False)
+        checked = (template, method.lower(), text)
+        if (known := self._checked.get(checked)) is not None:
+            self._checked.move_to_end(checked)
+            return list(known)
+        problems = self._schema_problems(template, method, body)
+        self._checked[checked] = tuple(problems)
+        if len(self._checked) > CHECKED_BODIES:
+            self._checked.popitem(last=False)
+        return problems
+
+    def _schema_problems(self, template: str, method: str, body: Any) -> list[Problem]:
         key = (template, method.lower())
         validator = self._validators.get(key)
         if validator is None:

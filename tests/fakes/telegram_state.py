@@ -90,7 +90,11 @@ class TelegramState(Changes):
         self.blocked_chats: set[int] = set()
         self.send_times: dict[int | str, list[float]] = {}
         self.all_send_times: list[float] = []  # every successful send*, any chat, in order
+        # Telegram's group limit: when set, a send* to a group beyond this many within any
+        # `group_limit_window` seconds (a minute, as Telegram's) answers 429 with retry_after
+        # the seconds until one fits.
         self.group_limit_per_minute: int | None = None
+        self.group_limit_window = 60.0
         # Telegram's overall flood limit (about 30 messages a second across all chats): when
         # set, a send* beyond it within any 1 s answers 429 retry_after 1.
         self.messages_per_second: int | None = None
@@ -230,10 +234,11 @@ class TelegramState(Changes):
         if not isinstance(chat_id, int) or chat_id > 0:
             return None
         now = time.monotonic()
-        recent = [t for t in self.send_times.get(chat_id, []) if now - t < 60.0]
+        window = self.group_limit_window
+        recent = [t for t in self.send_times.get(chat_id, []) if now - t < window]
         if len(recent) < limit:
             return None
-        retry = max(1, math.ceil(60.0 - (now - recent[-limit])))
+        retry = max(1, math.ceil(window - (now - recent[-limit])))
         return ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
 
     def max_sends_in_window(self, chat_id: int | str | None, window: float = 60.0) -> int:

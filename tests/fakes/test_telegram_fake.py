@@ -271,9 +271,26 @@ async def test_group_rate_limit_and_tracking(fake: FakeTelegram, bot: Bot) -> No
     fake.group_limit_per_minute = 3
     for number in range(3):
         await bot.send_message(group.id, f"msg {number}")
-    with pytest.raises(RetryAfter):
+    with pytest.raises(RetryAfter) as caught:
         await bot.send_message(group.id, "one too many")
+    assert caught.value.retry_after in (60, dtm.timedelta(seconds=60))  # a minute, as Telegram
     assert fake.max_sends_in_window(group.id, 60.0) == 3
+
+
+@RETRY_AFTER_WARNING
+async def test_group_rate_limit_on_a_shorter_window(fake: FakeTelegram, bot: Bot) -> None:
+    group = fake.new_group()
+    fake.group_limit_per_minute = 2
+    fake.group_limit_window = 1.0
+    for number in range(2):
+        await bot.send_message(group.id, f"msg {number}")
+    with pytest.raises(RetryAfter) as caught:
+        await bot.send_message(group.id, "one too many")
+    assert caught.value.retry_after in (1, dtm.timedelta(seconds=1))
+    await asyncio.sleep(1.0)
+    await bot.send_message(group.id, "a window later")
+    assert fake.max_sends_in_window(group.id, 1.0) == 2
+    assert len(fake.messages_in(group.id)) == 3
 
 
 @RETRY_AFTER_WARNING

@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from adapters.telegram.adapter import TelegramAdapter
+from adapters.telegram.limits import GROUP_LIMIT
 from bot.dispatcher import HabitLinkBot
-from core.ratelimit import RateLimiter
+from core.ratelimit import Limit, RateLimiter
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser, StoredMessage
 
@@ -56,16 +57,20 @@ class TelegramHarness:
 
 @asynccontextmanager
 async def running(
-    fake: FakeTelegram, bot: HabitLinkBot, limiter: RateLimiter | None = None
+    fake: FakeTelegram,
+    bot: HabitLinkBot,
+    limiter: RateLimiter | None = None,
+    group_limit: Limit = GROUP_LIMIT,
 ) -> AsyncIterator[TelegramHarness]:
     """A TelegramAdapter for `bot`, long polling `fake` until the block ends; `limiter` counts
-    its sends (None: the adapter's own)."""
+    its sends (None: the adapter's own), under `group_limit` in a group."""
     adapter = TelegramAdapter(
         bot,
         token=fake.token,
         base_url=fake.base_url,
         base_file_url=fake.base_file_url,
         limiter=limiter,
+        group_limit=group_limit,
     )
     polls = len(fake.calls_of("getUpdates"))
     stop = asyncio.Event()
