@@ -32,13 +32,13 @@ def chat_ref(ctx: Context) -> ChatRef:
 async def group_here(ctx: Context) -> Group | None:
     """The group of the chat this request came from, if any. The request shows the bot is in
     the chat: one marked gone (the bot was removed, core.groups.service.mark_chat) is marked
-    back, the only write, made only then."""
-    found = await ctx.groups.in_chat(chat_ref(ctx))
+    back, and a chat renamed since keeps its new title (core.groups.service.heard_from): the
+    only write, made only then."""
+    chat = chat_ref(ctx)
+    found = await ctx.groups.in_chat(chat)
     if found is None:
         return None
-    if found.gone:
-        chat = ctx.request.chat
-        await ctx.groups.mark_chat(chat.platform, chat.id, gone=False)
+    await ctx.groups.heard_from(chat, found)
     return found.group
 
 

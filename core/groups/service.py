@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,7 @@ from core.media.discard import proof_keys
 from core.users.locks import lock_user
 
 NAME_MAX = 64
+TITLE_MAX = 255  # a chat's title as stored (group_chats.title)
 MAX_GROUPS = 50  # groups one person may be in (created or joined)
 MANAGERS = (GroupRole.OWNER, GroupRole.ADMIN)
 
@@ -53,6 +55,7 @@ class InChat:
 
     group: Group
     gone: bool
+    title: str | None = None  # the chat's title as last stored
 
 
 @dataclass(frozen=True)
@@ -103,15 +106,34 @@ class GroupService:
         it shows the bot is there again, and its handler says so with mark_chat(gone=False)
         (bot.handlers.groups.group_here). One statement, the mark read with the group."""
         stmt = (
-            select(Group, GroupChat.gone_at)
+            select(Group, GroupChat.gone_at, GroupChat.title)
             .join(GroupChat, GroupChat.group_id == Group.id)
             .where(GroupChat.platform == chat.platform, GroupChat.external_chat_id == chat.chat_id)
         )
         found = (await self.session.execute(stmt)).first()
         if found is None:
             return None
-        group, gone_at = found
-        return InChat(group, gone=gone_at is not None)
+        group, gone_at, title = found
+        return InChat(group, gone=gone_at is not None, title=title)
+
+    async def heard_from(self, chat: ChatRef, found: InChat) -> bool:
+        """A request came from the chat: the bot is there (a gone mark is cleared), and the
+        chat is called what the request says now (lists and summaries name it). One statement,
+        only when either changed; False when nothing did."""
+        values: dict[str, Any] = {}
+        if found.gone:
+            values["gone_at"] = None
+        title = (chat.title or "")[:TITLE_MAX]
+        if title and title != found.title:
+            values["title"] = title
+        if not values:
+            return False
+        await self.session.execute(
+            update(GroupChat)
+            .where(GroupChat.platform == chat.platform, GroupChat.external_chat_id == chat.chat_id)
+            .values(**values)
+        )
+        return True
 
     async def mark_chat(self, platform: str, *chat_ids: str, gone: bool) -> bool:
         """`gone`: the bot was removed from the chats (or the platform refuses it there for

@@ -129,3 +129,20 @@ async def test_a_page_of_groups_costs_the_same_for_few_and_many(
         await say(bot, ANN, chat, f"/newgroup Group {i:02d}")
     many = (await cost(listing), await cost(page_two))
     assert few == many == (2, 2)  # who is asking, the page
+
+
+async def test_a_renamed_chat_is_named_by_its_new_title_once_it_speaks(
+    bot: HabitLinkBot, database: Database
+) -> None:
+    await say(bot, ANN, MORNING, "/newgroup Runners")
+    await say(bot, ANN, EVENING, "/newgroup Runners")
+    renamed = Chat("telegram", MORNING.id, ChatKind.GROUP, "Dawn Patrol")
+    before = database.statements
+    await say(bot, ANN, renamed, "/members")
+    written = database.statements - before
+    public = plain(await say(bot, BOB, BOB_DM, "/groups"))
+    assert "Runners · Telegram “Dawn Patrol” · 1 member" in public, public
+    assert "Morning Crew" not in public
+    before = database.statements
+    await say(bot, ANN, renamed, "/members")  # the same title: nothing more to write
+    assert database.statements == written - 1 + before
