@@ -88,11 +88,11 @@ async def public_groups(
     user: CurrentUser, unit: UnitDep, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[GroupOut]:
     offset = decode_cursor(cursor, first=0)
-    views = await unit.groups.public_groups(limit=offset + limit + 1)
-    page = views[offset : offset + limit]
+    views = await unit.groups.public_groups(limit=limit + 1, offset=offset)  # the page's rows
+    page = views[:limit]
     mine = {v.group.id: v.role for v in await unit.groups.groups_of(user)}
     items = [group_out(GroupView(v.group, v.members, mine.get(v.group.id))) for v in page]
-    more = len(views) > offset + limit
+    more = len(views) > limit
     return Page(items=items, next_cursor=encode_cursor(offset + limit) if more else None)
 
 

@@ -393,3 +393,25 @@ async def test_a_check_in_for_today_needs_no_body(ada: Person) -> None:
     assert done.json()["date"] == "2026-03-23" and done.json()["status"] == "done"
     wrong = await ada.post(f"/api/v1/habits/{hid}/checkins", json={"day": "2026-03-22"})
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "day"
+
+
+async def test_public_groups_page_through_with_the_same_statements_a_page(
+    api: httpx.AsyncClient, console: ConsoleSession, database: Database
+) -> None:
+    await console.say(":user Olive")
+    for name in ("Alpha", "Beta", "Gamma", "Delta", "Epsilon"):
+        await console.say(f":chat group {name}", f"/newgroup {name} public")
+    nora = await sign_up(api, "Nora")
+    seen: list[str] = []
+    pages, cursor = 0, None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        before = database.statements
+        page = (await nora.get("/api/v1/groups/public", params=params)).json()
+        per_page = database.statements - before
+        assert per_page <= 4, per_page  # the person, the page, their groups: not per row
+        seen += [g["name"] for g in page["items"]]
+        pages, cursor = pages + 1, page["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == ["Alpha", "Beta", "Delta", "Epsilon", "Gamma"] and pages == 3
