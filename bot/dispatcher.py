@@ -228,6 +228,13 @@ class HabitLinkBot:
             log.info(what, extra={"platform": platform, "chat": ",".join(chat_ids[:10])})
         return changed
 
+    async def retitle_chat(self, platform: str, chat_id: str, title: str) -> bool:
+        """A group's chat was renamed: /groups, /mygroups and summaries call it so."""
+        async with self.uow() as uow:
+            changed = await uow.groups.retitle_chat(ChatRef(platform, chat_id, title))
+            await uow.commit()
+        return changed
+
     async def mark_blocked(self, platform: str, person_id: str, *, blocked: bool) -> bool:
         """The person blocked the bot in their private chat (`blocked`): no reminders or
         summaries go to them until they unblock it (not `blocked`) or write again."""

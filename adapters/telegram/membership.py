@@ -2,6 +2,7 @@
 weekly summaries stop, rather than fail there every week) or added back (they resume); a
 person who left the chat leaves its group too, as with /leave, without a word. And a person
 who blocks the bot in their private chat: nothing goes to them until they unblock it or write.
+A group chat renamed (`new_chat_title`) keeps its group's record of the title up to date.
 
 Two signals say so (https://core.telegram.org/bots/api): the `my_chat_member` update (the bot's
 own status, asked for in intake.ALLOWED_UPDATES) and the service messages `left_chat_member` /
@@ -32,6 +33,9 @@ async def service_message(bot: HabitLinkBot, message: Message, me: int) -> bool:
     if message.new_chat_members:
         if any(user.id == me for user in message.new_chat_members):
             await bot.mark_chat(PLATFORM, chat_id, gone=False)
+        return True
+    if message.new_chat_title:  # the chat was renamed: lists and summaries name it so
+        await bot.retitle_chat(PLATFORM, chat_id, message.new_chat_title)
         return True
     return False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -116,24 +117,24 @@ class GroupService:
         group, gone_at, title = found
         return InChat(group, gone=gone_at is not None, title=title)
 
+    async def retitle_chat(self, chat: ChatRef) -> bool:
+        """The chat is called `chat.title` now (the platform said it was renamed). One
+        statement; False when no group lives there or it had that title already."""
+        title = (chat.title or "")[:TITLE_MAX]
+        changed = GroupChat.title.is_distinct_from(title)
+        return bool(title) and await self._set_chats(
+            chat.platform, [chat.chat_id], changed, title=title
+        )
+
     async def heard_from(self, chat: ChatRef, found: InChat) -> bool:
         """A request came from the chat: the bot is there (a gone mark is cleared), and the
         chat is called what the request says now (lists and summaries name it). One statement,
         only when either changed; False when nothing did."""
-        values: dict[str, Any] = {}
-        if found.gone:
-            values["gone_at"] = None
         title = (chat.title or "")[:TITLE_MAX]
-        if title and title != found.title:
-            values["title"] = title
-        if not values:
-            return False
-        await self.session.execute(
-            update(GroupChat)
-            .where(GroupChat.platform == chat.platform, GroupChat.external_chat_id == chat.chat_id)
-            .values(**values)
+        values = ({"gone_at": None} if found.gone else {}) | (
+            {"title": title} if title and title != found.title else {}
         )
-        return True
+        return bool(values) and await self._set_chats(chat.platform, [chat.chat_id], **values)
 
     async def mark_chat(self, platform: str, *chat_ids: str, gone: bool) -> bool:
         """`gone`: the bot was removed from the chats (or the platform refuses it there for
@@ -141,13 +142,18 @@ class GroupService:
         weekly summaries skip them until the bot is back; not `gone`: it is in them again
         (added back) and they go there again. One statement. False when no group lives there,
         or every chat was already so marked."""
-        if not chat_ids:
-            return False
         was = GroupChat.gone_at.is_(None) if gone else GroupChat.gone_at.is_not(None)
+        now = self.clock.now() if gone else None
+        return bool(chat_ids) and await self._set_chats(platform, chat_ids, was, gone_at=now)
+
+    async def _set_chats(
+        self, platform: str, chat_ids: Sequence[str], *where: Any, **values: Any
+    ) -> bool:
+        """One UPDATE of these chats' rows (those matching `where`); True when any changed."""
         done = await self.session.execute(
             update(GroupChat)
-            .where(GroupChat.platform == platform, GroupChat.external_chat_id.in_(chat_ids), was)
-            .values(gone_at=self.clock.now() if gone else None)
+            .where(GroupChat.platform == platform, GroupChat.external_chat_id.in_(chat_ids), *where)
+            .values(**values)
         )
         return bool(getattr(done, "rowcount", 0))
 

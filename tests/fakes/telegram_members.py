@@ -168,6 +168,12 @@ class MemberChanges(UpdateInjection):
         self.member_status[(chat.id, user.id)] = "left" if by is None else "kicked"
         return self._service_message(chat, by or user, "left_chat_member", user.to_api())
 
+    def rename_chat(self, chat: FakeChat, title: str, *, by: FakeUser | None = None) -> JSON:
+        """A member renames the group: its title changes, and the service message
+        `new_chat_title` says so (messages from now on carry the new title)."""
+        chat.title = title
+        return self._service_message(chat, by or self.default_user, "new_chat_title", title)
+
     def member_joins(self, chat: FakeChat, user: FakeUser, *, by: FakeUser | None = None) -> JSON:
         """`user` joins the group (or `by` adds them): `new_chat_members` naming them."""
         self.member_status[(chat.id, user.id)] = "member"
