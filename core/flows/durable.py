@@ -33,23 +33,18 @@ def key_params(key: FlowKey) -> dict[str, str]:
     return {"f_platform": key.platform, "f_chat_id": key.chat_id, "f_user_id": key.user_id}
 
 
-def decode(state: str | None, expires_at: datetime | None, now: datetime) -> FlowState | None:
-    """A stored flow row's state (None: no row, or the flow expired)."""
-    if state is None or expires_at is None or expires_at <= now:
-        return None
-    return FlowState.from_json(json.loads(state))
-
-
-def decode_lapsed(
+def decode(
     state: str | None, expires_at: datetime | None, now: datetime
-) -> FlowState | None:
-    """A stored flow row's state when it expired unanswered, less than LAPSED_KEPT_SECONDS ago
-    (None: no row, a live flow, or one long forgotten)."""
-    if state is None or expires_at is None or expires_at > now:
-        return None
+) -> tuple[FlowState | None, FlowState | None]:
+    """A stored flow row's state as (live, lapsed): the flow while it has not expired, or the
+    one that expired unanswered less than LAPSED_KEPT_SECONDS ago (a late answer is told so);
+    (None, None) for no row, or a flow long forgotten."""
+    if state is None or expires_at is None:
+        return None, None
     if expires_at <= now - timedelta(seconds=LAPSED_KEPT_SECONDS):
-        return None
-    return FlowState.from_json(json.loads(state))
+        return None, None
+    flow = FlowState.from_json(json.loads(state))
+    return (flow, None) if expires_at > now else (None, flow)
 
 
 class FlowRecords:
@@ -68,15 +63,11 @@ class FlowRecords:
         return (await self.read(key))[0]
 
     async def read(self, key: FlowKey) -> tuple[FlowState | None, FlowState | None]:
-        """(live, lapsed): the key's flow, or the one that expired unanswered (decode_lapsed)."""
+        """(live, lapsed): the key's flow, or the one that expired unanswered (`decode`)."""
         row = (await self.session.execute(_GET, key_params(key))).first()
         if row is None:
             return None, None
-        now = self.clock.now()
-        return (
-            decode(row.state, row.expires_at, now),
-            decode_lapsed(row.state, row.expires_at, now),
-        )
+        return decode(row.state, row.expires_at, self.clock.now())
 
     async def put(
         self, key: FlowKey, state: FlowState | None, ttl: int = DEFAULT_TTL_SECONDS

@@ -136,7 +136,7 @@ class Lifebook(BaseModel):
         """The book with one more goal: a new id, or `goal_id` (an id this book gave before).
         The same words as a goal already there (case and spacing aside) are refused, and so is
         a date before `today` (the person's day; None: not checked)."""
-        same = next((g for g in self.goals if _goal_key(g.text) == _goal_key(text)), None)
+        same = next((g for g in self.goals if goal_key(g.text) == goal_key(text)), None)
         if same is not None:
             raise InvalidInput(f"“{same.text}” is one of your goals already.")
         check_due(text, due, today)
@@ -159,16 +159,16 @@ class Lifebook(BaseModel):
         goal had that very date already (a goal past its date may stay as it was)."""
         unique: dict[str, tuple[str, date | None]] = {}
         for text, due in goals:
-            unique.setdefault(_goal_key(text), (text, due))
+            unique.setdefault(goal_key(text), (text, due))
         if len(unique) > MAX_GOALS:  # not "you have 10 already": these replace the ones there
             raise InvalidInput(f"That is too many goals: at most {MAX_GOALS}.")
-        had = {(_goal_key(g.text), g.due) for g in self.goals}
+        had = {(goal_key(g.text), g.due) for g in self.goals}
         for key, (text, due) in unique.items():
             if (key, due) not in had:
                 check_due(text, due, today)
         kept: dict[str, str] = {}
         for old in reversed(self.goals):  # the first of equal texts wins
-            kept[_goal_key(old.text)] = old.id
+            kept[goal_key(old.text)] = old.id
         book = self.model_copy(update={"goals": ()})
         for key, (text, due) in unique.items():
             book = book.with_goal(text, due, goal_id=kept.pop(key, None))
@@ -184,7 +184,8 @@ def check_due(text: str, due: date | None, today: date | None) -> None:
         )
 
 
-def _goal_key(text: str) -> str:
+def goal_key(text: str) -> str:
+    """What makes two goals the same goal: their words, case and spacing aside."""
     return " ".join(text.split()).lower()
 
 

@@ -25,6 +25,7 @@ from core.lifebook.model import (
     MAX_IDENTITIES,
     MAX_VALUES,
     Lifebook,
+    goal_key,
     stored_counter,
     upgrade,
 )
@@ -51,10 +52,10 @@ def merge_books(mine: dict[str, Any] | None, theirs: dict[str, Any] | None) -> B
         return BookMerge(None)
     next_id = max(stored_counter(mine), stored_counter(theirs), ours.next_goal, other.next_goal)
     goals = list(ours.goals)
-    ids = {_key(goal.text): goal.id for goal in goals}
+    ids = {goal_key(goal.text): goal.id for goal in goals}
     merge = BookMerge(None)
     for goal in other.goals:
-        same = ids.get(_key(goal.text))
+        same = ids.get(goal_key(goal.text))
         if same is None and (len(goals) >= MAX_GOALS or next_id > MAX_GOAL_ID):
             merge.links[serves_goal(goal.id)] = None
             merge.left_out.append(goal.text)
@@ -63,7 +64,7 @@ def merge_books(mine: dict[str, Any] | None, theirs: dict[str, Any] | None) -> B
             same = f"g{next_id}"
             next_id += 1
             goals.append(goal.model_copy(update={"id": same}))
-            ids[_key(goal.text)] = same
+            ids[goal_key(goal.text)] = same
         merge.links[serves_goal(goal.id)] = serves_goal(same)
     merged = ours.model_copy(
         update={
@@ -96,10 +97,6 @@ async def relink_goals(session: AsyncSession, absorbed_id: int, merge: BookMerge
         .values(serves=value)
         .execution_options(**NO_SYNC)
     )
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).lower()
 
 
 def _union(first: tuple[str, ...], second: tuple[str, ...], limit: int) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from core.clock import Clock, local_date
 from core.db.models import FlowRecord, Identity, User, UserSettings
 from core.errors import InvalidInput
 from core.flows.base import FlowKey, FlowState
-from core.flows.durable import FlowRecords, decode, decode_lapsed, key_params
+from core.flows.durable import FlowRecords, decode, key_params
 from core.reminders.service import ReminderService
 from core.reminders.timing import next_weekly
 from core.timezones import resolve_timezone
@@ -72,7 +72,7 @@ class UserService:
     ) -> tuple[User, bool, FlowState | None, FlowState | None]:
         """`identify`, and the durable flow state of `key` (FlowRecords.read) read in the same
         statement. Returns (user, is_new, flow, lapsed): `lapsed` is a flow that expired
-        unanswered (core.flows.durable.decode_lapsed)."""
+        unanswered (core.flows.durable.decode)."""
         params = {
             "platform": contact.platform,
             "external_id": contact.external_id,
@@ -85,8 +85,7 @@ class UserService:
             return user, is_new, flow, lapsed
         identity, state, expires_at = row
         user, is_new = await self._identified(identity, contact)
-        now = self.clock.now()
-        return user, is_new, decode(state, expires_at, now), decode_lapsed(state, expires_at, now)
+        return user, is_new, *decode(state, expires_at, self.clock.now())
 
     async def _identified(self, identity: Identity | None, contact: Contact) -> tuple[User, bool]:
         now = self.clock.now()
