@@ -135,7 +135,6 @@ def message_requests(message: discord.Message, bot_id: int) -> list[Request]:
     text = message.content or ""
     mention = _mention_prefix(bot_id)
     addressed = mention.match(text) is not None
-    text = mention.sub("", text, count=1)
     text = _named_mentions(_mention_anywhere(bot_id).sub("", text).strip(), message.mentions)
     images = [a for a in message.attachments if is_image(a)]
     if not text.strip() and not images:

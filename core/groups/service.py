@@ -103,9 +103,10 @@ class GroupService:
         return None if found is None else found.group
 
     async def in_chat(self, chat: ChatRef) -> InChat | None:
-        """The chat's group, and whether the chat is marked gone (`mark_chat`): a request from
-        it shows the bot is there again, and its handler says so with mark_chat(gone=False)
-        (bot.handlers.groups.group_here). One statement, the mark read with the group."""
+        """The chat's group, whether the chat is marked gone (`mark_chat`) and its stored
+        title: a request from it shows the bot is there again and what the chat is called now,
+        which its handler records with `heard_from` (bot.handlers.groups.group_here). One
+        statement, the mark and the title read with the group."""
         stmt = (
             select(Group, GroupChat.gone_at, GroupChat.title)
             .join(GroupChat, GroupChat.group_id == Group.id)
