@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from bot.albums import AlbumAnswers
 from bot.arguments import run_command
+from bot.buttons import BUTTON_GONE
 from bot.choices import CHOICE
 from bot.commands import Where
 from bot.context import Context
@@ -54,7 +55,6 @@ TOO_LONG = (
     f"That's too long for me: I read messages of up to {MAX_TEXT_CHARS:,} characters "
     f"(photo captions up to {MAX_CAPTION_CHARS:,}). Please send a shorter one."
 )
-BUTTON_GONE = "That button no longer works."
 CANCEL = "cancel"  # the command that ends a flow and says so itself (bot/handlers/basics.py)
 BANNED = (
     "Your HabitLink account has been suspended by the people who run this HabitLink, "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.buttons import ERASE
+from bot.buttons import BUTTON_GONE, ERASE
 from bot.commands import Where
 from bot.context import Context
 from bot.messages import Button, Document, Reply, Response, bold, code, rich
@@ -144,7 +144,7 @@ async def deleteme(ctx: Context) -> Response:
 async def press_erase(ctx: Context, args: list[str]) -> Response:
     step, owner = [*args, "", ""][:2]
     if owner != str(ctx.user.id) or step not in {"0", "1", "2"}:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     if step == "0":
         return Response.say("Nothing was erased. Your profile stays as it is.", edit=True)
     if step == "1":

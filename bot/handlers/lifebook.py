@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.buttons import LIFEBOOK, SERVES, button_payload
+from bot.buttons import BUTTON_GONE, LIFEBOOK, SERVES, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import Button, Response, Rich, Span, bold, example, hint, italic, rich
@@ -261,7 +261,7 @@ async def _pick_value(ctx: Context, arg: str) -> Response:
         data = {k: v for k, v in state.data.items() if k != "picked"}
         return await _advance(ctx, FlowState(FLOW, state.step, data), ", ".join(picked))
     if not arg.isdecimal() or int(arg) >= len(SUGGESTED_VALUES):
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     value = SUGGESTED_VALUES[int(arg)]
     if value not in picked:
         if len(picked) >= MAX_VALUES:
@@ -415,7 +415,7 @@ async def press(ctx: Context, args: list[str]) -> Response:
         if args[1:] == ["no"]:
             return Response.say("Kept as it is.", edit=True, personal=True)
         return _confirm_delete(ctx)
-    return Response(notice="That button no longer works.")
+    return Response(notice=BUTTON_GONE)
 
 
 # --- habits serve the Lifebook -----------------------------------------------------------
@@ -444,7 +444,7 @@ async def full_card(ctx: Context, habit: Habit) -> Rich:
 @router.button(SERVES)
 async def press_serves(ctx: Context, args: list[str]) -> Response:
     if len(args) != 2 or not args[0].isdecimal():
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     habits = await ctx.habits.active(ctx.user)
     habit = next((h for h in habits if h.id == int(args[0])), None)
     if habit is None:
@@ -466,7 +466,7 @@ async def press_serves(ctx: Context, args: list[str]) -> Response:
     elif args[1][1:].isdecimal() and int(args[1][1:]) < len(book.values):
         key = serves_value(book.values[int(args[1][1:])])
     elif args[1] != "-":
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     label = ctx.lifebook.link(ctx.user, habit, key)
     if label is None:
         return Response.say(f"“{habit.title}” is not linked to your Lifebook.", edit=True)

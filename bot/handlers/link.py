@@ -8,7 +8,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.buttons import LINK_CANCEL, LINK_JOIN, button_payload
+from bot.buttons import BUTTON_GONE, LINK_CANCEL, LINK_JOIN, button_payload
 from bot.commands import Arg
 from bot.context import Context
 from bot.messages import Button, Reply, Response, Rich, bold, code, command, hint, rich
@@ -128,7 +128,7 @@ async def press_cancel(ctx: Context, args: list[str]) -> Response:
         return Response.say(
             "Cancelled: nothing was joined, and that code no longer works.", personal=True
         )
-    return Response(notice="That button no longer works.")
+    return Response(notice=BUTTON_GONE)
 
 
 def linked_notice(profile: User, typed_on: str, payload: dict[str, Any]) -> Reply:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.arguments import SPOKEN, run_command
-from bot.buttons import HABIT_PICK, button_payload
+from bot.buttons import BUTTON_GONE, HABIT_PICK, button_payload
 from bot.commands import Command, Kind
 from bot.context import Context
 from bot.messages import MAX_BUTTON_PAYLOAD_BYTES, Button, Request, Response
@@ -50,11 +50,11 @@ async def press_pick(ctx: Context, args: list[str]) -> Response:
     habit_id = parse_int(ref)
     at = parse_int(place) if place else 0
     if habit_id is None or at is None or at < 0:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     name, rest = args[0], ":".join(args[2:])
     command = ctx.router.commands.get(name)
     if command is None:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     # The habits the command counts in: its habit's number in /habits, or in /archived.
     archived = any(p.kind is Kind.HABIT and p.archived for p in command.params)
     habits = await (ctx.habits.archived(ctx.user) if archived else ctx.habits.active(ctx.user))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.buttons import TOOLBOX, button_payload
+from bot.buttons import BUTTON_GONE, TOOLBOX, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import (
@@ -286,7 +286,7 @@ async def press(ctx: Context, args: list[str]) -> Response:
     if action == "p" and rest and rest[0].isdecimal():
         return await browse(ctx, ":".join(rest[1:]), int(rest[0]), edit=True)
     if not rest or not all(r.isdecimal() for r in rest):
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     tool_ = await ctx.toolbox.get(int(rest[0]))
     if action == "o":
         return await tool_card(ctx, tool_)
@@ -300,7 +300,7 @@ async def press(ctx: Context, args: list[str]) -> Response:
         if habit is None:
             return Response(notice="That habit is gone.")
         return await attach(ctx, tool_, habit, detach=action == "d")
-    raise InvalidInput("That button no longer works.")
+    raise InvalidInput(BUTTON_GONE)
 
 
 async def technique_titles(ctx: Context, habits: Sequence[Habit]) -> dict[int, list[str]]:
