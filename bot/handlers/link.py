@@ -86,17 +86,21 @@ async def link(ctx: Context) -> Response:
     if isinstance(outcome, Refused):
         return Response.say(refusal_text(outcome, platform_label(identity.platform)))
     there = platform_label(outcome.owner_platform)
-    return Response.say(
-        f"Join the {there} account of {outcome.owner_name} into this profile? It will see and "
-        "change everything here (habits, check-ins, groups, learnings), and what it has moves "
-        "here. Only join an account that is yours.",
-        buttons=[
-            [
-                Button("Join accounts", button_payload(LINK_JOIN, outcome.code_id, outcome.token)),
-                Button("Cancel", button_payload(LINK_CANCEL, outcome.code_id, outcome.token)),
-            ]
-        ],
-        personal=True,
+    return ctx.ask(
+        Response.say(
+            f"Join the {there} account of {outcome.owner_name} into this profile? It will see and "
+            "change everything here (habits, check-ins, groups, learnings), and what it has moves "
+            "here. Only join an account that is yours.",
+            buttons=[
+                [
+                    Button(
+                        "Join accounts", button_payload(LINK_JOIN, outcome.code_id, outcome.token)
+                    ),
+                    Button("Cancel", button_payload(LINK_CANCEL, outcome.code_id, outcome.token)),
+                ]
+            ],
+            personal=True,
+        )
     )
 
 

@@ -7,12 +7,14 @@ from dataclasses import replace
 
 from bot.arguments import SPOKEN, run_command
 from bot.buttons import BUTTON_GONE, HABIT_PICK, button_payload
+from bot.choices import CHOICE, choice_state
 from bot.commands import Command, Kind
 from bot.context import Context
 from bot.messages import MAX_BUTTON_PAYLOAD_BYTES, Button, Request, Response
 from bot.router import Router
 from bot.views import button_title
-from core.errors import Ambiguous, NotFound
+from core.errors import Ambiguous, HabitLinkError, NotFound
+from core.flows import FlowState
 from core.numbers import parse_int
 
 router = Router()
@@ -39,6 +41,19 @@ def pick_buttons(exc: Ambiguous | NotFound, request: Request, router: Router) ->
             return []
         rows.append([Button(button_title(choice.title), data)])
     return rows
+
+
+def typed_pick(ctx: Context, exc: HabitLinkError, request: Request) -> FlowState | None:
+    """The question a refused command asks with its habits' buttons ("Did you mean: Read?",
+    "Which one: Read, Run?"), as a choice a typed answer can take (bot/choices.py): in a
+    private chat, unless a flow under way keeps its own answers. The caller saves it, as the
+    command's own work is rolled back."""
+    if not isinstance(exc, Ambiguous | NotFound) or not request.chat.is_private:
+        return None
+    if ctx.flow is not None and ctx.flow.name != CHOICE and not ctx.dropped_flow:
+        return None
+    buttons = pick_buttons(exc, request, ctx.router)
+    return choice_state(buttons) if buttons else None
 
 
 @router.button(HABIT_PICK)

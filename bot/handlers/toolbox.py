@@ -168,12 +168,12 @@ async def usetool(ctx: Context) -> Response:
         if len(found) == 1:
             return await attach(ctx, found[0][0], found[0][1], detach=detach)
         if len(found) > 1:
-            return _which_reading(found, detach=detach)
+            return ctx.ask(_which_reading(found, detach=detach))
     if said is None and (only := match_habit(habits, f"{name} {ref}")) is not None:
         return _which_tool(only)  # `/usetool floss`: a habit, no tool
     tool_ = await ctx.toolbox.find(name[:120])
     if not ref:
-        return choose_habit(tool_, habits)
+        return ctx.ask(choose_habit(tool_, habits))
     habit = await ctx.habits.find(ctx.user, ref, habits)
     return await attach(ctx, tool_, habit, detach=detach)
 
@@ -294,7 +294,7 @@ async def press(ctx: Context, args: list[str]) -> Response:
     if action == "u":
         if not habits:
             return Response(notice="Create a habit first with /newhabit.")
-        return choose_habit(tool_, habits)
+        return ctx.ask(choose_habit(tool_, habits))
     if action in ("a", "d") and len(rest) == 2:
         habit = next((h for h in habits if h.id == int(rest[1])), None)
         if habit is None:
