@@ -14,7 +14,7 @@ from bot.buttons import BUTTON_GONE, LIFEBOOK, SERVES, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import Button, Response, Rich, Span, bold, example, hint, italic, rich
-from bot.router import Router, says_skip
+from bot.router import SKIP_KEEP, Router, says, says_skip
 from bot.views import button_title, habit_card
 from core.db.models import Habit
 from core.errors import InvalidInput
@@ -32,6 +32,7 @@ from core.lifebook.service import serves_goal, serves_value, serving_label
 router = Router()
 FLOW = "lifebook"
 SECTION = "Lifebook"
+USE_THESE = "Use these"  # the values picked from the suggestions
 PARTS = ("guide", "vision", "values", "identity", "goals", "goal", "domains", "ai", "delete")
 USAGE = (
     "/lifebook [guide | vision TEXT | values A, B | identity I am…; … | goals G; G by YYYY-MM-DD"
@@ -236,7 +237,7 @@ def _question(ctx: Context, section: Section, *, note: str, single: bool) -> Res
         italic("Send - to clear it, skip to keep it, /cancel to stop."),
         buttons=[
             *_value_buttons(section),
-            [Button("Skip (keep)", button_payload(LIFEBOOK, "skip"))],
+            [Button(SKIP_KEEP, button_payload(LIFEBOOK, "skip"))],
         ],
         personal=True,
     )
@@ -247,7 +248,7 @@ def _value_buttons(section: Section) -> list[list[Button]]:
     if section is not Section.VALUES:
         return []
     picks = [Button(v, button_payload(LIFEBOOK, "pv", i)) for i, v in enumerate(SUGGESTED_VALUES)]
-    return [picks[:5], picks[5:], [Button("Use these", button_payload(LIFEBOOK, "pv", "done"))]]
+    return [picks[:5], picks[5:], [Button(USE_THESE, button_payload(LIFEBOOK, "pv", "done"))]]
 
 
 async def _pick_value(ctx: Context, arg: str) -> Response:
@@ -298,6 +299,8 @@ async def answer(ctx: Context, state: FlowState) -> Response:
         return Response.say("Please answer in text, or send /cancel to stop.", personal=True)
     if says_skip(ctx.request):
         return await _advance(ctx, state, None)
+    if says(text, USE_THESE) and state.data.get("picked"):  # its button's label typed
+        return await _pick_value(ctx, "done")
     return await _advance(ctx, state, text)
 
 

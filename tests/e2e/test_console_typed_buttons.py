@@ -75,3 +75,24 @@ async def test_link_s_question_can_be_answered_by_typing(console: ConsoleSession
     out = await console.say("join accounts")
     assert out != HINT
     assert "Stretch" in await console.say("/habits")
+
+
+async def test_a_guided_step_s_buttons_can_be_typed(console: ConsoleSession) -> None:
+    """A guided step takes its buttons' labels (and the schedule's numbers) typed: 'skip this'
+    was saved as the habit's why, 'skip (keep)' as the Lifebook's vision."""
+    await console.say("/newhabit", "Floss")
+    assert "3/8 Why does it matter to you?" in await console.say("1")  # Every day
+    assert "4/8 Who are you becoming?" in await console.say("Skip this")
+    out = await console.say("save now")
+    assert "Your new habit is ready" in out and "Floss" in out and "every day" in out
+    assert "skip" not in out.lower()
+    await console.say("/newhabit", "Walk")
+    assert "3/8 Why does it matter to you?" in await console.say("3× a week")
+    await console.say("/cancel")
+    await console.say("/lifebook", ":press 1")  # Fill it in
+    assert "2/5 Your core values" in await console.say("skip (keep)")
+    await console.say(":press 2")  # family
+    assert "3/5" in await console.say("use these")
+    await console.say("skip", "skip", "skip")
+    out = await console.say("/lifebook")
+    assert "family" in out and "(keep)" not in out
