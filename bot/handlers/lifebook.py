@@ -125,21 +125,25 @@ def _section(word: str) -> Section | None:
 
 # --- showing -----------------------------------------------------------------------------
 async def show(ctx: Context, *, edit: bool = False) -> Response:
+    """The Lifebook with its buttons, which a typed number or label presses too."""
     book = ctx.lifebook.read(ctx.user)
     if book.is_empty:
-        return Response.say(
-            bold("Your Lifebook"),
-            "\nA private page for where you're heading: a vision, your values, who you are "
-            "becoming and your goals for the next 90 days. Your habits can then serve them.\n"
-            "Only you see it; it is never shown in groups.",
-            buttons=[
-                [Button("Fill it in", button_payload(LIFEBOOK, "guide"))],
-                *_section_buttons(),
-            ],
-            personal=True,
-            edit=edit,
+        return ctx.ask(
+            Response.say(
+                bold("Your Lifebook"),
+                "\nA private page for where you're heading: a vision, your values, who you are "
+                "becoming and your goals for the next 90 days. Your habits can then serve them.\n"
+                "Only you see it; it is never shown in groups.",
+                buttons=[
+                    [Button("Fill it in", button_payload(LIFEBOOK, "guide"))],
+                    *_section_buttons(),
+                ],
+                personal=True,
+                edit=edit,
+            )
         )
-    return Response.say(await render(ctx, book), buttons=_buttons(book), personal=True, edit=edit)
+    rendered = await render(ctx, book)
+    return ctx.ask(Response.say(rendered, buttons=_buttons(book), personal=True, edit=edit))
 
 
 async def render(ctx: Context, book: Lifebook, *, before: Lifebook | None = None) -> Rich:
@@ -316,11 +320,13 @@ async def _advance(ctx: Context, state: FlowState, text: str | None) -> Response
             return await show(ctx)
         before = ctx.lifebook.read(ctx.user)
         book = ctx.lifebook.set_section(ctx.user, section, text)
-        return Response.say(
-            "Saved.\n\n",
-            await render(ctx, book, before=before),
-            buttons=_buttons(book),
-            personal=True,
+        return ctx.ask(
+            Response.say(
+                "Saved.\n\n",
+                await render(ctx, book, before=before),
+                buttons=_buttons(book),
+                personal=True,
+            )
         )
     answers: dict[str, str] = dict(state.data.get("answers", {}))
     if text is not None:
@@ -337,12 +343,11 @@ async def _advance(ctx: Context, state: FlowState, text: str | None) -> Response
     book = before = ctx.lifebook.read(ctx.user)
     for key, value in answers.items():
         book = ctx.lifebook.set_section(ctx.user, Section(key), value)
-    return Response.say(
-        "Your Lifebook is saved.\n\n",
-        await render(ctx, book, before=before),
-        buttons=_buttons(book),
-        personal=True,
+    rendered = await render(ctx, book, before=before)
+    saved = Response.say(
+        "Your Lifebook is saved.\n\n", rendered, buttons=_buttons(book), personal=True
     )
+    return ctx.ask(saved)
 
 
 def _check(ctx: Context, section: Section, text: str) -> None:

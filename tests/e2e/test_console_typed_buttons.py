@@ -96,3 +96,12 @@ async def test_a_guided_step_s_buttons_can_be_typed(console: ConsoleSession) -> 
     await console.say("skip", "skip", "skip")
     out = await console.say("/lifebook")
     assert "family" in out and "(keep)" not in out
+
+
+async def test_the_lifebook_s_buttons_can_be_typed(console: ConsoleSession) -> None:
+    assert console.buttons == [] and "Fill it in" in await console.say("/lifebook")
+    assert "1/5 Your vision" in await console.say("1")
+    await console.say("/cancel", "/lifebook")
+    assert "Your core values" in await console.say("values")
+    assert "Saved." in await console.say("health, calm")
+    assert "Erase your whole Lifebook" in await console.say("delete")
