@@ -105,3 +105,12 @@ async def test_the_lifebook_s_buttons_can_be_typed(console: ConsoleSession) -> N
     assert "Your core values" in await console.say("values")
     assert "Saved." in await console.say("health, calm")
     assert "Erase your whole Lifebook" in await console.say("delete")
+
+
+async def test_findtool_says_what_to_type_for_its_buttons(console: ConsoleSession) -> None:
+    """Its buttons' numbers don't match its list's (each tool has two): it names the commands."""
+    out = await console.say("/findtool I keep skipping the gym")
+    assert "Open one below, or /tool NAME." in out and "/usetool" not in out
+    await console.say("/newhabit Gym")
+    out = await console.say("/findtool I keep skipping the gym")
+    assert "Open one below, or /tool NAME; /usetool NAME HABIT uses it for a habit." in out
