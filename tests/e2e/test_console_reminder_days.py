@@ -48,6 +48,9 @@ async def test_one_digit_of_minutes_is_said_to_be_no_time(console: ConsoleSessio
             f"{shown} is not a time I can read: write the minutes with two digits, as in "
             f"/remind read {hour}:0{shown[-1]} or {hour}:{shown[-1]}0."
         ), typed
+        assert await console.say("1") == bot(  # no habit to pick: the 1 is no answer
+            "Send /help to see what I can do, or /habits for today's list."
+        )
     assert await console.say("/reminders") == bot("No reminders yet. Add one: /remind read 07:30.")
     # A habit whose name ends in a number keeps it: 'read 12' exists, so 3 is its hour.
     await console.say("/newhabit Read 12")
