@@ -14,6 +14,7 @@ from bot.arguments import run_command
 from bot.choices import CHOICE
 from bot.commands import Where
 from bot.context import Context
+from bot.dayslip import misread_day
 from bot.handlers.pick import pick_buttons
 from bot.messages import (
     MAX_CAPTION_CHARS,
@@ -461,6 +462,8 @@ def _explain(exc: HabitLinkError, request: Request, router: Router) -> Response:
     text = _domain_text(exc)
     buttons: list[list[Button]] = []
     if isinstance(exc, NotFound) and exc.suggestions:
+        if (slip := misread_day(exc, request, router)) is not None:
+            return Response.say(slip)
         text += rich("\nDid you mean: ", bold(", ".join(exc.suggestions)), "?")
         buttons = pick_buttons(exc, request, router)
     if isinstance(exc, Ambiguous):
