@@ -87,3 +87,29 @@ async def test_the_summary_does_not_tell_someone_who_trusts_people_to_trust_peop
         "     None this week from the people you trust (/trusted). "
         "Add someone whose learnings you value: /trust @name.\n"
     )
+
+
+async def test_a_tools_steps_sent_one_a_message_are_kept(console: ConsoleSession) -> None:
+    # Enter sends the message on Telegram's desktop app: each step came alone and was refused
+    # ("Please give 3 to 7 steps; that was 1."), over and over.
+    await console.say("/addtool Two-minute walk", "Walk for two minutes after lunch, every day.")
+    assert await console.say("Stand up") == bot(
+        "Steps so far:", "1. Stand up", "", "Send the next one (2 more at least)."
+    )
+    assert (await console.say("Walk", "stand up")).endswith(
+        "2. Walk\n     \n     Send the next one (1 more at least).\n"
+    )  # one sent again is kept once
+    assert await console.say("Sit down") == bot(
+        "Steps so far:",
+        "1. Stand up",
+        "2. Walk",
+        "3. Sit down",
+        "",
+        "Send another, or 'done' if that's all.",
+        "[1] That's all",
+    )
+    assert "4. Walk back" in await console.say("Walk back")
+    assert "4/4 A few keywords" in await console.say("done")
+    await console.say("walking")
+    out = await console.say("/tool two-minute walk")
+    assert "1. Stand up\n     2. Walk\n     3. Sit down\n     4. Walk back\n" in out
