@@ -23,6 +23,7 @@ from core.errors import HabitLinkError, InvalidInput
 from core.flows import FlowState
 from core.habits.schedule import Schedule, ScheduleError
 from core.habits.service import TEXT_MAX, HabitDraft, refuse_duplicate
+from core.numbers import parse_int
 
 router = Router()
 FLOW = "newhabit"
@@ -184,6 +185,12 @@ async def _validate(ctx: Context, step: Step, value: str) -> str:
         refuse_duplicate(title, await ctx.habits.other_titles(ctx.user.id))
         return title
     if step.key == "schedule":
+        n = parse_int(value.strip(), 1, 7)
+        if n is not None:  # a number alone: the buttons' numbers show in the console only
+            times = "once" if n == 1 else f"{n} times"
+            raise InvalidInput(
+                f"'{n}' alone is not a schedule: send {n}x for {times} a week, or tap a choice."
+            )
         try:
             Schedule.parse(value)
         except ScheduleError as exc:

@@ -125,7 +125,7 @@ class Schedule:
     @classmethod
     def parse(cls, text: str) -> Schedule:
         """Read 'daily', 'weekdays', 'weekends', 'mon wed fri', '3x', '3 times a week'."""
-        t = text.strip().lower()
+        t = text.strip().lower().replace("×", "x")  # '3× a week', as its button says
         if t in {"", "daily", "every day", "everyday", "each day", "7x"}:
             return cls.daily()
         if t in {"weekdays", "weekday", "workdays", "mon-fri"}:  # 'every weekday' too

@@ -113,3 +113,18 @@ async def test_a_tools_steps_sent_one_a_message_are_kept(console: ConsoleSession
     await console.say("walking")
     out = await console.say("/tool two-minute walk")
     assert "1. Stand up\n     2. Walk\n     3. Sit down\n     4. Walk back\n" in out
+
+
+async def test_the_schedule_step_takes_its_buttons_words(console: ConsoleSession) -> None:
+    await console.say("/newhabit", "Swim")
+    # A bare number used to get "I can't read '2' as a schedule", and the button's own label
+    # "3× a week", typed, was refused the same way.
+    assert await console.say("2") == bot(
+        "'2' alone is not a schedule: send 2x for 2 times a week, or tap a choice.",
+        "",
+        "2/8 How often? Tap a choice or type days such as 'mon wed fri'.",
+        "For example: daily, weekdays, 3x",
+        "[1] Every day  [2] Weekdays  [3] 3× a week",
+    )
+    assert "3/8 Why does it matter to you?" in await console.say("3× a week")
+    assert "Schedule: 3 times a week" in await console.say(":press 2")  # Save now
