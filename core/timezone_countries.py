@@ -38,6 +38,18 @@ _EVERYDAY: Final[dict[str, str]] = {
 }
 
 
+# Country names that are also somewhere else people live (the US state of Georgia).
+_SHARED: Final = frozenset({"georgia"})
+
+
+def _table(name: str) -> str:
+    """One of tzdata's tables ('' when missing: zonenow.tab is from tzdata 2023d on)."""
+    try:
+        return files("tzdata").joinpath("zoneinfo").joinpath(name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):  # pragma: no cover - tzdata is a dependency
+        return ""
+
+
 def _plain(text: str) -> str:
     """Lower case, accents dropped, words by single spaces ('Curaçao' -> 'curacao')."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
@@ -61,13 +73,7 @@ def _names(country: str) -> set[str]:
 @cache
 def _countries() -> dict[str, tuple[str, ...]]:
     """Country key -> its zones from zone.tab, a clock's most populous place first."""
-    try:
-        data = files("tzdata").joinpath("zoneinfo")
-        codes = data.joinpath("iso3166.tab").read_text(encoding="utf-8")
-        table = data.joinpath("zone.tab").read_text(encoding="utf-8")
-        now = data.joinpath("zonenow.tab").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, OSError):  # pragma: no cover - tzdata is a dependency
-        return {}
+    codes, table, now = (_table(name) for name in ("iso3166.tab", "zone.tab", "zonenow.tab"))
     zones: dict[str, list[str]] = {}
     for line in table.splitlines():
         fields = line.split("\t")
@@ -82,7 +88,9 @@ def _countries() -> dict[str, tuple[str, ...]]:
         if len(fields) == 2 and not line.startswith("#"):
             for key in _names(fields[1]):
                 owners.setdefault(key, set()).add(fields[0])
-    keyed = {key: next(iter(cc)) for key, cc in owners.items() if len(cc) == 1}
+    keyed = {
+        key: next(iter(cc)) for key, cc in owners.items() if len(cc) == 1 and key not in _SHARED
+    }
     keyed.update(_EVERYDAY)
     return {key: tuple(zones[cc]) for key, cc in keyed.items() if cc in zones}
 

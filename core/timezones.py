@@ -165,7 +165,8 @@ def _distinct_clocks(names: tuple[str, ...]) -> list[str]:
     """The first of each group of zones keeping the same clock (Berlin, not also Busingen),
     from west to east."""
     seen: dict[tuple[int, ...], str] = {}
-    for name in names:
+    for listed in names:
+        name = _renamed().get(listed, listed)  # zone.tab may list an older name
         tz = ZoneInfo(name)
         seen.setdefault(tuple(_offset_seconds(day, tz) or 0 for day in _SEASONS), name)
     return [seen[clock] for clock in sorted(seen)]
