@@ -38,9 +38,9 @@ async def findtool(ctx: Context) -> Response:
     echo = problem if len(problem) <= ECHO_MAX else problem[: ECHO_MAX - 1] + "…"
     parts: list[Rich | Span | str] = ["Three tools for “", echo, "”:"]
     buttons: list[list[Button]] = []
-    for n, suggestion in enumerate(finding.suggestions, 1):
+    for suggestion in finding.suggestions:  # unnumbered: /tool N is the Toolbox's Nth (/tools)
         tool = suggestion.tool
-        parts += ["\n\n", bold(f"{n}. {tool.title}"), "\n", suggestion.reason]
+        parts += ["\n\n", bold(tool.title), "\n", suggestion.reason]
         row = [
             Button(f"Open {button_title(tool.title, 22)}", button_payload(TOOLBOX, "o", tool.id))
         ]

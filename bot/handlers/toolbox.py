@@ -48,7 +48,7 @@ async def tools(ctx: Context) -> Response:
 
 
 async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -> Response:
-    found = await ctx.toolbox.browse(keyword)
+    found = await ctx.toolbox.numbered(keyword)
     if not found:
         return Response.say(
             f"No tool mentions “{keyword}”. ",
@@ -63,13 +63,13 @@ async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -
         bold(head),
         f" · {plural(len(found), 'tool')} · page {page + 1}/{pages}",
     ]
-    authors = await ctx.toolbox.authors(shown)
-    for n, tool in enumerate(shown, page * PAGE_SIZE + 1):
+    authors = await ctx.toolbox.authors([t for _, t in shown])
+    for n, tool in shown:
         parts += ["\n\n", bold(f"{n}. {tool.title}"), f" ({_evidence_word(tool, authors)})\n"]
         parts.append(first_sentence(tool.description, 160))
-    parts += ["\n\n", italic("Open one below, or /tool NAME.")]
+    parts += ["\n\n", italic("Open one below, or /tool NAME or /tool NUMBER.")]
     buttons: list[list[Button]] = [
-        [Button(button_title(t.title), button_payload(TOOLBOX, "o", t.id))] for t in shown
+        [Button(button_title(t.title), button_payload(TOOLBOX, "o", t.id))] for _, t in shown
     ]
     pager = []
     if page > 0:
@@ -110,7 +110,7 @@ async def tool(ctx: Context) -> Response:
         return Response.say(
             "Which tool? For example ", example("/tool woop"), ", or browse /tools."
         )
-    return await tool_card(ctx, await ctx.toolbox.find(name[:120]))
+    return await tool_card(ctx, await ctx.toolbox.find(name[:120], numbers=True))
 
 
 async def tool_card(ctx: Context, tool: Tool, *, edit: bool = False) -> Response:
@@ -171,7 +171,7 @@ async def usetool(ctx: Context) -> Response:
             return ctx.ask(_which_reading(found, detach=detach))
     if said is None and (only := match_habit(habits, f"{name} {ref}")) is not None:
         return _which_tool(only)  # `/usetool floss`: a habit, no tool
-    tool_ = await ctx.toolbox.find(name[:120])
+    tool_ = await ctx.toolbox.find(name[:120], numbers=True)
     if not ref:
         return ctx.ask(choose_habit(tool_, habits))
     habit = await ctx.habits.find(ctx.user, ref, habits)

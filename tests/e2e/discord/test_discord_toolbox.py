@@ -102,7 +102,7 @@ async def test_findtool_with_the_ai_escapes_its_words(
     llm.then(picks((woop_id, "**Loud** claims & <@everyone> — try it @here")))
     (found,) = await dc.slash("findtool", {"problem": "I ignore reminders"}, channel=dm)
     await chooser.close()
-    assert "1. A cue in your day, not an alarm" in visible(found.content)
+    assert "A cue in your day, not an alarm" in visible(found.content)
     assert "**Loud** claims & <@everyone> — try it @here" in visible(found.content)
     assert "@everyone" not in found.content and "@here" not in found.content  # no pings
     assert "\\*\\*Loud\\*\\*" in found.content  # the model's Markdown shown, not applied
@@ -143,6 +143,6 @@ async def test_findtool_offline_reasons_and_bad_input(dc: DiscordHarness) -> Non
         "findtool", {"problem": "I keep skipping the gym after work"}, channel=dm
     )
     text = visible(found.content)
-    assert "1. Design your environment" in text
+    assert "Design your environment" in text
     assert "You wrote “skipping”, “gym”, “after” and “work”" in text
     assert "Ranked offline (no AI service is set up)." in text
