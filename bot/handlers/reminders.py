@@ -23,7 +23,7 @@ from bot.messages import (
     rich,
 )
 from bot.router import Router
-from bot.views import day_label, day_stamp, parse_day_stamp, relative_day, streak_text
+from bot.views import day_label, day_stamp, done_text, parse_day_stamp, relative_day
 from core.days import in_checkin_window
 from core.db.models import Habit, Reminder
 from core.errors import InvalidInput
@@ -314,7 +314,7 @@ async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Respon
         text = rich(bold(habit.title), f" was already done {when}.")
         return Response([Reply(text=text, edit=True, personal=True)], notice="Already done")
     if status is CheckinStatus.DONE:
-        text = rich("✓ ", bold(habit.title), f" done {when}. {streak_text(stats).capitalize()}.")
+        text = done_text(habit, day, when, stats)  # as /done says it
         return Response([Reply(text=text, edit=True, personal=True)], notice="Done!")
     text = rich("Skipped ", bold(habit.title), f" {when}. Your streak is safe.")
     return Response([Reply(text=text, edit=True, personal=True)], notice="Skipped")

@@ -76,7 +76,7 @@ async def test_a_skip_pressed_after_midnight_names_the_day_it_skips(
     # Tuesday's, pressed Done on Wednesday: done for Tuesday, and said so.
     await console.say(":time 2026-03-24T23:30", ":time 2026-03-25T00:10")
     assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
-        "✓ Read done for Tuesday (yesterday). Streak 1 day.", edited=True
+        "✓ Read done for Tuesday (yesterday). Streak 1 day, day 1 of 66.", edited=True
     )
     # Pressed the same day, it is today's as it says.
     await console.say(":time 2026-03-25T23:30")
