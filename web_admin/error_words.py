@@ -136,6 +136,10 @@ WORDS: dict[Code, Words] = {
         ),
         "serves",
     ),
+    Code.EMAIL_TAKEN: Words(
+        lambda _: "An account with this email exists already: sign in (POST /api/v1/auth/login).",
+        "email",
+    ),
 }
 
 

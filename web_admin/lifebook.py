@@ -219,7 +219,8 @@ async def delete_lifebook(user: CurrentUser, unit: UnitDep) -> Response:
 
 
 NOT_A_KEY = (
-    "Give the serves_key of a goal or value from GET /lifebook, such as goal:g1 or value:health."
+    "Give the serves_key of a goal or value from GET /api/v1/lifebook, such as goal:g1 or "
+    "value:health."
 )
 
 

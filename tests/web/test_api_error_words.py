@@ -108,3 +108,10 @@ async def test_group_and_learning_refusals_speak_of_routes(
     await console.say(":user Olive", ":chat group Runners", "/learn Keep going")
     said = await console.say("/learn Keep going")
     assert "You already shared that in Runners (/learnings)." in said, said
+
+
+async def test_a_serves_value_that_is_no_key_names_the_api_route(ada: Person) -> None:
+    hid = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
+    answer = await ada.request("PUT", f"/api/v1/habits/{hid}/serves", json={"serves": "health"})
+    _, errors = refused(answer)  # "GET /lifebook" reads as the chat's /lifebook
+    assert "GET /api/v1/lifebook" in errors["serves"], errors

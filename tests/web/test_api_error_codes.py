@@ -1,0 +1,94 @@
+"""Every problem body carries a stable `code` a client branches on (not the English detail), each
+field error its own, and the OpenAPI document lists them all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from core.errors import Code
+from tests.web.conftest import PASSWORD, Person, sign_up
+from web_admin.error_codes import Err
+
+HABITS = "/api/v1/habits"
+
+
+def coded(answer: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = answer.json()
+    assert body["code"] == code, body
+    return body
+
+
+def field_codes(body: dict[str, Any]) -> dict[str, str]:
+    return {e["field"]: e["code"] for e in body["errors"]}
+
+
+async def test_validation_errors_say_what_is_wrong_with_each_field(ada: Person) -> None:
+    body = coded(await ada.post(HABITS, json={"title": 5, "colour": "red"}), 422, "invalid_request")
+    assert field_codes(body) == {"title": "string_type", "colour": "unknown_field"}
+    body = coded(await ada.post(HABITS, json={}), 422, "invalid_request")
+    assert field_codes(body) == {"title": "missing"}
+    as_json = {**ada.headers, "Content-Type": "application/json"}
+    garbled = await ada.api.post(HABITS, content=b"{", headers=as_json)
+    assert field_codes(coded(garbled, 422, "invalid_request")) == {"body": "not_json"}
+    listed = await ada.post(HABITS, json=["Read"])
+    assert field_codes(coded(listed, 422, "invalid_request")) == {"body": "not_object"}
+    coded(await ada.post(HABITS, content=b"title=Read"), 415, "unsupported_media_type")
+
+
+async def test_sign_in_problems_have_their_own_codes(api: httpx.AsyncClient, ada: Person) -> None:
+    coded(await api.get("/api/v1/me"), 401, "not_signed_in")
+    garbage = {"Authorization": "Bearer not.a.token"}
+    coded(await api.get("/api/v1/me", headers=garbage), 401, "token_invalid")
+    wrong = {"email": ada.email, "password": "wrong password"}
+    coded(await api.post("/api/v1/auth/login", json=wrong), 401, "wrong_login")
+    refresh = {"refresh_token": "nonsense"}
+    coded(await api.post("/api/v1/auth/refresh", json=refresh), 401, "wrong_refresh_token")
+    for _ in range(4):
+        await api.post("/api/v1/auth/login", json=wrong)
+    blocked = await api.post("/api/v1/auth/login", json=wrong)
+    coded(blocked, 429, "login_throttled")
+    assert int(blocked.headers["retry-after"]) > 0
+
+
+async def test_a_deleted_account_token_is_signed_out(api: httpx.AsyncClient) -> None:
+    bob = await sign_up(api, "Bob")
+    gone = await bob.request("DELETE", "/api/v1/me", json={"password": PASSWORD})
+    assert gone.status_code == 204, gone.text
+    body = coded(await bob.get("/api/v1/me"), 401, "signed_out")
+    assert "/link" not in body["detail"]  # a chat command means nothing to an API client
+
+
+async def test_missing_things_and_addresses(ada: Person, api: httpx.AsyncClient) -> None:
+    coded(await ada.get(f"{HABITS}/999999"), 404, "not_found")
+    coded(await ada.get("/api/v1/nothing-here"), 404, "no_route")
+    coded(await api.put("/healthz"), 405, "method_not_allowed")
+
+
+async def test_a_domain_refusal_keeps_its_core_code(ada: Person) -> None:
+    hid = (await ada.post(HABITS, json={"title": "Read"})).json()["id"]
+    early = {"date": "2026-03-20", "status": "skipped"}
+    body = coded(await ada.post(f"{HABITS}/{hid}/checkins", json=early), 422, "skip_before_start")
+    assert field_codes(body) == {"date": "skip_before_start"}
+
+
+async def test_a_taken_email_is_told_apart_from_a_malformed_one(api: httpx.AsyncClient) -> None:
+    await sign_up(api, "Ada")
+    again = {"email": "ada@example.com", "password": "another long one 42", "display_name": "A"}
+    body = coded(await api.post("/api/v1/auth/register", json=again), 422, "email_taken")
+    assert field_codes(body) == {"email": "email_taken"}
+    bad = {**again, "email": "not an address"}
+    body = coded(await api.post("/api/v1/auth/register", json=bad), 422, "invalid_request")
+    assert field_codes(body) == {"email": "invalid_value"}
+
+
+async def test_the_openapi_document_lists_every_code(api: httpx.AsyncClient) -> None:
+    schemas = (await api.get("/openapi.json")).json()["components"]["schemas"]
+    problem = schemas["Problem"]
+    assert "code" in problem["required"]
+    listed = set(problem["properties"]["code"]["enum"])
+    assert {e.value for e in Err} | {c.value for c in Code} == listed
+    assert "code" in schemas["FieldError"]["required"]
