@@ -282,8 +282,8 @@ async def update_habit(
 ) -> HabitOut:
     habit = await owned(unit, user, habit_id)
     for name, value in body.model_dump(exclude_unset=True).items():
-        if value is None and name in {"title", "schedule"}:
-            raise InvalidField(name, f"The {name} can't be empty.")
+        if name in {"title", "schedule"} and not (value or "").strip():  # "" is no schedule,
+            raise InvalidField(name, f"The {name} can't be empty.")  # not "daily"
         try:
             await unit.habits.edit(habit, PATCH_FIELDS[name], value or "")
         except InvalidField:

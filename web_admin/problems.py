@@ -36,7 +36,7 @@ from core.errors import (
 from core.media.storage import MediaStoreError
 from web_admin.error_codes import ALL_CODES, Err, for_status, of_field, of_refusal
 from web_admin.error_words import field_of, said
-from web_admin.field_messages import field_message
+from web_admin.field_messages import field_kind, field_message
 
 log = logging.getLogger("habitlink.web")
 PROBLEM = "application/problem+json"
@@ -169,8 +169,7 @@ def _field_error(error: Mapping[str, Any], body: object = None) -> FieldError:
     if error.get("type") == "extra_forbidden":
         message = _unknown_field(body, loc)
         return FieldError(field=_field_name(loc), message=message, code="unknown_field")
-    code = str(error.get("type") or "invalid")
-    return FieldError(field=_field_name(loc), message=field_message(error), code=code)
+    return FieldError(field=_field_name(loc), message=field_message(error), code=field_kind(error))
 
 
 def _body_not_an_object(errors: Sequence[Any]) -> bool:

@@ -92,3 +92,21 @@ async def test_the_openapi_document_lists_every_code(api: httpx.AsyncClient) -> 
     listed = set(problem["properties"]["code"]["enum"])
     assert {e.value for e in Err} | {c.value for c in Code} == listed
     assert "code" in schemas["FieldError"]["required"]
+
+
+async def test_too_long_an_optional_text_is_said_in_characters(ada: Person) -> None:
+    body = coded(
+        await ada.post(HABITS, json={"title": "Read", "why": "x" * 600}), 422, "invalid_request"
+    )
+    assert body["errors"] == [
+        {"field": "why", "message": "Keep it to at most 500 characters.", "code": "string_too_long"}
+    ]
+    assert (await ada.get(HABITS)).json() == []
+
+
+async def test_text_that_is_not_unicode_is_said_plainly(ada: Person) -> None:
+    as_json = {**ada.headers, "Content-Type": "application/json"}
+    answer = await ada.api.post(HABITS, content=b'{"title": "\\ud800"}', headers=as_json)
+    body = coded(answer, 422, "invalid_request")
+    assert field_codes(body) == {"title": "string_unicode"}
+    assert body["errors"][0]["message"].startswith("This text has a character that is not valid")
