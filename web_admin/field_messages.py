@@ -59,8 +59,10 @@ _BY_TYPE: dict[str, Callable[[Ctx], str]] = {
     "bool_parsing": lambda _: "Give true or false.",
     "bool_type": lambda _: "Give true or false.",
     "string_type": lambda _: TEXT,
-    "string_unicode": lambda _: "This text has a character that is not valid Unicode (a lone "
-    "surrogate such as \\ud800); send valid UTF-8.",
+    "string_unicode": lambda _: (
+        "This text has a character that is not valid Unicode (a lone "
+        "surrogate such as \\ud800); send valid UTF-8."
+    ),
     "string_too_short": _short_text,
     "string_too_long": lambda c: f"Keep it to at most {c.get('max_length')} characters.",
     "string_pattern_mismatch": lambda _: "That is not in the form this field takes.",
