@@ -110,3 +110,23 @@ async def test_text_that_is_not_unicode_is_said_plainly(ada: Person) -> None:
     body = coded(answer, 422, "invalid_request")
     assert field_codes(body) == {"title": "string_unicode"}
     assert body["errors"][0]["message"].startswith("This text has a character that is not valid")
+
+
+async def test_a_refusal_said_of_a_field_keeps_its_code(ada: Person) -> None:
+    hid = (await ada.post(HABITS, json={"title": "Read"})).json()["id"]
+    tools = [t["id"] for t in (await ada.get("/api/v1/tools?limit=6")).json()["items"]]
+    for tool in tools[:5]:
+        assert (await ada.request("PUT", f"{HABITS}/{hid}/tools/{tool}")).status_code == 200
+    full = await ada.request("PUT", f"{HABITS}/{hid}/tools/{tools[5]}")
+    assert field_codes(coded(full, 422, "habit_tools_full")) == {"tool_id": "habit_tools_full"}
+    gone = await ada.request("PUT", f"{HABITS}/{hid}/serves", json={"serves": "goal:g9"})
+    assert field_codes(coded(gone, 422, "not_in_lifebook")) == {"serves": "not_in_lifebook"}
+
+
+async def test_a_day_out_of_reach_says_which_way(ada: Person) -> None:
+    hid = (await ada.post(HABITS, json={"title": "Read"})).json()["id"]
+    later = {"date": "2026-03-24"}  # the clock's today is 2026-03-23
+    body = coded(await ada.post(f"{HABITS}/{hid}/checkins", json=later), 422, "day_in_future")
+    assert field_codes(body) == {"date": "day_in_future"}
+    undo = await ada.request("DELETE", f"{HABITS}/{hid}/checkins/2026-03-01")
+    assert field_codes(coded(undo, 422, "day_too_far_back")) == {"day": "day_too_far_back"}
