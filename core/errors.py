@@ -33,6 +33,7 @@ class Code(StrEnum):
     HABIT_TOOLS_FULL = "habit_tools_full"  # habit, limit
     NOT_IN_LIFEBOOK = "not_in_lifebook"
     EMAIL_TAKEN = "email_taken"
+    LEARNING_EMPTY = "learning_empty"
     DAY_IN_FUTURE = "day_in_future"  # day
     DAY_TOO_FAR_BACK = "day_too_far_back"  # day, limit (days)
 

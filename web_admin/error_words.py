@@ -147,6 +147,13 @@ WORDS: dict[Code, Words] = {
         ),
         "date",
     ),
+    Code.LEARNING_EMPTY: Words(
+        lambda _: (
+            "What did you learn? Give it as content, for example “Laying out my shoes the night "
+            "before gets me running.”"
+        ),
+        "content",
+    ),
     Code.EMAIL_TAKEN: Words(
         lambda _: "An account with this email exists already: sign in (POST /api/v1/auth/login).",
         "email",
