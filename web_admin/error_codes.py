@@ -23,6 +23,7 @@ class Err(StrEnum):
     # the request itself
     INVALID_REQUEST = "invalid_request"  # fields are not valid (type or rule): see `errors`
     BAD_REQUEST = "bad_request"
+    NOT_JSON = "not_json"  # the body could not be read as JSON at all
     NO_ROUTE = "no_route"  # nothing at this address
     METHOD_NOT_ALLOWED = "method_not_allowed"  # see the Allow header
     BODY_TOO_LARGE = "body_too_large"

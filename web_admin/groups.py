@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from core.db.models import Group, GroupRole, User
+from core.errors import Code, Forbidden
 from core.groups.service import GroupView
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.problems import ApiError
@@ -79,7 +80,8 @@ async def member_group(unit: Unit, user: User, group_id: int) -> Group:
     """For members only: 404 for a private group, 403 for a public one they could join."""
     group, role = await visible_group(unit, user, group_id)
     if role is None:
-        raise ApiError(403, f"Only members of {group.name} can do that. Join it first.")
+        facts = {"group": group.name, "group_id": group.id}
+        raise Forbidden("Only members can do that.", code=Code.MEMBERS_ONLY, facts=facts)
     return group
 
 

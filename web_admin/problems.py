@@ -43,6 +43,8 @@ PROBLEM = "application/problem+json"
 REQUEST_ID = "X-Request-ID"
 NOT_JSON = "The request body is not valid JSON."
 NOT_OBJECT = "The request body should be a JSON object."
+TOO_DEEP = "The request body could not be read as JSON: it is not valid, or nested too deeply."
+PARSE_FAILED = "There was an error parsing the body"  # FastAPI's, when its JSON reader gives up
 NO_BODY = "This request needs a JSON object as its body, sent with Content-Type: application/json."
 NO_ROUTE = "There is nothing at this address. The API is under /api/v1; its routes are at /docs."
 UNKNOWN_FIELD = "There is no field of this name here; check its spelling."
@@ -253,6 +255,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         code = None
         if exc.status_code == 404 and detail == HTTPStatus.NOT_FOUND.phrase:  # no such route
             detail, code = NO_ROUTE, Err.NO_ROUTE
+        if exc.status_code == 400 and detail == PARSE_FAILED:  # [[[[...: recursion too deep
+            detail, code = TOO_DEEP, Err.NOT_JSON
         if exc.status_code == 405:  # Starlette names only the methods of the first route found
             allowed = _allowed_methods(app.router.routes, request.scope)
             if allowed:

@@ -3,7 +3,11 @@ right status, and nothing changes."""
 
 from __future__ import annotations
 
-from tests.web.conftest import Person
+import httpx
+
+from tests.support.console import ConsoleSession
+from tests.web.conftest import Person, link_console_user, sign_up
+from web_admin.problems import TOO_DEEP
 
 HABITS = "/api/v1/habits"
 
@@ -25,3 +29,33 @@ async def test_a_patch_with_one_bad_field_changes_no_field(ada: Person) -> None:
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "schedule"
     habit = (await ada.get(f"{HABITS}/{hid}")).json()
     assert (habit["title"], habit["why"], habit["schedule"]) == ("Gym", None, "Mon, Wed, Fri")
+
+
+async def test_a_non_member_of_a_public_group_is_told_members_only_and_how_to_join(
+    api: httpx.AsyncClient, console: ConsoleSession
+) -> None:
+    olive = await sign_up(api, "Olive")
+    await link_console_user(olive, console, "Olive")
+    await console.say(":chat group Runners", "/newgroup Runners public")
+    gid = (await olive.get("/api/v1/groups/mine")).json()[0]["id"]
+    mia = await sign_up(api, "Mia")
+    for answer in (
+        await mia.get(f"/api/v1/groups/{gid}/proofs"),
+        await mia.post(f"/api/v1/groups/{gid}/leave"),
+    ):
+        assert answer.status_code == 403, answer.text
+        body = answer.json()
+        assert body["code"] == "members_only", body
+        assert body["detail"] == (
+            f"Only members of Runners can do that. Join it first (POST /api/v1/groups/{gid}/join)."
+        )
+
+
+async def test_json_nested_too_deep_to_read_is_said_plainly(ada: Person) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    headers = {**ada.headers, "Content-Type": "application/json"}
+    answer = await ada.api.post(HABITS, content=deep, headers=headers)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["code"] == "not_json"
+    assert answer.json()["detail"] == TOO_DEEP
+    assert (await ada.get(HABITS)).json() == []
