@@ -3,12 +3,15 @@ field error its own, and the OpenAPI document lists them all."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 
-from core.errors import Code
+from core.errors import Code, StorageConflict, StorageError
 from tests.web.conftest import PASSWORD, Person, sign_up
+from web_admin.app import asgi, create_app
+from web_admin.context import Web
 from web_admin.error_codes import Err
 
 HABITS = "/api/v1/habits"
@@ -130,3 +133,27 @@ async def test_a_day_out_of_reach_says_which_way(ada: Person) -> None:
     assert field_codes(body) == {"date": "day_in_future"}
     undo = await ada.request("DELETE", f"{HABITS}/{hid}/checkins/2026-03-01")
     assert field_codes(coded(undo, 422, "day_too_far_back")) == {"day": "day_too_far_back"}
+
+
+async def test_storage_failures_and_the_unexpected_have_codes(web: Web) -> None:
+    """What no request can be made to do on purpose, through routes added here that fail so."""
+    app = create_app(web)
+    failures: dict[str, Exception] = {
+        "/conflict": StorageConflict("a unique key taken meanwhile"),
+        "/storage": StorageError("the database is away"),
+        "/bug": RuntimeError("a bug"),
+    }
+    for path, failure in failures.items():
+        app.add_api_route(path, failing(failure))
+    transport = httpx.ASGITransport(app=asgi(app), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        coded(await client.get("/conflict"), 409, "conflict")
+        coded(await client.get("/storage"), 503, "storage_unavailable")
+        coded(await client.get("/bug"), 500, "internal_error")
+
+
+def failing(failure: Exception) -> Callable[[], Awaitable[None]]:
+    async def fail() -> None:
+        raise failure
+
+    return fail
