@@ -49,5 +49,7 @@ async def findtool(ctx: Context) -> Response:
         buttons.append(row)
     if len(problem) > PROBLEM_MAX:
         parts += ["\n\n", italic(f"I read the first {PROBLEM_MAX} characters.")]
-    parts += ["\n\n", italic(finding.footnote())]
+    uses = "; /usetool NAME HABIT uses it for a habit" if habits else ""
+    parts += ["\n\n", italic(f"Open one below, or /tool NAME{uses}.")]  # typed, for no buttons
+    parts += ["\n", italic(finding.footnote())]
     return Response.say(*parts, buttons=buttons, personal=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.buttons import TOOLBOX, button_payload
+from bot.buttons import BUTTON_GONE, TOOLBOX, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import (
@@ -168,12 +168,12 @@ async def usetool(ctx: Context) -> Response:
         if len(found) == 1:
             return await attach(ctx, found[0][0], found[0][1], detach=detach)
         if len(found) > 1:
-            return _which_reading(found, detach=detach)
+            return ctx.ask(_which_reading(found, detach=detach))
     if said is None and (only := match_habit(habits, f"{name} {ref}")) is not None:
         return _which_tool(only)  # `/usetool floss`: a habit, no tool
     tool_ = await ctx.toolbox.find(name[:120])
     if not ref:
-        return choose_habit(tool_, habits)
+        return ctx.ask(choose_habit(tool_, habits))
     habit = await ctx.habits.find(ctx.user, ref, habits)
     return await attach(ctx, tool_, habit, detach=detach)
 
@@ -286,7 +286,7 @@ async def press(ctx: Context, args: list[str]) -> Response:
     if action == "p" and rest and rest[0].isdecimal():
         return await browse(ctx, ":".join(rest[1:]), int(rest[0]), edit=True)
     if not rest or not all(r.isdecimal() for r in rest):
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     tool_ = await ctx.toolbox.get(int(rest[0]))
     if action == "o":
         return await tool_card(ctx, tool_)
@@ -294,13 +294,13 @@ async def press(ctx: Context, args: list[str]) -> Response:
     if action == "u":
         if not habits:
             return Response(notice="Create a habit first with /newhabit.")
-        return choose_habit(tool_, habits)
+        return ctx.ask(choose_habit(tool_, habits))
     if action in ("a", "d") and len(rest) == 2:
         habit = next((h for h in habits if h.id == int(rest[1])), None)
         if habit is None:
             return Response(notice="That habit is gone.")
         return await attach(ctx, tool_, habit, detach=action == "d")
-    raise InvalidInput("That button no longer works.")
+    raise InvalidInput(BUTTON_GONE)
 
 
 async def technique_titles(ctx: Context, habits: Sequence[Habit]) -> dict[int, list[str]]:
