@@ -59,3 +59,11 @@ async def test_json_nested_too_deep_to_read_is_said_plainly(ada: Person) -> None
     assert answer.json()["code"] == "not_json"
     assert answer.json()["detail"] == TOO_DEEP
     assert (await ada.get(HABITS)).json() == []
+
+
+async def test_an_empty_invite_code_asks_for_one(ada: Person) -> None:
+    for empty in ("", "   "):
+        answer = await ada.post("/api/v1/groups/join", json={"invite_code": empty})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0]["field"] == "invite_code"
+    assert (await ada.get("/api/v1/groups/mine")).json() == []
