@@ -29,11 +29,11 @@ from bot.messages import (
     rich,
 )
 from bot.metrics import HANDLER_ERRORS, HANDLER_SECONDS, UPDATES, command_label
+from bot.misread import misread
 from bot.outgoing import encode_response
 from bot.paging import fit_buttons
 from bot.photo_commands import as_proof, photo_not_kept
 from bot.router import Router
-from bot.timeslip import misread_time
 from bot.unknown import unknown_command
 from core.clock import Clock
 from core.db.models import GroupRole, User
@@ -466,7 +466,7 @@ def _explain(exc: HabitLinkError, request: Request, router: Router) -> Response:
     text = _domain_text(exc)
     buttons: list[list[Button]] = []
     if isinstance(exc, NotFound) and exc.suggestions:
-        if (slip := misread_time(exc, request, router)) is not None:
+        if (slip := misread(exc, request, router)) is not None:
             return Response.say(slip)
         text += rich("\nDid you mean: ", bold(", ".join(exc.suggestions)), "?")
         buttons = pick_buttons(exc, request, router)

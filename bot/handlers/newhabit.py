@@ -24,6 +24,7 @@ from core.errors import HabitLinkError, InvalidInput
 from core.flows import FlowState
 from core.habits.schedule import Schedule, ScheduleError
 from core.habits.service import TEXT_MAX, HabitDraft, refuse_duplicate
+from core.numbers import parse_int
 
 router = Router()
 FLOW = "newhabit"
@@ -195,7 +196,13 @@ async def _validate(ctx: Context, step: Step, value: str) -> str:
         refuse_duplicate(title, await ctx.habits.other_titles(ctx.user.id))
         return title
     if step.key == "schedule":
-        chosen = pick(_schedules(), value)  # a choice's number or label, typed
+        n = parse_int(value.strip(), 1, 7)
+        if n is not None:  # '2' may be twice a week as well as button 2 (unnumbered in chats)
+            times = "once" if n == 1 else f"{n} times"
+            raise InvalidInput(
+                f"'{n}' alone is not a schedule: send {n}x for {times} a week, or tap a choice."
+            )
+        chosen = pick(_schedules(), value)  # a choice's label, typed ('3× a week')
         value = chosen.payload.split(":")[-1] if chosen is not None else value
         try:
             Schedule.parse(value)

@@ -11,8 +11,8 @@ from bot.choices import CHOICE, choice_state
 from bot.commands import Command, Kind
 from bot.context import Context
 from bot.messages import MAX_BUTTON_PAYLOAD_BYTES, Button, Request, Response
+from bot.misread import misread
 from bot.router import Router
-from bot.timeslip import misread_time
 from bot.views import button_title
 from core.errors import Ambiguous, HabitLinkError, NotFound
 from core.flows import FlowState
@@ -31,8 +31,8 @@ def pick_buttons(exc: Ambiguous | NotFound, request: Request, router: Router) ->
         return []
     if any(p.kind is Kind.PHOTO for p in command.params):
         return []  # a press cannot send the photo again
-    if isinstance(exc, NotFound) and misread_time(exc, request, router) is not None:
-        return []  # the words were no habit's but a time's: nothing to pick
+    if isinstance(exc, NotFound) and misread(exc, request, router) is not None:
+        return []  # the words were no habit's but a day's or a time's: nothing to pick
     words = request.args.split()
     at = _habit_at(words, exc.typed.split(), first=_habit_first(command))
     rest = " ".join(words[:at] + words[at + len(exc.typed.split()) :]) if at >= 0 else ""

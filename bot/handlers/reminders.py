@@ -31,7 +31,7 @@ from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule, ScheduleError, ScheduleKind, parse_said
 from core.notify.producer import in_quiet_hours
 from core.numbers import parse_int
-from core.reminders.service import looks_like_time, parse_time, said_days
+from core.reminders.service import looks_like_time, parse_time
 from core.reminders.timing import ALL_DAYS, due_days, next_occurrence
 from core.text import shorten
 from core.timezones import zone_label
@@ -78,7 +78,7 @@ def _days(words: list[str]) -> int:
     if not words:
         return ALL_DAYS
     try:
-        schedule = parse_said(said_days(words))  # 'mondays': each Monday
+        schedule = parse_said(" ".join(words))  # 'mondays': each Monday
     except ScheduleError:
         raise InvalidInput(
             "After the time, name the days, for example mon wed fri, weekdays or weekends."

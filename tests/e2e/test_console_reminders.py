@@ -150,7 +150,8 @@ async def test_the_weekly_summary_at_sunday_1800(console: ConsoleSession) -> Non
             "• Read: 1/7 this week · streak 0 days · day 1 of 66",
             "",
             "Insights from people you trust",
-            "None this week. Trust people whose learnings you value: /trust @name.",
+            "None this week from the people you trust (/trusted). "
+            "Add someone whose learnings you value: /trust @name.",
         )
     )  # 18:00 in Berlin: summer time began that morning
     assert await console.say(":time 2026-03-29T20:00") == clock("Sun 2026-03-29 20:00")

@@ -86,10 +86,13 @@ async def test_addtool_guided_with_author_and_daily_limit(console: ConsoleSessio
     assert "2/4" in await console.say("Walk-and-talk calls")
     assert "between 20 and 600" in await console.say("Too short")
     assert "3/4" in await console.say("Take calls while walking, so catching up also moves you.")
-    assert "Please give 3 to 7 steps; that was 1." in await console.say("Just walk")
+    assert "Keep each step under" in await console.say("x" * 301)
     blank = await console.say("Pick the calls; \u00a0 ;\u3000\nWalk until you hang up")
-    assert "Please give 3 to 7 steps; that was 2." in blank  # spaces of any kind are no step
+    assert "2. Walk until you hang up\n" in blank  # spaces of any kind are no step
+    assert "Send the next one (1 more at least)." in blank
     out = await console.say("Pick the calls\nPut on shoes first\nWalk until you hang up")
+    assert "3. Put on shoes first" in out and console.buttons == ["That's all"]
+    out = await console.say(":press 1")
     assert "4/4" in out and console.buttons == ["Skip"]
     out = await console.say("walking, calls")
     assert "Walk-and-talk calls is in the Toolbox now" in out

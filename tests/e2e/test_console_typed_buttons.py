@@ -78,10 +78,11 @@ async def test_link_s_question_can_be_answered_by_typing(console: ConsoleSession
 
 
 async def test_a_guided_step_s_buttons_can_be_typed(console: ConsoleSession) -> None:
-    """A guided step takes its buttons' labels (and the schedule's numbers) typed: 'skip this'
-    was saved as the habit's why, 'skip (keep)' as the Lifebook's vision."""
+    """A guided step takes its buttons' labels typed: 'skip this' was saved as the habit's why,
+    'skip (keep)' as the Lifebook's vision. (The schedule's numbers are not its buttons': '2'
+    may mean twice a week, test_console_newcomers.py.)"""
     await console.say("/newhabit", "Floss")
-    assert "3/8 Why does it matter to you?" in await console.say("1")  # Every day
+    assert "3/8 Why does it matter to you?" in await console.say("every day")
     assert "4/8 Who are you becoming?" in await console.say("Skip this")
     out = await console.say("save now")
     assert "Your new habit is ready" in out and "Floss" in out and "every day" in out

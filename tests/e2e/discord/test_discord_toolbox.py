@@ -120,8 +120,11 @@ async def test_addtool_guided_in_the_dm(dc: DiscordHarness) -> None:
     assert "Keep it between 20 and 600 characters." in visible(short.content)
     await dc.dm("Take phone calls while walking, so catching up also gets you moving.")
     (steps,) = await dc.dm("Pick the calls; Put on shoes")
-    assert "Please give 3 to 7 steps; that was 2." in visible(steps.content)
-    await dc.dm("Pick the calls; Put on shoes; Walk until you hang up")
+    assert "Send the next one (1 more at least)." in visible(steps.content)
+    # All of them sent again: the two kept are not doubled.
+    (more,) = await dc.dm("Pick the calls; Put on shoes; Walk until you hang up")
+    assert "3. Walk until you hang up\n\nSend another" in visible(more.content)
+    await dc.dm("done")
     (done,) = await dc.dm("skip")
     assert visible(done.content).startswith("Thank you! Walk-and-talk calls is in the Toolbox")
     (card,) = await dc.slash("tool", {"tool": "Walk-and-talk calls"}, channel=dm)
