@@ -16,6 +16,7 @@ from adapters.telegram import http
 from adapters.telegram.adapter import TelegramAdapter
 from adapters.telegram.http import IN_FLIGHT, SPARE, BoundedRequest
 from bot.dispatcher import HabitLinkBot
+from tests.fakes.changes import WAIT
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support.telegram import TelegramHarness
 
@@ -56,7 +57,7 @@ async def test_replies_in_many_chats_keep_a_few_requests_in_flight(
     )
     assert fake.most_in_flight == IN_FLIGHT
     assert {m.chat_id for m in fake.sent_messages[since:]} == {p.id for p in people}
-    await asyncio.wait_for(telegram.adapter.settled(), 5)
+    await asyncio.wait_for(telegram.adapter.settled(), WAIT)
 
 
 async def test_a_request_waits_for_its_place_only_so_long(monkeypatch: Any) -> None:
