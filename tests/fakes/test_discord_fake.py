@@ -148,7 +148,7 @@ async def running(fake: FakeDiscord, bot: HabitTestBot) -> AsyncIterator[HabitTe
     await bot.login(fake.token)
     task = asyncio.create_task(bot.connect())
     try:
-        async with asyncio.timeout(5):
+        async with asyncio.timeout(WAIT):
             await bot.wait_until_ready()
         yield bot
     finally:
