@@ -103,6 +103,9 @@ class TelegramState(Changes):
         self.latency = 0.0
         # Seconds more that calls of a method take (a slow getFile, say), by method name.
         self.slow_methods: dict[str, float] = {}
+        # When set, every call but getUpdates waits until this event is set (a test then sees
+        # how many calls a client keeps in flight, however slow the machine).
+        self.held: asyncio.Event | None = None
         self.in_flight = 0
         self.most_in_flight = 0
         self.updates: list[JSON] = []  # every injected update
