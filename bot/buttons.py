@@ -34,6 +34,9 @@ TOOLBOX: Final = "tb"  # /tools, /tool, /findtool: a page, open a tool, use it f
 ADD_TOOL: Final = "at"  # /addtool's guided steps
 ERASE: Final = "er"  # /deleteme: the two questions before erasing
 
+# The answer to a press whose button stopped working (its message is old, or it was forged).
+BUTTON_GONE: Final = "That button no longer works."
+
 PREFIXES: Final = frozenset(
     {
         HABIT_DONE,

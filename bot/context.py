@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.arguments import Args
 from bot.choices import CHOICE, choice_state
-from bot.messages import Button, Request
+from bot.messages import Button, Request, Response
 from core.clock import Clock
 from core.db.models import User
 from core.finder.service import ToolFinder
@@ -143,6 +143,13 @@ class Context:
         if open_flow is not None and open_flow.name != CHOICE:
             return
         self.set_flow(choice_state(buttons))
+
+    def ask(self, response: Response) -> Response:
+        """The response, whose last reply asks a question its buttons answer: offered as a
+        choice a typed answer can take too (`offer_choice`)."""
+        if response.replies:
+            self.offer_choice(response.replies[-1].buttons)
+        return response
 
     def drop_flow(self) -> None:
         """End the flow under way because another command came (bot/dispatcher.py)."""

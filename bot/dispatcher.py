@@ -11,10 +11,11 @@ from dataclasses import replace
 
 from bot.albums import AlbumAnswers
 from bot.arguments import run_command
+from bot.buttons import BUTTON_GONE
 from bot.choices import CHOICE
 from bot.commands import Where
 from bot.context import Context
-from bot.handlers.pick import pick_buttons
+from bot.handlers.pick import pick_buttons, typed_pick
 from bot.messages import (
     MAX_CAPTION_CHARS,
     MAX_TEXT_CHARS,
@@ -28,6 +29,7 @@ from bot.messages import (
     rich,
 )
 from bot.metrics import HANDLER_ERRORS, HANDLER_SECONDS, UPDATES, command_label
+from bot.misread import misread
 from bot.outgoing import encode_response
 from bot.paging import fit_buttons
 from bot.photo_commands import as_proof, photo_not_kept
@@ -54,7 +56,6 @@ TOO_LONG = (
     f"That's too long for me: I read messages of up to {MAX_TEXT_CHARS:,} characters "
     f"(photo captions up to {MAX_CAPTION_CHARS:,}). Please send a shorter one."
 )
-BUTTON_GONE = "That button no longer works."
 CANCEL = "cancel"  # the command that ends a flow and says so itself (bot/handlers/basics.py)
 BANNED = (
     "Your HabitLink account has been suspended by the people who run this HabitLink, "
@@ -301,11 +302,15 @@ class HabitLinkBot:
             except HabitLinkError as exc:
                 if ctx.answered_step and ctx.flow is not None:
                     raise StepRefused(exc) from exc
-                if ctx.dropped_flow:  # the command refused still ends the flow it replaced
+                # The command refused still ends the flow it replaced; its question of which
+                # habit (the buttons of _explain) takes a typed answer.
+                asked = typed_pick(ctx, exc, request)
+                if ctx.dropped_flow or asked is not None:
                     await uow.rollback()
-                    await uow.flow_states.put(key, None)
+                    await uow.flow_states.put(key, asked)
                     await uow.commit()
-                    await self.flows.clear(key)
+                    await (self.flows.clear(key) if asked is None else self.flows.set(key, asked))
+                if ctx.dropped_flow:
                     note = self._dropped_note(ctx, ctx.request.command or "")
                     raise FlowDropped(exc, note) from exc
                 raise
@@ -461,6 +466,8 @@ def _explain(exc: HabitLinkError, request: Request, router: Router) -> Response:
     text = _domain_text(exc)
     buttons: list[list[Button]] = []
     if isinstance(exc, NotFound) and exc.suggestions:
+        if (slip := misread(exc, request, router)) is not None:
+            return Response.say(slip)
         text += rich("\nDid you mean: ", bold(", ".join(exc.suggestions)), "?")
         buttons = pick_buttons(exc, request, router)
     if isinstance(exc, Ambiguous):

@@ -156,8 +156,21 @@ def _bare_skip(request: Request) -> bool:
     return request.command == "skip" and not request.args.strip() and not request.options
 
 
+# The labels of the buttons that skip a guided step: typed, they skip it too (not its answer).
+SKIP_THIS = "Skip this"
+SKIP_KEEP = "Skip (keep)"
+SKIP_WORDS = frozenset({"skip", SKIP_THIS.casefold(), SKIP_KEEP.casefold()})
+
+
 def says_skip(request: Request) -> bool:
-    """An answer to a flow's step that skips it: the word 'skip', or a bare /skip."""
+    """An answer to a flow's step that skips it: the word 'skip' or a skip button's label
+    typed, or a bare /skip."""
     if request.command is not None:
         return _bare_skip(request)
-    return request.text.strip().lower() == "skip"
+    return says(request.text, *SKIP_WORDS)
+
+
+def says(text: str, *labels: str) -> bool:
+    """Whether a typed answer is one of these button labels, case and spacing aside."""
+    said = " ".join(text.split()).casefold()
+    return any(said == label.casefold() for label in labels)

@@ -69,6 +69,23 @@ def progress_text(done_total: int) -> str:
     return f"day {done_total} of {HABIT_FORMATION_TARGET}"
 
 
+def done_text(habit: Habit, day: date, when: str, stats: HabitStats) -> Rich:
+    """'✓ Read done today. Streak 3 days, day 12 of 66.', as /done and a reminder's Done say
+    it; a rest day's done is kept, but owed nothing ("Streak 0 days" says why)."""
+    extra = (
+        ""
+        if habit.schedule.is_scheduled(day)
+        else f", an extra: it is {habit.schedule.phrase()}, so this counts toward 66 but not"
+        " the week or the streak"
+    )
+    return rich(
+        "✓ ",
+        bold(habit.title),
+        f" done {when}{extra}. {streak_text(stats).capitalize()}, "
+        f"{progress_text(stats.done_total)}.",
+    )
+
+
 def progress_note() -> Span:
     low, high = TYPICAL_RANGE
     return italic(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from core.errors import InvalidInput
+from core.errors import Code, InvalidInput
 from core.text import shorten
 
 MAX_DAYS_BACK = 7
@@ -65,11 +65,15 @@ def in_checkin_window(day: date, today: date) -> bool:
 def check_day(day: date, today: date) -> date:
     if day > today:
         raise InvalidInput(
-            f"{day.isoformat()} is in the future; you can only check in for today or earlier."
+            f"{day.isoformat()} is in the future; you can only check in for today or earlier.",
+            code=Code.DAY_IN_FUTURE,
+            facts={"day": day},
         )
     if (today - day).days > MAX_DAYS_BACK:
         raise InvalidInput(
             f"{day.isoformat()} is more than {MAX_DAYS_BACK} days ago; "
-            "check-ins go back one week at most."
+            "check-ins go back one week at most.",
+            code=Code.DAY_TOO_FAR_BACK,
+            facts={"day": day, "limit": MAX_DAYS_BACK},
         )
     return day

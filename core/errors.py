@@ -11,7 +11,8 @@ from typing import Any
 
 
 class Code(StrEnum):
-    """What happened, for a surface that words it itself; the facts each one carries."""
+    """What happened, for a surface that words it itself (and for a program: the web API's
+    problem `code`); the facts each one carries."""
 
     HABIT_LIMIT = "habit_limit"  # limit; title when it was a restore
     SKIP_BEFORE_START = "skip_before_start"  # title, start, day
@@ -31,6 +32,10 @@ class Code(StrEnum):
     TOOL_TITLE_TAKEN = "tool_title_taken"  # title
     HABIT_TOOLS_FULL = "habit_tools_full"  # habit, limit
     NOT_IN_LIFEBOOK = "not_in_lifebook"
+    EMAIL_TAKEN = "email_taken"
+    LEARNING_EMPTY = "learning_empty"
+    DAY_IN_FUTURE = "day_in_future"  # day
+    DAY_TOO_FAR_BACK = "day_too_far_back"  # day, limit (days)
 
 
 @dataclass(frozen=True)

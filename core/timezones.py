@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from core.errors import NotFound
 from core.text import shorten
 from core.timezone_cities import CITIES
+from core.timezone_countries import country_zones
 
 _ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC"}
 # Abbreviations people type: each names a clock several places keep, so the places are offered
@@ -150,9 +151,25 @@ def resolve_timezone(text: str) -> str:
     for candidate in (key, key.replace("_", " ")):
         if candidate in zones:
             return zones[candidate]
+    clocks = _distinct_clocks(country_zones(key))
+    if len(clocks) == 1:
+        return clocks[0]
+    if clocks:
+        raise NotFound(f"{shorten(' '.join(text.split()))} has several time zones.", clocks)
     raise NotFound(
         f"I don't know the time zone {shorten(text.strip())!r}.", suggest_timezones(text[:64])
     )
+
+
+def _distinct_clocks(names: tuple[str, ...]) -> list[str]:
+    """The first of each group of zones keeping the same clock (Berlin, not also Busingen),
+    from west to east."""
+    seen: dict[tuple[int, ...], str] = {}
+    for listed in names:
+        name = _renamed().get(listed, listed)  # zone.tab may list an older name
+        tz = ZoneInfo(name)
+        seen.setdefault(tuple(_offset_seconds(day, tz) or 0 for day in _SEASONS), name)
+    return [seen[clock] for clock in sorted(seen)]
 
 
 def _offset_zone(typed: str, sign: str, hours_text: str, minutes_text: str | None) -> str:

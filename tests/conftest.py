@@ -57,7 +57,9 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
 
 
 async def _migrate(url: str) -> None:
-    db = Database(url)
+    # Unbounded, as `habitlink migrate` runs them: on a loaded machine PostgreSQL's DDL can take
+    # longer than the 3 s a bot's statement may (pytest-timeout bounds a hang).
+    db = Database(url, statement_timeout=None)
     await upgrade(db)
     await db.dispose()
 

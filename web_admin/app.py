@@ -82,7 +82,8 @@ def create_app(web: Web) -> FastAPI:
         version="1",
         description="Habits, groups, proofs, learnings, the Lifebook and the Toolbox of "
         "HabitLink, for web and apps. "
-        "Sign in at /api/v1/auth/login and send the access token as a bearer token.",
+        "Sign in at /api/v1/auth/login and send the access token as a bearer token. "
+        "Errors are RFC 9457 problem details whose `code` is a stable word to branch on.",
         responses=PROBLEM_RESPONSES,
     )
     app.state.web = web

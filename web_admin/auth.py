@@ -11,6 +11,7 @@ from pydantic import Field
 from core.accounts.tokens import Refusal, Rotated
 from core.db.models import Identity, User
 from web_admin.context import BANNED, UnitDep, WebDep, client_address
+from web_admin.error_codes import Err
 from web_admin.problems import ApiError
 from web_admin.schemas import (
     CleanText,
@@ -93,7 +94,7 @@ async def sign_in_attempt(web: WebDep, request: Request, key: str) -> SignInAtte
     wait = await web.throttle.retry_after(attempt.key, attempt.address)
     if wait:
         text = f"Too many failed attempts. To keep the account safe, {try_again_in(wait)}."
-        raise ApiError(429, text, headers={"Retry-After": str(wait)})
+        raise ApiError(429, text, code=Err.LOGIN_THROTTLED, headers={"Retry-After": str(wait)})
     return attempt
 
 
@@ -119,10 +120,10 @@ async def login(body: LoginBody, unit: UnitDep, web: WebDep, request: Request) -
     user = await unit.accounts.authenticate(body.email, body.password)
     if user is None:
         await attempt.failed()
-        raise ApiError(401, WRONG_LOGIN)
+        raise ApiError(401, WRONG_LOGIN, code=Err.WRONG_LOGIN)
     await attempt.succeeded()
     if user.banned_at is not None:
-        raise ApiError(403, BANNED)
+        raise ApiError(403, BANNED, code=Err.ACCOUNT_SUSPENDED)
     return await token_pair(unit, user)
 
 
@@ -137,10 +138,10 @@ async def refresh(body: RefreshBody, unit: UnitDep) -> TokenPair:
     if not isinstance(outcome, Rotated):
         if outcome is Refusal.REUSED:
             await unit.commit()  # the family stays revoked although we answer with an error
-        raise ApiError(401, WRONG_REFRESH)
+        raise ApiError(401, WRONG_REFRESH, code=Err.WRONG_REFRESH_TOKEN)
     user = await unit.users.get(outcome.user_id)
     if user is None:
-        raise ApiError(401, WRONG_REFRESH)
+        raise ApiError(401, WRONG_REFRESH, code=Err.WRONG_REFRESH_TOKEN)
     return await token_pair(unit, user, outcome.token)
 
 
@@ -160,6 +161,6 @@ async def reset(body: ResetBody, unit: UnitDep, web: WebDep, request: Request) -
     attempt = await sign_in_attempt(web, request, body.email)
     if not await unit.accounts.reset_password(body.email, body.code, body.new_password):
         await attempt.failed()
-        raise ApiError(400, WRONG_RESET)
+        raise ApiError(400, WRONG_RESET, code=Err.WRONG_RESET_CODE)
     log.info("password reset; every sign-in revoked")
     return Response(status_code=204)

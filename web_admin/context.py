@@ -33,6 +33,7 @@ from core.toolbox.service import ToolboxService
 from core.uow import UnitOfWork
 from core.users.links import LinkService
 from core.users.service import UserService, user_today
+from web_admin.error_codes import Err
 from web_admin.media import MediaLinks
 from web_admin.problems import ApiError
 from web_admin.throttle import LoginThrottle
@@ -159,7 +160,7 @@ BAD_TOKEN = (
 )
 SIGNED_OUT = (
     "This sign-in has ended: the account was deleted, its password changed, or it was joined "
-    "into another profile with /link. Sign in again."
+    "into another profile by linking accounts. Sign in again."
 )
 
 
@@ -168,20 +169,25 @@ async def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     if credentials is None:  # RFC 6750: no error code when no token came
-        raise ApiError(401, NOT_SIGNED_IN, headers={"WWW-Authenticate": 'Bearer realm="habitlink"'})
+        raise ApiError(
+            401,
+            NOT_SIGNED_IN,
+            code=Err.NOT_SIGNED_IN,
+            headers={"WWW-Authenticate": 'Bearer realm="habitlink"'},
+        )
     # A token came but is no good: error="invalid_token" tells a client to refresh it.
     challenge = {"WWW-Authenticate": 'Bearer realm="habitlink", error="invalid_token"'}
     try:
         claims = unit.web.access.read(credentials.credentials)
     except InvalidToken:
-        raise ApiError(401, BAD_TOKEN, headers=challenge) from None
+        raise ApiError(401, BAD_TOKEN, code=Err.TOKEN_INVALID, headers=challenge) from None
     user = await unit.users.get(claims.user_id)
     if user is None or not claims.matches(user.id, user.password_hash):
         # deleted, merged into another profile by /link, its id now another account's (SQLite
         # reuses ids), or a new password since
-        raise ApiError(401, SIGNED_OUT, headers=challenge)
+        raise ApiError(401, SIGNED_OUT, code=Err.SIGNED_OUT, headers=challenge)
     if user.banned_at is not None:
-        raise ApiError(403, BANNED)
+        raise ApiError(403, BANNED, code=Err.ACCOUNT_SUSPENDED)
     return user
 
 

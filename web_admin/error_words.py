@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core.errors import Code, HabitLinkError
+from core.errors import Code, HabitLinkError, InvalidField
 
 Facts = Mapping[str, Any]
 HABITS = "/api/v1/habits"
@@ -136,6 +136,28 @@ WORDS: dict[Code, Words] = {
         ),
         "serves",
     ),
+    Code.DAY_IN_FUTURE: Words(
+        lambda f: f"{_day(f['day'])} is in the future; check-ins are for today or earlier.",
+        "date",
+    ),
+    Code.DAY_TOO_FAR_BACK: Words(
+        lambda f: (
+            f"{_day(f['day'])} is more than {f['limit']} days ago; check-ins go back one week "
+            "at most."
+        ),
+        "date",
+    ),
+    Code.LEARNING_EMPTY: Words(
+        lambda _: (
+            "What did you learn? Give it as content, for example “Laying out my shoes the night "
+            "before gets me running.”"
+        ),
+        "content",
+    ),
+    Code.EMAIL_TAKEN: Words(
+        lambda _: "An account with this email exists already: sign in (POST /api/v1/auth/login).",
+        "email",
+    ),
 }
 
 
@@ -143,6 +165,11 @@ def said(exc: HabitLinkError) -> str:
     """The refusal as the API says it: in its terms when it has a code, else as it is."""
     words = WORDS.get(exc.code) if exc.code is not None else None
     return words.say(exc.facts) if words is not None else exc.message
+
+
+def as_field(field: str, exc: HabitLinkError) -> InvalidField:
+    """The refusal as one about a request field, in the API's words, keeping its code."""
+    return InvalidField(field, said(exc), code=exc.code, facts=exc.facts)
 
 
 def field_of(exc: HabitLinkError) -> str | None:

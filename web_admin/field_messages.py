@@ -59,6 +59,10 @@ _BY_TYPE: dict[str, Callable[[Ctx], str]] = {
     "bool_parsing": lambda _: "Give true or false.",
     "bool_type": lambda _: "Give true or false.",
     "string_type": lambda _: TEXT,
+    "string_unicode": lambda _: (
+        "This text has a character that is not valid Unicode (a lone "
+        "surrogate such as \\ud800); send valid UTF-8."
+    ),
     "string_too_short": _short_text,
     "string_too_long": lambda c: f"Keep it to at most {c.get('max_length')} characters.",
     "string_pattern_mismatch": lambda _: "That is not in the form this field takes.",
@@ -86,9 +90,18 @@ _BY_TYPE: dict[str, Callable[[Ctx], str]] = {
 }
 
 
+def field_kind(error: Mapping[str, Any]) -> str:
+    """Pydantic's error type, the same for every text field: a length checked after a validator
+    (an optional cleaned text) comes as too_long/too_short, which are a list's types."""
+    kind = str(error.get("type", "")) or "invalid"
+    if kind in ("too_long", "too_short") and isinstance(error.get("input"), str):
+        return f"string_{kind}"
+    return kind
+
+
 def field_message(error: Mapping[str, Any]) -> str:
     """One plain sentence for one of Pydantic's errors (its `type`, `ctx` and `msg`)."""
-    kind = str(error.get("type", ""))
+    kind = field_kind(error)
     ctx: Ctx = error.get("ctx") or {}
     if kind.startswith("date_"):  # date_parsing, date_type, date_from_datetime_parsing, ...
         return NOT_A_DATE

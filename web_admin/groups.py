@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from core.db.models import Group, GroupRole, User
+from core.errors import Code, Forbidden, InvalidField
 from core.groups.service import GroupView
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.problems import ApiError
@@ -28,6 +29,7 @@ from web_admin.schemas import (
 
 router = APIRouter(prefix="/api/v1/groups", tags=["groups"])
 NO_GROUP = "There is no such group."
+NO_CODE = "Give the group's invite code; its members see it in GET /api/v1/groups/{group_id}."
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
@@ -79,7 +81,8 @@ async def member_group(unit: Unit, user: User, group_id: int) -> Group:
     """For members only: 404 for a private group, 403 for a public one they could join."""
     group, role = await visible_group(unit, user, group_id)
     if role is None:
-        raise ApiError(403, f"Only members of {group.name} can do that. Join it first.")
+        facts = {"group": group.name, "group_id": group.id}
+        raise Forbidden("Only members can do that.", code=Code.MEMBERS_ONLY, facts=facts)
     return group
 
 
@@ -103,6 +106,8 @@ async def my_groups(user: CurrentUser, unit: UnitDep) -> list[GroupOut]:
 
 @router.post("/join", response_model=Joined, summary="Join a group with its invite code")
 async def join_by_code(body: JoinBody, user: CurrentUser, unit: UnitDep) -> Joined:
+    if not body.invite_code.strip():
+        raise InvalidField("invite_code", NO_CODE)
     group = await unit.groups.by_invite(body.invite_code)
     if group is None:
         raise ApiError(404, "No group has that invite code.")

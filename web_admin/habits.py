@@ -20,7 +20,7 @@ from core.habits.schedule import Schedule, ScheduleError
 from core.habits.service import TEXT_MAX, TITLE_MAX, EditableField, HabitDraft, Recent
 from core.habits.tracker import week_marks
 from web_admin.context import CurrentUser, Unit, UnitDep
-from web_admin.error_words import said
+from web_admin.error_words import as_field
 from web_admin.problems import ApiError
 from web_admin.schemas import (
     DEFAULT_LIMIT,
@@ -282,14 +282,14 @@ async def update_habit(
 ) -> HabitOut:
     habit = await owned(unit, user, habit_id)
     for name, value in body.model_dump(exclude_unset=True).items():
-        if value is None and name in {"title", "schedule"}:
-            raise InvalidField(name, f"The {name} can't be empty.")
+        if name in {"title", "schedule"} and not (value or "").strip():  # "" is no schedule,
+            raise InvalidField(name, f"The {name} can't be empty.")  # not "daily"
         try:
             await unit.habits.edit(habit, PATCH_FIELDS[name], value or "")
         except InvalidField:
             raise
         except InvalidInput as exc:
-            raise InvalidField(name, said(exc)) from None
+            raise as_field(name, exc) from None
     return await one(unit, user, habit)
 
 
@@ -338,7 +338,7 @@ async def check_in(
 )
 async def undo(habit_id: Id, day: Day, user: CurrentUser, unit: UnitDep) -> CheckinOut:
     habit = await owned(unit, user, habit_id)
-    checked = _day(day, unit.today(user))
+    checked = _day(day, unit.today(user), "day")  # the path's name for it
     result = await unit.habits.undo(habit, checked)
     return CheckinOut(
         habit=await one(unit, user, habit), date=checked, status=None, changed=result.changed
@@ -361,9 +361,9 @@ async def stats(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Stats:
     )
 
 
-def _day(day: Day, today: Day) -> Day:
-    sane_date(day, "date")
+def _day(day: Day, today: Day, field: str = "date") -> Day:
+    sane_date(day, field)
     try:
         return check_day(day, today)
     except InvalidInput as exc:
-        raise InvalidField("date", said(exc)) from None
+        raise as_field(field, exc) from None

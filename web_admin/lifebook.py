@@ -35,7 +35,7 @@ from core.lifebook.model import (
 )
 from core.lifebook.service import serves_goal, serves_value, serving_label
 from web_admin.context import CurrentUser, Unit, UnitDep
-from web_admin.error_words import said
+from web_admin.error_words import as_field
 from web_admin.habits import owned
 from web_admin.schemas import CleanText, Id, RequestBody, sane_date
 
@@ -170,7 +170,7 @@ def _changed(book: Lifebook, body: LifebookPatch, name: str, today: date) -> Lif
     except InvalidField:
         raise
     except InvalidInput as exc:
-        raise InvalidField(name, said(exc)) from None
+        raise as_field(name, exc) from None
 
 
 @router.get("/lifebook", response_model=LifebookOut, summary="Your Lifebook (only you see it)")
@@ -202,7 +202,7 @@ async def add_goal(body: GoalIn, user: CurrentUser, unit: UnitDep) -> LifebookOu
     except InvalidInput as exc:
         field = "due" if "has passed" in exc.message else "text"
         field = "goals" if "goals already" in exc.message else field
-        raise InvalidField(field, said(exc)) from None
+        raise as_field(field, exc) from None
     return await current(unit, user, unit.lifebook.save(user, book))
 
 
@@ -219,7 +219,8 @@ async def delete_lifebook(user: CurrentUser, unit: UnitDep) -> Response:
 
 
 NOT_A_KEY = (
-    "Give the serves_key of a goal or value from GET /lifebook, such as goal:g1 or value:health."
+    "Give the serves_key of a goal or value from GET /api/v1/lifebook, such as goal:g1 or "
+    "value:health."
 )
 
 
@@ -237,7 +238,7 @@ async def set_serves(habit_id: Id, body: ServesBody, user: CurrentUser, unit: Un
     try:
         label = unit.lifebook.link(user, habit, key)
     except NotFound as exc:
-        raise InvalidField("serves", said(exc)) from None
+        raise as_field("serves", exc) from None
     return ServesOut(habit_id=habit.id, serves=habit.serves, label=label)
 
 

@@ -8,13 +8,14 @@ import logging
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from bot.handlers.link import dropped_parts, moved_parts, refusal_text
+from bot.handlers.link import dropped_parts, moved_parts
 from core.accounts.service import clean_display_name
 from core.db.models import User
 from core.errors import InvalidField, InvalidInput, NotFound
 from core.users.links import Refusal, Refused
 from web_admin.auth import TOO_MANY, identities_of, sign_in_attempt, token_pair
 from web_admin.context import CurrentUser, UnitDep, WebDep
+from web_admin.link_words import link_code_of, link_refusal
 from web_admin.problems import ApiError
 from web_admin.schemas import (
     CleanText,
@@ -137,11 +138,11 @@ async def link(body: LinkBody, user: CurrentUser, unit: UnitDep) -> Linked:
     outcome = await unit.links.redeem(user.id, None, body.code)
     if isinstance(outcome, Refused):
         await unit.commit()  # a wrong code counts toward the pause
-        text = refusal_text(outcome, "web")
+        text, code = link_refusal(outcome), link_code_of(outcome)
         if outcome.reason is Refusal.PAUSED or outcome.tries_left == 0:
             wait = max(int(outcome.wait.total_seconds()), 1)
-            raise ApiError(429, text, headers={"Retry-After": str(wait)})
-        raise InvalidField("code", text)
+            raise ApiError(429, text, code=code, headers={"Retry-After": str(wait)})
+        raise ApiError(422, text, code=code, field="code")
     survivor = await unit.users.get(outcome.report.survivor_id)
     assert survivor is not None
     log.info("web account linked", extra={"user_id": survivor.id})

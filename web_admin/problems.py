@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Mount
@@ -34,14 +34,17 @@ from core.errors import (
     StorageError,
 )
 from core.media.storage import MediaStoreError
+from web_admin.error_codes import ALL_CODES, Err, for_status, of_field, of_refusal
 from web_admin.error_words import field_of, said
-from web_admin.field_messages import field_message
+from web_admin.field_messages import field_kind, field_message
 
 log = logging.getLogger("habitlink.web")
 PROBLEM = "application/problem+json"
 REQUEST_ID = "X-Request-ID"
 NOT_JSON = "The request body is not valid JSON."
 NOT_OBJECT = "The request body should be a JSON object."
+TOO_DEEP = "The request body could not be read as JSON: it is not valid, or nested too deeply."
+PARSE_FAILED = "There was an error parsing the body"  # FastAPI's, when its JSON reader gives up
 NO_BODY = "This request needs a JSON object as its body, sent with Content-Type: application/json."
 NO_ROUTE = "There is nothing at this address. The API is under /api/v1; its routes are at /docs."
 UNKNOWN_FIELD = "There is no field of this name here; check its spelling."
@@ -58,14 +61,24 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 class FieldError(BaseModel):
     field: str
     message: str
+    code: str = Field(
+        description="What is wrong with the field, for a program: Pydantic's error type "
+        "(missing, string_too_long, int_parsing, ...), unknown_field, not_json, no_body, "
+        "not_object, invalid_value (breaks one of HabitLink's rules), or the problem's code."
+    )
 
 
 class Problem(BaseModel):
-    """RFC 9457 problem details."""
+    """RFC 9457 problem details, with `code` (an extension member) to branch on."""
 
     type: str = "about:blank"
     title: str
     status: int
+    code: str = Field(
+        description="What went wrong, as a stable word to branch on (the other texts are for "
+        "people and may change). Field errors carry their own codes in `errors`.",
+        json_schema_extra={"enum": list(ALL_CODES)},
+    )
     detail: str | None = None
     instance: str | None = None
     request_id: str | None = None
@@ -75,10 +88,20 @@ class Problem(BaseModel):
 class ApiError(Exception):
     """An HTTP error with a message for the client (and optional headers such as Retry-After)."""
 
-    def __init__(self, status: int, detail: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        code: Err | None = None,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.field = field  # the request field it is about, for the problem's `errors`
+        self.code = code.value if code is not None else for_status(status)
         self.headers = headers or {}
 
 
@@ -87,12 +110,14 @@ def problem(
     status: int,
     detail: str | None = None,
     *,
+    code: str | None = None,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = Problem(
         title=HTTPStatus(status).phrase,
         status=status,
+        code=code or for_status(status),
         detail=detail,
         instance=request.url.path,
         request_id=request_id.get(),
@@ -139,13 +164,14 @@ def _unknown_field(body: object, loc: tuple[int | str, ...]) -> str:
 
 def _field_error(error: Mapping[str, Any], body: object = None) -> FieldError:
     if error.get("type") == "json_invalid":  # its loc is ("body", the character offset)
-        return FieldError(field="body", message=NOT_JSON)
+        return FieldError(field="body", message=NOT_JSON, code="not_json")
     loc = tuple(error.get("loc", ()))
     if loc == ("body",) and error.get("type") == "missing":
-        return FieldError(field="body", message=NO_BODY)
+        return FieldError(field="body", message=NO_BODY, code="no_body")
     if error.get("type") == "extra_forbidden":
-        return FieldError(field=_field_name(loc), message=_unknown_field(body, loc))
-    return FieldError(field=_field_name(loc), message=field_message(error))
+        message = _unknown_field(body, loc)
+        return FieldError(field=_field_name(loc), message=message, code="unknown_field")
+    return FieldError(field=_field_name(loc), message=field_message(error), code=field_kind(error))
 
 
 def _body_not_an_object(errors: Sequence[Any]) -> bool:
@@ -201,7 +227,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         if _body_not_an_object(exc.errors()):
             if not _is_json(request.headers.get("content-type", "")):
                 return problem(request, 415, SEND_JSON, headers={"Accept": "application/json"})
-            body = [FieldError(field="body", message=NOT_OBJECT)]
+            body = [FieldError(field="body", message=NOT_OBJECT, code="not_object")]
             return problem(request, 422, NOT_OBJECT, errors=body)
         if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors()):
             allowed = _fixed_route_methods(app, request.url.path)
@@ -226,8 +252,11 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         detail = exc.detail if isinstance(exc.detail, str) else None
         headers = dict(exc.headers or {})
+        code = None
         if exc.status_code == 404 and detail == HTTPStatus.NOT_FOUND.phrase:  # no such route
-            detail = NO_ROUTE
+            detail, code = NO_ROUTE, Err.NO_ROUTE
+        if exc.status_code == 400 and detail == PARSE_FAILED:  # [[[[...: recursion too deep
+            detail, code = TOO_DEEP, Err.NOT_JSON
         if exc.status_code == 405:  # Starlette names only the methods of the first route found
             allowed = _allowed_methods(app.router.routes, request.scope)
             if allowed:
@@ -235,40 +264,50 @@ def install_problem_handlers(app: FastAPI) -> None:
                 detail = (
                     f"This address does not take {request.method}; it takes {headers['Allow']}."
                 )
-        return problem(request, exc.status_code, detail, headers=headers)
+        return problem(request, exc.status_code, detail, code=code, headers=headers)
 
     async def api_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)
-        return problem(request, exc.status, exc.detail, headers=exc.headers)
+        errors = None
+        if exc.field is not None:
+            errors = [FieldError(field=exc.field, message=exc.detail, code=exc.code)]
+        return problem(
+            request, exc.status, exc.detail, code=exc.code, errors=errors, headers=exc.headers
+        )
 
     async def domain_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HabitLinkError)
         if isinstance(exc, MediaStoreError):
             log.warning("media store error", extra={"operation": exc.operation})
-            return problem(request, 503, exc.message)
+            return problem(request, 503, exc.message, code=Err.MEDIA_UNAVAILABLE)
         detail = said(exc)  # in the API's terms, not the chat's
+        code = of_refusal(exc)
         if isinstance(exc, NotFound):
-            return problem(request, 404, detail)
+            return problem(request, 404, detail, code=code)
         if isinstance(exc, Forbidden):
-            return problem(request, 403, detail)
+            return problem(request, 403, detail, code=code)
         field = exc.field if isinstance(exc, InvalidField) else field_of(exc)
         if field is not None:
-            errors = [FieldError(field=field, message=detail)]
-            return problem(request, 422, detail, errors=errors)
+            errors = [FieldError(field=field, message=detail, code=of_field(exc))]
+            return problem(request, 422, detail, code=code, errors=errors)
         if isinstance(exc, Ambiguous):
-            return problem(request, 422, f"{detail} Which one: {', '.join(exc.candidates)}?")
-        return problem(request, 422, detail)
+            candidates = ", ".join(exc.candidates)
+            return problem(request, 422, f"{detail} Which one: {candidates}?", code=code)
+        return problem(request, 422, detail, code=code)
 
     async def storage_error(request: Request, exc: Exception) -> JSONResponse:
         if isinstance(exc, StorageConflict):
             log.warning("storage conflict", exc_info=exc)
-            return problem(request, 409, "That collided with another change. Please try again.")
+            detail = "That collided with another change. Please try again."
+            return problem(request, 409, detail, code=Err.CONFLICT)
         log.error("storage error", exc_info=exc)
-        return problem(request, 503, "The service could not reach its storage. Nothing changed.")
+        detail = "The service could not reach its storage. Nothing changed."
+        return problem(request, 503, detail, code=Err.STORAGE_UNAVAILABLE)
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("request failed", exc_info=exc)
-        return problem(request, 500, "Something went wrong on our side. Nothing was changed.")
+        detail = "Something went wrong on our side. Nothing was changed."
+        return problem(request, 500, detail, code=Err.INTERNAL_ERROR)
 
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http_error)
@@ -383,6 +422,7 @@ async def _send_too_large(
     body = Problem(
         title=HTTPStatus(413).phrase,
         status=413,
+        code=Err.BODY_TOO_LARGE,
         detail=f"The request body is larger than {limit} bytes.",
         instance=path,
         request_id=rid,

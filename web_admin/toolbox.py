@@ -30,7 +30,7 @@ from core.toolbox.spec import (
 from core.users.service import user_zone
 from core.validation import friendly
 from web_admin.context import CurrentUser, Unit, UnitDep
-from web_admin.error_words import said
+from web_admin.error_words import as_field
 from web_admin.groups import Limit
 from web_admin.habits import owned
 from web_admin.problems import ApiError
@@ -195,7 +195,7 @@ async def by_name(
         hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
         raise ApiError(404, f"There is no tool called “{name.strip()[:60]}”.{hint}") from None
     except InvalidInput as exc:
-        raise InvalidField("name", said(exc)) from None
+        raise as_field("name", exc) from None
     return await tool_out(unit, user, tool)
 
 
@@ -229,7 +229,7 @@ async def add_tool(body: ToolCreate, user: CurrentUser, unit: UnitDep) -> ToolOu
     except LimitReached:  # requests sent at once got past the check above together
         raise _daily_limit(unit, user, today, per_day) from None
     except InvalidInput as exc:
-        raise InvalidField("title", said(exc)) from None
+        raise as_field("title", exc) from None
     return await tool_out(unit, user, tool)
 
 
@@ -319,7 +319,7 @@ async def attach_tool(habit_id: Id, tool_id: Id, user: CurrentUser, unit: UnitDe
     try:
         changed = await unit.toolbox.attach(habit, tool)
     except InvalidInput as exc:
-        raise InvalidField("tool_id", said(exc)) from None
+        raise as_field("tool_id", exc) from None
     return await habit_tools(unit, habit.id, changed)
 
 

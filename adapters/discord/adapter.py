@@ -12,6 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from adapters.discord.chats import ChatEvents
 from adapters.discord.commands import build_tree, tree_hash
 from adapters.discord.render import (
     NO_MENTIONS,
@@ -28,7 +29,6 @@ from adapters.discord.translate import (
     MAX_BUTTONS,
     button_request,
     chat,
-    guild_chat_ids,
     habit_titles,
     message_requests,
     person,
@@ -60,12 +60,14 @@ NOTHING = "Nothing to show."
 Interaction = discord.Interaction[Any]
 
 
-class HabitLinkClient(discord.Client):
-    """discord.Client whose events go to the adapter."""
+class HabitLinkClient(ChatEvents, discord.Client):
+    """discord.Client whose events go to the adapter (and, about groups' channels, to the bot:
+    chats.py)."""
 
     def __init__(self, adapter: DiscordAdapter, *, intents: discord.Intents, **kwargs: Any) -> None:
         super().__init__(intents=intents, allowed_mentions=NO_MENTIONS, **kwargs)
         self.adapter = adapter
+        self.bot = adapter.bot
         self.tree: app_commands.CommandTree[HabitLinkClient] = app_commands.CommandTree(self)
         self.tree.on_error = adapter.on_command_error  # type: ignore[method-assign]
 
@@ -77,20 +79,6 @@ class HabitLinkClient(discord.Client):
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         await self.adapter.on_reaction(payload)
-
-    # A group's channel gone (the bot removed from its server, or the channel deleted) or back
-    # (the bot added to the server again): its weekly summaries stop, or resume.
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
-        await self.adapter.mark_chats(guild_chat_ids(guild), gone=True)
-
-    async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self.adapter.mark_chats(guild_chat_ids(guild), gone=False)
-
-    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        await self.adapter.mark_chats([str(channel.id)], gone=True)
-
-    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
-        await self.adapter.mark_chats([str(payload.thread_id)], gone=True)
 
     async def on_payload_button(self, interaction: Interaction, payload: str) -> None:
         """Called by PayloadButton (render.py) for every press of one of our buttons."""
@@ -233,12 +221,6 @@ class DiscordAdapter:
             await self.close()
 
     # --- incoming ------------------------------------------------------------------------
-    async def mark_chats(self, chat_ids: list[str], *, gone: bool) -> None:
-        try:
-            await self.bot.mark_chat(self.platform, *chat_ids, gone=gone)
-        except StorageError as exc:  # the outbox's refusals mark a gone chat later anyway
-            log.warning("could not mark a group's chat", extra={"error": repr(exc)})
-
     async def on_slash(
         self, interaction: Interaction, command: Command, values: Mapping[str, Any]
     ) -> None:

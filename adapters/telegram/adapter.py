@@ -41,6 +41,7 @@ from adapters.telegram.translate import (
     button_request,
     message_request,
 )
+from bot.buttons import BUTTON_GONE
 from bot.commands import Where
 from bot.delivery import Refused, SendFailed, Unreachable
 from bot.dispatcher import HabitLinkBot
@@ -179,7 +180,7 @@ class TelegramAdapter:
         self.presses.handling(query)
         request = button_request(update, context.bot)
         if request is None:
-            await self.presses.answer(query, "That button no longer works.")
+            await self.presses.answer(query, BUTTON_GONE)
             return
         response = await self.bot.handle(request)
         if response.recorded:

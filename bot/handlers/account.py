@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.buttons import ERASE
+from bot.buttons import BUTTON_GONE, ERASE
 from bot.commands import Where
 from bot.context import Context
 from bot.messages import Button, Document, Reply, Response, bold, code, rich
@@ -127,16 +127,18 @@ def export_contents(document: dict[str, Any]) -> str:
     where=Where.PRIVATE,
 )
 async def deleteme(ctx: Context) -> Response:
-    return Response.say(
-        bold("Erase your HabitLink profile?"),
-        " Your habits and check-ins, Lifebook, reminders, proofs, learnings, likes and trusts "
-        "are deleted, on every linked account and the web. Tools you shared stay in the "
-        "Toolbox, without your name. Groups you own pass to another member. "
-        "Send /export first to keep a copy.",
-        buttons=[
-            [Button("Yes, erase it", f"{ERASE}:1:{ctx.user.id}")],
-            [Button("No, keep it", f"{ERASE}:0:{ctx.user.id}")],
-        ],
+    return ctx.ask(
+        Response.say(
+            bold("Erase your HabitLink profile?"),
+            " Your habits and check-ins, Lifebook, reminders, proofs, learnings, likes and trusts "
+            "are deleted, on every linked account and the web. Tools you shared stay in the "
+            "Toolbox, without your name. Groups you own pass to another member. "
+            "Send /export first to keep a copy.",
+            buttons=[
+                [Button("Yes, erase it", f"{ERASE}:1:{ctx.user.id}")],
+                [Button("No, keep it", f"{ERASE}:0:{ctx.user.id}")],
+            ],
+        )
     )
 
 
@@ -144,18 +146,20 @@ async def deleteme(ctx: Context) -> Response:
 async def press_erase(ctx: Context, args: list[str]) -> Response:
     step, owner = [*args, "", ""][:2]
     if owner != str(ctx.user.id) or step not in {"0", "1", "2"}:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     if step == "0":
         return Response.say("Nothing was erased. Your profile stays as it is.", edit=True)
     if step == "1":
-        return Response.say(
-            bold("Really erase everything?"),
-            " This cannot be undone.",
-            buttons=[
-                [Button("Erase for good", f"{ERASE}:2:{ctx.user.id}")],
-                [Button("Keep my profile", f"{ERASE}:0:{ctx.user.id}")],
-            ],
-            edit=True,
+        return ctx.ask(
+            Response.say(
+                bold("Really erase everything?"),
+                " This cannot be undone.",
+                buttons=[
+                    [Button("Erase for good", f"{ERASE}:2:{ctx.user.id}")],
+                    [Button("Keep my profile", f"{ERASE}:0:{ctx.user.id}")],
+                ],
+                edit=True,
+            )
         )
     await ctx.uow.erase(ctx.user.id)
     return Response.say(

@@ -116,6 +116,8 @@ async def answer(ctx: Context, state: FlowState) -> Response:
         return Response.say("Please answer in text, or send /cancel to stop.")
     if says_skip(ctx.request) and state.step == "keywords":
         return await _advance(ctx, state, "")
+    if state.step == "steps" and _says_enough(ctx, state, text):
+        return _to_keywords(ctx, state)
     if ctx.request.command is not None:  # a bare /skip where there is nothing to skip
         return Response.say("Only the keywords can be skipped; please answer, or send /cancel.")
     return await _advance(ctx, state, text)
@@ -126,7 +128,11 @@ async def _advance(ctx: Context, state: FlowState, value: str) -> Response:
         ctx.end_flow()
         return Response.say("That setup got lost, sorry. Start again with /addtool.")
     data = dict(state.data)
+    if state.step == "steps" and data.get("steps"):
+        return _more_steps(ctx, state, value)
     clean = " ".join(value.split()) if state.step != "steps" else value
+    if state.step == "steps" and 0 < len(_steps(clean)) < MIN_STEPS:
+        return _more_steps(ctx, state, value)  # one a message: kept, and the next asked for
     try:
         _check(state.step, clean, data)
     except InvalidInput as exc:
@@ -158,6 +164,60 @@ async def _advance(ctx: Context, state: FlowState, value: str) -> Response:
 @router.button(ADD_TOOL)
 async def press(ctx: Context, args: list[str]) -> Response:
     state = ctx.flow
+    here = state is not None and state.name == FLOW and state.step == "steps"
+    steps = state.data.get("steps", "") if state is not None and here else ""
+    if state is not None and args == ["steps"] and len(_steps(str(steps))) >= MIN_STEPS:
+        return _to_keywords(ctx, state)  # "That's all": the steps sent one a message
     if state is None or state.name != FLOW or args != ["skip"] or state.step != "keywords":
         return Response(notice="That button belongs to an earlier step.")
     return await _advance(ctx, state, "")
+
+
+# --- steps sent one a message ------------------------------------------------------------
+ENOUGH = frozenset({"done", "that's all", "thats all", "that is all", "no more", "finished"})
+
+
+def _says_enough(ctx: Context, state: FlowState, text: str) -> bool:
+    """'done' (or a bare /skip) once the steps kept so far are enough."""
+    kept = _steps(str(state.data.get("steps", "")))
+    said = text.lower().strip(" .!") in ENOUGH or says_skip(ctx.request)
+    return said and len(kept) >= MIN_STEPS
+
+
+def _more_steps(ctx: Context, state: FlowState, value: str) -> Response:
+    """Steps sent one (or a few) a message: each kept (one sent again is kept once), and the
+    next asked for until there are MIN_STEPS; then more, or 'done', up to MAX_STEPS."""
+    kept = _steps(str(state.data.get("steps", "")))
+    seen = {s.casefold() for s in kept}
+    new = [s for s in _steps(value) if s.casefold() not in seen]
+    if any(len(s) > STEP_MAX for s in new):
+        return _ask("steps", note=f"Keep each step under {STEP_MAX} characters.\n\n")
+    if len(kept) + len(new) > MAX_STEPS:
+        go_on = ", or 'done' to go on" if len(kept) >= MIN_STEPS else ""
+        return Response.say(
+            f"That makes {len(kept) + len(new)} steps; a tool has at most {MAX_STEPS}. "
+            f"You have {len(kept)}: send fewer{go_on}.",
+            personal=True,
+        )
+    data = {**state.data, "steps": "\n".join([*kept, *new])}
+    state = FlowState(FLOW, "steps", data)
+    ctx.set_flow(state)
+    total = len(kept) + len(new)
+    listed = "\n".join(f"{n}. {s}" for n, s in enumerate([*kept, *new], 1))
+    if total == MAX_STEPS:
+        return _to_keywords(ctx, state)
+    if total < MIN_STEPS:
+        return Response.say(
+            f"Steps so far:\n{listed}\n\nSend the next one ({MIN_STEPS - total} more at least).",
+            personal=True,
+        )
+    return Response.say(
+        f"Steps so far:\n{listed}\n\nSend another, or 'done' if that's all.",
+        buttons=[[Button("That's all", button_payload(ADD_TOOL, "steps"))]],
+        personal=True,
+    )
+
+
+def _to_keywords(ctx: Context, state: FlowState) -> Response:
+    ctx.set_flow(FlowState(FLOW, "keywords", dict(state.data)))
+    return _ask("keywords")

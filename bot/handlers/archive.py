@@ -3,7 +3,7 @@ history (core/habits/archive.py)."""
 
 from __future__ import annotations
 
-from bot.buttons import ARCHIVED, button_payload
+from bot.buttons import ARCHIVED, BUTTON_GONE, button_payload
 from bot.commands import Arg
 from bot.context import Context
 from bot.messages import Button, Reply, Response, Rich, Span, bold, hint, rich
@@ -113,7 +113,7 @@ async def press(ctx: Context, args: list[str]) -> Response:
     list in place, under a line saying so."""
     page = parse_int(args[-1]) if len(args) in (2, 3) else None
     if page is None or page < 0 or args[0] not in ("p", "r"):
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     if args[0] == "p":
         habits = await ctx.habits.archived(ctx.user)
         if not habits:

@@ -7,7 +7,7 @@ from bot.context import Context
 from bot.handlers.habits import today_list
 from bot.messages import Reply, Response, bold, command, rich
 from bot.router import Router
-from bot.views import progress_text, relative_day, streak_text
+from bot.views import done_text, relative_day, streak_text
 from core.habits.history import CheckinStatus
 
 router = Router()
@@ -60,18 +60,7 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
         return Response.say(
             bold(habit.title), f" was already done {when}. {streak_text(stats).capitalize()}."
         )
-    extra = (  # a rest day's done is kept, but owed nothing: "Streak 0 days" says why
-        ""
-        if habit.schedule.is_scheduled(day)
-        else f", an extra: it is {habit.schedule.phrase()}, so this counts toward 66 but not"
-        " the week or the streak"
-    )
-    return Response.say(
-        "✓ ",
-        bold(habit.title),
-        f" done {when}{extra}. {streak_text(stats).capitalize()}, "
-        f"{progress_text(stats.done_total)}.",
-    )
+    return Response.say(done_text(habit, day, when, stats))
 
 
 @router.command(

@@ -41,5 +41,7 @@ async def answer(ctx: Context, state: FlowState) -> Response:
     pressed = await handler(ctx, args)
     if not pressed.replies:  # a press's short notice: said, as there is no press to answer
         return Response.say(pressed.notice) if pressed.notice else pressed
-    # What a press edits in place comes as a new message (the question stays as it was).
-    return replace(pressed, replies=[replace(r, edit=False) for r in pressed.replies])
+    # What a press edits in place comes as a new message (the question stays as it was); its
+    # notice, the toast that answers a press, has no press to answer (the replies say it).
+    replies = [replace(r, edit=False) for r in pressed.replies]
+    return replace(pressed, replies=replies, notice=None)

@@ -38,9 +38,9 @@ async def findtool(ctx: Context) -> Response:
     echo = problem if len(problem) <= ECHO_MAX else problem[: ECHO_MAX - 1] + "…"
     parts: list[Rich | Span | str] = ["Three tools for “", echo, "”:"]
     buttons: list[list[Button]] = []
-    for n, suggestion in enumerate(finding.suggestions, 1):
+    for suggestion in finding.suggestions:  # unnumbered: /tool N is the Toolbox's Nth (/tools)
         tool = suggestion.tool
-        parts += ["\n\n", bold(f"{n}. {tool.title}"), "\n", suggestion.reason]
+        parts += ["\n\n", bold(tool.title), "\n", suggestion.reason]
         row = [
             Button(f"Open {button_title(tool.title, 22)}", button_payload(TOOLBOX, "o", tool.id))
         ]
@@ -49,5 +49,7 @@ async def findtool(ctx: Context) -> Response:
         buttons.append(row)
     if len(problem) > PROBLEM_MAX:
         parts += ["\n\n", italic(f"I read the first {PROBLEM_MAX} characters.")]
-    parts += ["\n\n", italic(finding.footnote())]
+    uses = "; /usetool NAME HABIT uses it for a habit" if habits else ""
+    parts += ["\n\n", italic(f"Open one below, or /tool NAME{uses}.")]  # typed, for no buttons
+    parts += ["\n", italic(finding.footnote())]
     return Response.say(*parts, buttons=buttons, personal=True)

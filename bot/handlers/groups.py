@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bot.buttons import GROUPS_PAGE, button_payload
+from bot.buttons import BUTTON_GONE, GROUPS_PAGE, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.group_names import place_text
@@ -292,7 +292,7 @@ async def press_groups_page(ctx: Context, args: list[str]) -> Response:
     """gl:PAGE: another page of /groups."""
     page = parse_int(args[0], 0, MAX_PAGE) if len(args) == 1 else None
     if page is None:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     return Response([await public_page(ctx, page, edit=True)])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.buttons import HABIT_DONE, HABIT_UNDO, HABITS_PAGE, button_payload
+from bot.buttons import BUTTON_GONE, HABIT_DONE, HABIT_UNDO, HABITS_PAGE, button_payload
 from bot.context import Context
 from bot.messages import Button, Reply, Response, Span, bold, example, rich
 from bot.paging import page_of, pager
@@ -118,7 +118,7 @@ async def habits(ctx: Context) -> Response:
 async def _press(ctx: Context, args: list[str], done: bool) -> Response:
     habit_id = parse_int(args[0]) if len(args) == 2 else None
     if habit_id is None:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     habit = await ctx.habits.get_owned(ctx.user, habit_id)
     if habit is None:
         return Response(
@@ -126,7 +126,7 @@ async def _press(ctx: Context, args: list[str], done: bool) -> Response:
         )
     day = parse_day_stamp(args[1])
     if day is None:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     if not in_checkin_window(day, ctx.today):
         return Response(notice="That list is too old to change. Send /habits for today's.")
     if done:
@@ -145,7 +145,7 @@ async def press_page(ctx: Context, args: list[str]) -> Response:
     day = parse_day_stamp(args[0]) if len(args) == 2 else None
     page = parse_int(args[1], 0, MAX_ACTIVE_HABITS) if len(args) == 2 else None
     if day is None or page is None:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     if not in_checkin_window(day, ctx.today):
         day = ctx.today
     return Response([await today_list(ctx, day, edit=True, page=page)])

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.buttons import (
+    BUTTON_GONE,
     FEED_PAGE,
     LEARNING_DELETE,
     LEARNING_LIKE,
@@ -121,7 +122,7 @@ async def press_learnings(ctx: Context, args: list[str]) -> Response:
     """lp:N: the group's learnings from number N on (numbers count from the newest)."""
     first = parse_int(args[0], 1, MAX_PAGE * RECENT_LIMIT) if len(args) == 1 else None
     if first is None:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     return await learnings_from(ctx, first, edit=True)
 
 
@@ -201,7 +202,7 @@ async def unlearn(ctx: Context) -> Response:
 async def press_delete(ctx: Context, args: list[str]) -> Response:
     learning_id = parse_int(args[0]) if len(args) == 1 else None
     if learning_id is None:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     try:
         gone = await service(ctx).delete(learning_id, ctx.user.id)
     except HabitLinkError as exc:
@@ -287,7 +288,7 @@ async def press_feed(ctx: Context, args: list[str]) -> Response:
     mode = parse_mode(args[0]) if len(args) == 2 and args[0] else None
     page = parse_int(args[1], 1, MAX_PAGE) if mode is not None else None
     if mode is None or page is None:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     return await feed_page(ctx, mode, page, edit=True)
 
 
@@ -298,7 +299,7 @@ async def press_like(ctx: Context, args: list[str]) -> Response:
     page of /learnings (from its learning number FIRST)."""
     learning_id = parse_int(args[0]) if args else None
     if learning_id is None:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     try:
         result = await service(ctx).toggle_like(learning_id, ctx.user.id)
     except HabitLinkError as exc:

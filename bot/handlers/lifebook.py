@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.buttons import LIFEBOOK, SERVES, button_payload
+from bot.buttons import BUTTON_GONE, LIFEBOOK, SERVES, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import Button, Response, Rich, Span, bold, example, hint, italic, rich
-from bot.router import Router, says_skip
+from bot.router import SKIP_KEEP, Router, says, says_skip
 from bot.views import button_title, habit_card
 from core.db.models import Habit
 from core.errors import InvalidInput
@@ -32,6 +32,7 @@ from core.lifebook.service import serves_goal, serves_value, serving_label
 router = Router()
 FLOW = "lifebook"
 SECTION = "Lifebook"
+USE_THESE = "Use these"  # the values picked from the suggestions
 PARTS = ("guide", "vision", "values", "identity", "goals", "goal", "domains", "ai", "delete")
 USAGE = (
     "/lifebook [guide | vision TEXT | values A, B | identity I am…; … | goals G; G by YYYY-MM-DD"
@@ -124,21 +125,25 @@ def _section(word: str) -> Section | None:
 
 # --- showing -----------------------------------------------------------------------------
 async def show(ctx: Context, *, edit: bool = False) -> Response:
+    """The Lifebook with its buttons, which a typed number or label presses too."""
     book = ctx.lifebook.read(ctx.user)
     if book.is_empty:
-        return Response.say(
-            bold("Your Lifebook"),
-            "\nA private page for where you're heading: a vision, your values, who you are "
-            "becoming and your goals for the next 90 days. Your habits can then serve them.\n"
-            "Only you see it; it is never shown in groups.",
-            buttons=[
-                [Button("Fill it in", button_payload(LIFEBOOK, "guide"))],
-                *_section_buttons(),
-            ],
-            personal=True,
-            edit=edit,
+        return ctx.ask(
+            Response.say(
+                bold("Your Lifebook"),
+                "\nA private page for where you're heading: a vision, your values, who you are "
+                "becoming and your goals for the next 90 days. Your habits can then serve them.\n"
+                "Only you see it; it is never shown in groups.",
+                buttons=[
+                    [Button("Fill it in", button_payload(LIFEBOOK, "guide"))],
+                    *_section_buttons(),
+                ],
+                personal=True,
+                edit=edit,
+            )
         )
-    return Response.say(await render(ctx, book), buttons=_buttons(book), personal=True, edit=edit)
+    rendered = await render(ctx, book)
+    return ctx.ask(Response.say(rendered, buttons=_buttons(book), personal=True, edit=edit))
 
 
 async def render(ctx: Context, book: Lifebook, *, before: Lifebook | None = None) -> Rich:
@@ -236,7 +241,7 @@ def _question(ctx: Context, section: Section, *, note: str, single: bool) -> Res
         italic("Send - to clear it, skip to keep it, /cancel to stop."),
         buttons=[
             *_value_buttons(section),
-            [Button("Skip (keep)", button_payload(LIFEBOOK, "skip"))],
+            [Button(SKIP_KEEP, button_payload(LIFEBOOK, "skip"))],
         ],
         personal=True,
     )
@@ -247,7 +252,7 @@ def _value_buttons(section: Section) -> list[list[Button]]:
     if section is not Section.VALUES:
         return []
     picks = [Button(v, button_payload(LIFEBOOK, "pv", i)) for i, v in enumerate(SUGGESTED_VALUES)]
-    return [picks[:5], picks[5:], [Button("Use these", button_payload(LIFEBOOK, "pv", "done"))]]
+    return [picks[:5], picks[5:], [Button(USE_THESE, button_payload(LIFEBOOK, "pv", "done"))]]
 
 
 async def _pick_value(ctx: Context, arg: str) -> Response:
@@ -261,7 +266,7 @@ async def _pick_value(ctx: Context, arg: str) -> Response:
         data = {k: v for k, v in state.data.items() if k != "picked"}
         return await _advance(ctx, FlowState(FLOW, state.step, data), ", ".join(picked))
     if not arg.isdecimal() or int(arg) >= len(SUGGESTED_VALUES):
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     value = SUGGESTED_VALUES[int(arg)]
     if value not in picked:
         if len(picked) >= MAX_VALUES:
@@ -298,6 +303,8 @@ async def answer(ctx: Context, state: FlowState) -> Response:
         return Response.say("Please answer in text, or send /cancel to stop.", personal=True)
     if says_skip(ctx.request):
         return await _advance(ctx, state, None)
+    if says(text, USE_THESE) and state.data.get("picked"):  # its button's label typed
+        return await _pick_value(ctx, "done")
     return await _advance(ctx, state, text)
 
 
@@ -313,11 +320,13 @@ async def _advance(ctx: Context, state: FlowState, text: str | None) -> Response
             return await show(ctx)
         before = ctx.lifebook.read(ctx.user)
         book = ctx.lifebook.set_section(ctx.user, section, text)
-        return Response.say(
-            "Saved.\n\n",
-            await render(ctx, book, before=before),
-            buttons=_buttons(book),
-            personal=True,
+        return ctx.ask(
+            Response.say(
+                "Saved.\n\n",
+                await render(ctx, book, before=before),
+                buttons=_buttons(book),
+                personal=True,
+            )
         )
     answers: dict[str, str] = dict(state.data.get("answers", {}))
     if text is not None:
@@ -334,12 +343,11 @@ async def _advance(ctx: Context, state: FlowState, text: str | None) -> Response
     book = before = ctx.lifebook.read(ctx.user)
     for key, value in answers.items():
         book = ctx.lifebook.set_section(ctx.user, Section(key), value)
-    return Response.say(
-        "Your Lifebook is saved.\n\n",
-        await render(ctx, book, before=before),
-        buttons=_buttons(book),
-        personal=True,
+    rendered = await render(ctx, book, before=before)
+    saved = Response.say(
+        "Your Lifebook is saved.\n\n", rendered, buttons=_buttons(book), personal=True
     )
+    return ctx.ask(saved)
 
 
 def _check(ctx: Context, section: Section, text: str) -> None:
@@ -415,7 +423,7 @@ async def press(ctx: Context, args: list[str]) -> Response:
         if args[1:] == ["no"]:
             return Response.say("Kept as it is.", edit=True, personal=True)
         return _confirm_delete(ctx)
-    return Response(notice="That button no longer works.")
+    return Response(notice=BUTTON_GONE)
 
 
 # --- habits serve the Lifebook -----------------------------------------------------------
@@ -444,7 +452,7 @@ async def full_card(ctx: Context, habit: Habit) -> Rich:
 @router.button(SERVES)
 async def press_serves(ctx: Context, args: list[str]) -> Response:
     if len(args) != 2 or not args[0].isdecimal():
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     habits = await ctx.habits.active(ctx.user)
     habit = next((h for h in habits if h.id == int(args[0])), None)
     if habit is None:
@@ -466,7 +474,7 @@ async def press_serves(ctx: Context, args: list[str]) -> Response:
     elif args[1][1:].isdecimal() and int(args[1][1:]) < len(book.values):
         key = serves_value(book.values[int(args[1][1:])])
     elif args[1] != "-":
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     label = ctx.lifebook.link(ctx.user, habit, key)
     if label is None:
         return Response.say(f"“{habit.title}” is not linked to your Lifebook.", edit=True)

@@ -8,7 +8,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.buttons import LINK_CANCEL, LINK_JOIN, button_payload
+from bot.buttons import BUTTON_GONE, LINK_CANCEL, LINK_JOIN, button_payload
 from bot.commands import Arg
 from bot.context import Context
 from bot.messages import Button, Reply, Response, Rich, bold, code, command, hint, rich
@@ -86,17 +86,21 @@ async def link(ctx: Context) -> Response:
     if isinstance(outcome, Refused):
         return Response.say(refusal_text(outcome, platform_label(identity.platform)))
     there = platform_label(outcome.owner_platform)
-    return Response.say(
-        f"Join the {there} account of {outcome.owner_name} into this profile? It will see and "
-        "change everything here (habits, check-ins, groups, learnings), and what it has moves "
-        "here. Only join an account that is yours.",
-        buttons=[
-            [
-                Button("Join accounts", button_payload(LINK_JOIN, outcome.code_id, outcome.token)),
-                Button("Cancel", button_payload(LINK_CANCEL, outcome.code_id, outcome.token)),
-            ]
-        ],
-        personal=True,
+    return ctx.ask(
+        Response.say(
+            f"Join the {there} account of {outcome.owner_name} into this profile? It will see and "
+            "change everything here (habits, check-ins, groups, learnings), and what it has moves "
+            "here. Only join an account that is yours.",
+            buttons=[
+                [
+                    Button(
+                        "Join accounts", button_payload(LINK_JOIN, outcome.code_id, outcome.token)
+                    ),
+                    Button("Cancel", button_payload(LINK_CANCEL, outcome.code_id, outcome.token)),
+                ]
+            ],
+            personal=True,
+        )
     )
 
 
@@ -128,7 +132,7 @@ async def press_cancel(ctx: Context, args: list[str]) -> Response:
         return Response.say(
             "Cancelled: nothing was joined, and that code no longer works.", personal=True
         )
-    return Response(notice="That button no longer works.")
+    return Response(notice=BUTTON_GONE)
 
 
 def linked_notice(profile: User, typed_on: str, payload: dict[str, Any]) -> Reply:

@@ -12,17 +12,19 @@ from dataclasses import dataclass
 
 from bot.arguments import split_words
 from bot.buttons import NEW_HABIT, button_payload
+from bot.choices import pick
 from bot.commands import Arg
 from bot.context import Context
 from bot.handlers.lifebook import serves_question
 from bot.messages import Button, Response, bold, command, example, hint, italic
-from bot.router import Router, says_skip
+from bot.router import SKIP_THIS, Router, says, says_skip
 from bot.views import habit_card
 from core.db.models import Habit
 from core.errors import HabitLinkError, InvalidInput
 from core.flows import FlowState
 from core.habits.schedule import Schedule, ScheduleError
 from core.habits.service import TEXT_MAX, HabitDraft, refuse_duplicate
+from core.numbers import parse_int
 
 router = Router()
 FLOW = "newhabit"
@@ -63,6 +65,7 @@ UNREAD_HERE = (
     "with me. Here, give the habit a title: /newhabit TITLE."
 )
 SCHEDULE_CHOICES = (("Every day", "daily"), ("Weekdays", "weekdays"), ("3× a week", "3x"))
+SAVE_NOW = "Save now"
 
 
 @router.command(
@@ -125,17 +128,12 @@ def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:
     lead = "Let's build a habit. Send /cancel to stop at any time.\n\n" if intro else note
     buttons: list[list[Button]] = []
     if step.key == "schedule":
-        buttons.append(
-            [
-                Button(label, button_payload(NEW_HABIT, "s", value))
-                for label, value in SCHEDULE_CHOICES
-            ]
-        )
+        buttons.append(_schedules())
     if step.optional:
         buttons.append(
             [
-                Button("Skip this", button_payload(NEW_HABIT, "skip")),
-                Button("Save now", button_payload(NEW_HABIT, "save")),
+                Button(SKIP_THIS, button_payload(NEW_HABIT, "skip")),
+                Button(SAVE_NOW, button_payload(NEW_HABIT, "save")),
             ]
         )
     return Response.say(
@@ -148,6 +146,12 @@ def _ask(index: int, *, intro: bool = False, note: str = "") -> Response:
     )
 
 
+def _schedules() -> list[Button]:
+    return [
+        Button(label, button_payload(NEW_HABIT, "s", value)) for label, value in SCHEDULE_CHOICES
+    ]
+
+
 @router.flow(FLOW, what="the habit setup", start="newhabit", skippable=True)
 async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
@@ -155,7 +159,15 @@ async def answer(ctx: Context, state: FlowState) -> Response:
         return Response.say(hint("Please answer in text, or send /cancel to stop."))
     if says_skip(ctx.request) or text == "-":
         return await _advance(ctx, state, None)
+    if says(text, SAVE_NOW) and _can_save(state):  # its button's label typed
+        return await _save(ctx, dict(state.data))
     return await _advance(ctx, state, text)
+
+
+def _can_save(state: FlowState) -> bool:
+    """Whether the step offers 'Save now': an optional one, the title and schedule known."""
+    optional = STEPS[STEP_INDEX.get(state.step, 0)].optional
+    return optional and "title" in state.data and "schedule" in state.data
 
 
 async def _advance(ctx: Context, state: FlowState, value: str | None) -> Response:
@@ -184,6 +196,14 @@ async def _validate(ctx: Context, step: Step, value: str) -> str:
         refuse_duplicate(title, await ctx.habits.other_titles(ctx.user.id))
         return title
     if step.key == "schedule":
+        n = parse_int(value.strip(), 1, 7)
+        if n is not None:  # '2' may be twice a week as well as button 2 (unnumbered in chats)
+            times = "once" if n == 1 else f"{n} times"
+            raise InvalidInput(
+                f"'{n}' alone is not a schedule: send {n}x for {times} a week, or tap a choice."
+            )
+        chosen = pick(_schedules(), value)  # a choice's label, typed ('3× a week')
+        value = chosen.payload.split(":")[-1] if chosen is not None else value
         try:
             Schedule.parse(value)
         except ScheduleError as exc:
@@ -221,6 +241,6 @@ async def press(ctx: Context, args: list[str]) -> Response:
         return await _advance(ctx, state, args[1])
     if action == "skip" and STEPS[STEP_INDEX.get(state.step, 0)].optional:
         return await _advance(ctx, state, None)
-    if action == "save" and "title" in state.data and "schedule" in state.data:
+    if action == "save" and _can_save(state):
         return await _save(ctx, dict(state.data))
     return Response(notice="That button belongs to an earlier step.")

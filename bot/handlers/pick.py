@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.arguments import SPOKEN, run_command
-from bot.buttons import HABIT_PICK, button_payload
+from bot.buttons import BUTTON_GONE, HABIT_PICK, button_payload
+from bot.choices import CHOICE, choice_state
 from bot.commands import Command, Kind
 from bot.context import Context
 from bot.messages import MAX_BUTTON_PAYLOAD_BYTES, Button, Request, Response
+from bot.misread import misread
 from bot.router import Router
 from bot.views import button_title
-from core.errors import Ambiguous, NotFound
+from core.errors import Ambiguous, HabitLinkError, NotFound
+from core.flows import FlowState
 from core.numbers import parse_int
 
 router = Router()
@@ -28,6 +31,8 @@ def pick_buttons(exc: Ambiguous | NotFound, request: Request, router: Router) ->
         return []
     if any(p.kind is Kind.PHOTO for p in command.params):
         return []  # a press cannot send the photo again
+    if isinstance(exc, NotFound) and misread(exc, request, router) is not None:
+        return []  # the words were no habit's but a day's or a time's: nothing to pick
     words = request.args.split()
     at = _habit_at(words, exc.typed.split(), first=_habit_first(command))
     rest = " ".join(words[:at] + words[at + len(exc.typed.split()) :]) if at >= 0 else ""
@@ -41,6 +46,19 @@ def pick_buttons(exc: Ambiguous | NotFound, request: Request, router: Router) ->
     return rows
 
 
+def typed_pick(ctx: Context, exc: HabitLinkError, request: Request) -> FlowState | None:
+    """The question a refused command asks with its habits' buttons ("Did you mean: Read?",
+    "Which one: Read, Run?"), as a choice a typed answer can take (bot/choices.py): in a
+    private chat, unless a flow under way keeps its own answers. The caller saves it, as the
+    command's own work is rolled back."""
+    if not isinstance(exc, Ambiguous | NotFound) or not request.chat.is_private:
+        return None
+    if ctx.flow is not None and ctx.flow.name != CHOICE and not ctx.dropped_flow:
+        return None
+    buttons = pick_buttons(exc, request, ctx.router)
+    return choice_state(buttons) if buttons else None
+
+
 @router.button(HABIT_PICK)
 async def press_pick(ctx: Context, args: list[str]) -> Response:
     """hc:COMMAND:HABIT_ID:REST -> /COMMAND N REST, N the habit's number in /habits now (in
@@ -50,11 +68,11 @@ async def press_pick(ctx: Context, args: list[str]) -> Response:
     habit_id = parse_int(ref)
     at = parse_int(place) if place else 0
     if habit_id is None or at is None or at < 0:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     name, rest = args[0], ":".join(args[2:])
     command = ctx.router.commands.get(name)
     if command is None:
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     # The habits the command counts in: its habit's number in /habits, or in /archived.
     archived = any(p.kind is Kind.HABIT and p.archived for p in command.params)
     habits = await (ctx.habits.archived(ctx.user) if archived else ctx.habits.active(ctx.user))

@@ -23,7 +23,7 @@ from bot.messages import (
     rich,
 )
 from bot.router import Router
-from bot.views import day_label, day_stamp, parse_day_stamp, relative_day, streak_text
+from bot.views import day_label, day_stamp, done_text, parse_day_stamp, relative_day
 from core.days import in_checkin_window
 from core.db.models import Habit, Reminder
 from core.errors import InvalidInput
@@ -31,7 +31,7 @@ from core.habits.history import CheckinStatus
 from core.habits.schedule import Schedule, ScheduleError, ScheduleKind, parse_said
 from core.notify.producer import in_quiet_hours
 from core.numbers import parse_int
-from core.reminders.service import looks_like_time, parse_time, said_days
+from core.reminders.service import looks_like_time, parse_time
 from core.reminders.timing import ALL_DAYS, due_days, next_occurrence
 from core.text import shorten
 from core.timezones import zone_label
@@ -78,7 +78,7 @@ def _days(words: list[str]) -> int:
     if not words:
         return ALL_DAYS
     try:
-        schedule = parse_said(said_days(words))  # 'mondays': each Monday
+        schedule = parse_said(" ".join(words))  # 'mondays': each Monday
     except ScheduleError:
         raise InvalidInput(
             "After the time, name the days, for example mon wed fri, weekdays or weekends."
@@ -314,7 +314,7 @@ async def _check(ctx: Context, args: list[str], status: CheckinStatus) -> Respon
         text = rich(bold(habit.title), f" was already done {when}.")
         return Response([Reply(text=text, edit=True, personal=True)], notice="Already done")
     if status is CheckinStatus.DONE:
-        text = rich("✓ ", bold(habit.title), f" done {when}. {streak_text(stats).capitalize()}.")
+        text = done_text(habit, day, when, stats)  # as /done says it
         return Response([Reply(text=text, edit=True, personal=True)], notice="Done!")
     text = rich("Skipped ", bold(habit.title), f" {when}. Your streak is safe.")
     return Response([Reply(text=text, edit=True, personal=True)], notice="Skipped")

@@ -36,10 +36,12 @@ async def timezone(ctx: Context) -> Response:
             return Response.say(
                 exc.message, " Try a name like ", code("Europe/Berlin"), " or a city like Tokyo."
             )
-        return Response.say(
-            exc.message,
-            " Did you mean one of these?",
-            buttons=[[Button(s, button_payload(TIMEZONE, s))] for s in exc.suggestions],
+        return ctx.ask(
+            Response.say(
+                exc.message,
+                " Did you mean one of these?",
+                buttons=[[Button(s, button_payload(TIMEZONE, s))] for s in exc.suggestions],
+            )
         )
     return await _set(ctx, name)
 

@@ -175,8 +175,8 @@ async def _insights(
     if not found:
         parts.append(
             italic(
-                f"None {'that' if past else 'this'} week. "
-                "Trust people whose learnings you value: /trust @name."
+                f"None {'that' if past else 'this'} week from the people you trust (/trusted). "
+                "Add someone whose learnings you value: /trust @name."
             )
         )
         return parts, False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.buttons import TOOLBOX, button_payload
+from bot.buttons import BUTTON_GONE, TOOLBOX, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import (
@@ -48,7 +48,7 @@ async def tools(ctx: Context) -> Response:
 
 
 async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -> Response:
-    found = await ctx.toolbox.browse(keyword)
+    found = await ctx.toolbox.numbered(keyword)
     if not found:
         return Response.say(
             f"No tool mentions “{keyword}”. ",
@@ -63,13 +63,13 @@ async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -
         bold(head),
         f" · {plural(len(found), 'tool')} · page {page + 1}/{pages}",
     ]
-    authors = await ctx.toolbox.authors(shown)
-    for n, tool in enumerate(shown, page * PAGE_SIZE + 1):
+    authors = await ctx.toolbox.authors([t for _, t in shown])
+    for n, tool in shown:
         parts += ["\n\n", bold(f"{n}. {tool.title}"), f" ({_evidence_word(tool, authors)})\n"]
         parts.append(first_sentence(tool.description, 160))
-    parts += ["\n\n", italic("Open one below, or /tool NAME.")]
+    parts += ["\n\n", italic("Open one below, or /tool NAME or /tool NUMBER.")]
     buttons: list[list[Button]] = [
-        [Button(button_title(t.title), button_payload(TOOLBOX, "o", t.id))] for t in shown
+        [Button(button_title(t.title), button_payload(TOOLBOX, "o", t.id))] for _, t in shown
     ]
     pager = []
     if page > 0:
@@ -110,7 +110,7 @@ async def tool(ctx: Context) -> Response:
         return Response.say(
             "Which tool? For example ", example("/tool woop"), ", or browse /tools."
         )
-    return await tool_card(ctx, await ctx.toolbox.find(name[:120]))
+    return await tool_card(ctx, await ctx.toolbox.find(name[:120], numbers=True))
 
 
 async def tool_card(ctx: Context, tool: Tool, *, edit: bool = False) -> Response:
@@ -168,12 +168,12 @@ async def usetool(ctx: Context) -> Response:
         if len(found) == 1:
             return await attach(ctx, found[0][0], found[0][1], detach=detach)
         if len(found) > 1:
-            return _which_reading(found, detach=detach)
+            return ctx.ask(_which_reading(found, detach=detach))
     if said is None and (only := match_habit(habits, f"{name} {ref}")) is not None:
         return _which_tool(only)  # `/usetool floss`: a habit, no tool
-    tool_ = await ctx.toolbox.find(name[:120])
+    tool_ = await ctx.toolbox.find(name[:120], numbers=True)
     if not ref:
-        return choose_habit(tool_, habits)
+        return ctx.ask(choose_habit(tool_, habits))
     habit = await ctx.habits.find(ctx.user, ref, habits)
     return await attach(ctx, tool_, habit, detach=detach)
 
@@ -286,7 +286,7 @@ async def press(ctx: Context, args: list[str]) -> Response:
     if action == "p" and rest and rest[0].isdecimal():
         return await browse(ctx, ":".join(rest[1:]), int(rest[0]), edit=True)
     if not rest or not all(r.isdecimal() for r in rest):
-        return Response(notice="That button no longer works.")
+        return Response(notice=BUTTON_GONE)
     tool_ = await ctx.toolbox.get(int(rest[0]))
     if action == "o":
         return await tool_card(ctx, tool_)
@@ -294,13 +294,13 @@ async def press(ctx: Context, args: list[str]) -> Response:
     if action == "u":
         if not habits:
             return Response(notice="Create a habit first with /newhabit.")
-        return choose_habit(tool_, habits)
+        return ctx.ask(choose_habit(tool_, habits))
     if action in ("a", "d") and len(rest) == 2:
         habit = next((h for h in habits if h.id == int(rest[1])), None)
         if habit is None:
             return Response(notice="That habit is gone.")
         return await attach(ctx, tool_, habit, detach=action == "d")
-    raise InvalidInput("That button no longer works.")
+    raise InvalidInput(BUTTON_GONE)
 
 
 async def technique_titles(ctx: Context, habits: Sequence[Habit]) -> dict[int, list[str]]:

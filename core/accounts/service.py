@@ -15,7 +15,7 @@ from core.accounts.passwords import Passwords, check_password
 from core.accounts.tokens import RefreshTokens, digest
 from core.clock import Clock
 from core.db.models import Identity, ResetCode, User, UserSettings
-from core.errors import InvalidField
+from core.errors import Code, InvalidField
 from core.text import has_control
 from core.users.links import ALPHABET, normalise_code
 
@@ -75,7 +75,7 @@ class AccountService:
         name = clean_display_name(display_name)
         check_password(password, email=address, display_name=name)
         if await self.by_email(address) is not None:
-            raise InvalidField("email", TAKEN)
+            raise InvalidField("email", TAKEN, code=Code.EMAIL_TAKEN)
         user = User(
             email=address,
             password_hash=await self.passwords.hash(password),
@@ -87,7 +87,7 @@ class AccountService:
         try:
             await self.session.flush()
         except IntegrityError:  # the same address, registered at the same moment
-            raise InvalidField("email", TAKEN) from None
+            raise InvalidField("email", TAKEN, code=Code.EMAIL_TAKEN) from None
         return user
 
     async def authenticate(self, email: str, password: str) -> User | None:

@@ -14,7 +14,7 @@ _WEEKDAY_ALIASES: dict[str, int] = {}
 for _i, _name in enumerate(
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ):
-    for _alias in (_name, _name[:3], _name[:2]):
+    for _alias in (_name, _name + "s", _name[:3], _name[:2]):  # 'on mondays': each Monday
         _WEEKDAY_ALIASES[_alias] = _i
 _WEEKDAY_ALIASES["tues"] = 1
 _WEEKDAY_ALIASES["thur"] = 3
@@ -125,10 +125,10 @@ class Schedule:
     @classmethod
     def parse(cls, text: str) -> Schedule:
         """Read 'daily', 'weekdays', 'weekends', 'mon wed fri', '3x', '3 times a week'."""
-        t = text.strip().lower()
+        t = text.strip().lower().replace("×", "x")  # '3× a week', as its button says
         if t in {"", "daily", "every day", "everyday", "each day", "7x"}:
             return cls.daily()
-        if t in {"weekdays", "workdays", "mon-fri"}:
+        if t in {"weekdays", "weekday", "workdays", "mon-fri"}:  # 'every weekday' too
             return cls.on_weekdays({0, 1, 2, 3, 4})
         if t in {"weekends", "weekend"}:
             return cls.on_weekdays({5, 6})
@@ -140,6 +140,8 @@ class Schedule:
             return cls.times_a_week(n)
         if t in {"once a week", "weekly"}:
             return cls.times_a_week(1)
+        if t in {"twice a week", "twice weekly"}:
+            return cls.times_a_week(2)
         words = [w for w in re.split(r"[\s,;/]+|\band\b", t) if w]
         days: set[int] = set()
         for w in words:

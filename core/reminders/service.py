@@ -33,7 +33,6 @@ _HOUR, _MINUTES = (
 )
 _NAMED = {"noon": time(12), "midday": time(12), "midnight": time(0)}
 MERIDIEMS = frozenset({"am", "pm", "a.m.", "p.m."})
-_PLURAL_DAY = re.compile(r"(mon|tues|wednes|thurs|fri|satur|sun)days", re.IGNORECASE)
 
 
 def _plain(text: str) -> str:
@@ -79,14 +78,9 @@ def is_bare_hour(word: str) -> bool:
     return word.isdecimal() and len(word) <= 2
 
 
-def said_days(words: list[str]) -> str:
-    """Reminder days as said ('mondays, fridays': each Monday) as a schedule reads them."""
-    return " ".join(_PLURAL_DAY.sub(r"\1day", word) for word in words)
-
-
 def reads_as_days(words: list[str]) -> bool:
     """Whether the words after a reminder's time name its days (or there are none)."""
-    return not words or is_said_schedule(said_days(words))
+    return not words or is_said_schedule(" ".join(words))
 
 
 def looks_like_time(word: str) -> bool:

@@ -75,7 +75,8 @@ def clean_content(text: str) -> str:
     if not content:
         raise InvalidInput(
             "What did you learn? Send it along, for example "
-            "/learn Laying out my shoes the night before gets me running."
+            "/learn Laying out my shoes the night before gets me running.",
+            code=Code.LEARNING_EMPTY,
         )
     if len(content) > CONTENT_MAX:
         raise InvalidInput(f"That's a long one: keep a learning under {CONTENT_MAX} characters.")

@@ -28,6 +28,7 @@ from core.db.models import (
 )
 from core.errors import Ambiguous, Code, InvalidInput, LimitReached, NotFound
 from core.habits.matching import rank_completions
+from core.numbers import parse_int
 from core.toolbox.spec import ToolSpec, load_seed
 from core.users.locks import lock_user
 from core.validation import build
@@ -86,18 +87,22 @@ def fold_name(text: str) -> str:
     return folded or lowered
 
 
-def _tiers(tools: Sequence[Tool], text: str) -> list[list[Tool]]:
+def _tiers(tools: Sequence[Tool], text: str, *, numbers: bool = False) -> list[list[Tool]]:
     """Tools that `text` names (both folded), the first tier that has any deciding: a shipped
     tool by its slug or title (so a community tool named "woop" cannot make /tool woop
-    ambiguous), then any tool by its slug, by its whole title, by a beginning, by a part. A
-    name that is one tool's whole title thus wins over the tools it is only a part of."""
+    ambiguous), then any tool by its slug, by its whole title, by its number in /tools where
+    `numbers` (`tools` in that order: every tool by title; /tool 6, not where a number is a
+    habit's: /usetool woop 2), by a beginning, by a part. A name that is one tool's whole title
+    thus wins over the tools it is only a part of, and over a number."""
     text = fold_name(text)
     names = [(t, fold_name(t.slug), fold_name(t.title)) for t in tools]
     exact = [t for t, slug, title in names if text in (slug, title)]
+    number = parse_int(text, 1, len(tools)) if numbers and text.isascii() else None
     return [
         [t for t in exact if t.origin == ToolOrigin.SEED.value],
         [t for t, slug, _ in names if slug == text],
         exact,
+        [tools[number - 1]] if number is not None else [],
         [t for t, _, title in names if title.startswith(text)],
         [t for t, slug, title in names if text in title or text in slug],
     ]
@@ -231,6 +236,14 @@ class ToolboxService:
             return tools
         return [t for t in tools if word in _haystack(t)]
 
+    async def numbered(self, keyword: str = "") -> list[tuple[int, Tool]]:
+        """`browse`, each tool with its number in the whole Toolbox (what `/tool N` opens), so a
+        list of the tools with a keyword numbers them as the list of all does."""
+        word = keyword.strip().lower()
+        return [
+            (n, t) for n, t in enumerate(await self.all(), 1) if not word or word in _haystack(t)
+        ]
+
     async def get(self, tool_id: int) -> Tool:
         await self.sync_seed()
         tool = await self.session.get(Tool, tool_id)
@@ -240,13 +253,14 @@ class ToolboxService:
             )
         return tool
 
-    async def find(self, ref: str) -> Tool:
-        """By slug, exact title, a unique beginning or a unique part of the title."""
+    async def find(self, ref: str, *, numbers: bool = False) -> Tool:
+        """By slug, exact title, a unique beginning or a unique part of the title; by its number
+        in /tools too where `numbers` (the chat's /tool 6)."""
         text = " ".join(ref.split()).lower()
         if not text:
             raise InvalidInput("Which tool? Send /tools to browse them.", code=Code.TOOL_UNNAMED)
         tools = await self.all()
-        for match in _tiers(tools, text):
+        for match in _tiers(tools, text, numbers=numbers):
             if len(match) == 1:
                 return match[0]
             if len(match) > 1:

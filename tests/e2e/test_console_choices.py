@@ -48,8 +48,9 @@ async def test_anything_else_repeats_the_options_and_changes_nothing(
     )
     assert console.buttons == ["Run 5 km", "Read 4 books", "family", "None of these"]
     assert NOT_ONE in await console.say("7")  # no such number
-    assert "←" not in await console.say("/lifebook")  # a command: no word of the question
+    assert "Today" in await console.say("/habits")  # a command: no word of the question
     assert await console.say("1") == HINT
+    assert "←" not in await console.say("/lifebook")  # nothing was saved
 
 
 async def test_a_press_or_a_command_ends_the_question(console: ConsoleSession) -> None:

@@ -46,7 +46,8 @@ async def test_a_monday_weekly_summary_tells_the_week_that_just_ended(
             "• Runners: 1 proof",
             "",
             "Insights from people you trust",
-            "None that week. Trust people whose learnings you value: /trust @name.",
+            "None that week from the people you trust (/trusted). "
+            "Add someone whose learnings you value: /trust @name.",
         )
         + "(message in group runners)\n"
         + bot(
@@ -70,7 +71,7 @@ async def test_a_sunday_weekly_summary_tells_the_week_under_way(
     await console.say(":user Alice", "/newhabit Run", "/done run")
     out = await console.say(":time 2026-03-29T18:01")
     assert "Your week · Mon 23 Mar to Sun 29 Mar" in out
-    assert "• Run: 1/7 this week" in out and "None this week." in out
+    assert "• Run: 1/7 this week" in out and "None this week from" in out
 
 
 async def test_kick_ban_and_unban_say_what_they_do_in_a_public_group(

@@ -36,6 +36,29 @@ async def test_a_time_with_a_space_reads_as_hours_and_minutes(console: ConsoleSe
     assert "12 30" in await console.say("/help remind")
 
 
+async def test_one_digit_of_minutes_is_said_to_be_no_time(console: ConsoleSession) -> None:
+    """'12 3' was the habit 'read 12' at 03:00: not found, and its "Did you mean: Read?" button
+    set a reminder at 03:00. It is said to be no time, with the two ways it could be meant."""
+    await console.say("/newhabit Read")
+    for typed, shown, hour in [
+        ("/remind read 12 3", "12 3", "12"),
+        ("/remind read 7 5 weekdays", "7 5", "07"),
+    ]:
+        assert await console.say(typed) == bot(
+            f"{shown} is not a time I can read: write the minutes with two digits, as in "
+            f"/remind read {hour}:0{shown[-1]} or {hour}:{shown[-1]}0."
+        ), typed
+        assert await console.say("1") == bot(  # no habit to pick: the 1 is no answer
+            "Send /help to see what I can do, or /habits for today's list."
+        )
+    assert await console.say("/reminders") == bot("No reminders yet. Add one: /remind read 07:30.")
+    # A habit whose name ends in a number keeps it: 'read 12' exists, so 3 is its hour.
+    await console.say("/newhabit Read 12")
+    assert (await console.say("/remind read 12 3")).startswith(
+        bot("I'll remind you of Read 12 at 03:00")[:-1]
+    )
+
+
 async def test_a_skip_pressed_after_midnight_names_the_day_it_skips(
     console: ConsoleSession,
 ) -> None:
@@ -53,7 +76,7 @@ async def test_a_skip_pressed_after_midnight_names_the_day_it_skips(
     # Tuesday's, pressed Done on Wednesday: done for Tuesday, and said so.
     await console.say(":time 2026-03-24T23:30", ":time 2026-03-25T00:10")
     assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
-        "✓ Read done for Tuesday (yesterday). Streak 1 day.", edited=True
+        "✓ Read done for Tuesday (yesterday). Streak 1 day, day 1 of 66.", edited=True
     )
     # Pressed the same day, it is today's as it says.
     await console.say(":time 2026-03-25T23:30")

@@ -44,7 +44,7 @@ async def test_a_reminder_shows_when_the_clock_passes_it(console: ConsoleSession
     )
     assert console.buttons == ["✓ Done", "💤 1 hour", "Skip today"]
     assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
-        "✓ Read done today. Streak 1 day.", edited=True
+        "✓ Read done today. Streak 1 day, day 1 of 66.", edited=True
     )
     assert (await console.say("/habits")).startswith(
         bot("Today · Tue 24 Mar", "1. ✓ Read — streak 1 day")[:-1]
@@ -89,7 +89,7 @@ async def test_snooze_brings_it_back_an_hour_later_once(console: ConsoleSession)
     )
     assert await console.say(":time 2026-03-24T09:35") == clock("Tue 2026-03-24 09:35")
     assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
-        "✓ Read done today. Streak 1 day.", edited=True
+        "✓ Read done today. Streak 1 day, day 1 of 66.", edited=True
     )
     assert await console.say(":time 2026-03-24T23:59") == clock("Tue 2026-03-24 23:59")
 
@@ -150,7 +150,8 @@ async def test_the_weekly_summary_at_sunday_1800(console: ConsoleSession) -> Non
             "• Read: 1/7 this week · streak 0 days · day 1 of 66",
             "",
             "Insights from people you trust",
-            "None this week. Trust people whose learnings you value: /trust @name.",
+            "None this week from the people you trust (/trusted). "
+            "Add someone whose learnings you value: /trust @name.",
         )
     )  # 18:00 in Berlin: summer time began that morning
     assert await console.say(":time 2026-03-29T20:00") == clock("Sun 2026-03-29 20:00")
@@ -241,7 +242,7 @@ async def test_a_reminder_snoozed_past_midnight_is_still_for_its_day(
         )
     )
     assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
-        "✓ Read done for Monday (yesterday). Streak 1 day.", edited=True
+        "✓ Read done for Monday (yesterday). Streak 1 day, day 1 of 66.", edited=True
     )
     out = await console.say("/habits")
     assert out.startswith(bot("Today · Tue 24 Mar", "1. ○ Read — streak 1 day")[:-1])
@@ -339,7 +340,7 @@ async def test_a_night_owls_weekdays_are_their_days(console: ConsoleSession) -> 
         reminder("⏰ Time for Run")
     )
     assert await console.say(":press 1") == "(notice: Done!)\n" + bot(
-        "✓ Run done today. Streak 1 day.", edited=True
+        "✓ Run done today. Streak 1 day, day 1 of 66.", edited=True
     )
     assert await console.say(":time 2026-03-25T01:00") == clock("Wed 2026-03-25 01:00")
     assert await console.say(":time 2026-03-26T01:00") == clock("Thu 2026-03-26 01:00") + (

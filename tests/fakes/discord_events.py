@@ -63,6 +63,13 @@ class EventInjection(GatewayServer):
         del self.channels[channel.id]
         self.dispatch("CHANNEL_DELETE", channel.to_api(), intent=Intents.GUILDS, guild_id=guild.id)
 
+    def rename_channel(self, channel: FakeChannel, name: str) -> None:
+        """Someone with Manage Channels renames a server's channel: CHANNEL_UPDATE with the
+        whole channel object (Discord sends every field, not only what changed)."""
+        channel.name = name
+        guild_id = channel.guild_id or 0
+        self.dispatch("CHANNEL_UPDATE", channel.to_api(), intent=Intents.GUILDS, guild_id=guild_id)
+
     # ------------------------------------------------------------------ messages
     def send_message(
         self,

@@ -92,7 +92,7 @@ async def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         return
     admin_dsn: str = request.getfixturevalue("pg_admin_dsn")
     url = create_pg_database(admin_dsn, migrate=False)
-    db = Database(url)
+    db = Database(url, statement_timeout=None)  # migrations run unbounded, as `habitlink migrate`
     try:
         yield db
     finally:

@@ -380,7 +380,7 @@ async def test_snooze_fires_again_an_hour_later_once(
     flags = (snoozed.payload["snoozed"], snoozed.payload["late"])
     assert (z(snoozed.due_at), flags) == ("03-24 08:32", (True, False))
     assert await alice.press(recorder.sent[1].buttons[0]) == (
-        "(Done!)\n✓ Read done today. Streak 1 day."
+        "(Done!)\n✓ Read done today. Streak 1 day, day 1 of 66."
     )
     # Snoozed, then done before the hour is up: the snooze does not fire.
     await run(clock, notifier, utc("03-25 07:30"), 30 * MINUTE)

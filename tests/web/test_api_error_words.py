@@ -3,8 +3,10 @@ request field they are about in `errors`, and the chat keeps its own wording."""
 
 from __future__ import annotations
 
+import ast
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -108,3 +110,65 @@ async def test_group_and_learning_refusals_speak_of_routes(
     await console.say(":user Olive", ":chat group Runners", "/learn Keep going")
     said = await console.say("/learn Keep going")
     assert "You already shared that in Runners (/learnings)." in said, said
+
+
+async def test_a_serves_value_that_is_no_key_names_the_api_route(ada: Person) -> None:
+    hid = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
+    answer = await ada.request("PUT", f"/api/v1/habits/{hid}/serves", json={"serves": "health"})
+    _, errors = refused(answer)  # "GET /lifebook" reads as the chat's /lifebook
+    assert "GET /api/v1/lifebook" in errors["serves"], errors
+
+
+async def test_an_empty_learning_names_the_content_field_and_no_command(
+    api: httpx.AsyncClient, console: ConsoleSession
+) -> None:
+    olive = await sign_up(api, "Olive")
+    await link_console_user(olive, console, "Olive")
+    await console.say(":chat group Runners", "/newgroup Runners public")
+    gid = (await olive.get("/api/v1/groups/mine")).json()[0]["id"]
+    for empty in ("", "   "):
+        answer = await olive.post(f"/api/v1/groups/{gid}/learnings", json={"content": empty})
+        detail, errors = refused(answer)
+        assert answer.json()["code"] == "learning_empty" and errors == {"content": detail}
+    assert (await olive.get(f"/api/v1/groups/{gid}/learnings")).json() == []
+
+
+# Refusals whose words name a chat command yet carry no code: each is raised only on a path the
+# API does not take (the API has ids, not a habit's name or number; no group is made, nor anyone
+# kicked, through it; it checks a tool finder's problem and a goal's text itself).
+CHAT_ONLY = {
+    ("core/social/learnings.py", "delete_nth"),
+    ("core/finder/service.py", "find"),
+    ("core/lifebook/service.py", "add_goal"),
+    ("core/groups/service.py", "clean_name"),
+    ("core/groups/service.py", "create"),
+    ("core/groups/service.py", "_may_remove"),
+    ("core/habits/service.py", "find"),
+}
+REFUSALS = {"HabitLinkError", "InvalidInput", "InvalidField", "NotFound", "Forbidden"}
+
+
+def test_every_core_refusal_naming_a_chat_command_has_a_code_or_is_chat_only() -> None:
+    """A new refusal worded with a command (Send /join first) must carry a code, for the API
+    to say it in its own terms (WORDS), unless it can only come from the chat."""
+    root = Path(__file__).resolve().parents[2]
+    found: list[str] = []
+    for path in sorted((root / "core").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            where = (str(path.relative_to(root)), function.name)
+            for call in ast.walk(function):
+                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+                    continue
+                if call.func.id not in REFUSALS or any(k.arg == "code" for k in call.keywords):
+                    continue
+                texts = [
+                    n.value
+                    for n in ast.walk(call)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                ]
+                if any(CHAT_COMMAND.search(t) for t in texts) and where not in CHAT_ONLY:
+                    found.append(f"{where[0]}:{call.lineno} {' '.join(texts)[:80]}")
+    assert not found, found

@@ -142,7 +142,8 @@ async def test_a_goal_id_given_as_serves_says_which_key_to_give(ada: Person) -> 
         assert answer.json()["errors"] == [
             {
                 "field": "serves",
-                "message": "Give the serves_key of a goal or value from GET /lifebook, "
+                "message": "Give the serves_key of a goal or value from GET /api/v1/lifebook, "
                 "such as goal:g1 or value:health.",
+                "code": "invalid_value",
             }
         ]

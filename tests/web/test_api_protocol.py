@@ -42,7 +42,11 @@ async def test_a_cursor_the_api_did_not_give_is_refused_by_name(ada: Person, pat
         assert answer.status_code == 422, (path, cursor, answer.text)
         problem = answer.json()
         assert problem["errors"] == [
-            {"field": "cursor", "message": "That cursor is not valid; start again without one."}
+            {
+                "field": "cursor",
+                "message": "That cursor is not valid; start again without one.",
+                "code": "invalid_value",
+            }
         ], (path, cursor, problem)
 
 
@@ -67,7 +71,7 @@ async def test_a_body_that_is_not_json_is_named_as_the_body(ada: Person) -> None
         assert answer.status_code == 422, answer.text
         problem = answer.json()
         assert problem["errors"] == [
-            {"field": "body", "message": "The request body is not valid JSON."}
+            {"field": "body", "message": "The request body is not valid JSON.", "code": "not_json"}
         ], problem
         assert problem["detail"] == "The request body is not valid JSON."
 
@@ -121,7 +125,11 @@ async def test_json_that_is_not_an_object_is_named_as_the_body(ada: Person) -> N
         assert answer.status_code == 422, answer.text
         problem = answer.json()
         assert problem["errors"] == [
-            {"field": "body", "message": "The request body should be a JSON object."}
+            {
+                "field": "body",
+                "message": "The request body should be a JSON object.",
+                "code": "not_object",
+            }
         ], problem
 
 
@@ -152,7 +160,7 @@ async def test_a_request_without_its_body_says_it_needs_one(
         "This request needs a JSON object as its body, sent with Content-Type: application/json."
     )
     assert answer.json()["detail"] == needs
-    assert answer.json()["errors"] == [{"field": "body", "message": needs}]
+    assert answer.json()["errors"] == [{"field": "body", "message": needs, "code": "no_body"}]
     assert (await ada.get("/api/v1/me")).status_code == 200  # still there
 
 

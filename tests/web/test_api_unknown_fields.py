@@ -48,6 +48,7 @@ async def test_a_typo_in_patch_me_changes_nothing_and_lists_the_fields(ada: Pers
             "field": "timezon",
             "message": "There is no field of this name here; check its spelling. "
             "The fields are: display_name, timezone, day_start_hour.",
+            "code": "unknown_field",
         }
     ]
     me = (await ada.get("/api/v1/me")).json()
@@ -106,6 +107,7 @@ async def test_a_proof_upload_refuses_a_form_field_it_does_not_know(
             "field": "habit",
             "message": "There is no field of this name here; check its spelling. "
             "The fields are: photo, habit_id, note.",
+            "code": "unknown_field",
         }
     ]
     assert (await olive.get(f"/api/v1/groups/{gid}/proofs")).json()["proofs"] == []

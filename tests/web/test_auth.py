@@ -63,7 +63,9 @@ async def test_password_rules(api: httpx.AsyncClient, password: str, why: str) -
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
     problem = answer.json()
-    assert problem["errors"] == [{"field": "password", "message": problem["detail"]}]
+    assert problem["errors"] == [
+        {"field": "password", "message": problem["detail"], "code": "invalid_value"}
+    ]
     assert why in problem["detail"]
 
 

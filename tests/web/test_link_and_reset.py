@@ -56,7 +56,7 @@ async def test_web_code_brings_the_web_account_into_the_chat_profile(
     # over, so the old access token (of the account given up) no longer works, a new login does.
     ended = await ada.get("/api/v1/me")
     assert ended.status_code == 401
-    assert "joined into another profile with /link" in ended.json()["detail"]
+    assert "joined into another profile by linking accounts" in ended.json()["detail"]
     login = await api.post("/api/v1/auth/login", json={"email": ada.email, "password": PASSWORD})
     assert login.status_code == 200
     fresh = Person(api, login.json(), ada.email)

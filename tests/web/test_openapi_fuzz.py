@@ -30,13 +30,30 @@ from core.db.engine import Database
 from core.media.storage import LocalMediaStore
 from tests.conftest import DEFAULT_NOW
 from tests.web.conftest import PASSWORD, web_for
+from tests.web.test_api_error_words import CHAT_COMMAND
 from web_admin.app import asgi, create_app
+
+
+@schemathesis.check
+def problem_for_a_program(ctx: Any, response: Any, case: Any) -> bool | None:
+    """An error's body has a code to branch on (the schema lists them) and names no chat command:
+    an API client has no /done."""
+    if response.status_code < 400:
+        return None
+    body = response.json()
+    assert isinstance(body.get("code"), str), body
+    texts = [body.get("detail") or "", *(e["message"] for e in body.get("errors") or [])]
+    said = [t for t in texts if CHAT_COMMAND.search(t)]
+    assert not said, said
+    return None
+
 
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    problem_for_a_program,
 ]
 
 

@@ -95,7 +95,7 @@ async def test_a_reminder_through_the_discord_sender(
     assert [b["label"] for b in reminder.buttons()] == ["✓ Done", "💤 1 hour", "Skip today"]
     press = await dc.press(reminder, "✓ Done")
     assert press.callback is not None and press.callback.type == 7
-    assert visible(reminder.content) == "✓ Read done today. Streak 1 day."
+    assert visible(reminder.content) == "✓ Read done today. Streak 1 day, day 1 of 66."
     assert reminder.components == []
     assert await notifier.run_once() == 0  # sent once
 

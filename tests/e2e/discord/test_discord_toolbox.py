@@ -102,7 +102,7 @@ async def test_findtool_with_the_ai_escapes_its_words(
     llm.then(picks((woop_id, "**Loud** claims & <@everyone> — try it @here")))
     (found,) = await dc.slash("findtool", {"problem": "I ignore reminders"}, channel=dm)
     await chooser.close()
-    assert "1. A cue in your day, not an alarm" in visible(found.content)
+    assert "A cue in your day, not an alarm" in visible(found.content)
     assert "**Loud** claims & <@everyone> — try it @here" in visible(found.content)
     assert "@everyone" not in found.content and "@here" not in found.content  # no pings
     assert "\\*\\*Loud\\*\\*" in found.content  # the model's Markdown shown, not applied
@@ -120,8 +120,11 @@ async def test_addtool_guided_in_the_dm(dc: DiscordHarness) -> None:
     assert "Keep it between 20 and 600 characters." in visible(short.content)
     await dc.dm("Take phone calls while walking, so catching up also gets you moving.")
     (steps,) = await dc.dm("Pick the calls; Put on shoes")
-    assert "Please give 3 to 7 steps; that was 2." in visible(steps.content)
-    await dc.dm("Pick the calls; Put on shoes; Walk until you hang up")
+    assert "Send the next one (1 more at least)." in visible(steps.content)
+    # All of them sent again: the two kept are not doubled.
+    (more,) = await dc.dm("Pick the calls; Put on shoes; Walk until you hang up")
+    assert "3. Walk until you hang up\n\nSend another" in visible(more.content)
+    await dc.dm("done")
     (done,) = await dc.dm("skip")
     assert visible(done.content).startswith("Thank you! Walk-and-talk calls is in the Toolbox")
     (card,) = await dc.slash("tool", {"tool": "Walk-and-talk calls"}, channel=dm)
@@ -140,6 +143,6 @@ async def test_findtool_offline_reasons_and_bad_input(dc: DiscordHarness) -> Non
         "findtool", {"problem": "I keep skipping the gym after work"}, channel=dm
     )
     text = visible(found.content)
-    assert "1. Design your environment" in text
+    assert "Design your environment" in text
     assert "You wrote “skipping”, “gym”, “after” and “work”" in text
     assert "Ranked offline (no AI service is set up)." in text

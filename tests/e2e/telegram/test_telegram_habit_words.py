@@ -42,3 +42,17 @@ async def test_command_names_in_what_people_wrote_stay_as_typed(
     assert card.plain_text == (
         "💡 Alice shared a learning in Runners:\nSend /done and /habits <i>daily</i>\n👍 0 likes"
     )
+
+
+async def test_which_habit_is_answered_by_typing_too(telegram: TelegramHarness) -> None:
+    """For a client that shows no buttons: the habit's number among them, or its name, typed."""
+    await telegram.say("/newhabit Drink water")
+    await telegram.say("/newhabit Water plants")
+    (which,) = await telegram.say("/done water yesterday")
+    assert labels(which) == ["Drink water", "Water plants"]
+    (did,) = await telegram.say("2")
+    assert text(did) == "✓ Water plants done yesterday. Streak 1 day, day 1 of 66."
+    (nothing,) = await telegram.say("/skip drnk")
+    assert text(nothing) == "I can't find a habit called 'drnk'.\nDid you mean: Drink water?"
+    (skipped,) = await telegram.say("drink water")
+    assert text(skipped).startswith("Skipped Drink water today.")

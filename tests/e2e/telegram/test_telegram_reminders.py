@@ -83,7 +83,8 @@ async def test_a_reminder_arrives_and_done_checks_in(
 
     assert await telegram.press(message, text="✓ Done") == "Done!"
     edited = telegram.fake.message(message.chat_id, message.message_id)
-    assert edited is not None and edited.plain_text == "✓ Read done today. Streak 1 day."
+    assert edited is not None
+    assert edited.plain_text == "✓ Read done today. Streak 1 day, day 1 of 66."
     assert await checkins(bot) == [("2026-03-24", "done")]
     (listing,) = await telegram.say("/habits")
     assert (listing.plain_text or "").startswith("Today · Tue 24 Mar\n1. ✓ Read — streak 1 day")

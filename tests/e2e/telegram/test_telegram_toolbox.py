@@ -102,7 +102,7 @@ async def test_findtool_through_groq_escapes_and_falls_back(
     llm.then(picks((tool_id, "<b>Hide</b> the snacks & <a href='x'>win</a>")))
     (found,) = await telegram.say("/findtool I snack all evening")
     text = found.plain_text or ""
-    assert "1. Add friction to a bad habit" in text
+    assert "Add friction to a bad habit" in text
     assert "<b>Hide</b> the snacks & <a href='x'>win</a>" in text  # literal, not markup
     assert "Suggested by Groq (llama-test)" in text
     assert [b["text"] for b in found.buttons()][:1] == ["Open Add friction to a bad…"]

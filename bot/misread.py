@@ -1,0 +1,105 @@
+"""Words of a day or a time that the command's parameter does not read, taken as part of the
+habit's name, which then matches nothing. Said as the day or time they are, instead of "I can't
+find a habit called 'read 3/3'" with a button (or a typed pick, bot/handlers/pick.py) that would
+act on the habit for today, or at another time, than the one meant:
+
+- a day written in a way /done, /skip and /undo do not read ('3/3', '22.03.2026', 'march 22',
+  '21st');
+- a time written as an hour and one digit of minutes ('/remind read 12 3'): /remind reads
+  '12 30' and a bare hour ('7'), so '12 3' was the habit 'read 12' at 03:00.
+
+Only reached when a habit was not found (never on a check-in's way), and only when the words
+before the day or the hour name one of the habits that were offered instead.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from bot.commands import Kind
+from bot.messages import Request, Rich, command, rich
+from bot.router import Router
+from core.errors import NotFound
+from core.habits.matching import match_title
+
+
+def misread(exc: NotFound, request: Request, router: Router) -> Rich | None:
+    """What to say for a habit not found because a day's or a time's words were read into its
+    name, or None when that is not what happened."""
+    return misread_day(exc, request, router) or misread_time(exc, request, router)
+
+
+_NUMERIC = re.compile(r"\d{1,4}[/.]\d{1,2}(?:[/.]\d{1,4})?\.?")  # 3/3, 22.03.2026, 2026/3/22
+_ORDINAL = re.compile(r"\d{1,2}(?:st|nd|rd|th)\.?")  # 21st
+_DAY_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th)?\.?")  # 22, 21st, 22.
+_MONTHS = frozenset(
+    {m.lower() for name in calendar.month_name[1:] for m in (name, name[:3])} | {"sept"}
+)
+
+
+def _date_words(words: list[str]) -> int:
+    """How many of the last words write a date the day parameter does not read (0: none)."""
+    folded = [w.lower().rstrip(",") for w in words[-2:]]
+    if not folded:
+        return 0
+    last, before = folded[-1], (folded[0] if len(folded) == 2 else "")
+    if _NUMERIC.fullmatch(last) or _ORDINAL.fullmatch(last):
+        return 2 if before in _MONTHS else 1  # 'march 21st' or '21st'
+    if before in _MONTHS and _DAY_NUMBER.fullmatch(last):
+        return 2  # 'march 22'
+    if last in _MONTHS and _DAY_NUMBER.fullmatch(before):
+        return 2  # '22 march'
+    return 0
+
+
+def misread_day(exc: NotFound, request: Request, router: Router) -> Rich | None:
+    """The reply for a habit not found because a day's words were read into its name, or None."""
+    cmd = router.commands.get(request.command or "")
+    if cmd is None or request.options is not None or request.button is not None:
+        return None
+    kinds = [p.kind for p in cmd.params]
+    if Kind.DAY not in kinds or Kind.HABIT not in kinds or not exc.choices:
+        return None
+    words = exc.typed.split()
+    n = _date_words(words)
+    if not n or n == len(words):
+        return None
+    habit_words = " ".join(words[:-n])
+    if match_title(habit_words, [c.title for c in exc.choices]).found is None:
+        return None
+    said = " ".join(words[-n:])
+    return rich(
+        said,
+        " is not a day I can read. Name the day as today, yesterday, a weekday (mon), "
+        "-2 (two days ago) or YYYY-MM-DD, up to 7 days back: ",
+        command(cmd.name, f"{habit_words} yesterday", as_code=False),
+        ".",
+    )
+
+
+def misread_time(exc: NotFound, request: Request, router: Router) -> Rich | None:
+    """The reply for a habit not found because an hour was read into its name, or None."""
+    cmd = router.commands.get(request.command or "")
+    if cmd is None or request.options is not None or request.button is not None:
+        return None
+    if Kind.TIME not in [p.kind for p in cmd.params] or not exc.choices:
+        return None
+    typed = exc.typed.split()
+    words = request.args.split()
+    after = words[len(typed) : len(typed) + 1]
+    if len(typed) < 2 or words[: len(typed)] != typed or not after:
+        return None
+    hour, minutes = typed[-1], after[0]
+    if not (hour.isdecimal() and len(hour) <= 2 and minutes.isdecimal() and len(minutes) == 1):
+        return None
+    habit_words = " ".join(typed[:-1])
+    if match_title(habit_words, [c.title for c in exc.choices]).found is None:
+        return None
+    spaced = f"{int(hour):02d}:0{minutes}"
+    return rich(
+        f"{hour} {minutes}",
+        " is not a time I can read: write the minutes with two digits, as in ",
+        command(cmd.name, f"{habit_words} {spaced}", as_code=False),
+        f" or {int(hour):02d}:{minutes}0.",
+    )

@@ -1,0 +1,100 @@
+"""Countries people type for their time zone (`Germany`, `UK`, `United States`): each with the
+zones tzdata's zone.tab lists for it, those zonenow.tab names for a clock first (Sao_Paulo for
+eastern Brazil, Sydney for south-east Australia), then the rest, each in zone.tab's order.
+
+Names come from tzdata's iso3166.tab ("Britain (UK)" is `britain` and `uk`, "Korea (South)"
+`south korea`), with a few everyday names it lacks. A name two countries share ("Korea",
+"Congo") is left to the suggestions.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from importlib.resources import files
+from typing import Final
+
+# Everyday names for countries that iso3166.tab writes another way, by country code.
+_EVERYDAY: Final[dict[str, str]] = {
+    "usa": "US",
+    "uk": "GB",
+    "us": "US",
+    "america": "US",
+    "united states of america": "US",
+    "united kingdom": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "czechia": "CZ",
+    "uae": "AE",
+    "emirates": "AE",
+    "burma": "MM",
+    "swaziland": "SZ",
+    "ivory coast": "CI",
+}
+
+
+# Country names that are also somewhere else people live (the US state of Georgia).
+_SHARED: Final = frozenset({"georgia"})
+
+
+def _table(name: str) -> str:
+    """One of tzdata's tables ('' when missing: zonenow.tab is from tzdata 2023d on)."""
+    try:
+        return files("tzdata").joinpath("zoneinfo").joinpath(name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):  # pragma: no cover - tzdata is a dependency
+        return ""
+
+
+def _plain(text: str) -> str:
+    """Lower case, accents dropped, words by single spaces ('Curaçao' -> 'curacao')."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _names(country: str) -> set[str]:
+    """The keys one iso3166.tab name is typed as: 'Korea (South)' -> korea (south), south
+    korea; 'Britain (UK)' -> britain (uk), britain, uk; '&' also as 'and'."""
+    plain = _plain(country)
+    keys = {plain}
+    if "(" in plain and plain.endswith(")"):
+        base, _, inner = plain[:-1].partition("(")
+        base, inner = base.strip(), inner.strip()
+        keys |= {base, f"{inner} {base}"}
+        if country.split("(", 1)[1].rstrip(")").isupper():  # an acronym: (UK)
+            keys.add(inner)
+    return keys | {k.replace(" & ", " and ") for k in keys}
+
+
+@cache
+def _countries() -> dict[str, tuple[str, ...]]:
+    """Country key -> its zones from zone.tab, a clock's most populous place first."""
+    codes, table, now = (_table(name) for name in ("iso3166.tab", "zone.tab", "zonenow.tab"))
+    zones: dict[str, list[str]] = {}
+    for line in table.splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 3 and not line.startswith("#"):
+            zones.setdefault(fields[0], []).append(fields[2])
+    clocks = {f[2] for line in now.splitlines() if len(f := line.split("\t")) >= 3}
+    for places in zones.values():
+        places.sort(key=lambda name: name not in clocks)  # stable: the file's order otherwise
+    owners: dict[str, set[str]] = {}
+    for line in codes.splitlines():
+        fields = line.split("\t")
+        if len(fields) == 2 and not line.startswith("#"):
+            for key in _names(fields[1]):
+                owners.setdefault(key, set()).add(fields[0])
+    keyed = {
+        key: next(iter(cc)) for key, cc in owners.items() if len(cc) == 1 and key not in _SHARED
+    }
+    keyed.update(_EVERYDAY)
+    return {key: tuple(zones[cc]) for key, cc in keyed.items() if cc in zones}
+
+
+def country_zones(text: str) -> tuple[str, ...]:
+    """The zones of the country the text names (most of the country first), or none."""
+    return _countries().get(_plain(text.replace("_", " ")), ())

@@ -1,0 +1,69 @@
+"""Bad input met trying the API as a new client developer: each gets a clear problem with the
+right status, and nothing changes."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.support.console import ConsoleSession
+from tests.web.conftest import Person, link_console_user, sign_up
+from web_admin.problems import TOO_DEEP
+
+HABITS = "/api/v1/habits"
+
+
+async def test_an_empty_schedule_is_refused_not_read_as_daily(ada: Person) -> None:
+    hid = (await ada.post(HABITS, json={"title": "Gym", "schedule": "mon wed fri"})).json()["id"]
+    for empty in ("", "   ", None):
+        answer = await ada.request("PATCH", f"{HABITS}/{hid}", json={"schedule": empty})
+        assert answer.status_code == 422, (empty, answer.text)
+        assert answer.json()["errors"][0]["field"] == "schedule"
+    assert (await ada.get(f"{HABITS}/{hid}")).json()["schedule"] == "Mon, Wed, Fri"
+
+
+async def test_a_patch_with_one_bad_field_changes_no_field(ada: Person) -> None:
+    hid = (await ada.post(HABITS, json={"title": "Gym", "schedule": "mon wed fri"})).json()["id"]
+    answer = await ada.request(
+        "PATCH", f"{HABITS}/{hid}", json={"title": "Lift", "why": "Strong", "schedule": "often"}
+    )
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "schedule"
+    habit = (await ada.get(f"{HABITS}/{hid}")).json()
+    assert (habit["title"], habit["why"], habit["schedule"]) == ("Gym", None, "Mon, Wed, Fri")
+
+
+async def test_a_non_member_of_a_public_group_is_told_members_only_and_how_to_join(
+    api: httpx.AsyncClient, console: ConsoleSession
+) -> None:
+    olive = await sign_up(api, "Olive")
+    await link_console_user(olive, console, "Olive")
+    await console.say(":chat group Runners", "/newgroup Runners public")
+    gid = (await olive.get("/api/v1/groups/mine")).json()[0]["id"]
+    mia = await sign_up(api, "Mia")
+    for answer in (
+        await mia.get(f"/api/v1/groups/{gid}/proofs"),
+        await mia.post(f"/api/v1/groups/{gid}/leave"),
+    ):
+        assert answer.status_code == 403, answer.text
+        body = answer.json()
+        assert body["code"] == "members_only", body
+        assert body["detail"] == (
+            f"Only members of Runners can do that. Join it first (POST /api/v1/groups/{gid}/join)."
+        )
+
+
+async def test_json_nested_too_deep_to_read_is_said_plainly(ada: Person) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    headers = {**ada.headers, "Content-Type": "application/json"}
+    answer = await ada.api.post(HABITS, content=deep, headers=headers)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["code"] == "not_json"
+    assert answer.json()["detail"] == TOO_DEEP
+    assert (await ada.get(HABITS)).json() == []
+
+
+async def test_an_empty_invite_code_asks_for_one(ada: Person) -> None:
+    for empty in ("", "   "):
+        answer = await ada.post("/api/v1/groups/join", json={"invite_code": empty})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0]["field"] == "invite_code"
+    assert (await ada.get("/api/v1/groups/mine")).json() == []

@@ -1,0 +1,53 @@
+"""A link code refused through POST /api/v1/me/link, in the API's terms: the code comes from the
+bot in a private chat and is sent here again, not with the chat's "/link CODE"; each reason has
+its own problem code. Reasons the chat words without a command keep the chat's words."""
+
+from __future__ import annotations
+
+from bot.handlers.link import minutes, refusal_text
+from core.users.links import CODE_LENGTH, CODE_LIFETIME, Refusal, Refused
+from web_admin.error_codes import Err
+
+LINK = "POST /api/v1/me/link"
+NEW_CODE = "Ask the bot for a new one in a private chat with the account to join this one."
+
+CODES: dict[Refusal, Err] = {
+    Refusal.PAUSED: Err.LINK_CODE_THROTTLED,
+    Refusal.UNKNOWN: Err.LINK_CODE_UNKNOWN,
+    Refusal.MALFORMED: Err.LINK_CODE_MALFORMED,
+    Refusal.EXPIRED: Err.LINK_CODE_EXPIRED,
+    Refusal.USED: Err.LINK_CODE_USED,
+    Refusal.OWN_CODE: Err.LINK_CODE_OWN,
+    Refusal.ALREADY_LINKED: Err.ALREADY_LINKED,
+    Refusal.NOT_CLAIMED: Err.LINK_CODE_UNKNOWN,  # a chat button's; never asked of the API
+}
+
+
+def link_code_of(refused: Refused) -> Err:
+    if refused.reason is Refusal.UNKNOWN and refused.tries_left == 0:
+        return Err.LINK_CODE_THROTTLED
+    return CODES[refused.reason]
+
+
+def link_refusal(refused: Refused) -> str:
+    match refused.reason:
+        case Refusal.MALFORMED:
+            return (
+                f"That isn't a link code: a link code has {CODE_LENGTH} letters and digits "
+                "(never 0, O, 1, I or L), as the bot showed it in your private chat. Check it "
+                f"and send it to {LINK} again; this one did not count as a wrong code."
+            )
+        case Refusal.EXPIRED:
+            return (
+                f"That code has expired: codes work for {minutes(CODE_LIFETIME)}, and only the "
+                f"newest one counts. {NEW_CODE}"
+            )
+        case Refusal.USED:
+            return f"That code has already been used. {NEW_CODE}"
+        case Refusal.OWN_CODE:
+            return (
+                "That code was made by this account, for the bot: send it to the bot from the "
+                "chat account you want to join this one."
+            )
+        case _:
+            return refusal_text(refused, "web")
