@@ -102,12 +102,15 @@ class DiscordAdapter:
         commands: Iterable[Command] | None = None,
         sync_commands: bool = True,
         defer_after: float = DEFER_AFTER,
+        answer_within: float = ANSWER_WITHIN,
         **client_kwargs: Any,
     ) -> None:
         """`message_content`: the privileged intent (enable it in the Developer Portal too);
         without it the bot reads DMs and messages that mention it, and slash commands.
         `commands`: the declared commands to publish (the bot's, by default).
-        `client_kwargs` go to discord.Client (tests pass FAST_READY)."""
+        `defer_after`, `answer_within`: DEFER_AFTER and ANSWER_WITHIN (tests widen them with the
+        fake's window, which a loaded machine could pass). `client_kwargs` go to discord.Client
+        (tests pass FAST_READY)."""
         self.bot = bot
         self.token = token
         self.guild_id = guild_id
@@ -115,6 +118,7 @@ class DiscordAdapter:
         self.names = CommandNames.of(self.commands)  # ids come with the sync
         self.sync_commands = sync_commands
         self.defer_after = defer_after
+        self.answer_within = answer_within
         intents = discord.Intents.default()  # guilds, messages, DMs, reactions; no members
         intents.message_content = message_content
         # DISCORD_SHARD_COUNT: one process runs the shards DISCORD_SHARD_IDS (default: all).
@@ -302,7 +306,7 @@ class DiscordAdapter:
     async def _interaction(
         self, interaction: Interaction, request: Request, *, pressed: bool
     ) -> None:
-        deadline = asyncio.get_running_loop().time() + ANSWER_WITHIN
+        deadline = asyncio.get_running_loop().time() + self.answer_within
         try:
             response = await self._handle_in_time(interaction, request, pressed=pressed)
             await Answer(interaction, self.names, deadline).respond(response, pressed=pressed)

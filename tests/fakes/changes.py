@@ -10,6 +10,11 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+# How long a test waits for what it waits for (a reply, a call) before it fails. Waits end on
+# the event, so this only bounds a hang: CI runs the tests two at a time on a machine that is
+# often loaded, where a reply can take several seconds (5 s were seen to run out).
+WAIT = 30.0
+
 
 class Changes:
     """A fake's state that tests (and the fake's own long polls) wait on."""
@@ -25,7 +30,7 @@ class Changes:
         self,
         check: Callable[[], T | None],
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
         what: str = "condition",
     ) -> T:
         """Wait until check() returns something truthy (re-evaluated on every state change)."""

@@ -22,6 +22,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.changes import WAIT
 from tests.fakes.discord_models import JSON, FakeChannel, FakeGuild, Problem, Violation
 from tests.fakes.discord_state import DiscordState, Intents
 
@@ -110,7 +111,7 @@ class GatewayServer(DiscordState):
         self,
         *,
         sessions: int = 1,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
     ) -> GatewaySession:
         """Wait until `sessions` IDENTIFYs in total got READY and the newest is connected."""
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 from urllib.parse import quote
 
-from tests.fakes.changes import Changes
+from tests.fakes.changes import WAIT, Changes
 from tests.fakes.discord_models import (
     ALL_PERMISSIONS,
     DM,
@@ -377,7 +377,7 @@ class DiscordState(Changes):
         pattern: str | None = None,
         count: int = 1,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
         ok_only: bool = False,
     ) -> list[RecordedCall]:
         def check() -> list[RecordedCall] | None:
@@ -394,7 +394,7 @@ class DiscordState(Changes):
         *,
         content_contains: str | None = None,
         since: int = 0,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
     ) -> StoredMessage:
         """First bot message (from index `since` of sent_messages, e.g. len(fake.sent_messages)
         taken before acting) matching channel_id / content_contains / predicate. Covers channel
@@ -416,7 +416,7 @@ class DiscordState(Changes):
         self,
         interaction: InteractionRecord | int,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
     ) -> CallbackRecord:
         """The callback (interaction response) the bot posted for this interaction."""
         record = self._interaction_record(interaction)
@@ -429,7 +429,7 @@ class DiscordState(Changes):
         interaction: InteractionRecord | int,
         count: int = 1,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
     ) -> list[StoredMessage]:
         record = self._interaction_record(interaction)
 

@@ -6,9 +6,11 @@
 
 It serves POST /v1/chat/completions (openai) and /openai/v1/chat/completions (groq). Each test
 scripts the next answers in order with `fake.then(...)`: a good answer, invalid JSON, an unknown
-tool id, an HTTP status (429 with Retry-After, 500), or a slow answer. When the script runs out the
-last entry repeats. Every request is recorded (`fake.requests`) and checked: the bearer key,
-a model, a system and a user message; anything else is answered 400 and kept in `problems`.
+tool id, an HTTP status (429 with Retry-After, 500), an answer `held` until the
+test calls `fake.release()`, or NO_ANSWER (held until the fake closes: only the client's timeout
+ends the wait). When the script runs out the last entry repeats. Every request is recorded
+(`fake.requests`) and checked: the bearer key, a model, a system and a user message; anything
+else is answered 400 and kept in `problems`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
 
@@ -30,12 +32,13 @@ DEFAULT_KEY = "sk-test-fake-key-0123456789abcdef"
 
 @dataclass(frozen=True)
 class Answer:
-    """One scripted reply: `content` as the message, or an HTTP `status`, after `delay` seconds."""
+    """One scripted reply: `content` as the message, or an HTTP `status`; with `held`, only once
+    the test releases it (`FakeLLM.release`)."""
 
     content: str | None = None
     status: int = 200
-    delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    held: bool = False
 
 
 def picks(*items: tuple[int, str]) -> Answer:
@@ -43,12 +46,16 @@ def picks(*items: tuple[int, str]) -> Answer:
 
 
 INVALID_JSON = Answer('{"tools": [ this is not json')
-RATE_LIMITED = Answer(status=429, headers={"Retry-After": "0"})
-SERVER_ERROR = Answer(status=500)
+# Both SDKs retry a 429 or a 5xx once, after the wait the answer asks for (retry-after-ms before
+# Retry-After) or else after about half a second: the scripted failures ask for a millisecond.
+RETRY_AT_ONCE = {"retry-after-ms": "1"}
+RATE_LIMITED = Answer(status=429, headers={"Retry-After": "1", **RETRY_AT_ONCE})
+SERVER_ERROR = Answer(status=500, headers=RETRY_AT_ONCE)
+NO_ANSWER = Answer(held=True)  # never released
 
 
-def slow(seconds: float, answer: Answer) -> Answer:
-    return Answer(answer.content, answer.status, seconds, answer.headers)
+def held(answer: Answer) -> Answer:
+    return replace(answer, held=True)
 
 
 @dataclass
@@ -75,12 +82,28 @@ class FakeLLM(Changes):
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._changed = asyncio.Event()  # Changes: every request wakes `wait_for`
+        self._released = 0  # held answers that may go out (release)
+        self._closing = False  # every held answer goes out, as a 503
 
     # --- scripting ------------------------------------------------------------------------
     def then(self, *answers: Answer) -> FakeLLM:
         """Answer the next requests with these, in order (replacing what was scripted)."""
         self._script = list(answers)
         return self
+
+    def release(self, count: int = 1) -> None:
+        """Let `count` held answers go out (those held now, or the next ones)."""
+        self._released += count
+        self._touch()
+
+    async def _hold(self) -> bool:
+        """Wait for a release (True) or for the fake to close (False)."""
+        while not self._closing:
+            if self._released:
+                self._released -= 1
+                return True
+            await self._changed.wait()
+        return False
 
     def _next(self) -> Answer:
         if not self._script:
@@ -120,6 +143,8 @@ class FakeLLM(Changes):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._closing = True
+        self._touch()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -150,8 +175,8 @@ class FakeLLM(Changes):
         if fmt.get("type") not in ("json_schema", "json_object"):
             return self._problem("a structured response_format is required")
         answer = self._next()
-        if answer.delay:
-            await asyncio.sleep(answer.delay)
+        if answer.held and not await self._hold():
+            return web.json_response({"error": {"message": "closing"}}, status=503)
         if answer.status != 200:
             return web.json_response(
                 {"error": {"message": f"scripted {answer.status}", "type": "scripted"}},

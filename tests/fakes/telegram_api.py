@@ -169,6 +169,8 @@ class FakeTelegram(MethodHandlers):
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
             self._touch()
         try:
+            if waits and self.held is not None:
+                await self.held.wait()
             if waits and (self.latency or name in self.slow_methods):
                 await asyncio.sleep(self.latency + self.slow_methods.get(name, 0.0))
             call.raw_params, call.files = await self._read_params(request)

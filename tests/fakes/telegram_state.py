@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from tests.fakes.changes import Changes
+from tests.fakes.changes import WAIT, Changes
 from tests.fakes.telegram_models import (
     JSON,
     ApiError,
@@ -103,6 +103,9 @@ class TelegramState(Changes):
         self.latency = 0.0
         # Seconds more that calls of a method take (a slow getFile, say), by method name.
         self.slow_methods: dict[str, float] = {}
+        # When set, every call but getUpdates waits until this event is set (a test then sees
+        # how many calls a client keeps in flight, however slow the machine).
+        self.held: asyncio.Event | None = None
         self.in_flight = 0
         self.most_in_flight = 0
         self.updates: list[JSON] = []  # every injected update
@@ -261,7 +264,7 @@ class TelegramState(Changes):
         method: str,
         count: int = 1,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
         ok_only: bool = False,
     ) -> list[RecordedCall]:
         def check() -> list[RecordedCall] | None:
@@ -277,7 +280,7 @@ class TelegramState(Changes):
         chat_id: int | None = None,
         text_contains: str | None = None,
         since: int = 0,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
     ) -> StoredMessage:
         """First bot message (from index `since` of sent_messages, e.g. len(fake.sent_messages)
         taken before acting) matching chat_id / text_contains / predicate."""
@@ -299,7 +302,7 @@ class TelegramState(Changes):
         self,
         callback_query_id: str,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
     ) -> CallbackAnswer:
         def check() -> CallbackAnswer | None:
             return next(
@@ -313,7 +316,7 @@ class TelegramState(Changes):
         self,
         count: int = 1,
         *,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
     ) -> list[WebhookDelivery]:
         def check() -> list[WebhookDelivery] | None:
             return self.webhook_deliveries if len(self.webhook_deliveries) >= count else None

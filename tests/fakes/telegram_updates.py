@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 
+from tests.fakes.changes import WAIT
 from tests.fakes.telegram_models import (
     GROUP_ANONYMOUS_BOT_ID,
     JSON,
@@ -221,7 +222,7 @@ class UpdateInjection(TelegramState):
         chat: FakeChat | None = None,
         user: FakeUser | None = None,
         caption: str | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
     ) -> list[JSON]:
         """`send_album`, with the album's messages reaching the bot in two getUpdates answers:
         the first `split` of them, then (once the bot has fetched those) the rest, as happens

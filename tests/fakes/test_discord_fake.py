@@ -15,6 +15,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
+from tests.fakes.changes import WAIT
 from tests.fakes.discord_api import FAST_READY, FakeDiscord
 from tests.fakes.discord_state import Intents
 from tests.fakes.telegram_models import make_png
@@ -76,7 +77,7 @@ class HabitTestBot(commands.Bot):
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_seen(self, name: str, count: int = 1, timeout: float = 5.0) -> Any:  # noqa: ASYNC109
+    async def wait_seen(self, name: str, count: int = 1, timeout: float = WAIT) -> Any:  # noqa: ASYNC109
         async with asyncio.timeout(timeout):
             while len(self.seen[name]) < count:
                 await self._changed.wait()
@@ -147,7 +148,7 @@ async def running(fake: FakeDiscord, bot: HabitTestBot) -> AsyncIterator[HabitTe
     await bot.login(fake.token)
     task = asyncio.create_task(bot.connect())
     try:
-        async with asyncio.timeout(5):
+        async with asyncio.timeout(WAIT):
             await bot.wait_until_ready()
         yield bot
     finally:

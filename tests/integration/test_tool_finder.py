@@ -1,7 +1,8 @@
 """The tool finder against a local OpenAI-compatible server, through the real openai and groq SDKs.
 
-Every scripted failure (invalid JSON, unknown ids, 429, 500, too slow) still ends in three tools
-from the Toolbox; API keys never reach the logs; the Lifebook goes out only with consent.
+Every scripted failure (invalid JSON, unknown ids, 429, 500, no answer in time) still ends in
+three tools from the Toolbox; API keys never reach the logs; the Lifebook goes out only with
+consent.
 """
 
 from __future__ import annotations
@@ -27,15 +28,18 @@ from core.uow import UnitOfWorkFactory
 from core.users.service import Contact, UserService
 from tests.fakes.llm_api import (
     INVALID_JSON,
+    NO_ANSWER,
     RATE_LIMITED,
     SERVER_ERROR,
     FakeLLM,
     picks,
-    slow,
 )
 
 TODAY = date(2026, 3, 23)
-TIMEOUT = 0.5
+# Only bounds a hang: a good answer must never become a timeout on a loaded machine. The one
+# test of a timeout gets no answer at all, so only its short timeout can end the wait.
+TIMEOUT = 10.0
+GIVE_UP = 0.5
 PROBLEM = "I keep skipping the gym after work"
 
 
@@ -45,8 +49,8 @@ async def fake() -> AsyncIterator[FakeLLM]:
         yield server
 
 
-def openai_chooser(fake: FakeLLM) -> OpenAIChooser:
-    return OpenAIChooser(fake.api_key, "gpt-test", base_url=fake.openai_base_url, timeout=TIMEOUT)
+def openai_chooser(fake: FakeLLM, timeout: float = TIMEOUT) -> OpenAIChooser:
+    return OpenAIChooser(fake.api_key, "gpt-test", base_url=fake.openai_base_url, timeout=timeout)
 
 
 def groq_chooser(fake: FakeLLM) -> GroqChooser:
@@ -106,7 +110,7 @@ async def test_a_good_answer_is_used(
         ([INVALID_JSON], 1),
         ([RATE_LIMITED], 2),  # one retry, then offline
         ([SERVER_ERROR], 2),
-        ([slow(3 * TIMEOUT, picks((1, "late")))], 2),
+        ([NO_ANSWER], 2),  # timed out, retried, timed out
     ],
     ids=["invalid-json", "429", "500", "too-slow"],
 )
@@ -114,7 +118,7 @@ async def test_failures_fall_back_to_the_offline_ranking(
     database: Database, clock: SettableClock, fake: FakeLLM, script: list, calls: int
 ) -> None:
     fake.then(*script)
-    chooser = openai_chooser(fake)
+    chooser = openai_chooser(fake, GIVE_UP if NO_ANSWER in script else TIMEOUT)
     finding = await ask(database, clock, ToolFinder(chooser, clock))
     await chooser.close()
     assert_useful(finding)

@@ -12,6 +12,7 @@ from adapters.telegram.adapter import TelegramAdapter
 from adapters.telegram.limits import GROUP_LIMIT
 from bot.dispatcher import HabitLinkBot
 from core.ratelimit import Limit, RateLimiter
+from tests.fakes.changes import WAIT
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser, StoredMessage
 
@@ -28,7 +29,7 @@ class TelegramHarness:
         chat: FakeChat | None = None,
         user: FakeUser | None = None,
         count: int = 1,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
         reply_to: StoredMessage | None = None,
     ) -> list[StoredMessage]:
         """A person writes `text` (as a reply to `reply_to`); waits for `count` bot messages in
@@ -51,7 +52,8 @@ class TelegramHarness:
         """Press a button of a bot message; returns the answerCallbackQuery text."""
         update = self.fake.press_button(message, text=text, user=user)
         answer = await self.fake.wait_for_callback_answer(update["callback_query"]["id"])
-        await asyncio.wait_for(self.adapter.settled(), 5)  # the press is answered before its edit
+        # the press is answered before its edit
+        await asyncio.wait_for(self.adapter.settled(), WAIT)
         return answer.text
 
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.dispatcher import HabitLinkBot
+from tests.fakes.changes import WAIT
 from tests.fakes.discord_api import FakeDiscord
 from tests.support.discord import DiscordHarness, running, visible
 
@@ -16,7 +17,9 @@ __all__ = ["DiscordHarness", "dc", "fake", "running", "visible"]
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
+    # Discord's 3 seconds to answer an interaction are real time, which a loaded machine can
+    # pass by itself: here the window only bounds a hang (tests of the window narrow it).
+    async with FakeDiscord(interaction_timeout=WAIT) as server:
         yield server
         server.assert_no_violations()
 

@@ -15,6 +15,7 @@ from bot.delivery import Notifier
 from bot.dispatcher import HabitLinkBot
 from core.clock import SettableClock
 from core.db.models import Group, GroupChat, Notification
+from tests.fakes.changes import WAIT
 from tests.fakes.discord_models import FakeChannel, StoredMessage
 from tests.support.discord import DiscordHarness, visible
 from tests.support.images import jpeg
@@ -41,7 +42,7 @@ async def marks(bot: HabitLinkBot) -> dict[str, bool]:
 
 async def until_marked(bot: HabitLinkBot, expected: dict[str, bool]) -> None:
     """Wait until the adapter handled the gateway event (it runs as a task of its own)."""
-    async with asyncio.timeout(5):
+    async with asyncio.timeout(WAIT):
         while await marks(bot) != expected:  # noqa: ASYNC110 (a database has no event)
             await asyncio.sleep(0.01)
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from prometheus_client import REGISTRY
 
+from adapters.discord.adapter import ANSWER_WITHIN, DEFER_AFTER
 from bot.delivery import Notifier
 from core.clock import SettableClock
 from tests.e2e.discord.test_discord_platform import MESSAGES, remind_alice
 from tests.support.discord import DiscordHarness, visible
+
+DISCORD_WINDOW = 3.0  # seconds Discord gives an interaction's first answer
 
 
 def value(name: str, **labels: str) -> float:
@@ -60,6 +63,8 @@ async def test_a_429_longer_than_the_answer_window_falls_back_to_the_channel(
 ) -> None:
     """Discord asks to wait past its own 3 seconds: the answer cannot wait that long, so it is
     posted in the channel (the person sees it; the interaction shows it failed)."""
+    dc.fake.interaction_timeout = DISCORD_WINDOW  # Discord's own, and the adapter's in it
+    dc.adapter.defer_after, dc.adapter.answer_within = DEFER_AFTER, ANSWER_WITHIN
     limited = value("habitlink_rate_limited_total", platform="discord")
     since = len(dc.fake.sent_messages)
     dc.fake.fail_next("POST", CALLBACK, retry_after=5.0)

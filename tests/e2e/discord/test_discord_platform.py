@@ -21,6 +21,7 @@ from bot.messages import Person, Response
 from bot.platforms import platforms
 from core.clock import SettableClock
 from core.db.models import BotState, Identity, Notification
+from tests.fakes.changes import WAIT
 from tests.fakes.discord_api import FAST_READY, FakeDiscord
 from tests.support.discord import DiscordHarness, answers, running, visible
 from tests.support.requests import plain, private_chat, send
@@ -175,9 +176,9 @@ async def test_the_platform_entry_point_serves_and_sends(
     assert fake.last_message().content == "Hello"
     stop = asyncio.Event()
     task = asyncio.create_task(platform.serve(app, stop))
-    await asyncio.wait_for(cast(Senders, app.senders).registered.wait(), timeout=5)
+    await asyncio.wait_for(cast(Senders, app.senders).registered.wait(), timeout=WAIT)
     assert list(app.senders) == ["discord"]  # registered once ready
     assert fake.identify_count == 1 and len(fake.command_puts) == 1
     stop.set()
-    await asyncio.wait_for(task, timeout=5)
+    await asyncio.wait_for(task, timeout=WAIT)
     assert app.senders == {}

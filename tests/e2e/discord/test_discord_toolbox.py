@@ -89,7 +89,7 @@ async def llm() -> AsyncIterator[FakeLLM]:
 async def test_findtool_with_the_ai_escapes_its_words(
     dc: DiscordHarness, bot: HabitLinkBot, llm: FakeLLM
 ) -> None:
-    chooser = OpenAIChooser(llm.api_key, "gpt-test", base_url=llm.openai_base_url, timeout=2)
+    chooser = OpenAIChooser(llm.api_key, "gpt-test", base_url=llm.openai_base_url, timeout=10)
     bot.finder = ToolFinder(chooser, bot.clock)
     fake = dc.fake
     dm = fake.dm_channel()

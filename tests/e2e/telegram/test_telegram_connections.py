@@ -16,6 +16,7 @@ from adapters.telegram import http
 from adapters.telegram.adapter import TelegramAdapter
 from adapters.telegram.http import IN_FLIGHT, SPARE, BoundedRequest
 from bot.dispatcher import HabitLinkBot
+from tests.fakes.changes import WAIT
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support.telegram import TelegramHarness
 
@@ -40,23 +41,24 @@ async def test_replies_and_get_updates_pools_share_one_tls_context(bot: HabitLin
 async def test_replies_in_many_chats_keep_a_few_requests_in_flight(
     telegram: TelegramHarness,
 ) -> None:
-    """Twenty people write at once to a Telegram that takes 0.2 s a call: the replies go out
-    IN_FLIGHT at a time (more would only be more connections to keep), and all arrive."""
+    """Twenty people write at once to a Telegram that answers no call until the test lets it:
+    the replies go out IN_FLIGHT at a time (more would only be more connections to keep), and
+    all arrive."""
     fake = telegram.fake
     people = [fake.new_user(f"Person {i}") for i in range(20)]
     for person in people:
         await telegram.say("/start", user=person)  # each one known (and their chat open) first
-    fake.latency = 0.2
+    fake.held = asyncio.Event()
     fake.most_in_flight = 0
     since = len(fake.sent_messages)
     for person in people:
         fake.send_text("/habits", chat=fake.private_chat(person), user=person)
-    await fake.wait_for(
-        lambda: len(fake.sent_messages) >= since + 20, timeout=15, what="20 replies"
-    )
+    await fake.wait_for(lambda: fake.in_flight >= IN_FLIGHT, what=f"{IN_FLIGHT} calls in flight")
+    fake.held.set()
+    await fake.wait_for(lambda: len(fake.sent_messages) >= since + 20, what="20 replies")
     assert fake.most_in_flight == IN_FLIGHT
     assert {m.chat_id for m in fake.sent_messages[since:]} == {p.id for p in people}
-    await asyncio.wait_for(telegram.adapter.settled(), 5)
+    await asyncio.wait_for(telegram.adapter.settled(), WAIT)
 
 
 async def test_a_request_waits_for_its_place_only_so_long(monkeypatch: Any) -> None:

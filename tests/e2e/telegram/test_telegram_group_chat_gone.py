@@ -16,6 +16,7 @@ from bot.dispatcher import HabitLinkBot
 from core.clock import SettableClock
 from core.db.models import Group, GroupChat, Notification
 from tests.e2e.telegram.test_telegram_group_summary import group_with_a_proof
+from tests.fakes.changes import WAIT
 from tests.fakes.telegram_models import JSON, FakeChat, StoredMessage
 from tests.support.images import jpeg
 from tests.support.telegram import TelegramHarness
@@ -29,10 +30,9 @@ async def handled(telegram: TelegramHarness, updates: list[JSON]) -> None:
     fake = telegram.fake
     await fake.wait_for(
         lambda: not any(u["update_id"] in ids for u in fake.pending_updates) or None,
-        timeout=5.0,
         what="the updates taken",
     )
-    await asyncio.wait_for(telegram.adapter.settled(), 5)
+    await asyncio.wait_for(telegram.adapter.settled(), WAIT)
 
 
 async def summary_due(bot: HabitLinkBot, clock: SettableClock, days: int = 0) -> None:

@@ -7,6 +7,7 @@ import asyncio
 from adapters.telegram.render import CAPTION_LIMIT, MESSAGE_LIMIT, caption, split, to_html
 from bot.handlers.learnings import PREVIEW_UNITS
 from bot.messages import Rich, Span, Style, rich, shorten
+from tests.fakes.changes import WAIT
 from tests.fakes.telegram_markup import parse_entities
 from tests.fakes.telegram_models import utf16_len
 from tests.support.telegram import TelegramHarness
@@ -38,7 +39,7 @@ async def test_learnings_of_a_thousand_emoji_fit_in_feed_and_learnings(
         lambda: [(m.plain_text or "").count(preview) for m in fake.sent_messages[since:]] == [5, 5],
         what="the beginning of every learning in /learnings and /feed",
     )
-    await asyncio.wait_for(telegram.adapter.settled(), 5)
+    await asyncio.wait_for(telegram.adapter.settled(), WAIT)
     assert all(c.status == 200 for c in fake.calls[since:] if c.method == "sendMessage")
     fake.assert_no_violations()
 
@@ -49,7 +50,7 @@ async def test_a_done_with_2040_emoji_is_answered(telegram: TelegramHarness) -> 
     since = len(fake.sent_messages)
     fake.send_command("done", RUNNER * 2040)
     await fake.wait_for(lambda: fake.sent_messages[since:], what="an answer")
-    await asyncio.wait_for(telegram.adapter.settled(), 5)
+    await asyncio.wait_for(telegram.adapter.settled(), WAIT)
     fake.assert_no_violations()
 
 

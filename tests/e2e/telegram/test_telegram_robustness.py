@@ -26,6 +26,7 @@ from core.db.models import Habit
 from core.flows.redis import CLEARED, RedisFlowStore
 from core.ratelimit import Limit
 from tests.conftest import DEFAULT_NOW, REDIS_TEST_URL, redis_for_test
+from tests.fakes.changes import WAIT
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_models import FakeChat, FakeUser, StoredMessage
 from tests.support.bots import make_bot
@@ -116,7 +117,7 @@ async def test_a_reply_to_someone_who_blocked_the_bot_is_dropped_quietly(
     with caplog.at_level(logging.INFO, logger="habitlink.telegram"):
         fake.send_text("/habits")
         await fake.wait_for(lambda: fake.calls_of("sendMessage")[-1].status == 403, what="a 403")
-        await asyncio.wait_for(telegram.adapter.settled(), 5)
+        await asyncio.wait_for(telegram.adapter.settled(), WAIT)
     sends = [c for c in fake.calls[since:] if c.method == "sendMessage"]
     assert [c.status for c in sends] == [403]  # the answer only, no apology after it
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -95,7 +95,7 @@ async def llm() -> AsyncIterator[FakeLLM]:
 async def test_findtool_through_groq_escapes_and_falls_back(
     telegram: TelegramHarness, bot: HabitLinkBot, llm: FakeLLM
 ) -> None:
-    chooser = GroqChooser(llm.api_key, "llama-test", base_url=llm.groq_base_url, timeout=1)
+    chooser = GroqChooser(llm.api_key, "llama-test", base_url=llm.groq_base_url, timeout=10)
     bot.finder = ToolFinder(chooser, bot.clock)
     (listing,) = await telegram.say("/tools friction")
     tool_id = int(listing.buttons()[0]["callback_data"].rsplit(":", 1)[1])

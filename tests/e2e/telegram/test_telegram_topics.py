@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.fakes.changes import WAIT
 from tests.support.images import jpeg
 from tests.support.telegram import TelegramHarness
 
@@ -27,7 +28,7 @@ async def test_answers_go_to_the_topic_they_answer(telegram: TelegramHarness) ->
     assert saved.message_thread_id == 78
     (general,) = await telegram.say("/groupinfo", chat=forum)  # in General: no topic
     assert general.message_thread_id is None
-    await asyncio.wait_for(telegram.adapter.settled(), 5)
+    await asyncio.wait_for(telegram.adapter.settled(), WAIT)
     fake.assert_no_violations()
 
 

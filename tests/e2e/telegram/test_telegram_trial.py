@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from adapters.telegram.adapter import ANONYMOUS, SORRY_SEND
+from tests.fakes.changes import WAIT
 from tests.fakes.telegram_models import FakeChat, FakeUser
 from tests.support.telegram import TelegramHarness
 
@@ -113,7 +114,7 @@ async def test_a_like_pressed_in_the_old_chat_after_an_upgrade(
     await telegram.say("/join", chat=old, user=bob)
     (card,) = await telegram.say("/learn Shoes by the door", chat=old)
     new = fake.upgrade_group(old)
-    await asyncio.wait_for(telegram.adapter.settled(), 5)
+    await asyncio.wait_for(telegram.adapter.settled(), WAIT)
     since = len(fake.sent_messages)
     with caplog.at_level(logging.WARNING, logger="habitlink"):
         notice = await telegram.press(card, text="👍 Like", user=bob)
