@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Final
 
 from bot.commands import MAX_DIGITS, BadArgument, Command, Kind, Param
 from bot.messages import Person, Photo, Request, Response, hint
-from core.days import looks_like_day, parse_day
+from core.days import day_words, looks_like_day, parse_day
 from core.errors import InvalidInput
 from core.habits.schedule import (
     MAX_SCHEDULE_WORDS,
@@ -283,6 +283,9 @@ def _counts(param: Param, words: list[str], j: int, *, last: bool) -> list[int]:
     parameter takes every word left, so only that run is read)."""
     if param.kind is Kind.TIME:
         return _time_words(words, j)
+    if param.kind is Kind.DAY:  # 'monday', or 'on monday' / 'last tue' as two words
+        n = day_words(words[j : j + 2])
+        return [n] if n else []
     if param.kind is not Kind.SCHEDULE:
         return [1] if j < len(words) and _looks(param, words[j]) else []
     left = len(words) - j

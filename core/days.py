@@ -11,11 +11,19 @@ from core.text import shorten
 MAX_DAYS_BACK = 7
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_LEADS = frozenset({"on", "last"})  # 'on monday', 'last tue'
+_ANY = date(2000, 1, 3)  # a Monday, for telling whether words are a day at all
 
 
 def _read_day(word: str, today: date) -> date | None:
-    """The day a word names, or None when the word is not a day at all."""
-    w = word.strip().lower()
+    """The day a word names, or None when the word is not a day at all; a weekday may come
+    after 'on' ('on monday': the last Monday, today included) or 'last' ('last monday': the
+    Monday before today)."""
+    w = " ".join(word.split()).lower()
+    before, _, rest = w.partition(" ")
+    if before in _LEADS and rest:
+        day = _read_weekday(rest, today)
+        return day - timedelta(days=7) if day == today and before == "last" else day
     if w in {"today", "tod"}:
         return today
     if w in {"tomorrow", "tmrw"}:
@@ -30,6 +38,11 @@ def _read_day(word: str, today: date) -> date | None:
             return date(y, m, d)
         except ValueError:
             raise InvalidInput(f"{word.strip()} is not a real date. Use YYYY-MM-DD.") from None
+    return _read_weekday(w, today)
+
+
+def _read_weekday(w: str, today: date) -> date | None:
+    """'mon', 'monday': the last such day, today included."""
     if len(w) >= 3 and w.isalpha():
         for i, name in enumerate(_WEEKDAYS):
             if name.startswith(w):
@@ -37,9 +50,17 @@ def _read_day(word: str, today: date) -> date | None:
     return None
 
 
+def day_words(words: list[str]) -> int:
+    """How many of these words name a day: one ('monday', '-2'), or two for a weekday after
+    'on' or 'last' ('last tue'); 0 when they don't begin with one."""
+    if len(words) >= 2 and words[0].lower() in _LEADS and _read_weekday(words[1].lower(), _ANY):
+        return 2
+    return 1 if words and looks_like_day(words[0]) else 0
+
+
 def looks_like_day(word: str) -> bool:
     try:
-        return _read_day(word, date(2000, 1, 3)) is not None
+        return _read_day(word, _ANY) is not None
     except InvalidInput:
         return True
 

@@ -129,3 +129,21 @@ async def test_the_schedule_step_takes_its_buttons_words(console: ConsoleSession
     )
     assert "3/8 Why does it matter to you?" in await console.say("3× a week")
     assert "Schedule: 3 times a week" in await console.say(":press 2")  # Save now
+
+
+async def test_a_weekday_after_on_or_last_is_the_day(console: ConsoleSession) -> None:
+    """'/done read on tuesday' was the habit 'read on' (not found) on Tuesday; 'last tue' the
+    habit 'read last'. 'last' is the one before today: on a Thursday, last thursday is a week
+    ago."""
+    await console.say("/newhabit Read", ":time 2026-03-26T09:00")  # Monday; now Thursday
+    assert await console.say("/done read on tuesday") == bot(
+        "✓ Read done Tue 24 Mar. Streak 0 days, day 1 of 66."
+    )
+    assert await console.say("/skip read last wed") == bot(
+        "Skipped Read yesterday. Streak 1 day, still safe."
+    )
+    assert await console.say("/undo read on tue") == bot("Undone: Read Tue 24 Mar is open again.")
+    last = await console.say("/done read last thursday")  # Thu 19 Mar, before Read began
+    assert "Thu 19 Mar" in last and "26 Mar" not in last
+    # 'on' or 'last' alone is no day: the words stay the habit's.
+    assert "I can't find a habit called 'read last'" in await console.say("/done read last")
