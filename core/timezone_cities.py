@@ -47,6 +47,8 @@ CITIES: Final[dict[str, str]] = {
     "san diego": "America/Los_Angeles",
     "san jose": "America/Los_Angeles",
     "las vegas": "America/Los_Angeles",
+    "la": "America/Los_Angeles",
+    "l.a.": "America/Los_Angeles",
     "washington": "America/New_York",
     "washington dc": "America/New_York",
     "washington d.c.": "America/New_York",

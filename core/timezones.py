@@ -20,32 +20,9 @@ from core.errors import NotFound
 from core.text import shorten
 from core.timezone_cities import CITIES
 from core.timezone_countries import country_zones
+from core.timezone_words import clock_places, clock_shown, clock_zone
 
 _ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC"}
-# Abbreviations people type: each names a clock several places keep, so the places are offered
-# (a place, not the abbreviation, knows when its summer time starts).
-_ABBREVIATIONS = {
-    "est": ("America/New_York", "America/Toronto", "America/Panama"),
-    "edt": ("America/New_York", "America/Toronto"),
-    "cst": ("America/Chicago", "America/Mexico_City", "Asia/Shanghai"),
-    "cdt": ("America/Chicago",),
-    "mst": ("America/Denver", "America/Phoenix"),
-    "mdt": ("America/Denver",),
-    "pst": ("America/Los_Angeles", "America/Vancouver"),
-    "pdt": ("America/Los_Angeles", "America/Vancouver"),
-    "bst": ("Europe/London",),
-    "cet": ("Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Rome"),
-    "cest": ("Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Rome"),
-    "eet": ("Europe/Athens", "Europe/Kyiv", "Africa/Cairo"),
-    "eest": ("Europe/Athens", "Europe/Kyiv"),
-    "ist": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
-    "jst": ("Asia/Tokyo",),
-    "kst": ("Asia/Seoul",),
-    "aest": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane"),
-    "aedt": ("Australia/Sydney", "Australia/Melbourne"),
-    "nzst": ("Pacific/Auckland",),
-    "nzdt": ("Pacific/Auckland",),
-}
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?:[:.h]?(\d{2}))?", re.IGNORECASE)
 _ETC = re.compile(r"Etc/GMT([+-])(\d{1,2})")
 # Two days a year apart from daylight saving in either hemisphere: a place "uses" an offset
@@ -131,18 +108,21 @@ def _key(text: str) -> str:
 
 
 def resolve_timezone(text: str) -> str:
-    """'europe/berlin', 'Berlin', 'new york', 'São Paulo' -> the IANA name, or NotFound with
-    suggestions."""
+    """'europe/berlin', 'Berlin', 'new york', 'São Paulo', 'PST', 'pacific time', 'london time'
+    -> the IANA name, or NotFound with suggestions (core/timezone_words.py reads clocks)."""
     key = _key(text)
     if not key:
         raise NotFound("Tell me a time zone, for example Europe/Berlin.")
     if key in _ALIASES:
         return _ALIASES[key]
-    if key in _ABBREVIATIONS:
+    clock = clock_zone(text)  # PST, pacific time: the place that keeps that clock
+    if clock is not None:
+        return clock[0]
+    if places := clock_places(text):
         raise NotFound(
-            f"{text.strip().upper()} is a clock several places keep; I go by the place, so"
-            " summer time comes right.",
-            list(_ABBREVIATIONS[key]),
+            f"{shorten(clock_shown(text))} is a clock several places keep; I go by the place,"
+            " so summer time comes right.",
+            list(places),
         )
     offset = _OFFSET.fullmatch(text.strip())
     if offset is not None:
@@ -156,6 +136,13 @@ def resolve_timezone(text: str) -> str:
         return clocks[0]
     if clocks:
         raise NotFound(f"{shorten(' '.join(text.split()))} has several time zones.", clocks)
+    place = text.strip()
+    if place.lower().endswith(" time") and place[:-5].strip():
+        try:
+            return resolve_timezone(place[:-5])  # 'london time', 'japan time'
+        except NotFound as exc:
+            if exc.suggestions:
+                raise
     raise NotFound(
         f"I don't know the time zone {shorten(text.strip())!r}.", suggest_timezones(text[:64])
     )
@@ -219,6 +206,12 @@ def zone_label(name: str) -> str:
 
 def is_fixed_offset(name: str) -> bool:
     return _ETC.fullmatch(name) is not None
+
+
+def keeps_summer_time(name: str) -> bool:
+    """Whether the zone's clock moves for summer (in either hemisphere)."""
+    tz = ZoneInfo(name)
+    return len({_offset_seconds(day, tz) for day in _SEASONS}) > 1
 
 
 def suggest_timezones(text: str, limit: int = 5) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.commands import Arg, Where
 from bot.context import Context
-from bot.handlers.groups import VISIBILITY, chat_group
+from bot.handlers.groups import VISIBILITY, VISIBILITY_WORDS, chat_group
 from bot.messages import Response, bold, hint, shorten
 from bot.router import Router
 from core.db.models import User
@@ -54,7 +54,9 @@ async def rename(ctx: Context) -> Response:
 @router.command(
     "visibility",
     "Make this group public or private (owner or admin)",
-    Arg.choice("visibility", "public or private", VISIBILITY, required=True),
+    Arg.choice(
+        "visibility", "public or private", VISIBILITY, required=True, aliases=VISIBILITY_WORDS
+    ),
     where=Where.GROUP,
     section=SECTION,
     menu=False,

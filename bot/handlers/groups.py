@@ -8,7 +8,7 @@ from bot.buttons import BUTTON_GONE, GROUPS_PAGE, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.group_names import place_text
-from bot.messages import Reply, Response, Rich, Span, bold, command, hint, lines, rich
+from bot.messages import Reply, Response, Rich, Span, bold, command, example, hint, lines, rich
 from bot.paging import Page, pager
 from bot.router import Router
 from bot.views import plural
@@ -20,6 +20,16 @@ from core.numbers import parse_int
 router = Router()
 SECTION = "Groups"
 VISIBILITY = ("public", "private")
+# Everyday words for them (/newgroup Crew secret): a name ending in one is said with its
+# visibility after it (/newgroup Top Secret public), and the reply shows how the word was read.
+VISIBILITY_WORDS = {
+    "secret": "private",
+    "hidden": "private",
+    "invite-only": "private",
+    "invite_only": "private",
+    "inviteonly": "private",
+    "open": "public",
+}
 GROUPS_PER_PAGE = 10  # /groups
 MAX_PAGE = 10_000  # a forged page number beyond this is not a page of /groups
 
@@ -71,7 +81,12 @@ def invite_text(ctx: Context, group: Group) -> list[Rich]:
     "newgroup",
     "Make this chat an accountability group",
     Arg.text("name", "The group's name (this chat's name by default)"),
-    Arg.choice("visibility", "public: anyone can find it; private: invite only", VISIBILITY),
+    Arg.choice(
+        "visibility",
+        "public (or open): anyone can find it; private (or secret, hidden): invite only",
+        VISIBILITY,
+        aliases=VISIBILITY_WORDS,
+    ),
     where=Where.GROUP,
     section=SECTION,
     family="group",
@@ -79,7 +94,8 @@ def invite_text(ctx: Context, group: Group) -> list[Rich]:
 )
 async def newgroup(ctx: Context) -> Response:
     public = ctx.args.choice("visibility") != "private"
-    name = ctx.args.text("name") or (ctx.request.chat.title or "")
+    given = ctx.args.text("name")
+    name = given or (ctx.request.chat.title or "")
     group = await ctx.groups.create(ctx.user, chat_ref(ctx), name, public=public)
     kind = hint("public: anyone can find it with /groups") if public else "private: invite only"
     return Response.say(
@@ -94,7 +110,34 @@ async def newgroup(ctx: Context) -> Response:
             else "Members get its invite code with /invite; others join with /join CODE. "
             "Post a photo as proof of your week."
         ),
+        *_word_read(ctx, given, public),
     )
+
+
+def _word_read(ctx: Context, given: str, public: bool) -> list[Rich | Span | str]:
+    """How an everyday visibility word was read (`secret` as private), and how to have it in
+    the name instead; nothing for `public`/`private` or Discord's option."""
+    if ctx.request.options is not None:
+        return []
+    typed = (ctx.request.args.split() or [""])[-1]
+    if typed.lower() not in VISIBILITY_WORDS:
+        return []
+    word = typed.lower()
+    if public:
+        return [
+            rich(f"\nI took {word!r} to mean public. Part of the name? Send "),
+            _rename(given, typed),
+            ".",
+        ]
+    return [
+        rich(f"\nI took {word!r} to mean private. Part of the name? Send "),
+        _rename(given, typed),
+        hint(" and /visibility public."),
+    ]
+
+
+def _rename(given: str, typed: str) -> Span:
+    return example(f"/rename {' '.join([*given.split(), typed])}")
 
 
 @router.command(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from bot.buttons import TIMEZONE, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
-from bot.messages import Button, Response, Span, bold, code, example
+from bot.messages import Button, Response, Span, bold, code, example, hint
 from bot.router import Router
 from core.errors import NotFound
-from core.timezones import is_fixed_offset, resolve_timezone, zone_label
+from core.timezone_words import clock_shown, clock_zone
+from core.timezones import is_fixed_offset, keeps_summer_time, resolve_timezone, zone_label
 
 router = Router()
 
@@ -43,10 +44,19 @@ async def timezone(ctx: Context) -> Response:
                 buttons=[[Button(s, button_payload(TIMEZONE, s))] for s in exc.suggestions],
             )
         )
-    return await _set(ctx, name)
+    return await _set(ctx, name, read=_read_as(wanted, name))
 
 
-async def _set(ctx: Context, name: str, *, edit: bool = False) -> Response:
+def _read_as(wanted: str, name: str) -> str:
+    """How a clock's word (PST, eastern time) was read, for the reply; '' for a place."""
+    clock = clock_zone(wanted)
+    if clock is None or clock[0] != name:
+        return ""
+    summer = ", summer time included" if keeps_summer_time(name) else ""
+    return f"\nI read {clock_shown(wanted)!r} as {clock[1]}{summer}. "
+
+
+async def _set(ctx: Context, name: str, *, edit: bool = False, read: str = "") -> Response:
     name = await ctx.users.set_timezone(ctx.user, name)  # reminders and summary follow it
     now = ctx.now.astimezone(ctx.tz)
     fixed: list[str | Span] = (
@@ -64,6 +74,8 @@ async def _set(ctx: Context, name: str, *, edit: bool = False) -> Response:
         bold(zone_label(name)),
         f". It is {now:%H:%M} on {now:%A} there.",
         *fixed,
+        read,
+        hint("Not where you are? Send /timezone and your city.") if read else "",
         edit=edit,
     )
 

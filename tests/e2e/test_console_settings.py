@@ -157,20 +157,21 @@ async def test_timezone_names_written_with_their_accents(console: ConsoleSession
 
 
 async def test_timezone_abbreviations_offer_places(console: ConsoleSession) -> None:
-    """EST or CET name a clock, not a place (and not when its summer time starts): the places
-    that keep it come as buttons, and nothing changes until one is pressed."""
-    assert await console.say("/timezone EST") == bot(
-        "EST is a clock several places keep; I go by the place, so summer time comes right."
+    """IST or CST name clocks of places far apart (and not when summer time starts): the
+    places that keep them come as buttons, and nothing changes until one is pressed. One
+    place's clock (EST, CET) sets that place: tests/e2e/test_console_chat_words.py."""
+    assert await console.say("/timezone CST") == bot(
+        "CST is a clock several places keep; I go by the place, so summer time comes right."
         " Did you mean one of these?",
-        "[1] America/New_York",
-        "[2] America/Toronto",
-        "[3] America/Panama",
+        "[1] America/Chicago",
+        "[2] America/Mexico_City",
+        "[3] Asia/Shanghai",
     )
     assert (await console.say("/timezone")).startswith("bot: Your time zone is UTC.")
-    await console.say("/timezone cet")
-    assert console.buttons[:2] == ["Europe/Berlin", "Europe/Paris"]
-    assert await console.say(":press 1") == "(notice: Time zone: Europe/Berlin)\n" + bot(
-        "Time zone set to Europe/Berlin. It is 10:00 on Monday there.", edited=True
+    await console.say("/timezone eet")
+    assert console.buttons[:2] == ["Europe/Athens", "Europe/Kyiv"]
+    assert await console.say(":press 2") == "(notice: Time zone: Europe/Kyiv)\n" + bot(
+        "Time zone set to Europe/Kyiv. It is 11:00 on Monday there.", edited=True
     )
 
 
