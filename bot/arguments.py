@@ -81,6 +81,8 @@ class Args:
     """Typed values by parameter name; a parameter left out is absent."""
 
     values: Mapping[str, object] = field(default_factory=dict)
+    # A choice said with another word for it (/newgroup Crew secret): the word, as typed.
+    other_words: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return any(v is not None and v != "" for v in self.values.values())
@@ -99,6 +101,10 @@ class Args:
     def choice(self, name: str) -> str | None:
         value = self.values.get(name)
         return value if isinstance(value, str) else None
+
+    def other_word(self, name: str) -> str:
+        """The word typed for a choice when it was one of its aliases ('secret'), else ''."""
+        return self.other_words.get(name, "")
 
     def number(self, name: str) -> int | None:
         value = self.values.get(name)
@@ -154,7 +160,12 @@ def parse(command: Command, request: Request, today: date, lookup: Lookup | None
             values[param.name] = _convert(command, param, words, today)
         elif param.required:
             raise BadArgument(_missing(command, param))
-    return Args(values)
+    others = {
+        p.name: said
+        for p in spoken
+        if p.kind is Kind.CHOICE and (said := texts.get(p.name, "")).lower() in p.aliases
+    }
+    return Args(values, others)
 
 
 def _names_someone(spoken: list[Param], request: Request) -> bool:

@@ -116,23 +116,15 @@ async def newgroup(ctx: Context) -> Response:
 
 def _word_read(ctx: Context, given: str, public: bool) -> list[Rich | Span | str]:
     """How an everyday visibility word was read (`secret` as private), and how to have it in
-    the name instead; nothing for `public`/`private` or Discord's option."""
-    if ctx.request.options is not None:
+    the name instead; nothing for `public` or `private`."""
+    typed = ctx.args.other_word("visibility")
+    if not typed:
         return []
-    typed = (ctx.request.args.split() or [""])[-1]
-    if typed.lower() not in VISIBILITY_WORDS:
-        return []
-    word = typed.lower()
-    if public:
-        return [
-            rich(f"\nI took {word!r} to mean public. Part of the name? Send "),
-            _rename(given, typed),
-            ".",
-        ]
+    meant = "public" if public else "private"
     return [
-        rich(f"\nI took {word!r} to mean private. Part of the name? Send "),
+        rich(f"\nI took {typed.lower()!r} to mean {meant}. Part of the name? Send "),
         _rename(given, typed),
-        hint(" and /visibility public."),
+        "." if public else hint(" and /visibility public."),  # public is also what none gives
     ]
 
 
