@@ -52,6 +52,16 @@ async def test_deleteme_can_be_answered_by_typing(console: ConsoleSession) -> No
     assert "Read" in await console.say("/habits")
     await console.say("/deleteme")
     assert "Really erase everything?" in await console.say("1")
+    # The answer that cannot be undone takes its words, never a number typed again.
+    assert await console.say("1") == bot(
+        "That isn't one of the choices. Send one of these as written, or press its button:",
+        "• Erase for good",
+        "• Keep my profile",
+        "[1] Erase for good",
+        "[2] Keep my profile",
+    )
+    assert "1. ○ Read" in await console.say("/habits")
+    await console.say("/deleteme", "yes, erase it")
     assert "erased" in await console.say("erase for good")
     assert "1. ○ Read" not in await console.say("/habits")
 
