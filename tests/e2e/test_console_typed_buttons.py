@@ -116,6 +116,11 @@ async def test_the_lifebook_s_buttons_can_be_typed(console: ConsoleSession) -> N
     assert "Your core values" in await console.say("values")
     assert "Saved." in await console.say("health, calm")
     assert "Erase your whole Lifebook" in await console.say("delete")
+    assert "Send one of these as written" in await console.say("1")  # never by a number
+    assert "health" in await console.say("/lifebook")
+    await console.say("delete")
+    assert "health" not in await console.say("yes, erase it")
+    assert "health" not in await console.say("/lifebook")
 
 
 async def test_findtool_says_what_to_type_for_its_buttons(console: ConsoleSession) -> None:
