@@ -100,7 +100,8 @@ async def link(ctx: Context) -> Response:
                 ]
             ],
             personal=True,
-        )
+        ),
+        numbers=False,  # joining two accounts is for good: its words typed, never a number
     )
 
 

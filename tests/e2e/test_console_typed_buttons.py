@@ -82,6 +82,9 @@ async def test_link_s_question_can_be_answered_by_typing(console: ConsoleSession
     assert code is not None
     await console.say(":user Alice", ":chat dm", "/newhabit Read")
     assert "Join the" in await console.say(f"/link {code.group(1)}")
+    assert "Send one of these as written" in await console.say("1")  # for good: never a number
+    assert "Stretch" not in await console.say("/habits")
+    assert "Join the" in await console.say(f"/link {code.group(1)}")
     out = await console.say("join accounts")
     assert out != HINT
     assert "Stretch" in await console.say("/habits")
