@@ -19,9 +19,18 @@ CHOICE = "choice"
 _NUMBERED = re.compile(r"^\d+\.\s+")  # "2. Read" (numbered habit buttons)
 
 
-def choice_state(buttons: Sequence[Sequence[Button]]) -> FlowState:
+def choice_state(buttons: Sequence[Sequence[Button]], *, numbers: bool = True) -> FlowState:
+    """The question's options; `numbers` False for one whose answer cannot be undone (erasing
+    a profile for good): only its label, typed, takes it, never a number."""
     options = [[b.label, b.payload] for row in buttons for b in row]
-    return FlowState(CHOICE, "", {"options": options})
+    data: dict[str, object] = {"options": options}
+    if not numbers:
+        data["numbers"] = False
+    return FlowState(CHOICE, "", data)
+
+
+def by_number(state: FlowState) -> bool:
+    return state.data.get("numbers", True) is not False
 
 
 def options(state: FlowState) -> list[Button]:
@@ -36,11 +45,13 @@ def shown(option: Button, number: int) -> str:
     return label
 
 
-def pick(choices: Sequence[Button], text: str) -> Button | None:
-    """The option a typed answer names: its number, or its label (with or without its own
-    number), case aside; None when it names none, or several."""
+def pick(choices: Sequence[Button], text: str, *, numbers: bool = True) -> Button | None:
+    """The option a typed answer names: its number (where `numbers`), or its label (with or
+    without its own number), case aside; None when it names none, or several."""
     said = " ".join(text.split()).rstrip(".").casefold()
     if said.isdecimal():
+        if not numbers:
+            return None
         n = int(said)
         return choices[n - 1] if 1 <= n <= len(choices) else None
     named = [

@@ -12,6 +12,7 @@ from dataclasses import replace
 from bot.albums import AlbumAnswers
 from bot.arguments import run_command
 from bot.buttons import BUTTON_GONE
+from bot.chat_events import ChatEvents
 from bot.choices import CHOICE
 from bot.commands import Where
 from bot.context import Context
@@ -36,12 +37,11 @@ from bot.photo_commands import as_proof, photo_not_kept
 from bot.router import Router
 from bot.unknown import unknown_command
 from core.clock import Clock
-from core.db.models import GroupRole, User
+from core.db.models import User
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
 from core.finder.service import ToolFinder
 from core.flows import FlowKey, FlowStore
 from core.flows.base import DEFAULT_TTL_SECONDS
-from core.groups.service import ChatRef
 from core.locks import LockBusy, MemoryPersonLocks, PersonLocks
 from core.media.storage import MediaStore
 from core.store_errors import store_errors
@@ -94,8 +94,9 @@ class StepRefused(Exception):
         self.error = error
 
 
-class HabitLinkBot:
-    """Every adapter hands its requests to `handle` and renders what comes back."""
+class HabitLinkBot(ChatEvents):
+    """Every adapter hands its requests to `handle` and renders what comes back (and what
+    platforms tell of chats and people outside requests to the methods of ChatEvents)."""
 
     def __init__(
         self,
@@ -206,63 +207,6 @@ class HabitLinkBot:
                 HANDLER_ERRORS.labels(request.chat.platform, "bug").inc()
                 return Response.say(SORRY_BUG)
         raise AssertionError("unreachable")
-
-    async def move_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> bool:
-        """A platform moved a chat to a new id (Telegram's group upgrade): the group follows."""
-        async with self.uow() as uow:
-            moved = await uow.groups.move_chat(platform, old_chat_id, new_chat_id)
-            await uow.commit()
-        if moved:
-            log.info("a group's chat moved", extra={"platform": platform, "chat": new_chat_id})
-        return moved
-
-    async def mark_chat(self, platform: str, *chat_ids: str, gone: bool) -> bool:
-        """The bot was removed from group chats (`gone`; a Discord server it left takes every
-        channel of it): no weekly summaries go there until it is added back (not `gone`)."""
-        if not chat_ids:
-            return False
-        async with self.uow() as uow:
-            changed = await uow.groups.mark_chat(platform, *chat_ids, gone=gone)
-            await uow.commit()
-        if changed:
-            what = "removed from a group's chat" if gone else "back in a group's chat"
-            log.info(what, extra={"platform": platform, "chat": ",".join(chat_ids[:10])})
-        return changed
-
-    async def retitle_chat(self, platform: str, chat_id: str, title: str) -> bool:
-        """A group's chat was renamed: /groups, /mygroups and summaries call it so."""
-        async with self.uow() as uow:
-            changed = await uow.groups.retitle_chat(ChatRef(platform, chat_id, title))
-            await uow.commit()
-        return changed
-
-    async def mark_blocked(self, platform: str, person_id: str, *, blocked: bool) -> bool:
-        """The person blocked the bot in their private chat (`blocked`): no reminders or
-        summaries go to them until they unblock it (not `blocked`) or write again."""
-        async with self.uow() as uow:
-            changed = await uow.users.mark_blocked(platform, person_id, blocked=blocked)
-            await uow.commit()
-        if changed:
-            what = "blocked by a person" if blocked else "unblocked by a person"
-            log.info(what, extra={"platform": platform})
-        return changed
-
-    async def member_left(self, platform: str, chat_id: str, person_id: str) -> bool:
-        """Someone left a group's chat, or was removed from it: they leave its group, as with
-        /leave, without a word. The owner stays (/transfer hands the group over first, and
-        the group would close with its last member)."""
-        async with self.uow() as uow:
-            group = await uow.groups.for_chat(ChatRef(platform, chat_id))
-            identity = await uow.users.identity(platform, person_id)
-            user = await uow.users.get(identity.user_id) if identity is not None else None
-            if group is None or user is None:
-                return False
-            if await uow.groups.role(group, user) in (None, GroupRole.OWNER):
-                return False
-            await uow.groups.leave(group, user)
-            await uow.commit()
-        log.info("left a group with its chat", extra={"platform": platform, "chat": chat_id})
-        return True
 
     async def _handle_once(self, request: Request) -> Response:
         key = FlowKey(request.chat.platform, request.chat.id, request.sender.id)

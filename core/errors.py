@@ -28,7 +28,7 @@ class Code(StrEnum):
     LEARNING_TWICE = "learning_twice"  # group, group_id
     TOOL_GONE = "tool_gone"
     TOOL_UNNAMED = "tool_unnamed"
-    TOOL_UNKNOWN = "tool_unknown"  # typed
+    TOOL_UNKNOWN = "tool_unknown"  # typed (a name), or id (one that never was a tool)
     TOOL_TITLE_TAKEN = "tool_title_taken"  # title
     HABIT_TOOLS_FULL = "habit_tools_full"  # habit, limit
     NOT_IN_LIFEBOOK = "not_in_lifebook"

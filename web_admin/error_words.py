@@ -116,6 +116,8 @@ WORDS: dict[Code, Words] = {
         lambda f: (
             f"There is no tool called “{f['typed']}”. Browse them with GET /api/v1/tools, "
             "or describe your problem to POST /api/v1/tools/find."
+            if "typed" in f
+            else f"There is no tool with the id {f['id']}. Browse them with GET /api/v1/tools."
         ),
         "name",
     ),

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from core.days import check_day
 from core.db.models import Habit, User
-from core.errors import InvalidField, InvalidInput
+from core.errors import Code, InvalidField, InvalidInput
 from core.habits.history import CheckinStatus, week_start
 from core.habits.schedule import Schedule, ScheduleError
 from core.habits.service import TEXT_MAX, TITLE_MAX, EditableField, HabitDraft, Recent
@@ -37,7 +37,6 @@ from web_admin.schemas import (
 
 router = APIRouter(prefix="/api/v1/habits", tags=["habits"])
 NO_HABIT = "There is no such habit."
-NO_ARCHIVED = "There is no such archived habit."
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Text = Annotated[CleanText | None, Field(default=None, max_length=TEXT_MAX)]
 
@@ -293,20 +292,44 @@ async def update_habit(
     return await one(unit, user, habit)
 
 
-@router.post("/{habit_id}/archive", response_model=None, status_code=204, summary="Archive")
+@router.post(
+    "/{habit_id}/archive",
+    response_model=None,
+    status_code=204,
+    summary="Archive a habit (a habit archived already: 204 too, nothing changes)",
+)
 async def archive_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
-    await unit.habits.archive(await owned(unit, user, habit_id), unit.today(user))
+    """Off the list, with all its history and reminders kept (GET /habits/archived lists it,
+    POST /habits/{habit_id}/restore brings it back). Idempotent, as a check-in of a day done
+    already is: archiving an archived habit again answers 204 and changes nothing (it keeps
+    its `archived_at`)."""
+    habit = await unit.habits.get_owned(user, habit_id)
+    if habit is None:
+        if await unit.habits.get_archived(user, habit_id) is None:
+            raise ApiError(404, NO_HABIT)
+        return Response(status_code=204)
+    await unit.habits.archive(habit, unit.today(user))
     return Response(status_code=204)
 
 
-@router.post("/{habit_id}/restore", response_model=HabitOut, summary="Bring an archived habit back")
+@router.post(
+    "/{habit_id}/restore",
+    response_model=HabitOut,
+    summary="Bring an archived habit back (an active habit: 200 too, nothing changes)",
+)
 async def restore_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> HabitOut:
     """With all its history and reminders, last on the list; a 422 when an active habit has
-    its title (on `title`) or you have the most active habits, and nothing changes."""
+    its title (on `title`) or you have the most active habits, and nothing changes.
+    Idempotent: restoring a habit that is on your list already (restored meanwhile, or never
+    archived) answers it as it is, 200, and changes nothing."""
     habit = await unit.habits.get_archived(user, habit_id)
     if habit is None:
-        raise ApiError(404, NO_ARCHIVED)
-    await unit.habits.restore(user, habit)
+        return await one(unit, user, await owned(unit, user, habit_id))
+    try:
+        await unit.habits.restore(user, habit)
+    except InvalidInput as exc:
+        if exc.code is not Code.ALREADY_ACTIVE:  # restored by another request meanwhile
+            raise
     return await one(unit, user, habit)
 
 

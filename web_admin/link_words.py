@@ -4,8 +4,8 @@ its own problem code. Reasons the chat words without a command keep the chat's w
 
 from __future__ import annotations
 
-from bot.handlers.link import minutes, refusal_text
-from core.users.links import CODE_LENGTH, CODE_LIFETIME, Refusal, Refused
+from bot.handlers.link import refusal_text
+from core.users.links import CODE_LENGTH, Refusal, Refused
 from web_admin.error_codes import Err
 
 LINK = "POST /api/v1/me/link"
@@ -37,17 +37,10 @@ def link_refusal(refused: Refused) -> str:
                 "(never 0, O, 1, I or L), as the bot showed it in your private chat. Check it "
                 f"and send it to {LINK} again; this one did not count as a wrong code."
             )
-        case Refusal.EXPIRED:
-            return (
-                f"That code has expired: codes work for {minutes(CODE_LIFETIME)}, and only the "
-                f"newest one counts. {NEW_CODE}"
-            )
-        case Refusal.USED:
-            return f"That code has already been used. {NEW_CODE}"
         case Refusal.OWN_CODE:
             return (
                 "That code was made by this account, for the bot: send it to the bot from the "
                 "chat account you want to join this one."
             )
         case _:
-            return refusal_text(refused, "web")
+            return refusal_text(refused, "web", NEW_CODE)  # expired, used: the chat's words

@@ -29,9 +29,18 @@ from web_admin.schemas import (
 
 log = logging.getLogger("habitlink.web.me")
 router = APIRouter(prefix="/api/v1/me", tags=["me"])
+KEEP = "Leave the field out to keep yours."
+NOT_NULL = {  # what a profile field given as null is told: it can't be cleared
+    "display_name": f"Tell us what to call you. {KEEP}",
+    "timezone": f"Give a time zone: an IANA name (Europe/Berlin), a city or UTC+2. {KEEP}",
+    "day_start_hour": f"Give an hour from 0 to 6 (the day starts then). {KEEP}",
+}
 
 
 class ProfilePatch(RequestBody):
+    """Only the fields given change. None of them can be cleared: null is a 422 on the field,
+    as "" is (leave a field out to keep it), as for a habit's title or schedule."""
+
     display_name: CleanText | None = Field(default=None, max_length=200)
     timezone: CleanText | None = Field(
         default=None, max_length=64, description="An IANA name or a city, as /timezone takes"
@@ -76,6 +85,9 @@ async def me(user: CurrentUser, unit: UnitDep) -> UserOut:
 
 @router.patch("", response_model=UserOut, summary="Change your name, time zone or day start")
 async def update_me(body: ProfilePatch, user: CurrentUser, unit: UnitDep) -> UserOut:
+    for name in sorted(body.model_fields_set):
+        if getattr(body, name) is None:
+            raise InvalidField(name, NOT_NULL[name])
     if body.display_name is not None:
         user.display_name = clean_display_name(body.display_name)
     if body.timezone is not None:

@@ -159,7 +159,8 @@ async def press_erase(ctx: Context, args: list[str]) -> Response:
                     [Button("Keep my profile", f"{ERASE}:0:{ctx.user.id}")],
                 ],
                 edit=True,
-            )
+            ),
+            numbers=False,  # for good: "1" typed twice must not erase a profile
         )
     await ctx.uow.erase(ctx.user.id)
     return Response.say(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.choices import CHOICE, options, pick, shown
+from bot.choices import CHOICE, by_number, options, pick, shown
 from bot.context import Context
 from bot.messages import Response, hint
 from bot.router import Router
@@ -22,12 +22,18 @@ async def answer(ctx: Context, state: FlowState) -> Response:
     if request.photo is not None and ctx.router.photo_handlers:  # a photo is a photo
         ctx.end_flow()
         return await ctx.router.photo_handlers[0](ctx)
-    option = pick(choices, request.text)
+    numbers = by_number(state)
+    option = pick(choices, request.text, numbers=numbers)
     if option is None:
-        listed = "\n".join(f"{n}. {shown(o, n)}" for n, o in enumerate(choices, 1))
+        if not numbers:  # a question whose answer cannot be undone: its words, or its button
+            listed = "\n".join(f"• {o.label}" for o in choices)
+            how = "Send one of these as written, or press its button:"
+        else:
+            listed = "\n".join(f"{n}. {shown(o, n)}" for n, o in enumerate(choices, 1))
+            how = "Send a number or a name from this list, or press its button:"
         return Response.say(
             "That isn't one of the choices. ",
-            hint("Send a number or a name from this list, or press its button:"),
+            hint(how),
             "\n",
             listed,
             buttons=[[o] for o in choices],

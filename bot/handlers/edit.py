@@ -173,7 +173,7 @@ async def _confirm(ctx: Context, habit: Habit, *, edit: bool = False) -> Respons
             Button("Keep it", button_payload(DELETE_HABIT, habit.id, "k")),
         ]
     ]
-    ctx.offer_choice(buttons)
+    ctx.offer_choice(buttons, numbers=False)  # 'delete forever' is for good: never a number
     return Response.say(
         "Remove ",
         bold(habit.title),

@@ -388,7 +388,7 @@ def _confirm_delete(ctx: Context) -> Response:
             Button("Keep it", button_payload(LIFEBOOK, "del", "no")),
         ]
     ]
-    ctx.offer_choice(buttons)
+    ctx.offer_choice(buttons, numbers=False)  # for good: its words typed, never a number
     return Response.say(
         "Erase your whole Lifebook (vision, values, identity, goals, domains)? "
         "Your habits stay; they just won't be linked to it any more.",

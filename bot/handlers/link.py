@@ -100,7 +100,8 @@ async def link(ctx: Context) -> Response:
                 ]
             ],
             personal=True,
-        )
+        ),
+        numbers=False,  # joining two accounts is for good: its words typed, never a number
     )
 
 
@@ -155,7 +156,8 @@ def minutes(wait: timedelta) -> str:
     return f"{n} minute{'' if n == 1 else 's'}"
 
 
-def refusal_text(refused: Refused, here: str) -> str:
+def refusal_text(refused: Refused, here: str, new_code: str = NEW_CODE) -> str:
+    """Why a link code was refused; `new_code` says where a new one comes from."""
     window = minutes(WRONG_WINDOW)
     match refused.reason:
         case Refusal.PAUSED:
@@ -184,10 +186,10 @@ def refusal_text(refused: Refused, here: str) -> str:
         case Refusal.EXPIRED:
             return (
                 f"That code has expired: codes work for {minutes(CODE_LIFETIME)}, and only the "
-                f"newest one counts. {NEW_CODE}"
+                f"newest one counts. {new_code}"
             )
         case Refusal.USED:
-            return f"That code has already been used. {NEW_CODE}"
+            return f"That code has already been used. {new_code}"
         case Refusal.OWN_CODE:
             return (
                 "That code was made by this account. Send it to me from your other account, "

@@ -247,7 +247,13 @@ class ToolboxService:
     async def get(self, tool_id: int) -> Tool:
         await self.sync_seed()
         tool = await self.session.get(Tool, tool_id)
-        if tool is None or tool.status == ToolStatus.HIDDEN.value:
+        if tool is None:  # tools are never deleted: this id never was one
+            raise NotFound(
+                "There is no such tool. See /tools.",
+                code=Code.TOOL_UNKNOWN,
+                facts={"id": tool_id},
+            )
+        if tool.status == ToolStatus.HIDDEN.value:
             raise NotFound(
                 "That tool is not in the Toolbox any more. See /tools.", code=Code.TOOL_GONE
             )

@@ -70,6 +70,8 @@ async def test_typed_answers_through_edit_and_delete(console: ConsoleSession) ->
     assert "Send the new title for Read." in await console.say("title")
     assert "Saved." in await console.say("Read 10 pages")
     assert "Remove Jog?" in await console.say("/deletehabit", "jog")
+    # Delete forever among the options: its words, never a number ('2', '2' deleted habit 2).
+    assert "Send one of these as written" in await console.say("2")
     assert await console.say("Archive") == bot("Archived Jog. Its history is kept.")
     assert "Read 10 pages" in await console.say("/habits")
     assert "Jog" not in await console.say("/habits")

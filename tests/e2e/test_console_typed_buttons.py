@@ -52,6 +52,16 @@ async def test_deleteme_can_be_answered_by_typing(console: ConsoleSession) -> No
     assert "Read" in await console.say("/habits")
     await console.say("/deleteme")
     assert "Really erase everything?" in await console.say("1")
+    # The answer that cannot be undone takes its words, never a number typed again.
+    assert await console.say("1") == bot(
+        "That isn't one of the choices. Send one of these as written, or press its button:",
+        "• Erase for good",
+        "• Keep my profile",
+        "[1] Erase for good",
+        "[2] Keep my profile",
+    )
+    assert "1. ○ Read" in await console.say("/habits")
+    await console.say("/deleteme", "yes, erase it")
     assert "erased" in await console.say("erase for good")
     assert "1. ○ Read" not in await console.say("/habits")
 
@@ -71,6 +81,9 @@ async def test_link_s_question_can_be_answered_by_typing(console: ConsoleSession
     code = re.search(r"/link ([A-Z0-9]{8})\n", out)
     assert code is not None
     await console.say(":user Alice", ":chat dm", "/newhabit Read")
+    assert "Join the" in await console.say(f"/link {code.group(1)}")
+    assert "Send one of these as written" in await console.say("1")  # for good: never a number
+    assert "Stretch" not in await console.say("/habits")
     assert "Join the" in await console.say(f"/link {code.group(1)}")
     out = await console.say("join accounts")
     assert out != HINT
@@ -106,6 +119,11 @@ async def test_the_lifebook_s_buttons_can_be_typed(console: ConsoleSession) -> N
     assert "Your core values" in await console.say("values")
     assert "Saved." in await console.say("health, calm")
     assert "Erase your whole Lifebook" in await console.say("delete")
+    assert "Send one of these as written" in await console.say("1")  # never by a number
+    assert "health" in await console.say("/lifebook")
+    await console.say("delete")
+    assert "health" not in await console.say("yes, erase it")
+    assert "health" not in await console.say("/lifebook")
 
 
 async def test_findtool_says_what_to_type_for_its_buttons(console: ConsoleSession) -> None:

@@ -71,10 +71,25 @@ async def test_restore_brings_it_back_with_its_history(ada: Person) -> None:
     assert (await ada.get(f"/api/v1/habits/{read}/stats")).json() == before
     assert [h["title"] for h in (await ada.get("/api/v1/habits")).json()] == ["Swim", "Read"]
     assert (await ada.get("/api/v1/habits/archived")).json()["items"] == []
-    # Only an archived habit of yours can be restored.
+    # Restoring it again (a retry, a second click) answers it as it is and changes nothing,
+    # as a check-in of a day already done does; only a habit of yours can be restored.
     again = await ada.post(f"/api/v1/habits/{read}/restore")
-    assert again.status_code == 404 and again.json()["detail"] == "There is no such archived habit."
-    assert (await ada.post("/api/v1/habits/999999/restore")).status_code == 404
+    assert again.status_code == 200, again.text
+    assert again.json() == body
+    assert [h["title"] for h in (await ada.get("/api/v1/habits")).json()] == ["Swim", "Read"]
+    gone = await ada.post("/api/v1/habits/999999/restore")
+    assert gone.status_code == 404 and gone.json()["code"] == "not_found"
+
+
+async def test_archiving_an_archived_habit_again_changes_nothing(ada: Person) -> None:
+    read = await habit(ada, "Read", "2026-03-23")
+    await archive(ada, read)
+    first = (await ada.get("/api/v1/habits/archived")).json()["items"]
+    again = await ada.post(f"/api/v1/habits/{read}/archive")
+    assert again.status_code == 204, again.text
+    assert (await ada.get("/api/v1/habits/archived")).json()["items"] == first
+    gone = await ada.post("/api/v1/habits/999999/archive")
+    assert gone.status_code == 404 and gone.json()["code"] == "not_found"
 
 
 async def test_someone_elses_archived_habit_is_not_there(
@@ -85,6 +100,7 @@ async def test_someone_elses_archived_habit_is_not_there(
     bob = await sign_up(api, "Bob")
     assert (await bob.get("/api/v1/habits/archived")).json()["items"] == []
     assert (await bob.post(f"/api/v1/habits/{read}/restore")).status_code == 404
+    assert (await bob.post(f"/api/v1/habits/{read}/archive")).status_code == 404
     assert (await bob.get("/api/v1/habits")).json() == []
     assert [h["id"] for h in (await ada.get("/api/v1/habits/archived")).json()["items"]] == [read]
 

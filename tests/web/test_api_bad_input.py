@@ -67,3 +67,23 @@ async def test_an_empty_invite_code_asks_for_one(ada: Person) -> None:
         assert answer.status_code == 422, answer.text
         assert answer.json()["errors"][0]["field"] == "invite_code"
     assert (await ada.get("/api/v1/groups/mine")).json() == []
+
+
+async def test_a_profile_field_given_as_null_is_refused_as_empty_is(ada: Person) -> None:
+    """As a habit's title or schedule: a field that can't be cleared, given null, is a 422 on
+    that field (never a 200 that changed nothing), and the other fields given do not change."""
+    before = (await ada.get("/api/v1/me")).json()
+    for field in ("timezone", "display_name", "day_start_hour"):
+        for empty in (None, "") if field != "day_start_hour" else (None,):
+            answer = await ada.request(
+                "PATCH",
+                "/api/v1/me",
+                json={field: empty, "day_start_hour": 4}
+                if field != "day_start_hour"
+                else {field: empty, "timezone": "Asia/Tokyo"},
+            )
+            assert answer.status_code == 422, (field, empty, answer.text)
+            problem = answer.json()
+            assert problem["code"] == "invalid_request", problem
+            assert [e["field"] for e in problem["errors"]] == [field], problem
+    assert (await ada.get("/api/v1/me")).json() == before

@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 
+from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.models import Tool
+from core.uow import UnitOfWorkFactory
 from tests.conftest import DEFAULT_NOW
+from tests.support.admin import make_admin
 from tests.web.conftest import Person, sign_up
 
 TOOLS = "/api/v1/tools"
@@ -171,3 +174,25 @@ async def test_another_persons_community_tool_shows_its_author(ada: Person) -> N
     made = (await ada.post(TOOLS, json=NEW_TOOL)).json()
     seen = (await bob.get(f"{TOOLS}/{made['id']}")).json()
     assert seen["author"] == "Ada" and seen["used_by"] == []
+
+
+async def test_a_tool_that_never_was_is_not_found_and_a_hidden_one_is_gone(
+    ada: Person, database: Database, clock: SettableClock
+) -> None:
+    never = await ada.get(f"{TOOLS}/999999")
+    assert never.status_code == 404 and never.json()["code"] == "tool_unknown", never.text
+    assert never.json()["detail"] == (
+        "There is no tool with the id 999999. Browse them with GET /api/v1/tools."
+    )
+    habit = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
+    use = await ada.request("PUT", f"/api/v1/habits/{habit}/tools/999999")
+    assert use.status_code == 404 and use.json()["code"] == "tool_unknown"
+    units = UnitOfWorkFactory(database, clock)
+    admin = await make_admin(units)
+    hidden = await tool_id(ada, "woop")
+    async with units() as uow:
+        assert await uow.admin.tools.hide(admin, hidden)
+        await uow.commit()
+    gone = await ada.get(f"{TOOLS}/{hidden}")
+    assert gone.status_code == 404 and gone.json()["code"] == "tool_gone"
+    assert "not in the Toolbox any more" in gone.json()["detail"]
