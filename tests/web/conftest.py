@@ -116,3 +116,13 @@ async def link_console_user(person: Person, console: ConsoleSession, name: str) 
     assert code, shown
     answer = await person.post("/api/v1/me/link", json={"code": code.group(1)})
     assert answer.status_code == 200, answer.text
+
+
+async def olives_group(api: httpx.AsyncClient, console: ConsoleSession) -> tuple[Person, int]:
+    """Olive, whose web account is her console user's, made the public group Runners in the
+    console's group chat: her, and the group's id."""
+    olive = await sign_up(api, "Olive")
+    await link_console_user(olive, console, "Olive")
+    await console.say(":chat group Runners", "/newgroup Runners public")
+    gid: int = (await olive.get("/api/v1/groups/mine")).json()[0]["id"]
+    return olive, gid

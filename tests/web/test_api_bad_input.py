@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from tests.support.console import ConsoleSession
-from tests.web.conftest import Person, link_console_user, sign_up
+from tests.web.conftest import Person, olives_group, sign_up
 from web_admin.problems import TOO_DEEP
 
 HABITS = "/api/v1/habits"
@@ -34,10 +34,7 @@ async def test_a_patch_with_one_bad_field_changes_no_field(ada: Person) -> None:
 async def test_a_non_member_of_a_public_group_is_told_members_only_and_how_to_join(
     api: httpx.AsyncClient, console: ConsoleSession
 ) -> None:
-    olive = await sign_up(api, "Olive")
-    await link_console_user(olive, console, "Olive")
-    await console.say(":chat group Runners", "/newgroup Runners public")
-    gid = (await olive.get("/api/v1/groups/mine")).json()[0]["id"]
+    _, gid = await olives_group(api, console)
     mia = await sign_up(api, "Mia")
     for answer in (
         await mia.get(f"/api/v1/groups/{gid}/proofs"),

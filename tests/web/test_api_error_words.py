@@ -13,7 +13,7 @@ import httpx
 
 from core.errors import Code
 from tests.support.console import ConsoleSession
-from tests.web.conftest import Person, link_console_user, sign_up
+from tests.web.conftest import Person, olives_group, sign_up
 from web_admin.error_words import WORDS
 
 CHAT_COMMAND = re.compile(r"(?:^|[\s(“'])/(?!api/)[a-z]+")  # /done, /join; not /api/v1/...
@@ -93,10 +93,7 @@ async def test_restoring_beside_the_same_title_names_the_title_field(ada: Person
 async def test_group_and_learning_refusals_speak_of_routes(
     api: httpx.AsyncClient, console: ConsoleSession
 ) -> None:
-    olive = await sign_up(api, "Olive")
-    await link_console_user(olive, console, "Olive")
-    await console.say(":chat group Runners", "/newgroup Runners public")
-    gid = (await olive.get("/api/v1/groups/mine")).json()[0]["id"]
+    olive, gid = await olives_group(api, console)
     mia = await sign_up(api, "Mia")
     assert (await mia.post(f"/api/v1/groups/{gid}/join")).status_code == 200
     detail, _ = refused(await olive.post(f"/api/v1/groups/{gid}/leave"), 403)
@@ -122,10 +119,7 @@ async def test_a_serves_value_that_is_no_key_names_the_api_route(ada: Person) ->
 async def test_an_empty_learning_names_the_content_field_and_no_command(
     api: httpx.AsyncClient, console: ConsoleSession
 ) -> None:
-    olive = await sign_up(api, "Olive")
-    await link_console_user(olive, console, "Olive")
-    await console.say(":chat group Runners", "/newgroup Runners public")
-    gid = (await olive.get("/api/v1/groups/mine")).json()[0]["id"]
+    olive, gid = await olives_group(api, console)
     for empty in ("", "   "):
         answer = await olive.post(f"/api/v1/groups/{gid}/learnings", json={"content": empty})
         detail, errors = refused(answer)
