@@ -320,7 +320,11 @@ async def test_two_producers_at_once_queue_each_reminder_once(pg_database: Datab
     first, second = await asyncio.gather(one(), one())
     both = [a + b for a, b in zip(astuple(first)[:6], astuple(second)[:6], strict=True)]
     assert both == list(astuple(reference)[:6])
-    assert reference.queued > 0 and min(first.queued, second.queued) > 0
+    # Side by side, each took batches of its own. (Each queued some was asked before, but a
+    # batch may hold only reminders that are dropped, late or on a rest day: queued 31 and 0,
+    # the second's 5 reminders 2 dropped and 3 on rest days, on a quiet CI machine.)
+    assert reference.queued > 0
+    assert min(sum(astuple(r)[:6]) + r.rest_day for r in (first, second)) > 0
     async with pg_database.session() as session:
         keys = (await session.scalars(text("SELECT dedupe_key FROM notifications"))).all()
         still_due = await session.scalar(
