@@ -285,6 +285,9 @@ def largest_png() -> bytes:
     return out.getvalue()
 
 
+# Serial: it compares latencies, which the other worker's tests disturb (it failed in the
+# parallel phase of a quiet CI run: 0.36 s against a bound of 0.27).
+@pytest.mark.serial
 async def test_large_proofs_delay_nobody_else(telegram: TelegramHarness) -> None:
     fake = telegram.fake
     group, _ = await crew(telegram)
