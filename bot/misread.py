@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import re
 
-from bot.commands import Kind
+from bot.commands import Command, Kind
 from bot.messages import Request, Rich, command, rich
 from bot.router import Router
 from core.errors import NotFound
@@ -27,7 +27,17 @@ from core.habits.matching import match_title
 def misread(exc: NotFound, request: Request, router: Router) -> Rich | None:
     """What to say for a habit not found because a day's or a time's words were read into its
     name, or None when that is not what happened."""
-    return misread_day(exc, request, router) or misread_time(exc, request, router)
+    cmd = router.commands.get(request.command or "")
+    if cmd is None or request.options is not None or request.button is not None:
+        return None  # typed words only: options and presses put no day or hour in a name
+    if not exc.choices:
+        return None
+    return misread_day(exc, cmd) or misread_time(exc, cmd, request.args)
+
+
+def _offered(habit_words: str, exc: NotFound) -> bool:
+    """Whether the words before the day or the hour name one of the habits offered instead."""
+    return match_title(habit_words, [c.title for c in exc.choices]).found is not None
 
 
 _NUMERIC = re.compile(r"\d{1,4}[/.]\d{1,2}(?:[/.]\d{1,4})?\.?")  # 3/3, 22.03.2026, 2026/3/22
@@ -53,20 +63,17 @@ def _date_words(words: list[str]) -> int:
     return 0
 
 
-def misread_day(exc: NotFound, request: Request, router: Router) -> Rich | None:
+def misread_day(exc: NotFound, cmd: Command) -> Rich | None:
     """The reply for a habit not found because a day's words were read into its name, or None."""
-    cmd = router.commands.get(request.command or "")
-    if cmd is None or request.options is not None or request.button is not None:
-        return None
     kinds = [p.kind for p in cmd.params]
-    if Kind.DAY not in kinds or Kind.HABIT not in kinds or not exc.choices:
+    if Kind.DAY not in kinds or Kind.HABIT not in kinds:
         return None
     words = exc.typed.split()
     n = _date_words(words)
     if not n or n == len(words):
         return None
     habit_words = " ".join(words[:-n])
-    if match_title(habit_words, [c.title for c in exc.choices]).found is None:
+    if not _offered(habit_words, exc):
         return None
     said = " ".join(words[-n:])
     return rich(
@@ -78,15 +85,12 @@ def misread_day(exc: NotFound, request: Request, router: Router) -> Rich | None:
     )
 
 
-def misread_time(exc: NotFound, request: Request, router: Router) -> Rich | None:
+def misread_time(exc: NotFound, cmd: Command, args: str) -> Rich | None:
     """The reply for a habit not found because an hour was read into its name, or None."""
-    cmd = router.commands.get(request.command or "")
-    if cmd is None or request.options is not None or request.button is not None:
-        return None
-    if Kind.TIME not in [p.kind for p in cmd.params] or not exc.choices:
+    if Kind.TIME not in [p.kind for p in cmd.params]:
         return None
     typed = exc.typed.split()
-    words = request.args.split()
+    words = args.split()
     after = words[len(typed) : len(typed) + 1]
     if len(typed) < 2 or words[: len(typed)] != typed or not after:
         return None
@@ -94,7 +98,7 @@ def misread_time(exc: NotFound, request: Request, router: Router) -> Rich | None
     if not (hour.isdecimal() and len(hour) <= 2 and minutes.isdecimal() and len(minutes) == 1):
         return None
     habit_words = " ".join(typed[:-1])
-    if match_title(habit_words, [c.title for c in exc.choices]).found is None:
+    if not _offered(habit_words, exc):
         return None
     spaced = f"{int(hour):02d}:0{minutes}"
     return rich(

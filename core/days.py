@@ -53,7 +53,7 @@ def _read_weekday(w: str, today: date) -> date | None:
 def day_words(words: list[str]) -> int:
     """How many of these words name a day: one ('monday', '-2'), or two for a weekday after
     'on' or 'last' ('last tue'); 0 when they don't begin with one."""
-    if len(words) >= 2 and words[0].lower() in _LEADS and _read_weekday(words[1].lower(), _ANY):
+    if len(words) >= 2 and words[0].lower() in _LEADS and looks_like_day(" ".join(words[:2])):
         return 2
     return 1 if words and looks_like_day(words[0]) else 0
 

@@ -230,11 +230,7 @@ class ToolboxService:
 
     async def browse(self, keyword: str = "") -> list[Tool]:
         """Tools whose title, keywords or summary contain the keyword (all when empty)."""
-        tools = await self.all()
-        word = keyword.strip().lower()
-        if not word:
-            return tools
-        return [t for t in tools if word in _haystack(t)]
+        return [tool for _, tool in await self.numbered(keyword)]
 
     async def numbered(self, keyword: str = "") -> list[tuple[int, Tool]]:
         """`browse`, each tool with its number in the whole Toolbox (what `/tool N` opens), so a
