@@ -6,7 +6,8 @@ time starts: PST and PDT are America/Los_Angeles, never IANA's legacy zones name
 `EST` (the latter a fixed UTC-5 all year). EST is read as US Eastern time although Panama and
 Jamaica keep it too: the reply says how the word was read, so someone there names their city.
 A word several clocks share (IST: India, Israel, Ireland; CST: the US and China; MST: Denver,
-and Arizona without summer time) gets its places offered instead.
+and Arizona without summer time; GMT: the UK in winter, Iceland and West Africa all year) gets
+its places offered instead.
 """
 
 from __future__ import annotations
@@ -111,9 +112,14 @@ _SHARED: Final[dict[str, tuple[str, ...]]] = {
     "eastern european": ("Europe/Athens", "Europe/Kyiv", "Africa/Cairo"),
     "aest": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane"),
     "acst": ("Australia/Adelaide", "Australia/Darwin"),
+    # The UK's clock in winter (BST in summer), and Iceland's and West Africa's all year: GMT
+    # set UTC, and a Londoner lost summer time. UTC itself is `UTC`.
+    "gmt": ("Europe/London", "Atlantic/Reykjavik", "Africa/Accra"),
+    "greenwich mean": ("Europe/London", "Atlantic/Reykjavik", "Africa/Accra"),
+    "greenwich": ("Europe/London", "Atlantic/Reykjavik", "Africa/Accra"),
 }
 
-_AFTER: Final = ("standard time", "daylight time", "summer time", "time")
+AFTER: Final = ("standard time", "daylight time", "summer time", "time")
 
 
 def _words(text: str) -> str:
@@ -132,7 +138,7 @@ def _key(text: str) -> str:
 
 def _spoken(words: str) -> str:
     """'eastern standard time' -> 'eastern' when the rest names a clock, else ''."""
-    for after in _AFTER:
+    for after in AFTER:
         if words.endswith(" " + after):
             base = words[: -len(after) - 1]
             if base in _SPOKEN or base in _SHARED:
