@@ -99,6 +99,9 @@ _SPOKEN: Final[dict[str, str]] = {
     "british": "Europe/London",
 }
 
+# GMT: the UK keeps it in winter, Iceland and West Africa all year.
+_GMT: Final = ("Europe/London", "Atlantic/Reykjavik", "Africa/Accra")
+
 # Words for a clock that places with different summer rules keep: those places are offered.
 _SHARED: Final[dict[str, tuple[str, ...]]] = {
     "ist": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
@@ -114,10 +117,16 @@ _SHARED: Final[dict[str, tuple[str, ...]]] = {
     "acst": ("Australia/Adelaide", "Australia/Darwin"),
     # The UK's clock in winter (BST in summer), and Iceland's and West Africa's all year: GMT
     # set UTC, and a Londoner lost summer time. UTC itself is `UTC`.
-    "gmt": ("Europe/London", "Atlantic/Reykjavik", "Africa/Accra"),
-    "greenwich mean": ("Europe/London", "Atlantic/Reykjavik", "Africa/Accra"),
-    "greenwich": ("Europe/London", "Atlantic/Reykjavik", "Africa/Accra"),
+    "gmt": _GMT,
+    "greenwich mean": _GMT,
+    "greenwich": _GMT,
 }
+
+# What the reply says a shared word is, where its places' names alone would not tell.
+_WHAT: Final[dict[str, str]] = dict.fromkeys(
+    ("gmt", "greenwich mean", "greenwich"),
+    "the UK's clock in winter (BST in summer) and Iceland's and West Africa's all year",
+)
 
 AFTER: Final = ("standard time", "daylight time", "summer time", "time")
 
@@ -160,6 +169,12 @@ def clock_places(text: str) -> tuple[str, ...]:
     """The places keeping a clock that word names for several (IST), or none."""
     key = _key(text)
     return _SHARED.get(key) or _SHARED.get(_spoken(key), ())
+
+
+def clock_what(text: str) -> str:
+    """What a word several clocks share is, for the reply offering its places."""
+    key = _key(text)
+    return _WHAT.get(key) or _WHAT.get(_spoken(key), "a clock several places keep")
 
 
 def clock_shown(text: str) -> str:

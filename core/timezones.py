@@ -20,7 +20,7 @@ from core.errors import NotFound
 from core.text import shorten
 from core.timezone_cities import CITIES
 from core.timezone_countries import country_zones
-from core.timezone_words import AFTER, clock_places, clock_shown, clock_zone
+from core.timezone_words import AFTER, clock_places, clock_shown, clock_what, clock_zone
 
 _ALIASES = {"utc": "UTC", "z": "UTC"}  # GMT is London's clock in winter: timezone_words
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?:[:.h]?(\d{2}))?", re.IGNORECASE)
@@ -126,8 +126,8 @@ def _resolve(text: str, said: str) -> str:
         return clock[0]
     if places := clock_places(text):
         raise NotFound(
-            f"{shorten(clock_shown(text))} is a clock several places keep; I go by the place,"
-            " so summer time comes right.",
+            f"{shorten(clock_shown(text))} is {clock_what(text)}; I go by the place, so summer"
+            " time comes right.",
             list(places),
         )
     offset = _OFFSET.fullmatch(text.strip())

@@ -132,8 +132,9 @@ async def test_gmt_offers_london_and_places_on_gmt_all_year(console: ConsoleSess
     for typed in ("GMT", "gmt", "Greenwich Mean Time"):
         shown = "GMT" if typed.lower() == "gmt" else typed
         assert await console.say(f"/timezone {typed}") == bot(
-            f"{shown} is a clock several places keep; I go by the place, so summer time comes"
-            " right. Did you mean one of these?",
+            f"{shown} is the UK's clock in winter (BST in summer) and Iceland's and West"
+            " Africa's all year; I go by the place, so summer time comes right. Did you mean"
+            " one of these?",
             "[1] Europe/London",
             "[2] Atlantic/Reykjavik",
             "[3] Africa/Accra",
