@@ -111,7 +111,7 @@ async def help_(ctx: Context) -> Response:
     if wanted:
         cmd = commands.get(wanted)
         if cmd is None:
-            meant = ctx.router.suggest(wanted)
+            meant = ctx.router.suggest(wanted, private=ctx.request.chat.is_private)
             if meant is not None:
                 return Response.say(
                     f"There is no /{shorten(wanted)}; here is /{meant.name}.\n\n", describe(meant)
