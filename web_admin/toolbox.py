@@ -327,11 +327,12 @@ async def attach_tool(habit_id: Id, tool_id: Id, user: CurrentUser, unit: UnitDe
     "/habits/{habit_id}/tools/{tool_id}",
     status_code=204,
     tags=["habits"],
-    summary="Stop using a technique for a habit",
+    summary="Stop using a technique for a habit (one it does not use: 204 too, nothing changes)",
 )
 async def detach_tool(habit_id: Id, tool_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
+    """Idempotent, as PUT of a technique in use is (200, `changed` false) and archiving an
+    archived habit is: a technique the habit does not use answers 204 and changes nothing. A
+    tool id that is no tool is a 404 (`tool_unknown`)."""
     habit = await owned(unit, user, habit_id)
-    tool = await unit.toolbox.get(tool_id)
-    if not await unit.toolbox.detach(habit, tool):
-        raise ApiError(404, f"“{habit.title}” wasn't using “{tool.title}”.")
+    await unit.toolbox.detach(habit, await unit.toolbox.get(tool_id))
     return Response(status_code=204)
