@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import MISSING, BaseModel, Field, ValidationError
 
 from core.days import check_day
 from core.db.models import Habit, User
@@ -32,11 +32,13 @@ from web_admin.schemas import (
     RequestBody,
     decode_cursor,
     encode_cursor,
+    not_null,
     sane_date,
 )
 
 router = APIRouter(prefix="/api/v1/habits", tags=["habits"])
 NO_HABIT = "There is no such habit."
+EMPTY = "The {name} can't be empty."
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Text = Annotated[CleanText | None, Field(default=None, max_length=TEXT_MAX)]
 
@@ -91,10 +93,15 @@ class HabitCreate(RequestBody):
 
 
 class HabitPatch(RequestBody):
-    """Only the fields given change; null or "" clears an optional field."""
+    """Only the fields given change; null or "" clears an optional field. The title and the
+    schedule can't be cleared: optional but not nullable, null is a 422 on the field."""
 
-    title: CleanText | None = Field(default=None, max_length=TITLE_MAX * 2)
-    schedule: CleanText | None = Field(default=None, max_length=100)
+    title: Annotated[CleanText | MISSING, not_null(EMPTY.format(name="title"))] = Field(
+        default=MISSING, max_length=TITLE_MAX * 2
+    )
+    schedule: Annotated[CleanText | MISSING, not_null(EMPTY.format(name="schedule"))] = Field(
+        default=MISSING, max_length=100
+    )
     why: Text = None
     identity_goal: Text = None
     minimal_dose: Text = None
@@ -282,7 +289,7 @@ async def update_habit(
     habit = await owned(unit, user, habit_id)
     for name, value in body.model_dump(exclude_unset=True).items():
         if name in {"title", "schedule"} and not (value or "").strip():  # "" is no schedule,
-            raise InvalidField(name, f"The {name} can't be empty.")  # not "daily"
+            raise InvalidField(name, EMPTY.format(name=name))  # not "daily"
         try:
             await unit.habits.edit(habit, PATCH_FIELDS[name], value or "")
         except InvalidField:

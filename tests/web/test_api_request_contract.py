@@ -1,0 +1,64 @@
+"""What a request must be, as a client meets it: the OpenAPI document says of a field what the
+API takes (optional is not nullable)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.web.conftest import Person
+
+BOOK = "/api/v1/lifebook"
+
+
+def schemas(document: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = document["components"]["schemas"]
+    return found
+
+
+def nullable(prop: dict[str, Any]) -> bool:
+    return prop.get("type") == "null" or any(
+        option.get("type") == "null" for option in prop.get("anyOf", [])
+    )
+
+
+async def test_patch_fields_that_cannot_be_null_are_optional_not_nullable(
+    api: httpx.AsyncClient,
+) -> None:
+    """A generated client sends what the document allows: a field shown nullable must take
+    null. The profile's fields and a habit's title and schedule can be left out, not cleared."""
+    found = schemas((await api.get("/openapi.json")).json())
+    profile = found["ProfilePatch"]
+    assert "required" not in profile
+    for name in ("display_name", "timezone", "day_start_hour"):
+        prop = profile["properties"][name]
+        assert not nullable(prop) and "default" not in prop, (name, prop)
+    habit = found["HabitPatch"]
+    assert "required" not in habit
+    for name in ("title", "schedule"):
+        prop = habit["properties"][name]
+        assert not nullable(prop) and "default" not in prop, (name, prop)
+    for name in ("why", "identity_goal", "minimal_dose", "cue", "reward"):  # null clears these
+        assert nullable(habit["properties"][name]), name
+
+
+async def test_null_is_refused_on_the_field_and_a_nullable_field_takes_it(ada: Person) -> None:
+    hid = (await ada.post("/api/v1/habits", json={"title": "Gym", "why": "Strong"})).json()["id"]
+    title = await ada.request("PATCH", f"/api/v1/habits/{hid}", json={"title": None})
+    assert title.status_code == 422, title.text
+    assert title.json()["errors"] == [
+        {"field": "title", "message": "The title can't be empty.", "code": "invalid_value"}
+    ]
+    cleared = await ada.request("PATCH", f"/api/v1/habits/{hid}", json={"why": None})
+    assert cleared.status_code == 200 and cleared.json()["why"] is None, cleared.text
+    name = await ada.request("PATCH", "/api/v1/me", json={"display_name": None})
+    assert name.status_code == 422, name.text
+    assert name.json()["errors"] == [
+        {
+            "field": "display_name",
+            "message": "Tell us what to call you. Leave the field out to keep yours.",
+            "code": "invalid_value",
+        }
+    ]
+    assert (await ada.get("/api/v1/me")).json()["display_name"] == "Ada"
