@@ -37,7 +37,7 @@ from core.lifebook.service import serves_goal, serves_value, serving_label
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.error_words import as_field
 from web_admin.habits import owned
-from web_admin.schemas import CleanText, Id, RequestBody, sane_date
+from web_admin.schemas import CleanText, Flag, Id, RequestBody, sane_date
 
 router = APIRouter(prefix="/api/v1", tags=["lifebook"])
 # Bodies may be a little over the limits so the answer can name the rule (as the chat does).
@@ -101,7 +101,7 @@ class LifebookPatch(RequestBody):
     domains: list[Annotated[CleanText, Field(max_length=DOMAIN_MAX * 2)]] | None = Field(
         default=None, max_length=LIST_CAP
     )
-    ai_allowed: bool | None = None
+    ai_allowed: Flag | None = None
 
 
 class ServesBody(RequestBody):

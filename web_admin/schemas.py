@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic_core import PydanticCustomError
 
 from core.db.models import Identity, User
@@ -42,6 +42,12 @@ ExactText = Annotated[str, AfterValidator(_exact)]
 """An email, code or token: taken as given, so control characters are refused (422)."""
 Password = Annotated[str, AfterValidator(_no_nul)]
 """A password: never stored, so anything goes but NUL, which is refused (422)."""
+
+
+Flag = StrictBool
+"""A boolean a request gives: JSON's true or false only. Pydantic's lax mode would also take
+"yes", "on", "1" or 1, which a client never means to send as a boolean (422: "Give true or
+false.")."""
 
 
 def not_null(message: str) -> BeforeValidator:

@@ -1,13 +1,16 @@
 """What a request must be, as a client meets it: the OpenAPI document says of a field what the
-API takes (optional is not nullable)."""
+API takes (optional is not nullable), and a boolean is JSON's true or false."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import httpx
+import pytest
+from pydantic import BaseModel, ValidationError
 
 from tests.web.conftest import Person
+from web_admin.schemas import RequestBody
 
 BOOK = "/api/v1/lifebook"
 
@@ -62,3 +65,39 @@ async def test_null_is_refused_on_the_field_and_a_nullable_field_takes_it(ada: P
         }
     ]
     assert (await ada.get("/api/v1/me")).json()["display_name"] == "Ada"
+
+
+@pytest.mark.parametrize("given", ["yes", "true", "1", 1, 0, "on"])
+async def test_a_boolean_is_true_or_false_only(ada: Person, given: object) -> None:
+    answer = await ada.request("PATCH", BOOK, json={"vision": "Calm", "ai_allowed": given})
+    assert answer.status_code == 422, answer.text
+    problem = answer.json()
+    assert problem["code"] == "invalid_request"
+    assert problem["errors"] == [
+        {"field": "ai_allowed", "message": "Give true or false.", "code": "bool_type"}
+    ]
+    book = (await ada.get(BOOK)).json()
+    assert book["ai_allowed"] is False and book["vision"] is None
+    taken = await ada.request("PATCH", BOOK, json={"ai_allowed": True})
+    assert taken.status_code == 200 and taken.json()["ai_allowed"] is True, taken.text
+
+
+def every_request_body(model: type[BaseModel] = RequestBody) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    for sub in model.__subclasses__():
+        found += [sub, *every_request_body(sub)]
+    return found
+
+
+def test_every_boolean_a_request_takes_is_strict() -> None:
+    """A boolean field added later is strict too (a body's model is a RequestBody)."""
+    checked = 0
+    for model in every_request_body():
+        for name, field in model.model_fields.items():
+            if "bool" not in str(field.annotation):
+                continue
+            checked += 1
+            with pytest.raises(ValidationError) as refused:
+                model.model_validate({name: "yes"})
+            assert any(e["loc"] == (name,) for e in refused.value.errors()), (model, name)
+    assert checked >= 1
