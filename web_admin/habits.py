@@ -22,6 +22,7 @@ from core.habits.tracker import week_marks
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.error_words import as_field
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -36,7 +37,7 @@ from web_admin.schemas import (
     sane_date,
 )
 
-router = APIRouter(prefix="/api/v1/habits", tags=["habits"])
+router = APIRouter(prefix="/api/v1/habits", tags=["habits"], route_class=ApiRoute)
 NO_HABIT = "There is no such habit."
 EMPTY = "The {name} can't be empty."
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]

@@ -18,6 +18,7 @@ from web_admin.auth import TOO_MANY, identities_of, sign_in_attempt, token_pair
 from web_admin.context import CurrentUser, UnitDep, WebDep
 from web_admin.link_words import link_code_of, link_refusal
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import (
     CleanText,
     ExactText,
@@ -30,7 +31,7 @@ from web_admin.schemas import (
 )
 
 log = logging.getLogger("habitlink.web.me")
-router = APIRouter(prefix="/api/v1/me", tags=["me"])
+router = APIRouter(prefix="/api/v1/me", tags=["me"], route_class=ApiRoute)
 KEEP = "Leave the field out to keep yours."
 NOT_NULL = {  # what a profile field given as null is told: it can't be cleared
     "display_name": f"Tell us what to call you. {KEEP}",

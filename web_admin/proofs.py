@@ -17,9 +17,10 @@ from core.proofs.service import NOTE_MAX
 from web_admin.context import CurrentUser, UnitDep
 from web_admin.groups import member_group
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import CleanText, Id, RequestBody, sane_date
 
-router = APIRouter(prefix="/api/v1/groups", tags=["proofs"])
+router = APIRouter(prefix="/api/v1/groups", tags=["proofs"], route_class=ApiRoute)
 
 
 class ProofOut(BaseModel):

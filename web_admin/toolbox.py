@@ -34,6 +34,7 @@ from web_admin.error_words import as_field
 from web_admin.groups import Limit
 from web_admin.habits import owned
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import (
     DEFAULT_LIMIT,
     CleanText,
@@ -45,7 +46,7 @@ from web_admin.schemas import (
     encode_cursor,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["toolbox"])
+router = APIRouter(prefix="/api/v1", tags=["toolbox"], route_class=ApiRoute)
 KEYWORD_QUERY_MAX = 40  # what /tools KEYWORD reads
 FINDER_TEXT_MAX = 10_000  # accepted; the finder reads the first PROBLEM_MAX characters
 FORMER_MEMBER = "a former member"
