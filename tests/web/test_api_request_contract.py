@@ -101,3 +101,13 @@ def test_every_boolean_a_request_takes_is_strict() -> None:
                 model.model_validate({name: "yes"})
             assert any(e["loc"] == (name,) for e in refused.value.errors()), (model, name)
     assert checked >= 1
+
+
+async def test_the_proof_upload_is_documented_as_the_multipart_form_it_takes(
+    api: httpx.AsyncClient,
+) -> None:
+    """A file can only come in multipart/form-data (an urlencoded form has no files): a client
+    generated from the document must send that, not what it listed before."""
+    document = (await api.get("/openapi.json")).json()
+    upload = document["paths"]["/api/v1/groups/{group_id}/proofs"]["post"]["requestBody"]
+    assert list(upload["content"]) == ["multipart/form-data"], upload

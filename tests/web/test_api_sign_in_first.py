@@ -58,7 +58,7 @@ async def test_every_route_that_needs_sign_in_says_so_before_reading_the_body(
                 continue
             kind = next(iter(operation["requestBody"]["content"]))
             content, headers = NOT_JSON, {"Content-Type": "application/json"}
-            if "form" in kind:  # the proof's form (listed as urlencoded: multipart is taken)
+            if "form" in kind:  # the proof upload
                 content = b"garbage"  # no part at all: Starlette's "Invalid multipart data."
                 headers = {"Content-Type": "multipart/form-data; boundary=x"}
             real = path
