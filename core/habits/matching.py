@@ -3,7 +3,8 @@
 A reference matches, ignoring case and accents: the number from /habits (or, when no habit has
 that number, a habit whose whole title it is), the whole title, the beginning of a word of the
 title (its first word included: a unique beginning), or else any part of a word (three letters
-or more). The first of these that matches anything decides; more than
+or more). The first of these that matches anything decides (when nothing does, the same again
+without a full stop, comma or '!' after it: '/done run.'); more than
 one habit there is ambiguous (the person is asked which); none at all gives the closest titles
 as suggestions.
 """
@@ -20,6 +21,7 @@ from core.numbers import parse_int
 
 SUGGESTIONS = 3
 CLOSE_ENOUGH = 0.5
+TRAILING = ".,;:!?…"  # after the name, as a sentence ends: no part of it unless a title has it
 SHORTEST_PART = 3  # "in" is inside too many words to mean one; a word's beginning may be shorter
 
 
@@ -68,6 +70,11 @@ def match_title(ref: str, titles: Sequence[str]) -> TitleMatch:
             return TitleMatch(found=tier[0])
         if tier:
             return TitleMatch(ambiguous=tier)
+    bare = typed.rstrip(TRAILING)  # '/done run.', '/undo run, yesterday': a sentence's stop
+    if bare and bare != typed:
+        again = match_title(bare, titles)
+        if again.found is not None or again.ambiguous:
+            return again
     return TitleMatch(suggestions=_closest(wanted, folded))
 
 

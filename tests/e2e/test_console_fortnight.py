@@ -86,3 +86,18 @@ async def test_a_day_after_a_word_of_the_habits_name_is_said_not_read(
         "Did you mean: Morning run?",
         "[1] Morning run",
     )
+
+
+async def test_a_full_stop_or_comma_after_the_habits_name_is_no_part_of_it(
+    console: ConsoleSession,
+) -> None:
+    # Typed as a sentence, '/done run.' was "I can't find a habit called 'run.'".
+    await console.say("/newhabit Run", "/newhabit Read")
+    assert await console.say("/done run.") == bot("✓ Run done today. Streak 1 day, day 1 of 66.")
+    assert await console.say("/done Read!") == bot("✓ Read done today. Streak 1 day, day 1 of 66.")
+    assert await console.say("/undo run, yesterday") == bot(
+        "There was no check-in for Run yesterday."
+    )
+    # A habit whose name ends so is found by it as it is.
+    await console.say("/newhabit Wow!")
+    assert await console.say("/done wow!") == bot("✓ Wow! done today. Streak 1 day, day 1 of 66.")
