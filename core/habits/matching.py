@@ -81,14 +81,17 @@ def match_title(ref: str, titles: Sequence[str]) -> TitleMatch:
 def _closest(wanted: str, folded: list[str]) -> list[int]:
     """The titles most like `wanted`, as a whole or one of its words (a typo), best first;
     then those `wanted` begins with ('/done run someday': the name and words that are no day);
-    failing all, the one its words but the last one or two find ('run 3/3', 'run march 22')."""
+    failing all, the one its words but the last (or first) one or two find ('run 3/3',
+    'run march 22', 'yesterday run')."""
     scores = [(_likeness(wanted, t), i) for i, t in enumerate(folded)]
     found = [i for score, i in sorted(scores, key=lambda s: -s[0]) if score >= CLOSE_ENOUGH]
     found += [i for i, t in enumerate(folded) if wanted.startswith(t + " ") and i not in found]
-    if not found:  # '/done run 3/3' with "Morning run": the words before the last name one
+    if not found:  # '/done run 3/3' with "Morning run": the words but the last (or first) name it
         words = wanted.split()
-        for head in (" ".join(words[:-n]) for n in (1, 2) if len(words) > n):
-            meant = match_title(head, folded).found
+        heads = [" ".join(words[:-n]) for n in (1, 2) if len(words) > n]
+        tails = [" ".join(words[n:]) for n in (1, 2) if len(words) > n]  # '/done yesterday run'
+        for part in [*heads, *tails]:
+            meant = match_title(part, folded).found
             if meant is not None:
                 return [meant]
     return found[:SUGGESTIONS]

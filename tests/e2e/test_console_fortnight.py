@@ -101,3 +101,21 @@ async def test_a_full_stop_or_comma_after_the_habits_name_is_no_part_of_it(
     # A habit whose name ends so is found by it as it is.
     await console.say("/newhabit Wow!")
     assert await console.say("/done wow!") == bot("✓ Wow! done today. Streak 1 day, day 1 of 66.")
+
+
+async def test_a_day_before_the_habit_says_where_the_day_goes(console: ConsoleSession) -> None:
+    # '/done yesterday run' said "I can't find a habit called 'yesterday run'", nothing more.
+    await console.say("/newhabit Morning run")
+    assert await console.say("/done yesterday run") == bot(
+        "The day goes after the habit: /done run yesterday."
+    )
+    assert console.buttons == []  # no button that would check it in for today
+    assert await console.say("/skip on monday morning run") == bot(
+        "The day goes after the habit: /skip morning run on monday."
+    )
+    assert "○ Morning run" in await console.say("/habits")  # nothing was checked in
+    # Other words before the name offer the habit.
+    assert "Did you mean: Morning run?" in await console.say("/done quickly run")
+    # A name with a weekday in it is that habit's, mistyped, not a day said first.
+    await console.say("/newhabit Monday meeting")
+    assert "Did you mean: Monday meeting" in await console.say("/done mon meeting")
