@@ -6,7 +6,10 @@ replies they must get. Every test runs on SQLite and PostgreSQL; the clock start
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.support.console import ConsoleSession, bot
+from tests.support.images import jpeg
 
 
 async def test_done_before_three_steps_is_no_step_of_the_tool(console: ConsoleSession) -> None:
@@ -119,3 +122,29 @@ async def test_a_day_before_the_habit_says_where_the_day_goes(console: ConsoleSe
     # A name with a weekday in it is that habit's, mistyped, not a day said first.
     await console.say("/newhabit Monday meeting")
     assert "Did you mean: Monday meeting" in await console.say("/done mon meeting")
+
+
+async def test_a_day_under_a_proof_checks_the_habit_in_that_day(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    # '/done stretch yesterday' under a photo checked Stretch in for today, the day not meant.
+    photo = tmp_path / "stretch.jpg"
+    photo.write_bytes(jpeg())
+    await console.say("/newhabit Stretch", ":chat group Crew", "/newgroup Crew")
+    await console.say(":time 2026-03-25T09:00")  # Wednesday
+    assert await console.say(f":photo {photo} /done stretch yesterday") == bot(
+        "Proof saved, you! That's 1 proof this week in Crew. Stretch is checked in for yesterday."
+    )
+    assert "Stretch is checked in for Mon 23 Mar." in await console.say(
+        f":photo {photo} /proof stretch on monday"
+    )
+    out = await console.say(f":photo {photo} /proof stretch tomorrow")
+    assert "That's 3 proofs this week in Crew. Stretch was not checked in: " in out
+    assert "in the future" in out
+    out = await console.say(":chat dm", "/week")
+    assert "Stretch        ✓ ✓ ○" in out  # Monday and Tuesday; today still open
+    # Words that are no day stay the proof's note, and today is checked in.
+    await console.say(":chat group Crew")
+    assert "Stretch is checked in for today." in await console.say(
+        f":photo {photo} /proof stretch monday vibes"
+    )
