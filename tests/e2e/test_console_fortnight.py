@@ -148,3 +148,14 @@ async def test_a_day_under_a_proof_checks_the_habit_in_that_day(
     assert "Stretch is checked in for today." in await console.say(
         f":photo {photo} /proof stretch monday vibes"
     )
+
+
+async def test_private_help_says_how_a_group_begins(console: ConsoleSession) -> None:
+    # In a private chat /help listed /join and /groups but never /newgroup or /learn: a new
+    # user could not find out how to start a group of their own.
+    out = await console.say("/help")
+    groups = out.split("Groups\n", 1)[1].split("\n     \n", 1)[0]
+    assert groups.endswith(
+        "     In a group chat: /newgroup makes it a group, then /learn, /board and a photo as "
+        "proof (/help there lists them all)."
+    )
