@@ -159,3 +159,12 @@ async def test_private_help_says_how_a_group_begins(console: ConsoleSession) -> 
         "     In a group chat: /newgroup makes it a group, then /learn, /board and a photo as "
         "proof (/help there lists them all)."
     )
+
+
+async def test_a_minus_sign_is_no_tools_number(console: ConsoleSession) -> None:
+    # '/tool -1' opened tool 1: the sign was dropped with the punctuation of a name.
+    assert await console.say("/tool -1") == bot(
+        "There is no tool called “-1”. Send /tools to browse, or /findtool to describe your "
+        "problem."
+    )
+    assert "A cue in your day, not an alarm" in await console.say("/tool 1")
