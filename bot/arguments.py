@@ -83,6 +83,8 @@ class Args:
     values: Mapping[str, object] = field(default_factory=dict)
     # A choice said with another word for it (/newgroup Crew secret): the word, as typed.
     other_words: Mapping[str, str] = field(default_factory=dict)
+    # Said in one typed line (/newhabit Walk 8x), not in fields of their own (Discord's options).
+    typed: bool = field(default=True, compare=False)
 
     def __bool__(self) -> bool:
         return any(v is not None and v != "" for v in self.values.values())
@@ -148,7 +150,8 @@ def parse(command: Command, request: Request, today: date, lookup: Lookup | None
         texts = {"": request.args.strip()}
     replied = request.reply_to if not _names_someone(spoken, request) else None
     if command.bare and replied is None and not any(texts.values()):
-        return Args(photos)  # the handler answers a bare command (a list, a setting, a question)
+        # the handler answers a bare command (a list, a setting, a question)
+        return Args(photos, typed=request.options is None)
     if request.options is None:
         texts = _split(command, spoken, request.args, replied is not None, lookup)
     values: dict[str, object] = dict(photos)
@@ -165,7 +168,7 @@ def parse(command: Command, request: Request, today: date, lookup: Lookup | None
         for p in spoken
         if p.kind is Kind.CHOICE and (said := texts.get(p.name, "")).lower() in p.aliases
     }
-    return Args(values, others)
+    return Args(values, others, typed=request.options is None)
 
 
 def _names_someone(spoken: list[Param], request: Request) -> bool:

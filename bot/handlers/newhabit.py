@@ -84,7 +84,7 @@ async def newhabit(ctx: Context) -> Response:
         return Response.say(
             hint("A schedule needs a title too. Or send /newhabit alone for the guided setup.")
         )
-    overfull = overfull_ending(title) if schedule is None and ctx.request.options is None else None
+    overfull = overfull_ending(title) if schedule is None and ctx.args.typed else None
     if overfull is not None:  # '/newhabit Walk 8x': a week has 7 days
         return _too_often(overfull)
     if title:

@@ -59,6 +59,20 @@ def match_title(ref: str, titles: Sequence[str]) -> TitleMatch:
         if named:
             return TitleMatch(ambiguous=named)
         return TitleMatch(number_out_of_range=True)
+    direct = _by_name(wanted, folded)
+    if direct is not None:
+        return direct
+    bare = typed.rstrip(TRAILING)  # '/done run.', '/undo run, yesterday': a sentence's stop
+    if bare and bare != typed:
+        again = match_title(bare, titles)
+        if again.found is not None or again.ambiguous:
+            return again
+    return TitleMatch(suggestions=_closest(wanted, folded))
+
+
+def _by_name(wanted: str, folded: list[str]) -> TitleMatch | None:
+    """The whole title, else a word's beginning, else a part of a word: the first tier that
+    matches decides (found, or ambiguous); None when none does."""
     word_start = re.compile(rf"(?<![^\W_]){re.escape(wanted)}")
     tiers = (
         [i for i, t in enumerate(folded) if t == wanted],
@@ -70,12 +84,7 @@ def match_title(ref: str, titles: Sequence[str]) -> TitleMatch:
             return TitleMatch(found=tier[0])
         if tier:
             return TitleMatch(ambiguous=tier)
-    bare = typed.rstrip(TRAILING)  # '/done run.', '/undo run, yesterday': a sentence's stop
-    if bare and bare != typed:
-        again = match_title(bare, titles)
-        if again.found is not None or again.ambiguous:
-            return again
-    return TitleMatch(suggestions=_closest(wanted, folded))
+    return None
 
 
 def _closest(wanted: str, folded: list[str]) -> list[int]:
@@ -90,10 +99,13 @@ def _closest(wanted: str, folded: list[str]) -> list[int]:
         words = wanted.split()
         heads = [" ".join(words[:-n]) for n in (1, 2) if len(words) > n]
         tails = [" ".join(words[n:]) for n in (1, 2) if len(words) > n]  # '/done yesterday run'
+        # By name only, never by its own closest titles: that search, word by word, took
+        # time exponential in the words typed (a 40-word photo caption held a bot for minutes).
         for part in [*heads, *tails]:
-            meant = match_title(part, folded).found
-            if meant is not None:
-                return [meant]
+            name = part.rstrip(TRAILING)
+            meant = _by_name(name, folded) if name else None
+            if meant is not None and meant.found is not None:
+                return [meant.found]
     return found[:SUGGESTIONS]
 
 

@@ -50,3 +50,13 @@ def test_nothing_matches_gives_the_closest_titles() -> None:
     assert match_title("water plants daily", TITLES).suggestions == [1]
     assert match_title("guitar", TITLES) == TitleMatch()
     assert match_title("   ", TITLES) == TitleMatch()
+
+
+def test_a_long_reference_is_looked_at_word_by_word_once() -> None:
+    """The words but the last (or first) one or two are tried by name only: tried with their
+    own closest titles in turn, 30 words took about 4^30 look-ups (a photo caption of 40 words
+    held a bot's test for minutes, until pytest-timeout)."""
+    words = "yesterday I went out for a long and slow morning run by the river with friends " * 2
+    assert match_title(words.strip(), TITLES) == TitleMatch()
+    assert match_title("yesterday drink water", TITLES).suggestions == [0]
+    assert match_title("baking 3/3", TITLES).suggestions == [4]
