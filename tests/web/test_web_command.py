@@ -68,6 +68,9 @@ def test_habitlink_web_serves_the_api(tmp_path: Path) -> None:
     assert rid in stderr and '"path": "/api/v1/auth/register"' in stderr
     assert PASSWORD not in stderr
     assert '"event": "Uvicorn running on' in stderr and "color_message" not in stderr
+    # Stopped with Ctrl+C after using the database: no error, no traceback (closing the pool's
+    # connections was cancelled by the re-raised SIGINT and logged an ERROR with a traceback).
+    assert '"level": "error"' not in stderr and "Traceback" not in stderr, stderr
 
 
 def test_habitlink_web_on_a_public_address_refuses_a_weak_secret(tmp_path: Path) -> None:
