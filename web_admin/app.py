@@ -99,7 +99,8 @@ def create_app(web: Web) -> FastAPI:
         matched = request.scope.get("route")
         # A mounted app's routes (the admin's) under its mount path: /admin/login, not /login.
         mount = request.scope.get("root_path", "")[len(root) :]
-        route = mount + matched.path if hasattr(matched, "path") else "unmatched"
+        path = getattr(matched, "path", None)
+        route = mount + path if isinstance(path, str) else "unmatched"
         HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
         HTTP_SECONDS.labels(route).observe(time.perf_counter() - started)
         return response
