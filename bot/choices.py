@@ -3,9 +3,11 @@
 A handler that asks one (which goal a habit serves, which habit to edit) calls
 `ctx.offer_choice(buttons)`: the options are kept as the person's flow in that chat, so the
 next message that is not a command is read as the answer. A typed number (as the buttons are
-counted, row by row) or label, case aside, is taken as pressing that button; anything else is
-answered with the options again, changing nothing. A command, a press or half an hour ends the
-question, without a word (nothing of it was half saved)."""
+counted, row by row) or label, case aside, is taken as pressing that button; a plain "no" or
+"cancel" as pressing the option that leaves things as they are ("Keep it"), or, where there is
+none, as ending the question; anything else is answered with the options again, changing
+nothing. A command, a press or half an hour ends the question, without a word (nothing of it
+was half saved)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,20 @@ from core.flows import FlowState
 
 CHOICE = "choice"
 _NUMBERED = re.compile(r"^\d+\.\s+")  # "2. Read" (numbered habit buttons)
+
+# The labels of the options that leave things as they are: a typed "no" presses the one a
+# question has. Exact labels only: "No sugar" (a habit offered by "Did you mean") never is one.
+KEEP_IT = "Keep it"
+NO_KEEP_IT = "No, keep it"
+KEEP_PROFILE = "Keep my profile"
+CANCEL = "Cancel"
+NONE_OF_THESE = "None of these"
+_DECLINING = frozenset(
+    label.casefold() for label in (KEEP_IT, NO_KEEP_IT, KEEP_PROFILE, CANCEL, NONE_OF_THESE)
+)
+_NO_WORDS = frozenset(
+    {"no", "nope", "nah", "no thanks", "no thank you", "cancel", "never mind", "nevermind", "stop"}
+)
 
 
 def choice_state(buttons: Sequence[Sequence[Button]], *, numbers: bool = True) -> FlowState:
@@ -60,3 +76,14 @@ def pick(choices: Sequence[Button], text: str, *, numbers: bool = True) -> Butto
         if said in (option.label.casefold(), _NUMBERED.sub("", option.label).casefold())
     ]
     return named[0] if len(named) == 1 else None
+
+
+def says_no(text: str) -> bool:
+    """A typed "no", "cancel", "never mind"..., case and a final full stop or ! aside."""
+    return " ".join(text.split()).rstrip(".!").casefold() in _NO_WORDS
+
+
+def declining(choices: Sequence[Button]) -> Button | None:
+    """The one option that leaves things as they are, if the question has exactly one."""
+    found = [option for option in choices if option.label.casefold() in _DECLINING]
+    return found[0] if len(found) == 1 else None

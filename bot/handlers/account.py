@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from bot.buttons import BUTTON_GONE, ERASE
+from bot.choices import KEEP_PROFILE, NO_KEEP_IT
 from bot.commands import Where
 from bot.context import Context
 from bot.messages import Button, Document, Reply, Response, bold, code, rich
@@ -136,7 +137,7 @@ async def deleteme(ctx: Context) -> Response:
             "Send /export first to keep a copy.",
             buttons=[
                 [Button("Yes, erase it", f"{ERASE}:1:{ctx.user.id}")],
-                [Button("No, keep it", f"{ERASE}:0:{ctx.user.id}")],
+                [Button(NO_KEEP_IT, f"{ERASE}:0:{ctx.user.id}")],
             ],
         )
     )
@@ -156,7 +157,7 @@ async def press_erase(ctx: Context, args: list[str]) -> Response:
                 " This cannot be undone.",
                 buttons=[
                     [Button("Erase for good", f"{ERASE}:2:{ctx.user.id}")],
-                    [Button("Keep my profile", f"{ERASE}:0:{ctx.user.id}")],
+                    [Button(KEEP_PROFILE, f"{ERASE}:0:{ctx.user.id}")],
                 ],
                 edit=True,
             ),

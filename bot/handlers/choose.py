@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.choices import CHOICE, by_number, options, pick, shown
+from bot.choices import CHOICE, by_number, declining, options, pick, says_no, shown
 from bot.context import Context
 from bot.messages import Response, hint
 from bot.router import Router
@@ -24,6 +24,11 @@ async def answer(ctx: Context, state: FlowState) -> Response:
         return await ctx.router.photo_handlers[0](ctx)
     numbers = by_number(state)
     option = pick(choices, request.text, numbers=numbers)
+    if option is None and says_no(request.text):  # "no": what leaves things as they are
+        option = declining(choices)
+        if option is None:  # nothing to keep: the question is over, nothing was done
+            ctx.end_flow()
+            return Response.say("Okay, nothing changed.")
     if option is None:
         if not numbers:  # a question whose answer cannot be undone: its words, or its button
             listed = "\n".join(f"• {o.label}" for o in choices)

@@ -10,6 +10,7 @@ from bot.buttons import (
     SERVES,
     button_payload,
 )
+from bot.choices import KEEP_IT
 from bot.commands import Arg
 from bot.context import Context
 from bot.handlers.lifebook import full_card, serves_question
@@ -170,7 +171,7 @@ async def _confirm(ctx: Context, habit: Habit, *, edit: bool = False) -> Respons
         [
             Button("Archive", button_payload(DELETE_HABIT, habit.id, "a")),
             Button("Delete forever", button_payload(DELETE_HABIT, habit.id, "d")),
-            Button("Keep it", button_payload(DELETE_HABIT, habit.id, "k")),
+            Button(KEEP_IT, button_payload(DELETE_HABIT, habit.id, "k")),
         ]
     ]
     ctx.offer_choice(buttons, numbers=False)  # 'delete forever' is for good: never a number

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.buttons import BUTTON_GONE, LIFEBOOK, SERVES, button_payload
+from bot.choices import KEEP_IT, NONE_OF_THESE
 from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import Button, Response, Rich, Span, bold, example, hint, italic, rich
@@ -385,7 +386,7 @@ def _confirm_delete(ctx: Context) -> Response:
     buttons = [
         [
             Button("Yes, erase it", button_payload(LIFEBOOK, "del", "yes")),
-            Button("Keep it", button_payload(LIFEBOOK, "del", "no")),
+            Button(KEEP_IT, button_payload(LIFEBOOK, "del", "no")),
         ]
     ]
     ctx.offer_choice(buttons, numbers=False)  # for good: its words typed, never a number
@@ -439,7 +440,7 @@ def serves_question(ctx: Context, habit: Habit) -> list[list[Button]]:
     ]
     if not rows:
         return []
-    return [*rows, [Button("None of these", button_payload(SERVES, habit.id, "-"))]]
+    return [*rows, [Button(NONE_OF_THESE, button_payload(SERVES, habit.id, "-"))]]
 
 
 async def full_card(ctx: Context, habit: Habit) -> Rich:

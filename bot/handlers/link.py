@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.buttons import BUTTON_GONE, LINK_CANCEL, LINK_JOIN, button_payload
+from bot.choices import CANCEL
 from bot.commands import Arg
 from bot.context import Context
 from bot.messages import Button, Reply, Response, Rich, bold, code, command, hint, rich
@@ -96,7 +97,7 @@ async def link(ctx: Context) -> Response:
                     Button(
                         "Join accounts", button_payload(LINK_JOIN, outcome.code_id, outcome.token)
                     ),
-                    Button("Cancel", button_payload(LINK_CANCEL, outcome.code_id, outcome.token)),
+                    Button(CANCEL, button_payload(LINK_CANCEL, outcome.code_id, outcome.token)),
                 ]
             ],
             personal=True,

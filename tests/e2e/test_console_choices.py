@@ -84,3 +84,25 @@ async def test_a_group_s_talk_is_not_an_answer(console: ConsoleSession) -> None:
     assert await console.say("1") == ""
     await console.say(":chat dm")
     assert "←" not in await console.say("/lifebook")
+
+
+async def test_a_typed_no_keeps_things_as_they_are(console: ConsoleSession) -> None:
+    """'no' got "That isn't one of the choices" under Keep it / No, keep it; it is that answer.
+    Where nothing is to be kept ("Did you mean"), it ends the question; a habit whose name
+    starts with 'No' is never taken for it."""
+    await console.say("/newhabit Jog", "/newhabit No sugar")
+    assert "Remove Jog?" in await console.say("/deletehabit jog")
+    assert await console.say("no") == bot("Kept Jog. Nothing changed.")  # as Keep it
+    assert "Erase your HabitLink profile?" in await console.say("/deleteme")
+    assert await console.say("Nope.") == bot("Nothing was erased. Your profile stays as it is.")
+    await console.say("/deleteme")
+    assert "Really erase everything?" in await console.say("1")
+    assert await console.say("cancel") == bot("Nothing was erased. Your profile stays as it is.")
+    assert "Did you mean: No sugar?" in await console.say("/done no sugr")
+    assert await console.say("no") == bot("Okay, nothing changed.")
+    assert await console.say("1") == HINT  # the question is over
+    out = await console.say("/habits")
+    assert "1. ○ Jog" in out and "0 of 2 done." in out  # kept, and nothing checked in
+    await _book(console)
+    assert SERVES in await console.say("/newhabit Swim")
+    assert await console.say("no") == bot("“Swim” is not linked to your Lifebook.")
