@@ -326,7 +326,8 @@ class HabitLinkBot(ChatEvents):
             req = ctx.request = as_proof(req)  # a group's photo with /done HABIT: its proof
             command = self.router.commands.get(req.command or "")
             if command is None:
-                if not req.chat.is_private and not req.addressed:
+                ours = req.addressed or self.router.is_ours(req.command or "")  # /group
+                if not (req.chat.is_private or ours):
                     return Response()  # in a group it may well be meant for another bot
                 return Response.say(unknown_command(self.router, req))
             if ctx.flow is not None:  # another command: the question waiting is dropped, as

@@ -4,7 +4,7 @@ find a habit called 'read 3/3'" with a button (or a typed pick, bot/handlers/pic
 act on the habit for today, or at another time, than the one meant:
 
 - a day written in a way /done, /skip and /undo do not read ('3/3', '22.03.2026', 'march 22',
-  '21st');
+  '21st'), or said before the habit ('/done yesterday run');
 - a time written as an hour and one digit of minutes ('/remind read 12 3'): /remind reads
   '12 30' and a bare hour ('7'), so '12 3' was the habit 'read 12' at 03:00.
 
@@ -20,8 +20,9 @@ import re
 from bot.commands import Command, Kind
 from bot.messages import Request, Rich, command, rich
 from bot.router import Router
+from core.days import day_words
 from core.errors import NotFound
-from core.habits.matching import match_title
+from core.habits.matching import fold, match_title
 
 
 def misread(exc: NotFound, request: Request, router: Router) -> Rich | None:
@@ -38,6 +39,14 @@ def misread(exc: NotFound, request: Request, router: Router) -> Rich | None:
 def _offered(habit_words: str, exc: NotFound) -> bool:
     """Whether the words before the day or the hour name one of the habits offered instead."""
     return match_title(habit_words, [c.title for c in exc.choices]).found is not None
+
+
+def _offered_without(day: list[str], habit_words: str, exc: NotFound) -> bool:
+    """Whether the words after the day name an offered habit whose name has no word of the
+    day: '/done mon meeting' with "Monday meeting" is a typo of its name, not a day first."""
+    titles = [c.title for c in exc.choices]
+    found = match_title(habit_words, titles).found
+    return found is not None and not any(fold(w) in fold(titles[found]) for w in day)
 
 
 _NUMERIC = re.compile(r"\d{1,4}[/.]\d{1,2}(?:[/.]\d{1,4})?\.?")  # 3/3, 22.03.2026, 2026/3/22
@@ -69,6 +78,10 @@ def misread_day(exc: NotFound, cmd: Command) -> Rich | None:
     if Kind.DAY not in kinds or Kind.HABIT not in kinds:
         return None
     words = exc.typed.split()
+    first = day_words(words)  # '/done yesterday run': the day said first
+    if 0 < first < len(words) and _offered_without(words[:first], " ".join(words[first:]), exc):
+        moved = f"{' '.join(words[first:])} {' '.join(words[:first])}"
+        return rich("The day goes after the habit: ", command(cmd.name, moved, as_code=False), ".")
     n = _date_words(words)
     if not n or n == len(words):
         return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.buttons import PREFIXES
-from bot.commands import Command, CommandHandler, Param, Where
+from bot.commands import FAMILIES, Command, CommandHandler, Param, Where
 from bot.messages import Request, Response
 
 if TYPE_CHECKING:
@@ -125,23 +125,40 @@ class Router:
         """A bare /skip sent while a flow that takes it is under way: the flow's answer."""
         return flow in self.skippable and _bare_skip(request)
 
-    def suggest(self, word: str) -> Command | None:
+    def suggest(self, word: str, *, private: bool | None = None) -> Command | None:
         """The command an unknown /word most likely meant: one that declares the word among
         those people try (/checkin: /done), the shortest one it begins (/habit: /habits), the
-        longest it begins with (/reminder: /remind), or one a typo away (/hbits: /habits)."""
+        longest it begins with (/reminder: /remind), or one a typo away (/hbits: /habits).
+        Said in a private chat or a group (`private`), one that works there comes first
+        (/group: /groups in private, /groupinfo in a group)."""
         word = word.lower()
         for command in self.commands.values():
             if word in command.tried:
                 return command
+
+        def elsewhere(name: str) -> bool:
+            where = self.commands[name].where
+            return (
+                private is not None
+                and where is not Where.ANY
+                and private != (where is Where.PRIVATE)
+            )
+
         names = sorted(self.commands, key=len)
         started = [n for n in names if n.startswith(word) and len(word) >= 3]
         if started:
-            return self.commands[started[0]]
+            return self.commands[min(started, key=lambda n: (elsewhere(n), len(n)))]
         within = [n for n in names if word.startswith(n) and len(n) >= 4]
         if within:
-            return self.commands[within[-1]]
+            return self.commands[max(within, key=lambda n: (not elsewhere(n), len(n)))]
         close = difflib.get_close_matches(word, names, n=1, cutoff=0.75)
         return self.commands[close[0]] if close else None
+
+    def is_ours(self, word: str) -> bool:
+        """Whether an unknown /word can only be for HabitLink: the name of a command family
+        (/group, /habit: Discord's commands), answered even in a group chat, where another
+        unknown command may be another bot's."""
+        return word.lower() in FAMILIES
 
     def menu(self, where: Where) -> list[Command]:
         """The commands to publish in a platform's menu for private or group chats."""

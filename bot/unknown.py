@@ -13,7 +13,7 @@ def unknown_command(router: Router, request: Request) -> Rich:
     """The reply to a /word no command has: the command it most likely meant, with what was
     typed after it (/checkin read: /done read), and where the list is."""
     typed = request.command or ""
-    meant = router.suggest(typed)
+    meant = router.suggest(typed, private=request.chat.is_private)
     text = rich(f"I don't know /{shorten(typed)}. ")
     if meant is not None:
         args = " ".join(request.args.split())

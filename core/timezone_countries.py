@@ -3,8 +3,10 @@ zones tzdata's zone.tab lists for it, those zonenow.tab names for a clock first 
 eastern Brazil, Sydney for south-east Australia), then the rest, each in zone.tab's order.
 
 Names come from tzdata's iso3166.tab ("Britain (UK)" is `britain` and `uk`, "Korea (South)"
-`south korea`), with a few everyday names it lacks. A name two countries share ("Korea",
-"Congo") is left to the suggestions.
+`south korea`), with a few everyday names it lacks ("Korea" is South Korea, as people say it)
+and the adjectives people call a country's clock by ("korean time", "german time";
+core/timezones.py reads the "time" after them). Another name two countries share ("Congo") is
+left to the suggestions.
 """
 
 from __future__ import annotations
@@ -35,6 +37,80 @@ _EVERYDAY: Final[dict[str, str]] = {
     "burma": "MM",
     "swaziland": "SZ",
     "ivory coast": "CI",
+    "korea": "KR",  # as people say it (KST is 'Korea time'); North Korea keeps the same clock
+}
+
+# What people call a country's clock by ('korean time', 'german time'), by country code.
+_ADJECTIVES: Final[dict[str, str]] = {
+    "american": "US",
+    "argentine": "AR",
+    "argentinian": "AR",
+    "australian": "AU",
+    "austrian": "AT",
+    "bangladeshi": "BD",
+    "belgian": "BE",
+    "brazilian": "BR",
+    "bulgarian": "BG",
+    "canadian": "CA",
+    "chilean": "CL",
+    "chinese": "CN",
+    "colombian": "CO",
+    "croatian": "HR",
+    "czech": "CZ",
+    "danish": "DK",
+    "dutch": "NL",
+    "egyptian": "EG",
+    "emirati": "AE",
+    "english": "GB",
+    "ethiopian": "ET",
+    "filipino": "PH",
+    "finnish": "FI",
+    "french": "FR",
+    "german": "DE",
+    "ghanaian": "GH",
+    "greek": "GR",
+    "hungarian": "HU",
+    "icelandic": "IS",
+    "indian": "IN",
+    "indonesian": "ID",
+    "iranian": "IR",
+    "irish": "IE",
+    "israeli": "IL",
+    "italian": "IT",
+    "japanese": "JP",
+    "kenyan": "KE",
+    "korean": "KR",
+    "south korean": "KR",
+    "north korean": "KP",
+    "malaysian": "MY",
+    "mexican": "MX",
+    "moroccan": "MA",
+    "nepali": "NP",
+    "nepalese": "NP",
+    "nigerian": "NG",
+    "norwegian": "NO",
+    "pakistani": "PK",
+    "peruvian": "PE",
+    "philippine": "PH",
+    "polish": "PL",
+    "portuguese": "PT",
+    "romanian": "RO",
+    "russian": "RU",
+    "saudi": "SA",
+    "scottish": "GB",
+    "serbian": "RS",
+    "singaporean": "SG",
+    "south african": "ZA",
+    "spanish": "ES",
+    "sri lankan": "LK",
+    "swedish": "SE",
+    "swiss": "CH",
+    "taiwanese": "TW",
+    "thai": "TH",
+    "turkish": "TR",
+    "ukrainian": "UA",
+    "vietnamese": "VN",
+    "welsh": "GB",
 }
 
 
@@ -92,6 +168,7 @@ def _countries() -> dict[str, tuple[str, ...]]:
         key: next(iter(cc)) for key, cc in owners.items() if len(cc) == 1 and key not in _SHARED
     }
     keyed.update(_EVERYDAY)
+    keyed.update(_ADJECTIVES)
     return {key: tuple(zones[cc]) for key, cc in keyed.items() if cc in zones}
 
 

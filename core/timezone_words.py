@@ -6,7 +6,8 @@ time starts: PST and PDT are America/Los_Angeles, never IANA's legacy zones name
 `EST` (the latter a fixed UTC-5 all year). EST is read as US Eastern time although Panama and
 Jamaica keep it too: the reply says how the word was read, so someone there names their city.
 A word several clocks share (IST: India, Israel, Ireland; CST: the US and China; MST: Denver,
-and Arizona without summer time) gets its places offered instead.
+and Arizona without summer time; GMT: the UK in winter, Iceland and West Africa all year) gets
+its places offered instead.
 """
 
 from __future__ import annotations
@@ -98,6 +99,9 @@ _SPOKEN: Final[dict[str, str]] = {
     "british": "Europe/London",
 }
 
+# GMT: the UK keeps it in winter, Iceland and West Africa all year.
+_GMT: Final = ("Europe/London", "Atlantic/Reykjavik", "Africa/Accra")
+
 # Words for a clock that places with different summer rules keep: those places are offered.
 _SHARED: Final[dict[str, tuple[str, ...]]] = {
     "ist": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
@@ -111,9 +115,20 @@ _SHARED: Final[dict[str, tuple[str, ...]]] = {
     "eastern european": ("Europe/Athens", "Europe/Kyiv", "Africa/Cairo"),
     "aest": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane"),
     "acst": ("Australia/Adelaide", "Australia/Darwin"),
+    # The UK's clock in winter (BST in summer), and Iceland's and West Africa's all year: GMT
+    # set UTC, and a Londoner lost summer time. UTC itself is `UTC`.
+    "gmt": _GMT,
+    "greenwich mean": _GMT,
+    "greenwich": _GMT,
 }
 
-_AFTER: Final = ("standard time", "daylight time", "summer time", "time")
+# What the reply says a shared word is, where its places' names alone would not tell.
+_WHAT: Final[dict[str, str]] = dict.fromkeys(
+    ("gmt", "greenwich mean", "greenwich"),
+    "the UK's clock in winter (BST in summer) and Iceland's and West Africa's all year",
+)
+
+AFTER: Final = ("standard time", "daylight time", "summer time", "time")
 
 
 def _words(text: str) -> str:
@@ -132,7 +147,7 @@ def _key(text: str) -> str:
 
 def _spoken(words: str) -> str:
     """'eastern standard time' -> 'eastern' when the rest names a clock, else ''."""
-    for after in _AFTER:
+    for after in AFTER:
         if words.endswith(" " + after):
             base = words[: -len(after) - 1]
             if base in _SPOKEN or base in _SHARED:
@@ -154,6 +169,12 @@ def clock_places(text: str) -> tuple[str, ...]:
     """The places keeping a clock that word names for several (IST), or none."""
     key = _key(text)
     return _SHARED.get(key) or _SHARED.get(_spoken(key), ())
+
+
+def clock_what(text: str) -> str:
+    """What a word several clocks share is, for the reply offering its places."""
+    key = _key(text)
+    return _WHAT.get(key) or _WHAT.get(_spoken(key), "a clock several places keep")
 
 
 def clock_shown(text: str) -> str:

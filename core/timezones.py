@@ -20,9 +20,9 @@ from core.errors import NotFound
 from core.text import shorten
 from core.timezone_cities import CITIES
 from core.timezone_countries import country_zones
-from core.timezone_words import clock_places, clock_shown, clock_zone
+from core.timezone_words import AFTER, clock_places, clock_shown, clock_what, clock_zone
 
-_ALIASES = {"utc": "UTC", "gmt": "UTC", "z": "UTC"}
+_ALIASES = {"utc": "UTC", "z": "UTC"}  # GMT is London's clock in winter: timezone_words
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+\-\u2212])\s*(\d{1,2})(?:[:.h]?(\d{2}))?", re.IGNORECASE)
 _ETC = re.compile(r"Etc/GMT([+-])(\d{1,2})")
 # Two days a year apart from daylight saving in either hemisphere: a place "uses" an offset
@@ -108,8 +108,14 @@ def _key(text: str) -> str:
 
 
 def resolve_timezone(text: str) -> str:
-    """'europe/berlin', 'Berlin', 'new york', 'São Paulo', 'PST', 'pacific time', 'london time'
-    -> the IANA name, or NotFound with suggestions (core/timezone_words.py reads clocks)."""
+    """'europe/berlin', 'Berlin', 'new york', 'São Paulo', 'PST', 'pacific time', 'london time',
+    'korean time' -> the IANA name, or NotFound with suggestions (core/timezone_words.py reads
+    clocks)."""
+    return _resolve(text, " ".join(text.split()))
+
+
+def _resolve(text: str, said: str) -> str:
+    """resolve_timezone, its replies quoting what was `said` ('korea time', not 'korea')."""
     key = _key(text)
     if not key:
         raise NotFound("Tell me a time zone, for example Europe/Berlin.")
@@ -120,8 +126,8 @@ def resolve_timezone(text: str) -> str:
         return clock[0]
     if places := clock_places(text):
         raise NotFound(
-            f"{shorten(clock_shown(text))} is a clock several places keep; I go by the place,"
-            " so summer time comes right.",
+            f"{shorten(clock_shown(text))} is {clock_what(text)}; I go by the place, so summer"
+            " time comes right.",
             list(places),
         )
     offset = _OFFSET.fullmatch(text.strip())
@@ -135,14 +141,16 @@ def resolve_timezone(text: str) -> str:
     if len(clocks) == 1:
         return clocks[0]
     if clocks:
-        raise NotFound(f"{shorten(' '.join(text.split()))} has several time zones.", clocks)
-    place = text.strip()
-    if place.lower().endswith(" time") and place[:-5].strip():
-        try:
-            return resolve_timezone(place[:-5])  # 'london time', 'japan time'
-        except NotFound as exc:
-            if exc.suggestions:
-                raise
+        raise NotFound(f"{shorten(said)} has several time zones.", clocks)
+    place = " ".join(text.split())
+    for after in AFTER:  # 'london time', 'korean time', 'india standard time'
+        base = place[: -len(after) - 1]
+        if place.lower().endswith(" " + after) and base.strip():
+            try:
+                return _resolve(base, said)
+            except NotFound as exc:
+                if exc.suggestions:
+                    raise
     raise NotFound(
         f"I don't know the time zone {shorten(text.strip())!r}.", suggest_timezones(text[:64])
     )

@@ -13,6 +13,7 @@ from core.db.models import Identity, User
 from web_admin.context import BANNED, UnitDep, WebDep, client_address
 from web_admin.error_codes import Err
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import (
     CleanText,
     ExactText,
@@ -25,7 +26,7 @@ from web_admin.schemas import (
 from web_admin.throttle import LoginThrottle, try_again_in
 
 log = logging.getLogger("habitlink.web.auth")
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=ApiRoute)
 
 WRONG_LOGIN = "The email or password is not right."
 WRONG_REFRESH = "The refresh token is not valid; sign in again."

@@ -15,6 +15,7 @@ from core.errors import Code, Forbidden, InvalidField
 from core.groups.service import GroupView
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -27,7 +28,7 @@ from web_admin.schemas import (
     encode_cursor,
 )
 
-router = APIRouter(prefix="/api/v1/groups", tags=["groups"])
+router = APIRouter(prefix="/api/v1/groups", tags=["groups"], route_class=ApiRoute)
 NO_GROUP = "There is no such group."
 NO_CODE = "Give the group's invite code; its members see it in GET /api/v1/groups/{group_id}."
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]

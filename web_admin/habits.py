@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import MISSING, BaseModel, Field, ValidationError
 
 from core.days import check_day
 from core.db.models import Habit, User
@@ -22,6 +22,7 @@ from core.habits.tracker import week_marks
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.error_words import as_field
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -33,11 +34,13 @@ from web_admin.schemas import (
     RequestBody,
     decode_cursor,
     encode_cursor,
+    not_null,
     sane_date,
 )
 
-router = APIRouter(prefix="/api/v1/habits", tags=["habits"])
+router = APIRouter(prefix="/api/v1/habits", tags=["habits"], route_class=ApiRoute)
 NO_HABIT = "There is no such habit."
+EMPTY = "The {name} can't be empty."
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Text = Annotated[CleanText | None, Field(default=None, max_length=TEXT_MAX)]
 
@@ -92,10 +95,15 @@ class HabitCreate(RequestBody):
 
 
 class HabitPatch(RequestBody):
-    """Only the fields given change; null or "" clears an optional field."""
+    """Only the fields given change; null or "" clears an optional field. The title and the
+    schedule can't be cleared: optional but not nullable, null is a 422 on the field."""
 
-    title: CleanText | None = Field(default=None, max_length=TITLE_MAX * 2)
-    schedule: CleanText | None = Field(default=None, max_length=100)
+    title: Annotated[CleanText | MISSING, not_null(EMPTY.format(name="title"))] = Field(
+        default=MISSING, max_length=TITLE_MAX * 2
+    )
+    schedule: Annotated[CleanText | MISSING, not_null(EMPTY.format(name="schedule"))] = Field(
+        default=MISSING, max_length=100
+    )
     why: Text = None
     identity_goal: Text = None
     minimal_dose: Text = None
@@ -283,7 +291,7 @@ async def update_habit(
     habit = await owned(unit, user, habit_id)
     for name, value in body.model_dump(exclude_unset=True).items():
         if name in {"title", "schedule"} and not (value or "").strip():  # "" is no schedule,
-            raise InvalidField(name, f"The {name} can't be empty.")  # not "daily"
+            raise InvalidField(name, EMPTY.format(name=name))  # not "daily"
         try:
             await unit.habits.edit(habit, PATCH_FIELDS[name], value or "")
         except InvalidField:

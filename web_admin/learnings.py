@@ -14,6 +14,7 @@ from core.social.learnings import CONTENT_MAX, FeedMode, Learning
 from web_admin.context import CurrentUser, UnitDep
 from web_admin.groups import NO_GROUP, Limit, member_group, visible_group
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import (
     DEFAULT_LIMIT,
     CleanText,
@@ -25,7 +26,7 @@ from web_admin.schemas import (
     encode_cursor,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["learnings"])
+router = APIRouter(prefix="/api/v1", tags=["learnings"], route_class=ApiRoute)
 GONE = "That learning isn't available."
 
 

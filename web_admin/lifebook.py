@@ -37,9 +37,10 @@ from core.lifebook.service import serves_goal, serves_value, serving_label
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.error_words import as_field
 from web_admin.habits import owned
-from web_admin.schemas import CleanText, Id, IsoDay, RequestBody, sane_date
+from web_admin.routing import ApiRoute
+from web_admin.schemas import CleanText, Flag, Id, IsoDay, RequestBody, sane_date
 
-router = APIRouter(prefix="/api/v1", tags=["lifebook"])
+router = APIRouter(prefix="/api/v1", tags=["lifebook"], route_class=ApiRoute)
 # Bodies may be a little over the limits so the answer can name the rule (as the chat does).
 LIST_CAP = 50
 GoalId = Annotated[str, Path(pattern=r"^g[0-9]{1,4}$", description="A goal's id, e.g. g3")]
@@ -101,7 +102,7 @@ class LifebookPatch(RequestBody):
     domains: list[Annotated[CleanText, Field(max_length=DOMAIN_MAX * 2)]] | None = Field(
         default=None, max_length=LIST_CAP
     )
-    ai_allowed: bool | None = None
+    ai_allowed: Flag | None = None
 
 
 class ServesBody(RequestBody):

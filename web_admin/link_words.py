@@ -1,10 +1,13 @@
 """A link code refused through POST /api/v1/me/link, in the API's terms: the code comes from the
 bot in a private chat and is sent here again, not with the chat's "/link CODE"; each reason has
-its own problem code. Reasons the chat words without a command keep the chat's words."""
+its own problem code. Reasons the chat words without a command keep the chat's words. A code
+typed again after it joined its account into this one is said to be used (link_code_used), as
+it is to anyone else, not already_linked: that is for an unused code made by another account
+of this same profile."""
 
 from __future__ import annotations
 
-from bot.handlers.link import refusal_text
+from bot.handlers.link import CODE_USED, refusal_text
 from core.users.links import CODE_LENGTH, Refusal, Refused
 from web_admin.error_codes import Err
 
@@ -26,6 +29,8 @@ CODES: dict[Refusal, Err] = {
 def link_code_of(refused: Refused) -> Err:
     if refused.reason is Refusal.UNKNOWN and refused.tries_left == 0:
         return Err.LINK_CODE_THROTTLED
+    if refused.reason is Refusal.ALREADY_LINKED and refused.used:
+        return Err.LINK_CODE_USED  # typed again after it joined: spent, as for anyone else
     return CODES[refused.reason]
 
 
@@ -42,5 +47,7 @@ def link_refusal(refused: Refused) -> str:
                 "That code was made by this account, for the bot: send it to the bot from the "
                 "chat account you want to join this one."
             )
+        case Refusal.ALREADY_LINKED if refused.used:
+            return f"{CODE_USED}: its account is part of this profile now. Nothing to do."
         case _:
             return refusal_text(refused, "web", NEW_CODE)  # expired, used: the chat's words

@@ -4,9 +4,10 @@ export and erasure."""
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import MISSING, BaseModel, Field
 
 from bot.handlers.link import dropped_parts, moved_parts
 from core.accounts.service import clean_display_name
@@ -17,6 +18,7 @@ from web_admin.auth import TOO_MANY, identities_of, sign_in_attempt, token_pair
 from web_admin.context import CurrentUser, UnitDep, WebDep
 from web_admin.link_words import link_code_of, link_refusal
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import (
     CleanText,
     ExactText,
@@ -24,11 +26,12 @@ from web_admin.schemas import (
     RequestBody,
     TokenPair,
     UserOut,
+    not_null,
     user_out,
 )
 
 log = logging.getLogger("habitlink.web.me")
-router = APIRouter(prefix="/api/v1/me", tags=["me"])
+router = APIRouter(prefix="/api/v1/me", tags=["me"], route_class=ApiRoute)
 KEEP = "Leave the field out to keep yours."
 NOT_NULL = {  # what a profile field given as null is told: it can't be cleared
     "display_name": f"Tell us what to call you. {KEEP}",
@@ -38,14 +41,19 @@ NOT_NULL = {  # what a profile field given as null is told: it can't be cleared
 
 
 class ProfilePatch(RequestBody):
-    """Only the fields given change. None of them can be cleared: null is a 422 on the field,
-    as "" is (leave a field out to keep it), as for a habit's title or schedule."""
+    """Only the fields given change. None of them can be cleared: each is optional but not
+    nullable, and null is a 422 on the field, as "" is (leave a field out to keep it), as for a
+    habit's title or schedule."""
 
-    display_name: CleanText | None = Field(default=None, max_length=200)
-    timezone: CleanText | None = Field(
-        default=None, max_length=64, description="An IANA name or a city, as /timezone takes"
+    display_name: Annotated[CleanText | MISSING, not_null(NOT_NULL["display_name"])] = Field(
+        default=MISSING, max_length=200
     )
-    day_start_hour: int | None = Field(default=None, description="0 to 6, as /daystart takes")
+    timezone: Annotated[CleanText | MISSING, not_null(NOT_NULL["timezone"])] = Field(
+        default=MISSING, max_length=64, description="An IANA name or a city, as /timezone takes"
+    )
+    day_start_hour: Annotated[int | MISSING, not_null(NOT_NULL["day_start_hour"])] = Field(
+        default=MISSING, description="0 to 6, as /daystart takes"
+    )
 
 
 class PasswordChange(RequestBody):
@@ -85,18 +93,15 @@ async def me(user: CurrentUser, unit: UnitDep) -> UserOut:
 
 @router.patch("", response_model=UserOut, summary="Change your name, time zone or day start")
 async def update_me(body: ProfilePatch, user: CurrentUser, unit: UnitDep) -> UserOut:
-    for name in sorted(body.model_fields_set):
-        if getattr(body, name) is None:
-            raise InvalidField(name, NOT_NULL[name])
-    if body.display_name is not None:
+    if body.display_name is not MISSING:
         user.display_name = clean_display_name(body.display_name)
-    if body.timezone is not None:
+    if body.timezone is not MISSING:
         try:
             await unit.users.set_timezone(user, body.timezone)
         except NotFound as exc:
             hint = f" Did you mean: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
             raise InvalidField("timezone", exc.message + hint) from None
-    if body.day_start_hour is not None:
+    if body.day_start_hour is not MISSING:
         try:
             await unit.users.set_day_start(user, body.day_start_hour)
         except InvalidInput as exc:

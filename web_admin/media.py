@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from core.clock import Clock
 from core.media.storage import InvalidMediaKey, LocalMediaStore, MediaStore, check_key
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 
 LINK_LIFETIME = 3600  # seconds
 MEDIA_PATH = "/api/v1/media/"
@@ -45,7 +46,7 @@ class MediaLinks:
         return hmac.compare_digest(self._signature(key, expires), sig)
 
 
-router = APIRouter(tags=["proofs"])
+router = APIRouter(tags=["proofs"], route_class=ApiRoute)
 GONE = "This link is not valid or has expired."
 
 

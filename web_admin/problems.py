@@ -37,6 +37,7 @@ from core.media.storage import MediaStoreError
 from web_admin.error_codes import ALL_CODES, Err, for_status, of_field, of_refusal
 from web_admin.error_words import field_of, said
 from web_admin.field_messages import field_kind, field_message
+from web_admin.routing import Unreadable, form_failure
 
 log = logging.getLogger("habitlink.web")
 PROBLEM = "application/problem+json"
@@ -224,6 +225,14 @@ def _fixed_route_methods(app: FastAPI, path: str) -> list[str]:
 def install_problem_handlers(app: FastAPI) -> None:
     async def validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
+        if isinstance(exc.body, Unreadable):  # only now, once the sign-in was checked
+            if not exc.body.malformed:  # [[[[...: too deep to read
+                return problem(request, 400, TOO_DEEP, code=Err.NOT_JSON)
+            body = [FieldError(field="body", message=NOT_JSON, code="not_json")]
+            return problem(request, 422, NOT_JSON, errors=body)
+        broken_form = form_failure(exc.body)
+        if broken_form is not None:
+            return problem(request, 400, broken_form)
         if _body_not_an_object(exc.errors()):
             if not _is_json(request.headers.get("content-type", "")):
                 return problem(request, 415, SEND_JSON, headers={"Accept": "application/json"})

@@ -16,10 +16,11 @@ from core.media.limits import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected
 from core.proofs.service import NOTE_MAX
 from web_admin.context import CurrentUser, UnitDep
 from web_admin.groups import member_group
-from web_admin.problems import ApiError
+from web_admin.problems import MULTIPART, ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import CleanText, Id, IsoDay, RequestBody, sane_date
 
-router = APIRouter(prefix="/api/v1/groups", tags=["proofs"])
+router = APIRouter(prefix="/api/v1/groups", tags=["proofs"], route_class=ApiRoute)
 
 
 class ProofOut(BaseModel):
@@ -63,7 +64,10 @@ class ProofWeek(BaseModel):
     summary="Post a proof photo (multipart); naming a habit checks it in for today",
 )
 async def upload(
-    group_id: Id, user: CurrentUser, unit: UnitDep, form: Annotated[ProofForm, Form()]
+    group_id: Id,
+    user: CurrentUser,
+    unit: UnitDep,
+    form: Annotated[ProofForm, Form(media_type=MULTIPART)],
 ) -> Uploaded:
     photo, habit_id, note = form.photo, form.habit_id, form.note
     group = await member_group(unit, user, group_id)

@@ -9,13 +9,14 @@ from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic_core import PydanticCustomError
 
 from core.db.models import Identity, User
 from core.errors import InvalidField
 from core.text import clean_text, has_control
 from core.timezones import zone_label
+from web_admin.error_codes import INVALID_VALUE
 from web_admin.field_messages import NOT_A_DATE
 
 T = TypeVar("T")
@@ -43,6 +44,25 @@ ExactText = Annotated[str, AfterValidator(_exact)]
 """An email, code or token: taken as given, so control characters are refused (422)."""
 Password = Annotated[str, AfterValidator(_no_nul)]
 """A password: never stored, so anything goes but NUL, which is refused (422)."""
+
+
+Flag = StrictBool
+"""A boolean a request gives: JSON's true or false only. Pydantic's lax mode would also take
+"yes", "on", "1" or 1, which a client never means to send as a boolean (422: "Give true or
+false.")."""
+
+
+def not_null(message: str) -> BeforeValidator:
+    """For a field that may be left out but has no "nothing" to be set to (declared `T | MISSING
+    = MISSING`, so the OpenAPI document shows it optional, not nullable): null is a 422 on it
+    saying `message`, with the code of a value that breaks one of HabitLink's rules."""
+
+    def refuse_null(value: object) -> object:
+        if value is None:
+            raise PydanticCustomError(INVALID_VALUE, message)
+        return value
+
+    return BeforeValidator(refuse_null)
 
 
 class RequestBody(BaseModel):

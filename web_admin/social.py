@@ -13,9 +13,10 @@ from core.social.trust import PersonRef
 from core.summary.week import local_week_window
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import Id
 
-router = APIRouter(prefix="/api/v1", tags=["social"])
+router = APIRouter(prefix="/api/v1", tags=["social"], route_class=ApiRoute)
 NO_PERSON = "There is no such person you could know."
 
 

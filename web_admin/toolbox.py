@@ -34,6 +34,7 @@ from web_admin.error_words import as_field
 from web_admin.groups import Limit
 from web_admin.habits import owned
 from web_admin.problems import ApiError
+from web_admin.routing import ApiRoute
 from web_admin.schemas import (
     DEFAULT_LIMIT,
     CleanText,
@@ -45,7 +46,7 @@ from web_admin.schemas import (
     encode_cursor,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["toolbox"])
+router = APIRouter(prefix="/api/v1", tags=["toolbox"], route_class=ApiRoute)
 KEYWORD_QUERY_MAX = 40  # what /tools KEYWORD reads
 FINDER_TEXT_MAX = 10_000  # accepted; the finder reads the first PROBLEM_MAX characters
 FORMER_MEMBER = "a former member"
@@ -327,11 +328,12 @@ async def attach_tool(habit_id: Id, tool_id: Id, user: CurrentUser, unit: UnitDe
     "/habits/{habit_id}/tools/{tool_id}",
     status_code=204,
     tags=["habits"],
-    summary="Stop using a technique for a habit",
+    summary="Stop using a technique for a habit (one it does not use: 204 too, nothing changes)",
 )
 async def detach_tool(habit_id: Id, tool_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
+    """Idempotent, as PUT of a technique in use is (200, `changed` false) and archiving an
+    archived habit is: a technique the habit does not use answers 204 and changes nothing. A
+    tool id that is no tool is a 404 (`tool_unknown`)."""
     habit = await owned(unit, user, habit_id)
-    tool = await unit.toolbox.get(tool_id)
-    if not await unit.toolbox.detach(habit, tool):
-        raise ApiError(404, f"“{habit.title}” wasn't using “{tool.title}”.")
+    await unit.toolbox.detach(habit, await unit.toolbox.get(tool_id))
     return Response(status_code=204)

@@ -114,10 +114,12 @@ async def answer(ctx: Context, state: FlowState) -> Response:
     text = ctx.request.text.strip()
     if not text:
         return Response.say("Please answer in text, or send /cancel to stop.")
-    if says_skip(ctx.request) and state.step == "keywords":
-        return await _advance(ctx, state, "")
+    if state.step == "keywords" and (says_skip(ctx.request) or _said_enough(text)):
+        return await _advance(ctx, state, "")  # 'done' there, out of habit, is no keyword
     if state.step == "steps" and _says_enough(ctx, state, text):
         return _to_keywords(ctx, state)
+    if state.step == "steps" and _said_enough(text):
+        return _too_few_steps(state)
     if ctx.request.command is not None:  # a bare /skip where there is nothing to skip
         return Response.say("Only the keywords can be skipped; please answer, or send /cancel.")
     return await _advance(ctx, state, text)
@@ -177,11 +179,31 @@ async def press(ctx: Context, args: list[str]) -> Response:
 ENOUGH = frozenset({"done", "that's all", "thats all", "that is all", "no more", "finished"})
 
 
+def _said_enough(text: str) -> bool:
+    """'done', 'that's all' (the button's label typed) and the like: no step, no keyword."""
+    return " ".join(text.split()).lower().strip(" .!").replace("’", "'") in ENOUGH
+
+
 def _says_enough(ctx: Context, state: FlowState, text: str) -> bool:
     """'done' (or a bare /skip) once the steps kept so far are enough."""
     kept = _steps(str(state.data.get("steps", "")))
-    said = text.lower().strip(" .!") in ENOUGH or says_skip(ctx.request)
+    said = _said_enough(text) or says_skip(ctx.request)
     return said and len(kept) >= MIN_STEPS
+
+
+def _too_few_steps(state: FlowState) -> Response:
+    """'done' before there are MIN_STEPS: kept as no step (it was "3. done"), the next asked."""
+    kept = _steps(str(state.data.get("steps", "")))
+    if not kept:
+        return Response.say(
+            f"A tool needs at least {MIN_STEPS} steps: send the first one.", personal=True
+        )
+    listed = "\n".join(f"{n}. {s}" for n, s in enumerate(kept, 1))
+    return Response.say(
+        f"Steps so far:\n{listed}\n\nA tool needs at least {MIN_STEPS} steps: "
+        f"send the next one ({MIN_STEPS - len(kept)} more at least).",
+        personal=True,
+    )
 
 
 def _more_steps(ctx: Context, state: FlowState, value: str) -> Response:

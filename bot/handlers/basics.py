@@ -111,7 +111,7 @@ async def help_(ctx: Context) -> Response:
     if wanted:
         cmd = commands.get(wanted)
         if cmd is None:
-            meant = ctx.router.suggest(wanted)
+            meant = ctx.router.suggest(wanted, private=ctx.request.chat.is_private)
             if meant is not None:
                 return Response.say(
                     f"There is no /{shorten(wanted)}; here is /{meant.name}.\n\n", describe(meant)
@@ -127,15 +127,24 @@ async def help_(ctx: Context) -> Response:
             c for c in commands.values() if c.section == section and c.where in (Where.ANY, here)
         ]
         if items:
-            blocks.append(
-                rich(
-                    bold(section),
-                    "\n",
-                    lines(rich(command(c.name), " – ", hint(c.summary)) for c in items),
-                )
-            )
+            listed = [rich(command(c.name), " – ", hint(c.summary)) for c in items]
+            if section == "Groups" and here is Where.PRIVATE:  # the group commands aren't here
+                listed.append(GROUP_POINTER)
+            blocks.append(rich(bold(section), "\n", lines(listed)))
     footer = hint("Send /help COMMAND for details, for example /help done.")
     return Response.say(*_between(blocks, "\n\n"), "\n\n", footer)
+
+
+# In a private chat /help lists only what works there: it says how a group begins.
+GROUP_POINTER = rich(
+    "In a group chat: ",
+    command("newgroup"),
+    " makes it a group, then ",
+    command("learn"),
+    ", ",
+    command("board"),
+    " and a photo as proof (/help there lists them all).",
+)
 
 
 def describe(cmd: Command) -> Rich:

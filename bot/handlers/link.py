@@ -157,6 +157,9 @@ def minutes(wait: timedelta) -> str:
     return f"{n} minute{'' if n == 1 else 's'}"
 
 
+CODE_USED = "That code has already been used"
+
+
 def refusal_text(refused: Refused, here: str, new_code: str = NEW_CODE) -> str:
     """Why a link code was refused; `new_code` says where a new one comes from."""
     window = minutes(WRONG_WINDOW)
@@ -190,7 +193,7 @@ def refusal_text(refused: Refused, here: str, new_code: str = NEW_CODE) -> str:
                 f"newest one counts. {new_code}"
             )
         case Refusal.USED:
-            return f"That code has already been used. {new_code}"
+            return f"{CODE_USED}. {new_code}"
         case Refusal.OWN_CODE:
             return (
                 "That code was made by this account. Send it to me from your other account, "

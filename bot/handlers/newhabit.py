@@ -22,7 +22,7 @@ from bot.views import habit_card
 from core.db.models import Habit
 from core.errors import HabitLinkError, InvalidInput
 from core.flows import FlowState
-from core.habits.schedule import Schedule, ScheduleError
+from core.habits.schedule import TOO_OFTEN, Overfull, Schedule, ScheduleError, overfull_ending
 from core.habits.service import TEXT_MAX, HabitDraft, refuse_duplicate
 from core.numbers import parse_int
 
@@ -84,6 +84,9 @@ async def newhabit(ctx: Context) -> Response:
         return Response.say(
             hint("A schedule needs a title too. Or send /newhabit alone for the guided setup.")
         )
+    overfull = overfull_ending(title) if schedule is None and ctx.request.options is None else None
+    if overfull is not None:  # '/newhabit Walk 8x': a week has 7 days
+        return _too_often(overfull)
     if title:
         draft = HabitDraft.build(title=title, schedule=schedule or Schedule.daily())
         habit = await ctx.habits.create(ctx.user, draft, ctx.today)
@@ -104,6 +107,21 @@ async def newhabit(ctx: Context) -> Response:
         return Response.say(hint(UNREAD_HERE))
     ctx.start_flow(FLOW, STEPS[0].key)
     return _ask(0, intro=True)
+
+
+def _too_often(overfull: Overfull) -> Response:
+    """The reply to a one-line title ending in more than 7 times a week: nothing is created;
+    a bare count ('8x') may be the name's, so how to keep it there."""
+    if overfull.weekly:
+        return Response.say(
+            TOO_OFTEN, " For every day: ", example(f"/newhabit {overfull.name} daily"), "."
+        )
+    return Response.say(
+        TOO_OFTEN,
+        f" If {overfull.said} is part of the name, say how often after it: ",
+        example(f"/newhabit {overfull.name} {overfull.said} daily"),
+        ".",
+    )
 
 
 async def _short_ref(ctx: Context, habit: Habit) -> str:

@@ -6,6 +6,8 @@ album's caption), the others join it quietly (core.proofs.service.ProofService.p
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.arguments import lookup_for, needs_lookup, split_words
 from bot.commands import Arg, Where
 from bot.context import Context
@@ -13,8 +15,10 @@ from bot.handlers.groups import group_here
 from bot.messages import Response, Rich, Span, bold, hint, shorten
 from bot.photo_commands import read_as_proof
 from bot.router import Router
-from bot.views import plural
+from bot.views import plural, relative_day
+from core.days import day_words, parse_day
 from core.db.models import Habit
+from core.errors import InvalidInput
 from core.habits.history import CheckinStatus, week_start
 from core.habits.matching import fold, match_title
 from core.habits.service import match_habit
@@ -104,6 +108,9 @@ async def record_proof(
     habits = await ctx.habits.active(ctx.user)
     habit = match_habit(habits, ref) if ref else None
     today = ctx.today
+    day, refused = _day_said(note, today) if habit is not None else (None, None)
+    if day is not None or refused is not None:
+        note = ""  # the words were the check-in's day, not a note
     album = ctx.request.album
     posted = await ctx.proofs.post(
         group=group,
@@ -114,13 +121,16 @@ async def record_proof(
         note=note or None,
         album=f"{ctx.request.chat.platform}:{album}" if album else None,
     )
-    if habit is not None:
-        await ctx.habits.check_in(habit, today, CheckinStatus.DONE)
-    checked: list[str | Span | Rich] = (
-        [" ", bold(habit.title), " is checked in for today."]
-        if habit
-        else _none_checked(habits, f"{ref} {note}", explicit=explicit, named=named)
-    )
+    if habit is not None and refused is None:
+        await ctx.habits.check_in(habit, day or today, CheckinStatus.DONE)
+    checked: list[str | Span | Rich]
+    if habit is None:
+        checked = _none_checked(habits, f"{ref} {note}", explicit=explicit, named=named)
+    elif refused is not None:
+        checked = [" ", bold(habit.title), f" was not checked in: {refused}"]
+    else:
+        when = relative_day(day or today, today)
+        checked = [" ", bold(habit.title), f" is checked in for {when}."]
     if posted.joined:  # a later photo of an album: its proof was answered with the first photo
         return Response.say(*checked[1:]) if habit else Response()
     count = await ctx.proofs.count_week(group, ctx.user, week_start(posted.proof.day))
@@ -130,6 +140,19 @@ async def record_proof(
         ".",
         *checked,
     )
+
+
+def _day_said(note: str, today: date) -> tuple[date | None, str | None]:
+    """The day a note that is only a day names ('/done stretch yesterday' under a photo), as
+    /done reads it, or why it can't be checked in (in the future, over a week back); (None,
+    None) when the note is no day: today's check-in, and the words a note."""
+    words = note.split()
+    if not words or day_words(words) != len(words):
+        return None, None
+    try:
+        return parse_day(note, today), None
+    except InvalidInput as exc:
+        return None, exc.message
 
 
 def _none_checked(

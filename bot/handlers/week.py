@@ -55,7 +55,17 @@ async def week(ctx: Context) -> Response:
     if not habits:
         return Response.say(hint("No habits yet, so no week to show. Start with /newhabit."))
     logs = await ctx.habits.logs(habits, since=monday, until=sunday)
-    rows = [(h.title, week_marks(history_of(h, logs.get(h.id, {})), monday, today)) for h in habits]
+    histories = [(h.title, history_of(h, logs.get(h.id, {}))) for h in habits]
+    # A habit begun after that week has no row in it (its days there are all before it).
+    rows = [
+        (t, week_marks(history, monday, today))
+        for t, history in histories
+        if history.start <= sunday
+    ]
+    if not rows:
+        return Response.say(
+            "None of your habits existed yet that week. ", hint("Send /week for this week's.")
+        )
     header = " " * (TITLE_WIDTH + 1) + " ".join("MTWTFSS")
     table = [header] + [
         (f"{column(title)} " + " ".join(MARK_SYMBOLS[m] for m in marks)).rstrip()

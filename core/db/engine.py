@@ -44,10 +44,16 @@ SQLITE_BUSY_TIMEOUT = 5.0
 class Database:
     """Owns the engine. `statements` counts every SQL statement sent (for tests and benchmarks).
 
-    `statement_timeout` bounds each statement (None: no bound, for migrations)."""
+    `statement_timeout` bounds each statement (None: no bound, for migrations);
+    `connect_timeout` a new PostgreSQL connection."""
 
     def __init__(
-        self, url: str, *, echo: bool = False, statement_timeout: float | None = STATEMENT_TIMEOUT
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        statement_timeout: float | None = STATEMENT_TIMEOUT,
+        connect_timeout: float = CONNECT_TIMEOUT,
     ) -> None:
         self.url = normalise_url(url)
         parsed = make_url(self.url)
@@ -64,7 +70,7 @@ class Database:
             # an aiosqlite thread, and its PRAGMAs) for every other update.
             kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_SIZE, pool_timeout=POOL_TIMEOUT)
         else:
-            connect_args: dict[str, Any] = {"timeout": CONNECT_TIMEOUT}
+            connect_args: dict[str, Any] = {"timeout": connect_timeout}
             if statement_timeout is not None:
                 connect_args["command_timeout"] = statement_timeout
                 connect_args["server_settings"] = {

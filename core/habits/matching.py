@@ -3,7 +3,8 @@
 A reference matches, ignoring case and accents: the number from /habits (or, when no habit has
 that number, a habit whose whole title it is), the whole title, the beginning of a word of the
 title (its first word included: a unique beginning), or else any part of a word (three letters
-or more). The first of these that matches anything decides; more than
+or more). The first of these that matches anything decides (when nothing does, the same again
+without a full stop, comma or '!' after it: '/done run.'); more than
 one habit there is ambiguous (the person is asked which); none at all gives the closest titles
 as suggestions.
 """
@@ -20,6 +21,7 @@ from core.numbers import parse_int
 
 SUGGESTIONS = 3
 CLOSE_ENOUGH = 0.5
+TRAILING = ".,;:!?…"  # after the name, as a sentence ends: no part of it unless a title has it
 SHORTEST_PART = 3  # "in" is inside too many words to mean one; a word's beginning may be shorter
 
 
@@ -68,15 +70,30 @@ def match_title(ref: str, titles: Sequence[str]) -> TitleMatch:
             return TitleMatch(found=tier[0])
         if tier:
             return TitleMatch(ambiguous=tier)
+    bare = typed.rstrip(TRAILING)  # '/done run.', '/undo run, yesterday': a sentence's stop
+    if bare and bare != typed:
+        again = match_title(bare, titles)
+        if again.found is not None or again.ambiguous:
+            return again
     return TitleMatch(suggestions=_closest(wanted, folded))
 
 
 def _closest(wanted: str, folded: list[str]) -> list[int]:
     """The titles most like `wanted`, as a whole or one of its words (a typo), best first;
-    then those `wanted` begins with ('/done run someday': the name and words that are no day)."""
+    then those `wanted` begins with ('/done run someday': the name and words that are no day);
+    failing all, the one its words but the last (or first) one or two find ('run 3/3',
+    'run march 22', 'yesterday run')."""
     scores = [(_likeness(wanted, t), i) for i, t in enumerate(folded)]
     found = [i for score, i in sorted(scores, key=lambda s: -s[0]) if score >= CLOSE_ENOUGH]
     found += [i for i, t in enumerate(folded) if wanted.startswith(t + " ") and i not in found]
+    if not found:  # '/done run 3/3' with "Morning run": the words but the last (or first) name it
+        words = wanted.split()
+        heads = [" ".join(words[:-n]) for n in (1, 2) if len(words) > n]
+        tails = [" ".join(words[n:]) for n in (1, 2) if len(words) > n]  # '/done yesterday run'
+        for part in [*heads, *tails]:
+            meant = match_title(part, folded).found
+            if meant is not None:
+                return [meant]
     return found[:SUGGESTIONS]
 
 

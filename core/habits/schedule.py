@@ -31,6 +31,18 @@ class ScheduleError(ValueError):
     """The text does not describe a schedule; the message is safe to show a user."""
 
 
+TOO_OFTEN = "A week has only 7 days, so a habit can be due up to 7× a week (7× is every day)."
+
+
+class TooOften(ScheduleError):
+    """How often, said as more than 7 times a week ('8x', '10 times a week')."""
+
+    def __init__(self, times: int, *, weekly: bool) -> None:
+        super().__init__(TOO_OFTEN)
+        self.times = times  # 100 for any count of three digits or more
+        self.weekly = weekly  # said with 'a week' ('9x a week'), not bare ('8x')
+
+
 @dataclass(frozen=True)
 class Schedule:
     kind: ScheduleKind = ScheduleKind.DAILY
@@ -134,8 +146,11 @@ class Schedule:
             return cls.on_weekdays({5, 6})
         m = re.fullmatch(r"(\d+)\s*(x|times?)?(\s*(a|per|/)\s*week)?", t)
         if m and (m.group(2) or m.group(3)):
-            n = int(m.group(1)) if len(m.group(1)) <= 2 else 0
-            if not 1 <= n <= 7:
+            digits = m.group(1).lstrip("0") or "0"
+            n = int(digits) if len(digits) <= 2 else 100
+            if n > 7:
+                raise TooOften(n, weekly=bool(m.group(3)))
+            if n < 1:
                 raise ScheduleError("A weekly target is between 1 and 7 times a week.")
             return cls.times_a_week(n)
         if t in {"once a week", "weekly"}:
@@ -181,3 +196,33 @@ def is_said_schedule(text: str) -> bool:
     except ScheduleError:
         return False
     return True
+
+
+# A bare count at the end of a one-line title up to this reads as how often ('Walk 8x', up to
+# twice a day); above it as the habit's own count, reps ('Push ups 20x'), part of its name.
+MOST_SAID_A_WEEK = 14
+
+
+@dataclass(frozen=True)
+class Overfull:
+    """A one-line title whose last words ask for more than 7 times a week."""
+
+    name: str  # the words before them ('Walk')
+    said: str  # those words ('8x', '10 times a week')
+    weekly: bool  # said with 'a week'
+
+
+def overfull_ending(title: str) -> Overfull | None:
+    """The last words of a one-line title (a word left before them) that say how often, more
+    than 7 times a week: 'Walk 8x', 'Swim 10 times a week'; a bare count above
+    MOST_SAID_A_WEEK ('Push ups 20x') is the name's, and 'Read 10 pages' says no schedule."""
+    words = title.split()
+    for k in range(min(len(words) - 1, 5), 0, -1):  # '8 times per week' is 4 words
+        try:
+            parse_said(" ".join(words[-k:]))
+        except TooOften as exc:
+            if exc.weekly or exc.times <= MOST_SAID_A_WEEK:
+                return Overfull(" ".join(words[:-k]), " ".join(words[-k:]), exc.weekly)
+        except ScheduleError:
+            continue
+    return None

@@ -288,6 +288,28 @@ _OTHER_DATE = re.compile(
     r"(?:\bby\b|\bdue\b)\s*(\d{1,4}[./-]\d{1,2}[./-]\d{1,4})\s*$", re.IGNORECASE
 )
 
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_NTH = r"\d{1,2}(?:st|nd|rd|th)?"
+# "by tomorrow", "by June", "due 6/30", "by the end of the year": a date in words, which a goal
+# kept as its own words with no date (it looked dated); said, as the other orders above are.
+_WORDS_DATE = re.compile(
+    r"(?:\bby\b|\bdue\b)\s*("
+    r"(?:tomorrow|today|tonight)"
+    rf"|next\s+(?:week|month|year|{_WEEKDAY}|{_MONTH})"
+    r"|(?:the\s+)?end\s+of\s+(?:the\s+)?\w+(?:\s+\d{4})?"
+    r"|(?:the\s+)?weekend"
+    rf"|(?:this\s+)?{_WEEKDAY}"
+    rf"|{_MONTH}(?:\s+{_NTH})?(?:,?\s+\d{{4}})?"
+    rf"|(?:the\s+)?{_NTH}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
+    r"|\d{1,2}[./]\d{1,2}"
+    r")\s*$",
+    re.IGNORECASE,
+)
+
 
 def split_items(text: str) -> list[str]:
     """'health, family; growth' or one per line -> ['health', 'family', 'growth']."""
@@ -306,6 +328,12 @@ def parse_goal(text: str) -> tuple[str, date | None]:
         other = _OTHER_DATE.search(text)
         if other is not None:
             raise InvalidInput(f"Write the date {other.group(1)} as YYYY-MM-DD, e.g. 2026-12-31.")
+        words = _WORDS_DATE.search(text)
+        if words is not None:
+            raise InvalidInput(
+                f"I can't read “{words.group(1)}” as a date: write it as YYYY-MM-DD "
+                "(e.g. 2026-06-30), or leave it out. Nothing changed."
+            )
         return text.strip(), None
     try:
         due = date.fromisoformat(match.group(1))

@@ -96,10 +96,11 @@ def _tiers(tools: Sequence[Tool], text: str, *, numbers: bool = False) -> list[l
     `numbers` (`tools` in that order: every tool by title; /tool 6, not where a number is a
     habit's: /usetool woop 2), by a beginning, by a part. A name that is one tool's whole title
     thus wins over the tools it is only a part of, and over a number."""
+    typed = " ".join(text.split()).removeprefix("#")  # '/tool #6'; '-1' is no number
+    number = parse_int(typed, 1, len(tools)) if numbers and typed.isascii() else None
     text = fold_name(text)
     names = [(t, fold_name(t.slug), fold_name(t.title)) for t in tools]
     exact = [t for t, slug, title in names if text in (slug, title)]
-    number = parse_int(text, 1, len(tools)) if numbers and text.isascii() else None
     return [
         [t for t in exact if t.origin == ToolOrigin.SEED.value],
         [t for t, slug, _ in names if slug == text],

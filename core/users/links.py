@@ -73,6 +73,8 @@ class Refused:
     reason: Refusal
     tries_left: int = MAX_WRONG  # wrong codes left before a pause
     wait: timedelta = timedelta(0)  # how long the pause lasts (PAUSED, or UNKNOWN at 0 left)
+    # ALREADY_LINKED: the code was used, and that use brought its account into this profile
+    used: bool = False
 
 
 @dataclass(frozen=True)
@@ -262,7 +264,7 @@ class LinkService:
         if found.identity_id == identity_id:
             return Refused(Refusal.OWN_CODE)
         if found.user_id == user_id:
-            return Refused(Refusal.ALREADY_LINKED)
+            return Refused(Refusal.ALREADY_LINKED, used=found.used_at is not None)
         if found.used_at is not None:
             return Refused(Refusal.USED)
         if now >= found.expires_at:

@@ -158,6 +158,30 @@ async def test_plain_text_in_a_group_gets_no_reply(console: ConsoleSession) -> N
     assert await console.say("/daystart 2") == bot("/daystart works in a private chat with me.")
 
 
+async def test_group_and_habit_in_a_group_chat_are_answered(console: ConsoleSession) -> None:
+    """A bare /group in a group chat got no reply at all (an unknown command there may be
+    another bot's). /group and /habit are HabitLink's own words (Discord's command families),
+    so they are answered there as in a private chat, with a command that works where said."""
+    await console.say(":user Alice", ":chat group Runners")
+    assert await console.say("/group") == bot(
+        "I don't know /group. Did you mean",
+        "/groupinfo – About this chat's group",
+        "Send /help to see what I can do.",
+    )
+    assert await console.say("/habit") == bot(
+        "I don't know /habit. Did you mean",
+        "/habits – Today's habits, with a button to check each one in",
+        "Send /help to see what I can do.",
+    )
+    assert await console.say("/fly away") == ""  # still maybe another bot's
+    await console.say(":chat dm")
+    assert await console.say("/group") == bot(
+        "I don't know /group. Did you mean",
+        "/groups – Public groups you can join",
+        "Send /help to see what I can do.",
+    )
+
+
 # --- /habits and its buttons ---------------------------------------------------------------
 
 

@@ -126,6 +126,52 @@ async def test_an_abbreviation_several_clocks_share_offers_the_places(
     assert "I read" not in out
 
 
+async def test_gmt_offers_london_and_places_on_gmt_all_year(console: ConsoleSession) -> None:
+    """GMT set UTC, so a Londoner lost summer time: it is the UK's clock in winter (BST in
+    summer) and Iceland's and West Africa's all year, so those places are offered."""
+    for typed in ("GMT", "gmt", "Greenwich Mean Time"):
+        shown = "GMT" if typed.lower() == "gmt" else typed
+        assert await console.say(f"/timezone {typed}") == bot(
+            f"{shown} is the UK's clock in winter (BST in summer) and Iceland's and West"
+            " Africa's all year; I go by the place, so summer time comes right. Did you mean"
+            " one of these?",
+            "[1] Europe/London",
+            "[2] Atlantic/Reykjavik",
+            "[3] Africa/Accra",
+        ), typed
+    assert (await console.say("/timezone")).startswith("bot: Your time zone is UTC.")
+    out = await console.say("/timezone gmt", ":press 1")
+    assert "Time zone set to Europe/London." in out
+    # UTC itself, and an offset from GMT, are what they say.
+    assert (await console.say("/timezone UTC")).startswith("bot: Time zone set to UTC.")
+    assert (await console.say("/timezone GMT+0")).startswith("bot: Time zone set to UTC.")
+
+
+async def test_a_country_or_its_adjective_with_time_after_it(console: ConsoleSession) -> None:
+    """'korea time' and 'korean time' were offered Kosrae and Oral: a country's everyday
+    name or its adjective, with 'time' (or 'standard time') after it or not, is its zone."""
+    for typed, zone in (
+        ("korea time", "Asia/Seoul"),
+        ("Korean time", "Asia/Seoul"),
+        ("korea", "Asia/Seoul"),
+        ("korea standard time", "Asia/Seoul"),
+        ("japanese time", "Asia/Tokyo"),
+        ("japan standard time", "Asia/Tokyo"),
+        ("german time", "Europe/Berlin"),
+        ("French time", "Europe/Paris"),
+        ("irish time", "Europe/Dublin"),
+        ("india standard time", "Asia/Kolkata"),
+        ("thai time", "Asia/Bangkok"),
+    ):
+        out = await console.say(f"/timezone {typed}")
+        assert out.startswith(f"bot: Time zone set to {zone}. It is"), (typed, out)
+        assert "I read" not in out, typed
+    # A country with several clocks offers them, by its adjective too.
+    out = await console.say("/timezone australian time")
+    assert out.startswith("bot: australian time has several time zones.")
+    assert "Australia/Sydney" in console.buttons and "Australia/Perth" in console.buttons
+
+
 async def test_an_offset_is_still_the_offset(console: ConsoleSession) -> None:
     assert (await console.say("/timezone GMT+2")).startswith(
         bot("Time zone set to UTC+2. It is 11:00 on Monday there.")[:-1]

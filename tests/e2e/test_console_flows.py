@@ -183,7 +183,7 @@ async def test_guided_flow_needs_a_title_and_a_schedule(console: ConsoleSession)
         "or '3x' (three times a week).\n\n",
     )
     assert await console.say("9x") == step(
-        2, "A weekly target is between 1 and 7 times a week.\n\n"
+        2, "A week has only 7 days, so a habit can be due up to 7× a week (7× is every day).\n\n"
     )
     assert await console.say("weekends") == step(3)
     assert await console.say("w" * 501) == step(

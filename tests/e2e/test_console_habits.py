@@ -226,12 +226,7 @@ async def test_days_that_cannot_be_checked_in(console: ConsoleSession) -> None:
     assert await console.say("/done read 2026-02-30") == bot(
         "2026-02-30 is not a real date. Use YYYY-MM-DD."
     )
-    assert await console.say("/week last") == bot(
-        "Week of Mon 16 Mar",
-        "               M T W T F S S",
-        "Read",
-        "✓ done  ~ skipped  ✗ missed  ○ due today  · optional  - rest day",
-    ) + bot(f"[image {console.media_dir}/001-week-2026-03-16.png] Week of Mon 16 Mar")
+    assert await console.say("/week last") == bot(NOT_YET)
 
 
 async def test_skip_and_undo(console: ConsoleSession) -> None:
@@ -287,6 +282,7 @@ async def test_streak_over_several_days(console: ConsoleSession) -> None:
 # --- /week and /stats ----------------------------------------------------------------------
 LEGEND = "✓ done  ~ skipped  ✗ missed  ○ due today  · optional  - rest day"
 WEEK_HEADER = "               M T W T F S S"
+NOT_YET = "None of your habits existed yet that week. Send /week for this week's."
 
 
 def image_path(out: str) -> Path:
@@ -348,6 +344,25 @@ async def test_week_grid_as_text_and_picture(console: ConsoleSession) -> None:
     assert_png(image_path(out))
     # Any day of a week names it.
     assert (await console.say("/week 2026-03-19")).startswith(bot("Week of Mon 16 Mar")[:-1])
+
+
+async def test_last_week_leaves_out_habits_made_since(console: ConsoleSession) -> None:
+    """/week last showed a habit made this week as an empty row. A habit is in a week's
+    tracker once it exists: the days before it blank (as in this week's), and a week that
+    ended before it began leaves it out, as this week leaves out no habit."""
+    await console.say(":time 2026-03-20T09:00", "/newhabit Old", ":time 2026-03-25T09:00")
+    await console.say("/newhabit Read", "/done read")
+    assert (await console.say("/week")).startswith(
+        bot("Week of Mon 23 Mar", WEEK_HEADER, "Old            ✗ ✗ ○", "Read               ✓")
+    )
+    out = await console.say("/week last")
+    assert out == bot(
+        "Week of Mon 16 Mar", WEEK_HEADER, "Old                    ✗ ✗ ✗", LEGEND
+    ) + bot(f"[image {console.media_dir}/002-week-2026-03-16.png] Week of Mon 16 Mar")
+    assert_png(image_path(out))
+    # A week before every habit: no tracker, and nothing drawn.
+    assert await console.say("/week 2026-03-11") == bot(NOT_YET)
+    assert not (console.media_dir / "003-week-2026-03-09.png").exists()
 
 
 async def test_week_with_a_bad_argument(console: ConsoleSession) -> None:

@@ -82,3 +82,43 @@ async def test_the_guided_flows_title_step_is_never_cut(console: ConsoleSession)
     out = await console.say("CALL MOM   monday")  # refused at the title step, asked again
     assert "You already have a habit called “Call mom monday”." in out
     assert out.endswith("1/8 What habit do you want to build?\n     For example: Read 10 pages\n")
+
+
+WEEK_HAS_7 = "A week has only 7 days, so a habit can be due up to 7× a week (7× is every day)."
+
+
+async def test_more_than_seven_a_week_is_refused_not_made_a_title(
+    console: ConsoleSession,
+) -> None:
+    """'/newhabit Walk 8x' used to create a daily habit called 'Walk 8x': a count of 8 to 14
+    at the end reads as how often, and a week has 7 days; nothing is created, and the reply
+    says how to keep the count in the name. A larger one ('Push ups 20x') is reps, the name's;
+    said with 'a week' any count above 7 is how often."""
+    assert await console.say("/newhabit Walk 8x") == bot(
+        WEEK_HAS_7 + " If 8x is part of the name, say how often after it: /newhabit Walk 8x daily."
+    )
+    for typed in ("/newhabit Walk 9x a week", "/newhabit Swim 10 times a week"):
+        name = typed.split()[1]
+        assert await console.say(typed) == bot(
+            WEEK_HAS_7 + f" For every day: /newhabit {name} daily."
+        ), typed
+    out = await console.say("/newhabit Drink water 8 times")
+    assert out.startswith(bot(WEEK_HAS_7)[:-1]), out
+    assert await console.say("/habits") == bot(
+        "You have no habits yet. Create one with /newhabit or /newhabit Read 10 pages."
+    )
+    # The count kept in the name, as the reply says; names ending in a number stay names.
+    assert (await console.say("/newhabit Walk 8x daily")).startswith(
+        "bot: Created Walk 8x, every day."
+    )
+    for typed, made in (
+        ("/newhabit Read 10 pages", "Read 10 pages, every day"),
+        ("/newhabit Push ups 20x", "Push ups 20x, every day"),
+        ("/newhabit Run 7x", "Run, every day"),
+        ("/newhabit Walk 10000 steps", "Walk 10000 steps, every day"),
+    ):
+        assert (await console.say(typed)).startswith(f"bot: Created {made}."), typed
+    # The guided flow's schedule step says the same.
+    await console.say("/newhabit", "Stretch")
+    out = await console.say("9x")
+    assert out.startswith(bot(WEEK_HAS_7)[:-1]), out

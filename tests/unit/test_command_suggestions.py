@@ -45,3 +45,19 @@ def test_a_word_tried_for_two_commands_or_naming_one_is_refused() -> None:
     three.command("list", "List", tried=("done",))(handler)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="done"):
         Router().include(Router().include(one), three)
+
+
+@pytest.mark.parametrize(
+    ("typed", "private", "meant"),
+    [
+        ("group", True, "groups"),  # /groups works in a private chat
+        ("group", False, "groupinfo"),  # /groups does not work in a group; /groupinfo does
+        ("group", None, "groups"),
+        ("habit", False, "habits"),  # works anywhere: the shortest still
+    ],
+)
+def test_a_suggestion_works_where_it_was_asked(
+    typed: str, private: bool | None, meant: str
+) -> None:
+    command = build_router().suggest(typed, private=private)
+    assert command is not None and command.name == meant

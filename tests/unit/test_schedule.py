@@ -2,7 +2,14 @@ from datetime import date
 
 import pytest
 
-from core.habits.schedule import Schedule, ScheduleError, ScheduleKind
+from core.habits.schedule import (
+    Overfull,
+    Schedule,
+    ScheduleError,
+    ScheduleKind,
+    TooOften,
+    overfull_ending,
+)
 
 
 @pytest.mark.parametrize("text", ["daily", "Daily", "  every day ", "everyday", "", "7x"])
@@ -59,10 +66,29 @@ def test_parse_rejects_gibberish_with_a_friendly_message(text: str) -> None:
     assert "'3x'" in message
 
 
-@pytest.mark.parametrize("text", ["0x", "8x", "10 times a week"])
-def test_parse_rejects_out_of_range_weekly_targets(text: str) -> None:
+def test_parse_rejects_out_of_range_weekly_targets() -> None:
     with pytest.raises(ScheduleError, match="between 1 and 7 times a week"):
-        Schedule.parse(text)
+        Schedule.parse("0x")
+    for text in ("8x", "10 times a week", "100x", "9/week"):
+        with pytest.raises(TooOften, match="A week has only 7 days"):
+            Schedule.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("title", "found"),
+    [
+        ("Walk 8x", Overfull("Walk", "8x", weekly=False)),
+        ("Walk 14 times", Overfull("Walk", "14 times", weekly=False)),
+        ("Swim 10 times a week", Overfull("Swim", "10 times a week", weekly=True)),
+        ("Swim 20 times per week", Overfull("Swim", "20 times per week", weekly=True)),
+        ("Push ups 20x", None),  # reps: the name's
+        ("Read 10 pages", None),
+        ("Run 3x", None),
+        ("8x", None),  # a title keeps a word
+    ],
+)
+def test_overfull_ending(title: str, found: Overfull | None) -> None:
+    assert overfull_ending(title) == found
 
 
 def test_schedule_error_is_a_value_error() -> None:

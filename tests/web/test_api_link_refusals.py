@@ -11,7 +11,7 @@ import httpx
 
 from core.clock import SettableClock
 from tests.support.console import ConsoleSession
-from tests.web.conftest import PASSWORD, Person
+from tests.web.conftest import PASSWORD, Person, sign_up
 from tests.web.test_api_error_words import CHAT_COMMAND
 
 LINK = "/api/v1/me/link"
@@ -51,7 +51,34 @@ async def test_an_expired_code_and_one_already_brought_in(
     assert "bot" in body["detail"]
     fresh = await chat_code(console)
     assert (await ada.post(LINK, json={"code": fresh})).status_code == 200
-    refused(await ada.post(LINK, json={"code": fresh}), "already_linked")
+    again = refused(await ada.post(LINK, json={"code": fresh}), "link_code_used")
+    assert again["detail"] == (
+        "That code has already been used: its account is part of this profile now. Nothing to do."
+    )
+
+
+async def test_a_code_used_by_another_account_says_it_was_used(
+    api: httpx.AsyncClient, ada: Person, console: ConsoleSession
+) -> None:
+    code = await chat_code(console)
+    assert (await ada.post(LINK, json={"code": code})).status_code == 200
+    bob = await sign_up(api, "Bob")
+    body = refused(await bob.post(LINK, json={"code": code}), "link_code_used")
+    assert body["detail"] == (
+        "That code has already been used. Ask the bot for a new one in a private chat with the "
+        "account to join this one."
+    )
+
+
+async def test_a_live_code_of_this_profile_is_already_linked(
+    ada: Person, console: ConsoleSession
+) -> None:
+    """The console account joined Ada's; a new code it makes is of Ada's own profile."""
+    assert (await ada.post(LINK, json={"code": await chat_code(console)})).status_code == 200
+    body = refused(await ada.post(LINK, json={"code": await chat_code(console)}), "already_linked")
+    assert body["detail"] == (
+        "This web account is already part of your HabitLink profile. Nothing to do."
+    )
 
 
 async def test_a_code_this_account_made(ada: Person) -> None:

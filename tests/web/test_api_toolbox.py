@@ -125,8 +125,28 @@ async def test_use_tools_for_a_habit(ada: Person) -> None:
     assert sixth.status_code == 422 and "5 tools already" in sixth.json()["detail"]
     assert len((await ada.get(path)).json()["tools"]) == 5
     assert (await ada.request("DELETE", f"{path}/{woop}")).status_code == 204
-    assert (await ada.request("DELETE", f"{path}/{woop}")).status_code == 404
     assert (await ada.get(f"{TOOLS}/{woop}")).json()["used_by"] == []
+
+
+async def test_stopping_a_tool_twice_is_a_204_as_archiving_twice_is(ada: Person) -> None:
+    """Idempotent, as PUT of a tool in use (200, changed false) and archiving an archived habit
+    (204) are: a tool the habit does not use is a 204 and nothing changes. A tool id that never
+    was stays a 404."""
+    habit = (await ada.post("/api/v1/habits", json={"title": "Run"})).json()["id"]
+    path = f"/api/v1/habits/{habit}/tools"
+    woop, frog = await tool_id(ada, "woop"), await tool_id(ada, "eat-the-frog")
+    assert (await ada.request("PUT", f"{path}/{frog}")).status_code == 200
+    for _ in range(2):
+        answer = await ada.request("DELETE", f"{path}/{woop}")  # never used by this habit
+        assert answer.status_code == 204, answer.text
+        assert answer.content == b""
+    assert (await ada.request("DELETE", f"{path}/{frog}")).status_code == 204
+    assert (await ada.request("DELETE", f"{path}/{frog}")).status_code == 204
+    assert (await ada.get(path)).json()["tools"] == []
+    never = await ada.request("DELETE", f"{path}/999999")
+    assert never.status_code == 404 and never.json()["code"] == "tool_unknown", never.text
+    nohabit = await ada.request("DELETE", f"/api/v1/habits/999999/tools/{woop}")
+    assert nohabit.status_code == 404 and nohabit.json()["code"] == "not_found", nohabit.text
 
 
 async def test_the_finder_offline_gives_reasons_from_the_problem(ada: Person) -> None:

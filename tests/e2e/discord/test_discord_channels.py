@@ -67,3 +67,13 @@ async def test_with_the_intent_the_guided_setup_runs_in_a_channel(
         assert ASKED not in visible(intro.content)
         (schedule,) = await dc.dm("Read 10 pages")
         assert visible(schedule.content).startswith("2/8 How often?")
+
+
+async def test_group_typed_in_a_channel_is_answered(fake: FakeDiscord, bot: HabitLinkBot) -> None:
+    """A typed /group in a channel (read with the message-content intent) got no reply, as an
+    unknown command that may be another bot's; /group is HabitLink's own word, so it is
+    answered with the command that works there, as in Telegram's and the console's groups."""
+    async with running(fake, bot, message_content=True) as adapter:
+        dc = DiscordHarness(fake, adapter)
+        (meant,) = await dc.say("/group")
+        assert visible(meant.content).startswith("I don't know /group. Did you mean\n/group info")

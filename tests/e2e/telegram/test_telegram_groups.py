@@ -65,6 +65,21 @@ async def test_commands_for_other_bots_and_chatter_get_no_reply(
     await nothing_answered(telegram, "anyone up for a run?", chat=group, user=bob)
 
 
+async def test_group_in_a_group_chat_is_answered(telegram: TelegramHarness) -> None:
+    """/group is HabitLink's own word (Discord's /group commands): unlike an unknown command
+    that may be another bot's, it gets an answer in a group chat, plain or addressed."""
+    group = telegram.fake.new_group("Runners")
+    meant = (
+        "I don't know /group. Did you mean\n/groupinfo – About this chat's group\n"
+        "Send /help to see what I can do."
+    )
+    (plain,) = await telegram.say("/group", chat=group)
+    assert plain.plain_text == meant
+    (addressed,) = await telegram.say("/group@HabitLinkTestBot", chat=group)
+    assert addressed.plain_text == meant
+    await nothing_answered(telegram, "/group@OtherBot", chat=group)
+
+
 async def test_private_only_commands_explain_themselves(telegram: TelegramHarness) -> None:
     group = telegram.fake.new_group()
     (tz,) = await telegram.say("/timezone Europe/Berlin", chat=group)
