@@ -49,6 +49,13 @@ def read_password(stdin: TextIO | None = None) -> str | None:
     return line.removesuffix("\n").removesuffix("\r")
 
 
+# A banned admin is refused at /admin (web_admin.admin.access): said when promoting one.
+BANNED = (
+    ", but is banned: they can use /admin once unbanned (an admin can unban them on their page "
+    "under Users)."
+)
+
+
 async def run_admin(settings: Settings, action: str, email: str) -> int:
     password = read_password() if action == "create" else None
     if action == "create" and password is None:
@@ -81,6 +88,9 @@ async def run_admin(settings: Settings, action: str, email: str) -> int:
                         if changed
                         else f"{address} was an admin already; nothing changed."
                     )
+                    promoted = await uow.accounts(Passwords()).by_email(address)
+                    if promoted is not None and promoted.banned_at is not None:
+                        message = message.removesuffix(".") + BANNED
                 else:
                     address = normalise_email(email)
                     changed = await uow.admin.roles.demote_by_email(address)

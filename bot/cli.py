@@ -15,6 +15,14 @@ from bot.logs import configure_logging
 from core.db.schema import SchemaOutOfDate
 
 
+def port(text: str) -> int:
+    """A TCP port to listen on, 1 to 65535 (argparse shows the refusal and exits 2)."""
+    number = int(text) if text.strip().lstrip("-").isdigit() else 0
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{text} is not a port: give a number from 1 to 65535")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="habitlink",
@@ -63,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         "OpenAPI at /openapi.json, its docs at /docs, health at /healthz and /readyz.",
     )
     web.add_argument("--host", help="address to listen on (default: WEB_HOST)")
-    web.add_argument("--port", type=int, help="port to listen on (default: WEB_PORT)")
+    web.add_argument("--port", type=port, help="port to listen on (default: WEB_PORT)")
     add_admin_parser(sub)
     migrate = sub.add_parser(
         "migrate",

@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -145,7 +146,10 @@ async def serve_health(
 
 
 def check(url: str, timeout: float = 5.0) -> tuple[bool, str]:
-    """GET url: (True, body) on 200, else (False, why)."""
+    """GET url: (True, body) on 200, else (False, why). Only http and https are asked (a
+    mistyped address or a file: one is refused in a sentence)."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        return False, f"{url} is not a web address; give one such as http://127.0.0.1:9100/readyz"
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status == 200, response.read().decode(errors="replace").strip()

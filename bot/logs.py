@@ -91,14 +91,27 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, default=str, ensure_ascii=False)
 
 
+# Line breaks, terminal escapes and other control characters, written as \n, \r, \x1b...: what
+# a client sent (a request path, a name) can neither start a forged line nor drive the terminal.
+_CONTROLS = {i: f"\\x{i:02x}" for i in (*range(0x20), 0x7F, 0x85)}
+_CONTROLS.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
+_CONTROLS.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def one_line(text: object) -> str:
+    return str(text).translate(_CONTROLS)
+
+
 class ConsoleFormatter(logging.Formatter):
+    """One record a line (its traceback, if any, on the lines after it)."""
+
     def format(self, record: logging.LogRecord) -> str:
         extras = " ".join(
-            f"{k}={v}"
+            f"{k}={one_line(v)}"
             for k, v in vars(record).items()
             if k not in _RESERVED and not k.startswith("_")
         )
-        line = f"{record.levelname.lower():7} {record.name}: {record.getMessage()}"
+        line = f"{record.levelname.lower():7} {record.name}: {one_line(record.getMessage())}"
         if extras:
             line += f"  [{extras}]"
         if exc := exception_text(self, record):

@@ -94,9 +94,13 @@ def create_app(web: Web) -> FastAPI:
     @app.middleware("http")
     async def count_requests(request: Request, call_next: Any) -> Any:
         started = time.perf_counter()
+        root = request.scope.get("root_path", "")
         response = await call_next(request)
         matched = request.scope.get("route")
-        route = getattr(matched, "path", "unmatched")
+        # A mounted app's routes (the admin's) under its mount path: /admin/login, not /login.
+        mount = request.scope.get("root_path", "")[len(root) :]
+        path = getattr(matched, "path", None)
+        route = mount + path if isinstance(path, str) else "unmatched"
         HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
         HTTP_SECONDS.labels(route).observe(time.perf_counter() - started)
         return response

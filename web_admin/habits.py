@@ -29,6 +29,7 @@ from web_admin.schemas import (
     CleanText,
     Cursor,
     Id,
+    IsoDay,
     Page,
     RequestBody,
     decode_cursor,
@@ -125,7 +126,7 @@ PATCH_FIELDS = {
 
 class CheckinBody(RequestBody):
     status: Literal["done", "skipped"] = "done"
-    date: Day | None = Field(default=None, description="Default: your today; up to 7 days back")
+    date: IsoDay | None = Field(default=None, description="Default: your today; up to 7 days back")
 
 
 class CheckinOut(BaseModel):
@@ -229,7 +230,7 @@ async def week(
     user: CurrentUser,
     unit: UnitDep,
     start: Annotated[
-        Day | None, Query(description="Any day of the week; default: this week")
+        IsoDay | None, Query(description="Any day of the week; default: this week")
     ] = None,
 ) -> Week:
     today = unit.today(user)
@@ -367,7 +368,7 @@ async def check_in(
 @router.delete(
     "/{habit_id}/checkins/{day}", response_model=CheckinOut, summary="Undo a day's check-in"
 )
-async def undo(habit_id: Id, day: Day, user: CurrentUser, unit: UnitDep) -> CheckinOut:
+async def undo(habit_id: Id, day: IsoDay, user: CurrentUser, unit: UnitDep) -> CheckinOut:
     habit = await owned(unit, user, habit_id)
     checked = _day(day, unit.today(user), "day")  # the path's name for it
     result = await unit.habits.undo(habit, checked)

@@ -114,6 +114,14 @@ async def delete(learning_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
         await unit.learnings.delete(learning_id, user.id)
     except NotFound:
         raise ApiError(404, GONE) from None
+    except Forbidden:
+        # Someone else's: a 403 when this person can read it, else the 404 of a like, so that a
+        # learning of a private group they are not in is not even said to exist.
+        try:
+            await unit.learnings.get(learning_id, user.id)
+        except NotFound:
+            raise ApiError(404, GONE) from None
+        raise
     return Response(status_code=204)
 
 

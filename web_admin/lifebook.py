@@ -38,7 +38,7 @@ from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.error_words import as_field
 from web_admin.habits import owned
 from web_admin.routing import ApiRoute
-from web_admin.schemas import CleanText, Flag, Id, RequestBody, sane_date
+from web_admin.schemas import CleanText, Flag, Id, IsoDay, RequestBody, sane_date
 
 router = APIRouter(prefix="/api/v1", tags=["lifebook"], route_class=ApiRoute)
 # Bodies may be a little over the limits so the answer can name the rule (as the chat does).
@@ -81,7 +81,7 @@ class LifebookOut(BaseModel):
 
 class GoalIn(RequestBody):
     text: CleanText = Field(max_length=GOAL_MAX * 2)
-    due: date | None = Field(default=None, description="Optional; YYYY-MM-DD")
+    due: IsoDay | None = Field(default=None, description="Optional; YYYY-MM-DD")
 
 
 class LifebookPatch(RequestBody):

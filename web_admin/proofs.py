@@ -18,7 +18,7 @@ from web_admin.context import CurrentUser, UnitDep
 from web_admin.groups import member_group
 from web_admin.problems import MULTIPART, ApiError
 from web_admin.routing import ApiRoute
-from web_admin.schemas import CleanText, Id, RequestBody, sane_date
+from web_admin.schemas import CleanText, Id, IsoDay, RequestBody, sane_date
 
 router = APIRouter(prefix="/api/v1/groups", tags=["proofs"], route_class=ApiRoute)
 
@@ -112,7 +112,7 @@ async def week(
     user: CurrentUser,
     unit: UnitDep,
     week: Annotated[
-        Day | None, Query(description="Any day of the week; default: this week")
+        IsoDay | None, Query(description="Any day of the week; default: this week")
     ] = None,
 ) -> ProofWeek:
     group = await member_group(unit, user, group_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
@@ -16,6 +17,7 @@ from core.errors import InvalidField
 from core.text import clean_text, has_control
 from core.timezones import zone_label
 from web_admin.error_codes import INVALID_VALUE
+from web_admin.field_messages import NOT_A_DATE
 
 T = TypeVar("T")
 MAX_LIMIT = 100
@@ -68,6 +70,20 @@ class RequestBody(BaseModel):
     naming that field, and nothing changes: it is never dropped in silence."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> object:
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_type", NOT_A_DATE)
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+"""A date a request gives (a body's field, a query, a path): YYYY-MM-DD text only. Pydantic's lax
+dates also read a number, or digits in quotes, as seconds since 1970 (a 422 here)."""
 
 
 def sane_date(day: date, field: str) -> date:

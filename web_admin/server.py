@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import socket
+
 import uvicorn
 
 from bot.config import Settings, require_strong_secret
+from core.db.engine import Database
 from web_admin.app import asgi, build_web, create_app
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+class Server(uvicorn.Server):
+    """Closes the database's connections as part of the graceful shutdown. Uvicorn raises the
+    stopping signal (Ctrl+C) again once it has shut down, and that cancels whatever runs next:
+    closing the pool afterwards was cut off mid-way and logged an error with a traceback."""
+
+    def __init__(self, config: uvicorn.Config, db: Database) -> None:
+        super().__init__(config)
+        self.db = db
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        await self.db.dispose()
 
 
 async def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
@@ -31,5 +48,5 @@ async def serve(settings: Settings, host: str | None = None, port: int | None = 
             proxy_headers=True,
             server_header=False,
         )
-        await uvicorn.Server(config).serve()
+        await Server(config, web.db).serve()
     return 0

@@ -17,6 +17,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from core.errors import InvalidField
 
 MIN_LENGTH = 8
+MIN_DISTINCT = 4  # eight spaces or "abababab" are as easy to guess as a common password
 MAX_LENGTH = 128
 # OWASP-parameter hash of a random string that was thrown away.
 DUMMY_HASH = (
@@ -46,6 +47,12 @@ def check_password(
         raise InvalidField(field, f"The password needs at least {MIN_LENGTH} characters.")
     if len(password) > MAX_LENGTH:
         raise InvalidField(field, f"The password can have at most {MAX_LENGTH} characters.")
+    if len(set(password)) < MIN_DISTINCT:
+        raise InvalidField(
+            field,
+            f"That password is too easy to guess: use at least {MIN_DISTINCT} different "
+            "characters, such as a few words.",
+        )
     lowered = password.strip().lower()
     if email and lowered in {email.lower(), email.split("@")[0].lower()}:
         raise InvalidField(field, "The password must not be your email address.")

@@ -2,8 +2,9 @@
 
 Status (core.db.models.ToolStatus): a community tool starts "new" and shows at once; an admin
 approves it (kept, reviewed) or hides it (gone from /tools, /findtool, habits' tool lists and
-the API). Seed tools are "approved". An edit of a seed tool lasts until the shipped seed file
-itself changes (core.toolbox.service.sync_seed then writes the file's version again).
+the API). Seed tools are "approved". An edit of a seed tool lasts: when a release changes the
+shipped seed file, core.toolbox.service.sync_seed leaves the tools an admin edited as they are
+(it finds them by this module's `tool.edit` audit entries) and logs a warning for each.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from core.admin.guard import require_admin
 from core.clock import Clock
 from core.db.models import Tool, ToolOrigin, ToolStatus
 from core.errors import InvalidInput, NotFound
+from core.toolbox.service import EDITED
 from core.toolbox.spec import Source, ToolSpec
 from core.validation import build
 
@@ -124,7 +126,7 @@ class ToolModeration:
         changed = [k for k in after if after[k] != before[k]]
         await self.audit.record(
             actor,
-            "tool.edit",
+            EDITED,
             "tool",
             tool.id,
             before={k: before[k] for k in changed},

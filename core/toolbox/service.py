@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import counters
 from core.clock import Clock
 from core.db.models import (
+    AuditEntry,
     BotState,
     Habit,
     HabitTool,
@@ -36,6 +37,7 @@ from core.validation import build
 log = logging.getLogger("habitlink.toolbox")
 
 SEED_STATE_KEY = "toolbox:seed"
+EDITED = "tool.edit"  # the audit log's action for an admin's edit (core.admin.tools)
 SEED_LOCK = int.from_bytes(
     hashlib.sha256(b"habitlink.toolbox-seed").digest()[:8], "big", signed=True
 )
@@ -144,7 +146,9 @@ class ToolboxService:
 
     # --- the seed -------------------------------------------------------------------------
     async def sync_seed(self) -> int:
-        """Insert or update the shipped tools by slug; community tools are never touched.
+        """Insert or update the shipped tools by slug; community tools are never touched, nor
+        are seed tools an admin edited (their audit log's `tool.edit`): the admin's words stay
+        when a release changes the seed file, and a warning names each such tool.
 
         Cheap when nothing changed: one lookup of the seed file's digest. Returns how many tools
         were written. Requests that find the seed out of date at once (a fresh database) take
@@ -169,6 +173,13 @@ class ToolboxService:
         titles = {
             t.lower(): slug for slug, t in await self.session.execute(select(Tool.slug, Tool.title))
         }
+        edited = set(
+            await self.session.scalars(
+                select(AuditEntry.target_id).where(
+                    AuditEntry.action == EDITED, AuditEntry.target_type == "tool"
+                )
+            )
+        )
         written = 0
         for spec in seed.tools:
             holder = titles.get(spec.title.lower())
@@ -190,6 +201,9 @@ class ToolboxService:
                 )
                 written += 1
             elif any(getattr(tool, k) != v for k, v in fields.items()):
+                if tool.id in edited:
+                    log.warning("seed tool kept as an admin edited it", extra={"slug": spec.slug})
+                    continue
                 for key, value in fields.items():
                     setattr(tool, key, value)
                 tool.updated_at = now

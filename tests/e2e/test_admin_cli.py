@@ -5,6 +5,7 @@ this process (each process start costs about a second of imports)."""
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import io
 import logging
@@ -21,7 +22,9 @@ import pytest
 
 from bot import cli
 from bot.config import Settings
+from core.clock import SystemClock
 from core.db.engine import Database
+from core.uow import UnitOfWork
 from tests.e2e.test_console_cli import REPO, habitlink, run
 from tests.support.threads import run_main
 
@@ -194,3 +197,28 @@ def test_create_asks_for_the_password_twice_on_a_terminal(tmp_path: Path, second
         assert "Admin account ops@example.com created" in rest
     else:
         assert "the two passwords differ; nothing was changed." in rest
+
+
+def test_promoting_a_banned_account_says_it_is_banned(here: InProcess) -> None:
+    """`promote` of a banned account said only "... is now an admin.", yet a banned admin is
+    refused at /admin; the operator is told why, and the promotion stands."""
+    assert here("create", "--email", "ops@example.com", stdin=GOOD + "\n")[0] == 0
+    assert here("create", "--email", "mal@example.com", stdin=GOOD + "\n")[0] == 0
+    assert here("demote", "--email", "mal@example.com")[0] == 0
+
+    async def ban() -> None:
+        db = Database(f"sqlite:///{here.cwd / 'data' / 'habitlink.db'}")
+        try:
+            async with UnitOfWork(db, SystemClock()) as uow:
+                assert await uow.admin.people.ban(1, 2, "spam")
+                await uow.commit()
+        finally:
+            await db.dispose()
+
+    asyncio.run(ban())
+    code, out, err = here("promote", "--email", "mal@example.com")
+    assert (code, err) == (0, "")
+    assert out == (
+        "mal@example.com is now an admin, but is banned: they can use /admin once unbanned "
+        "(an admin can unban them on their page under Users).\n"
+    )

@@ -57,3 +57,14 @@ async def test_health_exits_1_when_the_database_is_gone(clock: SettableClock) ->
     assert status == 1
     assert out.startswith("not ready: HTTP 503: ")
     assert "the database is not reachable" in out
+
+
+async def test_a_url_that_is_not_http_is_a_sentence_not_a_traceback() -> None:
+    """A mistyped --url ended in a ValueError traceback; a file: URL was opened and read."""
+    for url in ("not a url", "localhost:9100/readyz", "file:///etc/hostname", "ftp://x/readyz"):
+        status, out = await health_cli("--url", url)
+        assert status == 1, (url, out)
+        assert out == (
+            f"not ready: {url} is not a web address; give one such as "
+            "http://127.0.0.1:9100/readyz\n"
+        ), url

@@ -66,3 +66,29 @@ async def test_group_matrix(
         for role, p in people.items()
     }
     assert {r for r, c in invite.items() if c} == MEMBERS
+
+
+@pytest.mark.parametrize("visibility", ["public", "private"])
+async def test_deleting_someone_elses_learning(
+    api: httpx.AsyncClient, console: ConsoleSession, visibility: str
+) -> None:
+    """Like liking it: a learning in a private group one is not in is a 404 (it said 403 "Only
+    its author can delete that learning.", telling a stranger that such a learning exists);
+    one that can be read but is someone else's is a 403."""
+    gid, people = await setup(api, console, visibility)
+    posted = await people["member"].post(
+        f"/api/v1/groups/{gid}/learnings", json={"content": "Start tiny"}
+    )
+    lid = posted.json()["id"]
+    for role in ("owner", "non-member", "stranger"):
+        liked = await people[role].post(f"/api/v1/learnings/{lid}/like")
+        deleted = await people[role].request("DELETE", f"/api/v1/learnings/{lid}")
+        if role == "owner" or visibility == "public":
+            assert liked.status_code == 200, (role, liked.text)
+            assert deleted.status_code == 403, (role, deleted.text)
+            assert deleted.json()["detail"] == "Only Mia can delete this learning."
+        else:
+            assert liked.status_code == deleted.status_code == 404, (role, deleted.text)
+            assert deleted.json()["detail"] == liked.json()["detail"]
+            assert deleted.json()["code"] == liked.json()["code"] == "not_found"
+    assert (await people["member"].request("DELETE", f"/api/v1/learnings/{lid}")).status_code == 204

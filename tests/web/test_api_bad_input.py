@@ -3,10 +3,14 @@ right status, and nothing changes."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 import httpx
 
+from core.clock import SettableClock
 from tests.support.console import ConsoleSession
 from tests.web.conftest import Person, olives_group, sign_up
+from web_admin.field_messages import NOT_A_DATE
 from web_admin.problems import TOO_DEEP
 
 HABITS = "/api/v1/habits"
@@ -84,3 +88,31 @@ async def test_a_profile_field_given_as_null_is_refused_as_empty_is(ada: Person)
             assert problem["code"] == "invalid_request", problem
             assert [e["field"] for e in problem["errors"]] == [field], problem
     assert (await ada.get("/api/v1/me")).json() == before
+
+
+async def test_a_number_is_not_taken_as_a_date(ada: Person, clock: SettableClock) -> None:
+    """Pydantic's lax dates read a number, or digits in quotes, as seconds since 1970: a client
+    sending a timestamp (or a mistyped id) for `date` got a check-in on some day it never wrote.
+    Dates are YYYY-MM-DD text only, in bodies, queries and paths alike."""
+    today = clock.now().astimezone(UTC).date()
+    seconds = int(datetime.combine(today, time(), UTC).timestamp())
+    hid = (await ada.post(HABITS, json={"title": "Read"})).json()["id"]
+    for value in (seconds, str(seconds), seconds * 1000, 20270301):
+        answer = await ada.post(f"{HABITS}/{hid}/checkins", json={"date": value})
+        assert answer.status_code == 422, (value, answer.text)
+        assert answer.json()["errors"][0]["field"] == "date"
+        assert answer.json()["errors"][0]["message"] == NOT_A_DATE
+    assert (await ada.get(f"{HABITS}/{hid}")).json()["done_total"] == 0
+    week = await ada.get(f"{HABITS}/week", params={"start": str(seconds)})
+    undo = await ada.request("DELETE", f"{HABITS}/{hid}/checkins/{seconds}")
+    goal = await ada.request(
+        "PATCH", "/api/v1/lifebook", json={"goals": [{"text": "Read 4 books", "due": seconds}]}
+    )
+    for answer, field in ((week, "start"), (undo, "day"), (goal, "goals.0.due")):
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0] | {"code": ""} == {
+            "field": field,
+            "message": NOT_A_DATE,
+            "code": "",
+        }
+    assert (await ada.post(f"{HABITS}/{hid}/checkins", json={"date": str(today)})).is_success

@@ -53,6 +53,10 @@ async def test_register_login_and_me(api: httpx.AsyncClient) -> None:
         ("grace@example.com", "email"),
         ("Grace Hopper", "your name"),
         ("Password123", "most common"),
+        # Eight spaces, or one key held down, passed every rule above.
+        (" " * 8, "different characters"),
+        ("a" * 12, "different characters"),
+        ("abababab", "different characters"),
     ],
 )
 async def test_password_rules(api: httpx.AsyncClient, password: str, why: str) -> None:

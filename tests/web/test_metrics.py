@@ -23,3 +23,17 @@ async def test_metrics_count_requests_by_route_template(
     assert "/habits/424242" not in text
     assert "habitlink_updates_total" in text  # the same registry as the chat processes
     assert "/metrics" not in (await api.get("/openapi.json")).text
+
+
+async def test_the_admins_pages_are_counted_under_admin(
+    api: httpx.AsyncClient, admin: httpx.AsyncClient
+) -> None:
+    """The admin is mounted at /admin: its sign-in page was counted as route="/login" and its
+    lists as "/{identity}/list", which read as routes of the API (there is an auth/login)."""
+    assert (await admin.get("/admin/user/list")).status_code == 200
+    assert (await admin.get("/admin/user/details/424242")).status_code == 404
+    text = (await api.get("/metrics")).text
+    assert 'route="/admin/login",status="200"' in text
+    assert 'route="/admin/{identity}/list",status="200"' in text
+    assert 'route="/admin/{identity}/details/{pk:path}",status="404"' in text
+    assert 'route="/login"' not in text and 'route="/{identity}/list"' not in text

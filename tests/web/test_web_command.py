@@ -68,6 +68,9 @@ def test_habitlink_web_serves_the_api(tmp_path: Path) -> None:
     assert rid in stderr and '"path": "/api/v1/auth/register"' in stderr
     assert PASSWORD not in stderr
     assert '"event": "Uvicorn running on' in stderr and "color_message" not in stderr
+    # Stopped with Ctrl+C after using the database: no error, no traceback (closing the pool's
+    # connections was cancelled by the re-raised SIGINT and logged an ERROR with a traceback).
+    assert '"level": "error"' not in stderr and "Traceback" not in stderr, stderr
 
 
 def test_habitlink_web_on_a_public_address_refuses_a_weak_secret(tmp_path: Path) -> None:
@@ -84,3 +87,24 @@ def test_habitlink_web_on_a_public_address_refuses_a_weak_secret(tmp_path: Path)
     assert done.returncode == 2
     assert "SECRET_KEY is too short" in done.stderr and "Traceback" not in done.stderr
     assert "hunter2" not in done.stderr + done.stdout
+
+
+def test_habitlink_web_refuses_a_port_that_is_no_port(tmp_path: Path) -> None:
+    """--port 99999 ended in an OverflowError traceback from bind(); --port 0 was read as "not
+    given" and served on WEB_PORT (8000) while the operator asked for another."""
+    env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
+    env.update(PYTHONPATH=str(REPO), DATA_DIR="data")
+    for port in ("99999", "0", "-1"):
+        done = subprocess.run(
+            [*habitlink(), "web", "--port", port],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2, (port, done.stderr)
+        assert done.stderr.endswith(
+            f"habitlink web: error: argument --port: {port} is not a port: give a number "
+            "from 1 to 65535\n"
+        ), done.stderr
