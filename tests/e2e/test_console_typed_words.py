@@ -33,3 +33,27 @@ async def test_an_invite_code_joins_in_any_case_and_with_stray_spaces(
     # In the group's own chat too.
     await console.say(":chat group Book club")
     assert await console.say(f"/join {other_case(code)}") == bot("Welcome to Book club, Dan!")
+
+
+async def test_daystart_reads_3am_and_03_00_and_says_why_it_refuses(
+    console: ConsoleSession,
+) -> None:
+    """'/daystart 3am', '3 am' and '03:00' were refused with 'Give an hour from 0 to 6', which
+    they were. They set 03:00; an hour past 6, or one with minutes, is refused saying why."""
+    for said in ("3am", "3 am", "03:00", "3:00", "3 a.m."):
+        assert await console.say(f"/daystart {said}") == bot(
+            "Done: your day now starts at 03:00."
+        ), said
+    assert await console.say("/daystart midnight") == bot("Done: your day now starts at 00:00.")
+    assert await console.say("/daystart 7am") == bot(
+        "Your day can start at midnight or up to 6 in the morning, not at 07:00: "
+        "for example /daystart 3."
+    )
+    assert await console.say("/daystart 3pm") == bot(
+        "Your day can start at midnight or up to 6 in the morning, not at 15:00: "
+        "for example /daystart 3."
+    )
+    assert await console.say("/daystart 03:30") == bot(
+        "Your day starts on a whole hour, not at 03:30: for example /daystart 3."
+    )
+    assert (await console.say("/daystart")).startswith("bot: Your day starts at 00:00.")
