@@ -57,3 +57,22 @@ async def test_daystart_reads_3am_and_03_00_and_says_why_it_refuses(
         "Your day starts on a whole hour, not at 03:30: for example /daystart 3."
     )
     assert (await console.say("/daystart")).startswith("bot: Your day starts at 00:00.")
+
+
+async def test_tools_finds_a_word_in_any_form(console: ConsoleSession) -> None:
+    """'/tools sleep' said no tool mentions it, though tools help people out of bed in the
+    morning; a plural or another form of a word ('urges', 'slept') found nothing either."""
+    sleep = await console.say("/tools sleep")
+    assert "Toolbox · “sleep”" in sleep and "Design your environment" in sleep
+    assert "Design your environment" in await console.say("/tools slept")
+    assert "Urge surfing" in await console.say("/tools Urges")
+    assert "Urge surfing" in await console.say("/tools resisting")
+    assert "No tool mentions “zzzz”" in await console.say("/tools zzzz")
+
+
+async def test_findtool_with_only_emoji_asks_for_words(console: ConsoleSession) -> None:
+    """'/findtool 😴😴😴' got the reply to an empty /findtool, as if nothing was sent."""
+    assert await console.say("/findtool 😴😴😴") == bot(
+        "I can't read emoji alone (😴😴😴). Tell me what gets in your way in words, for example:",
+        "/findtool I keep skipping the gym after work",
+    )
