@@ -113,8 +113,11 @@ class Arg:
         description: str = "Your local time: 07:30, 12 30, 7pm, noon or a whole hour (19)",
         *,
         required: bool = True,
+        name: str = "time",
+        label: str = "HH:MM",
+        invalid: str = "",
     ) -> Param:
-        return Param("time", Kind.TIME, description, required=required, label="HH:MM")
+        return Param(name, Kind.TIME, description, required=required, label=label, invalid=invalid)
 
     @staticmethod
     def schedule(

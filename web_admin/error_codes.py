@@ -44,6 +44,7 @@ class Err(StrEnum):
     LINK_CODE_EXPIRED = "link_code_expired"
     LINK_CODE_USED = "link_code_used"
     LINK_CODE_OWN = "link_code_own"  # made by this account: it is for the bot
+    LINK_CODE_WEB_ACCOUNT = "link_code_web_account"  # made by another web account: never joined
     ALREADY_LINKED = "already_linked"
     # the domain, when a refusal carries no code of its own
     NOT_FOUND = "not_found"

@@ -21,6 +21,7 @@ CODES: dict[Refusal, Err] = {
     Refusal.EXPIRED: Err.LINK_CODE_EXPIRED,
     Refusal.USED: Err.LINK_CODE_USED,
     Refusal.OWN_CODE: Err.LINK_CODE_OWN,
+    Refusal.WEB_ACCOUNTS: Err.LINK_CODE_WEB_ACCOUNT,
     Refusal.ALREADY_LINKED: Err.ALREADY_LINKED,
     Refusal.NOT_CLAIMED: Err.LINK_CODE_UNKNOWN,  # a chat button's; never asked of the API
 }
@@ -46,6 +47,13 @@ def link_refusal(refused: Refused) -> str:
             return (
                 "That code was made by this account, for the bot: send it to the bot from the "
                 "chat account you want to join this one."
+            )
+        case Refusal.WEB_ACCOUNTS:
+            return (
+                "That code was made by another web account. Two web accounts can't be joined: "
+                "each signs in with its own email, and one would stop working. A link code joins "
+                "a chat account with a web account: ask the bot for one in a private chat with the "
+                "account to join this one."
             )
         case Refusal.ALREADY_LINKED if refused.used:
             return f"{CODE_USED}: its account is part of this profile now. Nothing to do."

@@ -9,7 +9,7 @@ from bot.messages import Button, Response, Rich, Span, bold, example, italic
 from bot.metrics import AI_FALLBACKS
 from bot.router import Router
 from bot.views import button_title
-from core.finder.service import PROBLEM_MAX, has_words
+from core.finder.service import PROBLEM_MAX, has_emoji, has_words
 
 router = Router()
 ECHO_MAX = 80
@@ -25,7 +25,14 @@ ECHO_MAX = 80
 )
 async def findtool(ctx: Context) -> Response:
     problem = " ".join(ctx.args.text("problem").split())
-    if not has_words(problem):  # empty, or only "?" or an emoji: nothing to go on
+    if not has_words(problem) and has_emoji(problem):  # '😴😴😴': a feeling, but no words
+        return Response.say(
+            f"I can't read emoji alone ({_echo(problem)}). Tell me what gets in your way in "
+            "words, for example:\n",
+            example("/findtool I keep skipping the gym after work"),
+            personal=True,
+        )
+    if not has_words(problem):  # empty, or only "?": nothing to go on
         return Response.say(
             "Tell me what gets in your way, in your own words. For example:\n",
             example("/findtool I keep skipping the gym after work"),
@@ -35,8 +42,7 @@ async def findtool(ctx: Context) -> Response:
     finding = await ctx.tool_finder.find(ctx.uow, ctx.user, problem, today=ctx.today, habits=habits)
     if finding.answered_by is None:
         AI_FALLBACKS.inc()
-    echo = problem if len(problem) <= ECHO_MAX else problem[: ECHO_MAX - 1] + "…"
-    parts: list[Rich | Span | str] = ["Three tools for “", echo, "”:"]
+    parts: list[Rich | Span | str] = ["Three tools for “", _echo(problem), "”:"]
     buttons: list[list[Button]] = []
     for suggestion in finding.suggestions:  # unnumbered: /tool N is the Toolbox's Nth (/tools)
         tool = suggestion.tool
@@ -53,3 +59,7 @@ async def findtool(ctx: Context) -> Response:
     parts += ["\n\n", italic(f"Open one below, or /tool NAME{uses}.")]  # typed, for no buttons
     parts += ["\n", italic(finding.footnote())]
     return Response.say(*parts, buttons=buttons, personal=True)
+
+
+def _echo(problem: str) -> str:
+    return problem if len(problem) <= ECHO_MAX else problem[: ECHO_MAX - 1] + "…"

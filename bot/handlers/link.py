@@ -199,6 +199,8 @@ def refusal_text(refused: Refused, here: str, new_code: str = NEW_CODE) -> str:
                 "That code was made by this account. Send it to me from your other account, "
                 "the one to keep: this account then joins it."
             )
+        case Refusal.WEB_ACCOUNTS:  # never in a chat: only a web account types as None
+            return "That code was made by another web account. Send it from a chat account."
         case Refusal.NOT_CLAIMED:
             return "That button no longer works. Send /link CODE again to join the accounts."
         case Refusal.ALREADY_LINKED:

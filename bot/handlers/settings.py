@@ -12,6 +12,7 @@ from core.timezone_words import clock_shown, clock_zone
 from core.timezones import is_fixed_offset, keeps_summer_time, resolve_timezone, zone_label
 
 router = Router()
+MAX_DAY_START = 6  # the latest hour a day may start (core.users.service.set_day_start)
 
 
 @router.command(
@@ -94,11 +95,10 @@ async def pick_timezone(ctx: Context, args: list[str]) -> Response:
 @router.command(
     "daystart",
     "Night owl? Let your day end at 1–6 in the morning",
-    Arg.number(
-        "hour",
-        "0 to 6",
-        low=0,
-        high=6,
+    Arg.time(
+        "0 to 6 o'clock in the morning: 3, 3am, 3 am or 03:00",
+        required=False,
+        name="hour",
         label="H",
         invalid="Give an hour from 0 to 6, for example /daystart 3.",
     ),
@@ -106,13 +106,27 @@ async def pick_timezone(ctx: Context, args: list[str]) -> Response:
     section="Settings",
 )
 async def daystart(ctx: Context) -> Response:
-    hour = ctx.args.number("hour")
+    at = ctx.args.time("hour")  # '3', '3am', '3 am', '03:00' all read as 03:00
     current = ctx.user.settings.day_start_hour
-    if hour is None:
+    if at is None:
         return Response.say(
             f"Your day starts at {current:02d}:00. Night owls can move it, for example ",
             example("/daystart 3"),
             " counts anything before 03:00 as the day before.",
         )
+    if at.minute:
+        return Response.say(
+            f"Your day starts on a whole hour, not at {at:%H:%M}: for example ",
+            example("/daystart 3"),
+            ".",
+        )
+    if at.hour > MAX_DAY_START:
+        return Response.say(
+            f"Your day can start at midnight or up to {MAX_DAY_START} in the morning, not at "
+            f"{at:%H:%M}: for example ",
+            example("/daystart 3"),
+            ".",
+        )
+    hour = at.hour
     await ctx.users.set_day_start(ctx.user, hour)
     return Response.say(f"Done: your day now starts at {hour:02d}:00.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,6 +73,11 @@ class _Cached:
 def has_words(text: str) -> bool:
     """Is there anything to rank (a letter or digit in any script), not just '?' or an emoji?"""
     return any(ch.isalnum() for ch in text)
+
+
+def has_emoji(text: str) -> bool:
+    """Is there a pictograph ('😴', '🏃', '☕': a symbol of Unicode's 'So' category)?"""
+    return any(unicodedata.category(ch) == "So" for ch in text)
 
 
 def first_sentence(text: str, limit: int = 200) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -24,6 +23,7 @@ from core.db.models import (
     User,
 )
 from core.errors import Code, Forbidden, InvalidInput, NotFound
+from core.groups.invites import new_invite_code, normalise_invite
 from core.groups.places import NOWHERE, Place, place_columns
 from core.groups.privacy import can_read, members_only
 from core.media.discard import proof_keys
@@ -186,8 +186,10 @@ class GroupService:
         return True
 
     async def by_invite(self, code: str) -> Group | None:
+        """The group of a code typed in any case, with stray spaces (core.groups.invites)."""
+        wanted = normalise_invite(code)
         return (
-            await self.session.scalars(select(Group).where(Group.invite_code == code.strip()))
+            await self.session.scalars(select(Group).where(Group.invite_code == wanted))
         ).first()
 
     async def role(self, group: Group, user: User) -> GroupRole | None:
@@ -250,7 +252,7 @@ class GroupService:
             name=clean_name(name),
             is_public=public,
             owner_id=owner.id,
-            invite_code=secrets.token_urlsafe(9),
+            invite_code=new_invite_code(),
             timezone=owner.settings.timezone,
             created_at=now,
         )
@@ -284,15 +286,15 @@ class GroupService:
                 code=Code.GROUP_BANNED,
                 facts={"group": group.name},
             )
-        code = (code or "").strip()
-        if not group.is_public and code and code != group.invite_code:
+        code = normalise_invite(code or "")
+        if not group.is_public and code and code != normalise_invite(group.invite_code):
             raise Forbidden(
                 f"That code doesn't open {group.name} (its code changes when someone is kicked "
                 "or banned). Ask a member for the current one (/invite), then send /join CODE.",
                 code=Code.GROUP_WRONG_CODE,
                 facts={"group": group.name},
             )
-        if not group.is_public and code != group.invite_code:
+        if not group.is_public and not code:
             raise Forbidden(
                 f"{group.name} is private. Ask a member for an invite (/invite), then send "
                 "/join CODE.",
@@ -386,7 +388,7 @@ class GroupService:
 
     def _rotate_invite(self, group: Group) -> str:
         """A new invite code; every older one stops working."""
-        group.invite_code = secrets.token_urlsafe(9)
+        group.invite_code = new_invite_code()
         return group.invite_code
 
     async def remove(self, actor: User, group: Group, target: User) -> None:

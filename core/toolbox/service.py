@@ -30,6 +30,7 @@ from core.db.models import (
 from core.errors import Ambiguous, Code, InvalidInput, LimitReached, NotFound
 from core.habits.matching import rank_completions
 from core.numbers import parse_int
+from core.toolbox.keywords import mentions, stems
 from core.toolbox.spec import ToolSpec, load_seed
 from core.users.locks import lock_user
 from core.validation import build
@@ -244,15 +245,18 @@ class ToolboxService:
         return rank_completions(titles, wanted, str.lower, limit)
 
     async def browse(self, keyword: str = "") -> list[Tool]:
-        """Tools whose title, keywords or summary contain the keyword (all when empty)."""
+        """Tools that mention the keyword in some form (core.toolbox.keywords; all when empty)."""
         return [tool for _, tool in await self.numbered(keyword)]
 
     async def numbered(self, keyword: str = "") -> list[tuple[int, Tool]]:
         """`browse`, each tool with its number in the whole Toolbox (what `/tool N` opens), so a
         list of the tools with a keyword numbers them as the list of all does."""
-        word = keyword.strip().lower()
+        word = " ".join(keyword.split()).lower()
+        wanted = stems(word)
         return [
-            (n, t) for n, t in enumerate(await self.all(), 1) if not word or word in _haystack(t)
+            (n, t)
+            for n, t in enumerate(await self.all(), 1)
+            if not word or mentions(t, word, wanted)
         ]
 
     async def get(self, tool_id: int) -> Tool:
@@ -407,7 +411,3 @@ class ToolboxService:
         for habit_id, tool in rows:
             out.setdefault(habit_id, []).append(tool)
         return out
-
-
-def _haystack(tool: Tool) -> str:
-    return " ".join([tool.title, *tool.keywords, tool.description]).lower()

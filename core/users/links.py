@@ -64,6 +64,9 @@ class Refusal(StrEnum):
     EXPIRED = "expired"  # too old, or replaced by a newer one
     USED = "used"
     OWN_CODE = "own_code"  # made by the very identity that typed it
+    # Made by another web account, typed in a web account: their merge would leave one email
+    # that signs in, the code owner's gone (core.users.merge), so two web accounts never join.
+    WEB_ACCOUNTS = "web_accounts"
     ALREADY_LINKED = "already_linked"  # this identity is part of the code owner's profile
     NOT_CLAIMED = "not_claimed"  # a confirmation that this identity was never given
 
@@ -261,8 +264,9 @@ class LinkService:
     def _refusal(
         found: LinkCode, user_id: int, identity_id: int | None, now: datetime
     ) -> Refused | None:
-        if found.identity_id == identity_id:
-            return Refused(Refusal.OWN_CODE)
+        if found.identity_id == identity_id:  # both None: two web accounts, or the same one
+            mine = identity_id is not None or found.user_id == user_id
+            return Refused(Refusal.OWN_CODE if mine else Refusal.WEB_ACCOUNTS)
         if found.user_id == user_id:
             return Refused(Refusal.ALREADY_LINKED, used=found.used_at is not None)
         if found.used_at is not None:

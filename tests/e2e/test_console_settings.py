@@ -218,9 +218,15 @@ async def test_daystart_lets_night_owls_finish_yesterday(console: ConsoleSession
 
 
 async def test_daystart_rejects_other_hours(console: ConsoleSession) -> None:
+    """'3 am' was refused here with the words that are no hour; it is 03:00, and accepted now
+    (test_console_typed_words). '7' is an hour, past 6: refused saying so."""
     usage = bot("Give an hour from 0 to 6, for example /daystart 3.")
-    for arg in ("7", "-1", "abc", "2.5", "²", "3 am"):
+    for arg in ("-1", "abc", "2.5", "²", "24", "3 4"):
         assert await console.say(f"/daystart {arg}") == usage, arg
+    assert await console.say("/daystart 7") == bot(
+        "Your day can start at midnight or up to 6 in the morning, not at 07:00: "
+        "for example /daystart 3."
+    )
     assert (await console.say("/daystart")).startswith("bot: Your day starts at 00:00.")
 
 

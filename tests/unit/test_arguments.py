@@ -115,7 +115,7 @@ def test_two_names_in_a_row_split_where_the_first_is_known() -> None:
     [
         ("unlearn", "two", "Send /unlearn N with the number from /learnings, e.g. /unlearn 2."),
         ("unlearn", "", "Send /unlearn N with the number from /learnings, e.g. /unlearn 2."),
-        ("daystart", "7", "Give an hour from 0 to 6, for example /daystart 3."),
+        ("daystart", "seven", "Give an hour from 0 to 6, for example /daystart 3."),
         ("visibility", "sometimes", "Say /visibility public or /visibility private."),
         ("visibility", "", "/visibility needs public|private."),
         ("remind", "read", "/remind needs HH:MM."),

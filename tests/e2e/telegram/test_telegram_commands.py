@@ -125,7 +125,10 @@ async def test_timezone_with_suggestion_buttons_and_daystart(telegram: TelegramH
         "counts anything before 03:00 as the day before."
     )
     (bad,) = await telegram.say("/daystart 9")
-    assert text(bad) == "Give an hour from 0 to 6, for example /daystart 3."
+    assert text(bad) == (
+        "Your day can start at midnight or up to 6 in the morning, not at 09:00: for example "
+        "/daystart 3."
+    )
     (moved,) = await telegram.say("/daystart 3")
     assert text(moved) == "Done: your day now starts at 03:00."
     (day,) = await telegram.say("/daystart")
