@@ -133,8 +133,9 @@ async def _press(ctx: Context, args: list[str], done: bool) -> Response:
         await ctx.habits.check_in(habit, day, CheckinStatus.DONE)
         notice = f"✓ {habit.title}"
     else:
-        await ctx.habits.undo(habit, day)
-        notice = f"Undone: {habit.title}"
+        undone = await ctx.habits.undo(habit, day)
+        again = ", skipped again" if undone.status is CheckinStatus.SKIPPED else ""
+        notice = f"Undone: {habit.title}{again}"
     await ctx.uow.flush()
     return Response([await today_list(ctx, day, edit=True, focus=habit.id)], notice=notice)
 

@@ -1,0 +1,35 @@
+"""What a new user's trial of the check-ins and reminders found, and the replies it must get.
+
+Every test runs on SQLite and PostgreSQL. The clock starts at Monday 2026-03-23 09:00 UTC.
+"""
+
+from __future__ import annotations
+
+from tests.support.console import ConsoleSession, bot
+
+
+async def test_undoing_a_done_that_replaced_a_skip_brings_the_skip_back(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/newhabit Yoga", "/skip yoga", "/habits")
+    assert "1. ✓ Yoga — streak 1 day" in await console.say(":press 1")  # done replaces skip
+    assert console.buttons == ["↩ Undo Yoga"]
+    out = await console.say(":press 1")
+    assert out == "(notice: Undone: Yoga, skipped again)\n" + bot(
+        "Today · Mon 23 Mar",
+        "1. ~ Yoga — streak 0 days",
+        "",
+        "0 of 1 done, 1 skipped. Nothing left to do, well played!",
+        "[1] ✓ Yoga",
+        edited=True,
+    )
+    # Typed, the same: the done goes, the skip it replaced comes back; a second /undo takes
+    # the skip back too.
+    await console.say("/done yoga")
+    assert await console.say("/undo yoga") == bot("Undone: Yoga today is skipped again.")
+    assert await console.say("/undo yoga") == bot("Undone: Yoga today is open again.")
+    assert await console.say("/undo yoga") == bot("There was no check-in for Yoga today.")
+    # A done that replaced nothing is undone to open, as before.
+    await console.say("/done yoga")
+    assert await console.say("/undo yoga") == bot("Undone: Yoga today is open again.")
+
