@@ -33,3 +33,18 @@ async def test_undoing_a_done_that_replaced_a_skip_brings_the_skip_back(
     await console.say("/done yoga")
     assert await console.say("/undo yoga") == bot("Undone: Yoga today is open again.")
 
+
+async def test_yesterdays_list_pressed_after_midnight_says_which_day(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/newhabit Yoga", "/habits")
+    out = await console.say(":time 2026-03-24T00:30", ":press 1")
+    assert "(notice: ✓ Yoga (yesterday))\n" in out
+    assert "bot (edited): Mon 23 Mar\n     1. ✓ Yoga" in out
+    out = await console.say(":press 1")
+    assert "(notice: Undone: Yoga (yesterday))\n" in out
+    # Older lists name their day; today's list says only the habit.
+    await console.say(":time 2026-03-25T00:30")
+    assert "(notice: ✓ Yoga (Mon 23 Mar))\n" in await console.say(":press 1")
+    await console.say("/habits")
+    assert "(notice: ✓ Yoga)\n" in await console.say(":press 1")
