@@ -48,3 +48,26 @@ async def test_yesterdays_list_pressed_after_midnight_says_which_day(
     assert "(notice: ✓ Yoga (Mon 23 Mar))\n" in await console.say(":press 1")
     await console.say("/habits")
     assert "(notice: ✓ Yoga)\n" in await console.say(":press 1")
+
+
+async def test_a_day_offset_after_the_habit_is_said_plainly(console: ConsoleSession) -> None:
+    await console.say("/newhabit Read")
+    assert await console.say("/done read +1") == bot(
+        "+1 is a day in the future: you can check in today or up to 7 days back "
+        "(/done read -2 is two days ago)."
+    )
+    assert console.buttons == []
+    assert await console.say("/skip read +3") == bot(
+        "+3 is a day in the future: you can check in today or up to 7 days back "
+        "(/skip read -2 is two days ago)."
+    )
+    assert await console.say("/done read 0") == bot(
+        "0 is not a day I can read: for today send /done read, for a day back -1 (yesterday) "
+        "up to -7."
+    )
+    assert console.buttons == []
+    assert "streak 0 days" in await console.say("/habits")  # nothing was checked in
+    # -0 is today, as -1 is yesterday.
+    assert await console.say("/done read -0") == bot(
+        "✓ Read done today. Streak 1 day, day 1 of 66."
+    )
