@@ -25,6 +25,7 @@ from bot.router import Router
 from core.days import MAX_DAYS_BACK, day_words
 from core.errors import NotFound
 from core.habits.matching import fold, match_title
+from core.reminders.service import reads_as_days
 
 
 def misread(exc: NotFound, request: Request, router: Router) -> Rich | None:
@@ -153,3 +154,26 @@ def misread_time(exc: NotFound, cmd: Command, args: str) -> Rich | None:
         command(cmd.name, f"{habit_words} {spaced}", as_code=False),
         f" or {int(hour):02d}:{minutes}0.",
     )
+
+
+_SHORT_MINUTES = re.compile(r"(\d{1,2})[.,:](\d)")  # 7.5, 19,2, 7:5
+
+
+def short_minutes(command_name: str, words: list[str]) -> str | None:
+    """What to say for a time written with one digit after the point ('/remind run 7.5'),
+    which the time parameter does not read, so it was taken into the habit's name and the
+    time was missing: 7.5 may be 7:05 or half past 7. None when no word after the first is
+    one followed by days or nothing."""
+    for i, word in enumerate(words[1:], 1):
+        match = _SHORT_MINUTES.fullmatch(word)
+        if match is None or int(match.group(1)) > 23 or not reads_as_days(words[i + 1 :]):
+            continue  # '/remind run 7.5 km': a name with a number in it
+        hour, digit = int(match.group(1)), match.group(2)
+        tenths = "30" if digit == "5" else f"{digit}0"  # 7.5: half past seven
+        before, after = " ".join(words[:i]), "".join(f" {w}" for w in words[i + 1 :])
+        return (
+            f"{word} is not a time I can read ({hour}:0{digit}? {hour}:{tenths}?): write the "
+            f"minutes with two digits, as in /{command_name} {before} {hour:02d}:{tenths}{after}"
+            f" or /{command_name} {before} {hour:02d}:0{digit}{after}."
+        )
+    return None

@@ -71,3 +71,20 @@ async def test_a_day_offset_after_the_habit_is_said_plainly(console: ConsoleSess
     assert await console.say("/done read -0") == bot(
         "✓ Read done today. Streak 1 day, day 1 of 66."
     )
+
+
+async def test_a_time_with_one_digit_after_the_point_is_said_plainly(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/newhabit Run")
+    assert await console.say("/remind run 7.5") == bot(
+        "7.5 is not a time I can read (7:05? 7:30?): write the minutes with two digits, as in "
+        "/remind run 07:30 or /remind run 07:05."
+    )
+    assert await console.say("/remind run 19,2 mon") == bot(
+        "19,2 is not a time I can read (19:02? 19:20?): write the minutes with two digits, as "
+        "in /remind run 19:20 mon or /remind run 19:02 mon."
+    )
+    assert "No reminders yet" in await console.say("/reminders")
+    # A number with a point in a habit's name is no time: the time is said to be missing.
+    assert (await console.say("/remind run 7.5 km")).startswith("bot: /remind needs HH:MM.")
