@@ -88,3 +88,13 @@ async def test_a_time_with_one_digit_after_the_point_is_said_plainly(
     assert "No reminders yet" in await console.say("/reminders")
     # A number with a point in a habit's name is no time: the time is said to be missing.
     assert (await console.say("/remind run 7.5 km")).startswith("bot: /remind needs HH:MM.")
+
+
+async def test_the_reminder_limit_says_how_to_make_room(console: ConsoleSession) -> None:
+    await console.say("/newhabit Run")
+    for hour in range(6, 11):
+        assert "I'll remind you" in await console.say(f"/remind run {hour}:00")
+    assert await console.say("/remind run 12:00") == bot(
+        "Run has 5 reminders, the most a habit can have. To make room, see their numbers "
+        "with /reminders and remove one with /unremind N."
+    )
