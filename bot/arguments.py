@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Final
 
 from bot.commands import MAX_DIGITS, BadArgument, Command, Kind, Param
 from bot.messages import Person, Photo, Request, Response, hint
+from bot.misread import short_minutes
 from core.days import day_words, looks_like_day, parse_day
 from core.errors import InvalidInput
 from core.habits.schedule import (
@@ -456,6 +457,10 @@ def _unfit(command: Command, words: list[str], miss: _Miss) -> str:
     if miss.param is None:
         extra = " ".join(words[miss.at :])
         return usage_reply(command, f"I didn't expect {shorten(extra)!r} there.")
+    if miss.param.kind is Kind.TIME and any(p.kind is Kind.HABIT for p in command.params):
+        short = short_minutes(command.name, words)  # '/remind run 7.5': read into the name
+        if short is not None:
+            return short
     if miss.at >= len(words):
         return _missing(command, miss.param)
     if miss.param.kind in WORDY:

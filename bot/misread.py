@@ -5,6 +5,8 @@ act on the habit for today, or at another time, than the one meant:
 
 - a day written in a way /done, /skip and /undo do not read ('3/3', '22.03.2026', 'march 22',
   '21st'), or said before the habit ('/done yesterday run');
+- a count of days that is no day to check in: ahead ('/done read +1', said to be in the future)
+  or a bare 0 ('/done read 0': -0 and today read as today);
 - a time written as an hour and one digit of minutes ('/remind read 12 3'): /remind reads
   '12 30' and a bare hour ('7'), so '12 3' was the habit 'read 12' at 03:00.
 
@@ -20,9 +22,10 @@ import re
 from bot.commands import Command, Kind
 from bot.messages import Request, Rich, command, rich
 from bot.router import Router
-from core.days import day_words
+from core.days import MAX_DAYS_BACK, day_words
 from core.errors import NotFound
 from core.habits.matching import fold, match_title
+from core.reminders.service import reads_as_days
 
 
 def misread(exc: NotFound, request: Request, router: Router) -> Rich | None:
@@ -82,6 +85,9 @@ def misread_day(exc: NotFound, cmd: Command) -> Rich | None:
     if 0 < first < len(words) and _offered_without(words[:first], " ".join(words[first:]), exc):
         moved = f"{' '.join(words[first:])} {' '.join(words[:first])}"
         return rich("The day goes after the habit: ", command(cmd.name, moved, as_code=False), ".")
+    offset = _offset(words, exc, cmd)
+    if offset is not None:
+        return offset
     n = _date_words(words)
     if not n or n == len(words):
         return None
@@ -95,6 +101,34 @@ def misread_day(exc: NotFound, cmd: Command) -> Rich | None:
         "-2 (two days ago) or YYYY-MM-DD, up to 7 days back: ",
         command(cmd.name, f"{habit_words} yesterday", as_code=False),
         ".",
+    )
+
+
+_AHEAD = re.compile(r"\+\d{1,3}")  # +1: days ahead, as -1 is a day back
+_ZERO = re.compile(r"\+?0{1,3}")  # 0 days back (-0 reads as today)
+
+
+def _offset(words: list[str], exc: NotFound, cmd: Command) -> Rich | None:
+    """The reply for a count of days after the habit that is no day to check in: ahead (+1)
+    or a bare 0; None otherwise."""
+    said = words[-1] if len(words) > 1 else ""
+    ahead = bool(_AHEAD.fullmatch(said)) and int(said) > 0
+    if not (ahead or _ZERO.fullmatch(said)):
+        return None
+    habit_words = " ".join(words[:-1])
+    if not _offered(habit_words, exc):
+        return None
+    if ahead:
+        return rich(
+            f"{said} is a day in the future: you can check in today or up to {MAX_DAYS_BACK} "
+            "days back (",
+            command(cmd.name, f"{habit_words} -2", as_code=False),
+            " is two days ago).",
+        )
+    return rich(
+        f"{said} is not a day I can read: for today send ",
+        command(cmd.name, habit_words, as_code=False),
+        f", for a day back -1 (yesterday) up to -{MAX_DAYS_BACK}.",
     )
 
 
@@ -120,3 +154,26 @@ def misread_time(exc: NotFound, cmd: Command, args: str) -> Rich | None:
         command(cmd.name, f"{habit_words} {spaced}", as_code=False),
         f" or {int(hour):02d}:{minutes}0.",
     )
+
+
+_SHORT_MINUTES = re.compile(r"(\d{1,2})[.,:](\d)")  # 7.5, 19,2, 7:5
+
+
+def short_minutes(command_name: str, words: list[str]) -> str | None:
+    """What to say for a time written with one digit after the point ('/remind run 7.5'),
+    which the time parameter does not read, so it was taken into the habit's name and the
+    time was missing: 7.5 may be 7:05 or half past 7. None when no word after the first is
+    one followed by days or nothing."""
+    for i, word in enumerate(words[1:], 1):
+        match = _SHORT_MINUTES.fullmatch(word)
+        if match is None or int(match.group(1)) > 23 or not reads_as_days(words[i + 1 :]):
+            continue  # '/remind run 7.5 km': a name with a number in it
+        hour, digit = int(match.group(1)), match.group(2)
+        tenths = "30" if digit == "5" else f"{digit}0"  # 7.5: half past seven
+        before, after = " ".join(words[:i]), "".join(f" {w}" for w in words[i + 1 :])
+        return (
+            f"{word} is not a time I can read ({hour}:0{digit}? {hour}:{tenths}?): write the "
+            f"minutes with two digits, as in /{command_name} {before} {hour:02d}:{tenths}{after}"
+            f" or /{command_name} {before} {hour:02d}:0{digit}{after}."
+        )
+    return None

@@ -372,8 +372,9 @@ async def undo(habit_id: Id, day: IsoDay, user: CurrentUser, unit: UnitDep) -> C
     habit = await owned(unit, user, habit_id)
     checked = _day(day, unit.today(user), "day")  # the path's name for it
     result = await unit.habits.undo(habit, checked)
+    status = "skipped" if result.status is CheckinStatus.SKIPPED else None  # a done over a skip
     return CheckinOut(
-        habit=await one(unit, user, habit), date=checked, status=None, changed=result.changed
+        habit=await one(unit, user, habit), date=checked, status=status, changed=result.changed
     )
 
 

@@ -37,6 +37,8 @@ async def _checkin(ctx: Context, status: CheckinStatus | None) -> Response:
         result = await ctx.habits.undo(habit, day)
         if not result.changed:
             return Response.say("There was no check-in for ", bold(habit.title), f" {when}.")
+        if result.status is CheckinStatus.SKIPPED:  # the done had replaced a skip
+            return Response.say("Undone: ", bold(habit.title), f" {when} is skipped again.")
         return Response.say("Undone: ", bold(habit.title), f" {when} is open again.")
     result = await ctx.habits.check_in(habit, day, status)
     recent = (await ctx.habits.recent([habit], today))[habit.id]

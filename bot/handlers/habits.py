@@ -9,7 +9,15 @@ from bot.context import Context
 from bot.messages import Button, Reply, Response, Span, bold, example, rich
 from bot.paging import page_of, pager
 from bot.router import Router
-from bot.views import MARK_SYMBOLS, button_title, day_label, day_stamp, parse_day_stamp, streak_text
+from bot.views import (
+    MARK_SYMBOLS,
+    button_title,
+    day_label,
+    day_stamp,
+    parse_day_stamp,
+    relative_day,
+    streak_text,
+)
 from core.days import in_checkin_window
 from core.db.models import Habit
 from core.habits.archive import MAX_ACTIVE_HABITS
@@ -129,12 +137,15 @@ async def _press(ctx: Context, args: list[str], done: bool) -> Response:
         return Response(notice=BUTTON_GONE)
     if not in_checkin_window(day, ctx.today):
         return Response(notice="That list is too old to change. Send /habits for today's.")
+    # The list's own day, said when it is not today (yesterday's list pressed after midnight).
+    which = "" if day == ctx.today else f" ({relative_day(day, ctx.today)})"
     if done:
         await ctx.habits.check_in(habit, day, CheckinStatus.DONE)
-        notice = f"✓ {habit.title}"
+        notice = f"✓ {habit.title}{which}"
     else:
-        await ctx.habits.undo(habit, day)
-        notice = f"Undone: {habit.title}"
+        undone = await ctx.habits.undo(habit, day)
+        again = ", skipped again" if undone.status is CheckinStatus.SKIPPED else ""
+        notice = f"Undone: {habit.title}{which}{again}"
     await ctx.uow.flush()
     return Response([await today_list(ctx, day, edit=True, focus=habit.id)], notice=notice)
 

@@ -410,11 +410,25 @@ class HabitService(ArchiveMixin):
         return CheckinResult(habit, day, status, changed=changed)
 
     async def undo(self, habit: Habit, day: date) -> CheckinResult:
+        """Take the day's check-in back: the day is open again, or skipped again when it was a
+        done that replaced a skip (status SKIPPED then)."""
         habit.checkpoint = after_write(habit.checkpoint, day)
-        result = await self.session.execute(
-            delete(HabitLog).where(HabitLog.habit_id == habit.id, HabitLog.day == day)
+        stmt = (
+            delete(HabitLog)
+            .where(HabitLog.habit_id == habit.id, HabitLog.day == day)
+            .returning(HabitLog.was_skipped)
         )
-        changed = bool(getattr(result, "rowcount", 0))
+        gone = (await self.session.execute(stmt)).scalars().all()
+        if any(gone):  # only then a second statement: the skip the done replaced
+            params = {
+                "habit_id": habit.id,
+                "day": day,
+                "status": CheckinStatus.SKIPPED.value,
+                "created_at": self.clock.now(),
+            }
+            await self.session.execute(checkin_upsert(self.session), params)
+            return CheckinResult(habit, day, CheckinStatus.SKIPPED, changed=True)
+        changed = bool(gone)
         if changed and day == habit.start_date and habit.created_on is not None:
             await self._restart(habit, habit.created_on)
         return CheckinResult(habit, day, None, changed=changed)

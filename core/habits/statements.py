@@ -63,7 +63,8 @@ def checkin_upsert(session: AsyncSession) -> Any:
         )
         upsert = stmt.on_conflict_do_update(
             index_elements=[LOGS.c.habit_id, LOGS.c.date],
-            set_={"status": stmt.excluded.status},
+            # a done over a skip remembers it, for its undo to bring the skip back
+            set_={"status": stmt.excluded.status, "was_skipped": LOGS.c.status == _SKIPPED},
             where=and_(
                 LOGS.c.status != stmt.excluded.status,
                 # a skip never replaces a done (undo it first); a done replaces a skip

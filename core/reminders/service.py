@@ -122,7 +122,10 @@ class ReminderService:
                 f"{habit.title} already has a reminder at {at:%H:%M} {_on_days(common)}."
             )
         if len(existing) >= MAX_PER_HABIT:
-            raise InvalidInput(f"A habit can have at most {MAX_PER_HABIT} reminders.")
+            raise InvalidInput(
+                f"{habit.title} has {MAX_PER_HABIT} reminders, the most a habit can have. To make "
+                "room, see their numbers with /reminders and remove one with /unremind N."
+            )
         now = self.clock.now()
         reminder = Reminder(
             habit_id=habit.id,

@@ -63,7 +63,7 @@ async def test_habits_buttons_check_in_and_undo_in_place(console: ConsoleSession
 async def test_yesterdays_list_still_works_the_next_morning(console: ConsoleSession) -> None:
     await console.say("/newhabit Read", "/habits")
     out = await console.say(":time 2026-03-24T08:00", ":press 1")
-    assert out == "(clock: Tue 2026-03-24 08:00 UTC)\n(notice: ✓ Read)\n" + bot(
+    assert out == "(clock: Tue 2026-03-24 08:00 UTC)\n(notice: ✓ Read (yesterday))\n" + bot(
         "Mon 23 Mar",
         "1. ✓ Read — streak 1 day",
         "",

@@ -204,7 +204,10 @@ async def test_a_time_with_a_dot_reads_as_with_a_colon(console: ConsoleSession) 
     assert await console.say("/remind read 7.05pm") == bot(
         "I'll remind you of Read at 19:05 every day (UTC). Next: Mon 23 Mar, 19:05."
     )
-    assert "needs HH:MM" in await console.say("/remind read 19.3")
+    assert await console.say("/remind read 19.3") == bot(
+        "19.3 is not a time I can read (19:03? 19:30?): write the minutes with two digits, as in "
+        "/remind read 19:30 or /remind read 19:03."
+    )
     assert await console.say("/summarytime sun 18.00") == bot(
         "Your weekly summary now comes on Sun at 18:00 (UTC)."
     )

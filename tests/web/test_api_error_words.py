@@ -129,8 +129,10 @@ async def test_an_empty_learning_names_the_content_field_and_no_command(
 
 # Refusals whose words name a chat command yet carry no code: each is raised only on a path the
 # API does not take (the API has ids, not a habit's name or number; no group is made, nor anyone
-# kicked, through it; it checks a tool finder's problem and a goal's text itself).
+# kicked, through it; it checks a tool finder's problem and a goal's text itself; it has no
+# reminders).
 CHAT_ONLY = {
+    ("core/reminders/service.py", "add"),
     ("core/social/learnings.py", "delete_nth"),
     ("core/finder/service.py", "find"),
     ("core/lifebook/service.py", "add_goal"),

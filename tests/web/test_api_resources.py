@@ -415,3 +415,14 @@ async def test_public_groups_page_through_with_the_same_statements_a_page(
         if cursor is None:
             break
     assert sorted(seen) == ["Alpha", "Beta", "Delta", "Epsilon", "Gamma"] and pages == 3
+
+
+async def test_undoing_a_done_that_replaced_a_skip_gives_the_skip_back(ada: Person) -> None:
+    hid = (await ada.post("/api/v1/habits", json={"title": "Yoga"})).json()["id"]
+    await ada.post(f"/api/v1/habits/{hid}/checkins", json={"status": "skipped"})
+    await ada.post(f"/api/v1/habits/{hid}/checkins", json={})  # a done replaces the skip
+    undone = await ada.request("DELETE", f"/api/v1/habits/{hid}/checkins/2026-03-23")
+    assert undone.json()["status"] == "skipped" and undone.json()["changed"]
+    assert undone.json()["habit"]["today"]["status"] == "skipped"
+    again = await ada.request("DELETE", f"/api/v1/habits/{hid}/checkins/2026-03-23")
+    assert again.json()["status"] is None and again.json()["habit"]["today"]["status"] is None

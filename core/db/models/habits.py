@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -117,6 +119,8 @@ class HabitLog(Base):
     habit_id: Mapped[int] = mapped_column(ForeignKey("habits.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column("date", Date)
     status: Mapped[str] = mapped_column(String(8))
+    # A done that replaced the day's skip (migration 0034): undoing it brings the skip back.
+    was_skipped: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     habit: Mapped[Habit] = relationship(back_populates="logs")
