@@ -117,6 +117,8 @@ def field_message(error: Mapping[str, Any]) -> str:
         return NOT_A_DATETIME
     if kind.startswith("time_"):
         return NOT_A_TIME
+    if kind == "int_type" and isinstance(error.get("input"), str):  # "3" for a JSON number
+        return "Give a whole number without quotes, such as 3."
     said = _BY_TYPE.get(kind)
     if said is not None:
         return said(ctx)
