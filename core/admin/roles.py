@@ -7,7 +7,7 @@ say "command line"). The web admin calls `set_role` with the acting admin's id, 
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.accounts.service import AccountService, normalise_email
@@ -62,14 +62,6 @@ class Roles:
         if user is None:
             raise NotFound("There is no such person.")
         return await self._set(actor, user, wanted)
-
-    async def admins(self) -> int:
-        return int(
-            await self.session.scalar(
-                select(func.count()).select_from(User).where(User.role == UserRole.ADMIN.value)
-            )
-            or 0
-        )
 
     async def others_can_act(self, user_id: int) -> bool:
         """Whether an admin other than `user_id` can use /admin (a banned one can't). The
