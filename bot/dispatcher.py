@@ -284,15 +284,19 @@ class HabitLinkBot(ChatEvents):
         return response if note is None else _with_note(response, note)
 
     def _dropped_note(self, ctx: Context, command: str) -> str | None:
-        """That the flow a command stopped saved nothing (None when there was none, for /cancel,
-        which says so itself, and for the same flow started afresh)."""
+        """That the flow a command stopped saved nothing (None when there was none, and for
+        /cancel, which says so itself). The same flow started afresh (/newhabit during its
+        setup) says it starts again, as its first question alone would not say the answers
+        given so far went."""
         dropped = ctx.flow
         if dropped is None or command == CANCEL:
             return None
-        if ctx.next_flow is not None and ctx.next_flow.name == dropped.name:
-            return None
         what = self.router.flow_names.get(dropped.name, "what we were in the middle of")
-        return f"Stopped {what}; nothing of it was saved." if what else None
+        if not what:
+            return None
+        if ctx.next_flow is not None and ctx.next_flow.name == dropped.name:
+            return f"Started {what} again; your earlier answers were not saved."
+        return f"Stopped {what}; nothing of it was saved."
 
     async def _banned(self, uow: UnitOfWork, request: Request, user: User) -> Response:
         """A person banned platform-wide (core.admin.people): one short notice, then silence.
