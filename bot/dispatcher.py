@@ -35,7 +35,7 @@ from bot.outgoing import encode_response
 from bot.paging import fit_buttons
 from bot.photo_commands import as_proof, photo_not_kept
 from bot.router import Router
-from bot.unknown import unknown_command
+from bot.unknown import unknown_command, visibility_word_here
 from core.clock import Clock
 from core.db.models import User
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
@@ -330,7 +330,11 @@ class HabitLinkBot(ChatEvents):
             req = ctx.request = as_proof(req)  # a group's photo with /done HABIT: its proof
             command = self.router.commands.get(req.command or "")
             if command is None:
-                ours = req.addressed or self.router.is_ours(req.command or "")  # /group
+                ours = (
+                    req.addressed
+                    or self.router.is_ours(req.command or "")  # /group
+                    or await visibility_word_here(ctx)  # /public in a HabitLink group's chat
+                )
                 if not (req.chat.is_private or ours):
                     return Response()  # in a group it may well be meant for another bot
                 return Response.say(unknown_command(self.router, req))
