@@ -22,6 +22,7 @@ from core.finder.service import ToolFinder
 from core.flows import FlowStore, MemoryFlowStore
 from core.locks import MemoryPersonLocks, PersonLocks
 from core.ratelimit import MemoryRateLimiter, RateLimiter
+from core.redaction import Redactor
 from core.uow import UnitOfWorkFactory
 
 if TYPE_CHECKING:
@@ -49,7 +50,12 @@ class App:
         return self.bot.uow
 
     def notifier(self) -> Notifier:
-        return Notifier(self.bot, self.senders, self.rate_limiter)
+        return Notifier(
+            self.bot,
+            self.senders,
+            self.rate_limiter,
+            redact=Redactor(self.settings.secret_values()),
+        )
 
     async def close(self) -> None:
         await self._stack.aclose()

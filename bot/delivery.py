@@ -25,6 +25,7 @@ from core.habits.history import week_start
 from core.notify.outbox import ClaimedNotification
 from core.notify.producer import ProduceReport
 from core.ratelimit import Limit, MemoryRateLimiter, RateLimiter
+from core.redaction import Redactor
 from core.summary.week import group_date
 from core.uow import UnitOfWork
 from core.users.service import user_today
@@ -69,6 +70,9 @@ class Notifier:
     senders: dict[str, NotificationSender] = field(default_factory=dict)
     limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
     worker: str = field(default_factory=worker_name)
+    # What a failed send's error is stored as (the outbox's last_error, shown on the admin's
+    # Outbox page): the configured secrets blanked, as in the logs (bot.app passes them).
+    redact: Redactor = field(default_factory=Redactor)
 
     async def produce(self) -> ProduceReport:
         report = ProduceReport()
@@ -189,14 +193,14 @@ class Notifier:
             if retry is None:
                 await uow.outbox.mark_sent(notification.id)
             else:
-                await uow.outbox.retry_later(notification, retry)
+                await uow.outbox.retry_later(notification, self.redact(retry))
             await uow.commit()
 
     async def _unreachable(self, notification: ClaimedNotification, error: str) -> None:
         """A person who blocked the bot is written to again once they write; a group's chat
         the bot was removed from, once the bot is added back (core.groups' mark_chat)."""
         async with self.bot.uow() as uow:
-            await uow.outbox.give_up(notification.id, f"unreachable: {error}")
+            await uow.outbox.give_up(notification.id, self.redact(f"unreachable: {error}"))
             if notification.user_id is not None:
                 await uow.users.mark_unreachable(
                     notification.user_id, notification.platform, notification.chat_id

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import IO, Any
-from urllib.parse import quote
+
+from core.redaction import REDACTED as REDACTED  # re-exported: the log tests look for it
+from core.redaction import Redactor
 
 # Not extra fields: the record's own, and uvicorn's `color_message` (its message again, with
 # terminal colour codes, which every start-up line would otherwise repeat).
@@ -22,8 +23,6 @@ _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "asctime",
     "color_message",
 }
-REDACTED = "[redacted]"
-MIN_SECRET_LENGTH = 4  # shorter "secrets" would blank out ordinary words
 
 
 class RedactSecrets(logging.Filter):
@@ -33,17 +32,11 @@ class RedactSecrets(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        variants: set[str] = set()
-        for secret in secrets:
-            forms = {secret, quote(secret, safe=""), quote(secret)}
-            if ":" in secret:  # a Telegram token: its secret half on its own too
-                forms.add(secret.split(":", 1)[1])
-            variants |= {f for f in forms if len(f) >= MIN_SECRET_LENGTH}
-        alternatives = sorted(variants, key=len, reverse=True)
-        self.pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+        self.redactor = Redactor(secrets)
+        self.pattern = self.redactor.pattern
 
     def redact(self, text: str) -> str:
-        return self.pattern.sub(REDACTED, text) if self.pattern is not None else text
+        return self.redactor.secrets_only(text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.pattern is None:

@@ -18,6 +18,14 @@ NOT_A_FILE = "Send a file here, not text (with curl: -F photo=@run.jpg)."
 
 Ctx = Mapping[str, Any]
 
+GOAL_ID_PATTERN = r"^g[0-9]{1,4}$"
+# A patterned field's form in words: the pattern alone would tell a person nothing.
+FORMS: dict[str, str] = {GOAL_ID_PATTERN: "A goal's id is g and its number, such as g3."}
+
+
+def _pattern(ctx: Ctx) -> str:
+    return FORMS.get(str(ctx.get("pattern")), "That is not in the form this field takes.")
+
 
 def _at_least(ctx: Ctx) -> str:
     return f"Give a number of at least {_number(ctx.get('ge'))}."
@@ -65,7 +73,7 @@ _BY_TYPE: dict[str, Callable[[Ctx], str]] = {
     ),
     "string_too_short": _short_text,
     "string_too_long": lambda c: f"Keep it to at most {c.get('max_length')} characters.",
-    "string_pattern_mismatch": lambda _: "That is not in the form this field takes.",
+    "string_pattern_mismatch": _pattern,
     "list_type": lambda _: "Give a list, in [ ].",
     "tuple_type": lambda _: "Give a list, in [ ].",
     "set_type": lambda _: "Give a list, in [ ].",
@@ -109,6 +117,8 @@ def field_message(error: Mapping[str, Any]) -> str:
         return NOT_A_DATETIME
     if kind.startswith("time_"):
         return NOT_A_TIME
+    if kind == "int_type" and isinstance(error.get("input"), str):  # "3" for a JSON number
+        return "Give a whole number without quotes, such as 3."
     said = _BY_TYPE.get(kind)
     if said is not None:
         return said(ctx)

@@ -36,6 +36,7 @@ from core.lifebook.model import (
 from core.lifebook.service import serves_goal, serves_value, serving_label
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.error_words import as_field
+from web_admin.field_messages import GOAL_ID_PATTERN
 from web_admin.habits import owned
 from web_admin.routing import ApiRoute
 from web_admin.schemas import CleanText, Flag, Id, IsoDay, RequestBody, sane_date
@@ -43,7 +44,7 @@ from web_admin.schemas import CleanText, Flag, Id, IsoDay, RequestBody, sane_dat
 router = APIRouter(prefix="/api/v1", tags=["lifebook"], route_class=ApiRoute)
 # Bodies may be a little over the limits so the answer can name the rule (as the chat does).
 LIST_CAP = 50
-GoalId = Annotated[str, Path(pattern=r"^g[0-9]{1,4}$", description="A goal's id, e.g. g3")]
+GoalId = Annotated[str, Path(pattern=GOAL_ID_PATTERN, description="A goal's id, e.g. g3")]
 
 
 class HabitRef(BaseModel):

@@ -26,6 +26,7 @@ from web_admin.schemas import (
     RequestBody,
     TokenPair,
     UserOut,
+    WholeNumber,
     not_null,
     user_out,
 )
@@ -51,7 +52,7 @@ class ProfilePatch(RequestBody):
     timezone: Annotated[CleanText | MISSING, not_null(NOT_NULL["timezone"])] = Field(
         default=MISSING, max_length=64, description="An IANA name or a city, as /timezone takes"
     )
-    day_start_hour: Annotated[int | MISSING, not_null(NOT_NULL["day_start_hour"])] = Field(
+    day_start_hour: Annotated[WholeNumber | MISSING, not_null(NOT_NULL["day_start_hour"])] = Field(
         default=MISSING, description="0 to 6, as /daystart takes"
     )
 

@@ -9,7 +9,15 @@ from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+)
 from pydantic_core import PydanticCustomError
 
 from core.db.models import Identity, User
@@ -50,6 +58,12 @@ Flag = StrictBool
 """A boolean a request gives: JSON's true or false only. Pydantic's lax mode would also take
 "yes", "on", "1" or 1, which a client never means to send as a boolean (422: "Give true or
 false.")."""
+
+WholeNumber = StrictInt
+"""An integer a JSON body gives: a JSON number only. Pydantic's lax mode would also take "3"
+(text), 3.0 or true (as 1), which a client never means to send as a number (422: "Give a whole
+number without quotes, such as 3."). A query's, a path's or a form's numbers are text, read as
+before."""
 
 
 def not_null(message: str) -> BeforeValidator:

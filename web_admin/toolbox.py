@@ -123,8 +123,13 @@ class FindingOut(BaseModel):
 
 class HabitTools(BaseModel):
     habit_id: int
-    changed: bool = Field(description="False: it was attached already")
     tools: list[ToolSummary]
+
+
+class HabitToolsAfterUse(HabitTools):
+    """PUT's answer: the habit's tools, and whether this request attached the tool."""
+
+    changed: bool = Field(description="False: it was attached already")
 
 
 async def summaries(unit: Unit, tools: list[Tool]) -> list[ToolSummary]:
@@ -290,11 +295,9 @@ async def find_tools(body: FindBody, user: CurrentUser, unit: UnitDep) -> Findin
 
 
 # --- the techniques a habit uses -------------------------------------------------------------
-async def habit_tools(unit: Unit, habit_id: int, changed: bool) -> HabitTools:
+async def habit_tools(unit: Unit, habit_id: int) -> HabitTools:
     used = await unit.toolbox.for_habits([habit_id])
-    return HabitTools(
-        habit_id=habit_id, changed=changed, tools=await summaries(unit, used.get(habit_id, []))
-    )
+    return HabitTools(habit_id=habit_id, tools=await summaries(unit, used.get(habit_id, [])))
 
 
 @router.get(
@@ -305,23 +308,26 @@ async def habit_tools(unit: Unit, habit_id: int, changed: bool) -> HabitTools:
 )
 async def list_habit_tools(habit_id: Id, user: CurrentUser, unit: UnitDep) -> HabitTools:
     habit = await owned(unit, user, habit_id)
-    return await habit_tools(unit, habit.id, False)
+    return await habit_tools(unit, habit.id)
 
 
 @router.put(
     "/habits/{habit_id}/tools/{tool_id}",
-    response_model=HabitTools,
+    response_model=HabitToolsAfterUse,
     tags=["habits"],
     summary=f"Use a technique for a habit (up to {MAX_TOOLS_PER_HABIT} each)",
 )
-async def attach_tool(habit_id: Id, tool_id: Id, user: CurrentUser, unit: UnitDep) -> HabitTools:
+async def attach_tool(
+    habit_id: Id, tool_id: Id, user: CurrentUser, unit: UnitDep
+) -> HabitToolsAfterUse:
     habit = await owned(unit, user, habit_id)
     tool = await unit.toolbox.get(tool_id)
     try:
         changed = await unit.toolbox.attach(habit, tool)
     except InvalidInput as exc:
         raise as_field("tool_id", exc) from None
-    return await habit_tools(unit, habit.id, changed)
+    listed = await habit_tools(unit, habit.id)
+    return HabitToolsAfterUse(habit_id=listed.habit_id, tools=listed.tools, changed=changed)
 
 
 @router.delete(

@@ -20,6 +20,7 @@ from core.admin.guard import require_admin
 from core.clock import Clock
 from core.db.models import Notification, NotificationStatus
 from core.errors import InvalidInput, NotFound
+from core.redaction import redact_credentials
 
 PAGE_SIZE = 50
 UNREACHABLE_PREFIX = "unreachable:"
@@ -86,7 +87,8 @@ def _row(n: Notification) -> NotificationRow:
         n.attempts,
         n.next_attempt_at,
         n.sent_at,
-        n.last_error,
+        # Stored redacted (core.notify.outbox); again here for rows written before that.
+        redact_credentials(n.last_error) if n.last_error is not None else None,
         n.created_at,
     )
 
@@ -146,7 +148,7 @@ class OutboxAdmin:
         before: dict[str, Any] = {
             "status": _row(n).status,
             "attempts": n.attempts,
-            "last_error": n.last_error,
+            "last_error": _row(n).last_error,
         }
         n.status = NotificationStatus.PENDING.value
         n.attempts = 0

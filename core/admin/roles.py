@@ -21,7 +21,8 @@ EXISTS = (
     "Make it an admin with: habitlink admin promote --email {email}"
 )
 NO_ACCOUNT = "There is no account with the email {email}."
-LAST_ADMIN = "{who} is the only admin; make someone else an admin first."
+# A banned admin can't use /admin, so they don't count (core.accounts.erase says the same).
+LAST_ADMIN = "{who} is the only admin able to use /admin; make someone else an admin first."
 
 
 class Roles:
@@ -70,6 +71,18 @@ class Roles:
             or 0
         )
 
+    async def others_can_act(self, user_id: int) -> bool:
+        """Whether an admin other than `user_id` can use /admin (a banned one can't). The
+        admins' rows are locked, so two admins stepping down at once cannot both go."""
+        rows = (
+            await self.session.execute(
+                select(User.id, User.banned_at)
+                .where(User.role == UserRole.ADMIN.value)
+                .with_for_update(of=User)
+            )
+        ).all()
+        return any(row.id != user_id and row.banned_at is None for row in rows)
+
     async def _by_email(self, email: str) -> User:
         address = normalise_email(email)
         user = await locked_user(self.session, User.email == address)
@@ -80,7 +93,7 @@ class Roles:
     async def _set(self, actor: User | None, user: User, role: UserRole) -> bool:
         if user.role == role.value:
             return False
-        if role is UserRole.MEMBER and await self.admins() <= 1:
+        if role is UserRole.MEMBER and not await self.others_can_act(user.id):
             raise InvalidInput(LAST_ADMIN.format(who=user.email or user.display_name))
         before = user.role
         user.role = role.value

@@ -19,6 +19,7 @@ from core.clock import Clock
 from core.db.dialects import dialect_insert
 from core.db.models import Notification, NotificationStatus
 from core.notify.bulk import ENQUEUE_SQL, dumps, is_postgres
+from core.redaction import redact_credentials
 
 MAX_ATTEMPTS = 5
 DEFAULT_LEASE = timedelta(minutes=2)
@@ -213,7 +214,7 @@ class Outbox:
             status=NotificationStatus.PENDING.value,
             next_attempt_at=self.clock.now() + delay,
             claimed_until=None,
-            last_error=error[:1000],
+            last_error=redact_credentials(error)[:1000],
         )
 
     async def give_up(self, notification_id: int, error: str) -> None:
@@ -221,7 +222,7 @@ class Outbox:
             notification_id,
             status=NotificationStatus.FAILED.value,
             claimed_until=None,
-            last_error=error[:1000],
+            last_error=redact_credentials(error)[:1000],
         )
 
     async def _set(self, notification_id: int, **values: object) -> None:

@@ -108,8 +108,9 @@ def roles_on(here: InProcess, env: dict[str, str] | None = None) -> None:
 
     code, out, err = here("demote", "--email", "ops@example.com", env=env)
     assert (code, out) == (1, "")
-    assert (
-        err == "habitlink: ops@example.com is the only admin; make someone else an admin first.\n"
+    assert err == (
+        "habitlink: ops@example.com is the only admin able to use /admin; "
+        "make someone else an admin first.\n"
     )
     code, out, err = here("promote", "--email", "nobody@example.com", env=env)
     assert (code, err) == (1, "habitlink: There is no account with the email nobody@example.com.\n")

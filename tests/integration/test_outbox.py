@@ -32,6 +32,7 @@ from core.db.models import Identity, Notification, Reminder
 from core.media.storage import LocalMediaStore
 from core.notify.outbox import DEFAULT_LEASE, MAX_ATTEMPTS, NewNotification, Outbox
 from core.ratelimit import Limit
+from core.redaction import Redactor
 from tests.conftest import DEFAULT_NOW
 from tests.support.bots import make_bot
 
@@ -352,3 +353,40 @@ async def test_two_dispatchers_send_every_notification_exactly_once(
     clock.advance(timedelta(days=1))
     async with postgres.session() as session:
         assert await Outbox(session, clock).claim("late", 10) == []
+
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+class ClientError(Exception):
+    """What an HTTP client raises: its message carries the request's URL."""
+
+
+async def test_an_unexpected_errors_secrets_never_reach_the_outbox(
+    database: Database, clock: SettableClock, tmp_path: Path
+) -> None:
+    bot = make_bot(database, clock, media=LocalMediaStore(tmp_path / "media"))
+    await enqueue(bot, await reminder_rows(bot, 1))
+    url = f"https://api.telegram.org/bot{TOKEN}/sendMessage?chat_id=1"
+    sender = Failing(error=ClientError(f"connect failed for {url} (password=hunter2)"))
+    # No configured secrets: the token in a bot URL and a password= are blanked all the same.
+    assert await Notifier(bot, {"console": sender}, worker="w").dispatch() == 1
+    (row,) = await all_rows(database)
+    assert row.status == "pending"
+    assert row.last_error == (
+        "ClientError('connect failed for https://api.telegram.org/bot123456789:[redacted]"
+        "/sendMessage?chat_id=1 (password=[redacted])')"
+    )
+
+
+async def test_a_configured_secret_is_blanked_in_the_outbox_wherever_it_appears(
+    database: Database, clock: SettableClock, tmp_path: Path
+) -> None:
+    bot = make_bot(database, clock, media=LocalMediaStore(tmp_path / "media"))
+    await enqueue(bot, await reminder_rows(bot, 1))
+    sender = Failing(error=SendFailed(f"gateway said: bad key {TOKEN.split(':')[1]}"))
+    notifier = Notifier(bot, {"console": sender}, worker="w", redact=Redactor([TOKEN]))
+    assert await notifier.dispatch() == 1
+    (row,) = await all_rows(database)
+    assert row.last_error == "gateway said: bad key [redacted]"
+    assert TOKEN.split(":")[1] not in (row.last_error or "")

@@ -8,10 +8,11 @@ import re
 from datetime import timedelta
 
 import httpx
+from sqlalchemy import update
 
 from core.clock import SettableClock
 from core.db.engine import Database
-from core.db.models import Identity
+from core.db.models import Identity, Notification
 from core.media.storage import LocalMediaStore
 from core.notify.outbox import NewNotification
 from core.uow import UnitOfWork
@@ -186,3 +187,24 @@ async def test_a_proofs_image_is_deleted_from_storage(
     assert "Delete the image" not in page.text and "Unhide" not in page.text
     assert "<img" not in page.text
     assert await audit(database, clock) == [("proof.delete_image", proof.id)]
+
+
+async def test_the_outbox_page_never_shows_a_token_even_from_a_row_stored_raw(
+    admin: httpx.AsyncClient, database: Database, clock: SettableClock
+) -> None:
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    raw = f"ConnectError('https://api.telegram.org/bot{token}/sendMessage')"
+    async with UnitOfWork(database, clock) as uow:
+        await uow.outbox.enqueue(
+            [NewNotification("reminder:y", "reminder", "console", "dm:ada", clock.now())]
+        )
+        (claimed,) = await uow.outbox.claim("worker", 1)
+        await uow.outbox.give_up(claimed.id, "placeholder")
+        await uow.commit()
+    async with database.session() as session:  # as a row written before errors were redacted
+        await session.execute(update(Notification).values(last_error=raw))
+        await session.commit()
+    failed = await admin.get("/admin/outbox", params={"status": "failed"})
+    assert failed.status_code == 200
+    assert "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw" not in failed.text
+    assert "api.telegram.org/bot123456789:[redacted]/sendMessage" in failed.text

@@ -147,3 +147,20 @@ async def test_a_goal_id_given_as_serves_says_which_key_to_give(ada: Person) -> 
                 "code": "invalid_value",
             }
         ]
+
+
+async def test_a_goal_id_not_in_a_goals_form_is_told_the_form(ada: Person) -> None:
+    """DELETE /lifebook/goals/zzz said "That is not in the form this field takes.", without
+    saying which form. The 422 names it; its code stays string_pattern_mismatch."""
+    for wrong in ("zzz", "3", "g", "G3", "g12345"):
+        answer = await ada.request("DELETE", f"{BOOK}/goals/{wrong}")
+        assert answer.status_code == 422, (wrong, answer.text)
+        problem = answer.json()
+        assert problem["code"] == "invalid_request"
+        assert problem["errors"] == [
+            {
+                "field": "goal_id",
+                "message": "A goal's id is g and its number, such as g3.",
+                "code": "string_pattern_mismatch",
+            }
+        ]

@@ -38,7 +38,7 @@ def named(answer: Any) -> dict[str, str]:
             "/api/v1/me",
             {"day_start_hour": "x"},
             "day_start_hour",
-            "Give a whole number, such as 3.",
+            "Give a whole number without quotes, such as 3.",
         ),
         ("POST", "/api/v1/habits", {"title": "Run", "why": 5}, "why", "Give text, in quotes."),
         (

@@ -1,5 +1,6 @@
 """What a request must be, as a client meets it: the OpenAPI document says of a field what the
-API takes (optional is not nullable), and a boolean is JSON's true or false."""
+API takes (optional is not nullable), a boolean is JSON's true or false and an integer a JSON
+number."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from tests.web.conftest import Person
+from web_admin.proofs import ProofForm
 from web_admin.schemas import RequestBody
 
 BOOK = "/api/v1/lifebook"
@@ -82,6 +84,28 @@ async def test_a_boolean_is_true_or_false_only(ada: Person, given: object) -> No
     assert taken.status_code == 200 and taken.json()["ai_allowed"] is True, taken.text
 
 
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("3", "Give a whole number without quotes, such as 3."),
+        ("x", "Give a whole number without quotes, such as 3."),
+        (3.0, "Give a whole number, such as 3."),
+        (True, "Give a whole number, such as 3."),
+    ],
+)
+async def test_an_integer_is_a_json_number_only(ada: Person, given: object, said: str) -> None:
+    """day_start_hour took "3" (text) as 3, as lax Pydantic does; a JSON number only now."""
+    before = (await ada.get("/api/v1/me")).json()["day_start_hour"]
+    answer = await ada.request("PATCH", "/api/v1/me", json={"day_start_hour": given})
+    assert answer.status_code == 422, answer.text
+    problem = answer.json()
+    assert problem["code"] == "invalid_request"
+    assert problem["errors"] == [{"field": "day_start_hour", "message": said, "code": "int_type"}]
+    assert (await ada.get("/api/v1/me")).json()["day_start_hour"] == before
+    taken = await ada.request("PATCH", "/api/v1/me", json={"day_start_hour": 3})
+    assert taken.status_code == 200 and taken.json()["day_start_hour"] == 3, taken.text
+
+
 def every_request_body(model: type[BaseModel] = RequestBody) -> list[type[BaseModel]]:
     found: list[type[BaseModel]] = []
     for sub in model.__subclasses__():
@@ -100,6 +124,23 @@ def test_every_boolean_a_request_takes_is_strict() -> None:
             with pytest.raises(ValidationError) as refused:
                 model.model_validate({name: "yes"})
             assert any(e["loc"] == (name,) for e in refused.value.errors()), (model, name)
+    assert checked >= 1
+
+
+def test_every_integer_a_json_body_takes_is_strict() -> None:
+    """An integer field added later is strict too; a multipart form's fields are text, so the
+    proof form (and a query's or a path's numbers) read digits as before."""
+    checked = 0
+    for model in every_request_body():
+        if model is ProofForm:
+            continue
+        for name, field in model.model_fields.items():
+            if "int" not in str(field.annotation):
+                continue
+            checked += 1
+            with pytest.raises(ValidationError) as refused:
+                model.model_validate({name: "3"})
+            assert any(e["loc"][0] == name for e in refused.value.errors()), (model, name)
     assert checked >= 1
 
 

@@ -5,9 +5,12 @@ it was by the refusal."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from core.clock import SettableClock
 from core.db.engine import Database
+from core.db.models import UserRole
+from core.errors import InvalidInput
 from core.uow import UnitOfWork
 from tests.support.admin_site import ADMIN_PASSWORD, make_admin
 from tests.support.console import ConsoleSession, bot
@@ -62,3 +65,26 @@ async def test_the_only_admin_cannot_erase_their_linked_chat_profile(
     assert await console.say(":press 1") == bot(ONLY_ADMIN)
     assert "Run" in await console.say("/habits")
     assert (await root.get("/api/v1/me")).status_code == 200
+
+
+async def test_the_last_admin_who_can_act_is_not_demoted_while_another_is_banned(
+    admin: httpx.AsyncClient, api: httpx.AsyncClient, database: Database, clock: SettableClock
+) -> None:
+    """A banned admin cannot use /admin, so they don't count: `habitlink admin demote` (and an
+    admin demoting themselves) of the only usable admin is refused, and nothing changes."""
+    await sign_up(api, "Ada")
+    async with UnitOfWork(database, clock) as uow:
+        assert await uow.admin.people.ban(1, 2, "away")
+        assert await uow.admin.roles.promote_by_email("ada@example.com")  # banned, but an admin
+        await uow.commit()
+    async with UnitOfWork(database, clock) as uow:
+        with pytest.raises(InvalidInput, match="only admin"):
+            await uow.admin.roles.demote_by_email("root@example.com")
+        with pytest.raises(InvalidInput, match="only admin"):
+            await uow.admin.roles.set_role(1, 1, UserRole.MEMBER)
+    assert (await admin.get("/admin/dashboard")).status_code == 200  # root still runs it
+    # Once Ada is unbanned she can act, and root may step down.
+    async with UnitOfWork(database, clock) as uow:
+        assert await uow.admin.people.unban(1, 2)
+        assert await uow.admin.roles.demote_by_email("root@example.com")
+        await uow.commit()

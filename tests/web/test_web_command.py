@@ -26,10 +26,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_habitlink_web_serves_the_api(tmp_path: Path) -> None:
+def start_web(tmp_path: Path, **settings: str) -> tuple[subprocess.Popen[str], str]:
+    """`habitlink web` on a free port, run in `tmp_path` (its data in data/), with `settings`
+    as its environment's and nothing of this one's; the process and its address."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
-    env.update(PYTHONPATH=str(REPO), DATA_DIR="data", LOG_FORMAT="json", PYTHONIOENCODING="utf-8")
+    env.update(PYTHONPATH=str(REPO), DATA_DIR="data", PYTHONIOENCODING="utf-8", **settings)
     process = subprocess.Popen(
         [*habitlink(), "web", "--port", str(port)],
         cwd=tmp_path,
@@ -38,16 +40,31 @@ def test_habitlink_web_serves_the_api(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_until_up(client: httpx.Client, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60  # start-up on a loaded machine can take a while
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if client.get("/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    """Ctrl+C, as an operator stops it; what it logged."""
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=20)
+    return stderr
+
+
+def test_habitlink_web_serves_the_api(tmp_path: Path) -> None:
+    process, base = start_web(tmp_path, LOG_FORMAT="json")
     try:
         with httpx.Client(base_url=base, timeout=5) as client:
-            deadline = time.monotonic() + 60  # start-up on a loaded machine can take a while
-            while time.monotonic() < deadline and process.poll() is None:
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.05)
+            wait_until_up(client, process)
             assert client.get("/readyz").json() == {"status": "ready"}
             assert client.get("/openapi.json").json()["info"]["title"] == "HabitLink API"
             assert "swagger" in client.get("/docs").text.lower()
@@ -55,8 +72,7 @@ def test_habitlink_web_serves_the_api(tmp_path: Path) -> None:
             assert client.post("/api/v1/auth/register", json=body).status_code == 201
             rid = client.get("/healthz").headers["x-request-id"]
     finally:
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=20)
+        stderr = stop(process)
     database = tmp_path / "data" / "habitlink.db"
     assert database.exists()  # created and migrated on its own
     with closing(sqlite3.connect(database)) as db:  # nothing asked for a tool: start-up did it
