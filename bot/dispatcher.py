@@ -35,7 +35,7 @@ from bot.outgoing import encode_response
 from bot.paging import fit_buttons
 from bot.photo_commands import as_proof, photo_not_kept
 from bot.router import Router
-from bot.unknown import unknown_command
+from bot.unknown import unknown_command, visibility_word_here
 from core.clock import Clock
 from core.db.models import User
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
@@ -284,15 +284,19 @@ class HabitLinkBot(ChatEvents):
         return response if note is None else _with_note(response, note)
 
     def _dropped_note(self, ctx: Context, command: str) -> str | None:
-        """That the flow a command stopped saved nothing (None when there was none, for /cancel,
-        which says so itself, and for the same flow started afresh)."""
+        """That the flow a command stopped saved nothing (None when there was none, and for
+        /cancel, which says so itself). The same flow started afresh (/newhabit during its
+        setup) says it starts again, as its first question alone would not say the answers
+        given so far went."""
         dropped = ctx.flow
         if dropped is None or command == CANCEL:
             return None
-        if ctx.next_flow is not None and ctx.next_flow.name == dropped.name:
-            return None
         what = self.router.flow_names.get(dropped.name, "what we were in the middle of")
-        return f"Stopped {what}; nothing of it was saved." if what else None
+        if not what:
+            return None
+        if ctx.next_flow is not None and ctx.next_flow.name == dropped.name:
+            return f"Started {what} again; your earlier answers were not saved."
+        return f"Stopped {what}; nothing of it was saved."
 
     async def _banned(self, uow: UnitOfWork, request: Request, user: User) -> Response:
         """A person banned platform-wide (core.admin.people): one short notice, then silence.
@@ -326,7 +330,11 @@ class HabitLinkBot(ChatEvents):
             req = ctx.request = as_proof(req)  # a group's photo with /done HABIT: its proof
             command = self.router.commands.get(req.command or "")
             if command is None:
-                ours = req.addressed or self.router.is_ours(req.command or "")  # /group
+                ours = (
+                    req.addressed
+                    or self.router.is_ours(req.command or "")  # /group
+                    or await visibility_word_here(ctx)  # /public in a HabitLink group's chat
+                )
                 if not (req.chat.is_private or ours):
                     return Response()  # in a group it may well be meant for another bot
                 return Response.say(unknown_command(self.router, req))

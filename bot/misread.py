@@ -7,6 +7,7 @@ act on the habit for today, or at another time, than the one meant:
   '21st'), or said before the habit ('/done yesterday run');
 - a count of days that is no day to check in: ahead ('/done read +1', said to be in the future)
   or a bare 0 ('/done read 0': -0 and today read as today);
+- a bare number after the habit ('/done read 3'): three days back or the 3rd, it can't tell;
 - a time written as an hour and one digit of minutes ('/remind read 12 3'): /remind reads
   '12 30' and a bare hour ('7'), so '12 3' was the habit 'read 12' at 03:00.
 
@@ -85,7 +86,7 @@ def misread_day(exc: NotFound, cmd: Command) -> Rich | None:
     if 0 < first < len(words) and _offered_without(words[:first], " ".join(words[first:]), exc):
         moved = f"{' '.join(words[first:])} {' '.join(words[:first])}"
         return rich("The day goes after the habit: ", command(cmd.name, moved, as_code=False), ".")
-    offset = _offset(words, exc, cmd)
+    offset = _offset(words, exc, cmd) or _bare_number(words, exc, cmd)
     if offset is not None:
         return offset
     n = _date_words(words)
@@ -129,6 +130,40 @@ def _offset(words: list[str], exc: NotFound, cmd: Command) -> Rich | None:
         f"{said} is not a day I can read: for today send ",
         command(cmd.name, habit_words, as_code=False),
         f", for a day back -1 (yesterday) up to -{MAX_DAYS_BACK}.",
+    )
+
+
+_BARE = re.compile(r"\d{1,2}")  # 3: three days ago (-3) or the 3rd?
+
+
+def _bare_number(words: list[str], exc: NotFound, cmd: Command) -> Rich | None:
+    """The reply for a bare number after the habit ('/done read 3'), which could be days back
+    or a day of the month; None otherwise. A habit named so ("Read 3") was found before."""
+    said = words[-1] if len(words) > 1 else ""
+    if not _BARE.fullmatch(said) or not 1 <= int(said) <= 31:
+        return None
+    habit_words = " ".join(words[:-1])
+    if not _offered(habit_words, exc):
+        return None
+    n = int(said)
+    suffix = "th" if 11 <= n <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    days = f"{n} day{'s' if n > 1 else ''}"
+    unclear = f"I can't tell whether {n} means {days} ago or the {n}{suffix}. "
+    as_date = command(cmd.name, f"{habit_words} YYYY-MM-DD", as_code=False)
+    if n > MAX_DAYS_BACK:
+        return rich(
+            unclear + f"You can check in up to {MAX_DAYS_BACK} days back (",
+            command(cmd.name, f"{habit_words} -2", as_code=False),
+            " is two days ago); for a date, write it as ",
+            as_date,
+            ".",
+        )
+    return rich(
+        unclear + f"For {days} ago send ",
+        command(cmd.name, f"{habit_words} -{n}", as_code=False),
+        "; for a date, write it as ",
+        as_date,
+        f" (up to {MAX_DAYS_BACK} days back).",
     )
 
 

@@ -5,18 +5,41 @@ copied as it was into the example (/checkin read: /done read), as no parser know
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.messages import Request, Rich, command, hint, rich, shorten
 from bot.router import Router
+from core.groups.service import ChatRef
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+# /public and /private: the words of /visibility typed as commands. In a group chat they are
+# HabitLink's only where the chat is a HabitLink group's; elsewhere they may be another bot's.
+VISIBILITY_WORDS = frozenset({"public", "private"})
+
+
+async def visibility_word_here(ctx: Context) -> bool:
+    """Whether an unknown /public or /private said in a group chat is HabitLink's: the chat
+    is a HabitLink group's (one read, made only for these two words there)."""
+    req = ctx.request
+    if req.chat.is_private or (req.command or "").lower() not in VISIBILITY_WORDS:
+        return False
+    chat = ChatRef(req.chat.platform, req.chat.id, req.chat.title)
+    return await ctx.groups.for_chat(chat) is not None
 
 
 def unknown_command(router: Router, request: Request) -> Rich:
     """The reply to a /word no command has: the command it most likely meant, with what was
-    typed after it (/checkin read: /done read), and where the list is."""
+    typed after it (/checkin read: /done read), and where the list is. /public and /private
+    in a group chat mean /visibility public and /visibility private."""
     typed = request.command or ""
+    args = " ".join(request.args.split())
     meant = router.suggest(typed, private=request.chat.is_private)
+    if typed.lower() in VISIBILITY_WORDS and not request.chat.is_private:
+        meant, args = router.commands.get("visibility", meant), typed.lower()
     text = rich(f"I don't know /{shorten(typed)}. ")
     if meant is not None:
-        args = " ".join(request.args.split())
         text += rich(
             "Did you mean\n",
             command(meant.name, shorten(args) if args else ""),

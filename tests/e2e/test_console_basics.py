@@ -182,6 +182,31 @@ async def test_group_and_habit_in_a_group_chat_are_answered(console: ConsoleSess
     )
 
 
+async def test_public_and_private_in_a_habitlink_groups_chat_point_to_visibility(
+    console: ConsoleSession,
+) -> None:
+    """/public or /private typed by a group's owner in its chat got no reply at all. In a chat
+    that is a HabitLink group's they can only be ours, so they point to /visibility; in any
+    other group chat they stay another bot's."""
+    await console.say(":user Alice", ":chat group Runners")
+    assert await console.say("/public") == ""  # no HabitLink group here yet
+    await console.say("/newgroup Runners private")
+    assert await console.say("/public") == bot(
+        "I don't know /public. Did you mean",
+        "/visibility public – Make this group public or private (owner or admin)",
+        "Send /help to see what I can do.",
+    )
+    assert await console.say("/Private") == bot(
+        "I don't know /private. Did you mean",  # commands are read case aside
+        "/visibility private – Make this group public or private (owner or admin)",
+        "Send /help to see what I can do.",
+    )
+    assert await console.say("/fly away") == ""  # still maybe another bot's
+    assert "Runners is public" in await console.say("/visibility public")
+    await console.say(":chat group Walkers")
+    assert await console.say("/private") == ""
+
+
 # --- /habits and its buttons ---------------------------------------------------------------
 
 

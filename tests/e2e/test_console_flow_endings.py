@@ -111,7 +111,9 @@ async def test_a_command_that_starts_a_flow_replaces_the_one_open(console: Conso
     assert out.startswith("bot: Stopped the Lifebook edit; nothing of it was saved.\n")
     assert "1/8 What habit do you want to build?" in out
     await console.say("Read")
-    assert await console.say("/newhabit") == bot(  # the same setup afresh: nothing to say
+    assert await console.say("/newhabit") == bot(  # the same setup afresh: the answer is gone
+        "Started the habit setup again; your earlier answers were not saved.",
+        "",
         "Let's build a habit. Send /cancel to stop at any time.",
         "",
         "1/8 What habit do you want to build?",
@@ -234,3 +236,18 @@ async def test_a_habit_edit_stopped_by_a_command_is_named_as_one(console: Consol
     out = await console.say("/habits")
     assert out.startswith(bot("Stopped the habit edit; nothing of it was saved."))
     assert await console.say("Jog") == HINT
+
+
+async def test_addtool_again_during_its_setup_says_the_answers_went(
+    console: ConsoleSession,
+) -> None:
+    await console.say("/addtool", "Box breathing")
+    assert await console.say("/addtool") == bot(
+        "Started the new tool again; your earlier answers were not saved.",
+        "",
+        "Let's add a tool to the Toolbox. Send /cancel to stop.",
+        "",
+        "1/4 What is the technique called? (3–80 characters)",
+        "For example: Walk-and-talk calls",
+    )
+    assert "2/4" in await console.say("Walk-and-talk calls")  # the setup goes on afresh

@@ -98,3 +98,31 @@ async def test_the_reminder_limit_says_how_to_make_room(console: ConsoleSession)
         "Run has 5 reminders, the most a habit can have. To make room, see their numbers "
         "with /reminders and remove one with /unremind N."
     )
+
+
+async def test_a_bare_number_after_the_habit_is_said_to_be_unclear(
+    console: ConsoleSession,
+) -> None:
+    """'/done read 3' may mean three days ago or the 3rd: said plainly, with the forms that
+    work and no button that would check Read in today."""
+    await console.say("/newhabit Read")
+    assert await console.say("/done read 3") == bot(
+        "I can't tell whether 3 means 3 days ago or the 3rd. For 3 days ago send /done read -3; "
+        "for a date, write it as /done read YYYY-MM-DD (up to 7 days back)."
+    )
+    assert console.buttons == []
+    assert await console.say("/undo read 1") == bot(
+        "I can't tell whether 1 means 1 day ago or the 1st. For 1 day ago send /undo read -1; "
+        "for a date, write it as /undo read YYYY-MM-DD (up to 7 days back)."
+    )
+    assert await console.say("/done read 22") == bot(
+        "I can't tell whether 22 means 22 days ago or the 22nd. You can check in up to 7 days "
+        "back (/done read -2 is two days ago); for a date, write it as /done read YYYY-MM-DD."
+    )
+    assert console.buttons == []
+    assert "streak 0 days" in await console.say("/habits")  # nothing was checked in
+    # A habit whose name ends in the number is found by it.
+    await console.say("/newhabit Read 3")
+    assert await console.say("/done read 3") == bot(
+        "✓ Read 3 done today. Streak 1 day, day 1 of 66."
+    )
