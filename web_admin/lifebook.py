@@ -13,7 +13,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
-from pydantic import BaseModel, Field
+from pydantic import MISSING, BaseModel, Field
 
 from core.db.models import Habit, User
 from core.errors import InvalidField, InvalidInput, NotFound
@@ -39,7 +39,7 @@ from web_admin.error_words import as_field
 from web_admin.field_messages import GOAL_ID_PATTERN
 from web_admin.habits import owned
 from web_admin.routing import ApiRoute
-from web_admin.schemas import CleanText, Flag, Id, IsoDay, RequestBody, sane_date
+from web_admin.schemas import CleanText, Flag, Id, IsoDay, RequestBody, not_null, sane_date
 
 router = APIRouter(prefix="/api/v1", tags=["lifebook"], route_class=ApiRoute)
 # Bodies may be a little over the limits so the answer can name the rule (as the chat does).
@@ -86,7 +86,8 @@ class GoalIn(RequestBody):
 
 
 class LifebookPatch(RequestBody):
-    """Only the sections given change; null, "" or [] clears one. Lists replace the section."""
+    """Only the sections given change; null, "" or [] clears one. Lists replace the section.
+    `ai_allowed` is no section: null there is a 422."""
 
     vision: CleanText | None = Field(default=None, max_length=VISION_MAX * 2)
     values: list[Annotated[CleanText, Field(max_length=VALUE_MAX * 2)]] | None = Field(
@@ -103,7 +104,10 @@ class LifebookPatch(RequestBody):
     domains: list[Annotated[CleanText, Field(max_length=DOMAIN_MAX * 2)]] | None = Field(
         default=None, max_length=LIST_CAP
     )
-    ai_allowed: Flag | None = None
+    # Not a section: true or false, never cleared (null is a 422, as on PATCH me's fields).
+    ai_allowed: Annotated[
+        Flag | MISSING, not_null("Give true or false. Leave the field out to keep it.")
+    ] = MISSING
 
 
 class ServesBody(RequestBody):
@@ -187,7 +191,7 @@ async def update_lifebook(body: LifebookPatch, user: CurrentUser, unit: UnitDep)
     for name in ("vision", "values", "identity", "goals", "domains"):
         if name in given:
             book = _changed(book, body, name, unit.lifebook.today(user))
-    if body.ai_allowed is not None:
+    if isinstance(body.ai_allowed, bool):  # given (MISSING: left out)
         book = edit(book, ai_allowed=body.ai_allowed)
     return await current(unit, user, unit.lifebook.save(user, book))
 

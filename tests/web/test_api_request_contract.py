@@ -46,6 +46,26 @@ async def test_patch_fields_that_cannot_be_null_are_optional_not_nullable(
         assert not nullable(prop) and "default" not in prop, (name, prop)
     for name in ("why", "identity_goal", "minimal_dose", "cue", "reward"):  # null clears these
         assert nullable(habit["properties"][name]), name
+    book = found["LifebookPatch"]["properties"]
+    assert not nullable(book["ai_allowed"]) and "default" not in book["ai_allowed"]
+    assert nullable(book["vision"])  # a section: null clears it
+
+
+async def test_null_is_no_answer_to_may_the_ai_read_it(ada: Person) -> None:
+    """ai_allowed null was taken and changed nothing, though the document said null clears a
+    Lifebook's fields: it is a yes or a no, never cleared."""
+    await ada.request("PATCH", BOOK, json={"ai_allowed": True})
+    answer = await ada.request("PATCH", BOOK, json={"vision": "Calm", "ai_allowed": None})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"] == [
+        {
+            "field": "ai_allowed",
+            "message": "Give true or false. Leave the field out to keep it.",
+            "code": "invalid_value",
+        }
+    ]
+    book = (await ada.get(BOOK)).json()
+    assert book["ai_allowed"] is True and book["vision"] is None
 
 
 async def test_null_is_refused_on_the_field_and_a_nullable_field_takes_it(ada: Person) -> None:
