@@ -10,9 +10,9 @@ from bot.router import Router
 from core.errors import NotFound
 from core.timezone_words import clock_shown, clock_zone
 from core.timezones import is_fixed_offset, keeps_summer_time, resolve_timezone, zone_label
+from core.users.service import LATEST_DAY_START
 
 router = Router()
-MAX_DAY_START = 6  # the latest hour a day may start (core.users.service.set_day_start)
 
 
 @router.command(
@@ -120,9 +120,9 @@ async def daystart(ctx: Context) -> Response:
             example("/daystart 3"),
             ".",
         )
-    if at.hour > MAX_DAY_START:
+    if at.hour > LATEST_DAY_START:
         return Response.say(
-            f"Your day can start at midnight or up to {MAX_DAY_START} in the morning, not at "
+            f"Your day can start at midnight or up to {LATEST_DAY_START} in the morning, not at "
             f"{at:%H:%M}: for example ",
             example("/daystart 3"),
             ".",

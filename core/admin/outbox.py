@@ -145,10 +145,11 @@ class OutboxAdmin:
             raise NotFound("There is no such notification.")
         if n.status != NotificationStatus.FAILED.value:
             raise InvalidInput(f"Only failed notifications can be retried; this one is {n.status}.")
+        shown = _row(n)
         before: dict[str, Any] = {
-            "status": _row(n).status,
+            "status": shown.status,
             "attempts": n.attempts,
-            "last_error": _row(n).last_error,
+            "last_error": shown.last_error,
         }
         n.status = NotificationStatus.PENDING.value
         n.attempts = 0

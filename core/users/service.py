@@ -19,6 +19,8 @@ from core.reminders.service import ReminderService
 from core.reminders.timing import next_weekly
 from core.timezones import resolve_timezone
 
+LATEST_DAY_START = 6  # the latest hour a day may start (/daystart; users.day_start_hour)
+
 # Built once: the statement keeps its memoized cache key, each call binds only the values.
 _IDENTIFY = (
     select(Identity)
@@ -209,8 +211,8 @@ class UserService:
         return canonical
 
     async def set_day_start(self, user: User, hour: int) -> None:
-        if not 0 <= hour <= 6:
-            raise InvalidInput("The day can start between 00:00 and 06:00.")
+        if not 0 <= hour <= LATEST_DAY_START:
+            raise InvalidInput(f"The day can start between 00:00 and {LATEST_DAY_START:02d}:00.")
         user.settings.day_start_hour = hour
         # A reminder's weekdays are the person's days, which this moves (core/reminders/timing).
         await ReminderService(self.session, self.clock).reschedule_all(user)
