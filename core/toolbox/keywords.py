@@ -4,7 +4,7 @@ form ("urges" finds "urge", "slept" finds "sleeping": the finder's stems, core/f
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from core.db.models import Tool
@@ -26,11 +26,14 @@ def haystack(tool: Tool) -> str:
     return " ".join([tool.title, *tool.keywords, tool.description, *tool.problems]).lower()
 
 
-def stems(text: str) -> set[str]:
-    return set(_tokens()(text))
+# By text: a tool's words are stemmed once, not on every /tools KEYWORD (an edited tool's new
+# text is a new entry; the bound keeps thousands of community tools' worth).
+@lru_cache(maxsize=4096)
+def stems(text: str) -> frozenset[str]:
+    return frozenset(_tokens()(text))
 
 
-def mentions(tool: Tool, word: str, wanted: set[str]) -> bool:
+def mentions(tool: Tool, word: str, wanted: frozenset[str]) -> bool:
     """Does the tool mention `word` (lower-cased), or each of `wanted` (its stems) in a form?"""
     text = haystack(tool)
     return word in text or (bool(wanted) and wanted <= stems(text))
