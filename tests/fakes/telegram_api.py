@@ -65,6 +65,9 @@ class FakeTelegram(MethodHandlers):
         self.host = "127.0.0.1"
         self.port = 0
         self.downloads: list[str] = []  # file paths served through /file/bot<token>/...
+        # Cleared by a test to hold every file download (recorded in `downloads`) until set.
+        self.downloads_open = asyncio.Event()
+        self.downloads_open.set()
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self._worker: asyncio.Task[None] | None = None
@@ -228,6 +231,7 @@ class FakeTelegram(MethodHandlers):
             return web.json_response(ApiError(404, "Not Found").payload(), status=404)
         self.downloads.append(entry.file_path)
         self._touch()
+        await self.downloads_open.wait()
         return web.Response(body=entry.data, content_type="application/octet-stream")
 
     # ------------------------------------------------------------- getUpdates

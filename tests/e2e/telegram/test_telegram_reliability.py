@@ -285,38 +285,28 @@ def largest_png() -> bytes:
     return out.getvalue()
 
 
-# Serial: it compares latencies, which the other worker's tests disturb (it failed in the
-# parallel phase of a quiet CI run: 0.36 s against a bound of 0.27).
-@pytest.mark.serial
 async def test_large_proofs_delay_nobody_else(telegram: TelegramHarness) -> None:
+    """Proofs being fetched hold up nobody: Carol is answered while every proof waits for its
+    download (held by the fake), and the four largest accepted photos then all go through.
+    (That their decoding runs off the event loop is tests/unit/test_images.py's to show.)"""
     fake = telegram.fake
     group, _ = await crew(telegram)
     alice, carol = fake.default_user, fake.new_user("Carol")
-    clock = asyncio.get_running_loop().time
-
-    async def help_latency() -> float:
-        started = clock()
-        (reply,) = await telegram.say("/help", user=carol, timeout=60)
-        assert "/habits" in (reply.plain_text or "")
-        return clock() - started
-
-    baseline = min([await help_latency() for _ in range(3)])  # on this machine, right now
     png = largest_png()
     since = len(fake.sent_messages)
-    started = clock()
-    for _ in range(4):
-        fake.send_photo(chat=group, user=alice, data=png)
-    await fake.wait_for_calls("getFile", 1, timeout=30)  # the proofs are being worked on
-    loaded = await help_latency()
+    fake.downloads_open.clear()
+    try:
+        for _ in range(4):
+            fake.send_photo(chat=group, user=alice, data=png)
+        await fake.wait_for(lambda: fake.downloads or None, what="a proof's download begun")
+        (reply,) = await telegram.say("/help", user=carol)
+        assert "/habits" in (reply.plain_text or "")
+        assert telegram.messages_since(since, group) == []  # no proof got through yet
+    finally:
+        fake.downloads_open.set()
     proofs = await fake.wait_for(
         lambda: found if len(found := telegram.messages_since(since, group)) >= 4 else None,
         timeout=120,
         what="the four proofs answered",
     )
-    all_proofs = clock() - started
-    assert all((p.plain_text or "").startswith("Proof saved") for p in proofs)
-    carols = [m for m in fake.sent_messages[since:] if m.chat_id == carol.id]
-    # Carol was answered before the proofs were through, in a fraction of their time ...
-    assert fake.sent_messages.index(carols[-1]) < fake.sent_messages.index(proofs[-1])
-    # (when proofs hold the event loop, she waits for the one in progress: most of 1/4 of them)
-    assert loaded < baseline + all_proofs / 6, (loaded, all_proofs, baseline)
+    assert all((p.plain_text or "").startswith("Proof saved") for p in proofs), proofs
