@@ -78,7 +78,8 @@ async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -
         pager.append(Button("Next ▶", _page_payload(page + 1, keyword)))
     if pager:
         buttons.append(pager)
-    return Response.say(*parts, buttons=buttons, personal=True, edit=edit)
+    # Typed labels press them; numbers are the tools' in the whole Toolbox, not the buttons'.
+    return ctx.ask(Response.say(*parts, buttons=buttons, personal=True, edit=edit), numbers=False)
 
 
 def _page_payload(page: int, keyword: str) -> str:
