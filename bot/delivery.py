@@ -212,7 +212,9 @@ class Notifier:
                     await uow.commit()
                 await self.bot.flows.set(key, asked)
         except Exception:
-            log.warning("notification's buttons not offered", extra={"id": notification.id})
+            log.warning(
+                "notification's buttons not offered", extra={"id": notification.id}, exc_info=True
+            )
 
     async def _parts_sent(self, notification: ClaimedNotification, parts: int) -> None:
         async with self.bot.uow() as uow:
