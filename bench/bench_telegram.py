@@ -138,12 +138,14 @@ class BotLayer:
 
 class FixedReply(HabitLinkBot):
     """The adapter's floor: a bot whose every answer is one reply `/done` gave, handed back
-    without the bot layer (the update is still stored, ordered, rendered and marked)."""
+    without the bot layer. The update is still stored, ordered, translated, rendered, sent and
+    its reply marked sent; like `/done`'s, the response says the update was marked handled
+    (`/done` does it in its own transaction, part of the bot layer's cost)."""
 
     canned = Response()
 
     async def handle(self, request: Request) -> Response:
-        return dataclasses.replace(self.canned, replies=list(self.canned.replies), recorded=False)
+        return dataclasses.replace(self.canned, replies=list(self.canned.replies), recorded=True)
 
     @classmethod
     async def create(cls, db: Database, clock: SettableClock) -> FixedReply:
