@@ -32,6 +32,7 @@ router = Router()
 SECTION = "Toolbox"
 OFF_WORDS = ("off", "remove", "detach")  # /usetool's last word that stops using a tool
 MAX_READINGS = 5  # buttons when /usetool's words name a tool and a habit in several ways
+GONE = "That tool is not in the Toolbox any more. See /tools."
 
 
 # --- /tools -------------------------------------------------------------------------------
@@ -111,10 +112,18 @@ async def tool(ctx: Context) -> Response:
         return Response.say(
             "Which tool? For example ", example("/tool woop"), ", or browse /tools."
         )
+    habits = await ctx.habits.active(ctx.user)
+    # A tool an admin hid stays readable to those whose habits keep it (their steps to follow).
+    hidden = _hidden_in_use(await ctx.toolbox.for_habits([h.id for h in habits]))
+    said = match_tool([*await ctx.toolbox.all(), *hidden], name) if hidden else None
+    if said is not None and not in_toolbox(said):
+        return await tool_card(ctx, said)
     return await tool_card(ctx, await ctx.toolbox.find(name[:120], numbers=True))
 
 
 async def tool_card(ctx: Context, tool: Tool, *, edit: bool = False) -> Response:
+    """The tool's steps and source; one an admin hid only for those whose habits keep it,
+    said to be gone from the Toolbox with how to stop it."""
     parts: list[Rich | Span | str] = [bold(tool.title), "\n", tool.description, "\n"]
     for n, step in enumerate(tool.steps, 1):
         parts += [f"\n{n}. ", step]
@@ -126,11 +135,17 @@ async def tool_card(ctx: Context, tool: Tool, *, edit: bool = False) -> Response
         parts += ["\n", italic(f"Shared by {author or 'a former member'}.")]
     habits = await ctx.habits.active(ctx.user)
     used = await ctx.toolbox.for_habits([h.id for h in habits])
-    users = [h.title for h in habits if any(t.id == tool.id for t in used.get(h.id, []))]
+    users = [h for h in habits if any(t.id == tool.id for t in used.get(h.id, []))]
     if users:
-        parts += ["\n\nYou use it for: ", ", ".join(users)]
+        parts += ["\n\nYou use it for: ", ", ".join(h.title for h in users)]
+    if not in_toolbox(tool):
+        if not users:
+            raise NotFound(GONE, code=Code.TOOL_GONE)
+        parts += ["\n\n", italic("It is no longer in the Toolbox. "), *_kept_until(tool, users)]
     buttons = (
-        [[Button("Use it for a habit", button_payload(TOOLBOX, "u", tool.id))]] if habits else []
+        [[Button("Use it for a habit", button_payload(TOOLBOX, "u", tool.id))]]
+        if habits and in_toolbox(tool)
+        else []
     )
     return Response.say(*parts, buttons=buttons, personal=True, edit=edit)
 
@@ -209,17 +224,24 @@ def _gone(tool_: Tool, users: Sequence[Habit]) -> Response:
     """Why a tool an admin hid is used for no more habits, and how the habits using it (they
     keep it) stop it; the Toolbox's refusal when none does."""
     if not users:
-        raise NotFound("That tool is not in the Toolbox any more. See /tools.", code=Code.TOOL_GONE)
-    name = tool_.slug.replace("-", " ") if tool_.origin == ToolOrigin.SEED.value else tool_.title
-    habit = _words(users[0].title) if len(users) == 1 else "HABIT"
+        raise NotFound(GONE, code=Code.TOOL_GONE)
     return Response.say(
         bold(tool_.title),
         " is no longer in the Toolbox, so it can't be used for more habits. ",
+        *_kept_until(tool_, users),
+        personal=True,
+    )
+
+
+def _kept_until(tool_: Tool, users: Sequence[Habit]) -> list[Rich | Span | str]:
+    """Which of the person's habits keep a tool an admin hid, and how to stop it."""
+    name = tool_.slug.replace("-", " ") if tool_.origin == ToolOrigin.SEED.value else tool_.title
+    habit = _words(users[0].title) if len(users) == 1 else "HABIT"
+    return [
         *([bold(users[0].title), " keeps it"] if len(users) == 1 else ["Your habits keep it"]),
         " until you stop it: ",
         example(f"/usetool {_words(name)} {habit} off"),
-        personal=True,
-    )
+    ]
 
 
 async def _stop_where_used(ctx: Context, tool_: Tool, users: list[Habit]) -> Response:
@@ -361,7 +383,8 @@ async def press(ctx: Context, args: list[str]) -> Response:
         return await browse(ctx, ":".join(rest[1:]), int(rest[0]), edit=True)
     if not rest or not all(r.isdecimal() for r in rest):
         return Response(notice=BUTTON_GONE)
-    tool_ = await ctx.toolbox.get(int(rest[0]), hidden=action == "d")  # hidden: still detached
+    # A hidden tool: still detached, and still opened by those using it (tool_card checks).
+    tool_ = await ctx.toolbox.get(int(rest[0]), hidden=action in ("d", "o"))
     if action == "o":
         return await tool_card(ctx, tool_)
     habits = await ctx.habits.active(ctx.user)

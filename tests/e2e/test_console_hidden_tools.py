@@ -57,3 +57,26 @@ async def test_a_hidden_tool_is_detached_from_the_only_habit_using_it(
     assert f"Read no longer uses {WOOP}." in await console.say("2")  # typed, as pressed
     assert await console.say("/usetool woop off") == f"bot: Floss no longer uses {WOOP}.\n"
     assert "WOOP" not in await console.say("/stats floss")
+
+
+async def test_a_hidden_tool_still_used_can_be_read_by_those_using_it(
+    bot: HabitLinkBot, console: ConsoleSession
+) -> None:
+    """/tool of a tool an admin hid (or its button in an earlier /tools) refused it, even to
+    someone whose habit keeps it, who could no longer reread its steps. They read it, marked as
+    gone from the Toolbox, with how to stop it; others are refused as before."""
+    await console.say("/newhabit Morning run", "/usetool woop morning run", "/tools woop")
+    await hide(bot, "woop")
+    for asked in (":press 1", "/tool woop"):
+        out = await console.say(asked)
+        assert out.startswith(f"bot: {WOOP}\n"), out
+        assert "1. Wish: name one wish" in out and "You use it for: Morning run" in out
+        assert out.endswith(
+            "It is no longer in the Toolbox. Morning run keeps it until you stop it: "
+            "/usetool woop morning run off\n"
+        ), out
+        assert console.buttons == []  # no "Use it for a habit": it can't be used for more
+    await console.say(":user bea", "/newhabit Read")
+    assert "There is no tool called “woop”" in await console.say("/tool woop")
+    await console.say(":user you", "/usetool woop morning run off")
+    assert "There is no tool called “woop”" in await console.say("/tool woop")
