@@ -20,7 +20,7 @@ from core.days import day_words, parse_day
 from core.db.models import Habit
 from core.errors import InvalidInput
 from core.habits.history import CheckinStatus, week_start
-from core.habits.matching import fold, match_title
+from core.habits.matching import fold, habit_number, match_title
 from core.habits.service import match_habit
 from core.media.limits import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected
 
@@ -63,7 +63,7 @@ async def photo(ctx: Context) -> Response:
     proof = ctx.router.commands["proof"]
     words = split_words(proof, ctx.request.text, await lookup_for(ctx, needs_lookup(proof)))
     ref = words.get("habit", "")
-    if ref.isdecimal() and not await _titled(ctx, ref):
+    if habit_number(ref) is not None and not await _titled(ctx, ref):
         # `2 hours of focus`: a caption's number is a quantity, not the habit numbered 2 in
         # /habits (a list nobody sees here); /proof 2 still names it.
         return await record_proof(ctx, "", ctx.request.text.strip(), explicit=False)
@@ -71,8 +71,8 @@ async def photo(ctx: Context) -> Response:
 
 
 async def _titled(ctx: Context, number: str) -> bool:
-    """Whether one of the person's habits is called `number` (a habit named "10000")."""
-    return any(fold(h.title) == number for h in await ctx.habits.active(ctx.user))
+    """Whether one of the person's habits is called `number` (a habit named "10000", "#3")."""
+    return any(fold(h.title) == fold(number) for h in await ctx.habits.active(ctx.user))
 
 
 async def record_proof(
@@ -147,10 +147,11 @@ def _numbered(ref: str, habit: Habit, note: str, when: str) -> list[str | Span |
     its number in /habits), that number, and the note the words after it became (/proof 3
     sets: "sets"), so that whoever meant three sets sees where the 3 went."""
     typed = ref.strip()
-    if not (typed.isascii() and typed.isdecimal()) or fold(habit.title) == fold(typed):
+    number = habit_number(typed)  # '3' or '#3'
+    if number is None or fold(habit.title) == fold(typed):
         return [f" is checked in for {when}."]  # named by its title (a habit called "10000")
     told: list[str | Span | Rich] = [
-        hint(f" (number {int(typed)} in /habits)"),
+        hint(f" (number {int(number)} in /habits)"),
         f" is checked in for {when}",
     ]
     if note:

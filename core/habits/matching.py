@@ -1,7 +1,8 @@
 """Which habit a person means by what they typed: "/done water" finds "Drink water".
 
-A reference matches, ignoring case and accents: the number from /habits (or, when no habit has
-that number, a habit whose whole title it is), the whole title, the beginning of a word of the
+A reference matches, ignoring case and accents: the number from /habits, bare or after a '#'
+('3', '#3'; a number no habit has finds a habit whose whole title it is, and "#3" finds a habit
+titled "#3" before the third), the whole title, the beginning of a word of the
 title (its first word included: a unique beginning), or else any part of a word (three letters
 or more). The first of these that matches anything decides (when nothing does, the same again
 without a full stop, comma or '!' after it: '/done run.'); more than
@@ -49,16 +50,18 @@ def match_title(ref: str, titles: Sequence[str]) -> TitleMatch:
         return TitleMatch()
     typed = ref.strip()
     folded = [fold(t) for t in titles]
-    if typed.isascii() and typed.isdecimal():
-        n = parse_int(typed, 1, len(titles))  # None past any count, however many digits
-        if n is not None:
-            return TitleMatch(found=n - 1)
+    number = habit_number(typed)
+    if number is not None:
         named = [i for i, t in enumerate(folded) if t == wanted]  # a habit called "12345"
+        n = parse_int(number, 1, len(titles))  # None past any count, however many digits
+        if n is not None and (number == typed or not named):  # one called "#3" is "#3"
+            return TitleMatch(found=n - 1)
         if len(named) == 1:
             return TitleMatch(found=named[0])
         if named:
             return TitleMatch(ambiguous=named)
-        return TitleMatch(number_out_of_range=True)
+        if number == typed or _by_name(wanted, folded) is None:  # "#9" may be in "Lap #9"
+            return TitleMatch(number_out_of_range=True)
     direct = _by_name(wanted, folded)
     if direct is not None:
         return direct
@@ -68,6 +71,12 @@ def match_title(ref: str, titles: Sequence[str]) -> TitleMatch:
         if again.found is not None or again.ambiguous:
             return again
     return TitleMatch(suggestions=_closest(wanted, folded))
+
+
+def habit_number(typed: str) -> str | None:
+    """The digits of a habit's number as typed, bare or after a '#' ('3', '#3'), else None."""
+    digits = typed[1:] if typed.startswith("#") else typed
+    return digits if digits.isascii() and digits.isdecimal() else None
 
 
 def _by_name(wanted: str, folded: list[str]) -> TitleMatch | None:
