@@ -32,8 +32,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Final
 
 from bot.commands import MAX_DIGITS, BadArgument, Command, Kind, Param
-from bot.messages import Person, Photo, Request, Response, hint
-from bot.misread import short_minutes
+from bot.messages import Person, Photo, Request, Response
+from bot.misread import misread_day_option, short_minutes
 from core.days import day_words, looks_like_day, parse_day
 from core.errors import InvalidInput
 from core.habits.schedule import (
@@ -161,7 +161,13 @@ def parse(command: Command, request: Request, today: date, lookup: Lookup | None
         if param.kind is Kind.MEMBER and replied is not None:
             values[param.name] = Member(person=replied)
         elif words:
-            values[param.name] = _convert(command, param, words, today)
+            try:
+                values[param.name] = _convert(command, param, words, today)
+            except BadArgument:  # Discord's day:--3 gets the help typed words get
+                told = misread_day_option(command, param, texts) if request.options else None
+                if told is None:
+                    raise
+                raise BadArgument(told) from None
         elif param.required:
             raise BadArgument(_missing(command, param))
     others = {
@@ -189,7 +195,7 @@ async def run_command(ctx: Context, command: Command) -> Response:
     try:
         ctx.args = parse(command, ctx.request, ctx.today, lookup)
     except BadArgument as exc:
-        return Response.say(hint(exc.message))
+        return Response.say(exc.reply)
     return await command.handler(ctx)
 
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from bot.messages import Response
+from bot.messages import Response, Rich, hint
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -235,8 +235,13 @@ class Command:
 
 
 class BadArgument(Exception):
-    """A typed argument that does not fit its declaration; the message is for the person."""
+    """A typed argument that does not fit its declaration; the message is for the person:
+    text the bot wrote, or a reply of its own (with what was typed kept as typed)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | Rich) -> None:
+        super().__init__(message if isinstance(message, str) else message.plain())
         self.message = message
+
+    @property
+    def reply(self) -> Rich:
+        return hint(self.message) if isinstance(self.message, str) else self.message

@@ -14,16 +14,20 @@ act on the habit for today, or at another time, than the one meant:
   '12 30' and a bare hour ('7'), so '12 3' was the habit 'read 12' at 03:00.
 
 Only reached when a habit was not found (never on a check-in's way), and only when the words
-before the day or the hour name one of the habits that were offered instead.
+before the day or the hour name one of the habits that were offered instead. A day given in an
+option of its own (Discord's day:) that does not read gets the same help (misread_day_option),
+its examples written as options.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-from bot.commands import Command, Kind
-from bot.messages import Request, Rich, command, rich
+from bot.commands import Command, Kind, Param
+from bot.messages import Request, Rich, Span, command, rich
 from bot.router import Router
 from core.days import MAX_DAYS_BACK, day_words
 from core.errors import NotFound
@@ -78,33 +82,75 @@ def _date_words(words: list[str]) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class _Said:
+    """How the habit and the day came: typed in one line (the habit is the words before the day
+    when they name an offered habit) or as options (the habit is the habit option's words)."""
+
+    cmd: Command
+    names_habit: Callable[[str], bool]
+    options: bool = False
+
+    def example(self, habit_words: str, day: str = "") -> Span:
+        """The command with this habit and day, as they are given: '/done read -3', or
+        '/done habit:read day:-3' where options are (Discord shows its own command's name)."""
+        if not self.options:
+            return command(self.cmd.name, f"{habit_words} {day}".strip(), as_code=False)
+        habit, when = (_param(self.cmd, k) for k in (Kind.HABIT, Kind.DAY))
+        args = f"{habit}:{habit_words}" + (f" {when}:{day}" if day else "")
+        return command(self.cmd.name, args, as_code=False)
+
+
+def _param(cmd: Command, kind: Kind) -> str:
+    return next(p.name for p in cmd.params if p.kind is kind)
+
+
+def _habit_and_day(cmd: Command) -> bool:
+    kinds = [p.kind for p in cmd.params]
+    return Kind.DAY in kinds and Kind.HABIT in kinds
+
+
 def misread_day(exc: NotFound, cmd: Command) -> Rich | None:
     """The reply for a habit not found because a day's words were read into its name, or None."""
-    kinds = [p.kind for p in cmd.params]
-    if Kind.DAY not in kinds or Kind.HABIT not in kinds:
+    if not _habit_and_day(cmd):
         return None
     words = exc.typed.split()
     first = day_words(words)  # '/done yesterday run': the day said first
     if 0 < first < len(words) and _offered_without(words[:first], " ".join(words[first:]), exc):
         moved = f"{' '.join(words[first:])} {' '.join(words[:first])}"
         return rich("The day goes after the habit: ", command(cmd.name, moved, as_code=False), ".")
-    offset = (
-        _offset(words, exc, cmd) or _days_back(words, exc, cmd) or _bare_number(words, exc, cmd)
-    )
+    return _day_reply(words, _Said(cmd, lambda habit_words: _offered(habit_words, exc)))
+
+
+def misread_day_option(cmd: Command, param: Param, options: Mapping[str, str]) -> Rich | None:
+    """The reply for a day option that does not read as a day ('--3', '+1', '3/3'), the help
+    typed words get, or None when it is no such slip (then the day's own refusal stands)."""
+    if param.kind is not Kind.DAY or not _habit_and_day(cmd):
+        return None
+    habit, day = options.get(_param(cmd, Kind.HABIT), ""), options.get(param.name, "")
+    if not habit.split():
+        return None
+    habit_words = " ".join(habit.split())
+    said = _Said(cmd, lambda words: words == habit_words, options=True)
+    return _day_reply([*habit_words.split(), *day.split()], said)
+
+
+def _day_reply(words: list[str], said: _Said) -> Rich | None:
+    """What to say for the habit's words followed by a day's that do not read as one."""
+    offset = _offset(words, said) or _days_back(words, said) or _bare_number(words, said)
     if offset is not None:
         return offset
     n = _date_words(words)
     if not n or n == len(words):
         return None
     habit_words = " ".join(words[:-n])
-    if not _offered(habit_words, exc):
+    if not said.names_habit(habit_words):
         return None
-    said = " ".join(words[-n:])
     return rich(
-        said,
+        " ".join(words[-n:]),
         " is not a day I can read. Name the day as today, yesterday, a weekday (mon), "
         "-2 (two days ago) or YYYY-MM-DD, up to 7 days back: ",
-        command(cmd.name, f"{habit_words} yesterday", as_code=False),
+        said.example(habit_words, "yesterday"),
         ".",
     )
 
@@ -113,7 +159,7 @@ _AHEAD = re.compile(r"\+\d{1,3}")  # +1: days ahead, as -1 is a day back
 _ZERO = re.compile(r"\+?0{1,3}")  # 0 days back (-0 reads as today)
 
 
-def _offset(words: list[str], exc: NotFound, cmd: Command) -> Rich | None:
+def _offset(words: list[str], told: _Said) -> Rich | None:
     """The reply for a count of days after the habit that is no day to check in: ahead (+1)
     or a bare 0; None otherwise."""
     said = words[-1] if len(words) > 1 else ""
@@ -121,18 +167,18 @@ def _offset(words: list[str], exc: NotFound, cmd: Command) -> Rich | None:
     if not (ahead or _ZERO.fullmatch(said)):
         return None
     habit_words = " ".join(words[:-1])
-    if not _offered(habit_words, exc):
+    if not told.names_habit(habit_words):
         return None
     if ahead:
         return rich(
             f"{said} is a day in the future: you can check in today or up to {MAX_DAYS_BACK} "
             "days back (",
-            command(cmd.name, f"{habit_words} -2", as_code=False),
+            told.example(habit_words, "-2"),
             " is two days ago).",
         )
     return rich(
         f"{said} is not a day I can read: for today send ",
-        command(cmd.name, habit_words, as_code=False),
+        told.example(habit_words),
         f", for a day back -1 (yesterday) up to -{MAX_DAYS_BACK}.",
     )
 
@@ -145,7 +191,7 @@ _DAYS_BACK = re.compile(
 )
 
 
-def _days_back(words: list[str], exc: NotFound, cmd: Command) -> Rich | None:
+def _days_back(words: list[str], told: _Said) -> Rich | None:
     """The reply for a count of days back after the habit written in a way the day parameter
     does not read ('/done read --3'), with the -N that works; None otherwise."""
     for n in (1, 2):  # '-3d', or '- 3' and '-3 days' as two words
@@ -156,21 +202,21 @@ def _days_back(words: list[str], exc: NotFound, cmd: Command) -> Rich | None:
     else:
         return None
     habit_words = " ".join(words[:-n])
-    if not _offered(habit_words, exc):
+    if not told.names_habit(habit_words):
         return None
     days = int(found.group(1)) if found.group(1) else None
     lead = f"{said} is not a day I can read: "
     if days == 0:
-        return rich(lead + "for today send ", command(cmd.name, habit_words, as_code=False), ".")
+        return rich(lead + "for today send ", told.example(habit_words), ".")
     if days is None or days > MAX_DAYS_BACK:
         return rich(
             lead + "for a day back send ",
-            command(cmd.name, f"{habit_words} -1", as_code=False),
+            told.example(habit_words, "-1"),
             f" (yesterday), up to -{MAX_DAYS_BACK}.",
         )
     return rich(
         lead + f"for {days} day{'s' if days > 1 else ''} ago send ",
-        command(cmd.name, f"{habit_words} -{days}", as_code=False),
+        told.example(habit_words, f"-{days}"),
         f" (days back go up to -{MAX_DAYS_BACK}).",
     )
 
@@ -178,31 +224,31 @@ def _days_back(words: list[str], exc: NotFound, cmd: Command) -> Rich | None:
 _BARE = re.compile(r"\d{1,2}")  # 3: three days ago (-3) or the 3rd?
 
 
-def _bare_number(words: list[str], exc: NotFound, cmd: Command) -> Rich | None:
+def _bare_number(words: list[str], told: _Said) -> Rich | None:
     """The reply for a bare number after the habit ('/done read 3'), which could be days back
     or a day of the month; None otherwise. A habit named so ("Read 3") was found before."""
     said = words[-1] if len(words) > 1 else ""
     if not _BARE.fullmatch(said) or not 1 <= int(said) <= 31:
         return None
     habit_words = " ".join(words[:-1])
-    if not _offered(habit_words, exc):
+    if not told.names_habit(habit_words):
         return None
     n = int(said)
     suffix = "th" if 11 <= n <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     days = f"{n} day{'s' if n > 1 else ''}"
     unclear = f"I can't tell whether {n} means {days} ago or the {n}{suffix}. "
-    as_date = command(cmd.name, f"{habit_words} YYYY-MM-DD", as_code=False)
+    as_date = told.example(habit_words, "YYYY-MM-DD")
     if n > MAX_DAYS_BACK:
         return rich(
             unclear + f"You can check in up to {MAX_DAYS_BACK} days back (",
-            command(cmd.name, f"{habit_words} -2", as_code=False),
+            told.example(habit_words, "-2"),
             " is two days ago); for a date, write it as ",
             as_date,
             ".",
         )
     return rich(
         unclear + f"For {days} ago send ",
-        command(cmd.name, f"{habit_words} -{n}", as_code=False),
+        told.example(habit_words, f"-{n}"),
         "; for a date, write it as ",
         as_date,
         f" (up to {MAX_DAYS_BACK} days back).",

@@ -250,3 +250,37 @@ def test_long_text_is_split_at_line_breaks_within_2000_characters() -> None:
 
 def messages_text(messages: list[StoredMessage]) -> str:
     return "\n".join(visible(m.content) for m in messages)
+
+
+async def test_a_day_option_written_another_way_gets_the_chat_replys_help(
+    dc: DiscordHarness,
+) -> None:
+    """A day typed '--3' in Telegram or the console is answered with the -3 that works; in
+    Discord's day option it got only "I can't read '--3' as a day". The same code answers both,
+    with the example in the options Discord shows; nothing is checked in."""
+    dm = dc.fake.dm_channel()
+    await dc.slash("habit new", {"title": "Read 10 pages"}, channel=dm)
+    (back,) = await dc.slash("habit done", {"habit": "read", "day": "--3"}, channel=dm)
+    assert visible(back.content) == (
+        "--3 is not a day I can read: for 3 days ago send /habit done habit:read day:-3 "
+        "(days back go up to -7)."
+    )
+    done = dc.fake.find_command("habit", dm)["id"]
+    assert f"</habit done:{done}> habit:read day:-3" in back.content
+    (ahead,) = await dc.slash("habit skip", {"habit": "read", "day": "+1"}, channel=dm)
+    assert visible(ahead.content) == (
+        "+1 is a day in the future: you can check in today or up to 7 days back "
+        "(/habit skip habit:read day:-2 is two days ago)."
+    )
+    (zero,) = await dc.slash("habit done", {"habit": "read", "day": "0"}, channel=dm)
+    assert visible(zero.content).startswith("0 is not a day I can read: for today send /habit")
+    (bare,) = await dc.slash("habit undo", {"habit": "read", "day": "3"}, channel=dm)
+    assert visible(bare.content) == (
+        "I can't tell whether 3 means 3 days ago or the 3rd. For 3 days ago send /habit undo "
+        "habit:read day:-3; for a date, write it as /habit undo habit:read day:YYYY-MM-DD "
+        "(up to 7 days back)."
+    )
+    (month,) = await dc.slash("habit done", {"habit": "read", "day": "3/3"}, channel=dm)
+    assert visible(month.content).startswith("3/3 is not a day I can read.")
+    (listed,) = await dc.slash("habit list", {}, channel=dm)
+    assert "0 of 1 done." in visible(listed.content)
