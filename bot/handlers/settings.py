@@ -96,7 +96,8 @@ async def pick_timezone(ctx: Context, args: list[str]) -> Response:
     "daystart",
     "Night owl? Let your day end at 1–6 in the morning",
     Arg.time(
-        "0 to 6 o'clock in the morning: 3, 3am, 3 am or 03:00",
+        # True of each platform's way to give it: typed (3, 3am, 03:00) or chosen (Discord).
+        "The hour your day ends, from 0 (midnight) to 6 in the morning",
         required=False,
         name="hour",
         label="H",

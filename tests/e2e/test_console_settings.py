@@ -201,6 +201,9 @@ async def test_daystart_lets_night_owls_finish_yesterday(console: ConsoleSession
         "Your day starts at 00:00. Night owls can move it, for example /daystart 3"
         " counts anything before 03:00 as the day before."
     )
+    assert "H (optional): The hour your day ends, from 0 (midnight) to 6 in the morning" in (
+        await console.say("/help daystart")
+    )
     assert await console.say("/daystart 3") == bot("Done: your day now starts at 03:00.")
     assert (await console.say("/daystart")).startswith("bot: Your day starts at 03:00.")
     await console.say("/newhabit Read")

@@ -63,6 +63,12 @@ async def test_daystart_offers_the_hours_it_accepts(dc: DiscordHarness) -> None:
         ("00:00 (midnight)", 0),
         *((f"{h:02d}:00", h) for h in range(1, 7)),
     ]
+    # Its description is true of the choices too (it listed '3am' and '03:00', which Discord's
+    # list does not take), and /help says the same.
+    hour_words = "The hour your day ends, from 0 (midnight) to 6 in the morning"
+    assert hour["description"] == hour_words
+    (helped,) = await dc.slash("help", {"command": "daystart"}, channel=dm)
+    assert f"H (optional): {hour_words}" in visible(helped.content)
     (moved,) = await dc.slash("daystart", {"hour": 3}, channel=dm)
     assert visible(moved.content) == "Done: your day now starts at 03:00."
     (back,) = await dc.slash("daystart", {"hour": 0}, channel=dm)
