@@ -3,7 +3,8 @@
 A handler that asks one (which goal a habit serves, which habit to edit) calls
 `ctx.offer_choice(buttons)`: the options are kept as the person's flow in that chat, so the
 next message that is not a command is read as the answer. A typed number (as the buttons are
-counted, row by row) or label, case aside, is taken as pressing that button; a plain "no" or
+counted, row by row) or label, case aside (and the marks it is drawn with: "next" for
+"Next ▶"), is taken as pressing that button; a plain "no" or
 "cancel" as pressing the option that leaves things as they are ("Keep it"), or, where there is
 none, as ending the question; anything else is answered with the options again, changing
 nothing. A command, a press or half an hour ends the question, without a word (nothing of it
@@ -19,6 +20,7 @@ from core.flows import FlowState
 
 CHOICE = "choice"
 _NUMBERED = re.compile(r"^\d+\.\s+")  # "2. Read" (numbered habit buttons)
+_MARKS = re.compile(r"^[\W_]+|[\W_]+$")  # "◀ Previous", "Older »", "💤 1 hour", "✓ Done"
 
 # The labels of the options that leave things as they are: a typed "no" presses the one a
 # question has. Exact labels only: "No sugar" (a habit offered by "Did you mean") never is one.
@@ -75,7 +77,14 @@ def pick(choices: Sequence[Button], text: str, *, numbers: bool = True) -> Butto
         for option in choices
         if said in (option.label.casefold(), _NUMBERED.sub("", option.label).casefold())
     ]
+    if not named and (bare := _bare(said)):  # "next" for "Next ▶", "1 hour" for "💤 1 hour"
+        named = [option for option in choices if _bare(option.label.casefold()) == bare]
     return named[0] if len(named) == 1 else None
+
+
+def _bare(label: str) -> str:
+    """A label without the marks and emoji it is drawn with at either end."""
+    return _MARKS.sub("", label)
 
 
 def says_no(text: str) -> bool:

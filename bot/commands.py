@@ -70,6 +70,7 @@ class Param:
     required: bool = False
     choices: tuple[str, ...] = ()
     aliases: Mapping[str, str] = field(default_factory=dict)  # other words for a choice
+    # A number's range; a time's whole hours (/daystart: 0 to 6), which Discord offers as choices.
     low: int | None = None
     high: int | None = None
     label: str = ""  # how usage lines show it; NAME by default
@@ -116,8 +117,22 @@ class Arg:
         name: str = "time",
         label: str = "HH:MM",
         invalid: str = "",
+        hours: tuple[int, int] | None = None,
     ) -> Param:
-        return Param(name, Kind.TIME, description, required=required, label=label, invalid=invalid)
+        """A time of day; with `hours` (first, last) only those whole hours are meant, and
+        where options are offered (Discord) those hours are the choices. Typed words are read
+        as any time ('3am', '03:00'); the handler says why another one does not fit."""
+        low, high = hours if hours is not None else (None, None)
+        return Param(
+            name,
+            Kind.TIME,
+            description,
+            required=required,
+            label=label,
+            invalid=invalid,
+            low=low,
+            high=high,
+        )
 
     @staticmethod
     def schedule(

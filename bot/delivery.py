@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.choices import CHOICE, choice_state
 from bot.dispatcher import HabitLinkBot
 from bot.handlers.link import linked_notice
 from bot.handlers.reminders import reminder_reply
 from bot.handlers.summary import weekly_group_reply, weekly_summary_reply
 from bot.messages import Response
 from bot.metrics import NOTIFICATIONS, REMINDERS_DROPPED, REMINDERS_LATE
+from core.flows import FlowKey
 from core.habits.history import week_start
 from core.notify.outbox import ClaimedNotification
 from core.notify.producer import ProduceReport
@@ -137,6 +139,7 @@ class Notifier:
             response = await self._render(notification)
             if response is not None:
                 await self._send(sender, notification, response)
+                await self._ask(notification, response)
         except PartlySent as exc:
             NOTIFICATIONS.labels(notification.platform, notification.kind, "partly_sent").inc()
             log.warning(
@@ -182,6 +185,36 @@ class Notifier:
                 raise SendFailed(f"{i} of {len(replies)} sent, the rest later: {exc}") from exc
             if i + 1 < len(replies):
                 await self._parts_sent(notification, i + 1)
+
+    async def _ask(self, notification: ClaimedNotification, response: Response) -> None:
+        """A person's notification whose last message has buttons (a reminder's Done, 1 hour,
+        Skip) asks a question, as a reply with buttons does (bot/choices.py): in their private
+        chat, a typed label presses one. Labels only: it came unasked, with nothing numbered.
+        A flow under way keeps its own answers. Taken in the person's turn (bot/dispatcher.py);
+        at worst left unasked, as the message is sent whatever happens here."""
+        buttons = response.replies[-1].buttons if response.replies else []
+        if notification.user_id is None or not buttons:
+            return
+        where = notification.platform, notification.chat_id
+        try:
+            async with self.bot.uow() as uow:
+                person = await uow.users.in_private_chat(notification.user_id, *where)
+            if person is None:
+                return
+            key = FlowKey(*where, person)
+            async with self.bot.locks.hold(f"{notification.platform}:{person}"):
+                async with self.bot.uow() as uow:
+                    under_way = await uow.flow_states.get(key)
+                    if under_way is not None and under_way.name != CHOICE:
+                        return
+                    asked = choice_state(buttons, numbers=False)
+                    await uow.flow_states.put(key, asked)
+                    await uow.commit()
+                await self.bot.flows.set(key, asked)
+        except Exception:
+            log.warning(
+                "notification's buttons not offered", extra={"id": notification.id}, exc_info=True
+            )
 
     async def _parts_sent(self, notification: ClaimedNotification, parts: int) -> None:
         async with self.bot.uow() as uow:

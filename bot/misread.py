@@ -7,6 +7,8 @@ act on the habit for today, or at another time, than the one meant:
   '21st'), or said before the habit ('/done yesterday run');
 - a count of days that is no day to check in: ahead ('/done read +1', said to be in the future)
   or a bare 0 ('/done read 0': -0 and today read as today);
+- a count of days back written another way ('--3', '-3d', '–3' with a phone's dash, '- 3',
+  '-1.5'), given as the -N that works;
 - a bare number after the habit ('/done read 3'): three days back or the 3rd, it can't tell;
 - a time written as an hour and one digit of minutes ('/remind read 12 3'): /remind reads
   '12 30' and a bare hour ('7'), so '12 3' was the habit 'read 12' at 03:00.
@@ -86,7 +88,9 @@ def misread_day(exc: NotFound, cmd: Command) -> Rich | None:
     if 0 < first < len(words) and _offered_without(words[:first], " ".join(words[first:]), exc):
         moved = f"{' '.join(words[first:])} {' '.join(words[:first])}"
         return rich("The day goes after the habit: ", command(cmd.name, moved, as_code=False), ".")
-    offset = _offset(words, exc, cmd) or _bare_number(words, exc, cmd)
+    offset = (
+        _offset(words, exc, cmd) or _days_back(words, exc, cmd) or _bare_number(words, exc, cmd)
+    )
     if offset is not None:
         return offset
     n = _date_words(words)
@@ -130,6 +134,44 @@ def _offset(words: list[str], exc: NotFound, cmd: Command) -> Rich | None:
         f"{said} is not a day I can read: for today send ",
         command(cmd.name, habit_words, as_code=False),
         f", for a day back -1 (yesterday) up to -{MAX_DAYS_BACK}.",
+    )
+
+
+# Days back written otherwise than -3: '--3', '-3d', '-3 days', '–3' or '−3' (a phone's dash,
+# the minus sign), '- 3' as two words, '-3.' with a full stop; '-1.5' has no whole count.
+_DASHES = "-‐‑‒–—−"
+_DAYS_BACK = re.compile(
+    rf"[{_DASHES}]+ ?(\d{{1,3}}) ?(?:d|days?)?[.,!]?|[{_DASHES}]+ ?\d+[.,]\d+[.,!]?", re.IGNORECASE
+)
+
+
+def _days_back(words: list[str], exc: NotFound, cmd: Command) -> Rich | None:
+    """The reply for a count of days back after the habit written in a way the day parameter
+    does not read ('/done read --3'), with the -N that works; None otherwise."""
+    for n in (1, 2):  # '-3d', or '- 3' and '-3 days' as two words
+        said = " ".join(words[-n:])
+        found = _DAYS_BACK.fullmatch(said) if len(words) > n else None
+        if found is not None:
+            break
+    else:
+        return None
+    habit_words = " ".join(words[:-n])
+    if not _offered(habit_words, exc):
+        return None
+    days = int(found.group(1)) if found.group(1) else None
+    lead = f"{said} is not a day I can read: "
+    if days == 0:
+        return rich(lead + "for today send ", command(cmd.name, habit_words, as_code=False), ".")
+    if days is None or days > MAX_DAYS_BACK:
+        return rich(
+            lead + "for a day back send ",
+            command(cmd.name, f"{habit_words} -1", as_code=False),
+            f" (yesterday), up to -{MAX_DAYS_BACK}.",
+        )
+    return rich(
+        lead + f"for {days} day{'s' if days > 1 else ''} ago send ",
+        command(cmd.name, f"{habit_words} -{days}", as_code=False),
+        f" (days back go up to -{MAX_DAYS_BACK}).",
     )
 
 

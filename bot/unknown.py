@@ -29,11 +29,25 @@ async def visibility_word_here(ctx: Context) -> bool:
     return await ctx.groups.for_chat(chat) is not None
 
 
+# What /public and /private would do, said in a private chat (a group's chat has /visibility).
+_VISIBILITY_HERE = {
+    "public": "a public group is one anyone can find with /groups and join. An owner or admin "
+    "sets it in the group's chat: /visibility public there.",
+    "private": "a private group takes new members only with its invite code. An owner or admin "
+    "sets it in the group's chat: /visibility private there, or /newgroup NAME private there to "
+    "start one so.",
+}
+
+
 def unknown_command(router: Router, request: Request) -> Rich:
     """The reply to a /word no command has: the command it most likely meant, with what was
     typed after it (/checkin read: /done read), and where the list is. /public and /private
-    in a group chat mean /visibility public and /visibility private."""
+    in a group chat mean /visibility public and /visibility private; in a private chat, where
+    no group is, they are said to be a group's, set in its chat."""
     typed = request.command or ""
+    word = typed.lower()
+    if word in VISIBILITY_WORDS and request.chat.is_private:
+        return hint(f"/{word} is for a group: {_VISIBILITY_HERE[word]}")
     args = " ".join(request.args.split())
     meant = router.suggest(typed, private=request.chat.is_private)
     if typed.lower() in VISIBILITY_WORDS and not request.chat.is_private:

@@ -30,7 +30,12 @@ def _read_day(word: str, today: date) -> date | None:
         return today + timedelta(days=1)
     if w in {"yesterday", "yday", "yest"}:
         return today - timedelta(days=1)
-    if re.fullmatch(r"-\d{1,3}", w):
+    if re.fullmatch(r"-\d+", w):
+        if len(w[1:].lstrip("0")) > 3:  # -1000 and longer: too far back, no date to compute
+            raise InvalidInput(
+                f"{shorten(w, 12)} is more than {MAX_DAYS_BACK} days ago; check-ins go back one "
+                "week at most."
+            )
         return today - timedelta(days=int(w[1:]))
     if _ISO.fullmatch(w):
         y, m, d = (int(p) for p in w.split("-"))

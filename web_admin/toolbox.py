@@ -15,7 +15,7 @@ from bot.metrics import AI_FALLBACKS
 from core.db.models import Tool, ToolOrigin, User
 from core.errors import InvalidField, InvalidInput, LimitReached, NotFound
 from core.finder.service import PROBLEM_MAX, has_words
-from core.toolbox.service import ADD_COUNTER, MAX_TOOLS_PER_HABIT
+from core.toolbox.service import ADD_COUNTER, MAX_TOOLS_PER_HABIT, in_toolbox
 from core.toolbox.spec import (
     EVIDENCE_LABELS,
     KEYWORD_MAX,
@@ -61,6 +61,10 @@ class ToolSummary(BaseModel):
     evidence: Literal["research", "practitioner", "community"]
     origin: Literal["seed", "community"]
     author: str | None = Field(description="Who shared it (community tools)")
+    in_toolbox: bool = Field(
+        description="False for a tool an admin hid after a habit began to use it: the habit "
+        "keeps it (listed in its tools) until DELETE /habits/{id}/tools/{tool_id}"
+    )
 
 
 class SourceOut(BaseModel):
@@ -148,6 +152,7 @@ def summary(tool: Tool, authors: dict[int, str]) -> ToolSummary:
         evidence=tool.evidence,
         origin=tool.origin,
         author=authors.get(tool.author_id or 0, FORMER_MEMBER) if community else None,
+        in_toolbox=in_toolbox(tool),
     )
 
 
@@ -339,7 +344,8 @@ async def attach_tool(
 async def detach_tool(habit_id: Id, tool_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
     """Idempotent, as PUT of a technique in use is (200, `changed` false) and archiving an
     archived habit is: a technique the habit does not use answers 204 and changes nothing. A
-    tool id that is no tool is a 404 (`tool_unknown`)."""
+    tool id that is no tool is a 404 (`tool_unknown`); one an admin hid since the habit began
+    to use it is detached as any other (the habit keeps it until then)."""
     habit = await owned(unit, user, habit_id)
-    await unit.toolbox.detach(habit, await unit.toolbox.get(tool_id))
+    await unit.toolbox.detach(habit, await unit.toolbox.get(tool_id, hidden=True))
     return Response(status_code=204)

@@ -104,11 +104,7 @@ def _command(
     described = app_commands.describe(
         **{p.name: p.description[:DESCRIPTION_LIMIT] for p in command.params}
     )(callback)
-    choices = {
-        p.name: [app_commands.Choice(name=c, value=c) for c in p.choices]
-        for p in command.params
-        if p.choices
-    }
+    choices = {p.name: _choices(p) for p in command.params if p.choices or _hours(p)}
     if choices:
         described = app_commands.choices(**choices)(described)
     slash: app_commands.Command[Any, ..., None] = app_commands.Command(
@@ -124,7 +120,26 @@ def _command(
     return slash
 
 
+def _hours(param: Param) -> range | None:
+    """The whole hours a time option takes (/daystart: 0 to 6), or None for any time."""
+    if param.kind is not Kind.TIME or param.low is None or param.high is None:
+        return None
+    return range(param.low, param.high + 1)
+
+
+def _choices(param: Param) -> list[app_commands.Choice[Any]]:
+    hours = _hours(param)
+    if hours is None:
+        return [app_commands.Choice(name=c, value=c) for c in param.choices]
+    return [
+        app_commands.Choice(name=f"{h:02d}:00" + (" (midnight)" if h == 0 else ""), value=h)
+        for h in hours
+    ]
+
+
 def _annotation(param: Param) -> Any:
+    if _hours(param) is not None:
+        return int  # one of the hours offered; the bot reads it as that o'clock
     if param.kind is Kind.MEMBER:
         return discord.User
     if param.kind is Kind.PHOTO:

@@ -252,7 +252,8 @@ async def feed_page(ctx: Context, mode: FeedMode, page: int, *, edit: bool) -> R
     found = await service(ctx).feed(ctx.user.id, mode, page)
     if not found.items and page > 1:  # the list shrank since the button was made
         found = await service(ctx).feed(ctx.user.id, mode, 1)
-    return Response([feed_reply(found, ctx.tz, ctx.user.id, edit=edit)])
+    # Typed labels press its buttons ("like 2"); a number is the list's, not a button's.
+    return ctx.ask(Response([feed_reply(found, ctx.tz, ctx.user.id, edit=edit)]), numbers=False)
 
 
 def parse_mode(word: str) -> FeedMode | None:

@@ -14,6 +14,7 @@ from bot.buttons import BUTTON_GONE, LIFEBOOK, SERVES, button_payload
 from bot.choices import KEEP_IT, NONE_OF_THESE
 from bot.commands import Arg, Where
 from bot.context import Context
+from bot.handlers.toolbox import technique_labels
 from bot.messages import Button, Response, Rich, Span, bold, example, hint, italic, rich
 from bot.router import SKIP_KEEP, Router, says, says_skip
 from bot.views import button_title, habit_card
@@ -447,7 +448,7 @@ async def full_card(ctx: Context, habit: Habit) -> Rich:
     """The habit's card with the techniques it uses and what in the Lifebook it serves."""
     used = await ctx.toolbox.for_habits([habit.id])
     serves = serving_label(ctx.lifebook.read(ctx.user), habit.serves)
-    return habit_card(habit, [t.title for t in used.get(habit.id, [])], serves)
+    return habit_card(habit, technique_labels(used.get(habit.id, [])), serves)
 
 
 @router.button(SERVES)

@@ -130,7 +130,7 @@ async def record_proof(
         checked = [" ", bold(habit.title), f" was not checked in: {refused}"]
     else:
         when = relative_day(day or today, today)
-        checked = [" ", bold(habit.title), f" is checked in for {when}."]
+        checked = [" ", bold(habit.title), *_numbered(ref, habit, note, when)]
     if posted.joined:  # a later photo of an album: its proof was answered with the first photo
         return Response.say(*checked[1:]) if habit else Response()
     count = await ctx.proofs.count_week(group, ctx.user, week_start(posted.proof.day))
@@ -140,6 +140,22 @@ async def record_proof(
         ".",
         *checked,
     )
+
+
+def _numbered(ref: str, habit: Habit, note: str, when: str) -> list[str | Span | Rich]:
+    """The rest of "Swim is checked in for today.": when a number named the habit (/proof 3,
+    its number in /habits), that number, and the note the words after it became (/proof 3
+    sets: "sets"), so that whoever meant three sets sees where the 3 went."""
+    typed = ref.strip()
+    if not (typed.isascii() and typed.isdecimal()) or fold(habit.title) == fold(typed):
+        return [f" is checked in for {when}."]  # named by its title (a habit called "10000")
+    told: list[str | Span | Rich] = [
+        hint(f" (number {int(typed)} in /habits)"),
+        f" is checked in for {when}",
+    ]
+    if note:
+        told.append(f", with the note “{shorten(note, 60)}”")
+    return [*told, "."]
 
 
 def _day_said(note: str, today: date) -> tuple[date | None, str | None]:

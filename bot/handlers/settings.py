@@ -101,6 +101,7 @@ async def pick_timezone(ctx: Context, args: list[str]) -> Response:
         name="hour",
         label="H",
         invalid="Give an hour from 0 to 6, for example /daystart 3.",
+        hours=(0, LATEST_DAY_START),
     ),
     where=Where.PRIVATE,
     section="Settings",

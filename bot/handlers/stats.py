@@ -7,6 +7,7 @@ import asyncio
 from bot.buttons import STATS, button_payload
 from bot.commands import Arg
 from bot.context import Context
+from bot.handlers.toolbox import technique_labels
 from bot.messages import Button, Image, Reply, Response, Span, bold, example, hint, pre, rich
 from bot.router import Router
 from bot.views import (
@@ -87,7 +88,7 @@ async def _details(ctx: Context, habit: Habit) -> Response:
     ]
     techniques = (await ctx.toolbox.for_habits([habit.id])).get(habit.id, [])
     if techniques:
-        parts.append(f"Techniques: {', '.join(t.title for t in techniques)}\n")
+        parts.append(f"Techniques: {', '.join(technique_labels(techniques))}\n")
     parts.append(progress_note())
     png = await asyncio.to_thread(render_heatmap, habit.title, history, today)
     image = Image(png, f"heatmap-{habit.id}.png", caption=rich("Your year of ", bold(habit.title)))

@@ -21,11 +21,11 @@ from bot.messages import (
 from bot.router import Router
 from bot.views import button_title, plural
 from core.db.models import Habit, Tool, ToolOrigin
-from core.errors import InvalidInput
+from core.errors import Code, InvalidInput, NotFound
 from core.finder.service import first_sentence
 from core.habits.matching import match_title
 from core.habits.service import match_habit
-from core.toolbox.service import PAGE_SIZE, match_tool
+from core.toolbox.service import PAGE_SIZE, in_toolbox, match_tool
 from core.toolbox.spec import EVIDENCE_LABELS, Source
 
 router = Router()
@@ -78,7 +78,8 @@ async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -
         pager.append(Button("Next ▶", _page_payload(page + 1, keyword)))
     if pager:
         buttons.append(pager)
-    return Response.say(*parts, buttons=buttons, personal=True, edit=edit)
+    # Typed labels press them; numbers are the tools' in the whole Toolbox, not the buttons'.
+    return ctx.ask(Response.say(*parts, buttons=buttons, personal=True, edit=edit), numbers=False)
 
 
 def _page_payload(page: int, keyword: str) -> str:
@@ -155,7 +156,13 @@ async def usetool(ctx: Context) -> Response:
     if not habits:
         return Response.say(hint("You have no habits yet. Create one with /newhabit first."))
     detach = ctx.args.choice("off") == "off"
-    tools_ = await ctx.toolbox.all()
+    used = await ctx.toolbox.for_habits([h.id for h in habits])
+    # Tools an admin hid stay on the habits using them, so their names still detach them.
+    tools_ = [*await ctx.toolbox.all(), *_hidden_in_use(used)]
+    *head, last = name.split()
+    off = not ref and not detach and bool(head) and last.lower() in OFF_WORDS  # `/usetool woop off`
+    if off and match_tool(tools_, " ".join(head)) is not None:
+        name, detach = " ".join(head), True
     said = match_tool(tools_, name)
     named = match_title(ref, [h.title for h in habits]) if ref else None
     if said is None or (named is not None and not named.ambiguous):
@@ -171,11 +178,73 @@ async def usetool(ctx: Context) -> Response:
             return ctx.ask(_which_reading(found, detach=detach))
     if said is None and (only := match_habit(habits, f"{name} {ref}")) is not None:
         return _which_tool(only)  # `/usetool floss`: a habit, no tool
-    tool_ = await ctx.toolbox.find(name[:120], numbers=True)
+    if said is not None and not in_toolbox(said):
+        tool_ = said
+    else:
+        tool_ = await ctx.toolbox.find(name[:120], numbers=True)
+    users = [h for h in habits if any(t.id == tool_.id for t in used.get(h.id, []))]
+    if not ref and detach:
+        return await _stop_where_used(ctx, tool_, users)
+    if not ref and not in_toolbox(tool_):
+        return _gone(tool_, users)
     if not ref:
         return ctx.ask(choose_habit(tool_, habits))
     habit = await ctx.habits.find(ctx.user, ref, habits)
     return await attach(ctx, tool_, habit, detach=detach)
+
+
+def _hidden_in_use(used: dict[int, list[Tool]]) -> list[Tool]:
+    """The tools an admin hid that some of these habits still use, each once."""
+    found: dict[int, Tool] = {}
+    for tools_ in used.values():
+        found |= {t.id: t for t in tools_ if not in_toolbox(t)}
+    return list(found.values())
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _gone(tool_: Tool, users: Sequence[Habit]) -> Response:
+    """Why a tool an admin hid is used for no more habits, and how the habits using it (they
+    keep it) stop it; the Toolbox's refusal when none does."""
+    if not users:
+        raise NotFound("That tool is not in the Toolbox any more. See /tools.", code=Code.TOOL_GONE)
+    name = tool_.slug.replace("-", " ") if tool_.origin == ToolOrigin.SEED.value else tool_.title
+    habit = _words(users[0].title) if len(users) == 1 else "HABIT"
+    return Response.say(
+        bold(tool_.title),
+        " is no longer in the Toolbox, so it can't be used for more habits. ",
+        *([bold(users[0].title), " keeps it"] if len(users) == 1 else ["Your habits keep it"]),
+        " until you stop it: ",
+        example(f"/usetool {_words(name)} {habit} off"),
+        personal=True,
+    )
+
+
+async def _stop_where_used(ctx: Context, tool_: Tool, users: list[Habit]) -> Response:
+    """`/usetool TOOL off`: stop it for the habit using it, or ask which of those using it."""
+    if not users:
+        return Response.say("None of your habits uses ", bold(tool_.title), ".")
+    if len(users) == 1:
+        return await attach(ctx, tool_, users[0], detach=True)
+    return ctx.ask(
+        Response.say(
+            "Stop using ",
+            bold(tool_.title),
+            " for which habit?",
+            buttons=[
+                [
+                    Button(
+                        f"Stop {button_title(tool_.title)} for {button_title(h.title)}",
+                        button_payload(TOOLBOX, "d", tool_.id, h.id),
+                    )
+                ]
+                for h in users[:MAX_READINGS]
+            ],
+            personal=True,
+        )
+    )
 
 
 Reading = tuple[Tool, Habit]
@@ -265,6 +334,11 @@ async def attach(ctx: Context, tool_: Tool, habit: Habit, *, detach: bool = Fals
         if await ctx.toolbox.detach(habit, tool_):
             return Response.say(bold(habit.title), " no longer uses ", bold(tool_.title), ".")
         return Response.say(bold(habit.title), " wasn't using ", bold(tool_.title), ".")
+    if not in_toolbox(tool_):  # only those still using it can name it
+        used = await ctx.toolbox.for_habits([habit.id])
+        return _gone(
+            tool_, [habit] if any(t.id == tool_.id for t in used.get(habit.id, [])) else []
+        )
     if not await ctx.toolbox.attach(habit, tool_):
         return Response.say(bold(habit.title), " already uses ", bold(tool_.title), ".")
     return Response.say(
@@ -287,7 +361,7 @@ async def press(ctx: Context, args: list[str]) -> Response:
         return await browse(ctx, ":".join(rest[1:]), int(rest[0]), edit=True)
     if not rest or not all(r.isdecimal() for r in rest):
         return Response(notice=BUTTON_GONE)
-    tool_ = await ctx.toolbox.get(int(rest[0]))
+    tool_ = await ctx.toolbox.get(int(rest[0]), hidden=action == "d")  # hidden: still detached
     if action == "o":
         return await tool_card(ctx, tool_)
     habits = await ctx.habits.active(ctx.user)
@@ -303,6 +377,7 @@ async def press(ctx: Context, args: list[str]) -> Response:
     raise InvalidInput(BUTTON_GONE)
 
 
-async def technique_titles(ctx: Context, habits: Sequence[Habit]) -> dict[int, list[str]]:
-    used = await ctx.toolbox.for_habits([h.id for h in habits])
-    return {habit_id: [t.title for t in tools_] for habit_id, tools_ in used.items()}
+def technique_labels(tools_: Sequence[Tool]) -> list[str]:
+    """A habit's techniques as its card and /stats list them: one an admin hid since it was
+    attached says so (`/usetool TOOL HABIT off` detaches it)."""
+    return [t.title if in_toolbox(t) else f"{t.title} (no longer in the Toolbox)" for t in tools_]

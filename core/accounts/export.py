@@ -39,7 +39,7 @@ async def export_user(session: AsyncSession, user: User, url_for: UrlFor) -> dic
         await session.scalars(select(Habit).where(Habit.user_id == uid).order_by(Habit.id))
     )
     habit_ids = [h.id for h in habits]
-    logs: dict[int, list[dict[str, str]]] = {h: [] for h in habit_ids}
+    logs: dict[int, list[dict[str, str | bool]]] = {h: [] for h in habit_ids}
     reminders: dict[int, list[dict[str, Any]]] = {h: [] for h in habit_ids}
     tools: dict[int, list[str]] = {h: [] for h in habit_ids}
     if habit_ids:
@@ -53,7 +53,10 @@ async def export_user(session: AsyncSession, user: User, url_for: UrlFor) -> dic
         for log in await session.scalars(
             select(HabitLog).where(HabitLog.habit_id.in_(habit_ids)).order_by(HabitLog.day)
         ):
-            logs[log.habit_id].append({"date": log.day.isoformat(), "status": log.status})
+            logs[log.habit_id].append(
+                # was_skipped: a done that replaced the day's skip (undoing it gives the skip back)
+                {"date": log.day.isoformat(), "status": log.status, "was_skipped": log.was_skipped}
+            )
         for r in await session.scalars(
             select(Reminder).where(Reminder.habit_id.in_(habit_ids)).order_by(Reminder.id)
         ):

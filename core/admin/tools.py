@@ -1,10 +1,12 @@
 """The Toolbox, moderated: approve or hide community tools, edit any tool (seed ones too).
 
 Status (core.db.models.ToolStatus): a community tool starts "new" and shows at once; an admin
-approves it (kept, reviewed) or hides it (gone from /tools, /findtool, habits' tool lists and
-the API). Seed tools are "approved". An edit of a seed tool lasts: when a release changes the
-shipped seed file, core.toolbox.service.sync_seed leaves the tools an admin edited as they are
-(it finds them by this module's `tool.edit` audit entries) and logs a warning for each.
+approves it (kept, reviewed) or hides it (gone from /tools, /findtool and the API's Toolbox; a
+habit already using it keeps it, listed as no longer in the Toolbox, until its person detaches
+it, so approving it again loses nobody's choice). Seed tools are "approved". An edit of a seed
+tool lasts: when a release changes the shipped seed file, core.toolbox.service.sync_seed
+leaves the tools an admin edited as they are (it finds them by this module's `tool.edit` audit
+entries) and logs a warning for each.
 """
 
 from __future__ import annotations

@@ -48,6 +48,12 @@ PAGE_SIZE = 5
 SHOWN = Tool.status != ToolStatus.HIDDEN.value  # an admin hid the others (core.admin.tools)
 
 
+def in_toolbox(tool: Tool) -> bool:
+    """Whether people may see the tool in the Toolbox: not one an admin hid. A habit keeps a
+    hidden tool it uses (listed as no longer in the Toolbox) until its person detaches it."""
+    return tool.status != ToolStatus.HIDDEN.value
+
+
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50] or "tool"
 
@@ -259,7 +265,8 @@ class ToolboxService:
             if not word or mentions(t, word, wanted)
         ]
 
-    async def get(self, tool_id: int) -> Tool:
+    async def get(self, tool_id: int, *, hidden: bool = False) -> Tool:
+        """The tool with this id; one an admin hid only where `hidden` (to detach it)."""
         await self.sync_seed()
         tool = await self.session.get(Tool, tool_id)
         if tool is None:  # tools are never deleted: this id never was one
@@ -268,7 +275,7 @@ class ToolboxService:
                 code=Code.TOOL_UNKNOWN,
                 facts={"id": tool_id},
             )
-        if tool.status == ToolStatus.HIDDEN.value:
+        if not hidden and not in_toolbox(tool):
             raise NotFound(
                 "That tool is not in the Toolbox any more. See /tools.", code=Code.TOOL_GONE
             )
@@ -399,13 +406,15 @@ class ToolboxService:
         return bool(getattr(result, "rowcount", 0))
 
     async def for_habits(self, habit_ids: Sequence[int]) -> dict[int, list[Tool]]:
+        """The tools each habit uses, in the order attached, then those an admin hid since
+        (`in_toolbox` tells them apart): the habit keeps them until its person detaches them."""
         if not habit_ids:
             return {}
         rows = await self.session.execute(
             select(HabitTool.habit_id, Tool)
             .join(Tool, Tool.id == HabitTool.tool_id)
-            .where(HabitTool.habit_id.in_(habit_ids), SHOWN)
-            .order_by(HabitTool.created_at, Tool.id)
+            .where(HabitTool.habit_id.in_(habit_ids))
+            .order_by(~SHOWN, HabitTool.created_at, Tool.id)
         )
         out: dict[int, list[Tool]] = {}
         for habit_id, tool in rows:

@@ -161,6 +161,17 @@ class UserService:
         stmt = select(Identity).where(Identity.user_id == user_id).order_by(Identity.id)
         return list((await self.session.scalars(stmt)).all())
 
+    async def in_private_chat(self, user_id: int, platform: str, chat_id: str) -> str | None:
+        """The platform's id of the person whose private chat with the bot this is, or None."""
+        found: str | None = await self.session.scalar(
+            select(Identity.external_id).where(
+                Identity.user_id == user_id,
+                Identity.platform == platform,
+                Identity.dm_chat_id == chat_id,
+            )
+        )
+        return found
+
     async def mark_unreachable(self, user_id: int, platform: str, chat_id: str) -> None:
         """They blocked the bot (or the chat is gone): write there no more until they write."""
         await self.session.execute(

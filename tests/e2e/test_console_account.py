@@ -22,8 +22,24 @@ async def test_export_sends_the_whole_document_as_a_file(console: ConsoleSession
     document = json.loads(await asyncio.to_thread(Path(found.group(1)).read_text))
     assert document["format"] == "habitlink-export/1"
     assert document["identities"][0]["platform"] == "console"
-    assert document["habits"][0]["checkins"] == [{"date": "2026-03-23", "status": "done"}]
+    assert document["habits"][0]["checkins"] == [
+        {"date": "2026-03-23", "status": "done", "was_skipped": False}
+    ]
     assert "works in a private chat" in await console.say(":chat group Runners", "/export")
+
+
+async def test_export_says_which_done_replaced_a_skip(console: ConsoleSession) -> None:
+    """A done that replaced the day's skip (habit_logs.was_skipped, migration 0035) is marked in
+    the export: undoing it gives the skip back, and the file used to lose that."""
+    await console.say("/newhabit Read", "/skip read", "/done read", "/done read yesterday")
+    out = await console.say("/export")
+    found = re.search(r"\[file (\S+)\]", out)
+    assert found, out
+    document = json.loads(await asyncio.to_thread(Path(found.group(1)).read_text))
+    assert document["habits"][0]["checkins"] == [
+        {"date": "2026-03-22", "status": "done", "was_skipped": False},
+        {"date": "2026-03-23", "status": "done", "was_skipped": True},
+    ]
 
 
 async def test_export_reply_says_what_the_file_holds(console: ConsoleSession) -> None:

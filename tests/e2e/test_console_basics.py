@@ -207,6 +207,22 @@ async def test_public_and_private_in_a_habitlink_groups_chat_point_to_visibility
     assert await console.say("/private") == ""
 
 
+async def test_public_and_private_in_a_private_chat_say_what_they_do_and_where(
+    console: ConsoleSession,
+) -> None:
+    """/public or /private in a private chat got "I don't know /public", as if no such thing
+    existed: they are a group's visibility, set in its group chat with /visibility."""
+    assert await console.say("/public") == bot(
+        "/public is for a group: a public group is one anyone can find with /groups and join. "
+        "An owner or admin sets it in the group's chat: /visibility public there."
+    )
+    assert await console.say("/Private now") == bot(
+        "/private is for a group: a private group takes new members only with its invite code. "
+        "An owner or admin sets it in the group's chat: /visibility private there, or /newgroup "
+        "NAME private there to start one so."
+    )
+
+
 # --- /habits and its buttons ---------------------------------------------------------------
 
 

@@ -40,8 +40,8 @@ async def test_done_at_the_keywords_step_is_no_keyword(console: ConsoleSession) 
     assert "4/4 A few keywords" in await console.say("Set a timer; Do one chore; Rest")
     # The steps went in at once; 'done', said out of habit, became the tool's keyword "done".
     assert "Pomodoro for chores is in the Toolbox now" in await console.say("done")
-    assert "Pomodoro for chores" not in await console.say("/tools done")
     assert "Send /help" in await console.say("chores, focus")  # the flow is over
+    assert "Pomodoro for chores" not in await console.say("/tools done")
 
 
 async def test_a_goals_date_in_words_is_not_kept_in_the_goal(console: ConsoleSession) -> None:

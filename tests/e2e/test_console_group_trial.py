@@ -320,7 +320,8 @@ async def test_a_number_leading_a_photos_caption_is_not_a_habit_number(
         "Proof saved, Alice! That's 2 proofs this week in Gym. Gym is checked in for today."
     )
     assert await console.say(f":photo {photo} /proof 1 chapter two") == bot(
-        "Proof saved, Alice! That's 3 proofs this week in Gym. Read is checked in for today."
+        "Proof saved, Alice! That's 3 proofs this week in Gym. Read (number 1 in /habits) is "
+        "checked in for today, with the note “chapter two”."
     )
     assert await console.say(f":photo {photo} 10000 steps") == bot(
         "Proof saved, Alice! That's 4 proofs this week in Gym. 10000 is checked in for today."

@@ -131,3 +131,31 @@ async def test_summarytime_off_points_to_quiet_and_an_off_summary_says_so(
         "A group's weekly summary can't be turned off. Name a day and an hour, for example "
         "/summarytime sun 18."
     )
+
+
+async def test_proof_with_a_number_says_it_named_the_habit_of_that_number(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    """/proof 3 names the habit numbered 3 in /habits, as /done 3 does; but '/proof 3 sets'
+    checked in the third habit with the note 'sets' and said only 'Swim is checked in', so
+    whoever meant three sets of something learnt neither why Swim nor where the 3 went. The
+    reply now says the number was the habit's, and the note that is left."""
+    photo = red_jpeg(tmp_path)
+    await console.say(":user Alice", "/newhabit Read", "/newhabit Run", "/newhabit Swim")
+    await console.say(":chat group Gym", "/newgroup Gym")
+    assert await console.say(f":photo {photo} /proof 3") == bot(
+        "Proof saved, Alice! That's 1 proof this week in Gym. Swim (number 3 in /habits) is "
+        "checked in for today."
+    )
+    assert await console.say(f":photo {photo} /proof 2 sets") == bot(
+        "Proof saved, Alice! That's 2 proofs this week in Gym. Run (number 2 in /habits) is "
+        "checked in for today, with the note “sets”."
+    )
+    # Named by its title, the reply is as before; a plain caption's number is a quantity.
+    assert await console.say(f":photo {photo} /proof read 3 sets") == bot(
+        "Proof saved, Alice! That's 3 proofs this week in Gym. Read is checked in for today."
+    )
+    assert await console.say(f":photo {photo} 3 sets") == bot(
+        "Proof saved, Alice! That's 4 proofs this week in Gym."
+    )
+    assert "3 of 3 done." in await console.say(":chat dm", "/habits")

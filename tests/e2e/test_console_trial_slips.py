@@ -73,6 +73,47 @@ async def test_a_day_offset_after_the_habit_is_said_plainly(console: ConsoleSess
     )
 
 
+async def test_a_count_of_days_written_another_way_is_said_plainly(
+    console: ConsoleSession,
+) -> None:
+    """-3 is three days ago; a count of days written otherwise ('--3', '-3d', '– 3' with a
+    phone's dash, '-1.5') was read into the habit's name, and the reply offered a Read button
+    that checks Read in for today. Each is now said plainly, with the form that works, and
+    nothing is checked in; so is a count too long to be a day back ('-1000')."""
+    await console.say("/newhabit Read")
+    for said in ("--3", "-3d", "-3days", "–3", "−3", "-3."):
+        assert await console.say(f"/done read {said}") == bot(
+            f"{said} is not a day I can read: for 3 days ago send /done read -3 "
+            "(days back go up to -7)."
+        ), said
+        assert console.buttons == []
+    assert await console.say("/skip read - 1") == bot(
+        "- 1 is not a day I can read: for 1 day ago send /skip read -1 (days back go up to -7)."
+    )
+    assert await console.say("/undo read -1.5") == bot(
+        "-1.5 is not a day I can read: for a day back send /undo read -1 (yesterday), up to -7."
+    )
+    assert await console.say("/done read --12") == bot(
+        "--12 is not a day I can read: for a day back send /done read -1 (yesterday), up to -7."
+    )
+    assert await console.say("/done read -1000") == bot(
+        "-1000 is more than 7 days ago; check-ins go back one week at most."
+    )
+    assert await console.say("/done read -99999999999999999999") == bot(
+        "-9999999999… is more than 7 days ago; check-ins go back one week at most."
+    )
+    assert console.buttons == []
+    assert "streak 0 days" in await console.say("/habits")  # nothing was checked in
+    # What worked still works: -0 (and -00) is today, -3 three days ago, -8 is too far.
+    assert await console.say("/done read -00") == bot(
+        "✓ Read done today. Streak 1 day, day 1 of 66."
+    )
+    assert (await console.say("/done read -3")).startswith("bot: ✓ Read done Fri 20 Mar.")
+    assert await console.say("/done read -8") == bot(
+        "2026-03-15 is more than 7 days ago; check-ins go back one week at most."
+    )
+
+
 async def test_a_time_with_one_digit_after_the_point_is_said_plainly(
     console: ConsoleSession,
 ) -> None:

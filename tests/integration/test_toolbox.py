@@ -280,8 +280,8 @@ async def test_migration_keeps_tools_made_before_it(tmp_path: object) -> None:
 async def test_a_hidden_tool_does_not_count_toward_the_limit(
     database: Database, clock: SettableClock
 ) -> None:
-    """An admin hid one of the five tools a habit uses: it shows nowhere, so the person may
-    attach another in its place (and it still counts once shown again)."""
+    """An admin hid one of the five tools a habit uses: it is no longer in the Toolbox, so the
+    person may attach another in its place (and it still counts once shown again)."""
     alice = await make_user(database, clock, "Alice")
     async with database.session() as session:
         user = await session.get(User, alice)
@@ -298,7 +298,9 @@ async def test_a_hidden_tool_does_not_count_toward_the_limit(
             await toolbox.attach(habit, sixth)
         await session.execute(update(Tool).where(Tool.id == first.id).values(status="hidden"))
         assert await toolbox.attach(habit, sixth) is True
-        assert len((await toolbox.for_habits([habit.id]))[habit.id]) == 5
+        # The habit keeps the hidden one, listed last, until its person detaches it.
+        listed = (await toolbox.for_habits([habit.id]))[habit.id]
+        assert len(listed) == 6 and listed[-1].id == first.id
         await session.execute(update(Tool).where(Tool.id == first.id).values(status="approved"))
         with pytest.raises(InvalidInput, match="5 tools already"):
             await toolbox.attach(habit, rest[5])

@@ -243,10 +243,15 @@ async def test_profile_uses_the_chat_rules(ada: Person) -> None:
 
 async def test_export_and_delete(api: httpx.AsyncClient, ada: Person, database: Database) -> None:
     hid = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
-    await ada.post(f"/api/v1/habits/{hid}/checkins", json={})
+    await ada.post(f"/api/v1/habits/{hid}/checkins", json={"status": "skipped"})
+    await ada.post(f"/api/v1/habits/{hid}/checkins", json={})  # a done that replaces the skip
+    await ada.post(f"/api/v1/habits/{hid}/checkins", json={"date": "2026-03-22"})
     document = (await ada.get("/api/v1/me/export")).json()
     assert document["profile"]["email"] == ada.email
-    assert document["habits"][0]["checkins"] == [{"date": "2026-03-23", "status": "done"}]
+    assert document["habits"][0]["checkins"] == [
+        {"date": "2026-03-22", "status": "done", "was_skipped": False},
+        {"date": "2026-03-23", "status": "done", "was_skipped": True},
+    ]
     refused = await ada.request("DELETE", "/api/v1/me", json={"password": "not my password"})
     assert refused.status_code == 422
     assert (

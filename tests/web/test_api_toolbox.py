@@ -217,3 +217,25 @@ async def test_a_tool_that_never_was_is_not_found_and_a_hidden_one_is_gone(
     gone = await ada.get(f"{TOOLS}/{hidden}")
     assert gone.status_code == 404 and gone.json()["code"] == "tool_gone"
     assert "not in the Toolbox any more" in gone.json()["detail"]
+
+
+async def test_a_habit_keeps_a_tool_an_admin_hid_until_it_is_detached(
+    ada: Person, database: Database, clock: SettableClock
+) -> None:
+    """It was left out of the habit's tools and DELETE answered 404 tool_gone: no way to stop
+    using it. Now it is listed with in_toolbox false, and DELETE detaches it; PUT stays refused."""
+    habit = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
+    woop = await tool_id(ada, "woop")
+    assert (await ada.request("PUT", f"/api/v1/habits/{habit}/tools/{woop}")).status_code == 200
+    units = UnitOfWorkFactory(database, clock)
+    admin = await make_admin(units)
+    async with units() as uow:
+        assert await uow.admin.tools.hide(admin, woop)
+        await uow.commit()
+    listed = (await ada.get(f"/api/v1/habits/{habit}/tools")).json()["tools"]
+    assert [(t["id"], t["in_toolbox"]) for t in listed] == [(woop, False)]
+    again = await ada.request("PUT", f"/api/v1/habits/{habit}/tools/{woop}")
+    assert again.status_code == 404 and again.json()["code"] == "tool_gone"
+    gone = await ada.request("DELETE", f"/api/v1/habits/{habit}/tools/{woop}")
+    assert gone.status_code == 204, gone.text
+    assert (await ada.get(f"/api/v1/habits/{habit}/tools")).json()["tools"] == []

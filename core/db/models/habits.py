@@ -119,7 +119,7 @@ class HabitLog(Base):
     habit_id: Mapped[int] = mapped_column(ForeignKey("habits.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column("date", Date)
     status: Mapped[str] = mapped_column(String(8))
-    # A done that replaced the day's skip (migration 0034): undoing it brings the skip back.
+    # A done that replaced the day's skip (migration 0035): undoing it brings the skip back.
     was_skipped: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

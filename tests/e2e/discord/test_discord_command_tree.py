@@ -30,15 +30,27 @@ CONTEXTS = {Where.ANY: {0, 1}, Where.PRIVATE: {1}, Where.GROUP: {0}}
 
 
 def expected_option(param: Param) -> dict[str, Any]:
+    if param.kind is Kind.TIME and param.low is not None and param.high is not None:
+        # whole hours only (/daystart): an integer option offering each of them
+        hours = list(range(param.low, param.high + 1))
+        return {**_option_of(param, 4, hours, None, None), "autocomplete": False}
+    return {
+        **_option_of(param, OPTION_TYPE[param.kind], list(param.choices), param.low, param.high),
+        "autocomplete": param.kind in (Kind.HABIT, Kind.TOOL),
+    }
+
+
+def _option_of(
+    param: Param, kind: int, choices: list[Any], low: int | None, high: int | None
+) -> dict[str, Any]:
     return {
         "name": param.name,
-        "type": OPTION_TYPE[param.kind],
+        "type": kind,
         "description": param.description[:100],
         "required": param.required,
-        "choices": list(param.choices),
-        "min": param.low,
-        "max": param.high,
-        "autocomplete": param.kind in (Kind.HABIT, Kind.TOOL),
+        "choices": choices,
+        "min": low,
+        "max": high,
     }
 
 
@@ -110,5 +122,5 @@ async def test_discord_shows_exactly_the_declared_commands(
     assert len(leaves) == len(bot.router.commands)
     assert wanted["habit done"]["options"][0]["autocomplete"]
     hour = wanted["daystart"]["options"][0]
-    assert hour["type"] == 3  # a string: '3am' and '03:00' as well as '3' (the bot checks 0-6)
+    assert hour["type"] == 4 and hour["choices"] == list(range(7))  # the hours it accepts
     assert wanted["timezone"]["contexts"] == {1} and wanted["learn"]["contexts"] == {0}

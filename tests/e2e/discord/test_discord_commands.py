@@ -52,6 +52,25 @@ async def test_slash_commands_with_options_in_a_dm(dc: DiscordHarness) -> None:
     assert not any(r.original and r.original.flags & EPHEMERAL for r in dc.records)
 
 
+async def test_daystart_offers_the_hours_it_accepts(dc: DiscordHarness) -> None:
+    """/daystart's hour was a free-text option: Discord took '7pm' or 'soon' and the bot
+    refused it after sending. It is now a choice of the whole hours /daystart accepts, 0 to 6
+    (typed in Telegram or the console, '3am' and '03:00' are still read)."""
+    dm = dc.fake.dm_channel()
+    (hour,) = dc.fake.find_command("daystart", dm)["options"]
+    assert hour["type"] == 4  # an integer
+    assert [(c["name"], c["value"]) for c in hour["choices"]] == [
+        ("00:00 (midnight)", 0),
+        *((f"{h:02d}:00", h) for h in range(1, 7)),
+    ]
+    (moved,) = await dc.slash("daystart", {"hour": 3}, channel=dm)
+    assert visible(moved.content) == "Done: your day now starts at 03:00."
+    (back,) = await dc.slash("daystart", {"hour": 0}, channel=dm)
+    assert visible(back.content) == "Done: your day now starts at 00:00."
+    (shown,) = await dc.slash("daystart", channel=dm)
+    assert visible(shown.content).startswith("Your day starts at 00:00.")
+
+
 async def test_options_are_read_as_given_and_checked_like_words(dc: DiscordHarness) -> None:
     """An option is one parameter, whatever words it holds (a habit called "Call mom monday"
     is not a habit and a day), and a bad option gets the same reply as bad words."""
