@@ -196,9 +196,3 @@ class ReminderService:
                 reminder.local_time, tz, now, reminder.weekday_mask, user.settings.day_start_hour
             )
         return len(pairs)
-
-    @staticmethod
-    def advance(reminder: Reminder, tz: ZoneInfo, after: datetime) -> None:
-        reminder.next_due_at = next_occurrence(
-            reminder.local_time, tz, after, reminder.weekday_mask
-        )
