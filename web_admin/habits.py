@@ -41,6 +41,7 @@ from web_admin.schemas import (
 router = APIRouter(prefix="/api/v1/habits", tags=["habits"], route_class=ApiRoute)
 NO_HABIT = "There is no such habit."
 EMPTY = "The {name} can't be empty."
+KEEP = "Leave the field out to keep it."
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Text = Annotated[CleanText | None, Field(default=None, max_length=TEXT_MAX)]
 
@@ -98,12 +99,12 @@ class HabitPatch(RequestBody):
     """Only the fields given change; null or "" clears an optional field. The title and the
     schedule can't be cleared: optional but not nullable, null is a 422 on the field."""
 
-    title: Annotated[CleanText | MISSING, not_null(EMPTY.format(name="title"))] = Field(
+    title: Annotated[CleanText | MISSING, not_null(f"Give the habit's title. {KEEP}")] = Field(
         default=MISSING, max_length=TITLE_MAX * 2
     )
-    schedule: Annotated[CleanText | MISSING, not_null(EMPTY.format(name="schedule"))] = Field(
-        default=MISSING, max_length=100
-    )
+    schedule: Annotated[
+        CleanText | MISSING, not_null(f"Give a schedule, such as daily or mon wed fri. {KEEP}")
+    ] = Field(default=MISSING, max_length=100)
     why: Text = None
     identity_goal: Text = None
     minimal_dose: Text = None
