@@ -8,7 +8,11 @@ tests use) in one event loop:
 * subject: `TelegramAdapter` + `HabitLinkBot` on SQLite (a migrated temporary file), handling
   `/done Read 10 pages` from `--batch` different users; every round is a new day, so every
   update inserts a check-in and gets the "done today" reply;
-* baseline: a bare PTB `Application` with one `MessageHandler` that replies with the text.
+* baseline: a bare PTB `Application` with one `MessageHandler` that replies with the text;
+* in the mode without a rate limiter, two cases that split the difference: the bot layer alone
+  (`HabitLinkBot.handle`, no PTB, no HTTP) and the adapter alone (the real `TelegramAdapter`,
+  its inbox and ordering, answering every update with the reply `/done` gives, recorded once,
+  so no bot layer runs: the floor of this adapter, `adapter_floor_ratio`).
 
 A round injects a whole batch into each server (in rotating order) and times until the last
 reply arrives; updates per second = batch / that time. PTB handles one update at a time, so
@@ -31,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import statistics
 import tempfile
 import time
@@ -62,12 +67,16 @@ from bench.common import (
 )
 from bench.fake_process import FakeInProcess
 from bot.dispatcher import HabitLinkBot
-from bot.messages import Chat, ChatKind, Person, Request
+from bot.handlers import build_router
+from bot.messages import Chat, ChatKind, Person, Request, Response
 from core.clock import SettableClock
 from core.db.engine import Database
 from core.db.schema import upgrade
+from core.flows import MemoryFlowStore
+from core.uow import UnitOfWorkFactory
 
 NAME = "bench_telegram"
+FLOOR = "adapter, fixed reply"
 COMMAND = "/done Read 10 pages"
 FULL = (15, 2)  # (timed rounds, warm-up rounds)
 QUICK = (2, 0)
@@ -127,6 +136,29 @@ class BotLayer:
             expect(response, "✓ Read 10 pages done", COMMAND)
 
 
+class FixedReply(HabitLinkBot):
+    """The adapter's floor: a bot whose every answer is one reply `/done` gave, handed back
+    without the bot layer (the update is still stored, ordered, rendered and marked)."""
+
+    canned = Response()
+
+    async def handle(self, request: Request) -> Response:
+        return dataclasses.replace(self.canned, replies=list(self.canned.replies), recorded=False)
+
+    @classmethod
+    async def create(cls, db: Database, clock: SettableClock) -> FixedReply:
+        fixed = cls(
+            uow=UnitOfWorkFactory(db, clock), flows=MemoryFlowStore(clock), router=build_router()
+        )
+        bot = make_bot(db, clock)
+        person = Person("bench", "fixed", "Fixed")
+        chat = Chat("bench", "fixed", ChatKind.PRIVATE)
+        await bot.handle(Request.from_text(person, chat, "/newhabit Read 10 pages"))
+        fixed.canned = await bot.handle(Request.from_text(person, chat, COMMAND))
+        expect(fixed.canned, "✓ Read 10 pages done", COMMAND)
+        return fixed
+
+
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.message
     if message is not None and message.text:
@@ -147,6 +179,16 @@ def echo_app(server: FakeInProcess, *, rate_limit: bool) -> PTBApp:
         app = builder.build()
     app.add_handler(PTBMessageHandler(filters.TEXT, _echo))
     return app
+
+
+def _adapter(bot: HabitLinkBot, server: FakeInProcess, rate_limit: bool) -> TelegramAdapter:
+    return TelegramAdapter(
+        bot,
+        token=server.token,
+        base_url=server.base_url,
+        base_file_url=server.base_file_url,
+        rate_limit=rate_limit,
+    )
 
 
 @contextlib.asynccontextmanager
@@ -187,33 +229,38 @@ async def measure_mode(
 ) -> dict[str, Any]:
     """Both bots, each on its own fake server, timed in the same interleaved rounds."""
     bot = make_bot(db, clock)
-    async with FakeInProcess() as hl_server, FakeInProcess() as echo_server:
-        adapter = TelegramAdapter(
-            bot,
-            token=hl_server.token,
-            base_url=hl_server.base_url,
-            base_file_url=hl_server.base_file_url,
-            rate_limit=rate_limit,
-        )
+    async with contextlib.AsyncExitStack() as stack:
+        hl_server = await stack.enter_async_context(FakeInProcess())
+        echo_server = await stack.enter_async_context(FakeInProcess())
+        fakes = [hl_server, echo_server]
+        adapter = _adapter(bot, hl_server, rate_limit)
         users = await hl_server.call("new_users", batch)
         habitlink = Side("habitlink", hl_server, users, "✓ Read 10 pages done")
         echo = Side("echo", echo_server, await echo_server.call("new_users", batch), COMMAND)
         cases: list[Side | BotLayer] = [habitlink, echo]
+        echo_bot = echo_app(echo_server, rate_limit=rate_limit)
+        await stack.enter_async_context(serving(adapter, hl_server))
+        await stack.enter_async_context(polling(echo_bot, echo_server))
         if not rate_limit:
             cases.append(await BotLayer.create(bot, batch))
-        echo_bot = echo_app(echo_server, rate_limit=rate_limit)
-        async with serving(adapter, hl_server), polling(echo_bot, echo_server):
-            await habitlink.batch("/newhabit Read 10 pages", "Created")  # each user's habit
-            clock.advance(timedelta(days=1))
-            samples, cpu, fake_cpu = await interleaved(
-                cases,
-                rounds,
-                warmup,
-                before_round=lambda: clock.advance(timedelta(days=1)),
-                settle=min(batch, OVERALL_LIMIT) / OVERALL_LIMIT + 0.1 if rate_limit else 0.0,
-                fakes=(hl_server, echo_server),
-            )
-        for server in (hl_server, echo_server):
+            floor_server = await stack.enter_async_context(FakeInProcess())
+            await floor_server.call("update_ids_from", 900_000_001)  # its own in the inbox
+            fakes.append(floor_server)
+            floor = _adapter(await FixedReply.create(db, clock), floor_server, rate_limit)
+            await stack.enter_async_context(serving(floor, floor_server))
+            floor_users = await floor_server.call("new_users", batch)
+            cases.append(Side(FLOOR, floor_server, floor_users, "✓ Read 10 pages done"))
+        await habitlink.batch("/newhabit Read 10 pages", "Created")  # each user's habit
+        clock.advance(timedelta(days=1))
+        samples, cpu, fake_cpu = await interleaved(
+            cases,
+            rounds,
+            warmup,
+            before_round=lambda: clock.advance(timedelta(days=1)),
+            settle=min(batch, OVERALL_LIMIT) / OVERALL_LIMIT + 0.1 if rate_limit else 0.0,
+            fakes=fakes,
+        )
+        for server in fakes:
             problem = await server.call("violations")
             if problem:
                 raise RuntimeError(f"the bot broke the Bot API's rules: {problem}")
@@ -235,7 +282,13 @@ async def measure_mode(
         }
     cpu_ms = {name: statistics.median(v) * 1000 / batch for name, v in cpu.items()}
     fake_ms = {name: statistics.median(v) * 1000 / batch for name, v in fake_cpu.items()}
-    direct_cpu = {"bot_layer": round(cpu_ms["bot layer"], 3)} if "bot layer" in cpu_ms else {}
+    direct_cpu: dict[str, float] = {}
+    if "bot layer" in cpu_ms:
+        direct_cpu = {
+            "bot_layer": round(cpu_ms["bot layer"], 3),
+            "adapter_fixed_reply": round(cpu_ms[FLOOR], 3),
+        }
+        direct["adapter_floor_ratio"] = round(cpu_ms[FLOOR] / cpu_ms["echo"], 2)
     return {
         "backend": backend,
         "mode": "ChatRateLimiter (as deployed)" if rate_limit else "no rate limiter",
@@ -372,13 +425,16 @@ def print_report(results: list[dict[str, Any]]) -> None:
             r["cpu_per_update_ms"]["habitlink"],
             r["cpu_per_update_ms"]["echo"],
             r["cpu_per_update_ms"].get("bot_layer", "-"),
+            r["cpu_per_update_ms"].get("adapter_fixed_reply", "-"),
             f"{r['cpu_ratio']:.2f}x",
+            f"{r['adapter_floor_ratio']:.2f}x" if "adapter_floor_ratio" in r else "-",
         ]
         for r in results
     ]
     headers = ["backend", "mode", "batch", "habitlink upd/s", "echo upd/s", "ratio"]
     headers += ["habitlink ms/upd", "echo ms/upd", "bot layer ms/upd"]
-    headers += ["CPU ms/upd", "echo CPU", "bot layer CPU", "CPU ratio"]
+    headers += ["CPU ms/upd", "echo CPU", "bot layer CPU", "fixed-reply CPU", "CPU ratio"]
+    headers += ["floor ratio"]
     print(table(headers, rows))
     print(f"\nCommand: {COMMAND!r}; ratio = echo rate / habitlink rate (medians of the rounds).")
 

@@ -54,6 +54,9 @@ def _serve(conn: Connection) -> None:
             for index in args[1]:
                 fake.send_text(args[0], user=users[index])
             return since
+        if op == "update_ids_from":  # a second bot on the same database: ids its inbox lacks
+            fake._next_update_id = args[0]
+            return None
         if op == "cpu":
             return time.process_time()
         if op == "violations":
