@@ -15,10 +15,10 @@ from pydantic import MISSING, BaseModel, Field, ValidationError
 from core.days import check_day
 from core.db.models import Habit, User
 from core.errors import Code, InvalidField, InvalidInput
-from core.habits.history import CheckinStatus, week_start
+from core.habits.history import CheckinStatus, DayMark, week_start
 from core.habits.schedule import Schedule, ScheduleError
 from core.habits.service import TEXT_MAX, TITLE_MAX, EditableField, HabitDraft, Recent
-from core.habits.tracker import week_marks
+from core.habits.tracker import week_rows
 from web_admin.context import CurrentUser, Unit, UnitDep
 from web_admin.error_words import as_field
 from web_admin.problems import ApiError
@@ -41,6 +41,7 @@ from web_admin.schemas import (
 router = APIRouter(prefix="/api/v1/habits", tags=["habits"], route_class=ApiRoute)
 NO_HABIT = "There is no such habit."
 EMPTY = "The {name} can't be empty."
+KEEP = "Leave the field out to keep it."
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Text = Annotated[CleanText | None, Field(default=None, max_length=TEXT_MAX)]
 
@@ -98,12 +99,12 @@ class HabitPatch(RequestBody):
     """Only the fields given change; null or "" clears an optional field. The title and the
     schedule can't be cleared: optional but not nullable, null is a 422 on the field."""
 
-    title: Annotated[CleanText | MISSING, not_null(EMPTY.format(name="title"))] = Field(
+    title: Annotated[CleanText | MISSING, not_null(f"Give the habit's title. {KEEP}")] = Field(
         default=MISSING, max_length=TITLE_MAX * 2
     )
-    schedule: Annotated[CleanText | MISSING, not_null(EMPTY.format(name="schedule"))] = Field(
-        default=MISSING, max_length=100
-    )
+    schedule: Annotated[
+        CleanText | MISSING, not_null(f"Give a schedule, such as daily or mon wed fri. {KEEP}")
+    ] = Field(default=MISSING, max_length=100)
     why: Text = None
     identity_goal: Text = None
     minimal_dose: Text = None
@@ -139,12 +140,22 @@ class CheckinOut(BaseModel):
 class HabitWeek(BaseModel):
     id: int
     title: str
-    days: list[str] = Field(description="Monday to Sunday: done, skipped, missed, pending…")
+    days: list[DayMark] = Field(
+        min_length=7,
+        max_length=7,
+        description="Monday to Sunday, as the chat's /week shows them: done; skipped; missed "
+        "(due, not done); pending (due today, not done yet); open (not done, and not required: "
+        "an N-times-a-week habit); not_scheduled (a rest day); future; before_start (the habit "
+        "had not begun: blank in the chat); away (the habit was archived: nothing was owed).",
+    )
 
 
 class Week(BaseModel):
-    start: Day
-    habits: list[HabitWeek]
+    start: Day = Field(description="The Monday of the week")
+    habits: list[HabitWeek] = Field(
+        description="Your active habits in your order; one begun after the week is not in it "
+        "(as in the chat's /week), so a week before all of them has none."
+    )
 
 
 class Stats(BaseModel):
@@ -237,16 +248,10 @@ async def week(
     monday = week_start(sane_date(start or today, "start"))
     habits = await unit.habits.active(user)
     recent = await unit.habits.recent(habits, today, since=monday)
+    rows = week_rows(((h, recent[h.id].history) for h in habits), monday, today)
     return Week(
         start=monday,
-        habits=[
-            HabitWeek(
-                id=h.id,
-                title=h.title,
-                days=[m.value for m in week_marks(recent[h.id].history, monday, today)],
-            )
-            for h in habits
-        ],
+        habits=[HabitWeek(id=h.id, title=h.title, days=marks) for h, marks in rows],
     )
 
 

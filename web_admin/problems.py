@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
@@ -36,7 +37,13 @@ from core.errors import (
 from core.media.storage import MediaStoreError
 from web_admin.error_codes import ALL_CODES, Err, for_status, of_field, of_refusal
 from web_admin.error_words import field_of, said
-from web_admin.field_messages import field_kind, field_message
+from web_admin.field_messages import (
+    NOT_NULLABLE,
+    field_kind,
+    field_message,
+    is_null,
+    null_message,
+)
 from web_admin.routing import Unreadable, form_failure
 
 log = logging.getLogger("habitlink.web")
@@ -49,6 +56,8 @@ PARSE_FAILED = "There was an error parsing the body"  # FastAPI's, when its JSON
 NO_BODY = "This request needs a JSON object as its body, sent with Content-Type: application/json."
 NO_ROUTE = "There is nothing at this address. The API is under /api/v1; its routes are at /docs."
 UNKNOWN_FIELD = "There is no field of this name here; check its spelling."
+# A field name (or a list position) a sentence may safely name: not any text a client sent.
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}|[0-9]{1,4}")
 SEND_JSON = "Send the body as JSON, with the header Content-Type: application/json."
 MULTIPART = "multipart/form-data"
 SEND_FORM = (
@@ -61,11 +70,17 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 
 class FieldError(BaseModel):
     field: str
-    message: str
+    message: str = Field(
+        description="For people: what is wrong and what to give instead. A wrong type, a "
+        "missing, unknown or null field is said in a sentence that names the field: "
+        '"title should be text, in quotes.", "title can\'t be null; give text, in quotes."'
+    )
     code: str = Field(
         description="What is wrong with the field, for a program: Pydantic's error type "
-        "(missing, string_too_long, int_parsing, ...), unknown_field, not_json, no_body, "
-        "not_object, invalid_value (breaks one of HabitLink's rules), or the problem's code."
+        "(missing, string_too_long, int_parsing, ...), unknown_field, not_nullable (null for a "
+        "field that can't be null: give a value, or leave an optional field out), not_json, "
+        "no_body, not_object, invalid_value (breaks one of HabitLink's rules), or the "
+        "problem's code."
     )
 
 
@@ -156,11 +171,25 @@ def _model_at(body: object, path: Sequence[int | str]) -> type[BaseModel] | None
 
 
 def _unknown_field(body: object, loc: tuple[int | str, ...]) -> str:
-    """What to say of a field a body does not have: the fields it has, so a typo is plain."""
+    """What to say of a field a body does not have: its name (when it is a plain one: the
+    client typed it) and the fields it has, so a typo is plain."""
+    name = str(loc[-1]) if loc else ""
+    said = UNKNOWN_FIELD
+    if FIELD_NAME.fullmatch(name):
+        said = f"There is no field {name} here; check its spelling."
     model = _model_at(body, loc[1:-1])
     if model is None:
-        return UNKNOWN_FIELD
-    return f"{UNKNOWN_FIELD} The fields are: {', '.join(model.model_fields)}."
+        return said
+    return f"{said} The fields are: {', '.join(model.model_fields)}."
+
+
+def _optional(body: object, loc: tuple[int | str, ...]) -> bool:
+    """Whether the body's field at `loc` may be left out (a list's item never may)."""
+    model = _model_at(body, loc[1:-1])
+    name = loc[-1] if loc else None
+    if model is None or not isinstance(name, str) or name not in model.model_fields:
+        return False
+    return not model.model_fields[name].is_required()
 
 
 def _field_error(error: Mapping[str, Any], body: object = None) -> FieldError:
@@ -169,10 +198,24 @@ def _field_error(error: Mapping[str, Any], body: object = None) -> FieldError:
     loc = tuple(error.get("loc", ()))
     if loc == ("body",) and error.get("type") == "missing":
         return FieldError(field="body", message=NO_BODY, code="no_body")
+    field = _field_name(loc)
     if error.get("type") == "extra_forbidden":
-        message = _unknown_field(body, loc)
-        return FieldError(field=_field_name(loc), message=message, code="unknown_field")
-    return FieldError(field=_field_name(loc), message=field_message(error), code=field_kind(error))
+        return FieldError(field=field, message=_unknown_field(body, loc), code="unknown_field")
+    if is_null(error):
+        message = null_message(field, error, optional=_optional(body, loc))
+        return FieldError(field=field, message=message, code=NOT_NULLABLE)
+    return FieldError(field=field, message=field_message(field, error), code=field_kind(error))
+
+
+def _summary(errors: Sequence[FieldError]) -> str:
+    """A 422's detail: its one error's sentence, or which fields are wrong (those a sentence may
+    safely name: an unknown field's name is the client's text)."""
+    if len(errors) == 1:
+        return errors[0].message
+    named = [e.field for e in errors if all(FIELD_NAME.fullmatch(p) for p in e.field.split("."))]
+    if not named:
+        return "Some fields are not valid."
+    return f"Some fields are not valid: {', '.join(dict.fromkeys(named))}."
 
 
 def _body_not_an_object(errors: Sequence[Any]) -> bool:
@@ -254,8 +297,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         whole = [
             e.message for e in errors if e.field == "body" and e.message in (NOT_JSON, NO_BODY)
         ]
-        detail = whole[0] if whole else "Some fields are not valid."
-        return problem(request, 422, detail, errors=errors)
+        return problem(request, 422, whole[0] if whole else _summary(errors), errors=errors)
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

@@ -24,8 +24,7 @@ from core.db.models import Identity, User
 from core.errors import InvalidField
 from core.text import clean_text, has_control
 from core.timezones import zone_label
-from web_admin.error_codes import INVALID_VALUE
-from web_admin.field_messages import NOT_A_DATE
+from web_admin.field_messages import NOT_A_DATE, NOT_NULLABLE
 
 T = TypeVar("T")
 MAX_LIMIT = 100
@@ -68,12 +67,13 @@ before."""
 
 def not_null(message: str) -> BeforeValidator:
     """For a field that may be left out but has no "nothing" to be set to (declared `T | MISSING
-    = MISSING`, so the OpenAPI document shows it optional, not nullable): null is a 422 on it
-    saying `message`, with the code of a value that breaks one of HabitLink's rules."""
+    = MISSING`, so the OpenAPI document shows it optional, not nullable): null is a 422 on it,
+    "FIELD can't be null; " and `message` (what to give, and what leaving it out does), with
+    the code not_nullable (web_admin/problems.py)."""
 
     def refuse_null(value: object) -> object:
         if value is None:
-            raise PydanticCustomError(INVALID_VALUE, message)
+            raise PydanticCustomError(NOT_NULLABLE, message)
         return value
 
     return BeforeValidator(refuse_null)

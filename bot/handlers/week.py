@@ -19,7 +19,7 @@ from bot.views import (
 from core.errors import InvalidInput
 from core.habits.history import week_start
 from core.habits.service import history_of
-from core.habits.tracker import week_marks
+from core.habits.tracker import week_rows
 
 router = Router()
 
@@ -56,12 +56,7 @@ async def week(ctx: Context) -> Response:
         return Response.say(hint("No habits yet, so no week to show. Start with /newhabit."))
     logs = await ctx.habits.logs(habits, since=monday, until=sunday)
     histories = [(h.title, history_of(h, logs.get(h.id, {}))) for h in habits]
-    # A habit begun after that week has no row in it (its days there are all before it).
-    rows = [
-        (t, week_marks(history, monday, today))
-        for t, history in histories
-        if history.start <= sunday
-    ]
+    rows = week_rows(histories, monday, today)  # a habit begun after that week has no row
     if not rows:
         return Response.say(
             "None of your habits existed yet that week. ", hint("Send /week for this week's.")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TypeVar
 
 from core.habits.history import CheckinStatus, DayMark, HabitHistory
 from core.habits.history import week_start as monday_of
 from core.habits.schedule import ScheduleKind
 
-__all__ = ["day_mark", "week_marks"]
+__all__ = ["day_mark", "week_marks", "week_rows"]
+
+T = TypeVar("T")
 
 
 def day_mark(history: HabitHistory, day: date, today: date) -> DayMark:
@@ -46,3 +50,18 @@ def week_marks(history: HabitHistory, week_start: date, today: date) -> list[Day
     """
     monday = monday_of(week_start)
     return [day_mark(history, monday + timedelta(days=i), today) for i in range(7)]
+
+
+def week_rows(
+    habits: Iterable[tuple[T, HabitHistory]], week_start: date, today: date
+) -> list[tuple[T, list[DayMark]]]:
+    """The weekly tracker's rows, in the order given: each habit with its seven marks (its days
+    before it began are BEFORE_START). A habit begun after that week has no row: all its days
+    there were before it. /week in the chat and GET /api/v1/habits/week show these."""
+    monday = monday_of(week_start)
+    sunday = monday + timedelta(days=6)
+    return [
+        (habit, week_marks(history, monday, today))
+        for habit, history in habits
+        if history.start <= sunday
+    ]

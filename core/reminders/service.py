@@ -186,7 +186,8 @@ class ReminderService:
 
     async def reschedule_all(self, user: User) -> int:
         """After a time-zone (or day start) change: every reminder's next time, from now, in the
-        new zone."""
+        new zone. A snooze stays: it is an hour from when it was pressed, wherever they are,
+        and still the reminder of the day it was snoozed on."""
         tz = ZoneInfo(user.settings.timezone)
         now = self.clock.now()
         pairs = await self.for_user(user)
@@ -194,11 +195,4 @@ class ReminderService:
             reminder.next_due_at = next_occurrence(
                 reminder.local_time, tz, now, reminder.weekday_mask, user.settings.day_start_hour
             )
-            reminder.snoozed_until = None
         return len(pairs)
-
-    @staticmethod
-    def advance(reminder: Reminder, tz: ZoneInfo, after: datetime) -> None:
-        reminder.next_due_at = next_occurrence(
-            reminder.local_time, tz, after, reminder.weekday_mask
-        )

@@ -227,17 +227,18 @@ async def test_a_new_time_zone_recomputes_every_reminder(
     assert await reminders(bot) == [("07:30", "03-24 07:30", "z"), ("21:00", "03-23 21:00", None)]
 
     await alice.say("/timezone Asia/Tokyo")  # Mon 18:00 there
-    assert await reminders(bot) == [("07:30", "03-23 22:30", None), ("21:00", "03-23 12:00", None)]
+    assert await reminders(bot) == [("07:30", "03-23 22:30", "z"), ("21:00", "03-23 12:00", None)]
     assert await summary_at(bot) == "03-29 09:00"
     await alice.say("/timezone America/New_York")  # Mon 05:00 there (EDT)
-    assert await reminders(bot) == [("07:30", "03-23 11:30", None), ("21:00", "03-24 01:00", None)]
+    assert await reminders(bot) == [("07:30", "03-23 11:30", "z"), ("21:00", "03-24 01:00", None)]
     assert await summary_at(bot) == "03-29 22:00"
     await alice.say("/timezone Europe/Berlin")  # Mon 10:00 there (CET; CEST from Sunday)
-    assert await reminders(bot) == [("07:30", "03-24 06:30", None), ("21:00", "03-23 20:00", None)]
+    assert await reminders(bot) == [("07:30", "03-24 06:30", "z"), ("21:00", "03-23 20:00", None)]
     assert await summary_at(bot) == "03-29 16:00"
 
     await run(clock, notifier, utc("03-24 12:00"), 30 * MINUTE)
     assert [(z(n.due_at), n.payload["local_time"]) for n in await rows(bot)] == [
+        ("03-23 10:00", "11:00"),  # the snooze: an hour after it was pressed, in any zone
         ("03-23 20:00", "21:00"),
         ("03-24 06:30", "07:30"),
     ]

@@ -101,7 +101,7 @@ async def test_a_number_is_not_taken_as_a_date(ada: Person, clock: SettableClock
         answer = await ada.post(f"{HABITS}/{hid}/checkins", json={"date": value})
         assert answer.status_code == 422, (value, answer.text)
         assert answer.json()["errors"][0]["field"] == "date"
-        assert answer.json()["errors"][0]["message"] == NOT_A_DATE
+        assert answer.json()["errors"][0]["message"] == f"date should be {NOT_A_DATE}."
     assert (await ada.get(f"{HABITS}/{hid}")).json()["done_total"] == 0
     week = await ada.get(f"{HABITS}/week", params={"start": str(seconds)})
     undo = await ada.request("DELETE", f"{HABITS}/{hid}/checkins/{seconds}")
@@ -112,7 +112,7 @@ async def test_a_number_is_not_taken_as_a_date(ada: Person, clock: SettableClock
         assert answer.status_code == 422, answer.text
         assert answer.json()["errors"][0] | {"code": ""} == {
             "field": field,
-            "message": NOT_A_DATE,
+            "message": f"{field} should be {NOT_A_DATE}.",
             "code": "",
         }
     assert (await ada.post(f"{HABITS}/{hid}/checkins", json={"date": str(today)})).is_success

@@ -102,7 +102,11 @@ async def test_too_long_an_optional_text_is_said_in_characters(ada: Person) -> N
         await ada.post(HABITS, json={"title": "Read", "why": "x" * 600}), 422, "invalid_request"
     )
     assert body["errors"] == [
-        {"field": "why", "message": "Keep it to at most 500 characters.", "code": "string_too_long"}
+        {
+            "field": "why",
+            "message": "why is too long: keep it to at most 500 characters.",
+            "code": "string_too_long",
+        }
     ]
     assert (await ada.get(HABITS)).json() == []
 
@@ -112,7 +116,7 @@ async def test_text_that_is_not_unicode_is_said_plainly(ada: Person) -> None:
     answer = await ada.api.post(HABITS, content=b'{"title": "\\ud800"}', headers=as_json)
     body = coded(answer, 422, "invalid_request")
     assert field_codes(body) == {"title": "string_unicode"}
-    assert body["errors"][0]["message"].startswith("This text has a character that is not valid")
+    assert body["errors"][0]["message"].startswith("title has a character that is not valid")
 
 
 async def test_a_refusal_said_of_a_field_keeps_its_code(ada: Person) -> None:

@@ -160,7 +160,7 @@ async def test_a_goal_id_not_in_a_goals_form_is_told_the_form(ada: Person) -> No
         assert problem["errors"] == [
             {
                 "field": "goal_id",
-                "message": "A goal's id is g and its number, such as g3.",
+                "message": "goal_id should be a goal's id: g and its number, such as g3.",
                 "code": "string_pattern_mismatch",
             }
         ]

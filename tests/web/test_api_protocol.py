@@ -177,7 +177,8 @@ async def test_a_date_that_does_not_read_as_one_says_how_to_write_it(ada: Person
     for answer in answers:
         assert answer.status_code == 422, answer.text
         (error,) = answer.json()["errors"]
-        assert error["message"] == "Give a date as YYYY-MM-DD, such as 2027-03-01.", error
+        said = f"{error['field']} should be a date as YYYY-MM-DD, such as 2027-03-01."
+        assert error["message"] == said, error
     assert (await ada.get(f"/api/v1/habits/{habit}")).json()["done_total"] == 0
 
 

@@ -60,8 +60,9 @@ async def test_null_is_no_answer_to_may_the_ai_read_it(ada: Person) -> None:
     assert answer.json()["errors"] == [
         {
             "field": "ai_allowed",
-            "message": "Give true or false. Leave the field out to keep it.",
-            "code": "invalid_value",
+            "message": "ai_allowed can't be null; give true or false. Leave the field out to "
+            "keep it.",
+            "code": "not_nullable",
         }
     ]
     book = (await ada.get(BOOK)).json()
@@ -73,7 +74,12 @@ async def test_null_is_refused_on_the_field_and_a_nullable_field_takes_it(ada: P
     title = await ada.request("PATCH", f"/api/v1/habits/{hid}", json={"title": None})
     assert title.status_code == 422, title.text
     assert title.json()["errors"] == [
-        {"field": "title", "message": "The title can't be empty.", "code": "invalid_value"}
+        {
+            "field": "title",
+            "message": "title can't be null; give the habit's title. Leave the field out to keep "
+            "it.",
+            "code": "not_nullable",
+        }
     ]
     cleared = await ada.request("PATCH", f"/api/v1/habits/{hid}", json={"why": None})
     assert cleared.status_code == 200 and cleared.json()["why"] is None, cleared.text
@@ -82,8 +88,9 @@ async def test_null_is_refused_on_the_field_and_a_nullable_field_takes_it(ada: P
     assert name.json()["errors"] == [
         {
             "field": "display_name",
-            "message": "Tell us what to call you. Leave the field out to keep yours.",
-            "code": "invalid_value",
+            "message": "display_name can't be null; tell us what to call you. Leave the field "
+            "out to keep yours.",
+            "code": "not_nullable",
         }
     ]
     assert (await ada.get("/api/v1/me")).json()["display_name"] == "Ada"
@@ -96,7 +103,11 @@ async def test_a_boolean_is_true_or_false_only(ada: Person, given: object) -> No
     problem = answer.json()
     assert problem["code"] == "invalid_request"
     assert problem["errors"] == [
-        {"field": "ai_allowed", "message": "Give true or false.", "code": "bool_type"}
+        {
+            "field": "ai_allowed",
+            "message": "ai_allowed should be true or false.",
+            "code": "bool_type",
+        }
     ]
     book = (await ada.get(BOOK)).json()
     assert book["ai_allowed"] is False and book["vision"] is None
@@ -107,10 +118,10 @@ async def test_a_boolean_is_true_or_false_only(ada: Person, given: object) -> No
 @pytest.mark.parametrize(
     ("given", "said"),
     [
-        ("3", "Give a whole number without quotes, such as 3."),
-        ("x", "Give a whole number without quotes, such as 3."),
-        (3.0, "Give a whole number, such as 3."),
-        (True, "Give a whole number, such as 3."),
+        ("3", "day_start_hour should be a whole number without quotes, such as 3."),
+        ("x", "day_start_hour should be a whole number without quotes, such as 3."),
+        (3.0, "day_start_hour should be a whole number, such as 3."),
+        (True, "day_start_hour should be a whole number, such as 3."),
     ],
 )
 async def test_an_integer_is_a_json_number_only(ada: Person, given: object, said: str) -> None:
