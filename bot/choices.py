@@ -64,13 +64,14 @@ def shown(option: Button, number: int) -> str:
 
 
 def pick(choices: Sequence[Button], text: str, *, numbers: bool = True) -> Button | None:
-    """The option a typed answer names: its number (where `numbers`), or its label (with or
-    without its own number), case aside; None when it names none, or several."""
+    """The option a typed answer names: its number (where `numbers`; '2' or '#2'), or its
+    label (with or without its own number), case aside; None when it names none, or several."""
     said = " ".join(text.split()).rstrip(".").casefold()
-    if said.isdecimal():
+    number = said.removeprefix("#")
+    if number.isdecimal() and not _labelled(choices, said):
         if not numbers:
             return None
-        n = int(said)
+        n = int(number)
         return choices[n - 1] if 1 <= n <= len(choices) else None
     named = [
         option
@@ -80,6 +81,11 @@ def pick(choices: Sequence[Button], text: str, *, numbers: bool = True) -> Butto
     if not named and (bare := _bare(said)):  # "next" for "Next ▶", "1 hour" for "💤 1 hour"
         named = [option for option in choices if _bare(option.label.casefold()) == bare]
     return named[0] if len(named) == 1 else None
+
+
+def _labelled(choices: Sequence[Button], said: str) -> bool:
+    """Whether an option's label is what was typed ('#1' a habit's whole title)."""
+    return any(option.label.casefold() == said for option in choices)
 
 
 def _bare(label: str) -> str:

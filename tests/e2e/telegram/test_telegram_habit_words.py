@@ -56,3 +56,6 @@ async def test_which_habit_is_answered_by_typing_too(telegram: TelegramHarness) 
     assert text(nothing) == "I can't find a habit called 'drnk'.\nDid you mean: Drink water?"
     (skipped,) = await telegram.say("drink water")
     assert text(skipped).startswith("Skipped Drink water today.")
+    (which,) = await telegram.say("/undo water")
+    (undone,) = await telegram.say("#1")  # a number written as in "/done #1"
+    assert text(undone).startswith("Undone: Drink water"), text(undone)
