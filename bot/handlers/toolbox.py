@@ -113,17 +113,25 @@ async def tool(ctx: Context) -> Response:
             "Which tool? For example ", example("/tool woop"), ", or browse /tools."
         )
     habits = await ctx.habits.active(ctx.user)
+    used = await ctx.toolbox.for_habits([h.id for h in habits])
     # A tool an admin hid stays readable to those whose habits keep it (their steps to follow).
-    hidden = _hidden_in_use(await ctx.toolbox.for_habits([h.id for h in habits]))
+    hidden = _hidden_in_use(used)
     said = match_tool([*await ctx.toolbox.all(), *hidden], name) if hidden else None
-    if said is not None and not in_toolbox(said):
-        return await tool_card(ctx, said)
-    return await tool_card(ctx, await ctx.toolbox.find(name[:120], numbers=True))
+    if said is None or in_toolbox(said):
+        said = await ctx.toolbox.find(name[:120], numbers=True)
+    return await tool_card(ctx, said, known=(habits, used))
 
 
-async def tool_card(ctx: Context, tool: Tool, *, edit: bool = False) -> Response:
+async def tool_card(
+    ctx: Context,
+    tool: Tool,
+    *,
+    edit: bool = False,
+    known: tuple[list[Habit], dict[int, list[Tool]]] | None = None,
+) -> Response:
     """The tool's steps and source; one an admin hid only for those whose habits keep it,
-    said to be gone from the Toolbox with how to stop it."""
+    said to be gone from the Toolbox with how to stop it. `known`: the person's active habits
+    and the tools they use, when the caller has read them already."""
     parts: list[Rich | Span | str] = [bold(tool.title), "\n", tool.description, "\n"]
     for n, step in enumerate(tool.steps, 1):
         parts += [f"\n{n}. ", step]
@@ -133,9 +141,11 @@ async def tool_card(ctx: Context, tool: Tool, *, edit: bool = False) -> Response
     if tool.origin == ToolOrigin.COMMUNITY.value:
         author = (await ctx.toolbox.authors([tool])).get(tool.author_id or 0)
         parts += ["\n", italic(f"Shared by {author or 'a former member'}.")]
-    habits = await ctx.habits.active(ctx.user)
-    used = await ctx.toolbox.for_habits([h.id for h in habits])
-    users = [h for h in habits if any(t.id == tool.id for t in used.get(h.id, []))]
+    if known is None:
+        habits = await ctx.habits.active(ctx.user)
+        known = habits, await ctx.toolbox.for_habits([h.id for h in habits])
+    habits, used = known
+    users = _using(tool, habits, used)
     if users:
         parts += ["\n\nYou use it for: ", ", ".join(h.title for h in users)]
     if not in_toolbox(tool):
@@ -197,7 +207,7 @@ async def usetool(ctx: Context) -> Response:
         tool_ = said
     else:
         tool_ = await ctx.toolbox.find(name[:120], numbers=True)
-    users = [h for h in habits if any(t.id == tool_.id for t in used.get(h.id, []))]
+    users = _using(tool_, habits, used)
     if not ref and detach:
         return await _stop_where_used(ctx, tool_, users)
     if not ref and not in_toolbox(tool_):
@@ -206,6 +216,11 @@ async def usetool(ctx: Context) -> Response:
         return ctx.ask(choose_habit(tool_, habits))
     habit = await ctx.habits.find(ctx.user, ref, habits)
     return await attach(ctx, tool_, habit, detach=detach)
+
+
+def _using(tool_: Tool, habits: Sequence[Habit], used: dict[int, list[Tool]]) -> list[Habit]:
+    """Those of `habits` that use `tool_` (`used`: each habit's tools)."""
+    return [h for h in habits if any(t.id == tool_.id for t in used.get(h.id, []))]
 
 
 def _hidden_in_use(used: dict[int, list[Tool]]) -> list[Tool]:
@@ -357,10 +372,7 @@ async def attach(ctx: Context, tool_: Tool, habit: Habit, *, detach: bool = Fals
             return Response.say(bold(habit.title), " no longer uses ", bold(tool_.title), ".")
         return Response.say(bold(habit.title), " wasn't using ", bold(tool_.title), ".")
     if not in_toolbox(tool_):  # only those still using it can name it
-        used = await ctx.toolbox.for_habits([habit.id])
-        return _gone(
-            tool_, [habit] if any(t.id == tool_.id for t in used.get(habit.id, [])) else []
-        )
+        return _gone(tool_, _using(tool_, [habit], await ctx.toolbox.for_habits([habit.id])))
     if not await ctx.toolbox.attach(habit, tool_):
         return Response.say(bold(habit.title), " already uses ", bold(tool_.title), ".")
     return Response.say(
