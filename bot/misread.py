@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from bot.commands import Command, Kind, Param
 from bot.messages import Request, Rich, Span, command, rich
 from bot.router import Router
+from bot.views import plural
 from core.days import MAX_DAYS_BACK, day_words
 from core.errors import NotFound
 from core.habits.matching import fold, match_title
@@ -215,7 +216,7 @@ def _days_back(words: list[str], told: _Said) -> Rich | None:
             f" (yesterday), up to -{MAX_DAYS_BACK}.",
         )
     return rich(
-        lead + f"for {days} day{'s' if days > 1 else ''} ago send ",
+        lead + f"for {plural(days, 'day')} ago send ",
         told.example(habit_words, f"-{days}"),
         f" (days back go up to -{MAX_DAYS_BACK}).",
     )
@@ -235,7 +236,7 @@ def _bare_number(words: list[str], told: _Said) -> Rich | None:
         return None
     n = int(said)
     suffix = "th" if 11 <= n <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    days = f"{n} day{'s' if n > 1 else ''}"
+    days = plural(n, "day")
     unclear = f"I can't tell whether {n} means {days} ago or the {n}{suffix}. "
     as_date = told.example(habit_words, "YYYY-MM-DD")
     if n > MAX_DAYS_BACK:
