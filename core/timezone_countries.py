@@ -5,8 +5,9 @@ eastern Brazil, Sydney for south-east Australia), then the rest, each in zone.ta
 Names come from tzdata's iso3166.tab ("Britain (UK)" is `britain` and `uk`, "Korea (South)"
 `south korea`), with a few everyday names it lacks ("Korea" is South Korea, as people say it)
 and the adjectives people call a country's clock by ("korean time", "german time";
-core/timezones.py reads the "time" after them). Another name two countries share ("Congo") is
-left to the suggestions.
+core/timezones.py reads the "time" after them). A name several places share ("Congo", two
+countries; "Samoa", a country and American Samoa, a day apart; "Georgia", a country and a US
+state) is none of them: `shared_places` gives each place's zones, to ask which.
 """
 
 from __future__ import annotations
@@ -114,8 +115,9 @@ _ADJECTIVES: Final[dict[str, str]] = {
 }
 
 
-# Country names that are also somewhere else people live (the US state of Georgia).
-_SHARED: Final = frozenset({"georgia"})
+# Country names that are also somewhere else people live: those places' zones (the US state
+# of Georgia keeps New York's clock).
+_ELSEWHERE: Final[dict[str, tuple[str, ...]]] = {"georgia": ("America/New_York",)}
 
 
 def _table(name: str) -> str:
@@ -147,9 +149,9 @@ def _names(country: str) -> set[str]:
 
 
 @cache
-def _countries() -> dict[str, tuple[str, ...]]:
-    """Country key -> its zones from zone.tab, a clock's most populous place first."""
-    codes, table, now = (_table(name) for name in ("iso3166.tab", "zone.tab", "zonenow.tab"))
+def _zones_by_country() -> dict[str, tuple[str, ...]]:
+    """Country code -> its zones from zone.tab, a clock's most populous place first."""
+    table, now = _table("zone.tab"), _table("zonenow.tab")
     zones: dict[str, list[str]] = {}
     for line in table.splitlines():
         fields = line.split("\t")
@@ -158,18 +160,53 @@ def _countries() -> dict[str, tuple[str, ...]]:
     clocks = {f[2] for line in now.splitlines() if len(f := line.split("\t")) >= 3}
     for places in zones.values():
         places.sort(key=lambda name: name not in clocks)  # stable: the file's order otherwise
-    owners: dict[str, set[str]] = {}
-    for line in codes.splitlines():
+    return {code: tuple(places) for code, places in zones.items()}
+
+
+@cache
+def _owners() -> dict[str, list[str]]:
+    """Country key -> the codes of the countries iso3166.tab names so, in its order."""
+    owners: dict[str, list[str]] = {}
+    for line in _table("iso3166.tab").splitlines():
         fields = line.split("\t")
         if len(fields) == 2 and not line.startswith("#"):
             for key in _names(fields[1]):
-                owners.setdefault(key, set()).add(fields[0])
+                owners.setdefault(key, []).append(fields[0])
+    return owners
+
+
+@cache
+def _countries() -> dict[str, tuple[str, ...]]:
+    """Country key -> its zones, a clock's most populous place first."""
     keyed = {
-        key: next(iter(cc)) for key, cc in owners.items() if len(cc) == 1 and key not in _SHARED
+        key: codes[0]
+        for key, codes in _owners().items()
+        if len(codes) == 1 and key not in _ELSEWHERE
     }
     keyed.update(_EVERYDAY)
     keyed.update(_ADJECTIVES)
-    return {key: tuple(zones[cc]) for key, cc in keyed.items() if cc in zones}
+    zones = _zones_by_country()
+    return {key: zones[code] for key, code in keyed.items() if code in zones}
+
+
+@cache
+def _shared() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """A name several places share -> each place's zones: the countries iso3166.tab names so
+    (unless everyday speech means one: 'Korea', 'UK'), then the places elsewhere."""
+    zones = _zones_by_country()
+    shared = {
+        key: tuple(zones[code] for code in codes if code in zones)
+        for key, codes in _owners().items()
+        if len(codes) > 1 and key not in _EVERYDAY
+    }
+    for key, elsewhere in _ELSEWHERE.items():
+        shared[key] = (*(zones[c] for c in _owners().get(key, ()) if c in zones), elsewhere)
+    return shared
+
+
+def shared_places(text: str) -> tuple[tuple[str, ...], ...]:
+    """Each place's zones when the text names several places ('Congo'), or none."""
+    return _shared().get(_plain(text.replace("_", " ")), ())
 
 
 def country_zones(text: str) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from core.errors import NotFound
 from core.text import shorten
 from core.timezone_cities import CITIES
-from core.timezone_countries import country_zones
+from core.timezone_countries import country_zones, shared_places
 from core.timezone_words import AFTER, clock_places, clock_shown, clock_what, clock_zone
 
 _ALIASES = {"utc": "UTC", "z": "UTC"}  # GMT is London's clock in winter: timezone_words
@@ -133,6 +133,9 @@ def _resolve(text: str, said: str) -> str:
     offset = _OFFSET.fullmatch(text.strip())
     if offset is not None:
         return _offset_zone(text.strip(), *offset.groups())
+    if shared := shared_places(key):  # 'Samoa': before tzdata's old name for one of them
+        clocks = [name for zones in shared for name in _distinct_clocks(zones)]
+        raise NotFound(f"{shorten(said)} is the name of more than one place.", clocks)
     zones = _zones()
     for candidate in (key, key.replace("_", " ")):
         if candidate in zones:

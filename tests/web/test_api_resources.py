@@ -231,6 +231,10 @@ async def test_profile_uses_the_chat_rules(ada: Person) -> None:
     assert changed.json()["timezone"] == "Asia/Tokyo" and changed.json()["day_start_hour"] == 3
     wrong = await ada.request("PATCH", "/api/v1/me", json={"timezone": "Berln"})
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "timezone"
+    samoa = await ada.request("PATCH", "/api/v1/me", json={"timezone": "Samoa"})  # two, a day apart
+    assert samoa.status_code == 422 and samoa.json()["errors"][0]["message"] == (
+        "Samoa is the name of more than one place. Did you mean: Pacific/Pago_Pago, Pacific/Apia?"
+    )
     late = await ada.request("PATCH", "/api/v1/me", json={"day_start_hour": 9})
     assert late.status_code == 422 and "06:00" in late.json()["detail"]
     # An offset reads back as said, as /timezone shows it: not IANA's Etc/GMT-2 (sign reversed).
