@@ -10,6 +10,8 @@ act on the habit for today, or at another time, than the one meant:
 - a count of days back written another way ('--3', '-3d', '–3' with a phone's dash, '- 3',
   '-1.5'), given as the -N that works;
 - a bare number after the habit ('/done read 3'): three days back or the 3rd, it can't tell;
+- a day's word a typo away from one ('yesterdy', 'last tusday'), or days back said in words
+  ('2 days ago'), given as the day that works;
 - a time written as an hour and one digit of minutes ('/remind read 12 3'): /remind reads
   '12 30' and a bare hour ('7'), so '12 3' was the habit 'read 12' at 03:00.
 
@@ -22,6 +24,7 @@ its examples written as options.
 from __future__ import annotations
 
 import calendar
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -138,7 +141,12 @@ def misread_day_option(cmd: Command, param: Param, options: Mapping[str, str]) -
 
 def _day_reply(words: list[str], said: _Said) -> Rich | None:
     """What to say for the habit's words followed by a day's that do not read as one."""
-    offset = _offset(words, said) or _days_back(words, said) or _bare_number(words, said)
+    offset = (
+        _offset(words, said)
+        or _days_back(words, said)
+        or _bare_number(words, said)
+        or _misspelt_day(words, said)
+    )
     if offset is not None:
         return offset
     n = _date_words(words)
@@ -185,17 +193,20 @@ def _offset(words: list[str], told: _Said) -> Rich | None:
 
 
 # Days back written otherwise than -3: '--3', '-3d', '-3 days', '–3' or '−3' (a phone's dash,
-# the minus sign), '- 3' as two words, '-3.' with a full stop; '-1.5' has no whole count.
+# the minus sign), '- 3' as two words, '-3.' with a full stop, or in words: '3 days ago';
+# '-1.5' has no whole count.
 _DASHES = "-‐‑‒–—−"
 _DAYS_BACK = re.compile(
-    rf"[{_DASHES}]+ ?(\d{{1,3}}) ?(?:d|days?)?[.,!]?|[{_DASHES}]+ ?\d+[.,]\d+[.,!]?", re.IGNORECASE
+    rf"[{_DASHES}]+ ?(\d{{1,3}}) ?(?:d|days?)?[.,!]?|(\d{{1,3}}) ?(?:d|days?) ago[.,!]?"
+    rf"|[{_DASHES}]+ ?\d+[.,]\d+[.,!]?",
+    re.IGNORECASE,
 )
 
 
 def _days_back(words: list[str], told: _Said) -> Rich | None:
     """The reply for a count of days back after the habit written in a way the day parameter
     does not read ('/done read --3'), with the -N that works; None otherwise."""
-    for n in (1, 2):  # '-3d', or '- 3' and '-3 days' as two words
+    for n in (1, 2, 3):  # '-3d', or '- 3' and '-3 days' as two words, '3 days ago' as three
         said = " ".join(words[-n:])
         found = _DAYS_BACK.fullmatch(said) if len(words) > n else None
         if found is not None:
@@ -205,7 +216,8 @@ def _days_back(words: list[str], told: _Said) -> Rich | None:
     habit_words = " ".join(words[:-n])
     if not told.names_habit(habit_words):
         return None
-    days = int(found.group(1)) if found.group(1) else None
+    count = found.group(1) or found.group(2)
+    days = int(count) if count else None
     lead = f"{said} is not a day I can read: "
     if days == 0:
         return rich(lead + "for today send ", told.example(habit_words), ".")
@@ -219,6 +231,38 @@ def _days_back(words: list[str], told: _Said) -> Rich | None:
         lead + f"for {plural(days, 'day')} ago send ",
         told.example(habit_words, f"-{days}"),
         f" (days back go up to -{MAX_DAYS_BACK}).",
+    )
+
+
+_DAY_NAMES = ("today", "yesterday", "tomorrow", *(d.lower() for d in calendar.day_name))
+_TYPO_LIKENESS = 0.8  # 'yesterdy', 'mondy', 'tusday', 'tomorow'; not 'monkey' or 'study'
+
+
+def _misspelt_day(words: list[str], told: _Said) -> Rich | None:
+    """The reply for a day's word a typo away after the habit ('/done read yesterdy', 'last
+    tusday'), with the day it is like, or that tomorrow is no day to check in; None otherwise."""
+    typo = words[-1].rstrip(".,!").lower() if len(words) > 1 else ""
+    if len(typo) < 4 or not typo.isalpha():
+        return None
+    close = difflib.get_close_matches(typo, _DAY_NAMES, n=1, cutoff=_TYPO_LIKENESS)
+    if not close:
+        return None
+    meant = close[0]
+    lead = words[-2].lower() if len(words) > 2 and meant in _DAY_NAMES[3:] else ""
+    n = 2 if lead in ("on", "last") else 1
+    habit_words, said = " ".join(words[:-n]), " ".join(words[-n:])
+    if not told.names_habit(habit_words):
+        return None
+    if meant == "tomorrow":
+        return rich(
+            f"{said} is not a day I can read, and tomorrow is in the future: you can check in "
+            f"today or up to {MAX_DAYS_BACK} days back (",
+            told.example(habit_words, "-2"),
+            " is two days ago).",
+        )
+    day = f"{lead} {meant}" if n == 2 else meant
+    return rich(
+        f"{said} is not a day I can read. Did you mean ", told.example(habit_words, day), "?"
     )
 
 

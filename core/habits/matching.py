@@ -99,14 +99,14 @@ def _by_name(wanted: str, folded: list[str]) -> TitleMatch | None:
 def _closest(wanted: str, folded: list[str]) -> list[int]:
     """The titles most like `wanted`, as a whole or one of its words (a typo), best first;
     then those `wanted` begins with ('/done run someday': the name and words that are no day);
-    failing all, the one its words but the last (or first) one or two find ('run 3/3',
-    'run march 22', 'yesterday run')."""
+    failing all, the one its words but the last one to three (or the first one or two) find
+    ('run 3/3', 'run march 22', 'run 2 days ago', 'yesterday run')."""
     scores = [(_likeness(wanted, t), i) for i, t in enumerate(folded)]
     found = [i for score, i in sorted(scores, key=lambda s: -s[0]) if score >= CLOSE_ENOUGH]
     found += [i for i, t in enumerate(folded) if wanted.startswith(t + " ") and i not in found]
     if not found:  # '/done run 3/3' with "Morning run": the words but the last (or first) name it
         words = wanted.split()
-        heads = [" ".join(words[:-n]) for n in (1, 2) if len(words) > n]
+        heads = [" ".join(words[:-n]) for n in (1, 2, 3) if len(words) > n]
         tails = [" ".join(words[n:]) for n in (1, 2) if len(words) > n]  # '/done yesterday run'
         # By name only, never by its own closest titles: that search, word by word, took
         # time exponential in the words typed (a 40-word photo caption held a bot for minutes).
