@@ -183,7 +183,8 @@ async def usetool(ctx: Context) -> Response:
     detach = ctx.args.choice("off") == "off"
     used = await ctx.toolbox.for_habits([h.id for h in habits])
     # Tools an admin hid stay on the habits using them, so their names still detach them.
-    tools_ = [*await ctx.toolbox.all(), *_hidden_in_use(used)]
+    shown = await ctx.toolbox.all()  # numbered as in /tools
+    tools_ = [*shown, *_hidden_in_use(used)]
     *head, last = name.split()
     off = not ref and not detach and bool(head) and last.lower() in OFF_WORDS  # `/usetool woop off`
     if off and match_tool(tools_, " ".join(head)) is not None:
@@ -194,7 +195,7 @@ async def usetool(ctx: Context) -> Response:
         # The habit may come first (`/usetool floss woop`): read the words both ways. A tool
         # named with a habit's word that fits several habits asks which, as it did.
         words = [*name.split(), *ref.split()]
-        found, detach = _readings_with_off(tools_, habits, words, detach)
+        found, detach = _readings_with_off(tools_, len(shown), habits, words, detach)
         if said is not None and named is not None and named.found is not None:
             found = _unique([(said, habits[named.found]), *found])
         if len(found) == 1:
@@ -299,25 +300,33 @@ def _which_tool(habit: Habit) -> Response:
 
 
 def _readings_with_off(
-    tools_: Sequence[Tool], habits: Sequence[Habit], words: list[str], detach: bool
+    tools_: Sequence[Tool],
+    numbered: int,
+    habits: Sequence[Habit],
+    words: list[str],
+    detach: bool,
 ) -> tuple[list[Reading], bool]:
     """The readings of `words` as a tool and a habit, in either order; a last word "off" that
     the command's reading took into a name is read as off when that makes a reading."""
     if not detach and len(words) > 2 and words[-1].lower() in OFF_WORDS:
-        found = readings(tools_, habits, words[:-1])
+        found = readings(tools_, habits, words[:-1], numbered=numbered)
         if found:
             return found, True
-    return readings(tools_, habits, words), detach
+    return readings(tools_, habits, words, numbered=numbered), detach
 
 
-def readings(tools_: Sequence[Tool], habits: Sequence[Habit], words: list[str]) -> list[Reading]:
+def readings(
+    tools_: Sequence[Tool], habits: Sequence[Habit], words: list[str], *, numbered: int = 0
+) -> list[Reading]:
     """Every way `words` split into a tool and a habit each named without doubt, the tool first
-    or the habit first (`/usetool woop floss`, `/usetool floss woop`), each pair once."""
+    or the habit first (`/usetool woop floss`, `/usetool floss woop`), each pair once; a tool
+    by its /tools number too (of the first `numbered` of `tools_`) where it comes first
+    (`/usetool 14 read`): a number after a tool is the habit's (`/usetool woop 2`)."""
     found: list[Reading] = []
     for k in range(1, len(words)):
         head, tail = " ".join(words[:k]), " ".join(words[k:])
         for tool_words, habit_words in ((head, tail), (tail, head)):
-            tool_ = match_tool(tools_, tool_words)
+            tool_ = match_tool(tools_, tool_words, numbered=numbered if tool_words == head else 0)
             habit = match_habit(habits, habit_words) if tool_ is not None else None
             if tool_ is not None and habit is not None:
                 found.append((tool_, habit))

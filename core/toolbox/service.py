@@ -96,15 +96,16 @@ def fold_name(text: str) -> str:
     return folded or lowered
 
 
-def _tiers(tools: Sequence[Tool], text: str, *, numbers: bool = False) -> list[list[Tool]]:
+def _tiers(tools: Sequence[Tool], text: str, *, numbered: int = 0) -> list[list[Tool]]:
     """Tools that `text` names (both folded), the first tier that has any deciding: a shipped
     tool by its slug or title (so a community tool named "woop" cannot make /tool woop
-    ambiguous), then any tool by its slug, by its whole title, by its number in /tools where
-    `numbers` (`tools` in that order: every tool by title; /tool 6, not where a number is a
-    habit's: /usetool woop 2), by a beginning, by a part. A name that is one tool's whole title
+    ambiguous), then any tool by its slug, by its whole title, by its number in /tools for the
+    first `numbered` of `tools` (in that order: every tool by title; /tool 6, and /usetool's
+    reading of its words as a tool and a habit), by a beginning, by a part that begins one of
+    its words ('frog', not the 'read' inside 'already'). A name that is one tool's whole title
     thus wins over the tools it is only a part of, and over a number."""
     typed = " ".join(text.split()).removeprefix("#")  # '/tool #6'; '-1' is no number
-    number = parse_int(typed, 1, len(tools)) if numbers and typed.isascii() else None
+    number = parse_int(typed, 1, numbered) if numbered and typed.isascii() else None
     text = fold_name(text)
     names = [(t, fold_name(t.slug), fold_name(t.title)) for t in tools]
     exact = [t for t, slug, title in names if text in (slug, title)]
@@ -114,16 +115,17 @@ def _tiers(tools: Sequence[Tool], text: str, *, numbers: bool = False) -> list[l
         exact,
         [tools[number - 1]] if number is not None else [],
         [t for t, _, title in names if title.startswith(text)],
-        [t for t, slug, title in names if text in title or text in slug],
+        [t for t, slug, title in names if f" {text}" in f" {title}" or f" {text}" in f" {slug}"],
     ]
 
 
-def match_tool(tools: Sequence[Tool], ref: str) -> Tool | None:
-    """The tool `ref` names without doubt (as `ToolboxService.find` reads it), or None."""
+def match_tool(tools: Sequence[Tool], ref: str, *, numbered: int = 0) -> Tool | None:
+    """The tool `ref` names without doubt (as `ToolboxService.find` reads it), or None; a
+    number is the /tools number of one of the first `numbered` tools."""
     text = " ".join(ref.split()).lower()
     if not text:
         return None
-    for match in _tiers(tools, text):
+    for match in _tiers(tools, text, numbered=numbered):
         if match:
             return match[0] if len(match) == 1 else None
     return None
@@ -288,7 +290,7 @@ class ToolboxService:
         if not text:
             raise InvalidInput("Which tool? Send /tools to browse them.", code=Code.TOOL_UNNAMED)
         tools = await self.all()
-        for match in _tiers(tools, text, numbers=numbers):
+        for match in _tiers(tools, text, numbered=len(tools) if numbers else 0):
             if len(match) == 1:
                 return match[0]
             if len(match) > 1:

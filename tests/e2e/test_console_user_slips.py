@@ -45,3 +45,27 @@ async def test_a_misspelt_day_is_said_to_be_one_and_checks_nothing_in(
     # A habit's own word that only looks like a day is still its name.
     await console.say("/newhabit Sundae treat")
     assert (await console.say("/done sundae")).startswith("bot: ✓ Sundae treat done today.")
+
+
+async def test_usetool_takes_a_tools_number_and_a_habits_name_is_no_tools(
+    console: ConsoleSession,
+) -> None:
+    """/tools numbers the tools and /tool 14 opens one, but '/usetool 14 read' was "There is
+    no tool called “14 read”", and '/usetool 2 read' put "Join people who already do it" (the
+    'read' inside 'already') on habit 2, Run; '/usetool read' asked which habit should use that
+    tool. A tool's number works as in /tool, and a part of a tool's name begins one of its
+    words."""
+    await console.say("/newhabit Read", "/newhabit Run")
+    tool_14 = (await console.say("/tool 14")).splitlines()[0].removeprefix("bot: ")
+    tool_2 = (await console.say("/tool 2")).splitlines()[0].removeprefix("bot: ")
+    assert (await console.say("/usetool 14 read")).startswith(f"bot: Read now uses {tool_14}.")
+    assert (await console.say("/usetool 2 read")).startswith(f"bot: Read now uses {tool_2}.")
+    assert "Which tool for Read? For example /usetool woop read" in await console.say(
+        "/usetool read"
+    )
+    card = await console.say("/stats run")
+    assert "Techniques" not in card  # Run got nothing
+    # The habit's number after the tool, and parts of a tool's name, as before.
+    assert (await console.say("/usetool woop 2")).startswith("bot: Run now uses WOOP")
+    assert (await console.say("/tool frog")).startswith("bot: Hardest thing first\n")
+    assert (await console.say("/tool stacking")).startswith("bot: Habit stacking\n")
