@@ -25,7 +25,7 @@ router = Router()
 
 
 def _which_week(arg: str, today: date) -> date:
-    a = arg.strip().lower()
+    a = " ".join(arg.lower().split()).removesuffix(" week")  # 'last week', 'this week'
     if a in {"", "this", "now"}:
         return week_start(today)
     if a in {"last", "previous", "prev"}:
@@ -33,10 +33,11 @@ def _which_week(arg: str, today: date) -> date:
     try:
         day = date.fromisoformat(a)
     except ValueError:
+        example = (today - timedelta(days=7)).isoformat()  # a day that works, whenever
         raise InvalidInput(
-            "Say /week, /week last or /week 2026-03-23 (any day of that week)."
+            f"Say /week, /week last or /week {example} (any day of that week)."
         ) from None
-    if day > today:
+    if week_start(day) > week_start(today):  # a later day of this week is this week
         raise InvalidInput("That week hasn't happened yet.")
     return week_start(day)
 

@@ -367,7 +367,7 @@ async def test_last_week_leaves_out_habits_made_since(console: ConsoleSession) -
 
 async def test_week_with_a_bad_argument(console: ConsoleSession) -> None:
     await console.say("/newhabit Read")
-    usage = bot("Say /week, /week last or /week 2026-03-23 (any day of that week).")
+    usage = bot("Say /week, /week last or /week 2026-03-16 (any day of that week).")
     assert await console.say("/week soon") == usage
     assert await console.say("/week 2026-02-30") == usage
     assert await console.say("/week 2026-03-30") == bot("That week hasn't happened yet.")

@@ -69,3 +69,23 @@ async def test_usetool_takes_a_tools_number_and_a_habits_name_is_no_tools(
     assert (await console.say("/usetool woop 2")).startswith("bot: Run now uses WOOP")
     assert (await console.say("/tool frog")).startswith("bot: Hardest thing first\n")
     assert (await console.say("/tool stacking")).startswith("bot: Habit stacking\n")
+
+
+async def test_week_of_a_later_day_this_week_and_an_example_that_works(
+    console: ConsoleSession,
+) -> None:
+    """On a Monday, '/week 2026-03-25' (Wednesday of this week) was refused as "That week
+    hasn't happened yet", and the help for a word it can't read gave /week 2026-03-23 as the
+    example in every week of the year, in the future most of the year before it. A day of this
+    week shows this week; the example is a day of last week; 'last week' reads as 'last'."""
+    await console.say(":time 2026-03-18T09:00", "/newhabit Read", ":time 2026-03-23T09:00")
+    await console.say("/done read")
+    out = await console.say("/week 2026-03-25")
+    assert out.startswith("bot: Week of Mon 23 Mar\n")
+    assert "Read           ✓" in out
+    assert await console.say("/week 2026-03-30") == bot("That week hasn't happened yet.")
+    assert (await console.say("/week last week")).startswith("bot: Week of Mon 16 Mar\n")
+    await console.say(":time 2026-04-08T09:00")
+    assert await console.say("/week soon") == bot(
+        "Say /week, /week last or /week 2026-04-01 (any day of that week)."
+    )
