@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Final
 
 from bot.commands import MAX_DIGITS, BadArgument, Command, Kind, Param
 from bot.messages import Person, Photo, Request, Response
-from bot.misread import misread_day_option, short_minutes
+from bot.misread import misread_day_option, short_minutes, time_first
 from core.days import day_words, looks_like_day, parse_day
 from core.errors import InvalidInput
 from core.habits.schedule import (
@@ -464,8 +464,9 @@ def _unfit(command: Command, words: list[str], miss: _Miss) -> str:
         extra = " ".join(words[miss.at :])
         return usage_reply(command, f"I didn't expect {shorten(extra)!r} there.")
     if miss.param.kind is Kind.TIME and any(p.kind is Kind.HABIT for p in command.params):
-        short = short_minutes(command.name, words)  # '/remind run 7.5': read into the name
-        if short is not None:
+        said = [*_time_words(words, 0), 0][0]  # how many words begin with a time
+        # '/remind run 7.5': read into the name; '/remind 7pm run': the time before it
+        if short := short_minutes(command.name, words) or time_first(command, words, said):
             return short
     if miss.at >= len(words):
         return _missing(command, miss.param)

@@ -13,7 +13,9 @@ act on the habit for today, or at another time, than the one meant:
 - a day's word a typo away from one ('yesterdy', 'last tusday'), or days back said in words
   ('2 days ago'), given as the day that works;
 - a time written as an hour and one digit of minutes ('/remind read 12 3'): /remind reads
-  '12 30' and a bare hour ('7'), so '12 3' was the habit 'read 12' at 03:00.
+  '12 30' and a bare hour ('7'), so '12 3' was the habit 'read 12' at 03:00;
+- a time said before the habit ('/remind 7pm read') or with no habit ('/remind 7:30'), which
+  was taken for the habit's name, so the time was said to be missing.
 
 Only reached when a habit was not found (never on a check-in's way), and only when the words
 before the day or the hour name one of the habits that were offered instead. A day given in an
@@ -345,3 +347,18 @@ def short_minutes(command_name: str, words: list[str]) -> str | None:
             f" or /{command_name} {before} {hour:02d}:0{digit}{after}."
         )
     return None
+
+
+def time_first(cmd: Command, words: list[str], time_words: int) -> str | None:
+    """What to say when the words begin with a time (`time_words` of them, 0: they don't) that
+    was read as the habit's name: the habit goes before it ('/remind 7pm read'), or is
+    missing ('/remind 7:30'); None otherwise."""
+    if not time_words:
+        return None
+    said, rest = " ".join(words[:time_words]), words[time_words:]
+    at = next(i for i in range(len(rest) + 1) if reads_as_days(rest[i:]))  # the days after it
+    days = "".join(f" {w}" for w in rest[at:])
+    if not at:
+        return f"Which habit? Name it before the time: /{cmd.name} HABIT {said}{days}"
+    habit = " ".join(rest[:at])
+    return f"The time goes after the habit: /{cmd.name} {habit} {said}{days}"

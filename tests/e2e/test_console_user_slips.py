@@ -89,3 +89,27 @@ async def test_week_of_a_later_day_this_week_and_an_example_that_works(
     assert await console.say("/week soon") == bot(
         "Say /week, /week last or /week 2026-04-01 (any day of that week)."
     )
+
+
+async def test_a_reminder_time_said_before_the_habit_or_without_one(
+    console: ConsoleSession,
+) -> None:
+    """'/remind 7:30' and '/remind 7pm read' both got "/remind needs HH:MM." with the usage,
+    though the time was there: what was missing or out of place was the habit."""
+    await console.say("/newhabit Read")
+    assert await console.say("/remind 7:30") == bot(
+        "Which habit? Name it before the time: /remind HABIT 7:30"
+    )
+    assert await console.say("/remind 7:30 mon wed") == bot(
+        "Which habit? Name it before the time: /remind HABIT 7:30 mon wed"
+    )
+    assert await console.say("/remind 7pm read") == bot(
+        "The time goes after the habit: /remind read 7pm"
+    )
+    assert await console.say("/remind 7 pm read weekdays") == bot(
+        "The time goes after the habit: /remind read 7 pm weekdays"
+    )
+    assert "No reminders yet" in await console.say("/reminders")
+    # A missing time is still said to be one.
+    assert (await console.say("/remind read")).startswith("bot: /remind needs HH:MM.")
+    assert (await console.say("/remind read 7pm")).startswith("bot: I'll remind you of Read")
