@@ -35,7 +35,7 @@ from bot.outgoing import encode_response
 from bot.paging import fit_buttons
 from bot.photo_commands import as_proof, photo_not_kept
 from bot.router import Router
-from bot.unknown import unknown_command, visibility_word_here
+from bot.unknown import unknown_command, visibility_word_here, without_slash
 from core.clock import Clock
 from core.db.models import User
 from core.errors import Ambiguous, HabitLinkError, NotFound, StorageConflict, StorageError
@@ -365,7 +365,8 @@ class HabitLinkBot(ChatEvents):
                 return await photo_handler(ctx)
         if req.chat.is_private:
             return Response.say(
-                hint("Send /help to see what I can do, or /habits for today's list.")
+                without_slash(self.router, req.text)  # 'done water'
+                or hint("Send /help to see what I can do, or /habits for today's list.")
             )
         return Response()  # groups talk among themselves; the bot answers commands only
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.commands import Where
 from bot.messages import Request, Rich, command, hint, rich, shorten
 from bot.router import Router
 from core.groups.service import ChatRef
@@ -62,3 +63,19 @@ def unknown_command(router: Router, request: Request) -> Rich:
             "\n",
         )
     return text + hint("Send /help to see what I can do.")
+
+
+def without_slash(router: Router, text: str) -> Rich | None:
+    """The reply to a private message that is a command without its slash ('done water',
+    'Habits'): the command to send, never run; None when its first word is no command that
+    works in a private chat."""
+    word, _, args = text.strip().partition(" ")
+    meant = router.commands.get(word.lower().rstrip(".,!?:"))
+    if meant is None or meant.where is Where.GROUP:
+        return None
+    args = " ".join(args.split())
+    return rich(
+        "Commands start with a slash: ",
+        command(meant.name, shorten(args) if args else ""),
+        hint(" (send /help for them all)."),
+    )

@@ -113,3 +113,28 @@ async def test_a_reminder_time_said_before_the_habit_or_without_one(
     # A missing time is still said to be one.
     assert (await console.say("/remind read")).startswith("bot: /remind needs HH:MM.")
     assert (await console.say("/remind read 7pm")).startswith("bot: I'll remind you of Read")
+
+
+async def test_a_command_typed_without_its_slash_is_shown_with_it(
+    console: ConsoleSession,
+) -> None:
+    """A newcomer's 'done water' and 'habits' got "Send /help to see what I can do, or
+    /habits for today's list.", as any chat does: nothing said the slash was missing. A
+    private message whose first word is a command is shown as that command (never run)."""
+    await console.say("/newhabit Drink water")
+    assert await console.say("done water") == bot(
+        "Commands start with a slash: /done water (send /help for them all)."
+    )
+    assert await console.say("Habits") == bot(
+        "Commands start with a slash: /habits (send /help for them all)."
+    )
+    assert "○ Drink water" in await console.say("/habits")  # nothing was checked in
+    assert await console.say("thanks!") == bot(
+        "Send /help to see what I can do, or /habits for today's list."
+    )
+    # A group command is no private one; in a group the bot says nothing to talk.
+    assert await console.say("board") == bot(
+        "Send /help to see what I can do, or /habits for today's list."
+    )
+    await console.say(":chat group Runners")
+    assert await console.say("done with that") == ""
