@@ -7,6 +7,7 @@ from bot.commands import Arg, Where
 from bot.context import Context
 from bot.messages import Button, Response, Span, bold, code, example, hint
 from bot.router import Router
+from bot.views import plural
 from core.errors import NotFound
 from core.timezone_words import clock_shown, clock_zone
 from core.timezones import is_fixed_offset, keeps_summer_time, resolve_timezone, zone_label
@@ -58,7 +59,7 @@ def _read_as(wanted: str, name: str) -> str:
 
 
 async def _set(ctx: Context, name: str, *, edit: bool = False, read: str = "") -> Response:
-    name = await ctx.users.set_timezone(ctx.user, name)  # reminders and summary follow it
+    name, moved = await ctx.users.set_timezone(ctx.user, name)  # reminders, summary follow
     now = ctx.now.astimezone(ctx.tz)
     fixed: list[str | Span] = (
         [
@@ -75,6 +76,7 @@ async def _set(ctx: Context, name: str, *, edit: bool = False, read: str = "") -
         bold(zone_label(name)),
         f". It is {now:%H:%M} on {now:%A} there.",
         *fixed,
+        moved_note(moved),
         read,
         hint("Not where you are? Send /timezone and your city.") if read else "",
         edit=edit,
@@ -130,5 +132,16 @@ async def daystart(ctx: Context) -> Response:
             ".",
         )
     hour = at.hour
-    await ctx.users.set_day_start(ctx.user, hour)
-    return Response.say(f"Done: your day now starts at {hour:02d}:00.")
+    moved = await ctx.users.set_day_start(ctx.user, hour)
+    return Response.say(f"Done: your day now starts at {hour:02d}:00.", moved_note(moved))
+
+
+def moved_note(moved: int) -> str:
+    """What a change of zone or day start did to check-ins dated after the new today."""
+    if not moved:
+        return ""
+    counts = "counts" if moved == 1 else "count"
+    return (
+        f"\n{plural(moved, 'check-in')} you made for what is tomorrow here now {counts} for "
+        "today, your day when you made it."
+    )

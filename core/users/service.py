@@ -15,6 +15,7 @@ from core.db.models import FlowRecord, Identity, User, UserSettings
 from core.errors import InvalidInput
 from core.flows.base import FlowKey, FlowState
 from core.flows.durable import FlowRecords, decode, key_params
+from core.habits.redate import bring_back_ahead
 from core.reminders.service import ReminderService
 from core.reminders.timing import next_weekly
 from core.timezones import resolve_timezone
@@ -212,21 +213,27 @@ class UserService:
             identity.unreachable_at = None  # they wrote to us again
         return renamed
 
-    async def set_timezone(self, user: User, name: str) -> str:
+    async def set_timezone(self, user: User, name: str) -> tuple[str, int]:
         """Resolve what they typed (NotFound with suggestions), then move to that zone: their
-        reminders and weekly summary follow it. Returns the canonical name."""
+        reminders and weekly summary follow it, and what lay after their new today is today's
+        (core/habits/redate.py). Returns the canonical name and how many check-ins moved."""
         canonical = resolve_timezone(name)
         user.settings.timezone = canonical
+        moved = await bring_back_ahead(self.session, user.id, user_today(user, self.clock.now()))
         await ReminderService(self.session, self.clock).reschedule_all(user)
         plan_weekly_summary(user.settings, self.clock.now())
-        return canonical
+        return canonical, moved
 
-    async def set_day_start(self, user: User, hour: int) -> None:
+    async def set_day_start(self, user: User, hour: int) -> int:
+        """The hour their day starts; returns how many check-ins after their new today moved
+        to it (core/habits/redate.py)."""
         if not 0 <= hour <= LATEST_DAY_START:
             raise InvalidInput(f"The day can start between 00:00 and {LATEST_DAY_START:02d}:00.")
         user.settings.day_start_hour = hour
+        moved = await bring_back_ahead(self.session, user.id, user_today(user, self.clock.now()))
         # A reminder's weekdays are the person's days, which this moves (core/reminders/timing).
         await ReminderService(self.session, self.clock).reschedule_all(user)
+        return moved
 
 
 def plan_weekly_summary(settings: UserSettings, now: datetime) -> None:

@@ -138,3 +138,46 @@ async def test_a_command_typed_without_its_slash_is_shown_with_it(
     )
     await console.say(":chat group Runners")
     assert await console.say("done with that") == ""
+
+
+async def test_a_zone_set_after_checking_in_keeps_the_check_in_on_its_day(
+    console: ConsoleSession,
+) -> None:
+    """A newcomer in California, on the default UTC in the evening (already Tuesday in UTC),
+    made habits and checked one in, then set /timezone as /start says: it was Monday there,
+    and the habits started tomorrow and the check-in was tomorrow's. /habits showed Read
+    open ("○") above "Nothing is due today.", /week and /stats nothing, and on Tuesday Read
+    was done before they did it. What was made or checked in on what is now tomorrow is
+    today's, as it was the person's today when they did it; /daystart the same."""
+    await console.say(":time 2026-03-24T01:00", "/newhabit Read", "/done read", "/newhabit Walk")
+    assert await console.say("/timezone America/Los_Angeles") == bot(
+        "Time zone set to America/Los_Angeles. It is 18:00 on Monday there.",
+        "1 check-in you made for what is tomorrow here now counts for today, your day when you "
+        "made it.",
+    )
+    assert await console.say("/habits") == bot(
+        "Today · Mon 23 Mar",
+        "1. ✓ Read — streak 1 day",
+        "2. ○ Walk — streak 0 days",
+        "",
+        "1 of 2 done.",
+        "[1] ↩ Undo Read",
+        "[2] ✓ Walk",
+    )
+    week = await console.say("/week")
+    assert "Read           ✓\n" in week
+    assert "Walk           ○\n" in week
+    assert "Progress: day 1 of 66" in await console.say("/stats read")
+    # Tuesday there: Read is open, its streak kept.
+    await console.say(":time 2026-03-24T15:00")
+    assert "1. ○ Read — streak 1 day" in await console.say("/habits")
+    # A later day start moves today back too.
+    await console.say(":user Bob", ":time 2026-03-25T00:30", "/newhabit Yoga", "/done yoga")
+    assert await console.say("/daystart 3") == bot(
+        "Done: your day now starts at 03:00.",
+        "1 check-in you made for what is tomorrow here now counts for today, your day when you "
+        "made it.",
+    )
+    assert await console.say("/daystart 3") == bot("Done: your day now starts at 03:00.")
+    assert "1. ✓ Yoga — streak 1 day" in await console.say("/habits")
+    assert (await console.say("/habits")).startswith("bot: Today · Tue 24 Mar\n")
