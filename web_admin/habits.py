@@ -349,7 +349,14 @@ async def restore_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Habit
 
 @router.delete("/{habit_id}", status_code=204, summary="Delete a habit and its history")
 async def delete_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
-    await unit.habits.delete(await owned(unit, user, habit_id))
+    """An active habit, or an archived one (GET /habits/archived lists them): gone for good,
+    with its check-ins and reminders."""
+    habit = await unit.habits.get_owned(user, habit_id) or await unit.habits.get_archived(
+        user, habit_id
+    )
+    if habit is None:
+        raise ApiError(404, NO_HABIT)
+    await unit.habits.delete(habit)
     return Response(status_code=204)
 
 
