@@ -124,7 +124,7 @@ async def test_an_empty_learning_names_the_content_field_and_no_command(
         answer = await olive.post(f"/api/v1/groups/{gid}/learnings", json={"content": empty})
         detail, errors = refused(answer)
         assert answer.json()["code"] == "learning_empty" and errors == {"content": detail}
-    assert (await olive.get(f"/api/v1/groups/{gid}/learnings")).json() == []
+    assert (await olive.get(f"/api/v1/groups/{gid}/learnings")).json()["items"] == []
 
 
 # Refusals whose words name a chat command yet carry no code: each is raised only on a path the
