@@ -43,7 +43,8 @@ async def timezone(ctx: Context) -> Response:
                 exc.message,
                 " Did you mean one of these?",
                 buttons=[[Button(s, button_payload(TIMEZONE, s))] for s in exc.suggestions],
-            )
+            ),
+            otherwise="timezone",  # 'Brazzaville', or any other place, typed instead
         )
     return await _set(ctx, name, read=_read_as(wanted, name))
 
