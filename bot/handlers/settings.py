@@ -143,6 +143,7 @@ async def daystart(ctx: Context) -> Response:
     "Your settings, each with the command that changes it",
     where=Where.PRIVATE,
     section="Settings",
+    tried=("preferences", "prefs", "config", "options", "profile", "me"),
 )
 async def settings(ctx: Context) -> Response:
     s = ctx.user.settings

@@ -375,5 +375,6 @@ async def test_settings_shows_every_setting_and_how_to_change_it(console: Consol
     assert "Day starts: 03:00 · /daystart\n" in out
     assert "Quiet hours: 22:00–07:00 · /quiethours\n" in out
     assert "Weekly summary: never (it is off: /quiet off) · /summarytime, /quiet\n" in out
+    assert "Did you mean\n     /settings – " in await console.say("/preferences")
     await console.say(":chat group Runners")
     assert await console.say("/settings") == bot("/settings works in a private chat with me.")
