@@ -79,8 +79,10 @@ async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -
         pager.append(Button("Next ▶", _page_payload(page + 1, keyword)))
     if pager:
         buttons.append(pager)
-    # Typed labels press them; numbers are the tools' in the whole Toolbox, not the buttons'.
-    return ctx.ask(Response.say(*parts, buttons=buttons, personal=True, edit=edit), numbers=False)
+    # Typed labels press them; numbers are the tools' in the list, not the buttons', so a number
+    # (or any words no label has) is /tool's: '3' opens the list's 3.
+    reply = Response.say(*parts, buttons=buttons, personal=True, edit=edit)
+    return ctx.ask(reply, numbers=False, otherwise="tool")
 
 
 def _page_payload(page: int, keyword: str) -> str:

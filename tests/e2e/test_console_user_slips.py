@@ -181,3 +181,18 @@ async def test_a_zone_set_after_checking_in_keeps_the_check_in_on_its_day(
     assert await console.say("/daystart 3") == bot("Done: your day now starts at 03:00.")
     assert "1. ✓ Yoga — streak 1 day" in await console.say("/habits")
     assert (await console.say("/habits")).startswith("bot: Today · Tue 24 Mar\n")
+
+
+async def test_a_number_typed_under_tools_opens_that_tool(console: ConsoleSession) -> None:
+    """/tools lists "3. Add friction to a bad habit", but '3' typed under it was "That isn't
+    one of the choices. Send one of these as written, or press its button" (its buttons are
+    counted otherwise, so a number never pressed one). A number typed there opens the tool
+    of that number in the list, as /tool 3 does; a label still presses its button."""
+    await console.say("/tools")
+    assert (await console.say("3")).startswith("bot: Add friction to a bad habit\n")
+    await console.say("/tools", "next")
+    assert (await console.say("7")).startswith("bot: Coping plans for obstacles\n")
+    await console.say("/tools sleep")
+    assert (await console.say("14")).startswith("bot: Implementation intentions\n")
+    await console.say("/tools")
+    assert (await console.say("accountability partner")).startswith("bot: Accountability partner\n")
