@@ -49,7 +49,9 @@ async def start(ctx: Context) -> Response:
         return await join_by_code(ctx, code_text)
     if not ctx.request.chat.is_private:
         return await _start_in_group(ctx, name)
-    greeting = "Welcome to HabitLink" if ctx.is_new_user else "Welcome back"
+    # Back: someone who made something here, not whoever wrote "hi" before /start.
+    back = not ctx.is_new_user and await ctx.habits.has_any(ctx.user)
+    greeting = "Welcome back" if back else "Welcome to HabitLink"
     return Response.say(
         bold(f"{greeting}, {name}!"),
         "\nI help you build habits one small day at a time, and keep you honest with friends.\n\n",

@@ -184,6 +184,11 @@ class HabitService(ArchiveMixin):
             stmt = stmt.where(Habit.id != habit_id)
         return list(await self.session.scalars(stmt))
 
+    async def has_any(self, user: User) -> bool:
+        """Whether the person ever made a habit they still have (active or archived)."""
+        stmt = select(Habit.id).where(Habit.user_id == user.id).limit(1)
+        return await self.session.scalar(stmt) is not None
+
     async def get_owned(self, user: User, habit_id: int) -> Habit | None:
         habit = await self.session.get(Habit, habit_id)
         if habit is None or habit.user_id != user.id or habit.archived_at is not None:

@@ -22,8 +22,12 @@ WELCOME_BODY = (
 # --- /start, /help and what the bot says to anything else --------------------------------
 async def test_start_welcomes_a_new_user_and_then_a_returning_one(console: ConsoleSession) -> None:
     assert await console.say("/start") == bot("Welcome to HabitLink, you!", *WELCOME_BODY)
-    assert await console.say("/start") == bot("Welcome back, you!", *WELCOME_BODY)
     assert console.buttons == []
+    # Nothing made yet (a "hi" first, or /start again): still a newcomer, not "back".
+    await console.say("hi")
+    assert await console.say("/start") == bot("Welcome to HabitLink, you!", *WELCOME_BODY)
+    await console.say("/newhabit Read")
+    assert await console.say("/start") == bot("Welcome back, you!", *WELCOME_BODY)
 
 
 async def test_start_in_a_group_points_to_the_group_commands(console: ConsoleSession) -> None:

@@ -58,8 +58,11 @@ async def test_start_help_and_unknown_commands(telegram: TelegramHarness) -> Non
     assert text(start).endswith("Send /help for everything else.")
     assert styled(start, "bold") == ["Welcome to HabitLink, Alice!"]
     assert "/timezone Europe/Berlin" in styled(start, "code")
-    (again,) = await telegram.say("/start")
-    assert text(again).startswith("Welcome back, Alice!")
+    (again,) = await telegram.say("/start")  # nothing made yet: still a newcomer
+    assert text(again).startswith("Welcome to HabitLink, Alice!")
+    await telegram.say("/newhabit Read")
+    (back,) = await telegram.say("/start")
+    assert text(back).startswith("Welcome back, Alice!")
 
     (help_all,) = await telegram.say("/help")
     body = text(help_all)
