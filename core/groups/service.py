@@ -23,6 +23,7 @@ from core.db.models import (
     User,
 )
 from core.errors import Code, Forbidden, InvalidInput, NotFound
+from core.groups.handover import owner_left
 from core.groups.invites import new_invite_code, normalise_invite
 from core.groups.places import NOWHERE, Place, place_columns
 from core.groups.privacy import can_read, members_only
@@ -89,8 +90,7 @@ class GroupService:
     ) -> None:
         self.session = session
         self.clock = clock
-        # Image keys of proofs deleted with a group; the unit of work deletes their files
-        # after the commit when nothing else uses them (core.media.discard).
+        # Keys of proofs deleted with a group: files deleted after the commit (core.media.discard)
         self.discarded: set[str] = set() if discarded is None else discarded
 
     # --- finding -------------------------------------------------------------------------
@@ -345,6 +345,10 @@ class GroupService:
             return True
         await self._membership_delete(group, user.id)
         return False
+
+    async def owner_left(self, group: Group, owner: User) -> str | None:
+        """The owner left the group's chat: the new owner's name (core.groups.handover)."""
+        return await owner_left(self.session, group, owner)
 
     async def require_reader(self, group: Group, user: User) -> None:
         """Every read of a group's content asks this first (see core.groups.privacy)."""
