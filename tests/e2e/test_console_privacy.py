@@ -109,3 +109,29 @@ async def test_a_public_groups_content_is_anyones(console: ConsoleSession, tmp_p
         assert "Mia" in out, (line, out)
     out = await console.say(":user Sam", ":chat dm", "/feed")
     assert LEARNING in out
+
+
+async def test_learnings_shared_in_private_stay_private_when_the_group_goes_public(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    """Mia shared her learning in a private group. When its owner made the group public, it
+    went to the global feed, to non-members' lists and to the summary of everyone trusting
+    her. It stays for the group's members now; what is shared once it is public is anyone's."""
+    await secret_group(console, tmp_path)
+    out = await console.say(":user Olive", ":chat group Secret", "/visibility public")
+    assert "Learnings shared while it was private stay for its members." in out
+    await console.say(":user Mia", "/learn Swim with a friend")
+    out = await console.say(":user Sam", ":chat dm", "/feed")
+    assert "Swim with a friend" in out and LEARNING not in out
+    out = await console.say("/feed top")
+    assert "Swim with a friend" in out and LEARNING not in out
+    out = await console.say("/summary")
+    assert "Swim with a friend" in out and LEARNING not in out
+    out = await console.say(":user Nora", ":chat group Secret", "/learnings")
+    assert "1. Swim with a friend" in out and LEARNING not in out
+    out = await console.say(":user Olive", "/learnings")  # a member sees both
+    assert "1. Swim with a friend" in out and f"2. {LEARNING}" in out
+    # Private and public again: the same (the rule is how each learning was shared).
+    await console.say("/visibility private", "/visibility public")
+    out = await console.say(":user Sam", ":chat dm", "/feed")
+    assert "Swim with a friend" in out and LEARNING not in out
