@@ -8,7 +8,8 @@ counted, row by row) or label, case aside (and the marks it is drawn with: "next
 "cancel" as pressing the option that leaves things as they are ("Keep it"), or, where there is
 none, as ending the question; anything else is answered with the options again, changing
 nothing. A command, a press or half an hour ends the question, without a word (nothing of it
-was half saved)."""
+was half saved). A question may instead give what names no option to the command it came
+from (`otherwise`)."""
 
 from __future__ import annotations
 
@@ -37,14 +38,26 @@ _NO_WORDS = frozenset(
 )
 
 
-def choice_state(buttons: Sequence[Sequence[Button]], *, numbers: bool = True) -> FlowState:
+def choice_state(
+    buttons: Sequence[Sequence[Button]], *, numbers: bool = True, otherwise: str | None = None
+) -> FlowState:
     """The question's options; `numbers` False for one whose answer cannot be undone (erasing
-    a profile for good): only its label, typed, takes it, never a number."""
+    a profile for good): only its label, typed, takes it, never a number. `otherwise`: the
+    command a typed answer that names no option is given to as its words (the buttons of
+    "Did you mean one of these?" under /timezone are some places; any place typed answers)."""
     options = [[b.label, b.payload] for row in buttons for b in row]
     data: dict[str, object] = {"options": options}
     if not numbers:
         data["numbers"] = False
+    if otherwise is not None:
+        data["otherwise"] = otherwise
     return FlowState(CHOICE, "", data)
+
+
+def otherwise(state: FlowState) -> str | None:
+    """The command a typed answer naming no option goes to (None: it is refused)."""
+    command = state.data.get("otherwise")
+    return command if isinstance(command, str) else None
 
 
 def by_number(state: FlowState) -> bool:

@@ -134,22 +134,31 @@ class Context:
         self.next_flow = None
         self.flow_changed = True
 
-    def offer_choice(self, buttons: Sequence[Sequence[Button]], *, numbers: bool = True) -> None:
+    def offer_choice(
+        self,
+        buttons: Sequence[Sequence[Button]],
+        *,
+        numbers: bool = True,
+        otherwise: str | None = None,
+    ) -> None:
         """The reply's buttons answer its question: in a private chat, a typed answer that names
-        one (by number only where `numbers`) is taken as pressing it (bot/choices.py). A flow
-        under way keeps its own answers."""
+        one (by number only where `numbers`) is taken as pressing it, and one that names none
+        goes to the command `otherwise` when given (bot/choices.py). A flow under way keeps its
+        own answers."""
         if not buttons or not self.request.chat.is_private:
             return
         open_flow = self.next_flow if self.flow_changed else self.flow
         if open_flow is not None and open_flow.name != CHOICE:
             return
-        self.set_flow(choice_state(buttons, numbers=numbers))
+        self.set_flow(choice_state(buttons, numbers=numbers, otherwise=otherwise))
 
-    def ask(self, response: Response, *, numbers: bool = True) -> Response:
+    def ask(
+        self, response: Response, *, numbers: bool = True, otherwise: str | None = None
+    ) -> Response:
         """The response, whose last reply asks a question its buttons answer: offered as a
         choice a typed answer can take too (`offer_choice`)."""
         if response.replies:
-            self.offer_choice(response.replies[-1].buttons, numbers=numbers)
+            self.offer_choice(response.replies[-1].buttons, numbers=numbers, otherwise=otherwise)
         return response
 
     def drop_flow(self) -> None:

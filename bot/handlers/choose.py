@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.choices import CHOICE, by_number, declining, options, pick, says_no, shown
+from bot.arguments import run_command
+from bot.choices import CHOICE, by_number, declining, options, otherwise, pick, says_no, shown
 from bot.context import Context
 from bot.messages import Response, hint
 from bot.router import Router
@@ -29,6 +30,11 @@ async def answer(ctx: Context, state: FlowState) -> Response:
         if option is None:  # nothing to keep: the question is over, nothing was done
             ctx.end_flow()
             return Response.say("Okay, nothing changed.")
+    command = ctx.router.commands.get(otherwise(state) or "")
+    if option is None and command is not None:  # any place typed under /timezone's question
+        ctx.end_flow()
+        ctx.request = replace(request, command=command.name, args=" ".join(request.text.split()))
+        return await run_command(ctx, command)
     if option is None:
         if not numbers:  # a question whose answer cannot be undone: its words, or its button
             listed = "\n".join(f"• {o.label}" for o in choices)

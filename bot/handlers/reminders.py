@@ -125,7 +125,7 @@ async def remind(ctx: Context) -> Response:
     day_start = ctx.user.settings.day_start_hour
     next_local = next_occurrence(at, ctx.tz, ctx.now, due, day_start).astimezone(ctx.tz)
     settings = ctx.user.settings
-    span = _quiet_span(settings.quiet_start, settings.quiet_end)
+    span = quiet_span(settings.quiet_start, settings.quiet_end)
     quiet: list[str | Span] = (
         [
             f"\nThat is in your quiet hours ({span}), so it won't come while they last (",
@@ -144,7 +144,7 @@ async def remind(ctx: Context) -> Response:
     )
 
 
-def _quiet_span(start: int | None, end: int | None) -> str:
+def quiet_span(start: int | None, end: int | None) -> str:
     return f"{start:02d}:00–{end:02d}:00" if start is not None and end is not None else "off"
 
 
@@ -216,7 +216,7 @@ async def quiethours(ctx: Context) -> Response:
         return Response.say("Quiet hours are off.")
     start, end = _hours(arg)
     if start is None or end is None:
-        now = _quiet_span(settings.quiet_start, settings.quiet_end)
+        now = quiet_span(settings.quiet_start, settings.quiet_end)
         typed = ctx.args.text("hours").strip()
         unread = (
             f"I can't read {shorten(typed, 30)!r} as quiet hours: two hours from 0 to 23.\n"

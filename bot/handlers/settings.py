@@ -1,15 +1,18 @@
-"""/timezone and /daystart: when a person's day begins."""
+"""/timezone and /daystart: when a person's day begins; /settings: every setting at once."""
 
 from __future__ import annotations
 
 from bot.buttons import TIMEZONE, button_payload
 from bot.commands import Arg, Where
 from bot.context import Context
+from bot.handlers.reminders import quiet_span
+from bot.handlers.summarytime import summary_when
 from bot.messages import Button, Response, Span, bold, code, example, hint
 from bot.router import Router
 from core.errors import NotFound
 from core.timezone_words import clock_shown, clock_zone
 from core.timezones import is_fixed_offset, keeps_summer_time, resolve_timezone, zone_label
+from core.users.merge import platform_label
 from core.users.service import LATEST_DAY_START
 
 router = Router()
@@ -43,7 +46,8 @@ async def timezone(ctx: Context) -> Response:
                 exc.message,
                 " Did you mean one of these?",
                 buttons=[[Button(s, button_payload(TIMEZONE, s))] for s in exc.suggestions],
-            )
+            ),
+            otherwise="timezone",  # 'Brazzaville', or any other place, typed instead
         )
     return await _set(ctx, name, read=_read_as(wanted, name))
 
@@ -132,3 +136,30 @@ async def daystart(ctx: Context) -> Response:
     hour = at.hour
     await ctx.users.set_day_start(ctx.user, hour)
     return Response.say(f"Done: your day now starts at {hour:02d}:00.")
+
+
+@router.command(
+    "settings",
+    "Your settings, each with the command that changes it",
+    where=Where.PRIVATE,
+    section="Settings",
+    tried=("preferences", "prefs", "config", "options", "profile", "me"),
+)
+async def settings(ctx: Context) -> Response:
+    s = ctx.user.settings
+    now = ctx.now.astimezone(ctx.tz)
+    identities = await ctx.users.identities_of(ctx.user.id)
+    platforms = dict.fromkeys(platform_label(i.platform) for i in identities)  # in link order
+    email = ctx.user.email
+    return Response.say(
+        bold("Your settings"),
+        f"\nTime zone: {zone_label(s.timezone)} ({now:%H:%M} on {now:%A} there) · /timezone",
+        f"\nDay starts: {s.day_start_hour:02d}:00 · /daystart",
+        f"\nQuiet hours: {quiet_span(s.quiet_start, s.quiet_end)} · /quiethours",
+        f"\nWeekly summary: {summary_when(ctx)} · /summarytime, /quiet",
+        f"\nChat accounts: {', '.join(platforms)} · /link",
+        f"\nWeb account: {email} · /resetpassword"
+        if email is not None
+        else "\nWeb account: none (register on the web, then /link)",
+        personal=True,
+    )

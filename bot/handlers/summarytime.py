@@ -57,10 +57,10 @@ async def quiet(ctx: Context) -> Response:
         settings.next_summary_at = None
         return Response.say(hint("No more weekly summaries. Send /quiet off to get them back."))
     if settings.summary_enabled:
-        return Response.say(f"Weekly summaries are already on: they come {_summary_when(ctx)}.")
+        return Response.say(f"Weekly summaries are already on: they come {summary_when(ctx)}.")
     settings.summary_enabled = True
     plan_weekly_summary(ctx.user.settings, ctx.now)
-    return Response.say(f"Weekly summaries are back: {_summary_when(ctx)}.")
+    return Response.say(f"Weekly summaries are back: {summary_when(ctx)}.")
 
 
 @router.command(
@@ -83,7 +83,7 @@ async def summarytime(ctx: Context) -> Response:
                 ".",
             )
         return Response.say(
-            f"Your weekly summary comes {_summary_when(ctx)}. Change it like ",
+            f"Your weekly summary comes {summary_when(ctx)}. Change it like ",
             example("/summarytime sun 18"),
             ".",
         )
@@ -103,7 +103,7 @@ async def summarytime(ctx: Context) -> Response:
     settings.summary_weekday, settings.summary_hour = when
     settings.summary_enabled = True
     plan_weekly_summary(ctx.user.settings, ctx.now)
-    return Response.say(f"Your weekly summary now comes {_summary_when(ctx)}.")
+    return Response.say(f"Your weekly summary now comes {summary_when(ctx)}.")
 
 
 def _day_and_hour(words: list[str]) -> tuple[int, int] | None:
@@ -164,7 +164,7 @@ async def _group_summarytime(ctx: Context, words: list[str]) -> Response:
     )
 
 
-def _summary_when(ctx: Context) -> str:
+def summary_when(ctx: Context) -> str:
     s = ctx.user.settings
     if not s.summary_enabled:
         return "never (it is off: /quiet off)"

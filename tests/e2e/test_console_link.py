@@ -159,6 +159,7 @@ async def test_telegram_and_discord_become_one_profile(
     # A check-in from either account is the same profile's.
     assert (await say(dc, "/done journal")).startswith("✓ Journal done today.")
     assert "3. ✓ Journal" in await say(tg, "/habits")
+    assert "\nChat accounts: Telegram, Discord · /link\n" in await say(dc, "/settings")
     # Once linked, the code neither links again nor works for its maker.
     assert await say(tg, f"/link {code}") == (
         "This Telegram account is already part of your HabitLink profile. Nothing to do."

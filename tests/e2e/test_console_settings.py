@@ -352,3 +352,29 @@ async def test_unknown_and_incomplete_meta_lines(console: ConsoleSession) -> Non
     assert await console.say("", "   ", "# a comment") == ""
     assert await console.adapter.feed(":quit") is False
     assert await console.adapter.feed("/help") is True
+
+
+# --- /settings ------------------------------------------------------------------------------
+async def test_settings_shows_every_setting_and_how_to_change_it(console: ConsoleSession) -> None:
+    # Telegram's own convention (BotFather offers /settings beside /start and /help): it used
+    # to get "I don't know /settings".
+    assert await console.say("/settings") == bot(
+        "Your settings",
+        "Time zone: UTC (09:00 on Monday there) · /timezone",
+        "Day starts: 00:00 · /daystart",
+        "Quiet hours: off · /quiethours",
+        "Weekly summary: on Sun at 18:00 (UTC) · /summarytime, /quiet",
+        "Chat accounts: Console · /link",
+        "Web account: none (register on the web, then /link)",
+    )
+    await console.say(
+        "/timezone Berlin", "/daystart 3", "/quiethours 22-7", "/summarytime mon 8", "/quiet"
+    )
+    out = await console.say("/settings")
+    assert "Time zone: Europe/Berlin (10:00 on Monday there) · /timezone\n" in out
+    assert "Day starts: 03:00 · /daystart\n" in out
+    assert "Quiet hours: 22:00–07:00 · /quiethours\n" in out
+    assert "Weekly summary: never (it is off: /quiet off) · /summarytime, /quiet\n" in out
+    assert "Did you mean\n     /settings – " in await console.say("/preferences")
+    await console.say(":chat group Runners")
+    assert await console.say("/settings") == bot("/settings works in a private chat with me.")

@@ -44,3 +44,21 @@ async def test_georgia_is_a_country_and_a_state(console: ConsoleSession) -> None
     assert await console.say("1") == bot(
         "Time zone set to Asia/Tbilisi. It is 13:00 on Monday there."
     )
+
+
+async def test_any_place_typed_under_the_question_answers_it(console: ConsoleSession) -> None:
+    # The buttons are some places; a person may type theirs by its city ('Brazzaville' for
+    # Africa/Brazzaville) or name another: it is read as /timezone would read it.
+    await console.say("/timezone Congo")
+    assert await console.say("Brazzaville") == bot(
+        "Time zone set to Africa/Brazzaville. It is 10:00 on Monday there."
+    )
+    await console.say("/timezone United States")
+    assert await console.say("denver") == bot(
+        "Time zone set to America/Denver. It is 03:00 on Monday there."
+    )
+    # Nothing a time zone is: said as /timezone says it, and nothing changes.
+    await console.say("/timezone Samoa")
+    out = await console.say("somewhere nice")
+    assert out.startswith("bot: I don't know the time zone 'somewhere nice'.")
+    assert "Your time zone is America/Denver." in await console.say("/timezone")

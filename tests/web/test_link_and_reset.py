@@ -138,6 +138,7 @@ async def test_reset_password_with_a_code_from_chat(
 ) -> None:
     assert "no web account" in await console.say("/resetpassword")
     await linked_person(api, ada, console)
+    assert f"Web account: {ada.email} · /resetpassword\n" in await console.say("/settings")
     shown = await console.say("/resetpassword")
     code = CODE.search(shown)
     assert code, shown
