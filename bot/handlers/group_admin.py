@@ -72,7 +72,16 @@ async def visibility(ctx: Context) -> Response:
         return Response.say(
             bold(group.name), hint(f" is public{still}: anyone can find it with /groups."), kept
         )
-    return Response.say(bold(group.name), f" is private{still}: new members need an invite code.")
+    return Response.say(
+        bold(group.name),
+        f" is private{still}: new members need an invite code.",
+        hint(
+            " Its code changed, so the one anyone saw in /groups no longer works (/invite for "
+            "the new one)."
+        )
+        if changed
+        else "",
+    )
 
 
 @router.command(

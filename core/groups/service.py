@@ -25,12 +25,12 @@ from core.db.models import (
 from core.errors import Code, Forbidden, InvalidInput, NotFound
 from core.groups.handover import owner_left
 from core.groups.invites import new_invite_code, normalise_invite
+from core.groups.names import clean_name
 from core.groups.places import NOWHERE, Place, place_columns
 from core.groups.privacy import can_read, members_only
 from core.media.discard import proof_keys
 from core.users.locks import lock_user
 
-NAME_MAX = 64
 TITLE_MAX = 255  # a chat's title as stored (group_chats.title)
 MAX_GROUPS = 50  # groups one person may be in (created or joined)
 MANAGERS = (GroupRole.OWNER, GroupRole.ADMIN)
@@ -73,15 +73,6 @@ class GroupView:
     members: int
     role: GroupRole | None = None
     place: Place = NOWHERE  # where its chat is (core.groups.places)
-
-
-def clean_name(text: str) -> str:
-    name = " ".join(text.split())
-    if not name:
-        raise InvalidInput("Give the group a name, for example /newgroup Morning Runners.")
-    if len(name) > NAME_MAX:
-        raise InvalidInput(f"That name is too long (at most {NAME_MAX} characters).")
-    return name
 
 
 class GroupService:
@@ -379,11 +370,13 @@ class GroupService:
         return True
 
     async def set_public(self, actor: User, group: Group, public: bool) -> bool:
-        """False when the group is public (or private) already (nothing written)."""
+        """False when it is so already (nothing written); made private, a new invite code."""
         await self.require(group, actor, *MANAGERS)
         if group.is_public == public:
             return False
         group.is_public = public
+        if not public:
+            self._rotate_invite(group)
         return True
 
     async def new_invite(self, actor: User, group: Group) -> str:
@@ -391,7 +384,7 @@ class GroupService:
         return self._rotate_invite(group)
 
     def _rotate_invite(self, group: Group) -> str:
-        """A new invite code; every older one stops working."""
+        """A new invite code; every older one (/groups shows a public group's) stops working."""
         group.invite_code = new_invite_code()
         return group.invite_code
 
