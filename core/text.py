@@ -4,6 +4,7 @@ echo it back."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 ECHO_LIMIT = 100  # how much of what someone typed a reply repeats
 # Characters people cannot mean to type: C0 controls but tab, line feed and carriage return
@@ -12,6 +13,9 @@ ECHO_LIMIT = 100  # how much of what someone typed a reply repeats
 # around wherever the text is shown.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Letters that draw nothing: the Hangul fillers and the blank Braille pattern (format characters,
+# such as the zero-width space and joiners and the byte order mark, are found by their category).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def clean_text(text: str) -> str:
@@ -21,6 +25,16 @@ def clean_text(text: str) -> str:
     (web_admin.schemas.CleanText)."""
     text = _CONTROL.sub("", text)
     return _SURROGATE.sub("\ufffd", text)
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether `text` draws nothing at all: only spaces, format characters (zero-width space,
+    joiners, the byte order mark, direction marks), controls and blank letters. A name of them
+    only is an empty name."""
+    return all(
+        ch.isspace() or ch in _BLANK_LETTERS or unicodedata.category(ch) in ("Cf", "Cc")
+        for ch in text
+    )
 
 
 def has_control(text: str) -> bool:

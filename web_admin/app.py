@@ -41,6 +41,7 @@ from web_admin import (
     lifebook,
     me,
     media,
+    openapi_doc,
     proofs,
     social,
     toolbox,
@@ -150,6 +151,7 @@ def create_app(web: Web) -> FastAPI:
             path, endpoint, methods=["HEAD"], response_model=Health, include_in_schema=False
         )
 
+    openapi_doc.install(app)
     mount_admin(app, web)
     origins = web.settings.cors_origin_list
     if origins:

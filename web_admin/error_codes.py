@@ -46,6 +46,8 @@ class Err(StrEnum):
     LINK_CODE_OWN = "link_code_own"  # made by this account: it is for the bot
     LINK_CODE_WEB_ACCOUNT = "link_code_web_account"  # made by another web account: never joined
     ALREADY_LINKED = "already_linked"
+    # check-ins
+    ALREADY_DONE = "already_done"  # a skip of a day done: undo the done first
     # the domain, when a refusal carries no code of its own
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"

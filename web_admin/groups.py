@@ -138,10 +138,17 @@ async def join(group_id: Id, user: CurrentUser, unit: UnitDep) -> Joined:
     return Joined(group=await _out(unit, user, group), joined=joined)
 
 
-@router.post("/{group_id}/leave", status_code=204, summary="Leave a group")
+@router.post(
+    "/{group_id}/leave",
+    status_code=204,
+    summary="Leave a group (a public group you are not in: 204 too, nothing changes)",
+)
 async def leave(group_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
-    group = await member_group(unit, user, group_id)
-    await unit.groups.leave(group, user)
+    """Idempotent, as joining is: leaving a group you are not in (left already, or never
+    joined) changes nothing. A private group you are not in is a 404, as everywhere."""
+    group, role = await visible_group(unit, user, group_id)
+    if role is not None:
+        await unit.groups.leave(group, user)
     return Response(status_code=204)
 
 

@@ -20,6 +20,7 @@ from core.habits.schedule import Schedule, ScheduleError
 from core.habits.service import TEXT_MAX, TITLE_MAX, EditableField, HabitDraft, Recent
 from core.habits.tracker import week_rows
 from web_admin.context import CurrentUser, Unit, UnitDep
+from web_admin.error_codes import Err
 from web_admin.error_words import as_field
 from web_admin.problems import ApiError
 from web_admin.routing import ApiRoute
@@ -126,7 +127,11 @@ PATCH_FIELDS = {
 
 
 class CheckinBody(RequestBody):
-    status: Literal["done", "skipped"] = "done"
+    status: Literal["done", "skipped"] = Field(
+        default="done",
+        description="A skip keeps the streak; it never replaces a done (a 422, already_done: "
+        "undo the done first)",
+    )
     date: IsoDay | None = Field(default=None, description="Default: your today; up to 7 days back")
 
 
@@ -349,7 +354,14 @@ async def restore_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Habit
 
 @router.delete("/{habit_id}", status_code=204, summary="Delete a habit and its history")
 async def delete_habit(habit_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
-    await unit.habits.delete(await owned(unit, user, habit_id))
+    """An active habit, or an archived one (GET /habits/archived lists them): gone for good,
+    with its check-ins and reminders."""
+    habit = await unit.habits.get_owned(user, habit_id) or await unit.habits.get_archived(
+        user, habit_id
+    )
+    if habit is None:
+        raise ApiError(404, NO_HABIT)
+    await unit.habits.delete(habit)
     return Response(status_code=204)
 
 
@@ -362,11 +374,21 @@ async def check_in(
     habit = await owned(unit, user, habit_id)
     today = unit.today(user)
     day = _day(body.date or today, today)
-    result = await unit.habits.check_in(habit, day, CheckinStatus(body.status))
-    stored = (await unit.habits.logs([habit], since=day, until=day))[habit.id].get(day)
-    status = "done" if stored is CheckinStatus.DONE else "skipped"  # a skip keeps a done
+    status = CheckinStatus(body.status)
+    if status is CheckinStatus.SKIPPED:  # a skip never replaces a done: refused, as in the chat
+        stored = (await unit.habits.logs([habit], since=day, until=day))[habit.id].get(day)
+        if stored is CheckinStatus.DONE:
+            undo = f"DELETE /api/v1/habits/{habit.id}/checkins/{day.isoformat()}"
+            raise ApiError(
+                422,
+                f"{habit.title} was already done on {day.isoformat()}. To skip it instead, take "
+                f"the done back first: {undo}.",
+                code=Err.ALREADY_DONE,
+                field="status",
+            )
+    result = await unit.habits.check_in(habit, day, status)
     return CheckinOut(
-        habit=await one(unit, user, habit), date=day, status=status, changed=result.changed
+        habit=await one(unit, user, habit), date=day, status=body.status, changed=result.changed
     )
 
 

@@ -1,5 +1,5 @@
 """Learnings: the global feed of public groups (newest or top, paged by cursor), a group's
-learnings (a private group's for members only), post, delete your own, like toggle."""
+learnings (paged too; a private group's for members only), post, delete your own, like toggle."""
 
 from __future__ import annotations
 
@@ -83,18 +83,27 @@ async def feed(
 
 @router.get(
     "/groups/{group_id}/learnings",
-    response_model=list[LearningOut],
-    summary="A group's newest learnings",
+    response_model=Page[LearningOut],
+    summary="A group's learnings, newest first, paged",
 )
 async def group_learnings(
-    group_id: Id, user: CurrentUser, unit: UnitDep, limit: Limit = DEFAULT_LIMIT
-) -> list[LearningOut]:
+    group_id: Id,
+    user: CurrentUser,
+    unit: UnitDep,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[LearningOut]:
+    """Every learning of the group, older ones by `next_cursor` (the chat's Older)."""
+    offset = decode_cursor(cursor, first=0)
     await visible_group(unit, user, group_id)
     try:
-        items = await unit.learnings.recent(group_id, user.id, limit=limit)
+        found = await unit.learnings.recent(group_id, user.id, limit=limit + 1, offset=offset)
     except (Forbidden, NotFound):
         raise ApiError(404, NO_GROUP) from None
-    return [learning_out(i) for i in items]
+    return Page(
+        items=[learning_out(i) for i in found[:limit]],
+        next_cursor=encode_cursor(offset + limit) if len(found) > limit else None,
+    )
 
 
 @router.post(

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +31,7 @@ from core.habits.matching import fold, match_title, rank_completions
 from core.habits.schedule import Schedule
 from core.habits.statements import ACTIVE_HABITS, RECENT_LOGS, checkin_upsert
 from core.habits.stats import HabitStats
-from core.text import shorten
+from core.text import shorten, shows_nothing
 from core.users.locks import lock_user
 
 TITLE_MAX = 100
@@ -54,7 +55,12 @@ class HabitDraft(BaseModel):
     @field_validator("title")
     @classmethod
     def _one_line(cls, value: str) -> str:
-        return " ".join(value.split())
+        title = " ".join(value.split())
+        if shows_nothing(title):  # zero-width spaces only: a name no one could see or type
+            raise PydanticCustomError(
+                "string_too_short", "The name shows nothing", {"min_length": 1}
+            )
+        return title
 
     @classmethod
     def build(cls, **fields: object) -> HabitDraft:

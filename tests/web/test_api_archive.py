@@ -160,3 +160,22 @@ async def test_the_days_away_neither_keep_nor_break_its_stats(
         "strength": round(1 - 0.5 ** (4 / 13), 4),
         "done_total": 4,
     }
+
+
+async def test_an_archived_habit_can_be_deleted(api: httpx.AsyncClient, ada: Person) -> None:
+    """DELETE habits/{id} of a habit GET habits/archived lists deletes it and its history, even
+    when it could not come back (an active habit has its title): it was a 404, 'no such habit'."""
+    read = await habit(ada, "Read", "2026-03-22", "2026-03-23")
+    await archive(ada, read)
+    await habit(ada, "Read")
+    assert (await ada.post(f"/api/v1/habits/{read}/restore")).status_code == 422
+    bob = await sign_up(api, "Bob")
+    assert (await bob.request("DELETE", f"/api/v1/habits/{read}")).status_code == 404
+    deleted = await ada.request("DELETE", f"/api/v1/habits/{read}")
+    assert deleted.status_code == 204, deleted.text
+    assert (await ada.get("/api/v1/habits/archived")).json()["items"] == []
+    exported = (await ada.get("/api/v1/me/export")).json()["habits"]
+    assert [h["title"] for h in exported] == ["Read"] and exported[0]["checkins"] == []
+    again = await ada.request("DELETE", f"/api/v1/habits/{read}")
+    assert again.status_code == 404 and again.json()["code"] == "not_found"
+    assert (await ada.post(f"/api/v1/habits/{read}/restore")).status_code == 404

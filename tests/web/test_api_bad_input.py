@@ -40,16 +40,31 @@ async def test_a_non_member_of_a_public_group_is_told_members_only_and_how_to_jo
 ) -> None:
     _, gid = await olives_group(api, console)
     mia = await sign_up(api, "Mia")
-    for answer in (
-        await mia.get(f"/api/v1/groups/{gid}/proofs"),
-        await mia.post(f"/api/v1/groups/{gid}/leave"),
-    ):
-        assert answer.status_code == 403, answer.text
-        body = answer.json()
-        assert body["code"] == "members_only", body
-        assert body["detail"] == (
-            f"Only members of Runners can do that. Join it first (POST /api/v1/groups/{gid}/join)."
-        )
+    answer = await mia.get(f"/api/v1/groups/{gid}/proofs")
+    assert answer.status_code == 403, answer.text
+    body = answer.json()
+    assert body["code"] == "members_only", body
+    assert body["detail"] == (
+        f"Only members of Runners can do that. Join it first (POST /api/v1/groups/{gid}/join)."
+    )
+
+
+async def test_leaving_a_group_one_is_not_in_changes_nothing(
+    api: httpx.AsyncClient, console: ConsoleSession
+) -> None:
+    """Leave is idempotent, as join is (200, joined false): a leave sent again, or by someone who
+    never joined a public group, is a 204 that changes nothing. It was a 403 telling them to join
+    the group first."""
+    olive, gid = await olives_group(api, console)
+    mia = await sign_up(api, "Mia")
+    never = await mia.post(f"/api/v1/groups/{gid}/leave")
+    assert never.status_code == 204, never.text
+    assert (await mia.post(f"/api/v1/groups/{gid}/join")).json()["joined"]
+    for _ in range(2):
+        left = await mia.post(f"/api/v1/groups/{gid}/leave")
+        assert left.status_code == 204, left.text
+    assert (await mia.get("/api/v1/groups/mine")).json() == []
+    assert (await olive.get(f"/api/v1/groups/{gid}")).json()["members"] == 1
 
 
 async def test_json_nested_too_deep_to_read_is_said_plainly(ada: Person) -> None:

@@ -124,7 +124,7 @@ async def test_an_empty_learning_names_the_content_field_and_no_command(
         answer = await olive.post(f"/api/v1/groups/{gid}/learnings", json={"content": empty})
         detail, errors = refused(answer)
         assert answer.json()["code"] == "learning_empty" and errors == {"content": detail}
-    assert (await olive.get(f"/api/v1/groups/{gid}/learnings")).json() == []
+    assert (await olive.get(f"/api/v1/groups/{gid}/learnings")).json()["items"] == []
 
 
 # Refusals whose words name a chat command yet carry no code: each is raised only on a path the
@@ -168,3 +168,27 @@ def test_every_core_refusal_naming_a_chat_command_has_a_code_or_is_chat_only() -
                 if any(CHAT_COMMAND.search(t) for t in texts) and where not in CHAT_ONLY:
                     found.append(f"{where[0]}:{call.lineno} {' '.join(texts)[:80]}")
     assert not found, found
+
+
+async def test_a_skip_of_a_day_done_is_refused_as_the_chat_refuses_it(ada: Person) -> None:
+    """A skip never replaces a done: the chat says so and how to skip instead; the API answered
+    200 as if the skip were taken (status 'done', changed false)."""
+    hid = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()["id"]
+    assert (await ada.post(f"/api/v1/habits/{hid}/checkins", json={})).status_code == 200
+    answer = await ada.post(f"/api/v1/habits/{hid}/checkins", json={"status": "skipped"})
+    detail, errors = refused(answer)
+    assert answer.json()["code"] == "already_done"
+    assert detail == (
+        "Read was already done on 2026-03-23. To skip it instead, take the done back first: "
+        f"DELETE /api/v1/habits/{hid}/checkins/2026-03-23."
+    )
+    assert errors == {"status": detail}
+    assert (await ada.get(f"/api/v1/habits/{hid}")).json()["today"]["status"] == "done"
+    # A done again, or a skip of a day skipped, is still taken as it is: nothing to refuse.
+    again = await ada.post(f"/api/v1/habits/{hid}/checkins", json={"status": "done"})
+    assert again.status_code == 200 and not again.json()["changed"]
+    await ada.request("DELETE", f"/api/v1/habits/{hid}/checkins/2026-03-23")
+    for changed in (True, False):
+        skip = await ada.post(f"/api/v1/habits/{hid}/checkins", json={"status": "skipped"})
+        assert skip.status_code == 200 and skip.json()["changed"] is changed
+        assert skip.json()["status"] == "skipped"

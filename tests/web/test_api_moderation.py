@@ -38,9 +38,8 @@ async def test_hidden_things_leave_the_api_and_a_banned_account_is_refused(
 
     async def contents() -> tuple[list[str], list[str]]:
         feed = (await olive.get("/api/v1/learnings")).json()["items"]
-        group = (await olive.get(f"/api/v1/groups/{gid}/learnings")).json()
-        listed = group["items"] if isinstance(group, dict) else group
-        return [i["content"] for i in feed], [i["content"] for i in listed]
+        group = (await olive.get(f"/api/v1/groups/{gid}/learnings")).json()["items"]
+        return [i["content"] for i in feed], [i["content"] for i in group]
 
     async with units() as uow:
         [proof] = await uow.admin.moderation.proofs(admin)

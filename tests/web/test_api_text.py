@@ -151,3 +151,26 @@ async def test_learnings_and_proof_notes_lose_control_characters(
     assert uploaded.json()["proof"]["note"] == "5k"
     week = (await olive.get(f"/api/v1/groups/{gid}/proofs")).json()
     assert week["proofs"][0]["note"] == "5k"
+
+
+INVISIBLE = ["\u200b", "\u200b\u200d\u200c", "\ufeff", "\u2060 \u3164", "\u202e\u200b", "\u2800"]
+
+
+async def test_a_habit_name_of_invisible_characters_only_is_empty(
+    ada: Person, console: ConsoleSession
+) -> None:
+    """A zero-width space, joiner, word joiner, byte order mark or a Hangul or Braille blank shows
+    nothing: a name of them only is refused as an empty one, in the API and in the chat (it made
+    a habit no one could see, read or type). Inside a name they stay: an emoji's joiner."""
+    kept = (await ada.post("/api/v1/habits", json={"title": "Read"})).json()
+    for title in INVISIBLE:
+        created = await ada.post("/api/v1/habits", json={"title": title})
+        assert field_of(created) == "title", created.text
+        assert created.json()["detail"] == "The habit's name can't be empty."
+        renamed = await ada.request("PATCH", f"/api/v1/habits/{kept['id']}", json={"title": title})
+        assert field_of(renamed) == "title", renamed.text
+    assert [h["title"] for h in (await ada.get("/api/v1/habits")).json()] == ["Read"]
+    family = await ada.post("/api/v1/habits", json={"title": "Call 👨\u200d👩\u200d👧"})
+    assert family.status_code == 201 and family.json()["title"] == "Call 👨\u200d👩\u200d👧"
+    said = await console.say(":user Zoe", f"/newhabit {INVISIBLE[0]}", "/habits")
+    assert "Created" not in said and "can't be empty" in said, said
