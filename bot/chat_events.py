@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.messages import Response, bold
 from core.db.models import GroupRole
 from core.groups.service import ChatRef
 from core.uow import UnitOfWork, UnitOfWorkFactory
@@ -65,19 +66,31 @@ class ChatEvents:
             log.info(what, extra={"platform": platform})
         return changed
 
-    async def member_left(self, platform: str, chat_id: str, person_id: str) -> bool:
+    async def member_left(self, platform: str, chat_id: str, person_id: str) -> Response | None:
         """Someone left a group's chat, or was removed from it: they leave its group, as with
-        /leave, without a word. The owner stays (/transfer hands the group over first, and
-        the group would close with its last member)."""
+        /leave, without a word (an empty Response). The owner too, once the group passed to its
+        next keeper (core.groups.handover), which the chat is told: outside it they could never
+        /transfer it. An owner who was its last member stays (the group would close). None when
+        nothing changed."""
         async with self.uow() as uow:
             group = await uow.groups.for_chat(ChatRef(platform, chat_id))
             identity = await uow.users.identity(platform, person_id)
             user = await uow.users.get(identity.user_id) if identity is not None else None
             if group is None or user is None:
-                return False
-            if await uow.groups.role(group, user) in (None, GroupRole.OWNER):
-                return False
-            await uow.groups.leave(group, user)
+                return None
+            role = await uow.groups.role(group, user)
+            said = Response()
+            if role is None:
+                return None
+            if role is GroupRole.OWNER:
+                heir = await uow.groups.owner_left(group, user)
+                if heir is None:
+                    return None
+                said = Response.say(
+                    f"{user.display_name} left the chat, so {heir} owns ", bold(group.name), " now."
+                )
+            else:
+                await uow.groups.leave(group, user)
             await uow.commit()
         log.info("left a group with its chat", extra={"platform": platform, "chat": chat_id})
-        return True
+        return said

@@ -14,6 +14,7 @@ from core.habits.history import CheckinStatus, week_start
 from core.media.images import normalise_proof_async
 from core.media.limits import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected
 from core.proofs.service import NOTE_MAX
+from core.summary.week import group_date
 from web_admin.context import CurrentUser, UnitDep
 from web_admin.groups import member_group
 from web_admin.problems import MULTIPART, ApiError
@@ -102,7 +103,7 @@ async def upload(
             created_at=proof.created_at,
         ),
         checked_in=habit is not None,
-        proofs_this_week=await unit.proofs.count_week(group, user, week_start(today)),
+        proofs_this_week=await unit.proofs.count_week(group, user, proof.week_start),
     )
 
 
@@ -116,7 +117,9 @@ async def week(
     ] = None,
 ) -> ProofWeek:
     group = await member_group(unit, user, group_id)
-    monday = week_start(sane_date(week or unit.today(user), "week"))
+    # the group's week, in its zone, as the board's (a proof counts in the week it was posted)
+    day = week or group_date(group.timezone, unit.clock.now())
+    monday = week_start(sane_date(day, "week"))
     links = unit.web.media_links
     return ProofWeek(
         week_start=monday,

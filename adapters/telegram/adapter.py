@@ -152,8 +152,11 @@ class TelegramAdapter:
             old_id = message.migrate_from_chat_id
             await self.bot.move_chat(PLATFORM, str(old_id), str(message.chat_id))
             return
-        if await service_message(self.bot, message, context.bot.id):
-            return  # someone (the bot itself) joined or left: nothing to answer
+        said = await service_message(self.bot, message, context.bot.id)
+        if said is not None:  # someone (the bot itself) joined or left
+            if said.replies:  # an owner left: who owns the group now
+                self.reply_later(message.chat_id, said, thread=topic(message))
+            return
         request = message_request(message, context.bot, update.update_id)
         if request is None:
             if anonymous_command(message, context.bot) in self.bot.router.commands:

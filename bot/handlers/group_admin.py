@@ -68,10 +68,20 @@ async def visibility(ctx: Context) -> Response:
     changed = await ctx.groups.set_public(ctx.user, group, wanted == "public")
     still = "" if changed else " already"
     if wanted == "public":
+        kept = " Learnings shared while it was private stay for its members." if changed else ""
         return Response.say(
-            bold(group.name), hint(f" is public{still}: anyone can find it with /groups.")
+            bold(group.name), hint(f" is public{still}: anyone can find it with /groups."), kept
         )
-    return Response.say(bold(group.name), f" is private{still}: new members need an invite code.")
+    return Response.say(
+        bold(group.name),
+        f" is private{still}: new members need an invite code.",
+        hint(
+            " Its code changed, so the one anyone saw in /groups no longer works (/invite for "
+            "the new one)."
+        )
+        if changed
+        else "",
+    )
 
 
 @router.command(

@@ -19,7 +19,7 @@ from bot.views import plural, relative_day
 from core.days import day_words, parse_day
 from core.db.models import Habit
 from core.errors import InvalidInput
-from core.habits.history import CheckinStatus, week_start
+from core.habits.history import CheckinStatus
 from core.habits.matching import fold, habit_number, match_title
 from core.habits.service import match_habit
 from core.media.limits import MAX_UPLOAD_BYTES, TOO_LARGE, ImageRejected
@@ -133,7 +133,7 @@ async def record_proof(
         checked = [" ", bold(habit.title), *_numbered(ref, habit, note, when)]
     if posted.joined:  # a later photo of an album: its proof was answered with the first photo
         return Response.say(*checked[1:]) if habit else Response()
-    count = await ctx.proofs.count_week(group, ctx.user, week_start(posted.proof.day))
+    count = await ctx.proofs.count_week(group, ctx.user, posted.proof.week_start)
     return Response.say(
         f"Proof saved, {name}! That's {plural(count, 'proof')} this week in ",
         bold(group.name),

@@ -41,11 +41,13 @@ SECTION = "Summary"
 
 
 def board_table(board: list[MemberWeek]) -> str:
-    """One row a member; check-ins are done of due this week, "–" when nothing was due."""
+    """One row a member; check-ins are done of due this week, "–" when nothing was due; the
+    streak is in days, or in weeks marked so (`3w`, as /stats writes it)."""
     lines = [f"{'':<14} proofs  check-ins  streak"]
     for m in board:
         done = f"{m.done}/{m.due}" if m.due or m.done else "–"  # nothing was due this week
-        lines.append(f"{column(m.name)} {m.proofs:>6}  {done:>9}  {m.best_streak:>6}")
+        streak = f"{m.best_streak}{'w' if m.streak_unit == 'weeks' else ''}"
+        lines.append(f"{column(m.name)} {m.proofs:>6}  {done:>9}  {streak:>6}")
     return "\n".join(lines)
 
 

@@ -24,8 +24,6 @@ from core.clock import Clock
 from core.db.models import (
     FlowRecord,
     Group,
-    GroupMember,
-    GroupRole,
     Identity,
     Message,
     MessageLike,
@@ -35,6 +33,7 @@ from core.db.models import (
 )
 from core.errors import Forbidden
 from core.flows.base import FlowKey
+from core.groups.handover import hand_over
 from core.media.discard import proof_keys
 
 NO_SYNC = {"synchronize_session": False}
@@ -110,7 +109,7 @@ async def erase_user(session: AsyncSession, clock: Clock, user_id: int) -> set[s
         )
     owned = list(await session.scalars(select(Group.id).where(Group.owner_id == user_id)))
     for group_id in owned:
-        if await _hand_over(session, group_id, user_id):
+        if await hand_over(session, group_id, user_id) is None:
             discarded |= await proof_keys(session, Proof.group_id == group_id)
             await session.execute(
                 delete(Group).where(Group.id == group_id).execution_options(**NO_SYNC)
@@ -119,31 +118,3 @@ async def erase_user(session: AsyncSession, clock: Clock, user_id: int) -> set[s
     await session.flush()
     session.expunge_all()
     return discarded
-
-
-async def _hand_over(session: AsyncSession, group_id: int, owner_id: int) -> bool:
-    """Pass the group to its next keeper; True when nobody is left (the caller closes it)."""
-    rank = {GroupRole.ADMIN.value: 0, GroupRole.MEMBER.value: 1}
-    others = (
-        await session.execute(
-            select(GroupMember.user_id, GroupMember.role, GroupMember.created_at)
-            .where(GroupMember.group_id == group_id, GroupMember.user_id != owner_id)
-            .order_by(GroupMember.created_at, GroupMember.user_id)
-        )
-    ).all()
-    if not others:
-        return True
-    heir = min(others, key=lambda row: (rank.get(row.role, 2), row.created_at, row.user_id))
-    await session.execute(
-        update(GroupMember)
-        .where(GroupMember.group_id == group_id, GroupMember.user_id == heir.user_id)
-        .values(role=GroupRole.OWNER.value)
-        .execution_options(**NO_SYNC)
-    )
-    await session.execute(
-        update(Group)
-        .where(Group.id == group_id)
-        .values(owner_id=heir.user_id)
-        .execution_options(**NO_SYNC)
-    )
-    return False

@@ -23,13 +23,14 @@ from core.db.models import (
     User,
 )
 from core.errors import Code, Forbidden, InvalidInput, NotFound
+from core.groups.handover import owner_left
 from core.groups.invites import new_invite_code, normalise_invite
+from core.groups.names import clean_name
 from core.groups.places import NOWHERE, Place, place_columns
 from core.groups.privacy import can_read, members_only
 from core.media.discard import proof_keys
 from core.users.locks import lock_user
 
-NAME_MAX = 64
 TITLE_MAX = 255  # a chat's title as stored (group_chats.title)
 MAX_GROUPS = 50  # groups one person may be in (created or joined)
 MANAGERS = (GroupRole.OWNER, GroupRole.ADMIN)
@@ -74,23 +75,13 @@ class GroupView:
     place: Place = NOWHERE  # where its chat is (core.groups.places)
 
 
-def clean_name(text: str) -> str:
-    name = " ".join(text.split())
-    if not name:
-        raise InvalidInput("Give the group a name, for example /newgroup Morning Runners.")
-    if len(name) > NAME_MAX:
-        raise InvalidInput(f"That name is too long (at most {NAME_MAX} characters).")
-    return name
-
-
 class GroupService:
     def __init__(
         self, session: AsyncSession, clock: Clock, discarded: set[str] | None = None
     ) -> None:
         self.session = session
         self.clock = clock
-        # Image keys of proofs deleted with a group; the unit of work deletes their files
-        # after the commit when nothing else uses them (core.media.discard).
+        # Keys of proofs deleted with a group: files deleted after the commit (core.media.discard)
         self.discarded: set[str] = set() if discarded is None else discarded
 
     # --- finding -------------------------------------------------------------------------
@@ -346,6 +337,10 @@ class GroupService:
         await self._membership_delete(group, user.id)
         return False
 
+    async def owner_left(self, group: Group, owner: User) -> str | None:
+        """The owner left the group's chat: the new owner's name (core.groups.handover)."""
+        return await owner_left(self.session, group, owner)
+
     async def require_reader(self, group: Group, user: User) -> None:
         """Every read of a group's content asks this first (see core.groups.privacy)."""
         if not await can_read(self.session, group, user.id):
@@ -375,11 +370,13 @@ class GroupService:
         return True
 
     async def set_public(self, actor: User, group: Group, public: bool) -> bool:
-        """False when the group is public (or private) already (nothing written)."""
+        """False when it is so already (nothing written); made private, a new invite code."""
         await self.require(group, actor, *MANAGERS)
         if group.is_public == public:
             return False
         group.is_public = public
+        if not public:
+            self._rotate_invite(group)
         return True
 
     async def new_invite(self, actor: User, group: Group) -> str:
@@ -387,7 +384,7 @@ class GroupService:
         return self._rotate_invite(group)
 
     def _rotate_invite(self, group: Group) -> str:
-        """A new invite code; every older one stops working."""
+        """A new invite code; every older one (/groups shows a public group's) stops working."""
         group.invite_code = new_invite_code()
         return group.invite_code
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,7 @@ from core.media.discard import deleted_since
 from core.media.keylock import hold_keys
 from core.media.limits import NormalisedImage
 from core.media.storage import MediaStore
+from core.summary.week import group_date
 from core.visibility import proof_shown
 
 NOTE_MAX = 500
@@ -84,12 +85,17 @@ class ProofService:
         """A photo posted as proof, on its own or as one of an album (several photos sent at
         once, sharing the key `album`). An album is one proof: its first photo saved makes it,
         and the others join it (their rows share the key and its day, and its habit unless they
-        name their own), so it counts once, while every photo is kept and shown."""
+        name their own), so it counts once, while every photo is kept and shown.
+
+        `day` is the poster's own (their check-in's); the proof counts in the group's week of
+        the moment it is posted (core.summary.week.group_date), the week its board and weekly
+        summary show, the same for every member wherever they are."""
         lead = await self.album_proof(group, user, album) if album is not None else None
+        week = week_start(group_date(group.timezone, self.clock.now()))
         if lead is not None:
-            day = lead.day
+            day, week = lead.day, lead.week_start
         habit_id = habit.id if habit is not None else lead.habit_id if lead is not None else None
-        proof = await self._save(group, user, image, day, habit_id, note, album)
+        proof = await self._save(group, user, image, (day, week), habit_id, note, album)
         return Posted(proof, joined=lead is not None)
 
     async def album_proof(self, group: Group, user: User, album: str) -> Proof | None:
@@ -106,7 +112,7 @@ class ProofService:
         group: Group,
         user: User,
         image: NormalisedImage,
-        day: date,
+        when: tuple[date, date],
         habit_id: int | None,
         note: str | None,
         album: str | None,
@@ -118,6 +124,7 @@ class ProofService:
         may have removed them in between, when no proof used the same photo: under the lock,
         which it holds from its check through its deletion, its note of the deletion shows, and
         the files are stored again, then held until the commit (core.media.keylock)."""
+        day, week = when  # the poster's day, and the group's week it counts in
         keys = [image.key, image.thumb_key]
         started = self.clock.now()
         self.stored.update(keys)
@@ -130,7 +137,7 @@ class ProofService:
             user_id=user.id,
             habit_id=habit_id,
             day=day,
-            week_start=week_start(day),
+            week_start=week,
             image_key=image.key,
             thumb_key=image.thumb_key,
             note=(note or "").strip()[:NOTE_MAX] or None,
@@ -206,12 +213,14 @@ class ProofService:
         return [(proof, name) for proof, name in (await self.session.execute(stmt)).all()]
 
     async def user_week_counts(self, user: User, week: date) -> list[GroupProofs]:
-        """The user's proofs this week per group (for their summary), with where each group's
-        chat is (two groups may share a name): one statement."""
+        """The user's proofs of their week starting `week` per group (for their summary), by
+        their own days, as their check-ins, with where each group's chat is (two groups may
+        share a name): one statement."""
+        days = Proof.day.between(week, week + timedelta(days=6))
         stmt = (
             select(Group.name, posts(), *place_columns())
             .join(Proof, Proof.group_id == Group.id)
-            .where(Proof.user_id == user.id, Proof.week_start == week, proof_shown())
+            .where(Proof.user_id == user.id, days, proof_shown())
             .group_by(Group.id, Group.name)
             .order_by(Group.name, Group.id)
         )

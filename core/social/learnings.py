@@ -22,7 +22,7 @@ from core.clock import Clock
 from core.db.dialects import dialect_insert
 from core.db.models import Group, GroupMember, Message, MessageKind, MessageLike, User
 from core.errors import Code, Forbidden, InvalidInput, NotFound
-from core.groups.privacy import members_only, readable_by
+from core.groups.privacy import learning_readable_by, members_only, readable_by
 from core.users.locks import lock_user
 from core.visibility import learning_shown
 
@@ -84,8 +84,9 @@ def clean_content(text: str) -> str:
 
 
 def visible_to(viewer_id: int) -> ColumnElement[bool]:
-    """SQL, in a query joining the message's group: the viewer may read that group."""
-    return readable_by(viewer_id)
+    """SQL, in a query joining the message's group: the viewer may read that learning (its
+    group's rule, and one shared while the group was private stays its members')."""
+    return learning_readable_by(viewer_id)
 
 
 def insert_or_ignore(session: AsyncSession, model: type[Any], **values: object) -> Insert:
@@ -148,12 +149,12 @@ class LearningService:
         )
         found = (
             await self.session.execute(
-                select(Group.name, role, author_name).where(Group.id == group_id)
+                select(Group.name, role, author_name, Group.is_public).where(Group.id == group_id)
             )
         ).first()
         if found is None:
             raise NotFound("That group no longer exists.")
-        group_name, member_role, name = found
+        group_name, member_role, name, public = found
         if member_role is None:
             raise Forbidden(
                 f"Only members of {group_name} can share learnings. Send /join first.",
@@ -199,6 +200,7 @@ class LearningService:
             type=MessageKind.LEARNING.value,
             likes_count=0,
             created_at=now,
+            members_only=not public,  # shared in private: stays so (core.groups.privacy)
         )
         self.session.add(message)
         await self.session.flush()
@@ -223,7 +225,7 @@ class LearningService:
             raise members_only(name, group_id)
         stmt = (
             _learnings(viewer_id)
-            .where(Message.group_id == group_id)
+            .where(Message.group_id == group_id, visible_to(viewer_id))
             .order_by(*NEWEST_FIRST)
             .limit(limit)
             .offset(offset)
@@ -253,7 +255,7 @@ class LearningService:
         order = NEWEST_FIRST if mode is FeedMode.NEWEST else MOST_LIKED_FIRST
         stmt = (
             _learnings(viewer_id)
-            .where(Group.is_public.is_(True))
+            .where(Group.is_public.is_(True), Message.members_only.is_(False))
             .order_by(*order)
             .offset((page - 1) * per_page)
             .limit(per_page + 1)

@@ -35,7 +35,8 @@ class MemberWeek:
     proofs: int
     done: int
     due: int
-    best_streak: int  # the longest current streak among their habits
+    best_streak: int  # the longest current streak among their habits, a week as 7 days
+    streak_unit: str = "days"  # of best_streak: "days", or "weeks" (an N-times-a-week habit's)
 
 
 class SummaryService:
@@ -108,9 +109,21 @@ class SummaryService:
                 proofs=proofs.get(u.id, 0),
                 done=sum(h.done for h in weeks[u.id]),
                 due=sum(h.due for h in weeks[u.id]),
-                best_streak=max((h.streak for h in weeks[u.id]), default=0),
+                best_streak=_longest(weeks[u.id])[0],
+                streak_unit=_longest(weeks[u.id])[1],
             )
             for u in members
         ]
         board.sort(key=lambda m: (-m.proofs, -m.done, m.name.lower()))
         return board
+
+
+def _longest(habits: list[HabitWeek]) -> tuple[int, str]:
+    """The longest current streak of these habits and its unit ("days" or "weeks"), a week
+    of an N-times-a-week habit's counted as 7 days to compare them."""
+    best = max(
+        habits,
+        key=lambda h: h.streak * 7 if h.streak_unit == "weeks" else h.streak,
+        default=None,
+    )
+    return (best.streak, best.streak_unit) if best is not None else (0, "days")

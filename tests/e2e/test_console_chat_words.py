@@ -243,6 +243,7 @@ async def test_visibility_takes_the_same_words(console: ConsoleSession) -> None:
     await in_crew_chat(console)
     await console.say("/newgroup Crew")
     assert await console.say("/visibility secret") == bot(
-        "Crew is private: new members need an invite code."
+        "Crew is private: new members need an invite code. Its code changed, so the one "
+        "anyone saw in /groups no longer works (/invite for the new one)."
     )
     assert (await console.say("/visibility open")).startswith("bot: Crew is public:")

@@ -159,3 +159,25 @@ async def test_proof_with_a_number_says_it_named_the_habit_of_that_number(
         "Proof saved, Alice! That's 4 proofs this week in Gym."
     )
     assert "3 of 3 done." in await console.say(":chat dm", "/habits")
+
+
+async def test_the_boards_streak_is_the_longest_with_weeks_marked(
+    console: ConsoleSession,
+) -> None:
+    """A member's streak on the board was the largest number among their habits' streaks,
+    days and weeks alike: Gym twice a week for 3 weeks and Read 4 days read '4', and 5 weeks
+    beside 3 days would have read '5' (days). The longest streak counts now, a week as 7
+    days, and a streak of weeks says so, as in /stats: '3w'."""
+    await console.say(":time 2026-03-02T09:00", ":user Alice", "/newhabit Gym 2x", "/newhabit Read")
+    for day in ("03", "04", "10", "11", "17", "18", "24"):
+        await console.say(f":time 2026-03-{day}T09:00", "/done gym")
+    await console.say("/done read", "/done read -1", "/done read -2", "/done read -3")
+    await console.say(":user Bob", "/newhabit Walk", "/done walk")
+    await console.say(":chat group Gym", "/newgroup Gym", ":user Alice", "/join")
+    assert await console.say("/board") == bot(
+        "Gym · week of Mon 23 Mar",
+        "               proofs  check-ins  streak",
+        "Alice               0        3/9      3w",
+        "Bob                 0        1/6       1",
+        "0 proofs this week from 2 members.",
+    )

@@ -109,3 +109,55 @@ async def test_a_public_groups_content_is_anyones(console: ConsoleSession, tmp_p
         assert "Mia" in out, (line, out)
     out = await console.say(":user Sam", ":chat dm", "/feed")
     assert LEARNING in out
+
+
+async def test_learnings_shared_in_private_stay_private_when_the_group_goes_public(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    """Mia shared her learning in a private group. When its owner made the group public, it
+    went to the global feed, to non-members' lists and to the summary of everyone trusting
+    her. It stays for the group's members now; what is shared once it is public is anyone's."""
+    await secret_group(console, tmp_path)
+    out = await console.say(":user Olive", ":chat group Secret", "/visibility public")
+    assert "Learnings shared while it was private stay for its members." in out
+    await console.say(":user Mia", "/learn Swim with a friend")
+    out = await console.say(":user Sam", ":chat dm", "/feed")
+    assert "Swim with a friend" in out and LEARNING not in out
+    out = await console.say("/feed top")
+    assert "Swim with a friend" in out and LEARNING not in out
+    out = await console.say("/summary")
+    assert "Swim with a friend" in out and LEARNING not in out
+    out = await console.say(":user Nora", ":chat group Secret", "/learnings")
+    assert "1. Swim with a friend" in out and LEARNING not in out
+    out = await console.say(":user Olive", "/learnings")  # a member sees both
+    assert "1. Swim with a friend" in out and f"2. {LEARNING}" in out
+    # Private and public again: the same (the rule is how each learning was shared).
+    await console.say("/visibility private", "/visibility public")
+    out = await console.say(":user Sam", ":chat dm", "/feed")
+    assert "Swim with a friend" in out and LEARNING not in out
+
+
+async def test_a_public_groups_listed_code_no_longer_opens_it_once_private(
+    console: ConsoleSession,
+) -> None:
+    """/groups shows every public group's code to anyone. Made private, the group kept that
+    code, so anyone who had seen the list joined the 'invite only' group with it. Going
+    private gives it a new code, which its members get with /invite."""
+    await console.say(":user Olive", ":chat group Open", "/newgroup Open public")
+    listed = await console.say(":user Zed", ":chat dm", "/groups")
+    old = listed.split("/join ")[1].split()[0]
+    out = await console.say(":user Olive", ":chat group Open", "/visibility private")
+    assert out == (
+        "(you are now Olive)\n(group chat Open)\n"
+        "bot: Open is private: new members need an invite code. Its code changed, so the one "
+        "anyone saw in /groups no longer works (/invite for the new one).\n"
+    )
+    new = (await console.say("/invite")).split("/join ")[1].split()[0]
+    assert new != old
+    out = await console.say(":user Zed", ":chat dm", f"/join {old}")
+    assert "That invite code doesn't match any group." in out
+    assert "You are not in a group yet." in await console.say("/mygroups")
+    assert "You joined Open." in await console.say(f"/join {new}")
+    # Private already: nothing changes, the code neither.
+    out = await console.say(":user Olive", ":chat group Open", "/visibility private", "/invite")
+    assert "Open is private already: new members need an invite code.\n" in out and new in out

@@ -138,3 +138,36 @@ async def test_a_photo_captioned_with_a_command(
     assert "Run 5k was already done today." in out
     assert "The photo was not kept: /done takes none." in out
     assert "in your group's chat with /proof HABIT" in out
+
+
+async def test_a_proof_counts_in_the_groups_week_whatever_the_members_zone(
+    console: ConsoleSession, tmp_path: Path
+) -> None:
+    """Sunday evening in the Berlin group is Monday in Tokyo, and Monday morning in Berlin is
+    still Sunday in Los Angeles. A proof was counted in the poster's own week: "That's 1 proof
+    this week" while the group's board showed none, and the weekly board never had it. It
+    counts in the group's week now, as the board and its check-ins do; the poster's own
+    summary counts it in the week they posted it in, as their check-ins."""
+    photo = photo_with_gps(tmp_path / "a.jpg")
+    await console.say(":user Alice", "/timezone Berlin", ":chat group Club", "/newgroup Club")
+    await console.say(":user Tokyo Bob", ":chat dm", "/timezone Tokyo", ":chat group Club")
+    await console.say("/join", ":user LA Cy", ":chat dm", "/timezone Los Angeles")
+    await console.say(":chat group Club", "/join")
+
+    await console.say(":time 2026-03-29T17:00", ":user Tokyo Bob")  # Berlin 19:00, Tokyo Mon
+    out = await console.say(f":photo {photo}")
+    assert "That's 1 proof this week in Club." in out
+    board = await console.say("/board")
+    assert "Club · week of Mon 23 Mar" in board and "Tokyo Bob           1" in board
+    assert "1 proof this week from 3 members." in board
+    summary = await console.say(":chat dm", "/summary")  # Bob's week began on his Monday
+    assert "Your week · Mon 30 Mar to Sun 5 Apr" in summary and "• Club: 1 proof" in summary
+
+    await console.say(":time 2026-03-30T06:00", ":user LA Cy", ":chat group Club")  # LA Sun
+    out = await console.say(f":photo {photo}")
+    assert "That's 1 proof this week in Club." in out
+    board = await console.say("/board")
+    assert "Club · week of Mon 30 Mar" in board and "LA Cy               1" in board
+    assert "1 proof this week from 3 members." in board
+    summary = await console.say(":chat dm", "/summary")
+    assert "Your week · Mon 23 Mar to Sun 29 Mar" in summary and "• Club: 1 proof" in summary

@@ -97,7 +97,8 @@ async def test_a_name_or_visibility_the_group_has_already_says_so(bot: HabitLink
         "Runners is public already: anyone can find it with /groups."
     )
     assert await say(bot, "Olive", "/visibility private") == (
-        "Runners is private: new members need an invite code."
+        "Runners is private: new members need an invite code. Its code changed, so the one "
+        "anyone saw in /groups no longer works (/invite for the new one)."
     )
     assert await say(bot, "Adam", "/visibility private") == (
         "Runners is private already: new members need an invite code."

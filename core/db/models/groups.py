@@ -125,7 +125,8 @@ class Proof(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     habit_id: Mapped[int | None] = mapped_column(ForeignKey("habits.id", ondelete="SET NULL"))
     day: Mapped[date] = mapped_column("date", Date)  # the member's local date
-    week_start: Mapped[date] = mapped_column(Date)  # Monday of that local week
+    # Monday of the group's week it was posted in (its zone's), which the board counts
+    week_start: Mapped[date] = mapped_column(Date)
     image_key: Mapped[str] = mapped_column(String(255))
     thumb_key: Mapped[str] = mapped_column(String(255))
     note: Mapped[str | None] = mapped_column(Text)

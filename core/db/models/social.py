@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,6 +47,9 @@ class Message(Base):
     type: Mapped[str] = mapped_column(String(16), default=MessageKind.CHAT.value)
     likes_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Shared while its group was private: for the group's members only, even once the group is
+    # public (never in the feed, nor anyone else's lists, likes or insights: core.social).
+    members_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Hidden by an admin: gone from every list, the feed, insights and the API until unhidden.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -47,19 +47,47 @@ async def test_a_member_who_leaves_the_chat_leaves_the_group_quietly(
     assert "Bob" in (joined.plain_text or "")
 
 
-async def test_the_owner_and_people_outside_the_group_are_left_as_they_are(
+async def test_people_outside_the_group_are_left_as_they_are(
     telegram: TelegramHarness, bot: HabitLinkBot
 ) -> None:
-    """The owner hands the group over first (/transfer), and would close it as its last
-    member; someone who never joined (or never wrote to the bot) has nothing to leave."""
+    """Someone who never joined (or never wrote to the bot) has nothing to leave."""
     fake = telegram.fake
     group, _bob, _carol = await gym(telegram)
     stranger, silent = fake.new_user("Dave"), fake.new_user("Erin")
     await telegram.say("/start", chat=group, user=stranger)
     sent = len(fake.sent_messages)
-    await handled(telegram, [fake.member_leaves(group, fake.default_user)])
     await handled(
         telegram, [fake.member_leaves(group, stranger), fake.member_leaves(group, silent)]
     )
     assert fake.sent_messages[sent:] == []
     assert "Gym: 3 members\n1. Alice (owner)" in await members(telegram, group)
+
+
+async def test_an_owner_who_leaves_the_chat_hands_the_group_over(
+    telegram: TelegramHarness, bot: HabitLinkBot
+) -> None:
+    """The owner who left the chat stayed its owner, "until they /transfer it", but /transfer
+    works only in the group's chat, which they could no longer write in: nobody could ever
+    promote, demote or hand over again, and they stayed on its board. Now they leave, and the
+    group passes as with /deleteme: to an admin (the earliest), else the earliest member; the
+    chat is told who owns it now. The last member stays (leaving would close the group)."""
+    fake = telegram.fake
+    group, bob, carol = await gym(telegram)
+    sent = len(fake.sent_messages)
+    fake.send_text_mentioning("/promote ", carol, chat=group)
+    await fake.wait_for_message(chat_id=group.id, since=sent)
+    sent = len(fake.sent_messages)
+    await handled(telegram, [fake.member_leaves(group, fake.default_user)])
+    (notice,) = fake.sent_messages[sent:]
+    assert notice.plain_text == "Alice left the chat, so Carol owns Gym now."
+    assert await members(telegram, group) == "Gym: 2 members\n1. Bob\n2. Carol (owner)"
+    sent = len(fake.sent_messages)
+    fake.send_text_mentioning("/promote ", bob, chat=group, user=carol)
+    done = await fake.wait_for_message(chat_id=group.id, since=sent)
+    assert done.plain_text == "Bob is now an admin of Gym."
+
+    await handled(telegram, [fake.member_leaves(group, bob)])  # a member: quietly, as before
+    sent = len(fake.sent_messages)
+    await handled(telegram, [fake.member_leaves(group, carol)])  # the last one: stays
+    assert fake.sent_messages[sent:] == []
+    assert await members(telegram, group) == "Gym: 1 member\n1. Carol (owner)"
