@@ -136,7 +136,7 @@ CHAT_ONLY = {
     ("core/social/learnings.py", "delete_nth"),
     ("core/finder/service.py", "find"),
     ("core/lifebook/service.py", "add_goal"),
-    ("core/groups/service.py", "clean_name"),
+    ("core/groups/names.py", "clean_name"),
     ("core/groups/service.py", "create"),
     ("core/groups/service.py", "_may_remove"),
     ("core/habits/service.py", "find"),
