@@ -119,7 +119,7 @@ async def join_by_code(body: JoinBody, user: CurrentUser, unit: UnitDep) -> Join
 @router.get("/{group_id}", response_model=GroupDetail, summary="A group and its members")
 async def group_detail(group_id: Id, user: CurrentUser, unit: UnitDep) -> GroupDetail:
     group, role = await visible_group(unit, user, group_id)
-    members = await unit.groups.members(group)
+    members = await unit.groups.members(group, banned=False)
     return GroupDetail(
         id=group.id,
         name=group.name,
@@ -153,7 +153,7 @@ async def leave(group_id: Id, user: CurrentUser, unit: UnitDep) -> Response:
 
 
 async def _out(unit: Unit, user: User, group: Group) -> GroupOut:
-    members = await unit.groups.members(group)
+    members = await unit.groups.members(group, banned=False)
     role = await unit.groups.role(group, user)
     return GroupOut(
         id=group.id, name=group.name, public=group.is_public, members=len(members), role=role

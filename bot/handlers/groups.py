@@ -221,7 +221,7 @@ async def leave(ctx: Context) -> Response:
 )
 async def members(ctx: Context) -> Response:
     group = await readable_group(ctx)
-    people = await ctx.groups.members(group)
+    people = await ctx.groups.members(group, banned=False)
     badge = {GroupRole.OWNER: " (owner)", GroupRole.ADMIN: " (admin)", GroupRole.MEMBER: ""}
     return Response.say(
         bold(f"{group.name}: {plural(len(people), 'member')}"),
@@ -246,7 +246,7 @@ async def groupinfo(ctx: Context) -> Response:
             "\nPrivate. You are not a member: ask a member for an invite, then send /join CODE.",
         )
     await ctx.groups.require_reader(group, ctx.user)
-    people = await ctx.groups.members(group)
+    people = await ctx.groups.members(group, banned=False)
     owner = next((m.name for m in people if m.role is GroupRole.OWNER), "nobody")
     role = await ctx.groups.role(group, ctx.user)
     status = (

@@ -191,22 +191,27 @@ class GroupService:
         )
         return GroupRole(role) if role else None
 
-    async def members(self, group: Group) -> list[MemberView]:
+    async def members(self, group: Group, *, banned: bool = True) -> list[MemberView]:
+        """First joined first; `banned` False leaves out people banned from HabitLink, as the
+        board does (the lists and counts members see; a ban keeps the membership)."""
         stmt = (
             select(User.id, User.display_name, GroupMember.role)
             .join(GroupMember, GroupMember.user_id == User.id)
             .where(GroupMember.group_id == group.id)
             .order_by(GroupMember.created_at, User.id)
         )
+        if not banned:
+            stmt = stmt.where(User.banned_at.is_(None))
         rows = (await self.session.execute(stmt)).all()
         return [MemberView(uid, name, GroupRole(role)) for uid, name, role in rows]
 
     async def public_groups(self, limit: int = 20, offset: int = 0) -> list[GroupView]:
         """Public groups, the most members first, from the `offset`-th on: one statement."""
-        count = func.count(GroupMember.user_id)
+        count = func.count(User.id).filter(User.banned_at.is_(None))  # as the board counts
         stmt = (
             select(Group, count, *place_columns())
             .join(GroupMember, GroupMember.group_id == Group.id)
+            .join(User, User.id == GroupMember.user_id)
             .where(Group.is_public.is_(True))
             .group_by(Group.id)
             .order_by(count.desc(), Group.name, Group.id)
@@ -223,10 +228,12 @@ class GroupService:
             .subquery()
         )
         everyone = GroupMember.__table__.alias("everyone")
+        unbanned = func.count(User.id).filter(User.banned_at.is_(None))  # as the board counts
         stmt = (
-            select(Group, mine.c.role, func.count(everyone.c.user_id), *place_columns())
+            select(Group, mine.c.role, unbanned, *place_columns())
             .join(mine, mine.c.group_id == Group.id)
             .join(everyone, everyone.c.group_id == Group.id)
+            .join(User, User.id == everyone.c.user_id)
             .group_by(Group.id, mine.c.role)
             .order_by(Group.name, Group.id)
         )

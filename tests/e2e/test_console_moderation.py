@@ -68,6 +68,13 @@ async def test_a_banned_person_gets_one_notice_then_silence_and_leaves_feed_and_
     assert "Run with a friend" in out and "Lay out the shoes" not in out
     out = await console.say(":user Alice", ":chat group Runners", "/board")
     assert "Bob" not in out and "0 proofs this week from 1 member." in out
+    # Nor is Bob in its lists or counts (they said 2 members beside the board's 1).
+    assert await console.say("/members") == "bot: Runners: 1 member\n     1. Alice (owner)\n"
+    assert "Public · 1 member · owner Alice" in await console.say("/groupinfo")
+    await console.say(":chat dm")
+    assert "Runners · Console · 1 member · public" in await console.say("/mygroups")
+    assert "1. Runners · Console · 1 member · /join" in await console.say("/groups")
+    await console.say(":chat group Runners")
 
     await console.say(":user Bob", ":chat dm")
     assert await console.say("/habits") == f"bot: {BANNED}\n"
