@@ -139,7 +139,8 @@ async def remind(ctx: Context) -> Response:
         "I'll remind you of ",
         bold(habit.title),
         f" at {at:%H:%M} {_describe(due)} "
-        f"({zone_label(settings.timezone)}). Next: {next_local:%a %d %b, %H:%M}.",
+        f"({zone_label(settings.timezone)}). Next: {day_label(next_local.date())}, "
+        f"{next_local:%H:%M}.",
         *quiet,
     )
 

@@ -54,6 +54,8 @@ async def test_a_reminder_shows_when_the_clock_passes_it(console: ConsoleSession
     assert await console.say(":time 2026-03-25T07:31") == clock("Wed 2026-03-25 07:31") + (
         reminder("⏰ Time for Read")
     )
+    await console.say(":time 2026-04-02T09:00")  # a day of one digit, as /week and /stats write it
+    assert "Next: Fri 3 Apr, 08:15." in await console.say("/remind read 08:15")
 
 
 async def test_the_reminder_text_with_cue_and_smallest_version(console: ConsoleSession) -> None:
