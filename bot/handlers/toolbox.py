@@ -69,9 +69,7 @@ async def browse(ctx: Context, keyword: str, page: int, *, edit: bool = False) -
         parts += ["\n\n", bold(f"{n}. {tool.title}"), f" ({_evidence_word(tool, authors)})\n"]
         parts.append(first_sentence(tool.description, 160))
     parts += ["\n\n", italic("Open one below, or /tool NAME or /tool NUMBER.")]
-    buttons: list[list[Button]] = [
-        [Button(button_title(t.title), button_payload(TOOLBOX, "o", t.id))] for _, t in shown
-    ]
+    buttons = _open_buttons([t for _, t in shown])
     pager = []
     if page > 0:
         pager.append(Button("◀ Previous", _page_payload(page - 1, keyword)))
@@ -120,8 +118,33 @@ async def tool(ctx: Context) -> Response:
     hidden = _hidden_in_use(used)
     said = match_tool([*await ctx.toolbox.all(), *hidden], name) if hidden else None
     if said is None or in_toolbox(said):
-        said = await ctx.toolbox.find(name[:120], numbers=True)
+        try:
+            said = await ctx.toolbox.find(name[:120], numbers=True)
+        except NotFound as exc:
+            if not exc.suggestions:
+                raise
+            return await _did_you_mean(ctx, exc)
     return await tool_card(ctx, said, known=(habits, used))
+
+
+async def _did_you_mean(ctx: Context, exc: NotFound) -> Response:
+    """No tool by that name, with the tools it is like: a button opens each (as in /tools),
+    their names or numbers typed too."""
+    by_title = {t.title: t for t in await ctx.toolbox.all()}
+    like = [by_title[title] for title in exc.suggestions if title in by_title]
+    said = Response.say(
+        hint(exc.message),
+        "\nDid you mean: ",
+        bold(", ".join(exc.suggestions)),
+        "?",
+        buttons=_open_buttons(like),
+    )
+    return ctx.ask(said)
+
+
+def _open_buttons(tools_: Sequence[Tool]) -> list[list[Button]]:
+    """A button a tool, opening its card."""
+    return [[Button(button_title(t.title), button_payload(TOOLBOX, "o", t.id))] for t in tools_]
 
 
 async def tool_card(

@@ -64,6 +64,11 @@ async def test_tool_shows_steps_and_source(console: ConsoleSession) -> None:
     out = await console.say("/tool temptaton bundlng")
     assert "There is no tool called “temptaton bundlng”" in out
     assert "Did you mean: Temptation bundling?" in out
+    # Its button opens it, and so does its number or its name typed (it had no button).
+    assert console.buttons == ["Temptation bundling"]
+    assert (await console.say(":press 1")).startswith("bot: Temptation bundling\n")
+    await console.say("/tool temptaton bundlng")
+    assert (await console.say("1")).startswith("bot: Temptation bundling\n")
     # Names as people type them: no apostrophe, the slug's words, hyphens as spaces.
     assert (await console.say("/tool dont break the chain")).startswith("bot: Don't break the")
     assert (await console.say("/tool eat the frog")).startswith("bot: Hardest thing first\n")
