@@ -157,7 +157,7 @@ class Schedule:
             return cls.times_a_week(1)
         if t in {"twice a week", "twice weekly"}:
             return cls.times_a_week(2)
-        words = [w for w in re.split(r"[\s,;/]+|\band\b", t) if w]
+        words = [w for w in re.split(r"[\s,;/&+]+|\band\b", t) if w]  # mon, wed & fri
         days: set[int] = set()
         for w in words:
             if w not in _WEEKDAY_ALIASES:

@@ -28,6 +28,12 @@ async def test_plural_weekdays_and_everyday_words_are_a_schedule(console: Consol
         "Created Walk, on weekdays. Check in with /done walk or /habits. "
         "Add why, identity and a cue with /edithabit."
     )
+    # '&' and '+' join days as 'and' does: it made "Gym mon, wed &" on Fridays.
+    assert await console.say("/newhabit Gym mon, wed & fri") == bot(
+        "Created Gym, on Mon, Wed, Fri. Check in with /done gym or /habits. "
+        "Add why, identity and a cue with /edithabit."
+    )
+    assert "Created Row, on Tue, Thu." in await console.say("/newhabit Row tue+thu")
     # The field of /edithabit reads them the same way.
     assert "Schedule: Mon, Wed, Fri" in await console.say(
         "/edithabit walk schedule mondays, wednesdays and fridays"
