@@ -107,6 +107,11 @@ async def lifebook(ctx: Context) -> Response:
     if word == "delete":
         return _confirm_delete(ctx)
     if word == "goal":
+        if (redated := ctx.lifebook.redate_goal(ctx.user, rest)) is not None:
+            goal, was = redated
+            earlier = f" (it was {was.isoformat()})" if was else ""
+            said = f"“{goal.text}” is now due by {goal.due}{earlier}.\n\n"
+            return Response.say(said, await render(ctx, ctx.lifebook.read(ctx.user)), personal=True)
         book = ctx.lifebook.add_goal(ctx.user, rest)
         return Response.say("Goal added.\n\n", await render(ctx, book), personal=True)
     section = Section(word)

@@ -13,9 +13,12 @@ from core.db.models import Habit, User
 from core.errors import Code, InvalidInput, NotFound
 from core.lifebook.identity import identity_statement
 from core.lifebook.model import (
+    Goal,
     Lifebook,
     Section,
+    check_due,
     edit,
+    goal_key,
     parse_goal,
     split_items,
     split_statements,
@@ -91,6 +94,20 @@ class LifebookService:
             raise InvalidInput("Tell me the goal, e.g. /lifebook goal Run 5 km by 2026-06-30")
         book = self.read(user).with_goal(goal_text, due, today=self.today(user))
         return self.save(user, book)
+
+    def redate_goal(self, user: User, text: str) -> tuple[Goal, date | None] | None:
+        """'/lifebook goal GOAL by DATE' for a goal already there with another date: it takes
+        the date, keeping its id and the habits serving it. Returns the goal and its old date;
+        None when the words name no goal there or give no new date (then it is added)."""
+        goal_text, due = parse_goal(text)
+        book = self.read(user)
+        same = next((g for g in book.goals if goal_key(g.text) == goal_key(goal_text)), None)
+        if same is None or due is None or due == same.due:
+            return None
+        check_due(same.text, due, self.today(user))
+        dated = same.model_copy(update={"due": due})
+        self.save(user, edit(book, goals=[dated if g.id == same.id else g for g in book.goals]))
+        return dated, same.due
 
     def remove_goal(self, user: User, goal_id: str) -> Lifebook:
         book = self.read(user)

@@ -19,6 +19,12 @@ async def test_one_line_edits_and_showing(console: ConsoleSession) -> None:
     assert "• I am someone who moves every day" in out and "• I am a reader" in out
     out = await console.say("/lifebook goal Run 5 km by 2026-06-30")
     assert "• Run 5 km (by 2026-06-30)" in out
+    # The same goal with another date moves its date (it said "one of your goals already").
+    out = await console.say("/lifebook goal run 5 km by 2026-07-31")
+    assert out.startswith("bot: “Run 5 km” is now due by 2026-07-31 (it was 2026-06-30).\n")
+    assert "• Run 5 km (by 2026-07-31)" in out and "2026-06-30)" not in out.split("\n", 1)[1]
+    assert "one of your goals already" in await console.say("/lifebook goal Run 5 km")
+    assert "has passed already" in await console.say("/lifebook goal Run 5 km by 2026-01-01")
     out = await console.say("/lifebook domains health, learning")
     assert "health, learning" in out
     assert "Shared with the AI tool finder: off" in out
