@@ -31,7 +31,9 @@ async def answer(ctx: Context, state: FlowState) -> Response:
             ctx.end_flow()
             return Response.say("Okay, nothing changed.")
     command = ctx.router.commands.get(otherwise(state) or "")
-    if option is None and command is not None:  # any place typed under /timezone's question
+    # A number out of range under numbered buttons meant a button: the choices again, below.
+    meant_button = numbers and request.text.strip().removeprefix("#").isdecimal()
+    if option is None and command is not None and not meant_button:  # 'Brazzaville', typed
         ctx.end_flow()
         ctx.request = replace(request, command=command.name, args=" ".join(request.text.split()))
         return await run_command(ctx, command)

@@ -57,6 +57,9 @@ async def test_any_place_typed_under_the_question_answers_it(console: ConsoleSes
     assert await console.say("denver") == bot(
         "Time zone set to America/Denver. It is 03:00 on Monday there."
     )
+    # A number that is no button's is the list again, not a place called "7".
+    await console.say("/timezone Congo")
+    assert (await console.say("7")).startswith("bot: That isn't one of the choices.")
     # Nothing a time zone is: said as /timezone says it, and nothing changes.
     await console.say("/timezone Samoa")
     out = await console.say("somewhere nice")
