@@ -139,7 +139,7 @@ async def _did_you_mean(ctx: Context, exc: NotFound) -> Response:
         "?",
         buttons=_open_buttons(like),
     )
-    return ctx.ask(said)
+    return ctx.ask(said, otherwise="tool")  # other words typed: another try at the name
 
 
 def _open_buttons(tools_: Sequence[Tool]) -> list[list[Button]]:

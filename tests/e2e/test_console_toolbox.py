@@ -69,6 +69,8 @@ async def test_tool_shows_steps_and_source(console: ConsoleSession) -> None:
     assert (await console.say(":press 1")).startswith("bot: Temptation bundling\n")
     await console.say("/tool temptaton bundlng")
     assert (await console.say("1")).startswith("bot: Temptation bundling\n")
+    await console.say("/tool temptaton bundlng")  # another try at the name answers it too
+    assert (await console.say("temptation")).startswith("bot: Temptation bundling\n")
     # Names as people type them: no apostrophe, the slug's words, hyphens as spaces.
     assert (await console.say("/tool dont break the chain")).startswith("bot: Don't break the")
     assert (await console.say("/tool eat the frog")).startswith("bot: Hardest thing first\n")
