@@ -79,7 +79,7 @@ def shown(option: Button, number: int) -> str:
 def pick(choices: Sequence[Button], text: str, *, numbers: bool = True) -> Button | None:
     """The option a typed answer names: its number (where `numbers`; '2' or '#2'), or its
     label (with or without its own number), case aside; None when it names none, or several."""
-    said = " ".join(text.split()).rstrip(".").casefold()
+    said = _said(text)
     number = said.removeprefix("#")
     if number.isdecimal() and not _labelled(choices, said):
         if not numbers:
@@ -94,6 +94,16 @@ def pick(choices: Sequence[Button], text: str, *, numbers: bool = True) -> Butto
     if not named and (bare := _bare(said)):  # "next" for "Next ▶", "1 hour" for "💤 1 hour"
         named = [option for option in choices if _bare(option.label.casefold()) == bare]
     return named[0] if len(named) == 1 else None
+
+
+def says_number(text: str) -> bool:
+    """Whether a typed answer is a number ('2', '#2', '2.'), as `pick` reads one."""
+    return _said(text).removeprefix("#").isdecimal()
+
+
+def _said(text: str) -> str:
+    """A typed answer as `pick` compares it: words by single spaces, no full stop, any case."""
+    return " ".join(text.split()).rstrip(".").casefold()
 
 
 def _labelled(choices: Sequence[Button], said: str) -> bool:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.arguments import run_command
-from bot.choices import CHOICE, by_number, declining, options, otherwise, pick, says_no, shown
+from bot.choices import (
+    CHOICE,
+    by_number,
+    declining,
+    options,
+    otherwise,
+    pick,
+    says_no,
+    says_number,
+    shown,
+)
 from bot.context import Context
 from bot.messages import Response, hint
 from bot.router import Router
@@ -32,7 +42,7 @@ async def answer(ctx: Context, state: FlowState) -> Response:
             return Response.say("Okay, nothing changed.")
     command = ctx.router.commands.get(otherwise(state) or "")
     # A number out of range under numbered buttons meant a button: the choices again, below.
-    meant_button = numbers and request.text.strip().removeprefix("#").isdecimal()
+    meant_button = numbers and says_number(request.text)
     if option is None and command is not None and not meant_button:  # 'Brazzaville', typed
         ctx.end_flow()
         ctx.request = replace(request, command=command.name, args=" ".join(request.text.split()))
