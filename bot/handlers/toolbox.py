@@ -116,21 +116,22 @@ async def tool(ctx: Context) -> Response:
     used = await ctx.toolbox.for_habits([h.id for h in habits])
     # A tool an admin hid stays readable to those whose habits keep it (their steps to follow).
     hidden = _hidden_in_use(used)
-    said = match_tool([*await ctx.toolbox.all(), *hidden], name) if hidden else None
+    shown = await ctx.toolbox.all()
+    said = match_tool([*shown, *hidden], name) if hidden else None
     if said is None or in_toolbox(said):
         try:
-            said = await ctx.toolbox.find(name[:120], numbers=True)
+            said = await ctx.toolbox.find(name[:120], numbers=True, tools=shown)
         except NotFound as exc:
             if not exc.suggestions:
                 raise
-            return await _did_you_mean(ctx, exc)
+            return _did_you_mean(ctx, exc, shown)
     return await tool_card(ctx, said, known=(habits, used))
 
 
-async def _did_you_mean(ctx: Context, exc: NotFound) -> Response:
-    """No tool by that name, with the tools it is like: a button opens each (as in /tools),
-    their names or numbers typed too."""
-    by_title = {t.title: t for t in await ctx.toolbox.all()}
+def _did_you_mean(ctx: Context, exc: NotFound, tools_: Sequence[Tool]) -> Response:
+    """No tool by that name, with the tools it is like (of `tools_`): a button opens each (as
+    in /tools), their names or numbers typed too."""
+    by_title = {t.title: t for t in tools_}
     like = [by_title[title] for title in exc.suggestions if title in by_title]
     said = Response.say(
         hint(exc.message),
@@ -232,7 +233,7 @@ async def usetool(ctx: Context) -> Response:
     if said is not None and not in_toolbox(said):
         tool_ = said
     else:
-        tool_ = await ctx.toolbox.find(name[:120], numbers=True)
+        tool_ = await ctx.toolbox.find(name[:120], numbers=True, tools=shown)
     users = _using(tool_, habits, used)
     if not ref and detach:
         return await _stop_where_used(ctx, tool_, users)

@@ -283,13 +283,17 @@ class ToolboxService:
             )
         return tool
 
-    async def find(self, ref: str, *, numbers: bool = False) -> Tool:
+    async def find(
+        self, ref: str, *, numbers: bool = False, tools: Sequence[Tool] | None = None
+    ) -> Tool:
         """By slug, exact title, a unique beginning or a unique part of the title; by its number
-        in /tools too where `numbers` (the chat's /tool 6)."""
+        in /tools too where `numbers` (the chat's /tool 6). `tools`: `all()`, when the caller
+        has read it already."""
         text = " ".join(ref.split()).lower()
         if not text:
             raise InvalidInput("Which tool? Send /tools to browse them.", code=Code.TOOL_UNNAMED)
-        tools = await self.all()
+        if tools is None:
+            tools = await self.all()
         for match in _tiers(tools, text, numbered=len(tools) if numbers else 0):
             if len(match) == 1:
                 return match[0]
