@@ -464,7 +464,7 @@ def _unfit(command: Command, words: list[str], miss: _Miss) -> str:
         extra = " ".join(words[miss.at :])
         return usage_reply(command, f"I didn't expect {shorten(extra)!r} there.")
     if miss.param.kind is Kind.TIME and any(p.kind is Kind.HABIT for p in command.params):
-        said = [*_time_words(words, 0), 0][0]  # how many words begin with a time
+        said = (_time_words(words, 0) or [0])[0]  # how many words begin with a time
         # '/remind run 7.5': read into the name; '/remind 7pm run': the time before it
         if short := short_minutes(command.name, words) or time_first(command, words, said):
             return short
