@@ -30,6 +30,7 @@ from core.groups.places import NOWHERE, Place, place_columns
 from core.groups.privacy import can_read, members_only
 from core.media.discard import proof_keys
 from core.users.locks import lock_user
+from core.visibility import not_banned
 
 TITLE_MAX = 255  # a chat's title as stored (group_chats.title)
 MAX_GROUPS = 50  # groups one person may be in (created or joined)
@@ -207,11 +208,10 @@ class GroupService:
 
     async def public_groups(self, limit: int = 20, offset: int = 0) -> list[GroupView]:
         """Public groups, the most members first, from the `offset`-th on: one statement."""
-        count = func.count(User.id).filter(User.banned_at.is_(None))  # as the board counts
+        count = func.count(GroupMember.user_id).filter(not_banned(GroupMember.user_id))
         stmt = (
             select(Group, count, *place_columns())
             .join(GroupMember, GroupMember.group_id == Group.id)
-            .join(User, User.id == GroupMember.user_id)
             .where(Group.is_public.is_(True))
             .group_by(Group.id)
             .order_by(count.desc(), Group.name, Group.id)
@@ -228,12 +228,11 @@ class GroupService:
             .subquery()
         )
         everyone = GroupMember.__table__.alias("everyone")
-        unbanned = func.count(User.id).filter(User.banned_at.is_(None))  # as the board counts
+        members = func.count(everyone.c.user_id).filter(not_banned(everyone.c.user_id))
         stmt = (
-            select(Group, mine.c.role, unbanned, *place_columns())
+            select(Group, mine.c.role, members, *place_columns())
             .join(mine, mine.c.group_id == Group.id)
             .join(everyone, everyone.c.group_id == Group.id)
-            .join(User, User.id == everyone.c.user_id)
             .group_by(Group.id, mine.c.role)
             .order_by(Group.name, Group.id)
         )
